@@ -1,0 +1,65 @@
+"""Turning a neutral `Outbound` into what a text channel shows.
+
+SMS and the console number the options inside the text ("1 Walking"); Telegram shows
+buttons (see telegram.py); the console can imitate either for trying things out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.channels.gsm7 import measure, split_for_sms, to_gsm7
+from bot.engine.content import Content
+from bot.engine.events import Outbound
+
+TICK = "\u2713"
+
+
+@dataclass(frozen=True)
+class RenderedText:
+    parts: tuple[str, ...]  # each part is sent as a separate message
+    segments: int  # SMS segments for all parts together (0 where not SMS)
+    encoding: str = ""
+
+
+def numbered(message: Outbound) -> str:
+    """The message with its options numbered inside the text, for text-only channels."""
+    if not message.options:
+        return message.text
+    lines = [message.text, *(f"{n} {o.label}" for n, o in enumerate(message.options, 1))]
+    if message.reply_hint:
+        lines.append(message.reply_hint)
+    return "\n".join(lines)
+
+
+def render_sms(message: Outbound, *, allow_unicode: bool = False,
+               max_segments: int = 2) -> RenderedText:
+    """GSM-7 text with numbered options; over `max_segments`, split into several texts."""
+    text = numbered(message)
+    if not allow_unicode:
+        text = to_gsm7(text)
+    parts = split_for_sms(text, max_segments)
+    measured = [measure(p) for p in parts]
+    encoding = "UCS-2" if any(m.name == "UCS-2" for m in measured) else "GSM-7"
+    return RenderedText(tuple(parts), sum(m.segments for m in measured), encoding)
+
+
+def render_console(message: Outbound) -> RenderedText:
+    return RenderedText((numbered(message),), 0)
+
+
+def render_telegram_preview(message: Outbound, content: Content) -> RenderedText:
+    """How a Telegram message looks, in plain text: the text, then its buttons."""
+    lines = [message.text]
+    if message.options:
+        buttons = []
+        for option in message.options:
+            mark = f"{TICK} " if option.id in message.chosen else ""
+            buttons.append(f"[{mark}{option.label}]")
+        if message.multi:
+            buttons.append(f"[{content.text('buttons.done')}]")
+        lines.append(" ".join(buttons))
+    if message.ask_location:
+        lines.append(f"[{content.text('buttons.share_location')}]")
+    return RenderedText(("\n".join(lines),), 0)
+

@@ -1,0 +1,55 @@
+"""Wiring for `movemates chat` and transcript tests: the real engine, storage and
+dispatcher, with senders that print instead of calling a network."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from bot.app import build
+from bot.channels.addresses import CHANNELS, parse_address
+from bot.channels.console import DEFAULT_USERS, ChatSession, PrintingSender
+from bot.config import Settings
+from bot.engine.clock import Clock, FakeClock, SystemClock
+from bot.storage.migrate import upgrade
+
+
+@asynccontextmanager
+async def open_chat(settings: Settings, *, channel: str = "console", user: str | None = None,
+                    jsonl: bool = False, fake_clock: bool = False,
+                    start: datetime | None = None, migrate: bool = True,
+                    ) -> AsyncIterator[ChatSession]:
+    clock: Clock = FakeClock(start) if fake_clock else SystemClock()
+    if migrate:
+        await upgrade(settings.database_url)
+    session_holder: list[ChatSession] = []
+
+    def emit(record: dict[str, object]) -> None:
+        session_holder[0].collect(record)
+
+    services = build(settings, clock=clock)
+    for name in CHANNELS:
+        services.dispatcher.senders[name] = PrintingSender(
+            name, services.content, clock, emit, settings.sms_allow_unicode)
+    default = parse_address(user or DEFAULT_USERS[channel], channel)
+
+    async def time_passed() -> None:
+        # Scheduled work (encouragement, check-ins) is planned by the scheduler module.
+        from bot.scheduling.jobs import run_due_jobs
+
+        await run_due_jobs(services)
+
+    session = ChatSession(
+        handle=lambda address, event: services.engine.handle(address, event),
+        drain=services.dispatcher.drain,
+        clock=clock,
+        default=default,
+        jsonl=jsonl,
+        on_time_passed=time_passed,
+    )
+    session_holder.append(session)
+    try:
+        yield session
+    finally:
+        await services.close()

@@ -1,0 +1,47 @@
+"""Settings, read from the environment (and a .env file if present). Nothing else reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.engine.content import CONTENT_ROOT
+from bot.storage.db import DEFAULT_SQLITE_PATH
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(default=f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    content_dir: Path = CONTENT_ROOT
+    worker_id: str = ""
+
+    telegram_bot_token: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_base_url: str | None = None
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_from_number: str | None = None
+    twilio_api_base_url: str | None = None
+    public_base_url: str | None = None
+    trust_proxy: bool = False
+    # People's own words in other scripts are sent as UCS-2 when true; otherwise every
+    # text is forced into GSM-7 (cheaper, and what UK texting budgets assume).
+    sms_allow_unicode: bool = False
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+    @property
+    def sms_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and
+                    (self.twilio_messaging_service_sid or self.twilio_from_number))

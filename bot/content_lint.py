@@ -1,0 +1,174 @@
+"""`movemates content lint`: every text checked against content/STYLE.md's rules.
+
+Fails on banned words, reading level above the bar, characters outside GSM-7, unknown
+or missing placeholders, and texts (or questions as actually sent by SMS, with their
+numbered options) longer than two SMS segments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import textstat
+import yaml
+
+from bot.channels.gsm7 import is_gsm7, septets
+from bot.channels.render import numbered
+from bot.engine.clock import FakeClock
+from bot.engine.content import (
+    DEFAULT_LANGUAGE,
+    PLACEHOLDER,
+    Content,
+    ContentError,
+    fill,
+    is_language_folder,
+    load_language_files,
+    load_placeholders,
+)
+from bot.engine.matching import Vocabulary
+from bot.engine.session import Context
+
+_STRAY_BRACE = re.compile(r"[{}]")
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.key}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Rules:
+    max_chars: int
+    max_grade: float
+    min_words_for_grade: int
+    banned: dict[str, str]
+    allowed_phrases: tuple[str, ...]
+
+    @classmethod
+    def load(cls, root: Path) -> Rules:
+        data = yaml.safe_load((root / "lint.yaml").read_text(encoding="utf-8"))
+        return cls(
+            max_chars=int(data["max_chars"]),
+            max_grade=float(data["max_grade"]),
+            min_words_for_grade=int(data["min_words_for_grade"]),
+            banned={str(k).lower(): str(v) for k, v in data["banned"].items()},
+            allowed_phrases=tuple(data.get("allowed_phrases") or ()),
+        )
+
+
+def banned_words(text: str, rules: Rules) -> list[tuple[str, str]]:
+    scrubbed = text
+    for phrase in rules.allowed_phrases:
+        scrubbed = re.sub(re.escape(phrase), " ", scrubbed, flags=re.IGNORECASE)
+    found = []
+    for phrase, reason in rules.banned.items():
+        if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", scrubbed, flags=re.IGNORECASE):
+            found.append((phrase, reason))
+    return found
+
+
+def grade(text: str) -> float:
+    return float(textstat.flesch_kincaid_grade(text))
+
+
+def check_text(key: str, template: str, where: str, rules: Rules, examples: dict[str, str],
+               ) -> list[Problem]:
+    problems: list[Problem] = []
+    names = PLACEHOLDER.findall(template)
+    unknown = sorted(set(names) - set(examples))
+    if unknown:
+        problems.append(Problem(where, key, f"unknown placeholder(s) {unknown}; declare them "
+                                            "in placeholders.yaml"))
+    if _STRAY_BRACE.search(PLACEHOLDER.sub("", template)):
+        problems.append(Problem(where, key, "stray { or }: placeholders look like {name}"))
+    try:
+        filled = fill(template, {**examples, **{n: n for n in unknown}})
+    except ContentError as error:
+        return [*problems, Problem(where, key, str(error))]
+    for phrase, reason in banned_words(filled, rules):
+        problems.append(Problem(where, key, f'uses "{phrase}". {reason}'))
+    if not is_gsm7(filled):
+        odd = sorted({c for c in filled if not is_gsm7(c)})
+        problems.append(Problem(where, key, f"characters outside GSM-7 (SMS): {odd}"))
+    if septets(filled) > rules.max_chars:
+        problems.append(Problem(where, key, f"{septets(filled)} characters with example values; "
+                                            f"the limit is {rules.max_chars} (two SMS)"))
+    if len(filled.split()) >= rules.min_words_for_grade:
+        level = grade(filled)
+        if level > rules.max_grade:
+            problems.append(Problem(where, key, f"reading grade {level:.1f} is above "
+                                                f"{rules.max_grade:g}; use shorter words and "
+                                                "sentences"))
+    return problems
+
+
+def check_sent_prompts(content: Content, rules: Rules) -> list[Problem]:
+    """Questions as SMS actually sends them: text, numbered options and reply hint, also
+    with the longest 'sorry' lead-in that a re-ask adds."""
+    from conversations.prompts import all_prompts
+
+    ctx = Context(content=content, clock=FakeClock(),
+                  vocabulary=Vocabulary(), channel="sms")
+    lead_ins = ["", content.text("common.unclear"), content.text("common.out_of_range")]
+    problems = []
+    for label, message in all_prompts(ctx, lead_ins):
+        sent = numbered(message)
+        if septets(sent) > rules.max_chars:
+            problems.append(Problem("as sent by SMS", label,
+                                    f"{septets(sent)} characters with its options; the limit is "
+                                    f"{rules.max_chars}"))
+    return problems
+
+
+def lint(root: Path) -> list[Problem]:
+    rules = Rules.load(root)
+    placeholders = load_placeholders(root)
+    examples = {name: p.example for name, p in placeholders.items()}
+    problems: list[Problem] = []
+    reference, _, reference_origin = load_language_files(root / DEFAULT_LANGUAGE)
+    for key, template in reference.items():
+        problems += check_text(key, template, reference_origin[key], rules, examples)
+    for folder in _translations(root):
+        texts, _, origin = load_language_files(folder)
+        for key, template in texts.items():
+            problems += check_text(key, template, origin[key], rules, examples)
+            if key not in reference:
+                problems.append(Problem(origin[key], key, "not in English: a typo in the key?"))
+                continue
+            expected = set(PLACEHOLDER.findall(reference[key]))
+            actual = set(PLACEHOLDER.findall(template))
+            if expected - actual:
+                problems.append(Problem(origin[key], key,
+                                        f"missing placeholder(s) {sorted(expected - actual)}"))
+            if actual - expected:
+                problems.append(Problem(origin[key], key,
+                                        f"placeholder(s) {sorted(actual - expected)} not in "
+                                        "English"))
+    english = Content(reference, load_language_files(root / DEFAULT_LANGUAGE)[1])
+    problems += check_sent_prompts(english, rules)
+    return problems
+
+
+def _translations(root: Path) -> Iterable[Path]:
+    return sorted(p for p in root.iterdir()
+                  if is_language_folder(p) and p.name != DEFAULT_LANGUAGE)
+
+
+def lint_and_report(root: Path, out: TextIO) -> int:
+    problems = lint(root)
+    for problem in problems:
+        out.write(f"{problem}\n")
+    if problems:
+        out.write(f"content lint: {len(problems)} problem(s)\n")
+        return 1
+    out.write("content lint: all texts pass\n")
+    return 0

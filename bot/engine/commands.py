@@ -1,0 +1,86 @@
+"""Recognising words that work anywhere: help, menu, stop, my data... on every channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.engine.content import Content
+from bot.engine.events import EventKind, Inbound
+from bot.engine.textnorm import tokens
+
+
+class Command(StrEnum):
+    HELP = "help"
+    MENU = "menu"
+    SETTINGS = "settings"
+    PAUSE = "pause"
+    RESUME = "resume"
+    RESTART = "restart"
+    MY_DATA = "my_data"
+    DELETE = "delete"
+    STOP = "stop"
+    START = "start"
+    GREETING = "greeting"
+
+
+# Telegram-style /commands (no spaces allowed there) and their meaning.
+SLASH_COMMANDS: dict[str, Command] = {
+    "start": Command.GREETING,
+    "help": Command.HELP,
+    "menu": Command.MENU,
+    "settings": Command.SETTINGS,
+    "pause": Command.PAUSE,
+    "resume": Command.RESUME,
+    "restart": Command.RESTART,
+    "mydata": Command.MY_DATA,
+    "deleteme": Command.DELETE,
+    "stop": Command.STOP,
+}
+
+
+@dataclass(frozen=True)
+class Recognised:
+    command: Command
+    argument: str = ""
+
+
+class CommandWords:
+    """The phrases for each command, from content/<lang>/commands.yaml."""
+
+    def __init__(self, content: Content) -> None:
+        self._phrases: dict[str, set[Command]] = {}
+        for command in Command:
+            for phrase in content.words(f"commands.{command.value}"):
+                key = " ".join(tokens(phrase))
+                if key:
+                    self._phrases.setdefault(key, set()).add(command)
+
+    def recognise(self, event: Inbound) -> Recognised | None:
+        if event.kind is EventKind.COMMAND and event.command:
+            command = SLASH_COMMANDS.get(event.command.lower())
+            return Recognised(command, event.argument) if command else None
+        if event.kind is not EventKind.TEXT:
+            return None
+        text = event.text.strip()
+        if text.startswith("/"):
+            name, _, argument = text[1:].partition(" ")
+            command = SLASH_COMMANDS.get(name.split("@", 1)[0].lower())
+            return Recognised(command, argument.strip()) if command else None
+        found = self._phrases.get(" ".join(tokens(text)))
+        if not found:
+            return None
+        # 'start' means opt back in only to someone who stopped; the engine decides that,
+        # so report the more specific meaning first.
+        for command in (Command.STOP, Command.START, Command.DELETE, Command.RESTART):
+            if command in found:
+                return Recognised(command)
+        return Recognised(next(iter(sorted(found))))
+
+
+def is_literal_start(event: Inbound) -> bool:
+    """'start' or /start, as opposed to 'yes', which opts in but otherwise is an answer."""
+    if event.kind is EventKind.COMMAND:
+        return (event.command or "").lower() == "start"
+    text = event.text.strip().lower()
+    return text.startswith("/start") or " ".join(tokens(event.text)) in ("start", "unstop")

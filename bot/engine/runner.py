@@ -1,0 +1,329 @@
+"""The engine: one inbound event in, one transaction out (new state + outbox rows).
+
+Order for every message: opt-out rules -> safety screen -> global commands -> the
+conversation the person is in. The conversation is pure; this module does the storage.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from uuid import uuid4
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.engine.clock import Clock
+from bot.engine.commands import Command, CommandWords, Recognised, is_literal_start
+from bot.engine.content import ContentLibrary
+from bot.engine.events import Address, EventKind, Inbound, Outbound
+from bot.engine.matching import Vocabulary
+from bot.engine.safety import SafetyScreen
+from bot.engine.session import (
+    IDLE,
+    Context,
+    Conversation,
+    EraseEverything,
+    FlowState,
+    Profile,
+    RecordImpact,
+    ShowMyData,
+    StartFlow,
+    Turn,
+)
+from bot.geo.districts import DistrictTable
+from bot.storage import repository as repo
+from bot.storage.db import Database
+from bot.storage.models import Identity, OutboxMessage, Person
+from conversations import everyday, privacy
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+PRIORITY_REPLY = 0
+
+
+@dataclass
+class Handled:
+    """What one inbound event produced."""
+
+    person_id: int | None = None
+    duplicate: bool = False
+    ignored: bool = False  # e.g. a message from someone who opted out
+    outbox_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    """The decision for one event, before anything is written."""
+
+    say: list[Outbound]
+    state: FlowState
+    profile: Profile
+    effects: list[object] = field(default_factory=list)
+    kind: str = "reply"
+    opt_out: bool = False
+    opt_in: bool = False
+    ignore: bool = False
+
+
+@dataclass(frozen=True)
+class _Language:
+    """Everything loaded once per language: content, answer words, commands, safety."""
+
+    context_base: Context
+    commands: CommandWords
+    safety: SafetyScreen
+
+
+class Engine:
+    def __init__(self, db: Database, clock: Clock, content: ContentLibrary,
+                 conversations: Mapping[str, Conversation], geo: DistrictTable | None = None,
+                 on_queued: Callable[[], None] | None = None) -> None:
+        self.db = db
+        self.on_queued = on_queued
+        self.clock = clock
+        self.content = content
+        self.conversations = dict(conversations)
+        self.geo = geo
+        self._languages: dict[str, _Language] = {}
+
+    # -- public -------------------------------------------------------------------------
+    async def handle(self, address: Address, event: Inbound, *, external_id: str | None = None,
+                     referral: str | None = None) -> Handled:
+        """Handle one inbound event exactly once, retrying if another worker got there too."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                handled = await self._handle_once(address, event, external_id, referral)
+            except (IntegrityError, StaleDataError):
+                # Two workers raced for the same person or the same update; the loser retries
+                # from the top and will see what the winner stored.
+                log.info("retrying inbound after a concurrent update (attempt %d)", attempt)
+                continue
+            if handled.outbox_ids and self.on_queued is not None:
+                self.on_queued()
+            return handled
+        raise RuntimeError("could not store an inbound message after repeated conflicts")
+
+    def language(self, code: str | None) -> _Language:
+        content = self.content.for_language(code)
+        cached = self._languages.get(content.language)
+        if cached is None:
+            vocabulary = Vocabulary(skip=content.words("matching.skip"),
+                                    ignore=content.words("matching.ignore"))
+            base = Context(content=content, clock=self.clock, vocabulary=vocabulary, geo=self.geo)
+            cached = _Language(base, CommandWords(content), SafetyScreen.from_content(content))
+            self._languages[content.language] = cached
+        return cached
+
+    # -- one attempt ----------------------------------------------------------------------
+    async def _handle_once(self, address: Address, event: Inbound, external_id: str | None,
+                           referral: str | None) -> Handled:
+        now = self.clock.now()
+        async with self.db.transaction() as session:
+            if external_id is not None:
+                if await repo.already_seen(session, address.channel, external_id):
+                    return Handled(duplicate=True)
+                await repo.mark_seen(session, address.channel, external_id, now)
+            identity = await repo.find_identity(session, address, lock=not self.db.is_sqlite)
+            is_new = identity is None
+            if identity is None:
+                identity = await repo.create_person(session, address, now, referral)
+                repo.record_impact(session, "joined", now, detail=referral or "direct",
+                                   channel=address.channel)
+            person = identity.person
+            lang = self.language(person.language)
+            ctx = replace(lang.context_base, channel=address.channel)
+            plan = self._decide(ctx, lang, identity, person, event, is_new, referral)
+            if plan.ignore:
+                identity.last_inbound_at = now
+                return Handled(person_id=person.id, ignored=True)
+
+            identity.last_inbound_at = now
+            identity.unreachable_at = None  # writing to us proves we can reach them again
+            if plan.opt_out:
+                identity.opted_out_at = now
+                await repo.cancel_queued(session, address.channel, address.address, now)
+                repo.record_impact(session, "opted_out", now, channel=address.channel)
+            if plan.opt_in:
+                identity.opted_out_at = None
+                repo.record_impact(session, "opted_in", now, channel=address.channel)
+
+            say = list(plan.say)
+            erase = False
+            for effect in plan.effects:
+                if isinstance(effect, EraseEverything):
+                    erase = True
+                elif isinstance(effect, RecordImpact):
+                    repo.record_impact(session, effect.kind, now, effect.detail, address.channel)
+                elif isinstance(effect, ShowMyData):
+                    record = await repo.person_record(session, person)
+                    say[:0] = privacy.my_data(ctx, plan.profile, record)
+            say = _tag_question(say, plan.state)
+            key = f"in:{address}:{external_id}" if external_id else f"in:{address}:{uuid4().hex}"
+
+            if erase:
+                person_id = person.id
+                await repo.erase_person(session, person_id)
+                session.expunge_all()  # the rows are gone; nothing of them may be flushed
+                rows = repo.queue_messages(
+                    session, person_id=None, to=address, messages=say, kind="erasure",
+                    priority=PRIORITY_REPLY, key_prefix=key, now=now, bypass_suppression=True)
+                await session.flush()
+                log.info("erased person %s on request", person_id)
+                return Handled(person_id=None, outbox_ids=[r.id for r in rows])
+
+            repo.save(person, plan.profile, plan.state, now)
+            rows = repo.queue_messages(
+                session, person_id=person.id, to=address, messages=say, kind=plan.kind,
+                priority=PRIORITY_REPLY, key_prefix=key, now=now, bypass_suppression=plan.opt_out)
+            await session.flush()
+            return Handled(person_id=person.id, outbox_ids=[r.id for r in rows])
+
+    # -- deciding (no I/O) ----------------------------------------------------------------
+    def _decide(self, ctx: Context, lang: _Language, identity: Identity, person: Person,
+                event: Inbound, is_new: bool, referral: str | None) -> _Plan:
+        profile = repo.to_profile(person)
+        state = repo.to_state(person)
+        recognised = lang.commands.recognise(event)
+
+        if identity.opted_out_at is not None:
+            if (recognised and recognised.command is Command.START) or is_literal_start(event):
+                back = [ctx.say("optout.welcome_back"), *self._reprompt(ctx, state, profile)]
+                return _Plan(back, state, profile, opt_in=True)
+            # UK rules: after STOP, nothing at all until they opt back in.
+            return _Plan([], state, profile, ignore=True)
+        if recognised and recognised.command is Command.STOP:
+            return _Plan([ctx.say("optout.stopped")], state, profile, kind="optout", opt_out=True)
+
+        if event.kind is EventKind.TEXT:
+            finding = lang.safety.check(event.text)
+            if finding is not None:
+                say = [ctx.say(f"safety.reply.{finding.category.value}")]
+                if state.flow:
+                    say.append(ctx.say("common.carry_on"))
+                return _Plan(say, state, profile, kind="safety",
+                             effects=[RecordImpact("safety", finding.topic)])
+
+        if recognised and recognised.command is Command.START:
+            # Not opted out: 'yes' is an ordinary answer; 'start' is a hello.
+            recognised = Recognised(Command.GREETING, recognised.argument) \
+                if is_literal_start(event) else None
+        if recognised is not None:
+            if referral and profile.referral_source is None and not is_new:
+                profile = profile.changed(referral_source=referral)
+            return self._command(ctx, recognised, state, profile, is_new)
+
+        if event.kind is EventKind.CHOICE and event.payload.get("ref", state.ref) != state.ref:
+            # A button from an earlier question: say so and show the current one.
+            return _Plan([ctx.say("common.stale_button"), *self._reprompt(ctx, state, profile)],
+                         state, profile)
+        if state.flow and state.flow in self.conversations:
+            turn = self.conversations[state.flow].handle(ctx, state, profile, event)
+            return self._follow(ctx, turn, previous=state)
+        return self._idle(ctx, state, profile, event)
+
+    def _idle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> _Plan:
+        if profile.onboarded_at is None:
+            turn = self.conversations["onboarding"].start(ctx, profile)
+            return self._follow(ctx, turn, previous=state)
+        greeting = ctx.t("common.idle_greeting", name=profile.name) if profile.name else \
+            ctx.t("common.idle_greeting_no_name")
+        turn = self.conversations["menu"].start(ctx, profile, prefix=greeting)
+        return self._follow(ctx, turn, previous=state)
+
+    def _command(self, ctx: Context, recognised: Recognised, state: FlowState, profile: Profile,
+                 is_new: bool) -> _Plan:
+        command = recognised.command
+        in_flow = state.flow is not None
+        if command is Command.GREETING:
+            if in_flow and not is_new:
+                hello = ctx.t("common.idle_greeting", name=profile.name) if profile.name else \
+                    ctx.t("common.idle_greeting_no_name")
+                return _Plan([Outbound(hello), *self._reprompt(ctx, state, profile)], state,
+                             profile)
+            return self._idle(ctx, state, profile, Inbound.from_text(""))
+        if is_new and command is not Command.HELP:
+            # Someone new who opens with 'menu' or 'my data' still needs the welcome first.
+            return self._idle(ctx, state, profile, Inbound.from_text(""))
+        if command is Command.HELP:
+            return _Plan([*everyday.help_messages(ctx), *self._reprompt(ctx, state, profile)],
+                         state, profile)
+        if command is Command.PAUSE:
+            say, profile = everyday.pause(ctx, profile)
+            return _Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
+        if command is Command.RESUME:
+            say, profile = everyday.resume(ctx, profile)
+            return _Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
+        if command is Command.MY_DATA:
+            return _Plan(self._reprompt(ctx, state, profile), state, profile,
+                         effects=[ShowMyData()])
+        if command is Command.RESTART:
+            fresh = Profile(person_id=profile.person_id, role=profile.role,
+                            language=profile.language, referral_source=profile.referral_source)
+            return self._follow(ctx, self.conversations["onboarding"].start(ctx, fresh), IDLE)
+        flow = {Command.MENU: "menu", Command.SETTINGS: "settings", Command.DELETE: "delete"}[
+            command]
+        if state.flow == flow:
+            return _Plan(self._reprompt(ctx, state, profile), state, profile)
+        # The menu is only a chooser: nothing to come back to once something was picked.
+        resume = state if in_flow and state.flow != "menu" else None
+        turn = Turn([], IDLE, profile, start=StartFlow(flow, resume=resume))
+        return self._follow(ctx, turn, previous=state)
+
+    def _follow(self, ctx: Context, turn: Turn, previous: FlowState) -> _Plan:
+        """Apply hand-overs between conversations and returns to an interrupted one."""
+        say = list(turn.say)
+        state = turn.state
+        profile = turn.profile
+        effects: list[object] = list(turn.effects)
+        if turn.start is not None:
+            sub = self.conversations[turn.start.name].start(ctx, profile)
+            say += sub.say
+            effects += sub.effects
+            profile = sub.profile
+            state = sub.state
+            if turn.start.resume is not None and turn.start.resume.flow:
+                state = replace(state, data={**state.data, "resume": _dump(turn.start.resume)})
+            elif "resume" in previous.data:
+                # Handing over (menu -> settings) keeps the way back to where they were.
+                state = replace(state, data={**state.data, "resume": previous.data["resume"]})
+        elif state.flow is None and "resume" in previous.data:
+            back = _load(previous.data["resume"])
+            if back.flow in self.conversations and not any(
+                    isinstance(e, EraseEverything) for e in effects):
+                state = back
+                say += self.conversations[back.flow].reprompt(ctx, back, profile)
+        return _Plan(say, state, profile, effects=effects)
+
+    def _reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> Sequence[Outbound]:
+        if state.flow and state.flow in self.conversations:
+            return self.conversations[state.flow].reprompt(ctx, state, profile)
+        return []
+
+
+def _tag_question(say: list[Outbound], state: FlowState) -> list[Outbound]:
+    """Mark the question the person now faces, so a press on an older button is spotted."""
+    if not state.flow:
+        return say
+    tagged = list(say)
+    for i in range(len(tagged) - 1, -1, -1):
+        if tagged[i].options or tagged[i].ask_location:
+            tagged[i] = replace(tagged[i], ref=state.ref)
+            break
+    return tagged
+
+
+def _dump(state: FlowState) -> dict[str, object]:
+    return {"flow": state.flow, "step": state.step, "data": state.data}
+
+
+def _load(data: object) -> FlowState:
+    if not isinstance(data, dict):
+        return IDLE
+    inner = data.get("data")
+    return FlowState(data.get("flow"), data.get("step"), inner if isinstance(inner, dict) else {})
+
+
+__all__ = ["Engine", "Handled", "OutboxMessage"]

@@ -1,0 +1,184 @@
+"""What a conversation is given and what it gives back.
+
+A conversation is a pure function: `(context, state, event) -> Turn`. It never awaits,
+never reads the clock or the database itself, and knows nothing of any channel's types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.engine.clock import Clock
+from bot.engine.content import Content
+from bot.engine.events import Inbound, Option, Outbound
+from bot.engine.matching import Choice, Vocabulary
+from bot.geo.districts import DistrictTable
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything a conversation may know about a person, as plain values."""
+
+    person_id: int | None = None
+    role: str = "resident"
+    language: str = "en"
+    name: str | None = None
+    consent_health: bool | None = None
+    consent_encouragement: bool | None = None
+    answers: dict[str, Any] = field(default_factory=dict)
+    district: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    health_notes: str | None = None
+    paused_until: datetime | None = None
+    quiet_start: str = "21:00"
+    quiet_end: str = "08:30"
+    referral_source: str | None = None
+    onboarded_at: datetime | None = None
+
+    def answer(self, key: str, default: Any = None) -> Any:
+        return self.answers.get(key, default)
+
+    def with_answer(self, key: str, value: Any) -> Profile:
+        answers = dict(self.answers)
+        if value is None or value == [] or value == "":
+            answers.pop(key, None)
+        else:
+            answers[key] = value
+        return replace(self, answers=answers)
+
+    def changed(self, **changes: Any) -> Profile:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class FlowState:
+    """Where a person is: which conversation, which step, and its scratch data."""
+
+    flow: str | None = None
+    step: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.flow}.{self.step}" if self.flow else ""
+
+    def at(self, step: str | None, **data: Any) -> FlowState:
+        merged = {**self.data, **data}
+        return FlowState(self.flow, step, merged)
+
+
+IDLE = FlowState()
+
+
+class Effect:
+    """Something only the engine can do (erase a person, record a count), asked for by name."""
+
+
+@dataclass(frozen=True)
+class EraseEverything(Effect):
+    pass
+
+
+@dataclass(frozen=True)
+class ShowMyData(Effect):
+    """Report everything held; only the engine can gather it from storage."""
+
+
+@dataclass(frozen=True)
+class RecordImpact(Effect):
+    kind: str
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class StartFlow:
+    """Hand over to another conversation; `resume` is where to come back to afterwards."""
+
+    name: str
+    resume: FlowState | None = None
+
+
+@dataclass
+class Turn:
+    say: list[Outbound]
+    state: FlowState
+    profile: Profile
+    effects: list[Effect] = field(default_factory=list)
+    start: StartFlow | None = None
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """What `my data` reports beyond the profile: the ways we reach them and what we sent."""
+
+    identities: Sequence[tuple[str, str, datetime | None]]  # (channel, last digits, opted out)
+    messages_stored: int
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Context:
+    content: Content
+    clock: Clock
+    vocabulary: Vocabulary
+    channel: str = "console"
+    geo: DistrictTable | None = None
+
+    def t(self, key: str, **params: object) -> str:
+        return self.content.text(key, **params)
+
+    def say(self, key: str, **params: object) -> Outbound:
+        return Outbound(self.t(key, **params))
+
+    def choices(self, options_key: str, only: Sequence[str] | None = None) -> list[Choice]:
+        """Options listed under `options.<options_key>` in content, in file order."""
+        prefix = f"options.{options_key}"
+        ids = list(self.content.keys_under(prefix))
+        if only is not None:
+            ids = [i for i in ids if i in only]
+        return [
+            Choice(i, self.t(f"{prefix}.{i}.label"), self.content.words(f"{prefix}.{i}.words"))
+            for i in ids
+        ]
+
+    def ask(self, text: str, choices: Sequence[Choice] = (), *, multi: bool = False,
+            ask_location: bool = False, chosen: Sequence[str] = ()) -> Outbound:
+        hint = ""
+        if choices:
+            hint = self.reply_hint(len(choices), multi=multi)
+        return Outbound(
+            text=text,
+            options=tuple(Option(c.id, c.label) for c in choices),
+            multi=multi,
+            ask_location=ask_location,
+            reply_hint=hint,
+            chosen=tuple(chosen),
+        )
+
+    def reply_hint(self, count: int, *, multi: bool) -> str:
+        if multi:
+            return self.t("common.hint_multi")
+        if count == 2:
+            return self.t("common.hint_two")
+        return self.t("common.hint_single", last=count)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+
+class Conversation(Protocol):
+    """A conversation the engine can run. Names are stored, so never rename one lightly."""
+
+    name: str
+
+    def start(self, ctx: Context, profile: Profile, **options: Any) -> Turn: ...
+
+    def handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn: ...
+
+    def reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> list[Outbound]:
+        """The question the person was last asked, to pick up where they left off."""
+        ...

@@ -1,0 +1,53 @@
+"""Making sense of what people type: clean-up, tokens and loose word stems."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_INBOUND_CHARS = 2000
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_VOWELS = set("aeiou")
+
+
+def clean(text: str) -> str:
+    """Drop control and invisible characters, fold compatibility forms, trim, cap the length."""
+    text = unicodedata.normalize("NFKC", text or "")
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char in "\n\t":
+            kept.append(" ")
+        elif category in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            continue
+        else:
+            kept.append(char)
+    collapsed = " ".join("".join(kept).split())
+    return collapsed[:MAX_INBOUND_CHARS]
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used for comparing words."""
+    decomposed = unicodedata.normalize("NFKD", clean(text).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def stem(word: str) -> str:
+    """A deliberately rough English stem so 'walk', 'walks' and 'WALKING' meet."""
+    for suffix in ("ings", "ing", "ies", "es", "ed", "s", "e"):
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+            if suffix == "ies":
+                word = word[: -len(suffix)] + "y"
+            elif suffix == "s" and word.endswith("ss"):
+                break
+            else:
+                word = word[: -len(suffix)]
+            break
+    # swimming -> swimm -> swim; but keep 'ball'-like words with a vowel before the double.
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in _VOWELS and word[-1] not in "ls":
+        word = word[:-1]
+    return word

@@ -1,0 +1,77 @@
+"""`movemates serve`: the HTTP app, the dispatcher, the scheduler and any channels."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from starlette.applications import Starlette
+
+from bot import logs
+from bot.app import Services, build
+from bot.config import Settings
+from bot.dispatch.loop import DispatchLoop
+from bot.scheduling.jobs import run_due_jobs
+from bot.storage.db import is_sqlite
+from bot.storage.migrate import upgrade
+from bot.web import create_app
+
+log = logging.getLogger("movemates")
+JOB_INTERVAL_SECONDS = 60
+
+
+def describe_channels(settings: Settings) -> dict[str, bool]:
+    return {"telegram": settings.telegram_enabled, "sms": settings.sms_enabled}
+
+
+def log_startup(settings: Settings) -> None:
+    database = "SQLite" if is_sqlite(settings.database_url) else "PostgreSQL"
+    log.info("database: %s", database)
+    channels = describe_channels(settings)
+    log.info("telegram: %s", "on" if channels["telegram"] else
+             "off (set TELEGRAM_BOT_TOKEN to turn it on)")
+    log.info("sms: %s", "on" if channels["sms"] else
+             "off (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a sender to turn it on)")
+    log.info("try the bot without any account: .venv/bin/movemates chat   (or --channel sms)")
+    log.info("health check: http://%s:%s/healthz", settings.host, settings.port)
+
+
+def make_asgi_app(settings: Settings, services: Services | None = None) -> Starlette:
+    services = services or build(settings)
+    loop = DispatchLoop(services.dispatcher)
+    services.engine.on_queued = loop.wake
+    scheduler = AsyncIOScheduler(timezone="UTC")
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await upgrade(settings.database_url)
+        loop.start()
+        scheduler.add_job(run_due_jobs, "interval", seconds=JOB_INTERVAL_SECONDS,
+                          args=[services], id="due-jobs", max_instances=1, coalesce=True)
+        scheduler.start()
+        log_startup(settings)
+        try:
+            yield
+        finally:
+            scheduler.shutdown(wait=False)
+            await loop.stop()
+            await services.close()
+
+    return create_app(services.db, describe_channels(settings), lifespan=lifespan)
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
+    logs.configure(settings.log_level)
+    if host:
+        settings.host = host
+    if port:
+        settings.port = port
+    app = make_asgi_app(settings)
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None,
+                            access_log=False)
+    asyncio.run(uvicorn.Server(config).serve())
+    return 0

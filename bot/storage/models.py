@@ -1,0 +1,198 @@
+"""The tables. Every change here needs an Alembic migration; a test checks they agree."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on every backend (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC time")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONData = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONData}
+
+
+class Person(Base):
+    """One resident or volunteer. Their channel identities point here."""
+
+    __tablename__ = "persons"
+    # Never reuse an erased person's id for someone new.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    role: Mapped[str] = mapped_column(String(16), default="resident")
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    name: Mapped[str | None] = mapped_column(String(80))
+    consent_health: Mapped[bool | None] = mapped_column(Boolean)
+    consent_encouragement: Mapped[bool | None] = mapped_column(Boolean)
+    consents_changed_at: Mapped[datetime | None]
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    district: Mapped[str | None] = mapped_column(String(8))
+    # A shared location, rounded to about a kilometre: enough to find nearby places.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    paused_until: Mapped[datetime | None]
+    quiet_start: Mapped[str] = mapped_column(String(5), default="21:00")
+    quiet_end: Mapped[str] = mapped_column(String(5), default="08:30")
+    referral_source: Mapped[str | None] = mapped_column(String(40))
+    onboarded_at: Mapped[datetime | None]
+    # Where the person is in a conversation; `state_version` guards against two workers
+    # handling the same person at once.
+    flow: Mapped[str | None] = mapped_column(String(40))
+    step: Mapped[str | None] = mapped_column(String(40))
+    flow_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    identities: Mapped[list[Identity]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True
+    )
+    health: Mapped[HealthDetail | None] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, uselist=False
+    )
+    __mapper_args__ = {"version_id_col": state_version}
+
+
+class HealthDetail(Base):
+    """Health details a person chose to share: special-category data, kept apart."""
+
+    __tablename__ = "health_details"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
+    notes: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+class Identity(Base):
+    """How to reach a person on one channel: a Telegram chat, a phone number, a console name."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    last_inbound_at: Mapped[datetime | None]
+    opted_out_at: Mapped[datetime | None]
+    unreachable_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship(back_populates="identities")
+
+
+class OutboxMessage(Base):
+    """Every message the bot sends, recorded before it is sent."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("person_id", "slot_kind", "slot_date"),
+        Index("ix_outbox_due", "status", "channel", "priority", "due_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(24))
+    priority: Mapped[int] = mapped_column(SmallInteger, default=5)
+    payload: Mapped[dict[str, Any]]
+    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
+    slot_kind: Mapped[str | None] = mapped_column(String(24))
+    slot_date: Mapped[date | None] = mapped_column(Date)
+    due_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    provider_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    segments: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(64))
+    bypass_suppression: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class InboundSeen(Base):
+    """Ids of inbound updates already handled, so a redelivery is processed once."""
+
+    __tablename__ = "inbound_seen"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ImpactEvent(Base):
+    """Anonymous counts for coordinators: no person id, no text, nothing that identifies."""
+
+    __tablename__ = "impact_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(16))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,68 @@
+"""The menu: what a person can do, offered as options. Diagram: menu.mmd beside this file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.engine.events import EventKind, Inbound, Outbound
+from bot.engine.matching import AnswerKind, match_answer, match_choice_id
+from bot.engine.session import IDLE, Context, FlowState, Profile, ShowMyData, StartFlow, Turn
+from conversations import everyday
+
+NAME = "menu"
+
+
+def _items(ctx: Context, profile: Profile) -> list[str]:
+    """Menu entries that make sense for this person right now."""
+    items = ["settings"]
+    if profile.consent_encouragement:
+        items.append("resume" if everyday.is_paused(ctx, profile) else "pause")
+    items += ["my_data", "delete", "help", "nothing"]
+    return items
+
+
+class Menu:
+    name = NAME
+
+    def start(self, ctx: Context, profile: Profile, prefix: str = "", **_options: Any) -> Turn:
+        return Turn([self.menu_prompt(ctx, profile, prefix)], FlowState(NAME, "pick"), profile)
+
+    def reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> list[Outbound]:
+        return [self.menu_prompt(ctx, profile)]
+
+    def menu_prompt(self, ctx: Context, profile: Profile, prefix: str = "") -> Outbound:
+        text = f"{prefix} {ctx.t('menu.ask')}".strip()
+        return ctx.ask(text, ctx.choices("menu", only=_items(ctx, profile)))
+
+    def handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
+        choices = ctx.choices("menu", only=_items(ctx, profile))
+        if event.kind is EventKind.CHOICE:
+            answer = match_choice_id(event.choice, choices)
+        elif event.kind is EventKind.TEXT:
+            answer = match_answer(event.text, choices, ctx.vocabulary)
+        else:
+            answer = match_choice_id(None, choices)
+        if answer.kind is AnswerKind.SKIP:
+            return Turn([ctx.say("menu.bye")], IDLE, profile)
+        if not answer.chosen:
+            key = "common.out_of_range" if answer.out_of_range else "common.unclear"
+            return Turn([self.menu_prompt(ctx, profile, ctx.t(key))], state, profile)
+        picked = answer.ids[0]
+        if picked == "settings":
+            return Turn([], IDLE, profile, start=StartFlow("settings"))
+        if picked == "delete":
+            return Turn([], IDLE, profile, start=StartFlow("delete"))
+        if picked == "pause":
+            say, updated = everyday.pause(ctx, profile)
+            return Turn(say, IDLE, updated)
+        if picked == "resume":
+            say, updated = everyday.resume(ctx, profile)
+            return Turn(say, IDLE, updated)
+        if picked == "help":
+            return Turn(everyday.help_messages(ctx), IDLE, profile)
+        if picked == "my_data":
+            return Turn([], IDLE, profile, effects=[ShowMyData()])
+        return Turn([ctx.say("menu.bye")], IDLE, profile)
+
+
+CONVERSATION = Menu()

@@ -1,0 +1,86 @@
+"""Seeing and deleting what we hold: `my data` and `delete my data`. Diagram: privacy.mmd."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.engine.events import EventKind, Inbound, Outbound
+from bot.engine.matching import AnswerKind, match_answer, match_choice_id
+from bot.engine.session import (
+    IDLE,
+    Context,
+    EraseEverything,
+    FlowState,
+    PersonRecord,
+    Profile,
+    RecordImpact,
+    Turn,
+)
+from conversations.readback import summary_lines
+
+DELETE = "delete"
+DATA_QUESTIONS = [
+    "name", "activities", "helps", "days", "times", "frequency", "with_whom", "where",
+    "district", "what_matters", "consent_health",
+]
+
+
+def my_data(ctx: Context, profile: Profile, record: PersonRecord) -> list[Outbound]:
+    """Everything stored about a person, in plain words."""
+    lines = [ctx.t("privacy.my_data_intro")]
+    if record.created_at is not None:
+        lines.append(ctx.t("privacy.joined", date=_date(record.created_at)))
+    for channel, last_digits, opted_out in record.identities:
+        reach = ctx.t(f"privacy.channels.{channel}")
+        if last_digits:
+            reach = ctx.t("privacy.number_ending", channel=reach, digits=last_digits)
+        lines.append(ctx.t("privacy.reach",
+                           channel=ctx.t("privacy.opted_out", channel=reach) if opted_out
+                           else reach))
+    lines.extend(summary_lines(ctx, profile, DATA_QUESTIONS))
+    if profile.health_notes:
+        lines.append(ctx.t("privacy.health_kept", answer=profile.health_notes))
+    else:
+        lines.append(ctx.t("privacy.no_health"))
+    if profile.referral_source:
+        lines.append(ctx.t("privacy.referral", answer=profile.referral_source))
+    lines.append(ctx.t("privacy.messages_sent", count=record.messages_stored))
+    return [Outbound("\n".join(lines)), ctx.say("privacy.my_data_end")]
+
+
+def _date(moment: Any) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+class Delete:
+    """Confirm, then erase everything irreversibly."""
+
+    name = DELETE
+
+    def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
+        return Turn([self.confirm_prompt(ctx)], FlowState(DELETE, "confirm"), profile)
+
+    def reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> list[Outbound]:
+        return [self.confirm_prompt(ctx)]
+
+    def handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
+        choices = ctx.choices("delete_confirm")
+        if event.kind is EventKind.CHOICE:
+            answer = match_choice_id(event.choice, choices)
+        elif event.kind is EventKind.TEXT:
+            answer = match_answer(event.text, choices, ctx.vocabulary)
+        else:
+            answer = match_choice_id(None, choices)
+        if answer.chosen and answer.ids[0] == "yes":
+            return Turn([ctx.say("privacy.deleted")], IDLE, Profile(),
+                        effects=[RecordImpact("erased"), EraseEverything()])
+        if answer.chosen or answer.kind is AnswerKind.SKIP:
+            return Turn([ctx.say("privacy.kept")], IDLE, profile)
+        return Turn([self.confirm_prompt(ctx, ctx.t("common.unclear"))], state, profile)
+
+    def confirm_prompt(self, ctx: Context, prefix: str = "") -> Outbound:
+        text = f"{prefix} {ctx.t('privacy.delete_confirm')}".strip()
+        return ctx.ask(text, ctx.choices("delete_confirm"))
+
+
+CONVERSATION = Delete()

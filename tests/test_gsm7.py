@@ -1,0 +1,73 @@
+"""SMS is honest about what is sent: GSM-7 only, segments counted, long texts split."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.channels.gsm7 import is_gsm7, measure, septets, split_for_sms, to_gsm7
+
+
+def test_typographic_marks_become_plain() -> None:
+    assert to_gsm7("It\u2019s \u201cfine\u201d \u2013 really\u2026") == 'It\'s "fine" - really...'
+
+
+def test_emoji_are_removed_and_spacing_tidied() -> None:
+    assert to_gsm7("Well done \U0001f389 !") == "Well done!"
+
+
+def test_accents_outside_gsm7_lose_the_accent_but_keep_the_letter() -> None:
+    assert to_gsm7("Zoë, Łukasz, café") == "Zoe, ukasz, café"  # é is in GSM-7; Ł is not
+
+
+def test_segments_gsm7() -> None:
+    assert measure("a" * 160).segments == 1
+    assert measure("a" * 161).segments == 2
+    assert measure("a" * 306).segments == 2
+    assert measure("a" * 307).segments == 3
+    assert measure("").segments == 1
+
+
+def test_extension_characters_cost_two() -> None:
+    assert septets("[x]") == 5
+    assert measure("€" * 80).segments == 1
+    assert measure("€" * 81).segments == 2
+
+
+def test_segments_ucs2() -> None:
+    assert measure("ا" * 70).name == "UCS-2"
+    assert measure("ا" * 70).segments == 1
+    assert measure("ا" * 71).segments == 2
+    assert measure("ا" * 134).segments == 2
+    assert measure("ا" * 135).segments == 3
+
+
+def test_short_text_is_not_split() -> None:
+    assert split_for_sms("Hello there.") == ["Hello there."]
+
+
+def test_long_text_splits_at_sentences() -> None:
+    sentence = "This is a sentence of moderate length about moving more."
+    text = " ".join([sentence] * 10)
+    parts = split_for_sms(text)
+    assert len(parts) > 1
+    assert all(measure(p).segments <= 2 for p in parts)
+    assert all(p.endswith(".") for p in parts)
+    assert " ".join(parts) == text
+
+
+def test_lines_are_preferred_break_points() -> None:
+    lines = [f"Line {n}: " + "word " * 10 for n in range(12)]
+    parts = split_for_sms("\n".join(line.strip() for line in lines))
+    assert all(measure(p).segments <= 2 for p in parts)
+    assert all(p.startswith("Line") for p in parts)
+
+
+@given(st.text(min_size=0, max_size=3000))
+def test_any_text_becomes_gsm7_and_splits_within_budget(text: str) -> None:
+    plain = to_gsm7(text)
+    assert is_gsm7(plain)
+    parts = split_for_sms(plain)
+    assert all(measure(p).segments <= 2 for p in parts)
+    # Nothing but whitespace is lost in splitting.
+    assert "".join("".join(parts).split()) == "".join(plain.split())

@@ -1,0 +1,100 @@
+"""Answers are read the same way on every channel: numbers, labels, close words, skip."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.content import library
+from bot.engine.matching import AnswerKind, Choice, Vocabulary, match_answer, match_choice_id
+
+CONTENT = library().for_language("en")
+VOCAB = Vocabulary(skip=CONTENT.words("matching.skip"), ignore=CONTENT.words("matching.ignore"))
+
+
+def choices(name: str) -> list[Choice]:
+    prefix = f"options.{name}"
+    return [Choice(i, CONTENT.text(f"{prefix}.{i}.label"), CONTENT.words(f"{prefix}.{i}.words"))
+            for i in CONTENT.keys_under(prefix)]
+
+
+ACTIVITIES = choices("activities")
+YES_NO = choices("yes_no")
+
+
+@pytest.mark.parametrize("typed", ["1", " 1.", "1)", "#1", "walk", "WALKING", "Walking", "walks",
+                                   "walkng", "I like walking"])
+def test_single_walking_every_way(typed: str) -> None:
+    answer = match_answer(typed, ACTIVITIES, VOCAB)
+    assert answer.kind is AnswerKind.CHOSEN
+    assert answer.ids == ("walking",)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("1 3 4", ("walking", "dancing", "chair")),
+    ("1,3", ("walking", "dancing")),
+    ("1, 3 and 10", ("walking", "dancing", "home")),
+    ("swimming and yoga", ("swimming", "yoga")),
+    ("tai chi, gym", ("yoga", "gym")),
+    ("3 and walking", ("walking", "dancing")),
+])
+def test_multi_select(typed: str, expected: tuple[str, ...]) -> None:
+    answer = match_answer(typed, ACTIVITIES, VOCAB, multi=True)
+    assert answer.kind is AnswerKind.CHOSEN
+    assert answer.ids == expected
+
+
+@pytest.mark.parametrize("typed", ["skip", "SKIP", "Skip.", "pass", "rather not say",
+                                   "prefer not to say", "not sure"])
+def test_skip_always_works(typed: str) -> None:
+    assert match_answer(typed, ACTIVITIES, VOCAB, multi=True).kind is AnswerKind.SKIP
+    assert match_answer(typed, YES_NO, VOCAB).kind is AnswerKind.SKIP
+
+
+@pytest.mark.parametrize("typed", ["0", "11", "99", "1 42"])
+def test_number_out_of_range_is_unclear(typed: str) -> None:
+    answer = match_answer(typed, ACTIVITIES, VOCAB, multi=True)
+    assert answer.kind is AnswerKind.UNCLEAR
+    assert answer.out_of_range
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "???", "🙂🙂", "maybe", "x" * 5000,
+                                   "'; DROP TABLE persons; --", "\u202eevil", "مرحبا"])
+def test_nonsense_is_unclear_not_an_error(typed: str) -> None:
+    assert match_answer(typed, YES_NO, VOCAB).kind is AnswerKind.UNCLEAR
+
+
+def test_two_options_for_a_single_question_is_unclear() -> None:
+    assert match_answer("1 2", YES_NO, VOCAB).kind is AnswerKind.UNCLEAR
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("yes", "yes"), ("Yes please", "yes"), ("yeah", "yes"), ("no", "no"),
+    ("No thanks", "no"), ("nope", "no"), ("2", "no"),
+])
+def test_yes_and_no(typed: str, expected: str) -> None:
+    assert match_answer(typed, YES_NO, VOCAB).ids == (expected,)
+
+
+def test_own_words_are_kept_verbatim_alongside_matches() -> None:
+    answer = match_answer("Walking and lawn bowls with my sister", ACTIVITIES, VOCAB,
+                          multi=True, own_words=True)
+    assert answer.kind is AnswerKind.OWN_WORDS
+    assert "walking" in answer.ids
+    assert answer.own_words == "Walking and lawn bowls with my sister"
+
+
+def test_own_words_with_nothing_recognised() -> None:
+    answer = match_answer("rock climbing", ACTIVITIES, VOCAB, multi=True, own_words=True)
+    assert answer.kind is AnswerKind.OWN_WORDS
+    assert answer.ids == ()
+
+
+def test_short_words_get_no_typo_tolerance() -> None:
+    # 'gin' must not be read as 'gym'.
+    assert match_answer("gin", ACTIVITIES, VOCAB).kind is AnswerKind.UNCLEAR
+
+
+def test_button_press_must_name_a_current_option() -> None:
+    assert match_choice_id("walking", ACTIVITIES).ids == ("walking",)
+    assert match_choice_id("not-an-option", ACTIVITIES).kind is AnswerKind.UNCLEAR
+    assert match_choice_id(None, ACTIVITIES).kind is AnswerKind.UNCLEAR
