@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TextIO
 
 _SCRUBBERS = (
     (re.compile(r"bot\d+:[A-Za-z0-9_-]{20,}"), "bot<token>"),
@@ -34,13 +35,18 @@ class ScrubFilter(logging.Filter):
         return True
 
 
-def configure(level: str = "INFO") -> None:
-    handler = logging.StreamHandler()
+# Libraries that log request URLs, SQL parameters or message bodies at debug level: they
+# stay at WARNING whatever the service's level, because their debug output is personal data.
+QUIET_LIBRARIES = ("httpx", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy.engine",
+                   "sqlalchemy.pool", "telegram", "twilio", "apscheduler.executors", "urllib3")
+
+
+def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(ScrubFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # httpx logs every request URL, and Telegram's URLs contain the bot token.
-    for noisy in ("httpx", "httpcore", "apscheduler.executors", "telegram.ext.ExtBot"):
+    for noisy in QUIET_LIBRARIES:
         logging.getLogger(noisy).setLevel(logging.WARNING)
