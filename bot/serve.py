@@ -32,7 +32,8 @@ def log_startup(settings: Settings) -> None:
     database = "SQLite" if is_sqlite(settings.database_url) else "PostgreSQL"
     log.info("database: %s", database)
     channels = describe_channels(settings)
-    log.info("telegram: %s", "on" if channels["telegram"] else
+    mode = "webhook" if settings.telegram_webhook_url else "polling"
+    log.info("telegram: %s", f"on ({mode})" if channels["telegram"] else
              "off (set TELEGRAM_BOT_TOKEN to turn it on)")
     log.info("sms: %s", "on" if channels["sms"] else
              "off (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a sender to turn it on)")
@@ -45,10 +46,20 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
     loop = DispatchLoop(services.dispatcher)
     services.engine.on_queued = loop.wake
     scheduler = AsyncIOScheduler(timezone="UTC")
+    routes = []
+    telegram = None
+    if settings.telegram_enabled:
+        from bot.channels.telegram import TelegramChannel
+
+        telegram = TelegramChannel(settings, services.engine, services.content)
+        services.dispatcher.senders[telegram.sender.channel] = telegram.sender
+        routes += telegram.routes()
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await upgrade(settings.database_url)
+        if telegram is not None:
+            await telegram.start()
         loop.start()
         scheduler.add_job(run_due_jobs, "interval", seconds=JOB_INTERVAL_SECONDS,
                           args=[services], id="due-jobs", max_instances=1, coalesce=True)
@@ -58,10 +69,12 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
             yield
         finally:
             scheduler.shutdown(wait=False)
+            if telegram is not None:
+                await telegram.stop()
             await loop.stop()
             await services.close()
 
-    return create_app(services.db, describe_channels(settings), lifespan=lifespan)
+    return create_app(services.db, describe_channels(settings), routes=routes, lifespan=lifespan)
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:

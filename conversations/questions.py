@@ -92,6 +92,8 @@ def _read_choice(question: Question, ctx: Context, profile: Profile, event: Inbo
     choices = ctx.choices(question.options)
     if event.kind is EventKind.CHOICE:
         ids = [i for i in (event.choice or "").split(",") if i]
+        if not ids and question.kind is Kind.MULTI:
+            return Reading(skipped=True)  # "Done" with nothing ticked
         answers = [match_choice_id(i, choices) for i in ids] or [match_choice_id(None, choices)]
         if any(a.kind is AnswerKind.UNCLEAR for a in answers):
             return Reading(retry_key="common.unclear")

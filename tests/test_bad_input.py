@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
-from support.engine import ONBOARDING, running
 
 from bot.app import Services
 from bot.config import Settings
 from bot.engine.events import Address, Inbound
 from bot.storage import repository as repo
 from bot.storage.models import Identity, OutboxMessage, Person
+from support.engine import ONBOARDING, running
 
 NASTY = [
     "", " ", "\n", "\x00\x01\x02", "\u200b\u200e\u202e", "🙂" * 50, "👍🏽", "مرحبا، كيف حالك؟",

@@ -7,12 +7,12 @@ import io
 import logging
 
 from sqlalchemy import func, select
-from support.engine import ONBOARDING, running, say
 
 from bot import logs
 from bot.config import Settings
 from bot.engine.events import Address, Inbound
 from bot.storage.models import HealthDetail, Identity, ImpactEvent, OutboxMessage, Person
+from support.engine import ONBOARDING, running, say
 
 MARGARET = Address("sms", "+447700900123")
 

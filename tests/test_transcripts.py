@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from support.transcript import Transcript, differences, play
 
 from bot.config import Settings
+from support.transcript import Transcript, differences, play
 
 FOLDER = Path(__file__).parent / "transcripts"
 FILES = sorted(FOLDER.glob("*.txt"))

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.channels.splitting import split_text
+
 BASIC = (
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
@@ -97,24 +99,7 @@ def split_for_sms(text: str, max_segments: int = 2) -> list[str]:
     boundaries, or between words if one sentence is itself too long."""
     if measure(text).segments <= max_segments:
         return [text]
-    limit = _unit_limit(text, max_segments)
-    pieces: list[str] = []
-    for line in text.split("\n"):
-        pieces.extend(_sentences(line) if line else [""])
-    chunks: list[str] = []
-    current = ""
-    for piece, joiner in _with_joiners(text, pieces):
-        for part in _words_within(piece, limit):
-            candidate = f"{current}{joiner}{part}" if current else part
-            if current and _units(candidate) > limit:
-                chunks.append(current)
-                current = part
-            else:
-                current = candidate
-            joiner = " "
-    if current:
-        chunks.append(current)
-    return [c.strip() for c in chunks if c.strip()]
+    return split_text(text, _unit_limit(text, max_segments), _units)
 
 
 def _unit_limit(text: str, max_segments: int) -> int:
@@ -125,38 +110,3 @@ def _unit_limit(text: str, max_segments: int) -> int:
 
 def _units(text: str) -> int:
     return septets(text) if is_gsm7(text) else len(text.encode("utf-16-le")) // 2
-
-
-def _sentences(line: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", line) if s]
-
-
-def _with_joiners(text: str, pieces: list[str]) -> list[tuple[str, str]]:
-    """Each piece with the separator that preceded it in the original (newline or space)."""
-    result = []
-    position = 0
-    for piece in pieces:
-        found = text.find(piece, position) if piece else position
-        before = text[position:found] if found >= 0 else " "
-        result.append((piece, "\n" if "\n" in before else " "))
-        position = (found if found >= 0 else position) + len(piece)
-    return result
-
-
-def _words_within(piece: str, limit: int) -> list[str]:
-    if _units(piece) <= limit:
-        return [piece]
-    parts, current = [], ""
-    for word in piece.split(" "):
-        while _units(word) > limit:  # a single enormous 'word'
-            parts.append(word[:limit])
-            word = word[limit:]
-        candidate = f"{current} {word}" if current else word
-        if current and _units(candidate) > limit:
-            parts.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts

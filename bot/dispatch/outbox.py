@@ -36,6 +36,8 @@ class Result(StrEnum):
     FAILED = "failed"  # a permanent problem with this message
     UNREACHABLE = "unreachable"  # the address is wrong or has blocked us
     OPTED_OUT = "opted_out"  # the provider says this person opted out
+    UNKNOWN = "unknown"  # it may or may not have arrived: recorded, never resent blindly
+    SUPPRESSED = "suppressed"  # not sent: the address stopped being reachable meanwhile
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Outcome:
     segments: int | None = None
     error: str | None = None
     retry_after: float | None = None
+    # Long messages go as several parts; a retry resumes after the parts already sent.
+    parts_sent: int | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class Outgoing:
     message: Outbound
     attempts: int
     idempotency_key: str
+    parts_sent: int = 0
+    bypass_suppression: bool = False
 
 
 class Sender(Protocol):
@@ -97,10 +103,16 @@ class Dispatcher:
 
     async def send_all(self, claimed: Sequence[Outgoing]) -> int:
         sent = 0
+        closed: set[tuple[str, str]] = set()  # addresses that blocked us or opted out just now
         for item in claimed:
+            if (item.channel, item.address) in closed and not item.bypass_suppression:
+                await self.record(item, Outcome(Result.SUPPRESSED))
+                continue
             outcome = await self._send_one(item)
             await self.record(item, outcome)
             sent += outcome.result is Result.SENT
+            if outcome.result in (Result.UNREACHABLE, Result.OPTED_OUT):
+                closed.add((item.channel, item.address))
         return sent
 
     async def _send_one(self, item: Outgoing) -> Outcome:
@@ -165,14 +177,18 @@ class Dispatcher:
             values["segments"] = outcome.segments
         if outcome.provider_ref is not None:
             values["provider_ref"] = outcome.provider_ref
+        if outcome.parts_sent is not None:
+            values["parts_sent"] = outcome.parts_sent
         if outcome.result is Result.SENT:
             values.update(status="sent", sent_at=now)
         elif outcome.result is Result.RETRY and item.attempts < self.max_attempts:
             wait = timedelta(seconds=outcome.retry_after) if outcome.retry_after \
                 else backoff(item.attempts)
             values.update(status="queued", due_at=now + wait)
-        elif outcome.result is Result.OPTED_OUT:
+        elif outcome.result in (Result.OPTED_OUT, Result.SUPPRESSED):
             values.update(status="suppressed")
+        elif outcome.result is Result.UNKNOWN:
+            values.update(status="unknown")
         else:
             values.update(status="failed")
         async with self.db.transaction() as session:
@@ -216,4 +232,5 @@ def _detach(row: OutboxMessage) -> Outgoing:
         id=row.id, person_id=row.person_id, channel=row.channel, address=row.address,
         kind=row.kind, priority=row.priority, message=Outbound.from_json(row.payload),
         attempts=row.attempts, idempotency_key=row.idempotency_key,
+        parts_sent=row.parts_sent, bypass_suppression=row.bypass_suppression,
     )

@@ -6,9 +6,15 @@ own updates into an `Inbound`; channel senders turn an `Outbound` into their own
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+
+def ref_token(ref: str) -> str:
+    """A short, stable token for a question ref, small enough for Telegram callback data."""
+    return hashlib.sha1(ref.encode("utf-8"), usedforsecurity=False).hexdigest()[:6]
 
 
 class EventKind(StrEnum):

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.engine.clock import Clock
 from bot.engine.commands import Command, CommandWords, Recognised, is_literal_start
 from bot.engine.content import ContentLibrary
-from bot.engine.events import Address, EventKind, Inbound, Outbound
+from bot.engine.events import Address, EventKind, Inbound, Outbound, ref_token
 from bot.engine.matching import Vocabulary
 from bot.engine.safety import SafetyScreen
 from bot.engine.session import (
@@ -105,6 +105,25 @@ class Engine:
                 self.on_queued()
             return handled
         raise RuntimeError("could not store an inbound message after repeated conflicts")
+
+    async def claim_inbound(self, channel: str, external_id: str) -> bool:
+        """Remember an update handled outside the engine (a tick on a keyboard); False if
+        it was seen before."""
+        try:
+            async with self.db.transaction() as session:
+                if await repo.already_seen(session, channel, external_id):
+                    return False
+                await repo.mark_seen(session, channel, external_id, self.clock.now())
+        except IntegrityError:
+            return False
+        return True
+
+    async def set_reachable(self, address: Address, *, reachable: bool) -> None:
+        """The platform told us someone blocked (or unblocked) us: stop (or resume) sending."""
+        async with self.db.transaction() as session:
+            identity = await repo.find_identity(session, address, lock=False)
+            if identity is not None:
+                identity.unreachable_at = None if reachable else self.clock.now()
 
     def language(self, code: str | None) -> _Language:
         content = self.content.for_language(code)
@@ -215,7 +234,8 @@ class Engine:
                 profile = profile.changed(referral_source=referral)
             return self._command(ctx, recognised, state, profile, is_new)
 
-        if event.kind is EventKind.CHOICE and event.payload.get("ref", state.ref) != state.ref:
+        if event.kind is EventKind.CHOICE and event.payload.get(
+                "ref_token", ref_token(state.ref)) != ref_token(state.ref):
             # A button from an earlier question: say so and show the current one.
             return _Plan([ctx.say("common.stale_button"), *self._reprompt(ctx, state, profile)],
                          state, profile)

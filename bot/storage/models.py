@@ -165,6 +165,7 @@ class OutboxMessage(Base):
     claimed_at: Mapped[datetime | None]
     provider_ref: Mapped[str | None] = mapped_column(String(64), index=True)
     segments: Mapped[int | None] = mapped_column(Integer)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(String(64))
     bypass_suppression: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]

@@ -1,0 +1,305 @@
+"""Telegram, through python-telegram-bot 22, as a transport only.
+
+Inbound: updates (polling, or a webhook on the service's ASGI app) become neutral events
+for the engine. Outbound: the dispatcher hands outbox rows to `TelegramSender`, which
+renders options as inline keyboards. Conversation logic never sees a Telegram type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import warnings
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from urllib.parse import urlparse
+
+import httpx
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from telegram import (
+    BotCommand,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType, MessageLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels import telegram_keyboards as keyboards
+from bot.channels.splitting import split_text
+from bot.config import Settings
+from bot.dispatch.outbox import Outcome, Outgoing, Result
+from bot.engine.content import ContentLibrary
+from bot.engine.events import Address, EventKind, Inbound, Outbound
+from bot.engine.runner import Engine
+from bot.referrals import ReferralCodes, default_codes
+
+# Opt in to PTB's coming behaviour (durations as timedelta) rather than warnings about it.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+DEFAULT_WEBHOOK_PATH = "/telegram"
+COMMANDS = ("start", "menu", "settings", "pause", "resume", "mydata", "deleteme", "help")
+MAX_CONCURRENT_UPDATES = 64
+
+
+def build_application(settings: Settings, *, polling: bool) -> Application:
+    builder = ApplicationBuilder().token(settings.telegram_bot_token or "")
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    if not polling:
+        builder = builder.updater(None)
+    # Updates from different people run side by side; one person's run in order (see
+    # TelegramChannel._lock_for).
+    return builder.concurrent_updates(MAX_CONCURRENT_UPDATES).build()
+
+
+class TelegramSender:
+    """Delivers outbox rows to Telegram and says honestly what happened."""
+
+    channel = CHANNEL
+
+    def __init__(self, application: Application, content: ContentLibrary) -> None:
+        self.application = application
+        self.content = content.for_language(None)
+        self._location_keyboard_open: set[str] = set()
+
+    async def send(self, item: Outgoing) -> Outcome:
+        message = item.message
+        parts = split_text(message.text, MessageLimit.MAX_TEXT_LENGTH) or [" "]
+        markup = self._markup(item.address, message)
+        last_id: str | None = None
+        for number, part in enumerate(parts):
+            if number < item.parts_sent:  # sent before a failure part-way through
+                continue
+            try:
+                sent = await self.application.bot.send_message(
+                    chat_id=int(item.address), text=part,
+                    reply_markup=markup if number == len(parts) - 1 else None)
+            except RetryAfter as error:
+                return Outcome(Result.RETRY, error="telegram_429", parts_sent=number,
+                               retry_after=_seconds(error))
+            except Forbidden:
+                return Outcome(Result.UNREACHABLE, error="telegram_forbidden", parts_sent=number)
+            except BadRequest as error:
+                unreachable = "chat not found" in str(error).lower()
+                return Outcome(Result.UNREACHABLE if unreachable else Result.FAILED,
+                               error="telegram_chat_not_found" if unreachable
+                               else "telegram_bad_request", parts_sent=number)
+            except TimedOut as error:
+                if _never_reached_telegram(error):
+                    return Outcome(Result.RETRY, error="telegram_connect_timeout",
+                                   parts_sent=number)
+                # It may have arrived; Telegram has no idempotency key, so never resend blindly.
+                return Outcome(Result.UNKNOWN, error="telegram_timeout", parts_sent=number)
+            except NetworkError:
+                return Outcome(Result.RETRY, error="telegram_network", parts_sent=number)
+            last_id = str(sent.message_id)
+        return Outcome(Result.SENT, provider_ref=last_id, parts_sent=len(parts))
+
+    def _markup(self, address: str, message: Outbound) -> object | None:
+        inline = keyboards.inline_keyboard(message, self.content.text("buttons.done"))
+        if inline is not None:
+            return inline
+        if message.ask_location:
+            self._location_keyboard_open.add(address)
+            button = KeyboardButton(self.content.text("buttons.share_location"),
+                                    request_location=True)
+            return ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
+        if address in self._location_keyboard_open:
+            self._location_keyboard_open.discard(address)
+            return ReplyKeyboardRemove()
+        return None
+
+
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _never_reached_telegram(error: TimedOut) -> bool:
+    cause = error.__cause__
+    return isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+class TelegramChannel:
+    """Receives updates (polling or webhook) and feeds the engine; owns the sender."""
+
+    def __init__(self, settings: Settings, engine: Engine, content: ContentLibrary,
+                 referrals: ReferralCodes | None = None) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.content = content.for_language(None)
+        self.referrals = referrals or default_codes()
+        self.webhook = bool(settings.telegram_webhook_url)
+        if self.webhook and not settings.telegram_webhook_secret:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL")
+        self.application = build_application(settings, polling=not self.webhook)
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.sender = TelegramSender(self.application, content)
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    # -- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        await self.application.initialize()
+        await self.application.start()
+        await self.application.bot.set_my_commands(
+            [BotCommand(name, self.content.text(f"telegram.commands.{name}"))
+             for name in COMMANDS])
+        if self.webhook:
+            await self.application.bot.set_webhook(
+                url=self.settings.telegram_webhook_url or "",
+                secret_token=self.settings.telegram_webhook_secret,
+                allowed_updates=Update.ALL_TYPES)
+            log.info("telegram: webhook registered")
+        else:
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            log.info("telegram: polling")
+
+    async def stop(self) -> None:
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[TelegramChannel]:
+        await self.start()
+        try:
+            yield self
+        finally:
+            await self.stop()
+
+    # -- webhook --------------------------------------------------------------------------
+    @property
+    def webhook_path(self) -> str:
+        path = urlparse(self.settings.telegram_webhook_url or "").path
+        return path or DEFAULT_WEBHOOK_PATH
+
+    def routes(self) -> list[Route]:
+        return [Route(self.webhook_path, self._webhook, methods=["POST"])] if self.webhook else []
+
+    async def _webhook(self, request: Request) -> Response:
+        expected = self.settings.telegram_webhook_secret or ""
+        given = request.headers.get(SECRET_HEADER, "")
+        # Checked before anything is parsed or stored.
+        if not expected or not secrets.compare_digest(given.encode(), expected.encode()):
+            return Response(status_code=403)
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.application.bot) if isinstance(data, dict) \
+                else None
+        except Exception:
+            update = None
+        if update is None or not isinstance(data.get("update_id"), int):
+            return Response(status_code=400)
+        # Handled before answering: if storing fails, a 500 makes Telegram deliver it again,
+        # and the update id makes sure it is processed once.
+        await self.handle(update)
+        return Response(status_code=200)
+
+    # -- updates --------------------------------------------------------------------------
+    async def _on_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(update, Update):
+            try:
+                await self.handle(update)
+            except Exception:
+                log.exception("telegram update %s could not be handled", update.update_id)
+
+    async def handle(self, update: Update) -> None:
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return  # resident conversations are private; group features come separately
+        address = Address(CHANNEL, str(chat.id))
+        async with self._lock_for(address.address):
+            external_id = f"u{update.update_id}"
+            if update.my_chat_member is not None:
+                blocked = update.my_chat_member.new_chat_member.status in (
+                    ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+                await self.engine.set_reachable(address, reachable=not blocked)
+            elif update.callback_query is not None:
+                await self._callback(update, address, external_id)
+            elif update.message is not None:
+                event, referral = self._event_from(update.message)
+                await self.engine.handle(address, event, external_id=external_id,
+                                         referral=referral)
+
+    @contextlib.asynccontextmanager
+    async def _lock_for(self, chat: str) -> AsyncIterator[None]:
+        lock = self._locks[chat]
+        async with lock:
+            yield
+        if not lock.locked() and self._locks.get(chat) is lock:
+            del self._locks[chat]
+
+    def _event_from(self, message: Message) -> tuple[Inbound, str | None]:
+        if message.location is not None:
+            return Inbound.from_location(message.location.latitude,
+                                         message.location.longitude), None
+        text = message.text or ""
+        referral = None
+        if text.startswith("/start"):
+            _, _, argument = text.partition(" ")
+            found = self.referrals.resolve(argument)
+            referral = found.code if found else None
+        # Photos, stickers and voice notes arrive as an empty text: the conversation then
+        # kindly asks again in words.
+        return Inbound.from_text(text), referral
+
+    async def _callback(self, update: Update, address: Address, external_id: str) -> None:
+        query = update.callback_query
+        assert query is not None
+        with contextlib.suppress(TelegramError):
+            await query.answer()  # every press is acknowledged, or the button keeps spinning
+        callback = keyboards.decode(query.data)
+        message = query.message if isinstance(query.message, Message) else None
+        markup = message.reply_markup if message is not None else None
+        if callback is None:
+            # Not ours (forged, or from an old version): show where we are now.
+            stale = Inbound(EventKind.CHOICE, choice=None, payload={"ref_token": "-"})
+            await self.engine.handle(address, stale, external_id=external_id)
+            return
+        if callback.action == "t":
+            if message is None or markup is None:
+                return
+            if await self.engine.claim_inbound(CHANNEL, external_id):
+                with contextlib.suppress(BadRequest):
+                    await message.edit_reply_markup(
+                        keyboards.toggled(markup, callback.option_id))
+            return
+        if callback.action == "c":
+            label = keyboards.label_of(markup, query.data or "") or ""
+            choice = callback.option_id
+        else:
+            picked = keyboards.ticked(markup)
+            label = ", ".join(text for _, text in picked)
+            choice = ",".join(option_id for option_id, _ in picked)
+        if message is not None:
+            await self._settle(message, label)
+        event = Inbound(EventKind.CHOICE, choice=choice, payload={"ref_token": callback.token})
+        await self.engine.handle(address, event, external_id=external_id)
+
+    async def _settle(self, message: Message, label: str) -> None:
+        """Take the keyboard away and show what was chosen, so old buttons can't be pressed."""
+        text = message.text or ""
+        if label:
+            text = f"{text}\n\n{keyboards.TICK}{label}"
+        with contextlib.suppress(BadRequest):
+            await message.edit_text(text[:MessageLimit.MAX_TEXT_LENGTH])
