@@ -35,6 +35,9 @@ def log_startup(settings: Settings) -> None:
     mode = "webhook" if settings.telegram_webhook_url else "polling"
     log.info("telegram: %s", f"on ({mode})" if channels["telegram"] else
              "off (set TELEGRAM_BOT_TOKEN to turn it on)")
+    if channels["sms"] and not settings.public_base_url and not settings.trust_proxy:
+        log.warning("sms: set PUBLIC_BASE_URL (or TRUST_PROXY=1 behind a proxy) so Twilio's "
+                    "signatures can be checked against the URL Twilio used")
     log.info("sms: %s", "on" if channels["sms"] else
              "off (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a sender to turn it on)")
     log.info("try the bot without any account: .venv/bin/movemates chat   (or --channel sms)")
@@ -54,6 +57,16 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
         telegram = TelegramChannel(settings, services.engine, services.content)
         services.dispatcher.senders[telegram.sender.channel] = telegram.sender
         routes += telegram.routes()
+    if settings.sms_enabled:
+        from bot.channels.sms import SmsChannel, SmsSender
+        from bot.channels.sms_provider import TwilioProvider
+
+        provider = TwilioProvider(
+            settings.twilio_account_sid or "", settings.twilio_auth_token or "",
+            messaging_service_sid=settings.twilio_messaging_service_sid,
+            from_number=settings.twilio_from_number, api_base_url=settings.twilio_api_base_url)
+        services.dispatcher.senders["sms"] = SmsSender(provider, settings)
+        routes += SmsChannel(settings, services.engine, services.db, services.clock).routes()
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

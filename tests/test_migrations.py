@@ -42,4 +42,4 @@ def test_every_model_table_is_created_by_a_migration() -> None:
     source = "\n".join(p.read_text() for p in (
         Path(__file__).resolve().parents[1] / "bot/storage/migrations/versions").glob("*.py"))
     for table in Base.metadata.tables:
-        assert f"'{table}'" in source, table
+        assert f"'{table}'" in source or f'"{table}"' in source, table

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.engine.clock import Clock
 from bot.engine.events import Outbound
 from bot.storage.db import Database
-from bot.storage.models import Identity, OutboxMessage
+from bot.storage.models import Delivery, Identity, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,15 @@ class Result(StrEnum):
 
 
 @dataclass(frozen=True)
+class Part:
+    """One message the provider accepted (a long SMS goes as several)."""
+
+    number: int
+    provider_ref: str
+    segments: int | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
     result: Result
     provider_ref: str | None = None
@@ -49,6 +58,7 @@ class Outcome:
     retry_after: float | None = None
     # Long messages go as several parts; a retry resumes after the parts already sent.
     parts_sent: int | None = None
+    parts: tuple[Part, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,6 +207,10 @@ class Dispatcher:
                 .where(OutboxMessage.id == item.id, OutboxMessage.status == "sending")
                 .values(**values)
             )
+            for part in outcome.parts:
+                session.add(Delivery(outbox_id=item.id, channel=item.channel,
+                                     provider_ref=part.provider_ref, part=part.number,
+                                     segments=part.segments, status="sent", updated_at=now))
             if outcome.result in (Result.UNREACHABLE, Result.OPTED_OUT):
                 column = "unreachable_at" if outcome.result is Result.UNREACHABLE \
                     else "opted_out_at"

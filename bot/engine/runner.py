@@ -206,6 +206,13 @@ class Engine:
         profile = repo.to_profile(person)
         state = repo.to_state(person)
         recognised = lang.commands.recognise(event)
+        provider_keyword = event.payload.get("provider_opt_out")
+        if provider_keyword == "STOP":
+            # The provider has opted them out and confirmed it; a second text would fail.
+            return _Plan([], state, profile, kind="optout", opt_out=True)
+        if provider_keyword in ("START", "HELP"):
+            command = Command.START if provider_keyword == "START" else Command.HELP
+            recognised = Recognised(command)
 
         if identity.opted_out_at is not None:
             if (recognised and recognised.command is Command.START) or is_literal_start(event):

@@ -173,6 +173,25 @@ class OutboxMessage(Base):
     updated_at: Mapped[datetime]
 
 
+class Delivery(Base):
+    """One message as the provider knows it (an SMS part has its own id), for delivery
+    receipts. Goes when its outbox row goes."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("channel", "provider_ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"),
+                                           index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    provider_ref: Mapped[str] = mapped_column(String(64))
+    part: Mapped[int] = mapped_column(Integer, default=1)
+    segments: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="sent")
+    error: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
 class InboundSeen(Base):
     """Ids of inbound updates already handled, so a redelivery is processed once."""
 

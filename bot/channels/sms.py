@@ -1,0 +1,186 @@
+"""SMS through Twilio: signed webhooks in, numbered GSM-7 texts out.
+
+Inbound `POST /sms/inbound` and delivery receipts `POST /sms/status` are checked with the
+twilio library's RequestValidator against the public URL Twilio signed, before anything is
+read or stored. Replies go through the outbox like every other message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from sqlalchemy import select, update
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from twilio.request_validator import RequestValidator
+
+from bot.channels.addresses import AddressError, normalise_phone
+from bot.channels.gsm7 import measure
+from bot.channels.render import render_sms
+from bot.channels.sms_provider import (
+    OPTED_OUT_CODES,
+    TRANSIENT_FAILURE_CODES,
+    UNREACHABLE_CODES,
+    SmsProvider,
+)
+from bot.config import Settings
+from bot.dispatch.outbox import Outcome, Outgoing, Part, Result
+from bot.engine.clock import Clock
+from bot.engine.events import Address, Inbound
+from bot.engine.runner import Engine
+from bot.storage.db import Database
+from bot.storage.models import Delivery, Identity, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "sms"
+INBOUND_PATH = "/sms/inbound"
+STATUS_PATH = "/sms/status"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+SIGNATURE_HEADER = "X-Twilio-Signature"
+MAX_RESENDS = 2
+# Receipt statuses, in the order a message moves through them; a late 'sent' receipt
+# must not undo 'delivered'.
+RECEIPT_ORDER = {"accepted": 0, "queued": 1, "sending": 2, "sent": 3, "delivered": 4,
+                 "undelivered": 4, "failed": 4, "read": 5}
+
+
+def public_url(request: Request, settings: Settings) -> str:
+    """The URL Twilio called, as Twilio saw it (behind a proxy it differs from ours)."""
+    path_and_query = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if settings.public_base_url:
+        return settings.public_base_url.rstrip("/") + path_and_query
+    if settings.trust_proxy:
+        scheme = request.headers.get("x-forwarded-proto", request.url.scheme).split(",")[0]
+        host = request.headers.get("x-forwarded-host", request.headers.get("host", ""))
+        return f"{scheme.strip()}://{host.split(',')[0].strip()}{path_and_query}"
+    return str(request.url)
+
+
+class SmsSender:
+    """Renders a message for SMS and sends each part; says honestly what happened."""
+
+    channel = CHANNEL
+
+    def __init__(self, provider: SmsProvider, settings: Settings) -> None:
+        self.provider = provider
+        self.allow_unicode = settings.sms_allow_unicode
+        base = settings.public_base_url
+        self.status_callback = f"{base.rstrip('/')}{STATUS_PATH}" if base else None
+
+    async def send(self, item: Outgoing) -> Outcome:
+        rendered = render_sms(item.message, allow_unicode=self.allow_unicode)
+        sent: list[Part] = []
+        for number, text in enumerate(rendered.parts, 1):
+            if number <= item.parts_sent:
+                continue
+            result = await self.provider.send(item.address, text, self.status_callback)
+            if result.result is not Result.SENT or result.provider_ref is None:
+                return Outcome(result.result, error=result.error, retry_after=result.retry_after,
+                               parts_sent=number - 1, parts=tuple(sent),
+                               segments=rendered.segments)
+            sent.append(Part(number, result.provider_ref, measure(text).segments))
+        return Outcome(Result.SENT, provider_ref=sent[-1].provider_ref if sent else None,
+                       segments=rendered.segments, parts_sent=len(rendered.parts),
+                       parts=tuple(sent))
+
+
+class SmsChannel:
+    def __init__(self, settings: Settings, engine: Engine, db: Database, clock: Clock) -> None:
+        if not settings.twilio_auth_token:
+            raise ValueError("TWILIO_AUTH_TOKEN is needed to check Twilio's signatures")
+        self.settings = settings
+        self.engine = engine
+        self.db = db
+        self.clock = clock
+        self.validator = RequestValidator(settings.twilio_auth_token)
+
+    def routes(self) -> list[Route]:
+        return [Route(INBOUND_PATH, self.inbound, methods=["POST"]),
+                Route(STATUS_PATH, self.status, methods=["POST"])]
+
+    async def _signed_form(self, request: Request) -> Mapping[str, str] | None:
+        signature = request.headers.get(SIGNATURE_HEADER)
+        if not signature:
+            return None
+        try:
+            form = await request.form()
+        except Exception:
+            return None
+        params = {key: str(value) for key, value in form.items()}
+        if not self.validator.validate(public_url(request, self.settings), params, signature):
+            return None
+        return params
+
+    async def inbound(self, request: Request) -> Response:
+        form = await self._signed_form(request)
+        if form is None:
+            return Response(status_code=403)
+        sid = form.get("MessageSid") or form.get("SmsSid")
+        try:
+            sender = normalise_phone(form.get("From", ""))
+        except AddressError:
+            sender = None
+        if not sid or sender is None:
+            return Response("missing MessageSid or a usable From number", status_code=400)
+        payload = {}
+        if form.get("OptOutType"):
+            # Twilio's opt-out handling already acted (and confirmed) for this keyword.
+            payload["provider_opt_out"] = form["OptOutType"].upper()
+        event = Inbound.from_text(form.get("Body", ""))
+        if payload:
+            event = Inbound(event.kind, text=event.text, payload=payload)
+        await self.engine.handle(Address(CHANNEL, sender), event, external_id=sid)
+        return Response(EMPTY_TWIML, media_type="application/xml")
+
+    async def status(self, request: Request) -> Response:
+        form = await self._signed_form(request)
+        if form is None:
+            return Response(status_code=403)
+        sid = form.get("MessageSid") or form.get("SmsSid")
+        status = (form.get("MessageStatus") or form.get("SmsStatus") or "").lower()
+        if not sid or status not in RECEIPT_ORDER:
+            return Response(status_code=400)
+        code = form.get("ErrorCode")
+        await self.record_receipt(sid, status, int(code) if code and code.isdigit() else None)
+        return Response(status_code=204)
+
+    async def record_receipt(self, sid: str, status: str, code: int | None) -> None:
+        now = self.clock.now()
+        requeue = False
+        async with self.db.transaction() as session:
+            delivery = (await session.execute(select(Delivery).where(
+                Delivery.channel == CHANNEL, Delivery.provider_ref == sid))).scalar_one_or_none()
+            if delivery is None:
+                return  # not ours, or already erased with its person
+            if RECEIPT_ORDER[status] < RECEIPT_ORDER.get(delivery.status, 0):
+                return  # receipts can arrive out of order
+            delivery.status = status
+            delivery.error = f"twilio_{code}" if code else None
+            delivery.updated_at = now
+            row = await session.get(OutboxMessage, delivery.outbox_id)
+            if row is None:
+                return
+            parts = (await session.execute(select(Delivery.status).where(
+                Delivery.outbox_id == row.id))).scalars().all()
+            if status in ("failed", "undelivered"):
+                row.status, row.error, row.updated_at = "failed", delivery.error, now
+                if code in OPTED_OUT_CODES or code in UNREACHABLE_CODES:
+                    column = "opted_out_at" if code in OPTED_OUT_CODES else "unreachable_at"
+                    await session.execute(update(Identity).where(
+                        Identity.channel == CHANNEL, Identity.address == row.address,
+                        getattr(Identity, column).is_(None)).values({column: now}))
+                # Only a message that never left Twilio, in every part, is safe to send again.
+                requeue = (status == "failed" and code in TRANSIENT_FAILURE_CODES and
+                           all(p == "failed" for p in parts) and row.attempts < MAX_RESENDS + 1)
+                if requeue:
+                    row.status, row.parts_sent, row.due_at = "queued", 0, now
+                    await session.execute(update(Delivery).where(
+                        Delivery.outbox_id == row.id).values(status="superseded"))
+            elif status == "delivered" and all(p == "delivered" for p in parts):
+                row.status, row.updated_at = "delivered", now
+        if requeue:
+            log.info("outbox %s failed before leaving the provider; queued again", row.id)
+

@@ -1,0 +1,289 @@
+"""SMS end to end: signed Twilio webhooks in, the real twilio library out to a REST stub
+that checks every call against Twilio's published OpenAPI description."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.channels.gsm7 import is_gsm7, measure
+from bot.config import Settings
+from bot.engine.events import Outbound
+from bot.storage import repository as repo
+from bot.storage.models import Delivery, Identity, InboundSeen, OutboxMessage, Person
+from support.engine import ONBOARDING
+from support.sms import PUBLIC, SmsHarness, sms_service
+from support.twilio_stub import TwilioStub, running_twilio
+
+MAGGIE = "+447700900123"
+
+
+@pytest.fixture
+async def stub():
+    async with running_twilio(TwilioStub()) as running:
+        yield running
+    assert running.violations == [], running.violations
+
+
+async def count(sms: SmsHarness, model: type) -> int:
+    async with sms.services.db.transaction() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_a_whole_onboarding_by_sms(settings: Settings, stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        for line in ONBOARDING:
+            response = await sms.text("07700 900123", line)
+            assert response.status_code == 200
+            assert response.text.endswith("<Response></Response>")
+            assert response.headers["content-type"].startswith("application/xml")
+        bodies = sms.bodies_to(MAGGIE)
+        assert any("You're all set, Margaret!" in b for b in bodies)
+        assert any("1 Walking" in b for b in bodies)  # options numbered inside the text
+        for body in bodies:
+            assert is_gsm7(body), body
+            assert measure(body).segments <= 2, body
+        # Every text Twilio accepted is recorded with its own id, for delivery receipts.
+        assert await count(sms, Delivery) == len(bodies)
+        async with sms.services.db.transaction() as session:
+            segments = (await session.execute(select(OutboxMessage.segments))).scalars().all()
+        assert all(s and s >= 1 for s in segments)
+    for message in stub.sent:
+        assert message.form["MessagingServiceSid"].startswith("MG")
+        assert message.form["StatusCallback"] == f"{PUBLIC}/sms/status"
+
+
+@pytest.mark.parametrize("word", ["STOP", "stop", " Stop. ", "STOPALL", "unsubscribe", "Cancel",
+                                  "END", "quit!", "REVOKE", "optout", "opt out"])
+async def test_every_opt_out_word_stops_everything_at_once(settings: Settings, stub: TwilioStub,
+                                                           word: str) -> None:
+    async with sms_service(settings, stub) as sms:
+        await sms.text(MAGGIE, "hi")
+        await sms.text(MAGGIE, "1")
+        before = len(sms.bodies_to(MAGGIE))
+        await sms.text(MAGGIE, word)
+        assert sms.bodies_to(MAGGIE)[before:] == [
+            "You won't get any more messages from Move Mates. Reply START if you'd like to "
+            "come back."]
+        for later in ("hello", "1", "HELP", "menu", "yes please"):
+            await sms.text(MAGGIE, later)
+        assert len(sms.bodies_to(MAGGIE)) == before + 1
+
+
+async def test_stop_while_encouragement_is_due(settings: Settings, stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        for line in ONBOARDING:
+            await sms.text(MAGGIE, line)
+        async with sms.services.db.transaction() as session:
+            identity = await repo.find_identity(session, repo.Address("sms", MAGGIE), lock=False)
+            assert identity is not None
+            repo.queue_messages(session, person_id=identity.person_id,
+                                to=repo.Address("sms", MAGGIE),
+                                messages=[Outbound("A gentle nudge for Tuesday morning.")],
+                                kind="encouragement", priority=5, key_prefix="enc:test",
+                                now=sms.clock.now() + timedelta(hours=2))
+        await sms.text(MAGGIE, "STOP")
+        sms.clock.advance(timedelta(hours=3))
+        await sms.services.dispatcher.drain()
+        assert not any("gentle nudge" in b for b in sms.bodies_to(MAGGIE))
+        async with sms.services.db.transaction() as session:
+            status = await session.scalar(select(OutboxMessage.status).where(
+                OutboxMessage.kind == "encouragement"))
+        assert status == "cancelled"
+
+
+async def test_start_brings_them_back_where_they_were(settings: Settings,
+                                                      stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        for line in ("hi", "1", "STOP", "START"):
+            await sms.text(MAGGIE, line)
+        back, question = sms.bodies_to(MAGGIE)[-2:]
+        assert back == "Welcome back! You'll get messages from us again."
+        assert question.startswith("Some people like to tell us about their health.")
+        await sms.text(MAGGIE, "STOP")
+        await sms.text(MAGGIE, "yes")  # YES opts back in too
+        assert sms.bodies_to(MAGGIE)[-2] == back
+
+
+async def test_help_says_who_we_are_and_how_to_stop(settings: Settings, stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        await sms.text(MAGGIE, "hi")
+        await sms.text(MAGGIE, "HELP")
+        help_text = " ".join(sms.bodies_to(MAGGIE)[2:4])
+        assert "Move Mates" in help_text and "STOP" in help_text
+        await sms.text(MAGGIE, "info")
+        assert any("STOP" in b for b in sms.bodies_to(MAGGIE)[5:])
+
+
+async def test_twilio_advanced_opt_out_is_honoured_without_a_second_text(
+        settings: Settings, stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        await sms.text(MAGGIE, "hi")
+        before = len(sms.bodies_to(MAGGIE))
+        await sms.text(MAGGIE, "Please remove me", OptOutType="STOP")
+        assert len(sms.bodies_to(MAGGIE)) == before  # Twilio already confirmed it
+        async with sms.services.db.transaction() as session:
+            identity = (await session.execute(select(Identity))).scalar_one()
+        assert identity.opted_out_at is not None
+
+
+async def test_a_redelivered_webhook_is_processed_once(settings: Settings,
+                                                       stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        first = await sms.text(MAGGIE, "hi", sid="SM" + "1" * 32)
+        again = await sms.text(MAGGIE, "hi", sid="SM" + "1" * 32)
+        assert first.status_code == again.status_code == 200
+        assert len(sms.bodies_to(MAGGIE)) == 2
+
+
+@pytest.mark.parametrize("signature", [None, "", "bm90IGEgc2lnbmF0dXJl", "forged"])
+async def test_forged_or_missing_signatures_are_refused_and_nothing_is_stored(
+        settings: Settings, stub: TwilioStub, signature: str | None) -> None:
+    async with sms_service(settings, stub) as sms:
+        params = {"MessageSid": "SM" + "2" * 32, "From": MAGGIE, "Body": "hi"}
+        response = await sms.post("/sms/inbound", params, signature=signature)
+        status = await sms.post("/sms/status", {"MessageSid": "SMx", "MessageStatus": "failed"},
+                                signature=signature)
+        assert (response.status_code, status.status_code) == (403, 403)
+        for model in (Person, InboundSeen, OutboxMessage):
+            assert await count(sms, model) == 0
+
+
+async def test_a_signature_for_other_parameters_is_refused(settings: Settings,
+                                                           stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        signed = {"MessageSid": "SM" + "3" * 32, "From": MAGGIE, "Body": "hi"}
+        tampered = {**signed, "Body": "delete my data"}
+        response = await sms.post("/sms/inbound", tampered,
+                                  signature=sms.sign(f"{PUBLIC}/sms/inbound", signed))
+        assert response.status_code == 403
+        assert await count(sms, Person) == 0
+
+
+async def test_behind_a_proxy_the_forwarded_url_is_what_twilio_signed(
+        settings: Settings, stub: TwilioStub) -> None:
+    async with sms_service(settings, stub, public_base_url=None, trust_proxy=True) as sms:
+        params = {"MessageSid": "SM" + "4" * 32, "From": MAGGIE, "Body": "hi"}
+        headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "bot.example.net"}
+        signed = sms.sign("https://bot.example.net/sms/inbound", params)
+        ok = await sms.post("/sms/inbound", params, signature=signed, headers=headers)
+        assert ok.status_code == 200
+        # Without trusting the proxy, the same request is checked against our own URL.
+    async with sms_service(settings, stub, public_base_url=None, trust_proxy=False) as sms:
+        refused = await sms.post("/sms/inbound", {**params, "MessageSid": "SM" + "5" * 32},
+                                 signature=signed, headers=headers)
+        assert refused.status_code == 403
+
+
+async def test_malformed_webhooks_get_clear_errors(settings: Settings, stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        no_sid = await sms.post("/sms/inbound", {"From": MAGGIE, "Body": "hi"})
+        bad_from = await sms.post("/sms/inbound", {"MessageSid": "SM9", "From": "nonsense",
+                                                   "Body": "hi"})
+        bad_status = await sms.post("/sms/status", {"MessageSid": "SM9",
+                                                    "MessageStatus": "exploded"})
+        assert (no_sid.status_code, bad_from.status_code, bad_status.status_code) == \
+            (400, 400, 400)
+        huge = await sms.text(MAGGIE, "x" * 10_000 + "\u202e\x00")
+        assert huge.status_code == 200
+        assert len(sms.bodies_to(MAGGIE)) == 2  # welcome and privacy, kindly
+
+
+async def status(sms: SmsHarness, sid: str, state: str, code: str | None = None) -> int:
+    params = {"MessageSid": sid, "MessageStatus": state, "AccountSid": "AC"}
+    if code:
+        params["ErrorCode"] = code
+    return (await sms.post("/sms/status", params)).status_code
+
+
+async def outbox_of(sms: SmsHarness, sid: str) -> OutboxMessage:
+    async with sms.services.db.transaction() as session:
+        delivery = (await session.execute(select(Delivery).where(
+            Delivery.provider_ref == sid))).scalar_one()
+        row = await session.get(OutboxMessage, delivery.outbox_id)
+        assert row is not None
+        return row
+
+
+async def test_delivery_receipts_are_recorded_in_order(settings: Settings,
+                                                       stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        await sms.text(MAGGIE, "1")  # welcome (one part) and privacy (one part)
+        sid = stub.sent[0].sid
+        assert await status(sms, sid, "sent") == 204
+        assert await status(sms, sid, "delivered") == 204
+        assert await status(sms, sid, "sent") == 204  # late and out of order: ignored
+        assert (await outbox_of(sms, sid)).status == "delivered"
+        assert await status(sms, "SM" + "f" * 32, "delivered") == 204  # not ours: ignored
+
+
+async def test_a_message_that_never_left_twilio_is_sent_again_once(settings: Settings,
+                                                                   stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        await sms.text(MAGGIE, "hi")
+        sid = stub.sent[0].sid
+        await status(sms, sid, "failed", "30001")  # queue overflow: nothing reached a carrier
+        await sms.services.dispatcher.drain()
+        assert len(stub.sent) == 3
+        assert stub.sent[2].body == stub.sent[0].body
+        await status(sms, stub.sent[2].sid, "undelivered", "30008")  # may have arrived
+        await sms.services.dispatcher.drain()
+        assert len(stub.sent) == 3
+        assert (await outbox_of(sms, stub.sent[2].sid)).status == "failed"
+
+
+async def test_receipts_that_mean_opted_out_or_unreachable(settings: Settings,
+                                                           stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        await sms.text(MAGGIE, "hi")
+        await status(sms, stub.sent[0].sid, "failed", "21610")
+        async with sms.services.db.transaction() as session:
+            identity = (await session.execute(select(Identity))).scalar_one()
+        assert identity.opted_out_at is not None
+
+
+@pytest.mark.parametrize(("status_code", "code", "expected", "flag"), [
+    (400, 21610, "suppressed", "opted_out_at"),
+    (400, 21211, "failed", "unreachable_at"),
+    (400, 21614, "failed", "unreachable_at"),
+    (429, 20429, "queued", None),
+    (500, 20500, "queued", None),
+    (400, 21602, "failed", None),
+])
+async def test_send_errors_are_handled_by_meaning(settings: Settings, stub: TwilioStub,
+                                                  status_code: int, code: int, expected: str,
+                                                  flag: str | None) -> None:
+    async with sms_service(settings, stub) as sms:
+        stub.script.append(("error", status_code, code))
+        await sms.text(MAGGIE, "hi")
+        async with sms.services.db.transaction() as session:
+            rows = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))
+                    ).scalars().all()
+            identity = (await session.execute(select(Identity))).scalar_one()
+        assert rows[0].status == expected
+        assert rows[0].error == f"twilio_{code}"
+        if flag:
+            assert getattr(identity, flag) is not None
+            assert rows[1].status == "suppressed"  # nothing more goes to them
+        else:
+            assert identity.opted_out_at is None and identity.unreachable_at is None
+        if expected == "queued":
+            sms.clock.advance(timedelta(minutes=1))
+            await sms.services.dispatcher.drain()
+            assert [m.body[:6] for m in stub.sent] == ["Before", "Hello!"]
+
+
+async def test_a_timeout_after_twilio_took_the_message_is_not_sent_twice(
+        settings: Settings, stub: TwilioStub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.channels.sms_provider.REQUEST_TIMEOUT_SECONDS", 0.5)
+    async with sms_service(settings, stub) as sms:
+        stub.script.append(("delay", 1.5, 0))  # Twilio creates it, but answers too late
+        await sms.text(MAGGIE, "hi")
+        assert stub.create_calls == 2  # the welcome (timed out) and the privacy notice
+        async with sms.services.db.transaction() as session:
+            first = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))
+                     ).scalars().first()
+        assert first is not None and first.status == "sent"
+        assert first.provider_ref == stub.sent[0].sid  # found by looking, not resent
