@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 
 from bot.app import Services
 from bot.config import Settings
@@ -70,17 +70,18 @@ async def load(services: Services, address: Address) -> Person:
 
 
 async def restore(services: Services, address: Address, snap: Snapshot) -> None:
-    async with services.db.transaction() as session:
-        identity = (await session.execute(select(Identity).where(
-            Identity.address == address.address))).scalar_one_or_none()
-        if identity is None:  # an earlier example erased them ("not now", "delete", "yes")
-            identity = await repo.create_person(session, address, services.clock.now())
-        identity.opted_out_at = None
-        await session.execute(
-            update(Person).where(Person.id == identity.person_id).values(
+    def put_back(connection: Connection) -> None:
+        stored = repo.load(connection, address, lock=False)
+        if stored is None:  # an earlier example erased them ("not now", "delete", "yes")
+            stored = repo.create_person(connection, address, services.clock.now())
+        repo.update_identity(connection, stored.identity_id, opted_out_at=None)
+        connection.execute(
+            update(Person).where(Person.id == stored.person_id).values(
                 flow=snap.flow, step=snap.step, flow_data=snap.data, answers=snap.answers,
                 **snap.fields))
-        await session.execute(update(OutboxMessage).values(status="sent"))
+        connection.execute(update(OutboxMessage).values(status="sent"))
+
+    await services.db.run(put_back)
 
 
 def check_nothing_lost(before: Snapshot, after: Person, said: str) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from bot.channels.gsm7 import is_gsm7, measure
 from bot.config import Settings
-from bot.engine.events import Outbound
+from bot.engine.events import Address, Outbound
 from bot.storage import repository as repo
 from bot.storage.models import Delivery, Identity, InboundSeen, OutboxMessage, Person
 from support.engine import ONBOARDING
@@ -76,14 +76,16 @@ async def test_stop_while_encouragement_is_due(settings: Settings, stub: TwilioS
     async with sms_service(settings, stub) as sms:
         for line in ONBOARDING:
             await sms.text(MAGGIE, line)
-        async with sms.services.db.transaction() as session:
-            identity = await repo.find_identity(session, repo.Address("sms", MAGGIE), lock=False)
-            assert identity is not None
-            repo.queue_messages(session, person_id=identity.person_id,
-                                to=repo.Address("sms", MAGGIE),
-                                messages=[Outbound("A gentle nudge for Tuesday morning.")],
+        def queue_nudge(connection: Connection) -> None:
+            stored = repo.load(connection, Address("sms", MAGGIE), lock=False)
+            assert stored is not None
+            repo.queue_messages(connection, person_id=stored.person_id,
+                                to=Address("sms", MAGGIE),
+                                messages=[Outbound("A gentle nudge for Tuesday.")],
                                 kind="encouragement", priority=5, key_prefix="enc:test",
-                                now=sms.clock.now() + timedelta(hours=2))
+                                now=sms.clock.now(), due_at=sms.clock.now() + timedelta(hours=2))
+
+        await sms.services.db.run(queue_nudge)
         await sms.text(MAGGIE, "STOP")
         sms.clock.advance(timedelta(hours=3))
         await sms.services.dispatcher.drain()

@@ -118,6 +118,7 @@ class Content:
         self._texts = texts
         self._words = words
         self._fallback = fallback
+        self._children: dict[str, tuple[str, ...]] = {}
 
     def text(self, key: str, **params: object) -> str:
         template = self._texts.get(key)
@@ -140,14 +141,15 @@ class Content:
 
     def keys_under(self, prefix: str) -> Iterator[str]:
         """Child names directly under `prefix`, in file order (e.g. the ids of an option list)."""
-        seen: set[str] = set()
-        dotted = prefix + "."
-        for key in [*self._texts, *self._words]:
-            if key.startswith(dotted):
-                child = key[len(dotted):].split(".", 1)[0]
-                if child not in seen:
-                    seen.add(child)
-                    yield child
+        children = self._children.get(prefix)
+        if children is None:
+            found: dict[str, None] = {}
+            dotted = prefix + "."
+            for key in [*self._texts, *self._words]:
+                if key.startswith(dotted):
+                    found.setdefault(key[len(dotted):].split(".", 1)[0], None)
+            children = self._children[prefix] = tuple(found)
+        return iter(children)
 
     def all_texts(self) -> Mapping[str, str]:
         return self._texts

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.engine.textnorm import fold, stem, tokens
 
@@ -67,14 +68,15 @@ def _words(text: str) -> list[Word]:
     return [(t, stem(t)) for t in tokens(text)]
 
 
-def _phrases(choice: Choice, ignore: frozenset[str]) -> list[list[Word]]:
-    """Each way of naming a choice, as words without filler."""
+@lru_cache(maxsize=8192)
+def _phrases(choice: Choice, ignore: frozenset[str]) -> tuple[tuple[Word, ...], ...]:
+    """Each way of naming a choice, as words without filler (cached: options rarely change)."""
     found = []
     for phrase in (choice.label, *choice.words):
-        words = [w for w in _words(phrase) if w[0] not in ignore]
+        words = tuple(w for w in _words(phrase) if w[0] not in ignore)
         if words:
             found.append(words)
-    return found
+    return tuple(found)
 
 
 def _close(a: Word, b: Word) -> bool:
@@ -84,7 +86,7 @@ def _close(a: Word, b: Word) -> bool:
     return min(len(a[0]), len(b[0])) >= 5 and SequenceMatcher(None, a[0], b[0]).ratio() >= 0.84
 
 
-def _find(phrase: list[Word], words: list[Word], used: set[int]) -> list[int] | None:
+def _find(phrase: tuple[Word, ...], words: list[Word], used: set[int]) -> list[int] | None:
     """Positions of `phrase` as consecutive words in `words`, or None."""
     size = len(phrase)
     for start in range(len(words) - size + 1):

@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from uuid import uuid4
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -35,7 +37,6 @@ from bot.engine.session import (
 from bot.geo.districts import DistrictTable
 from bot.storage import repository as repo
 from bot.storage.db import Database
-from bot.storage.models import Identity, OutboxMessage, Person
 from conversations import everyday, privacy
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class Engine:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 handled = await self._handle_once(address, event, external_id, referral)
-            except (IntegrityError, StaleDataError):
+            except (IntegrityError, StaleDataError, repo.ConcurrentUpdate):
                 # Two workers raced for the same person or the same update; the loser retries
                 # from the top and will see what the winner stored.
                 log.info("retrying inbound after a concurrent update (attempt %d)", attempt)
@@ -109,21 +110,21 @@ class Engine:
     async def claim_inbound(self, channel: str, external_id: str) -> bool:
         """Remember an update handled outside the engine (a tick on a keyboard); False if
         it was seen before."""
-        try:
-            async with self.db.transaction() as session:
-                if await repo.already_seen(session, channel, external_id):
-                    return False
-                await repo.mark_seen(session, channel, external_id, self.clock.now())
-        except IntegrityError:
-            return False
-        return True
+        now = self.clock.now()
+        return await self.db.run(
+            lambda connection: repo.mark_seen(connection, channel, external_id, now))
 
     async def set_reachable(self, address: Address, *, reachable: bool) -> None:
         """The platform told us someone blocked (or unblocked) us: stop (or resume) sending."""
-        async with self.db.transaction() as session:
-            identity = await repo.find_identity(session, address, lock=False)
-            if identity is not None:
-                identity.unreachable_at = None if reachable else self.clock.now()
+        now = self.clock.now()
+
+        def mark(connection: Connection) -> None:
+            stored = repo.load(connection, address, lock=False)
+            if stored is not None:
+                repo.update_identity(connection, stored.identity_id,
+                                     unreachable_at=None if reachable else now)
+
+        await self.db.run(mark)
 
     def language(self, code: str | None) -> _Language:
         content = self.content.for_language(code)
@@ -140,71 +141,75 @@ class Engine:
     async def _handle_once(self, address: Address, event: Inbound, external_id: str | None,
                            referral: str | None) -> Handled:
         now = self.clock.now()
-        async with self.db.transaction() as session:
-            if external_id is not None:
-                if await repo.already_seen(session, address.channel, external_id):
-                    return Handled(duplicate=True)
-                await repo.mark_seen(session, address.channel, external_id, now)
-            identity = await repo.find_identity(session, address, lock=not self.db.is_sqlite)
-            is_new = identity is None
-            if identity is None:
-                identity = await repo.create_person(session, address, now, referral)
-                repo.record_impact(session, "joined", now, detail=referral or "direct",
-                                   channel=address.channel)
-            person = identity.person
-            lang = self.language(person.language)
-            ctx = replace(lang.context_base, channel=address.channel)
-            plan = self._decide(ctx, lang, identity, person, event, is_new, referral)
-            if plan.ignore:
-                identity.last_inbound_at = now
-                return Handled(person_id=person.id, ignored=True)
+        lock = not self.db.is_sqlite
+        return await self.db.run(
+            lambda connection: self._transaction(connection, address, event, external_id,
+                                                 referral, now, lock))
 
-            identity.last_inbound_at = now
-            identity.unreachable_at = None  # writing to us proves we can reach them again
-            if plan.opt_out:
-                identity.opted_out_at = now
-                await repo.cancel_queued(session, address.channel, address.address, now)
-                repo.record_impact(session, "opted_out", now, channel=address.channel)
-            if plan.opt_in:
-                identity.opted_out_at = None
-                repo.record_impact(session, "opted_in", now, channel=address.channel)
+    def _transaction(self, connection: Connection, address: Address, event: Inbound,
+                     external_id: str | None, referral: str | None, now: datetime,
+                     lock: bool) -> Handled:
+        """Everything one event changes, in one transaction: state, identity, outbox."""
+        if external_id is not None and not repo.mark_seen(connection, address.channel,
+                                                          external_id, now):
+            return Handled(duplicate=True)
+        stored = repo.load(connection, address, lock=lock)
+        is_new = stored is None
+        if stored is None:
+            stored = repo.create_person(connection, address, now, referral)
+            repo.record_impact(connection, "joined", now, detail=referral or "direct",
+                               channel=address.channel)
+        lang = self.language(stored.person["language"])
+        ctx = replace(lang.context_base, channel=address.channel)
+        plan = self._decide(ctx, lang, stored, event, is_new, referral)
+        if plan.ignore:
+            repo.update_identity(connection, stored.identity_id, last_inbound_at=now)
+            return Handled(person_id=stored.person_id, ignored=True)
 
-            say = list(plan.say)
-            erase = False
-            for effect in plan.effects:
-                if isinstance(effect, EraseEverything):
-                    erase = True
-                elif isinstance(effect, RecordImpact):
-                    repo.record_impact(session, effect.kind, now, effect.detail, address.channel)
-                elif isinstance(effect, ShowMyData):
-                    record = await repo.person_record(session, person)
-                    say[:0] = privacy.my_data(ctx, plan.profile, record)
-            say = _tag_question(say, plan.state)
-            key = f"in:{address}:{external_id}" if external_id else f"in:{address}:{uuid4().hex}"
+        # Writing to us proves we can reach them again.
+        identity: dict[str, object] = {"last_inbound_at": now, "unreachable_at": None}
+        if plan.opt_out:
+            identity["opted_out_at"] = now
+            repo.cancel_queued(connection, address.channel, address.address, now)
+            repo.record_impact(connection, "opted_out", now, channel=address.channel)
+        if plan.opt_in:
+            identity["opted_out_at"] = None
+            repo.record_impact(connection, "opted_in", now, channel=address.channel)
+        repo.update_identity(connection, stored.identity_id, **identity)
 
-            if erase:
-                person_id = person.id
-                await repo.erase_person(session, person_id)
-                session.expunge_all()  # the rows are gone; nothing of them may be flushed
-                rows = repo.queue_messages(
-                    session, person_id=None, to=address, messages=say, kind="erasure",
-                    priority=PRIORITY_REPLY, key_prefix=key, now=now, bypass_suppression=True)
-                await session.flush()
-                log.info("erased person %s on request", person_id)
-                return Handled(person_id=None, outbox_ids=[r.id for r in rows])
+        say = list(plan.say)
+        erase = False
+        for effect in plan.effects:
+            if isinstance(effect, EraseEverything):
+                erase = True
+            elif isinstance(effect, RecordImpact):
+                repo.record_impact(connection, effect.kind, now, effect.detail, address.channel)
+            elif isinstance(effect, ShowMyData):
+                record = repo.person_record(connection, stored.person_id,
+                                            stored.person["created_at"])
+                say[:0] = privacy.my_data(ctx, plan.profile, record)
+        say = _tag_question(say, plan.state)
+        key = f"in:{address}:{external_id}" if external_id else f"in:{address}:{uuid4().hex}"
 
-            repo.save(person, plan.profile, plan.state, now)
-            rows = repo.queue_messages(
-                session, person_id=person.id, to=address, messages=say, kind=plan.kind,
-                priority=PRIORITY_REPLY, key_prefix=key, now=now, bypass_suppression=plan.opt_out)
-            await session.flush()
-            return Handled(person_id=person.id, outbox_ids=[r.id for r in rows])
+        if erase:
+            repo.erase_person(connection, stored.person_id)
+            ids = repo.queue_messages(
+                connection, person_id=None, to=address, messages=say, kind="erasure",
+                priority=PRIORITY_REPLY, key_prefix=key, now=now, bypass_suppression=True)
+            log.info("erased person %s on request", stored.person_id)
+            return Handled(person_id=None, outbox_ids=ids)
+
+        repo.save(connection, stored, plan.profile, plan.state, now)
+        ids = repo.queue_messages(
+            connection, person_id=stored.person_id, to=address, messages=say, kind=plan.kind,
+            priority=PRIORITY_REPLY, key_prefix=key, now=now, bypass_suppression=plan.opt_out)
+        return Handled(person_id=stored.person_id, outbox_ids=ids)
 
     # -- deciding (no I/O) ----------------------------------------------------------------
-    def _decide(self, ctx: Context, lang: _Language, identity: Identity, person: Person,
-                event: Inbound, is_new: bool, referral: str | None) -> _Plan:
-        profile = repo.to_profile(person)
-        state = repo.to_state(person)
+    def _decide(self, ctx: Context, lang: _Language, stored: repo.Stored, event: Inbound,
+                is_new: bool, referral: str | None) -> _Plan:
+        profile = repo.to_profile(stored)
+        state = repo.to_state(stored)
         recognised = lang.commands.recognise(event)
         provider_keyword = event.payload.get("provider_opt_out")
         if provider_keyword == "STOP":
@@ -214,7 +219,7 @@ class Engine:
             command = Command.START if provider_keyword == "START" else Command.HELP
             recognised = Recognised(command)
 
-        if identity.opted_out_at is not None:
+        if stored.opted_out_at is not None:
             if (recognised and recognised.command is Command.START) or is_literal_start(event):
                 back = [ctx.say("optout.welcome_back"), *self._reprompt(ctx, state, profile)]
                 return _Plan(back, state, profile, opt_in=True)
@@ -353,4 +358,4 @@ def _load(data: object) -> FlowState:
     return FlowState(data.get("flow"), data.get("step"), inner if isinstance(inner, dict) else {})
 
 
-__all__ = ["Engine", "Handled", "OutboxMessage"]
+__all__ = ["Engine", "Handled"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,8 +16,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import StaticPool
 
 DEFAULT_SQLITE_PATH = Path("data/movemates.db")
+T = TypeVar("T")
 
 
 def normalise_url(url: str) -> str:
@@ -45,8 +48,22 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+    _configure_sqlite(engine.sync_engine)
+    return engine
 
-    @event.listens_for(engine.sync_engine, "connect")
+
+def make_sqlite_sync_engine(url: str) -> Engine:
+    """The same SQLite file through the plain driver, for whole transactions run in a thread
+    (each statement through aiosqlite costs several thread hand-offs; here it costs none)."""
+    sync_url = make_url(normalise_url(url)).set(drivername="sqlite+pysqlite")
+    engine = create_engine(sync_url, connect_args={"timeout": 30, "check_same_thread": False},
+                           poolclass=StaticPool)
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin (see _on_begin).
         dbapi_connection.isolation_level = None
@@ -57,13 +74,11 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Take the write lock up front: a read that later writes cannot then deadlock
         # with another connection doing the same.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
 
 
 class Database:
@@ -73,6 +88,26 @@ class Database:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time; queueing here is far cheaper than many
+        # connections spinning on the file lock.
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._sync_engine = make_sqlite_sync_engine(self.url) if self.is_sqlite else None
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        """Run `work(connection)` as one transaction: committed if it returns, rolled back if
+        it raises. `work` is plain synchronous code, so a whole event costs one thread
+        hand-off on SQLite and no ORM bookkeeping anywhere."""
+        if self._sync_engine is None:
+            async with self.engine.begin() as connection:
+                return await connection.run_sync(work)
+        assert self._write_lock is not None
+        async with self._write_lock:
+            return await asyncio.to_thread(self._run_sync, work)
+
+    def _run_sync(self, work: Callable[[Connection], T]) -> T:
+        assert self._sync_engine is not None
+        with self._sync_engine.begin() as connection:
+            return work(connection)
 
     @property
     def is_sqlite(self) -> bool:
@@ -81,8 +116,14 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session whose work commits together at the end, or not at all."""
-        async with self.sessions() as session, session.begin():
+        if self._write_lock is None:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        async with self._write_lock, self.sessions() as session, session.begin():
             yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._sync_engine is not None:
+            self._sync_engine.dispose()

@@ -1,14 +1,21 @@
-"""Storage operations the engine and channels need, each on a caller's transaction."""
+"""Storage operations the engine and channels need, each inside a caller's transaction.
+
+These are plain synchronous SQL on a Connection, run through `Database.run`: the engine's
+path runs for every message, and both the ORM's bookkeeping and per-statement async
+hand-offs cost several times more than the database work itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Connection, Update, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.engine.events import Address, Outbound
 from bot.engine.session import FlowState, PersonRecord, Profile
@@ -21,119 +28,194 @@ from bot.storage.models import (
     Person,
 )
 
-FINAL_STATUSES = ("sent", "delivered", "failed", "unknown", "suppressed", "skipped", "cancelled")
+# Person columns that a conversation's Profile maps onto, one to one.
+PROFILE_COLUMNS = ("role", "language", "name", "consent_health", "consent_encouragement",
+                   "district", "latitude", "longitude", "paused_until", "quiet_start",
+                   "quiet_end", "referral_source", "onboarded_at")
+_PERSONS = Person.__table__
+_IDENTITIES = Identity.__table__
+_HEALTH = HealthDetail.__table__
+_OUTBOX = OutboxMessage.__table__
+_PERSON_COLUMNS = list(_PERSONS.c)
+_SAVED_COLUMNS = (*PROFILE_COLUMNS, "answers", "flow", "step", "flow_data", "updated_at",
+                  "state_version", "consents_changed_at")
+
+# Statements built once: building them per message costs more than running them.
+_LOAD = (
+    select(_IDENTITIES.c.id.label("identity_id"), _IDENTITIES.c.opted_out_at,
+           _IDENTITIES.c.unreachable_at, _HEALTH.c.notes.label("health_notes"),
+           *_PERSON_COLUMNS)
+    .select_from(_IDENTITIES.join(_PERSONS, _PERSONS.c.id == _IDENTITIES.c.person_id)
+                 .outerjoin(_HEALTH, _HEALTH.c.person_id == _PERSONS.c.id))
+    .where(_IDENTITIES.c.channel == bindparam("channel"),
+           _IDENTITIES.c.address == bindparam("address"))
+)
+_LOAD_LOCKED = _LOAD.with_for_update(of=_PERSONS)
+_SAVE = (
+    update(_PERSONS)
+    .where(_PERSONS.c.id == bindparam("b_id"),
+           _PERSONS.c.state_version == bindparam("b_version"))
+    .values({name: bindparam(name) for name in _SAVED_COLUMNS})
+)
+_INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id)
+_INSERT_IMPACT = insert(ImpactEvent.__table__)
+_MARK_SEEN = {
+    "sqlite": sqlite_insert(InboundSeen.__table__).on_conflict_do_nothing(),
+    "postgresql": postgres_insert(InboundSeen.__table__).on_conflict_do_nothing(),
+}
 
 
-async def already_seen(session: AsyncSession, channel: str, external_id: str) -> bool:
-    found = await session.get(InboundSeen, (channel, external_id))
-    return found is not None
+class ConcurrentUpdate(Exception):
+    """Another worker changed this person first; the caller retries from the top."""
 
 
-async def mark_seen(session: AsyncSession, channel: str, external_id: str, now: datetime) -> None:
-    session.add(InboundSeen(channel=channel, external_id=external_id, received_at=now))
-    await session.flush()
+@dataclass
+class Stored:
+    """A person as loaded for one event: their row, the identity they wrote from, health."""
+
+    identity_id: int
+    opted_out_at: datetime | None
+    unreachable_at: datetime | None
+    person: dict[str, Any]
+    health_notes: str | None
+
+    @property
+    def person_id(self) -> int:
+        return int(self.person["id"])
 
 
-async def find_identity(session: AsyncSession, address: Address, *, lock: bool) -> Identity | None:
-    query = (
-        select(Identity)
-        .where(Identity.channel == address.channel, Identity.address == address.address)
-        .options(selectinload(Identity.person).selectinload(Person.health),
-                 selectinload(Identity.person).selectinload(Person.identities))
+def already_seen(connection: Connection, channel: str, external_id: str) -> bool:
+    return connection.scalar(select(func.count()).select_from(InboundSeen).where(
+        InboundSeen.channel == channel, InboundSeen.external_id == external_id)) == 1
+
+
+def mark_seen(connection: Connection, channel: str, external_id: str, now: datetime) -> bool:
+    """Remember an inbound id; False if it was already there (a redelivery)."""
+    result = connection.execute(
+        _MARK_SEEN[connection.dialect.name],
+        {"channel": channel, "external_id": external_id, "received_at": now})
+    return bool(result.rowcount)
+
+
+def load(connection: Connection, address: Address, *, lock: bool) -> Stored | None:
+    """The person behind an address, in one query (locked for the transaction if asked)."""
+    result = connection.execute(_LOAD_LOCKED if lock else _LOAD,
+                                      {"channel": address.channel, "address": address.address})
+    row = result.mappings().first()
+    if row is None:
+        return None
+    return Stored(
+        identity_id=row["identity_id"],
+        opted_out_at=row["opted_out_at"],
+        unreachable_at=row["unreachable_at"],
+        person={c.key: row[c.key] for c in _PERSON_COLUMNS},
+        health_notes=row["health_notes"],
     )
-    if lock:
-        query = query.with_for_update()
-    return (await session.execute(query)).scalar_one_or_none()
 
 
-async def create_person(session: AsyncSession, address: Address, now: datetime,
-                        referral: str | None = None) -> Identity:
-    person = Person(created_at=now, updated_at=now, answers={}, flow_data={},
-                    referral_source=referral, health=None)
-    identity = Identity(channel=address.channel, address=address.address, created_at=now)
-    person.identities.append(identity)
-    identity.person = person
-    session.add(person)
-    await session.flush()
-    return identity
+def create_person(connection: Connection, address: Address, now: datetime,
+                        referral: str | None = None) -> Stored:
+    person_id = connection.scalar(
+        insert(Person).values(
+            created_at=now, updated_at=now, role="resident", status="active", language="en",
+            answers={}, flow_data={}, quiet_start="21:00", quiet_end="08:30",
+            referral_source=referral, state_version=1,
+        ).returning(Person.id)
+    )
+    connection.execute(insert(Identity).values(
+        person_id=person_id, channel=address.channel, address=address.address, created_at=now))
+    found = load(connection, address, lock=False)
+    assert found is not None
+    return found
 
 
-def to_profile(person: Person) -> Profile:
+def to_profile(stored: Stored) -> Profile:
+    person = stored.person
     return Profile(
-        person_id=person.id,
-        role=person.role,
-        language=person.language,
-        name=person.name,
-        consent_health=person.consent_health,
-        consent_encouragement=person.consent_encouragement,
-        answers=dict(person.answers or {}),
-        district=person.district,
-        latitude=person.latitude,
-        longitude=person.longitude,
-        health_notes=person.health.notes if person.health is not None else None,
-        paused_until=person.paused_until,
-        quiet_start=person.quiet_start,
-        quiet_end=person.quiet_end,
-        referral_source=person.referral_source,
-        onboarded_at=person.onboarded_at,
+        person_id=stored.person_id,
+        answers=dict(person["answers"] or {}),
+        health_notes=stored.health_notes,
+        **{column: person[column] for column in PROFILE_COLUMNS},
     )
 
 
-def to_state(person: Person) -> FlowState:
-    return FlowState(person.flow, person.step, dict(person.flow_data or {}))
+def to_state(stored: Stored) -> FlowState:
+    person = stored.person
+    return FlowState(person["flow"], person["step"], dict(person["flow_data"] or {}))
 
 
-def save(person: Person, profile: Profile, state: FlowState, now: datetime) -> None:
-    """Copy a conversation's results back onto the stored person."""
-    if (person.consent_health, person.consent_encouragement) != (
-        profile.consent_health, profile.consent_encouragement
-    ):
-        person.consents_changed_at = now
-    person.language = profile.language
-    person.name = profile.name
-    person.consent_health = profile.consent_health
-    person.consent_encouragement = profile.consent_encouragement
-    person.answers = dict(profile.answers)
-    person.district = profile.district
-    person.latitude = profile.latitude
-    person.longitude = profile.longitude
-    person.paused_until = profile.paused_until
-    person.quiet_start = profile.quiet_start
-    person.quiet_end = profile.quiet_end
-    person.referral_source = profile.referral_source
-    person.onboarded_at = profile.onboarded_at
-    person.flow, person.step, person.flow_data = state.flow, state.step, dict(state.data)
-    # Health details exist only while there is consent to keep them.
+def save(connection: Connection, stored: Stored, profile: Profile, state: FlowState,
+               now: datetime) -> None:
+    """Write a conversation's results back, if nobody else wrote this person meanwhile."""
+    person = stored.person
+    values: dict[str, Any] = {column: getattr(profile, column) for column in PROFILE_COLUMNS}
+    consents_changed = (person["consent_health"], person["consent_encouragement"]) != (
+        profile.consent_health, profile.consent_encouragement)
+    values.update(answers=dict(profile.answers), flow=state.flow, step=state.step,
+                  flow_data=dict(state.data), updated_at=now,
+                  state_version=person["state_version"] + 1,
+                  consents_changed_at=now if consents_changed else person["consents_changed_at"],
+                  b_id=stored.person_id, b_version=person["state_version"])
+    result = connection.execute(_SAVE, values)
+    if not result.rowcount:
+        raise ConcurrentUpdate(stored.person_id)
+    _save_health(connection, stored, profile, now)
+
+
+def _save_health(connection: Connection, stored: Stored, profile: Profile,
+                       now: datetime) -> None:
+    """Health details exist only while there is consent to keep them."""
     notes = profile.health_notes if profile.consent_health else None
-    if notes:
-        if person.health is None:
-            person.health = HealthDetail(notes=notes, updated_at=now)
-        elif person.health.notes != notes:
-            person.health.notes, person.health.updated_at = notes, now
-    elif person.health is not None:
-        person.health = None
-    person.updated_at = now
+    if notes == stored.health_notes:
+        return
+    if notes is None:
+        connection.execute(delete(HealthDetail).where(
+            HealthDetail.person_id == stored.person_id))
+    elif stored.health_notes is None:
+        connection.execute(insert(HealthDetail).values(
+            person_id=stored.person_id, notes=notes, updated_at=now))
+    else:
+        connection.execute(update(HealthDetail).where(
+            HealthDetail.person_id == stored.person_id).values(notes=notes, updated_at=now))
 
 
-def queue_messages(session: AsyncSession, *, person_id: int | None, to: Address,
-                   messages: Sequence[Outbound], kind: str, priority: int, key_prefix: str,
-                   now: datetime, bypass_suppression: bool = False) -> list[OutboxMessage]:
-    rows = []
-    for n, message in enumerate(messages):
-        row = OutboxMessage(
-            person_id=person_id, channel=to.channel, address=to.address, kind=kind,
-            priority=priority, payload=message.to_json(), idempotency_key=f"{key_prefix}:{n}",
-            due_at=now, status="queued", attempts=0, bypass_suppression=bypass_suppression,
-            created_at=now, updated_at=now,
-        )
-        session.add(row)
-        rows.append(row)
-    return rows
+def update_identity(connection: Connection, identity_id: int, **values: Any) -> None:
+    connection.execute(_update_identity(tuple(sorted(values))),
+                             {**values, "b_id": identity_id})
 
 
-async def cancel_queued(session: AsyncSession, channel: str, address: str, now: datetime) -> int:
+@cache
+def _update_identity(columns: tuple[str, ...]) -> Update:
+    return (update(_IDENTITIES).where(_IDENTITIES.c.id == bindparam("b_id"))
+            .values({name: bindparam(name) for name in columns}))
+
+
+def queue_messages(connection: Connection, *, person_id: int | None, to: Address,
+                         messages: Sequence[Outbound], kind: str, priority: int, key_prefix: str,
+                         now: datetime, due_at: datetime | None = None,
+                         bypass_suppression: bool = False) -> list[int]:
+    """Record outbound messages; the dispatcher sends them. Returns their ids."""
+    if not messages:
+        return []
+    rows = [
+        {"person_id": person_id, "channel": to.channel, "address": to.address, "kind": kind,
+         "priority": priority, "payload": message.to_json(),
+         "idempotency_key": f"{key_prefix}:{n}", "due_at": due_at or now, "status": "queued",
+         "attempts": 0, "parts_sent": 0, "bypass_suppression": bypass_suppression,
+         "created_at": now, "updated_at": now}
+        for n, message in enumerate(messages)
+    ]
+    if len(rows) == 1:
+        inserted = [connection.execute(_INSERT_OUTBOX, rows[0]).scalar_one()]
+    else:
+        result = connection.execute(_INSERT_OUTBOX, rows)
+        inserted = list(result.scalars())
+    return [int(i) for i in inserted]
+
+
+def cancel_queued(connection: Connection, channel: str, address: str, now: datetime) -> int:
     """Nothing queued may reach someone who has just opted out."""
-    result = await session.execute(
+    result = connection.execute(
         update(OutboxMessage)
         .where(OutboxMessage.channel == channel, OutboxMessage.address == address,
                OutboxMessage.status == "queued", OutboxMessage.bypass_suppression.is_(False))
@@ -142,31 +224,33 @@ async def cancel_queued(session: AsyncSession, channel: str, address: str, now: 
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def person_record(session: AsyncSession, person: Person) -> PersonRecord:
-    count = await session.scalar(
+def person_record(connection: Connection, person_id: int,
+                        created_at: datetime | None) -> PersonRecord:
+    identities = (connection.execute(
+        select(Identity.channel, Identity.address, Identity.opted_out_at)
+        .where(Identity.person_id == person_id).order_by(Identity.id)
+    )).all()
+    count = connection.scalar(
         select(func.count()).select_from(OutboxMessage)
-        .where(OutboxMessage.person_id == person.id,
+        .where(OutboxMessage.person_id == person_id,
                OutboxMessage.status.in_(("sent", "delivered")))
     )
     # Only the last digits of a number: enough to recognise, not enough to leak.
-    identities = [(i.channel, i.address[-4:] if i.channel == "sms" else "", i.opted_out_at)
-                  for i in person.identities]
-    return PersonRecord(identities=identities, messages_stored=int(count or 0),
-                        created_at=person.created_at)
+    return PersonRecord(
+        identities=[(channel, address[-4:] if channel == "sms" else "", opted_out)
+                    for channel, address, opted_out in identities],
+        messages_stored=int(count or 0), created_at=created_at)
 
 
-async def erase_person(session: AsyncSession, person_id: int) -> None:
+def erase_person(connection: Connection, person_id: int) -> None:
     """Irreversible: the person, their identities, health details, state and messages."""
-    await session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == person_id))
-    await session.execute(delete(HealthDetail).where(HealthDetail.person_id == person_id))
-    await session.execute(delete(Identity).where(Identity.person_id == person_id))
-    await session.execute(delete(Person).where(Person.id == person_id))
+    connection.execute(delete(OutboxMessage).where(OutboxMessage.person_id == person_id))
+    connection.execute(delete(HealthDetail).where(HealthDetail.person_id == person_id))
+    connection.execute(delete(Identity).where(Identity.person_id == person_id))
+    connection.execute(delete(Person).where(Person.id == person_id))
 
 
-def record_impact(session: AsyncSession, kind: str, now: datetime, detail: str | None = None,
-                  channel: str | None = None) -> None:
-    session.add(ImpactEvent(occurred_at=now, kind=kind, detail=detail, channel=channel))
-
-
-def payload_of(row: OutboxMessage) -> dict[str, Any]:
-    return dict(row.payload or {})
+def record_impact(connection: Connection, kind: str, now: datetime,
+                        detail: str | None = None, channel: str | None = None) -> None:
+    connection.execute(_INSERT_IMPACT, {"occurred_at": now, "kind": kind,
+                                              "detail": detail, "channel": channel})
