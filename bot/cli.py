@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TextIO
 
 from bot.config import Settings
+from bot.places import cli as places_cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     content = commands.add_parser("content", help="content tasks")
     content_commands = content.add_subparsers(dest="content_command", required=True)
     content_commands.add_parser("lint", help="check every text against the style rules")
+    places_cli.register(commands)
 
     args = parser.parse_args(argv)
     settings = Settings()
@@ -53,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.content_lint import lint_and_report
 
         return lint_and_report(settings.content_dir, sys.stdout)
+    if args.command == "catalogue":
+        return places_cli.run(args, settings)
     return 2
 
 

@@ -155,6 +155,31 @@ def lint(root: Path) -> list[Problem]:
                                         "English"))
     english = Content(reference, load_language_files(root / DEFAULT_LANGUAGE)[1])
     problems += check_sent_prompts(english, rules)
+    problems += check_catalogue(root, rules)
+    return problems
+
+
+def check_catalogue(root: Path, rules: Rules) -> list[Problem]:
+    """The places catalogue: valid entries, and resident-facing words in our style."""
+    from bot.places.catalogue import Catalogue, validate_catalogue
+
+    if not (root / "places").is_dir():
+        return []
+    problems = [Problem("content/places", "catalogue", message)
+                for message in validate_catalogue(root)]
+    if problems:
+        return problems
+    for entry in Catalogue.from_yaml(root).all():
+        for field_name in ("name", "summary", "who_for", "price_text", "details"):
+            text = getattr(entry, field_name, None)
+            if not isinstance(text, str) or not text:
+                continue
+            for phrase, reason in banned_words(text, rules):
+                problems.append(Problem("content/places", f"{entry.id}.{field_name}",
+                                        f'uses "{phrase}". {reason}'))
+            if not is_gsm7(text):
+                problems.append(Problem("content/places", f"{entry.id}.{field_name}",
+                                        "characters outside GSM-7 (SMS)"))
     return problems
 
 

@@ -13,6 +13,9 @@ TABLE = Path(__file__).resolve().parent / "postcode-districts.csv"
 EARTH_RADIUS_MILES = 3958.8
 # How far a shared location may be from the nearest known centroid and still count as in it.
 NEAREST_LIMIT_MILES = 8.0
+# PO-box and other non-geographic districts: nobody lives there, so a shared location must
+# never be turned into one. LE21's centroid sits on LE1's, the mark of a PO-box district.
+NON_GEOGRAPHIC = frozenset({"LE21", "LE41", "LE87", "LE94", "LE95"})
 
 _OUTWARD = r"([A-Z]{1,2}[0-9][A-Z0-9]?)"
 _DISTRICT_ONLY = re.compile(rf"^{_OUTWARD}$")
@@ -76,7 +79,7 @@ class DistrictTable:
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             return None
         best = min(
-            self._centroids.values(),
+            (c for c in self._centroids.values() if c.district not in NON_GEOGRAPHIC),
             key=lambda c: miles_between(latitude, longitude, c.latitude, c.longitude),
             default=None,
         )

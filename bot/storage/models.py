@@ -216,3 +216,7 @@ class ImpactEvent(Base):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# Tables defined elsewhere on the same Base, so migrations and their check see them.
+from bot.places import models as _places_models  # noqa: E402,F401
