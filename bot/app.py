@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.config import Settings
+from bot.dispatch.limits import Limits
 from bot.dispatch.outbox import Dispatcher, Sender
 from bot.engine.clock import Clock, SystemClock
 from bot.engine.content import ContentLibrary, library
@@ -35,12 +36,25 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def channel_limits(settings: Settings) -> dict[str, Limits]:
+    workers = max(1, settings.dispatch_workers)
+    return {
+        "telegram": Limits(settings.telegram_rate_per_second,
+                           settings.telegram_chat_interval_seconds,
+                           settings.telegram_group_per_minute).shared_by(workers),
+        "sms": Limits(settings.sms_segments_per_second).shared_by(workers),
+    }
+
+
 def build(settings: Settings, *, clock: Clock | None = None,
-          senders: Mapping[str, Sender] | None = None) -> Services:
+          senders: Mapping[str, Sender] | None = None, paced: bool = True) -> Services:
+    """Everything wired together. `paced=False` drops the platform rate limits, for the
+    terminal chat and tests whose senders print or record instead of calling a network."""
     clock = clock or SystemClock()
     db = Database(settings.database_url)
     content = library(settings.content_dir)
     engine = Engine(db, clock, content, registry(), geo=default_table())
     dispatcher = Dispatcher(db, clock, senders or {},
-                            worker_id=settings.worker_id or default_worker_id())
+                            worker_id=settings.worker_id or default_worker_id(),
+                            limits=channel_limits(settings) if paced else None)
     return Services(settings, db, clock, content, engine, dispatcher, dict(senders or {}))

@@ -28,7 +28,7 @@ async def open_chat(settings: Settings, *, channel: str = "console", user: str |
     def emit(record: dict[str, object]) -> None:
         session_holder[0].collect(record)
 
-    services = build(settings, clock=clock)
+    services = build(settings, clock=clock, paced=False)
     for name in CHANNELS:
         services.dispatcher.senders[name] = PrintingSender(
             name, services.content, clock, emit, settings.sms_allow_unicode)

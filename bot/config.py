@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     # text is forced into GSM-7 (cheaper, and what UK texting budgets assume).
     sms_allow_unicode: bool = False
 
+    # Sending limits (the platforms' published ceilings). With several workers on
+    # PostgreSQL, each takes an equal share: set DISPATCH_WORKERS to how many run.
+    telegram_rate_per_second: float = 30.0
+    telegram_chat_interval_seconds: float = 1.0
+    telegram_group_per_minute: int = 20
+    sms_segments_per_second: float = 10.0
+    dispatch_workers: int = 1
+    # How far ahead scheduled encouragement is planned (days, Europe/London).
+    planning_horizon_days: int = 2
+
     @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_bot_token)

@@ -24,7 +24,7 @@ async def with_sender(settings: Settings, stub: BotApiStub, clock: FakeClock
                       ) -> tuple[Services, TelegramSender]:
     settings = settings.model_copy(update={"telegram_bot_token": "1:stub",
                                            "telegram_api_base_url": stub.base_url})
-    services = build(settings, clock=clock)
+    services = build(settings, clock=clock, paced=False)
     application = build_application(settings, polling=False)
     await application.initialize()
     sender = TelegramSender(application, services.content)

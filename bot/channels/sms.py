@@ -70,6 +70,11 @@ class SmsSender:
         base = settings.public_base_url
         self.status_callback = f"{base.rstrip('/')}{STATUS_PATH}" if base else None
 
+    def cost(self, item: Outgoing) -> float:
+        """Segments still to send: UK senders are limited in segments per second."""
+        rendered = render_sms(item.message, allow_unicode=self.allow_unicode)
+        return float(sum(measure(part).segments for part in rendered.parts[item.parts_sent:]))
+
     async def send(self, item: Outgoing) -> Outcome:
         rendered = render_sms(item.message, allow_unicode=self.allow_unicode)
         sent: list[Part] = []

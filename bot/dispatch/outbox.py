@@ -1,22 +1,28 @@
-"""The dispatcher: claims due outbox rows, enforces suppression, sends, records the result.
+"""The dispatcher: claims due outbox rows, enforces suppression, paces and sends them, and
+records what happened.
 
-Rows move queued -> sending -> sent (-> delivered) or failed / suppressed / skipped /
-unknown. A row is marked `sending` and committed before the network call, so a crash
-mid-send leaves evidence (`unknown`) instead of a silent resend.
+Rows move queued -> claimed -> sending -> sent (-> delivered), or to failed, suppressed,
+skipped, cancelled or unknown. `claimed` is committed when a worker takes a small batch;
+`sending` is committed for one row just before its network call. So after a crash, claimed
+rows go back to the queue (they were never tried) and at most one `sending` row per worker
+becomes `unknown`: recorded, never resent blindly.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, exists, insert, or_, select, update
 
+from bot.dispatch.limits import Limits, Pacer
 from bot.engine.clock import Clock
 from bot.engine.events import Outbound
 from bot.storage.db import Database
@@ -26,8 +32,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 200
 MAX_ATTEMPTS = 6
-# A row left `sending` this long belonged to a worker that died mid-send.
-STALE_CLAIM = timedelta(minutes=5)
+# A claim older than this belonged to a worker that stopped (crash, kill -9, deploy).
+ABANDONED_AFTER = timedelta(minutes=2)
+_OUTBOX = OutboxMessage.__table__
+_IDENTITIES = Identity.__table__
 
 
 class Result(StrEnum):
@@ -86,6 +94,12 @@ class Sender(Protocol):
     async def send(self, item: Outgoing) -> Outcome: ...
 
 
+def cost_of(sender: Sender, item: Outgoing) -> float:
+    """What a message costs against the channel's rate (SMS counts segments)."""
+    measure = getattr(sender, "cost", None)
+    return float(measure(item)) if measure is not None else 1.0
+
+
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(600, 2 ** attempts))
 
@@ -93,16 +107,21 @@ def backoff(attempts: int) -> timedelta:
 class Dispatcher:
     def __init__(self, db: Database, clock: Clock, senders: Mapping[str, Sender], *,
                  worker_id: str = "worker", batch: int = DEFAULT_BATCH,
-                 max_attempts: int = MAX_ATTEMPTS) -> None:
+                 max_attempts: int = MAX_ATTEMPTS, limits: Mapping[str, Limits] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.db = db
         self.clock = clock
         self.senders = dict(senders)
         self.worker_id = worker_id
         self.batch = batch
         self.max_attempts = max_attempts
+        self.monotonic = monotonic
+        self.pacers = {channel: Pacer(limit, monotonic)
+                       for channel, limit in (limits or {}).items()}
 
-    async def drain(self, limit_rounds: int = 1000) -> int:
-        """Send everything due now; returns how many messages were sent."""
+    # -- the loop -------------------------------------------------------------------------
+    async def drain(self, limit_rounds: int = 100_000) -> int:
+        """Send everything due now, replies first; returns how many messages were sent."""
         total = 0
         for _ in range(limit_rounds):
             claimed = await self.claim()
@@ -112,18 +131,54 @@ class Dispatcher:
         return total
 
     async def send_all(self, claimed: Sequence[Outgoing]) -> int:
+        """Send a claimed batch, each chat's messages in order, as fast as limits allow."""
         sent = 0
         closed: set[tuple[str, str]] = set()  # addresses that blocked us or opted out just now
+        queues: dict[tuple[str, str], deque[Outgoing]] = {}
         for item in claimed:
-            if (item.channel, item.address) in closed and not item.bypass_suppression:
+            queues.setdefault((item.channel, item.address), deque()).append(item)
+        while queues:
+            key, item = self._next_ready(queues)
+            wait = self._ready_at(item) - self.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            queues[key].popleft()
+            if not queues[key]:
+                del queues[key]
+            if key in closed and not item.bypass_suppression:
                 await self.record(item, Outcome(Result.SUPPRESSED))
                 continue
-            outcome = await self._send_one(item)
-            await self.record(item, outcome)
+            outcome = await self._attempt(item)
             sent += outcome.result is Result.SENT
             if outcome.result in (Result.UNREACHABLE, Result.OPTED_OUT):
-                closed.add((item.channel, item.address))
+                closed.add(key)
         return sent
+
+    def _next_ready(self, queues: dict[tuple[str, str], deque[Outgoing]]
+                    ) -> tuple[tuple[str, str], Outgoing]:
+        """The head-of-chat message that may go soonest (replies win ties)."""
+        return min(((key, queue[0]) for key, queue in queues.items()),
+                   key=lambda pair: (self._ready_at(pair[1]), pair[1].priority, pair[1].id))
+
+    def _ready_at(self, item: Outgoing) -> float:
+        pacer = self.pacers.get(item.channel)
+        if pacer is None:
+            return 0.0
+        return pacer.ready_at(item.address, cost_of(self.senders[item.channel], item),
+                              group=_is_group(item))
+
+    async def _attempt(self, item: Outgoing) -> Outcome:
+        if not await self._mark_sending(item):
+            return Outcome(Result.SUPPRESSED)  # someone else settled it meanwhile
+        pacer = self.pacers.get(item.channel)
+        if pacer is not None:
+            pacer.record(item.address, cost_of(self.senders[item.channel], item),
+                         group=_is_group(item))
+        outcome = await self._send_one(item)
+        if pacer is not None and outcome.result is Result.RETRY and outcome.retry_after:
+            pacer.pause(outcome.retry_after)
+        await self.record(item, outcome)
+        return outcome
 
     async def _send_one(self, item: Outgoing) -> Outcome:
         try:
@@ -135,53 +190,59 @@ class Dispatcher:
     # -- claiming -------------------------------------------------------------------------
     async def claim(self, limit: int | None = None) -> list[Outgoing]:
         now = self.clock.now()
-        async with self.db.transaction() as session:
-            await self._settle_unsendable(session, now)
-            query = (
-                select(OutboxMessage)
-                .where(OutboxMessage.status == "queued", OutboxMessage.due_at <= now,
-                       OutboxMessage.channel.in_(list(self.senders)))
-                .order_by(OutboxMessage.priority, OutboxMessage.due_at, OutboxMessage.id)
-                .limit(limit or self.batch)
-            )
-            if not self.db.is_sqlite:
-                query = query.with_for_update(skip_locked=True)
-            rows = list((await session.execute(query)).scalars())
-            claimed = []
-            for row in rows:
-                row.status = "sending"
-                row.claimed_by = self.worker_id
-                row.claimed_at = now
-                row.attempts += 1
-                row.updated_at = now
-                claimed.append(_detach(row))
-            return claimed
+        size = limit or self._claim_size()
+        channels = list(self.senders)
+        lock = not self.db.is_sqlite
+        return await self.db.run(lambda c: self._claim(c, now, size, channels, lock))
 
-    async def _settle_unsendable(self, session: AsyncSession, now: datetime) -> None:
-        """Suppression and expiry are decided here, where sending happens, for every path."""
-        blocked = exists().where(
-            Identity.channel == OutboxMessage.channel,
-            Identity.address == OutboxMessage.address,
-            or_(Identity.opted_out_at.is_not(None), Identity.unreachable_at.is_not(None)),
+    def _claim_size(self) -> int:
+        """About a second's worth of sending, so waiting replies are never far behind."""
+        if not self.pacers:
+            return self.batch
+        fastest = max(p.limits.per_second for p in self.pacers.values())
+        return max(1, min(self.batch, int(fastest)))
+
+    def _claim(self, connection: Connection, now: datetime, size: int, channels: list[str],
+               lock: bool) -> list[Outgoing]:
+        _settle_unsendable(connection, now)
+        query = (
+            select(_OUTBOX)
+            .where(_OUTBOX.c.status == "queued", _OUTBOX.c.due_at <= now,
+                   _OUTBOX.c.channel.in_(channels))
+            .order_by(_OUTBOX.c.priority, _OUTBOX.c.due_at, _OUTBOX.c.id)
+            .limit(size)
         )
-        await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.status == "queued", OutboxMessage.due_at <= now,
-                   OutboxMessage.bypass_suppression.is_(False), blocked)
-            .values(status="suppressed", updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.status == "queued", OutboxMessage.expires_at.is_not(None),
-                   OutboxMessage.expires_at < now)
-            .values(status="skipped", updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+        if lock:
+            # Several workers on PostgreSQL each take different rows, without waiting.
+            query = query.with_for_update(skip_locked=True)
+        rows = connection.execute(query).mappings().all()
+        if not rows:
+            return []
+        connection.execute(
+            update(_OUTBOX).where(_OUTBOX.c.id.in_([r["id"] for r in rows]))
+            .values(status="claimed", claimed_by=self.worker_id, claimed_at=now, updated_at=now))
+        return [_detach(r) for r in rows]
+
+    async def _mark_sending(self, item: Outgoing) -> bool:
+        now = self.clock.now()
+
+        def mark(connection: Connection) -> bool:
+            result = connection.execute(
+                update(_OUTBOX)
+                .where(_OUTBOX.c.id == item.id, _OUTBOX.c.status == "claimed")
+                .values(status="sending", attempts=_OUTBOX.c.attempts + 1, claimed_at=now,
+                        updated_at=now))
+            return bool(result.rowcount)
+
+        return await self.db.run(mark)
 
     # -- recording ------------------------------------------------------------------------
     async def record(self, item: Outgoing, outcome: Outcome) -> None:
         now = self.clock.now()
+        await self.db.run(lambda c: self._record(c, item, outcome, now))
+
+    def _record(self, connection: Connection, item: Outgoing, outcome: Outcome,
+                now: datetime) -> None:
         values: dict[str, object] = {"updated_at": now, "error": outcome.error}
         if outcome.segments is not None:
             values["segments"] = outcome.segments
@@ -189,11 +250,12 @@ class Dispatcher:
             values["provider_ref"] = outcome.provider_ref
         if outcome.parts_sent is not None:
             values["parts_sent"] = outcome.parts_sent
+        attempts = item.attempts + 1
         if outcome.result is Result.SENT:
             values.update(status="sent", sent_at=now)
-        elif outcome.result is Result.RETRY and item.attempts < self.max_attempts:
+        elif outcome.result is Result.RETRY and attempts < self.max_attempts:
             wait = timedelta(seconds=outcome.retry_after) if outcome.retry_after \
-                else backoff(item.attempts)
+                else backoff(attempts)
             values.update(status="queued", due_at=now + wait)
         elif outcome.result in (Result.OPTED_OUT, Result.SUPPRESSED):
             values.update(status="suppressed")
@@ -201,50 +263,92 @@ class Dispatcher:
             values.update(status="unknown")
         else:
             values.update(status="failed")
-        async with self.db.transaction() as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == item.id, OutboxMessage.status == "sending")
-                .values(**values)
-            )
-            for part in outcome.parts:
-                session.add(Delivery(outbox_id=item.id, channel=item.channel,
-                                     provider_ref=part.provider_ref, part=part.number,
-                                     segments=part.segments, status="sent", updated_at=now))
-            if outcome.result in (Result.UNREACHABLE, Result.OPTED_OUT):
-                column = "unreachable_at" if outcome.result is Result.UNREACHABLE \
-                    else "opted_out_at"
-                await session.execute(
-                    update(Identity)
-                    .where(Identity.channel == item.channel, Identity.address == item.address,
-                           getattr(Identity, column).is_(None))
-                    .values({column: now})
-                )
-            if item.person_id is None and outcome.result is not Result.RETRY:
-                # A farewell after erasure: once it has gone, keep no trace of where it went.
-                await session.execute(
-                    update(OutboxMessage).where(OutboxMessage.id == item.id)
-                    .values(address="", payload={"text": ""})
-                )
+        connection.execute(
+            update(_OUTBOX)
+            .where(_OUTBOX.c.id == item.id, _OUTBOX.c.status.in_(("sending", "claimed")))
+            .values(**values))
+        if outcome.parts:
+            connection.execute(insert(Delivery.__table__), [
+                {"outbox_id": item.id, "channel": item.channel, "provider_ref": part.provider_ref,
+                 "part": part.number, "segments": part.segments, "status": "sent",
+                 "updated_at": now} for part in outcome.parts])
+        if outcome.result in (Result.UNREACHABLE, Result.OPTED_OUT):
+            column = "unreachable_at" if outcome.result is Result.UNREACHABLE else "opted_out_at"
+            connection.execute(
+                update(_IDENTITIES)
+                .where(_IDENTITIES.c.channel == item.channel,
+                       _IDENTITIES.c.address == item.address, _IDENTITIES.c[column].is_(None))
+                .values({column: now}))
+        if item.person_id is None and values["status"] != "queued":
+            # A farewell after erasure: once it has gone, keep no trace of where it went.
+            connection.execute(update(_OUTBOX).where(_OUTBOX.c.id == item.id)
+                               .values(address="", payload={"text": ""}))
 
-    async def recover_stale_claims(self) -> int:
-        """Rows a dead worker left `sending`: their fate is unknown, so never resend blindly."""
+    # -- after a crash --------------------------------------------------------------------
+    async def recover_abandoned(self, older_than: timedelta = ABANDONED_AFTER) -> tuple[int, int]:
+        """Rows a dead worker left behind: claimed ones (never tried) go back to the queue;
+        the one it was sending has an unknown fate, so it is recorded, not resent.
+        Returns (requeued, unknown)."""
         now = self.clock.now()
-        async with self.db.transaction() as session:
-            result = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.status == "sending",
-                       and_(OutboxMessage.claimed_at.is_not(None),
-                            OutboxMessage.claimed_at < now - STALE_CLAIM))
-                .values(status="unknown", updated_at=now)
-            )
-            return int(getattr(result, "rowcount", 0) or 0)
+        cutoff = now - older_than
+
+        def recover(connection: Connection) -> tuple[int, int]:
+            requeued = connection.execute(
+                update(_OUTBOX)
+                .where(_OUTBOX.c.status == "claimed", _OUTBOX.c.claimed_at <= cutoff)
+                .values(status="queued", claimed_by=None, updated_at=now)).rowcount
+            unknown = connection.execute(
+                update(_OUTBOX)
+                .where(_OUTBOX.c.status == "sending", _OUTBOX.c.claimed_at <= cutoff)
+                .values(status="unknown", error="worker_stopped_mid_send", updated_at=now)
+            ).rowcount
+            return int(requeued or 0), int(unknown or 0)
+
+        requeued, unknown = await self.db.run(recover)
+        if requeued or unknown:
+            log.warning("recovered after a stopped worker: %d requeued, %d of unknown fate",
+                        requeued, unknown)
+        return requeued, unknown
+
+    async def replies_waiting(self) -> bool:
+        now = self.clock.now()
+        channels = list(self.senders)
+        return await self.db.run(lambda c: c.scalar(
+            select(_OUTBOX.c.id).where(_OUTBOX.c.status == "queued", _OUTBOX.c.priority == 0,
+                                       _OUTBOX.c.due_at <= now,
+                                       _OUTBOX.c.channel.in_(channels)).limit(1)) is not None)
 
 
-def _detach(row: OutboxMessage) -> Outgoing:
+def _settle_unsendable(connection: Connection, now: datetime) -> None:
+    """Suppression and expiry are decided here, where sending happens, for every path."""
+    blocked = exists().where(
+        _IDENTITIES.c.channel == _OUTBOX.c.channel,
+        _IDENTITIES.c.address == _OUTBOX.c.address,
+        or_(_IDENTITIES.c.opted_out_at.is_not(None), _IDENTITIES.c.unreachable_at.is_not(None)),
+    )
+    connection.execute(
+        update(_OUTBOX)
+        .where(_OUTBOX.c.status == "queued", _OUTBOX.c.due_at <= now,
+               _OUTBOX.c.bypass_suppression.is_(False), blocked)
+        .values(status="suppressed", updated_at=now))
+    # Late is fine only inside the person's window; after it, the message is skipped.
+    connection.execute(
+        update(_OUTBOX)
+        .where(_OUTBOX.c.status == "queued", _OUTBOX.c.expires_at.is_not(None),
+               _OUTBOX.c.expires_at < now)
+        .values(status="skipped", updated_at=now))
+
+
+def _is_group(item: Outgoing) -> bool:
+    # Telegram group and channel chats have negative ids; private chats positive.
+    return item.channel == "telegram" and item.address.startswith("-")
+
+
+def _detach(row: Mapping[str, Any]) -> Outgoing:
     return Outgoing(
-        id=row.id, person_id=row.person_id, channel=row.channel, address=row.address,
-        kind=row.kind, priority=row.priority, message=Outbound.from_json(row.payload),
-        attempts=row.attempts, idempotency_key=row.idempotency_key,
-        parts_sent=row.parts_sent, bypass_suppression=row.bypass_suppression,
+        id=row["id"], person_id=row["person_id"], channel=row["channel"],
+        address=row["address"], kind=row["kind"], priority=row["priority"],
+        message=Outbound.from_json(row["payload"]), attempts=row["attempts"],
+        idempotency_key=row["idempotency_key"], parts_sent=row["parts_sent"],
+        bypass_suppression=row["bypass_suppression"],
     )

@@ -10,4 +10,4 @@ if TYPE_CHECKING:
 
 async def run_due_jobs(services: Services) -> None:
     """Everything that time passing can cause, run once at the current clock time."""
-    await services.dispatcher.recover_stale_claims()
+    await services.dispatcher.recover_abandoned()

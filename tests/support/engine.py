@@ -37,7 +37,7 @@ async def running(settings: Settings, clock: FakeClock | None = None,
                   channels: tuple[str, ...] = ("console", "sms", "telegram"),
                   ) -> AsyncIterator[tuple[Services, dict[str, RecordingSender]]]:
     senders = {name: RecordingSender(name) for name in channels}
-    services = build(settings, clock=clock or FakeClock(START), senders=senders)
+    services = build(settings, clock=clock or FakeClock(START), senders=senders, paced=False)
     try:
         yield services, senders
     finally:

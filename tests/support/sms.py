@@ -66,7 +66,7 @@ async def sms_service(settings: Settings, stub: TwilioStub, clock: FakeClock | N
         "twilio_messaging_service_sid": SERVICE_SID, "twilio_api_base_url": stub.base_url,
         "public_base_url": PUBLIC, **overrides})
     clock = clock or FakeClock(START)
-    services = build(settings, clock=clock)
+    services = build(settings, clock=clock, paced=False)
     provider = TwilioProvider(ACCOUNT_SID, AUTH_TOKEN, messaging_service_sid=SERVICE_SID,
                               from_number=None, api_base_url=stub.base_url)
     services.dispatcher.senders["sms"] = SmsSender(provider, settings)

@@ -37,7 +37,7 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def telegram_bot(settings: Settings, emulator: TelegramEmulator, *,
-                       webhook: bool = False) -> AsyncIterator[RunningBot]:
+                       webhook: bool = False, paced: bool = False) -> AsyncIterator[RunningBot]:
     port = free_port() if webhook else None
     settings = settings.model_copy(update={
         "telegram_bot_token": emulator.token,
@@ -45,7 +45,7 @@ async def telegram_bot(settings: Settings, emulator: TelegramEmulator, *,
         "telegram_webhook_url": f"http://127.0.0.1:{port}/telegram" if webhook else None,
         "telegram_webhook_secret": SECRET if webhook else None,
     })
-    services = build(settings)
+    services = build(settings, paced=paced)
     channel = TelegramChannel(settings, services.engine, services.content)
     services.dispatcher.senders["telegram"] = channel.sender
     loop = DispatchLoop(services.dispatcher, idle_interval=0.05)
