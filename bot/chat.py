@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.app import build
 from bot.channels.addresses import CHANNELS, parse_address
 from bot.channels.console import DEFAULT_USERS, ChatSession, PrintingSender
 from bot.config import Settings
 from bot.engine.clock import Clock, FakeClock, SystemClock
+from bot.scheduling.jobs import advance_to
 from bot.storage.migrate import upgrade
 
 
@@ -19,7 +20,7 @@ from bot.storage.migrate import upgrade
 async def open_chat(settings: Settings, *, channel: str = "console", user: str | None = None,
                     jsonl: bool = False, fake_clock: bool = False,
                     start: datetime | None = None, migrate: bool = True,
-                    ) -> AsyncIterator[ChatSession]:
+                    show_times: bool = False) -> AsyncIterator[ChatSession]:
     clock: Clock = FakeClock(start) if fake_clock else SystemClock()
     if migrate:
         await upgrade(settings.database_url)
@@ -34,11 +35,8 @@ async def open_chat(settings: Settings, *, channel: str = "console", user: str |
             name, services.content, clock, emit, settings.sms_allow_unicode)
     default = parse_address(user or DEFAULT_USERS[channel], channel)
 
-    async def time_passed() -> None:
-        # Scheduled work (encouragement, check-ins) is planned by the scheduler module.
-        from bot.scheduling.jobs import run_due_jobs
-
-        await run_due_jobs(services)
+    async def time_passed(delta: timedelta) -> None:
+        await advance_to(services, clock.now() + delta)
 
     session = ChatSession(
         handle=lambda address, event: services.engine.handle(address, event),
@@ -47,6 +45,7 @@ async def open_chat(settings: Settings, *, channel: str = "console", user: str |
         default=default,
         jsonl=jsonl,
         on_time_passed=time_passed,
+        show_times=show_times,
     )
     session_holder.append(session)
     try:

@@ -27,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     chat.add_argument("--jsonl", action="store_true", help="print replies as JSON lines")
     chat.add_argument("--clock", choices=["system", "fake"], default="system")
     chat.add_argument("--start", help="fake clock start, ISO 8601 with a zone")
+    chat.add_argument("--show-times", action="store_true",
+                      help="head each reply with the London time it was sent")
 
     db = commands.add_parser("db", help="database tasks")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -66,7 +68,8 @@ async def _chat(settings: Settings, args: argparse.Namespace, stdin: TextIO, std
 
     start = datetime.fromisoformat(args.start) if args.start else None
     async with open_chat(settings, channel=args.channel, user=args.user, jsonl=args.jsonl,
-                         fake_clock=args.clock == "fake", start=start) as session:
+                         fake_clock=args.clock == "fake", start=start,
+                         show_times=args.show_times) as session:
         interactive = stdin.isatty()
         if interactive and not args.jsonl:
             stdout.write("Move Mates: type a message (Ctrl-D to finish).\n")

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -15,13 +16,19 @@ from bot import logs
 from bot.app import Services, build
 from bot.config import Settings
 from bot.dispatch.loop import DispatchLoop
-from bot.scheduling.jobs import run_due_jobs
+from bot.scheduling.jobs import hand_over_due_reminders, plan_encouragement
 from bot.storage.db import is_sqlite
 from bot.storage.migrate import upgrade
 from bot.web import create_app
 
 log = logging.getLogger("movemates")
-JOB_INTERVAL_SECONDS = 60
+DUE_INTERVAL_SECONDS = 30
+PLAN_INTERVAL_SECONDS = 600
+
+
+async def hand_over_due(services: Services) -> None:
+    await services.dispatcher.recover_abandoned()
+    await hand_over_due_reminders(services)
 
 
 def describe_channels(settings: Settings) -> dict[str, bool]:
@@ -71,11 +78,18 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await upgrade(settings.database_url)
+        if services.db.is_sqlite:
+            # One worker only on SQLite: anything claimed before a restart was ours.
+            await services.dispatcher.recover_abandoned(older_than=timedelta(0))
         if telegram is not None:
             await telegram.start()
         loop.start()
-        scheduler.add_job(run_due_jobs, "interval", seconds=JOB_INTERVAL_SECONDS,
-                          args=[services], id="due-jobs", max_instances=1, coalesce=True)
+        # Jobs are code; their state lives in our tables, so a restart loses nothing.
+        scheduler.add_job(hand_over_due, "interval", seconds=DUE_INTERVAL_SECONDS,
+                          args=[services], id="due", max_instances=1, coalesce=True)
+        scheduler.add_job(plan_encouragement, "interval", seconds=PLAN_INTERVAL_SECONDS,
+                          args=[services], id="plan", max_instances=1, coalesce=True,
+                          next_run_time=datetime.now(UTC))
         scheduler.start()
         log_startup(settings)
         try:

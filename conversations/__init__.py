@@ -7,12 +7,13 @@ from bot.engine.session import Conversation
 
 def registry() -> dict[str, Conversation]:
     """Every conversation by its stored name."""
-    from conversations import menu, onboarding, privacy, settings
+    from conversations import checkin, menu, onboarding, privacy, settings
 
     found: list[Conversation] = [
         onboarding.CONVERSATION,
         settings.CONVERSATION,
         menu.CONVERSATION,
         privacy.CONVERSATION,
+        checkin.CONVERSATION,
     ]
     return {c.name: c for c in found}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.engine.events import Outbound
 from bot.engine.session import Context, Profile
+from bot.scheduling.windows import end_of_local_day
 
 # "Paused until further notice" is stored as a date far in the future, so one column
 # answers "is this person paused now?" for both open-ended and dated pauses.
@@ -31,6 +32,22 @@ def pause(ctx: Context, profile: Profile) -> tuple[list[Outbound], Profile]:
     if is_paused(ctx, profile):
         return [ctx.say("optout.already_paused")], profile
     return [ctx.say("optout.paused")], profile.changed(paused_until=PAUSED_INDEFINITELY)
+
+
+def not_today(ctx: Context, profile: Profile) -> tuple[list[Outbound], Profile]:
+    if not profile.consent_encouragement:
+        return [ctx.say("optout.not_signed_up")], profile
+    tomorrow = end_of_local_day(ctx.now())
+    until = max(profile.paused_until or tomorrow, tomorrow)
+    return [ctx.say("optout.not_today")], profile.changed(paused_until=until)
+
+
+def pause_week(ctx: Context, profile: Profile) -> tuple[list[Outbound], Profile]:
+    if not profile.consent_encouragement:
+        return [ctx.say("optout.not_signed_up")], profile
+    until = ctx.now() + timedelta(days=7)
+    return [ctx.say("optout.paused_week")], profile.changed(
+        paused_until=max(profile.paused_until or until, until))
 
 
 def resume(ctx: Context, profile: Profile) -> tuple[list[Outbound], Profile]:

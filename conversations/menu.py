@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from bot.engine.events import EventKind, Inbound, Outbound
@@ -10,6 +11,7 @@ from bot.engine.session import IDLE, Context, FlowState, Profile, ShowMyData, St
 from conversations import everyday
 
 NAME = "menu"
+OPEN_FOR = timedelta(hours=12)
 
 
 def _items(ctx: Context, profile: Profile) -> list[str]:
@@ -25,7 +27,10 @@ class Menu:
     name = NAME
 
     def start(self, ctx: Context, profile: Profile, prefix: str = "", **_options: Any) -> Turn:
-        return Turn([self.menu_prompt(ctx, profile, prefix)], FlowState(NAME, "pick"), profile)
+        # A menu left unanswered lapses: a reply days later starts afresh.
+        until = (ctx.now() + OPEN_FOR).isoformat()
+        return Turn([self.menu_prompt(ctx, profile, prefix)],
+                    FlowState(NAME, "pick", {"until": until}), profile)
 
     def reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> list[Outbound]:
         return [self.menu_prompt(ctx, profile)]

@@ -21,7 +21,7 @@ from conversations.readback import summary_lines
 DELETE = "delete"
 DATA_QUESTIONS = [
     "name", "activities", "helps", "days", "times", "frequency", "with_whom", "where",
-    "district", "what_matters", "consent_health",
+    "district", "what_matters", "consent_health", "quiet",
 ]
 
 

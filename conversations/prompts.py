@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from bot.engine.events import Outbound
 from bot.engine.session import Context, Profile
-from conversations import menu, onboarding, privacy, settings
+from conversations import checkin, menu, onboarding, privacy, settings
 from conversations.questions import QUESTIONS
 
 
@@ -24,5 +24,7 @@ def all_prompts(ctx: Context, lead_ins: Sequence[str]) -> Iterator[tuple[str, Ou
         yield f"settings.ask{label}", settings.CONVERSATION.settings_prompt(ctx, lead)
         yield f"settings.again{label}", settings.CONVERSATION.settings_prompt(ctx, lead, again=True)
         yield f"privacy.delete_confirm{label}", privacy.CONVERSATION.confirm_prompt(ctx, lead)
+        matters = profile.with_answer("what_matters", ctx.content.text("checkin.example_words"))
+        yield f"checkin.ask{label}", checkin.CONVERSATION.prompt(ctx, matters, lead)
     yield "onboarding.privacy_more", ctx.ask(ctx.t("onboarding.privacy_more"),
                                              ctx.choices("privacy", only=["ok", "not_now"]))

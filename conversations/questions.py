@@ -169,6 +169,12 @@ def store_choice(question: Question, profile: Profile, ids: list[str], own: str)
                                health_notes=profile.health_notes if keep else None)
     if question.id == "consent_encouragement":
         return profile.changed(consent_encouragement=ids == ["yes"])
+    if question.id == "quiet":
+        if not ids:
+            return profile
+        start, end = ids[0].split("-")
+        return profile.changed(quiet_start=f"{start[:2]}:{start[2:]}",
+                               quiet_end=f"{end[:2]}:{end[2:]}")
     if question.id == "frequency":
         if ids == ["never"]:
             return profile.changed(consent_encouragement=False).with_answer("frequency", None)
@@ -199,6 +205,8 @@ def clear(question: Question, profile: Profile) -> Profile:
         return profile.changed(health_notes=None)
     if question.id in ("consent_health", "consent_encouragement"):
         return profile
+    if question.id == "quiet":
+        return profile.changed(quiet_start="21:00", quiet_end="08:30")
     cleared = profile.with_answer(question.id, None)
     return replace(cleared, answers={k: v for k, v in cleared.answers.items()
                                      if k != f"{question.id}_own_words"})
@@ -221,5 +229,6 @@ QUESTIONS: dict[str, Question] = {
         Question("district", Kind.DISTRICT),
         Question("what_matters", Kind.TEXT),
         Question("health", Kind.TEXT, applies=lambda p: bool(p.consent_health)),
+        Question("quiet", Kind.SINGLE, options="quiet"),
     )
 }

@@ -22,6 +22,10 @@ def answer_text(ctx: Context, profile: Profile, question_id: str) -> str | None:
         return ctx.t("onboarding.summary_yes" if value else "onboarding.summary_no")
     if question_id == "what_matters":
         return profile.answer("what_matters")
+    if question_id == "quiet":
+        key = f"{profile.quiet_start.replace(':', '')}-{profile.quiet_end.replace(':', '')}"
+        labels = {c.id: c.label for c in ctx.choices("quiet")}
+        return labels.get(key, f"{profile.quiet_start} - {profile.quiet_end}")
     if question_id == "frequency" and profile.consent_encouragement is False:
         return ctx.t("options.frequency.never.label")
     value = profile.answer(question_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from bot.engine.events import EventKind, Inbound, Outbound
@@ -11,6 +12,7 @@ from conversations import asking
 from conversations.questions import clear
 
 NAME = "settings"
+OPEN_FOR = timedelta(days=1)  # then a reply starts afresh rather than changing an answer
 # Some settings are a consent followed by its details.
 FIELDS: dict[str, tuple[str, ...]] = {
     "name": ("name",),
@@ -24,6 +26,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "district": ("district",),
     "what_matters": ("what_matters",),
     "health": ("consent_health", "health"),
+    "quiet": ("quiet",),
 }
 
 
@@ -31,7 +34,9 @@ class Settings:
     name = NAME
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
-        return Turn([self.settings_prompt(ctx)], FlowState(NAME, "menu"), profile)
+        until = (ctx.now() + OPEN_FOR).isoformat()
+        return Turn([self.settings_prompt(ctx)], FlowState(NAME, "menu", {"until": until}),
+                    profile)
 
     def reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> list[Outbound]:
         if state.step and state.step.startswith("q:"):

@@ -12,7 +12,7 @@ from conversations.onboarding import ORDER
 FOLDER = Path(__file__).resolve().parents[1] / "conversations"
 
 
-@pytest.mark.parametrize("module", ["onboarding", "settings", "menu", "privacy"])
+@pytest.mark.parametrize("module", ["onboarding", "settings", "menu", "privacy", "checkin"])
 def test_diagram_exists_and_is_a_state_diagram(module: str) -> None:
     diagram = (FOLDER / f"{module}.mmd").read_text(encoding="utf-8")
     assert "stateDiagram-v2" in diagram
@@ -27,7 +27,7 @@ def test_onboarding_diagram_names_every_step() -> None:
 
 def test_every_registered_conversation_has_a_diagram() -> None:
     names = {"onboarding": "onboarding", "settings": "settings", "menu": "menu",
-             "delete": "privacy"}
+             "delete": "privacy", "checkin": "checkin"}
     assert set(registry()) == set(names)
     for name in registry():
         assert (FOLDER / f"{names[name]}.mmd").exists()

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.channels.addresses import AddressError, parse_address
 from bot.channels.gsm7 import measure
 from bot.channels.render import RenderedText, render_console, render_sms, render_telegram_preview
 from bot.dispatch.outbox import Outcome, Outgoing, Result
-from bot.engine.clock import Clock, FakeClock, parse_duration
+from bot.engine.clock import LONDON, Clock, FakeClock, parse_duration
 from bot.engine.content import ContentLibrary
 from bot.engine.events import Address, Inbound
 
@@ -71,7 +72,8 @@ class ChatSession:
     clock: Clock
     default: Address
     jsonl: bool = False
-    on_time_passed: Callable[[], Awaitable[None]] | None = None
+    on_time_passed: Callable[[timedelta], Awaitable[None]] | None = None
+    show_times: bool = False  # head each message with its London time (for schedules)
     records: list[dict[str, Any]] = field(default_factory=list)
 
     def collect(self, record: dict[str, Any]) -> None:
@@ -108,11 +110,13 @@ class ChatSession:
             if not isinstance(self.clock, FakeClock):
                 return ["'~ advance' needs --clock fake"]
             try:
-                self.clock.advance(parse_duration(rest))
+                delta = parse_duration(rest)
             except ValueError as error:
                 return [str(error)]
             if self.on_time_passed is not None:
-                await self.on_time_passed()
+                await self.on_time_passed(delta)
+            else:
+                self.clock.advance(delta)
             return []
         if verb == "location":
             try:
@@ -136,6 +140,9 @@ class ChatSession:
         for record in self.records:
             if lines:
                 lines.append("")
+            if self.show_times:
+                sent = datetime.fromisoformat(record["at"]).astimezone(LONDON)
+                lines.append(f"[{sent:%a %d %b %H:%M} London]")
             if record["to"] != str(self.default):
                 lines.append(f"[to {record['to']}]")
             lines.extend(record["text"].split("\n"))

@@ -17,6 +17,8 @@ class Command(StrEnum):
     PAUSE = "pause"
     RESUME = "resume"
     RESTART = "restart"
+    NOT_TODAY = "not_today"
+    PAUSE_WEEK = "pause_week"
     MY_DATA = "my_data"
     DELETE = "delete"
     STOP = "stop"

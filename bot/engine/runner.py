@@ -43,6 +43,16 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 PRIORITY_REPLY = 0
+PRIORITY_SCHEDULED = 5
+# What a person's schedule depends on: when any changes, planned messages are replanned.
+SCHEDULE_FIELDS = ("paused_until", "gentle_until", "consent_encouragement", "quiet_start",
+                   "quiet_end", "onboarded_at", "name")
+SCHEDULE_ANSWERS = ("days", "times", "frequency", "what_matters")
+
+
+def schedule_changed(before: Profile, after: Profile) -> bool:
+    return any(getattr(before, f) != getattr(after, f) for f in SCHEDULE_FIELDS) or any(
+        before.answer(a) != after.answer(a) for a in SCHEDULE_ANSWERS)
 
 
 @dataclass
@@ -153,9 +163,12 @@ class Engine:
         if external_id is not None and not repo.mark_seen(connection, address.channel,
                                                           external_id, now):
             return Handled(duplicate=True)
+        timed = event.kind is EventKind.TIMEOUT
         stored = repo.load(connection, address, lock=lock)
         is_new = stored is None
         if stored is None:
+            if timed:
+                return Handled(ignored=True)  # erased since it was planned
             stored = repo.create_person(connection, address, now, referral)
             repo.record_impact(connection, "joined", now, detail=referral or "direct",
                                channel=address.channel)
@@ -163,19 +176,21 @@ class Engine:
         ctx = replace(lang.context_base, channel=address.channel)
         plan = self._decide(ctx, lang, stored, event, is_new, referral)
         if plan.ignore:
-            repo.update_identity(connection, stored.identity_id, last_inbound_at=now)
+            if not timed:
+                repo.update_identity(connection, stored.identity_id, last_inbound_at=now)
             return Handled(person_id=stored.person_id, ignored=True)
 
-        # Writing to us proves we can reach them again.
-        identity: dict[str, object] = {"last_inbound_at": now, "unreachable_at": None}
-        if plan.opt_out:
-            identity["opted_out_at"] = now
-            repo.cancel_queued(connection, address.channel, address.address, now)
-            repo.record_impact(connection, "opted_out", now, channel=address.channel)
-        if plan.opt_in:
-            identity["opted_out_at"] = None
-            repo.record_impact(connection, "opted_in", now, channel=address.channel)
-        repo.update_identity(connection, stored.identity_id, **identity)
+        if not timed:
+            # Writing to us proves we can reach them again.
+            identity: dict[str, object] = {"last_inbound_at": now, "unreachable_at": None}
+            if plan.opt_out:
+                identity["opted_out_at"] = now
+                repo.cancel_queued(connection, address.channel, address.address, now)
+                repo.record_impact(connection, "opted_out", now, channel=address.channel)
+            if plan.opt_in:
+                identity["opted_out_at"] = None
+                repo.record_impact(connection, "opted_in", now, channel=address.channel)
+            repo.update_identity(connection, stored.identity_id, **identity)
 
         say = list(plan.say)
         erase = False
@@ -199,10 +214,15 @@ class Engine:
             log.info("erased person %s on request", stored.person_id)
             return Handled(person_id=None, outbox_ids=ids)
 
+        before = repo.to_profile(stored)
         repo.save(connection, stored, plan.profile, plan.state, now)
+        if schedule_changed(before, plan.profile):
+            repo.drop_planned(connection, stored.person_id)
         ids = repo.queue_messages(
             connection, person_id=stored.person_id, to=address, messages=say, kind=plan.kind,
-            priority=PRIORITY_REPLY, key_prefix=key, now=now, bypass_suppression=plan.opt_out)
+            priority=PRIORITY_SCHEDULED if timed else PRIORITY_REPLY, key_prefix=key, now=now,
+            expires_at=event.payload.get("expires_at") if timed else None,
+            bypass_suppression=plan.opt_out)
         return Handled(person_id=stored.person_id, outbox_ids=ids)
 
     # -- deciding (no I/O) ----------------------------------------------------------------
@@ -210,6 +230,10 @@ class Engine:
                 is_new: bool, referral: str | None) -> _Plan:
         profile = repo.to_profile(stored)
         state = repo.to_state(stored)
+        if _lapsed(state, ctx.now()):
+            state = IDLE  # e.g. a check-in left unanswered for days: not asked again
+        if event.kind is EventKind.TIMEOUT:
+            return self._time_event(ctx, stored, state, profile, event)
         recognised = lang.commands.recognise(event)
         provider_keyword = event.payload.get("provider_opt_out")
         if provider_keyword == "STOP":
@@ -256,6 +280,21 @@ class Engine:
             return self._follow(ctx, turn, previous=state)
         return self._idle(ctx, state, profile, event)
 
+    def _time_event(self, ctx: Context, stored: repo.Stored, state: FlowState, profile: Profile,
+                    event: Inbound) -> _Plan:
+        """Time passed: something planned is due (a check-in, a follow-up). It never
+        interrupts: someone mid-conversation, paused or opted out is left alone."""
+        conversation = self.conversations.get(event.command or "")
+        busy = state.flow is not None
+        paused = profile.paused_until is not None and profile.paused_until > ctx.now()
+        if conversation is None or busy or paused or stored.opted_out_at is not None or \
+                stored.unreachable_at is not None or not profile.consent_encouragement:
+            return _Plan([], state, profile, ignore=True)
+        turn = conversation.start(ctx, profile, **event.payload)
+        plan = self._follow(ctx, turn, previous=state)
+        plan.kind = event.command or "scheduled"
+        return plan
+
     def _idle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> _Plan:
         if profile.onboarded_at is None:
             turn = self.conversations["onboarding"].start(ctx, profile)
@@ -287,6 +326,12 @@ class Engine:
             return _Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
         if command is Command.RESUME:
             say, profile = everyday.resume(ctx, profile)
+            return _Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
+        if command is Command.NOT_TODAY:
+            say, profile = everyday.not_today(ctx, profile)
+            return _Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
+        if command is Command.PAUSE_WEEK:
+            say, profile = everyday.pause_week(ctx, profile)
             return _Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
         if command is Command.MY_DATA:
             return _Plan(self._reprompt(ctx, state, profile), state, profile,
@@ -333,6 +378,16 @@ class Engine:
         if state.flow and state.flow in self.conversations:
             return self.conversations[state.flow].reprompt(ctx, state, profile)
         return []
+
+
+def _lapsed(state: FlowState, now: datetime) -> bool:
+    until = state.data.get("until")
+    if not state.flow or not isinstance(until, str):
+        return False
+    try:
+        return datetime.fromisoformat(until) < now
+    except ValueError:
+        return False
 
 
 def _tag_question(say: list[Outbound], state: FlowState) -> list[Outbound]:

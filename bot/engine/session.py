@@ -34,6 +34,7 @@ class Profile:
     longitude: float | None = None
     health_notes: str | None = None
     paused_until: datetime | None = None
+    gentle_until: datetime | None = None
     quiet_start: str = "21:00"
     quiet_end: str = "08:30"
     referral_source: str | None = None

@@ -1,13 +1,89 @@
-"""Periodic work. Jobs only plan and enqueue; the dispatcher sends."""
+"""Periodic work, run by APScheduler in `serve` and by `~ advance` in `chat --clock fake`.
+Jobs only plan and hand due things to the engine; the dispatcher sends."""
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select, update
+
+from bot.engine.events import Address, Inbound
+from bot.scheduling import planner
+from bot.scheduling.windows import end_of_local_day
+from bot.storage.models import OutboxMessage, Reminder
 
 if TYPE_CHECKING:
     from bot.app import Services
+
+log = logging.getLogger(__name__)
+
+
+async def plan_encouragement(services: Services) -> planner.PlanResult:
+    now = services.clock.now()
+    horizon = services.settings.planning_horizon_days
+    result = await services.db.run(lambda c: planner.plan(c, services.content, now, horizon))
+    if result.messages or result.checkins:
+        log.info("planned %d messages and %d check-ins for %d people", result.messages,
+                 result.checkins, result.people)
+    return result
+
+
+async def hand_over_due_reminders(services: Services) -> int:
+    """Each due reminder becomes a time event for the engine, exactly once."""
+    now = services.clock.now()
+    handed = 0
+    for reminder_id, _person, kind, channel, address, expires, payload in \
+            await services.db.run(lambda c: planner.due_reminders(c, now)):
+        status = "skipped"
+        if expires is None or expires > now:
+            event = Inbound.timeout(kind, expires_at=expires, **payload)
+            handled = await services.engine.handle(Address(channel, address), event,
+                                                   external_id=f"reminder:{reminder_id}")
+            status = "done" if handled.outbox_ids else "skipped"
+            handed += bool(handled.outbox_ids)
+        await services.db.run(lambda c, rid=reminder_id, st=status: c.execute(
+            update(Reminder).where(Reminder.id == rid, Reminder.status == "pending")
+            .values(status=st, done_at=now)))
+    return handed
 
 
 async def run_due_jobs(services: Services) -> None:
     """Everything that time passing can cause, run once at the current clock time."""
     await services.dispatcher.recover_abandoned()
+    await plan_encouragement(services)
+    await hand_over_due_reminders(services)
+
+
+async def next_due(services: Services) -> datetime | None:
+    """The next moment something is due to go out, or None."""
+    now = services.clock.now()
+
+    def earliest(connection):  # type: ignore[no-untyped-def]
+        outbox = connection.scalar(select(func.min(OutboxMessage.due_at)).where(
+            OutboxMessage.status == "queued", OutboxMessage.due_at > now))
+        reminder = connection.scalar(select(func.min(Reminder.due_at)).where(
+            Reminder.status == "pending", Reminder.due_at > now))
+        return min((t for t in (outbox, reminder) if t is not None), default=None)
+
+    return await services.db.run(earliest)
+
+
+async def advance_to(services: Services, target: datetime) -> None:
+    """Move a fake clock to `target`, stopping at every moment something falls due, so
+    each message goes out at its own time (as it would in a running service)."""
+    from bot.engine.clock import FakeClock
+
+    clock = services.clock
+    if not isinstance(clock, FakeClock):
+        raise TypeError("advancing time needs the fake clock")
+    while True:
+        await run_due_jobs(services)
+        await services.dispatcher.drain()
+        if clock.now() >= target:
+            return
+        upcoming = [t for t in (await next_due(services), end_of_local_day(clock.now()))
+                    if t is not None]
+        step = min([*upcoming, target])
+        clock.set(max(step, clock.now() + timedelta(seconds=1)))

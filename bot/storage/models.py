@@ -85,6 +85,8 @@ class Person(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     paused_until: Mapped[datetime | None]
+    # After a hard week or a flare-up: fewer, gentler messages until then.
+    gentle_until: Mapped[datetime | None]
     quiet_start: Mapped[str] = mapped_column(String(5), default="21:00")
     quiet_end: Mapped[str] = mapped_column(String(5), default="08:30")
     referral_source: Mapped[str | None] = mapped_column(String(40))
@@ -142,6 +144,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "slot_kind", "slot_date"),
         Index("ix_outbox_due", "status", "channel", "priority", "due_at"),
+        Index("ix_outbox_planned", "person_id", "status", "slot_kind"),
         {"sqlite_autoincrement": True},
     )
 
@@ -190,6 +193,26 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(16), default="sent")
     error: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime]
+
+
+class Reminder(Base):
+    """Something due for a person at a time (a check-in, a follow-up): when due, the
+    scheduler hands it to the engine like a message. One per person, kind and day."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("person_id", "kind", "slot_date"),
+                      Index("ix_reminders_due", "status", "due_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    slot_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
 
 
 class InboundSeen(Base):

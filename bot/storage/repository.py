@@ -26,11 +26,13 @@ from bot.storage.models import (
     InboundSeen,
     OutboxMessage,
     Person,
+    Reminder,
 )
 
 # Person columns that a conversation's Profile maps onto, one to one.
 PROFILE_COLUMNS = ("role", "language", "name", "consent_health", "consent_encouragement",
-                   "district", "latitude", "longitude", "paused_until", "quiet_start",
+                   "district", "latitude", "longitude", "paused_until", "gentle_until",
+                   "quiet_start",
                    "quiet_end", "referral_source", "onboarded_at")
 _PERSONS = Person.__table__
 _IDENTITIES = Identity.__table__
@@ -191,16 +193,18 @@ def _update_identity(columns: tuple[str, ...]) -> Update:
 
 
 def queue_messages(connection: Connection, *, person_id: int | None, to: Address,
-                         messages: Sequence[Outbound], kind: str, priority: int, key_prefix: str,
-                         now: datetime, due_at: datetime | None = None,
-                         bypass_suppression: bool = False) -> list[int]:
+                   messages: Sequence[Outbound], kind: str, priority: int, key_prefix: str,
+                   now: datetime, due_at: datetime | None = None,
+                   expires_at: datetime | None = None,
+                   bypass_suppression: bool = False) -> list[int]:
     """Record outbound messages; the dispatcher sends them. Returns their ids."""
     if not messages:
         return []
     rows = [
         {"person_id": person_id, "channel": to.channel, "address": to.address, "kind": kind,
          "priority": priority, "payload": message.to_json(),
-         "idempotency_key": f"{key_prefix}:{n}", "due_at": due_at or now, "status": "queued",
+         "idempotency_key": f"{key_prefix}:{n}", "due_at": due_at or now,
+         "expires_at": expires_at, "status": "queued",
          "attempts": 0, "parts_sent": 0, "bypass_suppression": bypass_suppression,
          "created_at": now, "updated_at": now}
         for n, message in enumerate(messages)
@@ -211,6 +215,17 @@ def queue_messages(connection: Connection, *, person_id: int | None, to: Address
         result = connection.execute(_INSERT_OUTBOX, rows)
         inserted = list(result.scalars())
     return [int(i) for i in inserted]
+
+
+def drop_planned(connection: Connection, person_id: int) -> int:
+    """Forget scheduled messages not yet sent, so the planner replans them with the
+    person's new wishes (a pause, other days). Sent ones stay: never twice on one day."""
+    dropped = connection.execute(
+        delete(_OUTBOX).where(_OUTBOX.c.person_id == person_id, _OUTBOX.c.status == "queued",
+                              _OUTBOX.c.slot_kind.is_not(None))).rowcount
+    connection.execute(delete(Reminder.__table__).where(
+        Reminder.person_id == person_id, Reminder.status == "pending"))
+    return int(dropped or 0)
 
 
 def cancel_queued(connection: Connection, channel: str, address: str, now: datetime) -> int:

@@ -12,7 +12,8 @@
 `>` lines are fed to `movemates chat` exactly as typed (after "> "); `~` lines are chat's
 system lines (advance the fake clock, share a location, press a button); the `<` lines
 after an input are everything the bot printed in reply, a bare `<` separating messages.
-`#!` lines set chat options: channel, user, start (fake clock start, ISO 8601).
+`#!` lines set chat options: channel, user, start (fake clock start, ISO 8601), and
+`times: on` to head each message with the London time it was sent.
 Run with UPDATE_TRANSCRIPTS=1 to rewrite the expected lines after a deliberate change.
 """
 
@@ -83,7 +84,7 @@ async def play(transcript: Transcript, settings: Settings) -> list[list[str]]:
     outputs: list[list[str]] = []
     async with open_chat(settings, channel=options.get("channel", "console"),
                          user=options.get("user"), fake_clock=True, start=start,
-                         migrate=False) as session:
+                         migrate=False, show_times=options.get("times") == "on") as session:
         for step in transcript.steps:
             output, errors = await session.feed(step.line)
             if errors:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy import Text
+from sqlalchemy.dialects import postgresql
 
 import bot.storage.models
 ${imports if imports else ""}

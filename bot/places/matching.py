@@ -1,0 +1,759 @@
+"""Ranking local movement suggestions from a person's own answers. Pure: no I/O, no clock.
+
+Two steps, in this order:
+
+1. Hard limits. What a person said they need is never traded for anything else: nothing
+   they said "not for me" to, nothing costing more than they asked for, nothing known to
+   lack an access feature they need, nothing at times they did not give (unless they ask
+   for "anything"), nothing too far away, nothing for children, and women-only sessions
+   only for people who asked for them. An unknown fact never excludes: the entry stays,
+   with a caveat so the person is told to check first.
+2. A score from what they told us they like (see the weights below), ties broken by
+   level (gentle first, only when nothing else differs) and then by id, so the same
+   answers always give the same order.
+
+Nothing is ever inferred from a health condition: `Needs` holds no health data at all.
+
+`RankingIndex` precomputes each opportunity once (small bit masks, a location grid and
+per-origin distance lists), so one person over 10,000 entries takes a few milliseconds and
+a wave of people can share it (`rank_many`). `rank()` builds and caches one for you.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, overload
+
+from bot.geo.districts import (
+    EARTH_RADIUS_MILES,
+    DistrictTable,
+    default_table,
+    miles_between,
+)
+from bot.places.schema import (
+    ACCESS_FIELDS,
+    ACTIVITIES,
+    COMPANY,
+    DAYS,
+    TIMES_OF_DAY,
+    Opportunity,
+)
+
+DEFAULT_MAX_MILES = 10.0
+COST_LIMITS = ("free", "low")
+# The `where` answers (content/en/options.yaml); "online" is a with_whom answer instead.
+WHERE = ("home", "outdoors", "leisure", "community")
+
+# --- Weights -------------------------------------------------------------------------
+# Activity dominates: everything else together stays under it (checked below), so an
+# option with something they enjoy or want to try always comes before one without.
+W_ACTIVITY = 120.0
+# With "anything", activity is only a gentle lean, so other things near them surface.
+W_ACTIVITY_RELAXED = 10.0
+W_FREE = 15.0  # free first, for everyone ...
+W_LOW_COST = 8.0  # ... then low cost (a published price of 5 pounds or less)
+W_NEAR = 20.0  # at the door; half at NEAR_HALF_MILES, a quarter at three times that
+NEAR_HALF_MILES = 3.0
+W_COMPANY = 10.0  # who they want to move with
+W_SETTING = 10.0  # where they want to move
+W_GREEN = 4.0  # extra for outdoor and green spaces, when they chose outdoors
+W_REMOTE = 10.0  # online or at home, when they chose "at home" or "at home or online"
+W_TIME = 8.0  # a fixed time on a day and time of day they gave
+W_ANY_TIME = 4.0  # no fixed time (a park, an idea for home), when they gave days or times
+W_ACCESS = 10.0  # each access feature they need that is known to be there ...
+ACCESS_CAP = 20.0  # ... up to two features' worth
+W_ACCESSIBLE = 3.0  # known step-free or wheelchair accessible, for everyone
+W_BUS = 3.0  # on a bus route, when they said transport would help
+W_VERIFIED = 3.0  # checked with the provider by our team
+# A bound on everything but activity (some of these never add up together).
+MAX_WITHOUT_ACTIVITY = (W_FREE + W_NEAR + W_COMPANY + W_SETTING + W_GREEN + W_REMOTE
+                        + max(W_TIME, W_ANY_TIME) + ACCESS_CAP + W_ACCESSIBLE + W_BUS
+                        + W_VERIFIED)
+assert MAX_WITHOUT_ACTIVITY < W_ACTIVITY, "activity must outweigh everything else"
+# Level never enters the score: it only breaks ties (gentle or "own pace" first).
+LEVEL_ORDER = {"gentle": 0, "any": 0, "moderate": 1, "unknown": 1, "demanding": 2}
+
+# When two reasons weigh the same, the one earlier here is the more persuasive.
+REASON_CODES = ("activity", "access", "free", "time", "near", "company", "setting",
+                "online", "at_home", "any_time", "low_cost", "bus")
+CAVEAT_ORDER = ("cost_unknown", "access_unknown", "times_unknown", "distance_unknown",
+                "age_limit", "unverified")
+# Venue features that mean nothing for an idea done at home or a video followed online.
+_VENUE_ONLY = frozenset({"wheelchair", "step_free", "accessible_toilet", "hearing_loop",
+                         "quiet_times", "women_only"})
+# Company preference when several match: the most social first (it is why people asked).
+_COMPANY_ORDER = ("group", "peer", "friends", "alone", "online")
+_COST_CODES = {"free": 0, "low": 1, "paid": 2, "unknown": 3}
+_ALLOWED_COSTS = {None: 0b1111, "low": 0b1011, "free": 0b1001}  # bit per cost code
+_MILES_PER_DEGREE_LAT = 69.05
+_CELL_DEGREES = 0.1
+_ORIGIN_CACHE = 128  # districts are reused all the time; shared locations rarely
+
+
+def _bits(values: Iterable[str], universe: Sequence[str]) -> int:
+    mask = 0
+    for value in values:
+        if value in universe:
+            mask |= 1 << universe.index(value)
+    return mask
+
+
+def _slot_bit(day: str, part_of_day: str) -> int:
+    return 1 << (DAYS.index(day) * 3 + TIMES_OF_DAY.index(part_of_day))
+
+
+_ACCESS_BIT = {name: 1 << n for n, name in enumerate(ACCESS_FIELDS)}
+_POPCOUNT = [bin(n).count("1") for n in range(1 << len(ACCESS_FIELDS))]
+_OUTDOORS = 1 << WHERE.index("outdoors")
+
+
+# --- What a person needs ---------------------------------------------------------------
+def _ids(values: Iterable[str] | str | None, allowed: Sequence[str], what: str,
+         ) -> frozenset[str]:
+    if values is None:
+        return frozenset()
+    items = frozenset([values] if isinstance(values, str) else values)
+    unknown = items - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown {what}: {sorted(unknown)}")
+    return items
+
+
+def _answer_ids(answers: Mapping[str, Any], key: str, allowed: Sequence[str],
+                ) -> frozenset[str]:
+    """Stored answer ids, keeping only ids we know (old or own-words answers are ignored)."""
+    value = answers.get(key)
+    items = [value] if isinstance(value, str) else list(value or ())
+    return frozenset(item for item in items if item in allowed)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What one person told us, as plain values. Empty means "no preference"."""
+
+    activities: frozenset[str] = frozenset()
+    max_cost: str | None = None  # "free", "low" (free or 5 pounds or less), None: no limit
+    access: frozenset[str] = frozenset()  # features they need (ACCESS_FIELDS)
+    days: frozenset[str] = frozenset()  # mon..sun; empty: any day
+    times: frozenset[str] = frozenset()  # morning/afternoon/evening; empty: any time
+    company: frozenset[str] = frozenset()  # with_whom ids
+    settings: frozenset[str] = frozenset()  # where ids
+    district: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    not_for_me: frozenset[str] = frozenset()  # opportunity ids never to offer again
+    anything: bool = False  # relax times and activities; never cost or access
+    max_miles: float = DEFAULT_MAX_MILES
+    prefer_bus: bool = False  # they said help with transport would help
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
+
+        put("activities", _ids(self.activities, ACTIVITIES, "activities"))
+        put("access", _ids(self.access, ACCESS_FIELDS, "access features"))
+        put("days", _ids(self.days, DAYS, "days"))
+        put("times", _ids(self.times, TIMES_OF_DAY, "times"))
+        put("company", _ids(self.company, COMPANY, "company"))
+        put("settings", _ids(self.settings, WHERE, "settings"))
+        nfm = self.not_for_me
+        put("not_for_me", frozenset([nfm] if isinstance(nfm, str) else nfm or ()))
+        put("district", self.district.strip().upper() if self.district else None)
+        if self.max_cost not in (None, *COST_LIMITS):
+            raise ValueError(f"max_cost must be one of {COST_LIMITS} or None")
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        if not self.max_miles > 0:
+            raise ValueError("max_miles must be more than 0")
+
+    @classmethod
+    def from_answers(cls, answers: Mapping[str, Any], district: str | None = None,
+                     latitude: float | None = None, longitude: float | None = None,
+                     not_for_me: Iterable[str] = (), access: Iterable[str] | None = None,
+                     *, max_cost: str | None = None, anything: bool = False,
+                     max_miles: float = DEFAULT_MAX_MILES) -> Needs:
+        """Needs from stored answer ids (content/en/options.yaml).
+
+        - helps `low_cost` -> max_cost "low" (free or low) unless `max_cost` is given.
+        - helps `accessible` without `access` -> step-free required: a venue known to have
+          steps is not "an accessible place". Pass `access` (what they said they need)
+          to be exact; it always wins.
+        - helps `company` -> groups and peer supporters rank higher.
+        - helps `transport` -> places on a bus route rank a little higher.
+        - days `any` and times `varies` mean no limit.
+        Other helps (confidence, caring, language...) are not facts we hold about places.
+        """
+        helps = _answer_ids(answers, "helps", tuple(_HELPS))
+        if max_cost is None and "low_cost" in helps:
+            max_cost = "low"
+        needed = frozenset(access) if access is not None else (
+            frozenset({"step_free"}) if "accessible" in helps else frozenset())
+        company = _answer_ids(answers, "with_whom", COMPANY)
+        if "company" in helps:
+            company |= {"group", "peer"}
+        days = _answer_ids(answers, "days", (*DAYS, "any"))
+        times = _answer_ids(answers, "times", (*TIMES_OF_DAY, "varies"))
+        return cls(
+            activities=_answer_ids(answers, "activities", ACTIVITIES),
+            max_cost=max_cost, access=needed,
+            days=frozenset() if "any" in days else days,
+            times=frozenset() if "varies" in times else times,
+            company=company, settings=_answer_ids(answers, "where", WHERE),
+            district=district, latitude=latitude, longitude=longitude,
+            not_for_me=frozenset(not_for_me), anything=anything, max_miles=max_miles,
+            prefer_bus="transport" in helps,
+        )
+
+    def without(self, *opportunity_ids: str) -> Needs:
+        """The same needs, never offering these again ("not for me")."""
+        return replace(self, not_for_me=self.not_for_me | set(opportunity_ids))
+
+    def relaxed(self) -> Needs:
+        """"Anything": any time and any activity. Cost, access and distance still hold."""
+        return replace(self, anything=True)
+
+    @property
+    def wants_remote(self) -> bool:
+        return "home" in self.settings or "online" in self.company
+
+    @property
+    def gave_times(self) -> bool:
+        return bool(self.days or self.times)
+
+
+_HELPS = ("company", "confidence", "where_to_start", "low_cost", "accessible", "transport",
+          "caring", "language", "nothing")
+
+
+# --- Results ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Reason:
+    """Why an option might suit: `code` (REASON_CODES) and a value, e.g.
+    ("activity", "walking"), ("near", 1.8), ("time", "sat:morning"), ("access", "step_free")."""
+
+    code: str
+    value: str | float | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    opportunity: Opportunity
+    score: float
+    reasons: tuple[Reason, ...] = ()  # most persuasive first
+    caveats: tuple[str, ...] = ()  # e.g. cost_unknown, access_unknown:step_free
+    miles: float | None = None  # rough, from the person's district or location
+
+    @property
+    def id(self) -> str:
+        return self.opportunity.id
+
+
+# --- The index -------------------------------------------------------------------------
+# An entry's "block" bits: its cost (one bit per cost code), women-only, and the access
+# features it is known not to have (shifted by _NO_SHIFT). A person's block bits are what
+# they cannot accept, so one AND applies the cost, women-only and access limits together.
+_WOMEN_BIT = 1 << 4
+_NO_SHIFT = 5
+_ALL_SLOTS = (1 << (len(DAYS) * len(TIMES_OF_DAY))) - 1
+# An entry's flags, each worth something only to some people.
+_REMOTE, _BUS, _ANY_TIME = 1, 2, 4
+_REASON_RANK = {code: n for n, code in enumerate(REASON_CODES)}
+# Row fields, by position (a tuple per entry is the fastest thing to read in the loop).
+_BLOCK, _SLOTS, _ACT, _COMPANY, _SETTING, _YES, _BASE, _FLAGS, _LEVEL, _TIE = range(10)
+
+
+class _Pool:
+    """Everything a person at one origin could be offered, as (position, near score,
+    the score it has for anyone there), and the same best first when a top few are
+    wanted (sorted once, on first use)."""
+
+    def __init__(self, everything: list[tuple[int, float, float]]) -> None:
+        self.everything = everything
+        self._best_first: list[tuple[int, float, float]] | None = None
+
+    @property
+    def best_first(self) -> list[tuple[int, float, float]]:
+        if self._best_first is None:
+            self._best_first = sorted(self.everything, key=lambda c: (-c[2], c[0]))
+        return self._best_first
+
+
+@dataclass(frozen=True)
+class _Person:
+    """One person's needs as masks and small score tables, computed once per ranking."""
+
+    needs: Needs
+    block: int
+    slot_filter: int  # scheduled entries need a slot here (every slot when no limit)
+    time_bonus: int  # slots worth W_TIME (none when they gave no days or times)
+    activity: int
+    activity_weight: float
+    company: tuple[float, ...]  # score by an entry's company mask
+    setting: tuple[float, ...]  # score by an entry's setting mask
+    flags: tuple[float, ...]  # score by an entry's flags
+    access: int
+    access_score: tuple[float, ...]  # score by the access features met
+    origin: tuple[float, float] | None
+
+
+def _access_masks(item: Opportunity) -> tuple[int, int, int]:
+    """Access features known there (yes), known not there (no), and meaningless here."""
+    facts = {name: getattr(item.accessibility, name) for name in ACCESS_FIELDS}
+    # Plain logic, not guessing: wheelchair access implies no steps, steps rule out
+    # wheelchair access, and chair-based moves are done seated.
+    if facts["step_free"] is None and facts["wheelchair"] is True:
+        facts["step_free"] = True
+    if facts["wheelchair"] is None and facts["step_free"] is False:
+        facts["wheelchair"] = False
+    if facts["seated_options"] is None and "chair" in item.activities:
+        facts["seated_options"] = True
+    moot: set[str] = set()
+    if item.is_remote:
+        moot |= _VENUE_ONLY
+    elif item.kind == "place":
+        moot.add("women_only")  # a park is not a session that could be women-only
+    yes = _bits([n for n, v in facts.items() if v is True and n not in moot], ACCESS_FIELDS)
+    no = _bits([n for n, v in facts.items() if v is False and n not in moot], ACCESS_FIELDS)
+    return yes, no, _bits(moot, ACCESS_FIELDS)
+
+
+def _base_score(item: Opportunity, yes: int) -> float:
+    """The part of the score that is the same for everyone."""
+    score = {"free": W_FREE, "low": W_LOW_COST}.get(item.cost, 0.0)
+    if yes & (_ACCESS_BIT["step_free"] | _ACCESS_BIT["wheelchair"]):
+        score += W_ACCESSIBLE
+    if item.verified:
+        score += W_VERIFIED
+    return score
+
+
+def _near_score(miles: float) -> float:
+    return W_NEAR / (1.0 + miles / NEAR_HALF_MILES)
+
+
+class RankingIndex:
+    """Opportunities prepared once for ranking many people. Do not change it after
+    building; build a new one when the catalogue is reloaded."""
+
+    def __init__(self, opportunities: Iterable[Opportunity],
+                 table: DistrictTable | None = None) -> None:
+        self.table = table or default_table()
+        self.items: tuple[Opportunity, ...] = tuple(opportunities)
+        self._position = {item.id: n for n, item in enumerate(self.items)}
+        if len(self._position) != len(self.items):
+            raise ValueError("opportunity ids must be unique")
+        # Ties are broken by id: each entry's place in id order, so keys stay plain ints.
+        by_id = sorted(range(len(self.items)), key=lambda n: self.items[n].id)
+        self._tie = {position: tie for tie, position in enumerate(by_id)}
+        self._by_tie = by_id
+        self._rows: list[tuple[Any, ...]] = []
+        self._loc: list[tuple[float, float] | None] = []
+        self._no: list[int] = []
+        self._moot: list[int] = []
+        self._slots: list[tuple[tuple[str, str, int], ...]] = []  # (day, part, bit), sorted
+        self._unlocated: list[tuple[int, float]] = []  # (position, 0.0): remote or unplaced
+        self._points: list[tuple[int, float, float]] = []
+        self._cells: dict[tuple[int, int], list[tuple[int, float, float]]] = {}
+        self._pools: OrderedDict[tuple[float, float, float] | None, _Pool] = OrderedDict()
+        for position, item in enumerate(self.items):
+            self._add(position, item)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def _add(self, position: int, item: Opportunity) -> None:
+        yes, no, moot = _access_masks(item)
+        remote = item.is_remote
+        settings = set() if item.setting in (None, "online") else {item.setting}
+        company = set(item.company)
+        if remote:  # covered by the "online" / "at_home" reason instead
+            settings.discard("home")
+            company.discard("online")
+        slots = tuple(sorted({(s.day, s.time_of_day, _slot_bit(s.day, s.time_of_day))
+                              for s in item.schedule},
+                             key=lambda s: (DAYS.index(s[0]), TIMES_OF_DAY.index(s[1]))))
+        women = item.accessibility.women_only is True and not moot & _ACCESS_BIT["women_only"]
+        flags = (_REMOTE if remote else 0) | (_BUS if item.accessibility.bus_route else 0)
+        if not slots and item.kind in ("place", "online", "at_home"):
+            flags |= _ANY_TIME
+        self._rows.append((
+            (1 << _COST_CODES.get(item.cost, 3)) | (_WOMEN_BIT if women else 0)
+            | (no << _NO_SHIFT),
+            sum(bit for _day, _part, bit in slots),
+            _bits(item.activities, ACTIVITIES), _bits(company, COMPANY),
+            _bits(settings, WHERE), yes, _base_score(item, yes), flags,
+            LEVEL_ORDER.get(item.level, 1), self._tie[position],
+        ))
+        self._no.append(no)
+        self._moot.append(moot)
+        self._slots.append(slots)
+        point = None if remote else self._location(item)
+        self._loc.append(point)
+        if item.age_max is not None and item.age_max < 18:
+            return  # for children: never offered (Move Mates is for adults)
+        if point is None:
+            self._unlocated.append((position, 0.0))
+            return
+        entry = (position, *point)
+        self._points.append(entry)
+        self._cells.setdefault(self._cell(*point), []).append(entry)
+
+    def _location(self, item: Opportunity) -> tuple[float, float] | None:
+        if item.latitude is not None and item.longitude is not None:
+            return item.latitude, item.longitude
+        centre = self.table.centroid(item.district)
+        return (centre.latitude, centre.longitude) if centre else None
+
+    @staticmethod
+    def _cell(latitude: float, longitude: float) -> tuple[int, int]:
+        return math.floor(latitude / _CELL_DEGREES), math.floor(longitude / _CELL_DEGREES)
+
+    # -- distances ----------------------------------------------------------------------
+    def origin(self, needs: Needs) -> tuple[float, float] | None:
+        """Where distances are measured from: a shared location, else the district's
+        centre. None when neither is known."""
+        if needs.latitude is not None and needs.longitude is not None:
+            return needs.latitude, needs.longitude
+        centre = self.table.centroid(needs.district)
+        return (centre.latitude, centre.longitude) if centre else None
+
+    def miles(self, needs: Needs, opportunity_id: str) -> float | None:
+        """Rough miles from the person to an opportunity; None when either place is
+        unknown, and for online or at-home options."""
+        return self._miles(self.origin(needs), self._position[opportunity_id])
+
+    def _miles(self, origin: tuple[float, float] | None, i: int) -> float | None:
+        point = self._loc[i]
+        if origin is None or point is None:
+            return None
+        return miles_between(origin[0], origin[1], point[0], point[1])
+
+    def _pool(self, origin: tuple[float, float] | None, max_miles: float) -> _Pool:
+        """What a person at `origin` could be offered, cached per origin: a wave has few
+        distinct districts. With no origin, every distance is unknown (near score 0)."""
+        key = None if origin is None else (round(origin[0], 4), round(origin[1], 4),
+                                           max_miles)
+        pool = self._pools.get(key)
+        if pool is not None:
+            self._pools.move_to_end(key)
+            return pool
+        if origin is None:
+            located = [(position, 0.0) for position, _lat, _lon in self._points]
+        else:
+            located = [(position, _near_score(miles))
+                       for position, miles in self._scan(origin, max_miles)]
+        rows = self._rows
+        pool = self._pools[key] = _Pool([(i, near, rows[i][_BASE] + near)
+                                         for i, near in self._unlocated + located])
+        if len(self._pools) > _ORIGIN_CACHE:
+            self._pools.popitem(last=False)
+        return pool
+
+    def _scan(self, origin: tuple[float, float], max_miles: float,
+              ) -> Iterator[tuple[int, float]]:
+        """Only grid cells that can hold an entry within reach are measured."""
+        lat0, lon0 = origin
+        dlat = max_miles / _MILES_PER_DEGREE_LAT
+        dlon = dlat / max(math.cos(math.radians(lat0)), 0.01)
+        low, high = self._cell(lat0 - dlat, lon0 - dlon), self._cell(lat0 + dlat, lon0 + dlon)
+        phi0, cos0 = math.radians(lat0), math.cos(math.radians(lat0))
+        asin, sin, cos, sqrt, rad = math.asin, math.sin, math.cos, math.sqrt, math.radians
+        for (cy, cx), entries in self._cells.items():
+            if not (low[0] <= cy <= high[0] and low[1] <= cx <= high[1]):
+                continue
+            for position, lat, lon in entries:
+                # bot.geo.districts.miles_between, inlined (this is hot) and kept
+                # operation for operation the same, so `_miles` gives the same number.
+                a = (sin((rad(lat) - phi0) / 2) ** 2
+                     + cos0 * cos(rad(lat)) * sin(rad(lon - lon0) / 2) ** 2)
+                miles = 2 * EARTH_RADIUS_MILES * asin(min(1.0, sqrt(a)))
+                if miles <= max_miles:
+                    yield position, miles
+
+    # -- ranking ------------------------------------------------------------------------
+    def _person(self, needs: Needs) -> _Person:
+        slots = 0
+        for day in needs.days or DAYS:
+            for part in needs.times or TIMES_OF_DAY:
+                slots |= _slot_bit(day, part)
+        p_company = _bits(needs.company, COMPANY)
+        p_setting = _bits(needs.settings - {"home"}, WHERE)
+        flag_score = []
+        for flags in range(8):
+            score = W_REMOTE if flags & _REMOTE and needs.wants_remote else 0.0
+            score += W_BUS if flags & _BUS and needs.prefer_bus else 0.0
+            score += W_ANY_TIME if flags & _ANY_TIME and needs.gave_times else 0.0
+            flag_score.append(score)
+        access = _bits(needs.access, ACCESS_FIELDS)
+        return _Person(
+            needs=needs,
+            block=(0b1111 & ~_ALLOWED_COSTS[needs.max_cost])
+            | (0 if "women_only" in needs.access else _WOMEN_BIT) | (access << _NO_SHIFT),
+            slot_filter=slots if needs.gave_times and not needs.anything else _ALL_SLOTS,
+            time_bonus=slots if needs.gave_times else 0,
+            activity=_bits(needs.activities, ACTIVITIES),
+            activity_weight=W_ACTIVITY_RELAXED if needs.anything else W_ACTIVITY,
+            company=tuple(W_COMPANY if mask & p_company else 0.0
+                          for mask in range(1 << len(COMPANY))),
+            setting=tuple((W_SETTING + (W_GREEN if mask & p_setting & _OUTDOORS else 0.0))
+                          if mask & p_setting else 0.0 for mask in range(1 << len(WHERE))),
+            flags=tuple(flag_score),
+            access=access,
+            access_score=tuple(min(ACCESS_CAP, W_ACCESS * _POPCOUNT[met])
+                               for met in range(1 << len(ACCESS_FIELDS))),
+            origin=self.origin(needs),
+        )
+
+    def _scored(self, person: _Person) -> list[int]:
+        """A sort key for everything within the hard limits, unsorted. Higher score first
+        (to 0.01), then gentler level, then id order (`tie`, below `size`), packed in one
+        int because ints sort fastest; `key % size` gives `tie` back.
+        The arithmetic mirrors `_explain`, kept apart because this loop is the hot path;
+        `_top` repeats it with a heap."""
+        rows, size = self._rows, len(self.items)
+        skip = {self._position[i] for i in person.needs.not_for_me if i in self._position}
+        block, slot_filter, time_bonus = person.block, person.slot_filter, person.time_bonus
+        p_act, w_act, need = person.activity, person.activity_weight, person.access
+        company, setting, flags, access = (person.company, person.setting, person.flags,
+                                           person.access_score)
+        w_time = W_TIME
+        out = []
+        for i, _near, static in self._pool(person.origin, person.needs.max_miles).everything:
+            # One unpack is cheaper than many lookups; the names follow the row layout.
+            no_go, slots, act, comp, setting_, yes, _base, flag, level, tie = rows[i]
+            if no_go & block:
+                continue
+            if slots and not slots & slot_filter:
+                continue
+            if skip and i in skip:
+                continue
+            score = static + company[comp] + setting[setting_] + flags[flag]
+            if act & p_act:
+                score += w_act
+            if slots & time_bonus:
+                score += w_time
+            if need:
+                score += access[yes & need]
+            out.append((level - round(score * 100) * 3) * size + tie)
+        return out
+
+    def _top(self, person: _Person, limit: int) -> list[int]:
+        """The best `limit` keys, as `sorted(self._scored(person))[:limit]` would give, but
+        going best-first by the score anyone there would get and stopping as soon as
+        nothing left could catch up (what makes a wave fast)."""
+        rows, size = self._rows, len(self.items)
+        skip = {self._position[i] for i in person.needs.not_for_me if i in self._position}
+        block, slot_filter, time_bonus = person.block, person.slot_filter, person.time_bonus
+        p_act, w_act, need = person.activity, person.activity_weight, person.access
+        company, setting, flags, access = (person.company, person.setting, person.flags,
+                                           person.access_score)
+        w_time = W_TIME
+        # The most this person's own answers can add to anyone's score, with and without
+        # an activity they picked; 0.01 more so rounding never stops the search too soon.
+        most = (max(company) + max(setting) + max(flags) + (w_time if time_bonus else 0.0)
+                + (max(access) if need else 0.0) + 0.01)
+        most_with_activity = most + (w_act if p_act else 0.0)
+        heap: list[tuple[int, float]] = []  # (-key, score): the worst kept is on top
+        worst = -math.inf
+        for i, _near, static in self._pool(person.origin, person.needs.max_miles).best_first:
+            if static + most_with_activity < worst:
+                break  # sorted best first: nothing after this can catch up
+            no_go, slots, act, comp, setting_, yes, _base, flag, level, tie = rows[i]
+            matched = act & p_act
+            if not matched and static + most < worst:
+                continue
+            if no_go & block:
+                continue
+            if slots and not slots & slot_filter:
+                continue
+            if skip and i in skip:
+                continue
+            score = static + company[comp] + setting[setting_] + flags[flag]
+            if matched:
+                score += w_act
+            if slots & time_bonus:
+                score += w_time
+            if need:
+                score += access[yes & need]
+            key = (level - round(score * 100) * 3) * size + tie
+            if len(heap) < limit:
+                heapq.heappush(heap, (-key, score))
+            elif key < -heap[0][0]:
+                heapq.heapreplace(heap, (-key, score))
+            else:
+                continue
+            if len(heap) == limit:
+                worst = heap[0][1]
+        return sorted(-negated for negated, _score in heap)
+
+    def rank(self, needs: Needs, limit: int | None = None) -> Ranking:
+        """Everything within the person's hard limits, best first (only the first `limit`
+        when given). Empty when nothing fits."""
+        person = self._person(needs)
+        if limit is None:
+            keys = sorted(self._scored(person))
+        else:
+            keys = self._top(person, limit) if limit > 0 else []
+        size, by_tie = len(self.items), self._by_tie
+        return Ranking(self, person, [by_tie[key % size] for key in keys])
+
+    def rank_many(self, people: Iterable[Needs], limit: int | None = None,
+                  ) -> Iterator[Ranking]:
+        """One ranking per person, in order, sharing this index and its distance cache."""
+        for needs in people:
+            yield self.rank(needs, limit)
+
+    # -- reasons and caveats ------------------------------------------------------------
+    def _explain(self, person: _Person, i: int) -> Suggestion:
+        row, item, needs = self._rows[i], self.items[i], person.needs
+        miles = self._miles(person.origin, i)
+        weighed: list[tuple[float, Reason]] = []
+        matched = [a for a in item.activities if a in needs.activities]
+        if matched:
+            weighed.append((person.activity_weight, Reason("activity", matched[0])))
+        if item.cost in ("free", "low"):
+            weighed.append((W_FREE, Reason("free")) if item.cost == "free" else
+                           (W_LOW_COST, Reason("low_cost")))
+        weighed += [(W_ACCESS, Reason("access", name)) for name in ACCESS_FIELDS
+                    if row[_YES] & person.access & _ACCESS_BIT[name]][:2]
+        company = [c for c in _COMPANY_ORDER
+                   if c in needs.company and row[_COMPANY] & (1 << COMPANY.index(c))]
+        if company:
+            weighed.append((W_COMPANY, Reason("company", company[0])))
+        if person.setting[row[_SETTING]]:
+            weighed.append((person.setting[row[_SETTING]],
+                            Reason("setting", WHERE[row[_SETTING].bit_length() - 1])))
+        if row[_FLAGS] & _REMOTE and needs.wants_remote:
+            weighed.append((W_REMOTE, Reason("at_home" if item.kind == "at_home" else
+                                             "online")))
+        for _day, part, bit in self._slots[i]:
+            if bit & person.time_bonus:
+                weighed.append((W_TIME, Reason("time", f"{_day}:{part}")))
+                break
+        if row[_FLAGS] & _ANY_TIME and needs.gave_times:
+            weighed.append((W_ANY_TIME, Reason("any_time")))
+        if row[_FLAGS] & _BUS and needs.prefer_bus:
+            weighed.append((W_BUS, Reason("bus")))
+        if miles is not None:
+            weighed.append((_near_score(miles), Reason("near", round(miles, 1))))
+        # The same sum as `_scored`: cost is in the base already, and access is capped.
+        score = row[_BASE] + person.access_score[row[_YES] & person.access] + sum(
+            weight for weight, reason in weighed
+            if reason.code not in ("free", "low_cost", "access"))
+        weighed.sort(key=lambda pair: (-pair[0], _REASON_RANK[pair[1].code]))
+        return Suggestion(
+            opportunity=item, score=round(score, 2),
+            reasons=tuple(reason for _weight, reason in weighed),
+            caveats=self._caveats(person, i, miles),
+            miles=None if miles is None else round(miles, 1),
+        )
+
+    def _caveats(self, person: _Person, i: int, miles: float | None) -> tuple[str, ...]:
+        item = self.items[i]
+        caveats = []
+        if item.cost == "unknown":
+            caveats.append("cost_unknown")
+        unknown = person.access & ~(self._rows[i][_YES] | self._no[i] | self._moot[i])
+        caveats += [f"access_unknown:{name}" for name in ACCESS_FIELDS
+                    if unknown & _ACCESS_BIT[name]]
+        if item.kind == "session" and not item.schedule:
+            caveats.append("times_unknown")
+        if miles is None and not item.is_remote:
+            caveats.append("distance_unknown")
+        if item.age_min is not None and item.age_min > 18:
+            caveats.append("age_limit")
+        if not item.verified:
+            caveats.append("unverified")
+        return tuple(caveats)
+
+
+class Ranking(Sequence[Suggestion]):
+    """Suggestions, best first. The order is fixed when ranking; each suggestion's reasons
+    and caveats are worked out when it is first read, so ranking everything stays cheap
+    and only what is shown (one to three at a time) costs more."""
+
+    def __init__(self, index: RankingIndex, person: _Person, order: list[int]) -> None:
+        self._index = index
+        self._person = person
+        self._order = order
+        self._made: dict[int, Suggestion] = {}
+
+    @property
+    def needs(self) -> Needs:
+        return self._person.needs
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, key: int) -> Suggestion: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[Suggestion]: ...
+
+    def __getitem__(self, key: int | slice) -> Suggestion | list[Suggestion]:
+        if isinstance(key, slice):
+            return [self[n] for n in range(*key.indices(len(self._order)))]
+        position = range(len(self._order))[key]  # IndexError, negative indexes
+        made = self._made.get(position)
+        if made is None:
+            made = self._index._explain(self._person, self._order[position])
+            self._made[position] = made
+        return made
+
+    def ids(self) -> tuple[str, ...]:
+        """Opportunity ids in order, without working out any reasons."""
+        items = self._index.items
+        return tuple(items[i].id for i in self._order)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Ranking | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Ranking({len(self)} suggestions: {', '.join(self.ids()[:5])}...)"
+
+
+# --- Convenience -----------------------------------------------------------------------
+_last: tuple[object, RankingIndex] | None = None
+
+
+def index_for(opportunities: Iterable[Opportunity] | RankingIndex) -> RankingIndex:
+    """A RankingIndex for these opportunities, reusing the last one built for the very
+    same object (e.g. `catalogue.all()`, which is always the same tuple)."""
+    global _last
+    if isinstance(opportunities, RankingIndex):
+        return opportunities
+    if _last is not None and _last[0] is opportunities:
+        return _last[1]
+    index = RankingIndex(opportunities)
+    _last = (opportunities, index)
+    return index
+
+
+def rank(opportunities: Iterable[Opportunity] | RankingIndex, needs: Needs,
+         limit: int | None = None) -> Ranking:
+    """Suggestions within the person's hard limits, best first. Empty when nothing fits:
+    then say so honestly."""
+    return index_for(opportunities).rank(needs, limit)
+
+
+def rank_many(opportunities: Iterable[Opportunity] | RankingIndex, people: Iterable[Needs],
+              limit: int | None = None) -> Iterator[Ranking]:
+    """A wave: one ranking per person, sharing one index."""
+    return index_for(opportunities).rank_many(people, limit)
+
+
+def page(suggestions: Sequence[Suggestion], offset: int, size: int = 3) -> list[Suggestion]:
+    """The next one to three to offer ("more"): `suggestions[offset:offset + size]`."""
+    if not 1 <= size <= 3:
+        raise ValueError("offer one to three at a time")
+    start = max(0, offset)
+    return list(suggestions[start:start + size])
