@@ -34,6 +34,8 @@ DEFAULT_BATCH = 200
 MAX_ATTEMPTS = 6
 # A claim older than this belonged to a worker that stopped (crash, kill -9, deploy).
 ABANDONED_AFTER = timedelta(minutes=2)
+# Past this wait for the next message, the last result is written on its own first.
+RECORD_WHILE_WAITING = 0.05
 _OUTBOX = OutboxMessage.__table__
 _IDENTITIES = Identity.__table__
 
@@ -131,15 +133,23 @@ class Dispatcher:
         return total
 
     async def send_all(self, claimed: Sequence[Outgoing]) -> int:
-        """Send a claimed batch, each chat's messages in order, as fast as limits allow."""
+        """Send a claimed batch, each chat's messages in order, as fast as limits allow.
+
+        Recording one message's result and marking the next as `sending` share a single
+        transaction, so a full-speed wave costs one database round trip per message; at
+        any moment at most one row is `sending`."""
         sent = 0
         closed: set[tuple[str, str]] = set()  # addresses that blocked us or opted out just now
         queues: dict[tuple[str, str], deque[Outgoing]] = {}
         for item in claimed:
             queues.setdefault((item.channel, item.address), deque()).append(item)
+        unrecorded: tuple[Outgoing, Outcome] | None = None
         while queues:
             key, item = self._next_ready(queues)
             wait = self._ready_at(item) - self.monotonic()
+            if wait > RECORD_WHILE_WAITING and unrecorded is not None:
+                await self.record(*unrecorded)  # don't leave a result unwritten for long
+                unrecorded = None
             if wait > 0:
                 await asyncio.sleep(wait)
             queues[key].popleft()
@@ -148,10 +158,17 @@ class Dispatcher:
             if key in closed and not item.bypass_suppression:
                 await self.record(item, Outcome(Result.SUPPRESSED))
                 continue
-            outcome = await self._attempt(item)
+            if not await self._record_then_mark(unrecorded, item):
+                unrecorded = None
+                continue  # someone else settled it meanwhile
+            unrecorded = None
+            outcome = await self._send_marked(item)
+            unrecorded = (item, outcome)
             sent += outcome.result is Result.SENT
             if outcome.result in (Result.UNREACHABLE, Result.OPTED_OUT):
                 closed.add(key)
+        if unrecorded is not None:
+            await self.record(*unrecorded)
         return sent
 
     def _next_ready(self, queues: dict[tuple[str, str], deque[Outgoing]]
@@ -167,17 +184,16 @@ class Dispatcher:
         return pacer.ready_at(item.address, cost_of(self.senders[item.channel], item),
                               group=_is_group(item))
 
-    async def _attempt(self, item: Outgoing) -> Outcome:
-        if not await self._mark_sending(item):
-            return Outcome(Result.SUPPRESSED)  # someone else settled it meanwhile
+    async def _send_marked(self, item: Outgoing) -> Outcome:
         pacer = self.pacers.get(item.channel)
-        if pacer is not None:
-            pacer.record(item.address, cost_of(self.senders[item.channel], item),
-                         group=_is_group(item))
+        cost = cost_of(self.senders[item.channel], item)
         outcome = await self._send_one(item)
-        if pacer is not None and outcome.result is Result.RETRY and outcome.retry_after:
-            pacer.pause(outcome.retry_after)
-        await self.record(item, outcome)
+        if pacer is not None:
+            # Counted from when the platform answered: it saw the message no later than
+            # that, so the gaps it measures are never shorter than ours.
+            pacer.record(item.address, cost, group=_is_group(item))
+            if outcome.result is Result.RETRY and outcome.retry_after:
+                pacer.pause(outcome.retry_after)
         return outcome
 
     async def _send_one(self, item: Outgoing) -> Outcome:
@@ -223,10 +239,14 @@ class Dispatcher:
             .values(status="claimed", claimed_by=self.worker_id, claimed_at=now, updated_at=now))
         return [_detach(r) for r in rows]
 
-    async def _mark_sending(self, item: Outgoing) -> bool:
+    async def _record_then_mark(self, previous: tuple[Outgoing, Outcome] | None,
+                                item: Outgoing) -> bool:
+        """Write the previous message's result and mark `item` as sending, together."""
         now = self.clock.now()
 
-        def mark(connection: Connection) -> bool:
+        def write(connection: Connection) -> bool:
+            if previous is not None:
+                self._record(connection, *previous, now)
             result = connection.execute(
                 update(_OUTBOX)
                 .where(_OUTBOX.c.id == item.id, _OUTBOX.c.status == "claimed")
@@ -234,7 +254,7 @@ class Dispatcher:
                         updated_at=now))
             return bool(result.rowcount)
 
-        return await self.db.run(mark)
+        return await self.db.run(write)
 
     # -- recording ------------------------------------------------------------------------
     async def record(self, item: Outgoing, outcome: Outcome) -> None:

@@ -9,16 +9,18 @@ many workers the planner runs.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import random
+import json
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, lru_cache
+from typing import Any
 
 from sqlalchemy import Connection, and_, select
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.util import await_only
 
 from bot.engine.content import Content, ContentLibrary
 from bot.engine.events import Outbound
@@ -39,6 +41,7 @@ PRIORITY_SCHEDULED = 5
 CHUNK = 5_000
 _EPOCH = date(2024, 1, 1)  # a Monday: week numbers count from here
 _NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+_POOL_SALT = {"general": 0x9E37, "benefits": 0x7F4A, "what_matters": 0x2545, "gentle": 0x6C8E}
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,10 @@ class Candidate:
     quiet_start: str
     quiet_end: str
 
+    @property
+    def seed(self) -> int:
+        return _person_seed(self.person_id)
+
 
 @dataclass
 class PlanResult:
@@ -71,29 +78,45 @@ def _seed(*parts: object) -> int:
 
 
 @cache
-def _order(person_id: int, pool_size: int, pool: str) -> tuple[int, ...]:
-    """This person's own order through a pool: every message once before any repeats."""
-    order = list(range(pool_size))
-    random.Random(_seed(person_id, pool)).shuffle(order)
-    return tuple(order)
+def _person_seed(person_id: int) -> int:
+    return _seed(person_id)
+
+
+@cache
+def _coprimes(size: int) -> tuple[int, ...]:
+    return tuple(a for a in range(1, max(size, 2)) if math.gcd(a, size) == 1) or (1,)
+
+
+def _pick(seed: int, pool: str, size: int, turn: int) -> int:
+    """This person's own order through a list, as (a * turn + b) mod size with a coprime
+    to size: every message once before any repeats, and no state to keep."""
+    mixed = seed ^ _POOL_SALT.get(pool, 0)
+    coprimes = _coprimes(size)
+    step = coprimes[mixed % len(coprimes)]
+    return (step * turn + (mixed >> 8)) % size
 
 
 def weeks_since_epoch(day: date) -> int:
     return (day - _EPOCH).days // 7
 
 
-def days_for_week(candidate: Candidate, gentle: bool) -> list[str]:
-    chosen = [d for d in _list(candidate.answers.get("days")) if d != "any"]
+def wishes(candidate: Candidate, gentle: bool) -> tuple[tuple[str, ...], int]:
+    """(the days they chose, how many messages a week they asked for)."""
+    chosen = tuple(d for d in _list(candidate.answers.get("days")) if d != "any")
     per_week = PER_WEEK.get(str(candidate.answers.get("frequency") or "weekly"), 1)
     if gentle:
         per_week = max(1, per_week // 2)  # fewer, gentler messages after a hard week
-    return spread_days(chosen, per_week, offset=_seed(candidate.person_id) % 7)
+    return chosen, per_week
 
 
-def time_of_day(candidate: Candidate, day: date) -> str:
-    """One of their chosen times; with several, they take turns through the week."""
-    times = [t for t in _list(candidate.answers.get("times")) if t != "varies"] or ["varies"]
-    return times[(day.toordinal() + _seed(candidate.person_id)) % len(times)]
+def days_for_week(candidate: Candidate, gentle: bool) -> list[str]:
+    chosen, per_week = wishes(candidate, gentle)
+    return _spread(chosen, per_week, candidate.seed % 7)
+
+
+@cache
+def _spread(chosen: tuple[str, ...], per_week: int, offset: int) -> list[str]:
+    return spread_days(list(chosen), per_week, offset)
 
 
 def message_for(content: Content, candidate: Candidate, sequence: int, gentle: bool) -> str:
@@ -114,125 +137,320 @@ def message_for(content: Content, candidate: Candidate, sequence: int, gentle: b
         pool = "general"
         turn = cycle * len(general_places) + general_places.index(position)
     keys = list(content.keys_under(f"encouragement.{pool}"))
-    key = keys[_order(candidate.person_id, len(keys), pool)[turn % len(keys)]]
-    body = content.text(f"encouragement.{pool}.{key}", what_matters=matters or "")
-    hello = content.text("encouragement.hello_name", name=candidate.name) if candidate.name \
+    key = keys[_pick(candidate.seed, pool, len(keys), turn)]
+    return _compose(content, pool, key, str(matters or ""), candidate.name)
+
+
+@lru_cache(maxsize=65_536)
+def _compose(content: Content, pool: str, key: str, matters: str, name: str | None) -> str:
+    body = content.text(f"encouragement.{pool}.{key}", what_matters=matters)
+    hello = content.text("encouragement.hello_name", name=name) if name \
         else content.text("encouragement.hello")
     return f"{hello} {body}"
 
 
-def slots(candidate: Candidate, days: Sequence[date], now: datetime
-          ) -> Iterator[tuple[date, datetime, datetime, bool]]:
-    """(day, due, expires, is_checkin) for each message this person should get."""
-    quiet_start = parse_hhmm(candidate.quiet_start, DEFAULT_QUIET[0])
-    quiet_end = parse_hhmm(candidate.quiet_end, DEFAULT_QUIET[1])
+@dataclass(frozen=True)
+class SlotPlan:
+    """One message slot in someone's week, before the person-specific minute is chosen."""
+
+    day: date
+    start: datetime
+    end: datetime
+    index_in_week: int
+    week_size: int
+    is_checkin: bool
+    span_minutes: int = 1
+
+    def __post_init__(self) -> None:
+        half = int((self.end - self.start).total_seconds() // 60) // 2
+        object.__setattr__(self, "span_minutes", max(1, half))
+
+
+@dataclass(frozen=True)
+class Day:
+    """A day in the planning horizon, with what every person's plan needs to know of it."""
+
+    date: date
+    weekday: str
+    ordinal: int
+    fortnight_start: bool  # check-ins fall on the first slot of every other week
+
+
+def horizon(days: Sequence[date]) -> tuple[Day, ...]:
+    return tuple(Day(d, weekday_id(d), d.toordinal(), weeks_since_epoch(d) % 2 == 0)
+                 for d in days)
+
+
+@lru_cache(maxsize=1024)
+def _quiet(start: str, end: str) -> tuple[time, time]:
+    return parse_hhmm(start, DEFAULT_QUIET[0]), parse_hhmm(end, DEFAULT_QUIET[1])
+
+
+@lru_cache(maxsize=65_536)
+def _signature_slots(days: tuple[Day, ...], chosen: tuple[str, ...], per_week: int,
+                     offset: int, times: tuple[str, ...], time_turn: int,
+                     quiet: tuple[str, str]) -> tuple[SlotPlan, ...]:
+    """Everyone with the same wishes shares these slots (only their minute differs), so a
+    big wave is a few thousand distinct schedules, not one per person."""
+    week_days = _spread(chosen, per_week, offset)
+    quiet_start, quiet_end = _quiet(*quiet)
+    found = []
     for day in days:
-        gentle = candidate.gentle_until is not None and candidate.gentle_until > now
-        if weekday_id(day) not in days_for_week(candidate, gentle):
+        if day.weekday not in week_days:
             continue
-        window = local_window(day, time_of_day(candidate, day), quiet_start, quiet_end)
-        if window is None or window.end <= now:
+        time_of_day = times[(day.ordinal + time_turn) % len(times)]
+        window = local_window(day.date, time_of_day, quiet_start, quiet_end)
+        if window is not None:
+            found.append(SlotPlan(day.date, window.start, window.end,
+                                  week_days.index(day.weekday), len(week_days),
+                                  day.fortnight_start and day.weekday == week_days[0]))
+    return tuple(found)
+
+
+def slots(candidate: Candidate, days: tuple[Day, ...], now: datetime
+          ) -> Iterator[tuple[SlotPlan, datetime]]:
+    """Each slot this person should get a message in, with the moment it is due."""
+    gentle = candidate.gentle_until is not None and candidate.gentle_until > now
+    chosen, per_week = wishes(candidate, gentle)
+    seed = candidate.seed
+    times = tuple(t for t in _list(candidate.answers.get("times")) if t != "varies") or \
+        ("varies",)
+    paused = candidate.paused_until
+    for slot in _signature_slots(days, chosen, per_week, seed % 7, times, seed % len(times),
+                                 (candidate.quiet_start, candidate.quiet_end)):
+        if slot.end <= now:
             continue  # the window has gone: a missed message is skipped, never sent late
-        if candidate.paused_until is not None and candidate.paused_until > window.start:
+        if paused is not None and paused > slot.start:
             continue
         # Spread a wave across the first part of the window, the same minute each time.
-        span = max(1, int((window.end - window.start).total_seconds() // 60) // 2)
-        due = max(window.start + timedelta(minutes=_seed(candidate.person_id) % span), now)
-        week_days = days_for_week(candidate, gentle)
-        is_checkin = (weeks_since_epoch(day) % 2 == 0 and weekday_id(day) == week_days[0])
-        yield day, due, window.end, is_checkin
+        yield slot, max(slot.start + timedelta(minutes=seed % slot.span_minutes), now)
 
 
 def candidates(connection: Connection, after_id: int, limit: int) -> list[Candidate]:
     """People who asked for encouragement, with the identity they last wrote from."""
-    people = connection.execute(
-        select(Person.id, Person.name, Person.language, Person.answers, Person.paused_until,
-               Person.gentle_until, Person.quiet_start, Person.quiet_end)
-        .where(Person.id > after_id, Person.consent_encouragement.is_(True),
-               Person.onboarded_at.is_not(None), Person.status == "active")
-        .order_by(Person.id).limit(limit)
-    ).all()
-    if not people:
-        return []
-    ids = [p.id for p in people]
+    if connection.dialect.name == "sqlite":
+        people, identities = _fetch_sqlite(connection, after_id, limit)
+    else:
+        people, identities = _fetch(connection, after_id, limit)
     reachable: dict[int, tuple[str, str, datetime]] = {}
-    for person_id, channel, address, last in connection.execute(
-        select(Identity.person_id, Identity.channel, Identity.address, Identity.last_inbound_at)
-        .where(Identity.person_id.between(ids[0], ids[-1]), Identity.opted_out_at.is_(None),
-               Identity.unreachable_at.is_(None))
-    ):
+    for person_id, channel, address, last in identities:
         # The channel they last wrote from is the one they use now.
         when = last or _NEVER
         best = reachable.get(person_id)
         if best is None or when > best[2]:
             reachable[person_id] = (channel, address, when)
     return [
-        Candidate(p.id, *reachable[p.id][:2], p.name, p.language, dict(p.answers or {}),
-                  p.paused_until, p.gentle_until, p.quiet_start, p.quiet_end)
-        for p in people if p.id in reachable
+        Candidate(p[0], *reachable[p[0]][:2], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
+        for p in people if p[0] in reachable
     ]
+
+
+Row = tuple[Any, ...]
+
+
+def _fetch(connection: Connection, after_id: int, limit: int) -> tuple[list[Row], list[Row]]:
+    people = [tuple(r) for r in connection.execute(
+        select(Person.id, Person.name, Person.language, Person.answers, Person.paused_until,
+               Person.gentle_until, Person.quiet_start, Person.quiet_end)
+        .where(Person.id > after_id, Person.consent_encouragement.is_(True),
+               Person.onboarded_at.is_not(None), Person.status == "active")
+        .order_by(Person.id).limit(limit))]
+    if not people:
+        return [], []
+    identities = [tuple(r) for r in connection.execute(
+        select(Identity.person_id, Identity.channel, Identity.address, Identity.last_inbound_at)
+        .where(Identity.person_id.between(people[0][0], people[-1][0]),
+               Identity.opted_out_at.is_(None), Identity.unreachable_at.is_(None)))]
+    return [(*p[:3], dict(p[3] or {}), *p[4:]) for p in people], identities
+
+
+def _fetch_sqlite(connection: Connection, after_id: int, limit: int
+                  ) -> tuple[list[Row], list[Row]]:
+    """The same query through the driver: with 100,000 people, per-value conversion in the
+    ORM layer was a third of the planning time."""
+    raw = connection.connection.driver_connection  # type: ignore[union-attr]
+    people = raw.execute(
+        "SELECT id, name, language, answers, paused_until, gentle_until, quiet_start, "
+        "quiet_end FROM persons WHERE id > ? AND consent_encouragement = 1 "
+        "AND onboarded_at IS NOT NULL AND status = 'active' ORDER BY id LIMIT ?",
+        (after_id, limit)).fetchall()
+    if not people:
+        return [], []
+    identities = raw.execute(
+        "SELECT person_id, channel, address, last_inbound_at FROM identities "
+        "WHERE person_id BETWEEN ? AND ? AND opted_out_at IS NULL AND unreachable_at IS NULL",
+        (people[0][0], people[-1][0])).fetchall()
+    return (
+        [(p[0], p[1], p[2], json.loads(p[3]) if p[3] else {}, _from_sqlite(p[4]),
+          _from_sqlite(p[5]), p[6], p[7]) for p in people],
+        [(i[0], i[1], i[2], _from_sqlite(i[3])) for i in identities],
+    )
+
+
+def _from_sqlite(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
 
 
 def plan(connection: Connection, content: ContentLibrary, now: datetime,
          horizon_days: int = 2) -> PlanResult:
     """Plan every slot from today (London time) for `horizon_days` days. Safe to repeat."""
+    # Hundreds of thousands of short-lived tuples: the cyclic collector would rescan them
+    # all again and again (none of them form cycles), doubling the time for a big wave.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _plan(connection, content, now, horizon_days)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _plan(connection: Connection, content: ContentLibrary, now: datetime,
+          horizon_days: int) -> PlanResult:
     today = local_date(now)
-    days = [today + timedelta(days=n) for n in range(horizon_days)]
+    days = horizon([today + timedelta(days=n) for n in range(horizon_days)])
     result = PlanResult()
-    dialect_insert = sqlite_insert if connection.dialect.name == "sqlite" else postgres_insert
-    # RETURNING gives back only the rows really inserted, so the counts are honest (a
-    # batch's rowcount is not, on every driver).
-    insert_outbox = dialect_insert(OutboxMessage.__table__).on_conflict_do_nothing(
-        index_elements=["person_id", "slot_kind", "slot_date"]).returning(
-        OutboxMessage.__table__.c.id)
-    insert_reminder = dialect_insert(Reminder.__table__).on_conflict_do_nothing(
-        index_elements=["person_id", "kind", "slot_date"]).returning(Reminder.__table__.c.id)
+    writer = _Writer(connection, now)
     after = 0
     while batch := candidates(connection, after, CHUNK):
         after = batch[-1].person_id
+        # What earlier runs planned for these people: skipped before any work is done, so
+        # the planner can run every few minutes.
+        done = _already_planned(connection, batch[0].person_id, after, days[0].date)
         messages, reminders = [], []
         for candidate in batch:
             result.people += 1
             language = content.for_language(candidate.language)
-            for day, due, expires, is_checkin in slots(candidate, days, now):
-                if is_checkin:
-                    reminders.append(_reminder(candidate, day, due, expires, now))
+            gentle = candidate.gentle_until is not None and candidate.gentle_until > now
+            for slot, due in slots(candidate, days, now):
+                if (candidate.person_id, slot.day) in done:
                     continue
-                gentle = candidate.gentle_until is not None and candidate.gentle_until > now
-                sequence = _sequence(candidate, day, gentle)
+                if slot.is_checkin:
+                    reminders.append((candidate.person_id, slot.day, due, slot.end))
+                    continue
+                sequence = weeks_since_epoch(slot.day) * slot.week_size + slot.index_in_week
                 text = message_for(language, candidate, sequence, gentle)
-                messages.append(_outbox_row(candidate, day, due, expires, text, now))
-        if messages:
-            result.messages += len(connection.execute(insert_outbox, messages).all())
-        if reminders:
-            result.checkins += len(connection.execute(insert_reminder, reminders).all())
+                messages.append((candidate, slot.day, due, slot.end, text))
+        result.messages += writer.messages(messages)
+        result.checkins += writer.reminders(reminders)
     return result
 
 
-def _sequence(candidate: Candidate, day: date, gentle: bool) -> int:
-    """A count that goes up by one with each planned message, so rotation needs no state."""
-    week_days = days_for_week(candidate, gentle)
-    return weeks_since_epoch(day) * len(week_days) + week_days.index(weekday_id(day))
+def _already_planned(connection: Connection, first: int, last: int, since: date
+                     ) -> set[tuple[int, date]]:
+    outbox = connection.execute(
+        select(OutboxMessage.person_id, OutboxMessage.slot_date)
+        .where(OutboxMessage.person_id.between(first, last), OutboxMessage.slot_kind.is_not(None),
+               OutboxMessage.slot_date >= since))
+    reminders = connection.execute(
+        select(Reminder.person_id, Reminder.slot_date)
+        .where(Reminder.person_id.between(first, last), Reminder.slot_date >= since))
+    return {(person, day) for person, day in (*outbox, *reminders)}
 
 
-def _outbox_row(candidate: Candidate, day: date, due: datetime, expires: datetime, text: str,
-                now: datetime) -> dict[str, object]:
-    return {
-        "person_id": candidate.person_id, "channel": candidate.channel,
-        "address": candidate.address, "kind": SLOT_KIND, "priority": PRIORITY_SCHEDULED,
-        "payload": Outbound(text).to_json(),
-        "idempotency_key": f"plan:{candidate.person_id}:{SLOT_KIND}:{day.isoformat()}",
-        "slot_kind": SLOT_KIND, "slot_date": day, "due_at": due, "expires_at": expires,
-        "status": "queued", "attempts": 0, "parts_sent": 0, "bypass_suppression": False,
-        "created_at": now, "updated_at": now,
-    }
+class _Writer:
+    """Writes planned rows, skipping any already planned. On SQLite it goes straight to the
+    driver's executemany: at 100,000 people the ORM's per-value processing was most of the
+    time. Elsewhere it uses SQLAlchemy's insert with ON CONFLICT DO NOTHING."""
+
+    def __init__(self, connection: Connection, now: datetime) -> None:
+        self.connection = connection
+        self.now = now
+        self.sqlite = connection.dialect.name == "sqlite"
+
+    def messages(self, rows: list[tuple[Candidate, date, datetime, datetime, str]]) -> int:
+        if not rows:
+            return 0
+        if self.sqlite:
+            values = [(c.person_id, c.channel, c.address, _payload_json(text),
+                       _plan_key(c.person_id, day), _iso_date(day), _sqlite_time(due),
+                       _sqlite_time(expires)) for c, day, due, expires, text in rows]
+            return self._raw(_SQLITE_OUTBOX.format(now=_sqlite_time(self.now)), values)
+        records = [(c.person_id, c.channel, c.address, SLOT_KIND, PRIORITY_SCHEDULED,
+                    _payload_json(text), _plan_key(c.person_id, day), SLOT_KIND, day, due,
+                    expires, "queued", 0, 0, False, self.now, self.now)
+                   for c, day, due, expires, text in rows]
+        return self._copy("outbox", _OUTBOX_COLUMNS, records)
+
+    def reminders(self, rows: list[tuple[int, date, datetime, datetime]]) -> int:
+        if not rows:
+            return 0
+        if self.sqlite:
+            stamp = _sqlite_time(self.now)
+            values = [(person, CHECKIN_KIND, day.isoformat(), _sqlite_time(due),
+                       _sqlite_time(expires), stamp) for person, day, due, expires in rows]
+            return self._raw(_SQLITE_REMINDER, values)
+        records = [(person, CHECKIN_KIND, day, due, expires, "{}", "pending", self.now)
+                   for person, day, due, expires in rows]
+        return self._copy("reminders", _REMINDER_COLUMNS, records)
+
+    def _copy(self, table: str, columns: tuple[str, ...], records: list[tuple[Any, ...]]) -> int:
+        """PostgreSQL: COPY into a scratch table, then one INSERT ... ON CONFLICT DO NOTHING.
+        Inserting 200,000 rows this way takes a second, not a quarter of a minute."""
+        raw = self.connection.connection.driver_connection  # asyncpg, inside run_sync
+        scratch = f"planned_{table}"
+        listed = ", ".join(columns)
+        await_only(raw.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {scratch} "
+            f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"))
+        await_only(raw.execute(f"TRUNCATE {scratch}"))
+        await_only(raw.copy_records_to_table(scratch, records=records, columns=list(columns)))
+        status = await_only(raw.execute(
+            f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {scratch} "
+            "ON CONFLICT DO NOTHING"))
+        return int(str(status).rsplit(" ", 1)[-1])
+
+    def _raw(self, sql: str, values: list[tuple[object, ...]]) -> int:
+        cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(sql, values)
+            return int(cursor.rowcount or 0)
+        finally:
+            cursor.close()
 
 
-def _reminder(candidate: Candidate, day: date, due: datetime, expires: datetime,
-              now: datetime) -> dict[str, object]:
-    return {"person_id": candidate.person_id, "kind": CHECKIN_KIND, "slot_date": day,
-            "due_at": due, "expires_at": expires, "payload": {}, "status": "pending",
-            "created_at": now}
+_OUTBOX_COLUMNS = ("person_id", "channel", "address", "kind", "priority", "payload",
+                   "idempotency_key", "slot_kind", "slot_date", "due_at", "expires_at",
+                   "status", "attempts", "parts_sent", "bypass_suppression", "created_at",
+                   "updated_at")
+_REMINDER_COLUMNS = ("person_id", "kind", "slot_date", "due_at", "expires_at", "payload",
+                     "status", "created_at")
+
+# Column lists match the tables; INSERT OR IGNORE skips a slot planned before.
+_SQLITE_OUTBOX = (
+    "INSERT OR IGNORE INTO outbox (person_id, channel, address, kind, priority, payload, "
+    "idempotency_key, slot_kind, slot_date, due_at, expires_at, status, attempts, parts_sent, "
+    f"bypass_suppression, created_at, updated_at) VALUES (?, ?, ?, '{SLOT_KIND}', "
+    f"{PRIORITY_SCHEDULED}, ?, ?, '{SLOT_KIND}', ?, ?, ?, 'queued', 0, 0, 0, "
+    "'{now}', '{now}')")
+_SQLITE_REMINDER = (
+    "INSERT OR IGNORE INTO reminders (person_id, kind, slot_date, due_at, expires_at, payload, "
+    "status, created_at) VALUES (?, ?, ?, ?, ?, '{}', 'pending', ?)")
+
+
+@lru_cache(maxsize=65_536)
+def _sqlite_time(moment: datetime) -> str:
+    """How SQLAlchemy stores a UTC datetime in SQLite, so comparisons keep working."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+_EMPTY_PAYLOAD = Outbound("").to_json()
+_PAYLOAD_REST = json.dumps({k: v for k, v in _EMPTY_PAYLOAD.items() if k != "text"})[1:]
+
+
+@lru_cache(maxsize=65_536)
+def _payload_json(text: str) -> str:
+    """The same JSON as Outbound(text).to_json(), built without a dict per message."""
+    return '{"text": ' + json.dumps(text) + ", " + _PAYLOAD_REST
+
+
+def _plan_key(person_id: int, day: date) -> str:
+    return f"plan:{person_id}:{_iso_date(day)}"
+
+
+@lru_cache(maxsize=1024)
+def _iso_date(day: date) -> str:
+    return day.isoformat()
 
 
 def due_reminders(connection: Connection, now: datetime, limit: int = 500

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from bot.engine.clock import LONDON
 
@@ -46,6 +47,7 @@ def in_quiet_hours(local: time, quiet_start: time, quiet_end: time) -> bool:
     return local >= quiet_start or local < quiet_end  # across midnight, e.g. 21:00-08:30
 
 
+@lru_cache(maxsize=16_384)
 def local_window(day: date, time_of_day: str, quiet_start: time, quiet_end: time
                  ) -> Window | None:
     """The part of a time-of-day window on `day` that is outside quiet hours, in UTC."""

@@ -143,15 +143,14 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("person_id", "slot_kind", "slot_date"),
+        # Lookups by person use the slot constraint's index (it starts with person_id);
+        # every extra index costs on each of the hundreds of thousands of planned rows.
         Index("ix_outbox_due", "status", "channel", "priority", "due_at"),
-        Index("ix_outbox_planned", "person_id", "status", "slot_kind"),
         {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
     address: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(24))
@@ -166,7 +165,7 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
-    provider_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    provider_ref: Mapped[str | None] = mapped_column(String(64))
     segments: Mapped[int | None] = mapped_column(Integer)
     parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     error: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,159 @@
+"""Dispatching at the platforms' limits: close to the ceiling, never over it, replies first,
+every message once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+from sqlalchemy import Connection, select
+
+from bot.app import build
+from bot.channels.telegram import TelegramSender, build_application
+from bot.config import Settings
+from bot.dispatch.limits import Limits, Pacer
+from bot.engine.clock import FakeClock
+from bot.engine.events import Address, Outbound
+from bot.storage import repository as repo
+from bot.storage.models import OutboxMessage
+from support.bot_api_stub import BotApiStub, running_stub
+from support.bot_api_stub import Limits as StubLimits
+from support.engine import START
+
+
+def queue_wave(connection: Connection, chats: int, per_chat: int, now, priority: int = 5,
+               prefix: str = "wave") -> None:
+    for chat in range(1, chats + 1):
+        address = Address("telegram", str(10_000 + chat))
+        person = repo.create_person(connection, address, now)
+        repo.queue_messages(connection, person_id=person.person_id, to=address,
+                            messages=[Outbound(f"{prefix} {chat}.{n}") for n in range(per_chat)],
+                            kind="encouragement", priority=priority,
+                            key_prefix=f"{prefix}:{chat}", now=now)
+
+
+async def telegram_dispatch(settings: Settings, stub: BotApiStub, scale: float):
+    settings = settings.model_copy(update={
+        "telegram_bot_token": "1:stub", "telegram_api_base_url": stub.base_url,
+        "telegram_rate_per_second": 30 * scale,
+        "telegram_chat_interval_seconds": 1 / scale})
+    services = build(settings, clock=FakeClock(START))
+    application = build_application(settings, polling=False)
+    await application.initialize()
+    services.dispatcher.senders["telegram"] = TelegramSender(application, services.content)
+    return services, application
+
+
+def test_pacer_counts_like_a_sliding_window() -> None:
+    now = [0.0]
+    pacer = Pacer(Limits(per_second=3, per_chat_interval=1.0), monotonic=lambda: now[0])
+    for chat in ("a", "b", "c"):
+        assert pacer.ready_at(chat) == 0.0
+        pacer.record(chat)
+    assert pacer.ready_at("d") > 1.0  # the fourth in one second waits
+    assert pacer.ready_at("a") > 1.0  # and so does a second message to the same chat
+    now[0] = 1.1
+    assert pacer.ready_at("d") == 1.1
+    pacer.pause(5)
+    assert pacer.ready_at("d") >= 6.1
+
+
+async def test_a_wave_at_scaled_limits_gets_no_429_and_loses_nothing(settings: Settings) -> None:
+    scale = 10.0  # 300 messages a second, 10 a second per chat: the same shape, faster
+    async with running_stub(BotApiStub(limits=StubLimits().scaled(scale))) as stub:
+        services, application = await telegram_dispatch(settings, stub, scale)
+        await services.db.run(lambda c: queue_wave(c, chats=60, per_chat=5, now=START))
+        started = time.monotonic()
+        sent = await services.dispatcher.drain()
+        seconds = time.monotonic() - started
+        await application.shutdown()
+        statuses = await services.db.run(lambda c: c.execute(
+            select(OutboxMessage.status)).scalars().all())
+        await services.close()
+    assert stub.rejected_429 == 0
+    assert sent == 300 and set(statuses) == {"sent"}
+    texts = [d.text for d in stub.delivered]
+    assert len(texts) == len(set(texts)) == 300  # nothing doubled
+    for chat in range(1, 61):  # each chat's messages arrived in order
+        mine = [t for t in texts if t.startswith(f"wave {chat}.")]
+        assert mine == [f"wave {chat}.{n}" for n in range(5)]
+    # 300 messages at 300/s, 5 per chat at 10/s: bounded below by the per-chat pace.
+    assert seconds < 3.0
+
+
+async def test_a_reply_goes_ahead_of_a_wave(settings: Settings) -> None:
+    async with running_stub(BotApiStub(limits=StubLimits())) as stub:
+        services, application = await telegram_dispatch(settings, stub, 1.0)
+        await services.db.run(lambda c: queue_wave(c, chats=200, per_chat=1, now=START))
+        drain = asyncio.create_task(services.dispatcher.drain())
+        await asyncio.sleep(1.5)  # the wave is well under way
+        waiting = Address("telegram", "99")
+        queued_at = time.monotonic()
+        await services.db.run(lambda c: repo.queue_messages(
+            c, person_id=repo.create_person(c, waiting, START).person_id, to=waiting,
+            messages=[Outbound("your answer")], kind="reply", priority=0, key_prefix="r",
+            now=START))
+        while not any(d.text == "your answer" for d in stub.delivered):  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+        latency = time.monotonic() - queued_at
+        drain.cancel()
+        await application.shutdown()
+        await services.close()
+    assert latency < 2.0
+    assert stub.rejected_429 == 0
+    position = [d.text for d in stub.delivered].index("your answer")
+    assert position < 150  # well before the 200-message wave finished
+
+
+async def test_429_retry_after_pauses_the_channel(settings: Settings) -> None:
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        services, application = await telegram_dispatch(settings, stub, 100.0)
+        await services.db.run(lambda c: queue_wave(c, chats=3, per_chat=1, now=START))
+        stub.fail_calls[1] = (429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        started = time.monotonic()
+        await services.dispatcher.drain()
+        # The other two waited for the pause instead of hammering on.
+        assert time.monotonic() - started >= 1.0
+        services.clock.advance(timedelta(seconds=1))
+        await services.dispatcher.drain()
+        await application.shutdown()
+        await services.close()
+    assert sorted(d.text for d in stub.delivered) == ["wave 1.0", "wave 2.0", "wave 3.0"]
+
+
+async def test_sms_is_paced_in_segments(settings: Settings) -> None:
+    from bot.channels.sms import SmsSender
+    from bot.channels.sms_provider import SendResult
+    from bot.dispatch.outbox import Result
+
+    sent_at: list[float] = []
+
+    class Clocked:
+        name = "clocked"
+
+        async def send(self, to: str, body: str, status_callback: str | None) -> SendResult:
+            sent_at.append(time.monotonic())
+            return SendResult(Result.SENT, provider_ref=f"SM{len(sent_at)}")
+
+    settings = settings.model_copy(update={"sms_segments_per_second": 10.0})
+    services = build(settings, clock=FakeClock(START))
+    services.dispatcher.senders["sms"] = SmsSender(Clocked(), settings)
+    two_segments = "Moving a little every day helps. " * 6  # about 200 characters
+
+    def wave(connection: Connection) -> None:
+        for n in range(12):
+            address = Address("sms", f"+4477009002{n:02d}")
+            person = repo.create_person(connection, address, START)
+            repo.queue_messages(connection, person_id=person.person_id, to=address,
+                                messages=[Outbound(two_segments)], kind="encouragement",
+                                priority=5, key_prefix=f"s{n}", now=START)
+
+    await services.db.run(wave)
+    await services.dispatcher.drain()
+    await services.close()
+    assert len(sent_at) == 12
+    # 12 texts of 2 segments at 10 segments a second: at least about 1.4 seconds.
+    assert sent_at[-1] - sent_at[0] >= 1.3
+    window = [t for t in sent_at if t - sent_at[0] < 1.0]
+    assert len(window) <= 5
