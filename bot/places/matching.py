@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ from bot.geo.districts import (
     default_table,
     miles_between,
 )
+from bot.places.catalogue import Catalogue
 from bot.places.schema import (
     ACCESS_FIELDS,
     ACTIVITIES,
@@ -80,7 +82,8 @@ LEVEL_ORDER = {"gentle": 0, "any": 0, "moderate": 1, "unknown": 1, "demanding": 
 # When two reasons weigh the same, the one earlier here is the more persuasive.
 REASON_CODES = ("activity", "access", "free", "time", "near", "company", "setting",
                 "online", "at_home", "any_time", "low_cost", "bus")
-CAVEAT_ORDER = ("cost_unknown", "access_unknown", "times_unknown", "distance_unknown",
+# Caveats, in the order given ("access_unknown" is followed by ":" and the feature).
+CAVEAT_CODES = ("cost_unknown", "access_unknown", "times_unknown", "distance_unknown",
                 "age_limit", "unverified")
 # Venue features that mean nothing for an idea done at home or a video followed online.
 _VENUE_ONLY = frozenset({"wheelchair", "step_free", "accessible_toilet", "hearing_loop",
@@ -107,7 +110,9 @@ def _slot_bit(day: str, part_of_day: str) -> int:
 
 
 _ACCESS_BIT = {name: 1 << n for n, name in enumerate(ACCESS_FIELDS)}
-_POPCOUNT = [bin(n).count("1") for n in range(1 << len(ACCESS_FIELDS))]
+# What the access features someone needs are worth, by the mask of those that are met.
+_ACCESS_SCORE = tuple(min(ACCESS_CAP, W_ACCESS * bin(met).count("1"))
+                      for met in range(1 << len(ACCESS_FIELDS)))
 _OUTDOORS = 1 << WHERE.index("outdoors")
 
 
@@ -267,18 +272,18 @@ _BLOCK, _SLOTS, _ACT, _COMPANY, _SETTING, _YES, _BASE, _FLAGS, _LEVEL, _TIE = ra
 
 
 class _Pool:
-    """Everything a person at one origin could be offered, as (position, near score,
-    the score it has for anyone there), and the same best first when a top few are
-    wanted (sorted once, on first use)."""
+    """Everything a person at one origin could be offered, as (position, the score it
+    has for anyone there: its base score plus nearness), and the same best first when a
+    top few are wanted (sorted once, on first use)."""
 
-    def __init__(self, everything: list[tuple[int, float, float]]) -> None:
+    def __init__(self, everything: list[tuple[int, float]]) -> None:
         self.everything = everything
-        self._best_first: list[tuple[int, float, float]] | None = None
+        self._best_first: list[tuple[int, float]] | None = None
 
     @property
-    def best_first(self) -> list[tuple[int, float, float]]:
-        if self._best_first is None:
-            self._best_first = sorted(self.everything, key=lambda c: (-c[2], c[0]))
+    def best_first(self) -> list[tuple[int, float]]:
+        if self._best_first is None:  # two threads may both sort: same result, no harm
+            self._best_first = sorted(self.everything, key=lambda c: (-c[1], c[0]))
         return self._best_first
 
 
@@ -296,7 +301,6 @@ class _Person:
     setting: tuple[float, ...]  # score by an entry's setting mask
     flags: tuple[float, ...]  # score by an entry's flags
     access: int
-    access_score: tuple[float, ...]  # score by the access features met
     origin: tuple[float, float] | None
 
 
@@ -355,10 +359,11 @@ class RankingIndex:
         self._no: list[int] = []
         self._moot: list[int] = []
         self._slots: list[tuple[tuple[str, str, int], ...]] = []  # (day, part, bit), sorted
-        self._unlocated: list[tuple[int, float]] = []  # (position, 0.0): remote or unplaced
+        self._unlocated: list[int] = []  # remote, or no known location
         self._points: list[tuple[int, float, float]] = []
         self._cells: dict[tuple[int, int], list[tuple[int, float, float]]] = {}
         self._pools: OrderedDict[tuple[float, float, float] | None, _Pool] = OrderedDict()
+        self._pools_lock = threading.Lock()
         for position, item in enumerate(self.items):
             self._add(position, item)
 
@@ -396,7 +401,7 @@ class RankingIndex:
         if item.age_max is not None and item.age_max < 18:
             return  # for children: never offered (Move Mates is for adults)
         if point is None:
-            self._unlocated.append((position, 0.0))
+            self._unlocated.append(position)
             return
         entry = (position, *point)
         self._points.append(entry)
@@ -435,22 +440,24 @@ class RankingIndex:
     def _pool(self, origin: tuple[float, float] | None, max_miles: float) -> _Pool:
         """What a person at `origin` could be offered, cached per origin: a wave has few
         distinct districts. With no origin, every distance is unknown (near score 0)."""
-        key = None if origin is None else (round(origin[0], 4), round(origin[1], 4),
-                                           max_miles)
-        pool = self._pools.get(key)
-        if pool is not None:
-            self._pools.move_to_end(key)
-            return pool
-        if origin is None:
-            located = [(position, 0.0) for position, _lat, _lon in self._points]
-        else:
-            located = [(position, _near_score(miles))
-                       for position, miles in self._scan(origin, max_miles)]
+        key = None if origin is None else (*origin, max_miles)
+        with self._pools_lock:
+            pool = self._pools.get(key)
+            if pool is not None:
+                self._pools.move_to_end(key)
+                return pool
         rows = self._rows
-        pool = self._pools[key] = _Pool([(i, near, rows[i][_BASE] + near)
-                                         for i, near in self._unlocated + located])
-        if len(self._pools) > _ORIGIN_CACHE:
-            self._pools.popitem(last=False)
+        found = [(i, rows[i][_BASE]) for i in self._unlocated]
+        if origin is None:
+            found += [(i, rows[i][_BASE]) for i, _lat, _lon in self._points]
+        else:
+            found += [(i, rows[i][_BASE] + _near_score(miles))
+                      for i, miles in self._scan(origin, max_miles)]
+        pool = _Pool(found)
+        with self._pools_lock:
+            self._pools[key] = pool
+            if len(self._pools) > _ORIGIN_CACHE:
+                self._pools.popitem(last=False)
         return pool
 
     def _scan(self, origin: tuple[float, float], max_miles: float,
@@ -503,8 +510,6 @@ class RankingIndex:
                           if mask & p_setting else 0.0 for mask in range(1 << len(WHERE))),
             flags=tuple(flag_score),
             access=access,
-            access_score=tuple(min(ACCESS_CAP, W_ACCESS * _POPCOUNT[met])
-                               for met in range(1 << len(ACCESS_FIELDS))),
             origin=self.origin(needs),
         )
 
@@ -519,10 +524,10 @@ class RankingIndex:
         block, slot_filter, time_bonus = person.block, person.slot_filter, person.time_bonus
         p_act, w_act, need = person.activity, person.activity_weight, person.access
         company, setting, flags, access = (person.company, person.setting, person.flags,
-                                           person.access_score)
+                                           _ACCESS_SCORE)
         w_time = W_TIME
         out = []
-        for i, _near, static in self._pool(person.origin, person.needs.max_miles).everything:
+        for i, static in self._pool(person.origin, person.needs.max_miles).everything:
             # One unpack is cheaper than many lookups; the names follow the row layout.
             no_go, slots, act, comp, setting_, yes, _base, flag, level, tie = rows[i]
             if no_go & block:
@@ -550,7 +555,7 @@ class RankingIndex:
         block, slot_filter, time_bonus = person.block, person.slot_filter, person.time_bonus
         p_act, w_act, need = person.activity, person.activity_weight, person.access
         company, setting, flags, access = (person.company, person.setting, person.flags,
-                                           person.access_score)
+                                           _ACCESS_SCORE)
         w_time = W_TIME
         # The most this person's own answers can add to anyone's score, with and without
         # an activity they picked; 0.01 more so rounding never stops the search too soon.
@@ -559,7 +564,7 @@ class RankingIndex:
         most_with_activity = most + (w_act if p_act else 0.0)
         heap: list[tuple[int, float]] = []  # (-key, score): the worst kept is on top
         worst = -math.inf
-        for i, _near, static in self._pool(person.origin, person.needs.max_miles).best_first:
+        for i, static in self._pool(person.origin, person.needs.max_miles).best_first:
             if static + most_with_activity < worst:
                 break  # sorted best first: nothing after this can catch up
             no_go, slots, act, comp, setting_, yes, _base, flag, level, tie = rows[i]
@@ -641,7 +646,7 @@ class RankingIndex:
         if miles is not None:
             weighed.append((_near_score(miles), Reason("near", round(miles, 1))))
         # The same sum as `_scored`: cost is in the base already, and access is capped.
-        score = row[_BASE] + person.access_score[row[_YES] & person.access] + sum(
+        score = row[_BASE] + _ACCESS_SCORE[row[_YES] & person.access] + sum(
             weight for weight, reason in weighed
             if reason.code not in ("free", "low_cost", "access"))
         weighed.sort(key=lambda pair: (-pair[0], _REASON_RANK[pair[1].code]))
@@ -726,15 +731,20 @@ _last: tuple[object, RankingIndex] | None = None
 
 
 def index_for(opportunities: Iterable[Opportunity] | RankingIndex) -> RankingIndex:
-    """A RankingIndex for these opportunities, reusing the last one built for the very
-    same object (e.g. `catalogue.all()`, which is always the same tuple)."""
+    """A RankingIndex for these opportunities. The last one built for a tuple is reused
+    for that very tuple (`Catalogue.all()` is always the same one); anything else that
+    could change (a list) gets a new index each time."""
     global _last
     if isinstance(opportunities, RankingIndex):
         return opportunities
-    if _last is not None and _last[0] is opportunities:
-        return _last[1]
+    if isinstance(opportunities, Catalogue):
+        opportunities = opportunities.all()
+    last = _last
+    if last is not None and last[0] is opportunities:
+        return last[1]
     index = RankingIndex(opportunities)
-    _last = (opportunities, index)
+    if isinstance(opportunities, tuple):
+        _last = (opportunities, index)
     return index
 
 
