@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 import yaml
 from sqlalchemy.engine import make_url
+
 from test_serve import clean_env, free_port, launch, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
