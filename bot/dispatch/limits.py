@@ -66,6 +66,20 @@ class Pacer:
                            + SAFETY_MARGIN_SECONDS)
         return earliest
 
+    def chat_ready_at(self, chat: str, group: bool = False) -> float:
+        """When this chat alone allows its next message (ignoring the channel-wide limit,
+        which is the same for every chat)."""
+        if group:
+            window = self._group_recent.get(chat)
+            if self.limits.group_per_minute and window and \
+                    len(window) >= self.limits.group_per_minute:
+                return window[0] + 60.0 + SAFETY_MARGIN_SECONDS
+            return 0.0
+        last = self._chat_last.get(chat)
+        if last is None or not self.limits.per_chat_interval:
+            return 0.0
+        return last + self.limits.per_chat_interval + SAFETY_MARGIN_SECONDS
+
     def record(self, chat: str, cost: float = 1.0, group: bool = False) -> None:
         now = self.now()
         self._recent.append((now, cost))

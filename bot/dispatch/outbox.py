@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, exists, insert, or_, select, update
+from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from bot.dispatch.limits import Limits, Pacer
 from bot.engine.clock import Clock
@@ -36,6 +36,8 @@ MAX_ATTEMPTS = 6
 ABANDONED_AFTER = timedelta(minutes=2)
 # Past this wait for the next message, the last result is written on its own first.
 RECORD_WHILE_WAITING = 0.05
+# How often a worker sending a wave looks for replies that someone is waiting for.
+REPLY_CHECK_SECONDS = 0.25
 _OUTBOX = OutboxMessage.__table__
 _IDENTITIES = Identity.__table__
 
@@ -144,7 +146,13 @@ class Dispatcher:
         for item in claimed:
             queues.setdefault((item.channel, item.address), deque()).append(item)
         unrecorded: tuple[Outgoing, Outcome] | None = None
+        checked_replies = self.monotonic()
         while queues:
+            if self.monotonic() - checked_replies > REPLY_CHECK_SECONDS:
+                # Someone waiting for an answer goes ahead of the rest of a wave.
+                checked_replies = self.monotonic()
+                for reply in await self.claim(only_replies=True):
+                    queues.setdefault((reply.channel, reply.address), deque()).append(reply)
             key, item = self._next_ready(queues)
             wait = self._ready_at(item) - self.monotonic()
             if wait > RECORD_WHILE_WAITING and unrecorded is not None:
@@ -173,9 +181,15 @@ class Dispatcher:
 
     def _next_ready(self, queues: dict[tuple[str, str], deque[Outgoing]]
                     ) -> tuple[tuple[str, str], Outgoing]:
-        """The head-of-chat message that may go soonest (replies win ties)."""
-        return min(((key, queue[0]) for key, queue in queues.items()),
-                   key=lambda pair: (self._ready_at(pair[1]), pair[1].priority, pair[1].id))
+        """The head-of-chat message that may go soonest (replies win ties). The channel-wide
+        limit delays every chat alike, so only each chat's own limit decides the order."""
+        def order(pair: tuple[tuple[str, str], Outgoing]) -> tuple[float, int, int]:
+            item = pair[1]
+            pacer = self.pacers.get(item.channel)
+            ready = pacer.chat_ready_at(item.address, _is_group(item)) if pacer else 0.0
+            return (ready, item.priority, item.id)
+
+        return min(((key, queue[0]) for key, queue in queues.items()), key=order)
 
     def _ready_at(self, item: Outgoing) -> float:
         pacer = self.pacers.get(item.channel)
@@ -204,12 +218,14 @@ class Dispatcher:
             return Outcome(Result.RETRY, error=type(error).__name__[:64])
 
     # -- claiming -------------------------------------------------------------------------
-    async def claim(self, limit: int | None = None) -> list[Outgoing]:
+    async def claim(self, limit: int | None = None, only_replies: bool = False
+                    ) -> list[Outgoing]:
         now = self.clock.now()
         size = limit or self._claim_size()
         channels = list(self.senders)
         lock = not self.db.is_sqlite
-        return await self.db.run(lambda c: self._claim(c, now, size, channels, lock))
+        return await self.db.run(
+            lambda c: self._claim(c, now, size, channels, lock, only_replies))
 
     def _claim_size(self) -> int:
         """About a second's worth of sending, so waiting replies are never far behind."""
@@ -219,25 +235,45 @@ class Dispatcher:
         return max(1, min(self.batch, int(fastest)))
 
     def _claim(self, connection: Connection, now: datetime, size: int, channels: list[str],
-               lock: bool) -> list[Outgoing]:
-        _settle_unsendable(connection, now)
+               lock: bool, only_replies: bool = False) -> list[Outgoing]:
+        """Take up to `size` due rows. Suppression (STOP, blocked, unreachable) and expiry are
+        decided here, where sending happens, so every path obeys them."""
+        blocked = or_(_IDENTITIES.c.opted_out_at.is_not(None),
+                      _IDENTITIES.c.unreachable_at.is_not(None))
         query = (
-            select(_OUTBOX)
+            select(_OUTBOX, blocked.label("blocked"))
+            .select_from(_OUTBOX.outerjoin(_IDENTITIES, and_(
+                _IDENTITIES.c.channel == _OUTBOX.c.channel,
+                _IDENTITIES.c.address == _OUTBOX.c.address)))
             .where(_OUTBOX.c.status == "queued", _OUTBOX.c.due_at <= now,
                    _OUTBOX.c.channel.in_(channels))
             .order_by(_OUTBOX.c.priority, _OUTBOX.c.due_at, _OUTBOX.c.id)
             .limit(size)
         )
+        if only_replies:
+            query = query.where(_OUTBOX.c.priority == 0)
         if lock:
             # Several workers on PostgreSQL each take different rows, without waiting.
-            query = query.with_for_update(skip_locked=True)
-        rows = connection.execute(query).mappings().all()
-        if not rows:
-            return []
+            query = query.with_for_update(of=_OUTBOX, skip_locked=True)
+        while True:
+            rows = connection.execute(query).mappings().all()
+            if not rows:
+                return []
+            suppressed = [r["id"] for r in rows if r["blocked"] and not r["bypass_suppression"]]
+            # Late is fine only inside the person's window; after it, the message is skipped.
+            expired = [r["id"] for r in rows if r["id"] not in suppressed
+                       and r["expires_at"] is not None and r["expires_at"] < now]
+            for ids, status in ((suppressed, "suppressed"), (expired, "skipped")):
+                if ids:
+                    connection.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(ids))
+                                       .values(status=status, updated_at=now))
+            sendable = [r for r in rows if r["id"] not in suppressed and r["id"] not in expired]
+            if sendable:
+                break
         connection.execute(
-            update(_OUTBOX).where(_OUTBOX.c.id.in_([r["id"] for r in rows]))
+            update(_OUTBOX).where(_OUTBOX.c.id.in_([r["id"] for r in sendable]))
             .values(status="claimed", claimed_by=self.worker_id, claimed_at=now, updated_at=now))
-        return [_detach(r) for r in rows]
+        return [_detach(r) for r in sendable]
 
     async def _record_then_mark(self, previous: tuple[Outgoing, Outcome] | None,
                                 item: Outgoing) -> bool:
@@ -329,34 +365,6 @@ class Dispatcher:
             log.warning("recovered after a stopped worker: %d requeued, %d of unknown fate",
                         requeued, unknown)
         return requeued, unknown
-
-    async def replies_waiting(self) -> bool:
-        now = self.clock.now()
-        channels = list(self.senders)
-        return await self.db.run(lambda c: c.scalar(
-            select(_OUTBOX.c.id).where(_OUTBOX.c.status == "queued", _OUTBOX.c.priority == 0,
-                                       _OUTBOX.c.due_at <= now,
-                                       _OUTBOX.c.channel.in_(channels)).limit(1)) is not None)
-
-
-def _settle_unsendable(connection: Connection, now: datetime) -> None:
-    """Suppression and expiry are decided here, where sending happens, for every path."""
-    blocked = exists().where(
-        _IDENTITIES.c.channel == _OUTBOX.c.channel,
-        _IDENTITIES.c.address == _OUTBOX.c.address,
-        or_(_IDENTITIES.c.opted_out_at.is_not(None), _IDENTITIES.c.unreachable_at.is_not(None)),
-    )
-    connection.execute(
-        update(_OUTBOX)
-        .where(_OUTBOX.c.status == "queued", _OUTBOX.c.due_at <= now,
-               _OUTBOX.c.bypass_suppression.is_(False), blocked)
-        .values(status="suppressed", updated_at=now))
-    # Late is fine only inside the person's window; after it, the message is skipped.
-    connection.execute(
-        update(_OUTBOX)
-        .where(_OUTBOX.c.status == "queued", _OUTBOX.c.expires_at.is_not(None),
-               _OUTBOX.c.expires_at < now)
-        .values(status="skipped", updated_at=now))
 
 
 def _is_group(item: Outgoing) -> bool:

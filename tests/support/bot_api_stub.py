@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from support.telegram import free_port
+from support.net import free_port
 
 JSON = dict[str, Any]
 
@@ -42,8 +42,9 @@ class Limits:
 class Delivered:
     chat_id: int
     text: str
-    at: float
+    at: float  # monotonic, for the limits
     message_id: int
+    wall: float = 0.0  # time.time(), comparable across processes
 
 
 @dataclass
@@ -105,7 +106,8 @@ class BotApiStub:
             await self.on_send(form)
         now = time.monotonic()
         message_id = next(self._ids)
-        self.delivered.append(Delivered(chat_id, str(form.get("text", "")), now, message_id))
+        self.delivered.append(Delivered(chat_id, str(form.get("text", "")), now, message_id,
+                                        time.time()))
         return _ok({"message_id": message_id, "date": int(time.time()),
                     "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
                     "text": form.get("text", "")})
@@ -139,8 +141,14 @@ class BotApiStub:
                 self._group_recent[chat_id].append(now)
         return wait
 
+    async def _stats(self, _request: Request) -> JSONResponse:
+        """What arrived, for a benchmark running this stub in a process of its own."""
+        return JSONResponse({"rejected_429": self.rejected_429,
+                             "delivered": [[d.chat_id, d.text, d.wall] for d in self.delivered]})
+
     def app(self) -> Starlette:
-        return Starlette(routes=[Route("/bot{token}/{method}", self._call, methods=["POST"])])
+        return Starlette(routes=[Route("/bot{token}/{method}", self._call, methods=["POST"]),
+                                 Route("/_stats", self._stats)])
 
 
 def _ok(result: Any) -> JSONResponse:
@@ -167,3 +175,16 @@ class running_stub:  # a context manager, named like one
         assert self._server is not None and self._task is not None
         self._server.should_exit = True
         await self._task
+
+
+def main() -> None:
+    """Run the stub on its own: python tests/support/bot_api_stub.py PORT SCALE"""
+    import sys
+
+    port, scale = int(sys.argv[1]), float(sys.argv[2])
+    stub = BotApiStub(limits=Limits().scaled(scale), port=port)
+    uvicorn.run(stub.app(), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
 from bot.dispatch.loop import DispatchLoop
 from bot.web import create_app
+from support.net import free_port
 from telegram_emulator.emulator import BotMessage, EmulatedUser, TelegramEmulator
 
 TOKEN = "123456:MOVEMATES-TEST"
@@ -27,12 +27,6 @@ class RunningBot:
     channel: TelegramChannel
     emulator: TelegramEmulator
     port: int | None = None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @asynccontextmanager
