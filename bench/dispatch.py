@@ -53,7 +53,7 @@ class StubProcess:
 
     async def __aenter__(self) -> StubProcess:
         env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}"}
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: ASYNC220 - started once, not awaited on
             [sys.executable, "-m", "support.bot_api_stub", str(self.port), str(self.scale)],
             cwd=ROOT / "tests", env=env)
         async with httpx.AsyncClient() as client:

@@ -241,4 +241,5 @@ def utcnow() -> datetime:
 
 
 # Tables defined elsewhere on the same Base, so migrations and their check see them.
+from bot.peers import models as _peer_models  # noqa: E402,F401
 from bot.places import models as _places_models  # noqa: E402,F401
