@@ -14,6 +14,8 @@ from bot.engine.clock import Clock, SystemClock
 from bot.engine.content import ContentLibrary, library
 from bot.engine.runner import Engine
 from bot.geo.districts import default_table
+from bot.places.catalogue import Catalogue
+from bot.places.matching import RankingIndex
 from bot.storage.db import Database
 from conversations import registry
 
@@ -53,7 +55,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
     clock = clock or SystemClock()
     db = Database(settings.database_url)
     content = library(settings.content_dir)
-    engine = Engine(db, clock, content, registry(), geo=default_table())
+    engine = Engine(db, clock, content, registry(), geo=default_table(),
+                    places=RankingIndex(Catalogue.from_yaml(settings.content_dir,
+                                                            strict=False).all()))
     dispatcher = Dispatcher(db, clock, senders or {},
                             worker_id=settings.worker_id or default_worker_id(),
                             limits=channel_limits(settings) if paced else None)

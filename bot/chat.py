@@ -12,6 +12,9 @@ from bot.channels.addresses import CHANNELS, parse_address
 from bot.channels.console import DEFAULT_USERS, ChatSession, PrintingSender
 from bot.config import Settings
 from bot.engine.clock import Clock, FakeClock, SystemClock
+from bot.peers import service as peer_service
+from bot.places.catalogue import load_catalogue
+from bot.places.matching import RankingIndex
 from bot.scheduling.jobs import advance_to
 from bot.storage.migrate import upgrade
 
@@ -38,6 +41,14 @@ async def open_chat(settings: Settings, *, channel: str = "console", user: str |
     async def time_passed(delta: timedelta) -> None:
         await advance_to(services, clock.now() + delta)
 
+    async def invite(role: str, code: str) -> None:
+        now = clock.now()
+        await services.db.run(lambda c: peer_service.create_invite(c, role, now, code=code))
+
+    # The catalogue as the service sees it: YAML plus any OpenActive imports.
+    catalogue = await load_catalogue(services.db, settings.content_dir, strict=False)
+    services.engine.use_places(RankingIndex(catalogue.all()))
+
     session = ChatSession(
         handle=lambda address, event: services.engine.handle(address, event),
         drain=services.dispatcher.drain,
@@ -46,6 +57,7 @@ async def open_chat(settings: Settings, *, channel: str = "console", user: str |
         jsonl=jsonl,
         on_time_passed=time_passed,
         show_times=show_times,
+        on_invite=invite,
     )
     session_holder.append(session)
     try:

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TextIO
 
 from bot.config import Settings
+from bot.peers import cli as peers_cli
 from bot.places import cli as places_cli
 
 
@@ -38,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     content_commands = content.add_subparsers(dest="content_command", required=True)
     content_commands.add_parser("lint", help="check every text against the style rules")
     places_cli.register(commands)
+    peers_cli.register(commands)
 
     args = parser.parse_args(argv)
     settings = Settings()
@@ -59,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return lint_and_report(settings.content_dir, sys.stdout)
     if args.command == "catalogue":
         return places_cli.run(args, settings)
+    if args.command in ("volunteers", "coordinator", "peers"):
+        return peers_cli.run(args, settings)
     return 2
 
 

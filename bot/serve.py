@@ -16,7 +16,9 @@ from bot import logs
 from bot.app import Services, build
 from bot.config import Settings
 from bot.dispatch.loop import DispatchLoop
-from bot.scheduling.jobs import hand_over_due_reminders, plan_encouragement
+from bot.places.catalogue import load_catalogue
+from bot.places.matching import RankingIndex
+from bot.scheduling.jobs import hand_over_due_reminders, match_waiting, plan_encouragement
 from bot.storage.db import is_sqlite
 from bot.storage.migrate import upgrade
 from bot.web import create_app
@@ -29,6 +31,7 @@ PLAN_INTERVAL_SECONDS = 600
 async def hand_over_due(services: Services) -> None:
     await services.dispatcher.recover_abandoned()
     await hand_over_due_reminders(services)
+    await match_waiting(services)
 
 
 def describe_channels(settings: Settings) -> dict[str, bool]:
@@ -60,9 +63,12 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
     telegram = None
     if settings.telegram_enabled:
         from bot.channels.telegram import TelegramChannel
+        from bot.peers.groups import GroupModeration
 
         telegram = TelegramChannel(settings, services.engine, services.content)
         services.dispatcher.senders[telegram.sender.channel] = telegram.sender
+        telegram.groups = GroupModeration(services.db, services.clock, services.content,
+                                          telegram.application.bot, on_queued=loop.wake)
         routes += telegram.routes()
     if settings.sms_enabled:
         from bot.channels.sms import SmsChannel, SmsSender
@@ -78,6 +84,9 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await upgrade(settings.database_url)
+        # The catalogue with whatever OpenActive imports have stored.
+        catalogue = await load_catalogue(services.db, settings.content_dir, strict=False)
+        services.engine.use_places(RankingIndex(catalogue.all()))
         if services.db.is_sqlite:
             # One worker only on SQLite: anything claimed before a restart was ours.
             await services.dispatcher.recover_abandoned(older_than=timedelta(0))

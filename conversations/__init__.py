@@ -7,7 +7,16 @@ from bot.engine.session import Conversation
 
 def registry() -> dict[str, Conversation]:
     """Every conversation by its stored name."""
-    from conversations import checkin, menu, onboarding, privacy, settings
+    from conversations import (
+        buddy,
+        checkin,
+        followup,
+        menu,
+        onboarding,
+        privacy,
+        settings,
+        suggest,
+    )
 
     found: list[Conversation] = [
         onboarding.CONVERSATION,
@@ -15,5 +24,10 @@ def registry() -> dict[str, Conversation]:
         menu.CONVERSATION,
         privacy.CONVERSATION,
         checkin.CONVERSATION,
+        suggest.CONVERSATION,
+        suggest.OFFER,
+        followup.CONVERSATION,
+        buddy.CONVERSATION,
+        buddy.VOLUNTEERING,
     ]
     return {c.name: c for c in found}

@@ -16,7 +16,7 @@ OPEN_FOR = timedelta(hours=12)
 
 def _items(ctx: Context, profile: Profile) -> list[str]:
     """Menu entries that make sense for this person right now."""
-    items = ["settings"]
+    items = ["suggest", "settings"]
     if profile.consent_encouragement:
         items.append("resume" if everyday.is_paused(ctx, profile) else "pause")
     items += ["my_data", "delete", "help", "nothing"]
@@ -25,6 +25,7 @@ def _items(ctx: Context, profile: Profile) -> list[str]:
 
 class Menu:
     name = NAME
+    resumable = False  # only a chooser: nothing to come back to
 
     def start(self, ctx: Context, profile: Profile, prefix: str = "", **_options: Any) -> Turn:
         # A menu left unanswered lapses: a reply days later starts afresh.
@@ -55,6 +56,8 @@ class Menu:
         picked = answer.ids[0]
         if picked == "settings":
             return Turn([], IDLE, profile, start=StartFlow("settings"))
+        if picked == "suggest":
+            return Turn([], IDLE, profile, start=StartFlow("suggest"))
         if picked == "delete":
             return Turn([], IDLE, profile, start=StartFlow("delete"))
         if picked == "pause":

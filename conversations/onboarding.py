@@ -30,6 +30,8 @@ ORDER = (
     "name",
     "activities",
     "helps",
+    "access",
+    "cost",
     "days",
     "times",
     "frequency",
@@ -40,8 +42,8 @@ ORDER = (
     "health",
 )
 SUMMARY_ORDER = (
-    "name", "activities", "helps", "days", "times", "frequency", "with_whom", "where",
-    "district", "what_matters", "consent_health", "health",
+    "name", "activities", "helps", "access", "cost", "days", "times", "frequency", "with_whom",
+    "where", "district", "what_matters", "consent_health", "health",
 )
 
 
@@ -143,8 +145,10 @@ class Onboarding:
                 ctx.t("onboarding.done_no_name")
             finished = profile if profile.onboarded_at else profile.changed(onboarded_at=ctx.now())
             effects = [] if profile.onboarded_at else [RecordImpact("onboarded")]
+            # First time through: offer ideas straight away (a place to start).
+            offer = None if profile.onboarded_at else StartFlow("suggest_offer")
             return Turn([Outbound(done), ctx.say("onboarding.safe_to_move")], IDLE, finished,
-                        effects=effects)
+                        effects=effects, start=offer)
         if picked == "change":
             return Turn([], IDLE, profile, start=StartFlow("settings", resume=state))
         confirm = ctx.ask(f"{ctx.t('common.unclear')} {ctx.t('onboarding.summary_confirm')}",

@@ -20,8 +20,8 @@ from conversations.readback import summary_lines
 
 DELETE = "delete"
 DATA_QUESTIONS = [
-    "name", "activities", "helps", "days", "times", "frequency", "with_whom", "where",
-    "district", "what_matters", "consent_health", "quiet",
+    "name", "activities", "helps", "access", "cost", "days", "times", "frequency", "with_whom",
+    "where", "district", "what_matters", "consent_health", "quiet",
 ]
 
 

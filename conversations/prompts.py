@@ -6,8 +6,10 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from bot.engine.events import Outbound
-from bot.engine.session import Context, Profile
-from conversations import checkin, menu, onboarding, privacy, settings
+from bot.engine.matching import Choice
+from bot.engine.session import Context, FlowState, Profile
+from bot.places.catalogue import Catalogue
+from conversations import buddy, checkin, followup, menu, onboarding, privacy, settings, suggest
 from conversations.questions import QUESTIONS
 
 
@@ -26,5 +28,29 @@ def all_prompts(ctx: Context, lead_ins: Sequence[str]) -> Iterator[tuple[str, Ou
         yield f"privacy.delete_confirm{label}", privacy.CONVERSATION.confirm_prompt(ctx, lead)
         matters = profile.with_answer("what_matters", ctx.content.text("checkin.example_words"))
         yield f"checkin.ask{label}", checkin.CONVERSATION.prompt(ctx, matters, lead)
+        yield f"suggest.flow.pick{label}", _suggestion_list(ctx, lead)
+        longest = max(_names(), key=len)
+        yield f"suggest.flow.what_next{label}", suggest.CONVERSATION.one_prompt(
+            ctx, longest, lead)
+        yield f"suggest.followup.ask{label}", followup.CONVERSATION.prompt(ctx, longest, lead)
+        yield f"suggest.flow.offer{label}", suggest.OFFER.prompt(ctx, lead)
+        yield f"peers.buddy.ask{label}", buddy.CONVERSATION.ask_prompt(ctx, lead)
+        yield f"peers.buddy.experience{label}", buddy.CONVERSATION.experience_prompt(ctx, lead)
+        for step in buddy.Volunteer.STEPS:
+            state = FlowState(buddy.VOLUNTEER, step, {"role": "supporter"})
+            yield f"peers.volunteer.{step}{label}", buddy.VOLUNTEERING.prompt(ctx, state, lead)
     yield "onboarding.privacy_more", ctx.ask(ctx.t("onboarding.privacy_more"),
                                              ctx.choices("privacy", only=["ok", "not_now"]))
+
+
+def _names() -> list[str]:
+    return [item.name for item in Catalogue.from_yaml(strict=False).all()]
+
+
+def _suggestion_list(ctx: Context, lead: str) -> Outbound:
+    """The three longest place names we hold, as a list of ideas would show them."""
+    names = sorted(_names(), key=len)[-3:]
+    choices = [Choice(f"p{n}", name) for n, name in enumerate(names)]
+    choices += ctx.choices("suggest_more")
+    text = f"{lead} {ctx.t('suggest.flow.pick')}".strip()
+    return ctx.ask(text, choices)

@@ -48,6 +48,8 @@ def summary_lines(ctx: Context, profile: Profile, question_ids: list[str]) -> li
         question = QUESTIONS[question_id]
         if question.kind is Kind.TEXT and question_id == "health" and not profile.consent_health:
             continue
+        if question_id in ("access", "cost") and profile.answer(question_id) is None:
+            continue  # only asked when they said it would help
         text = answer_text(ctx, profile, question_id) or ctx.t("onboarding.summary_nothing")
         lines.append(ctx.t("onboarding.summary_line",
                            label=ctx.t(f"questions.{question_id}.label"), answer=text))

@@ -26,6 +26,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "district": ("district",),
     "what_matters": ("what_matters",),
     "health": ("consent_health", "health"),
+    "access": ("access", "cost"),
     "quiet": ("quiet",),
 }
 

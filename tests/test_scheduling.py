@@ -93,7 +93,8 @@ async def onboarded(services, address: Address, days: str = "2 5", times: str = 
                     frequency: str = "2") -> None:
     answers = list(ONBOARDING)
     answers[7], answers[8], answers[9] = days, times, frequency
-    for line in answers:
+    # The last "2" turns down the offer of ideas right now, leaving them between chats.
+    for line in [*answers, "2"]:
         await services.engine.handle(address, Inbound.from_text(line))
     await services.dispatcher.drain()
 

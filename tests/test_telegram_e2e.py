@@ -63,6 +63,8 @@ async def onboard(bot: RunningBot, user: EmulatedUser, start_args: str = "") -> 
     assert done.text.endswith(f"{TICK}Walking, Yoga, tai chi or pilates")
     [_helps] = await expect(user, 1, "What would help")
     await user.send_text("someone to go with and low cost")  # typed answers work too
+    [cost] = await expect(user, 1, "Does it need to be free")  # asked because of "low cost"
+    await press(user, cost, "Free only")
     [days] = await expect(user, 1, "Which days")
     await tick_and_done(bot, user, days, ["Tuesday", "Friday"])
     [times] = await expect(user, 1, "What time of day")
@@ -85,7 +87,10 @@ async def onboard(bot: RunningBot, user: EmulatedUser, start_args: str = "") -> 
     assert "Postcode area: LE4" in (summary.text or "")
     assert "What matters to you: Walk to the shops again" in (summary.text or "")
     await press(user, confirm, "Yes, that's right")
-    await expect(user, 2, "Moving is safe")
+    _all_set, safe, offer = await expect(user, 3, "Would you like some ideas")
+    assert safe.text and safe.text.startswith("Moving is safe")
+    await press(user, offer, "Not now")
+    await expect(user, 1)
 
 
 async def stored(bot: RunningBot, user_id: int) -> Person:
@@ -107,6 +112,7 @@ async def test_whole_onboarding_by_buttons_and_text(settings: Settings, emulator
     assert person.onboarded_at is not None
     assert person.answers["activities"] == ["walking", "yoga"]
     assert person.answers["helps"] == ["company", "low_cost"]
+    assert person.answers["cost"] == "free"
     assert person.answers["days"] == ["tue", "fri"]
     assert person.district == "LE4"
     assert (person.latitude, person.longitude) == (52.66, -1.12)  # rounded: about a km
@@ -115,8 +121,8 @@ async def test_whole_onboarding_by_buttons_and_text(settings: Settings, emulator
     commands = [c["command"] for c in json.loads(calls[-1]["params"]["commands"])] \
         if isinstance(calls[-1]["params"]["commands"], str) else \
         [c["command"] for c in calls[-1]["params"]["commands"]]
-    assert commands == ["start", "menu", "settings", "pause", "resume", "mydata", "deleteme",
-                        "help"]
+    assert commands == ["start", "menu", "suggest", "buddy", "groups", "settings", "pause",
+                        "resume", "mydata", "deleteme", "help"]
     if webhook:
         assert await emulator.api_calls("setWebhook")
         assert not await emulator.api_calls("getUpdates")

@@ -74,6 +74,7 @@ class ChatSession:
     jsonl: bool = False
     on_time_passed: Callable[[timedelta], Awaitable[None]] | None = None
     show_times: bool = False  # head each message with its London time (for schedules)
+    on_invite: Callable[[str, str], Awaitable[None]] | None = None
     records: list[dict[str, Any]] = field(default_factory=list)
 
     def collect(self, record: dict[str, Any]) -> None:
@@ -131,7 +132,16 @@ class ChatSession:
                 return ["usage: ~ press OPTION_ID"]
             await self.handle(speaker, Inbound.from_choice(option_id))
             return []
-        return [f"unknown ~ command {verb!r} (advance, location, press)"]
+        if verb == "invite":
+            role, _, code = rest.strip().partition(" ")
+            if not code or self.on_invite is None:
+                return ["usage: ~ invite ROLE CODE"]
+            try:
+                await self.on_invite(role, code.strip())
+            except ValueError as error:
+                return [str(error)]
+            return []
+        return [f"unknown ~ command {verb!r} (advance, location, press, invite)"]
 
     def _format(self) -> list[str]:
         if self.jsonl:

@@ -16,6 +16,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Protocol
 from urllib.parse import urlparse
 
 import httpx
@@ -51,8 +52,17 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_WEBHOOK_PATH = "/telegram"
-COMMANDS = ("start", "menu", "settings", "pause", "resume", "mydata", "deleteme", "help")
+COMMANDS = ("start", "menu", "suggest", "buddy", "groups", "settings", "pause", "resume",
+            "mydata", "deleteme", "help")
 MAX_CONCURRENT_UPDATES = 64
+
+
+class GroupHandler(Protocol):
+    """Group moderation: everything said in groups, and joining one from a private chat."""
+
+    async def handle(self, update: Update) -> None: ...
+
+    async def handle_private(self, update: Update) -> bool: ...
 
 
 def build_application(settings: Settings, *, polling: bool) -> Application:
@@ -153,6 +163,8 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.sender = TelegramSender(self.application, content)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Volunteer-moderated groups (bot/peers/groups.py), when wired in by the app.
+        self.groups: GroupHandler | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -225,8 +237,15 @@ class TelegramChannel:
 
     async def handle(self, update: Update) -> None:
         chat = update.effective_chat
-        if chat is None or chat.type != ChatType.PRIVATE:
-            return  # resident conversations are private; group features come separately
+        if chat is None:
+            return
+        if chat.type != ChatType.PRIVATE:
+            # Resident conversations are private; in groups only group moderation speaks.
+            if self.groups is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+                await self.groups.handle(update)
+            return
+        if self.groups is not None and await self.groups.handle_private(update):
+            return  # joining a group (rules, invite link) is Telegram's own business
         address = Address(CHANNEL, str(chat.id))
         async with self._lock_for(address.address):
             external_id = f"u{update.update_id}"

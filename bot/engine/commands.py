@@ -18,6 +18,8 @@ class Command(StrEnum):
     RESUME = "resume"
     RESTART = "restart"
     NOT_TODAY = "not_today"
+    SUGGEST = "suggest"
+    BUDDY = "buddy"
     PAUSE_WEEK = "pause_week"
     MY_DATA = "my_data"
     DELETE = "delete"
@@ -37,6 +39,8 @@ SLASH_COMMANDS: dict[str, Command] = {
     "restart": Command.RESTART,
     "mydata": Command.MY_DATA,
     "deleteme": Command.DELETE,
+    "suggest": Command.SUGGEST,
+    "buddy": Command.BUDDY,
     "stop": Command.STOP,
 }
 

@@ -28,16 +28,23 @@ from bot.engine.session import (
     Conversation,
     EraseEverything,
     FlowState,
+    PeerAction,
     Profile,
+    RecordFeedback,
     RecordImpact,
+    ScheduleReminder,
     ShowMyData,
     StartFlow,
     Turn,
 )
 from bot.geo.districts import DistrictTable
+from bot.peers import service as peer_service
+from bot.places.matching import RankingIndex
+from bot.scheduling.windows import outside_quiet_hours
 from bot.storage import repository as repo
 from bot.storage.db import Database
 from conversations import everyday, privacy
+from conversations import peer as peer_conversation
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +55,13 @@ PRIORITY_SCHEDULED = 5
 SCHEDULE_FIELDS = ("paused_until", "gentle_until", "consent_encouragement", "quiet_start",
                    "quiet_end", "onboarded_at", "name")
 SCHEDULE_ANSWERS = ("days", "times", "frequency", "what_matters")
+
+
+# Time events (planned reminders) and the conversation each starts.
+TIME_EVENTS: dict[str, tuple[str, dict[str, object]]] = {
+    "checkin": ("checkin", {}), "followup": ("followup", {}),
+    "suggestion": ("suggest", {"one": True}),
+}
 
 
 def schedule_changed(before: Profile, after: Profile) -> bool:
@@ -91,9 +105,11 @@ class _Language:
 class Engine:
     def __init__(self, db: Database, clock: Clock, content: ContentLibrary,
                  conversations: Mapping[str, Conversation], geo: DistrictTable | None = None,
-                 on_queued: Callable[[], None] | None = None) -> None:
+                 on_queued: Callable[[], None] | None = None,
+                 places: RankingIndex | None = None) -> None:
         self.db = db
         self.on_queued = on_queued
+        self.places = places
         self.clock = clock
         self.content = content
         self.conversations = dict(conversations)
@@ -136,13 +152,19 @@ class Engine:
 
         await self.db.run(mark)
 
+    def use_places(self, places: RankingIndex) -> None:
+        """A reloaded catalogue (say, after an OpenActive import) for every conversation."""
+        self.places = places
+        self._languages.clear()
+
     def language(self, code: str | None) -> _Language:
         content = self.content.for_language(code)
         cached = self._languages.get(content.language)
         if cached is None:
             vocabulary = Vocabulary(skip=content.words("matching.skip"),
                                     ignore=content.words("matching.ignore"))
-            base = Context(content=content, clock=self.clock, vocabulary=vocabulary, geo=self.geo)
+            base = Context(content=content, clock=self.clock, vocabulary=vocabulary, geo=self.geo,
+                           places=self.places)
             cached = _Language(base, CommandWords(content), SafetyScreen.from_content(content))
             self._languages[content.language] = cached
         return cached
@@ -174,6 +196,10 @@ class Engine:
                                channel=address.channel)
         lang = self.language(stored.person["language"])
         ctx = replace(lang.context_base, channel=address.channel)
+        if not timed and not is_new and (stored.person["flow"] is None or
+                                          _lapsed(repo.to_state(stored), now)):
+            ctx = replace(ctx, peer=peer_service.context_for(connection, stored.person_id,
+                                                             lang.context_base.content))
         plan = self._decide(ctx, lang, stored, event, is_new, referral)
         if plan.ignore:
             if not timed:
@@ -199,6 +225,18 @@ class Engine:
                 erase = True
             elif isinstance(effect, RecordImpact):
                 repo.record_impact(connection, effect.kind, now, effect.detail, address.channel)
+            elif isinstance(effect, ScheduleReminder):
+                due = outside_quiet_hours(effect.due_at, plan.profile.quiet_start,
+                                          plan.profile.quiet_end)
+                repo.add_reminder(connection, stored.person_id, effect.kind, due,
+                                  effect.payload, now)
+            elif isinstance(effect, RecordFeedback):
+                repo.record_feedback(connection, effect.opportunity_id, effect.answer, now)
+            elif isinstance(effect, PeerAction):
+                extra, started = self._peer_action(connection, ctx, stored, plan, effect, now)
+                say += extra
+                if started is not None:
+                    plan.state = started
             elif isinstance(effect, ShowMyData):
                 record = repo.person_record(connection, stored.person_id,
                                             stored.person["created_at"])
@@ -207,6 +245,7 @@ class Engine:
         key = f"in:{address}:{external_id}" if external_id else f"in:{address}:{uuid4().hex}"
 
         if erase:
+            peer_service.leaving(connection, self.content, stored.person_id, now)
             repo.erase_person(connection, stored.person_id)
             ids = repo.queue_messages(
                 connection, person_id=None, to=address, messages=say, kind="erasure",
@@ -269,6 +308,14 @@ class Engine:
             if referral and profile.referral_source is None and not is_new:
                 profile = profile.changed(referral_source=referral)
             return self._command(ctx, recognised, state, profile, is_new)
+        volunteering = peer_conversation.commands(ctx, event)
+        if volunteering is not None:
+            return _Plan([], state, profile, effects=[volunteering])
+        if state.flow is None and ctx.peer.anything:
+            # Not in another conversation: offers, consent and chats come first.
+            turn = peer_conversation.handle(ctx, profile, event)
+            if turn is not None:
+                return self._follow(ctx, turn, previous=state)
 
         if event.kind is EventKind.CHOICE and event.payload.get(
                 "ref_token", ref_token(state.ref)) != ref_token(state.ref):
@@ -280,17 +327,87 @@ class Engine:
             return self._follow(ctx, turn, previous=state)
         return self._idle(ctx, state, profile, event)
 
+    def _peer_action(self, connection: Connection, ctx: Context, stored: repo.Stored,
+                     plan: _Plan, effect: PeerAction, now: datetime
+                     ) -> tuple[list[Outbound], FlowState | None]:
+        """Peer support that touches other people: done here, in the same transaction."""
+        values, person = effect.values, stored.person_id
+        content = self.content
+        if effect.action == "request_buddy":
+            key = peer_service.request_buddy(connection, content, person,
+                                             values.get("experience"), now)
+            return [ctx.say(key)], None
+        if effect.action == "answer_offer":
+            key = peer_service.answer_offer(connection, content, person,
+                                            int(values["request_id"]), bool(values["accept"]),
+                                            now)
+            return [ctx.say(key)], None
+        if effect.action == "consent":
+            return peer_service.consent(connection, content, person,
+                                        int(values["connection_id"]), bool(values["yes"]),
+                                        now), None
+        if effect.action == "relay":
+            return peer_service.relay(connection, content, person, int(values["connection_id"]),
+                                      str(values["text"]), now), None
+        if effect.action == "control":
+            return peer_service.control(connection, content, person,
+                                        int(values["connection_id"]), str(values["action"]),
+                                        now), None
+        if effect.action == "report":
+            return peer_service.report(connection, content, person,
+                                       int(values["connection_id"]), now), None
+        if effect.action == "volunteer_code":
+            role = peer_service.invite_role(connection, str(values["code"]), now)
+            if role is None:
+                return [ctx.say("peers.volunteer.bad_code")], None
+            turn = self.conversations["volunteer"].start(ctx, plan.profile, role=role,
+                                                         code=values["code"])
+            return turn.say, turn.state
+        if effect.action == "become_volunteer":
+            role = peer_service.claim_invite(connection, str(values["code"]), person, now)
+            if role is None:
+                return [ctx.say("peers.volunteer.bad_code")], None
+            peer_service.become_volunteer(connection, person, role, dict(values["details"]),
+                                          now)
+            plan.profile = plan.profile.changed(role=role)
+            peer_service.offer_waiting(connection, content, now)
+            return [], None
+        if effect.action == "volunteer_pause":
+            paused = bool(values["paused"])
+            if not peer_service.set_volunteer_paused(connection, person, paused):
+                return [ctx.say("peers.volunteer.not_a_volunteer")], None
+            if not paused:
+                peer_service.offer_waiting(connection, content, now)
+            return [ctx.say("peers.volunteer.paused" if paused else "peers.volunteer.resumed")], \
+                None
+        if effect.action == "moderate":
+            if not peer_service.is_moderator(connection, person):
+                return [ctx.say("peers.moderation.not_moderator")], None
+            case = int(values.get("case") or 0)
+            if not case:
+                return peer_service.open_cases(connection, ctx.content), None
+            if not values.get("action"):
+                return peer_service.show_case(connection, ctx.content, case), None
+            return peer_service.act_on_case(connection, content, person, case,
+                                            str(values["action"]), str(values.get("note", "")),
+                                            now), None
+        raise ValueError(f"unknown peer action {effect.action!r}")
+
     def _time_event(self, ctx: Context, stored: repo.Stored, state: FlowState, profile: Profile,
                     event: Inbound) -> _Plan:
         """Time passed: something planned is due (a check-in, a follow-up). It never
         interrupts: someone mid-conversation, paused or opted out is left alone."""
-        conversation = self.conversations.get(event.command or "")
+        name, options = TIME_EVENTS.get(event.command or "", (event.command or "", {}))
+        conversation = self.conversations.get(name)
         busy = state.flow is not None
         paused = profile.paused_until is not None and profile.paused_until > ctx.now()
+        # A follow-up was promised in reply to "I'd like to go"; check-ins and ideas are
+        # friendly messages, so they need consent to them.
+        unasked = event.command != "followup" and not profile.consent_encouragement
         if conversation is None or busy or paused or stored.opted_out_at is not None or \
-                stored.unreachable_at is not None or not profile.consent_encouragement:
+                stored.unreachable_at is not None or unasked:
             return _Plan([], state, profile, ignore=True)
-        turn = conversation.start(ctx, profile, **event.payload)
+        turn = conversation.start(ctx, profile, **{**event.payload, **options})
         plan = self._follow(ctx, turn, previous=state)
         plan.kind = event.command or "scheduled"
         return plan
@@ -340,12 +457,13 @@ class Engine:
             fresh = Profile(person_id=profile.person_id, role=profile.role,
                             language=profile.language, referral_source=profile.referral_source)
             return self._follow(ctx, self.conversations["onboarding"].start(ctx, fresh), IDLE)
-        flow = {Command.MENU: "menu", Command.SETTINGS: "settings", Command.DELETE: "delete"}[
-            command]
+        flow = {Command.MENU: "menu", Command.SETTINGS: "settings", Command.DELETE: "delete",
+                Command.SUGGEST: "suggest", Command.BUDDY: "buddy"}[command]
         if state.flow == flow:
             return _Plan(self._reprompt(ctx, state, profile), state, profile)
-        # The menu is only a chooser: nothing to come back to once something was picked.
-        resume = state if in_flow and state.flow != "menu" else None
+        # Choosers (the menu, an offer) are not worth coming back to once left.
+        current = self.conversations.get(state.flow or "")
+        resume = state if in_flow and getattr(current, "resumable", True) else None
         turn = Turn([], IDLE, profile, start=StartFlow(flow, resume=resume))
         return self._follow(ctx, turn, previous=state)
 

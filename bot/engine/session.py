@@ -16,6 +16,8 @@ from bot.engine.content import Content
 from bot.engine.events import Inbound, Option, Outbound
 from bot.engine.matching import Choice, Vocabulary
 from bot.geo.districts import DistrictTable
+from bot.peers.context import PeerContext
+from bot.places.matching import RankingIndex
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,32 @@ class ShowMyData(Effect):
 
 
 @dataclass(frozen=True)
+class ScheduleReminder(Effect):
+    """Come back to this person later (a follow-up), as a time event for the engine."""
+
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordFeedback(Effect):
+    """Anonymous feedback on a place, for coordinators: no person, only what they said."""
+
+    opportunity_id: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class PeerAction(Effect):
+    """Something in peer support only the engine can do (it touches other people):
+    `action` names it, `values` carries what it needs."""
+
+    action: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RecordImpact(Effect):
     kind: str
     detail: str | None = None
@@ -128,6 +156,8 @@ class Context:
     vocabulary: Vocabulary
     channel: str = "console"
     geo: DistrictTable | None = None
+    places: RankingIndex | None = None  # the catalogue, ready for ranking suggestions
+    peer: PeerContext = field(default_factory=PeerContext)  # their place in peer support
 
     def t(self, key: str, **params: object) -> str:
         return self.content.text(key, **params)

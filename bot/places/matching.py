@@ -370,6 +370,10 @@ class RankingIndex:
     def __len__(self) -> int:
         return len(self.items)
 
+    def get(self, opportunity_id: str) -> Opportunity | None:
+        position = self._position.get(opportunity_id)
+        return self.items[position] if position is not None else None
+
     def _add(self, position: int, item: Opportunity) -> None:
         yes, no, moot = _access_masks(item)
         remote = item.is_remote

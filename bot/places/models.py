@@ -55,3 +55,15 @@ class OpenActiveItem(Base):
     fields: Mapped[dict[str, Any]]
     licence: Mapped[str | None] = mapped_column(String(500))
     imported_at: Mapped[datetime]
+
+
+class PlaceFeedback(Base):
+    """How a visit went ("loved it", "not as described"): anonymous, for coordinators to act
+    on. Deliberately no person id: it outlives anyone's request to be forgotten."""
+
+    __tablename__ = "place_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opportunity_id: Mapped[str] = mapped_column(String(255), index=True)
+    answer: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime]

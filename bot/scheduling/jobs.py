@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select, update
 
 from bot.engine.events import Address, Inbound
+from bot.peers import service as peer_service
 from bot.scheduling import planner
 from bot.scheduling.windows import end_of_local_day
 from bot.storage.models import OutboxMessage, Reminder
@@ -49,11 +50,19 @@ async def hand_over_due_reminders(services: Services) -> int:
     return handed
 
 
+async def match_waiting(services: Services) -> int:
+    """People still waiting for a peer supporter: try again (someone may be free now)."""
+    now = services.clock.now()
+    return await services.db.run(
+        lambda c: peer_service.offer_waiting(c, services.content, now))
+
+
 async def run_due_jobs(services: Services) -> None:
     """Everything that time passing can cause, run once at the current clock time."""
     await services.dispatcher.recover_abandoned()
     await plan_encouragement(services)
     await hand_over_due_reminders(services)
+    await match_waiting(services)
 
 
 async def next_due(services: Services) -> datetime | None:

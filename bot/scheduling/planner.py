@@ -37,6 +37,8 @@ from bot.storage.models import Identity, OutboxMessage, Person, Reminder
 PER_WEEK = {"weekly": 1, "twice": 2, "most_days": 5}
 SLOT_KIND = "encouragement"
 CHECKIN_KIND = "checkin"
+IDEA_KIND = "suggestion"
+IDEA_EVERY = 6  # one scheduled message in six is a local idea, for people we can place
 PRIORITY_SCHEDULED = 5
 CHUNK = 5_000
 _EPOCH = date(2024, 1, 1)  # a Monday: week numbers count from here
@@ -58,6 +60,7 @@ class Candidate:
     gentle_until: datetime | None
     quiet_start: str
     quiet_end: str
+    district: str | None = None  # where they are, so an idea can be local
 
     @property
     def seed(self) -> int:
@@ -240,7 +243,7 @@ def candidates(connection: Connection, after_id: int, limit: int) -> list[Candid
         if best is None or when > best[2]:
             reachable[person_id] = (channel, address, when)
     return [
-        Candidate(p[0], *reachable[p[0]][:2], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
+        Candidate(p[0], *reachable[p[0]][:2], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8])
         for p in people if p[0] in reachable
     ]
 
@@ -251,7 +254,7 @@ Row = tuple[Any, ...]
 def _fetch(connection: Connection, after_id: int, limit: int) -> tuple[list[Row], list[Row]]:
     people = [tuple(r) for r in connection.execute(
         select(Person.id, Person.name, Person.language, Person.answers, Person.paused_until,
-               Person.gentle_until, Person.quiet_start, Person.quiet_end)
+               Person.gentle_until, Person.quiet_start, Person.quiet_end, Person.district)
         .where(Person.id > after_id, Person.consent_encouragement.is_(True),
                Person.onboarded_at.is_not(None), Person.status == "active")
         .order_by(Person.id).limit(limit))]
@@ -271,7 +274,7 @@ def _fetch_sqlite(connection: Connection, after_id: int, limit: int
     raw = connection.connection.driver_connection  # type: ignore[union-attr]
     people = raw.execute(
         "SELECT id, name, language, answers, paused_until, gentle_until, quiet_start, "
-        "quiet_end FROM persons WHERE id > ? AND consent_encouragement = 1 "
+        "quiet_end, district FROM persons WHERE id > ? AND consent_encouragement = 1 "
         "AND onboarded_at IS NOT NULL AND status = 'active' ORDER BY id LIMIT ?",
         (after_id, limit)).fetchall()
     if not people:
@@ -282,7 +285,7 @@ def _fetch_sqlite(connection: Connection, after_id: int, limit: int
         (people[0][0], people[-1][0])).fetchall()
     return (
         [(p[0], p[1], p[2], json.loads(p[3]) if p[3] else {}, _from_sqlite(p[4]),
-          _from_sqlite(p[5]), p[6], p[7]) for p in people],
+          _from_sqlite(p[5]), p[6], p[7], p[8]) for p in people],
         [(i[0], i[1], i[2], _from_sqlite(i[3])) for i in identities],
     )
 
@@ -325,10 +328,15 @@ def _plan(connection: Connection, content: ContentLibrary, now: datetime,
             for slot, due in slots(candidate, days, now):
                 if (candidate.person_id, slot.day) in done:
                     continue
-                if slot.is_checkin:
-                    reminders.append((candidate.person_id, slot.day, due, slot.end))
-                    continue
                 sequence = weeks_since_epoch(slot.day) * slot.week_size + slot.index_in_week
+                if slot.is_checkin:
+                    reminders.append((candidate.person_id, CHECKIN_KIND, slot.day, due, slot.end))
+                    continue
+                if candidate.district and sequence % IDEA_EVERY == IDEA_EVERY - 1:
+                    # Now and then, a local idea drawn from what they told us, chosen
+                    # when it's due so it reflects the catalogue and their wishes then.
+                    reminders.append((candidate.person_id, IDEA_KIND, slot.day, due, slot.end))
+                    continue
                 text = message_for(language, candidate, sequence, gentle)
                 messages.append((candidate, slot.day, due, slot.end, text))
         result.messages += writer.messages(messages)
@@ -372,16 +380,16 @@ class _Writer:
                    for c, day, due, expires, text in rows]
         return self._copy("outbox", _OUTBOX_COLUMNS, records)
 
-    def reminders(self, rows: list[tuple[int, date, datetime, datetime]]) -> int:
+    def reminders(self, rows: list[tuple[int, str, date, datetime, datetime]]) -> int:
         if not rows:
             return 0
         if self.sqlite:
             stamp = _sqlite_time(self.now)
-            values = [(person, CHECKIN_KIND, day.isoformat(), _sqlite_time(due),
-                       _sqlite_time(expires), stamp) for person, day, due, expires in rows]
+            values = [(person, kind, day.isoformat(), _sqlite_time(due),
+                       _sqlite_time(expires), stamp) for person, kind, day, due, expires in rows]
             return self._raw(_SQLITE_REMINDER, values)
-        records = [(person, CHECKIN_KIND, day, due, expires, "{}", "pending", self.now)
-                   for person, day, due, expires in rows]
+        records = [(person, kind, day, due, expires, "{}", "pending", self.now)
+                   for person, kind, day, due, expires in rows]
         return self._copy("reminders", _REMINDER_COLUMNS, records)
 
     def _copy(self, table: str, columns: tuple[str, ...], records: list[tuple[Any, ...]]) -> int:

@@ -94,3 +94,15 @@ def day_id(day: date) -> str:
 def end_of_local_day(moment: datetime) -> datetime:
     day = local_date(moment) + timedelta(days=1)
     return datetime.combine(day, time(0, 0), tzinfo=LONDON).astimezone(UTC)
+
+
+def outside_quiet_hours(moment: datetime, quiet_start: str | None, quiet_end: str | None
+                        ) -> datetime:
+    """`moment`, or the end of the quiet hours it falls in (London time)."""
+    start = parse_hhmm(quiet_start, DEFAULT_QUIET[0])
+    end = parse_hhmm(quiet_end, DEFAULT_QUIET[1])
+    local = moment.astimezone(LONDON)
+    if not in_quiet_hours(local.time(), start, end):
+        return moment
+    day = local.date() if local.time() < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=LONDON).astimezone(UTC)

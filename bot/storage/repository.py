@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -226,6 +226,29 @@ def drop_planned(connection: Connection, person_id: int) -> int:
     connection.execute(delete(Reminder.__table__).where(
         Reminder.person_id == person_id, Reminder.status == "pending"))
     return int(dropped or 0)
+
+
+def add_reminder(connection: Connection, person_id: int, kind: str, due_at: datetime,
+                 payload: dict[str, Any], now: datetime) -> None:
+    """Come back to this person at `due_at` (one reminder per kind and day)."""
+    from bot.scheduling.windows import local_date
+
+    exists = connection.scalar(select(func.count()).select_from(Reminder).where(
+        Reminder.person_id == person_id, Reminder.kind == kind,
+        Reminder.slot_date == local_date(due_at)))
+    if not exists:
+        connection.execute(insert(Reminder.__table__).values(
+            person_id=person_id, kind=kind, slot_date=local_date(due_at), due_at=due_at,
+            expires_at=due_at + timedelta(days=2), payload=payload, status="pending",
+            created_at=now))
+
+
+def record_feedback(connection: Connection, opportunity_id: str, answer: str,
+                    now: datetime) -> None:
+    from bot.places.models import PlaceFeedback
+
+    connection.execute(insert(PlaceFeedback.__table__).values(
+        opportunity_id=opportunity_id, answer=answer, created_at=now))
 
 
 def cancel_queued(connection: Connection, channel: str, address: str, now: datetime) -> int:

@@ -1,0 +1,672 @@
+"""Peer support in storage: invites, volunteers, matching, consent, the relay, reports and
+moderation. Plain synchronous SQL on the engine's transaction (see `Database.run`), so
+everything one message causes, for both people, commits together or not at all.
+
+Nobody's number or account ever reaches the other person: messages to them are queued
+through the outbox to whatever identity *they* last used, under the sender's alias.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, or_, select, update
+
+from bot.engine.content import Content, ContentLibrary
+from bot.engine.events import Address, Option, Outbound
+from bot.peers.contact import contact_details
+from bot.peers.context import PeerContext
+from bot.peers.models import (
+    AuditEntry,
+    BuddyRequest,
+    Invite,
+    ModerationCase,
+    RelayedMessage,
+    Volunteer,
+)
+from bot.peers.models import Connection as Chat
+from bot.storage import repository as repo
+from bot.storage.models import Identity, Person
+
+INVITE_DAYS = 14
+RELAY_PER_DAY = 40  # messages one person may relay in a day: plenty for a chat, not spam
+HISTORY_IN_CASE = 20
+# When volunteer moderators are usually about (London time); outside, reports still pause
+# the chat at once and say when someone will look.
+MODERATION_HOURS = (9, 20)
+OPEN_CHAT = ("active", "paused", "reported")
+VOLUNTEER_ROLES = ("supporter", "moderator", "coordinator")
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+# -- invites and volunteers ---------------------------------------------------------------
+def create_invite(connection: Connection, role: str, now: datetime,
+                  days: int = INVITE_DAYS, code: str | None = None) -> str:
+    """A one-time code (only its hash is stored). `code` fixes it, for scripted tests."""
+    if role not in VOLUNTEER_ROLES:
+        raise ValueError(f"role must be one of {VOLUNTEER_ROLES}")
+    code = (code or "-".join(secrets.token_hex(2).upper() for _ in range(3))).upper()
+    connection.execute(insert(Invite.__table__).values(
+        code_hash=_hash(code), role=role, created_at=now, expires_at=now + timedelta(days=days)))
+    return code
+
+
+def invite_role(connection: Connection, code: str, now: datetime) -> str | None:
+    """The role an unused, unexpired code gives, or None."""
+    return connection.scalar(select(Invite.role).where(
+        Invite.code_hash == _hash(code), Invite.used_at.is_(None), Invite.expires_at > now))
+
+
+def claim_invite(connection: Connection, code: str, person_id: int, now: datetime
+                 ) -> str | None:
+    """Use a code once: the role it gives, or None if it was used or expired meanwhile."""
+    role = invite_role(connection, code, now)
+    if role is None:
+        return None
+    used = connection.execute(update(Invite).where(
+        Invite.code_hash == _hash(code), Invite.used_at.is_(None)).values(
+        used_at=now, used_by=person_id)).rowcount
+    return role if used else None
+
+
+def become_volunteer(connection: Connection, person_id: int, role: str,
+                     details: dict[str, Any], now: datetime) -> None:
+    values = {"role": role, "alias": details.get("alias"),
+              "capacity": int(details.get("capacity") or 1),
+              "availability": {"days": details.get("days") or [],
+                               "times": details.get("times") or []},
+              "activities": {"ids": details.get("activities") or []},
+              "shared_experience": details.get("experience"), "agreed_conduct_at": now,
+              "paused": False, "suspended_at": None}
+    exists = connection.scalar(select(func.count()).select_from(Volunteer).where(
+        Volunteer.person_id == person_id))
+    if exists:
+        connection.execute(update(Volunteer).where(Volunteer.person_id == person_id)
+                           .values(**values))
+    else:
+        connection.execute(insert(Volunteer.__table__).values(
+            person_id=person_id, created_at=now, **values))
+    connection.execute(update(Person).where(Person.id == person_id).values(role=role))
+    audit(connection, now, person_id, "volunteer_joined", target=f"person:{person_id}",
+          detail=role)
+
+
+def set_volunteer_paused(connection: Connection, person_id: int, paused: bool) -> bool:
+    return bool(connection.execute(update(Volunteer).where(
+        Volunteer.person_id == person_id).values(paused=paused)).rowcount)
+
+
+def audit(connection: Connection, now: datetime, actor: int | None, action: str, *,
+          target: str | None = None, case_id: int | None = None,
+          detail: str | None = None) -> None:
+    connection.execute(insert(AuditEntry.__table__).values(
+        at=now, actor_id=actor, action=action, target=target, case_id=case_id,
+        detail=detail[:500] if detail else None))
+
+
+# -- who is where ---------------------------------------------------------------------------
+def context_for(connection: Connection, person_id: int, content: Content) -> PeerContext:
+    """Everything peer-related about this person, in a handful of indexed queries."""
+    volunteer = connection.execute(select(Volunteer).where(
+        Volunteer.person_id == person_id)).mappings().first()
+    status = connection.scalar(select(Person.status).where(Person.id == person_id))
+    offer = connection.execute(select(BuddyRequest).where(
+        BuddyRequest.offered_to == person_id, BuddyRequest.status == "offered")
+        .order_by(BuddyRequest.id)).mappings().first()
+    chat = connection.execute(select(Chat).where(
+        or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
+        Chat.status.in_((*OPEN_CHAT, "awaiting_resident"))).order_by(Chat.id.desc())
+    ).mappings().first()
+    waiting = connection.scalar(select(func.count()).select_from(BuddyRequest).where(
+        BuddyRequest.resident_id == person_id,
+        BuddyRequest.status.in_(("waiting", "offered"))))
+    values: dict[str, Any] = {
+        "role": volunteer["role"] if volunteer and not volunteer["suspended_at"] else None,
+        "volunteer_paused": bool(volunteer and volunteer["paused"]),
+        "suspended": status == "suspended" or bool(volunteer and volunteer["suspended_at"]),
+        "waiting_request": bool(waiting),
+    }
+    if offer is not None:
+        values["offer_request_id"] = offer["id"]
+        values["offer_summary"] = tuple(summary_of_request(connection, offer, content))
+    if chat is not None:
+        if chat["status"] == "awaiting_resident":
+            if chat["resident_id"] == person_id:
+                values["awaiting_connection_id"] = chat["id"]
+                values["awaiting_alias"] = alias_of(connection, chat["supporter_id"])
+                values["awaiting_about"] = about_supporter(connection, chat, content)
+        else:
+            partner = chat["supporter_id"] if chat["resident_id"] == person_id \
+                else chat["resident_id"]
+            values.update(connection_id=chat["id"], connection_status=chat["status"],
+                          partner_alias=alias_of(connection, partner))
+    return PeerContext(**values)
+
+
+def alias_of(connection: Connection, person_id: int) -> str:
+    """The name shown in a chat: a volunteer's alias, else the name they gave us."""
+    alias = connection.scalar(select(Volunteer.alias).where(Volunteer.person_id == person_id))
+    if alias:
+        return str(alias)
+    name = connection.scalar(select(Person.name).where(Person.id == person_id))
+    return str(name) if name else "Your match"
+
+
+# -- asking for a peer supporter ------------------------------------------------------------
+@dataclass(frozen=True)
+class Candidate:
+    person_id: int
+    score: int
+
+
+def request_buddy(connection: Connection, content: ContentLibrary, resident_id: int,
+                  experience: str | None, now: datetime) -> str:
+    """Keep the request and try to match it now. Returns a content key for the resident."""
+    open_request = connection.scalar(select(BuddyRequest.id).where(
+        BuddyRequest.resident_id == resident_id,
+        BuddyRequest.status.in_(("waiting", "offered"))))
+    if open_request:
+        return "peers.buddy.already"
+    request_id = connection.scalar(insert(BuddyRequest.__table__).values(
+        resident_id=resident_id, status="waiting", share_experience=experience,
+        declined_by={"ids": []}, created_at=now, updated_at=now).returning(BuddyRequest.id))
+    repo.record_impact(connection, "buddy_requested", now)
+    offered = offer_next(connection, content, int(request_id), now)
+    return "peers.buddy.looking" if offered else "peers.buddy.waiting"
+
+
+def offer_next(connection: Connection, content: ContentLibrary, request_id: int,
+               now: datetime) -> bool:
+    """Offer a waiting request to the best free supporter; False when nobody is free."""
+    request = connection.execute(select(BuddyRequest).where(
+        BuddyRequest.id == request_id)).mappings().first()
+    if request is None or request["status"] not in ("waiting", "offered"):
+        return False
+    best = best_supporter(connection, request)
+    if best is None:
+        connection.execute(update(BuddyRequest).where(BuddyRequest.id == request_id).values(
+            status="waiting", offered_to=None, updated_at=now))
+        return False
+    connection.execute(update(BuddyRequest).where(BuddyRequest.id == request_id).values(
+        status="offered", offered_to=best, updated_at=now))
+    supporter_content = content.for_language(_language(connection, best))
+    summary = " ".join(summary_of_request(connection, request, supporter_content))
+    offer = Outbound(supporter_content.text("peers.supporter.offer", summary=summary),
+                     options=_options(supporter_content, "offer_answer"),
+                     reply_hint=supporter_content.text("common.hint_two"))
+    notify(connection, best, [offer], now, kind="peer")
+    return True
+
+
+def offer_waiting(connection: Connection, content: ContentLibrary, now: datetime) -> int:
+    """Try again for everyone still waiting (a supporter joined, resumed or came free)."""
+    waiting = connection.scalars(select(BuddyRequest.id).where(
+        BuddyRequest.status == "waiting").order_by(BuddyRequest.created_at)).all()
+    return sum(offer_next(connection, content, int(r), now) for r in waiting)
+
+
+def best_supporter(connection: Connection, request: Any) -> int | None:
+    """A free supporter who suits them best: what they'd like, where, when, with whom, and
+    the same lived experience only if both chose to share it."""
+    resident = connection.execute(select(Person).where(
+        Person.id == request["resident_id"])).mappings().first()
+    if resident is None:
+        return None
+    declined = set((request["declined_by"] or {}).get("ids", []))
+    busy = dict(connection.execute(
+        select(Chat.supporter_id, func.count()).where(Chat.status.in_(
+            (*OPEN_CHAT, "awaiting_resident"))).group_by(Chat.supporter_id)).all())
+    offered = {r for (r,) in connection.execute(select(BuddyRequest.offered_to).where(
+        BuddyRequest.status == "offered", BuddyRequest.id != request["id"]))}
+    answers = resident["answers"] or {}
+    wanted = set(answers.get("activities") or [])
+    days, times = set(answers.get("days") or []), set(answers.get("times") or [])
+    found: list[Candidate] = []
+    for volunteer in connection.execute(select(Volunteer, Person.district).join(
+            Person, Person.id == Volunteer.person_id).where(
+            Volunteer.role == "supporter", Volunteer.paused.is_(False),
+            Volunteer.suspended_at.is_(None), Person.status == "active")).mappings():
+        person = volunteer["person_id"]
+        if person in declined or person == resident["id"] or person in offered:
+            continue
+        if busy.get(person, 0) >= volunteer["capacity"] or not _reachable(connection, person):
+            continue
+        available = volunteer["availability"] or {}
+        score = 3 * len(wanted & set((volunteer["activities"] or {}).get("ids", [])))
+        score += 2 * (volunteer["district"] is not None and
+                      volunteer["district"] == resident["district"])
+        score += len(days & set(available.get("days", []))) + \
+            len(times & set(available.get("times", [])))
+        shared = request["share_experience"]
+        if shared and volunteer["shared_experience"] == shared:
+            score += 5
+        found.append(Candidate(person, score))
+    if not found:
+        return None
+    return max(found, key=lambda c: (c.score, -c.person_id)).person_id
+
+
+def summary_of_request(connection: Connection, request: Any, content: Content) -> list[str]:
+    """What a supporter may know before saying yes: no name, no number, nothing exact."""
+    resident = connection.execute(select(Person.district, Person.answers).where(
+        Person.id == request["resident_id"])).mappings().first()
+    if resident is None:
+        return []
+    answers = resident["answers"] or {}
+    lines = []
+    if resident["district"]:
+        lines.append(content.text("peers.supporter.summary_area",
+                                  district=resident["district"]))
+    if answers.get("activities"):
+        lines.append(content.text("peers.supporter.summary_activities", answer=_labels(
+            content, "activities", answers["activities"]).lower()))
+    when = [_labels(content, name, answers.get(name) or []).lower()
+            for name in ("days", "times") if answers.get(name)]
+    if when:
+        lines.append(content.text("peers.supporter.summary_times", answer=", ".join(when)))
+    if request["share_experience"]:
+        lines.append(content.text("peers.supporter.summary_experience",
+                                  experience=_label(content, "experience",
+                                                    request["share_experience"]).lower()))
+    return lines
+
+
+def about_supporter(connection: Connection, chat: Any, content: Content) -> str:
+    volunteer = connection.execute(select(Volunteer).where(
+        Volunteer.person_id == chat["supporter_id"])).mappings().first()
+    request = connection.execute(select(BuddyRequest.share_experience).where(
+        BuddyRequest.id == chat["request_id"])).scalar() if chat["request_id"] else None
+    if volunteer is None:
+        return ""
+    parts = []
+    # Lived experience is mentioned only when both chose to share the same.
+    if request and volunteer["shared_experience"] == request:
+        parts.append(content.text("peers.buddy.about_experience",
+                                  experience=_label(content, "experience", request).lower()))
+    activities = (volunteer["activities"] or {}).get("ids") or []
+    if activities:
+        parts.append(content.text("peers.buddy.about_activities",
+                                  answer=_labels(content, "activities", activities).lower()))
+    return " ".join(parts)
+
+
+def answer_offer(connection: Connection, content: ContentLibrary, supporter_id: int,
+                 request_id: int, accept: bool, now: datetime) -> str:
+    request = connection.execute(select(BuddyRequest).where(
+        BuddyRequest.id == request_id, BuddyRequest.offered_to == supporter_id,
+        BuddyRequest.status == "offered")).mappings().first()
+    if request is None:
+        return "peers.supporter.declined"
+    if not accept:
+        declined = [*((request["declined_by"] or {}).get("ids", [])), supporter_id]
+        connection.execute(update(BuddyRequest).where(BuddyRequest.id == request_id).values(
+            declined_by={"ids": declined}, status="waiting", offered_to=None, updated_at=now))
+        offer_next(connection, content, request_id, now)
+        return "peers.supporter.declined"
+    chat_id = connection.scalar(insert(Chat.__table__).values(
+        request_id=request_id, resident_id=request["resident_id"], supporter_id=supporter_id,
+        status="awaiting_resident", created_at=now, updated_at=now).returning(Chat.id))
+    connection.execute(update(BuddyRequest).where(BuddyRequest.id == request_id).values(
+        status="matched", updated_at=now))
+    resident = request["resident_id"]
+    resident_content = content.for_language(_language(connection, resident))
+    chat = connection.execute(select(Chat).where(Chat.id == chat_id)).mappings().first()
+    text = resident_content.text("peers.buddy.offer_to_resident",
+                                 alias=alias_of(connection, supporter_id),
+                                 about=about_supporter(connection, chat, resident_content))
+    notify(connection, resident, [Outbound(" ".join(text.split()),
+                                           options=_options(resident_content, "consent"),
+                                           reply_hint=resident_content.text("common.hint_two"))],
+           now, kind="peer")
+    return "peers.supporter.accepted"
+
+
+def consent(connection: Connection, content: ContentLibrary, resident_id: int, chat_id: int,
+            yes: bool, now: datetime) -> list[Outbound]:
+    chat = connection.execute(select(Chat).where(
+        Chat.id == chat_id, Chat.resident_id == resident_id,
+        Chat.status == "awaiting_resident")).mappings().first()
+    mine = content.for_language(_language(connection, resident_id))
+    if chat is None:
+        return []
+    supporter = chat["supporter_id"]
+    theirs = content.for_language(_language(connection, supporter))
+    if not yes:
+        connection.execute(update(Chat).where(Chat.id == chat_id).values(
+            status="ended", ended_at=now, updated_at=now))
+        notify(connection, supporter, [Outbound(theirs.text("peers.supporter.resident_said_no"))],
+               now, kind="peer")
+        return [Outbound(mine.text("peers.buddy.resident_declined"))]
+    connection.execute(update(Chat).where(Chat.id == chat_id).values(
+        status="active", updated_at=now))
+    repo.record_impact(connection, "buddy_connected", now)
+    notify(connection, supporter, [Outbound(theirs.text(
+        "peers.buddy.connected", alias=alias_of(connection, resident_id)))], now, kind="peer")
+    return [Outbound(mine.text("peers.buddy.connected",
+                               alias=alias_of(connection, supporter)))]
+
+
+# -- the relay ------------------------------------------------------------------------------
+def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_id: int,
+          text: str, now: datetime) -> list[Outbound]:
+    """Pass a message to the other person, holding back contact details until both agree,
+    and never more than a day's worth. Returns what the sender should be told."""
+    chat = _chat(connection, chat_id, sender_id)
+    mine = content.for_language(_language(connection, sender_id))
+    if chat is None:
+        return []
+    if chat["status"] == "paused":
+        return [Outbound(mine.text("peers.relay.paused"))]
+    if chat["status"] == "reported":
+        return [Outbound(mine.text("peers.relay.under_review"))]
+    day_start = now - timedelta(hours=24)
+    sent_today = connection.scalar(select(func.count()).select_from(RelayedMessage).where(
+        RelayedMessage.connection_id == chat_id, RelayedMessage.sender_id == sender_id,
+        RelayedMessage.created_at > day_start))
+    if sent_today >= RELAY_PER_DAY:
+        return [Outbound(mine.text("peers.relay.too_many"))]
+    partner = _partner(chat, sender_id)
+    both_share = chat["resident_shares_contact"] and chat["supporter_shares_contact"]
+    kinds = [] if both_share else contact_details(text)
+    if kinds:
+        connection.execute(insert(RelayedMessage.__table__).values(
+            connection_id=chat_id, sender_id=sender_id, text=text, held=True, segments=0,
+            created_at=now))
+        names = ", ".join(mine.text(f"peers.contact.{k.value}") for k in kinds)
+        return [Outbound(mine.text("peers.relay.held", answer=names))]
+    theirs = content.for_language(_language(connection, partner))
+    forwarded = Outbound(theirs.text("peers.relay.from", alias=alias_of(connection, sender_id),
+                                     text=text),
+                         options=_report_button(connection, theirs, partner))
+    queued = notify(connection, partner, [forwarded], now, kind="relay")
+    connection.execute(insert(RelayedMessage.__table__).values(
+        connection_id=chat_id, sender_id=sender_id, text=text, held=False,
+        segments=_sms_segments(connection, partner, forwarded) if queued else 0,
+        created_at=now))
+    return []
+
+
+def control(connection: Connection, content: ContentLibrary, person_id: int, chat_id: int,
+            action: str, now: datetime) -> list[Outbound]:
+    """Pause, resume, end, or agree to share contact details."""
+    chat = _chat(connection, chat_id, person_id)
+    if chat is None:
+        return []
+    mine = content.for_language(_language(connection, person_id))
+    partner = _partner(chat, person_id)
+    theirs = content.for_language(_language(connection, partner))
+    alias = alias_of(connection, person_id)
+    if action == "pause" and chat["status"] == "active":
+        _set_chat(connection, chat_id, now, status="paused", paused_by=person_id)
+        notify(connection, partner, [Outbound(theirs.text("peers.relay.paused_you", alias=alias))],
+               now, kind="peer")
+        return [Outbound(mine.text("peers.relay.paused"))]
+    if action == "resume" and chat["status"] == "paused":
+        _set_chat(connection, chat_id, now, status="active", paused_by=None)
+        notify(connection, partner,
+               [Outbound(theirs.text("peers.relay.resumed_you", alias=alias))], now, kind="peer")
+        return [Outbound(mine.text("peers.relay.resumed"))]
+    if action == "end":
+        _set_chat(connection, chat_id, now, status="ended", ended_at=now)
+        notify(connection, partner, [Outbound(theirs.text("peers.relay.ended_you", alias=alias))],
+               now, kind="peer")
+        return [Outbound(mine.text("peers.relay.ended", alias=alias_of(connection, partner)))]
+    if action == "share":
+        column = "resident_shares_contact" if chat["resident_id"] == person_id \
+            else "supporter_shares_contact"
+        _set_chat(connection, chat_id, now, **{column: True})
+        updated = _chat(connection, chat_id, person_id)
+        if updated and updated["resident_shares_contact"] and updated["supporter_shares_contact"]:
+            notify(connection, partner, [Outbound(theirs.text("peers.relay.share_agreed"))],
+                   now, kind="peer")
+            return [Outbound(mine.text("peers.relay.share_agreed"))]
+        notify(connection, partner,
+               [Outbound(theirs.text("peers.relay.share_request", alias=alias))], now,
+               kind="peer")
+        return [Outbound(mine.text("peers.relay.share_asked"))]
+    if chat["status"] == "paused":
+        return [Outbound(mine.text("peers.relay.paused"))]
+    return []
+
+
+def report(connection: Connection, content: ContentLibrary, reporter_id: int, chat_id: int,
+           now: datetime) -> list[Outbound]:
+    """Open a case with the recent history, pause the chat, alert the moderators."""
+    chat = _chat(connection, chat_id, reporter_id)
+    if chat is None:
+        return []
+    history = [
+        {"alias": alias_of(connection, sender), "text": text, "held": held,
+         "at": at.isoformat()}
+        for sender, text, held, at in reversed(connection.execute(
+            select(RelayedMessage.sender_id, RelayedMessage.text, RelayedMessage.held,
+                   RelayedMessage.created_at)
+            .where(RelayedMessage.connection_id == chat_id)
+            .order_by(RelayedMessage.id.desc()).limit(HISTORY_IN_CASE)).all())]
+    partner = _partner(chat, reporter_id)
+    case_id = connection.scalar(insert(ModerationCase.__table__).values(
+        kind="connection", connection_id=chat_id, reported_by=reporter_id, subject_id=partner,
+        history={"messages": history}, status="open", created_at=now
+    ).returning(ModerationCase.id))
+    _set_chat(connection, chat_id, now, status="reported")
+    audit(connection, now, reporter_id, "report", target=f"connection:{chat_id}",
+          case_id=case_id)
+    repo.record_impact(connection, "report", now, detail="connection")
+    alert_moderators(connection, content, int(case_id), "connection", now)
+    theirs = content.for_language(_language(connection, partner))
+    notify(connection, partner, [Outbound(theirs.text("peers.relay.report_paused_you"))], now,
+           kind="peer")
+    mine = content.for_language(_language(connection, reporter_id))
+    return [Outbound(mine.text("peers.relay.reported", when=_when(mine, now)))]
+
+
+def alert_moderators(connection: Connection, content: ContentLibrary, case_id: int, kind: str,
+                     now: datetime) -> int:
+    """Tell every active moderator and coordinator, privately, through the outbox."""
+    alerted = 0
+    for (person_id,) in connection.execute(select(Volunteer.person_id).where(
+            Volunteer.role.in_(("moderator", "coordinator")), Volunteer.suspended_at.is_(None))):
+        theirs = content.for_language(_language(connection, person_id))
+        text = theirs.text("peers.moderation.alert", case=case_id,
+                           answer=theirs.text(f"peers.moderation.alert_kind.{kind}"))
+        alerted += bool(notify(connection, person_id, [Outbound(text)], now, kind="moderation"))
+    return alerted
+
+
+def leaving(connection: Connection, content: ContentLibrary, person_id: int,
+            now: datetime) -> None:
+    """Someone asked us to forget them: their chats end and the other person is told."""
+    alias = alias_of(connection, person_id)
+    for chat in connection.execute(select(Chat).where(
+            or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
+            Chat.status.in_((*OPEN_CHAT, "awaiting_resident")))).mappings().all():
+        partner = _partner(chat, person_id)
+        theirs = content.for_language(_language(connection, partner))
+        notify(connection, partner, [Outbound(theirs.text("peers.relay.left", alias=alias))],
+               now, kind="peer")
+    connection.execute(update(BuddyRequest).where(
+        BuddyRequest.offered_to == person_id, BuddyRequest.status == "offered").values(
+        status="waiting", offered_to=None, updated_at=now))
+
+
+# -- moderators -----------------------------------------------------------------------------
+def is_moderator(connection: Connection, person_id: int) -> bool:
+    return bool(connection.scalar(select(func.count()).select_from(Volunteer).where(
+        Volunteer.person_id == person_id, Volunteer.role.in_(("moderator", "coordinator")),
+        Volunteer.suspended_at.is_(None))))
+
+
+def open_cases(connection: Connection, content: Content) -> list[Outbound]:
+    rows = connection.execute(select(ModerationCase.id, ModerationCase.kind).where(
+        ModerationCase.status == "open").order_by(ModerationCase.id)).all()
+    if not rows:
+        return [Outbound(content.text("peers.moderation.none_open"))]
+    lines = [content.text("peers.moderation.list_intro")]
+    lines += [content.text("peers.moderation.list_line", case=case_id,
+                           answer=content.text(f"peers.moderation.alert_kind.{kind}"))
+              for case_id, kind in rows]
+    return [Outbound("\n".join(lines))]
+
+
+def show_case(connection: Connection, content: Content, case_id: int) -> list[Outbound]:
+    case = connection.execute(select(ModerationCase).where(
+        ModerationCase.id == case_id, ModerationCase.status == "open")).mappings().first()
+    if case is None:
+        return [Outbound(content.text("peers.moderation.no_case", case=case_id))]
+    lines = [content.text("peers.moderation.case_intro", case=case_id,
+                          answer=content.text(f"peers.moderation.alert_kind.{case['kind']}"))]
+    messages = (case["history"] or {}).get("messages") or []
+    lines += [content.text("peers.moderation.history_line", alias=m["alias"], text=m["text"])
+              for m in messages] or [content.text("peers.moderation.no_history")]
+    return [Outbound("\n".join(lines))]
+
+
+def act_on_case(connection: Connection, content: ContentLibrary, moderator_id: int,
+                case_id: int, action: str, note: str, now: datetime) -> list[Outbound]:
+    mine = content.for_language(_language(connection, moderator_id))
+    case = connection.execute(select(ModerationCase).where(
+        ModerationCase.id == case_id, ModerationCase.status == "open")).mappings().first()
+    if case is None:
+        return [Outbound(mine.text("peers.moderation.no_case", case=case_id))]
+    chat = connection.execute(select(Chat).where(
+        Chat.id == case["connection_id"])).mappings().first() if case["connection_id"] else None
+    people = [chat["resident_id"], chat["supporter_id"]] if chat else \
+        [p for p in (case["subject_id"],) if p]
+    if action == "warn":
+        for person in people:
+            theirs = content.for_language(_language(connection, person))
+            notify(connection, person, [Outbound(theirs.text("peers.moderation.warning"))], now,
+                   kind="moderation")
+    elif action == "pause" and chat:
+        _set_chat(connection, chat["id"], now, status="paused", paused_by=moderator_id)
+    elif action == "end" and chat:
+        _set_chat(connection, chat["id"], now, status="ended", ended_at=now)
+        for person in people:
+            theirs = content.for_language(_language(connection, person))
+            notify(connection, person, [Outbound(theirs.text("peers.moderation.ended_you"))],
+                   now, kind="moderation")
+    elif action == "suspend" and case["subject_id"]:
+        subject = case["subject_id"]
+        connection.execute(update(Volunteer).where(Volunteer.person_id == subject)
+                           .values(suspended_at=now))
+        connection.execute(update(Person).where(Person.id == subject)
+                           .values(status="suspended"))
+        if chat:
+            _set_chat(connection, chat["id"], now, status="ended", ended_at=now)
+        theirs = content.for_language(_language(connection, subject))
+        notify(connection, subject, [Outbound(theirs.text("peers.moderation.suspended_you"))],
+               now, kind="moderation")
+    elif action == "close":
+        connection.execute(update(ModerationCase).where(ModerationCase.id == case_id).values(
+            status="closed", closed_at=now, closed_by=moderator_id, note=note or None))
+        if chat and chat["status"] == "reported":
+            _set_chat(connection, chat["id"], now, status="active")
+    else:
+        return show_case(connection, mine, case_id)
+    audit(connection, now, moderator_id, f"case_{action}", case_id=case_id,
+          target=f"connection:{chat['id']}" if chat else None, detail=note or None)
+    return [Outbound(mine.text("peers.moderation.done",
+                               answer=mine.text(f"peers.moderation.actions.{action}")))]
+
+
+# -- sending to the other person -----------------------------------------------------------
+def preferred_address(connection: Connection, person_id: int) -> Address | None:
+    """The identity they last wrote from that we may still reach."""
+    row = connection.execute(
+        select(Identity.channel, Identity.address).where(
+            Identity.person_id == person_id, Identity.opted_out_at.is_(None),
+            Identity.unreachable_at.is_(None))
+        .order_by(Identity.last_inbound_at.desc().nulls_last(), Identity.id.desc()).limit(1)
+    ).first()
+    return Address(row[0], row[1]) if row else None
+
+
+def notify(connection: Connection, person_id: int, messages: Sequence[Outbound],
+           now: datetime, *, kind: str) -> list[int]:
+    """Queue messages for someone else, to their own channel: nobody learns anyone's."""
+    address = preferred_address(connection, person_id)
+    if address is None:
+        return []
+    key = f"{kind}:{person_id}:{secrets.token_hex(8)}"
+    return repo.queue_messages(connection, person_id=person_id, to=address, messages=messages,
+                               kind=kind, priority=0, key_prefix=key, now=now)
+
+
+# -- small helpers --------------------------------------------------------------------------
+def _chat(connection: Connection, chat_id: int, member: int) -> Any:
+    return connection.execute(select(Chat).where(
+        Chat.id == chat_id, or_(Chat.resident_id == member, Chat.supporter_id == member),
+        Chat.status.in_(OPEN_CHAT))).mappings().first()
+
+
+def _partner(chat: Any, person_id: int) -> int:
+    return int(chat["supporter_id"] if chat["resident_id"] == person_id else chat["resident_id"])
+
+
+def _set_chat(connection: Connection, chat_id: int, now: datetime, **values: Any) -> None:
+    connection.execute(update(Chat).where(Chat.id == chat_id).values(updated_at=now, **values))
+
+
+def _language(connection: Connection, person_id: int) -> str:
+    return str(connection.scalar(select(Person.language).where(Person.id == person_id)) or "en")
+
+
+def _reachable(connection: Connection, person_id: int) -> bool:
+    return preferred_address(connection, person_id) is not None
+
+
+def _options(content: Content, name: str) -> tuple[Option, ...]:
+    prefix = f"options.{name}"
+    return tuple(Option(i, content.text(f"{prefix}.{i}.label"))
+                 for i in content.keys_under(prefix))
+
+
+def _report_button(connection: Connection, content: Content, person_id: int
+                   ) -> tuple[Option, ...]:
+    """A Report button under relayed messages on Telegram; SMS has the word REPORT."""
+    address = preferred_address(connection, person_id)
+    if address is None or address.channel != "telegram":
+        return ()
+    return (Option("report", content.text("peers.relay.button_report")),)
+
+
+def _labels(content: Content, options: str, ids: Sequence[str]) -> str:
+    labels = [_label(content, options, i) for i in ids]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} {content.text('suggest.and')} {labels[-1]}"
+
+
+def _label(content: Content, options: str, option_id: str) -> str:
+    key = f"options.{options}.{option_id}.label"
+    return content.text(key) if content.has(key) else option_id
+
+
+def _sms_segments(connection: Connection, person_id: int, message: Outbound) -> int:
+    """What a relayed message costs when it goes by SMS, so coordinators can see it."""
+    address = preferred_address(connection, person_id)
+    if address is None or address.channel != "sms":
+        return 0
+    from bot.channels.render import render_sms
+
+    return render_sms(message).segments
+
+
+def _when(content: Content, now: datetime) -> str:
+    from bot.engine.clock import LONDON
+
+    local = now.astimezone(LONDON)
+    start, end = MODERATION_HOURS
+    if start <= local.hour < end:
+        return content.text("peers.relay.when_soon")
+    return content.text("peers.relay.when_later", answer=content.text(
+        "suggest.clock.am", hour=start))
+
