@@ -7,6 +7,7 @@ import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.channels.bundling import bundle_turn
 from bot.config import Settings
 from bot.dispatch.limits import Limits
 from bot.dispatch.outbox import Dispatcher, Sender
@@ -57,7 +58,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
     content = library(settings.content_dir)
     engine = Engine(db, clock, content, registry(), geo=default_table(),
                     places=RankingIndex(Catalogue.from_yaml(settings.content_dir,
-                                                            strict=False).all()))
+                                                            strict=False).all()),
+                    shape=bundle_turn)
     dispatcher = Dispatcher(db, clock, senders or {},
                             worker_id=settings.worker_id or default_worker_id(),
                             limits=channel_limits(settings) if paced else None)

@@ -106,8 +106,12 @@ class Engine:
     def __init__(self, db: Database, clock: Clock, content: ContentLibrary,
                  conversations: Mapping[str, Conversation], geo: DistrictTable | None = None,
                  on_queued: Callable[[], None] | None = None,
-                 places: RankingIndex | None = None) -> None:
+                 places: RankingIndex | None = None,
+                 shape: Callable[[Address, Sequence[Outbound]], list[Outbound]] | None = None,
+                 ) -> None:
         self.db = db
+        # How a turn's messages travel on each channel (SMS joins them), set by the app.
+        self.shape = shape or (lambda _address, messages: list(messages))
         self.on_queued = on_queued
         self.places = places
         self.clock = clock
@@ -241,7 +245,7 @@ class Engine:
                 record = repo.person_record(connection, stored.person_id,
                                             stored.person["created_at"])
                 say[:0] = privacy.my_data(ctx, plan.profile, record)
-        say = _tag_question(say, plan.state)
+        say = self.shape(address, _tag_question(say, plan.state))
         key = f"in:{address}:{external_id}" if external_id else f"in:{address}:{uuid4().hex}"
 
         if erase:
