@@ -1,12 +1,13 @@
-"""The `movemates` command: serve, chat, db, content."""
+"""The `movemates` command: serve, chat, db, content, and the coordinators' tools."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TextIO
 
 from bot.config import Settings
@@ -41,6 +42,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     places_cli.register(commands)
     peers_cli.register(commands)
 
+    impact = commands.add_parser("impact", help="anonymous figures for coordinators")
+    impact.add_argument("--since", type=date.fromisoformat,
+                        help="first day, YYYY-MM-DD (default: 90 days ago)")
+    impact.add_argument("--until", type=date.fromisoformat,
+                        help="last day, YYYY-MM-DD (default: today)")
+    impact.add_argument("--exact", action="store_true",
+                        help="show counts under 5 too (for the team only)")
+    impact.add_argument("--json", action="store_true", help="one JSON object")
+
     args = parser.parse_args(argv)
     settings = Settings()
     if args.command == "serve":
@@ -63,7 +73,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return places_cli.run(args, settings)
     if args.command in ("volunteers", "coordinator", "peers"):
         return peers_cli.run(args, settings)
+    if args.command == "impact":
+        return asyncio.run(_impact(settings, args, sys.stdout))
     return 2
+
+
+async def _impact(settings: Settings, args: argparse.Namespace, stdout: TextIO) -> int:
+    from bot.engine.content import library
+    from bot.reports import impact
+    from bot.storage.db import Database
+    from bot.storage.migrate import upgrade
+
+    today = datetime.now(UTC).date()
+    until = args.until or today
+    since = args.since or until - timedelta(days=90)
+    if since > until:
+        stdout.write("--since is after --until\n")
+        return 2
+    start = datetime.combine(since, time(), UTC)
+    end = datetime.combine(until + timedelta(days=1), time(), UTC)
+    await upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        figures = await db.run(lambda c: impact.gather(c, start, end))
+    finally:
+        await db.dispose()
+    if args.json:
+        stdout.write(json.dumps(impact.as_json(figures, exact=args.exact)) + "\n")
+    else:
+        content = library(settings.content_dir).for_language("en")
+        stdout.write(impact.as_text(figures, content, exact=args.exact) + "\n")
+    return 0
 
 
 async def _chat(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout: TextIO,

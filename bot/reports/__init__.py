@@ -1,0 +1,1 @@
+"""Figures for coordinators: counts only, never anything that identifies a person."""
