@@ -18,7 +18,12 @@ from bot.config import Settings
 from bot.dispatch.loop import DispatchLoop
 from bot.places.catalogue import load_catalogue
 from bot.places.matching import RankingIndex
-from bot.scheduling.jobs import hand_over_due_reminders, match_waiting, plan_encouragement
+from bot.scheduling.jobs import (
+    hand_over_due_reminders,
+    match_waiting,
+    plan_encouragement,
+    tidy_up,
+)
 from bot.storage.db import is_sqlite
 from bot.storage.migrate import upgrade
 from bot.web import create_app
@@ -26,6 +31,7 @@ from bot.web import create_app
 log = logging.getLogger("movemates")
 DUE_INTERVAL_SECONDS = 30
 PLAN_INTERVAL_SECONDS = 600
+TIDY_INTERVAL_SECONDS = 3600
 
 
 async def hand_over_due(services: Services) -> None:
@@ -99,6 +105,8 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
         scheduler.add_job(plan_encouragement, "interval", seconds=PLAN_INTERVAL_SECONDS,
                           args=[services], id="plan", max_instances=1, coalesce=True,
                           next_run_time=datetime.now(UTC))
+        scheduler.add_job(tidy_up, "interval", seconds=TIDY_INTERVAL_SECONDS, args=[services],
+                          id="tidy", max_instances=1, coalesce=True)
         scheduler.start()
         log_startup(settings)
         try:

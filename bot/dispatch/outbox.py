@@ -335,7 +335,7 @@ class Dispatcher:
                 .where(_IDENTITIES.c.channel == item.channel,
                        _IDENTITIES.c.address == item.address, _IDENTITIES.c[column].is_(None))
                 .values({column: now}))
-        if item.person_id is None and values["status"] != "queued":
+        if item.kind == "erasure" and values["status"] != "queued":
             # A farewell after erasure: once it has gone, keep no trace of where it went.
             connection.execute(update(_OUTBOX).where(_OUTBOX.c.id == item.id)
                                .values(address="", payload={"text": ""}))

@@ -25,6 +25,8 @@ from bot.storage.models import Identity
 CHANNEL = "telegram"
 MODERATOR_ROLES = ("moderator", "coordinator")
 MAX_LISTED = 30
+# A held message waits this long for a helper, then is forgotten: it may hold a number.
+HELD_KEPT_FOR = timedelta(days=14)
 _GROUPS = Group.__table__
 _MEMBERS = GroupMember.__table__
 _HELD = HeldMessage.__table__
@@ -279,7 +281,46 @@ def decide_held(connection: Connection, held_id: int, status: str,
         .values(status=status, decided_by=by_telegram_id)
         .returning(_HELD.c.id, _HELD.c.chat_id, _HELD.c.telegram_id, _HELD.c.message_id,
                    _HELD.c.text, _HELD.c.status)).first()
-    return HeldInfo(*row) if row else None
+    if row is None:
+        return None
+    # Once decided, the words are either in the group again or gone: keep no copy.
+    connection.execute(update(_HELD).where(_HELD.c.id == held_id).values(text=""))
+    return HeldInfo(*row)
+
+
+def forget_old_held(connection: Connection, now: datetime) -> int:
+    """Held messages nobody decided on in time: forgotten, like the rest, after a while."""
+    gone = connection.execute(delete(_HELD).where(_HELD.c.created_at < now - HELD_KEPT_FOR))
+    return int(gone.rowcount or 0)
+
+
+def forget_person(connection: Connection, telegram_ids: list[int]) -> None:
+    """Erasure: what groups hold under someone's Telegram id. Reports about them stay for
+    safeguarding, with their id and words taken out; the audit log keeps who acted."""
+    if not telegram_ids:
+        return
+    connection.execute(delete(_MEMBERS).where(_MEMBERS.c.telegram_id.in_(telegram_ids)))
+    connection.execute(delete(_HELD).where(_HELD.c.telegram_id.in_(telegram_ids)))
+    cases = ModerationCase.__table__
+    connection.execute(update(cases).where(cases.c.subject_telegram_id.in_(telegram_ids))
+                       .values(subject_telegram_id=None))
+    wanted = set(telegram_ids)
+    for case_id, history in connection.execute(
+            select(cases.c.id, cases.c.history).where(cases.c.kind == "group")).all():
+        redacted = _without(history or {}, wanted)
+        if redacted != history:
+            connection.execute(update(cases).where(cases.c.id == case_id)
+                               .values(history=redacted))
+
+
+def _without(history: dict[str, Any], telegram_ids: set[int]) -> dict[str, Any]:
+    def scrub(seen: Any) -> Any:
+        if isinstance(seen, dict) and seen.get("telegram_id") in telegram_ids:
+            return {**seen, "telegram_id": None, "name": "", "text": ""}
+        return seen
+
+    return {key: [scrub(s) for s in value] if isinstance(value, list) else scrub(value)
+            for key, value in history.items()}
 
 
 def record_invite(connection: Connection, now: datetime, chat_id: int, person_id: int | None,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 
 from bot.engine.events import Address, Inbound
 from bot.peers import service as peer_service
-from bot.scheduling import planner
+from bot.scheduling import planner, retention
 from bot.scheduling.windows import end_of_local_day
 from bot.storage.models import OutboxMessage, Reminder
 
@@ -29,6 +29,14 @@ async def plan_encouragement(services: Services) -> planner.PlanResult:
         log.info("planned %d messages and %d check-ins for %d people", result.messages,
                  result.checkins, result.people)
     return result
+
+
+async def tidy_up(services: Services) -> retention.Tidied:
+    """Forget words whose job is done (see retention.py); counts go to the log only."""
+    now = services.clock.now()
+    tidied = await services.db.run(lambda c: retention.tidy(c, now))
+    log.info("tidied: %s", tidied)
+    return tidied
 
 
 async def hand_over_due_reminders(services: Services) -> int:

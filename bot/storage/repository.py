@@ -281,7 +281,14 @@ def person_record(connection: Connection, person_id: int,
 
 
 def erase_person(connection: Connection, person_id: int) -> None:
-    """Irreversible: the person, their identities, health details, state and messages."""
+    """Irreversible: the person, their identities, health details, state and messages,
+    and what Telegram groups hold under their account."""
+    from bot.peers import group_store
+
+    accounts = connection.scalars(select(Identity.address).where(
+        Identity.person_id == person_id, Identity.channel == "telegram"))
+    telegram_ids = [int(a) for a in accounts if a.lstrip("-").isdigit()]
+    group_store.forget_person(connection, telegram_ids)
     connection.execute(delete(OutboxMessage).where(OutboxMessage.person_id == person_id))
     connection.execute(delete(HealthDetail).where(HealthDetail.person_id == person_id))
     connection.execute(delete(Identity).where(Identity.person_id == person_id))

@@ -1,0 +1,52 @@
+"""Keeping only what is needed: words are forgotten once their job is done.
+
+Rows stay (they carry the counts coordinators rely on: sends, segments, cost) but the text
+in them goes: sent messages after a month, relayed peer messages after a month (reports
+copy what moderators need when they are made), group messages held for a helper after two
+weeks, and the ids of inbound updates after a week (redeliveries come within hours).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, delete, update
+
+from bot.peers import group_store
+from bot.peers.models import RelayedMessage
+from bot.storage.models import InboundSeen, OutboxMessage
+
+SENT_TEXT_KEPT_FOR = timedelta(days=30)
+RELAYED_TEXT_KEPT_FOR = timedelta(days=30)
+SEEN_IDS_KEPT_FOR = timedelta(days=7)
+FINISHED = ("sent", "delivered", "failed", "unknown", "suppressed", "skipped", "cancelled")
+FORGOTTEN = {"text": ""}
+
+
+@dataclass
+class Tidied:
+    outbox_texts: int = 0
+    relayed_texts: int = 0
+    held_messages: int = 0
+    seen_ids: int = 0
+
+
+def tidy(connection: Connection, now: datetime) -> Tidied:
+    outbox = OutboxMessage.__table__
+    relayed = RelayedMessage.__table__
+    seen = InboundSeen.__table__
+    return Tidied(
+        outbox_texts=connection.execute(
+            update(outbox).where(outbox.c.status.in_(FINISHED),
+                                 outbox.c.updated_at < now - SENT_TEXT_KEPT_FOR,
+                                 outbox.c.payload != FORGOTTEN)
+            .values(payload=FORGOTTEN)).rowcount or 0,
+        relayed_texts=connection.execute(
+            update(relayed).where(relayed.c.created_at < now - RELAYED_TEXT_KEPT_FOR,
+                                  relayed.c.text != "")
+            .values(text="")).rowcount or 0,
+        held_messages=group_store.forget_old_held(connection, now),
+        seen_ids=connection.execute(
+            delete(seen).where(seen.c.received_at < now - SEEN_IDS_KEPT_FOR)).rowcount or 0,
+    )
