@@ -9,6 +9,7 @@ covered against the stub in test_groups.py and test_groups_moderation.py."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -103,6 +104,26 @@ async def test_a_group_run_through_the_emulator(settings: Settings,
             member = (await session.execute(GroupMember.__table__.select().where(
                 GroupMember.telegram_id == DEV["id"]))).one()
         assert len(cases) == 1 and member.removed_at is not None
+
+
+async def test_groups_get_their_own_command_lists(settings: Settings,
+                                                  emulator: TelegramEmulator) -> None:
+    async with telegram_bot(settings, emulator) as bot:
+        wire(bot)
+        await bot.channel.register_commands()
+        made = await calls(emulator, "setMyCommands")
+    by_scope = {}
+    for params in made:
+        scope = params.get("scope")
+        scope = json.loads(scope) if isinstance(scope, str) else scope
+        commands = params["commands"]
+        commands = json.loads(commands) if isinstance(commands, str) else commands
+        by_scope[(scope or {}).get("type", "default")] = [c["command"] for c in commands]
+    assert "report" not in by_scope["default"] and "buddy" in by_scope["default"]
+    assert by_scope["all_group_chats"] == ["rules", "report"]
+    assert {"warn", "mute", "unmute", "remove", "setup", "setrules"} <= set(
+        by_scope["all_chat_administrators"])
+    assert "buddy" not in by_scope["all_chat_administrators"]
 
 
 def wire(bot: RunningBot) -> None:

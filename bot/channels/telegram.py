@@ -16,7 +16,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
 import httpx
@@ -25,6 +25,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from telegram import (
     BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -170,9 +172,7 @@ class TelegramChannel:
     async def start(self) -> None:
         await self.application.initialize()
         await self.application.start()
-        await self.application.bot.set_my_commands(
-            [BotCommand(name, self.content.text(f"telegram.commands.{name}"))
-             for name in COMMANDS])
+        await self.register_commands()
         if self.webhook:
             await self.application.bot.set_webhook(
                 url=self.settings.telegram_webhook_url or "",
@@ -183,6 +183,19 @@ class TelegramChannel:
             assert self.application.updater is not None
             await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             log.info("telegram: polling")
+
+    async def register_commands(self) -> None:
+        """The command lists Telegram shows: residents' in private chats; in groups (when
+        group moderation is on) the group commands, and helpers' own for group admins."""
+        lists: list[tuple[str, Any]] = [("commands", None)]
+        if self.groups is not None:
+            lists += [("group_commands", BotCommandScopeAllGroupChats()),
+                      ("group_admin_commands", BotCommandScopeAllChatAdministrators())]
+        for key, scope in lists:
+            names = COMMANDS if scope is None else self.content.keys_under(f"telegram.{key}")
+            await self.application.bot.set_my_commands(
+                [BotCommand(name, self.content.text(f"telegram.{key}.{name}")) for name in names],
+                scope=scope)
 
     async def stop(self) -> None:
         if self.application.updater is not None and self.application.updater.running:
