@@ -6,12 +6,22 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.matching import AnswerKind, match_answer, match_choice_id
+from bot.engine.events import Inbound, Outbound
+from bot.engine.matching import AnswerKind
 from bot.engine.session import IDLE, Context, FlowState, Profile, RecordFeedback, Turn
+from bot.places.schema import Opportunity
+from conversations.suggest import read_answer, sorry, step_for
 
 NAME = "followup"
 OPEN_FOR = timedelta(days=2)
+
+
+def _called(item: Opportunity) -> str:
+    """How the question names it: an idea for home is not a proper name ("a walk from
+    your door"), so it reads in lower case inside the sentence."""
+    if item.kind == "at_home" and not item.name[1:2].isupper():
+        return item.name[:1].lower() + item.name[1:]
+    return item.name
 
 
 class FollowUp:
@@ -22,32 +32,34 @@ class FollowUp:
         item = ctx.places.get(opportunity) if ctx.places else None
         if item is None:
             return Turn([], IDLE, profile)  # gone from the catalogue since: nothing to ask
-        data = {"opportunity": item.id, "name": item.name,
+        data = {"opportunity": item.id, "name": _called(item), "remote": item.is_remote,
                 "until": (ctx.now() + OPEN_FOR).isoformat()}
-        return Turn([self.prompt(ctx, item.name)], FlowState(NAME, "ask", data), profile)
+        # The step names the place, so a button from an older follow-up (another place)
+        # is spotted as old and never recorded against this one.
+        state = FlowState(NAME, step_for("ask", item.id), data)
+        return Turn([self._ask(ctx, state)], state, profile)
 
-    def prompt(self, ctx: Context, name: str, prefix: str = "") -> Outbound:
-        text = f"{prefix} {ctx.t('suggest.followup.ask', name=name)}".strip()
-        return ctx.ask(text, ctx.choices("followup"))
+    def prompt(self, ctx: Context, name: str, prefix: str = "", remote: bool = False
+               ) -> Outbound:
+        """"Did you get to X?", or for something online or at home, "did you try X?"."""
+        key = "suggest.followup.ask_remote" if remote else "suggest.followup.ask"
+        return ctx.ask(f"{prefix} {ctx.t(key, name=name)}".strip(), ctx.choices("followup"))
+
+    def _ask(self, ctx: Context, state: FlowState, prefix: str = "") -> Outbound:
+        return self.prompt(ctx, str(state.data.get("name", "")), prefix,
+                           remote=bool(state.data.get("remote")))
 
     def reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> list[Outbound]:
-        return [self.prompt(ctx, str(state.data.get("name", "")))]
+        return [self._ask(ctx, state)]
 
     def handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
-        choices = ctx.choices("followup")
-        if event.kind is EventKind.CHOICE:
-            answer = match_choice_id(event.choice, choices)
-        elif event.kind is EventKind.TEXT:
-            answer = match_answer(event.text, choices, ctx.vocabulary)
-        else:
-            answer = match_choice_id(None, choices)
+        answer = read_answer(ctx, ctx.choices("followup"), event)
         if answer.kind is AnswerKind.SKIP:
             picked = "rather_not_say"
         elif answer.chosen:
             picked = answer.ids[0]
         else:
-            prompt = self.prompt(ctx, str(state.data.get("name", "")), ctx.t("common.unclear"))
-            return Turn([prompt], state, profile)
+            return Turn([self._ask(ctx, state, sorry(ctx, answer))], state, profile)
         effects = [RecordFeedback(str(state.data.get("opportunity", "")), picked)]
         return Turn([ctx.say(f"suggest.followup.{picked}")], IDLE, profile, effects=effects)
 

@@ -5,11 +5,12 @@ Diagram: suggest.mmd beside this file."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.matching import AnswerKind, Choice, match_answer, match_choice_id
+from bot.engine.events import EventKind, Inbound, Outbound, ref_token
+from bot.engine.matching import Answer, AnswerKind, Choice, match_answer, match_choice_id
 from bot.engine.session import (
     IDLE,
     Context,
@@ -22,11 +23,15 @@ from bot.engine.session import (
 )
 from bot.places import explain
 from bot.places.matching import Needs, Suggestion
+from conversations.questions import QUESTIONS
 
 NAME = "suggest"
 PAGE = 3
 FOLLOW_UP_AFTER = timedelta(days=3)
-OPEN_FOR = timedelta(days=1)
+# A question about ideas left unanswered lapses within half a day: a scheduled idea (at
+# most one a day, in a daytime window) never holds up the next day's check-in or
+# follow-up, which are only sent to someone between conversations.
+OPEN_FOR = timedelta(hours=12)
 COST = {"free": "free", "low": "low"}
 
 
@@ -41,17 +46,46 @@ def needs_for(profile: Profile, *, anything: bool = False) -> Needs:
         max_cost=COST.get(str(answers.get("cost"))), anything=anything)
 
 
+def read_answer(ctx: Context, choices: list[Choice], event: Inbound) -> Answer:
+    """A button press or typed words, as one of `choices` (anything else is unclear)."""
+    if event.kind is EventKind.CHOICE:
+        return match_choice_id(event.choice, choices)
+    if event.kind is EventKind.TEXT:
+        return match_answer(event.text, choices, ctx.vocabulary)
+    return match_choice_id(None, choices)
+
+
+def sorry(ctx: Context, answer: Answer) -> str:
+    """The lead-in for asking again: a number not on the list, or anything else unclear."""
+    return ctx.t("common.out_of_range" if answer.out_of_range else "common.unclear")
+
+
 def _read(ctx: Context, choices: list[Choice], event: Inbound) -> tuple[str | None, bool]:
     """(chosen id or None, skipped)."""
-    if event.kind is EventKind.CHOICE:
-        answer = match_choice_id(event.choice, choices)
-    elif event.kind is EventKind.TEXT:
-        answer = match_answer(event.text, choices, ctx.vocabulary)
-    else:
-        return None, False
+    answer = read_answer(ctx, choices, event)
     if answer.kind is AnswerKind.SKIP:
         return None, True
     return (answer.ids[0] if answer.chosen else None), False
+
+
+def step_for(name: str, *ids: str) -> str:
+    """A step that names what its buttons are about (a page of ideas, one idea), so a
+    button pressed on an older keyboard is spotted as old, never applied to another."""
+    return f"{name}-{ref_token(','.join(ids))}"
+
+
+def at_step(step: str | None, name: str) -> bool:
+    return step == name or bool(step and step.startswith(f"{name}-"))
+
+
+def placed(ctx: Context, needs: Needs) -> bool:
+    """Whether we know roughly where they are, so "near you" means something."""
+    return ctx.places is not None and ctx.places.origin(needs) is not None
+
+
+def asked_where(profile: Profile) -> bool:
+    """They have told us a district or shared a location (even one we can't place)."""
+    return profile.district is not None or profile.latitude is not None
 
 
 class Suggest:
@@ -59,15 +93,52 @@ class Suggest:
 
     # -- starting ----------------------------------------------------------------------
     def start(self, ctx: Context, profile: Profile, one: bool = False, anything: bool = False,
-              **_options: Any) -> Turn:
+              ask_where: bool = True, **_options: Any) -> Turn:
+        needs = needs_for(profile, anything=anything)
+        if one and not placed(ctx, needs):
+            # A scheduled idea is a local idea; from anywhere in the county it isn't one.
+            return Turn([], IDLE, profile)
+        if ask_where and not asked_where(profile):
+            data = {"until": self._until(ctx), "anything": anything}
+            return Turn([self._where_prompt(ctx)], FlowState(NAME, "where", data), profile)
+        return self._search(ctx, profile, one=one, anything=anything)
+
+    def _until(self, ctx: Context) -> str:
+        return (ctx.now() + OPEN_FOR).isoformat()
+
+    def _search(self, ctx: Context, profile: Profile, one: bool = False,
+                anything: bool = False, lead: list[Outbound] | None = None) -> Turn:
         needs = needs_for(profile, anything=anything)
         found = self._ranked(ctx, needs, shown=[])
         if not found:
             if one:
                 return Turn([], IDLE, profile)  # a scheduled idea with none to give: stay quiet
-            return self._nothing_fits(ctx, profile, ctx.t("suggest.none"), anything)
-        size = 1 if one else PAGE
-        return self._show(ctx, profile, found[:size], shown=[], anything=anything, one=one)
+            turn = self._nothing_fits(ctx, profile, ctx.t("suggest.none"), anything)
+        else:
+            size = 1 if one else PAGE
+            turn = self._show(ctx, profile, found[:size], shown=[], anything=anything)
+        turn.say[:0] = lead or []
+        return turn
+
+    # -- where they are ------------------------------------------------------------------
+    def _where_prompt(self, ctx: Context, prefix: str = "") -> Outbound:
+        location = ctx.channel == "telegram"
+        key = "suggest.where.ask_with_location" if location else "suggest.where.ask"
+        return ctx.ask(f"{prefix} {ctx.t(key)}".strip(), ask_location=location)
+
+    def _where(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
+        """Their postcode district (or location) for ideas near them; or, skipped, ideas
+        from anywhere in the county, said to be so."""
+        anything = bool(state.data.get("anything"))
+        reading = QUESTIONS["district"].read(ctx, profile, event)
+        if reading.skipped:
+            return self._search(ctx, profile, anything=anything)
+        if reading.profile is None:
+            text = ctx.t(reading.retry_key or "questions.district.retry")
+            return Turn([ctx.ask(text, ask_location=ctx.channel == "telegram")], state, profile)
+        lead = [ctx.say(reading.note_key, **dict(reading.note_params))] \
+            if reading.note_key else []
+        return self._search(ctx, reading.profile, anything=anything, lead=lead)
 
     def _ranked(self, ctx: Context, needs: Needs, shown: list[str]) -> list[Suggestion]:
         if ctx.places is None:
@@ -75,20 +146,27 @@ class Suggest:
         return [s for s in ctx.places.rank(needs) if s.id not in shown]
 
     def _show(self, ctx: Context, profile: Profile, batch: list[Suggestion], shown: list[str],
-              anything: bool, one: bool = False) -> Turn:
+              anything: bool) -> Turn:
         needs = needs_for(profile, anything=anything)
         say = [ctx.say("suggest.flow.intro_one" if len(batch) == 1 else "suggest.flow.intro")]
+        county_wide = not placed(ctx, needs)
+        if county_wide:
+            # Said once, not after every idea: we don't know how far anything is from them.
+            say.insert(0, ctx.say("suggest.where.county_wide"))
         for number, suggestion in enumerate(batch, 1):
             parts = [ctx.t("suggest.flow.item", number=number, name=suggestion.opportunity.name,
                            why=explain.why(ctx.content, suggestion, needs))]
+            if county_wide:
+                suggestion = replace(suggestion, caveats=tuple(
+                    c for c in suggestion.caveats if c != "distance_unknown"))
             check = explain.check_first(ctx.content, suggestion)
             if check:
                 parts.append(check)
             say.append(Outbound(" ".join(parts)))
         ids = [s.id for s in batch]
         data = {"batch": ids, "shown": [*shown, *ids], "anything": anything,
-                "until": (ctx.now() + OPEN_FOR).isoformat()}
-        state = FlowState(NAME, "list", data)
+                "until": self._until(ctx)}
+        state = FlowState(NAME, step_for("list", *ids), data)
         say.append(self._list_prompt(ctx, batch, one=len(batch) == 1))
         return Turn(say, state, profile)
 
@@ -102,7 +180,7 @@ class Suggest:
     def _nothing_fits(self, ctx: Context, profile: Profile, lead: str,
                       anything: bool = False) -> Turn:
         prompt = ctx.ask(ctx.t("suggest.flow.alternatives"), self._alternatives(ctx, anything))
-        data = {"until": (ctx.now() + OPEN_FOR).isoformat(), "anything": anything}
+        data = {"until": self._until(ctx), "anything": anything}
         return Turn([Outbound(lead), prompt], FlowState(NAME, "nothing", data), profile)
 
     def _alternatives(self, ctx: Context, anything: bool) -> list[Choice]:
@@ -112,20 +190,35 @@ class Suggest:
 
     # -- answers -------------------------------------------------------------------------
     def reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> list[Outbound]:
-        if state.step == "one":
+        if at_step(state.step, "one"):
             item = self._item(ctx, state)
             return [self.one_prompt(ctx, item.name)] if item else []
         if state.step == "nothing":
             return [ctx.ask(ctx.t("suggest.flow.alternatives"),
                             self._alternatives(ctx, bool(state.data.get("anything"))))]
+        if state.step == "where":
+            return [self._where_prompt(ctx)]
         return [self._list_prompt(ctx, self._batch(ctx, profile, state),
                                   one=len(state.data.get("batch", [])) == 1)]
 
     def handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
-        if state.step == "one":
+        turn = self._handle(ctx, state, profile, event)
+        if turn.state.flow == NAME and "resume" in state.data and \
+                "resume" not in turn.state.data:
+            # A new page (or a new search) keeps the way back to what they were doing
+            # when they asked for ideas.
+            turn.state = replace(turn.state, data={**turn.state.data,
+                                                   "resume": state.data["resume"]})
+        return turn
+
+    def _handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound
+                ) -> Turn:
+        if at_step(state.step, "one"):
             return self._about_one(ctx, state, profile, event)
         if state.step == "nothing":
             return self._after_nothing(ctx, state, profile, event)
+        if state.step == "where":
+            return self._where(ctx, state, profile, event)
         return self._from_list(ctx, state, profile, event)
 
     def _batch(self, ctx: Context, profile: Profile, state: FlowState) -> list[Suggestion]:
@@ -139,19 +232,21 @@ class Suggest:
         batch = self._batch(ctx, profile, state)
         choices = [Choice(s.id, s.opportunity.name) for s in batch] + \
             ctx.choices("suggest_more")
-        picked, skipped = _read(ctx, choices, event)
-        if skipped or picked == "done":
+        answer = read_answer(ctx, choices, event)
+        picked = answer.ids[0] if answer.chosen else None
+        if answer.kind is AnswerKind.SKIP or picked == "done":
             return Turn([ctx.say("suggest.flow.later")], IDLE, profile)
         if picked == "more":
             return self._more(ctx, state, profile)
         if picked is None:
             prompt = self._list_prompt(ctx, batch, one=len(batch) == 1,
-                                       prefix=ctx.t("common.unclear"))
+                                       prefix=sorry(ctx, answer))
             return Turn([prompt], state, profile)
         item = ctx.places.get(picked) if ctx.places else None
         if item is None:
             return Turn([ctx.say("suggest.no_more")], IDLE, profile)
-        return Turn([self.one_prompt(ctx, item.name)], state.at("one", chosen=picked), profile)
+        return Turn([self.one_prompt(ctx, item.name)],
+                    state.at(step_for("one", picked), chosen=picked), profile)
 
     def _more(self, ctx: Context, state: FlowState, profile: Profile) -> Turn:
         anything = bool(state.data.get("anything"))
@@ -192,8 +287,7 @@ class Suggest:
         if picked == "not_for_me":
             never = [*(profile.answer("not_for_me") or []), item.id]
             updated = profile.with_answer("not_for_me", never)
-            rest = state.at("list", chosen=None)
-            turn = self._more(ctx, rest, updated)
+            turn = self._more(ctx, state, updated)
             turn.say.insert(0, ctx.say("suggest.flow.not_for_me"))
             return turn
         if picked == "buddy":
@@ -203,8 +297,11 @@ class Suggest:
             if not batch:
                 return self._more(ctx, state, profile)
             prompt = self._list_prompt(ctx, batch, one=len(batch) == 1)
-            return Turn([prompt], state.at("list", chosen=None), profile)
-        return Turn([self.one_prompt(ctx, item.name, ctx.t("common.unclear"))], state, profile)
+            ids = [s.id for s in batch]
+            return Turn([prompt], state.at(step_for("list", *ids), chosen=None, batch=ids),
+                        profile)
+        answer = read_answer(ctx, ctx.choices("suggestion"), event)
+        return Turn([self.one_prompt(ctx, item.name, sorry(ctx, answer))], state, profile)
 
     def _after_nothing(self, ctx: Context, state: FlowState, profile: Profile,
                        event: Inbound) -> Turn:
@@ -215,10 +312,11 @@ class Suggest:
         if picked == "buddy":
             return Turn([], IDLE, profile, start=StartFlow("buddy"))
         if picked == "anything":
-            return self.start(ctx, profile, anything=True)
+            return self._search(ctx, profile, anything=True)
         if picked == "later" or skipped:
             return Turn([ctx.say("suggest.flow.later")], IDLE, profile)
-        prompt = ctx.ask(f"{ctx.t('common.unclear')} {ctx.t('suggest.flow.alternatives')}",
+        answer = read_answer(ctx, self._alternatives(ctx, anything), event)
+        prompt = ctx.ask(f"{sorry(ctx, answer)} {ctx.t('suggest.flow.alternatives')}",
                          self._alternatives(ctx, anything))
         return Turn([prompt], state, profile)
 
@@ -231,22 +329,31 @@ class Offer:
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
         until = (ctx.now() + OPEN_FOR).isoformat()
-        return Turn([self.prompt(ctx)], FlowState(self.name, "ask", {"until": until}), profile)
+        return Turn([self.prompt(ctx, profile=profile)],
+                    FlowState(self.name, "ask", {"until": until}), profile)
 
-    def prompt(self, ctx: Context, prefix: str = "") -> Outbound:
-        text = f"{prefix} {ctx.t('suggest.flow.offer_after_onboarding')}".strip()
-        return ctx.ask(text, ctx.choices("offer"))
+    def prompt(self, ctx: Context, prefix: str = "", profile: Profile | None = None) -> Outbound:
+        # "Near you" only when they told us where they are.
+        near = profile is None or asked_where(profile)
+        key = "suggest.flow.offer_after_onboarding" if near else "suggest.flow.offer_anywhere"
+        return ctx.ask(f"{prefix} {ctx.t(key)}".strip(), ctx.choices("offer"))
 
     def reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> list[Outbound]:
-        return [self.prompt(ctx)]
+        return [self.prompt(ctx, profile=profile)]
 
     def handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
-        picked, skipped = _read(ctx, ctx.choices("offer"), event)
+        answer = read_answer(ctx, ctx.choices("offer"), event)
+        picked = answer.ids[0] if answer.chosen else None
         if picked == "yes":
-            return Turn([], IDLE, profile, start=StartFlow(NAME))
-        if picked == "no" or skipped:
+            # They skipped the postcode a moment ago: not asked again straight away.
+            turn = CONVERSATION.start(ctx, profile, ask_where=False)
+            if turn.state.flow and "resume" in state.data:
+                turn.state = replace(turn.state, data={**turn.state.data,
+                                                       "resume": state.data["resume"]})
+            return turn
+        if picked == "no" or answer.kind is AnswerKind.SKIP:
             return Turn([ctx.say("suggest.flow.later")], IDLE, profile)
-        return Turn([self.prompt(ctx, ctx.t("common.unclear"))], state, profile)
+        return Turn([self.prompt(ctx, sorry(ctx, answer), profile)], state, profile)
 
 
 CONVERSATION = Suggest()

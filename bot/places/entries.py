@@ -30,6 +30,8 @@ from bot.places.schema import (
 from bot.places.text import SUMMARY_LIMIT, TEXT_LIMIT, StyleRules, style_problems
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# An id rides in Telegram button data (64 bytes) after an action and a question token.
+MAX_ID_CHARS = 48
 _URL = re.compile(r"^https?://[^\s]+$")
 # How far coordinates may sit from their district's centre before they look like a typo.
 COORDINATE_SLACK_MILES = 10.0
@@ -294,9 +296,9 @@ def parse_entry(raw: object, defaults: dict[str, Any], where: str, number: int,
     texts = {name: entry.text(name, required=name in _REQUIRED) for name in _TEXTS}
     opportunity_id = entry.text("id", required=True)
     if opportunity_id is not None and (not _ID.match(opportunity_id)
-                                       or len(opportunity_id) > 64):
+                                       or len(opportunity_id) > MAX_ID_CHARS):
         entry.problem("id", "use lower-case letters, digits and single hyphens, e.g. "
-                            "bradgate-park (at most 64 characters)")
+                            f"bradgate-park (at most {MAX_ID_CHARS} characters)")
         opportunity_id = None
     if opportunity_id and opportunity_id.startswith(IMPORTED_ID_PREFIX):
         entry.problem("id", f"ids starting {IMPORTED_ID_PREFIX!r} are kept for imported data")

@@ -167,7 +167,8 @@ def check_first(content: Content, suggestion: Suggestion) -> str | None:
             unknowns.append(content.text(f"suggest.check.access.{feature}"))
     if unknowns:
         return content.text("suggest.check.unknown", unknowns=join(content, unknowns, "or"))
-    if "unverified" in suggestion.caveats:
+    if "unverified" in suggestion.caveats and suggestion.opportunity.kind != "at_home":
+        # An idea for home has no provider and no facts to check (as `describe` says).
         return content.text("suggest.check.unverified")
     return None
 

@@ -219,18 +219,23 @@ def queue_messages(connection: Connection, *, person_id: int | None, to: Address
 
 def drop_planned(connection: Connection, person_id: int) -> int:
     """Forget scheduled messages not yet sent, so the planner replans them with the
-    person's new wishes (a pause, other days). Sent ones stay: never twice on one day."""
+    person's new wishes (a pause, other days). Sent ones stay: never twice on one day.
+    Only what the planner made goes: a follow-up promised in a conversation stays."""
+    from bot.scheduling.planner import CHECKIN_KIND, IDEA_KIND
+
     dropped = connection.execute(
         delete(_OUTBOX).where(_OUTBOX.c.person_id == person_id, _OUTBOX.c.status == "queued",
                               _OUTBOX.c.slot_kind.is_not(None))).rowcount
     connection.execute(delete(Reminder.__table__).where(
-        Reminder.person_id == person_id, Reminder.status == "pending"))
+        Reminder.person_id == person_id, Reminder.status == "pending",
+        Reminder.kind.in_((CHECKIN_KIND, IDEA_KIND))))
     return int(dropped or 0)
 
 
 def add_reminder(connection: Connection, person_id: int, kind: str, due_at: datetime,
-                 payload: dict[str, Any], now: datetime) -> None:
-    """Come back to this person at `due_at` (one reminder per kind and day)."""
+                 payload: dict[str, Any], now: datetime) -> bool:
+    """Come back to this person at `due_at` (one reminder per kind and day). False when
+    that day already has one of this kind."""
     from bot.scheduling.windows import local_date
 
     exists = connection.scalar(select(func.count()).select_from(Reminder).where(
@@ -241,6 +246,7 @@ def add_reminder(connection: Connection, person_id: int, kind: str, due_at: date
             person_id=person_id, kind=kind, slot_date=local_date(due_at), due_at=due_at,
             expires_at=due_at + timedelta(days=2), payload=payload, status="pending",
             created_at=now))
+    return not exists
 
 
 def record_feedback(connection: Connection, opportunity_id: str, answer: str,
@@ -273,11 +279,33 @@ def person_record(connection: Connection, person_id: int,
         .where(OutboxMessage.person_id == person_id,
                OutboxMessage.status.in_(("sent", "delivered")))
     )
+    from bot.peers.models import BuddyRequest, GroupMember, Volunteer
+    from bot.peers.models import Connection as Chat
+
+    def how_many(table: Any, *where: Any) -> int:
+        return int(connection.scalar(select(func.count()).select_from(table).where(*where)) or 0)
+
+    volunteer = connection.execute(
+        select(Volunteer.role, Volunteer.alias, Volunteer.shared_experience)
+        .where(Volunteer.person_id == person_id)).first()
     # Only the last digits of a number: enough to recognise, not enough to leak.
     return PersonRecord(
         identities=[(channel, address[-4:] if channel == "sms" else "", opted_out)
                     for channel, address, opted_out in identities],
-        messages_stored=int(count or 0), created_at=created_at)
+        messages_stored=int(count or 0), created_at=created_at,
+        volunteer_role=volunteer.role if volunteer else None,
+        volunteer_alias=volunteer.alias if volunteer else None,
+        volunteer_experience=volunteer.shared_experience if volunteer else None,
+        peer_chats=how_many(Chat, (Chat.resident_id == person_id) |
+                            (Chat.supporter_id == person_id),
+                            Chat.status.in_(("active", "paused", "reported"))),
+        waiting_for_supporter=how_many(BuddyRequest, BuddyRequest.resident_id == person_id,
+                                       BuddyRequest.status.in_(("waiting", "offered"))) > 0,
+        groups=how_many(GroupMember, GroupMember.person_id == person_id,
+                        GroupMember.removed_at.is_(None)),
+        follow_ups=how_many(Reminder, Reminder.person_id == person_id,
+                            Reminder.kind == "followup", Reminder.status == "pending"),
+    )
 
 
 def erase_person(connection: Connection, person_id: int) -> None:
