@@ -15,6 +15,7 @@ from conversations import asking
 NAME = "buddy"
 VOLUNTEER = "volunteer"
 OPEN_FOR = timedelta(days=1)
+ROLES = ("supporter", "moderator", "coordinator")
 
 
 def read(ctx: Context, options: str, event: Inbound, *, multi: bool = False
@@ -43,6 +44,8 @@ class Buddy:
     name = NAME
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
+        if ctx.peer.suspended:
+            return Turn([ctx.say("peers.moderation.suspended_you")], IDLE, profile)
         if ctx.peer.waiting_request or ctx.peer.in_chat or ctx.peer.awaiting_connection_id:
             return Turn([ctx.say("peers.buddy.already")], IDLE, profile)
         until = (ctx.now() + OPEN_FOR).isoformat()
@@ -91,13 +94,21 @@ class Volunteer:
 
     def prompt(self, ctx: Context, state: FlowState, prefix: str = "") -> Outbound:
         step = state.step or "conduct"
-        text = f"{prefix} {ctx.t(f'peers.volunteer.{step}')}".strip()
+        # What they agree to depends on the role the code gives.
+        key = f"peers.volunteer.conduct.{self.role(state)}" if step == "conduct" else \
+            f"peers.volunteer.{step}"
+        text = f"{prefix} {ctx.t(key)}".strip()
         options = {"conduct": "conduct", "capacity": "capacity", "days": "days",
                    "times": "times", "activities": "activities", "experience": "experience"}
         if step in options:
             return ctx.ask(text, ctx.choices(options[step]),
                            multi=step in ("days", "times", "activities"))
         return ctx.ask(text)
+
+    @staticmethod
+    def role(state: FlowState) -> str:
+        role = str(state.data.get("role") or "supporter")
+        return role if role in ROLES else "supporter"
 
     def _steps(self, state: FlowState) -> tuple[str, ...]:
         # Moderators look after groups; capacity and matching details are for supporters.
@@ -137,8 +148,10 @@ class Volunteer:
         role = str(data.get("role", "supporter"))
         done = ctx.t(f"peers.volunteer.done.{role}",
                      name=data.get("alias") or profile.name or "")
-        return Turn([Outbound(done)], IDLE, profile, effects=[
+        # Said only once the code is claimed: it may have been used or run out meanwhile.
+        return Turn([], IDLE, profile, effects=[
             PeerAction("become_volunteer", {"role": role, "code": data.get("code", ""),
+                                            "done": done,
                                             "details": {k: data.get(k) for k in (
                                                 "alias", "capacity", "days", "times",
                                                 "activities", "experience")}})])

@@ -39,6 +39,10 @@ def all_prompts(ctx: Context, lead_ins: Sequence[str]) -> Iterator[tuple[str, Ou
         for step in buddy.Volunteer.STEPS:
             state = FlowState(buddy.VOLUNTEER, step, {"role": "supporter"})
             yield f"peers.volunteer.{step}{label}", buddy.VOLUNTEERING.prompt(ctx, state, lead)
+        for role in buddy.ROLES:
+            state = FlowState(buddy.VOLUNTEER, "conduct", {"role": role})
+            yield f"peers.volunteer.conduct.{role}{label}", buddy.VOLUNTEERING.prompt(
+                ctx, state, lead)
     yield "onboarding.privacy_more", ctx.ask(ctx.t("onboarding.privacy_more"),
                                              ctx.choices("privacy", only=["ok", "not_now"]))
 

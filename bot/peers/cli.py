@@ -17,17 +17,24 @@ from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 
 
+def _days(value: str) -> int:
+    days = int(value)
+    if days < 1:
+        raise argparse.ArgumentTypeError("a code must be valid for at least one day")
+    return days
+
+
 def register(commands: Any) -> None:
     volunteers = commands.add_parser("volunteers", help="invite and list volunteers")
     actions = volunteers.add_subparsers(dest="volunteers_command", required=True)
     invite = actions.add_parser("invite", help="a one-time code that makes someone a volunteer")
     invite.add_argument("--role", choices=["supporter", "moderator"], required=True)
-    invite.add_argument("--days", type=int, default=service.INVITE_DAYS)
+    invite.add_argument("--days", type=_days, default=service.INVITE_DAYS)
     actions.add_parser("list", help="volunteers, their roles and how many they support")
     coordinator = commands.add_parser("coordinator", help="coordinators")
     coordinator_actions = coordinator.add_subparsers(dest="coordinator_command", required=True)
     add = coordinator_actions.add_parser("add", help="a one-time code for a new coordinator")
-    add.add_argument("--days", type=int, default=service.INVITE_DAYS)
+    add.add_argument("--days", type=_days, default=service.INVITE_DAYS)
     peers = commands.add_parser("peers", help="peer support figures for coordinators")
     peer_actions = peers.add_subparsers(dest="peers_command", required=True)
     peer_actions.add_parser("report", help="requests, chats, reports and SMS cost")

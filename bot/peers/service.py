@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 from bot.engine.content import Content, ContentLibrary
 from bot.engine.events import Address, Option, Outbound
 from bot.peers.contact import contact_details
-from bot.peers.context import PeerContext
+from bot.peers.context import REPORT_OPTION, ChatRef, PeerContext
 from bot.peers.models import (
     AuditEntry,
     BuddyRequest,
@@ -35,6 +36,8 @@ from bot.storage.models import Identity, Person
 
 INVITE_DAYS = 14
 RELAY_PER_DAY = 40  # messages one person may relay in a day: plenty for a chat, not spam
+RELAY_MAX_CHARS = 1000  # about seven SMS segments: a long message, not a letter
+REPORT_ENDED_DAYS = 7  # a chat can still be reported this long after it ended
 HISTORY_IN_CASE = 20
 # When volunteer moderators are usually about (London time); outside, reports still pause
 # the chat at once and say when someone will look.
@@ -99,9 +102,24 @@ def become_volunteer(connection: Connection, person_id: int, role: str,
           detail=role)
 
 
-def set_volunteer_paused(connection: Connection, person_id: int, paused: bool) -> bool:
-    return bool(connection.execute(update(Volunteer).where(
+def set_volunteer_paused(connection: Connection, person_id: int, paused: bool,
+                         now: datetime | None = None) -> bool:
+    """False if they are not a volunteer. Pausing hands back an offer they have not
+    answered, so the person asking is not left waiting on someone taking a break."""
+    changed = bool(connection.execute(update(Volunteer).where(
         Volunteer.person_id == person_id).values(paused=paused)).rowcount)
+    if changed and paused:
+        _release_offers(connection, person_id, now)
+    return changed
+
+
+def _release_offers(connection: Connection, person_id: int, now: datetime | None) -> None:
+    """Requests offered to this person go back to waiting (matched again later)."""
+    values: dict[str, Any] = {"status": "waiting", "offered_to": None}
+    if now is not None:
+        values["updated_at"] = now
+    connection.execute(update(BuddyRequest).where(
+        BuddyRequest.offered_to == person_id, BuddyRequest.status == "offered").values(**values))
 
 
 def audit(connection: Connection, now: datetime, actor: int | None, action: str, *,
@@ -113,18 +131,41 @@ def audit(connection: Connection, now: datetime, actor: int | None, action: str,
 
 
 # -- who is where ---------------------------------------------------------------------------
-def context_for(connection: Connection, person_id: int, content: Content) -> PeerContext:
-    """Everything peer-related about this person, in a handful of indexed queries."""
+def asked_since(connection: Connection, person_id: int, since: datetime) -> bool:
+    """Whether peer support has something new for someone in another conversation: a
+    question for them (to support someone, whether to start chatting) at or after `since`,
+    their last turn, or news of one of their chats from the other side after it."""
+    offered = select(BuddyRequest.id).where(
+        BuddyRequest.offered_to == person_id, BuddyRequest.status == "offered",
+        BuddyRequest.updated_at >= since)
+    asked = select(Chat.id).where(
+        Chat.resident_id == person_id, Chat.status == "awaiting_resident",
+        Chat.created_at >= since)
+    # One round trip: this runs for every message of anyone mid-conversation.
+    return bool(connection.scalar(select(or_(
+        offered.exists(), asked.exists(), _chat_news(person_id, since).exists()))))
+
+
+def _chat_news(person_id: int, since: datetime) -> Any:
+    # Strictly after their last turn: their own pause or report is not news to them.
+    return select(Chat.id).where(
+        or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
+        Chat.status == "active", Chat.updated_at > since)
+
+
+def context_for(connection: Connection, person_id: int, content: Content, *,
+                now: datetime, since: datetime | None = None) -> PeerContext:
+    """Everything peer-related about this person, in a handful of indexed queries.
+    `since` is their last turn, to tell whether a question from us came after it."""
     volunteer = connection.execute(select(Volunteer).where(
         Volunteer.person_id == person_id)).mappings().first()
     status = connection.scalar(select(Person.status).where(Person.id == person_id))
     offer = connection.execute(select(BuddyRequest).where(
         BuddyRequest.offered_to == person_id, BuddyRequest.status == "offered")
         .order_by(BuddyRequest.id)).mappings().first()
-    chat = connection.execute(select(Chat).where(
-        or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
-        Chat.status.in_((*OPEN_CHAT, "awaiting_resident"))).order_by(Chat.id.desc())
-    ).mappings().first()
+    awaiting = connection.execute(select(Chat).where(
+        Chat.resident_id == person_id, Chat.status == "awaiting_resident")
+        .order_by(Chat.id.desc())).mappings().first()
     waiting = connection.scalar(select(func.count()).select_from(BuddyRequest).where(
         BuddyRequest.resident_id == person_id,
         BuddyRequest.status.in_(("waiting", "offered"))))
@@ -134,30 +175,79 @@ def context_for(connection: Connection, person_id: int, content: Content) -> Pee
         "suspended": status == "suspended" or bool(volunteer and volunteer["suspended_at"]),
         "waiting_request": bool(waiting),
     }
+    if since is not None:
+        values["new_question"] = bool(
+            (offer is not None and offer["updated_at"] >= since) or
+            (awaiting is not None and awaiting["created_at"] >= since))
+        values["chat_news"] = connection.scalar(_chat_news(person_id, since).limit(1)) \
+            is not None
     if offer is not None:
         values["offer_request_id"] = offer["id"]
-        values["offer_summary"] = tuple(summary_of_request(connection, offer, content))
-    if chat is not None:
-        if chat["status"] == "awaiting_resident":
-            if chat["resident_id"] == person_id:
-                values["awaiting_connection_id"] = chat["id"]
-                values["awaiting_alias"] = alias_of(connection, chat["supporter_id"])
-                values["awaiting_about"] = about_supporter(connection, chat, content)
-        else:
-            partner = chat["supporter_id"] if chat["resident_id"] == person_id \
-                else chat["resident_id"]
-            values.update(connection_id=chat["id"], connection_status=chat["status"],
-                          partner_alias=alias_of(connection, partner))
+        values["offer_summary"] = tuple(summary_of_request(connection, offer, content,
+                                                           person_id))
+    if awaiting is not None:
+        values["awaiting_connection_id"] = awaiting["id"]
+        values["awaiting_alias"] = alias_of(connection, awaiting["supporter_id"], content)
+        values["awaiting_about"] = about_supporter(connection, awaiting, content)
+    mine = open_chats(connection, person_id)
+    labels = chat_labels(connection, person_id, content, mine)
+    chats = [ChatRef(int(chat["id"]), str(chat["status"]), labels[chat["id"]])
+             for chat in mine]
+    if len(chats) == 1:
+        values.update(connection_id=chats[0].connection_id,
+                      connection_status=chats[0].status, partner_alias=chats[0].label)
+    if chats:
+        values["chats"] = tuple(chats)
+    else:
+        values["ended_connection_id"] = connection.scalar(select(Chat.id).where(
+            or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
+            Chat.status == "ended", Chat.ended_at > now - timedelta(days=REPORT_ENDED_DAYS))
+            .order_by(Chat.ended_at.desc(), Chat.id.desc()).limit(1))
     return PeerContext(**values)
 
 
-def alias_of(connection: Connection, person_id: int) -> str:
-    """The name shown in a chat: a volunteer's alias, else the name they gave us."""
+def open_chats(connection: Connection, person_id: int) -> list[Any]:
+    """Their active, paused and reported chats, oldest first."""
+    return list(connection.execute(select(Chat).where(
+        or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
+        Chat.status.in_(OPEN_CHAT)).order_by(Chat.id)).mappings())
+
+
+def alias_of(connection: Connection, person_id: int, content: Content) -> str:
+    """The name shown in a chat: a volunteer's alias, else the name they gave us; never
+    one that carries contact details (a name typed as "Ann 07700 900123")."""
     alias = connection.scalar(select(Volunteer.alias).where(Volunteer.person_id == person_id))
-    if alias:
+    if not alias:
+        alias = connection.scalar(select(Person.name).where(Person.id == person_id))
+    if alias and not contact_details(str(alias)):
         return str(alias)
-    name = connection.scalar(select(Person.name).where(Person.id == person_id))
-    return str(name) if name else "Your match"
+    return content.text("peers.no_name")
+
+
+def chat_labels(connection: Connection, person_id: int, content: Content,
+                chats: Sequence[Any] | None = None) -> dict[int, str]:
+    """How this person sees each partner in their open chats: the alias, made unique
+    ("Ann", "Ann 2") so that someone in several chats can say which one they mean."""
+    labels: dict[int, str] = {}
+    taken: set[str] = set()
+    for chat in open_chats(connection, person_id) if chats is None else chats:
+        alias = alias_of(connection, _partner(chat, person_id), content)
+        label, number = alias, 2
+        while label.casefold() in taken:
+            label, number = f"{alias} {number}", number + 1
+        taken.add(label.casefold())
+        labels[int(chat["id"])] = label
+    return labels
+
+
+def label_for(connection: Connection, viewer: int, chat_id: int, content: Content) -> str:
+    """The name `viewer` knows the other person in this chat by."""
+    label = chat_labels(connection, viewer, content).get(chat_id)
+    if label is not None:
+        return label
+    chat = connection.execute(select(Chat).where(Chat.id == chat_id)).mappings().first()
+    return alias_of(connection, _partner(chat, viewer), content) if chat else \
+        content.text("peers.no_name")
 
 
 # -- asking for a peer supporter ------------------------------------------------------------
@@ -170,6 +260,9 @@ class Candidate:
 def request_buddy(connection: Connection, content: ContentLibrary, resident_id: int,
                   experience: str | None, now: datetime) -> str:
     """Keep the request and try to match it now. Returns a content key for the resident."""
+    status = connection.scalar(select(Person.status).where(Person.id == resident_id))
+    if status == "suspended":
+        return "peers.moderation.suspended_you"
     open_request = connection.scalar(select(BuddyRequest.id).where(
         BuddyRequest.resident_id == resident_id,
         BuddyRequest.status.in_(("waiting", "offered"))))
@@ -190,15 +283,22 @@ def offer_next(connection: Connection, content: ContentLibrary, request_id: int,
         BuddyRequest.id == request_id)).mappings().first()
     if request is None or request["status"] not in ("waiting", "offered"):
         return False
+    # Only if nobody else (another worker, the matching job) moved it since we read it.
+    unchanged = (BuddyRequest.id == request_id, BuddyRequest.status == request["status"],
+                 BuddyRequest.offered_to.is_(None) if request["offered_to"] is None
+                 else BuddyRequest.offered_to == request["offered_to"])
     best = best_supporter(connection, request)
     if best is None:
-        connection.execute(update(BuddyRequest).where(BuddyRequest.id == request_id).values(
-            status="waiting", offered_to=None, updated_at=now))
+        if request["status"] != "waiting":
+            connection.execute(update(BuddyRequest).where(*unchanged).values(
+                status="waiting", offered_to=None, updated_at=now))
         return False
-    connection.execute(update(BuddyRequest).where(BuddyRequest.id == request_id).values(
-        status="offered", offered_to=best, updated_at=now))
+    moved = connection.execute(update(BuddyRequest).where(*unchanged).values(
+        status="offered", offered_to=best, updated_at=now)).rowcount
+    if not moved:
+        return False
     supporter_content = content.for_language(_language(connection, best))
-    summary = " ".join(summary_of_request(connection, request, supporter_content))
+    summary = " ".join(summary_of_request(connection, request, supporter_content, best))
     offer = Outbound(supporter_content.text("peers.supporter.offer", summary=summary),
                      options=_options(supporter_content, "offer_answer"),
                      reply_hint=supporter_content.text("common.hint_two"))
@@ -254,8 +354,11 @@ def best_supporter(connection: Connection, request: Any) -> int | None:
     return max(found, key=lambda c: (c.score, -c.person_id)).person_id
 
 
-def summary_of_request(connection: Connection, request: Any, content: Content) -> list[str]:
-    """What a supporter may know before saying yes: no name, no number, nothing exact."""
+def summary_of_request(connection: Connection, request: Any, content: Content,
+                       supporter_id: int) -> list[str]:
+    """What a supporter may know before saying yes: no name, no number, nothing exact.
+    A condition is mentioned only to a supporter who chose to share the same one: the
+    person was told it is used to match them, not passed around."""
     resident = connection.execute(select(Person.district, Person.answers).where(
         Person.id == request["resident_id"])).mappings().first()
     if resident is None:
@@ -272,7 +375,9 @@ def summary_of_request(connection: Connection, request: Any, content: Content) -
             for name in ("days", "times") if answers.get(name)]
     if when:
         lines.append(content.text("peers.supporter.summary_times", answer=", ".join(when)))
-    if request["share_experience"]:
+    shared = connection.scalar(select(Volunteer.shared_experience).where(
+        Volunteer.person_id == supporter_id))
+    if request["share_experience"] and shared == request["share_experience"]:
         lines.append(content.text("peers.supporter.summary_experience",
                                   experience=_label(content, "experience",
                                                     request["share_experience"]).lower()))
@@ -311,6 +416,13 @@ def answer_offer(connection: Connection, content: ContentLibrary, supporter_id: 
             declined_by={"ids": declined}, status="waiting", offered_to=None, updated_at=now))
         offer_next(connection, content, request_id, now)
         return "peers.supporter.declined"
+    if _busy(connection, supporter_id) >= (connection.scalar(select(Volunteer.capacity).where(
+            Volunteer.person_id == supporter_id)) or 0):
+        # Two offers crossed (two workers matched at once): someone else is asked.
+        connection.execute(update(BuddyRequest).where(BuddyRequest.id == request_id).values(
+            status="waiting", offered_to=None, updated_at=now))
+        offer_next(connection, content, request_id, now)
+        return "peers.supporter.at_capacity"
     chat_id = connection.scalar(insert(Chat.__table__).values(
         request_id=request_id, resident_id=request["resident_id"], supporter_id=supporter_id,
         status="awaiting_resident", created_at=now, updated_at=now).returning(Chat.id))
@@ -320,7 +432,7 @@ def answer_offer(connection: Connection, content: ContentLibrary, supporter_id: 
     resident_content = content.for_language(_language(connection, resident))
     chat = connection.execute(select(Chat).where(Chat.id == chat_id)).mappings().first()
     text = resident_content.text("peers.buddy.offer_to_resident",
-                                 alias=alias_of(connection, supporter_id),
+                                 alias=alias_of(connection, supporter_id, resident_content),
                                  about=about_supporter(connection, chat, resident_content))
     notify(connection, resident, [Outbound(" ".join(text.split()),
                                            options=_options(resident_content, "consent"),
@@ -340,21 +452,52 @@ def consent(connection: Connection, content: ContentLibrary, resident_id: int, c
     supporter = chat["supporter_id"]
     theirs = content.for_language(_language(connection, supporter))
     if not yes:
+        # Never a chat, so nothing to end or report: declined.
         connection.execute(update(Chat).where(Chat.id == chat_id).values(
-            status="ended", ended_at=now, updated_at=now))
+            status="declined", ended_at=now, updated_at=now))
         notify(connection, supporter, [Outbound(theirs.text("peers.supporter.resident_said_no"))],
                now, kind="peer")
         return [Outbound(mine.text("peers.buddy.resident_declined"))]
     connection.execute(update(Chat).where(Chat.id == chat_id).values(
         status="active", updated_at=now))
     repo.record_impact(connection, "buddy_connected", now)
+    # A supporter already in another chat must now say who each message is for.
+    several = len(open_chats(connection, supporter)) > 1
+    key = "peers.buddy.connected_several" if several else "peers.buddy.connected"
     notify(connection, supporter, [Outbound(theirs.text(
-        "peers.buddy.connected", alias=alias_of(connection, resident_id)))], now, kind="peer")
+        key, alias=label_for(connection, supporter, chat_id, theirs)))], now, kind="peer")
     return [Outbound(mine.text("peers.buddy.connected",
-                               alias=alias_of(connection, supporter)))]
+                               alias=label_for(connection, resident_id, chat_id, mine)))]
 
 
 # -- the relay ------------------------------------------------------------------------------
+_JOINERS = {"\u200c", "\u200d"}  # needed by emoji sequences and some scripts
+_LINE_BREAKS = {"\u2028", "\u2029", "\r"}
+
+
+def relayable(text: str) -> str:
+    """What may be passed on of someone's words: as typed (NFC), but without control
+    characters (a NUL breaks PostgreSQL and some phones) or invisible formatting that could
+    hide or reorder words (bidi overrides, zero-width spaces); at most one blank line."""
+    kept = []
+    for char in unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n")):
+        category = unicodedata.category(char)
+        if char in _LINE_BREAKS or char == "\n":
+            kept.append("\n")
+        elif char == "\t":
+            kept.append(" ")
+        elif category in ("Cc", "Cs") or (category == "Cf" and char not in _JOINERS):
+            continue
+        else:
+            kept.append(char)
+    lines = [line.strip() for line in "".join(kept).split("\n")]
+    tidy: list[str] = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    return "\n".join(tidy).strip()
+
+
 def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_id: int,
           text: str, now: datetime) -> list[Outbound]:
     """Pass a message to the other person, holding back contact details until both agree,
@@ -363,10 +506,13 @@ def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_
     mine = content.for_language(_language(connection, sender_id))
     if chat is None:
         return []
-    if chat["status"] == "paused":
-        return [Outbound(mine.text("peers.relay.paused"))]
-    if chat["status"] == "reported":
-        return [Outbound(mine.text("peers.relay.under_review"))]
+    if chat["status"] != "active":
+        return _status_reply(connection, mine, chat, sender_id)
+    text = relayable(text)
+    if not text:
+        return [Outbound(mine.text("common.unclear"))]
+    if len(text) > RELAY_MAX_CHARS:
+        return [Outbound(mine.text("peers.relay.too_long"))]
     day_start = now - timedelta(hours=24)
     sent_today = connection.scalar(select(func.count()).select_from(RelayedMessage).where(
         RelayedMessage.connection_id == chat_id, RelayedMessage.sender_id == sender_id,
@@ -383,15 +529,31 @@ def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_
         names = ", ".join(mine.text(f"peers.contact.{k.value}") for k in kinds)
         return [Outbound(mine.text("peers.relay.held", answer=names))]
     theirs = content.for_language(_language(connection, partner))
-    forwarded = Outbound(theirs.text("peers.relay.from", alias=alias_of(connection, sender_id),
+    forwarded = Outbound(theirs.text("peers.relay.from",
+                                     alias=label_for(connection, partner, chat_id, theirs),
                                      text=text),
-                         options=_report_button(connection, theirs, partner))
+                         options=_report_button(connection, theirs, partner, chat_id))
     queued = notify(connection, partner, [forwarded], now, kind="relay")
     connection.execute(insert(RelayedMessage.__table__).values(
         connection_id=chat_id, sender_id=sender_id, text=text, held=False,
         segments=_sms_segments(connection, partner, forwarded) if queued else 0,
         created_at=now))
     return []
+
+
+def _status_reply(connection: Connection, mine: Content, chat: Any,
+                  person_id: int) -> list[Outbound]:
+    """Why nothing can be passed on now: paused (by whom) or with a moderator."""
+    members = (chat["resident_id"], chat["supporter_id"])
+    if chat["status"] == "reported" or (chat["status"] == "paused" and
+                                         chat["paused_by"] not in members):
+        return [Outbound(mine.text("peers.relay.under_review"))]
+    if chat["status"] == "paused" and chat["paused_by"] != person_id:
+        alias = label_for(connection, person_id, chat["id"], mine)
+        return [Outbound(mine.text("peers.relay.paused_you", alias=alias))]
+    if chat["status"] == "paused":
+        return [Outbound(mine.text("peers.relay.paused"))]
+    return [Outbound(mine.text("peers.relay.resumed"))]
 
 
 def control(connection: Connection, content: ContentLibrary, person_id: int, chat_id: int,
@@ -403,23 +565,25 @@ def control(connection: Connection, content: ContentLibrary, person_id: int, cha
     mine = content.for_language(_language(connection, person_id))
     partner = _partner(chat, person_id)
     theirs = content.for_language(_language(connection, partner))
-    alias = alias_of(connection, person_id)
+    alias = label_for(connection, partner, chat_id, theirs)  # me, as they know me
     if action == "pause" and chat["status"] == "active":
         _set_chat(connection, chat_id, now, status="paused", paused_by=person_id)
         notify(connection, partner, [Outbound(theirs.text("peers.relay.paused_you", alias=alias))],
                now, kind="peer")
         return [Outbound(mine.text("peers.relay.paused"))]
-    if action == "resume" and chat["status"] == "paused":
+    # Only whoever paused a chat starts it again; a moderator's pause waits for them.
+    if action == "resume" and chat["status"] == "paused" and chat["paused_by"] == person_id:
         _set_chat(connection, chat_id, now, status="active", paused_by=None)
         notify(connection, partner,
                [Outbound(theirs.text("peers.relay.resumed_you", alias=alias))], now, kind="peer")
         return [Outbound(mine.text("peers.relay.resumed"))]
     if action == "end":
+        partner_alias = label_for(connection, person_id, chat_id, mine)
         _set_chat(connection, chat_id, now, status="ended", ended_at=now)
         notify(connection, partner, [Outbound(theirs.text("peers.relay.ended_you", alias=alias))],
                now, kind="peer")
-        return [Outbound(mine.text("peers.relay.ended", alias=alias_of(connection, partner)))]
-    if action == "share":
+        return [Outbound(mine.text("peers.relay.ended", alias=partner_alias))]
+    if action == "share" and chat["status"] == "active":
         column = "resident_shares_contact" if chat["resident_id"] == person_id \
             else "supporter_shares_contact"
         _set_chat(connection, chat_id, now, **{column: True})
@@ -432,19 +596,29 @@ def control(connection: Connection, content: ContentLibrary, person_id: int, cha
                [Outbound(theirs.text("peers.relay.share_request", alias=alias))], now,
                kind="peer")
         return [Outbound(mine.text("peers.relay.share_asked"))]
-    if chat["status"] == "paused":
-        return [Outbound(mine.text("peers.relay.paused"))]
-    return []
+    return _status_reply(connection, mine, chat, person_id)
 
 
 def report(connection: Connection, content: ContentLibrary, reporter_id: int, chat_id: int,
            now: datetime) -> list[Outbound]:
-    """Open a case with the recent history, pause the chat, alert the moderators."""
+    """Open a case with the recent history, pause the chat, alert the moderators. A chat
+    that ended lately can still be reported (someone may end it right after being unkind);
+    it just has nothing left to pause."""
+    mine = content.for_language(_language(connection, reporter_id))
     chat = _chat(connection, chat_id, reporter_id)
+    ended = False
     if chat is None:
-        return []
+        chat = connection.execute(select(Chat).where(
+            Chat.id == chat_id, or_(Chat.resident_id == reporter_id,
+                                    Chat.supporter_id == reporter_id),
+            Chat.status == "ended",
+            Chat.ended_at > now - timedelta(days=REPORT_ENDED_DAYS))).mappings().first()
+        ended = chat is not None
+    if chat is None:
+        return [Outbound(mine.text("common.unclear"))]
+    moderators = content.for_language(None)
     history = [
-        {"alias": alias_of(connection, sender), "text": text, "held": held,
+        {"alias": alias_of(connection, sender, moderators), "text": text, "held": held,
          "at": at.isoformat()}
         for sender, text, held, at in reversed(connection.execute(
             select(RelayedMessage.sender_id, RelayedMessage.text, RelayedMessage.held,
@@ -456,15 +630,16 @@ def report(connection: Connection, content: ContentLibrary, reporter_id: int, ch
         kind="connection", connection_id=chat_id, reported_by=reporter_id, subject_id=partner,
         history={"messages": history}, status="open", created_at=now
     ).returning(ModerationCase.id))
-    _set_chat(connection, chat_id, now, status="reported")
     audit(connection, now, reporter_id, "report", target=f"connection:{chat_id}",
           case_id=case_id)
     repo.record_impact(connection, "report", now, detail="connection")
     alert_moderators(connection, content, int(case_id), "connection", now)
+    if ended:
+        return [Outbound(mine.text("peers.relay.reported_ended", when=_when(mine, now)))]
+    _set_chat(connection, chat_id, now, status="reported")
     theirs = content.for_language(_language(connection, partner))
     notify(connection, partner, [Outbound(theirs.text("peers.relay.report_paused_you"))], now,
            kind="peer")
-    mine = content.for_language(_language(connection, reporter_id))
     return [Outbound(mine.text("peers.relay.reported", when=_when(mine, now)))]
 
 
@@ -483,18 +658,36 @@ def alert_moderators(connection: Connection, content: ContentLibrary, case_id: i
 
 def leaving(connection: Connection, content: ContentLibrary, person_id: int,
             now: datetime) -> None:
-    """Someone asked us to forget them: their chats end and the other person is told."""
-    alias = alias_of(connection, person_id)
+    """Someone asked us to forget them: their chats end and the other person is told,
+    kindly and without their name if they never agreed to chat."""
     for chat in connection.execute(select(Chat).where(
             or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
             Chat.status.in_((*OPEN_CHAT, "awaiting_resident")))).mappings().all():
         partner = _partner(chat, person_id)
         theirs = content.for_language(_language(connection, partner))
-        notify(connection, partner, [Outbound(theirs.text("peers.relay.left", alias=alias))],
+        if chat["status"] != "awaiting_resident":
+            alias = label_for(connection, partner, chat["id"], theirs)
+            text = theirs.text("peers.relay.left", alias=alias)
+        elif chat["resident_id"] == person_id:
+            # The supporter was never told who they were.
+            text = theirs.text("peers.supporter.resident_said_no")
+        else:
+            # The resident had not said yes yet: they go back to waiting for someone else.
+            if chat["request_id"] is not None:
+                connection.execute(update(BuddyRequest).where(
+                    BuddyRequest.id == chat["request_id"]).values(
+                    status="waiting", offered_to=None, updated_at=now))
+            text = theirs.text("peers.buddy.supporter_left",
+                               alias=alias_of(connection, person_id, theirs))
+        notify(connection, partner, [Outbound(text)], now, kind="peer")
+    # Someone offered their request will not hear back from them.
+    for (supporter,) in connection.execute(select(BuddyRequest.offered_to).where(
+            BuddyRequest.resident_id == person_id, BuddyRequest.status == "offered",
+            BuddyRequest.offered_to.is_not(None))).all():
+        theirs = content.for_language(_language(connection, supporter))
+        notify(connection, supporter, [Outbound(theirs.text("peers.supporter.resident_said_no"))],
                now, kind="peer")
-    connection.execute(update(BuddyRequest).where(
-        BuddyRequest.offered_to == person_id, BuddyRequest.status == "offered").values(
-        status="waiting", offered_to=None, updated_at=now))
+    _release_offers(connection, person_id, now)
 
 
 # -- moderators -----------------------------------------------------------------------------
@@ -504,9 +697,12 @@ def is_moderator(connection: Connection, person_id: int) -> bool:
         Volunteer.suspended_at.is_(None))))
 
 
-def open_cases(connection: Connection, content: Content) -> list[Outbound]:
+def open_cases(connection: Connection, content: Content, *, actor: int,
+               now: datetime) -> list[Outbound]:
+    """The list of open reports; looking is logged like any other moderator action."""
     rows = connection.execute(select(ModerationCase.id, ModerationCase.kind).where(
         ModerationCase.status == "open").order_by(ModerationCase.id)).all()
+    audit(connection, now, actor, "cases_listed", detail=str(len(rows)))
     if not rows:
         return [Outbound(content.text("peers.moderation.none_open"))]
     lines = [content.text("peers.moderation.list_intro")]
@@ -516,11 +712,15 @@ def open_cases(connection: Connection, content: Content) -> list[Outbound]:
     return [Outbound("\n".join(lines))]
 
 
-def show_case(connection: Connection, content: Content, case_id: int) -> list[Outbound]:
+def show_case(connection: Connection, content: Content, case_id: int, *, actor: int,
+              now: datetime) -> list[Outbound]:
+    """One open report with the messages it holds: who read them is logged."""
     case = connection.execute(select(ModerationCase).where(
         ModerationCase.id == case_id, ModerationCase.status == "open")).mappings().first()
     if case is None:
         return [Outbound(content.text("peers.moderation.no_case", case=case_id))]
+    audit(connection, now, actor, "case_viewed", case_id=case_id,
+          target=f"connection:{case['connection_id']}" if case["connection_id"] else None)
     lines = [content.text("peers.moderation.case_intro", case=case_id,
                           answer=content.text(f"peers.moderation.alert_kind.{case['kind']}"))]
     messages = (case["history"] or {}).get("messages") or []
@@ -540,41 +740,69 @@ def act_on_case(connection: Connection, content: ContentLibrary, moderator_id: i
         Chat.id == case["connection_id"])).mappings().first() if case["connection_id"] else None
     people = [chat["resident_id"], chat["supporter_id"]] if chat else \
         [p for p in (case["subject_id"],) if p]
+    chat_open = bool(chat and chat["status"] in OPEN_CHAT)
     if action == "warn":
         for person in people:
             theirs = content.for_language(_language(connection, person))
             notify(connection, person, [Outbound(theirs.text("peers.moderation.warning"))], now,
                    kind="moderation")
-    elif action == "pause" and chat:
+    elif action == "pause" and chat_open:
         _set_chat(connection, chat["id"], now, status="paused", paused_by=moderator_id)
-    elif action == "end" and chat:
+    elif action == "end" and chat_open:
         _set_chat(connection, chat["id"], now, status="ended", ended_at=now)
         for person in people:
             theirs = content.for_language(_language(connection, person))
             notify(connection, person, [Outbound(theirs.text("peers.moderation.ended_you"))],
                    now, kind="moderation")
     elif action == "suspend" and case["subject_id"]:
-        subject = case["subject_id"]
-        connection.execute(update(Volunteer).where(Volunteer.person_id == subject)
-                           .values(suspended_at=now))
-        connection.execute(update(Person).where(Person.id == subject)
-                           .values(status="suspended"))
-        if chat:
-            _set_chat(connection, chat["id"], now, status="ended", ended_at=now)
-        theirs = content.for_language(_language(connection, subject))
-        notify(connection, subject, [Outbound(theirs.text("peers.moderation.suspended_you"))],
-               now, kind="moderation")
+        _suspend(connection, content, case["subject_id"], now)
     elif action == "close":
         connection.execute(update(ModerationCase).where(ModerationCase.id == case_id).values(
             status="closed", closed_at=now, closed_by=moderator_id, note=note or None))
-        if chat and chat["status"] == "reported":
-            _set_chat(connection, chat["id"], now, status="active")
+        members = people if chat else []
+        held_by_moderator = chat_open and (chat["status"] == "reported" or (
+            chat["status"] == "paused" and chat["paused_by"] not in members))
+        if held_by_moderator:
+            _set_chat(connection, chat["id"], now, status="active", paused_by=None)
+            for person in people:
+                theirs = content.for_language(_language(connection, person))
+                notify(connection, person, [Outbound(theirs.text("peers.moderation.back_on"))],
+                       now, kind="moderation")
+    elif action in ("pause", "end", "suspend"):
+        # Nothing left to do it to (the chat already ended, or nobody to suspend).
+        return [Outbound(mine.text("peers.moderation.nothing_to_do"))]
     else:
-        return show_case(connection, mine, case_id)
+        return show_case(connection, mine, case_id, actor=moderator_id, now=now)
     audit(connection, now, moderator_id, f"case_{action}", case_id=case_id,
           target=f"connection:{chat['id']}" if chat else None, detail=note or None)
     return [Outbound(mine.text("peers.moderation.done",
                                answer=mine.text(f"peers.moderation.actions.{action}")))]
+
+
+def _suspend(connection: Connection, content: ContentLibrary, subject: int,
+             now: datetime) -> None:
+    """No more peer support for them: every chat of theirs ends (the other person is
+    told), offers to them go to someone else, and they are told a coordinator will call."""
+    connection.execute(update(Volunteer).where(Volunteer.person_id == subject)
+                       .values(suspended_at=now))
+    connection.execute(update(Person).where(Person.id == subject).values(status="suspended"))
+    for chat in open_chats(connection, subject):
+        _set_chat(connection, chat["id"], now, status="ended", ended_at=now)
+        partner = _partner(chat, subject)
+        theirs = content.for_language(_language(connection, partner))
+        notify(connection, partner, [Outbound(theirs.text("peers.moderation.ended_you"))],
+               now, kind="moderation")
+    connection.execute(update(Chat).where(
+        Chat.supporter_id == subject, Chat.status == "awaiting_resident").values(
+        status="declined", ended_at=now, updated_at=now))
+    _release_offers(connection, subject, now)
+    connection.execute(update(BuddyRequest).where(
+        BuddyRequest.resident_id == subject,
+        BuddyRequest.status.in_(("waiting", "offered"))).values(
+        status="cancelled", offered_to=None, updated_at=now))
+    theirs = content.for_language(_language(connection, subject))
+    notify(connection, subject, [Outbound(theirs.text("peers.moderation.suspended_you"))],
+           now, kind="moderation")
 
 
 # -- sending to the other person -----------------------------------------------------------
@@ -607,6 +835,13 @@ def _chat(connection: Connection, chat_id: int, member: int) -> Any:
         Chat.status.in_(OPEN_CHAT))).mappings().first()
 
 
+def _busy(connection: Connection, supporter_id: int) -> int:
+    """Chats a supporter is in or has offered to start."""
+    return int(connection.scalar(select(func.count()).select_from(Chat).where(
+        Chat.supporter_id == supporter_id,
+        Chat.status.in_((*OPEN_CHAT, "awaiting_resident")))) or 0)
+
+
 def _partner(chat: Any, person_id: int) -> int:
     return int(chat["supporter_id"] if chat["resident_id"] == person_id else chat["resident_id"])
 
@@ -629,13 +864,14 @@ def _options(content: Content, name: str) -> tuple[Option, ...]:
                  for i in content.keys_under(prefix))
 
 
-def _report_button(connection: Connection, content: Content, person_id: int
+def _report_button(connection: Connection, content: Content, person_id: int, chat_id: int
                    ) -> tuple[Option, ...]:
-    """A Report button under relayed messages on Telegram; SMS has the word REPORT."""
+    """A Report button under relayed messages on Telegram; SMS has the word REPORT. It
+    names its chat, so a press reports the right one even among several."""
     address = preferred_address(connection, person_id)
     if address is None or address.channel != "telegram":
         return ()
-    return (Option("report", content.text("peers.relay.button_report")),)
+    return (Option(f"{REPORT_OPTION}{chat_id}", content.text("peers.relay.button_report")),)
 
 
 def _labels(content: Content, options: str, ids: Sequence[str]) -> str:

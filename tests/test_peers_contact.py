@@ -1,0 +1,137 @@
+"""Contact details in a relayed message, spotted however they are written; and what of a
+message may be passed on at all. Pure functions: no storage."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from bot.peers.contact import ContactKind, contact_details
+from bot.peers.service import relayable
+
+PHONES = [
+    "07700 900123",
+    "07700900123",
+    "+44 7700 900123",
+    "+447700900123",
+    "+44 (0)7700 900123",
+    "0044 7700 900 123",
+    "(0116) 254 1234",
+    "0116-254-1234",
+    "0116 254 1234",
+    "07700.900.123",
+    "077-009-00123",
+    "0 7 7 0 0 9 0 0 1 2 3",
+    "ring 254 1234 after six",  # a Leicester number without its area code
+    "\uff10\uff17\uff17\uff10\uff10\uff19\uff10\uff10\uff11\uff12\uff13",  # full-width digits
+    "0\u200b7\u200b7\u200b0\u200b0\u200b9\u200b0\u200b0\u200b1\u200b2\u200b3",  # zero-width
+    "07700\u2060900\u2060123",  # word joiners
+    "oh seven seven double oh nine double oh one two three",
+    "zero seven seven zero zero, nine zero zero, one two three",
+    "O77OO 9OO123",  # the letter O for zero
+    "07700 nine double oh one two three",
+    "my number is 07700 treble nine 123",
+    "text me on oh one one six two five four one two three four",
+]
+EMAILS = [
+    "ann@example.com",
+    "ann.smith+walks@nhs.net",
+    "ann (at) example.com",
+    "ann [at] example [dot] org",
+    "ann at gmail dot com",
+    "ann.smith at outlook dot co dot uk",
+    "ann\uff20example.com",  # a full-width @
+]
+USERNAMES = ["@ann_walks", "find me: @AnnWalks2026", "my telegram is @walkingann"]
+LINKS = [
+    "https://example.org/me",
+    "www.facebook.com/ann",
+    "facebook.com/ann.walks",
+    "wa.me/447700900123",
+    "t.me/annwalks",
+    "bit.ly/3xYz",
+]
+ADDRESSES = ["I'm at 12 Church Lane", "14a Victoria Road", "LE4 5AB", "le11 3tu"]
+ORDINARY = [
+    "Shall we walk at Watermead on Saturday?",
+    "I did 10,000 steps today!",
+    "see you at 10:30",
+    "It's £12.50 for a swim",
+    "I live near LE4",
+    "bus 48 at 9.15",
+    "3 laps, 2 days a week",
+    "Saturday 7 March 2026",
+    "one or two of us might come",
+    "I'm one of seven kids",
+    "I walked two miles and then one more",
+    "@ann",  # too short for a username
+    "email me your thoughts",
+    "Oh, oh! That's lovely",
+    "Between 2 and 4 on the 12th",
+    "🙂👍🏽 ok",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", PHONES)
+def test_phone_numbers_in_every_shape(text: str) -> None:
+    assert ContactKind.PHONE in contact_details(text)
+
+
+@pytest.mark.parametrize("text", EMAILS)
+def test_email_addresses_even_spelled_out(text: str) -> None:
+    assert ContactKind.EMAIL in contact_details(text)
+
+
+@pytest.mark.parametrize("text", USERNAMES)
+def test_usernames(text: str) -> None:
+    assert ContactKind.USERNAME in contact_details(text)
+
+
+@pytest.mark.parametrize("text", LINKS)
+def test_links(text: str) -> None:
+    assert ContactKind.LINK in contact_details(text)
+
+
+@pytest.mark.parametrize("text", ADDRESSES)
+def test_street_addresses_and_full_postcodes(text: str) -> None:
+    assert ContactKind.ADDRESS in contact_details(text)
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_chat_is_left_alone(text: str) -> None:
+    assert contact_details(text) == []
+
+
+def test_each_kind_is_named_once_even_when_repeated() -> None:
+    found = contact_details("ann@example.com or ann2@example.com, 07700 900123 or 07700 900124")
+    assert len(found) == len(set(found))
+    assert {ContactKind.EMAIL, ContactKind.PHONE} <= set(found)
+
+
+# -- what may be passed on ---------------------------------------------------------------
+@pytest.mark.parametrize(("typed", "passed_on"), [
+    ("hello\x00 there", "hello there"),
+    ("\x07bell\x1b[31m red", "bell[31m red"),
+    ("abc\u202edcba", "abcdcba"),  # a right-to-left override could disguise words
+    ("zero\u200bwidth", "zerowidth"),
+    ("\ufeffbyte order mark", "byte order mark"),
+    ("  padded  ", "padded"),
+    ("line one\r\nline two", "line one\nline two"),
+    ("old mac\rline", "old mac\nline"),
+    ("tab\tseparated", "tab separated"),
+    ("para one\n\n\n\n\npara two", "para one\n\npara two"),
+    ("\u2028\u2029", ""),
+])
+def test_only_visible_words_are_passed_on(typed: str, passed_on: str) -> None:
+    assert relayable(typed) == passed_on
+
+
+@pytest.mark.parametrize("text", [
+    "👨‍👩‍👧 family walk",  # zero-width joiners hold this emoji together
+    "مرحبا، كيف حالك؟", "שלום", "你好，周六见", "Ñandú café", "e\u0301",  # combining accent
+    "{name} %s %s \\ <b>", "Zürich 🙂👍🏽",
+])
+def test_peoples_own_words_and_scripts_are_kept(text: str) -> None:
+    assert relayable(text) == unicodedata.normalize("NFC", text)
