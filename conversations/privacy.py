@@ -44,8 +44,35 @@ def my_data(ctx: Context, profile: Profile, record: PersonRecord) -> list[Outbou
         lines.append(ctx.t("privacy.no_health"))
     if profile.referral_source:
         lines.append(ctx.t("privacy.referral", answer=profile.referral_source))
+    lines.extend(_ideas_and_peers(ctx, profile, record))
     lines.append(ctx.t("privacy.messages_sent", count=record.messages_stored))
     return [Outbound("\n".join(lines)), ctx.say("privacy.my_data_end")]
+
+
+def _ideas_and_peers(ctx: Context, profile: Profile, record: PersonRecord) -> list[str]:
+    lines = []
+    never = [str(i) for i in profile.answer("not_for_me") or []]
+    if never:
+        names = [(ctx.places.get(i).name if ctx.places and ctx.places.get(i) else i)
+                 for i in never]
+        lines.append(ctx.t("privacy.not_for_me", answer=", ".join(names)))
+    if record.follow_ups:
+        lines.append(ctx.t("privacy.follow_ups", count=record.follow_ups))
+    if record.volunteer_role:
+        lines.append(ctx.t("privacy.volunteer", name=record.volunteer_alias or profile.name or "",
+                           role=ctx.t(f"peers.volunteer.roles.{record.volunteer_role}")))
+    if record.volunteer_experience:
+        key = f"options.experience.{record.volunteer_experience}.label"
+        lines.append(ctx.t("privacy.volunteer_experience",
+                           answer=ctx.t(key) if ctx.content.has(key)
+                           else record.volunteer_experience))
+    if record.peer_chats:
+        lines.append(ctx.t("privacy.peer_chats", count=record.peer_chats))
+    if record.waiting_for_supporter:
+        lines.append(ctx.t("privacy.waiting"))
+    if record.groups:
+        lines.append(ctx.t("privacy.groups", count=record.groups))
+    return lines
 
 
 def _date(moment: Any) -> str:

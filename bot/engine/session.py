@@ -147,6 +147,13 @@ class PersonRecord:
     identities: Sequence[tuple[str, str, datetime | None]]  # (channel, last digits, opted out)
     messages_stored: int
     created_at: datetime | None
+    volunteer_role: str | None = None  # supporter | moderator | coordinator
+    volunteer_alias: str | None = None
+    volunteer_experience: str | None = None  # a condition they chose to share, for matching
+    peer_chats: int = 0  # open chats with a peer supporter or a resident
+    waiting_for_supporter: bool = False
+    groups: int = 0  # Telegram groups they are in through us
+    follow_ups: int = 0  # places we'll ask them about
 
 
 @dataclass(frozen=True)
