@@ -129,6 +129,8 @@ def test_random_input_in_every_onboarding_state(settings: Settings, channel: str
         @given(snap=st.sampled_from(states), text=TEXT)
         @example(snap=states[4], text="x" * 10_000)
         @example(snap=states[12], text="\u202eLE4")
+        # PostgreSQL cannot store NUL in text or JSON: own words must arrive without it.
+        @example(snap=next(s for s in states if s.step == "activities"), text="B\x00")
         def run(snap: Snapshot, text: str) -> None:
             loop.run_until_complete(attempt(snap, text))
 

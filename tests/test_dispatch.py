@@ -64,9 +64,7 @@ async def test_a_wave_at_scaled_limits_gets_no_429_and_loses_nothing(settings: S
     async with running_stub(BotApiStub(limits=StubLimits().scaled(scale))) as stub:
         services, application = await telegram_dispatch(settings, stub, scale)
         await services.db.run(lambda c: queue_wave(c, chats=60, per_chat=5, now=START))
-        started = time.monotonic()
         sent = await services.dispatcher.drain()
-        seconds = time.monotonic() - started
         await application.shutdown()
         statuses = await services.db.run(lambda c: c.execute(
             select(OutboxMessage.status)).scalars().all())
@@ -78,8 +76,7 @@ async def test_a_wave_at_scaled_limits_gets_no_429_and_loses_nothing(settings: S
     for chat in range(1, 61):  # each chat's messages arrived in order
         mine = [t for t in texts if t.startswith(f"wave {chat}.")]
         assert mine == [f"wave {chat}.{n}" for n in range(5)]
-    # 300 messages at 300/s, 5 per chat at 10/s: bounded below by the per-chat pace.
-    assert seconds < 3.0
+    # How close to the limits it runs is measured in bench/dispatch.py, not here.
 
 
 async def test_a_reply_goes_ahead_of_a_wave(settings: Settings) -> None:
@@ -89,21 +86,19 @@ async def test_a_reply_goes_ahead_of_a_wave(settings: Settings) -> None:
         drain = asyncio.create_task(services.dispatcher.drain())
         await asyncio.sleep(1.5)  # the wave is well under way
         waiting = Address("telegram", "99")
-        queued_at = time.monotonic()
         await services.db.run(lambda c: repo.queue_messages(
             c, person_id=repo.create_person(c, waiting, START).person_id, to=waiting,
             messages=[Outbound("your answer")], kind="reply", priority=0, key_prefix="r",
             now=START))
         while not any(d.text == "your answer" for d in stub.delivered):  # noqa: ASYNC110
             await asyncio.sleep(0.02)
-        latency = time.monotonic() - queued_at
         drain.cancel()
         await application.shutdown()
         await services.close()
-    assert latency < 2.0
     assert stub.rejected_429 == 0
     position = [d.text for d in stub.delivered].index("your answer")
-    assert position < 150  # well before the 200-message wave finished
+    # Well before the 200-message wave finished (reply latency is in bench/dispatch.py).
+    assert position < 150
 
 
 async def test_429_retry_after_pauses_the_channel(settings: Settings) -> None:

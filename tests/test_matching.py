@@ -6,6 +6,7 @@ import pytest
 
 from bot.engine.content import library
 from bot.engine.matching import AnswerKind, Choice, Vocabulary, match_answer, match_choice_id
+from bot.engine.textnorm import storable
 
 CONTENT = library().for_language("en")
 VOCAB = Vocabulary(skip=CONTENT.words("matching.skip"), ignore=CONTENT.words("matching.ignore"))
@@ -98,3 +99,15 @@ def test_button_press_must_name_a_current_option() -> None:
     assert match_choice_id("walking", ACTIVITIES).ids == ("walking",)
     assert match_choice_id("not-an-option", ACTIVITIES).kind is AnswerKind.UNCLEAR
     assert match_choice_id(None, ACTIVITIES).kind is AnswerKind.UNCLEAR
+
+
+@pytest.mark.parametrize("typed", ["that's all", "That’s all", "THATS ALL", "thatʼs all"])
+def test_apostrophes_inside_words_are_read_either_way(typed: str) -> None:
+    answer = match_answer(typed, choices("suggest_more"), VOCAB)
+    assert answer.kind is AnswerKind.CHOSEN
+    assert answer.ids == ("done",)
+
+
+def test_storable_text_keeps_what_was_typed_but_nothing_a_database_refuses() -> None:
+    typed = "Bowls\x00 with\x07 friends\non \ud800Tuesdays \U0001f642"
+    assert storable(typed) == "Bowls with friends\non Tuesdays \U0001f642"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import uuid4
 
 from sqlalchemy import Connection
@@ -37,6 +37,7 @@ from bot.engine.session import (
     StartFlow,
     Turn,
 )
+from bot.engine.textnorm import storable
 from bot.geo.districts import DistrictTable
 from bot.peers import service as peer_service
 from bot.places.matching import RankingIndex
@@ -49,6 +50,8 @@ from conversations import peer as peer_conversation
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+REMINDER_DAYS = 7  # how far a reminder moves on when its day already has one of its kind
+FOLLOW_UP_TRIES = 3  # days a follow-up waits for someone to finish another conversation
 PRIORITY_REPLY = 0
 PRIORITY_SCHEDULED = 5
 # What a person's schedule depends on: when any changes, planned messages are replanned.
@@ -124,6 +127,7 @@ class Engine:
     async def handle(self, address: Address, event: Inbound, *, external_id: str | None = None,
                      referral: str | None = None) -> Handled:
         """Handle one inbound event exactly once, retrying if another worker got there too."""
+        event = replace(event, text=storable(event.text), argument=storable(event.argument))
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 handled = await self._handle_once(address, event, external_id, referral)
@@ -200,10 +204,17 @@ class Engine:
                                channel=address.channel)
         lang = self.language(stored.person["language"])
         ctx = replace(lang.context_base, channel=address.channel)
-        if not timed and not is_new and (stored.person["flow"] is None or
-                                          _lapsed(repo.to_state(stored), now)):
-            ctx = replace(ctx, peer=peer_service.context_for(connection, stored.person_id,
-                                                             lang.context_base.content))
+        if not timed and not is_new:
+            # Peer support is read for people between conversations; mid-conversation only
+            # for REPORT, or when it has something new for them since their last turn.
+            last_turn = stored.person["updated_at"]
+            in_flow = stored.person["flow"] is not None and not _lapsed(repo.to_state(stored),
+                                                                         now)
+            if not in_flow or peer_conversation.reports(ctx, event) or \
+                    peer_service.asked_since(connection, stored.person_id, last_turn):
+                ctx = replace(ctx, peer=peer_service.context_for(
+                    connection, stored.person_id, lang.context_base.content, now=now,
+                    since=last_turn))
         plan = self._decide(ctx, lang, stored, event, is_new, referral)
         if plan.ignore:
             if not timed:
@@ -230,10 +241,14 @@ class Engine:
             elif isinstance(effect, RecordImpact):
                 repo.record_impact(connection, effect.kind, now, effect.detail, address.channel)
             elif isinstance(effect, ScheduleReminder):
-                due = outside_quiet_hours(effect.due_at, plan.profile.quiet_start,
-                                          plan.profile.quiet_end)
-                repo.add_reminder(connection, stored.person_id, effect.kind, due,
-                                  effect.payload, now)
+                # One of a kind a day: another (a second place to go to) takes the next
+                # free day rather than being lost.
+                for extra in range(REMINDER_DAYS):
+                    due = outside_quiet_hours(effect.due_at + timedelta(days=extra),
+                                              plan.profile.quiet_start, plan.profile.quiet_end)
+                    if repo.add_reminder(connection, stored.person_id, effect.kind, due,
+                                         effect.payload, now):
+                        break
             elif isinstance(effect, RecordFeedback):
                 repo.record_feedback(connection, effect.opportunity_id, effect.answer, now)
             elif isinstance(effect, PeerAction):
@@ -308,6 +323,9 @@ class Engine:
             # Not opted out: 'yes' is an ordinary answer; 'start' is a hello.
             recognised = Recognised(Command.GREETING, recognised.argument) \
                 if is_literal_start(event) else None
+        if recognised and recognised.command is Command.GREETING and \
+                event.kind is EventKind.TEXT and state.flow is None and ctx.peer.in_chat:
+            recognised = None  # "Hello!" in a peer chat is for the other person
         if recognised is not None:
             if referral and profile.referral_source is None and not is_new:
                 profile = profile.changed(referral_source=referral)
@@ -320,6 +338,10 @@ class Engine:
             turn = peer_conversation.handle(ctx, profile, event)
             if turn is not None:
                 return self._follow(ctx, turn, previous=state)
+        elif ctx.peer.anything:
+            plan = self._peer_mid_conversation(ctx, state, profile, event)
+            if plan is not None:
+                return plan
 
         if event.kind is EventKind.CHOICE and event.payload.get(
                 "ref_token", ref_token(state.ref)) != ref_token(state.ref):
@@ -330,6 +352,30 @@ class Engine:
             turn = self.conversations[state.flow].handle(ctx, state, profile, event)
             return self._follow(ctx, turn, previous=state)
         return self._idle(ctx, state, profile, event)
+
+    def _peer_mid_conversation(self, ctx: Context, state: FlowState, profile: Profile,
+                               event: Inbound) -> _Plan | None:
+        """Peer support for someone in another conversation: REPORT (they stay where they
+        were); a clear answer to an offer or "start chatting?" sent after the question they
+        were on (a chooser is let go, anything else waits); and, once their chat began or
+        came back after they wandered into the welcome or a menu, their messages (as
+        promised, "anything you send goes to them")."""
+        resumable = getattr(self.conversations.get(state.flow or ""), "resumable", True)
+        if peer_conversation.reports(ctx, event):
+            turn = peer_conversation.handle(ctx, profile, event)
+            if turn is not None:
+                return _Plan(turn.say, state, profile, effects=list(turn.effects))
+        if ctx.peer.new_question:
+            turn = peer_conversation.answer(ctx, profile, event)
+            if turn is not None:
+                return _Plan(turn.say, state if resumable else IDLE, profile,
+                             effects=list(turn.effects))
+        if ctx.peer.chat_news and ctx.peer.in_chat and (
+                state.flow == "onboarding" or not resumable):
+            turn = peer_conversation.handle(ctx, profile, event)
+            if turn is not None:
+                return _Plan(turn.say, IDLE, profile, effects=list(turn.effects))
+        return None
 
     def _peer_action(self, connection: Connection, ctx: Context, stored: repo.Stored,
                      plan: _Plan, effect: PeerAction, now: datetime
@@ -375,13 +421,13 @@ class Engine:
                                           now)
             plan.profile = plan.profile.changed(role=role)
             peer_service.offer_waiting(connection, content, now)
-            return [], None
+            return [Outbound(str(values["done"]))] if values.get("done") else [], None
         if effect.action == "volunteer_pause":
             paused = bool(values["paused"])
-            if not peer_service.set_volunteer_paused(connection, person, paused):
+            if not peer_service.set_volunteer_paused(connection, person, paused, now):
                 return [ctx.say("peers.volunteer.not_a_volunteer")], None
-            if not paused:
-                peer_service.offer_waiting(connection, content, now)
+            # Resuming frees them for someone waiting; pausing hands back an offer.
+            peer_service.offer_waiting(connection, content, now)
             return [ctx.say("peers.volunteer.paused" if paused else "peers.volunteer.resumed")], \
                 None
         if effect.action == "moderate":
@@ -389,9 +435,11 @@ class Engine:
                 return [ctx.say("peers.moderation.not_moderator")], None
             case = int(values.get("case") or 0)
             if not case:
-                return peer_service.open_cases(connection, ctx.content), None
+                return peer_service.open_cases(connection, ctx.content, actor=person,
+                                               now=now), None
             if not values.get("action"):
-                return peer_service.show_case(connection, ctx.content, case), None
+                return peer_service.show_case(connection, ctx.content, case, actor=person,
+                                              now=now), None
             return peer_service.act_on_case(connection, content, person, case,
                                             str(values["action"]), str(values.get("note", "")),
                                             now), None
@@ -408,6 +456,14 @@ class Engine:
         # A follow-up was promised in reply to "I'd like to go"; check-ins and ideas are
         # friendly messages, so they need consent to them.
         unasked = event.command != "followup" and not profile.consent_encouragement
+        tries = event.payload.get("tries", 0)
+        if (busy or paused) and event.command == "followup" and isinstance(tries, int) and \
+                tries < FOLLOW_UP_TRIES and stored.opted_out_at is None:
+            # A promised follow-up waits for the conversation they are in (or a short
+            # pause) to end: asked again tomorrow rather than dropped.
+            again = {k: v for k, v in event.payload.items() if k != "expires_at"}
+            return _Plan([], state, profile, effects=[ScheduleReminder(
+                "followup", ctx.now() + timedelta(days=1), {**again, "tries": tries + 1})])
         if conversation is None or busy or paused or stored.opted_out_at is not None or \
                 stored.unreachable_at is not None or unasked:
             return _Plan([], state, profile, ignore=True)

@@ -8,6 +8,8 @@ import unicodedata
 MAX_INBOUND_CHARS = 2000
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _VOWELS = set("aeiou")
+# "that's", "didn’t": an apostrophe inside a word joins it ("thats"), as content spells them.
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u02bc`\u00b4](?=\w)")
 
 
 def clean(text: str) -> str:
@@ -26,9 +28,18 @@ def clean(text: str) -> str:
     return collapsed[:MAX_INBOUND_CHARS]
 
 
+def storable(text: str) -> str:
+    """Text as typed, minus what no database or channel can carry: NUL and other control
+    characters (line breaks stay), lone surrogates and unassigned code points."""
+    kept = [char for char in (text or "")
+            if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cs", "Cn")]
+    return "".join(kept)[:MAX_INBOUND_CHARS * 2]
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used for comparing words."""
-    decomposed = unicodedata.normalize("NFKD", clean(text).casefold())
+    joined = _INNER_APOSTROPHE.sub("", clean(text).casefold())
+    decomposed = unicodedata.normalize("NFKD", joined)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.engine.textnorm import storable
+
 PER_GROUP = 30
 MAX_GROUPS = 500
 
@@ -23,7 +25,8 @@ class Seen:
 
     def as_json(self) -> dict[str, Any]:
         return {"message_id": self.message_id, "telegram_id": self.telegram_id,
-                "name": self.name, "text": self.text, "at": self.at.isoformat()}
+                "name": storable(self.name), "text": storable(self.text),
+                "at": self.at.isoformat()}
 
 
 class RecentMessages:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.engine.textnorm import storable
 from bot.peers.models import (
     AuditEntry,
     Group,
@@ -102,7 +103,7 @@ def list_groups(connection: Connection) -> list[GroupInfo]:
 
 def register_group(connection: Connection, chat_id: int, title: str, now: datetime) -> bool:
     """Add the group, or refresh its title; True if it is new."""
-    title = (title or str(chat_id))[:128]
+    title = storable(title or str(chat_id))[:128]
     inserted = connection.execute(
         _insert_ignoring(connection, Group).values(
             chat_id=chat_id, title=title, strike_limit=3, hold_new_member_links=True,
@@ -262,7 +263,7 @@ def open_case(connection: Connection, now: datetime, *, chat_id: int, reported_b
 def hold_message(connection: Connection, now: datetime, *, chat_id: int, telegram_id: int,
                  message_id: int, text: str) -> int:
     return int(connection.execute(insert(_HELD).values(
-        chat_id=chat_id, telegram_id=telegram_id, message_id=message_id, text=text,
+        chat_id=chat_id, telegram_id=telegram_id, message_id=message_id, text=storable(text),
         status="held", created_at=now).returning(_HELD.c.id)).scalar_one())
 
 

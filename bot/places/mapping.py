@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.engine.textnorm import storable
 from bot.geo.districts import parse_district
 from bot.places.parsing import (
     activities_from_labels,
@@ -57,7 +58,8 @@ def id_of(data: dict[str, Any]) -> str | None:
     value = data.get("@id", data.get("id"))
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    value = storable(value).strip() if isinstance(value, str) else None
+    return value or None
 
 
 def labels(value: object) -> list[str]:
