@@ -20,7 +20,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -160,13 +159,11 @@ async def latency(url: str, wave_size: int, replies: int) -> dict[str, object]:
             "reply_ms_max": round(waits[-1] * 1000, 1), "rejected_429": rejected}
 
 
-async def main(args: argparse.Namespace) -> dict[str, object]:
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/dispatch.db"
-        await upgrade(url)
-        scaled = await wave(url, args.messages, args.scale, 100_000)
-        real = await wave(url, args.real_messages, 1.0, 300_000)
-        waiting = await latency(url, args.latency_wave, args.replies)
+async def main(args: argparse.Namespace, url: str) -> dict[str, object]:
+    await upgrade(url)
+    scaled = await wave(url, args.messages, args.scale, 100_000)
+    real = await wave(url, args.real_messages, 1.0, 300_000)
+    waiting = await latency(url, args.latency_wave, args.replies)
     return {"bench": "dispatch", "database": "sqlite" if url.startswith("sqlite")
             else "postgresql", "scaled": scaled, "real_limits": real,
             "reply_latency_during_wave": waiting}
@@ -180,4 +177,8 @@ if __name__ == "__main__":
     parser.add_argument("--real-messages", type=int, default=600)
     parser.add_argument("--latency-wave", type=int, default=900)
     parser.add_argument("--replies", type=int, default=40)
-    print(json.dumps(asyncio.run(main(parser.parse_args()))))
+    arguments = parser.parse_args()
+    from scratch import scratch_database
+
+    with scratch_database(arguments.database_url, "dispatch") as scratch_url:
+        print(json.dumps(asyncio.run(main(arguments, scratch_url))))

@@ -15,10 +15,10 @@ import multiprocessing
 import random
 import resource
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from queue import Empty
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
@@ -93,14 +93,26 @@ def plan_once(url: str, days: int, queue: multiprocessing.Queue) -> None:  # typ
                "checkins": result.checkins})
 
 
+def result_of(process, queue) -> dict:  # type: ignore[no-untyped-def]
+    """The child's result, or a clear failure if it died without one."""
+    while True:
+        try:
+            return queue.get(timeout=1)
+        except Empty:
+            if not process.is_alive():
+                failed = f"planning process failed (exit code {process.exitcode})"
+                raise SystemExit(failed) from None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--database-url")
     parser.add_argument("--days", type=int, default=7, help="planning horizon (serve uses 2)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/planning.db"
+    from scratch import scratch_database
+
+    with scratch_database(args.database_url, "planning") as url:
         create_people(url, args.people)
         spawn = multiprocessing.get_context("spawn")
         queue = spawn.Queue()
@@ -108,7 +120,7 @@ def main() -> None:
         for _ in range(2):  # the second run finds everything planned already
             process = spawn.Process(target=plan_once, args=(url, args.days, queue))
             process.start()
-            runs.append(queue.get())
+            runs.append(result_of(process, queue))
             process.join()
         result, second = runs
     print(json.dumps({

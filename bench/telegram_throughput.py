@@ -19,7 +19,6 @@ import asyncio
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -133,8 +132,9 @@ def main() -> None:
     # Telegram's 30/s, so latency measures the bot rather than a queue at the limit.
     parser.add_argument("--pace", type=float, default=8.0, help="new messages per second")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/bench.db"
+    from scratch import scratch_database
+
+    with scratch_database(args.database_url, "telegram") as url:
         print(json.dumps(asyncio.run(run(args.users, url, args.latency_messages, args.pace))))
 
 

@@ -122,6 +122,24 @@ async def test_planning_twice_or_side_by_side_plans_each_slot_once(settings: Set
     assert again.messages == 0 and again.checkins == 0
 
 
+async def test_a_planner_that_finds_its_slots_taken_keeps_the_first_and_adds_nothing(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another planner can commit the same slots after this one looked: the unique
+    constraint keeps the first rows, and the fast path falls back without an error."""
+    address = Address("sms", "+447700900136")
+    async with running(settings) as (services, _):
+        await onboarded(services, address, days="8", frequency="3")
+        plan = lambda c: planner.plan(c, services.content, services.clock.now(), 7)  # noqa: E731
+        first = await services.db.run(plan)
+        before = await planned(services)
+        monkeypatch.setattr(planner, "_already_planned", lambda *_args: set())
+        second = await services.db.run(plan)
+        after = await planned(services)
+    assert first.messages >= 1
+    assert second.messages == 0 and second.checkins == 0
+    assert after == before
+
+
 async def test_never_more_often_than_asked_over_four_weeks(settings: Settings) -> None:
     address = Address("sms", "+447700900133")
     async with running(settings) as (services, senders):
