@@ -101,6 +101,32 @@ async def test_a_reply_goes_ahead_of_a_wave(settings: Settings) -> None:
     assert position < 150
 
 
+async def test_a_reply_does_not_wait_out_another_chats_pacing(settings: Settings) -> None:
+    """A chat's next message may be seconds away (one a second per chat; five here): a
+    reply queued meanwhile for someone else goes at once, not after that wait."""
+    scale = 0.2
+    async with running_stub(BotApiStub(limits=StubLimits().scaled(scale))) as stub:
+        services, application = await telegram_dispatch(settings, stub, scale)
+        await services.db.run(lambda c: queue_wave(c, chats=1, per_chat=2, now=START))
+        drain = asyncio.create_task(services.dispatcher.drain())
+        while not stub.delivered:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+        waiting = Address("telegram", "99")
+        await services.db.run(lambda c: repo.queue_messages(
+            c, person_id=repo.create_person(c, waiting, START).person_id, to=waiting,
+            messages=[Outbound("your answer")], kind="reply", priority=0, key_prefix="r",
+            now=START))
+        services.dispatcher.queued()  # what the engine's on_queued does in the service
+        while len(stub.delivered) < 2:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+        drain.cancel()
+        await application.shutdown()
+        await services.close()
+    first, answer = stub.delivered[:2]
+    assert (first.text, answer.text) == ("wave 1.0", "your answer")
+    assert answer.at - first.at < 1 / scale  # it did not wait for wave 1.1's turn
+
+
 async def test_429_retry_after_pauses_the_channel(settings: Settings) -> None:
     async with running_stub(BotApiStub(limits=None)) as stub:
         services, application = await telegram_dispatch(settings, stub, 100.0)

@@ -20,6 +20,7 @@ class DispatchLoop:
 
     def wake(self) -> None:
         self._wake.set()
+        self.dispatcher.queued()
 
     def start(self) -> None:
         if self._task is None:

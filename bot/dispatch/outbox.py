@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -112,7 +113,8 @@ class Dispatcher:
     def __init__(self, db: Database, clock: Clock, senders: Mapping[str, Sender], *,
                  worker_id: str = "worker", batch: int = DEFAULT_BATCH,
                  max_attempts: int = MAX_ATTEMPTS, limits: Mapping[str, Limits] | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
         self.db = db
         self.clock = clock
         self.senders = dict(senders)
@@ -120,6 +122,10 @@ class Dispatcher:
         self.batch = batch
         self.max_attempts = max_attempts
         self.monotonic = monotonic
+        # A test on made-up time passes its own sleep (with its monotonic), and nothing
+        # arriving can cut that short.
+        self.sleep = sleep
+        self._arrived = asyncio.Event()
         self.pacers = {channel: Pacer(limit, monotonic)
                        for channel, limit in (limits or {}).items()}
 
@@ -151,6 +157,7 @@ class Dispatcher:
             if self.monotonic() - checked_replies > REPLY_CHECK_SECONDS:
                 # Someone waiting for an answer goes ahead of the rest of a wave.
                 checked_replies = self.monotonic()
+                self._arrived.clear()  # anything queued from now on is news
                 for reply in await self.claim(only_replies=True):
                     queues.setdefault((reply.channel, reply.address), deque()).append(reply)
             key, item = self._next_ready(queues)
@@ -158,8 +165,9 @@ class Dispatcher:
             if wait > RECORD_WHILE_WAITING and unrecorded is not None:
                 await self.record(*unrecorded)  # don't leave a result unwritten for long
                 unrecorded = None
-            if wait > 0:
-                await asyncio.sleep(wait)
+            if wait > 0 and await self._interrupted_wait(wait):
+                checked_replies = -math.inf  # look for the new reply before sending on
+                continue
             queues[key].popleft()
             if not queues[key]:
                 del queues[key]
@@ -178,6 +186,24 @@ class Dispatcher:
         if unrecorded is not None:
             await self.record(*unrecorded)
         return sent
+
+    def queued(self) -> None:
+        """Something was just queued: cut short any wait for a chat's pacing, so a reply
+        someone is waiting for is picked up at once rather than after it."""
+        self._arrived.set()
+
+    async def _interrupted_wait(self, seconds: float) -> bool:
+        """Sleep for the pacing, or less if something is queued meanwhile (True then)."""
+        if self.sleep is not None:
+            await self.sleep(seconds)
+            return False
+        if self._arrived.is_set():
+            return True
+        try:
+            await asyncio.wait_for(self._arrived.wait(), timeout=seconds)
+        except TimeoutError:
+            return False
+        return True
 
     def _next_ready(self, queues: dict[tuple[str, str], deque[Outgoing]]
                     ) -> tuple[tuple[str, str], Outgoing]:
