@@ -255,6 +255,26 @@ async def test_odd_unicode_is_passed_on_safely(settings: Settings) -> None:
 
 
 # -- pausing and ending -------------------------------------------------------------------
+async def test_a_message_to_someone_who_texted_stop_is_not_lost_in_silence(
+        settings: Settings) -> None:
+    async with peer_world(settings) as w:
+        chat_id = await chatting(w)
+        await w.says(ANN, "STOP")
+        await w.delivered()
+        heard = await w.says(SAM, "Are you still up for Saturday?")
+        told = heard.only(SAM)
+        relayed = await w.rows(RelayedMessage, RelayedMessage.connection_id == chat_id)
+        assert await chat_status(w, chat_id) == "active"
+        assert w.sent_to(ANN)[-1] == t("optout.stopped")
+        await w.says(ANN, "START")
+        await w.delivered()
+        await w.says(SAM, "Hello again")
+        back = w.sent_to(ANN)[-1]
+    assert told == t("peers.relay.unreachable", alias="Ann")
+    assert relayed == []  # nothing kept that was never passed on
+    assert back == t("peers.relay.from", alias="Sam", text="Hello again")
+
+
 async def test_pause_and_resume_belong_to_whoever_paused(settings: Settings) -> None:
     async with peer_world(settings) as w:
         await chatting(w)
@@ -339,6 +359,26 @@ async def test_erasing_yourself_ends_the_chat_and_tells_the_other_kindly(
         assert ANN not in heard
         payloads = await w.outbox_payloads()
         assert not any(address == ANN.address and "Ann?" in p for _, address, p in payloads)
+
+
+async def test_a_report_keeps_the_other_persons_words_but_not_those_of_someone_erased(
+        settings: Settings) -> None:
+    async with peer_world(settings) as w:
+        await w.moderator(MO, "Mo")
+        await chatting(w)
+        await w.says(ANN, "My flat is 12 Elm Road")
+        await w.says(SAM, "You seem down today")
+        await w.says(SAM, "report")
+        await w.says(ANN, "delete my data")
+        await w.says(ANN, "yes")
+        [case] = await w.rows(ModerationCase)
+        heard = await w.says(MO, "case 1")
+    stored = str(case["history"])
+    assert "Elm Road" not in stored and "Ann" not in stored
+    assert "You seem down today" in stored  # the report stays, for safeguarding
+    assert heard.only(MO).splitlines()[1:] == [
+        t("peers.moderation.history_erased"),
+        t("peers.moderation.history_line", alias="Sam", text="You seem down today")]
 
 
 async def test_a_supporter_erasing_themselves_ends_their_chats(settings: Settings) -> None:

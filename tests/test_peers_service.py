@@ -164,6 +164,57 @@ async def test_a_declined_offer_goes_to_the_next_supporter_and_never_back(
         assert len(offers_in(w.sent_to(SAM))) == 1  # never asked twice
 
 
+async def test_an_offer_nobody_answers_goes_to_someone_else_after_two_days(
+        settings: Settings) -> None:
+    async with peer_world(settings) as w:
+        await w.supporter(SAM, "Sam")
+        await w.supporter(PAT, "Pat")
+        await w.resident(ANN, "Ann")
+        await w.asks_for_buddy(ANN)
+        first = [who for who in (SAM, PAT) if offers_in(w.sent_to(who))]
+        assert len(first) == 1
+        other = PAT if first == [SAM] else SAM
+        await w.later(timedelta(hours=47))
+        await jobs.match_waiting(w.services)
+        assert await offered_to(w, first[0])  # not yet
+        await w.later(timedelta(hours=2))
+        await jobs.match_waiting(w.services)
+        heard = await w.delivered()
+        assert heard.only(first[0]) == t("peers.supporter.offer_lapsed")
+        assert len(offers_in(heard.texts(other))) == 1
+        assert ANN not in heard
+        # A late "yes" from the first finds the offer gone, and nobody is connected twice.
+        await w.says(first[0], "1")
+        assert await w.rows(Connection, Connection.supporter_id == await w.person_id(first[0])) \
+            == []
+        assert await offered_to(w, other)
+
+
+async def test_a_resident_who_never_answers_frees_the_supporter_after_a_week(
+        settings: Settings) -> None:
+    async with peer_world(settings) as w:
+        await w.supporter(SAM, "Sam")
+        await w.resident(ANN, "Ann")
+        await w.resident(BOB, "Bob")
+        await w.asks_for_buddy(ANN)
+        await w.says(SAM, "1")  # Sam says yes; Ann is asked, and says nothing
+        await w.asks_for_buddy(BOB)  # Sam is full: Bob waits
+        assert offers_in(w.sent_to(SAM)) and len(offers_in(w.sent_to(SAM))) == 1
+        await w.later(timedelta(days=7, minutes=1))
+        await jobs.match_waiting(w.services)
+        heard = await w.delivered()
+        chats = await w.rows(Connection, Connection.resident_id == await w.person_id(ANN))
+        assert [c["status"] for c in chats] == ["lapsed"]
+        assert heard.texts(ANN) == [t("peers.buddy.offer_lapsed", alias="Sam")]
+        assert heard.texts(SAM)[0] == t("peers.supporter.resident_no_reply")
+        assert len(offers_in(heard.texts(SAM))) == 1  # now free for Bob
+        assert await offered_to(w, SAM) == [(await request_of(w, BOB))["id"]]
+        # Ann's late "yes" starts nothing.
+        await w.says(ANN, "yes")
+        chats = await w.rows(Connection, Connection.resident_id == await w.person_id(ANN))
+        assert [c["status"] for c in chats] == ["lapsed"]
+
+
 async def test_what_they_enjoy_decides_between_free_supporters(settings: Settings) -> None:
     async with peer_world(settings) as w:
         await w.supporter(SAM, "Sam", activities="1")  # walking

@@ -36,6 +36,9 @@ from bot.storage.models import Identity, Person
 
 INVITE_DAYS = 14
 RELAY_PER_DAY = 40  # messages one person may relay in a day: plenty for a chat, not spam
+# How long an offer or a "would you like to start?" waits for an answer before it lapses.
+OFFER_ANSWER_WAIT = timedelta(hours=48)
+CONSENT_WAIT = timedelta(days=7)
 RELAY_MAX_CHARS = 1000  # about seven SMS segments: a long message, not a letter
 REPORT_ENDED_DAYS = 7  # a chat can still be reported this long after it ended
 HISTORY_IN_CASE = 20
@@ -281,18 +284,15 @@ def offer_next(connection: Connection, content: ContentLibrary, request_id: int,
     """Offer a waiting request to the best free supporter; False when nobody is free."""
     request = connection.execute(select(BuddyRequest).where(
         BuddyRequest.id == request_id)).mappings().first()
-    if request is None or request["status"] not in ("waiting", "offered"):
+    if request is None or request["status"] != "waiting":
+        # Offered already (perhaps by another worker a moment ago), matched or withdrawn.
         return False
-    # Only if nobody else (another worker, the matching job) moved it since we read it.
-    unchanged = (BuddyRequest.id == request_id, BuddyRequest.status == request["status"],
-                 BuddyRequest.offered_to.is_(None) if request["offered_to"] is None
-                 else BuddyRequest.offered_to == request["offered_to"])
     best = best_supporter(connection, request)
     if best is None:
-        if request["status"] != "waiting":
-            connection.execute(update(BuddyRequest).where(*unchanged).values(
-                status="waiting", offered_to=None, updated_at=now))
         return False
+    # Only if nobody else (another worker, the matching job) moved it since we read it.
+    unchanged = (BuddyRequest.id == request_id, BuddyRequest.status == "waiting",
+                 BuddyRequest.offered_to.is_(None))
     moved = connection.execute(update(BuddyRequest).where(*unchanged).values(
         status="offered", offered_to=best, updated_at=now)).rowcount
     if not moved:
@@ -311,6 +311,46 @@ def offer_waiting(connection: Connection, content: ContentLibrary, now: datetime
     waiting = connection.scalars(select(BuddyRequest.id).where(
         BuddyRequest.status == "waiting").order_by(BuddyRequest.created_at)).all()
     return sum(offer_next(connection, content, int(r), now) for r in waiting)
+
+
+def lapse_unanswered(connection: Connection, content: ContentLibrary, now: datetime) -> int:
+    """Nobody waits for ever on an answer that isn't coming. An offer a supporter has not
+    answered goes to someone else; a chat the resident has not said yes to is let go,
+    which frees the supporter. Both are told, without blame. Returns how many lapsed."""
+    lapsed = 0
+    for request in connection.execute(select(BuddyRequest).where(
+            BuddyRequest.status == "offered",
+            BuddyRequest.updated_at < now - OFFER_ANSWER_WAIT)).mappings().all():
+        declined = [*((request["declined_by"] or {}).get("ids", [])), request["offered_to"]]
+        moved = connection.execute(update(BuddyRequest).where(
+            BuddyRequest.id == request["id"], BuddyRequest.status == "offered",
+            BuddyRequest.offered_to == request["offered_to"]).values(
+            declined_by={"ids": declined}, status="waiting", offered_to=None,
+            updated_at=now)).rowcount
+        if moved:
+            lapsed += 1
+            supporter = int(request["offered_to"])
+            theirs = content.for_language(_language(connection, supporter))
+            notify(connection, supporter, [Outbound(theirs.text("peers.supporter.offer_lapsed"))],
+                   now, kind="peer")
+            offer_next(connection, content, int(request["id"]), now)
+    for chat in connection.execute(select(Chat).where(
+            Chat.status == "awaiting_resident",
+            Chat.updated_at < now - CONSENT_WAIT)).mappings().all():
+        moved = connection.execute(update(Chat).where(
+            Chat.id == chat["id"], Chat.status == "awaiting_resident").values(
+            status="lapsed", ended_at=now, updated_at=now)).rowcount
+        if moved:
+            lapsed += 1
+            resident, supporter = int(chat["resident_id"]), int(chat["supporter_id"])
+            mine = content.for_language(_language(connection, resident))
+            theirs = content.for_language(_language(connection, supporter))
+            notify(connection, resident, [Outbound(mine.text(
+                "peers.buddy.offer_lapsed", alias=alias_of(connection, supporter, mine)))],
+                now, kind="peer")
+            notify(connection, supporter, [Outbound(theirs.text(
+                "peers.supporter.resident_no_reply"))], now, kind="peer")
+    return lapsed
 
 
 def best_supporter(connection: Connection, request: Any) -> int | None:
@@ -520,6 +560,10 @@ def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_
     if sent_today >= RELAY_PER_DAY:
         return [Outbound(mine.text("peers.relay.too_many"))]
     partner = _partner(chat, sender_id)
+    if not _reachable(connection, partner):
+        # They texted STOP or blocked the bot: say so rather than let words vanish.
+        alias = label_for(connection, sender_id, chat_id, mine)
+        return [Outbound(mine.text("peers.relay.unreachable", alias=alias))]
     both_share = chat["resident_shares_contact"] and chat["supporter_shares_contact"]
     kinds = [] if both_share else contact_details(text)
     if kinds:
@@ -619,7 +663,7 @@ def report(connection: Connection, content: ContentLibrary, reporter_id: int, ch
     moderators = content.for_language(None)
     history = [
         {"alias": alias_of(connection, sender, moderators), "text": text, "held": held,
-         "at": at.isoformat()}
+         "at": at.isoformat(), "sender_id": sender}
         for sender, text, held, at in reversed(connection.execute(
             select(RelayedMessage.sender_id, RelayedMessage.text, RelayedMessage.held,
                    RelayedMessage.created_at)
@@ -688,6 +732,31 @@ def leaving(connection: Connection, content: ContentLibrary, person_id: int,
         notify(connection, supporter, [Outbound(theirs.text("peers.supporter.resident_said_no"))],
                now, kind="peer")
     _release_offers(connection, person_id, now)
+    _erase_from_cases(connection, person_id, content.for_language(None))
+
+
+def _erase_from_cases(connection: Connection, person_id: int, moderators: Content) -> None:
+    """Reports stay for safeguarding, but without the words of someone who asked us to
+    forget them. Older cases name senders only by alias: within one chat of two people,
+    that alias is theirs."""
+    chats = connection.scalars(select(Chat.id).where(
+        or_(Chat.resident_id == person_id, Chat.supporter_id == person_id))).all()
+    if not chats:
+        return
+    alias = alias_of(connection, person_id, moderators)
+    for case_id, history in connection.execute(select(ModerationCase.id, ModerationCase.history)
+                                               .where(ModerationCase.connection_id.in_(chats))):
+        messages = (history or {}).get("messages") or []
+
+        def theirs(message: dict[str, Any]) -> bool:
+            if "sender_id" in message:
+                return bool(message["sender_id"] == person_id)
+            return bool(message.get("alias") == alias)
+
+        kept = [{"erased": True, "at": m.get("at")} if theirs(m) else m for m in messages]
+        if kept != messages:
+            connection.execute(update(ModerationCase).where(ModerationCase.id == case_id)
+                               .values(history={**history, "messages": kept}))
 
 
 # -- moderators -----------------------------------------------------------------------------
@@ -724,7 +793,8 @@ def show_case(connection: Connection, content: Content, case_id: int, *, actor: 
     lines = [content.text("peers.moderation.case_intro", case=case_id,
                           answer=content.text(f"peers.moderation.alert_kind.{case['kind']}"))]
     messages = (case["history"] or {}).get("messages") or []
-    lines += [content.text("peers.moderation.history_line", alias=m["alias"], text=m["text"])
+    lines += [content.text("peers.moderation.history_erased") if m.get("erased") else
+              content.text("peers.moderation.history_line", alias=m["alias"], text=m["text"])
               for m in messages] or [content.text("peers.moderation.no_history")]
     return [Outbound("\n".join(lines))]
 

@@ -59,8 +59,10 @@ async def hand_over_due_reminders(services: Services) -> int:
 
 
 async def match_waiting(services: Services) -> int:
-    """People still waiting for a peer supporter: try again (someone may be free now)."""
+    """Offers and invitations nobody answered lapse; people still waiting for a peer
+    supporter are tried again (someone may be free now)."""
     now = services.clock.now()
+    await services.db.run(lambda c: peer_service.lapse_unanswered(c, services.content, now))
     return await services.db.run(
         lambda c: peer_service.offer_waiting(c, services.content, now))
 
