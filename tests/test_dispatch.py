@@ -45,18 +45,31 @@ async def telegram_dispatch(settings: Settings, stub: BotApiStub, scale: float):
     return services, application
 
 
-def test_pacer_counts_like_a_sliding_window() -> None:
+def test_pacer_counts_like_a_sliding_window_and_spreads_each_second() -> None:
     now = [0.0]
-    pacer = Pacer(Limits(per_second=3, per_chat_interval=1.0), monotonic=lambda: now[0])
-    for chat in ("a", "b", "c"):
-        assert pacer.ready_at(chat) == 0.0
+    pacer = Pacer(Limits(per_second=4, per_chat_interval=1.0), monotonic=lambda: now[0])
+    assert pacer.ready_at("a") == 0.0
+    pacer.record("a")
+    assert pacer.ready_at("b") == 0.25  # a quarter of the second's allowance at a time
+    for at, chat in ((0.25, "b"), (0.5, "c"), (0.75, "d")):
+        now[0] = at
+        assert pacer.ready_at(chat) == at
         pacer.record(chat)
-    assert pacer.ready_at("d") > 1.0  # the fourth in one second waits
+    now[0] = 0.9
+    assert pacer.ready_at("e") > 1.0  # the fifth in one second waits
     assert pacer.ready_at("a") > 1.0  # and so does a second message to the same chat
     now[0] = 1.1
-    assert pacer.ready_at("d") == 1.1
+    assert pacer.ready_at("e") == 1.1
     pacer.pause(5)
-    assert pacer.ready_at("d") >= 6.1
+    assert pacer.ready_at("e") >= 6.1
+
+
+def test_a_message_bigger_than_a_quarter_allowance_still_goes() -> None:
+    now = [0.0]
+    pacer = Pacer(Limits(per_second=10), monotonic=lambda: now[0])  # SMS: 10 segments/s
+    assert pacer.ready_at("+447700900001", cost=3) == 0.0
+    pacer.record("+447700900001", cost=3)
+    assert pacer.ready_at("+447700900002", cost=3) == 0.25
 
 
 async def test_a_wave_at_scaled_limits_gets_no_429_and_loses_nothing(settings: Settings) -> None:

@@ -8,6 +8,7 @@ ceiling without a single 429.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 
 # Platforms and clients disagree by a few milliseconds about when a send happened.
 SAFETY_MARGIN_SECONDS = 0.02
+# Our own, stricter than any platform's: spreads a second's allowance across the second.
+SMOOTHING_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Pacer:
                 if running + cost <= budget:
                     earliest = max(earliest, at + 1.0 + SAFETY_MARGIN_SECONDS)
                     break
+        earliest = max(earliest, self._smoothed(now, cost))
         if group and self.limits.group_per_minute:
             window = self._group_recent.get(chat)
             if window and len(window) >= self.limits.group_per_minute:
@@ -65,6 +69,30 @@ class Pacer:
             earliest = max(earliest, self._chat_last[chat] + self.limits.per_chat_interval
                            + SAFETY_MARGIN_SECONDS)
         return earliest
+
+    def _smoothed(self, now: float, cost: float) -> float:
+        """No more than a quarter of a second's allowance in any quarter second. The
+        platforms count whole seconds, so this costs no speed, but a full-speed wave then
+        leaves a free place every few milliseconds rather than once a second, and a reply
+        someone is waiting for takes the next one."""
+        # Rounded up, so that whole messages still add up to the full rate.
+        allowance = max(math.ceil(self.limits.per_second * SMOOTHING_SECONDS), cost)
+        since = now - SMOOTHING_SECONDS
+        spent, oldest = 0.0, len(self._recent)
+        for index in range(len(self._recent) - 1, -1, -1):
+            at, item_cost = self._recent[index]
+            if at <= since:
+                break
+            spent += item_cost
+            oldest = index
+        if spent + cost <= allowance:
+            return now
+        for index in range(oldest, len(self._recent)):
+            at, item_cost = self._recent[index]
+            spent -= item_cost
+            if spent + cost <= allowance:
+                return at + SMOOTHING_SECONDS
+        return now + SMOOTHING_SECONDS
 
     def chat_ready_at(self, chat: str, group: bool = False) -> float:
         """When this chat alone allows its next message (ignoring the channel-wide limit,
