@@ -212,19 +212,20 @@ async def test_nobody_without_consent_or_opted_out_is_planned(settings: Settings
         assert await planned(services) == []
 
 
+def check_in_due_now(connection: Connection) -> None:
+    """A check-in for the only person, due at START."""
+    person_id = connection.scalar(select(Person.id))
+    connection.execute(Reminder.__table__.insert().values(
+        person_id=person_id, kind="checkin", slot_date=date(2026, 3, 2),
+        due_at=START, expires_at=START + timedelta(hours=3), payload={},
+        status="pending", created_at=START))
+
+
 async def test_check_in_waits_while_someone_is_mid_conversation(settings: Settings) -> None:
     address = Address("sms", "+447700900139")
     async with running(settings) as (services, senders):
         await onboarded(services, address)
-
-        def due_now(connection: Connection) -> None:
-            person_id = connection.scalar(select(Person.id))
-            connection.execute(Reminder.__table__.insert().values(
-                person_id=person_id, kind="checkin", slot_date=date(2026, 3, 2),
-                due_at=START, expires_at=START + timedelta(hours=3), payload={},
-                status="pending", created_at=START))
-
-        await services.db.run(due_now)
+        await services.db.run(check_in_due_now)
         await services.engine.handle(address, Inbound.from_text("settings"))  # busy
         await services.dispatcher.drain()
         senders["sms"].sent.clear()
@@ -239,15 +240,7 @@ async def test_a_reminder_is_handed_over_once(settings: Settings) -> None:
     address = Address("sms", "+447700900140")
     async with running(settings) as (services, senders):
         await onboarded(services, address)
-
-        def due_now(connection: Connection) -> None:
-            person_id = connection.scalar(select(Person.id))
-            connection.execute(Reminder.__table__.insert().values(
-                person_id=person_id, kind="checkin", slot_date=date(2026, 3, 2),
-                due_at=START, expires_at=START + timedelta(hours=3), payload={},
-                status="pending", created_at=START))
-
-        await services.db.run(due_now)
+        await services.db.run(check_in_due_now)
         senders["sms"].sent.clear()
         await run_due_jobs(services)
         # A crash before the reminder was marked done: it is handed over again...
