@@ -109,5 +109,7 @@ def test_apostrophes_inside_words_are_read_either_way(typed: str) -> None:
 
 
 def test_storable_text_keeps_what_was_typed_but_nothing_a_database_refuses() -> None:
-    typed = "Bowls\x00 with\x07 friends\non \ud800Tuesdays \U0001f642"
-    assert storable(typed) == "Bowls with friends\non Tuesdays \U0001f642"
+    typed = "Bowls\x00 with\x07 friends\r\non \ud800Tuesdays \U0001f642\rsee you"
+    assert storable(typed) == "Bowls with friends\non Tuesdays \U0001f642\nsee you"
+    newest_emoji = "\U0001fa77\U0001fae8"  # may be unassigned in this Python's tables
+    assert storable(newest_emoji) == newest_emoji

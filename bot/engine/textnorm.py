@@ -29,10 +29,12 @@ def clean(text: str) -> str:
 
 
 def storable(text: str) -> str:
-    """Text as typed, minus what no database or channel can carry: NUL and other control
-    characters (line breaks stay), lone surrogates and unassigned code points."""
-    kept = [char for char in (text or "")
-            if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cs", "Cn")]
+    """Text as typed, minus what a database or channel cannot carry: NUL and other control
+    characters (line breaks stay, a lone carriage return becomes one) and lone surrogates.
+    Unassigned code points stay: they are often emoji newer than our Unicode tables."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    kept = [char for char in text
+            if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cs")]
     return "".join(kept)[:MAX_INBOUND_CHARS * 2]
 
 
