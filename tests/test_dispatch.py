@@ -72,6 +72,20 @@ def test_a_message_bigger_than_a_quarter_allowance_still_goes() -> None:
     assert pacer.ready_at("+447700900002", cost=3) == 0.25
 
 
+def test_smoothing_costs_two_segment_texts_no_speed() -> None:
+    """10 segments a second as 2-segment texts: five texts a second, as without it."""
+    now = [0.0]
+    pacer = Pacer(Limits(per_second=10), monotonic=lambda: now[0])
+    sent = []
+    for n in range(50):
+        now[0] = pacer.ready_at(f"+4477009{n:05d}", cost=2)
+        pacer.record(f"+4477009{n:05d}", cost=2)
+        sent.append(now[0])
+    assert sent[-1] < 10.5  # 50 texts, 100 segments: ten seconds at the full rate
+    for start in sent:  # and never more than 10 segments in any second
+        assert sum(2 for at in sent if start <= at < start + 1.0) <= 10
+
+
 async def test_a_wave_at_scaled_limits_gets_no_429_and_loses_nothing(settings: Settings) -> None:
     scale = 10.0  # 300 messages a second, 10 a second per chat: the same shape, faster
     async with running_stub(BotApiStub(limits=StubLimits().scaled(scale))) as stub:

@@ -8,7 +8,6 @@ ceiling without a single 429.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import deque
 from collections.abc import Callable
@@ -60,7 +59,7 @@ class Pacer:
                 if running + cost <= budget:
                     earliest = max(earliest, at + 1.0 + SAFETY_MARGIN_SECONDS)
                     break
-        earliest = max(earliest, self._smoothed(now, cost))
+        earliest = max(earliest, self._smoothed(now))
         if group and self.limits.group_per_minute:
             window = self._group_recent.get(chat)
             if window and len(window) >= self.limits.group_per_minute:
@@ -70,13 +69,13 @@ class Pacer:
                            + SAFETY_MARGIN_SECONDS)
         return earliest
 
-    def _smoothed(self, now: float, cost: float) -> float:
-        """No more than a quarter of a second's allowance in any quarter second. The
-        platforms count whole seconds, so this costs no speed, but a full-speed wave then
-        leaves a free place every few milliseconds rather than once a second, and a reply
-        someone is waiting for takes the next one."""
-        # Rounded up, so that whole messages still add up to the full rate.
-        allowance = max(math.ceil(self.limits.per_second * SMOOTHING_SECONDS), cost)
+    def _smoothed(self, now: float) -> float:
+        """Within any quarter second, a message may start only while less than a quarter of
+        the second's allowance has gone (it may overshoot: a 2-segment text still goes when
+        2 of 2.5 are left). The 1-second window still caps the total, so this costs no
+        speed, but a full-speed wave leaves a free place every few milliseconds rather than
+        once a second, and a reply someone is waiting for takes the next one."""
+        allowance = self.limits.per_second * SMOOTHING_SECONDS
         since = now - SMOOTHING_SECONDS
         spent, oldest = 0.0, len(self._recent)
         for index in range(len(self._recent) - 1, -1, -1):
@@ -85,12 +84,12 @@ class Pacer:
                 break
             spent += item_cost
             oldest = index
-        if spent + cost <= allowance:
+        if spent < allowance:
             return now
         for index in range(oldest, len(self._recent)):
             at, item_cost = self._recent[index]
             spent -= item_cost
-            if spent + cost <= allowance:
+            if spent < allowance:
                 return at + SMOOTHING_SECONDS
         return now + SMOOTHING_SECONDS
 
