@@ -381,6 +381,21 @@ async def test_a_report_keeps_the_other_persons_words_but_not_those_of_someone_e
         t("peers.moderation.history_line", alias="Sam", text="You seem down today")]
 
 
+async def test_words_leave_a_report_even_after_the_other_person_left_first(
+        settings: Settings) -> None:
+    async with peer_world(settings) as w:
+        await chatting(w)
+        await w.says(ANN, "My flat is 12 Elm Road")
+        await w.says(SAM, "You seem down today")
+        await w.says(ANN, "report")
+        await w.conversation(SAM, "delete my data", "yes")  # the chat goes with Sam
+        await w.conversation(ANN, "delete my data", "yes")
+        [case] = await w.rows(ModerationCase)
+    assert case["connection_id"] is None
+    assert "Elm Road" not in str(case["history"])
+    assert "You seem down today" not in str(case["history"])
+
+
 async def test_a_supporter_erasing_themselves_ends_their_chats(settings: Settings) -> None:
     async with peer_world(settings) as w:
         await chatting(w)

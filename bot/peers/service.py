@@ -450,24 +450,30 @@ def answer_offer(connection: Connection, content: ContentLibrary, supporter_id: 
         BuddyRequest.status == "offered")).mappings().first()
     if request is None:
         return "peers.supporter.declined"
+    # Each change below applies only while the offer is still theirs: the lapse job (or
+    # another worker) may have passed it on since it was read.
+    still_theirs = (BuddyRequest.id == request_id, BuddyRequest.status == "offered",
+                    BuddyRequest.offered_to == supporter_id)
     if not accept:
         declined = [*((request["declined_by"] or {}).get("ids", [])), supporter_id]
-        connection.execute(update(BuddyRequest).where(BuddyRequest.id == request_id).values(
-            declined_by={"ids": declined}, status="waiting", offered_to=None, updated_at=now))
-        offer_next(connection, content, request_id, now)
+        if connection.execute(update(BuddyRequest).where(*still_theirs).values(
+                declined_by={"ids": declined}, status="waiting", offered_to=None,
+                updated_at=now)).rowcount:
+            offer_next(connection, content, request_id, now)
         return "peers.supporter.declined"
     if _busy(connection, supporter_id) >= (connection.scalar(select(Volunteer.capacity).where(
             Volunteer.person_id == supporter_id)) or 0):
         # Two offers crossed (two workers matched at once): someone else is asked.
-        connection.execute(update(BuddyRequest).where(BuddyRequest.id == request_id).values(
-            status="waiting", offered_to=None, updated_at=now))
-        offer_next(connection, content, request_id, now)
+        if connection.execute(update(BuddyRequest).where(*still_theirs).values(
+                status="waiting", offered_to=None, updated_at=now)).rowcount:
+            offer_next(connection, content, request_id, now)
         return "peers.supporter.at_capacity"
+    if not connection.execute(update(BuddyRequest).where(*still_theirs).values(
+            status="matched", updated_at=now)).rowcount:
+        return "peers.supporter.declined"  # it went to someone else a moment ago
     chat_id = connection.scalar(insert(Chat.__table__).values(
         request_id=request_id, resident_id=request["resident_id"], supporter_id=supporter_id,
         status="awaiting_resident", created_at=now, updated_at=now).returning(Chat.id))
-    connection.execute(update(BuddyRequest).where(BuddyRequest.id == request_id).values(
-        status="matched", updated_at=now))
     resident = request["resident_id"]
     resident_content = content.for_language(_language(connection, resident))
     chat = connection.execute(select(Chat).where(Chat.id == chat_id)).mappings().first()
@@ -491,15 +497,19 @@ def consent(connection: Connection, content: ContentLibrary, resident_id: int, c
         return []
     supporter = chat["supporter_id"]
     theirs = content.for_language(_language(connection, supporter))
+    # Only while still waiting for them: the lapse job may have let it go just now.
+    still_waiting = (Chat.id == chat_id, Chat.status == "awaiting_resident")
     if not yes:
         # Never a chat, so nothing to end or report: declined.
-        connection.execute(update(Chat).where(Chat.id == chat_id).values(
-            status="declined", ended_at=now, updated_at=now))
+        if not connection.execute(update(Chat).where(*still_waiting).values(
+                status="declined", ended_at=now, updated_at=now)).rowcount:
+            return []
         notify(connection, supporter, [Outbound(theirs.text("peers.supporter.resident_said_no"))],
                now, kind="peer")
         return [Outbound(mine.text("peers.buddy.resident_declined"))]
-    connection.execute(update(Chat).where(Chat.id == chat_id).values(
-        status="active", updated_at=now))
+    if not connection.execute(update(Chat).where(*still_waiting).values(
+            status="active", updated_at=now)).rowcount:
+        return []
     repo.record_impact(connection, "buddy_connected", now)
     # A supporter already in another chat must now say who each message is for.
     several = len(open_chats(connection, supporter)) > 1
@@ -732,28 +742,18 @@ def leaving(connection: Connection, content: ContentLibrary, person_id: int,
         notify(connection, supporter, [Outbound(theirs.text("peers.supporter.resident_said_no"))],
                now, kind="peer")
     _release_offers(connection, person_id, now)
-    _erase_from_cases(connection, person_id, content.for_language(None))
+    _erase_from_cases(connection, person_id)
 
 
-def _erase_from_cases(connection: Connection, person_id: int, moderators: Content) -> None:
+def _erase_from_cases(connection: Connection, person_id: int) -> None:
     """Reports stay for safeguarding, but without the words of someone who asked us to
-    forget them. Older cases name senders only by alias: within one chat of two people,
-    that alias is theirs."""
-    chats = connection.scalars(select(Chat.id).where(
-        or_(Chat.resident_id == person_id, Chat.supporter_id == person_id))).all()
-    if not chats:
-        return
-    alias = alias_of(connection, person_id, moderators)
+    forget them. Found by the sender id each kept message carries, not through the chat,
+    which is gone if the other person left first."""
     for case_id, history in connection.execute(select(ModerationCase.id, ModerationCase.history)
-                                               .where(ModerationCase.connection_id.in_(chats))):
+                                               .where(ModerationCase.kind == "connection")):
         messages = (history or {}).get("messages") or []
-
-        def theirs(message: dict[str, Any]) -> bool:
-            if "sender_id" in message:
-                return bool(message["sender_id"] == person_id)
-            return bool(message.get("alias") == alias)
-
-        kept = [{"erased": True, "at": m.get("at")} if theirs(m) else m for m in messages]
+        kept = [{"erased": True, "at": m.get("at")} if m.get("sender_id") == person_id else m
+                for m in messages]
         if kept != messages:
             connection.execute(update(ModerationCase).where(ModerationCase.id == case_id)
                                .values(history={**history, "messages": kept}))
