@@ -164,6 +164,18 @@ async def test_a_declined_offer_goes_to_the_next_supporter_and_never_back(
         assert len(offers_in(w.sent_to(SAM))) == 1  # never asked twice
 
 
+async def test_when_the_only_supporter_says_no_the_resident_hears_we_are_still_looking(
+        settings: Settings) -> None:
+    async with peer_world(settings) as w:
+        await w.supporter(SAM, "Sam")
+        await w.resident(ANN, "Ann")
+        heard = await w.asks_for_buddy(ANN)
+        assert heard.texts(ANN)[-1] == t("peers.buddy.looking")
+        heard = await w.says(SAM, "2")
+        assert heard.only(ANN) == t("peers.buddy.waiting")
+        assert (await request_of(w, ANN))["status"] == "waiting"
+
+
 async def test_an_offer_nobody_answers_goes_to_someone_else_after_two_days(
         settings: Settings) -> None:
     async with peer_world(settings) as w:

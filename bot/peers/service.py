@@ -306,6 +306,21 @@ def offer_next(connection: Connection, content: ContentLibrary, request_id: int,
     return True
 
 
+def offer_or_tell(connection: Connection, content: ContentLibrary, request_id: int,
+                  now: datetime) -> bool:
+    """Pass a request on to the next supporter; if nobody is free, tell the resident, who
+    was last told we were finding someone, that we are still looking."""
+    if offer_next(connection, content, request_id, now):
+        return True
+    resident = connection.scalar(select(BuddyRequest.resident_id).where(
+        BuddyRequest.id == request_id, BuddyRequest.status == "waiting"))
+    if resident is not None:
+        mine = content.for_language(_language(connection, resident))
+        notify(connection, resident, [Outbound(mine.text("peers.buddy.waiting"))], now,
+               kind="peer")
+    return False
+
+
 def offer_waiting(connection: Connection, content: ContentLibrary, now: datetime) -> int:
     """Try again for everyone still waiting (a supporter joined, resumed or came free)."""
     waiting = connection.scalars(select(BuddyRequest.id).where(
@@ -333,7 +348,7 @@ def lapse_unanswered(connection: Connection, content: ContentLibrary, now: datet
             theirs = content.for_language(_language(connection, supporter))
             notify(connection, supporter, [Outbound(theirs.text("peers.supporter.offer_lapsed"))],
                    now, kind="peer")
-            offer_next(connection, content, int(request["id"]), now)
+            offer_or_tell(connection, content, int(request["id"]), now)
     for chat in connection.execute(select(Chat).where(
             Chat.status == "awaiting_resident",
             Chat.updated_at < now - CONSENT_WAIT)).mappings().all():
@@ -459,14 +474,14 @@ def answer_offer(connection: Connection, content: ContentLibrary, supporter_id: 
         if connection.execute(update(BuddyRequest).where(*still_theirs).values(
                 declined_by={"ids": declined}, status="waiting", offered_to=None,
                 updated_at=now)).rowcount:
-            offer_next(connection, content, request_id, now)
+            offer_or_tell(connection, content, request_id, now)
         return "peers.supporter.declined"
     if _busy(connection, supporter_id) >= (connection.scalar(select(Volunteer.capacity).where(
             Volunteer.person_id == supporter_id)) or 0):
         # Two offers crossed (two workers matched at once): someone else is asked.
         if connection.execute(update(BuddyRequest).where(*still_theirs).values(
                 status="waiting", offered_to=None, updated_at=now)).rowcount:
-            offer_next(connection, content, request_id, now)
+            offer_or_tell(connection, content, request_id, now)
         return "peers.supporter.at_capacity"
     if not connection.execute(update(BuddyRequest).where(*still_theirs).values(
             status="matched", updated_at=now)).rowcount:
