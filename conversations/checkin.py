@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.matching import AnswerKind, match_answer, match_choice_id
+from bot.engine.events import Inbound, Outbound
+from bot.engine.matching import AnswerKind
 from bot.engine.session import IDLE, Context, FlowState, Profile, RecordImpact, Turn
+from conversations.answers import read_answer
 
 NAME = "checkin"
 GENTLE_FOR = timedelta(days=14)
@@ -37,12 +38,7 @@ class CheckIn:
 
     def handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
         choices = ctx.choices("checkin")
-        if event.kind is EventKind.CHOICE:
-            answer = match_choice_id(event.choice, choices)
-        elif event.kind is EventKind.TEXT:
-            answer = match_answer(event.text, choices, ctx.vocabulary)
-        else:
-            answer = match_choice_id(None, choices)
+        answer = read_answer(ctx, choices, event)
         if answer.kind is AnswerKind.SKIP:
             picked = "rather_not_say"
         elif answer.chosen:

@@ -10,7 +10,8 @@ from bot.engine.events import Inbound, Outbound
 from bot.engine.matching import AnswerKind
 from bot.engine.session import IDLE, Context, FlowState, Profile, RecordFeedback, Turn
 from bot.places.schema import Opportunity
-from conversations.suggest import read_answer, sorry, step_for
+from conversations.answers import read_answer
+from conversations.suggest import sorry, step_for
 
 NAME = "followup"
 OPEN_FOR = timedelta(days=2)

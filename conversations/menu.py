@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.matching import AnswerKind, match_answer, match_choice_id
+from bot.engine.events import Inbound, Outbound
+from bot.engine.matching import AnswerKind
 from bot.engine.session import IDLE, Context, FlowState, Profile, ShowMyData, StartFlow, Turn
 from conversations import everyday
+from conversations.answers import read_answer
 
 NAME = "menu"
 OPEN_FOR = timedelta(hours=12)
@@ -42,12 +43,7 @@ class Menu:
 
     def handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
         choices = ctx.choices("menu", only=_items(ctx, profile))
-        if event.kind is EventKind.CHOICE:
-            answer = match_choice_id(event.choice, choices)
-        elif event.kind is EventKind.TEXT:
-            answer = match_answer(event.text, choices, ctx.vocabulary)
-        else:
-            answer = match_choice_id(None, choices)
+        answer = read_answer(ctx, choices, event)
         if answer.kind is AnswerKind.SKIP:
             return Turn([ctx.say("menu.bye")], IDLE, profile)
         if not answer.chosen:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.matching import AnswerKind, match_answer, match_choice_id
+from bot.engine.events import Inbound, Outbound
+from bot.engine.matching import AnswerKind
 from bot.engine.session import (
     IDLE,
     Context,
@@ -21,6 +21,7 @@ from bot.engine.session import (
     Turn,
 )
 from conversations import asking
+from conversations.answers import read_answer
 from conversations.readback import summary_lines
 
 NAME = "onboarding"
@@ -49,13 +50,7 @@ SUMMARY_ORDER = (
 
 def _choose(ctx: Context, options: str, event: Inbound) -> str | None:
     """The option id picked for a simple single-choice step, or None if unclear."""
-    choices = ctx.choices(options)
-    if event.kind is EventKind.CHOICE:
-        answer = match_choice_id(event.choice, choices)
-    elif event.kind is EventKind.TEXT:
-        answer = match_answer(event.text, choices, ctx.vocabulary)
-    else:
-        return None
+    answer = read_answer(ctx, ctx.choices(options), event)
     return answer.ids[0] if answer.kind is AnswerKind.CHOSEN else None
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.matching import AnswerKind, match_answer, match_choice_id
+from bot.engine.events import Inbound, Outbound
+from bot.engine.matching import AnswerKind
 from bot.engine.session import (
     IDLE,
     Context,
@@ -16,6 +16,7 @@ from bot.engine.session import (
     RecordImpact,
     Turn,
 )
+from conversations.answers import read_answer
 from conversations.readback import summary_lines
 
 DELETE = "delete"
@@ -92,12 +93,7 @@ class Delete:
 
     def handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
         choices = ctx.choices("delete_confirm")
-        if event.kind is EventKind.CHOICE:
-            answer = match_choice_id(event.choice, choices)
-        elif event.kind is EventKind.TEXT:
-            answer = match_answer(event.text, choices, ctx.vocabulary)
-        else:
-            answer = match_choice_id(None, choices)
+        answer = read_answer(ctx, choices, event)
         if answer.chosen and answer.ids[0] == "yes":
             return Turn([ctx.say("privacy.deleted")], IDLE, Profile(),
                         effects=[RecordImpact("erased"), EraseEverything()])

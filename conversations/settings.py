@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.matching import AnswerKind, match_answer, match_choice_id
+from bot.engine.events import Inbound, Outbound
+from bot.engine.matching import AnswerKind
 from bot.engine.session import IDLE, Context, FlowState, Profile, Turn
 from conversations import asking
+from conversations.answers import read_answer
 from conversations.questions import clear
 
 NAME = "settings"
@@ -55,12 +56,7 @@ class Settings:
 
     def _pick(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
         choices = ctx.choices("settings")
-        if event.kind is EventKind.CHOICE:
-            answer = match_choice_id(event.choice, choices)
-        elif event.kind is EventKind.TEXT:
-            answer = match_answer(event.text, choices, ctx.vocabulary)
-        else:
-            answer = match_choice_id(None, choices)
+        answer = read_answer(ctx, choices, event)
         if answer.kind is AnswerKind.SKIP or (answer.chosen and answer.ids[0] == "done"):
             return Turn([ctx.say("settings.finished")], IDLE, profile)
         if not answer.chosen:

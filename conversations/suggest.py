@@ -9,8 +9,8 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from bot.engine.events import EventKind, Inbound, Outbound, ref_token
-from bot.engine.matching import Answer, AnswerKind, Choice, match_answer, match_choice_id
+from bot.engine.events import Inbound, Outbound, ref_token
+from bot.engine.matching import Answer, AnswerKind, Choice
 from bot.engine.session import (
     IDLE,
     Context,
@@ -23,6 +23,7 @@ from bot.engine.session import (
 )
 from bot.places import explain
 from bot.places.matching import Needs, Suggestion
+from conversations.answers import read_answer
 from conversations.questions import QUESTIONS
 
 NAME = "suggest"
@@ -44,15 +45,6 @@ def needs_for(profile: Profile, *, anything: bool = False) -> Needs:
         not_for_me=answers.get("not_for_me") or (),
         access=access if isinstance(access, list) else None,
         max_cost=COST.get(str(answers.get("cost"))), anything=anything)
-
-
-def read_answer(ctx: Context, choices: list[Choice], event: Inbound) -> Answer:
-    """A button press or typed words, as one of `choices` (anything else is unclear)."""
-    if event.kind is EventKind.CHOICE:
-        return match_choice_id(event.choice, choices)
-    if event.kind is EventKind.TEXT:
-        return match_answer(event.text, choices, ctx.vocabulary)
-    return match_choice_id(None, choices)
 
 
 def sorry(ctx: Context, answer: Answer) -> str:
