@@ -13,6 +13,7 @@ from typing import TextIO
 from bot.config import Settings
 from bot.peers import cli as peers_cli
 from bot.places import cli as places_cli
+from bot.safety import cli as safety_cli
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     content_commands.add_parser("lint", help="check every text against the style rules")
     places_cli.register(commands)
     peers_cli.register(commands)
+    safety_cli.register(commands)
 
     impact = commands.add_parser("impact", help="anonymous figures for coordinators")
     impact.add_argument("--since", type=date.fromisoformat,
@@ -73,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return places_cli.run(args, settings)
     if args.command in ("volunteers", "coordinator", "peers"):
         return peers_cli.run(args, settings)
+    if args.command == "alerts":
+        return safety_cli.run(args, settings)
     if args.command == "impact":
         return asyncio.run(_impact(settings, args, sys.stdout))
     return 2

@@ -19,6 +19,7 @@ from bot.dispatch.loop import DispatchLoop
 from bot.places.catalogue import load_catalogue
 from bot.places.matching import RankingIndex
 from bot.scheduling.jobs import (
+    escalate_alerts,
     hand_over_due_reminders,
     match_waiting,
     plan_encouragement,
@@ -36,6 +37,7 @@ TIDY_INTERVAL_SECONDS = 3600
 
 async def hand_over_due(services: Services) -> None:
     await services.dispatcher.recover_abandoned()
+    await escalate_alerts(services)
     await hand_over_due_reminders(services)
     await match_waiting(services)
 

@@ -9,6 +9,7 @@ def registry() -> dict[str, Conversation]:
     """Every conversation by its stored name."""
     from conversations import (
         buddy,
+        care,
         checkin,
         followup,
         menu,
@@ -29,5 +30,6 @@ def registry() -> dict[str, Conversation]:
         followup.CONVERSATION,
         buddy.CONVERSATION,
         buddy.VOLUNTEERING,
+        care.CONVERSATION,
     ]
     return {c.name: c for c in found}

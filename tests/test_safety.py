@@ -1,64 +1,148 @@
-"""The safety screen: every phrase in content fires; negations and old history do not."""
+"""The safety screen in the small: each kind of miss the first screen had, pinned; ConText
+scope; the lexicon's phrase language; the replies. The whole-screen figures are in
+test_safety_eval.py."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.engine.content import library
-from bot.engine.safety import SafetyCategory, SafetyScreen
+from bot.safety.lexicon import Lexicon
+from bot.safety.patterns import compile_phrase
+from bot.safety.screen import SafetyCategory, SafetyScreen
 
 CONTENT = library().for_language("en")
 SCREEN = SafetyScreen.from_content(CONTENT)
 
 
-@pytest.mark.parametrize("phrase", CONTENT.words("safety.crisis"))
-def test_every_crisis_phrase_fires(phrase: str) -> None:
-    finding = SCREEN.check(f"Honestly, {phrase} lately.")
-    assert finding is not None
-    assert finding.category is SafetyCategory.CRISIS
+def topics(text: str) -> set[str]:
+    return {f.topic for f in SCREEN.assess(text).findings}
 
 
-@pytest.mark.parametrize(("topic", "phrase"), [
-    (topic, phrase)
-    for topic in CONTENT.keys_under("safety.red_flags")
-    for phrase in CONTENT.words(f"safety.red_flags.{topic}")
+# -- kinds of miss, one line each (the issue's examples; the eval sets hold the rest) ------
+@pytest.mark.parametrize(("text", "topic"), [
+    ("feels like an elephant on my chest", "chest_pain"),
+    ("my face has dropped on one side", "stroke"),
+    ("im slurring my words", "stroke"),
+    ("i think im having a heart attack", "chest_pain"),
+    ("sugars are 2.1", "blood_sugar"),
+    ("cnt breathe", "breathing"),
+    ("chestpain", "chest_pain"),
+    ("kms", "crisis"),
+    ("everyone would be better off without me", "crisis"),
+    ("took all my tablets", "crisis"),
+    ("CAN'T BREATHE!!", "breathing"),
+    ("can\u2019t breathe", "breathing"),
 ])
-def test_every_red_flag_phrase_fires(topic: str, phrase: str) -> None:
-    finding = SCREEN.check(f"Today {phrase} since this morning")
-    assert finding is not None
-    assert finding.category is SafetyCategory.RED_FLAG
+def test_words_people_really_use(text: str, topic: str) -> None:
+    assert topic in topics(text)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # "free of" and "none" once acted as negations on their own words.
+    ("a bit of chest pain since this morning", "chest_pain"),
+    ("a couple of hours ago i collapsed", "fainting"),
+    # History words once vetoed every red flag anywhere in the message.
+    ("had a heart attack 3 years ago and now im getting chest pain again", "chest_pain"),
+    # The negation window once swallowed alarms.
+    ("never had chest pain like this before", "chest_pain"),
+    ("not again, having a hypo", "blood_sugar"),
+    ("oh no i think im having a stroke", "stroke"),
+    ("no idea whats happening my chest is so tight", "chest_pain"),
+])
+def test_context_does_not_swallow_alarms(text: str, topic: str) -> None:
+    assert topic in topics(text)
 
 
 @pytest.mark.parametrize("text", [
     "no chest pain today", "I don't have chest pain", "not had any chest pain this week",
-    "Never fainted in my life", "without palpitations now", "I had a stroke three years ago",
-    "Walking", "I love swimming", "my chest is fine", "",
+    "Never fainted in my life", "I had a stroke three years ago", "my dad had a stroke in 2019",
+    "cant go on thursday sorry", "can't go on the bus, no pass", "fell over laughing",
+    "fell over but didnt hurt myself", "my feet are killing me", "dying for a cuppa",
+    "I love breaststroke", "moved a chest of drawers today", "had a stroke of luck",
+    "sugar-free squash please", "walking", "", "   ", "I'll be there at 10",
+    "heart of the village, that cafe", "what if I get chest pain on a walk?",
 ])
 def test_quiet_when_nothing_is_wrong(text: str) -> None:
-    assert SCREEN.check(text) is None
+    assert topics(text) == set()
 
 
-def test_a_but_ends_the_negation() -> None:
-    finding = SCREEN.check("no worries but I have chest pain")
-    assert finding is not None and finding.topic == "chest_pain"
+def test_someone_else_now_is_its_own_emergency() -> None:
+    assert topics("my husband has collapsed") == {"someone_else"}
+    assert topics("my husband had a stroke years ago") == set()
 
 
-def test_crisis_is_never_discounted_by_negation() -> None:
-    finding = SCREEN.check("I'm not sure, I don't want to live")
-    assert finding is not None and finding.category is SafetyCategory.CRISIS
+def test_crisis_is_not_discounted_by_if_or_by_a_nearby_not() -> None:
+    assert "crisis" in topics("if nothing changes i will kill myself")
+    assert "crisis" in topics("I'm not sure, I don't want to live")
 
 
-def test_punctuation_case_and_apostrophes_do_not_matter() -> None:
-    assert SCREEN.check("CAN'T BREATHE!!") is not None
-    assert SCREEN.check("cant breathe") is not None
-    assert SCREEN.check("can\u2019t breathe") is not None
+def test_a_fall_needs_an_injury_or_a_long_lie() -> None:
+    assert topics("fell over in the garden") == set()
+    assert "fall" in topics("fell over in the garden and my wrist is swollen")
+    assert "fall" in topics("ive fallen and cant get up")
 
 
-@pytest.mark.parametrize("key", ["safety.reply.red_flag", "safety.reply.crisis"])
-def test_replies_signpost_urgent_help(key: str) -> None:
-    text = CONTENT.text(key)
-    assert "999" in text
-    if key.endswith("crisis"):
-        assert "116 123" in text
-    else:
-        assert "111" in text
+def test_a_physical_emergency_comes_first_and_crisis_is_kept() -> None:
+    found = SCREEN.assess("i took all my tablets and now my chest is so tight")
+    assert found.findings[0].topic == "chest_pain"
+    assert any(f.category is SafetyCategory.CRISIS for f in found.findings)
+
+
+def test_medical_questions_and_distress_are_told_apart_from_emergencies() -> None:
+    question = SCREEN.assess("should I take my insulin before swimming?")
+    assert question.medical_question and not question.findings
+    assert SCREEN.assess("is it safe to walk with my new knee?").medical_question
+    assert not SCREEN.assess("is the walk free?").medical_question
+    assert SCREEN.assess("rubbish week tbh").distress
+    health = SCREEN.assess("been in hospital with my chest")
+    assert health.distress and health.health_worse and not health.findings
+
+
+def test_hostile_input_is_read_without_error() -> None:
+    for text in ["\x00\ud800" * 10, "🫠" * 3000, "a" * 10000, "٣.٢ sugar", "(((", "~~~|||"]:
+        SCREEN.assess(text)
+
+
+# -- the lexicon's phrase language ----------------------------------------------------------
+def test_every_lexicon_phrase_compiles() -> None:
+    lexicon = Lexicon.from_content(CONTENT)
+    phrases = [p for group in lexicon.targets.values() for p in group] + list(lexicon.idioms)
+    phrases += [p for kinds in lexicon.context.values() for ps in kinds.values() for p in ps]
+    phrases += list(lexicon.pseudo) + list(lexicon.terminate)
+    assert len(phrases) > 500
+    for phrase in phrases:
+        assert compile_phrase(phrase).patterns
+
+
+def test_phrase_language() -> None:
+    grouped = compile_phrase("better off * (dead|without me)")
+    assert len(grouped.patterns) == 2
+    assert compile_phrase("end it$").anchored
+    assert compile_phrase("knees? * gave").patterns[0][0]["OP"] == "?"
+    for bad in ["", "*", "(unclosed", "|", "()"]:
+        with pytest.raises(ValueError):
+            compile_phrase(bad)
+
+
+# -- replies ------------------------------------------------------------------------------
+REPLIES = ["red_flag", "chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
+           "blood_sugar_high", "fall", "fainting", "other_urgent", "unwell", "someone_else",
+           "crisis"]
+
+
+@pytest.mark.parametrize("topic", REPLIES)
+def test_every_topic_has_a_reply_that_signposts_urgent_help(topic: str) -> None:
+    text = CONTENT.text(f"safety.reply.{topic}")
+    assert "999" in text or "111" in text
+    if topic == "crisis":
+        assert "116 123" in text and "85258" in text and "999" in text
+    if topic in ("chest_pain", "stroke", "other_urgent", "someone_else", "breathing"):
+        assert "999" in text
+    if topic == "stroke":
+        assert "FAST" in text
+
+
+def test_the_medical_question_reply_never_advises() -> None:
+    text = CONTENT.text("safety.reply.medical_question")
+    assert "can't give medical advice" in text and "111" in text and "GP" in text

@@ -1,7 +1,9 @@
 """The engine: one inbound event in, one transaction out (new state + outbox rows).
 
-Order for every message: opt-out rules -> safety screen -> global commands -> the
-conversation the person is in. The conversation is pure; this module does the storage.
+Order for every message: opt-out rules -> safety screen (urgent and crisis replies with
+an alert for the duty team, medical questions signposted) -> global commands -> peer
+support -> distress met with care -> the conversation the person is in. Conversations
+are pure; this module does the storage.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from bot.engine.commands import Command, CommandWords, Recognised, is_literal_st
 from bot.engine.content import ContentLibrary
 from bot.engine.events import Address, EventKind, Inbound, Outbound, ref_token
 from bot.engine.matching import Vocabulary
-from bot.engine.safety import SafetyScreen
 from bot.engine.session import (
     IDLE,
+    AlertAction,
     Context,
     Conversation,
     EraseEverything,
     FlowState,
+    OpenSafetyAlert,
     PeerAction,
     Profile,
     RecordFeedback,
@@ -41,10 +44,13 @@ from bot.engine.textnorm import storable
 from bot.geo.districts import DistrictTable
 from bot.peers import service as peer_service
 from bot.places.matching import RankingIndex
+from bot.safety import alerts
+from bot.safety.screen import Assessment, SafetyCategory, SafetyScreen
+from bot.safety.screens import screen_for
 from bot.scheduling.windows import outside_quiet_hours
 from bot.storage import repository as repo
 from bot.storage.db import Database
-from conversations import everyday, privacy
+from conversations import duty, everyday, privacy
 from conversations import peer as peer_conversation
 
 log = logging.getLogger(__name__)
@@ -94,6 +100,8 @@ class _Plan:
     opt_out: bool = False
     opt_in: bool = False
     ignore: bool = False
+    # A reply to someone's own urgent or crisis message goes even after STOP (hazard H3).
+    bypass: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,7 @@ class Engine:
                                     ignore=content.words("matching.ignore"))
             base = Context(content=content, clock=self.clock, vocabulary=vocabulary, geo=self.geo,
                            places=self.places)
-            cached = _Language(base, CommandWords(content), SafetyScreen.from_content(content))
+            cached = _Language(base, CommandWords(content), screen_for(content))
             self._languages[content.language] = cached
         return cached
 
@@ -235,6 +243,7 @@ class Engine:
 
         say = list(plan.say)
         erase = False
+        raised: list[OpenSafetyAlert] = []
         for effect in plan.effects:
             if isinstance(effect, EraseEverything):
                 erase = True
@@ -256,6 +265,10 @@ class Engine:
                 say += extra
                 if started is not None:
                     plan.state = started
+            elif isinstance(effect, OpenSafetyAlert):
+                raised.append(effect)  # opened once their reply is queued: it goes first
+            elif isinstance(effect, AlertAction):
+                say += self._alert_action(connection, ctx, stored.person_id, effect, now)
             elif isinstance(effect, ShowMyData):
                 record = repo.person_record(connection, stored.person_id,
                                             stored.person["created_at"])
@@ -265,6 +278,7 @@ class Engine:
 
         if erase:
             peer_service.leaving(connection, self.content, stored.person_id, now)
+            alerts.forget_person(connection, stored.person_id)
             repo.erase_person(connection, stored.person_id)
             ids = repo.queue_messages(
                 connection, person_id=None, to=address, messages=say, kind="erasure",
@@ -280,7 +294,11 @@ class Engine:
             connection, person_id=stored.person_id, to=address, messages=say, kind=plan.kind,
             priority=PRIORITY_SCHEDULED if timed else PRIORITY_REPLY, key_prefix=key, now=now,
             expires_at=event.payload.get("expires_at") if timed else None,
-            bypass_suppression=plan.opt_out)
+            bypass_suppression=plan.opt_out or plan.bypass)
+        for alert in raised:
+            alerts.open_alert(connection, self.content, person_id=stored.person_id,
+                              category=alert.category, topic=alert.topic,
+                              channel=address.channel, text=alert.text, now=now)
         return Handled(person_id=stored.person_id, outbox_ids=ids)
 
     # -- deciding (no I/O) ----------------------------------------------------------------
@@ -301,23 +319,69 @@ class Engine:
             command = Command.START if provider_keyword == "START" else Command.HELP
             recognised = Recognised(command)
 
+        duty_command = duty.commands(event)
+        # The duty team's own notes ("ALERT 12 NOTE said she took tablets") are not screened.
+        assessment = _screened(lang.safety, event.text) \
+            if event.kind is EventKind.TEXT and duty_command is None else Assessment()
         if stored.opted_out_at is not None:
             if (recognised and recognised.command is Command.START) or is_literal_start(event):
                 back = [ctx.say("optout.welcome_back"), *self._reprompt(ctx, state, profile)]
                 return _Plan(back, state, profile, opt_in=True)
+            if assessment.findings:
+                # Their own emergency after STOP: one reply, not marketing, and the duty
+                # team is told (hazard log H3).
+                plan = self._safety(ctx, state, profile, assessment, event)
+                plan.bypass = True
+                return plan
             # UK rules: after STOP, nothing at all until they opt back in.
             return _Plan([], state, profile, ignore=True)
         if recognised and recognised.command is Command.STOP:
             return _Plan([ctx.say("optout.stopped")], state, profile, kind="optout", opt_out=True)
 
-        if event.kind is EventKind.TEXT:
-            finding = lang.safety.check(event.text)
-            if finding is not None:
-                say = [ctx.say(f"safety.reply.{finding.category.value}")]
-                if state.flow:
-                    say.append(ctx.say("common.carry_on"))
-                return _Plan(say, state, profile, kind="safety",
-                             effects=[RecordImpact("safety", finding.topic)])
+        in_peer_chat = state.flow is None and ctx.peer.in_chat
+        if assessment.findings:
+            plan = self._safety(ctx, state, profile, assessment, event)
+            if in_peer_chat:
+                # Meant for their peer: it still goes to them (and they are screened too).
+                rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
+                                         recognised, assessment, duty_command)
+                plan.say += rest.say
+                plan.effects += rest.effects
+                plan.state = rest.state
+            return plan
+        if assessment.medical_question and not is_new:
+            signpost = ctx.say("safety.reply.medical_question")
+            effects: list[object] = [RecordImpact("medical_question")]
+            if in_peer_chat:
+                rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
+                                         recognised, assessment, duty_command)
+                return _Plan([*rest.say, signpost], rest.state, rest.profile,
+                             effects=[*rest.effects, *effects])
+            # Never stored as an answer: the question they were on is asked again.
+            return _Plan([signpost, *self._reprompt(ctx, state, profile)], state, profile,
+                         effects=effects)
+        return self._decide_rest(ctx, state, profile, event, is_new, referral, recognised,
+                                 assessment, duty_command)
+
+    def _safety(self, ctx: Context, state: FlowState, profile: Profile,
+                assessment: Assessment, event: Inbound) -> _Plan:
+        """The reply that fits the emergency (a crisis beside a physical emergency gets
+        its own too), an alert for the duty team, and then carry on where they were."""
+        first = assessment.findings[0]
+        say = [ctx.say(_reply_key(ctx, first.topic))]
+        if first.category is not SafetyCategory.CRISIS and any(
+                f.category is SafetyCategory.CRISIS for f in assessment.findings):
+            say.append(ctx.say("safety.reply.crisis"))
+        if state.flow:
+            say.append(ctx.say("common.carry_on"))
+        return _Plan(say, state, profile, kind="safety", effects=[
+            RecordImpact("safety", first.topic),
+            OpenSafetyAlert(first.category.value, first.topic, event.text)])
+
+    def _decide_rest(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound,
+                     is_new: bool, referral: str | None, recognised: Recognised | None,
+                     assessment: Assessment, duty_command: AlertAction | None) -> _Plan:
+        """Everything after the safety screen: commands, peer support, conversations."""
 
         if recognised and recognised.command is Command.START:
             # Not opted out: 'yes' is an ordinary answer; 'start' is a hello.
@@ -326,10 +390,14 @@ class Engine:
         if recognised and recognised.command is Command.GREETING and \
                 event.kind is EventKind.TEXT and state.flow is None and ctx.peer.in_chat:
             recognised = None  # "Hello!" in a peer chat is for the other person
+        if recognised and recognised.command is Command.GREETING and assessment.distress:
+            recognised = None  # "hi, rubbish week tbh" is not a hello to answer cheerily
         if recognised is not None:
             if referral and profile.referral_source is None and not is_new:
                 profile = profile.changed(referral_source=referral)
             return self._command(ctx, recognised, state, profile, is_new)
+        if duty_command is not None:
+            return _Plan([], state, profile, effects=[duty_command])
         volunteering = peer_conversation.commands(ctx, event)
         if volunteering is not None:
             return _Plan([], state, profile, effects=[volunteering])
@@ -348,10 +416,39 @@ class Engine:
             # A button from an earlier question: say so and show the current one.
             return _Plan([ctx.say("common.stale_button"), *self._reprompt(ctx, state, profile)],
                          state, profile)
+        newcomer = state.flow is None and profile.onboarded_at is None  # welcome first
+        if assessment.distress and not (state.flow is None and ctx.peer.in_chat) and \
+                not is_new and not newcomer:
+            plan = self._care(ctx, state, profile, event, assessment)
+            if plan is not None:
+                return plan
         if state.flow and state.flow in self.conversations:
             turn = self.conversations[state.flow].handle(ctx, state, profile, event)
             return self._follow(ctx, turn, previous=state)
         return self._idle(ctx, state, profile, event)
+
+    def _care(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound,
+              assessment: Assessment) -> _Plan | None:
+        """Distress met with care: between conversations, at a menu or a check-in, or as
+        an answer the question could not use (then the question comes back afterwards)."""
+        current = self.conversations.get(state.flow or "")
+        resumable = state.flow is not None and getattr(current, "resumable", True) and \
+            state.flow != "checkin"
+        resume: FlowState | None = None
+        effects: list[object] = []
+        if state.flow == "checkin":
+            effects.append(RecordImpact("checkin", "harder"))
+        if resumable and current is not None:
+            turn = current.handle(ctx, state, profile, event)
+            if turn.state != state or turn.start is not None or turn.effects:
+                return None  # an answer it could use: theirs to give
+            resume = state
+        care = self.conversations["care"].start(ctx, profile, health=assessment.health_worse)
+        new_state = care.state
+        if resume is not None:
+            new_state = replace(new_state, data={**new_state.data, "resume": _dump(resume)})
+        return _Plan(list(care.say), new_state, care.profile,
+                     effects=[*effects, *care.effects])
 
     def _peer_mid_conversation(self, ctx: Context, state: FlowState, profile: Profile,
                                event: Inbound) -> _Plan | None:
@@ -444,6 +541,24 @@ class Engine:
                                             str(values["action"]), str(values.get("note", "")),
                                             now), None
         raise ValueError(f"unknown peer action {effect.action!r}")
+
+    def _alert_action(self, connection: Connection, ctx: Context, person: int,
+                      effect: AlertAction, now: datetime) -> list[Outbound]:
+        """The duty team's commands; anyone else is told they are only for the team."""
+        content = ctx.content
+        if effect.action in ("on_duty", "off_duty"):
+            on = effect.action == "on_duty"
+            if not alerts.set_on_duty(connection, person, on, now):
+                return [ctx.say("safety.alerts.not_staff")]
+            return [ctx.say("safety.alerts.on_duty" if on else "safety.alerts.off_duty")]
+        if not alerts.is_duty_staff(connection, person):
+            return [ctx.say("safety.alerts.not_staff")]
+        if effect.action == "list":
+            return alerts.list_open(connection, content, actor=person, now=now)
+        if effect.action == "show":
+            return alerts.show(connection, content, effect.alert, actor=person, now=now)
+        return alerts.act(connection, content, effect.alert, effect.action, effect.note,
+                          actor=person, now=now)
 
     def _time_event(self, ctx: Context, stored: repo.Stored, state: FlowState, profile: Profile,
                     event: Inbound) -> _Plan:
@@ -556,6 +671,23 @@ class Engine:
         if state.flow and state.flow in self.conversations:
             return self.conversations[state.flow].reprompt(ctx, state, profile)
         return []
+
+
+def _screened(screen: SafetyScreen, text: str) -> Assessment:
+    """The screen's reading; a fault in it must not lose the message (hazard log H9), so
+    it is logged (without the words) and the message carries on unscreened."""
+    try:
+        return screen.assess(text)
+    except Exception as error:  # any fault at all: the message must still be handled
+        # The type only: an exception's text may quote the message.
+        log.error("the safety screen failed (%s) on a message of %d characters",
+                  type(error).__name__, len(text))
+        return Assessment()
+
+
+def _reply_key(ctx: Context, topic: str) -> str:
+    key = f"safety.reply.{topic}"
+    return key if ctx.content.has(key) else "safety.reply.red_flag"
 
 
 def _lapsed(state: FlowState, now: datetime) -> bool:

@@ -118,6 +118,24 @@ class PeerAction(Effect):
 
 
 @dataclass(frozen=True)
+class OpenSafetyAlert(Effect):
+    """An urgent or crisis message: a person on our side must hear about it."""
+
+    category: str  # crisis | red_flag
+    topic: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AlertAction(Effect):
+    """The duty team at work: `action` is list, show, ok, note, close, on_duty or off_duty."""
+
+    action: str
+    alert: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class RecordImpact(Effect):
     kind: str
     detail: str | None = None

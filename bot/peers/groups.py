@@ -31,6 +31,7 @@ from bot.peers.group_history import RecentMessages, Seen
 from bot.peers.group_join import JoinFlow
 from bot.peers.group_reports import Reports
 from bot.peers.group_runtime import GroupRuntime
+from bot.peers.group_safety import GroupSafety
 from bot.peers.group_setup import GroupLifecycle
 from bot.storage.db import Database
 
@@ -50,6 +51,7 @@ class GroupModeration:
         self.reports = Reports(self.rt, self.history)
         self.held = HeldMessages(self.rt)
         self.join = JoinFlow(self.rt)
+        self.safety = GroupSafety(self.rt, content)
         # Keyed by chat id: groups are negative, people positive, so they never clash.
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
@@ -105,6 +107,9 @@ class GroupModeration:
             if await self.rt.claim(update.update_id):
                 await self._command(update, message, command)
             return
+        if update.message is not None:
+            # Read for emergencies before anything else; an urgent post stays up.
+            await self.safety.screen(update, message, text)
         if await self.held.maybe_hold(update, message, text):
             return
         if text:

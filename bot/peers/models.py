@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,6 +40,8 @@ class Volunteer(Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     suspended_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # On the duty team: told at once of safety alerts (ON DUTY / OFF DUTY).
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Invite(Base):

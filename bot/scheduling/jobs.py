@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from bot.engine.events import Address, Inbound
 from bot.peers import service as peer_service
+from bot.safety import alerts
 from bot.scheduling import planner, retention
 from bot.scheduling.windows import end_of_local_day
 from bot.storage.models import OutboxMessage, Reminder
@@ -67,9 +68,19 @@ async def match_waiting(services: Services) -> int:
         lambda c: peer_service.offer_waiting(c, services.content, now))
 
 
+async def escalate_alerts(services: Services) -> int:
+    """Safety alerts nobody picked up in 15 minutes go to every coordinator."""
+    now = services.clock.now()
+    escalated = await services.db.run(lambda c: alerts.escalate(c, services.content, now))
+    if escalated:
+        log.warning("escalated %d safety alerts nobody picked up", escalated)
+    return escalated
+
+
 async def run_due_jobs(services: Services) -> None:
     """Everything that time passing can cause, run once at the current clock time."""
     await services.dispatcher.recover_abandoned()
+    await escalate_alerts(services)
     await plan_encouragement(services)
     await hand_over_due_reminders(services)
     await match_waiting(services)

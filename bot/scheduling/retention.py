@@ -3,7 +3,8 @@
 Rows stay (they carry the counts coordinators rely on: sends, segments, cost) but the text
 in them goes: sent messages after a month, relayed peer messages after a month (reports
 copy what moderators need when they are made), group messages held for a helper after two
-weeks, and the ids of inbound updates after a week (redeliveries come within hours).
+weeks, the words of a safety alert after a month, and the ids of inbound updates after a
+week (redeliveries come within hours).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, delete, update
 
 from bot.peers import group_store
 from bot.peers.models import RelayedMessage
+from bot.safety import alerts
 from bot.storage.models import InboundSeen, OutboxMessage
 
 SENT_TEXT_KEPT_FOR = timedelta(days=30)
@@ -30,6 +32,7 @@ class Tidied:
     relayed_texts: int = 0
     held_messages: int = 0
     seen_ids: int = 0
+    alert_texts: int = 0
 
 
 def tidy(connection: Connection, now: datetime) -> Tidied:
@@ -49,4 +52,5 @@ def tidy(connection: Connection, now: datetime) -> Tidied:
         held_messages=group_store.forget_old_held(connection, now),
         seen_ids=connection.execute(
             delete(seen).where(seen.c.received_at < now - SEEN_IDS_KEPT_FOR)).rowcount or 0,
+        alert_texts=alerts.forget_old_words(connection, now),
     )

@@ -1,0 +1,122 @@
+"""Sensitivity of the safety screen on the team's labelled sets.
+
+Reads `tests/data/safety/set_*.tsv` (label, style, text; written blind by people who had
+not seen the lexicon), runs every message through the real screen and prints one JSON line:
+per urgent category the share caught (any urgent reply) and the share given the right
+reply; false triggers (an urgent reply to a message that needed none); medical questions
+signposted; distress met with care; and time per message (p50, p95, ms).
+
+    .venv/bin/python bench/safety_eval.py [--set a|b|all] [--misses]
+
+`--misses` prints every message the screen got wrong, for tuning on set a only: set b is
+held out, so its figures say how the screen does on words nobody tuned it to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.engine.content import library  # noqa: E402
+from bot.safety.screen import SafetyScreen  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "safety"
+URGENT = ("chest_pain", "stroke", "breathing", "palpitations", "blood_sugar", "fall",
+          "fainting", "other_urgent", "someone_else", "crisis")
+# The replies that are right for each label (a hypo or a very high reading both count).
+RIGHT = {"blood_sugar": {"blood_sugar", "blood_sugar_high"}, "other_urgent": {"other_urgent"}}
+QUIET = ("none", "medical_question", "distress")
+
+
+def load(name: str) -> list[tuple[str, str, str]]:
+    rows = []
+    for line in (DATA / f"set_{name}.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, style, text = line.split("\t")
+        rows.append((label, style, text))
+    return rows
+
+
+def evaluate(screen: SafetyScreen, rows: list[tuple[str, str, str]], misses: bool = False
+             ) -> dict[str, object]:
+    total: Counter[str] = Counter()
+    caught: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    false_trigger = signposted = cared = false_medical = false_distress = 0
+    times = []
+    for label, style, text in rows:
+        started = time.perf_counter()
+        found = screen.assess(text)
+        times.append((time.perf_counter() - started) * 1000)
+        topics = {f.topic for f in found.findings}
+        total[label] += 1
+        wrong = False
+        if label in URGENT:
+            if topics:
+                caught[label] += 1
+                if topics & RIGHT.get(label, {label}):
+                    right[label] += 1
+            wrong = not topics
+        else:
+            if topics:
+                false_trigger += 1
+                wrong = True
+            elif label == "medical_question":
+                signposted += found.medical_question
+                wrong = not found.medical_question
+            elif label == "distress":
+                cared += found.distress
+                wrong = not found.distress
+            else:
+                false_medical += found.medical_question
+                false_distress += found.distress
+                wrong = found.medical_question or found.distress
+        if misses and wrong:
+            got = ",".join(sorted(topics)) or ("medical" if found.medical_question else "") or (
+                "distress" if found.distress else "-")
+            print(f"{label:<17}{got:<22}{style:<22}{text}")
+    urgent_total = sum(total[c] for c in URGENT)
+    quiet_total = sum(total[c] for c in QUIET)
+    times.sort()
+    return {
+        "messages": len(rows),
+        "sensitivity": round(sum(caught[c] for c in URGENT) / max(urgent_total, 1), 3),
+        "right_reply": round(sum(right[c] for c in URGENT) / max(urgent_total, 1), 3),
+        "per_category": {c: round(caught[c] / max(total[c], 1), 3) for c in URGENT},
+        "right_reply_per_category": {c: round(right[c] / max(total[c], 1), 3) for c in URGENT},
+        "false_triggers": round(false_trigger / max(quiet_total, 1), 3),
+        "medical_signposted": round(signposted / max(total["medical_question"], 1), 3),
+        "distress_cared": round(cared / max(total["distress"], 1), 3),
+        "none_signposted_as_medical": round(false_medical / max(total["none"], 1), 3),
+        "none_met_as_distress": round(false_distress / max(total["none"], 1), 3),
+        "ms_p50": round(statistics.median(times), 2),
+        "ms_p95": round(times[int(len(times) * 0.95) - 1], 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=["a", "b", "all"], default="all")
+    parser.add_argument("--misses", action="store_true")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    screen = SafetyScreen.from_content(library().for_language("en"))
+    load_s = round(time.perf_counter() - started, 2)
+    names = ["a", "b"] if args.set == "all" else [args.set]
+    for name in names:
+        figures = evaluate(screen, load(name), misses=args.misses)
+        print(json.dumps({"bench": "safety_eval", "set": name, "load_s": load_s, **figures}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,212 @@
+"""Safety alerts: a person on our side hears about every urgent or crisis message.
+
+Opening an alert tells everyone on duty at once, on their own channel, without the
+message itself ("Safety alert 12: crisis, 14:02. Reply ALERT 12"); with nobody on duty,
+every coordinator is told. An alert nobody picks up within 15 minutes goes to every
+coordinator. The duty team sees, picks up, notes and closes alerts with ALERT commands
+or `movemates alerts`; every look and action is in the audit log. The words are kept 30
+days for the duty team, then forgotten; erasure takes the person and their words out.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, func, insert, or_, select, update
+
+from bot.engine.content import Content, ContentLibrary
+from bot.engine.events import Outbound
+from bot.peers.models import Volunteer
+from bot.peers.service import audit, notify
+from bot.safety.models import SafetyAlert
+from bot.storage.models import Person
+
+log = logging.getLogger(__name__)
+
+ACKNOWLEDGE_WITHIN = timedelta(minutes=15)
+TEXT_KEPT_FOR = timedelta(days=30)
+MAX_NOTE = 500
+LONDON = ZoneInfo("Europe/London")
+STAFF_ROLES = ("moderator", "coordinator")
+
+
+def open_alert(connection: Connection, content: ContentLibrary, *, person_id: int | None,
+               category: str, topic: str, channel: str, text: str, now: datetime) -> int:
+    """Record the alert and tell the duty team (or every coordinator). Returns its id."""
+    alert_id = int(connection.execute(insert(SafetyAlert).values(
+        person_id=person_id, category=category, topic=topic, channel=channel, text=text,
+        status="open", created_at=now, notes={}).returning(SafetyAlert.id)).scalar_one())
+    on_duty = _people(connection, Volunteer.on_duty.is_(True), exclude=person_id)
+    told = _tell(connection, content, on_duty or _coordinators(connection, person_id),
+                 "safety.alerts.notice", alert_id, topic, now)
+    connection.execute(update(SafetyAlert).where(SafetyAlert.id == alert_id)
+                       .values(notified=told))
+    audit(connection, now, None, "safety_alert_opened", target=f"alert:{alert_id}",
+          detail=f"{topic}; told {told}")
+    if not told:
+        # Nobody on duty and no coordinator we can reach: the reply still went to the
+        # person; this line is for whoever watches the logs (see the hazard log, H4).
+        log.error("safety alert %d opened with nobody on duty and no coordinator to tell",
+                  alert_id)
+    return alert_id
+
+
+def escalate(connection: Connection, content: ContentLibrary, now: datetime) -> int:
+    """Alerts nobody picked up within 15 minutes go to every coordinator, once."""
+    due = connection.execute(select(SafetyAlert.id, SafetyAlert.topic, SafetyAlert.person_id)
+                             .where(SafetyAlert.status == "open",
+                                    SafetyAlert.escalated_at.is_(None),
+                                    SafetyAlert.created_at <= now - ACKNOWLEDGE_WITHIN)
+                             .order_by(SafetyAlert.id)).all()
+    for alert_id, topic, person_id in due:
+        told = _tell(connection, content, _coordinators(connection, person_id),
+                     "safety.alerts.escalated", alert_id, topic, now)
+        connection.execute(update(SafetyAlert).where(SafetyAlert.id == alert_id)
+                           .values(escalated_at=now))
+        audit(connection, now, None, "safety_alert_escalated", target=f"alert:{alert_id}",
+              detail=f"told {told}")
+        if not told:
+            log.error("safety alert %d not picked up and no coordinator to tell", alert_id)
+    return len(due)
+
+
+def forget_old_words(connection: Connection, now: datetime) -> int:
+    """The message kept for the duty team goes after 30 days; the alert stays, for counts."""
+    return int(connection.execute(update(SafetyAlert).where(
+        SafetyAlert.created_at < now - TEXT_KEPT_FOR, SafetyAlert.text.is_not(None))
+        .values(text=None)).rowcount or 0)
+
+
+def forget_person(connection: Connection, person_id: int) -> None:
+    """Erasure: alerts about them stay as anonymous counts, without them or their words."""
+    connection.execute(update(SafetyAlert).where(SafetyAlert.person_id == person_id)
+                       .values(person_id=None, text=None))
+
+
+def count_for(connection: Connection, person_id: int) -> int:
+    """Alerts that still name this person (for "my data")."""
+    return int(connection.scalar(select(func.count()).select_from(SafetyAlert).where(
+        SafetyAlert.person_id == person_id)) or 0)
+
+
+# -- the duty team -------------------------------------------------------------------------
+def is_duty_staff(connection: Connection, person_id: int) -> bool:
+    """Moderators, coordinators and any volunteer on duty may see and act on alerts."""
+    return bool(connection.scalar(select(func.count()).select_from(Volunteer).where(
+        Volunteer.person_id == person_id, Volunteer.suspended_at.is_(None),
+        or_(Volunteer.role.in_(STAFF_ROLES), Volunteer.on_duty.is_(True)))))
+
+
+def set_on_duty(connection: Connection, person_id: int, on_duty: bool, now: datetime) -> bool:
+    """False when they are not a volunteer or coordinator (or are suspended)."""
+    changed = connection.execute(update(Volunteer).where(
+        Volunteer.person_id == person_id, Volunteer.suspended_at.is_(None))
+        .values(on_duty=on_duty)).rowcount
+    if changed:
+        audit(connection, now, person_id, "on_duty" if on_duty else "off_duty")
+    return bool(changed)
+
+
+def list_open(connection: Connection, content: Content, *, actor: int | None,
+              now: datetime) -> list[Outbound]:
+    rows = connection.execute(select(SafetyAlert.id, SafetyAlert.topic, SafetyAlert.status,
+                                     SafetyAlert.created_at)
+                              .where(SafetyAlert.status != "closed")
+                              .order_by(SafetyAlert.id)).all()
+    audit(connection, now, actor, "safety_alerts_listed", detail=str(len(rows)))
+    if not rows:
+        return [Outbound(content.text("safety.alerts.none_open"))]
+    lines = [content.text("safety.alerts.list_intro")]
+    lines += [content.text("safety.alerts.list_line", alert=alert_id,
+                           answer=_kind(content, topic), time=_clock(created),
+                           status=content.text(f"safety.alerts.status.{status}"))
+              for alert_id, topic, status, created in rows]
+    return [Outbound("\n".join(lines))]
+
+
+def show(connection: Connection, content: Content, alert_id: int, *, actor: int | None,
+         now: datetime) -> list[Outbound]:
+    """One alert with the message and notes; who looked is in the audit log."""
+    alert = _alert(connection, alert_id)
+    if alert is None:
+        return [Outbound(content.text("safety.alerts.no_alert", alert=alert_id))]
+    audit(connection, now, actor, "safety_alert_viewed", target=f"alert:{alert_id}")
+    name = connection.scalar(select(Person.name).where(Person.id == alert["person_id"])) \
+        if alert["person_id"] else None
+    values = {"alert": alert_id, "answer": _kind(content, alert["topic"]),
+              "time": _clock(alert["created_at"]), "channel": alert["channel"],
+              "name": name or content.text("safety.alerts.someone"),
+              "status": content.text(f"safety.alerts.status.{alert['status']}")}
+    lines = [content.text("safety.alerts.show", text=alert["text"], **values) if alert["text"]
+             else content.text("safety.alerts.show_forgotten", **values)]
+    lines += [content.text("safety.alerts.note_line", text=n.get("text", ""))
+              for n in (alert["notes"] or {}).get("notes", [])]
+    if alert["status"] != "closed":
+        lines.append(content.text("safety.alerts.how_to", alert=alert_id))
+    return [Outbound("\n".join(lines))]
+
+
+def act(connection: Connection, content: Content, alert_id: int, action: str, note: str, *,
+        actor: int | None, now: datetime) -> list[Outbound]:
+    """`ok` picks it up, `note` adds a note, `close` closes it with what was done."""
+    alert = _alert(connection, alert_id)
+    if alert is None:
+        return [Outbound(content.text("safety.alerts.no_alert", alert=alert_id))]
+    if alert["status"] == "closed":
+        return [Outbound(content.text("safety.alerts.already_closed", alert=alert_id))]
+    note = " ".join(note.split())[:MAX_NOTE]
+    if action == "note" and not note:
+        return [Outbound(content.text("safety.alerts.need_note", alert=alert_id))]
+    values: dict[str, Any] = {}
+    if note:
+        notes = list((alert["notes"] or {}).get("notes", []))
+        notes.append({"by": actor, "at": now.isoformat(), "text": note})
+        values["notes"] = {"notes": notes}
+    if alert["status"] == "open":
+        values.update(status="acknowledged", acknowledged_at=now, acknowledged_by=actor)
+    if action == "close":
+        values.update(status="closed", closed_at=now, closed_by=actor)
+    connection.execute(update(SafetyAlert).where(SafetyAlert.id == alert_id).values(**values))
+    audit(connection, now, actor, f"safety_alert_{action}", target=f"alert:{alert_id}",
+          detail=note or None)
+    key = {"ok": "acknowledged", "note": "noted", "close": "closed"}[action]
+    return [Outbound(content.text(f"safety.alerts.{key}", alert=alert_id))]
+
+
+# -- inside ---------------------------------------------------------------------------------
+def _people(connection: Connection, *where: Any, exclude: int | None) -> list[int]:
+    rows = connection.scalars(select(Volunteer.person_id).where(
+        Volunteer.suspended_at.is_(None), *where).order_by(Volunteer.person_id))
+    return [p for p in rows if p != exclude]
+
+
+def _coordinators(connection: Connection, exclude: int | None) -> list[int]:
+    return _people(connection, Volunteer.role == "coordinator", exclude=exclude)
+
+
+def _tell(connection: Connection, content: ContentLibrary, people: list[int], key: str,
+          alert_id: int, topic: str, now: datetime) -> int:
+    told = 0
+    for person_id in people:
+        language = connection.scalar(select(Person.language).where(Person.id == person_id))
+        theirs = content.for_language(language)
+        text = theirs.text(key, alert=alert_id, answer=_kind(theirs, topic), time=_clock(now))
+        told += bool(notify(connection, person_id, [Outbound(text)], now, kind="alert"))
+    return told
+
+
+def _alert(connection: Connection, alert_id: int) -> Any:
+    return connection.execute(select(SafetyAlert).where(SafetyAlert.id == alert_id)
+                              ).mappings().first()
+
+
+def _kind(content: Content, topic: str) -> str:
+    key = f"safety.alerts.kind.{topic}"
+    return content.text(key) if content.has(key) else content.text("safety.alerts.kind.red_flag")
+
+
+def _clock(moment: datetime) -> str:
+    return moment.astimezone(LONDON).strftime("%H:%M")

@@ -1,0 +1,144 @@
+"""Turning what people type into the words the lexicon is written in.
+
+Per message: fold case, accents and look-alike characters; expand "i'll"-style forms;
+mend texting forms and listed misspellings (`spellings` in the lexicon); squash repeated
+letters ("paaain"); split run-together words ("chestpain"); and, for longer words no
+English dictionary knows, take the nearest lexicon word within one or two edits
+(RapidFuzz's Damerau-Levenshtein, so a swapped pair of letters counts as one edit).
+
+The list of known English words is SymSpell's frequency dictionary (82,765 words, from
+Google Books n-grams intersected with SCOWL), read from the symspellpy package: a well-kept
+list is better than one of our own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.engine.textnorm import fold
+
+MIN_FUZZY = 5  # shorter words are left alone: too many real words sit one edit apart
+_TOKEN = re.compile(r"\d+(?:[.,]\d{1,2})?(?![\d])|[^\W\d_]+|[.!?;:]")
+_APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`\u00b4]")
+_CONTRACTIONS = re.compile(r"\b(i|you|we|they|he|she|it|that|there)'(ll|d)\b")
+# "heart's racing", "me arm's gone", "he's": the bare word, not "hearts" or "hes".
+_APOSTROPHE_S = re.compile(r"(?<=[^\W\d_])['\u2019\u2018\u02bc`\u00b4]s\b")
+# East Midlands "me" for "my" ("me chest", "me arm's gone dead"): only before words that
+# are owned, so "help me", "without me" and "nobody would miss me" keep their "me".
+POSSESSED = frozenset({
+    "chest", "heart", "arm", "arms", "leg", "legs", "head", "face", "hand", "hands",
+    "hip", "hips", "knee", "knees", "ankle", "ankles", "foot", "feet", "neck", "shoulder",
+    "shoulders", "eye", "eyes", "mouth", "tongue", "throat", "lip", "lips", "side", "body",
+    "tummy", "belly", "stomach", "skin", "wrist", "wrists", "finger", "fingers", "toe", "toes",
+    "breath", "breathing", "words", "speech", "vision", "sight", "pulse", "sugar", "sugars",
+    "levels", "bloods", "reading", "meter", "libre", "inhaler", "tablets", "pills", "meds",
+    "medication", "insulin", "stitches", "wound", "ulcer", "pacemaker", "heartbeat", "husband",
+    "hubby", "wife", "missus", "fella", "partner", "mum", "mam", "dad", "son", "daughter",
+    "lad", "lass", "nan", "nana", "grandad", "grandma", "brother", "sister", "mate", "mates",
+    "friend", "neighbour", "life", "own", "bed", "house", "flat", "kids", "kitchen",
+    "bathroom", "whole",
+})
+_ME = re.compile(r"\bme\s+(?=(" + "|".join(sorted(POSSESSED)) + r")\b)")
+# "5 kms", "10km": kilometres, never the texting form of "kill myself".
+_DISTANCE = re.compile(r"(\d)\s*kms?\b")
+_RUNS = re.compile(r"(\w)\1{2,}")
+_BREAKS = re.compile(r"[\n\r]+")
+
+
+def _expand(match: re.Match[str]) -> str:
+    # "i'll" would otherwise fold to "ill".
+    return f"{match.group(1)} {'will' if match.group(2) == 'll' else 'would'}"
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Known English words, lower case (SymSpell's dictionary, shipped with symspellpy)."""
+    path = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+    with path.open(encoding="utf-8") as handle:
+        return frozenset(line.split(" ", 1)[0] for line in handle if line.strip())
+
+
+class Normaliser:
+    """Mends one message's words. Built once per language from the lexicon."""
+
+    def __init__(self, spellings: Mapping[str, Iterable[str]], vocabulary: Iterable[str]) -> None:
+        self._phrases: list[tuple[re.Pattern[str], str]] = []
+        self._words: dict[str, list[str]] = {}
+        for canonical, variants in spellings.items():
+            for variant in variants:
+                variant = _APOSTROPHES.sub("", variant.casefold().strip())
+                if not variant or variant == canonical:
+                    continue
+                if re.fullmatch(r"[^\W_]+", variant):
+                    self._words[variant] = canonical.split()
+                else:  # "k.m.s", "w/o", "rite now": replaced in the text before splitting
+                    self._phrases.append((re.compile(
+                        r"(?<![\w])" + re.escape(variant) + r"(?![\w])"), canonical))
+        self.vocabulary = sorted({w for w in vocabulary if len(w) >= MIN_FUZZY and w.isalpha()})
+        self.known = english_words() | set(vocabulary) | {w for c in spellings for w in c.split()}
+        self._cache: dict[str, list[str]] = {}
+
+    def words(self, text: str) -> list[str]:
+        """The message as lexicon words and sentence marks, e.g.
+        `"Cnt brethe!! chestpain"` -> `["cant", "breathe", "!", "chest", "pain"]`."""
+        lowered = _BREAKS.sub(" . ", text or "").replace("\u2019", "'").casefold()
+        lowered = _ME.sub("my ", _APOSTROPHE_S.sub("", lowered))
+        lowered = _DISTANCE.sub(r"\1 km", lowered)
+        folded = fold(_CONTRACTIONS.sub(_expand, lowered))
+        for pattern, canonical in self._phrases:
+            folded = pattern.sub(f" {canonical} ", folded)
+        folded = _APOSTROPHES.sub("", folded)
+        out: list[str] = []
+        for token in _TOKEN.findall(folded):
+            out.extend(self._mend(token))
+        return out
+
+    def _mend(self, token: str) -> list[str]:
+        if not token.isalpha():
+            return [token]
+        cached = self._cache.get(token)
+        if cached is None:
+            cached = self._cache[token] = self._mend_word(token)
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+        return cached
+
+    def _mend_word(self, token: str) -> list[str]:
+        if token in self._words:
+            return list(self._words[token])
+        if token in self.known:
+            return [token]
+        if _RUNS.search(token):
+            for squashed in (_RUNS.sub(r"\1\1", token), _RUNS.sub(r"\1", token)):
+                if squashed in self._words or squashed in self.known:
+                    return self._mend_word(squashed)
+            token = _RUNS.sub(r"\1\1", token)
+        split = self._split(token)
+        if split:
+            return split
+        return [self._nearest(token) or token]
+
+    def _split(self, token: str) -> list[str] | None:
+        """"chestpain" -> chest pain, when both halves are words and one is ours."""
+        if len(token) < 6:
+            return None
+        for cut in range(2, len(token) - 1):
+            left, right = token[:cut], token[cut:]
+            if left in self.known and right in self.known and (
+                    left in self.vocabulary or right in self.vocabulary):
+                return [*self._mend_word(left), *self._mend_word(right)]
+        return None
+
+    def _nearest(self, token: str) -> str | None:
+        if len(token) < MIN_FUZZY or not self.vocabulary:
+            return None
+        limit = 1 if len(token) < 8 else 2
+        found = process.extractOne(token, self.vocabulary, scorer=DamerauLevenshtein.distance,
+                                   score_cutoff=limit)
+        return found[0] if found else None

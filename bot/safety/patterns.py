@@ -1,0 +1,105 @@
+"""The lexicon's small phrase language, compiled to spaCy token patterns.
+
+A phrase is space-separated positions: `a|b` any of these words, `(a b|c)` any of these
+runs of words, `breath~` a word starting `breath`, `*` up to three other words (never
+across punctuation), `word?` may be missing, `@low`, `@sats` and the other
+`NUMBER_KINDS` a number of that kind, and a final `$` for "the sentence ends here"
+(checked after matching: spaCy's Matcher has no end anchor). A phrase with groups
+becomes one pattern per choice.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+GAP = 3  # `*`: how many other words may stand between two parts of a phrase
+MAX_PATTERNS = 64  # one phrase never expands past this many patterns
+# Blood glucose in mmol/L (NHS: a hypo is below 4; very high readings are 20 and above);
+# a bare decimal glucose ("it's 2.9") only with one decimal place, so "2.30" stays a time.
+# Oxygen saturation below 92% is an emergency for most people (NHS pulse oximetry);
+# a resting heart rate over 140 or under 40 needs help now; 38 C (100 F) and up is a fever.
+NUMBER_KINDS = {
+    "@low": r"^(0|1|2|3)([.,]\d{1,2})?$",
+    "@lowdec": r"^[0-3][.,]\d$",
+    "@high": r"^(2\d|3\d)([.,]\d{1,2})?$",
+    "@year": r"^(19[5-9]\d|20[0-4]\d)$",
+    "@sats": r"^([5-8]\d|9[01])$",
+    "@fastpulse": r"^(1[4-9]\d|2[0-4]\d)$",
+    "@slowpulse": r"^([1-3]\d)$",
+    "@fever": r"^((3[89]|4[0-2])([.,]\d{1,2})?|10[0-6]([.,]\d)?)$",
+    "@many": r"^([2-9]\d|[1-9]\d\d)$",
+    "@few": r"^([2-9]|1\d)$",
+    "@num": r"^\d+([.,]\d{1,2})?$",
+}
+_POSITION = re.compile(r"\([^)]*\)\??|\S+")
+
+Token = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One compiled phrase: its spaCy patterns and whether it must end its sentence."""
+
+    source: str
+    patterns: list[list[Token]]
+    anchored: bool
+
+
+def compile_phrase(source: str) -> Phrase:
+    """`"chest * pain|ache"` -> spaCy Matcher patterns. Raises ValueError when malformed."""
+    text = source.strip()
+    anchored = text.endswith("$")
+    if anchored:
+        text = text[:-1].strip()
+    positions = _POSITION.findall(text)
+    if not positions or all(p == "*" for p in positions):
+        raise ValueError(f"empty safety phrase {source!r}")
+    # Each position offers one or more token sequences; a phrase is every combination.
+    options: list[list[list[Token]]] = []
+    for part in positions:
+        if part == "*":
+            options.append([[{"IS_PUNCT": False, "OP": f"{{0,{GAP}}}"}]])
+        elif part.startswith("("):
+            optional = part.endswith("?")
+            inner = part.rstrip("?")
+            if not inner.endswith(")"):
+                raise ValueError(f"unclosed group in safety phrase {source!r}")
+            runs = [r.split() for r in inner[1:-1].split("|") if r.strip()]
+            if not runs:
+                raise ValueError(f"empty group in safety phrase {source!r}")
+            choices = [[_token(w, source) for w in run] for run in runs]
+            options.append([*choices, []] if optional else choices)
+        else:
+            optional = part.endswith("?") and len(part) > 1
+            token = _token(part[:-1] if optional else part, source)
+            if optional:
+                token["OP"] = "?"
+            options.append([[token]])
+    patterns = []
+    for combination in itertools.islice(itertools.product(*options), MAX_PATTERNS + 1):
+        patterns.append([dict(t) for run in combination for t in run])
+    if len(patterns) > MAX_PATTERNS:
+        raise ValueError(f"safety phrase {source!r} has too many combinations")
+    return Phrase(source, patterns, anchored)
+
+
+def _token(part: str, source: str) -> Token:
+    if part in NUMBER_KINDS:
+        return {"TEXT": {"REGEX": NUMBER_KINDS[part]}}
+    choices = [c for c in part.split("|") if c]
+    if not choices or any(not re.fullmatch(r"[\w.]+~?", c) for c in choices):
+        raise ValueError(f"malformed position {part!r} in safety phrase {source!r}")
+    if not any(c.endswith("~") for c in choices):
+        return {"LOWER": choices[0]} if len(choices) == 1 else {"LOWER": {"IN": choices}}
+    alternatives = [re.escape(c[:-1]) + r"\w*" if c.endswith("~") else re.escape(c)
+                    for c in choices]
+    return {"LOWER": {"REGEX": "^(" + "|".join(alternatives) + ")$"}}
+
+
+def words_of(source: str) -> list[str]:
+    """The plain words a phrase names (for the misspelling mender's vocabulary)."""
+    cleaned = re.sub(r"[()$?~]", " ", source).replace("|", " ")
+    return [w for w in cleaned.split() if w.isalpha()]

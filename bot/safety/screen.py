@@ -1,0 +1,307 @@
+"""The safety screen: every inbound message is read for emergencies, crisis, medical
+questions and distress before any conversation sees it.
+
+Per message (about 1 to 3 ms):
+1. mend the words (`normalise.Normaliser`: case, texting forms, misspellings);
+2. find targets from the lexicon (`content/<language>/safety_lexicon.yaml`) with spaCy's
+   Matcher, and idioms that contain a trigger word but mean nothing urgent;
+3. decide each target's context with ConText (Harkema et al. 2009) as medspaCy implements
+   it: negated, historical, hypothetical, someone else, with scopes ending at "but",
+   "and now", "again", "still" or a full stop;
+4. combine: a fall needs an injury, a very high reading needs a symptom, someone else in
+   trouble now is a 999 of its own, crisis is never discounted by "if".
+
+It errs towards answering: a false alarm costs one kind message, a miss could cost a life.
+The hazard log (docs/clinical-safety/hazard-log.md) lists what it can miss and why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import spacy
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from bot.engine.content import Content
+from bot.safety.lexicon import Lexicon
+from bot.safety.normalise import Normaliser
+from bot.safety.patterns import Phrase, compile_phrase, words_of
+
+# medspaCy registers its pipeline factories on import.
+import medspacy.context  # noqa: F401  isort: skip
+from medspacy.context import ConTextRule
+
+# medspaCy and its helpers may log at DEBUG with the text they read; we never log words.
+for _name in ("medspacy", "PyRuSH"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
+
+GROUP = "safety_targets"
+NEGATION_SCOPE = 5  # NegEx's classic window
+CRISIS_NEGATION_SCOPE = 2  # "not suicidal" yes; "not sure, I don't want to live" no
+CONTEXT = {"negated": "NEGATED_EXISTENCE", "historical": "HISTORICAL",
+           "hypothetical": "HYPOTHETICAL", "other": "OTHER_PERSON"}
+DIRECTION = {"forward": "FORWARD", "backward": "BACKWARD", "both": "BIDIRECTIONAL"}
+# Labels the screen reads with ConText; the medical-question ones it reads as they stand.
+CONTEXT_LABELS = ("chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
+                  "blood_sugar_high", "high_reading", "hyper_symptoms", "fall_event", "injury",
+                  "head_injury", "long_lie", "fainting", "other_urgent", "unwell", "crisis",
+                  "distress", "distress_health", "hypo_symptoms", "diabetes_context", "fever",
+                  "sepsis_sign", "plea", "unresponsive", "pills", "overdose_act", "relapse",
+                  "grief")
+QUESTION_LABELS = ("medical_topic", "medical_question", "service_question")
+# Most urgent first: the first finding's reply is sent; crisis beside a physical emergency
+# gets its own reply too.
+URGENCY = ("someone_else", "stroke", "chest_pain", "breathing", "other_urgent",
+           "blood_sugar", "blood_sugar_high", "fainting", "fall", "palpitations", "crisis",
+           "unwell")
+DIRECT = {"chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
+          "blood_sugar_high", "fainting", "other_urgent", "unwell", "crisis", "head_injury",
+          "long_lie"}
+TOPIC_OF = {"head_injury": "fall", "long_lie": "fall"}
+# "Lonely since my wife died", "suicidal since my stroke": "since"/"after" dates when a
+# feeling began, not a feeling that has passed; they mark only physical targets as past.
+ONSET = ("since", "after")
+FEELINGS = {"crisis", "distress", "distress_health", "relapse", "grief"}
+# Findings that need two things together (each alone says too little).
+COMBINED = (
+    (frozenset({"fall_event", "injury"}), "fall"),
+    (frozenset({"fall_event", "plea"}), "fall"),  # "HELP I FELL"
+    (frozenset({"high_reading", "hyper_symptoms"}), "blood_sugar_high"),
+    # Shaky, sweaty, muddled and diabetic: treat as a hypo (NHS: check and treat).
+    (frozenset({"hypo_symptoms", "diabetes_context"}), "blood_sugar"),
+    # A fever with chemo, rigors, confusion or an angry wound: possible sepsis.
+    (frozenset({"fever", "sepsis_sign"}), "other_urgent"),
+    # Pills beside "take the lot", "taking them all".
+    (frozenset({"pills", "overdose_act"}), "crisis"),
+)
+# Someone else down after a fall is in trouble with any of these.
+FALL_HARM = frozenset({"injury", "long_lie", "unresponsive", "hyper_symptoms", "sepsis_sign",
+                       "head_injury"})
+# "Never had a headache like this before", "never felt my heart go this fast": "never"
+# here says the thing is new, not absent. Words that, beside "never", mean that.
+NOVEL = ("before", "like this", "until now", "till now", "til now",
+         "this bad", "this fast", "this low", "this high", "this ill", "this poorly",
+         "this hard", "this much", "this way", "so bad", "so fast")
+
+
+class SafetyCategory(StrEnum):
+    CRISIS = "crisis"  # Samaritans, SHOUT, NHS 111 mental health, 999 if in danger
+    RED_FLAG = "red_flag"  # 999 or NHS 111, by topic
+
+
+@dataclass(frozen=True)
+class SafetyFinding:
+    """Something urgent: `topic` names the reply (`safety.reply.<topic>` in content)."""
+
+    category: SafetyCategory
+    topic: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the screen made of one message. `findings` are most urgent first."""
+
+    findings: tuple[SafetyFinding, ...] = ()
+    medical_question: bool = False
+    distress: bool = False
+    health_worse: bool = False  # the distress is about health: mention GP and NHS 111
+    labels: frozenset[str] = field(default_factory=frozenset)  # what matched, for tests
+
+    @property
+    def urgent(self) -> SafetyFinding | None:
+        return self.findings[0] if self.findings else None
+
+
+@dataclass(frozen=True)
+class _Seen:
+    label: str
+    other: bool
+    past: bool = False  # only in the past: counts again beside a "relapse" ("like that again")
+
+
+class SafetyScreen:
+    """Built once per language (about a second: spaCy and the word list), then shared."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        vocabulary = [w for phrases in lexicon.targets.values() for p in phrases
+                      for w in words_of(p)]
+        self.normaliser = Normaliser(lexicon.spellings, vocabulary)
+        self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("sentencizer")
+        self._targets = Matcher(self.nlp.vocab)
+        self._questions = Matcher(self.nlp.vocab)
+        self._idioms = Matcher(self.nlp.vocab)
+        self._anchored: set[str] = set()
+        for label, phrases in lexicon.targets.items():
+            matcher = self._questions if label in QUESTION_LABELS else self._targets
+            for index, source in enumerate(phrases):
+                phrase = compile_phrase(source)
+                key = f"{label}::{index}"
+                matcher.add(key, phrase.patterns)
+                if phrase.anchored:
+                    self._anchored.add(key)
+        for index, source in enumerate(lexicon.idioms):
+            self._idioms.add(f"idiom::{index}", compile_phrase(source).patterns)
+        self.context = self.nlp.add_pipe(
+            "medspacy_context", config={"rules": None, "input_span_type": "group",
+                                        "span_group_name": GROUP,
+                                        "prune_on_target_overlap": True})
+        self.context.add(list(_context_rules(lexicon)))
+
+    @classmethod
+    def from_content(cls, content: Content) -> SafetyScreen:
+        return cls(Lexicon.from_content(content))
+
+    # -- public -----------------------------------------------------------------------------
+    def check(self, text: str) -> SafetyFinding | None:
+        """The most urgent finding in `text`, or None."""
+        return self.assess(text).urgent
+
+    def assess(self, text: str) -> Assessment:
+        words = self.normaliser.words(text)
+        if not words:
+            return Assessment()
+        doc = Doc(self.nlp.vocab, words=words)
+        doc = self.nlp.get_pipe("sentencizer")(doc)
+        idioms = [doc[s:e] for _, s, e in self._idioms(doc)]
+        doc.spans[GROUP] = [span for span in self._spans(doc, self._targets)
+                            if not _inside_idiom(span, idioms)]
+        doc = self.context(doc)
+        seen = [seen for span in doc.spans[GROUP] if (seen := _affirmed(span)) is not None]
+        questions = [span for span in self._spans(doc, self._questions)
+                     if not _inside_idiom(span, idioms)]
+        return _combine(doc, seen, questions)
+
+    # -- inside ---------------------------------------------------------------------------
+    def _spans(self, doc: Doc, matcher: Matcher) -> list[Span]:
+        spans = []
+        for match_id, start, end in matcher(doc):
+            key = self.nlp.vocab.strings[match_id]
+            if key in self._anchored and end < len(doc) and not doc[end].is_punct:
+                continue
+            spans.append(Span(doc, start, end, label=key.split("::", 1)[0]))
+        return spans
+
+
+def _affirmed(span: Span) -> _Seen | None:
+    """None when the target does not count (negated, only supposed); otherwise whether it
+    is about someone else and whether it lies only in the past."""
+    kinds = {m.category for m in span._.modifiers
+             if not (m.category == "NEGATED_EXISTENCE" and _says_new(span, m.modifier_span))}
+    if "NEGATED_EXISTENCE" in kinds:
+        return None
+    if "HYPOTHETICAL" in kinds and span.label_ != "crisis":
+        return None
+    past = "HISTORICAL" in kinds and span.label_ != "relapse"  # a relapse is about now
+    return _Seen(span.label_, "OTHER_PERSON" in kinds, past)
+
+
+def _says_new(target: Span, modifier: tuple[int, int]) -> bool:
+    """A "never" that marks the target as a first ("never fainted before but ...")."""
+    if target.doc[modifier[0]].lower_ != "never":
+        return False
+    sentence = " " + " ".join(t.lower_ for t in target.sent) + " "
+    return any(f" {cue} " in sentence for cue in NOVEL)
+
+
+def _inside_idiom(span: Span, idioms: Iterable[Span]) -> bool:
+    """A target inside an idiom ("fell over laughing", "heart of the village") does not
+    count; an idiom wholly inside a target ("can't catch my breath") does not stop it."""
+    for idiom in idioms:
+        overlaps = idiom.start < span.end and span.start < idiom.end
+        within = span.start <= idiom.start and idiom.end <= span.end
+        if overlaps and not within:
+            return True
+    return False
+
+
+def _combine(doc: Doc, seen: list[_Seen], questions: list[Span]) -> Assessment:
+    now = [s for s in seen if not s.past]
+    labels = {s.label for s in now}
+    mine = {s.label for s in now if not s.other}
+    theirs = {s.label for s in now if s.other}
+    if "relapse" in labels:
+        # "Tried to end it in 2020 and I feel like that again now": the past is back.
+        for s in seen:
+            if s.past and s.label in DIRECT:
+                (theirs if s.other else mine).add(s.label)
+    topics: set[str] = set()
+    for label in mine & DIRECT:
+        topics.add(TOPIC_OF.get(label, label))
+    for needed, topic in COMBINED:
+        if needed <= mine:
+            topics.add(topic)
+    urgent_theirs = theirs & (DIRECT - {"unwell"})
+    if urgent_theirs or "unresponsive" in theirs or (
+            "fall_event" in theirs and theirs & FALL_HARM) or {"pills", "overdose_act"} <= theirs:
+        topics.add("someone_else")
+    if len(topics) > 1:
+        topics.discard("unwell")  # a named emergency says more than "unwell"
+    findings = tuple(
+        SafetyFinding(SafetyCategory.CRISIS if topic == "crisis" else SafetyCategory.RED_FLAG,
+                      topic)
+        for topic in URGENCY if topic in topics)
+    medical = _is_medical_question(doc, questions)
+    # A death is the writer's grief whoever died ("my sister passed away").
+    distress = bool(mine & {"distress", "distress_health", "grief"} or "grief" in theirs)
+    return Assessment(findings=findings, medical_question=medical, distress=distress,
+                      health_worse="distress_health" in mine or "unwell" in mine,
+                      labels=frozenset(labels | {s.label_ for s in questions}))
+
+
+def _is_medical_question(doc: Doc, questions: list[Span]) -> bool:
+    """A health topic in a sentence that asks (a question cue, or a "?" that is not about
+    the service), or beside a sentence with a question cue ("Should I wait? My reflux...")."""
+    sentences = list(doc.sents)
+    found: list[set[str]] = [set() for _ in sentences]
+    index = {sentence.start: i for i, sentence in enumerate(sentences)}
+    for span in questions:
+        found[index[span.sent.start]].add(span.label_)
+    for i, sentence in enumerate(sentences):
+        if "medical_topic" not in found[i]:
+            continue
+        if "medical_question" in found[i]:
+            return True
+        if sentence[-1].text == "?" and "service_question" not in found[i]:
+            return True
+        if any("medical_question" in found[j] for j in (i - 1, i + 1) if 0 <= j < len(found)):
+            return True
+    return False
+
+
+def _context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
+    plain = set(CONTEXT_LABELS) - {"crisis"}
+    for kind, directions in lexicon.context.items():
+        category = CONTEXT[kind]
+        for direction, phrases in directions.items():
+            for source in phrases:
+                phrase = compile_phrase(source)
+                if kind == "negated":
+                    # Negation reaches a few words; for crisis, only the next two.
+                    yield from _rules(phrase, category, DIRECTION[direction],
+                                allowed_types=plain, max_scope=NEGATION_SCOPE)
+                    yield from _rules(phrase, category, DIRECTION[direction],
+                                allowed_types={"crisis"}, max_scope=CRISIS_NEGATION_SCOPE)
+                elif kind == "historical" and source.split()[0] in ONSET:
+                    yield from _rules(phrase, category, DIRECTION[direction],
+                                      allowed_types=set(CONTEXT_LABELS) - FEELINGS)
+                elif kind == "hypothetical":
+                    yield from _rules(phrase, category, DIRECTION[direction], allowed_types=plain)
+                else:
+                    yield from _rules(phrase, category, DIRECTION[direction])
+    for source in lexicon.pseudo:
+        yield from _rules(compile_phrase(source), "PSEUDO", "PSEUDO")
+    for source in lexicon.terminate:
+        yield from _rules(compile_phrase(source), "TERMINATE", "TERMINATE")
+
+
+def _rules(phrase: Phrase, category: str, direction: str,
+           **options: object) -> Iterable[ConTextRule]:
+    for pattern in phrase.patterns:
+        yield ConTextRule(literal=phrase.source, category=category, direction=direction,
+                          pattern=pattern, **options)  # type: ignore[arg-type]

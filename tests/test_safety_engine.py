@@ -1,0 +1,290 @@
+"""The safety screen through the real engine, storage and dispatcher, on SMS and Telegram:
+urgent replies, alerts that reach the duty team, ALERT commands, escalation, STOP,
+medical questions, distress, peer chats, erasure and retention."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.config import Settings
+from bot.engine.events import Address, Inbound
+from bot.peers.models import AuditEntry
+from bot.safety.models import SafetyAlert
+from bot.scheduling import retention
+from bot.scheduling.jobs import escalate_alerts
+from bot.storage.models import Person
+from support.engine import ONBOARDING
+from support.peers import PeerWorld, peer_world
+
+RESIDENTS = {"sms": Address("sms", "+447700900301"), "telegram": Address("telegram", "30301")}
+COORDINATOR = Address("telegram", "30399")
+SUPPORTER = Address("sms", "+447700900398")
+
+
+async def alerts_in(world: PeerWorld) -> list[dict[str, object]]:
+    return await world.rows(SafetyAlert)
+
+
+async def coordinator(world: PeerWorld, on_duty: bool = True) -> None:
+    await world.moderator(COORDINATOR, "Sam", role="coordinator")
+    if on_duty:
+        heard = await world.says(COORDINATOR, "on duty")
+        assert "on duty" in heard.only(COORDINATOR)
+
+
+@pytest.mark.parametrize("channel", ["sms", "telegram"])
+async def test_an_emergency_is_answered_and_the_duty_team_hears_at_once(
+        settings: Settings, channel: str) -> None:
+    resident = RESIDENTS[channel]
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(resident, "Margaret")
+        heard = await world.says(resident, "cnt breathe properly and my chest is so tight")
+        reply = heard.text(resident)
+        assert "999" in reply
+        notice = heard.only(COORDINATOR)
+        assert notice.startswith("Safety alert 1:") and "ALERT 1" in notice
+        assert "breathe" not in notice  # the words are seen only on request
+        [alert] = await alerts_in(world)
+        assert alert["status"] == "open" and alert["channel"] == channel
+        assert alert["person_id"] == await world.person_id(resident)
+        assert alert["notified"] == 1
+
+        shown = (await world.says(COORDINATOR, "ALERT 1")).only(COORDINATOR)
+        assert "cnt breathe properly" in shown and "Margaret" in shown
+        assert "yours now" in (await world.says(COORDINATOR, "alert 1 ok")).only(COORDINATOR)
+        await world.says(COORDINATOR, "ALERT 1 NOTE rang her, ambulance on its way")
+        closed = (await world.says(COORDINATOR, "ALERT 1 CLOSE she is in hospital"))
+        assert "closed" in closed.only(COORDINATOR)
+        [alert] = await alerts_in(world)
+        assert alert["status"] == "closed" and alert["acknowledged_at"] is not None
+        notes = [n["text"] for n in alert["notes"]["notes"]]
+        assert notes == ["rang her, ambulance on its way", "she is in hospital"]
+        actions = {r["action"] for r in await world.rows(AuditEntry)}
+        assert {"safety_alert_opened", "safety_alert_viewed", "safety_alert_ok",
+                "safety_alert_note", "safety_alert_close"} <= actions
+        # The resident carries on as before.
+        assert (await world.says(resident, "hello")).text(resident)
+
+
+async def test_with_nobody_on_duty_every_coordinator_is_told(settings: Settings) -> None:
+    async with peer_world(settings) as world:
+        await coordinator(world, on_duty=False)
+        await world.resident(RESIDENTS["sms"], "Ann")
+        heard = await world.says(RESIDENTS["sms"], "i think im having a stroke, face gone droopy")
+        assert "FAST" in heard.text(RESIDENTS["sms"])
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+
+
+async def test_an_alert_nobody_picks_up_goes_to_every_coordinator(settings: Settings) -> None:
+    async with peer_world(settings) as world:
+        await coordinator(world, on_duty=False)
+        await world.supporter(SUPPORTER, "Priya")
+        assert "on duty" in (await world.says(SUPPORTER, "ON DUTY")).only(SUPPORTER)
+        await world.resident(RESIDENTS["telegram"], "Ann")
+        heard = await world.says(RESIDENTS["telegram"], "everyone would be better off without me")
+        assert "116 123" in heard.text(RESIDENTS["telegram"])
+        assert "Safety alert 1" in heard.only(SUPPORTER)
+        assert COORDINATOR not in heard  # told only on duty, not yet
+        await world.later(timedelta(minutes=10))
+        assert await escalate_alerts(world.services) == 0
+        await world.later(timedelta(minutes=6))
+        assert await escalate_alerts(world.services) == 1
+        heard = await world.delivered()
+        assert "Nobody has picked it up yet" in heard.only(COORDINATOR)
+        assert await escalate_alerts(world.services) == 0  # once
+
+
+async def test_an_alert_picked_up_in_time_is_not_escalated(settings: Settings) -> None:
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(RESIDENTS["sms"], "Ann")
+        await world.says(RESIDENTS["sms"], "just fell down the stairs and my wrist is swollen")
+        await world.says(COORDINATOR, "ALERT 1 OK")
+        await world.later(timedelta(minutes=30))
+        assert await escalate_alerts(world.services) == 0
+
+
+async def test_after_stop_a_crisis_still_gets_its_reply_and_an_alert(settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(resident, "Ann")
+        await world.says(resident, "STOP")
+        assert (await world.says(resident, "hello?")).text(resident) == ""
+        heard = await world.says(resident, "i want to kill myself")
+        assert "116 123" in heard.text(resident)
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+        # Still opted out: nothing else reaches them.
+        assert (await world.says(resident, "what walks are near me")).text(resident) == ""
+
+
+async def test_residents_cannot_use_the_duty_teams_words(settings: Settings) -> None:
+    async with peer_world(settings) as world:
+        await world.resident(RESIDENTS["sms"], "Ann")
+        for words in ("ALERTS", "ALERT 1", "on duty"):
+            heard = await world.says(RESIDENTS["sms"], words)
+            assert "only for the duty team" in heard.text(RESIDENTS["sms"])
+
+
+async def test_alert_commands_answer_unknown_and_closed_alerts(settings: Settings) -> None:
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        assert "No open" in (await world.says(COORDINATOR, "ALERTS")).only(COORDINATOR)
+        assert "no safety alert 7" in (await world.says(COORDINATOR, "ALERT 7")).only(COORDINATOR)
+        await world.resident(RESIDENTS["sms"], "Ann")
+        await world.says(RESIDENTS["sms"], "sugar is 2.4 and im shaking")
+        listed = (await world.says(COORDINATOR, "alerts")).only(COORDINATOR)
+        assert "1: low blood sugar" in listed
+        assert "a few words" in (await world.says(COORDINATOR, "ALERT 1 NOTE")).only(COORDINATOR)
+        await world.says(COORDINATOR, "ALERT 1 CLOSE treated, fine now")
+        assert "already closed" in (await world.says(COORDINATOR, "ALERT 1 OK")).only(
+            COORDINATOR)
+
+
+@pytest.mark.parametrize("channel", ["sms", "telegram"])
+async def test_a_medical_question_mid_onboarding_is_signposted_and_never_stored(
+        settings: Settings, channel: str) -> None:
+    resident = RESIDENTS[channel]
+    async with peer_world(settings) as world:
+        await world.conversation(resident, "hi", "1")
+        before = (await world.rows(Person))[0]
+        heard = await world.says(resident, "should I take my insulin before swimming?")
+        texts = heard.texts(resident)
+        assert "can't give medical advice" in texts[0]
+        assert "health details" in " ".join(texts[1:])  # the same question again
+        after = (await world.rows(Person))[0]
+        assert (after["flow"], after["step"], after["answers"]) == (
+            before["flow"], before["step"], before["answers"])
+
+
+async def test_a_medical_question_as_a_first_message_is_signposted(settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        heard = await world.says(resident, "is it safe to walk with my new knee?")
+        assert "can't give medical advice" in heard.text(resident)
+        assert "Good to hear" not in heard.text(resident)
+
+
+async def test_distress_between_conversations_is_met_with_care(settings: Settings) -> None:
+    resident = RESIDENTS["telegram"]
+    async with peer_world(settings) as world:
+        await world.conversation(resident, *ONBOARDING, "2")  # with messages
+        heard = await world.says(resident, "rubbish week tbh")
+        text = heard.text(resident)
+        assert "sorry things are hard" in text and "Good to hear" not in text
+        assert "gentler" in (await world.says(resident, "1")).text(resident).casefold()
+        [person] = await world.rows(Person)
+        assert person["gentle_until"] is not None and person["flow"] is None
+
+
+async def test_distress_about_health_mentions_the_gp_and_111(settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        text = (await world.says(resident, "been in hospital with my chest")).text(resident)
+        assert "GP" in text and "NHS 111" in text
+
+
+async def test_distress_at_a_check_in_is_understood(settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await world.conversation(resident, *ONBOARDING, "2")  # with messages
+        await world.services.engine.handle(resident, Inbound.timeout("checkin"))
+        assert "How has moving felt" in (await world.delivered()).text(resident)
+        heard = await world.says(resident, "not good, my ms has flared up")
+        text = heard.text(resident)
+        assert "sorry" in text and "didn't quite get that" not in text
+        assert "GP" in text  # health is worse: the GP and NHS 111 are named
+        await world.says(resident, "2")  # pause for a week
+        [person] = await world.rows(Person)
+        assert person["paused_until"] is not None and person["flow"] is None
+
+
+async def test_distress_that_a_question_cannot_use_gets_care_then_the_question(
+        settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await world.conversation(resident, *ONBOARDING[:7])  # at "which days suit you?"
+        heard = await world.says(resident, "honestly feeling really low at the moment")
+        assert "sorry things are hard" in heard.text(resident)
+        heard = await world.says(resident, "im ok thanks")
+        assert "days" in heard.text(resident)
+
+
+async def test_a_crisis_in_a_peer_chat_is_relayed_answered_and_alerted(
+        settings: Settings) -> None:
+    resident, supporter = RESIDENTS["sms"], Address("telegram", "30388")
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.supporter(supporter, "Priya")
+        await world.resident(resident, "Ann")
+        await world.asks_for_buddy(resident)
+        await world.connected(resident, supporter)
+        heard = await world.says(resident, "honestly I just want to end it all")
+        assert "116 123" in heard.text(resident)
+        assert "end it all" in heard.text(supporter)  # their words still reach their peer
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+
+
+async def test_an_emergency_in_any_onboarding_step_leaves_the_step_unchanged(
+        settings: Settings) -> None:
+    async with peer_world(settings) as world:
+        for step in range(1, len(ONBOARDING)):
+            resident = Address("sms", f"+4477009004{step:02d}")
+            await world.conversation(resident, *ONBOARDING[:step])
+            person_id = await world.person_id(resident)
+            before = (await world.rows(Person, Person.id == person_id))[0]
+            heard = await world.says(resident, "my face has dropped and cant lift my arm")
+            assert "FAST" in heard.text(resident), step
+            after = (await world.rows(Person, Person.id == person_id))[0]
+            assert (after["flow"], after["step"], after["answers"]) == (
+                before["flow"], before["step"], before["answers"]), step
+
+
+async def test_erasure_takes_the_person_and_their_words_out_of_alerts(
+        settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        await world.says(resident, "i collapsed in the kitchen just now")
+        await world.conversation(resident, "delete my data", "1")
+        [alert] = await alerts_in(world)
+        assert alert["person_id"] is None and alert["text"] is None
+        assert alert["topic"] == "fainting"  # the count stays
+
+
+async def test_alert_words_are_forgotten_after_thirty_days(settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        await world.says(resident, "i collapsed in the kitchen just now")
+        await world.later(timedelta(days=29))
+        await world.db(lambda c: retention.tidy(c, world.clock.now()))
+        assert (await alerts_in(world))[0]["text"]
+        await world.later(timedelta(days=2))
+        tidied = await world.db(lambda c: retention.tidy(c, world.clock.now()))
+        assert tidied.alert_texts == 1
+        [alert] = await alerts_in(world)
+        assert alert["text"] is None and alert["person_id"] is not None
+        # The duty team is told the words are gone, not shown an empty quote.
+        await world.moderator(COORDINATOR, "Sam", role="coordinator")
+        shown = (await world.says(COORDINATOR, "ALERT 1")).only(COORDINATOR)
+        assert "no longer kept" in shown
+
+
+async def test_a_fault_in_the_screen_never_loses_the_message(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.safety.screen import SafetyScreen
+
+    def broken(self: SafetyScreen, text: str) -> None:
+        raise RuntimeError(f"boom {text}")
+
+    monkeypatch.setattr(SafetyScreen, "assess", broken)
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        heard = await world.says(resident, "hi")
+        assert "Move Mates" in heard.text(resident)
