@@ -1,21 +1,27 @@
 """Sensitivity of the safety screen on the team's labelled sets.
 
-Reads `tests/data/safety/set_*.tsv` (label, style, text; written blind by people who had
-not seen the lexicon), runs every message through the real screen and prints one JSON line:
+Reads the labelled sets (label, style, text; each written blind by someone who had not
+seen the lexicon): the examples the second reader learns from and the lexicon was tuned
+on (`content/en/safety_examples/set_*.tsv`), and the held-out set nobody tuned anything on
+(`tests/data/safety/set_*.tsv`). Runs every message through the real screen and prints one
+JSON line per set:
 per urgent category the share caught (any urgent reply) and the share given the right
 reply; false triggers (an urgent reply to a message that needed none); medical questions
 signposted; distress met with care; and time per message (p50, p95, ms).
 
-    .venv/bin/python bench/safety_eval.py [--set a|b|all] [--misses]
+    .venv/bin/python bench/safety_eval.py [--set NAME ...] [--misses] [--folds K]
 
-`--misses` prints every message the screen got wrong, for tuning on set a only: set b is
-held out, so its figures say how the screen does on words nobody tuned it to.
+`--misses` prints every message the screen got wrong (for the example sets only: the
+held-out set's figures say how the screen does on words nobody tuned it to). `--folds K`
+measures the second reader by K-fold cross-validation over the examples: each fold is read
+by a screen whose second reader never saw it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import time
@@ -27,8 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 from bot.engine.content import library  # noqa: E402
 from bot.safety.screen import SafetyScreen  # noqa: E402
+from bot.safety.second_reader import SecondReader  # noqa: E402
 
-DATA = ROOT / "tests" / "data" / "safety"
+EXAMPLES = ROOT / "content" / "en" / "safety_examples"
+HELD_OUT = ROOT / "tests" / "data" / "safety"
 URGENT = ("chest_pain", "stroke", "breathing", "palpitations", "blood_sugar", "fall",
           "fainting", "other_urgent", "someone_else", "crisis")
 # The replies that are right for each label (a hypo or a very high reading both count).
@@ -36,9 +44,20 @@ RIGHT = {"blood_sugar": {"blood_sugar", "blood_sugar_high"}, "other_urgent": {"o
 QUIET = ("none", "medical_question", "distress")
 
 
+def sets() -> dict[str, Path]:
+    """Every labelled set by name (a, b, ...): examples first, then held out."""
+    found = {p.stem.removeprefix("set_"): p for p in sorted(EXAMPLES.glob("set_*.tsv"))}
+    found.update({p.stem.removeprefix("set_"): p for p in sorted(HELD_OUT.glob("set_*.tsv"))})
+    return found
+
+
+def held_out(name: str) -> bool:
+    return sets()[name].parent == HELD_OUT
+
+
 def load(name: str) -> list[tuple[str, str, str]]:
     rows = []
-    for line in (DATA / f"set_{name}.tsv").read_text(encoding="utf-8").splitlines():
+    for line in sets()[name].read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         label, style, text = line.split("\t")
@@ -103,18 +122,49 @@ def evaluate(screen: SafetyScreen, rows: list[tuple[str, str, str]], misses: boo
     }
 
 
+def cross_validate(screen: SafetyScreen, folds: int) -> dict[str, object]:
+    """Each fold read by a second reader trained on the other folds (the rules unchanged)."""
+    rows = [row for name in sets() if not held_out(name) for row in load(name)]
+    random.Random(20261130).shuffle(rows)
+    keep = screen.second
+    results = []
+    try:
+        for k in range(folds):
+            test = rows[k::folds]
+            train = [(label, text) for i, (label, _, text) in enumerate(rows) if i % folds != k]
+            screen.second = SecondReader(train, screen.normaliser.words)
+            results.append(evaluate(screen, test))
+    finally:
+        screen.second = keep
+    keys = ("sensitivity", "right_reply", "false_triggers", "medical_signposted",
+            "distress_cared", "none_signposted_as_medical", "none_met_as_distress")
+    return {key: round(statistics.mean(float(r[key]) for r in results), 3) for key in keys} | {
+        "per_category": {c: round(statistics.mean(r["per_category"][c] for r in results), 3)
+                         for c in URGENT},
+        "messages": len(rows), "folds": folds}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=["a", "b", "all"], default="all")
+    parser.add_argument("--set", nargs="*", help="set names (default: all)")
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--folds", type=int, default=0)
+    parser.add_argument("--rules-only", action="store_true", help="without the second reader")
     args = parser.parse_args()
     started = time.perf_counter()
     screen = SafetyScreen.from_content(library().for_language("en"))
     load_s = round(time.perf_counter() - started, 2)
-    names = ["a", "b"] if args.set == "all" else [args.set]
-    for name in names:
-        figures = evaluate(screen, load(name), misses=args.misses)
-        print(json.dumps({"bench": "safety_eval", "set": name, "load_s": load_s, **figures}))
+    if args.rules_only:
+        screen.second = None
+    if args.folds:
+        figures = cross_validate(screen, args.folds)
+        print(json.dumps({"bench": "safety_eval", "set": "cross-validation", **figures}))
+        return 0
+    for name in args.set or list(sets()):
+        role = "held out" if held_out(name) else "examples"
+        figures = evaluate(screen, load(name), misses=args.misses and not held_out(name))
+        print(json.dumps({"bench": "safety_eval", "set": name, "role": role, "load_s": load_s,
+                          **figures}))
     return 0
 
 

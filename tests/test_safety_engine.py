@@ -288,3 +288,12 @@ async def test_a_fault_in_the_screen_never_loses_the_message(
     async with peer_world(settings) as world:
         heard = await world.says(resident, "hi")
         assert "Move Mates" in heard.text(resident)
+
+
+async def test_my_data_shows_alerts_that_name_them(settings: Settings) -> None:
+    resident = RESIDENTS["telegram"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        await world.says(resident, "i collapsed in the kitchen just now")
+        heard = await world.says(resident, "my data")
+        assert "Urgent messages our duty team was told about: 1" in heard.text(resident)

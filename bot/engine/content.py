@@ -113,8 +113,10 @@ class Content:
     """The texts of one language, falling back to English for anything not yet translated."""
 
     def __init__(self, texts: dict[str, str], words: dict[str, tuple[str, ...]],
-                 language: str = DEFAULT_LANGUAGE, fallback: Content | None = None) -> None:
+                 language: str = DEFAULT_LANGUAGE, fallback: Content | None = None,
+                 folder: Path | None = None) -> None:
         self.language = language
+        self.folder = folder  # where its files are (data beside the texts, e.g. examples)
         self._texts = texts
         self._words = words
         self._fallback = fallback
@@ -172,15 +174,16 @@ class ContentLibrary:
         self.root = root
         base_texts, base_words, _ = load_language_files(root / DEFAULT_LANGUAGE)
         self._languages: dict[str, Content] = {
-            DEFAULT_LANGUAGE: Content(base_texts, base_words, DEFAULT_LANGUAGE)
+            DEFAULT_LANGUAGE: Content(base_texts, base_words, DEFAULT_LANGUAGE,
+                                      folder=root / DEFAULT_LANGUAGE)
         }
         for folder in sorted(p for p in root.iterdir() if is_language_folder(p)):
             if folder.name == DEFAULT_LANGUAGE:
                 continue
             texts, words, _ = load_language_files(folder)
             self._languages[folder.name] = Content(
-                texts, words, folder.name, fallback=self._languages[DEFAULT_LANGUAGE]
-            )
+                texts, words, folder.name, fallback=self._languages[DEFAULT_LANGUAGE],
+                folder=folder)
 
     @property
     def languages(self) -> list[str]:

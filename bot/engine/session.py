@@ -172,6 +172,7 @@ class PersonRecord:
     waiting_for_supporter: bool = False
     groups: int = 0  # Telegram groups they are in through us
     follow_ups: int = 0  # places we'll ask them about
+    safety_alerts: int = 0  # urgent messages the duty team was told of, still naming them
 
 
 @dataclass(frozen=True)

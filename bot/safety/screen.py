@@ -18,9 +18,10 @@ The hazard log (docs/clinical-safety/hazard-log.md) lists what it can miss and w
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from pathlib import Path
 
 import spacy
 from spacy.matcher import Matcher
@@ -30,6 +31,13 @@ from bot.engine.content import Content
 from bot.safety.lexicon import Lexicon
 from bot.safety.normalise import Normaliser
 from bot.safety.patterns import Phrase, compile_phrase, words_of
+from bot.safety.second_reader import (
+    KIND_THRESHOLD,
+    URGENT_THRESHOLD,
+    URGENT_THRESHOLD_QUESTION,
+    SecondReader,
+    load_examples,
+)
 
 # medspaCy registers its pipeline factories on import.
 import medspacy.context  # noqa: F401  isort: skip
@@ -126,7 +134,8 @@ class _Seen:
 class SafetyScreen:
     """Built once per language (about a second: spaCy and the word list), then shared."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon,
+                 examples: Sequence[tuple[str, str]] = ()) -> None:
         self.lexicon = lexicon
         vocabulary = [w for phrases in lexicon.targets.values() for p in phrases
                       for w in words_of(p)]
@@ -152,10 +161,15 @@ class SafetyScreen:
                                         "span_group_name": GROUP,
                                         "prune_on_target_overlap": True})
         self.context.add(list(_context_rules(lexicon)))
+        self.second = SecondReader(examples, self.normaliser.words) if examples else None
 
     @classmethod
-    def from_content(cls, content: Content) -> SafetyScreen:
-        return cls(Lexicon.from_content(content))
+    def from_content(cls, content: Content, examples: Path | None = None) -> SafetyScreen:
+        """The lexicon from `content`; the second reader from `examples` (a folder of
+        labelled `*.tsv`), by default `safety_examples/` beside the language's texts."""
+        folder = examples or (content.folder / "safety_examples" if content.folder else None)
+        found = load_examples(folder) if folder is not None and folder.is_dir() else []
+        return cls(Lexicon.from_content(content), found)
 
     # -- public -----------------------------------------------------------------------------
     def check(self, text: str) -> SafetyFinding | None:
@@ -175,7 +189,30 @@ class SafetyScreen:
         seen = [seen for span in doc.spans[GROUP] if (seen := _affirmed(span)) is not None]
         questions = [span for span in self._spans(doc, self._questions)
                      if not _inside_idiom(span, idioms)]
-        return _combine(doc, seen, questions)
+        found = _combine(doc, seen, questions)
+        if found.findings or self.second is None:
+            return found
+        return self._second_look(found, words, doc, seen)
+
+    def _second_look(self, found: Assessment, words: list[str], doc: Doc,
+                     seen: list[_Seen]) -> Assessment:
+        """The rules saw nothing urgent: the second reader may still, unless the rules
+        saw that very thing negated, past or only supposed."""
+        assert self.second is not None
+        reading = self.second.read_words(words)
+        threshold = URGENT_THRESHOLD_QUESTION if found.medical_question or found.distress \
+            else URGENT_THRESHOLD
+        if reading.urgent_probability < threshold or \
+                reading.urgent_label in _discounted(doc, seen):
+            if found.medical_question or found.distress or reading.probability < KIND_THRESHOLD:
+                return found
+            # Not urgent, and the rules saw neither: a question or distress in other words.
+            return replace(found, medical_question=reading.label == "medical_question",
+                           distress=reading.label == "distress")
+        topic = reading.urgent_label
+        category = SafetyCategory.CRISIS if topic == "crisis" else SafetyCategory.RED_FLAG
+        return replace(found, findings=(SafetyFinding(category, topic),),
+                       labels=found.labels | {"second_reader"})
 
     # -- inside ---------------------------------------------------------------------------
     def _spans(self, doc: Doc, matcher: Matcher) -> list[Span]:
@@ -199,6 +236,23 @@ def _affirmed(span: Span) -> _Seen | None:
         return None
     past = "HISTORICAL" in kinds and span.label_ != "relapse"  # a relapse is about now
     return _Seen(span.label_, "OTHER_PERSON" in kinds, past)
+
+
+def _discounted(doc: Doc, seen: list[_Seen]) -> set[str]:
+    """Topics the rules found but discounted: negated, hypothetical or only past (and
+    someone else, when it was someone else's)."""
+    counted = {(s.label, s.other) for s in seen if not s.past}
+    topics: set[str] = set()
+    for span in doc.spans[GROUP]:
+        other = any(m.category == "OTHER_PERSON" for m in span._.modifiers)
+        if (span.label_, other) in counted:
+            continue
+        label = span.label_
+        topic = "fall" if label in ("fall_event", "injury") else TOPIC_OF.get(label, label)
+        topics.add("blood_sugar" if topic == "blood_sugar_high" else topic)
+        if other:
+            topics.add("someone_else")
+    return topics
 
 
 def _says_new(target: Span, modifier: tuple[int, int]) -> bool:

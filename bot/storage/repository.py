@@ -280,6 +280,7 @@ def person_record(connection: Connection, person_id: int,
                OutboxMessage.status.in_(("sent", "delivered")))
     )
     from bot.peers.models import BuddyRequest, GroupMember, Volunteer
+    from bot.safety import alerts
     from bot.peers.models import Connection as Chat
 
     def how_many(table: Any, *where: Any) -> int:
@@ -303,6 +304,7 @@ def person_record(connection: Connection, person_id: int,
                                        BuddyRequest.status.in_(("waiting", "offered"))) > 0,
         groups=how_many(GroupMember, GroupMember.person_id == person_id,
                         GroupMember.removed_at.is_(None)),
+        safety_alerts=alerts.count_for(connection, person_id),
         follow_ups=how_many(Reminder, Reminder.person_id == person_id,
                             Reminder.kind == "followup", Reminder.status == "pending"),
     )

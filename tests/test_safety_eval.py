@@ -1,0 +1,69 @@
+"""The safety screen's figures on the team's labelled sets (bench/safety_eval.py prints them
+all; BENCHMARKS.md publishes them).
+
+- Held out (`tests/data/safety/`): written blind, never read while tuning the lexicon, never
+  seen by the second reader. The floors are the acceptance bar for unseen messages.
+- Cross-validation over the examples (`content/en/safety_examples/`): each fold read by a
+  second reader trained on the other folds.
+- The examples themselves: the bar the issue sets (sensitivity 0.97, every category 0.93,
+  false triggers 2 %), as a guard that a lexicon edit breaks nothing already taught.
+Speed is measured in the bench, not here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.engine.content import library
+from bot.safety.screen import SafetyScreen
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import safety_eval  # noqa: E402
+
+SCREEN = SafetyScreen.from_content(library().for_language("en"))
+HELD_OUT = [n for n in safety_eval.sets() if safety_eval.held_out(n)]
+EXAMPLES = [n for n in safety_eval.sets() if not safety_eval.held_out(n)]
+
+
+def figures(name: str) -> dict[str, Any]:
+    return safety_eval.evaluate(SCREEN, safety_eval.load(name))
+
+
+def test_there_are_enough_labelled_messages() -> None:
+    assert HELD_OUT, "a held-out set is needed"
+    assert sum(len(safety_eval.load(n)) for n in HELD_OUT) >= 600
+    assert sum(len(safety_eval.load(n)) for n in EXAMPLES) >= 600
+    for name in [*HELD_OUT, *EXAMPLES]:
+        labels = {label for label, _, _ in safety_eval.load(name)}
+        assert set(safety_eval.URGENT) | {"none", "medical_question", "distress"} == labels
+
+
+@pytest.mark.parametrize("name", HELD_OUT)
+def test_held_out_messages(name: str) -> None:
+    found = figures(name)
+    assert found["sensitivity"] >= 0.95, found
+    assert min(found["per_category"].values()) >= 0.90, found["per_category"]
+    assert found["false_triggers"] <= 0.03, found
+    assert found["medical_signposted"] >= 0.90, found
+    assert found["distress_cared"] >= 0.90, found
+
+
+@pytest.mark.slow
+def test_cross_validated_examples() -> None:
+    found = safety_eval.cross_validate(SCREEN, 5)
+    assert found["sensitivity"] >= 0.95, found
+    assert min(found["per_category"].values()) >= 0.90, found["per_category"]
+    assert found["false_triggers"] <= 0.03, found
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_examples_are_all_still_understood(name: str) -> None:
+    found = figures(name)
+    assert found["sensitivity"] >= 0.97, found
+    assert min(found["per_category"].values()) >= 0.93, found["per_category"]
+    assert found["false_triggers"] <= 0.02, found
+    assert found["medical_signposted"] >= 0.90 and found["distress_cared"] >= 0.90, found
