@@ -113,3 +113,24 @@ def test_storable_text_keeps_what_was_typed_but_nothing_a_database_refuses() -> 
     assert storable(typed) == "Bowls with friends\non Tuesdays \U0001f642\nsee you"
     newest_emoji = "\U0001fa77\U0001fae8"  # may be unassigned in this Python's tables
     assert storable(newest_emoji) == newest_emoji
+
+
+CHECKIN = [Choice(i, CONTENT.text(f"options.checkin.{i}.label"),
+                  CONTENT.words(f"options.checkin.{i}.words"))
+           for i in CONTENT.keys_under("options.checkin")]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("better thanks, did 2 walks!", ("better",)),
+    ("about the same, managed 3 times", ("same",)),
+    ("2", ("same",)),
+    ("2 please", ("same",)),
+])
+def test_a_number_inside_a_sentence_is_not_an_option(typed: str, expected: tuple[str, ...]
+                                                      ) -> None:
+    assert match_answer(typed, CHECKIN, VOCAB).ids == expected
+
+
+def test_an_age_in_a_sentence_is_neither_an_option_nor_out_of_range() -> None:
+    answer = match_answer("im 68 and I like walking", ACTIVITIES, VOCAB, multi=True)
+    assert answer.ids == ("walking",) and not answer.out_of_range

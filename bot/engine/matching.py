@@ -123,6 +123,12 @@ def _match_words(text: str, choices: Sequence[Choice], ignore: frozenset[str]
             matched.append(choice.id)
             used.update(span)
     leftovers = [raw[i] for i in range(len(raw)) if i not in used and raw[i] not in ignore]
+    if numbers:
+        # A number inside a sentence ("did 2 walks", "im 68, is it ok to swim?") is not
+        # an option: numbers count only beside filler and the options' own words.
+        known = {w[1] for c in choices for phrase in _phrases(c, ignore) for w in phrase}
+        if any(stem(word) not in known for word in leftovers):
+            numbers = []
     order = {c.id: n for n, c in enumerate(choices)}
     return sorted(matched, key=order.__getitem__), numbers, leftovers
 

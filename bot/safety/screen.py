@@ -48,6 +48,9 @@ for _name in ("medspacy", "PyRuSH"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
 GROUP = "safety_targets"
+# The second reader alone never calls a message of fewer words than this urgent: a word
+# or two ("STOP", "help", "menu") says too little for a classifier of n-grams.
+MIN_WORDS_ALONE = 3
 NEGATION_SCOPE = 5  # NegEx's classic window
 CRISIS_NEGATION_SCOPE = 2  # "not suicidal" yes; "not sure, I don't want to live" no
 CONTEXT = {"negated": "NEGATED_EXISTENCE", "historical": "HISTORICAL",
@@ -183,8 +186,9 @@ class SafetyScreen:
         doc = Doc(self.nlp.vocab, words=words)
         doc = self.nlp.get_pipe("sentencizer")(doc)
         idioms = [doc[s:e] for _, s, e in self._idioms(doc)]
-        doc.spans[GROUP] = [span for span in self._spans(doc, self._targets)
-                            if not _inside_idiom(span, idioms)]
+        targets = self._spans(doc, self._targets)
+        doc.spans[GROUP] = [span for span in targets if not _inside_idiom(span, idioms)]
+        idiomatic = len(targets) > len(doc.spans[GROUP])
         doc = self.context(doc)
         seen = [seen for span in doc.spans[GROUP] if (seen := _affirmed(span)) is not None]
         questions = [span for span in self._spans(doc, self._questions)
@@ -192,16 +196,21 @@ class SafetyScreen:
         found = _combine(doc, seen, questions)
         if found.findings or self.second is None:
             return found
-        return self._second_look(found, words, doc, seen)
+        return self._second_look(found, words, doc, seen, idiomatic)
 
     def _second_look(self, found: Assessment, words: list[str], doc: Doc,
-                     seen: list[_Seen]) -> Assessment:
+                     seen: list[_Seen], idiomatic: bool = False) -> Assessment:
         """The rules saw nothing urgent: the second reader may still, unless the rules
-        saw that very thing negated, past or only supposed."""
+        saw that very thing negated, past or only supposed. A trigger word the rules read
+        as an idiom ("bleeding freezing", "brolly collapsed") asks the reader to be as
+        sure as beside a question; a message of one or two words ("STOP", "knackered")
+        is too short for the reader alone to call urgent."""
         assert self.second is not None
         reading = self.second.read_words(words)
         threshold = URGENT_THRESHOLD_QUESTION if found.medical_question or found.distress \
-            else URGENT_THRESHOLD
+            or idiomatic else URGENT_THRESHOLD
+        if sum(w.isalnum() for w in words) < MIN_WORDS_ALONE:
+            threshold = 1.01
         if reading.urgent_probability < threshold or \
                 reading.urgent_label in _discounted(doc, seen):
             if found.medical_question or found.distress or reading.probability < KIND_THRESHOLD:
