@@ -22,7 +22,7 @@ from bot.engine.content import library
 from bot.safety.screen import SafetyScreen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-import safety_eval  # noqa: E402
+import safety_eval
 
 SCREEN = SafetyScreen.from_content(library().for_language("en"))
 HELD_OUT = [n for n in safety_eval.sets() if safety_eval.held_out(n)]

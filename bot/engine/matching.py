@@ -143,7 +143,10 @@ def match_answer(text: str, choices: Sequence[Choice], vocabulary: Vocabulary, *
     ignore = frozenset(vocabulary.ignore)
     matched, numbers, leftovers = _match_words(text, choices, ignore)
     if any(n < 1 or n > len(choices) for n in numbers):
-        return Answer(AnswerKind.UNCLEAR, out_of_range=True)
+        if any(not _NUMBER.match(word) for word, _ in _words(text)):
+            numbers = []  # "im 68": a number beside words, not a choice off the list
+        else:
+            return Answer(AnswerKind.UNCLEAR, out_of_range=True)
     order = {c.id: n for n, c in enumerate(choices)}
     by_number = [choices[n - 1].id for n in numbers]
     ids = sorted(_unique([*by_number, *matched]), key=order.__getitem__)

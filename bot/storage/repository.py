@@ -280,8 +280,8 @@ def person_record(connection: Connection, person_id: int,
                OutboxMessage.status.in_(("sent", "delivered")))
     )
     from bot.peers.models import BuddyRequest, GroupMember, Volunteer
-    from bot.safety import alerts
     from bot.peers.models import Connection as Chat
+    from bot.safety import alerts
 
     def how_many(table: Any, *where: Any) -> int:
         return int(connection.scalar(select(func.count()).select_from(table).where(*where)) or 0)
