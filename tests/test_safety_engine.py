@@ -297,3 +297,33 @@ async def test_my_data_shows_alerts_that_name_them(settings: Settings) -> None:
         await world.says(resident, "i collapsed in the kitchen just now")
         heard = await world.says(resident, "my data")
         assert "Urgent messages our duty team was told about: 1" in heard.text(resident)
+
+
+async def test_a_medical_question_from_someone_new_is_answered_then_welcomed(
+        settings: Settings) -> None:
+    resident = RESIDENTS["telegram"]
+    async with peer_world(settings) as world:
+        heard = await world.says(resident, "can I still do aquafit with my pacemaker?")
+        texts = heard.texts(resident)
+        assert "can't give medical advice" in texts[0]
+        assert any("Move Mates" in t for t in texts[1:])
+
+
+async def test_the_impact_report_counts_alerts_questions_and_care(settings: Settings) -> None:
+    from bot.engine.content import library
+    from bot.reports.impact import as_text, gather
+
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(resident, "Ann")
+        await world.says(resident, "i collapsed in the kitchen just now")
+        await world.says(COORDINATOR, "ALERT 1 OK")
+        await world.says(resident, "is it safe to swim with my pacemaker?")
+        now = world.clock.now()
+        impact = await world.db(lambda c: gather(c, now - timedelta(days=1),
+                                                 now + timedelta(days=1)))
+    assert impact.total("safety") == 1 and impact.total("medical_question") == 1
+    assert impact.alerts["alerts"] == 1 and impact.alerts["alerts_picked_up_in_time"] == 1
+    text = as_text(impact, library().for_language("en"), exact=True)
+    assert "Fainting: 1" in text and "Picked up within 15 minutes: 1" in text

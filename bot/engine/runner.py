@@ -349,9 +349,16 @@ class Engine:
                 plan.effects += rest.effects
                 plan.state = rest.state
             return plan
-        if assessment.medical_question and not is_new:
+        if assessment.medical_question:
             signpost = ctx.say("safety.reply.medical_question")
             effects: list[object] = [RecordImpact("medical_question")]
+            if is_new:
+                # A first message: the answer to their question, then the welcome.
+                rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
+                                         recognised, assessment, duty_command)
+                rest.say = [signpost, *rest.say]
+                rest.effects = [*rest.effects, *effects]
+                return rest
             if in_peer_chat:
                 rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
                                          recognised, assessment, duty_command)

@@ -16,6 +16,8 @@ from sqlalchemy import Connection, func, select
 
 from bot.engine.content import Content
 from bot.places.models import PlaceFeedback
+from bot.safety.alerts import ACKNOWLEDGE_WITHIN
+from bot.safety.models import SafetyAlert
 from bot.storage.models import Identity, ImpactEvent, Person
 
 SMALL = 5
@@ -23,6 +25,7 @@ EVENT_SECTIONS = {
     "joined": "reach", "onboarded": "reach", "opted_out": "reach", "opted_in": "reach",
     "erased": "reach", "checkin": "checkins", "safety": "safety", "going": "suggestions",
     "buddy_requested": "peers", "buddy_connected": "peers", "report": "peers",
+    "medical_question": "safety", "distress": "safety",
 }
 # Events whose detail is worth a breakdown, and where to find words for it.
 DETAIL_OPTIONS = {"checkin": "checkin", "feedback": "followup"}
@@ -36,6 +39,7 @@ class Impact:
     feedback: Counter[str] = field(default_factory=Counter)
     flagged: Counter[str] = field(default_factory=Counter)
     now: dict[str, int] = field(default_factory=dict)
+    alerts: dict[str, int] = field(default_factory=dict)  # safety alerts and their handling
 
     def total(self, kind: str) -> int:
         return sum(n for (k, _), n in self.events.items() if k == kind)
@@ -59,6 +63,7 @@ def gather(connection: Connection, since: datetime, until: datetime) -> Impact:
         impact.feedback[answer] += count
         if answer == "not_as_described":
             impact.flagged[place] += count
+    impact.alerts = _alerts(connection, since, until)
     opted_out = select(Identity.person_id).where(Identity.opted_out_at.is_not(None))
     impact.now = {
         "people": connection.scalar(select(func.count()).select_from(Person)) or 0,
@@ -103,7 +108,10 @@ def as_text(impact: Impact, content: Content, *, exact: bool = False) -> str:
     section("reach", reach)
     section("checkins", [(_option(content, "checkin", d), n, 0)
                          for d, n in impact.details("checkin")])
-    section("safety", [(topic, n, 0) for topic, n in impact.details("safety")])
+    section("safety", [
+        *[(_topic(content, topic), n, 0) for topic, n in impact.details("safety")],
+        figure("medical_question"), figure("distress"),
+        *[(t(f"impact.figures.{k}"), v, 0) for k, v in impact.alerts.items()]])
     section("suggestions", [figure("going")])
     section("feedback", [(_option(content, "followup", a), n, 0)
                          for a, n in sorted(impact.feedback.items(), key=lambda i: -i[1])])
@@ -130,7 +138,29 @@ def as_json(impact: Impact, *, exact: bool = False) -> dict[str, object]:
         "feedback": counts(impact.feedback.items()),
         "places_not_as_described": dict(impact.flagged.most_common()),
         "now": counts(impact.now.items()),
+        "safety_alerts": counts(impact.alerts.items()),
     }
+
+
+def _alerts(connection: Connection, since: datetime, until: datetime) -> dict[str, int]:
+    """How the duty team handled alerts: picked up within 15 minutes, sent to every
+    coordinator because nobody did, still open."""
+    rows = connection.execute(select(SafetyAlert.created_at, SafetyAlert.acknowledged_at,
+                                     SafetyAlert.escalated_at, SafetyAlert.status).where(
+        SafetyAlert.created_at >= since, SafetyAlert.created_at < until)).all()
+    return {
+        "alerts": len(rows),
+        "alerts_picked_up_in_time": sum(
+            1 for created, acknowledged, _, _ in rows
+            if acknowledged is not None and acknowledged - created <= ACKNOWLEDGE_WITHIN),
+        "alerts_escalated": sum(1 for _, _, escalated, _ in rows if escalated is not None),
+        "alerts_open": sum(1 for *_, status in rows if status != "closed"),
+    }
+
+
+def _topic(content: Content, topic: str) -> str:
+    key = f"safety.alerts.kind.{topic}"
+    return content.text(key).capitalize() if content.has(key) else topic
 
 
 def _option(content: Content, options: str, option_id: str) -> str:

@@ -2,10 +2,12 @@
 
 A phrase is space-separated positions: `a|b` any of these words, `(a b|c)` any of these
 runs of words, `breath~` a word starting `breath`, `*` up to three other words (never
-across punctuation), `word?` may be missing, `@low`, `@sats` and the other
-`NUMBER_KINDS` a number of that kind, and a final `$` for "the sentence ends here"
-(checked after matching: spaCy's Matcher has no end anchor). A phrase with groups
-becomes one pattern per choice.
+across punctuation, "not", "no" or "usually"), `_` exactly one other word (not "not" or
+"never": "is swimming ok", never "my knee is not ok"), `word?` may be missing, `@low`,
+`@sats` and the other `NUMBER_KINDS` a number of that kind, and a final `$` for "the
+sentence ends here" (checked after matching: spaCy's Matcher has no end anchor). A
+context phrase may end `>N`: it reaches only the next N words ("i will have >3"). A
+phrase with groups becomes one pattern per choice.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ NUMBER_KINDS = {
     "@few": r"^([2-9]|1\d)$",
     "@num": r"^\d+([.,]\d{1,2})?$",
 }
+# Words a `*` never steps over: a negation or "usually" inside a gap would be swallowed by
+# the target and never read by ConText ("sugars haven't gone low", "sats are usually 91").
+NOT_GAP = ("not", "no", "isnt", "arent", "wasnt", "werent", "dont", "doesnt",
+           "didnt", "havent", "hasnt", "hadnt", "without", "none", "usually", "normally")
+NOT_ONE = ("not", "never", "no", "isnt", "arent", "wasnt", "dont", "doesnt", "didnt")
 _POSITION = re.compile(r"\([^)]*\)\??|\S+")
 
 Token = dict[str, Any]
@@ -46,22 +53,30 @@ class Phrase:
     source: str
     patterns: list[list[Token]]
     anchored: bool
+    reach: int | None = None  # a context phrase's scope in words, when limited
 
 
 def compile_phrase(source: str) -> Phrase:
     """`"chest * pain|ache"` -> spaCy Matcher patterns. Raises ValueError when malformed."""
     text = source.strip()
+    reach = None
+    limited = re.fullmatch(r"(.*\S)\s+>(\d+)", text)
+    if limited:
+        text, reach = limited.group(1), int(limited.group(2))
     anchored = text.endswith("$")
     if anchored:
         text = text[:-1].strip()
     positions = _POSITION.findall(text)
-    if not positions or all(p == "*" for p in positions):
+    if not positions or all(p in ("*", "_") for p in positions):
         raise ValueError(f"empty safety phrase {source!r}")
     # Each position offers one or more token sequences; a phrase is every combination.
     options: list[list[list[Token]]] = []
     for part in positions:
         if part == "*":
-            options.append([[{"IS_PUNCT": False, "OP": f"{{0,{GAP}}}"}]])
+            options.append([[{"IS_PUNCT": False, "LOWER": {"NOT_IN": list(NOT_GAP)},
+                              "OP": f"{{0,{GAP}}}"}]])
+        elif part == "_":
+            options.append([[{"IS_PUNCT": False, "LOWER": {"NOT_IN": list(NOT_ONE)}}]])
         elif part.startswith("("):
             optional = part.endswith("?")
             inner = part.rstrip("?")
@@ -83,7 +98,7 @@ def compile_phrase(source: str) -> Phrase:
         patterns.append([dict(t) for run in combination for t in run])
     if len(patterns) > MAX_PATTERNS:
         raise ValueError(f"safety phrase {source!r} has too many combinations")
-    return Phrase(source, patterns, anchored)
+    return Phrase(source, patterns, anchored, reach)
 
 
 def _token(part: str, source: str) -> Token:
@@ -101,5 +116,5 @@ def _token(part: str, source: str) -> Token:
 
 def words_of(source: str) -> list[str]:
     """The plain words a phrase names (for the misspelling mender's vocabulary)."""
-    cleaned = re.sub(r"[()$?~]", " ", source).replace("|", " ")
+    cleaned = re.sub(r"[()$?~]|>\d+", " ", source).replace("|", " ")
     return [w for w in cleaned.split() if w.isalpha()]

@@ -48,9 +48,15 @@ for _name in ("medspacy", "PyRuSH"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
 GROUP = "safety_targets"
-# The second reader alone never calls a message of fewer words than this urgent: a word
-# or two ("STOP", "help", "menu") says too little for a classifier of n-grams.
-MIN_WORDS_ALONE = 3
+GAP_LIMIT = 64  # words an open-ended repeat may span, for windowed matching
+# Commands and one-word replies the bot handles before the screen ("STOP", "menu", "my
+# data", "yes"), and bare numbers (an age, a score): the second reader alone never calls
+# these urgent; only a rule may.
+COMMANDS = frozenset({
+    "stop", "help", "menu", "pause", "resume", "settings", "buddy", "my", "data", "start",
+    "unsubscribe", "cancel", "quit", "end", "restart", "unpause", "info", "yes", "no", "ok",
+    "okay", "please", "pls", "thanks", "thank", "you", "hi", "hello", "hiya", "unstop",
+    "options", "more", "back", "next", "skip", "later", "done"})
 NEGATION_SCOPE = 5  # NegEx's classic window
 CRISIS_NEGATION_SCOPE = 2  # "not suicidal" yes; "not sure, I don't want to live" no
 CONTEXT = {"negated": "NEGATED_EXISTENCE", "historical": "HISTORICAL",
@@ -76,6 +82,7 @@ TOPIC_OF = {"head_injury": "fall", "long_lie": "fall"}
 # "Lonely since my wife died", "suicidal since my stroke": "since"/"after" dates when a
 # feeling began, not a feeling that has passed; they mark only physical targets as past.
 ONSET = ("since", "after")
+ONSET_SCOPE = 3
 FEELINGS = {"crisis", "distress", "distress_health", "relapse", "grief"}
 # Findings that need two things together (each alone says too little).
 COMBINED = (
@@ -145,9 +152,9 @@ class SafetyScreen:
         self.normaliser = Normaliser(lexicon.spellings, vocabulary)
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
-        self._targets = Matcher(self.nlp.vocab)
-        self._questions = Matcher(self.nlp.vocab)
-        self._idioms = Matcher(self.nlp.vocab)
+        self._targets = _Indexed(self.nlp.vocab)
+        self._questions = _Indexed(self.nlp.vocab)
+        self._idioms = _Indexed(self.nlp.vocab)
         self._anchored: set[str] = set()
         for label, phrases in lexicon.targets.items():
             matcher = self._questions if label in QUESTION_LABELS else self._targets
@@ -190,7 +197,11 @@ class SafetyScreen:
         doc.spans[GROUP] = [span for span in targets if not _inside_idiom(span, idioms)]
         idiomatic = len(targets) > len(doc.spans[GROUP])
         doc = self.context(doc)
-        seen = [seen for span in doc.spans[GROUP] if (seen := _affirmed(span)) is not None]
+        denials = _denials(doc)
+        seen = [seen for span in doc.spans[GROUP]
+                if (seen := _affirmed(span, denials)) is not None]
+        if _shouted(text, words):  # "FALLEN", "JUST COLLAPSED": a cry for help
+            seen.append(_Seen("plea", other=False))
         questions = [span for span in self._spans(doc, self._questions)
                      if not _inside_idiom(span, idioms)]
         found = _combine(doc, seen, questions)
@@ -203,20 +214,23 @@ class SafetyScreen:
         """The rules saw nothing urgent: the second reader may still, unless the rules
         saw that very thing negated, past or only supposed. A trigger word the rules read
         as an idiom ("bleeding freezing", "brolly collapsed") asks the reader to be as
-        sure as beside a question; a message of one or two words ("STOP", "knackered")
-        is too short for the reader alone to call urgent."""
+        sure as beside a question; a message of commands alone ("STOP", "menu") is never
+        urgent on the reader's word."""
         assert self.second is not None
         reading = self.second.read_words(words)
         threshold = URGENT_THRESHOLD_QUESTION if found.medical_question or found.distress \
             or idiomatic else URGENT_THRESHOLD
-        if sum(w.isalnum() for w in words) < MIN_WORDS_ALONE:
+        if _only_commands(words):
             threshold = 1.01
         if reading.urgent_probability < threshold or \
                 reading.urgent_label in _discounted(doc, seen):
             if found.medical_question or found.distress or reading.probability < KIND_THRESHOLD:
                 return found
             # Not urgent, and the rules saw neither: a question or distress in other words.
-            return replace(found, medical_question=reading.label == "medical_question",
+            # A medical question names something about health the lexicon knows ("do I
+            # need special shoes?" is about the service).
+            return replace(found, medical_question=reading.label == "medical_question"
+                           and bool(found.labels - {"plea"}),
                            distress=reading.label == "distress")
         topic = reading.urgent_label
         category = SafetyCategory.CRISIS if topic == "crisis" else SafetyCategory.RED_FLAG
@@ -224,7 +238,7 @@ class SafetyScreen:
                        labels=found.labels | {"second_reader"})
 
     # -- inside ---------------------------------------------------------------------------
-    def _spans(self, doc: Doc, matcher: Matcher) -> list[Span]:
+    def _spans(self, doc: Doc, matcher: _Indexed) -> list[Span]:
         spans = []
         for match_id, start, end in matcher(doc):
             key = self.nlp.vocab.strings[match_id]
@@ -234,9 +248,86 @@ class SafetyScreen:
         return spans
 
 
-def _affirmed(span: Span) -> _Seen | None:
+def _denials(doc: Doc) -> list[int]:
+    """Where each forward negation ends ("not" in "I'm not suicidal or anything, just
+    low"): ConText keeps one rule per span, and the wider one (which crisis may not take)
+    can hide the two-word one that crisis does."""
+    return [m.modifier_span[1] for m in doc._.context_graph.modifiers
+            if m.category == "NEGATED_EXISTENCE" and m.direction in ("FORWARD", "BIDIRECTIONAL")]
+
+
+class _Indexed:
+    """spaCy's Matcher tries every pattern at every word, so its time grows with the
+    lexicon. This keeps one small Matcher per word a pattern must begin with and runs only
+    those whose word is in the message (and one for patterns that may begin anywhere: a
+    number, a word stem, an optional first word)."""
+
+    def __init__(self, vocab: object) -> None:
+        self.vocab = vocab
+        self._by_word: dict[str, Matcher] = {}
+        self._reach: dict[str, int] = {}  # the most words a pattern from that word can span
+        self._anywhere = Matcher(vocab)  # type: ignore[arg-type]
+
+    def add(self, key: str, patterns: list[list[dict[str, object]]]) -> None:
+        for pattern in patterns:
+            first = pattern[0]
+            words = _first_words(first)
+            if words is None:
+                self._anywhere.add(key, [pattern])
+                continue
+            for word in words:
+                matcher = self._by_word.get(word)
+                if matcher is None:
+                    matcher = self._by_word[word] = Matcher(self.vocab)  # type: ignore[arg-type]
+                matcher.add(key, [pattern])
+                self._reach[word] = max(self._reach.get(word, 0), _longest(pattern))
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        found = set(self._anywhere(doc))
+        # Each word's patterns only where that word stands, over as many words as the
+        # longest of them can span: a long message costs little more than a short one.
+        for i, token in enumerate(doc):
+            matcher = self._by_word.get(token.lower_)
+            if matcher is None:
+                continue
+            window = doc[i:min(len(doc), i + self._reach[token.lower_])]
+            found.update((key, i + start, i + end) for key, start, end in matcher(window)
+                         if start == 0)
+        return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+
+def _longest(pattern: list[dict[str, object]]) -> int:
+    """The most words a pattern can match (its tokens with their repeats)."""
+    total = 0
+    for token in pattern:
+        op = str(token.get("OP", ""))
+        if op.startswith("{"):
+            total += int(op.strip("{}").split(",")[-1] or GAP_LIMIT)
+        elif op in ("*", "+"):
+            total += GAP_LIMIT
+        else:
+            total += 1
+    return total
+
+
+def _first_words(token: dict[str, object]) -> list[str] | None:
+    """The words a pattern's first token must be, or None when it may be anything."""
+    if "OP" in token:
+        return None
+    lower = token.get("LOWER")
+    if isinstance(lower, str):
+        return [lower]
+    if isinstance(lower, dict) and isinstance(lower.get("IN"), list):
+        return [str(w) for w in lower["IN"]]
+    return None
+
+
+def _affirmed(span: Span, denials: Sequence[int] = ()) -> _Seen | None:
     """None when the target does not count (negated, only supposed); otherwise whether it
     is about someone else and whether it lies only in the past."""
+    if span.label_ == "crisis" and any(
+            0 <= span.start - end < CRISIS_NEGATION_SCOPE - 1 for end in denials):
+        return None
     kinds = {m.category for m in span._.modifiers
              if not (m.category == "NEGATED_EXISTENCE" and _says_new(span, m.modifier_span))}
     if "NEGATED_EXISTENCE" in kinds:
@@ -252,6 +343,10 @@ def _discounted(doc: Doc, seen: list[_Seen]) -> set[str]:
     someone else, when it was someone else's)."""
     counted = {(s.label, s.other) for s in seen if not s.past}
     topics: set[str] = set()
+    # A fall the rules read and found no harm beside ("fell over in the garden"): the
+    # combination rule has spoken; the reader may not make a bare fall urgent.
+    if ("fall_event", False) in counted:
+        topics.add("fall")
     for span in doc.spans[GROUP]:
         other = any(m.category == "OTHER_PERSON" for m in span._.modifiers)
         if (span.label_, other) in counted:
@@ -262,6 +357,19 @@ def _discounted(doc: Doc, seen: list[_Seen]) -> set[str]:
         if other:
             topics.add("someone_else")
     return topics
+
+
+def _shouted(text: str, words: Sequence[str]) -> bool:
+    """A few words all in capitals ("FALLEN", "CANT GET UP"): shouted, so a plea."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters) and \
+        sum(w.isalnum() for w in words) <= 3
+
+
+def _only_commands(words: Sequence[str]) -> bool:
+    """A message of nothing but commands, short replies and numbers."""
+    plain = [w for w in words if w.isalnum()]
+    return all(w in COMMANDS or w.isdigit() for w in plain)
 
 
 def _says_new(target: Span, modifier: tuple[int, int]) -> bool:
@@ -351,8 +459,11 @@ def _context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
                     yield from _rules(phrase, category, DIRECTION[direction],
                                 allowed_types={"crisis"}, max_scope=CRISIS_NEGATION_SCOPE)
                 elif kind == "historical" and source.split()[0] in ONSET:
+                    # "Since the stroke" dates what it names, not the rest of the
+                    # sentence: "since the swim my heart won't slow down" is now.
                     yield from _rules(phrase, category, DIRECTION[direction],
-                                      allowed_types=set(CONTEXT_LABELS) - FEELINGS)
+                                      allowed_types=set(CONTEXT_LABELS) - FEELINGS,
+                                      max_scope=ONSET_SCOPE)
                 elif kind == "hypothetical":
                     yield from _rules(phrase, category, DIRECTION[direction], allowed_types=plain)
                 else:
@@ -365,6 +476,8 @@ def _context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
 
 def _rules(phrase: Phrase, category: str, direction: str,
            **options: object) -> Iterable[ConTextRule]:
+    if phrase.reach is not None:  # `>N`: the phrase says how far it reaches
+        options["max_scope"] = phrase.reach
     for pattern in phrase.patterns:
         yield ConTextRule(literal=phrase.source, category=category, direction=direction,
                           pattern=pattern, **options)  # type: ignore[arg-type]

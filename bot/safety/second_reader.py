@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -84,6 +85,10 @@ class SecondReader:
         self.model.fit([self.text(t) for _, t in examples], [label for label, _ in examples])
         self.classes: list[str] = [str(c) for c in self.model.classes_]
         self._urgent = [i for i, c in enumerate(self.classes) if c in URGENT]
+        # Reading one message: the fitted parts called directly (the same numbers as the
+        # pipeline, without its per-call machinery: a quarter of the time on long texts).
+        self._vectorisers = [v for _, v in self.model.named_steps["features"].transformer_list]
+        self._classifier = self.model.named_steps["classify"]
 
     def text(self, raw: str) -> str:
         return " ".join(self._mend(raw))
@@ -93,7 +98,9 @@ class SecondReader:
 
     def read_words(self, words: Sequence[str]) -> Reading:
         """The reading of a message already mended into the lexicon's words."""
-        probabilities = self.model.predict_proba([" ".join(words)])[0]
+        text = [" ".join(words)]
+        features = hstack([v.transform(text) for v in self._vectorisers]).tocsr()
+        probabilities = self._classifier.predict_proba(features)[0]
         best_urgent = max(self._urgent, key=lambda i: probabilities[i])
         best = int(probabilities.argmax())
         return Reading(urgent_label=self.classes[best_urgent],
