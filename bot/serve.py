@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -95,6 +96,11 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
         # The catalogue with whatever OpenActive imports have stored.
         catalogue = await load_catalogue(services.db, settings.content_dir, strict=False)
         services.engine.use_places(RankingIndex(catalogue.all()))
+        # The safety screen takes a few seconds to build (its second reader learns from the
+        # examples): build it now, so the first person to write is not kept waiting.
+        started = time.monotonic()
+        await asyncio.to_thread(services.engine.language, None)
+        log.info("safety screen ready in %.1f s", time.monotonic() - started)
         if services.db.is_sqlite:
             # One worker only on SQLite: anything claimed before a restart was ours.
             await services.dispatcher.recover_abandoned(older_than=timedelta(0))

@@ -5,7 +5,8 @@ runs of words, `breath~` a word starting `breath`, `*` up to three other words (
 across punctuation, "not", "no" or "usually"), `_` exactly one other word (not "not" or
 "never": "is swimming ok", never "my knee is not ok"), `word?` may be missing, `@low`,
 `@sats` and the other `NUMBER_KINDS` a number of that kind, and a final `$` for "the
-sentence ends here" (checked after matching: spaCy's Matcher has no end anchor). A
+sentence ends here" (checked after matching: spaCy's Matcher has no end anchor; "tbh",
+"now" and a few other trailing words may follow), and `:` `;` `?` `!` for that mark. A
 context phrase may end `>N`: it reaches only the next N words ("i will have >3"). A
 phrase with groups becomes one pattern per choice.
 """
@@ -35,12 +36,14 @@ NUMBER_KINDS = {
     "@many": r"^([2-9]\d|[1-9]\d\d)$",
     "@few": r"^([2-9]|1\d)$",
     "@num": r"^\d+([.,]\d{1,2})?$",
+    "@lowscore": r"^[0-4]([.,]5)?$",  # a mood score out of 10 that says "low"
 }
 # Words a `*` never steps over: a negation or "usually" inside a gap would be swallowed by
 # the target and never read by ConText ("sugars haven't gone low", "sats are usually 91").
 NOT_GAP = ("not", "no", "isnt", "arent", "wasnt", "werent", "dont", "doesnt",
            "didnt", "havent", "hasnt", "hadnt", "without", "none", "usually", "normally")
 NOT_ONE = ("not", "never", "no", "isnt", "arent", "wasnt", "dont", "doesnt", "didnt")
+MARKS = (":", ";", "?", "!")
 _POSITION = re.compile(r"\([^)]*\)\??|\S+")
 
 Token = dict[str, Any]
@@ -104,6 +107,8 @@ def compile_phrase(source: str) -> Phrase:
 def _token(part: str, source: str) -> Token:
     if part in NUMBER_KINDS:
         return {"TEXT": {"REGEX": NUMBER_KINDS[part]}}
+    if part in MARKS:  # a sentence mark the mender keeps: "hypos this week : zero"
+        return {"TEXT": part}
     choices = [c for c in part.split("|") if c]
     if not choices or any(not re.fullmatch(r"[\w.]+~?", c) for c in choices):
         raise ValueError(f"malformed position {part!r} in safety phrase {source!r}")

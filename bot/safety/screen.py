@@ -9,7 +9,9 @@ Per message (about 1 to 3 ms):
    it: negated, historical, hypothetical, someone else, with scopes ending at "but",
    "and now", "again", "still" or a full stop;
 4. combine: a fall needs an injury, a very high reading needs a symptom, someone else in
-   trouble now is a 999 of its own, crisis is never discounted by "if".
+   trouble now is a 999 of its own, crisis is never discounted by "if", a goodbye beside
+   something final is a crisis unless a move or a holiday explains it, and someone else's
+   emergency in a programme talked about is a story.
 
 It errs towards answering: a false alarm costs one kind message, a miss could cost a life.
 The hazard log (docs/clinical-safety/hazard-log.md) lists what it can miss and why.
@@ -48,6 +50,9 @@ for _name in ("medspacy", "PyRuSH"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 
 GROUP = "safety_targets"
+# Cues read as they stand, outside ConText (so they never prune a modifier): a goodbye,
+# something final, a journey or a move that explains a goodbye, a programme talked about.
+CUES = ("farewell", "finality", "departure", "fiction")
 GAP_LIMIT = 64  # words an open-ended repeat may span, for windowed matching
 # Commands and one-word replies the bot handles before the screen ("STOP", "menu", "my
 # data", "yes"), and bare numbers (an age, a score): the second reader alone never calls
@@ -57,6 +62,13 @@ COMMANDS = frozenset({
     "unsubscribe", "cancel", "quit", "end", "restart", "unpause", "info", "yes", "no", "ok",
     "okay", "please", "pls", "thanks", "thank", "you", "hi", "hello", "hiya", "unstop",
     "options", "more", "back", "next", "skip", "later", "done"})
+# Words that may trail a sentence-final phrase without ending what it says ("wanna die
+# tbh", "got a plan now", "ready to go tonight x").
+TRAILING = frozenset({"to", "be", "honest", "honestly", "tbh", "ngl", "now", "tonight", "today",
+                      "really", "though", "tho", "lol", "x", "xx", "xxx", "mate", "duck", "love",
+                      "anyway", "anymore", "sorry", "i", "think", "guess", "suppose", "literally"})
+DENIALS = frozenset({"no", "nope", "nah", "none", "zero", "nil", "nothing", "nowt", "not", "really",
+                     "at", "all", "thanks", "thank", "you", "thankfully", "luckily", "0"})
 NEGATION_SCOPE = 5  # NegEx's classic window
 CRISIS_NEGATION_SCOPE = 2  # "not suicidal" yes; "not sure, I don't want to live" no
 CONTEXT = {"negated": "NEGATED_EXISTENCE", "historical": "HISTORICAL",
@@ -154,10 +166,12 @@ class SafetyScreen:
         self.nlp.add_pipe("sentencizer")
         self._targets = _Indexed(self.nlp.vocab)
         self._questions = _Indexed(self.nlp.vocab)
+        self._cues = _Indexed(self.nlp.vocab)
         self._idioms = _Indexed(self.nlp.vocab)
         self._anchored: set[str] = set()
         for label, phrases in lexicon.targets.items():
-            matcher = self._questions if label in QUESTION_LABELS else self._targets
+            matcher = self._questions if label in QUESTION_LABELS else \
+                self._cues if label in CUES else self._targets
             for index, source in enumerate(phrases):
                 phrase = compile_phrase(source)
                 key = f"{label}::{index}"
@@ -199,18 +213,25 @@ class SafetyScreen:
         doc = self.context(doc)
         denials = _denials(doc)
         seen = [seen for span in doc.spans[GROUP]
-                if (seen := _affirmed(span, denials)) is not None]
+                if (seen := _affirmed(span, denials)) is not None and not _answered_no(span)]
         if _shouted(text, words):  # "FALLEN", "JUST COLLAPSED": a cry for help
             seen.append(_Seen("plea", other=False))
         questions = [span for span in self._spans(doc, self._questions)
                      if not _inside_idiom(span, idioms)]
-        found = _combine(doc, seen, questions)
+        cues = {span.label_ for span in self._spans(doc, self._cues)
+                if not _inside_idiom(span, idioms)}
+        found = _combine(doc, seen, questions, cues)
         if found.findings or self.second is None:
             return found
-        return self._second_look(found, words, doc, seen, idiomatic)
+        # A journey or a programme explains what the reader may take for a goodbye or a crisis;
+        # a goodbye the rules read as explained by one is not the reader's to call a crisis.
+        idiomatic = idiomatic or bool(cues & {"departure", "fiction"})
+        explained = "departure" in cues and ("farewell" in cues or "last_goodbye" in found.labels)
+        return self._second_look(found, words, doc, seen, idiomatic, explained)
 
     def _second_look(self, found: Assessment, words: list[str], doc: Doc,
-                     seen: list[_Seen], idiomatic: bool = False) -> Assessment:
+                     seen: list[_Seen], idiomatic: bool = False,
+                     explained: bool = False) -> Assessment:
         """The rules saw nothing urgent: the second reader may still, unless the rules
         saw that very thing negated, past or only supposed. A trigger word the rules read
         as an idiom ("bleeding freezing", "brolly collapsed") asks the reader to be as
@@ -222,8 +243,8 @@ class SafetyScreen:
             or idiomatic else URGENT_THRESHOLD
         if _only_commands(words):
             threshold = 1.01
-        if reading.urgent_probability < threshold or \
-                reading.urgent_label in _discounted(doc, seen):
+        discounted = _discounted(doc, seen) | ({"crisis"} if explained else set())
+        if reading.urgent_probability < threshold or reading.urgent_label in discounted:
             if found.medical_question or found.distress or reading.probability < KIND_THRESHOLD:
                 return found
             # Not urgent, and the rules saw neither: a question or distress in other words.
@@ -242,10 +263,33 @@ class SafetyScreen:
         spans = []
         for match_id, start, end in matcher(doc):
             key = self.nlp.vocab.strings[match_id]
-            if key in self._anchored and end < len(doc) and not doc[end].is_punct:
+            if key in self._anchored and not _ends_sentence(doc, end):
                 continue
             spans.append(Span(doc, start, end, label=key.split("::", 1)[0]))
         return spans
+
+
+def _ends_sentence(doc: Doc, end: int) -> bool:
+    """Whether only trailing words ("tbh", "now", "x") stand between `end` and the end of
+    the sentence (at most three of them)."""
+    for i in range(end, min(len(doc), end + 4)):
+        if doc[i].is_punct:
+            return True
+        if doc[i].lower_ not in TRAILING:
+            return False
+    return end + 4 > len(doc) - 1 and all(t.lower_ in TRAILING for t in doc[end:])
+
+
+def _answered_no(span: Span) -> bool:
+    """A target asked about and answered no ("Any chest pain this week? No", "Falls? None"):
+    its sentence ends with "?" and the next is a bare denial. Crisis is never answered away."""
+    if span.label_ == "crisis":
+        return False
+    sentence = span.sent
+    if sentence[-1].text != "?" or sentence.end >= len(span.doc):
+        return False
+    answer = [t.lower_ for t in span.doc[sentence.end:] if not t.is_punct]
+    return 0 < len(answer) <= 3 and all(w in DENIALS for w in answer)
 
 
 def _denials(doc: Doc) -> list[int]:
@@ -391,7 +435,8 @@ def _inside_idiom(span: Span, idioms: Iterable[Span]) -> bool:
     return False
 
 
-def _combine(doc: Doc, seen: list[_Seen], questions: list[Span]) -> Assessment:
+def _combine(doc: Doc, seen: list[_Seen], questions: list[Span],
+             cues: set[str] | frozenset[str] = frozenset()) -> Assessment:
     now = [s for s in seen if not s.past]
     labels = {s.label for s in now}
     mine = {s.label for s in now if not s.other}
@@ -407,10 +452,16 @@ def _combine(doc: Doc, seen: list[_Seen], questions: list[Span]) -> Assessment:
     for needed, topic in COMBINED:
         if needed <= mine:
             topics.add(topic)
+    if "fiction" in cues:  # "Did you see Casualty? The bloke had a heart attack"
+        theirs = set()
     urgent_theirs = theirs & (DIRECT - {"unwell"})
     if urgent_theirs or "unresponsive" in theirs or (
             "fall_event" in theirs and theirs & FALL_HARM) or {"pills", "overdose_act"} <= theirs:
         topics.add("someone_else")
+    # A goodbye beside something final is a crisis unless a journey or a move explains it.
+    if ({"farewell", "finality"} <= cues or "last_goodbye" in labels) \
+            and "departure" not in cues:
+        topics.add("crisis")
     if len(topics) > 1:
         topics.discard("unwell")  # a named emergency says more than "unwell"
     findings = tuple(
@@ -458,7 +509,7 @@ def _context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
                                 allowed_types=plain, max_scope=NEGATION_SCOPE)
                     yield from _rules(phrase, category, DIRECTION[direction],
                                 allowed_types={"crisis"}, max_scope=CRISIS_NEGATION_SCOPE)
-                elif kind == "historical" and source.split()[0] in ONSET:
+                elif kind == "historical" and source.split()[0] in (*ONSET, "before"):
                     # "Since the stroke" dates what it names, not the rest of the
                     # sentence: "since the swim my heart won't slow down" is now.
                     yield from _rules(phrase, category, DIRECTION[direction],
