@@ -40,7 +40,8 @@ HELD_OUT = ROOT / "tests" / "data" / "safety"
 URGENT = ("chest_pain", "stroke", "breathing", "palpitations", "blood_sugar", "fall",
           "fainting", "other_urgent", "someone_else", "crisis")
 # The replies that are right for each label (a hypo or a very high reading both count).
-RIGHT = {"blood_sugar": {"blood_sugar", "blood_sugar_high"}, "other_urgent": {"other_urgent"}}
+RIGHT = {"blood_sugar": {"blood_sugar", "blood_sugar_high"},
+         "other_urgent": {"other_urgent", "emergency"}}
 QUIET = ("none", "medical_question", "distress")
 
 
@@ -110,8 +111,9 @@ def evaluate(screen: SafetyScreen, rows: list[tuple[str, str, str]], misses: boo
         "messages": len(rows),
         "sensitivity": round(sum(caught[c] for c in URGENT) / max(urgent_total, 1), 3),
         "right_reply": round(sum(right[c] for c in URGENT) / max(urgent_total, 1), 3),
-        "per_category": {c: round(caught[c] / max(total[c], 1), 3) for c in URGENT},
-        "right_reply_per_category": {c: round(right[c] / max(total[c], 1), 3) for c in URGENT},
+        "per_category": {c: round(caught[c] / total[c], 3) for c in URGENT if total[c]},
+        "right_reply_per_category": {c: round(right[c] / total[c], 3) for c in URGENT
+                                     if total[c]},
         "false_triggers": round(false_trigger / max(quiet_total, 1), 3),
         "medical_signposted": round(signposted / max(total["medical_question"], 1), 3),
         "distress_cared": round(cared / max(total["distress"], 1), 3),
@@ -139,7 +141,8 @@ def cross_validate(screen: SafetyScreen, folds: int) -> dict[str, object]:
     keys = ("sensitivity", "right_reply", "false_triggers", "medical_signposted",
             "distress_cared", "none_signposted_as_medical", "none_met_as_distress")
     return {key: round(statistics.mean(float(r[key]) for r in results), 3) for key in keys} | {
-        "per_category": {c: round(statistics.mean(r["per_category"][c] for r in results), 3)
+        "per_category": {c: round(statistics.mean(r["per_category"][c] for r in results
+                                                  if c in r["per_category"]), 3)
                          for c in URGENT},
         "messages": len(rows), "folds": folds}
 

@@ -52,6 +52,7 @@ async def run(users: int, database_url: str, latency_messages: int, pace: float)
                             telegram_api_base_url=emu.base_url.removesuffix("/bot"),
                             _env_file=None)
         services = build(settings)
+        services.engine.language(None)  # the safety screen is built before timing, as serve does
         handled = 0
         done = asyncio.Event()
         expected = users * len(ONBOARDING)

@@ -4,12 +4,18 @@ whether the sender may act on alerts is checked by the engine."""
 
 from __future__ import annotations
 
+import re
+
 from bot.engine.events import EventKind, Inbound
 from bot.engine.session import AlertAction
 from bot.engine.textnorm import tokens
 
 ACTIONS = {"ok": "ok", "ack": "ok", "seen": "ok", "mine": "ok", "note": "note",
            "close": "close", "closed": "close", "done": "close"}
+# "ALERT 12 NOTE rang her": the number, the action word, then the note as typed.
+_ALERT = re.compile(r"^\s*alert\s+(\S+)(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE | re.DOTALL)
+_NUMBERISH = re.compile(r"^[-+#]?\d[\d.,]*$")
+MAX_DIGITS = 9
 
 
 def commands(event: Inbound) -> AlertAction | None:
@@ -20,14 +26,17 @@ def commands(event: Inbound) -> AlertAction | None:
         return AlertAction("on_duty" if words[0] == "on" else "off_duty")
     if words == ["alerts"]:
         return AlertAction("list")
-    if len(words) < 2 or words[0] != "alert" or not words[1].isdigit() or len(words[1]) > 9:
+    found = _ALERT.match(event.text)
+    if found is None:
         return None
-    alert = int(words[1])
-    if len(words) == 2:
-        return AlertAction("show", alert)
-    action = ACTIONS.get(words[2])
+    number, action_word, note = found.group(1), found.group(2), found.group(3) or ""
+    if not _NUMBERISH.match(number):
+        return None  # "alert the team I'm fine" is an ordinary message
+    if not number.isdigit() or len(number) > MAX_DIGITS:
+        return AlertAction("usage")  # "ALERT -1", "ALERT 1.5", "ALERT 99999999999"
+    if action_word is None:
+        return AlertAction("show", int(number))
+    action = ACTIONS.get(tokens(action_word)[0] if tokens(action_word) else "")
     if action is None:
-        return None
-    # The note is kept as typed: everything after the third word.
-    note = event.text.strip().split(maxsplit=3)[3] if len(words) > 3 else ""
-    return AlertAction(action, alert, note)
+        return AlertAction("usage")
+    return AlertAction(action, int(number), note.strip())

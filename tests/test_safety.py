@@ -146,3 +146,38 @@ def test_every_topic_has_a_reply_that_signposts_urgent_help(topic: str) -> None:
 def test_the_medical_question_reply_never_advises() -> None:
     text = CONTENT.text("safety.reply.medical_question")
     assert "can't give medical advice" in text and "111" in text and "GP" in text
+
+
+@pytest.mark.parametrize("text", [
+    "I need an ambulance", "call 999", "HELP ME", "help me im dying", "its an emergency",
+    "\U0001f198", "\U0001f691\U0001f691", "someone is trying to break in",
+])
+def test_asking_for_999_is_an_emergency_whatever_the_reason(text: str) -> None:
+    assert topics(text) & {"emergency", "someone_else"}
+
+
+@pytest.mark.parametrize("text", [
+    "no emergency, just wondering about the walk", "my emergency contact is my son",
+    "can you help me find a walk", "the emergency services were brilliant",
+    "I've taken my tablets", "taken all my meds today, feeling good",
+])
+def test_everyday_words_near_emergencies_are_quiet(text: str) -> None:
+    assert topics(text) == set()
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # A terminator's scope once held the whole sentence, so medspaCy's one-way overlap test
+    # let a negation run straight past "but".
+    ("no chest pain but I can't breathe", "breathing"),
+    ("not chest pain, i just cant breathe", "breathing"),
+    ("no I'm not ok, I can't breathe", "breathing"),
+    ("didn't sleep, and now crushing chest pain", "chest_pain"),
+])
+def test_a_negation_stops_at_but_and_now(text: str, topic: str) -> None:
+    assert topic in topics(text)
+
+
+def test_the_point_at_the_end_of_a_very_long_message_is_read() -> None:
+    chatter = "We had a lovely walk round the park today and the ducks were out. " * 40
+    assert len(chatter) > 2000
+    assert "crisis" in topics(chatter + "I want to kill myself tonight.")

@@ -37,6 +37,8 @@ async def test_alerts_from_the_terminal(settings: Settings) -> None:
     assert duty.returncode == 0 and "on duty" in duty.stdout
     nobody = await movemates(settings, "alerts", "duty", "99999", "on")
     assert nobody.returncode == 1
+    missing = await movemates(settings, "alerts", "show", "7")
+    assert missing.returncode == 1 and "no safety alert 7" in missing.stdout
 
     async with peer_world(settings, start=now()) as world:
         [alert] = await world.rows(SafetyAlert)
@@ -50,3 +52,5 @@ async def test_bad_arguments_get_one_clear_line(settings: Settings) -> None:
     done = await movemates(settings, "alerts", "show", "twelve")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "an alert number" in done.stderr
+    duty = await movemates(settings, "alerts", "duty", "abc", "on")
+    assert duty.returncode == 2 and "a person id" in duty.stderr

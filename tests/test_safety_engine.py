@@ -115,7 +115,8 @@ async def test_after_stop_a_crisis_still_gets_its_reply_and_an_alert(settings: S
         await world.says(resident, "STOP")
         assert (await world.says(resident, "hello?")).text(resident) == ""
         heard = await world.says(resident, "i want to kill myself")
-        assert "116 123" in heard.text(resident)
+        [reply] = heard.texts(resident)  # the one reply: no "carry on", nothing more
+        assert "116 123" in reply
         assert "Safety alert 1" in heard.only(COORDINATOR)
         # Still opted out: nothing else reaches them.
         assert (await world.says(resident, "what walks are near me")).text(resident) == ""
@@ -139,7 +140,18 @@ async def test_alert_commands_answer_unknown_and_closed_alerts(settings: Setting
         listed = (await world.says(COORDINATOR, "alerts")).only(COORDINATOR)
         assert "1: low blood sugar" in listed
         assert "a few words" in (await world.says(COORDINATOR, "ALERT 1 NOTE")).only(COORDINATOR)
-        await world.says(COORDINATOR, "ALERT 1 CLOSE treated, fine now")
+        assert "a few words" in (await world.says(COORDINATOR, "ALERT 1 CLOSE")).only(
+            COORDINATOR)
+        await world.says(COORDINATOR, "ALERT 1 OK")
+        again = (await world.says(COORDINATOR, "ALERT 1 OK")).only(COORDINATOR)
+        assert again == "Alert 1 is already picked up, by Sam."
+        assert "Picked up by Sam" in (await world.says(COORDINATOR, "ALERT 1")).only(COORDINATOR)
+        for odd in ("ALERT -1", "ALERT 1.5", "ALERT 99999999999", "ALERT 1 maybe"):
+            said = (await world.says(COORDINATOR, odd)).only(COORDINATOR)
+            assert said.startswith("To see an alert, send ALERT"), odd
+        long_note = "rang her " * 100
+        said = (await world.says(COORDINATOR, f"ALERT 1 CLOSE {long_note}")).only(COORDINATOR)
+        assert "Only the first 500 characters" in said
         assert "already closed" in (await world.says(COORDINATOR, "ALERT 1 OK")).only(
             COORDINATOR)
 
@@ -327,3 +339,19 @@ async def test_the_impact_report_counts_alerts_questions_and_care(settings: Sett
     assert impact.alerts["alerts"] == 1 and impact.alerts["alerts_picked_up_in_time"] == 1
     text = as_text(impact, library().for_language("en"), exact=True)
     assert "Fainting: 1" in text and "Picked up within 15 minutes: 1" in text
+
+
+async def test_the_fake_clock_stops_when_an_alert_falls_due_to_escalate(
+        settings: Settings) -> None:
+    from bot.scheduling.jobs import advance_to
+
+    async with peer_world(settings) as world:
+        await coordinator(world, on_duty=False)
+        await world.supporter(SUPPORTER, "Priya")
+        await world.says(SUPPORTER, "on duty")
+        await world.resident(RESIDENTS["sms"], "Ann")
+        await world.says(RESIDENTS["sms"], "i collapsed in the kitchen just now")
+        [alert] = await alerts_in(world)
+        await advance_to(world.services, world.clock.now() + timedelta(days=3))
+        [alert] = await alerts_in(world)
+        assert alert["escalated_at"] == alert["created_at"] + timedelta(minutes=15)

@@ -329,8 +329,9 @@ class Engine:
                 return _Plan(back, state, profile, opt_in=True)
             if assessment.findings:
                 # Their own emergency after STOP: one reply, not marketing, and the duty
-                # team is told (hazard log H3).
-                plan = self._safety(ctx, state, profile, assessment, event)
+                # team is told (hazard log H3). Nothing more: no "carry on".
+                plan = self._safety(ctx, IDLE, profile, assessment, event)
+                plan.state = state
                 plan.bypass = True
                 return plan
             # UK rules: after STOP, nothing at all until they opt back in.
@@ -560,6 +561,8 @@ class Engine:
             return [ctx.say("safety.alerts.on_duty" if on else "safety.alerts.off_duty")]
         if not alerts.is_duty_staff(connection, person):
             return [ctx.say("safety.alerts.not_staff")]
+        if effect.action == "usage":
+            return [ctx.say("safety.alerts.usage")]
         if effect.action == "list":
             return alerts.list_open(connection, content, actor=person, now=now)
         if effect.action == "show":

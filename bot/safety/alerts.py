@@ -86,6 +86,18 @@ def forget_person(connection: Connection, person_id: int) -> None:
                        .values(person_id=None, text=None))
 
 
+def exists(connection: Connection, alert_id: int) -> bool:
+    return connection.scalar(select(SafetyAlert.id).where(SafetyAlert.id == alert_id)) \
+        is not None
+
+
+def next_escalation(connection: Connection) -> datetime | None:
+    """When the next unacknowledged alert falls due to go to every coordinator."""
+    oldest = connection.scalar(select(func.min(SafetyAlert.created_at)).where(
+        SafetyAlert.status == "open", SafetyAlert.escalated_at.is_(None)))
+    return oldest + ACKNOWLEDGE_WITHIN if oldest is not None else None
+
+
 def count_for(connection: Connection, person_id: int) -> int:
     """Alerts that still name this person (for "my data")."""
     return int(connection.scalar(select(func.count()).select_from(SafetyAlert).where(
@@ -142,10 +154,15 @@ def show(connection: Connection, content: Content, alert_id: int, *, actor: int 
               "status": content.text(f"safety.alerts.status.{alert['status']}")}
     lines = [content.text("safety.alerts.show", text=alert["text"], **values) if alert["text"]
              else content.text("safety.alerts.show_forgotten", **values)]
+    if alert["status"] == "acknowledged":
+        lines.append(content.text("safety.alerts.picked_up_by", name=_name(
+            connection, content, alert["acknowledged_by"])))
     lines += [content.text("safety.alerts.note_line", text=n.get("text", ""))
               for n in (alert["notes"] or {}).get("notes", [])]
-    if alert["status"] != "closed":
+    if alert["status"] == "open":
         lines.append(content.text("safety.alerts.how_to", alert=alert_id))
+    elif alert["status"] == "acknowledged":
+        lines.append(content.text("safety.alerts.how_to_close", alert=alert_id))
     return [Outbound("\n".join(lines))]
 
 
@@ -157,9 +174,16 @@ def act(connection: Connection, content: Content, alert_id: int, action: str, no
         return [Outbound(content.text("safety.alerts.no_alert", alert=alert_id))]
     if alert["status"] == "closed":
         return [Outbound(content.text("safety.alerts.already_closed", alert=alert_id))]
-    note = " ".join(note.split())[:MAX_NOTE]
-    if action == "note" and not note:
+    note = " ".join(note.split())
+    shortened = len(note) > MAX_NOTE
+    note = note[:MAX_NOTE]
+    if action in ("note", "close") and not note:
         return [Outbound(content.text("safety.alerts.need_note", alert=alert_id))]
+    if action == "ok" and alert["status"] != "open":
+        # Already someone's: say whose, change nothing.
+        return [Outbound(content.text("safety.alerts.already_picked_up", alert=alert_id,
+                                      name=_name(connection, content,
+                                                 alert["acknowledged_by"])))]
     values: dict[str, Any] = {}
     if note:
         notes = list((alert["notes"] or {}).get("notes", []))
@@ -173,7 +197,10 @@ def act(connection: Connection, content: Content, alert_id: int, action: str, no
     audit(connection, now, actor, f"safety_alert_{action}", target=f"alert:{alert_id}",
           detail=note or None)
     key = {"ok": "acknowledged", "note": "noted", "close": "closed"}[action]
-    return [Outbound(content.text(f"safety.alerts.{key}", alert=alert_id))]
+    said = content.text(f"safety.alerts.{key}", alert=alert_id)
+    if shortened:
+        said = f"{said} {content.text('safety.alerts.note_shortened', limit=MAX_NOTE)}"
+    return [Outbound(said)]
 
 
 # -- inside ---------------------------------------------------------------------------------
@@ -196,6 +223,15 @@ def _tell(connection: Connection, content: ContentLibrary, people: list[int], ke
         text = theirs.text(key, alert=alert_id, answer=_kind(theirs, topic), time=_clock(now))
         told += bool(notify(connection, person_id, [Outbound(text)], now, kind="alert"))
     return told
+
+
+def _name(connection: Connection, content: Content, person_id: int | None) -> str:
+    """A duty team member as the team knows them (their alias), or "the team"."""
+    if person_id is None:
+        return content.text("safety.alerts.the_team")
+    alias = connection.scalar(select(Volunteer.alias).where(Volunteer.person_id == person_id))
+    name = alias or connection.scalar(select(Person.name).where(Person.id == person_id))
+    return str(name or content.text("safety.alerts.the_team"))
 
 
 def _alert(connection: Connection, alert_id: int) -> Any:

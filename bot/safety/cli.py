@@ -21,6 +21,12 @@ def _alert_id(value: str) -> int:
     return int(value)
 
 
+def _person_id(value: str) -> int:
+    if not value.isdigit() or len(value) > 9:
+        raise argparse.ArgumentTypeError("a person id, like 12 (see movemates volunteers list)")
+    return int(value)
+
+
 def register(commands: Any) -> None:
     parser = commands.add_parser("alerts", help="safety alerts for the duty team")
     actions = parser.add_subparsers(dest="alerts_command")
@@ -32,7 +38,8 @@ def register(commands: Any) -> None:
         action.add_argument("alert", type=_alert_id)
         action.add_argument("words", nargs="+", help="the note")
     duty = actions.add_parser("duty", help="put a volunteer or coordinator on or off duty")
-    duty.add_argument("person", type=_alert_id, help="their person id (movemates volunteers list)")
+    duty.add_argument("person", type=_person_id,
+                      help="their person id (movemates volunteers list)")
     duty.add_argument("state", choices=["on", "off"])
 
 
@@ -55,6 +62,9 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
                 return 1
             print(f"person {args.person} is {'on' if args.state == 'on' else 'off'} duty")
             return 0
+        if command != "list" and not await db.run(lambda c: alerts.exists(c, args.alert)):
+            print(content.text("safety.alerts.no_alert", alert=args.alert))
+            return 1
         if command == "list":
             said = await db.run(lambda c: alerts.list_open(c, content, actor=None, now=now))
         elif command == "show":

@@ -23,6 +23,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.engine.textnorm import fold
 
+CHUNK = 1800  # characters read at a time (under textnorm's cap of 2,000)
 MIN_FUZZY = 5  # shorter words are left alone: too many real words sit one edit apart
 _TOKEN = re.compile(r"\d+(?:[.,]\d{1,2})?(?![\d])|[^\W\d_]+|[.!?;:]")
 _APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`\u00b4]")
@@ -86,8 +87,16 @@ class Normaliser:
 
     def words(self, text: str) -> list[str]:
         """The message as lexicon words and sentence marks, e.g.
-        `"Cnt brethe!! chestpain"` -> `["cant", "breathe", "!", "chest", "pain"]`."""
-        lowered = _BREAKS.sub(" . ", text or "").replace("\u2019", "'").casefold()
+        `"Cnt brethe!! chestpain"` -> `["cant", "breathe", "!", "chest", "pain"]`.
+        Every character is read, however long the message (Telegram allows 4,096)."""
+        text = text or ""
+        if len(text) > CHUNK:
+            # textnorm.fold caps what it cleans; a long message is read in pieces cut at
+            # spaces, so the point buried at the end is read too.
+            cut = text.rfind(" ", 0, CHUNK)
+            cut = cut if cut > 0 else CHUNK
+            return [*self.words(text[:cut]), *self.words(text[cut:])]
+        lowered = _BREAKS.sub(" . ", text).replace("\u2019", "'").casefold()
         lowered = _ME.sub("my ", _APOSTROPHE_S.sub("", lowered))
         lowered = _DISTANCE.sub(r"\1 km", lowered)
         folded = fold(_CONTRACTIONS.sub(_expand, lowered))

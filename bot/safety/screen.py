@@ -68,7 +68,7 @@ TRAILING = frozenset({"to", "be", "honest", "honestly", "tbh", "ngl", "now", "to
                       "really", "though", "tho", "lol", "x", "xx", "xxx", "mate", "duck", "love",
                       "anyway", "anymore", "sorry", "i", "think", "guess", "suppose", "literally"})
 DENIALS = frozenset({"no", "nope", "nah", "none", "zero", "nil", "nothing", "nowt", "not", "really",
-                     "at", "all", "thanks", "thank", "you", "thankfully", "luckily", "0"})
+                     "at", "all", "thanks", "thank", "you", "thankfully", "luckily", "0", "never"})
 NEGATION_SCOPE = 5  # NegEx's classic window
 CRISIS_NEGATION_SCOPE = 2  # "not suicidal" yes; "not sure, I don't want to live" no
 CONTEXT = {"negated": "NEGATED_EXISTENCE", "historical": "HISTORICAL",
@@ -80,16 +80,16 @@ CONTEXT_LABELS = ("chest_pain", "stroke", "breathing", "palpitations", "blood_su
                   "head_injury", "long_lie", "fainting", "other_urgent", "unwell", "crisis",
                   "distress", "distress_health", "hypo_symptoms", "diabetes_context", "fever",
                   "sepsis_sign", "plea", "unresponsive", "pills", "overdose_act", "relapse",
-                  "grief")
+                  "grief", "emergency")
 QUESTION_LABELS = ("medical_topic", "medical_question", "service_question")
 # Most urgent first: the first finding's reply is sent; crisis beside a physical emergency
 # gets its own reply too.
 URGENCY = ("someone_else", "stroke", "chest_pain", "breathing", "other_urgent",
            "blood_sugar", "blood_sugar_high", "fainting", "fall", "palpitations", "crisis",
-           "unwell")
+           "emergency", "unwell")
 DIRECT = {"chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
           "blood_sugar_high", "fainting", "other_urgent", "unwell", "crisis", "head_injury",
-          "long_lie"}
+          "long_lie", "emergency"}
 TOPIC_OF = {"head_injury": "fall", "long_lie": "fall"}
 # "Lonely since my wife died", "suicidal since my stroke": "since"/"after" dates when a
 # feeling began, not a feeling that has passed; they mark only physical targets as past.
@@ -212,8 +212,10 @@ class SafetyScreen:
         idiomatic = len(targets) > len(doc.spans[GROUP])
         doc = self.context(doc)
         denials = _denials(doc)
+        settled = _settled(doc)
         seen = [seen for span in doc.spans[GROUP]
-                if (seen := _affirmed(span, denials)) is not None and not _answered_no(span)]
+                if (seen := _affirmed(span, denials)) is not None and not _answered_no(span)
+                and not _settled_after(span, settled)]
         if _shouted(text, words):  # "FALLEN", "JUST COLLAPSED": a cry for help
             seen.append(_Seen("plea", other=False))
         questions = [span for span in self._spans(doc, self._questions)
@@ -225,13 +227,15 @@ class SafetyScreen:
             return found
         # A journey or a programme explains what the reader may take for a goodbye or a crisis;
         # a goodbye the rules read as explained by one is not the reader's to call a crisis.
+        # Words that are all idiom are not the reader's to call urgent ("my heart 😍").
         idiomatic = idiomatic or bool(cues & {"departure", "fiction"})
         explained = "departure" in cues and ("farewell" in cues or "last_goodbye" in found.labels)
-        return self._second_look(found, words, doc, seen, idiomatic, explained)
+        return self._second_look(found, words, doc, seen, idiomatic, explained,
+                                 all_idiom=_all_idiom(doc, idioms))
 
     def _second_look(self, found: Assessment, words: list[str], doc: Doc,
                      seen: list[_Seen], idiomatic: bool = False,
-                     explained: bool = False) -> Assessment:
+                     explained: bool = False, all_idiom: bool = False) -> Assessment:
         """The rules saw nothing urgent: the second reader may still, unless the rules
         saw that very thing negated, past or only supposed. A trigger word the rules read
         as an idiom ("bleeding freezing", "brolly collapsed") asks the reader to be as
@@ -241,7 +245,7 @@ class SafetyScreen:
         reading = self.second.read_words(words)
         threshold = URGENT_THRESHOLD_QUESTION if found.medical_question or found.distress \
             or idiomatic else URGENT_THRESHOLD
-        if _only_commands(words):
+        if _only_commands(words) or all_idiom:
             threshold = 1.01
         discounted = _discounted(doc, seen) | ({"crisis"} if explained else set())
         if reading.urgent_probability < threshold or reading.urgent_label in discounted:
@@ -366,6 +370,30 @@ def _first_words(token: dict[str, object]) -> list[str] | None:
     return None
 
 
+# Said after a symptom in the same sentence, these report it over ("hypo yesterday but fine
+# now", "heart racing on the bike, great workout"). A "but" ends ConText's reach, so they
+# are read here; feelings and crisis are never settled this way.
+SETTLED = ("fine now", "ok now", "okay now", "better now", "sorted now", "all good now",
+           "settled now", "gone now", "passed now", "back to normal", "great workout",
+           "good workout", "in a good way", "loving it", "loved it")
+_SETTLED = [tuple(s.split()) for s in SETTLED]
+NEVER_SETTLED = {"crisis", "distress", "distress_health", "grief", "relapse", "emergency"}
+
+
+def _settled(doc: Doc) -> list[int]:
+    """Where a "settled" cue starts in the doc."""
+    lower = [t.lower_ for t in doc]
+    return [i for i in range(len(lower)) for cue in _SETTLED
+            if tuple(lower[i:i + len(cue)]) == cue]
+
+
+def _settled_after(span: Span, settled: Sequence[int]) -> bool:
+    if span.label_ in NEVER_SETTLED:
+        return False
+    sentence = span.sent
+    return any(span.end <= i < sentence.end for i in settled)
+
+
 def _affirmed(span: Span, denials: Sequence[int] = ()) -> _Seen | None:
     """None when the target does not count (negated, only supposed); otherwise whether it
     is about someone else and whether it lies only in the past."""
@@ -408,6 +436,13 @@ def _shouted(text: str, words: Sequence[str]) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters) and \
         sum(w.isalnum() for w in words) <= 3
+
+
+def _all_idiom(doc: Doc, idioms: Sequence[Span]) -> bool:
+    """Whether every word of the message lies inside a harmless idiom."""
+    inside = {i for idiom in idioms for i in range(idiom.start, idiom.end)}
+    words = [t.i for t in doc if t.is_alpha]
+    return bool(idioms) and bool(words) and all(i in inside for i in words)
 
 
 def _only_commands(words: Sequence[str]) -> bool:
@@ -522,7 +557,11 @@ def _context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
     for source in lexicon.pseudo:
         yield from _rules(compile_phrase(source), "PSEUDO", "PSEUDO")
     for source in lexicon.terminate:
-        yield from _rules(compile_phrase(source), "TERMINATE", "TERMINATE")
+        # A terminator's own scope is kept to a word either side: medspaCy 1.3.1 tests
+        # overlap one way only (`tuple_overlaps`), so a terminator whose scope is the
+        # whole sentence never cut a negation inside it ("no chest pain but I can't
+        # breathe" read both as negated).
+        yield from _rules(compile_phrase(source), "TERMINATE", "TERMINATE", max_scope=1)
 
 
 def _rules(phrase: Phrase, category: str, direction: str,

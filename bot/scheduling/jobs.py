@@ -95,7 +95,9 @@ async def next_due(services: Services) -> datetime | None:
             OutboxMessage.status == "queued", OutboxMessage.due_at > now))
         reminder = connection.scalar(select(func.min(Reminder.due_at)).where(
             Reminder.status == "pending", Reminder.due_at > now))
-        return min((t for t in (outbox, reminder) if t is not None), default=None)
+        escalation = alerts.next_escalation(connection)
+        escalation = escalation if escalation is not None and escalation > now else None
+        return min((t for t in (outbox, reminder, escalation) if t is not None), default=None)
 
     return await services.db.run(earliest)
 
