@@ -181,3 +181,9 @@ def test_the_point_at_the_end_of_a_very_long_message_is_read() -> None:
     chatter = "We had a lovely walk round the park today and the ducks were out. " * 40
     assert len(chatter) > 2000
     assert "crisis" in topics(chatter + "I want to kill myself tonight.")
+
+
+@pytest.mark.parametrize("text", ["are you ok?", "is everything ok?", "how are you?",
+                                  "do I need special shoes?", "is the walk free?"])
+def test_asking_after_someone_or_the_service_is_not_a_medical_question(text: str) -> None:
+    assert not SCREEN.assess(text).medical_question

@@ -253,9 +253,10 @@ class SafetyScreen:
                 return found
             # Not urgent, and the rules saw neither: a question or distress in other words.
             # A medical question names something about health the lexicon knows ("do I
-            # need special shoes?" is about the service).
+            # need special shoes?" is about the service; "are you ok?" asks after someone).
             return replace(found, medical_question=reading.label == "medical_question"
-                           and bool(found.labels - {"plea"}),
+                           and bool(found.labels - {"plea"})
+                           and "service_question" not in found.labels,
                            distress=reading.label == "distress")
         topic = reading.urgent_label
         category = SafetyCategory.CRISIS if topic == "crisis" else SafetyCategory.RED_FLAG
