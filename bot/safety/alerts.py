@@ -40,17 +40,10 @@ def open_alert(connection: Connection, content: ContentLibrary, *, person_id: in
         person_id=person_id, category=category, topic=topic, channel=channel, text=text,
         status="open", created_at=now, notes={}).returning(SafetyAlert.id)).scalar_one())
     on_duty = _people(connection, Volunteer.on_duty.is_(True), exclude=person_id)
-    told = _tell(connection, content, on_duty or _coordinators(connection, person_id),
-                 "safety.alerts.notice", alert_id, topic, now)
+    told = _tell_and_record(connection, content, on_duty or _coordinators(connection, person_id),
+                            "safety.alerts.notice", alert_id, topic, now, "opened")
     connection.execute(update(SafetyAlert).where(SafetyAlert.id == alert_id)
                        .values(notified=told))
-    audit(connection, now, None, "safety_alert_opened", target=f"alert:{alert_id}",
-          detail=f"{topic}; told {told}")
-    if not told:
-        # Nobody on duty and no coordinator we can reach: the reply still went to the
-        # person; this line is for whoever watches the logs (see the hazard log, H4).
-        log.error("safety alert %d opened with nobody on duty and no coordinator to tell",
-                  alert_id)
     return alert_id
 
 
@@ -61,16 +54,17 @@ def escalate(connection: Connection, content: ContentLibrary, now: datetime) -> 
                                     SafetyAlert.escalated_at.is_(None),
                                     SafetyAlert.created_at <= now - ACKNOWLEDGE_WITHIN)
                              .order_by(SafetyAlert.id)).all()
+    escalated = 0
     for alert_id, topic, person_id in due:
-        told = _tell(connection, content, _coordinators(connection, person_id),
-                     "safety.alerts.escalated", alert_id, topic, now)
-        connection.execute(update(SafetyAlert).where(SafetyAlert.id == alert_id)
-                           .values(escalated_at=now))
-        audit(connection, now, None, "safety_alert_escalated", target=f"alert:{alert_id}",
-              detail=f"told {told}")
-        if not told:
-            log.error("safety alert %d not picked up and no coordinator to tell", alert_id)
-    return len(due)
+        # Claimed before telling anyone: with several workers, each alert goes up once.
+        claimed = connection.execute(update(SafetyAlert).where(
+            SafetyAlert.id == alert_id, SafetyAlert.escalated_at.is_(None),
+            SafetyAlert.status == "open").values(escalated_at=now)).rowcount
+        if claimed:
+            _tell_and_record(connection, content, _coordinators(connection, person_id),
+                             "safety.alerts.escalated", alert_id, topic, now, "escalated")
+            escalated += 1
+    return escalated
 
 
 def forget_old_words(connection: Connection, now: datetime) -> int:
@@ -212,6 +206,19 @@ def _people(connection: Connection, *where: Any, exclude: int | None) -> list[in
 
 def _coordinators(connection: Connection, exclude: int | None) -> list[int]:
     return _people(connection, Volunteer.role == "coordinator", exclude=exclude)
+
+
+def _tell_and_record(connection: Connection, content: ContentLibrary, people: list[int],
+                     key: str, alert_id: int, topic: str, now: datetime, event: str) -> int:
+    """Tell these people, audit it, and log (without words) when nobody could be told:
+    the person still had their reply; the log is for whoever watches the service (H4)."""
+    told = _tell(connection, content, people, key, alert_id, topic, now)
+    audit(connection, now, None, f"safety_alert_{event}", target=f"alert:{alert_id}",
+          detail=f"{topic}; told {told}")
+    if not told:
+        log.error("safety alert %d %s with nobody on duty or coordinator to tell",
+                  alert_id, event)
+    return told
 
 
 def _tell(connection: Connection, content: ContentLibrary, people: list[int], key: str,
