@@ -26,10 +26,10 @@ from enum import StrEnum
 from pathlib import Path
 
 import spacy
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from bot.engine.content import Content
+from bot.safety.indexed import IndexedMatcher
 from bot.safety.lexicon import Lexicon
 from bot.safety.normalise import Normaliser
 from bot.safety.patterns import Phrase, compile_phrase, words_of
@@ -53,7 +53,6 @@ GROUP = "safety_targets"
 # Cues read as they stand, outside ConText (so they never prune a modifier): a goodbye,
 # something final, a journey or a move that explains a goodbye, a programme talked about.
 CUES = ("farewell", "finality", "departure", "fiction")
-GAP_LIMIT = 64  # words an open-ended repeat may span, for windowed matching
 # Commands and one-word replies the bot handles before the screen ("STOP", "menu", "my
 # data", "yes"), and bare numbers (an age, a score): the second reader alone never calls
 # these urgent; only a rule may.
@@ -164,10 +163,10 @@ class SafetyScreen:
         self.normaliser = Normaliser(lexicon.spellings, vocabulary)
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
-        self._targets = _Indexed(self.nlp.vocab)
-        self._questions = _Indexed(self.nlp.vocab)
-        self._cues = _Indexed(self.nlp.vocab)
-        self._idioms = _Indexed(self.nlp.vocab)
+        self._targets = IndexedMatcher(self.nlp.vocab)
+        self._questions = IndexedMatcher(self.nlp.vocab)
+        self._cues = IndexedMatcher(self.nlp.vocab)
+        self._idioms = IndexedMatcher(self.nlp.vocab)
         self._anchored: set[str] = set()
         for label, phrases in lexicon.targets.items():
             matcher = self._questions if label in QUESTION_LABELS else \
@@ -264,7 +263,7 @@ class SafetyScreen:
                        labels=found.labels | {"second_reader"})
 
     # -- inside ---------------------------------------------------------------------------
-    def _spans(self, doc: Doc, matcher: _Indexed) -> list[Span]:
+    def _spans(self, doc: Doc, matcher: IndexedMatcher) -> list[Span]:
         spans = []
         for match_id, start, end in matcher(doc):
             key = self.nlp.vocab.strings[match_id]
@@ -303,72 +302,6 @@ def _denials(doc: Doc) -> list[int]:
     can hide the two-word one that crisis does."""
     return [m.modifier_span[1] for m in doc._.context_graph.modifiers
             if m.category == "NEGATED_EXISTENCE" and m.direction in ("FORWARD", "BIDIRECTIONAL")]
-
-
-class _Indexed:
-    """spaCy's Matcher tries every pattern at every word, so its time grows with the
-    lexicon. This keeps one small Matcher per word a pattern must begin with and runs only
-    those whose word is in the message (and one for patterns that may begin anywhere: a
-    number, a word stem, an optional first word)."""
-
-    def __init__(self, vocab: object) -> None:
-        self.vocab = vocab
-        self._by_word: dict[str, Matcher] = {}
-        self._reach: dict[str, int] = {}  # the most words a pattern from that word can span
-        self._anywhere = Matcher(vocab)  # type: ignore[arg-type]
-
-    def add(self, key: str, patterns: list[list[dict[str, object]]]) -> None:
-        for pattern in patterns:
-            first = pattern[0]
-            words = _first_words(first)
-            if words is None:
-                self._anywhere.add(key, [pattern])
-                continue
-            for word in words:
-                matcher = self._by_word.get(word)
-                if matcher is None:
-                    matcher = self._by_word[word] = Matcher(self.vocab)  # type: ignore[arg-type]
-                matcher.add(key, [pattern])
-                self._reach[word] = max(self._reach.get(word, 0), _longest(pattern))
-
-    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        found = set(self._anywhere(doc))
-        # Each word's patterns only where that word stands, over as many words as the
-        # longest of them can span: a long message costs little more than a short one.
-        for i, token in enumerate(doc):
-            matcher = self._by_word.get(token.lower_)
-            if matcher is None:
-                continue
-            window = doc[i:min(len(doc), i + self._reach[token.lower_])]
-            found.update((key, i + start, i + end) for key, start, end in matcher(window)
-                         if start == 0)
-        return sorted(found, key=lambda m: (m[1], m[2], m[0]))
-
-
-def _longest(pattern: list[dict[str, object]]) -> int:
-    """The most words a pattern can match (its tokens with their repeats)."""
-    total = 0
-    for token in pattern:
-        op = str(token.get("OP", ""))
-        if op.startswith("{"):
-            total += int(op.strip("{}").split(",")[-1] or GAP_LIMIT)
-        elif op in ("*", "+"):
-            total += GAP_LIMIT
-        else:
-            total += 1
-    return total
-
-
-def _first_words(token: dict[str, object]) -> list[str] | None:
-    """The words a pattern's first token must be, or None when it may be anything."""
-    if "OP" in token:
-        return None
-    lower = token.get("LOWER")
-    if isinstance(lower, str):
-        return [lower]
-    if isinstance(lower, dict) and isinstance(lower.get("IN"), list):
-        return [str(w) for w in lower["IN"]]
-    return None
 
 
 # Said after a symptom in the same sentence, these report it over ("hypo yesterday but fine
