@@ -52,7 +52,7 @@ for _name in ("medspacy", "PyRuSH"):
 GROUP = "safety_targets"
 # Cues read as they stand, outside ConText (so they never prune a modifier): a goodbye,
 # something final, a journey or a move that explains a goodbye, a programme talked about.
-CUES = ("farewell", "finality", "departure", "fiction")
+CUES = ("farewell", "finality", "departure", "fiction", "settled", "returned")
 # Commands and one-word replies the bot handles before the screen ("STOP", "menu", "my
 # data", "yes"), and bare numbers (an age, a score): the second reader alone never calls
 # these urgent; only a rule may.
@@ -211,16 +211,19 @@ class SafetyScreen:
         idiomatic = len(targets) > len(doc.spans[GROUP])
         doc = self.context(doc)
         denials = _denials(doc)
-        settled = _settled(doc)
+        cue_spans = [span for span in self._spans(doc, self._cues)
+                     if not _inside_idiom(span, idioms)]
+        settled = [span.start for span in cue_spans
+                   if span.label_ == "settled" and not _denied_before(span)]
+        returned = [span.start for span in cue_spans if span.label_ == "returned"]
         seen = [seen for span in doc.spans[GROUP]
                 if (seen := _affirmed(span, denials)) is not None and not _answered_no(span)
-                and not _settled_after(span, settled)]
+                and not _settled_after(span, settled, returned)]
         if _shouted(text, words):  # "FALLEN", "JUST COLLAPSED": a cry for help
             seen.append(_Seen("plea", other=False))
         questions = [span for span in self._spans(doc, self._questions)
                      if not _inside_idiom(span, idioms)]
-        cues = {span.label_ for span in self._spans(doc, self._cues)
-                if not _inside_idiom(span, idioms)}
+        cues = {span.label_ for span in cue_spans}
         found = _combine(doc, seen, questions, cues)
         if found.findings or self.second is None:
             return found
@@ -304,28 +307,39 @@ def _denials(doc: Doc) -> list[int]:
             if m.category == "NEGATED_EXISTENCE" and m.direction in ("FORWARD", "BIDIRECTIONAL")]
 
 
-# Said after a symptom in the same sentence, these report it over ("hypo yesterday but fine
-# now", "heart racing on the bike, great workout"). A "but" ends ConText's reach, so they
-# are read here; feelings and crisis are never settled this way.
-SETTLED = ("fine now", "ok now", "okay now", "better now", "sorted now", "all good now",
-           "settled now", "gone now", "passed now", "back to normal", "great workout",
-           "good workout", "in a good way", "loving it", "loved it")
-_SETTLED = [tuple(s.split()) for s in SETTLED]
 NEVER_SETTLED = {"crisis", "distress", "distress_health", "grief", "relapse", "emergency"}
+# A suicide attempt or self-harm this recent is a crisis now (NICE NG225 asks for an
+# assessment after any self-harm), whatever tense it is told in.
+RECENT = frozenset({"last week", "last time", "the other day", "at the weekend",
+                    "over the weekend", "last weekend", "weeks ago", "week ago", "fortnight ago",
+                    "few weeks back"})
+NOT_SETTLED = frozenset({"not", "no", "never", "hasnt", "havent", "isnt", "didnt", "wont",
+                         "aint", "nothing"})
+# A symptom's sentence told in the past, so a later sentence may report it over.
+PAST = frozenset({"had", "was", "were", "went", "got", "thought", "yesterday", "earlier",
+                  "last", "ago", "before", "once", "did", "took", "gave"})
 
 
-def _settled(doc: Doc) -> list[int]:
-    """Where a "settled" cue starts in the doc."""
-    lower = [t.lower_ for t in doc]
-    return [i for i in range(len(lower)) for cue in _SETTLED
-            if tuple(lower[i:i + len(cue)]) == cue]
+def _denied_before(span: Span) -> bool:
+    """A cue with a denial just before it ("it's not calmed down", "hasn't eased")."""
+    before = span.doc[max(span.sent.start, span.start - 2):span.start]
+    return any(t.lower_ in NOT_SETTLED for t in before)
 
 
-def _settled_after(span: Span, settled: Sequence[int]) -> bool:
+def _settled_after(span: Span, settled: Sequence[int], returned: Sequence[int]) -> bool:
+    """Whether a "settled" cue (lexicon `settled`) reports `span` over: after it in its
+    sentence, or in a later sentence when the span's sentence is told in the past; and
+    nothing after the cue says it is back."""
     if span.label_ in NEVER_SETTLED:
         return False
     sentence = span.sent
-    return any(span.end <= i < sentence.end for i in settled)
+    past = any(t.lower_ in PAST for t in sentence)
+    for i in settled:
+        if i < span.end or (i >= sentence.end and not past):
+            continue
+        if not any(j > i for j in returned):
+            return True
+    return False
 
 
 def _affirmed(span: Span, denials: Sequence[int] = ()) -> _Seen | None:
@@ -335,13 +349,20 @@ def _affirmed(span: Span, denials: Sequence[int] = ()) -> _Seen | None:
             0 <= span.start - end < CRISIS_NEGATION_SCOPE - 1 for end in denials):
         return None
     kinds = {m.category for m in span._.modifiers
-             if not (m.category == "NEGATED_EXISTENCE" and _says_new(span, m.modifier_span))}
+             if not (m.category == "NEGATED_EXISTENCE" and _says_new(span, m.modifier_span))
+             and not (span.label_ == "crisis" and m.category == "HISTORICAL"
+                      and _recent(span.doc, m.modifier_span))}
     if "NEGATED_EXISTENCE" in kinds:
         return None
     if "HYPOTHETICAL" in kinds and span.label_ != "crisis":
         return None
     past = "HISTORICAL" in kinds and span.label_ != "relapse"  # a relapse is about now
     return _Seen(span.label_, "OTHER_PERSON" in kinds, past)
+
+
+def _recent(doc: Doc, modifier: tuple[int, int]) -> bool:
+    """A past only days old ("tried to hang myself last week"): for crisis, still now."""
+    return " ".join(t.lower_ for t in doc[modifier[0]:modifier[1]]) in RECENT
 
 
 def _discounted(doc: Doc, seen: list[_Seen]) -> set[str]:
