@@ -187,3 +187,28 @@ def test_the_point_at_the_end_of_a_very_long_message_is_read() -> None:
                                   "do I need special shoes?", "is the walk free?"])
 def test_asking_after_someone_or_the_service_is_not_a_medical_question(text: str) -> None:
     assert not SCREEN.assess(text).medical_question
+
+
+# -- settled later -------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "I went to A&E on Tuesday with chest pain. They did an ECG and bloods. Everything came "
+    "back normal, muscular they think.",
+    "had a funny turn yesterday, felt faint on the bus. It passed after ten minutes.",
+    "my sugar dropped after swimming last time so I had a banana first today, all fine",
+])
+def test_a_symptom_reported_over_in_a_later_sentence_is_history(text: str) -> None:
+    assert not topics(text)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # The cue is before the symptom, denied, or the symptom is back after it.
+    ("went to A&E on Tuesday, all clear. Now I've got crushing chest pain", "chest_pain"),
+    ("pain in my chest yesterday, it hasn't eased at all and it's into my jaw", "chest_pain"),
+    ("had chest pain earlier, it settled, but it's back now and worse", "chest_pain"),
+    # Told now, not in the past: a later "fine now" about someone else settles nothing.
+    ("I have crushing chest pain. My husband is fine now he's home.", "chest_pain"),
+    # A suicide attempt days ago is a crisis now (NICE NG225).
+    ("I tried to hang myself last week. It didn't work.", "crisis"),
+])
+def test_what_is_not_settled_stays_urgent(text: str, topic: str) -> None:
+    assert topic in topics(text)

@@ -217,7 +217,8 @@ class SafetyScreen:
                    if span.label_ == "settled" and not _denied_before(span)]
         returned = [span.start for span in cue_spans if span.label_ == "returned"]
         seen = [seen for span in doc.spans[GROUP]
-                if (seen := _affirmed(span, denials)) is not None and not _answered_no(span)
+                if (seen := _affirmed(span, denials, returned)) is not None
+                and not _answered_no(span)
                 and not _settled_after(span, settled, returned)]
         if _shouted(text, words):  # "FALLEN", "JUST COLLAPSED": a cry for help
             seen.append(_Seen("plea", other=False))
@@ -326,6 +327,14 @@ def _denied_before(span: Span) -> bool:
     return any(t.lower_ in NOT_SETTLED for t in before)
 
 
+def _denied_cue(doc: Doc, modifier: object, returned: Sequence[int] = ()) -> bool:
+    """A backward "it's over" cue itself denied ("chest pain, it hasn't eased") or undone
+    by a later "it's back" ("chest pain earlier, it settled, but it's back now")."""
+    start, end = modifier.modifier_span  # type: ignore[attr-defined]
+    backward = modifier.direction == "BACKWARD"  # type: ignore[attr-defined]
+    return backward and (_denied_before(doc[start:end]) or any(j >= end for j in returned))
+
+
 def _settled_after(span: Span, settled: Sequence[int], returned: Sequence[int]) -> bool:
     """Whether a "settled" cue (lexicon `settled`) reports `span` over: after it in its
     sentence, or in a later sentence when the span's sentence is told in the past; and
@@ -342,14 +351,16 @@ def _settled_after(span: Span, settled: Sequence[int], returned: Sequence[int]) 
     return False
 
 
-def _affirmed(span: Span, denials: Sequence[int] = ()) -> _Seen | None:
+def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[int] = ()
+              ) -> _Seen | None:
     """None when the target does not count (negated, only supposed); otherwise whether it
     is about someone else and whether it lies only in the past."""
     if span.label_ == "crisis" and any(
             0 <= span.start - end < CRISIS_NEGATION_SCOPE - 1 for end in denials):
         return None
     kinds = {m.category for m in span._.modifiers
-             if not (m.category == "NEGATED_EXISTENCE" and _says_new(span, m.modifier_span))
+             if not (m.category == "NEGATED_EXISTENCE" and (_says_new(span, m.modifier_span)
+                                                             or _denied_cue(span.doc, m, returned)))
              and not (span.label_ == "crisis" and m.category == "HISTORICAL"
                       and _recent(span.doc, m.modifier_span))}
     if "NEGATED_EXISTENCE" in kinds:
