@@ -195,6 +195,28 @@ async def test_malformed_webhooks_get_clear_errors(settings: Settings, stub: Twi
         assert len(sms.bodies_to(MAGGIE)) == 2  # welcome and privacy, kindly
 
 
+async def test_hostile_fields_get_a_clear_4xx_and_store_nothing(settings: Settings,
+                                                                 stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        long_code = await sms.post("/sms/status", {"MessageSid": "SM9", "MessageStatus":
+                                                   "failed", "ErrorCode": "3" * 5_000})
+        odd_code = await sms.post("/sms/status", {"MessageSid": "SM9", "MessageStatus":
+                                                  "failed", "ErrorCode": "\u0663\u0660"})
+        long_sid = await sms.text(MAGGIE, "hi", sid="SM" + "a" * 90)
+        odd_sid = await sms.text(MAGGIE, "hi", sid="SM 1/../2")
+        assert [r.status_code for r in (long_code, odd_code, long_sid, odd_sid)] == \
+            [400, 400, 400, 400]
+        assert await count(sms, Person) == 0
+        # A body over the limit is refused before it is parsed or its signature checked.
+        huge = await sms.post("/sms/inbound", {"MessageSid": "SM8", "From": MAGGIE,
+                                               "Body": "x" * 300_000})
+        assert huge.status_code == 413
+        assert await count(sms, Person) == 0
+        # The ordinary message after all that is handled as ever.
+        assert (await sms.text(MAGGIE, "hi")).status_code == 200
+        assert await count(sms, Person) == 1
+
+
 async def status(sms: SmsHarness, sid: str, state: str, code: str | None = None) -> int:
     params = {"MessageSid": sid, "MessageStatus": state, "AccountSid": "AC"}
     if code:

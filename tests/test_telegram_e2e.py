@@ -236,8 +236,19 @@ async def test_webhook_refuses_forged_updates_before_storing_anything(
                                         headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
             not_update = await client.post(url, json={"hello": 1},
                                            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+            secret = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            huge_id = await client.post(url, json={**WEBHOOK_UPDATE, "update_id": 10 ** 80},
+                                        headers=secret)
+            negative = await client.post(url, json={**WEBHOOK_UPDATE, "update_id": -1},
+                                         headers=secret)
+            flag = await client.post(url, json={**WEBHOOK_UPDATE, "update_id": True},
+                                     headers=secret)
+            too_big = await client.post(url, content=b'{"update_id": 1, "pad": "'
+                                        + b"x" * 300_000 + b'"}', headers=secret)
         assert (missing.status_code, wrong.status_code) == (403, 403)
         assert (garbage.status_code, not_update.status_code) == (400, 400)
+        assert [r.status_code for r in (huge_id, negative, flag)] == [400, 400, 400]
+        assert too_big.status_code == 413
         async with bot.services.db.transaction() as session:
             for model in (Person, InboundSeen, OutboxMessage):
                 assert await session.scalar(select(func.count()).select_from(model)) == 0

@@ -227,13 +227,17 @@ class TelegramChannel:
         # Checked before anything is parsed or stored.
         if not expected or not secrets.compare_digest(given.encode(), expected.encode()):
             return Response(status_code=403)
+        data: object = None
         try:
             data = await request.json()
             update = Update.de_json(data, self.application.bot) if isinstance(data, dict) \
                 else None
         except Exception:
             update = None
-        if update is None or not isinstance(data.get("update_id"), int):
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        # Telegram's identifiers fit in 52 bits (Bot API: "at most 52 significant bits").
+        if update is None or not isinstance(update_id, int) or isinstance(update_id, bool) \
+                or not 0 <= update_id < 2 ** 52:
             return Response(status_code=400)
         # Handled before answering: if storing fails, a 500 makes Telegram deliver it again,
         # and the update id makes sure it is processed once.
