@@ -7,7 +7,7 @@ import asyncio
 import time
 from datetime import timedelta
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from bot.app import build
 from bot.channels.telegram import TelegramSender, build_application
@@ -16,7 +16,7 @@ from bot.dispatch.limits import Limits, Pacer
 from bot.engine.clock import FakeClock
 from bot.engine.events import Address, Outbound
 from bot.storage import repository as repo
-from bot.storage.models import OutboxMessage
+from bot.storage.models import Identity, OutboxMessage
 from support.bot_api_stub import BotApiStub, running_stub
 from support.bot_api_stub import Limits as StubLimits
 from support.engine import START
@@ -205,3 +205,21 @@ async def test_sms_is_paced_in_segments(settings: Settings) -> None:
     assert sent_at[-1] - sent_at[0] >= 1.3
     window = [t for t in sent_at if t - sent_at[0] < 1.0]
     assert len(window) <= 5
+
+
+async def test_stop_after_the_claim_stops_the_claimed_rows_too(settings: Settings) -> None:
+    # During a wave a worker has already claimed these rows when STOP lands: none may go.
+    async with running_stub(BotApiStub(limits=StubLimits())) as stub:
+        services, application = await telegram_dispatch(settings, stub, 1.0)
+        await services.db.run(lambda c: queue_wave(c, chats=5, per_chat=3, now=START))
+        claimed = await services.dispatcher.claim(limit=100)
+        assert len(claimed) == 15
+        await services.db.run(lambda c: c.execute(
+            update(Identity).values(opted_out_at=START + timedelta(seconds=1))))
+        await services.dispatcher.send_all(claimed)
+        statuses = await services.db.run(
+            lambda c: c.execute(select(OutboxMessage.status)).scalars().all())
+        await application.shutdown()
+        await services.close()
+    assert stub.delivered == []
+    assert sorted(set(statuses)) == ["suppressed"]

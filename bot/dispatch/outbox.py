@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, exists, insert, or_, select, update
 
 from bot.dispatch.limits import Limits, Pacer
 from bot.engine.clock import Clock
@@ -309,12 +309,24 @@ class Dispatcher:
         def write(connection: Connection) -> bool:
             if previous is not None:
                 self._record(connection, *previous, now)
-            result = connection.execute(
-                update(_OUTBOX)
-                .where(_OUTBOX.c.id == item.id, _OUTBOX.c.status == "claimed")
-                .values(status="sending", attempts=_OUTBOX.c.attempts + 1, claimed_at=now,
-                        updated_at=now))
-            return bool(result.rowcount)
+            mark = update(_OUTBOX).where(_OUTBOX.c.id == item.id, _OUTBOX.c.status == "claimed")
+            if not item.bypass_suppression:
+                # STOP may have come after the claim: asked again in the very statement that
+                # marks the row sending, so a claimed row never goes out after STOP.
+                mark = mark.where(~exists().where(
+                    _IDENTITIES.c.channel == item.channel, _IDENTITIES.c.address == item.address,
+                    or_(_IDENTITIES.c.opted_out_at.is_not(None),
+                        _IDENTITIES.c.unreachable_at.is_not(None))))
+            result = connection.execute(mark.values(
+                status="sending", attempts=_OUTBOX.c.attempts + 1, claimed_at=now,
+                updated_at=now))
+            if result.rowcount:
+                return True
+            # Still claimed means stopped meanwhile; otherwise someone else settled it.
+            connection.execute(
+                update(_OUTBOX).where(_OUTBOX.c.id == item.id, _OUTBOX.c.status == "claimed")
+                .values(status="suppressed", updated_at=now))
+            return False
 
         return await self.db.run(write)
 
