@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from typing import TypeGuard
 
 from sqlalchemy import select, update
 from starlette.requests import Request
@@ -151,7 +152,6 @@ class SmsChannel:
         if not _valid_sid(sid) or status not in RECEIPT_ORDER or \
                 (code and not (code.isascii() and code.isdigit() and len(code) <= 6)):
             return Response(status_code=400)
-        assert sid is not None
         await self.record_receipt(sid, status, int(code) if code else None)
         return Response(status_code=204)
 
@@ -200,5 +200,5 @@ class SmsChannel:
 _SID = re.compile(r"[A-Za-z0-9]{1,64}")
 
 
-def _valid_sid(sid: str | None) -> bool:
+def _valid_sid(sid: str | None) -> TypeGuard[str]:
     return sid is not None and _SID.fullmatch(sid) is not None

@@ -213,9 +213,8 @@ class SafetyScreen:
         denials = _denials(doc)
         cue_spans = [span for span in self._spans(doc, self._cues)
                      if not _inside_idiom(span, idioms)]
-        settled = [span.start for span in cue_spans
-                   if span.label_ == "settled" and not _denied_before(span)]
-        returned = [span.start for span in cue_spans if span.label_ == "returned"]
+        settled = [span.start for span in cue_spans if span.label_ == "settled"]
+        returned = [span.end for span in cue_spans if span.label_ == "returned"]
         seen = [seen for span in doc.spans[GROUP]
                 if (seen := _affirmed(span, denials, returned)) is not None
                 and not _answered_no(span)
@@ -314,53 +313,41 @@ NEVER_SETTLED = {"crisis", "distress", "distress_health", "grief", "relapse", "e
 RECENT = frozenset({"last week", "last time", "the other day", "at the weekend",
                     "over the weekend", "last weekend", "weeks ago", "week ago", "fortnight ago",
                     "few weeks back"})
-NOT_SETTLED = frozenset({"not", "no", "never", "hasnt", "havent", "isnt", "didnt", "wont",
-                         "aint", "nothing"})
 # A symptom's sentence told in the past, so a later sentence may report it over.
 PAST = frozenset({"had", "was", "were", "went", "got", "thought", "yesterday", "earlier",
                   "last", "ago", "before", "once", "did", "took", "gave"})
 
 
-def _denied_before(span: Span) -> bool:
-    """A cue with a denial just before it ("it's not calmed down", "hasn't eased")."""
-    before = span.doc[max(span.sent.start, span.start - 2):span.start]
-    return any(t.lower_ in NOT_SETTLED for t in before)
-
-
-def _denied_cue(doc: Doc, modifier: object, returned: Sequence[int] = ()) -> bool:
-    """A backward "it's over" cue itself denied ("chest pain, it hasn't eased") or undone
-    by a later "it's back" ("chest pain earlier, it settled, but it's back now")."""
-    start, end = modifier.modifier_span  # type: ignore[attr-defined]
-    backward = modifier.direction == "BACKWARD"  # type: ignore[attr-defined]
-    return backward and (_denied_before(doc[start:end]) or any(j >= end for j in returned))
+def _undone(cue_start: int, returned: Sequence[int]) -> bool:
+    """Whether a `returned` phrase (each given by where it ends) denies or undoes the "it's
+    over" cue starting at `cue_start`: "hasn't eased", "it settled, but it's back now"."""
+    return any(end > cue_start for end in returned)
 
 
 def _settled_after(span: Span, settled: Sequence[int], returned: Sequence[int]) -> bool:
     """Whether a "settled" cue (lexicon `settled`) reports `span` over: after it in its
     sentence, or in a later sentence when the span's sentence is told in the past; and
-    nothing after the cue says it is back."""
-    if span.label_ in NEVER_SETTLED:
+    nothing with or after the cue says it is not over."""
+    if span.label_ in NEVER_SETTLED or not settled:
         return False
     sentence = span.sent
     past = any(t.lower_ in PAST for t in sentence)
-    for i in settled:
-        if i < span.end or (i >= sentence.end and not past):
-            continue
-        if not any(j > i for j in returned):
-            return True
-    return False
+    return any(i >= span.end and (i < sentence.end or past) and not _undone(i, returned)
+               for i in settled)
 
 
 def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[int] = ()
               ) -> _Seen | None:
     """None when the target does not count (negated, only supposed); otherwise whether it
-    is about someone else and whether it lies only in the past."""
+    is about someone else and whether it lies only in the past. `returned`: where each
+    phrase saying a symptom is not over ends (a backward "eased" before one does not count)."""
     if span.label_ == "crisis" and any(
             0 <= span.start - end < CRISIS_NEGATION_SCOPE - 1 for end in denials):
         return None
     kinds = {m.category for m in span._.modifiers
-             if not (m.category == "NEGATED_EXISTENCE" and (_says_new(span, m.modifier_span)
-                                                             or _denied_cue(span.doc, m, returned)))
+             if not (m.category == "NEGATED_EXISTENCE" and (
+                 _says_new(span, m.modifier_span)
+                 or (m.direction == "BACKWARD" and _undone(m.modifier_span[0], returned))))
              and not (span.label_ == "crisis" and m.category == "HISTORICAL"
                       and _recent(span.doc, m.modifier_span))}
     if "NEGATED_EXISTENCE" in kinds:
