@@ -213,8 +213,8 @@ class SafetyScreen:
         denials = _denials(doc)
         cue_spans = [span for span in self._spans(doc, self._cues)
                      if not _inside_idiom(span, idioms)]
-        settled = [span.start for span in cue_spans if span.label_ == "settled"]
-        returned = [span.end for span in cue_spans if span.label_ == "returned"]
+        settled = [(span.start, span.end) for span in cue_spans if span.label_ == "settled"]
+        returned = [(span.start, span.end) for span in cue_spans if span.label_ == "returned"]
         seen = [seen for span in doc.spans[GROUP]
                 if (seen := _affirmed(span, denials, returned)) is not None
                 and not _answered_no(span)
@@ -318,13 +318,18 @@ PAST = frozenset({"had", "was", "were", "went", "got", "thought", "yesterday", "
                   "last", "ago", "before", "once", "did", "took", "gave"})
 
 
-def _undone(cue_start: int, returned: Sequence[int]) -> bool:
-    """Whether a `returned` phrase (each given by where it ends) denies or undoes the "it's
-    over" cue starting at `cue_start`: "hasn't eased", "it settled, but it's back now"."""
-    return any(end > cue_start for end in returned)
+Where = tuple[int, int]  # (start, end) of a cue in the doc
 
 
-def _settled_after(span: Span, settled: Sequence[int], returned: Sequence[int]) -> bool:
+def _undone(cue: Where, returned: Sequence[Where]) -> bool:
+    """Whether a `returned` phrase denies or undoes the "it's over" cue `cue`: one reaching
+    into it or after it ("hasn't eased", "it settled, but it's back now"), but not one
+    wholly inside it ("came back" in "came back normal")."""
+    return any(end > cue[0] and not (cue[0] <= start and end <= cue[1])
+               for start, end in returned)
+
+
+def _settled_after(span: Span, settled: Sequence[Where], returned: Sequence[Where]) -> bool:
     """Whether a "settled" cue (lexicon `settled`) reports `span` over: after it in its
     sentence, or in a later sentence when the span's sentence is told in the past; and
     nothing with or after the cue says it is not over."""
@@ -332,22 +337,22 @@ def _settled_after(span: Span, settled: Sequence[int], returned: Sequence[int]) 
         return False
     sentence = span.sent
     past = any(t.lower_ in PAST for t in sentence)
-    return any(i >= span.end and (i < sentence.end or past) and not _undone(i, returned)
-               for i in settled)
+    return any(cue[0] >= span.end and (cue[0] < sentence.end or past)
+               and not _undone(cue, returned) for cue in settled)
 
 
-def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[int] = ()
+def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where] = ()
               ) -> _Seen | None:
     """None when the target does not count (negated, only supposed); otherwise whether it
-    is about someone else and whether it lies only in the past. `returned`: where each
-    phrase saying a symptom is not over ends (a backward "eased" before one does not count)."""
+    is about someone else and whether it lies only in the past. `returned`: phrases saying
+    a symptom is not over (a backward "eased" they deny or undo does not count)."""
     if span.label_ == "crisis" and any(
             0 <= span.start - end < CRISIS_NEGATION_SCOPE - 1 for end in denials):
         return None
     kinds = {m.category for m in span._.modifiers
              if not (m.category == "NEGATED_EXISTENCE" and (
                  _says_new(span, m.modifier_span)
-                 or (m.direction == "BACKWARD" and _undone(m.modifier_span[0], returned))))
+                 or (m.direction == "BACKWARD" and _undone(m.modifier_span, returned))))
              and not (span.label_ == "crisis" and m.category == "HISTORICAL"
                       and _recent(span.doc, m.modifier_span))}
     if "NEGATED_EXISTENCE" in kinds:
