@@ -47,6 +47,9 @@ async def telegram_bot(settings: Settings, emulator: TelegramEmulator, *,
     server = None
     server_task = None
     if webhook:
+        # As `serve` does before taking traffic: a webhook answers only once the update is
+        # handled, and the first message would otherwise build the safety screen (~9 s).
+        await asyncio.to_thread(services.engine.language, None)
         app = create_app(services.db, {"telegram": True, "sms": False}, routes=channel.routes())
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                                log_level="warning", lifespan="off"))
