@@ -212,3 +212,40 @@ def test_a_symptom_reported_over_in_a_later_sentence_is_history(text: str) -> No
 ])
 def test_what_is_not_settled_stays_urgent(text: str, topic: str) -> None:
     assert topic in topics(text)
+
+
+# -- what a newcomer found on a second look (set n holds all 429 of their messages) --------
+@pytest.mark.parametrize(("text", "topic"), [
+    ("I self harmed last week", "crisis"),
+    ("had a go at ending it on friday but i woke up. wish i hadnt", "crisis"),
+    ("cant be arsed living anymore", "crisis"),
+    ("fine now dont worry about me, my dad has collapsed", "someone_else"),
+    ("Said I'd be fine by today. I'm not, I can barely breathe", "breathing"),
+    ("it settled earlier but it's come back worse now, pressing on my chest", "chest_pain"),
+    ("had 2 sprays of my gtn now and nothing", "chest_pain"),
+    ("fell down the stairs and cant feel my legs", "fall"),
+    ("ive come off me bike and me leg's bent the wrong way", "fall"),
+    ("im hyper no sorry hypo, 2.0, on my own", "blood_sugar"),
+])
+def test_a_newcomers_misses(text: str, topic: str) -> None:
+    assert topic in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "how many paracetamol can I take in a day with my arthritis?",
+    "The asthma leaflet says if your inhaler isnt helping and you cant speak in sentences, "
+    "call 999",
+    "the advert with the man clutching his chest always makes me jump",
+    "Tried hot yoga. Thought I was going to die. Loved it though",
+    "we had a blackout in the power cut last night, had to find candles",
+    "My GP asked if I'd ever self harmed. I said yes, decades ago, not since",
+    "chest was tight walking up the hill on weds. GP checked me thurs and said it's the "
+    "asthma, new inhaler is helping",
+])
+def test_a_newcomers_false_alarms(text: str) -> None:
+    assert not topics(text)
+
+
+def test_only_a_clinician_explains_a_symptom_away() -> None:
+    # "He says it's just wind" is the person in trouble talking, not a diagnosis.
+    assert topics("my husband has a crushing pain in his chest, he says it's just wind")

@@ -1,7 +1,8 @@
 """The safety lexicon from `content/<language>/safety_lexicon.yaml`, as plain values.
 
 Targets are what the screen looks for (one list of phrases per label); context rules are
-ConText modifiers (negated, historical, hypothetical, someone else, pseudo, terminate);
+ConText modifiers (negated, historical, hypothetical, quoted, someone else, pseudo,
+terminate);
 idioms are phrases that contain a trigger word but mean nothing urgent; spellings mend
 texting forms and misspellings before anything is looked for.
 """
@@ -14,7 +15,7 @@ from bot.engine.content import Content
 
 KEY = "safety_lexicon"
 DIRECTIONS = ("forward", "backward", "both")
-CONTEXT_KINDS = ("negated", "historical", "hypothetical", "other")
+CONTEXT_KINDS = ("negated", "historical", "hypothetical", "quoted", "other")
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ POSSESSED = frozenset({
     "hubby", "wife", "missus", "fella", "partner", "mum", "mam", "dad", "son", "daughter",
     "lad", "lass", "nan", "nana", "grandad", "grandma", "brother", "sister", "mate", "mates",
     "friend", "neighbour", "life", "own", "bed", "house", "flat", "kids", "kitchen",
-    "bathroom", "whole",
+    "bathroom", "whole", "bike", "car", "stick", "frame", "walker", "scooter", "chair",
+    "glasses", "phone", "spray", "back", "ribs", "nose", "jaw",
 })
 _ME = re.compile(r"\bme\s+(?=(" + "|".join(sorted(POSSESSED)) + r")\b)")
 # "5 kms", "10km": kilometres, never the texting form of "kill myself".

@@ -70,8 +70,11 @@ DENIALS = frozenset({"no", "nope", "nah", "none", "zero", "nil", "nothing", "now
                      "at", "all", "thanks", "thank", "you", "thankfully", "luckily", "0", "never"})
 NEGATION_SCOPE = 5  # NegEx's classic window
 CRISIS_NEGATION_SCOPE = 2  # "not suicidal" yes; "not sure, I don't want to live" no
+# "quoted" (a leaflet, an advert, a course, an instruction to anyone) is its own category so
+# that medspaCy, which cuts a modifier's scope at the next one of the same category, lets
+# "the leaflet says ... if ... call 999" reach past the "if".
 CONTEXT = {"negated": "NEGATED_EXISTENCE", "historical": "HISTORICAL",
-           "hypothetical": "HYPOTHETICAL", "other": "OTHER_PERSON"}
+           "hypothetical": "HYPOTHETICAL", "quoted": "QUOTED", "other": "OTHER_PERSON"}
 DIRECTION = {"forward": "FORWARD", "backward": "BACKWARD", "both": "BIDIRECTIONAL"}
 # Labels the screen reads with ConText; the medical-question ones it reads as they stand.
 CONTEXT_LABELS = ("chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
@@ -357,7 +360,7 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
                       and _recent(span.doc, m.modifier_span))}
     if "NEGATED_EXISTENCE" in kinds:
         return None
-    if "HYPOTHETICAL" in kinds and span.label_ != "crisis":
+    if kinds & {"HYPOTHETICAL", "QUOTED"} and span.label_ != "crisis":
         return None
     past = "HISTORICAL" in kinds and span.label_ != "relapse"  # a relapse is about now
     return _Seen(span.label_, "OTHER_PERSON" in kinds, past)
@@ -508,7 +511,7 @@ def _context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
                     yield from _rules(phrase, category, DIRECTION[direction],
                                       allowed_types=set(CONTEXT_LABELS) - FEELINGS,
                                       max_scope=ONSET_SCOPE)
-                elif kind == "hypothetical":
+                elif kind in ("hypothetical", "quoted"):
                     yield from _rules(phrase, category, DIRECTION[direction], allowed_types=plain)
                 else:
                     yield from _rules(phrase, category, DIRECTION[direction])
