@@ -11,6 +11,8 @@ import pytest
 
 from bot.engine.clock import FakeClock
 from bot.engine.content import library
+from bot.peers.contact import ContactKind as Contact
+from bot.peers.contact import contact_details as detect
 from bot.peers.group_commands import (
     GroupCommand,
     Step,
@@ -19,7 +21,7 @@ from bot.peers.group_commands import (
     parse_mute,
     parse_setup,
 )
-from bot.peers.group_detect import Contact, contact_details
+from bot.peers.group_held import GROUP_KINDS
 from bot.peers.group_history import RecentMessages, Seen
 from bot.peers.group_runtime import GroupRuntime, quoted
 from bot.peers.group_store import GroupInfo, MemberInfo, is_new_member
@@ -44,13 +46,15 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     ("", set()),
 ])
 def test_contact_details_in_text(text: str, found: set[Contact]) -> None:
-    assert contact_details(text) == found
+    assert set(detect(text, kinds=GROUP_KINDS)) == found
 
 
 def test_telegram_entities_count_too() -> None:
-    assert contact_details("look here", ["text_link"]) == {Contact.LINK}
-    assert contact_details("my number", ["phone_number"]) == {Contact.PHONE}
-    assert contact_details("hi @jo", ["mention", "bold"]) == set()
+    assert detect("look here", ["text_link"], kinds=GROUP_KINDS) == [Contact.LINK]
+    assert detect("my number", ["phone_number"], kinds=GROUP_KINDS) == [Contact.PHONE]
+    # Greeting a member by name is what groups are for; the relay holds handles.
+    assert detect("hi @jo", ["mention", "bold"], kinds=GROUP_KINDS) == []
+    assert detect("hi @jo", ["mention", "bold"]) == [Contact.USERNAME]
 
 
 @pytest.mark.parametrize("text,expected", [

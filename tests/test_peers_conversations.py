@@ -132,6 +132,8 @@ async def test_a_resident_who_says_no_is_never_named_to_the_supporter(
     ("drop me a line, ann at gmail dot com", "email"),
     ("I'm @ann_walks on Telegram", "username"),
     ("my page: facebook.com/ann.walks", "link"),
+    ("post it to LE4-5AB", "postcode"),
+    ("come round, 22 Belgrave Gate", "address"),
 ])
 async def test_contact_details_are_held_back_until_both_agree(
         settings: Settings, message: str, kind: str) -> None:
@@ -157,6 +159,24 @@ async def test_contact_details_are_held_back_until_both_agree(
         heard = await w.says(ANN, message)
         assert heard.texts(SAM) == [t("peers.relay.from", alias="Ann", text=message)
                                     .replace("\u200b", "")]
+
+
+async def test_a_number_split_over_two_messages_is_held(settings: Settings) -> None:
+    async with peer_world(settings) as w:
+        chat_id = await chatting(w)
+        first = await w.says(ANN, "my number starts 07700")
+        assert first.texts(SAM) == [t("peers.relay.from", alias="Ann",
+                                      text="my number starts 07700")]
+        second = await w.says(ANN, "and then 900 123")
+        assert SAM not in second
+        assert second.only(ANN) == t("peers.relay.held", answer=t("peers.contact.phone"))
+        held = await w.rows(RelayedMessage, RelayedMessage.connection_id == chat_id)
+        assert [m["held"] for m in held] == [False, True]
+        # Numbers in ordinary chat a while apart are not joined up.
+        await w.later(timedelta(hours=1))
+        heard = await w.says(ANN, "walked 900 steps today")
+        assert heard.texts(SAM) == [t("peers.relay.from", alias="Ann",
+                                      text="walked 900 steps today")]
 
 
 async def test_details_held_back_are_not_in_any_message_to_the_other_person(

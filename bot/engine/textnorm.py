@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from importlib import resources
 
 MAX_INBOUND_CHARS = 2000
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -64,3 +66,11 @@ def stem(word: str) -> str:
     if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in _VOWELS and word[-1] not in "ls":
         word = word[:-1]
     return word
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Known English words, lower case (SymSpell's dictionary, shipped with symspellpy)."""
+    path = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+    with path.open(encoding="utf-8") as handle:
+        return frozenset(line.split(" ", 1)[0] for line in handle if line.strip())

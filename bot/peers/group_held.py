@@ -15,7 +15,7 @@ from telegram import Message, Update
 from bot.channels import telegram_keyboards as keyboards
 from bot.engine.events import Outbound, ref_token
 from bot.peers import group_store as store
-from bot.peers.group_detect import contact_details
+from bot.peers.contact import ContactKind, contact_details
 from bot.peers.group_runtime import (
     GroupRuntime,
     member_target,
@@ -30,6 +30,9 @@ from bot.peers.group_runtime import (
 )
 
 HELD_REF = "groups.held"
+# What a new member's post is held for. Mentions and handles are how members greet each
+# other in a group; a meeting place's street address is fine to post.
+GROUP_KINDS = (ContactKind.PHONE, ContactKind.EMAIL, ContactKind.LINK)
 HELD_TOKEN = ref_token(HELD_REF)
 _DECISIONS = {"a": "approved", "r": "removed"}
 
@@ -46,7 +49,8 @@ class HeldMessages:
     async def maybe_hold(self, update: Update, message: Message, text: str) -> bool:
         """True if the message was held (or was a repeat of one already handled)."""
         sender, chat_id = message.from_user, message.chat.id
-        if sender is None or not contact_details(text, entity_types(message)):
+        if sender is None or not contact_details(text, entity_types(message),
+                                                   kinds=GROUP_KINDS):
             return False
         now = self.rt.now()
 

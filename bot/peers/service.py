@@ -40,6 +40,8 @@ RELAY_PER_DAY = 40  # messages one person may relay in a day: plenty for a chat,
 OFFER_ANSWER_WAIT = timedelta(hours=48)
 CONSENT_WAIT = timedelta(days=7)
 RELAY_MAX_CHARS = 1000  # about seven SMS segments: a long message, not a letter
+# A number split over two messages is caught when the halves come this close together.
+SPLIT_WITHIN = timedelta(minutes=30)
 REPORT_ENDED_DAYS = 7  # a chat can still be reported this long after it ended
 HISTORY_IN_CASE = 20
 # When volunteer moderators are usually about (London time); outside, reports still pause
@@ -590,7 +592,8 @@ def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_
         alias = label_for(connection, sender_id, chat_id, mine)
         return [Outbound(mine.text("peers.relay.unreachable", alias=alias))]
     both_share = chat["resident_shares_contact"] and chat["supporter_shares_contact"]
-    kinds = [] if both_share else contact_details(text)
+    kinds = [] if both_share else contact_details(
+        text, previous=_just_before(connection, chat_id, sender_id, now))
     if kinds:
         connection.execute(insert(RelayedMessage.__table__).values(
             connection_id=chat_id, sender_id=sender_id, text=text, held=True, segments=0,
@@ -608,6 +611,16 @@ def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_
         segments=_sms_segments(connection, partner, forwarded) if queued else 0,
         created_at=now))
     return []
+
+
+def _just_before(connection: Connection, chat_id: int, sender_id: int, now: datetime) -> str:
+    """The sender's last message passed on in this chat, if it was recent: half a number
+    in it and half in this one is still a number."""
+    return connection.scalar(
+        select(RelayedMessage.text).where(
+            RelayedMessage.connection_id == chat_id, RelayedMessage.sender_id == sender_id,
+            RelayedMessage.held.is_(False), RelayedMessage.created_at > now - SPLIT_WITHIN)
+        .order_by(RelayedMessage.created_at.desc(), RelayedMessage.id.desc()).limit(1)) or ""
 
 
 def _status_reply(connection: Connection, mine: Content, chat: Any,

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
-from importlib import resources
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.engine.textnorm import fold
+from bot.engine.textnorm import english_words, fold
 
 CHUNK = 1800  # characters read at a time (under textnorm's cap of 2,000)
 MIN_FUZZY = 5  # shorter words are left alone: too many real words sit one edit apart
@@ -56,14 +54,6 @@ _BREAKS = re.compile(r"[\n\r]+")
 def _expand(match: re.Match[str]) -> str:
     # "i'll" would otherwise fold to "ill".
     return f"{match.group(1)} {'will' if match.group(2) == 'll' else 'would'}"
-
-
-@cache
-def english_words() -> frozenset[str]:
-    """Known English words, lower case (SymSpell's dictionary, shipped with symspellpy)."""
-    path = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
-    with path.open(encoding="utf-8") as handle:
-        return frozenset(line.split(" ", 1)[0] for line in handle if line.strip())
 
 
 class Normaliser:

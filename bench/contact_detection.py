@@ -1,0 +1,81 @@
+"""How well the contact-detail detector holds what it should and passes what it should.
+
+Reads the team's corpora (`tests/data/contact/*.tsv`: label leak|benign, kind, text;
+written blind by people who had not seen the detector): `tuning.tsv`, which the rules were
+tuned on, and `held_out.tsv`, which nobody tuning read. Prints one JSON line per corpus:
+the share of leaks let through (per kind), the share of ordinary messages held, and time
+per message (p50, p95, ms).
+
+    .venv/bin/python bench/contact_detection.py [--misses]
+
+`--misses` prints what the tuning corpus gets wrong (never the held-out one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.peers.contact import contact_details  # noqa: E402
+
+CORPORA = ROOT / "tests" / "data" / "contact"
+
+
+def load(path: Path) -> list[tuple[str, str, str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            label, kind, text = line.split("\t")
+            rows.append((label, kind, text))
+    return rows
+
+
+def evaluate(rows: list[tuple[str, str, str]], misses: bool = False) -> dict[str, object]:
+    total: Counter[str] = Counter()
+    leaked: Counter[str] = Counter()
+    held = benign = 0
+    times = []
+    for label, kind, text in rows:
+        started = time.perf_counter()
+        found = contact_details(text)
+        times.append((time.perf_counter() - started) * 1000)
+        if label == "leak":
+            total[kind] += 1
+            leaked[kind] += not found
+            wrong = not found
+        else:
+            benign += 1
+            held += bool(found)
+            wrong = bool(found)
+        if misses and wrong:
+            print(f"{label:<7}{kind:<9}{','.join(found) or '-':<18}{text}")
+    times.sort()
+    leaks = sum(total.values())
+    return {"leaks": leaks, "leak_rate": round(sum(leaked.values()) / max(leaks, 1), 4),
+            "leak_rate_per_kind": {k: round(leaked[k] / total[k], 3) for k in sorted(total)},
+            "benign": benign, "false_holds": round(held / max(benign, 1), 4),
+            "ms_p50": round(statistics.median(times), 3),
+            "ms_p95": round(times[int(len(times) * 0.95) - 1], 3)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true")
+    args = parser.parse_args()
+    contact_details("warm up 07700 900123 ann@example.com")  # load the suffix list
+    for path in sorted(CORPORA.glob("*.tsv")):
+        figures = evaluate(load(path), misses=args.misses and path.stem != "held_out")
+        print(json.dumps({"bench": "contact_detection", "corpus": path.stem, **figures}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
