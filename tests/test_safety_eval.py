@@ -46,7 +46,7 @@ def test_there_are_enough_labelled_messages() -> None:
 
 # False triggers on each held-out set, as first measured clean (BENCHMARKS.md). The
 # acceptance target is 3 %; these guard against getting worse while the gap is closed.
-CLEAN_FALSE_TRIGGERS = {"f": 0.040, "m": 0.050}
+CLEAN_FALSE_TRIGGERS = {"f": 0.040, "m": 0.050, "o": 0.049}
 
 
 @pytest.mark.parametrize("name", HELD_OUT)
