@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.peers.models import AuditEntry, Group, GroupInvite, GroupMember
 from bot.storage.models import InboundSeen, OutboxMessage, Person
+from bot.storage.repository import seen_key
 from support.group_api import GROUP, START, GroupBot, Updates, group_bot, person
 
 COORDINATOR = person(9001, "Priya")
@@ -228,7 +229,7 @@ async def test_someone_who_said_stop_hears_nothing(settings: Settings) -> None:
                                           .where(OutboxMessage.address == str(DEV["id"])))
         assert queued == 0
         # The engine had it (and ignored it, as it does everything until START).
-        assert await bot.rows(InboundSeen, InboundSeen.external_id == f"u{update_id}")
+        assert await bot.rows(InboundSeen, InboundSeen.external_id == seen_key(f"u{update_id}"))
 
 
 async def test_no_groups_yet_and_a_group_that_has_gone(settings: Settings) -> None:

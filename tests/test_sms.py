@@ -142,6 +142,21 @@ async def test_a_redelivered_webhook_is_processed_once(settings: Settings,
         assert len(sms.bodies_to(MAGGIE)) == 2
 
 
+async def test_a_signed_webhook_replayed_months_later_is_refused(settings: Settings,
+                                                                  stub: TwilioStub) -> None:
+    from bot.scheduling import retention
+    async with sms_service(settings, stub) as sms:
+        await sms.text(MAGGIE, "hi", sid="SM" + "7" * 32)
+        stored = await sms.services.db.run(lambda c: c.scalar(select(InboundSeen.external_id)))
+        assert "7" * 32 not in stored  # kept hashed
+        # Well past the old seven-day purge, with retention run: still recognised.
+        sms.clock.advance(timedelta(days=200))
+        await sms.services.db.run(lambda c: retention.tidy(c, sms.clock.now()))
+        again = await sms.text(MAGGIE, "hi", sid="SM" + "7" * 32)
+        assert again.status_code == 200
+        assert len(sms.bodies_to(MAGGIE)) == 2  # the first reply only, not a second
+
+
 @pytest.mark.parametrize("signature", [None, "", "bm90IGEgc2lnbmF0dXJl", "forged"])
 async def test_forged_or_missing_signatures_are_refused_and_nothing_is_stored(
         settings: Settings, stub: TwilioStub, signature: str | None) -> None:

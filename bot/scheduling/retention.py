@@ -21,7 +21,10 @@ from bot.storage.models import InboundSeen, OutboxMessage
 
 SENT_TEXT_KEPT_FOR = timedelta(days=30)
 RELAYED_TEXT_KEPT_FOR = timedelta(days=30)
-SEEN_IDS_KEPT_FOR = timedelta(days=7)
+# A validly signed webhook can be replayed by anyone who captured it; Twilio and Telegram
+# ids are only recognised while kept. 400 days outlives any redelivery or replay worth
+# trying, and a hashed id is a few dozen bytes (repository.mark_seen).
+SEEN_IDS_KEPT_FOR = timedelta(days=400)
 FINISHED = ("sent", "delivered", "failed", "unknown", "suppressed", "skipped", "cancelled")
 FORGOTTEN = {"text": ""}
 

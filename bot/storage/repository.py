@@ -7,6 +7,7 @@ hand-offs cost several times more than the database work itself.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -86,16 +87,23 @@ class Stored:
         return int(self.person["id"])
 
 
+def seen_key(external_id: str) -> str:
+    """What is kept of an inbound id: its SHA-256 (hex), so the table holds no provider id
+    and every key fits the column however long the id."""
+    return hashlib.sha256(external_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def already_seen(connection: Connection, channel: str, external_id: str) -> bool:
     return connection.scalar(select(func.count()).select_from(InboundSeen).where(
-        InboundSeen.channel == channel, InboundSeen.external_id == external_id)) == 1
+        InboundSeen.channel == channel, InboundSeen.external_id == seen_key(external_id))) == 1
 
 
 def mark_seen(connection: Connection, channel: str, external_id: str, now: datetime) -> bool:
-    """Remember an inbound id; False if it was already there (a redelivery)."""
+    """Remember an inbound id (hashed); False if it was already there (a redelivery or a
+    replay, for as long as retention.SEEN_IDS_KEPT_FOR)."""
     result = connection.execute(
         _MARK_SEEN[connection.dialect.name],
-        {"channel": channel, "external_id": external_id, "received_at": now})
+        {"channel": channel, "external_id": seen_key(external_id), "received_at": now})
     return bool(result.rowcount)
 
 
