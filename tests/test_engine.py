@@ -56,14 +56,15 @@ async def test_concurrent_messages_for_one_person_are_each_handled_once(
     async with running(settings) as (one, _), running(settings) as (two, _):
         await say(one, MARGARET, "hi", "1", "1", "1", "Margaret")
         # Ten 'help' messages at once from two workers: each is answered exactly once.
+        async with one.db.transaction() as session:
+            before = await session.scalar(select(func.count()).select_from(OutboxMessage))
         jobs = [(one if n % 2 else two).engine.handle(MARGARET, Inbound.from_text("help"),
                                                      external_id=f"m{n}") for n in range(10)]
         results = await asyncio.gather(*jobs)
         assert all(not r.duplicate for r in results)
         async with one.db.transaction() as session:
             replies = await session.scalar(
-                select(func.count()).select_from(OutboxMessage)
-                .where(OutboxMessage.idempotency_key.like("in:sms:+447700900123:m%")))
+                select(func.count()).select_from(OutboxMessage)) - before
         help_messages = 3  # the help text, the urgent-help line, and the question again
         assert replies == 10 * help_messages
         person = await person_row(one, MARGARET)

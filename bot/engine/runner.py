@@ -86,6 +86,7 @@ class Handled:
     duplicate: bool = False
     ignored: bool = False  # e.g. a message from someone who opted out
     outbox_ids: list[int] = field(default_factory=list)
+    erased: bool = False  # the person asked for their data to be deleted, and it was
 
 
 @dataclass
@@ -144,6 +145,8 @@ class Engine:
                 # from the top and will see what the winner stored.
                 log.info("retrying inbound after a concurrent update (attempt %d)", attempt)
                 continue
+            if handled.erased:
+                await self.db.checkpoint()
             if handled.outbox_ids and self.on_queued is not None:
                 self.on_queued()
             return handled
@@ -284,7 +287,7 @@ class Engine:
                 connection, person_id=None, to=address, messages=say, kind="erasure",
                 priority=PRIORITY_REPLY, key_prefix=key, now=now, bypass_suppression=True)
             log.info("erased person %s on request", stored.person_id)
-            return Handled(person_id=None, outbox_ids=ids)
+            return Handled(person_id=None, outbox_ids=ids, erased=True)
 
         before = repo.to_profile(stored)
         repo.save(connection, stored, plan.profile, plan.state, now)

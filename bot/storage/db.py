@@ -73,6 +73,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: big waves touch many index pages
+        # Deleted rows are overwritten with zeros, not left in free pages: erasure means it.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -109,6 +111,24 @@ class Database:
         assert self._sync_engine is not None
         with self._sync_engine.begin() as connection:
             return work(connection)
+
+    async def checkpoint(self) -> None:
+        """SQLite: copy the write-ahead log into the database file and empty it, so words
+        just erased (secure_delete zeroes them in the file) are not left in the log.
+        PostgreSQL keeps old row versions until VACUUM (docs/privacy: the operator runs it)."""
+        if self._sync_engine is None:
+            return
+        assert self._write_lock is not None
+        async with self._write_lock:
+            await asyncio.to_thread(self._checkpoint_sync)
+
+    def _checkpoint_sync(self) -> None:
+        assert self._sync_engine is not None
+        raw = self._sync_engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+        finally:
+            raw.close()
 
     @property
     def is_sqlite(self) -> bool:

@@ -214,6 +214,16 @@ class Reminder(Base):
     done_at: Mapped[datetime | None]
 
 
+class AppKey(Base):
+    """Secrets the service makes for itself, once per database: "id_hash" keys the HMAC
+    that keeps phone numbers and Telegram ids out of idempotency keys (repository.opaque)."""
+
+    __tablename__ = "app_keys"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+
+
 class InboundSeen(Base):
     """Ids of inbound updates already handled, so a redelivery is processed once."""
 

@@ -8,19 +8,23 @@ hand-offs cost several times more than the database work itself.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Update, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Update, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.engine.events import Address, Outbound
 from bot.engine.session import FlowState, PersonRecord, Profile
 from bot.storage.models import (
+    AppKey,
     HealthDetail,
     Identity,
     ImpactEvent,
@@ -62,6 +66,11 @@ _SAVE = (
 )
 _INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id)
 _INSERT_IMPACT = insert(ImpactEvent.__table__)
+_NEW_KEY = {
+    "sqlite": sqlite_insert(AppKey.__table__).on_conflict_do_nothing(),
+    "postgresql": postgres_insert(AppKey.__table__).on_conflict_do_nothing(),
+}
+_KEYS: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
 _MARK_SEEN = {
     "sqlite": sqlite_insert(InboundSeen.__table__).on_conflict_do_nothing(),
     "postgresql": postgres_insert(InboundSeen.__table__).on_conflict_do_nothing(),
@@ -85,6 +94,25 @@ class Stored:
     @property
     def person_id(self) -> int:
         return int(self.person["id"])
+
+
+def id_hash_key(connection: Connection) -> bytes:
+    """This database's HMAC key for identifiers, made (32 random bytes) the first time any
+    worker needs it; read once per engine."""
+    key = _KEYS.get(connection.engine)
+    if key is None:
+        connection.execute(_NEW_KEY[connection.dialect.name],
+                           {"name": "id_hash", "value": secrets.token_hex(32)})
+        value = connection.scalar(select(AppKey.value).where(AppKey.name == "id_hash"))
+        key = _KEYS[connection.engine] = bytes.fromhex(str(value))
+    return key
+
+
+def opaque(connection: Connection, text: str) -> str:
+    """`text` (which may hold a phone number or a Telegram id) as an HMAC-SHA256 under this
+    database's key: equal texts give equal keys, and nothing in it says whose it was."""
+    return hmac.new(id_hash_key(connection), text.encode("utf-8", "surrogatepass"),
+                    hashlib.sha256).hexdigest()[:40]
 
 
 def seen_key(external_id: str) -> str:
@@ -205,13 +233,15 @@ def queue_messages(connection: Connection, *, person_id: int | None, to: Address
                    now: datetime, due_at: datetime | None = None,
                    expires_at: datetime | None = None,
                    bypass_suppression: bool = False) -> list[int]:
-    """Record outbound messages; the dispatcher sends them. Returns their ids."""
+    """Record outbound messages; the dispatcher sends them. Returns their ids. The key is
+    kept only as `opaque(key_prefix)`: prefixes carry addresses ("in:sms:+44...")."""
     if not messages:
         return []
+    prefix = opaque(connection, key_prefix)
     rows = [
         {"person_id": person_id, "channel": to.channel, "address": to.address, "kind": kind,
          "priority": priority, "payload": message.to_json(),
-         "idempotency_key": f"{key_prefix}:{n}", "due_at": due_at or now,
+         "idempotency_key": f"{prefix}:{n}", "due_at": due_at or now,
          "expires_at": expires_at, "status": "queued",
          "attempts": 0, "parts_sent": 0, "bypass_suppression": bypass_suppression,
          "created_at": now, "updated_at": now}
