@@ -416,6 +416,28 @@ async def test_words_leave_a_report_even_after_the_other_person_left_first(
     assert "You seem down today" not in str(case["history"])
 
 
+async def test_after_erasure_no_table_holds_their_number_name_or_words(
+        settings: Settings) -> None:
+    from sqlalchemy import MetaData
+    from sqlalchemy import select as select_all
+    async with peer_world(settings) as w:
+        await chatting(w)
+        await w.says(ANN, "my dog Biscuit loves the Watermead loop")
+        await w.says(ANN, "delete my data")
+        heard = await w.says(ANN, "yes")
+        assert heard.only(SAM) == t("peers.relay.left", alias="Ann")  # they are told
+
+        def dump(connection) -> str:  # type: ignore[no-untyped-def]
+            meta = MetaData()
+            meta.reflect(connection)
+            return "\n".join(repr(row) for table in meta.sorted_tables
+                             for row in connection.execute(select_all(table)))
+
+        everything = await w.services.db.run(dump)
+    for trace in (*ANN_NUMBER_FORMS, "Biscuit", "Ann has left", "Ann:"):
+        assert trace not in everything, trace
+
+
 async def test_a_supporter_erasing_themselves_ends_their_chats(settings: Settings) -> None:
     async with peer_world(settings) as w:
         await chatting(w)

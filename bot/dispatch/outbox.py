@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 200
 MAX_ATTEMPTS = 6
+FORGOTTEN_ONCE_SENT: dict[str, dict[str, object]] = {
+    "erasure": {"address": "", "payload": {"text": ""}},
+    "peer_left": {"payload": {"text": ""}},
+}
 # A claim older than this belonged to a worker that stopped (crash, kill -9, deploy).
 ABANDONED_AFTER = timedelta(minutes=2)
 # Past this wait for the next message, the last result is written on its own first.
@@ -373,10 +377,11 @@ class Dispatcher:
                 .where(_IDENTITIES.c.channel == item.channel,
                        _IDENTITIES.c.address == item.address, _IDENTITIES.c[column].is_(None))
                 .values({column: now}))
-        if item.kind == "erasure" and values["status"] != "queued":
-            # A farewell after erasure: once it has gone, keep no trace of where it went.
+        if item.kind in FORGOTTEN_ONCE_SENT and values["status"] != "queued":
+            # After an erasure: once it has gone, keep no trace of what it said (a farewell:
+            # nor where it went; a "they have left" notice may name the person forgotten).
             connection.execute(update(_OUTBOX).where(_OUTBOX.c.id == item.id)
-                               .values(address="", payload={"text": ""}))
+                               .values(FORGOTTEN_ONCE_SENT[item.kind]))
 
     # -- after a crash --------------------------------------------------------------------
     async def recover_abandoned(self, older_than: timedelta = ABANDONED_AFTER) -> tuple[int, int]:

@@ -111,6 +111,9 @@ class RelayedMessage(Base):
     text: Mapped[str] = mapped_column(Text)
     held: Mapped[bool] = mapped_column(Boolean, default=False)  # contact details held back
     segments: Mapped[int] = mapped_column(Integer, default=0)  # SMS cost, for coordinators
+    # The message as the other person got it: scrubbed if the sender asks to be forgotten.
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
 
 

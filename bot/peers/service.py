@@ -32,7 +32,7 @@ from bot.peers.models import (
 )
 from bot.peers.models import Connection as Chat
 from bot.storage import repository as repo
-from bot.storage.models import Identity, Person
+from bot.storage.models import Identity, OutboxMessage, Person
 
 INVITE_DAYS = 14
 RELAY_PER_DAY = 40  # messages one person may relay in a day: plenty for a chat, not spam
@@ -40,6 +40,8 @@ RELAY_PER_DAY = 40  # messages one person may relay in a day: plenty for a chat,
 OFFER_ANSWER_WAIT = timedelta(hours=48)
 CONSENT_WAIT = timedelta(days=7)
 RELAY_MAX_CHARS = 1000  # about seven SMS segments: a long message, not a letter
+# The notice that someone who asked to be forgotten has left: kept only until sent.
+LEFT_KIND = "peer_left"
 # A number split over two messages is caught when the halves come this close together.
 SPLIT_WITHIN = timedelta(minutes=30)
 REPORT_ENDED_DAYS = 7  # a chat can still be reported this long after it ended
@@ -609,7 +611,7 @@ def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_
     connection.execute(insert(RelayedMessage.__table__).values(
         connection_id=chat_id, sender_id=sender_id, text=text, held=False,
         segments=_sms_segments(connection, partner, forwarded) if queued else 0,
-        created_at=now))
+        outbox_id=queued[0] if queued else None, created_at=now))
     return []
 
 
@@ -761,7 +763,8 @@ def leaving(connection: Connection, content: ContentLibrary, person_id: int,
                     status="waiting", offered_to=None, updated_at=now))
             text = theirs.text("peers.buddy.supporter_left",
                                alias=alias_of(connection, person_id, theirs))
-        notify(connection, partner, [Outbound(text)], now, kind="peer")
+        # It may name them: forgotten as soon as it has gone (dispatch.outbox).
+        notify(connection, partner, [Outbound(text)], now, kind=LEFT_KIND)
     # Someone offered their request will not hear back from them.
     for (supporter,) in connection.execute(select(BuddyRequest.offered_to).where(
             BuddyRequest.resident_id == person_id, BuddyRequest.status == "offered",
@@ -771,6 +774,19 @@ def leaving(connection: Connection, content: ContentLibrary, person_id: int,
                now, kind="peer")
     _release_offers(connection, person_id, now)
     _erase_from_cases(connection, person_id)
+    _scrub_relayed(connection, content, person_id)
+
+
+def _scrub_relayed(connection: Connection, content: ContentLibrary, person_id: int) -> None:
+    """What they said, as the other person got it (their name and words), is replaced by
+    "[removed]": kept rows still count and still show that something was said."""
+    for outbox_id, partner in connection.execute(
+            select(RelayedMessage.outbox_id, OutboxMessage.person_id)
+            .join(OutboxMessage, OutboxMessage.id == RelayedMessage.outbox_id)
+            .where(RelayedMessage.sender_id == person_id)).all():
+        removed = content.for_language(_language(connection, partner)).text("peers.relay.removed")
+        connection.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
+                           .values(payload=Outbound(removed).to_json()))
 
 
 def _erase_from_cases(connection: Connection, person_id: int) -> None:

@@ -1,4 +1,5 @@
-"""The service's own keys: an HMAC key so idempotency keys hold no phone number.
+"""Erasure that leaves nothing: the service's own HMAC key (idempotency keys hold no phone
+number), and each relayed message linked to the copy the other person got, to scrub it.
 
 Revision ID: 0010
 Revises: 0009
@@ -24,7 +25,15 @@ def upgrade() -> None:
     sa.Column('value', sa.String(length=128), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_app_keys'))
     )
+    with op.batch_alter_table('relayed_messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('outbox_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_relayed_messages_outbox_id_outbox'),
+                                    'outbox', ['outbox_id'], ['id'], ondelete='SET NULL')
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('relayed_messages', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_relayed_messages_outbox_id_outbox'),
+                                 type_='foreignkey')
+        batch_op.drop_column('outbox_id')
     op.drop_table('app_keys')
