@@ -7,29 +7,30 @@ import asyncio
 import time
 from datetime import timedelta
 
-from sqlalchemy import Connection, select, update
+import pytest
+from sqlalchemy import Connection, select
 
 from bot.app import build
 from bot.channels.telegram import TelegramSender, build_application
 from bot.config import Settings
 from bot.dispatch.limits import Limits, Pacer
 from bot.engine.clock import FakeClock
-from bot.engine.events import Address, Outbound
+from bot.engine.events import Address, Inbound, Outbound
 from bot.storage import repository as repo
-from bot.storage.models import Identity, OutboxMessage
+from bot.storage.models import OutboxMessage
 from support.bot_api_stub import BotApiStub, running_stub
 from support.bot_api_stub import Limits as StubLimits
 from support.engine import START
 
 
 def queue_wave(connection: Connection, chats: int, per_chat: int, now, priority: int = 5,
-               prefix: str = "wave") -> None:
+               prefix: str = "wave", kind: str = "encouragement") -> None:
     for chat in range(1, chats + 1):
         address = Address("telegram", str(10_000 + chat))
         person = repo.create_person(connection, address, now)
         repo.queue_messages(connection, person_id=person.person_id, to=address,
                             messages=[Outbound(f"{prefix} {chat}.{n}") for n in range(per_chat)],
-                            kind="encouragement", priority=priority,
+                            kind=kind, priority=priority,
                             key_prefix=f"{prefix}:{chat}", now=now)
 
 
@@ -207,19 +208,23 @@ async def test_sms_is_paced_in_segments(settings: Settings) -> None:
     assert len(window) <= 5
 
 
-async def test_stop_after_the_claim_stops_the_claimed_rows_too(settings: Settings) -> None:
-    # During a wave a worker has already claimed these rows when STOP lands: none may go.
+@pytest.mark.parametrize("kind", ["encouragement", "checkin", "relay", "broadcast", "peer"])
+async def test_stop_after_the_claim_stops_the_claimed_rows_too(settings: Settings,
+                                                                kind: str) -> None:
+    # During a wave a worker has already claimed these rows when each person's STOP is
+    # handled by the engine: not one may go, whatever kind of message it is.
     async with running_stub(BotApiStub(limits=StubLimits())) as stub:
         services, application = await telegram_dispatch(settings, stub, 1.0)
-        await services.db.run(lambda c: queue_wave(c, chats=5, per_chat=3, now=START))
+        await services.db.run(lambda c: queue_wave(c, chats=5, per_chat=3, now=START, kind=kind))
         claimed = await services.dispatcher.claim(limit=100)
         assert len(claimed) == 15
-        await services.db.run(lambda c: c.execute(
-            update(Identity).values(opted_out_at=START + timedelta(seconds=1))))
+        for chat in range(1, 6):
+            await services.engine.handle(Address("telegram", str(10_000 + chat)),
+                                         Inbound.from_text("STOP"))
         await services.dispatcher.send_all(claimed)
-        statuses = await services.db.run(
-            lambda c: c.execute(select(OutboxMessage.status)).scalars().all())
+        statuses = await services.db.run(lambda c: c.execute(
+            select(OutboxMessage.status).where(OutboxMessage.kind == kind)).scalars().all())
         await application.shutdown()
         await services.close()
-    assert stub.delivered == []
+    assert [d.text for d in stub.delivered if d.text.startswith("wave")] == []
     assert sorted(set(statuses)) == ["suppressed"]
