@@ -305,6 +305,10 @@ def _has_handle(text: str) -> bool:
         if any(_looks_like_handle(t) for t in after[:4]):
             return True
         invited = _INVITATION & {t.lower() for t in before + after}
+        # "find me on insta, I'm annwalks": a made-up word after an invitation.
+        if invited and any(t.islower() and len(t) > 4 and t not in english_words()
+                           for t in after[:4]):
+            return True
         # A profile name straight after the platform ("face book Sue Baker Syston"), or
         # anywhere near it when someone asks to be found.
         if _has_name(after[:2]) or (invited and (_has_name(before) or _has_name(after))):
