@@ -226,6 +226,10 @@ def test_what_is_not_settled_stays_urgent(text: str, topic: str) -> None:
     ("fell down the stairs and cant feel my legs", "fall"),
     ("ive come off me bike and me leg's bent the wrong way", "fall"),
     ("im hyper no sorry hypo, 2.0, on my own", "blood_sugar"),
+    # Medicines taken wrongly by accident (NHS 111 or 999), not crisis.
+    ("ive accidentally taken my insulin twice", "other_urgent"),
+    ("took my methotrexate every day this week instead of weekly", "other_urgent"),
+    ("taken 3 of my heart tablets by mistake", "other_urgent"),
 ])
 def test_a_newcomers_misses(text: str, topic: str) -> None:
     assert topic in topics(text)
@@ -249,3 +253,8 @@ def test_a_newcomers_false_alarms(text: str) -> None:
 def test_only_a_clinician_explains_a_symptom_away() -> None:
     # "He says it's just wind" is the person in trouble talking, not a diagnosis.
     assert topics("my husband has a crushing pain in his chest, he says it's just wind")
+
+
+def test_a_kitchen_burn_is_an_injury_not_self_harm() -> None:
+    assert topics("burnt my arm on the kettle, skin peeling off big blister") == {"other_urgent"}
+    assert topics("i burned my arm with a lighter again") == {"crisis"}
