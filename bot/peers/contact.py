@@ -30,6 +30,7 @@ from functools import cache
 
 import phonenumbers
 import tldextract
+from confusable_homoglyphs import confusables
 
 from bot.engine.textnorm import english_words
 
@@ -53,8 +54,15 @@ _DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "on
                 "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
                 "eight": "8", "nine": "9", "niner": "9"}
 _REPEAT_WORDS = {"double": 2, "treble": 3, "triple": 3}
-_SPELLED = re.compile(r"\b(?:double|treble|triple)\s+\w+\b|\b\w+\s+hundred\b|\b[a-z]+\b",
-                      re.I)
+_TEENS = {"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+          "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
+          "nineteen": "19"}
+_TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6",
+         "seventy": "7", "eighty": "8", "ninety": "9"}
+_SPELLED = re.compile(
+    r"\b(?:double|treble|triple)\s+\w+\b|\b\w+\s+hundred\b|"
+    rf"\b(?:{'|'.join(_TENS)})[\s-]+(?:one|two|three|four|five|six|seven|eight|nine)\b|"
+    r"\b[a-z]+\b", re.I)
 # A run of digits with O, l or I typed for 0 and 1 ("O77OO", "9OO", "l23"); in a longer
 # run, S, B and Z for 5, 8 and 2 too ("8S9986"), never in a short one ("B12", "b4").
 _LOOKALIKE = re.compile(r"\b(?=[0-9OoIl]*[0-9])[0-9OoIl]{3,}\b|"
@@ -65,9 +73,26 @@ _SINGLES = re.compile(r"\b(?:\w(?: {1,2}| ?[.\-] ?)){3,}\w\b")
 
 def fold(text: str) -> str:
     """Compatibility forms folded (full-width digits, @), invisible characters and the
-    marks that make keycap emoji dropped."""
+    marks that make keycap emoji dropped, and letters from other scripts that look like
+    Latin letters or digits read as those ("О7912 З45678": Cyrillic O and Ze)."""
     folded = unicodedata.normalize("NFKC", text or "")
-    return "".join(c for c in folded if unicodedata.category(c) not in ("Cf", "Mn", "Me"))
+    return "".join(_look_alike(c) for c in folded
+                   if unicodedata.category(c) not in ("Cf", "Mn", "Me"))
+
+
+@cache
+def _look_alike(char: str) -> str:
+    # Unicode's confusables table, as confusable_homoglyphs packages it (no network).
+    if char.isascii():
+        return char
+    digit = unicodedata.decimal(char, None)  # Arabic, Gujarati, Devanagari... digits
+    if digit is not None:
+        return str(digit)
+    found = confusables.is_confusable(char, preferred_aliases=["latin", "common"])
+    for homoglyph in (found[0]["homoglyphs"] if found else []):
+        if homoglyph["c"].isascii() and homoglyph["c"].isalnum():
+            return str(homoglyph["c"])
+    return char
 
 
 def _digit(word: str) -> str | None:
@@ -82,6 +107,11 @@ def _spell_out(match: re.Match[str]) -> str:
         return digit + "00"
     if len(words) == 1 and words[0] in _DIGIT_WORDS:
         return _DIGIT_WORDS[words[0]]
+    tens = re.split(r"[\s-]+", match.group(0).lower())
+    if tens[0] in _TENS:  # "thirty four", "thirty-four", "thirty"
+        return _TENS[tens[0]] + (_DIGIT_WORDS[tens[1]] if len(tens) == 2 else "0")
+    if len(words) == 1 and words[0] in _TEENS:
+        return _TEENS[words[0]]
     return match.group(0)
 
 
@@ -89,8 +119,15 @@ def _lookalike(match: re.Match[str]) -> str:
     return match.group(0).translate(str.maketrans("OoIlSsBbZz", "0011558822"))
 
 
+_WORD_DIGIT = r"zero|one|two|three|four|five|six|seven|eight|nine|oh|double|treble|triple"
+_RUN_TOGETHER = re.compile(rf"\b(?:{_WORD_DIGIT}){{4,}}\b", re.I)
+
+
 def digitised(text: str) -> str:
     """`text` (folded) with digits written as words or look-alike letters made digits."""
+    # "zeroseveneightfour...": the words run together, parted again.
+    text = _RUN_TOGETHER.sub(
+        lambda m: " ".join(re.findall(_WORD_DIGIT, m.group(0), re.I)), text)
     text = _SPELLED.sub(_spell_out, text)
     return _LOOKALIKE.sub(_lookalike, text)
 
@@ -108,27 +145,55 @@ _SEPARATOR = r"[\s\-‐‑‒–—―/\\_*•·|,.:;()\[\]{}~+#=]"
 _RUN = re.compile(rf"(?:\+|\b00)?\d(?:{_SEPARATOR}{{0,3}}\d)*")
 # At most six words between the halves of one number: "07305 and it finishes 922 237".
 _GLUE = re.compile(r"^\W*(?:\w+\W+){0,6}$")
-_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}(?:[./-](?:\d{2}|\d{4}))?$")
+_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}(?:[./-](?:\d{2}|\d{4}))?$|^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*-\s*\d{1,2}[:.]?\d{0,2})?$")
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _MONEY_BEFORE = re.compile(r"[£$€]\s*$")
 _UNIT_AFTER = re.compile(r"^\s*(?:k\b|km|kms|miles?|steps|mins?|minutes|hours?|hrs?|am|pm|"
-                         r"st\b|stone|lbs?|kg|g\b|mg|ml|%|mmol|bpm|th\b|nd\b|rd\b)",
+                         r"st\b|stone|lbs?|kg|g\b|mg|ml|%|mmol|bpm|th\b|nd\b|rd\b)(?![a-z])",
                          re.I)
 _UK_SHAPE = re.compile(r"^(?:0[1237]\d{8,9}|447\d{9}|44[123]\d{8,9}|7\d{9})$")
-LOCAL_DIGITS = (7, 8)  # a local number without its area code, like 254 1234
+LOCAL_DIGITS = (7,)  # a local number without its area code, like 254 1234
 
 
-def _runs(text: str) -> list[tuple[int, int, str]]:
-    """Each run of digits: (start, end, the digits with a leading + kept)."""
+def _runs(text: str) -> list[tuple[int, int, str, list[str]]]:
+    """Each run of digits: (start, end, the digits with a leading + kept, its groups)."""
     runs = []
     for match in _RUN.finditer(text):
         raw = match.group(0)
-        digits = re.sub(r"\D", "", raw)
-        plus = raw.startswith("+") or raw.startswith("00")
+        groups = re.findall(r"\d+", raw)
+        digits = "".join(groups)
+        # "0044 7700 900123" is international; a lone "00" is just two zeros.
+        international = raw.startswith("00") and len(digits) > 11
+        plus = raw.startswith("+") or international
         runs.append((match.start(), match.end(), ("+" if plus else "") + digits.removeprefix(
-            "00" if raw.startswith("00") and len(digits) > 11 else "")))
+            "00" if international else ""), groups))
     return runs
+
+
+def _a_list(raw: str, groups: list[str]) -> bool:
+    """Small numbers in a row, not one number: lottery and bingo numbers (rising), readings
+    with commas, clock times ("0800 1200 1600")."""
+    if len(groups) >= 3 and all(len(g) <= 2 for g in groups) and (
+            "," in raw or [int(g) for g in groups] == sorted(int(g) for g in groups)):
+        return True
+    return len(groups) >= 2 and all(len(g) == 4 and int(g[:2]) < 24 and g[2:] in
+                                    ("00", "15", "30", "45") for g in groups)
+
+
+def _windows(digits: str, groups: list[str]) -> list[tuple[str, list[str]]]:
+    """The run whole, then every stretch of its groups ("number 1: 07912 345678"), and a
+    run from 0 cut to 11 or 10 digits ("07912 345678 3 rings", "0 7 88 4 ... 2390")."""
+    found = [(digits, groups)]
+    if digits.startswith("0") and len(digits) > 11:
+        found += [(digits[:11], []), (digits[:10], [])]
+    if digits.startswith("+") or len(groups) < 2:
+        return found
+    for i in range(len(groups)):
+        for j in range(i + 1, len(groups) + 1):
+            if (i, j) != (0, len(groups)) and 7 <= sum(len(g) for g in groups[i:j]) <= 13:
+                found.append(("".join(groups[i:j]), groups[i:j]))
+    return found
 
 
 def _not_a_number(text: str, start: int, end: int) -> bool:
@@ -145,7 +210,10 @@ def _not_a_number(text: str, start: int, end: int) -> bool:
     return all(_YEAR.match(g) for g in groups) or bool(re.fullmatch(r"\d{1,3}(,\d{3})+", raw))
 
 
-def _is_phone(digits: str) -> bool:
+def _is_phone(digits: str, groups: Sequence[str] = ()) -> bool:
+    """A UK number (10 or 11 digits from 0, or after 44), an international one (after + or
+    00, possible by libphonenumber), or a local one without its area code: 7 or 8 digits
+    as one group or as 3 + 4 / 4 + 4 ("254 1234"), never a run of small numbers."""
     bare = digits.removeprefix("+")
     if _UK_SHAPE.match(bare) or (digits.startswith("+") and bare.startswith("44")
                                  and 11 <= len(bare) <= 13):
@@ -153,24 +221,34 @@ def _is_phone(digits: str) -> bool:
     if digits.startswith("+") and 8 <= len(bare) <= 15:
         return any(True for _ in phonenumbers.PhoneNumberMatcher(
             digits, "GB", leniency=phonenumbers.Leniency.POSSIBLE))
-    if len(bare) in LOCAL_DIGITS:
+    sizes = [len(g) for g in groups] or [len(bare)]
+    if len(bare) in LOCAL_DIGITS and (len(sizes) == 1 or sizes == [3, 4]):
         return True
-    return 9 <= len(bare) <= 13 and any(True for _ in phonenumbers.PhoneNumberMatcher(
-        bare, "GB", leniency=phonenumbers.Leniency.POSSIBLE))
+    # An international number without its +: a country code, then groups ("353 87 123 4567"),
+    # real by libphonenumber's ranges (VALID), so an order reference does not count.
+    return (2 <= len(sizes) <= 5 and sizes[0] in (2, 3) and not bare.startswith("0")
+            and 9 <= len(bare) <= 13 and any(True for _ in phonenumbers.PhoneNumberMatcher(
+                "+" + bare, "GB", leniency=phonenumbers.Leniency.VALID)))
 
 
 def _has_phone(text: str) -> bool:
-    runs = [r for r in _runs(text) if not _not_a_number(text, r[0], r[1])]
-    for i, (_, _, digits) in enumerate(runs):
-        if _is_phone(digits):
+    runs = [r for r in _runs(text) if not _not_a_number(text, r[0], r[1])
+            and not _a_list(text[r[0]:r[1]], r[3])]
+    for i, (start, end, digits, groups) in enumerate(runs):
+        raw = text[start:end]
+        if any(_is_phone(d, g) for d, g in _windows(digits, groups)
+               if "," not in raw or len(d) >= 10):  # "0712, 0742": times, not a local number
             return True
         # Halves of one number with a few words between: "07700, rest is 900 123".
         joined, end = digits, runs[i][1]
-        for start, next_end, more in runs[i + 1:i + 5]:
+        for start, next_end, more, _groups in runs[i + 1:i + 5]:
             if not _GLUE.match(text[end:start]):
                 break
             joined, end = joined + more, next_end
-            if len(joined.removeprefix("+")) >= 10 and _is_phone(joined):
+            if len(joined.removeprefix("+")) >= 10 and _UK_SHAPE.match(joined.removeprefix("+")):
+                return True
+            # Told back to front: "ends 123 and starts 07700 900".
+            if more.startswith("0") and _UK_SHAPE.match(more + digits):
                 return True
     return False
 
@@ -205,7 +283,8 @@ def _is_link(candidate: str) -> bool:
     """A domain with a real public suffix, not a full stop without its space."""
     name = re.sub(r"\s", "", candidate).lower().rstrip(".")
     found = _suffixes()(name)
-    if not found.suffix or not found.domain or not re.search(r"[a-z]", found.domain):
+    if not found.suffix or not found.domain or not re.search(r"[a-z]", found.domain) \
+            or found.domain in _NOT_A_NAME:  # "the dot com boom"
         return False
     if found.domain in SHORTENERS or re.search(r"/\S", candidate):
         return True
@@ -218,9 +297,18 @@ def _is_link(candidate: str) -> bool:
         "com", "co.uk", "org", "net", "org.uk", "io", "ly", "gl", "gg", "ee", "be", "app")
 
 
+_SPACED_ENDING = re.compile(r"\b([a-z][a-z0-9-]{3,})[\s,]+(co|org)[\s,]+uk\b", re.I)
+_NOT_A_NAME = frozenset({"the", "a", "an", "this", "that", "my", "your", "our", "his", "her"})
+
+
 def _has_link(text: str) -> bool:
-    if re.search(r"https?://|\bwww\s?\.", text, re.I):
+    if re.search(r"https?://|\bwww\s?\.|\bwww\s+[a-z0-9]", text, re.I):
         return True
+    # "janewalks,co,uk", "janewalks co uk"; "janewalksdotcom", "janewalks.c0m".
+    if any(m.group(1).lower() not in english_words() for m in _SPACED_ENDING.finditer(text)):
+        return True
+    text = re.sub(r"\s*\bdot\s?com\b|(?<=[a-z])dotcom\b", ".com", text, flags=re.I)
+    text = re.sub(r"\.c0m\b", ".com", re.sub(r"\.c0\b", ".co", text, flags=re.I), flags=re.I)
     # An email's domain is the email's; "annsmith dot co dot uk" is a link spelled out.
     plain, spelled = _without_emails(text), _without_emails(_OBFUSCATED_DOT.sub(".", text))
     return any(_is_link(m.group(1)) for t in {plain, spelled} for m in _DOMAIN.finditer(t))
@@ -244,7 +332,19 @@ def _emails(text: str) -> tuple[str, list[re.Match[str]]]:
     return text, []
 
 
+_PROVIDER_SPELLINGS = re.compile(r"\bg[\s-]mail\b|\bgoogle\s?mail\b|\bvirgin\s?media\b|"
+                                 r"\bbt\s?internet\b|\bhot\s?mail\b", re.I)
+_MAIL_WORD = re.compile(r"\b(?:e-?mail|mail|at|@)\b|@", re.I)
+
+
 def _named_at_provider(text: str) -> bool:
+    text = _PROVIDER_SPELLINGS.sub(lambda m: re.sub(r"[\s-]", "", m.group(0)).lower(), text)
+    words = {w.lower() for w in re.findall(r"[a-z]+", text, re.I)}
+    # "jane.smith52 at the gmail", "janesmith52 - it's a hotmail": a made-up name and a
+    # provider, with some word for mail between or around them.
+    if words & (PROVIDERS - {"me", "live", "mail", "sky"}) and _MAIL_WORD.search(text) and (
+            _NAME_WITH_DIGITS.search(text) or re.search(r"\b[a-z]+\.[a-z]+\d*\b", text, re.I)):
+        return True
     for match in _ON_PROVIDER.finditer(text):
         name, provider = match.group(1).lower(), match.group(2).lower()
         if provider in PROVIDERS | {"bt"} and (re.search(r"[\d_.]", name)
@@ -271,27 +371,35 @@ _AT_SPACED = re.compile(r"(?<![\w.])@\s+([a-z][\w.]{3,31})", re.I)
 _PLATFORM = re.compile(
     r"\b(snap ?chat|snap|sc|ghost app|[i1]nsta ?gram|[i1]nsta|ig|the gram|fa[c]e ?b[o0]{2}k|"
     r"fb|f b|tik ?tok|the tok|twitter|telegram|tg|whats ?app|discord|skype|signal|threads|"
-    r"bluesky|linked ?in|kik|wechat|messenger|youtube|pinterest|reddit|username|user name|"
-    r"handle|gamertag)\b", re.I)
+    r"bluesky|linked ?in|kik|wechat|messenger|youtube|pinterest|reddit|strava|wordfeud|"
+    r"words with friends|zoom|bird app|ghost thing|yellow ghost|blue app|username|user name|"
+    r"handle|gamertag|socials)\b", re.I)
 # A name with an underscore in it is a username wherever it stands ("kezza_77").
 _UNDERSCORED = re.compile(r"(?<![\w.])(?=[\w.]{5})[a-z][a-z0-9.]*_[a-z0-9_.]*[a-z0-9](?![\w])",
                           re.I)
-_HANDLE_TOKEN = re.compile(r"[A-Za-z0-9][\w.:]*")
+_HANDLE_TOKEN = re.compile(r"[A-Za-z0-9][\w.:#]*")
 # Asking to be found: a profile name beside these is a contact detail ("search Tony Knight
 # Wigston on facebook", "add me on fb, I'm Shazia Patel").
-_INVITATION = frozenset({"find", "search", "add", "look", "follow", "friend", "message", "dm",
-                         "im", "i'm", "under", "called", "me", "put"})
+_INVITATION = re.compile(
+    r"\b(?:find|add|follow|message|dm|friend|look for|look)\s+me\b|\bsearch\b|\blook for\b|"
+    r"\bi'?m\b|\bi am\b|\bunder\b|\bcalled\b|\bmy (?:name|page|profile|handle)\b|\bput\b",
+    re.I)
+# A made-up name with digits ("janewalks52", "PatOakes1948") beside an invitation.
+_NAME_WITH_DIGITS = re.compile(r"(?<![\w.@])[a-z][a-z._]{3,}\d{2,4}\b", re.I)
 HANDLE_WINDOW = 8  # words either side of the platform word
 
 
 def _looks_like_handle(token: str) -> bool:
-    return bool(re.search(r"[a-z]", token, re.I) and re.search(r"\d|_|\w[.:]\w", token))
+    return bool(re.search(r"[a-z]", token, re.I) and re.search(r"\d|_|\w[.:#]\w", token))
 
 
 def _has_handle(text: str) -> bool:
     text = re.sub(r"\s+underscore\s+", "_", text, flags=re.I)
     text = re.sub(r"(?<=\w) \. (?=\w)", ".", text)  # "sukhi . k"
     if _AT_HANDLE.search(text) or _UNDERSCORED.search(text):
+        return True
+    invitation = _INVITATION.search(text)
+    if invitation and _NAME_WITH_DIGITS.search(text):
         return True
     # "@ annsmith60" yes; "@ the cafe", "meet @ 10.30" no.
     if any(re.search(r"\d|_|\.", m.group(1)) or m.group(1).lower() not in english_words()
@@ -302,9 +410,9 @@ def _has_handle(text: str) -> bool:
             continue  # part of a link ("facebook.com/ann"): the link finder's
         after = _HANDLE_TOKEN.findall(text[match.end():])[:HANDLE_WINDOW]
         before = _HANDLE_TOKEN.findall(text[:match.start()])[-HANDLE_WINDOW:]
-        if any(_looks_like_handle(t) for t in after[:4]):
+        if any(_looks_like_handle(t) for t in after[:4] + before[-3:]):
             return True
-        invited = _INVITATION & {t.lower() for t in before + after}
+        invited = invitation is not None
         # "find me on insta, I'm annwalks": a made-up word after an invitation.
         if invited and any(t.islower() and len(t) > 4 and t not in english_words()
                            for t in after[:4]):
@@ -343,18 +451,20 @@ AREAS = frozenset({
     "SW", "SY", "TA", "TD", "TF", "TN", "TQ", "TR", "TS", "TW", "UB", "W", "WA", "WC", "WD",
     "WF", "WN", "WR", "WS", "WV", "YO", "ZE",
 })
+# The digits may be typed as I, l, O, Z or S ("LEI8 2AB", "LE18 ZAB"); the halves may have
+# punctuation, an emoji or "and then" between them.
 _POSTCODE = re.compile(
-    r"\b([a-z]{1,2})[\s\-_./]{0,2}(\d[a-z\d]?)[\s\-_./,*•–()\[\]]{0,3}(\d)[\s\-_./,*•–]{0,2}"
-    r"([abd-hjlnp-uw-z]{2})\b", re.I)
-_STREETS = ("road|rd|street|avenue|ave|lane|ln|crescent|cres|terrace|mews|boulevard|"
-            "close|drive|way|walk|place|court|grove|gardens|park|hill|rise|view|green|square|"
-            "row|parade|gate|chase|croft|wharf|yard|st")
+    r"(?<!')\b([a-z]{1,2})[\s\-_./]{0,2}([\dIlO][a-z\d]?)(?:[^\w]{0,3}|[\s,]+(?:and\s+)?then\s+)"
+    r"([\dIlOZS])[\s\-_./*•–]{0,2}([abd-hjlnp-uw-z])\s?([abd-hjlnp-uw-z])\b", re.I)
+_STREETS = ("road|rd|street|avenue|ave|av|lane|ln|crescent|cres|terrace|mews|boulevard|"
+            "close|cl|drive|dr|way|walk|place|court|grove|gardens|park|hill|rise|view|green|"
+            "square|row|parade|gate|chase|croft|wharf|yard|meadows|st")
 # Street words that are also ordinary words ("a 10 minute walk", "3 close friends"): only
 # after a name ("22 Belgrave Gate", "7 narborough walk"), not after ordinary words.
 _PLAIN_STREETS = frozenset({"road", "rd", "street", "avenue", "ave", "lane", "ln", "crescent",
                             "cres", "terrace", "mews", "boulevard"})
 _ADDRESS = re.compile(
-    rf"(\w+\s+)?\b(\d{{1,4}})[a-h]?,?\s+((?:[A-Za-z'-]+\s+){{0,3}}?)({_STREETS})\b", re.I)
+    rf"(\w+\s+)?\b(\d{{1,4}})[a-h]?,?\s+((?:[A-Za-z'-]+\s+){{0,3}})({_STREETS})\b", re.I)
 _TIME_WORDS = frozenset({"at", "for", "from", "until", "till", "by", "around", "about"})
 # Between a number and a street word, these make it a distance, a time or a route.
 NOT_HOUSE = frozenset({
@@ -366,15 +476,20 @@ NOT_HOUSE = frozenset({
     "at", "through", "walk", "walks", "hour's", "people", "of us", "or", "and", "more"})
 # "house number 14 on queens rd", "Flat 7, St Peters House".
 _NUMBERED_HOME = re.compile(
-    rf"\b(?:house|flat|no\.?|number)\s*\d{{1,4}}[a-h]?\b[\w\s,']{{0,30}}?\b({_STREETS})\b|"
-    r"\bflat\s*\d{1,4}[a-h]?\b,?\s+(?:[A-Z][\w']*\s+){1,3}"
+    rf"\b(?:house|flat|apartment|apt|no\.?|number)(?:\s+is)?\s*\d{{1,4}}[a-h]?\b"
+    rf"[\w\s,']{{0,30}}?\b({_STREETS})\b|"
+    r"\b(?:flat|apartment|apt)\s*\d{1,4}[a-h]?\b,?\s+(?:[A-Z][\w']*\s+){1,3}"
     r"(?:house|court|lodge|mews|buildings|tower|apartments|hall|mansions|close)\b", re.I)
 # The street first: "Main St, no 4 is mine", "catherine street, number 14".
-_NUMBER_AFTER = re.compile(rf"\b({_STREETS})\b[,\s]+(?:no\.?|number|num|#)\s*\d{{1,4}}\b", re.I)
+_NUMBER_AFTER = re.compile(
+    rf"\b({_STREETS})\b[,\s]+(?:(?:no\.?|number|num|#)\s*\d{{1,4}}\b|"
+    r"\d{1,4}[a-h]?\s*(?:$|[,.!;]))", re.I)
 
 
 def _has_postcode(text: str) -> bool:
-    return any(m.group(1).upper() in AREAS for m in _POSTCODE.finditer(text))
+    # Typed letters read as digits only where a digit must be: never in a plain word.
+    return any(m.group(1).upper() in AREAS and (m.group(2)[0].isdigit() or m.group(3).isdigit())
+               for m in _POSTCODE.finditer(text))
 
 
 def _has_address(text: str) -> bool:
@@ -383,6 +498,8 @@ def _has_address(text: str) -> bool:
     for match in _ADDRESS.finditer(text):
         before = (match.group(1) or "").strip().lower()
         between, street = match.group(3).split(), match.group(4).lower()
+        if 1900 <= int(match.group(2)) <= 2099:
+            continue  # a year: "in 1967 Melton Road flooded"
         if not between or NOT_HOUSE & {w.lower() for w in between}:
             continue  # "3 close friends", "5 miles along London Road", "2 buses down Narborough Rd"
         if before in _TIME_WORDS and int(match.group(2)) <= 24 and street not in _PLAIN_STREETS:
