@@ -6,17 +6,21 @@ any is held until both people agree to share (relays) or a helper looks (groups)
 mended the way people dodge filters:
 
 - folded (NFKC: full-width digits and @), invisible characters and keycap marks dropped
-  ("0️⃣7️⃣" is "07"), letters typed one by one joined ("L E 4 5 A B");
-- digits written as words ("oh seven seven double oh", "nine hundred"), and O, l and I
-  inside a run of digits ("O77OO 9OO l23"), read as digits;
+  ("0️⃣7️⃣" is "07"), other scripts' digits read as digits and their look-alike letters as
+  Latin (Unicode's confusables: Cyrillic "З" is 3), letters typed one by one joined
+  ("L E 4 5 A B");
+- digits written as words ("oh seven seven double oh", "nine hundred", "thirty four",
+  even run together), and O, l, I (and in long runs S, B, Z) among digits, read as digits;
 - any separator between digit groups ("07700/900_123", "0 7 7 0 0", "07700 • 900 • 123").
 
-Phone numbers are found with libphonenumber (`phonenumbers.PhoneNumberMatcher`, region GB,
-leniency POSSIBLE: the fictional 07700 900xxx range is "possible" but not "valid", and a
-person dodging a filter types exactly that); then dates, times, years, money, step counts
-and bus numbers are let through. A number split over two of one person's messages is
-caught by passing the earlier one as `previous`. Links and emails are checked against
-the Public Suffix List as `tldextract` bundles it (offline): "annsmith.me" is a link,
+Phone numbers: a UK number by its shape (10 or 11 digits from 0, or after +44: the
+fictional 07700 900xxx range counts, as a person dodging a filter types exactly that);
+one from abroad by libphonenumber (`PhoneNumberMatcher`, leniency POSSIBLE after a + or
+00, VALID without); a local number as 7 digits ("254 1234"). Dates, times, years, money,
+step counts, bus numbers, lists of small numbers (lottery, readings) and clock times are
+let through. A number split over two of one person's messages is caught by passing the
+earlier one as `previous`. Links and emails are checked against the Public Suffix List
+as `tldextract` bundles it (offline): "annsmith.me" is a link,
 "today.it" (a full stop without its space) is not. Measured in bench/contact_detection.py.
 """
 
