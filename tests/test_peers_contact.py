@@ -33,6 +33,10 @@ PHONES = [
     "07700 nine double oh one two three",
     "my number is 07700 treble nine 123",
     "text me on oh one one six two five four one two three four",
+    "07912 345678, 2 rings then hang up",  # a stray digit after the number
+    "О7912 З45678",  # Cyrillic O and Ze
+    "zeroseveneightfourfivesixonetwothreeninezero",
+    "just ring me, number ends 123 and starts 07700 900",
 ]
 EMAILS = [
     "ann@example.com",
@@ -43,7 +47,9 @@ EMAILS = [
     "ann.smith at outlook dot co dot uk",
     "ann\uff20example.com",  # a full-width @
 ]
-USERNAMES = ["@ann_walks", "find me: @AnnWalks2026", "my telegram is @walkingann"]
+USERNAMES = ["@ann_walks", "find me: @AnnWalks2026", "my telegram is @walkingann",
+             "my insta is annwalks", "my snap: shazwalks", "janewalks52 on facebook",
+             "kezza underscore 77 on tiktok", "add me on fb Ann Smith Wigston"]
 LINKS = [
     "https://example.org/me",
     "www.facebook.com/ann",
@@ -75,6 +81,9 @@ ORDINARY = [
     # The look-alikes that were held once.
     "a 10 minute walk", "5k walk", "meet @ 10.30", "14.03.2026", "b4 9am", "LE4 area",
     "the 48 bus at 10-11am", "walked 3.2 miles along London Road", "great walk.see you thurs",
+    "I'm 78, he's 81 and the dog is 14", "my lucky numbers are 07 12 23 34 41 45",
+    "my meds are at 0800 1200 1600 and 2000", "in 1967 Melton Road flooded",
+    "my mum is on facebook a lot", "the dot com boom passed me by",
 ]
 
 

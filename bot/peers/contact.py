@@ -386,7 +386,8 @@ _HANDLE_TOKEN = re.compile(r"[A-Za-z0-9][\w.:#]*")
 # Wigston on facebook", "add me on fb, I'm Shazia Patel").
 _INVITATION = re.compile(
     r"\b(?:find|add|follow|message|dm|friend|look for|look)\s+me\b|\bsearch\b|\blook for\b|"
-    r"\bi'?m\b|\bi am\b|\bunder\b|\bcalled\b|\bmy (?:name|page|profile|handle)\b|\bput\b",
+    r"\bi'?m\b|\bi am\b|\bunder\b|\bcalled\b|\bmy (?:name|page|profile|handle)\b|\bput\b|"
+    r"\bmy\s+[\w ]{2,12}?(?:\s+is\b|\s*:)",  # "my insta is annwalks", "my snap: ..."
     re.I)
 # A made-up name with digits ("janewalks52", "PatOakes1948") beside an invitation.
 _NAME_WITH_DIGITS = re.compile(r"(?<![\w.@])[a-z][a-z._]{3,}\d{2,4}\b", re.I)
