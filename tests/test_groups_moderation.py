@@ -321,6 +321,15 @@ async def test_other_contact_details_are_held_too(bot: GroupBot, text: str,
     assert len(await bot.rows(HeldMessage)) == 1
 
 
+async def test_a_number_split_over_two_posts_is_held(bot: GroupBot) -> None:
+    await joined_today(bot, DEV)
+    await bot.feed(bot.updates.said(DEV, "my number starts 07700"))
+    assert await bot.rows(HeldMessage) == []
+    await bot.feed(bot.updates.said(DEV, "then 900 123"))
+    [held] = await bot.rows(HeldMessage)
+    assert held.text == "then 900 123"
+
+
 async def test_what_is_not_held(bot: GroupBot) -> None:
     await joined_today(bot, DEV)
     # Plain chat from a new member, with numbers that are not phone numbers.

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from enum import StrEnum
 from functools import cache
 
@@ -48,6 +49,8 @@ class ContactKind(StrEnum):
     ADDRESS = "address"
 
 
+# A number split over one person's two messages is caught when they come this close.
+SPLIT_WITHIN = timedelta(minutes=30)
 # Telegram marks some of these itself (message entities).
 ENTITY_KINDS = {"url": ContactKind.LINK, "text_link": ContactKind.LINK,
                 "phone_number": ContactKind.PHONE, "email": ContactKind.EMAIL,

@@ -46,10 +46,12 @@ class HeldMessages:
         self.rt = rt
 
     # -- in the group ---------------------------------------------------------------------
-    async def maybe_hold(self, update: Update, message: Message, text: str) -> bool:
-        """True if the message was held (or was a repeat of one already handled)."""
+    async def maybe_hold(self, update: Update, message: Message, text: str,
+                         previous: str = "") -> bool:
+        """True if the message was held (or was a repeat of one already handled).
+        `previous`: the member's message just before, for a number split over the two."""
         sender, chat_id = message.from_user, message.chat.id
-        if sender is None or not contact_details(text, entity_types(message),
+        if sender is None or not contact_details(text, entity_types(message), previous,
                                                    kinds=GROUP_KINDS):
             return False
         now = self.rt.now()

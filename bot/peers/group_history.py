@@ -54,6 +54,13 @@ class RecentMessages:
         return next((s for s in self._groups.get(chat_id, ()) if s.message_id == message_id),
                     None)
 
+    def last_from(self, chat_id: int, telegram_id: int, since: datetime) -> str:
+        """What this member last said in the group, if it was after `since` (else "")."""
+        for seen in reversed(self._groups.get(chat_id, ())):
+            if seen.telegram_id == telegram_id:
+                return seen.text if seen.at >= since else ""
+        return ""
+
     def before(self, chat_id: int, message_id: int, count: int = 5) -> list[Seen]:
         """Up to `count` messages sent just before `message_id`, oldest first."""
         earlier = [s for s in self._groups.get(chat_id, ()) if s.message_id < message_id]

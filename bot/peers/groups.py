@@ -24,6 +24,7 @@ from telegram.constants import ChatMemberStatus
 
 from bot.engine.clock import Clock
 from bot.engine.content import ContentLibrary
+from bot.peers.contact import SPLIT_WITHIN
 from bot.peers.group_actions import ModeratorActions
 from bot.peers.group_commands import MODERATOR, GroupCommand, parse_command
 from bot.peers.group_held import HeldMessages
@@ -110,7 +111,9 @@ class GroupModeration:
         if update.message is not None:
             # Read for emergencies before anything else; an urgent post stays up.
             await self.safety.screen(update, message, text)
-        if await self.held.maybe_hold(update, message, text):
+        previous = self.history.last_from(message.chat.id, sender.id,
+                                          message.date - SPLIT_WITHIN)
+        if await self.held.maybe_hold(update, message, text, previous):
             return
         if text:
             self.history.add(message.chat.id, Seen(message.message_id, sender.id,

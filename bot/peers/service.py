@@ -20,7 +20,7 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 
 from bot.engine.content import Content, ContentLibrary
 from bot.engine.events import Address, Option, Outbound
-from bot.peers.contact import contact_details
+from bot.peers.contact import SPLIT_WITHIN, contact_details
 from bot.peers.context import REPORT_OPTION, ChatRef, PeerContext
 from bot.peers.models import (
     AuditEntry,
@@ -42,8 +42,6 @@ CONSENT_WAIT = timedelta(days=7)
 RELAY_MAX_CHARS = 1000  # about seven SMS segments: a long message, not a letter
 # The notice that someone who asked to be forgotten has left: kept only until sent.
 LEFT_KIND = "peer_left"
-# A number split over two messages is caught when the halves come this close together.
-SPLIT_WITHIN = timedelta(minutes=30)
 REPORT_ENDED_DAYS = 7  # a chat can still be reported this long after it ended
 HISTORY_IN_CASE = 20
 # When volunteer moderators are usually about (London time); outside, reports still pause
