@@ -84,6 +84,11 @@ ORDINARY = [
     "I'm 78, he's 81 and the dog is 14", "my lucky numbers are 07 12 23 34 41 45",
     "my meds are at 0800 1200 1600 and 2000", "in 1967 Melton Road flooded",
     "my mum is on facebook a lot", "the dot com boom passed me by",
+    # What a reviewer found held by mistake.
+    "I'm worried about covid19 again", "I'm still on windows10", "No signal here till 2pm",
+    "I saw on Facebook Mary Jones had her baby", "I take my 2 dogs for a walk every morning",
+    "My 2 daughters live close by", "The weather outlook is good at the moment.Shall we walk?",
+    "twenty hundred hours",
 ]
 
 

@@ -205,8 +205,14 @@ def test_a_symptom_reported_over_in_a_later_sentence_is_history(text: str) -> No
     ("went to A&E on Tuesday, all clear. Now I've got crushing chest pain", "chest_pain"),
     ("pain in my chest yesterday, it hasn't eased at all and it's into my jaw", "chest_pain"),
     ("had chest pain earlier, it settled, but it's back now and worse", "chest_pain"),
-    # Told now, not in the past: a later "fine now" about someone else settles nothing.
+    # A later "fine now" is about whoever it names, not the symptom, told now or past.
     ("I have crushing chest pain. My husband is fine now he's home.", "chest_pain"),
+    ("I had crushing chest pain that was spreading down my arm. The dog is fine now.",
+     "chest_pain"),
+    ("I was sat down and got crushing chest pain. Mum is fine now, the carer came",
+     "chest_pain"),
+    ("My face dropped on one side and my speech was slurred. Back to normal now, but it "
+     "happened twice", "stroke"),
     # A suicide attempt days ago is a crisis now (NICE NG225).
     ("I tried to hang myself last week. It didn't work.", "crisis"),
 ])

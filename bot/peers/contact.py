@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 import phonenumbers
 import tldextract
@@ -87,7 +87,7 @@ def fold(text: str) -> str:
                    if unicodedata.category(c) not in ("Cf", "Mn", "Me"))
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _look_alike(char: str) -> str:
     # Unicode's confusables table, as confusable_homoglyphs packages it (no network).
     if char.isascii():
@@ -115,7 +115,8 @@ def _spell_out(match: re.Match[str]) -> str:
     if len(words) == 1 and words[0] in _DIGIT_WORDS:
         return _DIGIT_WORDS[words[0]]
     tens = re.split(r"[\s-]+", match.group(0).lower())
-    if tens[0] in _TENS:  # "thirty four", "thirty-four", "thirty"
+    if tens[0] in _TENS and (len(tens) == 1 or tens[1] in _DIGIT_WORDS):
+        # "thirty four", "thirty-four", "thirty" ("twenty hundred hours" stays as it is)
         return _TENS[tens[0]] + (_DIGIT_WORDS[tens[1]] if len(tens) == 2 else "0")
     if len(words) == 1 and words[0] in _TEENS:
         return _TEENS[words[0]]
@@ -181,7 +182,8 @@ def _runs(text: str) -> list[tuple[int, int, str, list[str]]]:
 def _a_list(raw: str, groups: list[str]) -> bool:
     """Small numbers in a row, not one number: lottery and bingo numbers (rising), readings
     with commas, clock times ("0800 1200 1600")."""
-    if len(groups) >= 3 and all(len(g) <= 2 for g in groups) and (
+    uk_shaped = raw.lstrip().startswith("0") and len("".join(groups)) in (10, 11)
+    if len(groups) >= 3 and all(len(g) <= 2 for g in groups) and not uk_shaped and (
             "," in raw or [int(g) for g in groups] == sorted(int(g) for g in groups)):
         return True
     return len(groups) >= 2 and all(len(g) == 4 and int(g[:2]) < 24 and g[2:] in
@@ -197,8 +199,12 @@ def _windows(digits: str, groups: list[str]) -> list[tuple[str, list[str]]]:
     if digits.startswith("+") or len(groups) < 2:
         return found
     for i in range(len(groups)):
+        size = 0
         for j in range(i + 1, len(groups) + 1):
-            if (i, j) != (0, len(groups)) and 7 <= sum(len(g) for g in groups[i:j]) <= 13:
+            size += len(groups[j - 1])
+            if size > 13:
+                break  # longer than any number: linear in a long run, not cubic
+            if size >= 7 and (i, j) != (0, len(groups)):
                 found.append(("".join(groups[i:j]), groups[i:j]))
     return found
 
@@ -341,6 +347,8 @@ def _emails(text: str) -> tuple[str, list[re.Match[str]]]:
 
 _PROVIDER_SPELLINGS = re.compile(r"\bg[\s-]mail\b|\bgoogle\s?mail\b|\bvirgin\s?media\b|"
                                  r"\bbt\s?internet\b|\bhot\s?mail\b", re.I)
+# "jane.smith52", "pauline_h": a name with a digit or an underscore, never "moment.shall".
+_MADE_UP_NAME = re.compile(r"\b[a-z]+[._][a-z]*\d+\b|\b[a-z]+_[a-z]+\b", re.I)
 _MAIL_WORD = re.compile(r"\b(?:e-?mail|mail|at|@)\b|@", re.I)
 
 
@@ -350,7 +358,7 @@ def _named_at_provider(text: str) -> bool:
     # "jane.smith52 at the gmail", "janesmith52 - it's a hotmail": a made-up name and a
     # provider, with some word for mail between or around them.
     if words & (PROVIDERS - {"me", "live", "mail", "sky"}) and _MAIL_WORD.search(text) and (
-            _NAME_WITH_DIGITS.search(text) or re.search(r"\b[a-z]+\.[a-z]+\d*\b", text, re.I)):
+            _NAME_WITH_DIGITS.search(text) or _MADE_UP_NAME.search(text)):
         return True
     for match in _ON_PROVIDER.finditer(text):
         name, provider = match.group(1).lower(), match.group(2).lower()
@@ -377,7 +385,7 @@ _AT_HANDLE = re.compile(r"(?<![\w.])@[a-z][\w.]{3,31}", re.I)
 _AT_SPACED = re.compile(r"(?<![\w.])@\s+([a-z][\w.]{3,31})", re.I)
 _PLATFORM = re.compile(
     r"\b(snap ?chat|snap|sc|ghost app|[i1]nsta ?gram|[i1]nsta|ig|the gram|fa[c]e ?b[o0]{2}k|"
-    r"fb|f b|tik ?tok|the tok|twitter|telegram|tg|whats ?app|discord|skype|signal|threads|"
+    r"fb|f b|tik ?tok|the tok|twitter|telegram|tg|whats ?app|discord|skype|threads|"
     r"bluesky|linked ?in|kik|wechat|messenger|youtube|pinterest|reddit|strava|wordfeud|"
     r"words with friends|zoom|bird app|ghost thing|yellow ghost|blue app|username|user name|"
     r"handle|gamertag|socials)\b", re.I)
@@ -389,22 +397,30 @@ _HANDLE_TOKEN = re.compile(r"[A-Za-z0-9][\w.:#]*")
 # Wigston on facebook", "add me on fb, I'm Shazia Patel").
 _INVITATION = re.compile(
     r"\b(?:find|add|follow|message|dm|friend|look for|look)\s+me\b|\bsearch\b|\blook for\b|"
-    r"\bi'?m\b|\bi am\b|\bunder\b|\bcalled\b|\bmy (?:name|page|profile|handle)\b|\bput\b|"
+    r"\bi'?m\s+on\s+\w+\s+as\b|\bunder\b|\bcalled\b|\bmy (?:name|page|profile|handle)\b|"
     r"\bmy\s+[\w ]{2,12}?(?:\s+is\b|\s*:)",  # "my insta is annwalks", "my snap: ..."
     re.I)
+# "I'm janewalks52 on pretty much everything": a made-up name after "I'm", then "on".
+_IM_HANDLE = re.compile(r"\bi'?m\s+(?=[a-z][\w.]*\d)[\w.]{4,}\s+on\b", re.I)
 # A made-up name with digits ("janewalks52", "PatOakes1948") beside an invitation.
 _NAME_WITH_DIGITS = re.compile(r"(?<![\w.@])[a-z][a-z._]{3,}\d{2,4}\b", re.I)
 HANDLE_WINDOW = 8  # words either side of the platform word
 
 
+_MEASURE = re.compile(r"^\d+(?:am|pm|k|km|mg|ml|th|st|nd|rd|s|min|mins|hrs?)$", re.I)
+
+
 def _looks_like_handle(token: str) -> bool:
-    return bool(re.search(r"[a-z]", token, re.I) and re.search(r"\d|_|\w[.:#]\w", token))
+    return bool(re.search(r"[a-z]", token, re.I) and re.search(r"\d|_|\w[.:#]\w", token)
+                and not _MEASURE.match(token))
 
 
 def _has_handle(text: str) -> bool:
     text = re.sub(r"\s+underscore\s+", "_", text, flags=re.I)
     text = re.sub(r"(?<=\w) \. (?=\w)", ".", text)  # "sukhi . k"
     if _AT_HANDLE.search(text) or _UNDERSCORED.search(text):
+        return True
+    if _IM_HANDLE.search(text):
         return True
     invitation = _INVITATION.search(text)
     if invitation and _NAME_WITH_DIGITS.search(text):
@@ -427,19 +443,20 @@ def _has_handle(text: str) -> bool:
             return True
         # A profile name straight after the platform ("face book Sue Baker Syston"), or
         # anywhere near it when someone asks to be found.
-        if _has_name(after[:2]) or (invited and (_has_name(before) or _has_name(after))):
+        if _has_name(after[:3], 3) or (invited and (_has_name(before) or _has_name(after))):
             return True
     return False
 
 
-def _has_name(tokens: list[str]) -> bool:
-    """Two capitalised words in a row that are not the platform's own ("Sue Baker")."""
+def _has_name(tokens: list[str], words: int = 2) -> bool:
+    """`words` capitalised words in a row that are not the platform's own ("Sue Baker";
+    with a place, "Sue Baker Syston")."""
     run = 0
     for token in tokens:
         if token[:1].isupper() and token[1:].islower() and len(token) > 1 \
                 and not _PLATFORM.fullmatch(token):
             run += 1
-            if run == 2:
+            if run == words:
                 return True
         else:
             run = 0
@@ -472,7 +489,7 @@ _STREETS = ("road|rd|street|avenue|ave|av|lane|ln|crescent|cres|terrace|mews|bou
 _PLAIN_STREETS = frozenset({"road", "rd", "street", "avenue", "ave", "lane", "ln", "crescent",
                             "cres", "terrace", "mews", "boulevard"})
 _ADDRESS = re.compile(
-    rf"(\w+\s+)?\b(\d{{1,4}})[a-h]?,?\s+((?:[A-Za-z'-]+\s+){{0,3}})({_STREETS})\b", re.I)
+    rf"\b(\d{{1,4}})[a-h]?,?\s+((?:[A-Za-z'-]+\s+){{0,3}})({_STREETS})\b", re.I)
 _TIME_WORDS = frozenset({"at", "for", "from", "until", "till", "by", "around", "about"})
 # Between a number and a street word, these make it a distance, a time or a route.
 NOT_HOUSE = frozenset({
@@ -481,7 +498,9 @@ NOT_HOUSE = frozenset({
     "laps", "step", "steps", "k", "km", "metre", "metres", "yard", "yards", "bus", "buses",
     "stop", "stops", "time", "times", "along", "down", "up", "from", "to", "on", "near", "off",
     "past", "via", "by", "across", "round", "around", "into", "onto", "towards", "of", "in",
-    "at", "through", "walk", "walks", "hour's", "people", "of us", "or", "and", "more"})
+    "at", "through", "walk", "walks", "hour's", "people", "of us", "or", "and", "more", "for",
+    "with", "that", "who", "which", "love", "loves", "live", "lives", "like", "likes", "are",
+    "is", "was", "were", "have", "has", "had", "all", "get", "go", "went"})
 # "house number 14 on queens rd", "Flat 7, St Peters House".
 _NUMBERED_HOME = re.compile(
     rf"\b(?:house|flat|apartment|apt|no\.?|number)(?:\s+is)?\s*\d{{1,4}}[a-h]?\b"
@@ -504,13 +523,14 @@ def _has_address(text: str) -> bool:
     if _NUMBER_AFTER.search(text) or _NUMBERED_HOME.search(text):
         return True
     for match in _ADDRESS.finditer(text):
-        before = (match.group(1) or "").strip().lower()
-        between, street = match.group(3).split(), match.group(4).lower()
-        if 1900 <= int(match.group(2)) <= 2099:
+        words_before = text[max(0, match.start() - 20):match.start()].split()
+        before = words_before[-1].lower() if words_before else ""
+        between, street = match.group(2).split(), match.group(3).lower()
+        if 1900 <= int(match.group(1)) <= 2099:
             continue  # a year: "in 1967 Melton Road flooded"
         if not between or NOT_HOUSE & {w.lower() for w in between}:
             continue  # "3 close friends", "5 miles along London Road", "2 buses down Narborough Rd"
-        if before in _TIME_WORDS and int(match.group(2)) <= 24 and street not in _PLAIN_STREETS:
+        if before in _TIME_WORDS and int(match.group(1)) <= 24 and street not in _PLAIN_STREETS:
             continue  # "meet at 10 Abbey Park": a time, then a place
         return True
     return False
@@ -530,7 +550,7 @@ def contact_details(text: str, entity_types: Iterable[str] = (), previous: str =
     `previous`: the same person's message just before in the same chat, so a number split
     over the two is caught (the earlier half alone was not a number, so it went through).
     """
-    folded = fold(text)
+    folded = " ".join(fold(text).split())  # one space between words: no long gaps to scan
     joined = _joined_singles(folded)
     mended = _joined_singles(digitised(folded))
     # Numbers are read with words made digits; names, links and emails as typed (mending
@@ -539,10 +559,11 @@ def contact_details(text: str, entity_types: Iterable[str] = (), previous: str =
                ContactKind.ADDRESS: (joined, mended)}
     found = {ENTITY_KINDS[t] for t in entity_types if t in ENTITY_KINDS}
     for kind, finder in _FINDERS:
-        if kind not in found and any(finder(s) for s in sources.get(kind, (folded, joined))):
+        if kind in kinds and kind not in found and any(
+                finder(s) for s in sources.get(kind, (folded, joined))):
             found.add(kind)
-    if ContactKind.PHONE not in found and previous:
-        earlier = _joined_singles(digitised(fold(previous)))
+    if ContactKind.PHONE not in found and previous and ContactKind.PHONE in kinds:
+        earlier = _joined_singles(digitised(" ".join(fold(previous).split())))
         if not _has_phone(earlier) and _has_phone(f"{earlier} {mended}"):
             found.add(ContactKind.PHONE)
     return [kind for kind in ContactKind if kind in found and kind in kinds]

@@ -52,7 +52,7 @@ for _name in ("medspacy", "PyRuSH"):
 GROUP = "safety_targets"
 # Cues read as they stand, outside ConText (so they never prune a modifier): a goodbye,
 # something final, a journey or a move that explains a goodbye, a programme talked about.
-CUES = ("farewell", "finality", "departure", "fiction", "settled", "returned")
+CUES = ("farewell", "finality", "departure", "fiction", "settled", "reported_over", "returned")
 # Commands and one-word replies the bot handles before the screen ("STOP", "menu", "my
 # data", "yes"), and bare numbers (an age, a score): the second reader alone never calls
 # these urgent; only a rule may.
@@ -216,7 +216,8 @@ class SafetyScreen:
         denials = _denials(doc)
         cue_spans = [span for span in self._spans(doc, self._cues)
                      if not _inside_idiom(span, idioms)]
-        settled = [(span.start, span.end) for span in cue_spans if span.label_ == "settled"]
+        settled = [(span.start, span.end, span.label_ == "reported_over") for span in cue_spans
+                   if span.label_ in ("settled", "reported_over")]
         returned = [(span.start, span.end) for span in cue_spans if span.label_ == "returned"]
         seen = [seen for span in doc.spans[GROUP]
                 if (seen := _affirmed(span, denials, returned)) is not None
@@ -332,16 +333,17 @@ def _undone(cue: Where, returned: Sequence[Where]) -> bool:
                for start, end in returned)
 
 
-def _settled_after(span: Span, settled: Sequence[Where], returned: Sequence[Where]) -> bool:
-    """Whether a "settled" cue (lexicon `settled`) reports `span` over: after it in its
-    sentence, or in a later sentence when the span's sentence is told in the past; and
-    nothing with or after the cue says it is not over."""
+def _settled_after(span: Span, settled: Sequence[tuple[int, int, bool]],
+                   returned: Sequence[Where]) -> bool:
+    """Whether an "it's over" cue reports `span` over: a `settled` or `reported_over` one
+    after it in its sentence, or a `reported_over` one in a later sentence when the span's
+    sentence is told in the past; and nothing with or after the cue says it is not over."""
     if span.label_ in NEVER_SETTLED or not settled:
         return False
     sentence = span.sent
     past = any(t.lower_ in PAST for t in sentence)
-    return any(cue[0] >= span.end and (cue[0] < sentence.end or past)
-               and not _undone(cue, returned) for cue in settled)
+    return any(start >= span.end and (start < sentence.end or (past and reported))
+               and not _undone((start, end), returned) for start, end, reported in settled)
 
 
 def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where] = ()
