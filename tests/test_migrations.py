@@ -43,3 +43,38 @@ def test_every_model_table_is_created_by_a_migration() -> None:
         Path(__file__).resolve().parents[1] / "bot/storage/migrations/versions").glob("*.py"))
     for table in Base.metadata.tables:
         assert f"'{table}'" in source or f'"{table}"' in source, table
+
+
+async def test_0010_takes_addresses_out_of_keys_and_hashes_kept_ids(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from bot.storage.repository import seen_key
+    url = f"sqlite:///{tmp_path / 'upgrade.db'}"
+    engine = make_engine(url)
+
+    def to(revision: str):  # type: ignore[no-untyped-def]
+        def run(sync_connection: object) -> None:
+            config = alembic_config(url)
+            config.attributes["connection"] = sync_connection
+            command.upgrade(config, revision)
+        return run
+
+    async with engine.begin() as connection:
+        await connection.run_sync(to("0009"))
+        await connection.execute(text(
+            "INSERT INTO outbox (person_id, channel, address, kind, priority, payload, "
+            "idempotency_key, due_at, status, attempts, parts_sent, bypass_suppression, "
+            "created_at, updated_at) VALUES (NULL, 'sms', '', 'erasure', 0, '{}', "
+            "'in:sms:+447700900123:SM1:0', '2026-01-01', 'sent', 1, 1, 1, '2026-01-01', "
+            "'2026-01-01')"))
+        await connection.execute(text(
+            "INSERT INTO inbound_seen (channel, external_id, received_at) "
+            "VALUES ('sms', 'SM' || 'abc', '2026-01-01')"))
+        await connection.run_sync(to("head"))
+        keys = (await connection.execute(text("SELECT idempotency_key FROM outbox"))).scalars()
+        seen = (await connection.execute(text("SELECT external_id FROM inbound_seen"))).scalars()
+        made = (await connection.execute(text("SELECT count(*) FROM app_keys"))).scalar()
+        assert ["7700900123" in k for k in keys] == [False]
+        assert list(seen) == [seen_key("SMabc")]
+        assert made == 1
+    await engine.dispose()

@@ -45,6 +45,8 @@ RECORD_WHILE_WAITING = 0.05
 REPLY_CHECK_SECONDS = 0.25
 _OUTBOX = OutboxMessage.__table__
 _IDENTITIES = Identity.__table__
+# STOP or unreachable: decided where sending happens, at the claim and again at the send.
+_BLOCKED = or_(_IDENTITIES.c.opted_out_at.is_not(None), _IDENTITIES.c.unreachable_at.is_not(None))
 
 
 class Result(StrEnum):
@@ -268,8 +270,7 @@ class Dispatcher:
                lock: bool, only_replies: bool = False) -> list[Outgoing]:
         """Take up to `size` due rows. Suppression (STOP, blocked, unreachable) and expiry are
         decided here, where sending happens, so every path obeys them."""
-        blocked = or_(_IDENTITIES.c.opted_out_at.is_not(None),
-                      _IDENTITIES.c.unreachable_at.is_not(None))
+        blocked = _BLOCKED
         query = (
             select(_OUTBOX, blocked.label("blocked"))
             .select_from(_OUTBOX.outerjoin(_IDENTITIES, and_(
@@ -319,8 +320,7 @@ class Dispatcher:
                 # marks the row sending, so a claimed row never goes out after STOP.
                 mark = mark.where(~exists().where(
                     _IDENTITIES.c.channel == item.channel, _IDENTITIES.c.address == item.address,
-                    or_(_IDENTITIES.c.opted_out_at.is_not(None),
-                        _IDENTITIES.c.unreachable_at.is_not(None))))
+                    _BLOCKED))
             result = connection.execute(mark.values(
                 status="sending", attempts=_OUTBOX.c.attempts + 1, claimed_at=now,
                 updated_at=now))

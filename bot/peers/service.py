@@ -776,14 +776,23 @@ def leaving(connection: Connection, content: ContentLibrary, person_id: int,
 
 
 def _scrub_relayed(connection: Connection, content: ContentLibrary, person_id: int) -> None:
-    """What they said, as the other person got it (their name and words), is replaced by
-    "[removed]": kept rows still count and still show that something was said."""
-    for outbox_id, partner in connection.execute(
-            select(RelayedMessage.outbox_id, OutboxMessage.person_id)
-            .join(OutboxMessage, OutboxMessage.id == RelayedMessage.outbox_id)
-            .where(RelayedMessage.sender_id == person_id)).all():
+    """What they said, as the other person got it (their name and words): a copy not yet
+    sent is cancelled; one sent is replaced by "[removed]", so the row still counts."""
+    rows = connection.execute(
+        select(RelayedMessage.outbox_id, OutboxMessage.person_id, OutboxMessage.status)
+        .join(OutboxMessage, OutboxMessage.id == RelayedMessage.outbox_id)
+        .where(RelayedMessage.sender_id == person_id)).all()
+    waiting = [outbox_id for outbox_id, _, status in rows if status == "queued"]
+    if waiting:
+        connection.execute(update(OutboxMessage).where(OutboxMessage.id.in_(waiting))
+                           .values(status="cancelled", payload={"text": ""}))
+    by_partner: dict[int, list[int]] = {}
+    for outbox_id, partner, status in rows:
+        if status != "queued":
+            by_partner.setdefault(partner, []).append(outbox_id)
+    for partner, ids in by_partner.items():
         removed = content.for_language(_language(connection, partner)).text("peers.relay.removed")
-        connection.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
+        connection.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
                            .values(payload=Outbound(removed).to_json()))
 
 

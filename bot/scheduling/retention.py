@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, update
 
+from bot.dispatch.outbox import FORGOTTEN_ONCE_SENT
 from bot.peers import group_store
 from bot.peers.models import RelayedMessage
 from bot.safety import alerts
@@ -36,6 +37,7 @@ class Tidied:
     held_messages: int = 0
     seen_ids: int = 0
     alert_texts: int = 0
+    after_erasure: int = 0
 
 
 def tidy(connection: Connection, now: datetime) -> Tidied:
@@ -56,4 +58,15 @@ def tidy(connection: Connection, now: datetime) -> Tidied:
         seen_ids=connection.execute(
             delete(seen).where(seen.c.received_at < now - SEEN_IDS_KEPT_FOR)).rowcount or 0,
         alert_texts=alerts.forget_old_words(connection, now),
+        after_erasure=_forget_after_erasure(connection),
     )
+
+
+def _forget_after_erasure(connection: Connection) -> int:
+    """A farewell or a "they have left" notice that ended any way but sent (suppressed, or
+    of unknown fate after a crash): forgotten at once too, not after 30 days."""
+    outbox = OutboxMessage.__table__
+    return sum(connection.execute(
+        update(outbox).where(outbox.c.kind == kind, outbox.c.status.in_(FINISHED),
+                             outbox.c.payload != FORGOTTEN).values(values)).rowcount or 0
+        for kind, values in FORGOTTEN_ONCE_SENT.items())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,6 +21,8 @@ from sqlalchemy.pool import StaticPool
 
 DEFAULT_SQLITE_PATH = Path("data/movemates.db")
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 def normalise_url(url: str) -> str:
@@ -126,9 +129,14 @@ class Database:
         assert self._sync_engine is not None
         raw = self._sync_engine.raw_connection()
         try:
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+            busy, _, _ = raw.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         finally:
             raw.close()
+        if busy:
+            # A reader held the log open; the next checkpoint (SQLite's own, or the next
+            # erasure's) copies and empties it.
+            log.warning("write-ahead log not emptied after an erasure: a reader was busy")
 
     @property
     def is_sqlite(self) -> bool:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Update, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Update, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -70,7 +69,6 @@ _NEW_KEY = {
     "sqlite": sqlite_insert(AppKey.__table__).on_conflict_do_nothing(),
     "postgresql": postgres_insert(AppKey.__table__).on_conflict_do_nothing(),
 }
-_KEYS: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
 _MARK_SEEN = {
     "sqlite": sqlite_insert(InboundSeen.__table__).on_conflict_do_nothing(),
     "postgresql": postgres_insert(InboundSeen.__table__).on_conflict_do_nothing(),
@@ -97,15 +95,15 @@ class Stored:
 
 
 def id_hash_key(connection: Connection) -> bytes:
-    """This database's HMAC key for identifiers, made (32 random bytes) the first time any
-    worker needs it; read once per engine."""
-    key = _KEYS.get(connection.engine)
-    if key is None:
+    """This database's HMAC key for identifiers (32 random bytes, made by migration 0010).
+    Read in the caller's transaction, never cached: a key made here by a transaction that
+    then rolls back must not outlive it."""
+    value = connection.scalar(select(AppKey.value).where(AppKey.name == "id_hash"))
+    if value is None:  # a database made without the migration (it makes the key)
         connection.execute(_NEW_KEY[connection.dialect.name],
                            {"name": "id_hash", "value": secrets.token_hex(32)})
         value = connection.scalar(select(AppKey.value).where(AppKey.name == "id_hash"))
-        key = _KEYS[connection.engine] = bytes.fromhex(str(value))
-    return key
+    return bytes.fromhex(str(value))
 
 
 def opaque(connection: Connection, text: str) -> str:
