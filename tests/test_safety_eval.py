@@ -46,7 +46,9 @@ def test_there_are_enough_labelled_messages() -> None:
 
 # False triggers on each held-out set, as first measured clean (BENCHMARKS.md). The
 # acceptance target is 3 %; these guard against getting worse while the gap is closed.
-CLEAN_FALSE_TRIGGERS = {"f": 0.040, "m": 0.050, "o": 0.049}
+# Set o was 4.9 % at first look; 5.1 % since "fine now" stopped reaching a later sentence
+# (a review found "...chest pain. The dog is fine now" read as over): a miss costs more.
+CLEAN_FALSE_TRIGGERS = {"f": 0.040, "m": 0.050, "o": 0.052}
 
 
 @pytest.mark.parametrize("name", HELD_OUT)
