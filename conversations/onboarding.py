@@ -48,9 +48,10 @@ SUMMARY_ORDER = (
 )
 
 
-def _choose(ctx: Context, options: str, event: Inbound) -> str | None:
+def _choose(ctx: Context, options: str, event: Inbound, exact_for: tuple[str, ...] = ()
+            ) -> str | None:
     """The option id picked for a simple single-choice step, or None if unclear."""
-    answer = read_answer(ctx, ctx.choices(options), event)
+    answer = read_answer(ctx, ctx.choices(options), event, exact_for=exact_for)
     return answer.ids[0] if answer.kind is AnswerKind.CHOSEN else None
 
 
@@ -82,12 +83,13 @@ class Onboarding:
         return []
 
     # -- steps ---------------------------------------------------------------------------
-    def privacy_prompt(self, ctx: Context, prefix: str = "") -> Outbound:
-        text = ctx.t("onboarding.privacy")
-        return ctx.ask(f"{prefix} {text}".strip(), ctx.choices("privacy"))
+    def privacy_prompt(self, ctx: Context, *, unclear: bool = False) -> Outbound:
+        text = ctx.t("onboarding.privacy_unclear") if unclear else ctx.t("onboarding.privacy")
+        return ctx.ask(text, ctx.choices("privacy"))
 
     def _privacy(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
-        picked = _choose(ctx, "privacy", event)
+        # Declining keeps nothing and ends the conversation, so it must be said plainly.
+        picked = _choose(ctx, "privacy", event, exact_for=("not_now",))
         if picked == "ok":
             first = self._first_question(profile)
             prompt = asking.ask(ctx, profile, first, prefix=ctx.t("onboarding.skip_note"))
@@ -99,7 +101,7 @@ class Onboarding:
             # Nothing is kept without agreement: the person record itself goes.
             return Turn([ctx.say("onboarding.privacy_declined")], IDLE, profile,
                         effects=[EraseEverything()])
-        return Turn([self.privacy_prompt(ctx, ctx.t("common.unclear"))], state, profile)
+        return Turn([self.privacy_prompt(ctx, unclear=True)], state, profile)
 
     def _answer(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
         step = state.step or ORDER[0]

@@ -39,6 +39,8 @@ def my_data(ctx: Context, profile: Profile, record: PersonRecord) -> list[Outbou
                            channel=ctx.t("privacy.opted_out", channel=reach) if opted_out
                            else reach))
     lines.extend(summary_lines(ctx, profile, DATA_QUESTIONS))
+    if profile.answer("checkin_words"):
+        lines.append(ctx.t("privacy.checkin_words", answer=profile.answer("checkin_words")))
     if profile.health_notes:
         lines.append(ctx.t("privacy.health_kept", answer=profile.health_notes))
     else:
@@ -95,16 +97,17 @@ class Delete:
 
     def handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
         choices = ctx.choices("delete_confirm")
-        answer = read_answer(ctx, choices, event)
+        answer = read_answer(ctx, choices, event, exact_for=("yes",))
         if answer.chosen and answer.ids[0] == "yes":
             return Turn([ctx.say("privacy.deleted")], IDLE, Profile(),
                         effects=[RecordImpact("erased"), EraseEverything()])
         if answer.chosen or answer.kind is AnswerKind.SKIP:
             return Turn([ctx.say("privacy.kept")], IDLE, profile)
-        return Turn([self.confirm_prompt(ctx, ctx.t("common.unclear"))], state, profile)
+        # Anything unclear ("not sure, what does that do?") explains and asks again.
+        return Turn([self.confirm_prompt(ctx, unclear=True)], state, profile)
 
-    def confirm_prompt(self, ctx: Context, prefix: str = "") -> Outbound:
-        text = f"{prefix} {ctx.t('privacy.delete_confirm')}".strip()
+    def confirm_prompt(self, ctx: Context, *, unclear: bool = False) -> Outbound:
+        text = ctx.t("privacy.delete_unclear") if unclear else ctx.t("privacy.delete_confirm")
         return ctx.ask(text, ctx.choices("delete_confirm"))
 
 

@@ -21,11 +21,9 @@ def all_prompts(ctx: Context, lead_ins: Sequence[str]) -> Iterator[tuple[str, Ou
         label = f" (after '{lead}')" if lead else ""
         for question in QUESTIONS.values():
             yield f"questions.{question.id}{label}", question.prompt(ctx, profile, lead)
-        yield f"onboarding.privacy{label}", onboarding.CONVERSATION.privacy_prompt(ctx, lead)
         yield f"menu.ask{label}", menu.CONVERSATION.menu_prompt(ctx, profile, lead)
         yield f"settings.ask{label}", settings.CONVERSATION.settings_prompt(ctx, lead)
         yield f"settings.again{label}", settings.CONVERSATION.settings_prompt(ctx, lead, again=True)
-        yield f"privacy.delete_confirm{label}", privacy.CONVERSATION.confirm_prompt(ctx, lead)
         matters = profile.with_answer("what_matters", ctx.content.text("checkin.example_words"))
         yield f"checkin.ask{label}", checkin.CONVERSATION.prompt(ctx, matters, lead)
         yield f"suggest.flow.pick{label}", _suggestion_list(ctx, lead)
@@ -43,6 +41,11 @@ def all_prompts(ctx: Context, lead_ins: Sequence[str]) -> Iterator[tuple[str, Ou
             state = FlowState(buddy.VOLUNTEER, "conduct", {"role": role})
             yield f"peers.volunteer.conduct.{role}{label}", buddy.VOLUNTEERING.prompt(
                 ctx, state, lead)
+    for unclear in (False, True):
+        yield f"onboarding.privacy (unclear: {unclear})", \
+            onboarding.CONVERSATION.privacy_prompt(ctx, unclear=unclear)
+        yield f"privacy.delete_confirm (unclear: {unclear})", \
+            privacy.CONVERSATION.confirm_prompt(ctx, unclear=unclear)
     yield "onboarding.privacy_more", ctx.ask(ctx.t("onboarding.privacy_more"),
                                              ctx.choices("privacy", only=["ok", "not_now"]))
 

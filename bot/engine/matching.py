@@ -2,6 +2,13 @@
 
 People answer `1`, ` 1.`, `walk`, `WALKING`, `1 3 4`, `1,3`, `swimming and yoga` or
 `skip`; all of these must work the same on SMS, Telegram and the terminal.
+
+An option is chosen only by its number, its label, a close form of them, or a plain yes
+or no; never by one incidental word inside a longer sentence. A negated option word ("not
+good"), a hedge ("maybe", "not sure"), a question ("what does that do?") or a sentence that
+is mostly about something else is UNCLEAR, so the question is asked again. `exact=True`
+(for consequential choices: delete everything, decline the privacy notice) goes further:
+every word typed must belong to the one option, beside a little filler.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import lru_cache
 
+from bot.engine.content import Content
 from bot.engine.textnorm import fold, stem, tokens
 
 _NUMBER = re.compile(r"^\d{1,3}$")
@@ -52,13 +60,59 @@ class Vocabulary:
 
     skip: tuple[str, ...] = ("skip",)
     ignore: tuple[str, ...] = ()
+    # Words that turn an option word round ("not good", "no better", "didn't enjoy").
+    negators: tuple[str, ...] = ()
+    # Words that make an answer uncertain or a question ("maybe", "unsure", "what").
+    hedges: tuple[str, ...] = ()
+    # Words that start a question back rather than an answer ("what", "can", "does").
+    questions: tuple[str, ...] = ()
+    # Words that carry feeling or politeness, not a different answer ("love", "lovely").
+    soft: tuple[str, ...] = ()
     _skip_folded: frozenset[str] = field(init=False, repr=False, compare=False)
+    _filler: frozenset[str] = field(init=False, repr=False, compare=False)
+    _negators: frozenset[str] = field(init=False, repr=False, compare=False)
+    _hedges: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+    _starters: frozenset[str] = field(init=False, repr=False, compare=False)
+    _soft: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        def words(phrases: tuple[str, ...]) -> frozenset[str]:
+            return frozenset(t for p in phrases for t in tokens(p))
+
         object.__setattr__(self, "_skip_folded", frozenset(" ".join(tokens(s)) for s in self.skip))
+        object.__setattr__(self, "_filler", words(self.ignore))
+        object.__setattr__(self, "_negators", words(self.negators))
+        object.__setattr__(self, "_hedges", tuple(tuple(tokens(h)) for h in self.hedges
+                                                  if tokens(h)))
+        object.__setattr__(self, "_starters", words(self.questions))
+        object.__setattr__(self, "_soft", words(self.soft))
+
+    @classmethod
+    def from_content(cls, content: Content) -> Vocabulary:
+        """The words under `matching.*` in a language's content."""
+        return cls(skip=content.words("matching.skip"), ignore=content.words("matching.ignore"),
+                   negators=content.words("matching.negators"),
+                   hedges=content.words("matching.hedges"),
+                   questions=content.words("matching.questions"),
+                   soft=content.words("matching.soft"))
 
     def is_skip(self, text: str) -> bool:
         return " ".join(tokens(text)) in self._skip_folded
+
+    def filler(self) -> frozenset[str]:
+        return self._filler
+
+    def negator_words(self) -> frozenset[str]:
+        return self._negators
+
+    def hedge_phrases(self) -> tuple[tuple[str, ...], ...]:
+        return self._hedges
+
+    def question_starters(self) -> frozenset[str]:
+        return self._starters
+
+    def soft_words(self) -> frozenset[str]:
+        return self._soft
 
 
 Word = tuple[str, str]  # (as typed, folded; its rough stem)
@@ -98,10 +152,40 @@ def _find(phrase: tuple[Word, ...], words: list[Word], used: set[int]) -> list[i
     return None
 
 
-def _match_words(text: str, choices: Sequence[Choice], ignore: frozenset[str]
-                 ) -> tuple[list[str], list[int], list[str]]:
-    """(matched ids in option order, numbers typed, leftover words that matched nothing)."""
-    words = _words(text)
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()\n]+|\bbut\b|\bthough\b")
+
+
+@dataclass(frozen=True)
+class _Reading:
+    matched: list[str]  # ids in option order
+    numbers: list[int]
+    leftovers: list[str]  # words that matched nothing and are not filler
+    matched_words: int  # how many words the matched options took up
+    negated: bool  # an option's words came after "not", "no", "didn't"...
+    first_unused: str | None  # the first word, if no option claimed it
+
+
+def _clause_words(text: str) -> tuple[list[Word], list[int]]:
+    """The words, and which clause (split at punctuation and 'but') each is in: a
+    negation reaches only within its own clause ("no, walking is fine")."""
+    words: list[Word] = []
+    clauses: list[int] = []
+    for n, part in enumerate(_CLAUSE_BREAK.split(fold(text))):
+        for word in _words(part):
+            words.append(word)
+            clauses.append(n)
+    return words, clauses
+
+
+def _match_words(text: str, choices: Sequence[Choice], vocabulary: Vocabulary) -> _Reading:
+    ignore = vocabulary.filler()
+    negators = vocabulary.negator_words()
+    every, every_clause = _clause_words(text)
+    # Filler goes first, so 'about the same' meets the label 'About the same' (whose
+    # phrase is kept without filler too).
+    kept = [i for i, w in enumerate(every) if w[0] not in ignore]
+    words = [every[i] for i in kept]
+    clauses = [every_clause[i] for i in kept]
     raw = [w[0] for w in words]
     used: set[int] = set()
     numbers: list[int] = []
@@ -110,19 +194,27 @@ def _match_words(text: str, choices: Sequence[Choice], ignore: frozenset[str]
             numbers.append(int(token))
             used.add(i)
     matched: list[str] = []
+    matched_words = 0
+    negated = False
     # Longer phrases first, so 'tai chi' is taken before a one-word option could claim 'chi'.
     candidates = sorted(
         ((phrase, choice) for choice in choices for phrase in _phrases(choice, ignore)),
         key=lambda pc: -len(pc[0]),
     )
     for phrase, choice in candidates:
-        if choice.id in matched:
-            continue
-        span = _find(phrase, words, used)
-        if span is not None:
-            matched.append(choice.id)
+        # Every naming of an option is taken ("yes, delete it" is all one answer), so
+        # none of its words is left over.
+        while (span := _find(phrase, words, used)) is not None:
             used.update(span)
-    leftovers = [raw[i] for i in range(len(raw)) if i not in used and raw[i] not in ignore]
+            before = [raw[i] for i in range(max(0, span[0] - _NEGATION_REACH), span[0])
+                      if clauses[i] == clauses[span[0]]]
+            if not any(w[0] in negators for w in phrase) and any(w in negators for w in before):
+                negated = True  # "not good": the option's word, turned round
+                continue
+            if choice.id not in matched:
+                matched.append(choice.id)
+            matched_words += len(span)
+    leftovers = [raw[i] for i in range(len(raw)) if i not in used]
     if numbers:
         # A number inside a sentence ("did 2 walks", "im 68, is it ok to swim?") is not
         # an option: numbers count only beside filler and the options' own words.
@@ -130,18 +222,40 @@ def _match_words(text: str, choices: Sequence[Choice], ignore: frozenset[str]
         if any(stem(word) not in known for word in leftovers):
             numbers = []
     order = {c.id: n for n, c in enumerate(choices)}
-    return sorted(matched, key=order.__getitem__), numbers, leftovers
+    # The first word as typed ("is", "do" are filler elsewhere), unless an option took it.
+    first_unused = every[0][0] if every and not (kept and kept[0] == 0 and 0 in used) else None
+    return _Reading(sorted(matched, key=order.__getitem__), numbers, leftovers, matched_words,
+                    negated, first_unused)
+
+
+_NEGATION_REACH = 3  # words before an option's words that can turn it round
+
+
+def _hedged(leftovers: list[str], vocabulary: Vocabulary) -> bool:
+    """'maybe', 'not sure', 'dunno': an answer that is not one yet."""
+    joined = f" {' '.join(leftovers)} "
+    return any(f" {' '.join(phrase)} " in joined for phrase in vocabulary.hedge_phrases())
+
+
+def _is_question(text: str, reading: _Reading, vocabulary: Vocabulary) -> bool:
+    """A question back ("what does that do?", "can I do both"), not an answer."""
+    if not reading.leftovers:
+        return False
+    return "?" in text or (reading.first_unused or "") in vocabulary.question_starters()
 
 
 def match_answer(text: str, choices: Sequence[Choice], vocabulary: Vocabulary, *,
-                 multi: bool = False, own_words: bool = False) -> Answer:
-    """Read one typed answer. Never raises: anything unreadable is UNCLEAR."""
+                 multi: bool = False, own_words: bool = False, exact: bool = False) -> Answer:
+    """Read one typed answer. Never raises: anything unreadable is UNCLEAR.
+
+    `exact`: a consequential choice; only the number, the label or the option's own words
+    (and filler) choose it, and only one option may be named."""
     if not fold(text).strip():
         return Answer(AnswerKind.UNCLEAR)
     if vocabulary.is_skip(text):
         return Answer(AnswerKind.SKIP)
-    ignore = frozenset(vocabulary.ignore)
-    matched, numbers, leftovers = _match_words(text, choices, ignore)
+    reading = _match_words(text, choices, vocabulary)
+    numbers, leftovers = reading.numbers, reading.leftovers
     if any(n < 1 or n > len(choices) for n in numbers):
         if any(not _NUMBER.match(word) for word, _ in _words(text)):
             numbers = []  # "im 68": a number beside words, not a choice off the list
@@ -149,15 +263,29 @@ def match_answer(text: str, choices: Sequence[Choice], vocabulary: Vocabulary, *
             return Answer(AnswerKind.UNCLEAR, out_of_range=True)
     order = {c.id: n for n, c in enumerate(choices)}
     by_number = [choices[n - 1].id for n in numbers]
-    ids = sorted(_unique([*by_number, *matched]), key=order.__getitem__)
-    if own_words and leftovers:
+    ids = sorted(_unique([*by_number, *reading.matched]), key=order.__getitem__)
+    if exact:
+        if leftovers or reading.negated or len(ids) != 1 or "?" in text:
+            return Answer(AnswerKind.UNCLEAR)
+        return Answer(AnswerKind.CHOSEN, ids=tuple(ids))
+    if own_words and (leftovers or reading.negated):
         # Their own words are kept verbatim alongside anything recognised.
         return Answer(AnswerKind.OWN_WORDS, ids=tuple(ids) if multi else (), own_words=text.strip())
-    if not ids:
+    if not ids or reading.negated or _hedged(leftovers, vocabulary) or \
+            _is_question(text, reading, vocabulary):
         return Answer(AnswerKind.UNCLEAR)
+    named = reading.matched_words + len(by_number)
+    stray = [w for w in leftovers if w not in vocabulary.soft_words()]
+    if len(stray) > (_STRAY_BESIDE_ONE_WORD if named <= 1 else named + 1):
+        return Answer(AnswerKind.UNCLEAR)  # one option word inside a sentence about else
     if not multi and len(ids) > 1:
         return Answer(AnswerKind.UNCLEAR)
     return Answer(AnswerKind.CHOSEN, ids=tuple(ids))
+
+
+# Other words an answer that names one option by one word may carry ("walking, mainly"):
+# more, and the option's word is most likely incidental ("see you at the park gates").
+_STRAY_BESIDE_ONE_WORD = 1
 
 
 def match_choice_id(option_id: str | None, choices: Iterable[Choice]) -> Answer:
