@@ -165,8 +165,10 @@ def _trimmed(text: str, limit: int) -> str:
 def store_choice(question: Question, profile: Profile, ids: list[str], own: str) -> Profile:
     if question.id == "consent_health":
         keep = ids == ["yes"]
-        return profile.changed(consent_health=keep,
-                               health_notes=profile.health_notes if keep else None)
+        # Withdrawing consent takes every health detail with it, check-in words too.
+        kept = profile if keep else profile.with_answer("checkin_words", None)
+        return kept.changed(consent_health=keep,
+                            health_notes=profile.health_notes if keep else None)
     if question.id == "consent_encouragement":
         return profile.changed(consent_encouragement=ids == ["yes"])
     if question.id == "quiet":

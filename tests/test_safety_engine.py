@@ -211,7 +211,7 @@ async def test_distress_at_a_check_in_is_understood(settings: Settings) -> None:
         text = heard.text(resident)
         assert "sorry" in text and "didn't quite get that" not in text
         assert "GP" in text  # health is worse: the GP and NHS 111 are named
-        await world.says(resident, "2")  # pause for a week
+        await world.says(resident, "1")  # "Pause for a week", first in the offer
         [person] = await world.rows(Person)
         assert person["paused_until"] is not None and person["flow"] is None
 

@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 REMINDER_DAYS = 7  # how far a reminder moves on when its day already has one of its kind
 FOLLOW_UP_TRIES = 3  # days a follow-up waits for someone to finish another conversation
+CHAT_LIVELY_FOR = timedelta(hours=1)  # a chat with a message this recent is not interrupted
 PRIORITY_REPLY = 0
 PRIORITY_SCHEDULED = 5
 # What a person's schedule depends on: when any changes, planned messages are replanned.
@@ -103,6 +104,10 @@ class _Plan:
     ignore: bool = False
     # A reply to someone's own urgent or crisis message goes even after STOP (hazard H3).
     bypass: bool = False
+    # Where in `say` the question they return to starts (peer support's replies go first).
+    reprompt_from: int | None = None
+    # Peer support's own words about the chat (which partner, unclear): no "Move Mates:".
+    about_chat: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,8 +185,7 @@ class Engine:
         content = self.content.for_language(code)
         cached = self._languages.get(content.language)
         if cached is None:
-            vocabulary = Vocabulary(skip=content.words("matching.skip"),
-                                    ignore=content.words("matching.ignore"))
+            vocabulary = Vocabulary.from_content(content)
             base = Context(content=content, clock=self.clock, vocabulary=vocabulary, geo=self.geo,
                            places=self.places)
             cached = _Language(base, CommandWords(content), screen_for(content))
@@ -215,17 +219,13 @@ class Engine:
                                channel=address.channel)
         lang = self.language(stored.person["language"])
         ctx = replace(lang.context_base, channel=address.channel)
-        if not timed and not is_new:
-            # Peer support is read for people between conversations; mid-conversation only
-            # for REPORT, or when it has something new for them since their last turn.
-            last_turn = stored.person["updated_at"]
-            in_flow = stored.person["flow"] is not None and not _lapsed(repo.to_state(stored),
-                                                                         now)
-            if not in_flow or peer_conversation.reports(ctx, event) or \
-                    peer_service.asked_since(connection, stored.person_id, last_turn):
-                ctx = replace(ctx, peer=peer_service.context_for(
-                    connection, stored.person_id, lang.context_base.content, now=now,
-                    since=last_turn))
+        if not is_new:
+            # Someone's place in peer support decides where their words go (focus rules:
+            # docs/focus.md), mid-conversation too, and whether a planned message waits.
+            last_turn = None if timed else stored.person["updated_at"]
+            ctx = replace(ctx, peer=peer_service.context_for(
+                connection, stored.person_id, lang.context_base.content, now=now,
+                since=last_turn))
         plan = self._decide(ctx, lang, stored, event, is_new, referral)
         if plan.ignore:
             if not timed:
@@ -265,7 +265,11 @@ class Engine:
                 repo.record_feedback(connection, effect.opportunity_id, effect.answer, now)
             elif isinstance(effect, PeerAction):
                 extra, started = self._peer_action(connection, ctx, stored, plan, effect, now)
-                say += extra
+                # What peer support says goes before the question they are taken back to.
+                at = len(say) if plan.reprompt_from is None else plan.reprompt_from
+                say[at:at] = extra
+                if plan.reprompt_from is not None:
+                    plan.reprompt_from += len(extra)
                 if started is not None:
                     plan.state = started
             elif isinstance(effect, OpenSafetyAlert):
@@ -276,6 +280,11 @@ class Engine:
                 record = repo.person_record(connection, stored.person_id,
                                             stored.person["created_at"])
                 say[:0] = privacy.my_data(ctx, plan.profile, record)
+        # Only a conversation's words: peer support's replies are about the chat itself.
+        if say and plan.say and not (plan.about_chat or erase or plan.opt_out) and \
+                _chatting_after(connection, ctx, stored.person_id, plan):
+            # In a chat, the other person's words come as "Sam: ..."; ours say who we are.
+            say[0] = replace(say[0], text=ctx.t("peers.relay.from_us", text=say[0].text))
         say = self.shape(address, _tag_question(say, plan.state))
         key = f"in:{address}:{external_id}" if external_id else f"in:{address}:{uuid4().hex}"
 
@@ -416,10 +425,13 @@ class Engine:
             # Not in another conversation: offers, consent and chats come first.
             turn = peer_conversation.handle(ctx, profile, event)
             if turn is not None:
-                return self._follow(ctx, turn, previous=state)
+                plan = self._follow(ctx, turn, previous=state)
+                plan.about_chat = True
+                return plan
         elif ctx.peer.anything:
             plan = self._peer_mid_conversation(ctx, state, profile, event)
             if plan is not None:
+                plan.about_chat = True
                 return plan
 
         if event.kind is EventKind.CHOICE and event.payload.get(
@@ -435,6 +447,16 @@ class Engine:
                 return plan
         if state.flow and state.flow in self.conversations:
             turn = self.conversations[state.flow].handle(ctx, state, profile, event)
+            if ctx.peer.chatting and event.kind is EventKind.TEXT and _unusable(turn, state):
+                # In a chat, words our question cannot use are for their peer: passed on,
+                # and our question is put aside (focus rules, docs/focus.md).
+                chat = peer_conversation.handle(ctx, profile, event)
+                if chat is not None:
+                    effects = [replace(e, values={**e.values, "closed_question": True})
+                               if isinstance(e, PeerAction) and e.action == "relay" else e
+                               for e in chat.effects]
+                    return _Plan(list(chat.say), IDLE, profile, effects=effects,
+                                 about_chat=True)
             return self._follow(ctx, turn, previous=state)
         return self._idle(ctx, state, profile, event)
 
@@ -447,7 +469,12 @@ class Engine:
             state.flow != "checkin"
         resume: FlowState | None = None
         effects: list[object] = []
-        if state.flow == "checkin":
+        if state.flow == "checkin" and current is not None:
+            # The check-in reads a hard week itself ("not good, my ms has flared up"):
+            # gentler messages, their words kept, and the offer. Care only for the rest.
+            turn = current.handle(ctx, state, profile, event)
+            if not _unusable(turn, state):
+                return None
             effects.append(RecordImpact("checkin", "harder"))
         if resumable and current is not None:
             turn = current.handle(ctx, state, profile, event)
@@ -501,12 +528,19 @@ class Engine:
                                             now)
             return [ctx.say(key)], None
         if effect.action == "consent":
-            return peer_service.consent(connection, content, person,
-                                        int(values["connection_id"]), bool(values["yes"]),
-                                        now), None
+            said = peer_service.consent(connection, content, person,
+                                        int(values["connection_id"]), bool(values["yes"]), now)
+            # Connected: any question they had open is closed, so what they send next goes
+            # to their peer, as the reply promises.
+            return said, (IDLE if said and values["yes"] else None)
         if effect.action == "relay":
-            return peer_service.relay(connection, content, person, int(values["connection_id"]),
-                                      str(values["text"]), now), None
+            said = peer_service.relay(connection, content, person, int(values["connection_id"]),
+                                      str(values["text"]), now)
+            if not said and values.get("closed_question"):
+                # Passed on; they should know our question was put aside for it.
+                said = [Outbound(ctx.t("peers.relay.from_us",
+                                       text=ctx.t("peers.relay.question_closed")))]
+            return said, None
         if effect.action == "control":
             return peer_service.control(connection, content, person,
                                         int(values["connection_id"]), str(values["action"]),
@@ -585,13 +619,19 @@ class Engine:
         # friendly messages, so they need consent to them.
         unasked = event.command != "followup" and not profile.consent_encouragement
         tries = event.payload.get("tries", 0)
-        if (busy or paused) and event.command == "followup" and isinstance(tries, int) and \
-                tries < FOLLOW_UP_TRIES and stored.opted_out_at is None:
+        # A peer chat in full flow is not interrupted: whatever was planned waits a day
+        # (focus rules, docs/focus.md). In a quieter chat it comes, saying it is from us.
+        last = ctx.peer.last_chat_message_at
+        lively = ctx.peer.chatting and last is not None and ctx.now() - last < CHAT_LIVELY_FOR
+        if (((busy or paused) and event.command == "followup") or lively) and \
+                isinstance(tries, int) and tries < FOLLOW_UP_TRIES and \
+                stored.opted_out_at is None:
             # A promised follow-up waits for the conversation they are in (or a short
             # pause) to end: asked again tomorrow rather than dropped.
             again = {k: v for k, v in event.payload.items() if k != "expires_at"}
             return _Plan([], state, profile, effects=[ScheduleReminder(
-                "followup", ctx.now() + timedelta(days=1), {**again, "tries": tries + 1})])
+                event.command or "followup", ctx.now() + timedelta(days=1),
+                {**again, "tries": tries + 1})])
         if conversation is None or busy or paused or stored.opted_out_at is not None or \
                 stored.unreachable_at is not None or unasked:
             return _Plan([], state, profile, ignore=True)
@@ -677,7 +717,9 @@ class Engine:
             if back.flow in self.conversations and not any(
                     isinstance(e, EraseEverything) for e in effects):
                 state = back
+                reprompt_from = len(say)
                 say += self.conversations[back.flow].reprompt(ctx, back, profile)
+                return _Plan(say, state, profile, effects=effects, reprompt_from=reprompt_from)
         return _Plan(say, state, profile, effects=effects)
 
     def _reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> Sequence[Outbound]:
@@ -701,6 +743,19 @@ def _screened(screen: SafetyScreen, text: str) -> Assessment:
 def _reply_key(ctx: Context, topic: str) -> str:
     key = f"safety.reply.{topic}"
     return key if ctx.content.has(key) else "safety.reply.red_flag"
+
+
+def _unusable(turn: Turn, state: FlowState) -> bool:
+    """The conversation could not use the message: it asks the same question again."""
+    return turn.state == state and turn.start is None and not turn.effects
+
+
+def _chatting_after(connection: Connection, ctx: Context, person_id: int, plan: _Plan) -> bool:
+    """Whether, after this turn, messages pass in one of their chats (read again only when
+    this turn did something in peer support)."""
+    if any(isinstance(e, PeerAction) for e in plan.effects):
+        return peer_service.chatting(connection, person_id)
+    return ctx.peer.chatting
 
 
 def _lapsed(state: FlowState, now: datetime) -> bool:

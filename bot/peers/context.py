@@ -4,6 +4,7 @@ loaded by the engine for people who are not in the middle of another conversatio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 REPORT_OPTION = "report-"  # + the chat's id: the Report button under a relayed message
 
@@ -42,6 +43,9 @@ class PeerContext:
     # One of their chats began or changed (the other side said yes, resumed it...) after
     # their last turn: "anything you send goes to them" holds again.
     chat_news: bool = False
+    # When a message last passed either way in one of their open chats: a chat in full
+    # flow is not interrupted by a planned message (a check-in waits).
+    last_chat_message_at: datetime | None = None
     # Their latest chat, if it ended lately: it can still be reported.
     ended_connection_id: int | None = None
     chats: tuple[ChatRef, ...] = ()
@@ -50,6 +54,12 @@ class PeerContext:
     @property
     def in_chat(self) -> bool:
         return self.connection_id is not None or bool(self.chats)
+
+    @property
+    def chatting(self) -> bool:
+        """In a chat whose messages pass now (active, not paused or under review)."""
+        return self.connection_status == "active" or any(
+            chat.status == "active" for chat in self.chats)
 
     @property
     def anything(self) -> bool:

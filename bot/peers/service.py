@@ -203,12 +203,24 @@ def context_for(connection: Connection, person_id: int, content: Content, *,
                       connection_status=chats[0].status, partner_alias=chats[0].label)
     if chats:
         values["chats"] = tuple(chats)
+        # Ordered rather than max(): the column's type (UTC on SQLite too) is kept.
+        values["last_chat_message_at"] = connection.scalar(
+            select(RelayedMessage.created_at).where(
+                RelayedMessage.connection_id.in_([chat.connection_id for chat in chats]))
+            .order_by(RelayedMessage.created_at.desc()).limit(1))
     else:
         values["ended_connection_id"] = connection.scalar(select(Chat.id).where(
             or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
             Chat.status == "ended", Chat.ended_at > now - timedelta(days=REPORT_ENDED_DAYS))
             .order_by(Chat.ended_at.desc(), Chat.id.desc()).limit(1))
     return PeerContext(**values)
+
+
+def chatting(connection: Connection, person_id: int) -> bool:
+    """Whether messages pass now in one of their chats (one is active)."""
+    return connection.scalar(select(Chat.id).where(
+        or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
+        Chat.status == "active").limit(1)) is not None
 
 
 def open_chats(connection: Connection, person_id: int) -> list[Any]:
@@ -528,6 +540,9 @@ def consent(connection: Connection, content: ContentLibrary, resident_id: int, c
             status="active", updated_at=now)).rowcount:
         return []
     repo.record_impact(connection, "buddy_connected", now)
+    # "Anything you send goes to them" must be true for the supporter too: a question of
+    # ours they were left facing is closed (the engine does the same for the resident).
+    repo.close_flow(connection, supporter)
     # A supporter already in another chat must now say who each message is for.
     several = len(open_chats(connection, supporter)) > 1
     key = "peers.buddy.connected_several" if several else "peers.buddy.connected"

@@ -180,6 +180,17 @@ def to_state(stored: Stored) -> FlowState:
     return FlowState(person["flow"], person["step"], dict(person["flow_data"] or {}))
 
 
+def close_flow(connection: Connection, person_id: int) -> bool:
+    """Close whatever question someone else was left facing (their peer chat has just
+    started, so what they send next is for their peer). Their last turn's time stays, and
+    the version moves on, so a turn of theirs running now retries and sees it closed."""
+    result = connection.execute(
+        update(Person).where(Person.id == person_id, Person.flow.is_not(None))
+        .values(flow=None, step=None, flow_data={},
+                state_version=Person.state_version + 1))
+    return bool(result.rowcount)
+
+
 def save(connection: Connection, stored: Stored, profile: Profile, state: FlowState,
                now: datetime) -> None:
     """Write a conversation's results back, if nobody else wrote this person meanwhile."""
