@@ -1,7 +1,9 @@
 """Suggestions: one to three real local options at a time, each with why it might suit,
 then "tell me more", "I'd like to go", "not for me" (remembered for good) and "more".
-Never a dead end: when nothing fits we say so and offer what else we can do.
-Diagram: suggest.mmd beside this file."""
+What they told us they need is a hard limit, and unknown is not yes. When no place to go
+meets a need, we say which need, honestly, and offer ideas for home or online instead;
+when nothing fits at all we say so and offer what else we can do. Never a dead end, and
+never a need quietly dropped. Diagram: suggest.mmd beside this file."""
 
 from __future__ import annotations
 
@@ -36,15 +38,17 @@ OPEN_FOR = timedelta(hours=12)
 COST = {"free": "free", "low": "low"}
 
 
-def needs_for(profile: Profile, *, anything: bool = False) -> Needs:
-    """What the person told us, as hard limits and preferences. Nothing from health."""
+def needs_for(profile: Profile, *, anything: bool = False, home: bool = False) -> Needs:
+    """What the person told us, as hard limits and preferences. Nothing from health.
+    `home`: ideas for home or online only, offered (and said to be) instead of places."""
     answers = profile.answers
     access = answers.get("access")
-    return Needs.from_answers(
+    needs = Needs.from_answers(
         answers, profile.district, profile.latitude, profile.longitude,
         not_for_me=answers.get("not_for_me") or (),
         access=access if isinstance(access, list) else None,
         max_cost=COST.get(str(answers.get("cost"))), anything=anything)
+    return needs.at_home() if home else needs
 
 
 def sorry(ctx: Context, answer: Answer) -> str:
@@ -102,15 +106,32 @@ class Suggest:
                 anything: bool = False, lead: list[Outbound] | None = None) -> Turn:
         needs = needs_for(profile, anything=anything)
         found = self._ranked(ctx, needs, shown=[])
-        if not found:
-            if one:
+        if one:
+            if not found:
                 return Turn([], IDLE, profile)  # a scheduled idea with none to give: stay quiet
-            turn = self._nothing_fits(ctx, profile, ctx.t("suggest.none"), anything)
+            turn = self._show(ctx, profile, found[:1], shown=[], anything=anything)
         else:
-            size = 1 if one else PAGE
-            turn = self._show(ctx, profile, found[:size], shown=[], anything=anything)
+            turn = self._first_page(ctx, profile, needs, found, anything)
         turn.say[:0] = lead or []
         return turn
+
+    def _first_page(self, ctx: Context, profile: Profile, needs: Needs,
+                    found: list[Suggestion], anything: bool) -> Turn:
+        """What fits. When no place to go meets a need they told us (and they did not ask
+        for home or online only), we say which need and offer ideas for home or online
+        instead, said to be instead: never a place that doesn't fit."""
+        gaps = ctx.places.why_no_places(needs) if ctx.places is not None else ()
+        if gaps:
+            note = f"{explain.shortfall(ctx.content, gaps, needs)} " \
+                   f"{ctx.t('suggest.limits.more_soon')}"
+            instead = self._ranked(ctx, needs.at_home(), shown=[])
+            if not instead:
+                return self._nothing_fits(ctx, profile, note, anything)
+            return self._show(ctx, profile, instead[:PAGE], shown=[], anything=anything,
+                              home=True, note=note)
+        if not found:
+            return self._nothing_fits(ctx, profile, ctx.t("suggest.none"), anything)
+        return self._show(ctx, profile, found[:PAGE], shown=[], anything=anything)
 
     # -- where they are ------------------------------------------------------------------
     def _where_prompt(self, ctx: Context, prefix: str = "") -> Outbound:
@@ -138,10 +159,18 @@ class Suggest:
         return [s for s in ctx.places.rank(needs) if s.id not in shown]
 
     def _show(self, ctx: Context, profile: Profile, batch: list[Suggestion], shown: list[str],
-              anything: bool) -> Turn:
-        needs = needs_for(profile, anything=anything)
-        say = [ctx.say("suggest.flow.intro_one" if len(batch) == 1 else "suggest.flow.intro")]
-        county_wide = not placed(ctx, needs)
+              anything: bool, home: bool = False, note: str | None = None) -> Turn:
+        needs = needs_for(profile, anything=anything, home=home)
+        if note:  # which need no place meets, then the ideas for home or online instead
+            instead = ctx.t("suggest.limits.instead_one" if len(batch) == 1 else
+                            "suggest.limits.instead")
+            say = [Outbound(f"{note} {instead}")]
+        else:
+            say = [ctx.say("suggest.flow.intro_one" if len(batch) == 1 else
+                           "suggest.flow.intro")]
+        # How far things are means nothing for ideas done at home or online.
+        county_wide = not placed(ctx, needs) and any(
+            not s.opportunity.is_remote for s in batch)
         if county_wide:
             # Said once, not after every idea: we don't know how far anything is from them.
             say.insert(0, ctx.say("suggest.where.county_wide"))
@@ -156,7 +185,7 @@ class Suggest:
                 parts.append(check)
             say.append(Outbound(" ".join(parts)))
         ids = [s.id for s in batch]
-        data = {"batch": ids, "shown": [*shown, *ids], "anything": anything,
+        data = {"batch": ids, "shown": [*shown, *ids], "anything": anything, "home": home,
                 "until": self._until(ctx)}
         state = FlowState(NAME, step_for("list", *ids), data)
         say.append(self._list_prompt(ctx, batch, one=len(batch) == 1))
@@ -214,7 +243,8 @@ class Suggest:
         return self._from_list(ctx, state, profile, event)
 
     def _batch(self, ctx: Context, profile: Profile, state: FlowState) -> list[Suggestion]:
-        needs = needs_for(profile, anything=bool(state.data.get("anything")))
+        needs = needs_for(profile, anything=bool(state.data.get("anything")),
+                          home=bool(state.data.get("home")))
         by_id = {s.id: s for s in self._ranked(ctx, needs, shown=[])
                  if s.id in state.data.get("batch", [])}
         return [by_id[i] for i in state.data.get("batch", []) if i in by_id]
@@ -241,12 +271,13 @@ class Suggest:
                     state.at(step_for("one", picked), chosen=picked), profile)
 
     def _more(self, ctx: Context, state: FlowState, profile: Profile) -> Turn:
-        anything = bool(state.data.get("anything"))
+        anything, home = bool(state.data.get("anything")), bool(state.data.get("home"))
         shown = list(state.data.get("shown", []))
-        rest = self._ranked(ctx, needs_for(profile, anything=anything), shown)
+        rest = self._ranked(ctx, needs_for(profile, anything=anything, home=home), shown)
         if not rest:
             return self._nothing_fits(ctx, profile, ctx.t("suggest.no_more"), anything)
-        return self._show(ctx, profile, rest[:PAGE], shown=shown, anything=anything)
+        return self._show(ctx, profile, rest[:PAGE], shown=shown, anything=anything,
+                          home=home)
 
     def _item(self, ctx: Context, state: FlowState):  # type: ignore[no-untyped-def]
         chosen = state.data.get("chosen")
@@ -262,7 +293,8 @@ class Suggest:
         if item is None:
             return Turn([ctx.say("suggest.no_more")], IDLE, profile)
         picked, skipped = _read(ctx, ctx.choices("suggestion"), event)
-        needs = needs_for(profile, anything=bool(state.data.get("anything")))
+        needs = needs_for(profile, anything=bool(state.data.get("anything")),
+                          home=bool(state.data.get("home")))
         miles = ctx.places.miles(needs, item.id) if ctx.places else None
         if picked == "more_info":
             parts = explain.describe_parts(ctx.content, item, miles=miles, needs=needs)

@@ -21,6 +21,7 @@ from bot.places.explain import (
     how_to_go,
     how_to_go_parts,
     messages,
+    shortfall,
     why,
 )
 from bot.places.matching import Needs, Reason, Suggestion, rank
@@ -215,6 +216,20 @@ def test_how_to_go(en: Content) -> None:
     assert "Our team hasn't checked this yet, so please check before you go." in bare
 
 
+def test_what_follows_from_a_fact_is_never_asked_about(en: Content) -> None:
+    """A wheelchair ramp means step-free (the ranking offers it as step-free): so neither
+    "tell me more" nor "I'd like to go" asks them to check it."""
+    ramp = session(cost="free", accessibility=Accessibility(wheelchair=True))
+    needs = Needs(district="LE12", access={"step_free", "wheelchair"})
+    check = en.text("suggest.check.access.step_free")
+    assert check not in how_to_go(en, ramp, needs=needs)
+    assert en.text("suggest.describe.access_ask", features=en.text(
+        "suggest.describe.feature.step_free")) not in describe(en, ramp, needs=needs)
+    chair = session(cost="free", activities=("chair",))
+    assert en.text("suggest.check.access.seated_options") not in how_to_go(
+        en, chair, needs=Needs(access={"seated_options"}))
+
+
 def test_every_real_entry_can_be_described_and_gone_to(en: Content) -> None:
     needs = Needs(district="LE4", access={"step_free"})
     for item in Catalogue.from_yaml():
@@ -230,16 +245,36 @@ def test_every_real_entry_can_be_described_and_gone_to(en: Content) -> None:
 
 
 def test_real_suggestions_for_le4_are_explained(en: Content) -> None:
-    answers = {"activities": ["walking"], "helps": ["low_cost", "accessible"],
+    answers = {"activities": ["walking"], "helps": ["low_cost"],
                "times": ["morning"], "with_whom": ["friends", "group"],
                "where": ["outdoors"]}
     needs = Needs.from_answers(answers, "LE4", max_cost="free")
     top = rank(Catalogue.from_yaml().all(), needs)[:3]
+    assert len(top) == 3
     for suggestion in top:
         assert styled(why(en, suggestion, needs)) == \
             "It's walking, which you picked, and it's in LE4, near you."
         assert check_first(en, suggestion) == \
-            "We don't know if it's step-free yet. Please check before you go."
+            "Our team hasn't checked this yet, so please check before you go."
+
+
+@pytest.mark.parametrize("needs", [
+    Needs(settings={"leisure"}), Needs(settings={"outdoors"}), Needs(settings={"community"}),
+    Needs(settings={"home", "leisure"}), Needs(settings={"leisure", "community"}),
+    *[Needs(access={name}) for name in ACCESS_FIELDS], Needs(access=set(ACCESS_FIELDS)),
+    Needs(max_cost="free"), Needs(max_cost="low"), Needs(days={"mon"}),
+])
+def test_shortfall_names_the_need_plainly(en: Content, needs: Needs) -> None:
+    (limit,) = needs.limits()
+    text = styled(shortfall(en, (limit,), needs))
+    assert text.startswith("I don't know of ") and text.endswith(" yet.")
+    if limit == "place" and len(needs.settings - {"home"}) == 1:
+        assert text == en.text(f"suggest.limits.place.{min(needs.settings - {'home'})}")
+    if limit == "access" and len(needs.access) == 1:
+        assert text == en.text(f"suggest.limits.access.{min(needs.access)}")
+    # Several needs together, or nothing near at all, have their own plain sentences.
+    assert shortfall(en, ("access", "cost"), needs) == en.text("suggest.limits.together")
+    assert shortfall(en, ("near",), needs) == en.text("suggest.limits.near")
 
 
 def test_messages_pack_paragraphs_within_two_sms() -> None:

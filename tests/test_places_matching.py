@@ -1,6 +1,7 @@
 """Suggestion ranking: every hard limit holds even against an option that would otherwise
-rank first, unknowns are kept with caveats, the order follows what people told us, and
-the fast paths give exactly what the plain ranking gives."""
+rank first, an unknown is never taken for a yes (and is kept, with a caveat, only for
+people who gave no such limit), the order follows what people told us, and the fast
+paths give exactly what the plain ranking gives. More on the limits: test_places_limits.py."""
 
 from __future__ import annotations
 
@@ -67,31 +68,41 @@ def first(opportunities: list[Opportunity], needs: Needs) -> Suggestion:
 def test_cost_limits() -> None:
     best, dull = option("best", cost="paid"), option("dull", activities=("gym",))
     low = option("low", cost="low")
-    assert ids(rank([best, low, dull], walker())) == ["low", "best", "dull"]
-    assert ids(rank([best, low, dull], walker(max_cost="free"))) == ["dull"]
-    assert ids(rank([best, low, dull], walker(max_cost="low"))) == ["low", "dull"]
+    unknown = option("unknown", cost="unknown")
+    assert ids(rank([best, low, dull, unknown], walker())) == ["low", "best", "unknown", "dull"]
+    # An unknown cost is not free, and not low cost either.
+    assert ids(rank([best, low, dull, unknown], walker(max_cost="free"))) == ["dull"]
+    assert ids(rank([best, low, dull, unknown], walker(max_cost="low"))) == ["low", "dull"]
 
 
-def test_known_lack_of_step_free_access_excludes_and_wheelchair_implies_step_free() -> None:
+def test_step_free_means_known_step_free_and_wheelchair_implies_it() -> None:
     steps = option("steps", accessibility=Accessibility(step_free=False))
-    other = option("other", activities=("gym",), accessibility=Accessibility(step_free=True))
-    assert ids(rank([steps, other], walker()))[0] == "steps"
-    assert ids(rank([steps, other], walker(access={"step_free"}))) == ["other"]
-    # Steps rule out wheelchair access, even when nobody wrote wheelchair: false.
-    assert ids(rank([steps, other], walker(access={"wheelchair"}))) == ["other"]
-    ramp = option("ramp", accessibility=Accessibility(wheelchair=True))
+    unknown = option("unknown")
+    level = option("level", activities=("gym",), accessibility=Accessibility(step_free=True))
+    ramp = option("ramp", activities=("gym",), accessibility=Accessibility(wheelchair=True))
+    every = [steps, unknown, level, ramp]
+    assert ids(rank(every, walker()))[:2] == ["steps", "unknown"]
+    # Unknown is not yes: only places known to be step-free (a wheelchair ramp is).
+    assert ids(rank(every, walker(access={"step_free"}))) == ["level", "ramp"]
+    # Step-free alone doesn't promise wheelchair access.
+    assert ids(rank(every, walker(access={"wheelchair"}))) == ["ramp"]
     found = first([ramp], walker(access={"step_free"}))
     assert Reason("access", "step_free") in found.reasons
     assert not any(c.startswith("access_unknown") for c in found.caveats)
 
 
 @pytest.mark.parametrize("feature", ACCESS_FIELDS)
-def test_every_access_feature_is_a_hard_limit(feature: str) -> None:
+def test_every_access_feature_is_a_hard_limit_and_unknown_is_not_yes(feature: str) -> None:
     lacking = option("lacking", accessibility=Accessibility(**{feature: False}))
-    unknown = option("unknown", activities=("gym",))
-    found = rank([lacking, unknown], walker(access={feature}))
-    assert ids(found) == ["unknown"]
-    assert found[0].caveats[0] == f"access_unknown:{feature}"
+    unknown = option("unknown")
+    having = option("having", activities=("gym",),
+                    accessibility=Accessibility(**{feature: True}))
+    found = rank([lacking, unknown, having], walker(access={feature}))
+    assert ids(found) == ["having"]
+    assert Reason("access", feature) in found[0].reasons
+    assert not any(c.startswith("access_unknown") for c in found[0].caveats)
+    # Without the need, the unknown one stays (and is never said to have it).
+    assert "unknown" in ids(rank([lacking, unknown, having], walker()))
 
 
 def test_times_outside_what_they_gave_are_excluded() -> None:
@@ -139,29 +150,36 @@ def test_women_only_sessions_only_for_people_who_asked() -> None:
     unknown = option("unknown", activities=("gym",))
     assert ids(rank([women, mixed, unknown], walker())) == ["mixed", "unknown"]
     found = rank([women, mixed, unknown], walker(access={"women_only"}))
-    assert ids(found) == ["women", "unknown"]
+    assert ids(found) == ["women"]  # a session not known to be women-only is left out
     assert Reason("access", "women_only") in found[0].reasons
-    assert "access_unknown:women_only" in found[1].caveats
 
 
-def test_anything_relaxes_times_and_activities_but_never_cost_or_access() -> None:
-    monday = option("monday", schedule=(Slot("mon", "19:00"),))
-    paid = option("paid", cost="paid", kind="place", schedule=())
+def test_anything_relaxes_times_and_activities_but_never_where_cost_or_access() -> None:
+    level = Accessibility(step_free=True)
+    monday = option("monday", schedule=(Slot("mon", "19:00"),), accessibility=level)
+    paid = option("paid", cost="paid", kind="place", schedule=(), accessibility=level)
     steps = option("steps", kind="place", schedule=(),
                    accessibility=Accessibility(step_free=False))
+    unknown = option("unknown", kind="place", schedule=())
+    hall = option("hall", setting="community", schedule=(Slot("mon", "10:00"),),
+                  accessibility=level)
+    every = [monday, paid, steps, unknown, hall]
     strict = walker(days={"sat"}, max_cost="free", access={"step_free"})
-    assert ids(rank([monday, paid, steps], strict)) == []
-    assert ids(rank([monday, paid, steps], strict.relaxed())) == ["monday"]
+    assert ids(rank(every, strict)) == []
+    assert ids(rank(every, strict.relaxed())) == ["monday"]
 
 
-# -- unknowns stay, with caveats ---------------------------------------------------------
-def test_unknowns_are_kept_with_caveats() -> None:
+# -- unknowns: kept with caveats, only for people who gave no such limit -----------------
+def test_unknowns_are_kept_with_caveats_when_nothing_rules_them_out() -> None:
     vague = option("vague", kind="session", schedule=(), cost="unknown", verified=False,
                    last_verified=None, age_min=60)
-    found = first([vague], walker(max_cost="free", access={"hearing_loop"},
-                                  days={"sat"}))
-    assert found.caveats == ("cost_unknown", "access_unknown:hearing_loop", "times_unknown",
-                             "age_limit", "unverified")
+    found = first([vague], walker())
+    assert found.caveats == ("cost_unknown", "times_unknown", "age_limit", "unverified")
+    # Each unknown is not a yes for someone who needs it.
+    for needs in (walker(max_cost="free"), walker(max_cost="low"),
+                  walker(access={"hearing_loop"}), walker(days={"sat"}),
+                  walker(times={"morning"})):
+        assert ids(rank([vague], needs)) == [], needs
 
 
 def test_online_and_at_home_have_no_distance_and_no_venue_access() -> None:
@@ -169,15 +187,18 @@ def test_online_and_at_home_have_no_distance_and_no_venue_access() -> None:
                    company=("alone", "online"), schedule=(), activities=("yoga",))
     idea = option("idea", kind="at_home", setting="home", district=None, schedule=(),
                   activities=("chair",))
-    needs = Needs(activities={"chair", "yoga"}, access={"step_free", "seated_options"},
+    needs = Needs(activities={"chair", "yoga"}, access={"step_free"},
                   company={"online"}, district="LE4", days={"sat"})
     found = {s.opportunity.id: s for s in rank([video, idea], needs)}
     assert found["video"].miles is None and found["idea"].miles is None
-    assert found["video"].caveats == ("access_unknown:seated_options",)
-    assert found["idea"].caveats == ()  # chair-based moves are seated by definition
+    # Step-free means nothing at home or online: never a caveat, never a reason.
+    assert found["video"].caveats == () and found["idea"].caveats == ()
     assert Reason("online") in found["video"].reasons
     assert Reason("at_home") in found["idea"].reasons
     assert Reason("any_time") in found["idea"].reasons
+    # Sitting down does mean something at home: only chair-based moves are known to be.
+    seated = replace(needs, access=frozenset({"seated_options"}))
+    assert ids(rank([video, idea], seated)) == ["idea"]
 
 
 # -- order ---------------------------------------------------------------------------------
@@ -200,10 +221,11 @@ def test_an_activity_they_picked_beats_everything_else() -> None:
     perfect_otherwise = option(
         "a-perfect", activities=("gym",), verified=True, company=COMPANY,
         accessibility=Accessibility(step_free=True, wheelchair=True, bus_route=True))
-    matched = option("z-walk", cost="paid", verified=False, company=(), setting=None,
-                     district="LE12", schedule=(Slot("sat", "11:00"),), level="demanding")
+    matched = option("z-walk", cost="paid", verified=False, company=(), setting="community",
+                     district="LE12", schedule=(Slot("sat", "11:00"),), level="demanding",
+                     accessibility=Accessibility(wheelchair=True))
     needs = walker(company=set(COMPANY), access={"step_free", "wheelchair"},
-                   days={"sat"}, times={"morning"})
+                   settings={"outdoors", "community"}, days={"sat"}, times={"morning"})
     assert ids(rank([perfect_otherwise, matched], replace(needs, prefer_bus=True))) == \
         ["z-walk", "a-perfect"]
     # "Anything" makes activity only a lean: then the rest decides.
@@ -214,7 +236,7 @@ def test_company_setting_and_green_space_count() -> None:
     alone = option("a-alone", company=("alone",), setting="community")
     group = option("b-group", setting="community")
     park = option("c-park")
-    found = rank([alone, group, park], walker())
+    found = rank([alone, group, park], walker(settings={"outdoors", "community"}))
     assert ids(found) == ["c-park", "b-group", "a-alone"]
     assert found[0].reasons[:2] == (Reason("activity", "walking"), Reason("near", 0.0))
     assert Reason("setting", "outdoors") in found[0].reasons
@@ -275,7 +297,7 @@ def _synthetic(seed: int, count: int) -> tuple[list[Opportunity], list[Needs]]:
                                     rng.randint(0, 2))),
             district=rng.choice((*districts, None)), anything=rng.random() < 0.2,
             prefer_bus=rng.random() < 0.3, max_miles=rng.choice((5.0, 10.0, 30.0)),
-            not_for_me={f"e{rng.randrange(count):04d}"},
+            not_for_me={f"e{rng.randrange(count):04d}"}, home_only=rng.random() < 0.1,
         ))
     return entries, people
 
@@ -360,8 +382,8 @@ def real() -> Catalogue:
     return Catalogue.from_yaml()
 
 
-def test_le4_free_step_free_mornings_with_others(real: Catalogue) -> None:
-    answers = {"activities": ["walking"], "helps": ["low_cost", "accessible"],
+def test_le4_free_mornings_with_others(real: Catalogue) -> None:
+    answers = {"activities": ["walking"], "helps": ["low_cost"],
                "times": ["morning"], "with_whom": ["friends", "group"],
                "where": ["outdoors"]}
     needs = Needs.from_answers(answers, "LE4", max_cost="free")
@@ -373,17 +395,30 @@ def test_le4_free_step_free_mornings_with_others(real: Catalogue) -> None:
     assert top[0].opportunity.id in ("parkrun-abbey-park", "parkrun-watermead")
     for suggestion in found:
         item = suggestion.opportunity
-        assert item.cost in ("free", "unknown")
-        assert item.accessibility.step_free is not False
+        assert item.cost == "free"
         assert all(slot.time_of_day == "morning" for slot in item.schedule)
+        assert item.setting == "outdoors"
         assert suggestion.miles is None or suggestion.miles <= needs.max_miles
-        assert suggestion.reasons or "cost_unknown" in suggestion.caveats
-        if not item.is_remote:
-            assert "access_unknown:step_free" in suggestion.caveats  # honest: not checked
+        assert suggestion.reasons
         assert "unverified" in suggestion.caveats
     assert top[0].reasons[0] == Reason("activity", "walking")
     assert Reason("company", "group") in top[0].reasons
     assert Reason("time", "sat:morning") in top[0].reasons
+
+
+def test_le4_step_free_gets_no_place_whose_access_is_unknown(real: Catalogue) -> None:
+    """No place in the catalogue is known to be step-free yet: so none is offered, the
+    ranking can say why, and ideas for home or online are what fits."""
+    answers = {"activities": ["walking"], "helps": ["low_cost", "accessible"],
+               "times": ["morning"], "with_whom": ["friends", "group"],
+               "where": ["outdoors"]}
+    needs = Needs.from_answers(answers, "LE4", max_cost="free")
+    index = RankingIndex(real.all())
+    assert all(s.opportunity.is_remote for s in index.rank(needs))
+    assert index.why_no_places(needs) == ("access",)
+    instead = index.rank(needs.at_home())
+    assert len(instead) >= 3 and all(s.opportunity.is_remote for s in instead)
+    assert instead[0].reasons[0] == Reason("activity", "walking")
 
 
 def test_when_nothing_fits_the_result_is_empty(real: Catalogue) -> None:

@@ -184,8 +184,9 @@ COSTS = (
 
 
 @pytest.mark.parametrize(("cost", "allowed"), [
-    ("free", {"free-park", "unknown-cost-club"}),
-    ("low", {"free-park", "unknown-cost-club", "low-hall"}),
+    # An unknown cost is not free, and not low cost either.
+    ("free", {"free-park"}),
+    ("low", {"free-park", "low-hall"}),
     (None, {"free-park", "unknown-cost-club", "low-hall", "paid-pool"}),
 ])
 async def test_cost_is_a_hard_limit_and_an_unknown_cost_is_said(
@@ -239,30 +240,25 @@ ACCESS = (
 )
 
 
-async def test_step_free_is_met_or_honestly_unknown_never_claimed(settings: Settings) -> None:
+async def test_step_free_means_known_step_free_never_unknown(settings: Settings) -> None:
     answers = {**WALKER, "activities": ["gardening"], "helps": ["accessible"],
                "access": ["step_free"]}
     async with running(settings) as (services, _):
         use_catalogue(services, *ACCESS)
         chat = await resident(services, SMS, answers=answers)
-        assert set(await every_idea(chat)) == {"level-park", "ramped-hall", "unknown-park"}
+        # Unknown is not yes: the park nobody has checked is never offered to them.
+        assert set(await every_idea(chat)) == {"level-park", "ramped-hall"}
         await chat.send("suggest")
         items = chat.idea_lines()
-        unknown = EN.text("suggest.check.unknown",
-                          unknowns=EN.text("suggest.check.access.step_free"))
-        assert unknown in items["unknown-park"]
-        for known in ("level-park", "ramped-hall"):
-            assert EN.text("suggest.check.access.step_free") not in items[known]
-        # "Tell me more" and "I'd like to go" never claim what nobody has checked.
-        await chat.pick("unknown-park")
-        more = texts(await chat.pick("more_info"))
-        feature = EN.text("suggest.describe.feature.step_free")
-        assert EN.text("suggest.describe.access_ask", features=feature) in more
-        assert EN.text("suggest.describe.access_yes", features=feature) not in more
+        assert set(items) == {"level-park", "ramped-hall"}
+        for known in items.values():
+            assert EN.text("suggest.check.access.step_free") not in known
+        # Places to go fit, so nothing is said about a shortfall.
+        assert EN.text("suggest.limits.access.step_free") not in texts(chat.last)
+        # "I'd like to go" never asks them to check what we know.
+        await chat.pick("ramped-hall")
         go = texts(await chat.pick("go"))
-        assert unknown in go
-        assert EN.text("suggest.reason.access.step_free") not in go
-        assert EN.text("suggest.describe.access_yes", features=feature) not in go
+        assert EN.text("suggest.check.access.step_free") not in go
 
 
 async def test_a_known_step_free_place_says_so_when_asked_about(settings: Settings) -> None:
@@ -290,7 +286,7 @@ async def test_an_accessible_place_without_saying_which_needs_step_free(
         assert "steps-park" not in await every_idea(chat)
 
 
-async def test_wheelchair_access_rules_out_steps_and_asks_about_the_unknown(
+async def test_wheelchair_access_rules_out_steps_and_the_unknown(
         settings: Settings) -> None:
     answers = {**WALKER, "helps": ["accessible"], "access": ["wheelchair"]}
     async with running(settings) as (services, _):
@@ -298,14 +294,12 @@ async def test_wheelchair_access_rules_out_steps_and_asks_about_the_unknown(
             step_free=True, wheelchair=False)))
         chat = await resident(services, SMS, answers=answers)
         shown = await every_idea(chat)
-        # Steps mean no wheelchair access; step-free alone doesn't promise it.
-        assert "steps-park" not in shown and "level-no-chair" not in shown
-        assert {"ramped-hall", "unknown-park", "level-park"} <= set(shown)
+        # Steps mean no wheelchair access; step-free alone doesn't promise it; and
+        # nobody knows about the unknown park.
+        assert shown == ["ramped-hall"]
         await chat.send("suggest")
         wheelchair = EN.text("suggest.check.access.wheelchair")
-        lines = chat.idea_lines()
-        assert wheelchair in lines["level-park"] and wheelchair in lines["unknown-park"]
-        assert wheelchair not in lines["ramped-hall"]
+        assert wheelchair not in chat.idea_lines()["ramped-hall"]
 
 
 NEAR_AND_FAR = (
@@ -363,15 +357,23 @@ async def test_days_and_times_they_gave_are_a_hard_limit(settings: Settings) -> 
         use_catalogue(services, *TIMES)
         chat = await resident(services, SMS, answers=answers)
         shown = await every_idea(chat)
-        assert set(shown) == {"sat-morning-walk", "times-unknown-walk", "open-park"}
+        # A session whose times we don't know may well be outside theirs: left out. A
+        # park has no sessions: it fits any time.
+        assert set(shown) == {"sat-morning-walk", "open-park"}
         assert shown[0] == "sat-morning-walk"
-        await chat.send("suggest")
-        lines = chat.idea_lines()
-        assert EN.text("suggest.check.times") in lines["times-unknown-walk"]
-        assert EN.text("suggest.check.times") not in lines["sat-morning-walk"]
-        # Anyone who takes any day and any time also gets the evening ones.
+        # Anyone who takes any day and any time also gets the evening ones, and the one
+        # whose times we don't know, said plainly.
         anyone = await resident(services, Address("sms", "+447700900431"))
         assert set(await every_idea(anyone)) == {s.id for s in TIMES}
+        await anyone.send("suggest")
+        lines: dict[str, str] = {}
+        while True:
+            lines.update(anyone.idea_lines())
+            if MORE not in anyone.options():
+                break
+            await anyone.pick(MORE)
+        assert EN.text("suggest.check.times") in lines["times-unknown-walk"]
+        assert EN.text("suggest.check.times") not in lines["sat-morning-walk"]
 
 
 async def test_show_me_anything_relaxes_times_but_never_cost_or_access(
@@ -442,13 +444,16 @@ async def test_nothing_fits_is_never_a_dead_end(settings: Settings) -> None:
         use_catalogue(services, place("paid-only", cost="paid"))
         chat = await resident(services, SMS, answers=answers)
         said = await chat.send("suggest")
-        assert said[0].text.startswith(EN.text("suggest.none"))
+        # Which need leaves nothing, said plainly (and with no idea for home in this
+        # catalogue, nothing to offer instead but other ways).
+        free = EN.text("suggest.limits.cost.free")
+        assert said[0].text.startswith(free)
         assert chat.labels() == [label(o, "nothing_fits")
                                  for o in ("home", "buddy", "anything", "later")]
         # Anything nearby still keeps to "free only": still nothing, said honestly, and
         # "anything" is not offered a second time.
         said = await chat.pick("anything")
-        assert said[0].text.startswith(EN.text("suggest.none"))
+        assert said[0].text.startswith(free)
         assert chat.options() == ["home", "buddy", "later"]
         said = await chat.pick("home")
         assert texts(said) == EN.text("suggest.flow.home_ideas")

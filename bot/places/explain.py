@@ -6,6 +6,7 @@ ask the person to check: a wrong time, price or access detail can waste a trip.
 
 - `why(...)`: one plain sentence from the top one or two reasons, in the person's terms.
 - `check_first(...)`: one sentence on what we don't know yet, or None.
+- `shortfall(...)`: one honest sentence on which need left no place to go.
 - `describe_parts(...)` / `describe(...)`: "tell me more", as short paragraphs.
 - `how_to_go_parts(...)` / `how_to_go(...)`: "I'd like to go".
 - `messages(parts)`: paragraphs packed into texts of at most two SMS each.
@@ -19,7 +20,7 @@ from functools import cache
 from bot.channels.gsm7 import septets
 from bot.content_lint import Rules, grade
 from bot.engine.content import CONTENT_ROOT, Content
-from bot.places.matching import Needs, Reason, Suggestion
+from bot.places.matching import VENUES, WHERE, Needs, Reason, Suggestion, access_facts
 from bot.places.schema import ACCESS_FIELDS, DAYS, Opportunity, Slot
 from bot.places.text import plain
 
@@ -173,6 +174,23 @@ def check_first(content: Content, suggestion: Suggestion) -> str | None:
     return None
 
 
+# --- when no place fits -----------------------------------------------------------------
+def shortfall(content: Content, gaps: Sequence[str], needs: Needs) -> str:
+    """One sentence saying honestly which of their needs left no place to go near them
+    (`gaps` from `RankingIndex.why_no_places`), naming the need when there is one."""
+    gap = gaps[0] if len(gaps) == 1 else "together"
+    if gap in ("place", "access"):
+        named = [w for w in WHERE if w in needs.settings and w in VENUES] if gap == "place" \
+            else [name for name in ACCESS_FIELDS if name in needs.access]
+        which = named[0] if len(named) == 1 else "several"
+        return content.text(f"suggest.limits.{gap}.{which}")
+    if gap == "cost":
+        return content.text(f"suggest.limits.cost.{needs.max_cost}")
+    if gap in ("times", "near"):
+        return content.text(f"suggest.limits.{gap}")
+    return content.text("suggest.limits.together")
+
+
 # --- tell me more ----------------------------------------------------------------------
 def describe_parts(content: Content, opportunity: Opportunity, *, miles: float | None = None,
                    needs: Needs | None = None) -> list[str]:
@@ -278,7 +296,9 @@ def _access(content: Content, item: Opportunity, needs: Needs | None) -> list[st
                            [n for n in _DESCRIBED if known.get(n) is True])
     sentences += _features(content, "suggest.describe.access_no",
                            [n for n in _DESCRIBED if known.get(n) is False])
-    wanted = [n for n in ACCESS_FIELDS if needs and n in needs.access and n not in known]
+    # What follows by plain logic is known too (a wheelchair ramp means step-free).
+    implied = access_facts(item)
+    wanted = [n for n in ACCESS_FIELDS if needs and n in needs.access and implied[n] is None]
     if wanted:
         sentences += _features(content, "suggest.describe.access_ask", wanted)
     elif not any(n in known for n in (*ACCESS_FIELDS, *_DESCRIBED)):
@@ -383,9 +403,9 @@ def _go_check(content: Content, item: Opportunity, needs: Needs | None) -> str:
     if item.kind == "session" and not item.schedule:
         unknowns.append(content.text("suggest.check.times"))
     if needs is not None and not item.is_remote:
-        known = item.accessibility.known()
+        implied = access_facts(item)
         unknowns += [content.text(f"suggest.check.access.{name}") for name in ACCESS_FIELDS
-                     if name in needs.access and name not in known]
+                     if name in needs.access and implied[name] is None]
     if unknowns:
         return content.text("suggest.check.unknown", unknowns=join(content, unknowns, "or"))
     if not item.verified and item.kind != "at_home":

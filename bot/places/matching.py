@@ -2,12 +2,21 @@
 
 Two steps, in this order:
 
-1. Hard limits. What a person said they need is never traded for anything else: nothing
-   they said "not for me" to, nothing costing more than they asked for, nothing known to
-   lack an access feature they need, nothing at times they did not give (unless they ask
-   for "anything"), nothing too far away, nothing for children, and women-only sessions
-   only for people who asked for them. An unknown fact never excludes: the entry stays,
-   with a caveat so the person is told to check first.
+1. Hard limits. What a person said they need is never traded for anything else, and an
+   unknown fact never counts as a yes:
+   - where: only in the kinds of place they picked (`where`); "At home" alone, or "At home
+     or online" as their only company, means ideas for home or online and nothing else.
+     A place whose setting nobody has given counts only for someone who picked every kind
+     of venue (it must be one of them).
+   - access: only what is known to have every access feature they need (a venue feature
+     means nothing at home or online, so those ideas always qualify).
+   - cost: "free" only free; "low" free or known low cost. An unknown cost is neither.
+   - times: nothing whose sessions are all outside the days and times they gave (unless
+     they ask for "anything"); see `_add` for what happens when times are unknown.
+   - and always: nothing they said "not for me" to, nothing too far away, nothing for
+     children, and women-only sessions only for people who asked for them.
+   `RankingIndex.why_no_places` says which of these left no place to go, so the person
+   can be told honestly and offered ideas for home or online instead (`Needs.at_home`).
 2. A score from what they told us they like (see the weights below), ties broken by
    level (gentle first, only when nothing else differs) and then by id, so the same
    answers always give the same order.
@@ -49,6 +58,10 @@ DEFAULT_MAX_MILES = 10.0
 COST_LIMITS = ("free", "low")
 # The `where` answers (content/en/options.yaml); "online" is a with_whom answer instead.
 WHERE = ("home", "outdoors", "leisure", "community")
+# Every kind of place to go: a venue whose setting is unknown is surely one of these.
+VENUES = frozenset(WHERE) - {"home"}
+# The hard limits `why_no_places` can name, in the order they are told.
+LIMITS = ("place", "access", "cost", "times")
 
 # --- Weights -------------------------------------------------------------------------
 # Activity dominates: everything else together stays under it (checked below), so an
@@ -91,7 +104,8 @@ _VENUE_ONLY = frozenset({"wheelchair", "step_free", "accessible_toilet", "hearin
 # Company preference when several match: the most social first (it is why people asked).
 _COMPANY_ORDER = ("group", "peer", "friends", "alone", "online")
 _COST_CODES = {"free": 0, "low": 1, "paid": 2, "unknown": 3}
-_ALLOWED_COSTS = {None: 0b1111, "low": 0b1011, "free": 0b1001}  # bit per cost code
+# A bit per cost code. An unknown cost is not free, and not low either.
+_ALLOWED_COSTS = {None: 0b1111, "low": 0b0011, "free": 0b0001}
 _MILES_PER_DEGREE_LAT = 69.05
 _CELL_DEGREES = 0.1
 _ORIGIN_CACHE = 128  # districts are reused all the time; shared locations rarely
@@ -114,6 +128,9 @@ _ACCESS_BIT = {name: 1 << n for n, name in enumerate(ACCESS_FIELDS)}
 _ACCESS_SCORE = tuple(min(ACCESS_CAP, W_ACCESS * bin(met).count("1"))
                       for met in range(1 << len(ACCESS_FIELDS)))
 _OUTDOORS = 1 << WHERE.index("outdoors")
+_HOME = 1 << WHERE.index("home")
+# An entry's place bits: WHERE, plus one for a venue whose setting nobody has given.
+_SOMEWHERE = 1 << len(WHERE)
 
 
 # --- What a person needs ---------------------------------------------------------------
@@ -138,7 +155,9 @@ def _answer_ids(answers: Mapping[str, Any], key: str, allowed: Sequence[str],
 
 @dataclass(frozen=True)
 class Needs:
-    """What one person told us, as plain values. Empty means "no preference"."""
+    """What one person told us, as plain values. Empty means "no preference" (and no
+    limit). `max_cost`, `access`, `days`/`times`, `settings` and `home_only` are hard
+    limits; the rest only order what fits."""
 
     activities: frozenset[str] = frozenset()
     max_cost: str | None = None  # "free", "low" (free or 5 pounds or less), None: no limit
@@ -146,12 +165,15 @@ class Needs:
     days: frozenset[str] = frozenset()  # mon..sun; empty: any day
     times: frozenset[str] = frozenset()  # morning/afternoon/evening; empty: any time
     company: frozenset[str] = frozenset()  # with_whom ids
-    settings: frozenset[str] = frozenset()  # where ids
+    settings: frozenset[str] = frozenset()  # where ids: only in these; empty: anywhere
+    # "At home or online" was their only answer to who they want to move with: ideas for
+    # home or online only (kept apart from `company`, which "someone to go with" widens).
+    home_only: bool = False
     district: str | None = None
     latitude: float | None = None
     longitude: float | None = None
     not_for_me: frozenset[str] = frozenset()  # opportunity ids never to offer again
-    anything: bool = False  # relax times and activities; never cost or access
+    anything: bool = False  # relax times and activities; never where, cost or access
     max_miles: float = DEFAULT_MAX_MILES
     prefer_bus: bool = False  # they said help with transport would help
 
@@ -190,6 +212,8 @@ class Needs:
         - helps `company` -> groups and peer supporters rank higher.
         - helps `transport` -> places on a bus route rank a little higher.
         - days `any` and times `varies` mean no limit.
+        - where -> only those kinds of place (all four, or none: anywhere).
+        - with_whom `online` ("At home or online") and nothing else -> home or online only.
         Other helps (confidence, caring, language...) are not facts we hold about places.
         """
         helps = _answer_ids(answers, "helps", tuple(_HELPS))
@@ -198,6 +222,7 @@ class Needs:
         needed = frozenset(access) if access is not None else (
             frozenset({"step_free"}) if "accessible" in helps else frozenset())
         company = _answer_ids(answers, "with_whom", COMPANY)
+        home_only = company == {"online"}
         if "company" in helps:
             company |= {"group", "peer"}
         days = _answer_ids(answers, "days", (*DAYS, "any"))
@@ -208,6 +233,7 @@ class Needs:
             days=frozenset() if "any" in days else days,
             times=frozenset() if "varies" in times else times,
             company=company, settings=_answer_ids(answers, "where", WHERE),
+            home_only=home_only,
             district=district, latitude=latitude, longitude=longitude,
             not_for_me=frozenset(not_for_me), anything=anything, max_miles=max_miles,
             prefer_bus="transport" in helps,
@@ -218,8 +244,44 @@ class Needs:
         return replace(self, not_for_me=self.not_for_me | set(opportunity_ids))
 
     def relaxed(self) -> Needs:
-        """"Anything": any time and any activity. Cost, access and distance still hold."""
+        """"Anything": any time and any activity. Where, cost, access and distance still
+        hold (the person asks for this in so many words; it is never done for them)."""
         return replace(self, anything=True)
+
+    def at_home(self) -> Needs:
+        """The same needs, for ideas done at home or online only: what we offer instead,
+        saying so, when no place to go meets their needs."""
+        return replace(self, settings=frozenset({"home"}), home_only=True)
+
+    def without_limit(self, limit: str) -> Needs:
+        """The same needs without one hard limit (LIMITS), to find out which one leaves
+        nothing. Never used to pick what to offer."""
+        if limit == "place":
+            return replace(self, settings=frozenset(), home_only=False)
+        if limit == "access":
+            return replace(self, access=frozenset())
+        if limit == "cost":
+            return replace(self, max_cost=None)
+        if limit == "times":
+            return replace(self, days=frozenset(), times=frozenset())
+        raise ValueError(f"limit must be one of {LIMITS}")
+
+    def limits(self) -> tuple[str, ...]:
+        """The hard limits they gave (LIMITS), in order."""
+        given = {"place": self.limits_place, "access": bool(self.access),
+                 "cost": self.max_cost is not None,
+                 "times": self.gave_times and not self.anything}
+        return tuple(name for name in LIMITS if given[name])
+
+    @property
+    def limits_place(self) -> bool:
+        """Whether where they move rules anything out (all four kinds of place do not)."""
+        return self.home_only or bool(self.settings and self.settings != set(WHERE))
+
+    @property
+    def remote_only(self) -> bool:
+        """They asked for ideas at home or online only."""
+        return self.home_only or self.settings == {"home"}
 
     @property
     def wants_remote(self) -> bool:
@@ -259,16 +321,23 @@ class Suggestion:
 
 # --- The index -------------------------------------------------------------------------
 # An entry's "block" bits: its cost (one bit per cost code), women-only, and the access
-# features it is known not to have (shifted by _NO_SHIFT). A person's block bits are what
-# they cannot accept, so one AND applies the cost, women-only and access limits together.
+# features it is not known to have (shifted by _NO_SHIFT): known not to, or unknown, for
+# unknown is not yes. A person's block bits are what they cannot accept, so one AND
+# applies the cost, women-only and access limits together.
 _WOMEN_BIT = 1 << 4
 _NO_SHIFT = 5
-_ALL_SLOTS = (1 << (len(DAYS) * len(TIMES_OF_DAY))) - 1
+_ALL_ACCESS = (1 << len(ACCESS_FIELDS)) - 1
+_WEEK_SLOTS = (1 << (len(DAYS) * len(TIMES_OF_DAY))) - 1
+# The slot bit of a session whose times nobody has given: it fits only someone who gave
+# no days or times (or asked for "anything").
+_UNKNOWN_TIMES = _WEEK_SLOTS + 1
+_ALL_SLOTS = _WEEK_SLOTS | _UNKNOWN_TIMES
 # An entry's flags, each worth something only to some people.
 _REMOTE, _BUS, _ANY_TIME = 1, 2, 4
 _REASON_RANK = {code: n for n, code in enumerate(REASON_CODES)}
 # Row fields, by position (a tuple per entry is the fastest thing to read in the loop).
-_BLOCK, _SLOTS, _ACT, _COMPANY, _SETTING, _YES, _BASE, _FLAGS, _LEVEL, _TIE = range(10)
+(_BLOCK, _SLOTS, _ACT, _COMPANY, _SETTING, _YES, _BASE, _FLAGS, _LEVEL, _TIE,
+ _PLACES) = range(11)
 
 
 class _Pool:
@@ -293,6 +362,7 @@ class _Person:
 
     needs: Needs
     block: int
+    places: tuple[bool, ...]  # whether an entry's place bits are somewhere they'd go
     slot_filter: int  # scheduled entries need a slot here (every slot when no limit)
     time_bonus: int  # slots worth W_TIME (none when they gave no days or times)
     activity: int
@@ -304,17 +374,24 @@ class _Person:
     origin: tuple[float, float] | None
 
 
-def _access_masks(item: Opportunity) -> tuple[int, int, int]:
-    """Access features known there (yes), known not there (no), and meaningless here."""
+def access_facts(item: Opportunity) -> dict[str, bool | None]:
+    """Its access facts (ACCESS_FIELDS: True, False or None for unknown), with what
+    follows from them by plain logic, not guessing: wheelchair access implies no steps,
+    steps rule out wheelchair access, and chair-based moves are done seated. Ranking and
+    the words about an option (explain.py) both read these, so they never disagree."""
     facts = {name: getattr(item.accessibility, name) for name in ACCESS_FIELDS}
-    # Plain logic, not guessing: wheelchair access implies no steps, steps rule out
-    # wheelchair access, and chair-based moves are done seated.
     if facts["step_free"] is None and facts["wheelchair"] is True:
         facts["step_free"] = True
     if facts["wheelchair"] is None and facts["step_free"] is False:
         facts["wheelchair"] = False
     if facts["seated_options"] is None and "chair" in item.activities:
         facts["seated_options"] = True
+    return facts
+
+
+def _access_masks(item: Opportunity) -> tuple[int, int, int]:
+    """Access features known there (yes), known not there (no), and meaningless here."""
+    facts = access_facts(item)
     moot: set[str] = set()
     if item.is_remote:
         moot |= _VENUE_ONLY
@@ -323,6 +400,28 @@ def _access_masks(item: Opportunity) -> tuple[int, int, int]:
     yes = _bits([n for n, v in facts.items() if v is True and n not in moot], ACCESS_FIELDS)
     no = _bits([n for n, v in facts.items() if v is False and n not in moot], ACCESS_FIELDS)
     return yes, no, _bits(moot, ACCESS_FIELDS)
+
+
+def _places(item: Opportunity) -> int:
+    """Where it happens, as WHERE bits: an idea for home or something online is "home"
+    (and "outdoors" too for a walk from the door); a venue its setting, or _SOMEWHERE
+    when nobody has said which kind of venue it is."""
+    if item.is_remote:
+        return _HOME | (_bits([item.setting], WHERE) if item.setting in VENUES else 0)
+    if item.setting in WHERE:
+        return _bits([item.setting], WHERE)
+    return _SOMEWHERE
+
+
+def _place_filter(needs: Needs) -> tuple[bool, ...]:
+    """Whether an entry with these place bits is somewhere they said they'd move."""
+    wanted = _bits(needs.settings, WHERE)
+    every_venue = needs.settings >= VENUES
+    return tuple(
+        (not needs.home_only or bool(mask & _HOME))
+        and (not needs.settings or bool(mask & wanted)
+             or bool(mask & _SOMEWHERE and every_venue))
+        for mask in range(_SOMEWHERE << 1))
 
 
 def _base_score(item: Opportunity, yes: int) -> float:
@@ -387,15 +486,27 @@ class RankingIndex:
                              key=lambda s: (DAYS.index(s[0]), TIMES_OF_DAY.index(s[1]))))
         women = item.accessibility.women_only is True and not moot & _ACCESS_BIT["women_only"]
         flags = (_REMOTE if remote else 0) | (_BUS if item.accessibility.bus_route else 0)
+        # When times are unknown (no schedule), for someone who gave days or times:
+        # - a place (a park, a green space), an idea for home or something online to
+        #   follow has no sessions at all: you go or do it when it suits you. It fits.
+        # - a session with no times given is a fixed time we don't know: unknown is not
+        #   yes, and turning up at the wrong time wastes a trip. It is left out for them
+        #   (kept, with "we don't know the times", for someone who gave no times).
+        # - a programme (a referral scheme) has no time to turn up to: the times are
+        #   agreed when the person gets in touch, so it fits ("times depend on the
+        #   programme", we tell them).
+        week = sum(bit for _day, _part, bit in slots)
         if not slots and item.kind in ("place", "online", "at_home"):
             flags |= _ANY_TIME
+        elif not slots and item.kind == "session":
+            week = _UNKNOWN_TIMES
         self._rows.append((
             (1 << _COST_CODES.get(item.cost, 3)) | (_WOMEN_BIT if women else 0)
-            | (no << _NO_SHIFT),
-            sum(bit for _day, _part, bit in slots),
+            | ((_ALL_ACCESS & ~(yes | moot)) << _NO_SHIFT),
+            week,
             _bits(item.activities, ACTIVITIES), _bits(company, COMPANY),
             _bits(settings, WHERE), yes, _base_score(item, yes), flags,
-            LEVEL_ORDER.get(item.level, 1), self._tie[position],
+            LEVEL_ORDER.get(item.level, 1), self._tie[position], _places(item),
         ))
         self._no.append(no)
         self._moot.append(moot)
@@ -504,6 +615,7 @@ class RankingIndex:
             needs=needs,
             block=(0b1111 & ~_ALLOWED_COSTS[needs.max_cost])
             | (0 if "women_only" in needs.access else _WOMEN_BIT) | (access << _NO_SHIFT),
+            places=_place_filter(needs),
             slot_filter=slots if needs.gave_times and not needs.anything else _ALL_SLOTS,
             time_bonus=slots if needs.gave_times else 0,
             activity=_bits(needs.activities, ACTIVITIES),
@@ -526,15 +638,16 @@ class RankingIndex:
         rows, size = self._rows, len(self.items)
         skip = {self._position[i] for i in person.needs.not_for_me if i in self._position}
         block, slot_filter, time_bonus = person.block, person.slot_filter, person.time_bonus
-        p_act, w_act, need = person.activity, person.activity_weight, person.access
+        p_act, w_act, need, go = (person.activity, person.activity_weight, person.access,
+                                  person.places)
         company, setting, flags, access = (person.company, person.setting, person.flags,
                                            _ACCESS_SCORE)
         w_time = W_TIME
         out = []
         for i, static in self._pool(person.origin, person.needs.max_miles).everything:
             # One unpack is cheaper than many lookups; the names follow the row layout.
-            no_go, slots, act, comp, setting_, yes, _base, flag, level, tie = rows[i]
-            if no_go & block:
+            no_go, slots, act, comp, setting_, yes, _base, flag, level, tie, where = rows[i]
+            if no_go & block or not go[where]:
                 continue
             if slots and not slots & slot_filter:
                 continue
@@ -557,7 +670,8 @@ class RankingIndex:
         rows, size = self._rows, len(self.items)
         skip = {self._position[i] for i in person.needs.not_for_me if i in self._position}
         block, slot_filter, time_bonus = person.block, person.slot_filter, person.time_bonus
-        p_act, w_act, need = person.activity, person.activity_weight, person.access
+        p_act, w_act, need, go = (person.activity, person.activity_weight, person.access,
+                                  person.places)
         company, setting, flags, access = (person.company, person.setting, person.flags,
                                            _ACCESS_SCORE)
         w_time = W_TIME
@@ -571,11 +685,11 @@ class RankingIndex:
         for i, static in self._pool(person.origin, person.needs.max_miles).best_first:
             if static + most_with_activity < worst:
                 break  # sorted best first: nothing after this can catch up
-            no_go, slots, act, comp, setting_, yes, _base, flag, level, tie = rows[i]
+            no_go, slots, act, comp, setting_, yes, _base, flag, level, tie, where = rows[i]
             matched = act & p_act
             if not matched and static + most < worst:
                 continue
-            if no_go & block:
+            if no_go & block or not go[where]:
                 continue
             if slots and not slots & slot_filter:
                 continue
@@ -615,6 +729,49 @@ class RankingIndex:
         """One ranking per person, in order, sharing this index and its distance cache."""
         for needs in people:
             yield self.rank(needs, limit)
+
+    # -- when no place to go fits ---------------------------------------------------------
+    def _fitting(self, person: _Person) -> Iterator[int]:
+        """Everything within the person's hard limits, unscored and in no order: the same
+        limits as `_scored` applies (kept apart, as that loop is the hot path)."""
+        rows = self._rows
+        skip = {self._position[i] for i in person.needs.not_for_me if i in self._position}
+        for i, _static in self._pool(person.origin, person.needs.max_miles).everything:
+            row = rows[i]
+            if row[_BLOCK] & person.block or not person.places[row[_PLACES]]:
+                continue
+            if row[_SLOTS] and not row[_SLOTS] & person.slot_filter:
+                continue
+            if i not in skip:
+                yield i
+
+    def offers_a_place(self, needs: Needs) -> bool:
+        """Whether anything to go to (not an idea for home or online) fits these needs."""
+        return any(not self.items[i].is_remote for i in self._fitting(self._person(needs)))
+
+    def why_no_places(self, needs: Needs) -> tuple[str, ...]:
+        """Why no place to go fits, so we can say so honestly (and offer ideas for home or
+        online instead, never by quietly dropping a need):
+
+        - () when a place fits, or they asked for ideas at home or online only;
+        - the hard limits (LIMITS) that each, on its own, leave no place near them, e.g.
+          ("access",) when places are near but none is known to be step-free;
+        - ("together",) when no one limit does, but all of them together do;
+        - ("near",) when there is no place near them at all, whatever they need.
+        Places they said "not for me" to stay out throughout: with nothing else near, there
+        is nothing to explain (they have seen them all)."""
+        if needs.remote_only or self.offers_a_place(needs):
+            return ()
+        limits = needs.limits()
+        unlimited = needs
+        for name in limits:
+            unlimited = unlimited.without_limit(name)
+        if not self.offers_a_place(unlimited):
+            seen_all = self.offers_a_place(replace(unlimited, not_for_me=frozenset()))
+            return () if seen_all else ("near",)
+        alone = tuple(name for name in limits
+                      if self.offers_a_place(needs.without_limit(name)))
+        return alone or ("together",)
 
     # -- reasons and caveats ------------------------------------------------------------
     def _explain(self, person: _Person, i: int) -> Suggestion:
@@ -666,6 +823,8 @@ class RankingIndex:
         caveats = []
         if item.cost == "unknown":
             caveats.append("cost_unknown")
+        # Never for an idea offered to someone who needs the feature (unknown is not yes:
+        # it is left out); kept so a caveat can never be lost if that ever changes.
         unknown = person.access & ~(self._rows[i][_YES] | self._no[i] | self._moot[i])
         caveats += [f"access_unknown:{name}" for name in ACCESS_FIELDS
                     if unknown & _ACCESS_BIT[name]]
