@@ -59,7 +59,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
     engine = Engine(db, clock, content, registry(), geo=default_table(),
                     places=RankingIndex(Catalogue.from_yaml(settings.content_dir,
                                                             strict=False).all()),
-                    shape=bundle_turn)
+                    shape=bundle_turn,
+                    telegram_bot=(settings.telegram_bot_username or "").lstrip("@") or None)
     dispatcher = Dispatcher(db, clock, senders or {},
                             worker_id=settings.worker_id or default_worker_id(),
                             limits=channel_limits(settings) if paced else None)

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_api_base_url: str | None = None
+    # The bot's @username, for the t.me links that join Telegram to someone's texts.
+    telegram_bot_username: str | None = None
 
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None

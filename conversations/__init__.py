@@ -12,6 +12,7 @@ def registry() -> dict[str, Conversation]:
         care,
         checkin,
         followup,
+        link,
         menu,
         onboarding,
         privacy,
@@ -31,5 +32,6 @@ def registry() -> dict[str, Conversation]:
         buddy.CONVERSATION,
         buddy.VOLUNTEERING,
         care.CONVERSATION,
+        link.CONVERSATION,
     ]
     return {c.name: c for c in found}

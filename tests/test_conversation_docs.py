@@ -12,7 +12,7 @@ from conversations.onboarding import ORDER
 FOLDER = Path(__file__).resolve().parents[1] / "conversations"
 
 
-@pytest.mark.parametrize("module", ["onboarding", "settings", "menu", "privacy", "checkin",
+@pytest.mark.parametrize("module", ["onboarding", "settings", "menu", "privacy", "checkin", "link",
                                     "care", "suggest", "buddy"])
 def test_diagram_exists_and_is_a_state_diagram(module: str) -> None:
     diagram = (FOLDER / f"{module}.mmd").read_text(encoding="utf-8")
@@ -30,7 +30,7 @@ def test_every_registered_conversation_has_a_diagram() -> None:
     names = {"onboarding": "onboarding", "settings": "settings", "menu": "menu",
              "delete": "privacy", "checkin": "checkin", "suggest": "suggest",
              "suggest_offer": "suggest", "followup": "suggest", "buddy": "buddy",
-             "volunteer": "buddy", "care": "care"}
+             "volunteer": "buddy", "care": "care", "link": "link"}
     assert set(registry()) == set(names)
     for name in registry():
         assert (FOLDER / f"{names[name]}.mmd").exists()

@@ -9,6 +9,8 @@ from bot.engine.content import Content
 from bot.engine.events import EventKind, Inbound
 from bot.engine.textnorm import tokens
 
+LINK_PREFIX = "link-"  # a /start argument that carries a one-time link code
+
 
 class Command(StrEnum):
     HELP = "help"
@@ -26,6 +28,9 @@ class Command(StrEnum):
     STOP = "stop"
     START = "start"
     GREETING = "greeting"
+    LINK_PHONE = "link_phone"
+    LINK_TELEGRAM = "link_telegram"
+    LINK_ACCEPT = "link_accept"  # /start link-<code>: a link texted to them was opened
 
 
 # Telegram-style /commands (no spaces allowed there) and their meaning.
@@ -42,6 +47,7 @@ SLASH_COMMANDS: dict[str, Command] = {
     "suggest": Command.SUGGEST,
     "buddy": Command.BUDDY,
     "stop": Command.STOP,
+    "link": Command.LINK_PHONE,
 }
 
 
@@ -65,6 +71,8 @@ class CommandWords:
     def recognise(self, event: Inbound) -> Recognised | None:
         if event.kind is EventKind.COMMAND and event.command:
             command = SLASH_COMMANDS.get(event.command.lower())
+            if command is Command.GREETING and event.argument.startswith(LINK_PREFIX):
+                return Recognised(Command.LINK_ACCEPT, event.argument[len(LINK_PREFIX):])
             return Recognised(command, event.argument) if command else None
         if event.kind is not EventKind.TEXT:
             return None
@@ -72,6 +80,8 @@ class CommandWords:
         if text.startswith("/"):
             name, _, argument = text[1:].partition(" ")
             command = SLASH_COMMANDS.get(name.split("@", 1)[0].lower())
+            if command is Command.GREETING and argument.strip().startswith(LINK_PREFIX):
+                return Recognised(Command.LINK_ACCEPT, argument.strip()[len(LINK_PREFIX):])
             return Recognised(command, argument.strip()) if command else None
         found = self._phrases.get(" ".join(tokens(text)))
         if not found:

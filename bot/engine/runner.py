@@ -19,7 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.engine.clock import Clock
-from bot.engine.commands import Command, CommandWords, Recognised, is_literal_start
+from bot.engine.commands import (
+    LINK_PREFIX,
+    Command,
+    CommandWords,
+    Recognised,
+    is_literal_start,
+)
 from bot.engine.content import ContentLibrary
 from bot.engine.events import Address, EventKind, Inbound, Outbound, ref_token
 from bot.engine.matching import Vocabulary
@@ -30,6 +36,7 @@ from bot.engine.session import (
     Conversation,
     EraseEverything,
     FlowState,
+    LinkAction,
     OpenSafetyAlert,
     PeerAction,
     Profile,
@@ -48,6 +55,7 @@ from bot.safety import alerts
 from bot.safety.screen import Assessment, SafetyCategory, SafetyScreen
 from bot.safety.screens import screen_for
 from bot.scheduling.windows import outside_quiet_hours
+from bot.storage import linking
 from bot.storage import repository as repo
 from bot.storage.db import Database
 from conversations import duty, everyday, privacy
@@ -125,8 +133,11 @@ class Engine:
                  on_queued: Callable[[], None] | None = None,
                  places: RankingIndex | None = None,
                  shape: Callable[[Address, Sequence[Outbound]], list[Outbound]] | None = None,
+                 telegram_bot: str | None = None,
                  ) -> None:
         self.db = db
+        # The bot's Telegram username, for t.me links (None: Telegram is not set up).
+        self.telegram_bot = telegram_bot
         # How a turn's messages travel on each channel (SMS joins them), set by the app.
         self.shape = shape or (lambda _address, messages: list(messages))
         self.on_queued = on_queued
@@ -245,6 +256,13 @@ class Engine:
             repo.update_identity(connection, stored.identity_id, **identity)
 
         say = list(plan.say)
+        if plan.opt_out and say:
+            others = repo.other_channels(connection, stored.person_id, stored.identity_id)
+            if others:
+                names = ctx.content
+                say[0] = ctx.say("optout.stopped_channel",
+                                 channel=names.text(f"optout.channel_names.{address.channel}"),
+                                 other=names.text(f"optout.other_names.{others[0]}"))
         erase = False
         raised: list[OpenSafetyAlert] = []
         for effect in plan.effects:
@@ -272,6 +290,18 @@ class Engine:
                     plan.reprompt_from += len(extra)
                 if started is not None:
                     plan.state = started
+            elif isinstance(effect, LinkAction):
+                extra, linked_state, rejoined = self._link_action(connection, ctx, stored,
+                                                                  effect, address, now)
+                say += extra
+                if linked_state is not None:
+                    plan.state = linked_state
+                if rejoined:
+                    # Two people became one: carry on as the person now behind this address.
+                    found = repo.load(connection, address, lock=lock)
+                    assert found is not None
+                    stored = found
+                    plan.profile = repo.to_profile(stored)
             elif isinstance(effect, OpenSafetyAlert):
                 raised.append(effect)  # opened once their reply is queued: it goes first
             elif isinstance(effect, AlertAction):
@@ -587,6 +617,49 @@ class Engine:
                                             now), None
         raise ValueError(f"unknown peer action {effect.action!r}")
 
+    def _link_action(self, connection: Connection, ctx: Context, stored: repo.Stored,
+                     effect: LinkAction, address: Address, now: datetime
+                     ) -> tuple[list[Outbound], FlowState | None, bool]:
+        """Codes and joining (bot/storage/linking.py): (what to say, where they are now,
+        whether two people became one)."""
+        person, values = stored.person_id, effect.values
+        link = self.conversations["link"]
+        if effect.action == "sms_code":
+            number = str(values["number"])
+            status, code = linking.ask_sms_code(connection, person, number, now)
+            if status != "new" or code is None:
+                return [ctx.say(f"link.{status}")], IDLE, False
+            repo.queue_messages(
+                connection, person_id=person, to=Address("sms", number),
+                messages=[ctx.say("link.sms_text", code=code)], kind="link_code",
+                priority=PRIORITY_REPLY, key_prefix=f"link:{uuid4().hex}", now=now)
+            return [ctx.say("link.code_sent", digits=number[-4:])], None, False
+        if effect.action == "check_code":
+            checked = linking.check_sms_code(connection, person, str(values["code"]), now)
+            if checked.status == "wrong":
+                return [ctx.say("link.wrong", count=checked.tries_left)], None, False
+            if checked.status != "ok":
+                key = "link.expired" if checked.status == "none" else f"link.{checked.status}"
+                return [ctx.say(key)], IDLE, False
+        elif effect.action == "telegram_link":
+            token = linking.ask_telegram_link(connection, person, now) \
+                if self.telegram_bot else None
+            if token is None:
+                return [ctx.say("link.telegram_off" if not self.telegram_bot
+                                else "link.too_many")], None, False
+            url = f"https://t.me/{self.telegram_bot}?start={LINK_PREFIX}{token}"
+            return [ctx.say("link.telegram_link", link=url)], None, False
+        elif effect.action == "use_link":
+            checked = linking.use_telegram_link(connection, person,
+                                                str(values.get("token", "")), now)
+            if checked.status != "ok":
+                return [ctx.say("link.link_used")], None, False
+        else:
+            raise ValueError(f"unknown link action {effect.action!r}")
+        repo.record_impact(connection, "linked", now, channel=address.channel)
+        reach = link.reprompt(ctx, FlowState("link", "reach_by"), Profile())
+        return [ctx.say("link.linked"), *reach], FlowState("link", "reach_by"), True
+
     def _alert_action(self, connection: Connection, ctx: Context, person: int,
                       effect: AlertAction, now: datetime) -> list[Outbound]:
         """The duty team's commands; anyone else is told they are only for the team."""
@@ -660,6 +733,10 @@ class Engine:
                 return _Plan([Outbound(hello), *self._reprompt(ctx, state, profile)], state,
                              profile)
             return self._idle(ctx, state, profile, Inbound.from_text(""))
+        if command is Command.LINK_ACCEPT:
+            # A link texted to them, opened on Telegram (perhaps their first message here).
+            return _Plan([], state, profile, effects=[LinkAction(
+                "use_link", {"token": recognised.argument})])
         if is_new and command is not Command.HELP:
             # Someone new who opens with 'menu' or 'my data' still needs the welcome first.
             return self._idle(ctx, state, profile, Inbound.from_text(""))
@@ -681,6 +758,17 @@ class Engine:
         if command is Command.MY_DATA:
             return _Plan(self._reprompt(ctx, state, profile), state, profile,
                          effects=[ShowMyData()])
+        if command is Command.LINK_PHONE:
+            if ctx.channel == "sms":
+                return _Plan([ctx.say("link.on_sms_already"), *self._reprompt(ctx, state, profile)],
+                             state, profile)
+            return self._follow(ctx, Turn([], IDLE, profile, start=StartFlow("link")), state)
+        if command is Command.LINK_TELEGRAM:
+            if ctx.channel == "telegram":
+                return _Plan([ctx.say("link.on_telegram_already"),
+                              *self._reprompt(ctx, state, profile)], state, profile)
+            return _Plan(list(self._reprompt(ctx, state, profile)), state, profile,
+                         effects=[LinkAction("telegram_link")])
         if command is Command.RESTART:
             fresh = Profile(person_id=profile.person_id, role=profile.role,
                             language=profile.language, referral_source=profile.referral_source)

@@ -118,6 +118,15 @@ class PeerAction(Effect):
 
 
 @dataclass(frozen=True)
+class LinkAction(Effect):
+    """Joining a second channel to this person (it touches identities and may join two
+    people): `action` is sms_code, check_code, telegram_link or use_link."""
+
+    action: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class OpenSafetyAlert(Effect):
     """An urgent or crisis message: a person on our side must hear about it."""
 

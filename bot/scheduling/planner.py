@@ -33,7 +33,7 @@ from bot.scheduling.windows import (
     spread_days,
 )
 from bot.scheduling.windows import day_id as weekday_id
-from bot.storage.models import Identity, OutboxMessage, Reminder
+from bot.storage.models import Identity, OutboxMessage, Person, Reminder
 
 PER_WEEK = {"weekly": 1, "twice": 2, "most_days": 5}
 SLOT_KIND = "encouragement"
@@ -510,20 +510,25 @@ def due_reminders(connection: Connection, now: datetime, limit: int = 500
     """Pending reminders whose time has come, with the identity to use."""
     rows = connection.execute(
         select(Reminder.id, Reminder.person_id, Reminder.kind, Reminder.expires_at,
-               Reminder.payload, Identity.channel, Identity.address)
+               Reminder.payload, Identity.channel, Identity.address, Identity.last_inbound_at,
+               Person.answers)
         .join(Identity, and_(Identity.person_id == Reminder.person_id,
                              Identity.opted_out_at.is_(None), Identity.unreachable_at.is_(None)))
+        .join(Person, Person.id == Reminder.person_id)
         .where(Reminder.status == "pending", Reminder.due_at <= now)
         .order_by(Reminder.due_at, Reminder.id).limit(limit)
     ).all()
-    seen: set[int] = set()
-    found = []
+    # One identity per reminder: the channel they chose for friendly messages if we may
+    # still reach them there, else the one they last wrote from.
+    best: dict[int, Any] = {}
     for r in rows:
-        if r.id not in seen:  # one identity per reminder is enough
-            seen.add(r.id)
-            found.append((r.id, r.person_id, r.kind, r.channel, r.address, r.expires_at,
-                          dict(r.payload or {})))
-    return found
+        chosen = (r.answers or {}).get("reach_by")
+        rank = (r.channel == chosen, r.last_inbound_at or _NEVER)
+        if r.id not in best or rank > best[r.id][0]:
+            best[r.id] = (rank, r)
+    # Dicts keep first-seen order: due time, then id, as queried.
+    return [(r.id, r.person_id, r.kind, r.channel, r.address, r.expires_at,
+             dict(r.payload or {})) for _rank, r in best.values()]
 
 
 def _list(value: object) -> list[str]:

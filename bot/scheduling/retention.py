@@ -4,7 +4,7 @@ Rows stay (they carry the counts coordinators rely on: sends, segments, cost) bu
 in them goes: sent messages after a month, relayed peer messages after a month (reports
 copy what moderators need when they are made), group messages held for a helper after two
 weeks, the words of a safety alert after a month, and the ids of inbound updates after a
-week (redeliveries come within hours).
+week (redeliveries come within hours). Codes that join a second channel go after a day.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from bot.dispatch.outbox import FORGOTTEN_ONCE_SENT
 from bot.peers import group_store
 from bot.peers.models import RelayedMessage
 from bot.safety import alerts
-from bot.storage.models import InboundSeen, OutboxMessage
+from bot.storage.linking import CODE_VALID_FOR
+from bot.storage.models import InboundSeen, LinkCode, OutboxMessage
 
 SENT_TEXT_KEPT_FOR = timedelta(days=30)
 RELAYED_TEXT_KEPT_FOR = timedelta(days=30)
@@ -26,6 +27,7 @@ RELAYED_TEXT_KEPT_FOR = timedelta(days=30)
 # ids are only recognised while kept. 400 days outlives any redelivery or replay worth
 # trying, and a hashed id is a few dozen bytes (repository.mark_seen).
 SEEN_IDS_KEPT_FOR = timedelta(days=400)
+LINK_CODES_KEPT_FOR = timedelta(days=1) + CODE_VALID_FOR
 FINISHED = ("sent", "delivered", "failed", "unknown", "suppressed", "skipped", "cancelled")
 FORGOTTEN = {"text": ""}
 
@@ -38,6 +40,7 @@ class Tidied:
     seen_ids: int = 0
     alert_texts: int = 0
     after_erasure: int = 0
+    link_codes: int = 0
 
 
 def tidy(connection: Connection, now: datetime) -> Tidied:
@@ -59,6 +62,10 @@ def tidy(connection: Connection, now: datetime) -> Tidied:
             delete(seen).where(seen.c.received_at < now - SEEN_IDS_KEPT_FOR)).rowcount or 0,
         alert_texts=alerts.forget_old_words(connection, now),
         after_erasure=_forget_after_erasure(connection),
+        # A code is good for 10 minutes; kept a day only to count three a day.
+        link_codes=connection.execute(
+            delete(LinkCode).where(LinkCode.created_at < now - LINK_CODES_KEPT_FOR))
+        .rowcount or 0,
     )
 
 

@@ -119,6 +119,26 @@ class HealthDetail(Base):
     updated_at: Mapped[datetime]
 
 
+class LinkCode(Base):
+    """A one-time code that joins a second channel to a person: six digits texted to a
+    phone typed on Telegram (`kind` "sms"), or a `t.me` link texted to an SMS user ("telegram").
+    Only an HMAC of the code is kept; `address` (the phone number to join) lives only as
+    long as the code (10 minutes, then retention removes it)."""
+
+    __tablename__ = "link_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"),
+                                           index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    code_hash: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str | None] = mapped_column(String(64))
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
 class Identity(Base):
     """How to reach a person on one channel: a Telegram chat, a phone number, a console name."""
 

@@ -28,6 +28,7 @@ from bot.storage.models import (
     Identity,
     ImpactEvent,
     InboundSeen,
+    LinkCode,
     OutboxMessage,
     Person,
     Reminder,
@@ -357,6 +358,14 @@ def person_record(connection: Connection, person_id: int,
     )
 
 
+def other_channels(connection: Connection, person_id: int, identity_id: int) -> list[str]:
+    """The channels of their other identities we may still message, most recent first."""
+    return list(connection.scalars(select(Identity.channel).where(
+        Identity.person_id == person_id, Identity.id != identity_id,
+        Identity.opted_out_at.is_(None), Identity.unreachable_at.is_(None))
+        .order_by(Identity.last_inbound_at.desc().nulls_last(), Identity.id.desc())))
+
+
 def erase_person(connection: Connection, person_id: int) -> None:
     """Irreversible: the person, their identities, health details, state and messages,
     and what Telegram groups hold under their account."""
@@ -368,6 +377,7 @@ def erase_person(connection: Connection, person_id: int) -> None:
     group_store.forget_person(connection, telegram_ids)
     connection.execute(delete(OutboxMessage).where(OutboxMessage.person_id == person_id))
     connection.execute(delete(HealthDetail).where(HealthDetail.person_id == person_id))
+    connection.execute(delete(LinkCode).where(LinkCode.person_id == person_id))
     connection.execute(delete(Identity).where(Identity.person_id == person_id))
     connection.execute(delete(Person).where(Person.id == person_id))
 
