@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import cached_property, lru_cache
+
+from rapidfuzz import fuzz, process
 
 from bot.engine.content import Content
 from bot.engine.matching import AnswerKind, Choice, Vocabulary, match_answer
@@ -90,6 +91,21 @@ class ReadingWords:
             relief=frozenset(w for p in phrases("relief") for w in p),
             intensifiers=intensifiers,
             contrast=frozenset(w for p in phrases("contrast") for w in p), emoji=emoji)
+
+    @cached_property
+    def by_first_word(self) -> dict[str, list[tuple[int, Phrase, str]]]:
+        """Every phrase under its first word, with its rank: longest first, then in the
+        order neutral, hospital, rather_not_say, mixed, same, better, harder, activity."""
+        groups = [("neutral", self.neutral), ("hospital", self.hospital),
+                  ("rather_not_say", self.rather_not_say), ("mixed", self.mixed),
+                  ("same", self.same), ("better", self.better), ("harder", self.harder),
+                  ("activity", self.activity)]
+        ranked = sorted(((phrase, kind) for kind, group in groups for phrase in group),
+                        key=lambda pk: -len(pk[0]))
+        index: dict[str, list[tuple[int, Phrase, str]]] = {}
+        for order, (phrase, kind) in enumerate(ranked):
+            index.setdefault(phrase[0], []).append((order, phrase, kind))
+        return index
 
     @cached_property
     def vocabulary(self) -> frozenset[str]:
@@ -224,30 +240,28 @@ _NEGATORS = frozenset({
 
 def _find_cues(folded: list[str], clause_of: list[int], offset: int,
                words: ReadingWords) -> list[_Cue]:
-    groups = [("neutral", words.neutral),
-              ("hospital", words.hospital), ("rather_not_say", words.rather_not_say),
-              ("mixed", words.mixed), ("same", words.same), ("better", words.better),
-              ("harder", words.harder), ("activity", words.activity)]
-    candidates = sorted(((phrase, kind) for kind, group in groups for phrase in group),
-                        key=lambda pk: -len(pk[0]))
+    """Longest phrases first (then the order of the lists), each word used once."""
+    found = []
+    for start, word in enumerate(folded):
+        for order, phrase, kind in words.by_first_word.get(word, ()):
+            if tuple(folded[start:start + len(phrase)]) == phrase:
+                found.append((-len(phrase), order, start, phrase, kind))
+    found.sort()
     used: set[int] = set()
     cues: list[_Cue] = []
-    for phrase, kind in candidates:
-        size = len(phrase)
-        for start in range(len(folded) - size + 1):
-            span = range(start, start + size)
-            if any(i in used for i in span) or tuple(folded[start:start + size]) != phrase:
-                continue
-            used.update(span)
-            clause = clause_of[start] if start < len(clause_of) else -1
-            before = [folded[i] for i in range(max(0, start - _NEGATION_REACH), start)
-                      if i < len(clause_of) and clause_of[i] == clause and i not in used]
-            negated = not (set(phrase) & _NEGATORS) and bool(set(before) & _NEGATORS)
-            if kind == "harder" and not negated and _relieved(folded, clause_of, start + size,
-                                                               words):
-                kind = "better"  # "fatigue is lifting", "pain's eased off"
-            if kind != "neutral":
-                cues.append(_Cue(kind, offset + start, negated))
+    for _size, _order, start, phrase, kind in found:
+        span = range(start, start + len(phrase))
+        if any(i in used for i in span):
+            continue
+        used.update(span)
+        clause = clause_of[start] if start < len(clause_of) else -1
+        before = [folded[i] for i in range(max(0, start - _NEGATION_REACH), start)
+                  if i < len(clause_of) and clause_of[i] == clause and i not in used]
+        negated = not (set(phrase) & _NEGATORS) and bool(set(before) & _NEGATORS)
+        if kind == "harder" and not negated and _relieved(folded, clause_of, span.stop, words):
+            kind = "better"  # "fatigue is lifting", "pain's eased off"
+        if kind != "neutral":
+            cues.append(_Cue(kind, offset + start, negated))
     return cues
 
 
@@ -270,11 +284,11 @@ def _mend(word: str, words: ReadingWords) -> str:
 def _mended(word: str, known: frozenset[str]) -> str:
     if word in known or len(word) < 5 or word in english_words():
         return word
-    best, score = word, 0.0
-    for candidate in known:
-        if abs(len(candidate) - len(word)) > 2:
-            continue
-        ratio = SequenceMatcher(None, word, candidate).ratio()
-        if ratio > score:
-            best, score = candidate, ratio
-    return best if score >= 0.84 else word
+    # rapidfuzz's ratio is difflib's, normalised to 100, and far quicker over the words.
+    found = process.extractOne(word, _sorted(known), scorer=fuzz.ratio, score_cutoff=84)
+    return found[0] if found else word
+
+
+@lru_cache(maxsize=8)
+def _sorted(known: frozenset[str]) -> list[str]:
+    return sorted(w for w in known if len(w) >= 3)
