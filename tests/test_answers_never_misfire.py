@@ -189,3 +189,35 @@ async def test_random_sentences_at_the_delete_question_never_erase(settings: Set
         await say(services, address, "delete my data", "1")
         gone = await services.db.run(lambda c: repo.load(c, address, lock=False))
         assert gone is None
+
+
+# Leaving a chat, stopping messages, reporting and deleting are words that work anywhere:
+# they act only when the whole message is one of their phrases, never inside a sentence.
+COMMAND_POOL = sorted({*POOL, "stop", "end", "chat", "report", "delete", "my", "data",
+                       "cancel", "quit", "pause", "messages", "the", "please"})
+ACTING = {"stop": "stop", "delete": "delete", "end_chat": "end_chat", "report": "report",
+          "pause_chat": "pause_chat"}
+
+
+def _phrases(key: str) -> set[str]:
+    return {" ".join(tokens(w)) for w in CONTENT.words(f"commands.{key}")}
+
+
+@settings(max_examples=500, deadline=None)
+@given(words=st.lists(st.sampled_from(COMMAND_POOL), min_size=1, max_size=8))
+def test_property_chat_and_stop_words_act_only_when_they_are_the_whole_message(
+        words: list[str]) -> None:
+    from bot.engine.clock import FakeClock
+    from bot.engine.commands import Command, CommandWords
+    from bot.engine.session import Context
+    from conversations import peer
+
+    text = " ".join(words)
+    said = " ".join(tokens(text))
+    recognised = CommandWords(CONTENT).recognise(Inbound.from_text(text))
+    if recognised is not None and recognised.command in (Command.STOP, Command.DELETE):
+        assert said in _phrases(recognised.command.value), text
+    ctx = Context(content=CONTENT, clock=FakeClock(), vocabulary=VOCAB)
+    for key in ("end_chat", "pause_chat", "report"):
+        if peer._is(ctx, Inbound.from_text(text), key):
+            assert said in _phrases(key), text

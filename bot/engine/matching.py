@@ -256,6 +256,8 @@ def match_answer(text: str, choices: Sequence[Choice], vocabulary: Vocabulary, *
         return Answer(AnswerKind.SKIP)
     reading = _match_words(text, choices, vocabulary)
     numbers, leftovers = reading.numbers, reading.leftovers
+    if exact and any(n < 1 or n > len(choices) for n in numbers):
+        return Answer(AnswerKind.UNCLEAR, out_of_range=True)  # "3 delete": not plain
     if any(n < 1 or n > len(choices) for n in numbers):
         if any(not _NUMBER.match(word) for word, _ in _words(text)):
             numbers = []  # "im 68": a number beside words, not a choice off the list
