@@ -88,8 +88,9 @@ class Onboarding:
         return ctx.ask(text, ctx.choices("privacy"))
 
     def _privacy(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
-        # Declining keeps nothing and ends the conversation, so it must be said plainly.
-        picked = _choose(ctx, "privacy", event, exact_for=("not_now",))
+        # Agreeing is consent to keep their answers, and declining keeps nothing and ends
+        # the conversation: both must be said plainly.
+        picked = _choose(ctx, "privacy", event, exact_for=("ok", "not_now"))
         if picked == "ok":
             first = self._first_question(profile)
             prompt = asking.ask(ctx, profile, first, prefix=ctx.t("onboarding.skip_note"))

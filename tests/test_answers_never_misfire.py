@@ -71,7 +71,17 @@ NOT_PLAIN = [
     "what happens if I delete my data", "I pressed delete by mistake", "never mind",
     "please don't", "no no no", "I would like to keep going", "not really sure what this is",
     "no cost please", "not now thanks, I'm at work, text me later?", "nah, go on then?",
+    # Found by a newcomer trying to break it: trailing off, a contrast, an emoji.
+    "yes but...", "Yes but…", "yes, but", "yes and", "yes delete it all but", "yes 😂",
+    "go away", "go away please", "ok i guess not", "ok stop", "ok bye",
 ]
+
+
+@pytest.mark.parametrize("text", [t for t in NOT_PLAIN if t not in ("no no no", "never mind",
+                                                                     "please don't")])
+def test_a_sentence_never_accepts_the_privacy_notice(text: str) -> None:
+    """Agreeing is consent to keep someone's answers: it must be plain too."""
+    assert not chooses(text, "privacy", "ok")
 
 
 @pytest.mark.parametrize("text", NOT_PLAIN)

@@ -14,6 +14,7 @@ every word typed must belong to the one option, beside a little filler.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -127,10 +128,18 @@ def _phrases(choice: Choice, ignore: frozenset[str]) -> tuple[tuple[Word, ...], 
     """Each way of naming a choice, as words without filler (cached: options rarely change)."""
     found = []
     for phrase in (choice.label, *choice.words):
-        words = tuple(w for w in _words(phrase) if w[0] not in ignore)
+        whole = _words(phrase)
+        words = tuple(w for w in whole if w[0] not in ignore)
+        if len(words) == 1 < len(whole) and len(words[0][0]) < _SHORTEST_LEFT_ALONE:
+            continue  # "go on" is not "go" ("go away" must not start anything)
         if words:
             found.append(words)
     return tuple(found)
+
+
+# A phrase whose filler is taken away keeps one word only if it says something alone
+# ("at home" is "home"; "go on" is not "go").
+_SHORTEST_LEFT_ALONE = 4
 
 
 def _close(a: Word, b: Word) -> bool:
@@ -267,15 +276,16 @@ def match_answer(text: str, choices: Sequence[Choice], vocabulary: Vocabulary, *
     by_number = [choices[n - 1].id for n in numbers]
     ids = sorted(_unique([*by_number, *reading.matched]), key=order.__getitem__)
     if exact:
-        if leftovers or reading.negated or len(ids) != 1 or "?" in text:
+        if leftovers or reading.negated or len(ids) != 1 or not _plain(text, vocabulary):
             return Answer(AnswerKind.UNCLEAR)
         return Answer(AnswerKind.CHOSEN, ids=tuple(ids))
     if own_words and (leftovers or reading.negated):
         # Their own words are kept verbatim alongside anything recognised.
         return Answer(AnswerKind.OWN_WORDS, ids=tuple(ids) if multi else (), own_words=text.strip())
     if not ids or reading.negated or _hedged(leftovers, vocabulary) or \
-            _is_question(text, reading, vocabulary):
-        return Answer(AnswerKind.UNCLEAR)
+            _is_question(text, reading, vocabulary) or \
+            set(leftovers) & vocabulary.negator_words():
+        return Answer(AnswerKind.UNCLEAR)  # "ok i guess not": a "not" left over
     named = reading.matched_words + len(by_number)
     stray = [w for w in leftovers if w not in vocabulary.soft_words()]
     if len(stray) > (_STRAY_BESIDE_ONE_WORD if named <= 1 else named + 1):
@@ -288,6 +298,23 @@ def match_answer(text: str, choices: Sequence[Choice], vocabulary: Vocabulary, *
 # Other words an answer that names one option by one word may carry ("walking, mainly"):
 # more, and the option's word is most likely incidental ("see you at the park gates").
 _STRAY_BESIDE_ONE_WORD = 1
+
+
+# A plain answer does not trail off ("yes and", "yes but...") or carry a contrast.
+_UNFINISHED = frozenset({"and", "or", "but", "though", "although", "except", "unless", "if",
+                         "so", "then", "because", "cos", "cause"})
+
+
+def _plain(text: str, vocabulary: Vocabulary) -> bool:
+    """Nothing besides words and a full stop or two: no question, no "but", no trailing
+    off, no emoji or other symbols (a "yes 😂" may not mean yes)."""
+    if "?" in text or "..." in text or "\u2026" in text:
+        return False
+    if any(unicodedata.category(c) in ("So", "Sk", "Sm") for c in text):
+        return False
+    words = tokens(text)
+    return bool(words) and not (set(words) & _UNFINISHED - vocabulary.filler()) and \
+        words[-1] not in _UNFINISHED
 
 
 def match_choice_id(option_id: str | None, choices: Iterable[Choice]) -> Answer:
