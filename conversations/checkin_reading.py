@@ -61,6 +61,8 @@ class ReadingWords:
     questions: tuple[Phrase, ...]
     relief: frozenset[str]
     intensifiers: frozenset[str]
+    openers: frozenset[str]  # "well," "so," at the start: no cue of their own
+    others: frozenset[str]  # "my friend is in hospital": someone else's stay
     emoji: dict[str, str]  # emoji -> better | harder
 
     @classmethod
@@ -90,6 +92,8 @@ class ReadingWords:
             questions=phrases("questions"),
             relief=frozenset(w for p in phrases("relief") for w in p),
             intensifiers=intensifiers,
+            openers=frozenset(w for p in phrases("openers") for w in p),
+            others=frozenset(w for p in phrases("others") for w in p),
             contrast=frozenset(w for p in phrases("contrast") for w in p), emoji=emoji)
 
     @cached_property
@@ -134,6 +138,9 @@ def read_checkin(text: str, choices: Sequence[Choice], vocabulary: Vocabulary,
     both = match_answer(text, choices, vocabulary, multi=True)
     if both.chosen and set(both.ids) == {"better", "harder"}:
         return Path.MIXED  # "1 and 3"
+    scored = _score(text)
+    if scored is not None:
+        return scored
     cues = _cues(text, words)
     kinds = {c.kind for c in cues if not c.negated}
     if "hospital" in kinds:
@@ -160,6 +167,18 @@ def read_checkin(text: str, choices: Sequence[Choice], vocabulary: Vocabulary,
     return next(iter(said))
 
 
+_SCORE = re.compile(r"^\D{0,12}\b(10|[0-9])\s*(?:/|out of)\s*10\b\D{0,20}$")
+
+
+def _score(text: str) -> Path | None:
+    """"2/10", "7 out of 10": a score for the week, low to high."""
+    found = _SCORE.match(text.strip().casefold())
+    if not found:
+        return None
+    score = int(found.group(1))
+    return Path.HARDER if score <= 4 else Path.SAME if score <= 6 else Path.BETTER
+
+
 def _from_options(ids: set[str]) -> Path:
     """Numbers or labels: one option, or two that say both ways at once ("1 and 3")."""
     if "hospital" in ids:
@@ -177,7 +196,7 @@ def _polarity(cue: _Cue) -> Path | None:
     if cue.kind == "mixed":
         return None if cue.negated else Path.MIXED
     if cue.kind == "same":
-        return None if cue.negated else Path.SAME
+        return Path.HARDER if cue.negated else Path.SAME  # "not ok", "not fine at all"
     if cue.kind in ("better", "activity"):
         return Path.HARDER if cue.negated else Path.BETTER
     if cue.kind == "harder":
@@ -219,7 +238,11 @@ def _words(sentence: str, words: ReadingWords) -> tuple[list[str], list[int]]:
     kept: list[str] = []
     ids: list[int] = []
     clause = 0
-    for part in _CLAUSE.split(sentence):
+    parts = _CLAUSE.split(sentence)
+    first = tokens(parts[0]) if parts else []
+    if len(parts) > 1 and len(first) == 1 and first[0] in words.openers:
+        parts = parts[1:]  # "Well, it was awful": "well" is not how the week was
+    for part in parts:
         for word in tokens(part):
             word = _mend(word, words)
             if word in words.intensifiers:
@@ -260,6 +283,9 @@ def _find_cues(folded: list[str], clause_of: list[int], offset: int,
         negated = not (set(phrase) & _NEGATORS) and bool(set(before) & _NEGATORS)
         if kind == "harder" and not negated and _relieved(folded, clause_of, span.stop, words):
             kind = "better"  # "fatigue is lifting", "pain's eased off"
+        if kind == "hospital" and any(folded[i] in words.others for i in range(len(folded))
+                                      if i < len(clause_of) and clause_of[i] == clause):
+            kind = "harder"  # someone they love is in hospital: a hard week, not their stay
         if kind != "neutral":
             cues.append(_Cue(kind, offset + start, negated))
     return cues
@@ -270,9 +296,11 @@ _RELIEF_REACH = 5  # words after a hard thing that can say it is going away
 
 def _relieved(folded: list[str], clause_of: list[int], end: int, words: ReadingWords) -> bool:
     clause = clause_of[end - 1] if end - 1 < len(clause_of) else -1
-    after = [folded[i] for i in range(end, min(len(folded), end + _RELIEF_REACH))
-             if clause_of[i] == clause]
-    return bool(set(after) & words.relief)
+    for i in range(end, min(len(folded), end + _RELIEF_REACH)):
+        if clause_of[i] == clause and folded[i] in words.relief:
+            # "pain is no better" is not pain going away.
+            return not (i > 0 and folded[i - 1] in _NEGATORS)
+    return False
 
 
 def _mend(word: str, words: ReadingWords) -> str:

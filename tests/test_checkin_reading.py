@@ -65,6 +65,18 @@ def test_share_understood(name: str) -> None:
     ("what does better mean?", "unclear"), ("who is this", "unclear"),
     ("had my injection at the General and I feel loads better", "better"),
     ("the physio said I'm improving", "better"), ("7", "unclear"),
+    # Found by a newcomer trying to break it.
+    ("couldn't be worse", "harder"), ("could have been better", "harder"),
+    ("couldn't be better", "better"), ("never felt better", "better"),
+    ("pain free this week!", "better"), ("my friend is in hospital", "harder"),
+    ("I'll let you know", "unclear"), ("Is Abbey Park parkrun good for beginners?", "unclear"),
+    ("Well, it was awful", "harder"), ("I've been better", "harder"),
+    ("had better weeks", "harder"), ("nothing much changed", "same"),
+    ("pain is no better", "harder"), ("hardly any pain", "better"),
+    ("good morning! it's been awful", "harder"), ("it's a good question", "unclear"),
+    ("my mum died", "harder"), ("I'm not ok", "harder"), ("not fine at all", "harder"),
+    ("2/10", "harder"), ("8 out of 10", "better"), ("best week in ages", "better"),
+    ("I'm in the Leicester Royal", "hospital"), ("having my hip replaced on thursday", "hospital"),
 ])
 def test_kinds_of_reply(text: str, expected: str) -> None:
     assert path_of(text) == expected
