@@ -6,6 +6,7 @@ engine does that, with no questions.) Diagram: link.mmd beside this file."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import timedelta
 from typing import Any
 
@@ -14,24 +15,29 @@ import phonenumbers
 from bot.engine.events import EventKind, Inbound, Outbound
 from bot.engine.matching import AnswerKind
 from bot.engine.session import IDLE, Context, FlowState, LinkAction, Profile, Turn
-from bot.engine.textnorm import tokens
+from bot.engine.textnorm import clean, tokens
 from conversations.answers import read_answer
 
 NAME = "link"
 OPEN_FOR_MINUTES = 30
 _CODE = re.compile(r"^\D*(\d[\d\s-]{4,10}\d)\D*$")
+# Ofcom's mobile ranges: 071-075, 07624 and 077-079. Not 070 (personal numbers, which can
+# cost the texter) or 076 (pagers).
+_MOBILE = re.compile(r"^7(?:[1-57-9]|624)")
 
 
 def uk_mobile(text: str) -> str | None:
-    """The number in E.164 (+447...) if `text` is a UK mobile number, else None."""
-    try:
-        parsed = phonenumbers.parse(text.strip(), "GB")
-    except phonenumbers.NumberParseException:
+    """The number in E.164 (+447...) if `text` is, or holds, one UK mobile number, else
+    None ("07700 900123", "+44 7700 900123", "it's 07700900123 please")."""
+    found = [m.number for m in phonenumbers.PhoneNumberMatcher(
+        clean(text), "GB", leniency=phonenumbers.Leniency.POSSIBLE)]
+    if len(found) != 1:
         return None
+    parsed = found[0]
     # UK mobiles are 07 and nine more digits. Checked by shape, not by phonenumbers'
     # allocation tables, so Ofcom's drama range (07700 900xxx) works for testing too.
     national = str(parsed.national_number)
-    if parsed.country_code != 44 or len(national) != 10 or not national.startswith("7") \
+    if parsed.country_code != 44 or len(national) != 10 or not _MOBILE.match(national) \
             or not phonenumbers.is_possible_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
@@ -39,16 +45,18 @@ def uk_mobile(text: str) -> str | None:
 
 def typed_code(text: str) -> str | None:
     """Six digits, however spaced ("123 456", "123-456", "code: 123456")."""
-    found = _CODE.match(text.strip())
+    found = _CODE.match(clean(text))
     if not found:
         return None
-    digits = re.sub(r"\D", "", found.group(1))
+    # Any script's digits ("１２３４５６", "١٢٣٤٥٦") as the ASCII ones the code was made of.
+    digits = "".join(str(unicodedata.digit(c)) for c in found.group(1) if c.isdigit())
     return digits if len(digits) == 6 else None
 
 
 class Link:
     name = NAME
     resumable = False  # a code goes stale: nothing to come back to
+    holds_focus = True  # a number or a code typed here is never passed to a peer
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
         state = FlowState(NAME, "number", {"until": _until(ctx)})
@@ -90,8 +98,8 @@ class Link:
         if not answer.chosen:
             return Turn([self.reach_prompt(ctx, ctx.t("common.unclear"))], state, profile)
         picked = answer.ids[0]
-        label = next(c.label for c in choices if c.id == picked)
-        return Turn([ctx.say("link.reach_by_set", answer=label)], IDLE,
+        return Turn([ctx.say("link.reach_by_set", answer=ctx.t(f"link.reach_names.{picked}"))],
+                    IDLE,
                     profile.with_answer("reach_by", picked))
 
 

@@ -59,6 +59,17 @@ class Onboarding:
     name = NAME
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
+        if _past_privacy(profile):
+            # They agreed and answered some before (a peer chat began part way through):
+            # carry on from the first question not yet answered, not from the welcome.
+            for question_id in ORDER:
+                if asking.question(question_id).applies(profile) and \
+                        not _answered(profile, question_id):
+                    prompt = asking.ask(ctx, profile, question_id,
+                                        prefix=ctx.t("onboarding.carry_on"))
+                    return Turn([prompt], FlowState(NAME, question_id), profile)
+            return Turn(self._summary_messages(ctx, profile), FlowState(NAME, "summary"),
+                        profile)
         say = [ctx.say("onboarding.welcome"), self.privacy_prompt(ctx)]
         return Turn(say, FlowState(NAME, "privacy"), profile)
 
@@ -152,6 +163,22 @@ class Onboarding:
         confirm = ctx.ask(f"{ctx.t('common.unclear')} {ctx.t('onboarding.summary_confirm')}",
                           ctx.choices("summary"))
         return Turn([confirm], state, profile)
+
+
+def _past_privacy(profile: Profile) -> bool:
+    """Whether they agreed to the privacy notice before: nothing is kept without it."""
+    return profile.consent_health is not None or profile.consent_encouragement is not None \
+        or profile.name is not None or bool(profile.answers)
+
+
+def _answered(profile: Profile, question_id: str) -> bool:
+    fields = {"consent_health": profile.consent_health,
+              "consent_encouragement": profile.consent_encouragement,
+              "name": profile.name, "district": profile.district,
+              "health": profile.health_notes}
+    if question_id in fields:
+        return fields[question_id] is not None
+    return profile.answer(question_id) is not None
 
 
 def _merge_notes(notes: list[Outbound], prompt: Outbound) -> list[Outbound]:

@@ -88,6 +88,7 @@ class Delete:
     """Confirm, then erase everything irreversibly."""
 
     name = DELETE
+    holds_focus = True  # in a peer chat, an unclear answer here still asks again
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
         return Turn([self.confirm_prompt(ctx)], FlowState(DELETE, "confirm"), profile)

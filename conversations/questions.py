@@ -184,6 +184,12 @@ def store_choice(question: Question, profile: Profile, ids: list[str], own: str)
     if question.kind is Kind.SINGLE:
         return profile.with_answer(question.id, ids[0] if ids else None)
     updated = profile.with_answer(question.id, ids)
+    if question.id == "helps":
+        # Access and cost needs are hard limits on suggestions: they go with the help that
+        # asked for them, never left behind as a stale limit.
+        for follow_on in QUESTIONS.values():
+            if follow_on.id in ("access", "cost") and not follow_on.applies(updated):
+                updated = updated.with_answer(follow_on.id, None)
     if question.own_words:
         updated = updated.with_answer(f"{question.id}_own_words", own or None)
     return updated
@@ -210,6 +216,8 @@ def clear(question: Question, profile: Profile) -> Profile:
     if question.id == "quiet":
         return profile.changed(quiet_start="21:00", quiet_end="08:30")
     cleared = profile.with_answer(question.id, None)
+    if question.id == "helps":
+        cleared = cleared.with_answer("access", None).with_answer("cost", None)
     return replace(cleared, answers={k: v for k, v in cleared.answers.items()
                                      if k != f"{question.id}_own_words"})
 

@@ -234,8 +234,11 @@ async def test_joining_moves_every_row_and_keeps_the_first_persons_own(
     async with running(settings) as (services, _senders):
         await say(services, PHONE, *ONBOARDING, "2")  # health details kept: "Arthritis"
         await services.engine.handle(TG, Inbound.from_text("hi"))
+        third_address = Address("telegram", "7009")
+        await services.engine.handle(third_address, Inbound.from_text("hi"))
         first = await identity_owner(services, PHONE)
         second = await identity_owner(services, TG)
+        third = await identity_owner(services, third_address)
         assert first is not None and second is not None
         now = services.clock.now()
 
@@ -245,7 +248,7 @@ async def test_joining_moves_every_row_and_keeps_the_first_persons_own(
             c.execute(Person.__table__.update().where(Person.id == second).values(
                 consent_health=True))
             c.execute(Chat.__table__.insert().values(
-                resident_id=second, supporter_id=first, status="ended", created_at=now,
+                resident_id=second, supporter_id=third, status="ended", created_at=now,
                 updated_at=now))
             repo.add_reminder(c, second, "suggestion", now + timedelta(days=3), {}, now)
             return linking.join(c, second, first, now)
@@ -256,6 +259,52 @@ async def test_joining_moves_every_row_and_keeps_the_first_persons_own(
         assert notes == ["Arthritis"]
         chats = await services.db.run(lambda c: c.execute(select(Chat.resident_id)).all())
         assert [tuple(r) for r in chats] == [(first,)]
+        # Two people who chat with each other are never joined into one.
+        await services.db.run(lambda c: c.execute(Chat.__table__.insert().values(
+            resident_id=first, supporter_id=third, status="active", created_at=now,
+            updated_at=now)))
+        refused = await services.db.run(lambda c: linking.joinable(c, first, third))
+        assert refused is False
         owners = await services.db.run(lambda c: set(c.scalars(select(Reminder.person_id))))
         assert owners == {first}
-        assert await people(services, TG) == 1
+        assert await people(services, TG) == 2  # the first, and the third they chat with
+
+
+async def test_linking_in_a_peer_chat_never_passes_the_number_or_code_on(
+        settings: Settings) -> None:
+    """A Telegram resident in a chat links their phone: the number and the code are
+    answers to us, not words for the peer, even a number we cannot use."""
+    from support.peers import peer_world
+
+    async with peer_world(settings) as w:
+        await w.supporter(Address("sms", "+447700900590"), "Sam")
+        await w.resident(TG, "Ann")
+        await w.asks_for_buddy(TG)
+        await w.connected(TG, Address("sms", "+447700900590"))
+        await w.says(TG, "link my phone")
+        heard = await w.says(TG, "0116 254 1234")  # a landline: asked again, not relayed
+        assert Address("sms", "+447700900590") not in heard
+        heard = await w.says(TG, "07700 900555")
+        code = code_in(heard.text(PHONE))
+        assert Address("sms", "+447700900590") not in heard
+        heard = await w.says(TG, code)
+        assert Address("sms", "+447700900590") not in heard
+        assert "Move Mates:" in heard.text(TG)
+
+
+async def test_a_link_opened_after_stop_on_telegram_opts_in_and_links(
+        settings: Settings) -> None:
+    async with running(bot_settings(settings)) as (services, senders):
+        await say(services, PHONE, *ONBOARDING, "2")
+        await say(services, TG, "hi", "STOP")
+        await services.dispatcher.drain()
+        mark = len(senders["sms"].sent)
+        await say(services, PHONE, "link telegram")
+        await services.dispatcher.drain()
+        [sent] = texts(senders["sms"], PHONE, mark)
+        token = re.search(r"start=(link-[A-Za-z0-9_-]+)", sent)
+        assert token
+        await say(services, TG, f"/start {token.group(1)}")
+        await services.dispatcher.drain()
+        assert texts(senders["telegram"], TG)[-1]  # answered: opted back in
+        assert await identity_owner(services, TG) == await identity_owner(services, PHONE)

@@ -264,6 +264,7 @@ class Engine:
                                  channel=names.text(f"optout.channel_names.{address.channel}"),
                                  other=names.text(f"optout.other_names.{others[0]}"))
         erase = False
+        ours = bool(plan.say)  # words of ours, not peer support's about the chat
         raised: list[OpenSafetyAlert] = []
         for effect in plan.effects:
             if isinstance(effect, EraseEverything):
@@ -294,6 +295,7 @@ class Engine:
                 extra, linked_state, rejoined = self._link_action(connection, ctx, stored,
                                                                   effect, address, now)
                 say += extra
+                ours = ours or bool(extra)
                 if linked_state is not None:
                     plan.state = linked_state
                 if rejoined:
@@ -311,7 +313,7 @@ class Engine:
                                             stored.person["created_at"])
                 say[:0] = privacy.my_data(ctx, plan.profile, record)
         # Only a conversation's words: peer support's replies are about the chat itself.
-        if say and plan.say and not (plan.about_chat or erase or plan.opt_out) and \
+        if say and ours and not (plan.about_chat or erase or plan.opt_out) and \
                 _chatting_after(connection, ctx, stored.person_id, plan):
             # In a chat, the other person's words come as "Sam: ..."; ours say who we are.
             say[0] = replace(say[0], text=ctx.t("peers.relay.from_us", text=say[0].text))
@@ -366,6 +368,11 @@ class Engine:
         assessment = _screened(lang.safety, event.text) \
             if event.kind is EventKind.TEXT and duty_command is None else Assessment()
         if stored.opted_out_at is not None:
+            if recognised and recognised.command is Command.LINK_ACCEPT:
+                # Opening a link texted to them is writing to us again: back in, and linked.
+                plan = self._command(ctx, recognised, state, profile, is_new)
+                plan.opt_in = True
+                return plan
             if (recognised and recognised.command is Command.START) or is_literal_start(event):
                 back = [ctx.say("optout.welcome_back"), *self._reprompt(ctx, state, profile)]
                 return _Plan(back, state, profile, opt_in=True)
@@ -477,7 +484,9 @@ class Engine:
                 return plan
         if state.flow and state.flow in self.conversations:
             turn = self.conversations[state.flow].handle(ctx, state, profile, event)
-            if ctx.peer.chatting and event.kind is EventKind.TEXT and _unusable(turn, state):
+            current = self.conversations[state.flow]
+            if ctx.peer.chatting and event.kind is EventKind.TEXT and _unusable(turn, state) \
+                    and not getattr(current, "holds_focus", False):
                 # In a chat, words our question cannot use are for their peer: passed on,
                 # and our question is put aside (focus rules, docs/focus.md).
                 chat = peer_conversation.handle(ctx, profile, event)
@@ -652,6 +661,8 @@ class Engine:
         elif effect.action == "use_link":
             checked = linking.use_telegram_link(connection, person,
                                                 str(values.get("token", "")), now)
+            if checked.status == "cannot_join":
+                return [ctx.say("link.cannot_join")], IDLE, False
             if checked.status != "ok":
                 return [ctx.say("link.link_used")], None, False
         else:
@@ -714,7 +725,8 @@ class Engine:
         return plan
 
     def _idle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> _Plan:
-        if profile.onboarded_at is None:
+        # Volunteers joined by their own questions; a resident's welcome is not for them.
+        if profile.onboarded_at is None and profile.role == "resident":
             turn = self.conversations["onboarding"].start(ctx, profile)
             return self._follow(ctx, turn, previous=state)
         greeting = ctx.t("common.idle_greeting", name=profile.name) if profile.name else \

@@ -104,7 +104,10 @@ def check_sms_code(connection: Connection, person_id: int, typed: str, now: date
         return Checked("wrong" if left > 0 else "used_up", tries_left=max(left, 0))
     connection.execute(update(LinkCode).where(LinkCode.id == row["id"]).values(
         used_at=now, address=None))
-    kept = attach(connection, person_id, Address("sms", str(row["address"])), now)
+    try:
+        kept = attach(connection, person_id, Address("sms", str(row["address"])), now)
+    except CannotJoin:
+        return Checked("cannot_join")
     return Checked("ok", person_id=kept)
 
 
@@ -136,7 +139,10 @@ def use_telegram_link(connection: Connection, person_id: int, token: str, now: d
     connection.execute(update(LinkCode).where(LinkCode.id == row["id"]).values(used_at=now))
     if row["person_id"] == person_id:
         return Checked("ok", person_id=person_id)
-    return Checked("ok", person_id=join(connection, int(row["person_id"]), person_id, now))
+    try:
+        return Checked("ok", person_id=join(connection, int(row["person_id"]), person_id, now))
+    except CannotJoin:
+        return Checked("cannot_join")
 
 
 def attach(connection: Connection, person_id: int, address: Address, now: datetime) -> int:
@@ -154,9 +160,40 @@ def attach(connection: Connection, person_id: int, address: Address, now: dateti
     return join(connection, int(owner), person_id, now)
 
 
+class CannotJoin(Exception):
+    """Two people who must stay two: they chat or were reported with each other (one
+    person would be talking to themselves), or both are volunteers (each resident knows
+    one of them by name). A coordinator can sort it out by hand."""
+
+
+def joinable(connection: Connection, one: int, other: int) -> bool:
+    roles = list(connection.scalars(select(Person.role).where(Person.id.in_((one, other)))))
+    if len(roles) == 2 and all(role != "resident" for role in roles):
+        return False
+    for table, columns in _tables_naming_two(connection):
+        pairs = [(a, b) for a in columns for b in columns if a != b]
+        for a, b in pairs:
+            if connection.scalar(select(func.count()).select_from(table).where(
+                    table.c[a] == one, table.c[b] == other)):
+                return False
+    return True
+
+
+def _tables_naming_two(connection: Connection) -> list[tuple[Table, list[str]]]:
+    """Tables with two or more columns that point at persons.id (a chat, a report)."""
+    by_table: dict[str, list[str]] = {}
+    tables: dict[str, Table] = {}
+    for table, column, _unique in _person_columns(connection):
+        by_table.setdefault(table.name, []).append(column)
+        tables[table.name] = table
+    return [(tables[name], cols) for name, cols in by_table.items() if len(cols) > 1]
+
+
 def join(connection: Connection, one: int, other: int, now: datetime) -> int:
     """Two people we held are one: everything moves to whoever joined us first, their
-    answers filled in from the other's; returns the id kept."""
+    answers filled in from the other's; returns the id kept. Raises CannotJoin."""
+    if not joinable(connection, one, other):
+        raise CannotJoin
     first, second = sorted((one, other), key=lambda p: (_created(connection, p), p))
     _join_profiles(connection, first, second, now)
     for table, column, unique_sets in _person_columns(connection):
