@@ -173,3 +173,29 @@ async def test_a_paused_chat_is_not_where_words_go(settings: Settings) -> None:
         assert SAM not in heard
         assert heard.texts(ANN)  # the menu asks again; nothing is passed on
         assert await flow_of(w, ANN) == "menu"
+
+
+async def test_onboarding_cut_short_by_a_chat_carries_on_where_it_stopped(
+        settings: Settings) -> None:
+    async with peer_world(settings) as w:
+        await w.supporter(SAM, "Sam")
+        await w.conversation(ANN, "hi", "1", "2", "2", "Ann")  # at "what movement?"
+        await w.asks_for_buddy(ANN)
+        await w.connected(ANN, SAM)
+        assert await flow_of(w, ANN) is None
+        await w.says(ANN, "end chat")
+        heard = await w.says(ANN, "hello again")
+        text = heard.text(ANN)
+        assert text.startswith(t("onboarding.carry_on"))
+        assert t("onboarding.welcome") not in text
+        assert await flow_of(w, ANN) == "onboarding"  # at the next question, not the welcome
+
+
+async def test_a_volunteer_between_chats_gets_the_menu_not_a_welcome(
+        settings: Settings) -> None:
+    async with peer_world(settings) as w:
+        await connect(w)
+        await w.says(ANN, "end chat")
+        heard = await w.says(SAM, "hello?")
+        assert t("onboarding.welcome") not in heard.text(SAM)
+        assert await flow_of(w, SAM) == "menu"
