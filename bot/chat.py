@@ -3,7 +3,7 @@ dispatcher, with senders that print instead of calling a network."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
@@ -23,7 +23,11 @@ from bot.storage.migrate import upgrade
 async def open_chat(settings: Settings, *, channel: str = "console", user: str | None = None,
                     jsonl: bool = False, fake_clock: bool = False,
                     start: datetime | None = None, migrate: bool = True,
-                    show_times: bool = False) -> AsyncIterator[ChatSession]:
+                    show_times: bool = False,
+                    on_output: Callable[[list[str]], None] | None = None,
+                    ) -> AsyncIterator[ChatSession]:
+    """A chat on the real engine and storage. `on_output` gets each message's lines the
+    moment it is sent (the terminal prints them then); `feed` also returns a turn's lines."""
     clock: Clock = FakeClock(start) if fake_clock else SystemClock()
     if migrate:
         await upgrade(settings.database_url)
@@ -58,6 +62,7 @@ async def open_chat(settings: Settings, *, channel: str = "console", user: str |
         on_time_passed=time_passed,
         show_times=show_times,
         on_invite=invite,
+        on_output=on_output,
     )
     session_holder.append(session)
     try:

@@ -4,15 +4,26 @@ Each input line is one inbound message. `@ID text` speaks as someone else (e.g.
 `@sms:+447700900123 hello`); `~ advance 2d` moves a fake clock; `~ location LAT LON`
 shares a location; `~ press ID` presses a button by option id. Replies are printed as
 the chosen channel would show them, or as JSON lines with --jsonl.
+
+Each message is handed on (`on_output`) the moment it is sent, as a channel would deliver
+it, so whoever drives the chat sees a turn's messages one by one, all of them before the
+next line is read. `StdinLines` reads the lines: raw bytes in a thread of its own, so odd
+bytes, a huge line or Ctrl-C never stop the run.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import io
 import json
+import math
+import os
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import IO, Any, TypeVar
 
 from bot.channels.addresses import AddressError, parse_address
 from bot.channels.gsm7 import measure
@@ -23,6 +34,11 @@ from bot.engine.content import ContentLibrary
 from bot.engine.events import Address, Inbound
 
 DEFAULT_USERS = {"console": "local", "sms": "+447700900000", "telegram": "1"}
+# Longer lines are cut (the engine keeps far less of a message than this anyway).
+MAX_LINE_BYTES = 64 * 1024
+# `~ advance` walks through every day it passes; more than this at once is a slip.
+MAX_ADVANCE = timedelta(days=366)
+T = TypeVar("T")
 
 
 @dataclass
@@ -75,10 +91,14 @@ class ChatSession:
     on_time_passed: Callable[[timedelta], Awaitable[None]] | None = None
     show_times: bool = False  # head each message with its London time (for schedules)
     on_invite: Callable[[str, str], Awaitable[None]] | None = None
+    # Called with each message's lines as soon as it is sent (the terminal prints them).
+    on_output: Callable[[list[str]], None] | None = None
     records: list[dict[str, Any]] = field(default_factory=list)
 
     def collect(self, record: dict[str, Any]) -> None:
         self.records.append(record)
+        if self.on_output is not None:
+            self.on_output(self._lines(record))
 
     async def feed(self, line: str) -> tuple[list[str], list[str]]:
         """One input line -> (output lines, error lines)."""
@@ -112,8 +132,10 @@ class ChatSession:
                 return ["'~ advance' needs --clock fake"]
             try:
                 delta = parse_duration(rest)
-            except ValueError as error:
+            except (ValueError, OverflowError) as error:
                 return [str(error)]
+            if delta > MAX_ADVANCE:
+                return [f"'~ advance' goes at most {MAX_ADVANCE.days} days at a time"]
             if self.on_time_passed is not None:
                 await self.on_time_passed(delta)
             else:
@@ -124,6 +146,9 @@ class ChatSession:
                 latitude, longitude = (float(x) for x in rest.split())
             except ValueError:
                 return ["usage: ~ location LAT LON"]
+            if not (math.isfinite(latitude) and math.isfinite(longitude)
+                    and abs(latitude) <= 90 and abs(longitude) <= 180):
+                return ["~ location: latitude -90 to 90, longitude -180 to 180"]
             await self.handle(speaker, Inbound.from_location(latitude, longitude))
             return []
         if verb == "press":
@@ -144,16 +169,111 @@ class ChatSession:
         return [f"unknown ~ command {verb!r} (advance, location, press, invite)"]
 
     def _format(self) -> list[str]:
-        if self.jsonl:
-            return [json.dumps(r, ensure_ascii=False) for r in self.records]
+        """The turn's output: each message's lines, a blank line between messages."""
         lines: list[str] = []
         for record in self.records:
-            if lines:
+            if lines and not self.jsonl:
                 lines.append("")
-            if self.show_times:
-                sent = datetime.fromisoformat(record["at"]).astimezone(LONDON)
-                lines.append(f"[{sent:%a %d %b %H:%M} London]")
-            if record["to"] != str(self.default):
-                lines.append(f"[to {record['to']}]")
-            lines.extend(record["text"].split("\n"))
+            lines.extend(self._lines(record))
         return lines
+
+    def _lines(self, record: dict[str, Any]) -> list[str]:
+        """One message as printed: a JSON line, or the text as the channel shows it."""
+        if self.jsonl:
+            return [json.dumps(record, ensure_ascii=False)]
+        lines: list[str] = []
+        if self.show_times:
+            sent = datetime.fromisoformat(record["at"]).astimezone(LONDON)
+            lines.append(f"[{sent:%a %d %b %H:%M} London]")
+        if record["to"] != str(self.default):
+            lines.append(f"[to {record['to']}]")
+        lines.extend(record["text"].split("\n"))
+        return lines
+
+
+class StdinLines:
+    """Input lines for `movemates chat`, one at a time and only when asked for.
+
+    A real file descriptor is read with `os.read` in a daemon thread: the event loop keeps
+    running, Ctrl-C ends the run at once (no thread left blocked in a locked buffer), and
+    nothing is read before the previous turn has been printed. Bytes that are not UTF-8
+    become U+FFFD; a line longer than MAX_LINE_BYTES is cut and the rest dropped. Streams
+    without a descriptor (a StringIO in tests) are read directly."""
+
+    def __init__(self, stream: IO[str] | IO[bytes]) -> None:
+        self.stream = stream
+        self.number = 0  # lines read so far
+        self._pending = b""
+        self._fd: int | None
+        try:
+            self._fd = stream.fileno()
+        except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+            self._fd = None
+
+    async def next(self) -> tuple[str, bool] | None:
+        """The next line without its line break, and whether it was cut; None at the end."""
+        if self._fd is None:
+            try:
+                raw: str | bytes = self.stream.readline()
+            except (OSError, ValueError):
+                return None
+            if not raw:
+                return None
+            text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+            text = text.rstrip("\r\n")
+            self.number += 1
+            return text[:MAX_LINE_BYTES], len(text) > MAX_LINE_BYTES
+        read = await _in_daemon_thread(self._read_line)
+        if read is None:
+            return None
+        data, cut = read
+        self.number += 1
+        return data.decode("utf-8", "replace").rstrip("\r\n"), cut
+
+    def _read_line(self) -> tuple[bytes, bool] | None:
+        """Bytes up to the next line break (not included), and whether some were dropped."""
+        assert self._fd is not None
+        line = bytearray()
+        cut = False
+        while True:
+            end = self._pending.find(b"\n")
+            content = self._pending if end < 0 else self._pending[:end]
+            self._pending = b"" if end < 0 else self._pending[end + 1:]
+            room = MAX_LINE_BYTES - len(line)
+            cut = cut or len(content) > room
+            line += content[:room]
+            if end >= 0:
+                return bytes(line), cut
+            try:
+                chunk = os.read(self._fd, 65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                return (bytes(line), cut) if line or cut else None
+            self._pending = chunk
+
+
+async def _in_daemon_thread(work: Callable[[], T]) -> T:
+    """`work()` in a daemon thread: unlike asyncio.to_thread, a read still blocked when the
+    run ends (Ctrl-C) neither delays the exit nor complains."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def run() -> None:
+        try:
+            outcome: tuple[Any, BaseException | None] = (work(), None)
+        except BaseException as error:  # handed to the waiting coroutine
+            outcome = (None, error)
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits now
+            loop.call_soon_threadsafe(settle, *outcome)
+
+    threading.Thread(target=run, name="movemates-stdin", daemon=True).start()
+    return await future

@@ -16,12 +16,15 @@ from bot.peers.models import BuddyRequest, Connection, ModerationCase, RelayedMe
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 
+MAX_INVITE_DAYS = 365
+
 
 def _days(value: str) -> int:
-    days = int(value)
-    if days < 1:
-        raise argparse.ArgumentTypeError("a code must be valid for at least one day")
-    return days
+    if not value.isdecimal() or not 1 <= int(value) <= MAX_INVITE_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: a code must be valid for at least one day, at most "
+            f"{MAX_INVITE_DAYS}")
+    return int(value)
 
 
 def register(commands: Any) -> None:
@@ -59,6 +62,9 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if args.command == "volunteers":
             rows = await db.run(_volunteers)
+            if not rows:
+                print("No volunteers yet: `movemates volunteers invite --role supporter` "
+                      "makes a code for one.")
             for person_id, role, alias, capacity, active, paused in rows:
                 state = "paused" if paused else "available"
                 print(f"{person_id:>6}  {role:<11} {alias or '-':<16} {active}/{capacity}  {state}")

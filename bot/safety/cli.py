@@ -16,13 +16,13 @@ from bot.storage.migrate import upgrade
 
 
 def _alert_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 9:
+    if not value.isdecimal() or len(value) > 9:
         raise argparse.ArgumentTypeError("an alert number, like 12")
     return int(value)
 
 
 def _person_id(value: str) -> int:
-    if not value.isdigit() or len(value) > 9:
+    if not value.isdecimal() or len(value) > 9:
         raise argparse.ArgumentTypeError("a person id, like 12 (see movemates volunteers list)")
     return int(value)
 
