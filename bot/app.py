@@ -6,6 +6,7 @@ import os
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from bot.channels.bundling import bundle_turn
 from bot.config import Settings
@@ -15,6 +16,8 @@ from bot.engine.clock import Clock, SystemClock
 from bot.engine.content import ContentLibrary, library
 from bot.engine.runner import Engine
 from bot.geo.districts import default_table
+from bot.peers import service as peer_service
+from bot.peers import undelivered
 from bot.places.catalogue import Catalogue
 from bot.places.matching import RankingIndex
 from bot.storage.db import Database
@@ -56,12 +59,16 @@ def build(settings: Settings, *, clock: Clock | None = None,
     clock = clock or SystemClock()
     db = Database(settings.database_url)
     content = library(settings.content_dir)
+    # What a relayed message can carry by SMS: the relay says what was left out.
+    peer_service.set_sms_unicode(settings.sms_allow_unicode)
     engine = Engine(db, clock, content, registry(), geo=default_table(),
                     places=RankingIndex(Catalogue.from_yaml(settings.content_dir,
                                                             strict=False).all()),
-                    shape=bundle_turn,
+                    shape=partial(bundle_turn, allow_unicode=settings.sms_allow_unicode),
                     telegram_bot=(settings.telegram_bot_username or "").lstrip("@") or None)
     dispatcher = Dispatcher(db, clock, senders or {},
                             worker_id=settings.worker_id or default_worker_id(),
                             limits=channel_limits(settings) if paced else None)
+    # A relayed message refused because its reader can't be reached: the writer is told.
+    dispatcher.after_undelivered = (undelivered.hook(content),)
     return Services(settings, db, clock, content, engine, dispatcher, dict(senders or {}))

@@ -16,7 +16,7 @@ from typing import TextIO
 import textstat
 import yaml
 
-from bot.channels.gsm7 import is_gsm7, septets
+from bot.channels.gsm7 import is_gsm7, measure, septets
 from bot.channels.render import numbered
 from bot.engine.clock import FakeClock
 from bot.engine.content import (
@@ -52,6 +52,12 @@ class Rules:
     min_words_for_grade: int
     banned: dict[str, str]
     allowed_phrases: tuple[str, ...]
+
+    @property
+    def max_segments(self) -> int:
+        """The SMS segments `max_chars` plain characters take: the same limit, counted as
+        networks count it (an escaped character never straddles two segments)."""
+        return measure("a" * self.max_chars).segments
 
     @classmethod
     def load(cls, root: Path) -> Rules:
@@ -102,6 +108,10 @@ def check_text(key: str, template: str, where: str, rules: Rules, examples: dict
     if septets(filled) > rules.max_chars:
         problems.append(Problem(where, key, f"{septets(filled)} characters with example values; "
                                             f"the limit is {rules.max_chars} (two SMS)"))
+    elif measure(filled).segments > rules.max_segments:
+        problems.append(Problem(where, key, f"{measure(filled).segments} SMS with example "
+                                            "values: a character like ~ or [ that costs two "
+                                            "falls where one SMS ends"))
     if len(filled.split()) >= rules.min_words_for_grade:
         level = grade(filled)
         if level > rules.max_grade:
@@ -122,10 +132,11 @@ def check_sent_prompts(content: Content, rules: Rules) -> list[Problem]:
     problems = []
     for label, message in all_prompts(ctx, lead_ins):
         sent = numbered(message)
-        if septets(sent) > rules.max_chars:
+        if septets(sent) > rules.max_chars or measure(sent).segments > rules.max_segments:
             problems.append(Problem("as sent by SMS", label,
-                                    f"{septets(sent)} characters with its options; the limit is "
-                                    f"{rules.max_chars}"))
+                                    f"{septets(sent)} characters with its options "
+                                    f"({measure(sent).segments} SMS); the limit is "
+                                    f"{rules.max_chars} ({rules.max_segments} SMS)"))
     return problems
 
 

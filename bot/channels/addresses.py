@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 from bot.engine.events import Address
 
 CHANNELS = ("console", "sms", "telegram")
 DEFAULT_REGION = "GB"
+
+# Who an inbound text can be from. Only a phone number is a person we can answer:
+# a short code (60777) or an alphanumeric sender (NHSApp, BOOTS) is a service, and
+# 'whatsapp:+44...' is another channel, not the SMS person with that number.
+PHONE, SHORT_CODE, ALPHANUMERIC, OTHER_CHANNEL = "phone", "short_code", "alphanumeric", \
+    "other_channel"
+# UK short codes have 5 digits (some services abroad use 3 to 8); never written with a +.
+_SHORT_CODE = re.compile(r"[0-9]{3,8}")
+# Alphanumeric sender ids: up to 11 letters, digits, spaces and a few marks, one a letter.
+_ALPHANUMERIC = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 &+\-_.]{1,11}")
+_CHANNEL_PREFIX = re.compile(r"([a-z][a-z0-9-]{1,19}):")
 
 
 class AddressError(ValueError):
@@ -23,6 +36,21 @@ def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> str:
     if not phonenumbers.is_possible_number(parsed):
         raise AddressError("not a possible phone number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def sender_kind(raw: str) -> tuple[str, str | None]:
+    """What kind of sender Twilio's `From` is, and the other channel's name if it names one
+    ('whatsapp:+447700900123' -> (OTHER_CHANNEL, 'whatsapp')). Anything else is PHONE, to
+    be read with `normalise_phone` (which may still refuse it)."""
+    value = raw.strip()
+    prefix = _CHANNEL_PREFIX.match(value.lower())
+    if prefix and prefix.group(1) not in ("sms", "tel"):
+        return OTHER_CHANNEL, prefix.group(1)
+    if _SHORT_CODE.fullmatch(value):
+        return SHORT_CODE, None
+    if _ALPHANUMERIC.fullmatch(value) and not value.lstrip("+").replace(" ", "").isdigit():
+        return ALPHANUMERIC, None
+    return PHONE, None
 
 
 def parse_address(text: str, default_channel: str) -> Address:

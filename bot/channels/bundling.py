@@ -16,7 +16,8 @@ from bot.engine.events import Address, Outbound
 PARAGRAPH = "\n\n"
 
 
-def bundle_for_sms(messages: Sequence[Outbound], max_segments: int = 2) -> list[Outbound]:
+def bundle_for_sms(messages: Sequence[Outbound], max_segments: int = 2, *,
+                   allow_unicode: bool = False) -> list[Outbound]:
     """Join neighbouring messages while the joined text still goes as one SMS.
 
     Only the last message of a bundle may carry options, so the numbered choices stay at
@@ -27,15 +28,18 @@ def bundle_for_sms(messages: Sequence[Outbound], max_segments: int = 2) -> list[
         previous = bundled[-1] if bundled else None
         if previous is not None and not previous.options and not previous.ask_location:
             joined = replace(message, text=f"{previous.text}{PARAGRAPH}{message.text}")
-            if len(render_sms(joined, max_segments=max_segments).parts) == 1:
+            if len(render_sms(joined, max_segments=max_segments,
+                              allow_unicode=allow_unicode).parts) == 1:
                 bundled[-1] = joined
                 continue
         bundled.append(message)
     return bundled
 
 
-def bundle_turn(address: Address, messages: Sequence[Outbound]) -> list[Outbound]:
-    """What one turn of the conversation sends, shaped for the person's channel."""
+def bundle_turn(address: Address, messages: Sequence[Outbound], *,
+                allow_unicode: bool = False) -> list[Outbound]:
+    """What one turn of the conversation sends, shaped for the person's channel (SMS
+    measured as it will be sent: `allow_unicode` is SMS_ALLOW_UNICODE)."""
     if address.channel == "sms":
-        return bundle_for_sms(messages)
+        return bundle_for_sms(messages, allow_unicode=allow_unicode)
     return list(messages)

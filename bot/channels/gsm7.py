@@ -1,15 +1,28 @@
-"""GSM-7: the SMS alphabet. One character outside it makes the whole text UCS-2 (70 chars
-a segment instead of 160), so everything sent by SMS is normalised into it first.
+"""GSM-7 and UCS-2: how a text travels by SMS, and what it costs.
+
+Segments are counted as networks count them (3GPP TS 23.038 and 23.040): GSM-7 carries 160
+septets in one SMS, or 153 in each part of a longer one (the rest of the part is the
+concatenation header), and an extension character (an escape and the character: € [ ] { }
+~ ^ | \\ and form feed) is never split across two parts. One character outside GSM-7
+makes the whole text UCS-2: 70 UTF-16 units in one SMS, 67 in each part, and a character
+outside the Basic Multilingual Plane (most emoji) is a surrogate pair that is never split
+either. So `~` at septet 153 moves to the next part and can cost a whole extra segment.
+
+Before deciding, look-alike characters are replaced by their GSM-7 forms (curly quotes,
+dashes, special spaces, the ellipsis...; Twilio calls this Smart Encoding), so one curly
+apostrophe never doubles what a text costs. `to_gsm7` goes further for texts that must be
+GSM-7: letters lose accents GSM-7 lacks, and anything else (emoji, other scripts) is left
+out; `unsendable` says what that would leave out, so nobody's words vanish unnoticed.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.channels.splitting import split_text
+from bot.channels.splitting import split_fitting
 
 BASIC = (
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -22,17 +35,62 @@ _EXTENSION = frozenset(EXTENSION)
 GSM_SINGLE, GSM_PART = 160, 153
 UCS2_SINGLE, UCS2_PART = 70, 67
 
-# Typographic characters people (and word processors) use, and their plain GSM-7 forms.
-_REPLACEMENTS = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-    "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-    "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u2026": "...", "\u00a0": " ", "\u2002": " ",
-    "\u2003": " ", "\u2009": " ", "\u202f": " ", "\u200b": "", "\u2022": "-", "\u00b7": "-",
-    "\u00d7": "x", "\u00f7": "/", "\u2122": "TM", "\u00a9": "(c)", "\u00ae": "(R)",
-    "\u00bd": "1/2", "\u00bc": "1/4", "\u00be": "3/4", "\u2192": "->", "\u2190": "<-",
-    "\u00b0": " degrees", "\t": " ", "\u2713": "", "\u2714": "",
+# Look-alikes and their GSM-7 forms: Twilio's Smart Encoding list
+# (twilio.com/docs/messaging/services/smart-encoding-char-list) and a few of our own.
+# Deliberately left out: its combining marks (a combining tilde is part of a letter in
+# other scripts, not a tilde) and the ideographic full stop and comma (part of Chinese and
+# Japanese text, which travels as UCS-2 anyway). Nothing visible is ever deleted here.
+_LOOK_ALIKE_GROUPS = {
+    '"': "\u00ab\u00bb\u201c\u201d\u02ba\u02ee\u201e\u201f\u275d\u275e\u301d\u301e\uff02"
+         "\u2033",
+    "'": "\u2018\u2019\u02bb\u02c8\u02bc\u02bd\u02b9\u201b\uff07\u00b4\u02ca`\u02cb\u275b"
+         "\u275c\ufe10\ufe11\u2032\u2039\u203a",
+    "-": "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u23bc\u23bd\ufe63\uff0d\u2022",
+    " ": "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
+         "\u205f\u3000",
+    "": "\u200b\u2060\ufeff",  # invisible: zero-width space, word joiner, byte order mark
+    "/": "\u00f7\u29f8\u2044\u2215\uff0f",
+    "\\": "\u29f9\u29f5\ufe68\uff3c",
+    "|": "\u2223\uff5c\u23b8\u23b9\u23d0\u239c\u239f",
+    "_": "\uff3f",
+    ",": "\u201a\ufe50\ufe51\uff0c",
+    "(": "\u2768\u276a\ufe59\uff08\u27ee\u2985",
+    ")": "\u2769\u276b\ufe5a\uff09\u27ef\u2986",
+    "*": "\u204e\u2217\u229b\u2722\u2723\u2724\u2725\u2731\u2732\u2733\u273a\u273b\u273c"
+         "\u273d\u2743\u2749\u274a\u274b\u29c6\ufe61\uff0a",
+    "+": "\u02d6\ufe62\uff0b",
+    ":": "\u02d0\u02f8\u2982\ua789\ufe13\uff1a",
+    ";": "\u204f\ufe14\ufe54\uff1b",
+    "=": "\ua78a\ufe66\uff1d",
+    "!": "\u01c3\ufe15\ufe57\uff01",
+    "?": "\ufe16\ufe56\uff1f",
+    "^": "\u02c6\uff3e",
+    "~": "\u02dc\u02f7\u223c\uff5e",
+    "{": "\u2774\ufe5b\uff5b",
+    "}": "\u2775\ufe5c\uff5d",
+    "...": "\u2026",
+    "!!": "\u203c",
+    "1/2": "\u00bd",
+    "1/4": "\u00bc",
+    "3/4": "\u00be",
+    "x": "\u00d7",
+    "TM": "\u2122",
+    "(c)": "\u00a9",
+    "(R)": "\u00ae",
+    "->": "\u2192",
+    "<-": "\u2190",
 }
+LOOK_ALIKES = {char: plain for plain, chars in _LOOK_ALIKE_GROUPS.items() for char in chars}
+# Only for texts forced into GSM-7: plainer words for symbols, and marks we can do without.
+_FORCED = {"\t": " ", "\u00b0": " degrees", "\u00b7": "-", "\u2713": "", "\u2714": ""}
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = {
+    "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Ħ": "H", "ħ": "h",
+    "ı": "i", "Ŀ": "L", "ŀ": "l", "Œ": "OE", "œ": "oe", "Ŧ": "T", "ŧ": "t", "Þ": "Th",
+    "þ": "th", "ƒ": "f", "Ŋ": "N", "ŋ": "n",
+}
+# Fullwidth and small forms of ASCII (＠, ﹫...) become ASCII through NFKC.
+_COMPATIBLE_BLOCKS = ((0xFE50, 0xFE6B), (0xFF01, 0xFF5E))
 
 
 def is_gsm7(text: str) -> bool:
@@ -43,24 +101,45 @@ def septets(text: str) -> int:
     return sum(2 if c in _EXTENSION else 1 for c in text)
 
 
-def to_gsm7(text: str) -> str:
-    """Plain GSM-7 text: typographic marks normalised, accents dropped where GSM-7 lacks
-    them, emoji and anything else unrepresentable removed, spacing tidied."""
+def smart(text: str) -> str:
+    """Look-alike characters replaced by their GSM-7 forms; everything else as it was."""
     out: list[str] = []
     for char in text:
         if char in _BASIC or char in _EXTENSION:
             out.append(char)
-            continue
-        if char in _REPLACEMENTS:
-            out.append(_REPLACEMENTS[char])
-            continue
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        )
-        if base and all(c in _BASIC for c in base):
-            out.append(base)
-        # Anything else (emoji, other scripts, symbols) cannot be sent as GSM-7.
-    return _tidy("".join(out))
+        elif char in LOOK_ALIKES:
+            out.append(LOOK_ALIKES[char])
+        elif any(low <= ord(char) <= high for low, high in _COMPATIBLE_BLOCKS):
+            plain = unicodedata.normalize("NFKC", char)
+            out.append(plain if is_gsm7(plain) else char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _transliterated(char: str) -> str | None:
+    """A character as GSM-7 text, or None when GSM-7 has nothing like it."""
+    if char in _BASIC or char in _EXTENSION:
+        return char
+    if char in _FORCED:
+        return _FORCED[char]
+    if char in _LETTERS:
+        return _LETTERS[char]
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    if base and all(c in _BASIC for c in base):
+        return base
+    return None
+
+
+def to_gsm7(text: str) -> str:
+    """Plain GSM-7 text: look-alikes replaced, accents dropped where GSM-7 lacks them,
+    emoji and anything else unrepresentable removed, spacing tidied."""
+    return _tidy("".join(_transliterated(c) or "" for c in smart(text)))
+
+
+def unsendable(text: str) -> list[str]:
+    """What `to_gsm7` would leave out of a text, character by character, in order."""
+    return [c for c in smart(text) if _transliterated(c) is None]
 
 
 def _tidy(text: str) -> str:
@@ -80,33 +159,44 @@ class Encoding:
     segments: int
 
 
+def unit_costs(text: str) -> tuple[str, list[int]]:
+    """The encoding a text travels in and what each character costs in it: septets (2 for
+    an escaped character), or UTF-16 units (2 for a surrogate pair). A character is never
+    split between segments, so these are the pieces segments are filled with."""
+    if is_gsm7(text):
+        return "GSM-7", [2 if c in _EXTENSION else 1 for c in text]
+    return "UCS-2", [2 if ord(c) > 0xFFFF else 1 for c in text]
+
+
 def measure(text: str) -> Encoding:
     """How a text would travel as SMS, and how many segments it costs."""
-    if is_gsm7(text):
-        units = septets(text)
-        single, part, name = GSM_SINGLE, GSM_PART, "GSM-7"
-    else:
-        units = len(text.encode("utf-16-le")) // 2
-        single, part, name = UCS2_SINGLE, UCS2_PART, "UCS-2"
-    if units == 0:
-        return Encoding(name, 0, 1)
-    segments = 1 if units <= single else math.ceil(units / part)
+    name, costs = unit_costs(text)
+    single, part = (GSM_SINGLE, GSM_PART) if name == "GSM-7" else (UCS2_SINGLE, UCS2_PART)
+    units = sum(costs)
+    if units <= single:
+        return Encoding(name, units, 1)
+    segments, used = 1, 0
+    for cost in costs:
+        if used + cost > part:  # the character would straddle two parts: it starts the next
+            segments, used = segments + 1, 0
+        used += cost
     return Encoding(name, units, segments)
 
 
-def split_for_sms(text: str, max_segments: int = 2) -> list[str]:
-    """Split a long text into texts of at most `max_segments` each, at line or sentence
-    boundaries, or between words if one sentence is itself too long."""
-    if measure(text).segments <= max_segments:
+def fits(text: str, max_segments: int = 2) -> bool:
+    return measure(text).segments <= max_segments
+
+
+def split_for_sms(text: str, max_segments: int = 2, *, reserve: str = "",
+                  max_parts: int | None = None) -> list[str]:
+    """Split a long text into texts of at most `max_segments` each (with room for
+    `reserve`, such as a part label, added to each), at line or sentence boundaries, or
+    between words if one sentence is itself too long. When that kind split would need
+    more than `max_parts` texts, the words are packed as tightly as they go instead."""
+    if fits(text, max_segments):
         return [text]
-    return split_text(text, _unit_limit(text, max_segments), _units)
-
-
-def _unit_limit(text: str, max_segments: int) -> int:
-    if is_gsm7(text):
-        return GSM_SINGLE if max_segments == 1 else GSM_PART * max_segments
-    return UCS2_SINGLE if max_segments == 1 else UCS2_PART * max_segments
-
-
-def _units(text: str) -> int:
-    return septets(text) if is_gsm7(text) else len(text.encode("utf-16-le")) // 2
+    within: Callable[[str], bool] = lambda part: fits(part + reserve, max_segments)  # noqa: E731
+    parts = split_fitting(text, within)
+    if max_parts is not None and len(parts) > max_parts:
+        parts = split_fitting(text, within, sentences=False)
+    return parts

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.channels.gsm7 import measure, split_for_sms, to_gsm7
+from bot.channels.gsm7 import measure, smart, split_for_sms, to_gsm7
 from bot.engine.content import Content
 from bot.engine.events import Outbound
 
 TICK = "\u2713"
+# The most texts one message becomes by SMS (each at most two segments): where splitting at
+# sentences would need more, words are packed tightly instead. A relayed message that
+# would still need more is not passed on (bot/peers/service.py says so to its sender).
+MAX_PARTS = 4
 
 
 @dataclass(frozen=True)
@@ -34,14 +38,33 @@ def numbered(message: Outbound) -> str:
 
 def render_sms(message: Outbound, *, allow_unicode: bool = False,
                max_segments: int = 2) -> RenderedText:
-    """GSM-7 text with numbered options; over `max_segments`, split into several texts."""
+    """Numbered options in the text; look-alike characters made GSM-7 (and, unless
+    `allow_unicode`, everything else GSM-7 lacks left out); over `max_segments`, split into
+    several texts labelled (1/2), (2/2)... at the end, so they read in order whichever
+    arrives first."""
     text = numbered(message)
-    if not allow_unicode:
-        text = to_gsm7(text)
-    parts = split_for_sms(text, max_segments)
+    text = smart(text) if allow_unicode else to_gsm7(text)
+    parts = split_for_sms(text, max_segments, max_parts=MAX_PARTS)
+    if len(parts) > 1:
+        parts = _labelled(text, max_segments)
     measured = [measure(p) for p in parts]
     encoding = "UCS-2" if any(m.name == "UCS-2" for m in measured) else "GSM-7"
     return RenderedText(tuple(parts), sum(m.segments for m in measured), encoding)
+
+
+def _labelled(text: str, max_segments: int) -> list[str]:
+    """The parts with room kept for their labels, which widen past nine parts."""
+    count = 9
+    while True:
+        parts = split_for_sms(text, max_segments, reserve=_label(count, count),
+                              max_parts=MAX_PARTS)
+        if len(parts) <= count:
+            return [f"{part}{_label(n, len(parts))}" for n, part in enumerate(parts, 1)]
+        count = 10 ** len(str(len(parts))) - 1
+
+
+def _label(number: int, total: int) -> str:
+    return f" ({number}/{total})"
 
 
 def render_console(message: Outbound) -> RenderedText:

@@ -12,13 +12,13 @@ import re
 from collections.abc import Mapping
 from typing import TypeGuard
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
-from bot.channels.addresses import AddressError, normalise_phone
+from bot.channels.addresses import OTHER_CHANNEL, PHONE, AddressError, normalise_phone, sender_kind
 from bot.channels.gsm7 import measure
 from bot.channels.render import render_sms
 from bot.channels.sms_provider import (
@@ -32,6 +32,7 @@ from bot.dispatch.outbox import Outcome, Outgoing, Part, Result
 from bot.engine.clock import Clock
 from bot.engine.events import Address, Inbound
 from bot.engine.runner import Engine
+from bot.storage import repository as repo
 from bot.storage.db import Database
 from bot.storage.models import Delivery, Identity, OutboxMessage
 
@@ -42,6 +43,9 @@ INBOUND_PATH = "/sms/inbound"
 STATUS_PATH = "/sms/status"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 SIGNATURE_HEADER = "X-Twilio-Signature"
+# Impact event for a text from a sender that is not a person (detail: short_code,
+# alphanumeric, or the other channel's name such as whatsapp).
+IGNORED_SENDER = "ignored_sender"
 MAX_RESENDS = 2
 # Receipt statuses, in the order a message moves through them; a late 'sent' receipt
 # must not undo 'delivered'.
@@ -126,6 +130,12 @@ class SmsChannel:
         if form is None:
             return Response(status_code=403)
         sid = form.get("MessageSid") or form.get("SmsSid")
+        kind, other_channel = sender_kind(form.get("From", ""))
+        if _valid_sid(sid) and kind != PHONE:
+            # Not a person's phone: answered with nothing (Twilio must not retry it), and
+            # never made into a person.
+            await self._ignore(sid, kind, other_channel)
+            return Response(EMPTY_TWIML, media_type="application/xml")
         try:
             sender = normalise_phone(form.get("From", ""))
         except AddressError:
@@ -141,6 +151,26 @@ class SmsChannel:
             event = Inbound(event.kind, text=event.text, payload=payload)
         await self.engine.handle(Address(CHANNEL, sender), event, external_id=sid)
         return Response(EMPTY_TWIML, media_type="application/xml")
+
+    async def _ignore(self, sid: str, kind: str, other_channel: str | None) -> None:
+        """Count a text from a sender that is not a person (once, however often Twilio
+        delivers it), for coordinators; no reply, no person. Logs say what kind, never who."""
+        if kind == OTHER_CHANNEL:
+            log.info("ignored a %s message that came in through the SMS webhook: there is no "
+                     "%s channel yet, and it is not joined to anyone who texts from that "
+                     "number", other_channel, other_channel)
+        else:
+            log.info("ignored an SMS from a %s sender (a service, not a person's phone): no "
+                     "reply, nobody created", kind.replace("_", " "))
+        detail = other_channel if kind == OTHER_CHANNEL else kind
+        now = self.clock.now()
+
+        def record(connection: Connection) -> None:
+            if repo.mark_seen(connection, CHANNEL, sid, now):
+                repo.record_impact(connection, IGNORED_SENDER, now, detail=detail,
+                                   channel=CHANNEL)
+
+        await self.db.run(record)
 
     async def status(self, request: Request) -> Response:
         form = await self._signed_form(request)

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
+from bot.channels.gsm7 import to_gsm7, unsendable
 from bot.engine.content import Content, ContentLibrary
 from bot.engine.events import Address, Option, Outbound
 from bot.peers.contact import SPLIT_WITHIN, contact_details
@@ -554,6 +555,13 @@ def consent(connection: Connection, content: ContentLibrary, resident_id: int, c
 
 # -- the relay ------------------------------------------------------------------------------
 _JOINERS = {"\u200c", "\u200d"}  # needed by emoji sequences and some scripts
+# Whether texts may carry emoji and other scripts (UCS-2): SMS_ALLOW_UNICODE, told by the
+# app when it is built. Off, what a text cannot carry is left out and the sender is told.
+_SMS = {"allow_unicode": False}
+
+
+def set_sms_unicode(allowed: bool) -> None:
+    _SMS["allow_unicode"] = allowed
 _LINE_BREAKS = {"\u2028", "\u2029", "\r"}
 
 
@@ -620,12 +628,39 @@ def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_
                                      alias=label_for(connection, partner, chat_id, theirs),
                                      text=text),
                          options=_report_button(connection, theirs, partner, chat_id))
+    by_sms = _by_sms(connection, partner, forwarded)
+    # Texts without UCS-2 cannot carry emoji or other scripts: never pass on an empty
+    # message, and say what was left out.
+    lost = unsendable(text) if by_sms is not None and not _SMS["allow_unicode"] else []
+    if lost:
+        alias = label_for(connection, sender_id, chat_id, mine)
+        if not any(c.isalnum() for c in to_gsm7(text)):
+            return [Outbound(mine.text(f"peers.relay.not_sent.{_lost_kind(lost)}", alias=alias))]
+    if by_sms is not None and by_sms[1] > by_sms[2]:
+        return [Outbound(mine.text("peers.relay.too_long"))]
     queued = notify(connection, partner, [forwarded], now, kind="relay")
     connection.execute(insert(RelayedMessage.__table__).values(
         connection_id=chat_id, sender_id=sender_id, text=text, held=False,
-        segments=_sms_segments(connection, partner, forwarded) if queued else 0,
+        segments=by_sms[0] if by_sms is not None and queued else 0,
         outbox_id=queued[0] if queued else None, created_at=now))
+    if lost:
+        return [Outbound(mine.text(f"peers.relay.part_sent.{_lost_kind(lost)}", alias=alias))]
     return []
+
+
+def _lost_kind(lost: Sequence[str]) -> str:
+    """'emoji', 'letters' (of other scripts) or 'both', for telling the sender."""
+    letters = emoji = False
+    for char in lost:
+        code = ord(char)
+        if char in _JOINERS or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or \
+                0xE0020 <= code <= 0xE007F:
+            continue  # the joiners, variation selectors and skin tones of emoji sequences
+        if unicodedata.category(char)[0] in "LMN":
+            letters = True
+        else:
+            emoji = True
+    return "both" if letters and emoji else "letters" if letters else "emoji"
 
 
 def _just_before(connection: Connection, chat_id: int, sender_id: int, now: datetime) -> str:
@@ -1022,14 +1057,17 @@ def _label(content: Content, options: str, option_id: str) -> str:
     return content.text(key) if content.has(key) else option_id
 
 
-def _sms_segments(connection: Connection, person_id: int, message: Outbound) -> int:
-    """What a relayed message costs when it goes by SMS, so coordinators can see it."""
+def _by_sms(connection: Connection, person_id: int, message: Outbound
+            ) -> tuple[int, int, int] | None:
+    """When a relayed message goes by SMS: its segments (recorded, so coordinators can see
+    the cost), the texts it becomes and the most one message may become. None otherwise."""
     address = preferred_address(connection, person_id)
     if address is None or address.channel != "sms":
-        return 0
-    from bot.channels.render import render_sms
+        return None
+    from bot.channels.render import MAX_PARTS, render_sms
 
-    return render_sms(message).segments
+    rendered = render_sms(message, allow_unicode=_SMS["allow_unicode"])
+    return rendered.segments, len(rendered.parts), MAX_PARTS
 
 
 def _when(content: Content, now: datetime) -> str:

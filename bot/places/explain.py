@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 
-from bot.channels.gsm7 import septets
+from bot.channels.gsm7 import fits, measure, septets
 from bot.content_lint import Rules, grade
 from bot.engine.content import CONTENT_ROOT, Content
 from bot.places.matching import VENUES, WHERE, Needs, Reason, Suggestion, access_facts
@@ -129,7 +129,7 @@ def _rules() -> Rules:
 def readable(text: str) -> bool:
     """Within the content lint's reading level and length (content/lint.yaml)."""
     rules = _rules()
-    if septets(text) > rules.max_chars:
+    if septets(text) > rules.max_chars or not fits(text, measure("a" * rules.max_chars).segments):
         return False
     return len(text.split()) < rules.min_words_for_grade or grade(text) <= rules.max_grade
 
@@ -420,8 +420,9 @@ def messages(parts: Iterable[str], limit: int = SMS_LIMIT) -> list[str]:
     splits it at sentences)."""
     out: list[str] = []
     for part in parts:
-        if out and septets(out[-1]) + 1 + septets(part) <= limit:
-            out[-1] = f"{out[-1]}\n{part}"
+        joined = f"{out[-1]}\n{part}" if out else ""
+        if out and septets(joined) <= limit and fits(joined, measure("a" * limit).segments):
+            out[-1] = joined
         else:
             out.append(part)
     return out

@@ -25,7 +25,7 @@ EVENT_SECTIONS = {
     "joined": "reach", "onboarded": "reach", "opted_out": "reach", "opted_in": "reach",
     "erased": "reach", "checkin": "checkins", "safety": "safety", "going": "suggestions",
     "buddy_requested": "peers", "buddy_connected": "peers", "report": "peers",
-    "medical_question": "safety", "distress": "safety",
+    "medical_question": "safety", "distress": "safety", "ignored_sender": "reach",
 }
 # Events whose detail is worth a breakdown, and where to find words for it.
 DETAIL_OPTIONS = {"checkin": "checkin", "feedback": "followup"}
@@ -105,6 +105,9 @@ def as_text(impact: Impact, content: Content, *, exact: bool = False) -> str:
         if kind == "joined":
             reach += [(t("impact.joined_from", answer=source), n, 1)
                       for source, n in impact.details("joined")]
+    # Texts from services (short codes, names) and other channels: not people, no reply.
+    reach.append(figure("ignored_sender"))
+    reach += [(_sender(content, kind), n, 1) for kind, n in impact.details("ignored_sender")]
     section("reach", reach)
     section("checkins", [(_option(content, "checkin", d), n, 0)
                          for d, n in impact.details("checkin")])
@@ -161,6 +164,11 @@ def _alerts(connection: Connection, since: datetime, until: datetime) -> dict[st
 def _topic(content: Content, topic: str) -> str:
     key = f"safety.alerts.kind.{topic}"
     return content.text(key).capitalize() if content.has(key) else topic
+
+
+def _sender(content: Content, kind: str) -> str:
+    key = f"impact.ignored_from.{kind}"
+    return content.text(key) if content.has(key) else kind
 
 
 def _option(content: Content, options: str, option_id: str) -> str:

@@ -1,0 +1,213 @@
+"""People's own words in a peer chat, by SMS: look-alikes made plain, other scripts and emoji
+sent as UCS-2 when SMS_ALLOW_UNICODE is on, and when it is off, never silently deleted: the
+sender is told what could not go, and an empty message is never sent. Long messages arrive
+in order, labelled, the sender's name on the first.
+
+Through the real engine and dispatcher, with the real SMS sender rendering every text and
+the twilio library sending it to a REST stub that checks each call against Twilio's
+published API description; the resident's words come in through signed webhooks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import select
+
+from bot.channels.gsm7 import is_gsm7, measure
+from bot.channels.render import MAX_PARTS
+from bot.config import Settings
+from bot.dispatch.outbox import Outcome, Outgoing
+from bot.engine.content import library
+from bot.engine.events import Address
+from bot.peers.models import RelayedMessage
+from bot.storage.models import OutboxMessage
+from support.engine import RecordingSender
+from support.peers import PeerWorld
+from support.sms import SmsHarness, sms_service
+from support.twilio_stub import TwilioStub, running_twilio
+
+EN = library().for_language("en")
+ANN = Address("sms", "+447700900160")  # a resident, by text
+SAM = Address("telegram", "626262")  # a peer supporter on Telegram
+
+
+def t(key: str, **params: object) -> str:
+    return EN.text(key, **params)
+
+
+@dataclass
+class RecordingSms:
+    """The real SMS sender, remembering what it was given (for the world's bookkeeping)."""
+
+    inner: object
+    channel: str = "sms"
+    sent: list[Outgoing] = field(default_factory=list)
+
+    def cost(self, item: Outgoing) -> float:
+        return self.inner.cost(item)  # type: ignore[attr-defined]
+
+    async def send(self, item: Outgoing) -> Outcome:
+        self.sent.append(item)
+        return await self.inner.send(item)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+async def stub():
+    async with running_twilio(TwilioStub()) as running:
+        yield running
+    assert running.violations == [], running.violations
+
+
+@asynccontextmanager
+async def chat(settings: Settings, stub: TwilioStub, *, unicode: bool
+               ) -> AsyncIterator[tuple[PeerWorld, SmsHarness]]:
+    """Ann (SMS) and Sam (Telegram) connected and chatting."""
+    async with sms_service(settings, stub, sms_allow_unicode=unicode) as sms:
+        senders = {"sms": RecordingSms(sms.services.dispatcher.senders["sms"]),
+                   "telegram": RecordingSender("telegram")}
+        sms.services.dispatcher.senders.update(senders)
+        w = PeerWorld(sms.services, senders, sms.clock)  # type: ignore[arg-type]
+        await w.supporter(SAM, "Sam")
+        await w.resident(ANN, "Ann")
+        await w.asks_for_buddy(ANN)
+        await w.connected(ANN, SAM)
+        yield w, sms
+
+
+def bodies(stub: TwilioStub, number: str, since: int) -> list[str]:
+    return [m.body for m in stub.sent[since:] if m.to == number]
+
+
+async def last_relay(w: PeerWorld) -> dict[str, object]:
+    rows = await w.rows(RelayedMessage)
+    return max(rows, key=lambda r: r["id"])
+
+
+# -- from a Telegram supporter to a resident who texts ----------------------------------
+# (what Sam types, what Ann's phone gets with UCS-2 off, what Sam is told with it off)
+WORDS = [
+    ("\U0001f44d", None, "not_sent.emoji"),
+    ("\u2764\ufe0f\U0001f64f", None, "not_sent.emoji"),
+    ("\u0a95\u0ac7\u0aae \u0a9b\u0acb?", None, "not_sent.letters"),
+    ("\u0a95\u0ac7\u0aae \U0001f44d", None, "not_sent.both"),
+    ("\u0141ucja here", "Sam: Lucja here", None),
+    ("I\u2019ll be at the gate at 10 \u2013 see you \u201cthere\u201d",
+     "Sam: I'll be at the gate at 10 - see you \"there\"", None),
+    ("See you Saturday \U0001f44d", "Sam: See you Saturday", "part_sent.emoji"),
+    ("Good to meet you, \u0a95\u0ac7\u0aae \u0a9b\u0acb?", "Sam: Good to meet you?",
+     "part_sent.letters"),
+]
+
+
+@pytest.mark.parametrize(("typed", "arrives", "told"), WORDS)
+async def test_without_unicode_nothing_vanishes_unnoticed(
+        settings: Settings, stub: TwilioStub, typed: str, arrives: str | None,
+        told: str | None) -> None:
+    async with chat(settings, stub, unicode=False) as (w, _sms):
+        before = len(stub.sent)
+        rows_before = len(await w.rows(RelayedMessage))
+        heard = await w.says(SAM, typed)
+        got = bodies(stub, ANN.address, before)
+        if arrives is None:
+            assert got == []  # never an empty "Sam:" or "Sam?"
+            assert len(await w.rows(RelayedMessage)) == rows_before
+        else:
+            assert got == [arrives]
+            assert is_gsm7(got[0])
+        if told is None:
+            assert SAM not in heard
+        else:
+            assert heard.only(SAM) == t(f"peers.relay.{told}", alias="Ann")
+
+
+@pytest.mark.parametrize(("typed", "_arrives", "_told"), WORDS)
+async def test_with_unicode_their_words_travel_whole_and_the_cost_is_recorded(
+        settings: Settings, stub: TwilioStub, typed: str, _arrives: str | None,
+        _told: str | None) -> None:
+    async with chat(settings, stub, unicode=True) as (w, _sms):
+        before = len(stub.sent)
+        heard = await w.says(SAM, typed)
+        assert SAM not in heard
+        [got] = bodies(stub, ANN.address, before)
+        plain = typed.replace("\u2019", "'").replace("\u2013", "-").replace(
+            "\u201c", '"').replace("\u201d", '"')
+        assert got == f"Sam: {plain}"
+        cost = measure(got)
+        assert cost.name == ("GSM-7" if is_gsm7(plain) else "UCS-2")
+        relayed = await last_relay(w)
+        assert relayed["segments"] == cost.segments
+        outbox = await w.db(lambda c: c.scalar(select(OutboxMessage.segments).where(
+            OutboxMessage.id == relayed["outbox_id"])))
+        assert outbox == cost.segments
+
+
+async def test_a_curly_apostrophe_keeps_a_text_to_one_segment_with_unicode_on(
+        settings: Settings, stub: TwilioStub) -> None:
+    async with chat(settings, stub, unicode=True) as (w, _sms):
+        before = len(stub.sent)
+        typed = "I\u2019ll meet you by the cafe at ten, and we can walk round the lake " \
+                "together. Bring a coat, it\u2019s meant to be windy later on, ok?"
+        await w.says(SAM, typed)
+        [got] = bodies(stub, ANN.address, before)
+        assert len(got) <= 160 and is_gsm7(got)
+        assert (await last_relay(w))["segments"] == 1
+
+
+# -- from a resident who texts (signed webhooks) to a Telegram supporter ---------------
+@pytest.mark.parametrize("unicode", [False, True])
+@pytest.mark.parametrize("typed", ["\U0001f44d", "\u2764\ufe0f\U0001f64f",
+                                   "\u0a95\u0ac7\u0aae \u0a9b\u0acb?", "\u0141ucja",
+                                   "I\u2019m fine"])
+async def test_words_texted_in_reach_a_telegram_supporter_as_typed(
+        settings: Settings, stub: TwilioStub, typed: str, unicode: bool) -> None:
+    async with chat(settings, stub, unicode=unicode) as (w, sms):
+        response = await sms.text(ANN.address, typed)
+        assert response.status_code == 200
+        heard = await w.delivered()
+        assert heard.only(SAM) == f"Ann: {typed}"
+        assert (await last_relay(w))["segments"] == 0  # Telegram costs nothing
+
+
+# -- long messages, in order --------------------------------------------------------------
+LINK = "https://www.google.com/maps/place/Watermead+Country+Park/@52.6841,-1.1196,15z/" + \
+    "data=!4m6!3m5!1s0x4877615b5f0b3c3f:0x" + "9a7c1" * 70
+CHINESE = "\u6211\u4eec\u660e\u5929\u4e0a\u5348\u5341\u70b9\u5728\u516c\u56ed\u95e8\u53e3" \
+    "\u89c1\u9762\u7136\u540e\u4e00\u8d77\u6563\u6b65" * 8
+
+
+@pytest.mark.parametrize(("typed", "unicode"), [
+    (f"Here is the place: {LINK}", False),
+    (f"Here is the place: {LINK}", True),
+    (CHINESE, True),
+])
+async def test_a_long_message_arrives_in_order_labelled_with_the_name_first(
+        settings: Settings, stub: TwilioStub, typed: str, unicode: bool) -> None:
+    async with chat(settings, stub, unicode=unicode) as (w, _sms):
+        await w.says(SAM, "share details")  # a link is a contact detail until both agree
+        await w.says(ANN, "share details")
+        before = len(stub.sent)
+        heard = await w.says(SAM, typed)
+        assert SAM not in heard
+        got = bodies(stub, ANN.address, before)
+        assert 1 < len(got) <= MAX_PARTS
+        assert got[0].startswith("Sam: ")
+        labels = [re.search(r" \((\d+)/(\d+)\)$", body) for body in got]
+        assert [m.groups() if m else None for m in labels] == \
+            [(str(n), str(len(got))) for n in range(1, len(got) + 1)]
+        joined = "".join(body[:m.start()] for body, m in zip(got, labels, strict=True) if m)
+        assert "".join(joined.split()) == "".join(f"Sam:{typed}".split())
+        assert all(measure(body).segments <= 2 for body in got)
+        assert (await last_relay(w))["segments"] == sum(measure(b).segments for b in got)
+
+
+async def test_a_message_that_would_need_too_many_texts_is_not_passed_on(
+        settings: Settings, stub: TwilioStub) -> None:
+    async with chat(settings, stub, unicode=True) as (w, _sms):
+        before = len(stub.sent)
+        heard = await w.says(SAM, "\u5c71" * 900)  # 900 UCS-2 units: 14 segments
+        assert heard.only(SAM) == t("peers.relay.too_long")
+        assert bodies(stub, ANN.address, before) == []
