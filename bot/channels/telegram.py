@@ -14,7 +14,7 @@ import os
 import secrets
 import warnings
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any, Protocol
 from urllib.parse import urlparse
@@ -34,11 +34,22 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType, MessageLimit
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels import telegram_keyboards as keyboards
 from bot.channels.splitting import split_text
+from bot.channels.telegram_media import Wordless, read_message
+from bot.channels.telegram_request import RetryingRequest
+from bot.channels.wordless import WordlessReplies
 from bot.config import Settings
 from bot.dispatch.outbox import Outcome, Outgoing, Result
 from bot.engine.content import ContentLibrary
@@ -57,6 +68,12 @@ DEFAULT_WEBHOOK_PATH = "/telegram"
 COMMANDS = ("start", "menu", "suggest", "buddy", "groups", "settings", "pause", "resume",
             "mydata", "deleteme", "help")
 MAX_CONCURRENT_UPDATES = 64
+COMMANDS_FIRST_WAIT = 5.0  # seconds before setMyCommands is tried again; doubled each time
+COMMANDS_MAX_WAIT = 600.0
+
+
+class ChatMigratedHandler(Protocol):
+    async def __call__(self, old_chat_id: int, new_chat_id: int) -> None: ...
 
 
 class GroupHandler(Protocol):
@@ -67,8 +84,12 @@ class GroupHandler(Protocol):
     async def handle_private(self, update: Update) -> bool: ...
 
 
-def build_application(settings: Settings, *, polling: bool) -> Application:
-    builder = ApplicationBuilder().token(settings.telegram_bot_token or "")
+def build_application(settings: Settings, *, polling: bool,
+                      request: RetryingRequest | None = None) -> Application:
+    # Every call that is safe to repeat survives a 5xx or a network error (see
+    # telegram_request); messages are retried by the outbox.
+    builder = ApplicationBuilder().token(settings.telegram_bot_token or "") \
+        .request(request or RetryingRequest())
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
@@ -84,28 +105,42 @@ class TelegramSender:
 
     channel = CHANNEL
 
-    def __init__(self, application: Application, content: ContentLibrary) -> None:
+    def __init__(self, application: Application, content: ContentLibrary,
+                 on_chat_migrated: ChatMigratedHandler | None = None) -> None:
         self.application = application
         self.content = content.for_language(None)
         self._location_keyboard_open: set[str] = set()
+        # A group that became a supergroup: its stored rows move (set by the app).
+        self.on_chat_migrated = on_chat_migrated
+        self._moved: dict[str, str] = {}  # old chat id -> new, for rows already claimed
 
     async def send(self, item: Outgoing) -> Outcome:
         message = item.message
         parts = split_text(message.text, MessageLimit.MAX_TEXT_LENGTH) or [" "]
-        markup = self._markup(item.address, message)
+        address = self._moved.get(item.address, item.address)
+        markup = self._markup(address, message)
         last_id: str | None = None
         for number, part in enumerate(parts):
             if number < item.parts_sent:  # sent before a failure part-way through
                 continue
             try:
-                sent = await self.application.bot.send_message(
-                    chat_id=int(item.address), text=part,
-                    reply_markup=markup if number == len(parts) - 1 else None)
+                try:
+                    sent = await self._send_part(address, part, markup, number == len(parts) - 1)
+                except ChatMigrated as moved:
+                    # Telegram refused nothing but the old id: the message goes to the new
+                    # one, and so does everything queued for the group.
+                    address = await self._migrated(address, str(moved.new_chat_id))
+                    sent = await self._send_part(address, part, markup, number == len(parts) - 1)
+            except ChatMigrated:
+                return Outcome(Result.RETRY, error="telegram_chat_migrated", parts_sent=number)
             except RetryAfter as error:
                 return Outcome(Result.RETRY, error="telegram_429", parts_sent=number,
                                retry_after=_seconds(error))
-            except Forbidden:
-                return Outcome(Result.UNREACHABLE, error="telegram_forbidden", parts_sent=number)
+            except Forbidden as error:
+                # Blocked, deactivated, kicked, or never started the bot: all mean that
+                # nothing reaches them until they write again.
+                return Outcome(Result.UNREACHABLE, error=_forbidden_reason(error),
+                               parts_sent=number)
             except BadRequest as error:
                 unreachable = "chat not found" in str(error).lower()
                 return Outcome(Result.UNREACHABLE if unreachable else Result.FAILED,
@@ -118,9 +153,22 @@ class TelegramSender:
                 # It may have arrived; Telegram has no idempotency key, so never resend blindly.
                 return Outcome(Result.UNKNOWN, error="telegram_timeout", parts_sent=number)
             except NetworkError:
+                # A 5xx answer or a broken connection: the outbox tries again with backoff.
                 return Outcome(Result.RETRY, error="telegram_network", parts_sent=number)
             last_id = str(sent.message_id)
         return Outcome(Result.SENT, provider_ref=last_id, parts_sent=len(parts))
+
+    async def _send_part(self, address: str, text: str, markup: object | None,
+                         last: bool) -> Message:
+        return await self.application.bot.send_message(
+            chat_id=int(address), text=text, reply_markup=markup if last else None)
+
+    async def _migrated(self, old: str, new: str) -> str:
+        log.info("telegram: chat %s is now %s; moving it", old, new)
+        self._moved[old] = new
+        if self.on_chat_migrated is not None:
+            await self.on_chat_migrated(int(old), int(new))
+        return new
 
     def _markup(self, address: str, message: Outbound) -> object | None:
         inline = keyboards.inline_keyboard(message, self.content.text("buttons.done"))
@@ -135,6 +183,15 @@ class TelegramSender:
             self._location_keyboard_open.discard(address)
             return ReplyKeyboardRemove()
         return None
+
+
+def _forbidden_reason(error: Forbidden) -> str:
+    said = str(error).lower()
+    for words, reason in (("blocked", "blocked"), ("deactivated", "deactivated"),
+                          ("kicked", "kicked"), ("initiate", "not_started")):
+        if words in said:
+            return f"telegram_forbidden_{reason}"
+    return "telegram_forbidden"
 
 
 def _seconds(error: RetryAfter) -> float:
@@ -165,6 +222,9 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.sender = TelegramSender(self.application, content)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._commands_task: asyncio.Task[None] | None = None
+        # Photos, stickers, voice notes...: a kind word back instead of a puzzled one.
+        self.wordless = WordlessReplies(engine)
         # Volunteer-moderated groups (bot/peers/groups.py), when wired in by the app.
         self.groups: GroupHandler | None = None
 
@@ -172,7 +232,11 @@ class TelegramChannel:
     async def start(self) -> None:
         await self.application.initialize()
         await self.application.start()
-        await self.register_commands()
+        # The command lists are a nicety: start-up never waits for them or fails with them
+        # (a 5xx, the network, a Bot API server without setMyCommands). Tried in the
+        # background until they are set.
+        self._commands_task = asyncio.create_task(self._keep_trying(
+            "setMyCommands", self.register_commands), name="telegram-commands")
         if self.webhook:
             await self.application.bot.set_webhook(
                 url=self.settings.telegram_webhook_url or "",
@@ -183,6 +247,21 @@ class TelegramChannel:
             assert self.application.updater is not None
             await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             log.info("telegram: polling")
+
+    async def _keep_trying(self, what: str, call: Callable[[], Awaitable[None]]) -> None:
+        wait = COMMANDS_FIRST_WAIT
+        while True:
+            try:
+                await call()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # logged and tried again: never fatal
+                log.warning("telegram: %s failed (%s: %s); trying again in %.0f s", what,
+                            type(error).__name__, error, wait)
+            else:
+                return
+            await asyncio.sleep(wait)
+            wait = min(COMMANDS_MAX_WAIT, wait * 2)
 
     async def register_commands(self) -> None:
         """The command lists Telegram shows: residents' in private chats; in groups (when
@@ -196,8 +275,14 @@ class TelegramChannel:
             await self.application.bot.set_my_commands(
                 [BotCommand(name, self.content.text(f"telegram.{key}.{name}")) for name in names],
                 scope=scope)
+        log.info("telegram: command lists set")
 
     async def stop(self) -> None:
+        if self._commands_task is not None:
+            self._commands_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._commands_task
+            self._commands_task = None
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
@@ -273,9 +358,19 @@ class TelegramChannel:
             elif update.callback_query is not None:
                 await self._callback(update, address, external_id)
             elif update.message is not None:
-                event, referral = self._event_from(update.message)
+                read = read_message(update.message)
+                if read.wordless is not None:
+                    await self._wordless(address, read.wordless, external_id)
+                    return
+                event, referral = self._event_from(read.text)
                 await self.engine.handle(address, event, external_id=external_id,
                                          referral=referral)
+
+    async def _wordless(self, address: Address, message: Wordless, external_id: str) -> None:
+        """A photo, sticker, voice note, contact card or location: see bot/channels/wordless."""
+        event = await self.wordless.route(address, message, external_id)
+        if event is not None:
+            await self.engine.handle(address, event, external_id=external_id)
 
     @contextlib.asynccontextmanager
     async def _lock_for(self, chat: str) -> AsyncIterator[None]:
@@ -285,18 +380,13 @@ class TelegramChannel:
         if not lock.locked() and self._locks.get(chat) is lock:
             del self._locks[chat]
 
-    def _event_from(self, message: Message) -> tuple[Inbound, str | None]:
-        if message.location is not None:
-            return Inbound.from_location(message.location.latitude,
-                                         message.location.longitude), None
-        text = message.text or ""
+    def _event_from(self, text: str) -> tuple[Inbound, str | None]:
+        """Words (typed, or a caption) as a typed message, with a /start code's referral."""
         referral = None
         if text.startswith("/start"):
             _, _, argument = text.partition(" ")
             found = self.referrals.resolve(argument)
             referral = found.code if found else None
-        # Photos, stickers and voice notes arrive as an empty text: the conversation then
-        # kindly asks again in words.
         return Inbound.from_text(text), referral
 
     async def _callback(self, update: Update, address: Address, external_id: str) -> None:

@@ -61,13 +61,16 @@ class GroupLifecycle:
         await self.rt.run(work)
 
     async def migrated(self, message: Message) -> None:
-        """A group that became a supergroup has a new id; settings and members move."""
-        old, new = message.chat.id, message.migrate_to_chat_id
-        assert new is not None
+        """A group that became a supergroup has a new id; settings, members and the
+        messages waiting to go there move."""
+        assert message.migrate_to_chat_id is not None
+        await self.moved(message.chat.id, message.migrate_to_chat_id)
+
+    async def moved(self, old: int, new: int) -> None:
         now = self.rt.now()
 
         def work(connection: Connection) -> None:
-            if store.move_group(connection, old, new):
+            if store.migrate_chat(connection, old, new):
                 store.audit(connection, now, "group_moved", target=f"chat:{new}",
                             detail=f"from chat:{old}")
 

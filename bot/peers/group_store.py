@@ -21,7 +21,7 @@ from bot.peers.models import (
     ModerationCase,
     Volunteer,
 )
-from bot.storage.models import Identity
+from bot.storage.models import Identity, OutboxMessage
 
 CHANNEL = "telegram"
 MODERATOR_ROLES = ("moderator", "coordinator")
@@ -32,6 +32,8 @@ _GROUPS = Group.__table__
 _MEMBERS = GroupMember.__table__
 _HELD = HeldMessage.__table__
 _IDENTITIES = Identity.__table__
+_OUTBOX = OutboxMessage.__table__
+_CASES = ModerationCase.__table__
 _VOLUNTEERS = Volunteer.__table__
 _INSERT_IGNORING = {"sqlite": sqlite_insert, "postgresql": postgres_insert}
 
@@ -137,6 +139,23 @@ def move_group(connection: Connection, old_chat_id: int, new_chat_id: int) -> bo
                            .values(chat_id=new_chat_id))
     connection.execute(delete(_GROUPS).where(_GROUPS.c.chat_id == old_chat_id))
     return True
+
+
+def migrate_chat(connection: Connection, old_chat_id: int, new_chat_id: int) -> bool:
+    """A group became a supergroup (Telegram's `migrate_to_chat_id`, or "group chat was
+    upgraded to a supergroup chat" when we sent to it): the group, its members, invites and
+    held messages, its open cases, and every message still waiting to go there move to the
+    new id. Safe to run twice (the service message and a refused send both say so).
+    True if the group itself moved."""
+    moved = move_group(connection, old_chat_id, new_chat_id)
+    connection.execute(update(_CASES).where(_CASES.c.group_chat_id == old_chat_id)
+                       .values(group_chat_id=new_chat_id))
+    connection.execute(
+        update(_OUTBOX).where(_OUTBOX.c.channel == CHANNEL,
+                              _OUTBOX.c.address == str(old_chat_id),
+                              _OUTBOX.c.status.in_(("queued", "claimed")))
+        .values(address=str(new_chat_id)))
+    return moved
 
 
 # -- members ------------------------------------------------------------------------------

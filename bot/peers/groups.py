@@ -78,6 +78,13 @@ class GroupModeration:
                 return True
             return await self.join.handle(update)
 
+    async def chat_migrated(self, old_chat_id: int, new_chat_id: int) -> None:
+        """Telegram refused a message to a group because it is now a supergroup with a new
+        id (the sender found out first): move it as the service message would."""
+        async with self._lock_for(old_chat_id):
+            await self.lifecycle.moved(old_chat_id, new_chat_id)
+            self.history.forget(old_chat_id)
+
     # -- in a group -----------------------------------------------------------------------
     async def _in_group(self, update: Update) -> None:
         if update.my_chat_member is not None:

@@ -57,6 +57,10 @@ class BotApiStub:
     # sendMessage call number (1-based, counting every call) -> the error to answer with
     fail_calls: dict[int, tuple[int, str, JSON]] = field(default_factory=dict)
     send_calls: int = 0
+    # method name -> errors to answer its next calls with (any method, sendMessage too)
+    method_failures: dict[str, deque[tuple[int, str, JSON]]] = field(
+        default_factory=lambda: defaultdict(deque))
+    calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     delivered: list[Delivered] = field(default_factory=list)
     rejected_429: int = 0
     _recent: deque[float] = field(default_factory=deque)
@@ -68,6 +72,10 @@ class BotApiStub:
     def fail_next(self, chat_id: int, status: int, description: str, **parameters: Any) -> None:
         self.failures[chat_id].append((status, description, parameters))
 
+    def fail_method(self, method: str, status: int, description: str, times: int = 1,
+                    **parameters: Any) -> None:
+        self.method_failures[method].extend([(status, description, parameters)] * times)
+
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -76,6 +84,12 @@ class BotApiStub:
         method = request.path_params["method"]
         form: JSON = dict(await request.form()) if "form" in request.headers.get(
             "content-type", "") else await request.json() if await request.body() else {}
+        self.calls[method] += 1
+        if self.method_failures[method]:
+            status, description, parameters = self.method_failures[method].popleft()
+            return JSONResponse({"ok": False, "error_code": status, "description": description,
+                                 **({"parameters": parameters} if parameters else {})},
+                                status_code=status)
         if method == "getMe":
             return _ok({"id": 1, "is_bot": True, "first_name": "Stub", "username": "stub_bot"})
         if method in ("setMyCommands", "deleteWebhook", "setWebhook", "answerCallbackQuery"):

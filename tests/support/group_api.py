@@ -154,8 +154,9 @@ class GroupApi:
                          "from": self._bot_user()}
         if "text" in params:
             message["text"] = str(params["text"])
-        if isinstance(params.get("reply_markup"), dict):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            message["reply_markup"] = markup  # Telegram returns inline keyboards only
         if method != "sendMessage":
             message["edit_date"] = int(time.time())
         return message

@@ -1,0 +1,58 @@
+"""A relayed message the platform refused: whoever wrote it is told at once.
+
+relay() (bot/peers/service.py) checks that the other person can be reached before it
+queues their words, and says "can't get messages from us just now" when not. But we learn
+that someone blocked the bot, deleted their account or texted STOP only when a message to
+them fails: the first relayed message after that was lost without a word, and only the
+second got the notice. The dispatcher calls `tell_sender` in the transaction that records
+such a failure (Dispatcher.after_undelivered); it queues the same notice for the sender of
+the refused message, on their own channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Connection, select
+
+from bot.dispatch.outbox import Outgoing
+from bot.engine.content import ContentLibrary
+from bot.engine.events import Outbound
+from bot.peers import service
+from bot.peers.models import Connection as Chat
+from bot.peers.models import RelayedMessage
+from bot.storage.models import Person
+
+RELAY_KIND = "relay"  # as service.relay queues them
+
+
+def tell_sender(connection: Connection, content: ContentLibrary, item: Outgoing,
+                now: datetime) -> bool:
+    """Tell whoever wrote this relayed message that it didn't go; True if told."""
+    if item.kind != RELAY_KIND:
+        return False
+    relayed = connection.execute(
+        select(RelayedMessage.connection_id, RelayedMessage.sender_id)
+        .where(RelayedMessage.outbox_id == item.id)).first()
+    if relayed is None:
+        return False
+    chat_id, sender_id = int(relayed[0]), int(relayed[1])
+    open_chat = connection.scalar(select(Chat.id).where(
+        Chat.id == chat_id, Chat.status.in_(service.OPEN_CHAT)))
+    if open_chat is None:
+        return False  # the chat has ended meanwhile: nothing to carry on with
+    language = connection.scalar(select(Person.language).where(Person.id == sender_id))
+    mine = content.for_language(str(language or "en"))
+    alias = service.label_for(connection, sender_id, chat_id, mine)
+    return bool(service.notify(connection, sender_id,
+                               [Outbound(mine.text("peers.relay.unreachable", alias=alias))],
+                               now, kind="peer"))
+
+
+def hook(content: ContentLibrary) -> Callable[[Connection, Outgoing, datetime], None]:
+    """For Dispatcher.after_undelivered."""
+    def run(connection: Connection, item: Outgoing, now: datetime) -> None:
+        tell_sender(connection, content, item, now)
+
+    return run

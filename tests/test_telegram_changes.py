@@ -1,0 +1,252 @@
+"""Telegram changing under us: a group upgraded to a supergroup (new id), a person who
+can no longer be reached (403 of every kind), setMyCommands failing at start-up, and 5xx
+or network faults on any Bot API call. The real python-telegram-bot against local Bot API
+stubs (support/bot_api_stub.py, support/group_api.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, select
+
+from bot.app import build
+from bot.channels import telegram as telegram_module
+from bot.channels.telegram import TelegramChannel, TelegramSender, build_application
+from bot.channels.telegram_request import RetryingRequest
+from bot.config import Settings
+from bot.engine.clock import FakeClock
+from bot.engine.events import Address, Outbound
+from bot.peers import group_store as store
+from bot.peers.groups import GroupModeration
+from bot.peers.models import Group, ModerationCase
+from bot.storage import repository as repo
+from bot.storage.models import Identity, OutboxMessage
+from support.bot_api_stub import BotApiStub, running_stub
+from support.engine import START
+from support.group_api import GROUP, group_bot, person
+from support.peers import PeerWorld
+from test_serve import clean_env, free_port, start_server, stop, wait_healthy
+
+RESIDENT, SUPPORTER = Address("telegram", "7301"), Address("telegram", "7302")
+OLD_GROUP, NEW_GROUP = -4001, -1004001
+FORBIDDEN = ["Forbidden: bot was blocked by the user", "Forbidden: user is deactivated",
+             "Forbidden: bot was kicked from the group chat",
+             "Forbidden: bot can't initiate conversation with a user"]
+
+
+def quick(settings: Settings, stub: BotApiStub) -> Settings:
+    return settings.model_copy(update={"telegram_bot_token": "1:stub",
+                                       "telegram_api_base_url": stub.base_url})
+
+
+def fast_request() -> RetryingRequest:
+    return RetryingRequest(first_wait=0.01, max_wait=0.02)
+
+
+# -- 403: unreachable, and the writer told at once ------------------------------------------
+@pytest.mark.parametrize("description", FORBIDDEN, ids=["blocked", "deactivated", "kicked",
+                                                        "not_started"])
+async def test_the_first_relayed_message_to_someone_gone_tells_the_writer(
+        settings: Settings, description: str) -> None:
+    clock = FakeClock(START)
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        settings = quick(settings, stub)
+        services = build(settings, clock=clock, paced=False)
+        application = build_application(settings, polling=False, request=fast_request())
+        await application.initialize()
+        services.dispatcher.senders["telegram"] = TelegramSender(application, services.content)
+        world = PeerWorld(services, {}, clock)
+        await world.supporter(SUPPORTER, "Sue")
+        await world.resident(RESIDENT, "Ann")
+        await world.asks_for_buddy(RESIDENT)
+        await world.connected(RESIDENT, SUPPORTER)
+        stub.delivered.clear()
+
+        stub.fail_next(7302, 403, description)
+        await world.says(RESIDENT, "See you at Watermead on Saturday?")
+        to_ann = [d.text for d in stub.delivered if d.chat_id == 7301]
+        assert to_ann == ["Sue can't get messages from us just now, so that one didn't go. "
+                          "Your chat stays open, and they'll see new messages if they come "
+                          "back. Reply END CHAT if you'd rather finish."]
+        assert not [d for d in stub.delivered if d.chat_id == 7302]
+        async with services.db.transaction() as session:
+            sue = (await session.execute(select(Identity).where(
+                Identity.address == "7302"))).scalar_one()
+            assert sue.unreachable_at is not None
+        # The second message is refused before it is queued, with the same notice: once each.
+        stub.delivered.clear()
+        await world.says(RESIDENT, "Are you there?")
+        assert [d.text[:30] for d in stub.delivered] == ["Sue can't get messages from us"]
+        await application.shutdown()
+        await services.close()
+
+
+async def test_a_refused_message_that_was_not_relayed_tells_nobody(settings: Settings) -> None:
+    clock = FakeClock(START)
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        settings = quick(settings, stub)
+        services = build(settings, clock=clock, paced=False)
+        application = build_application(settings, polling=False, request=fast_request())
+        await application.initialize()
+        services.dispatcher.senders["telegram"] = TelegramSender(application, services.content)
+        stub.fail_next(7301, 403, FORBIDDEN[1])
+        await PeerWorld(services, {}, clock).says(RESIDENT, "hi")
+        async with services.db.transaction() as session:
+            rows = (await session.execute(select(OutboxMessage))).scalars().all()
+        assert [r.status for r in rows] == ["failed", "suppressed"]
+        assert rows[0].error == "telegram_forbidden_deactivated"
+        await application.shutdown()
+        await services.close()
+
+
+# -- a group upgraded to a supergroup -----------------------------------------------------------
+async def test_a_group_upgraded_while_sending_moves_and_nothing_is_dropped(
+        settings: Settings) -> None:
+    clock = FakeClock(START)
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        settings = quick(settings, stub)
+        services = build(settings, clock=clock, paced=False)
+        application = build_application(settings, polling=False, request=fast_request())
+        await application.initialize()
+        groups = GroupModeration(services.db, clock, services.content, application.bot)
+        sender = TelegramSender(application, services.content,
+                                on_chat_migrated=groups.chat_migrated)
+        services.dispatcher.senders["telegram"] = sender
+        now = clock.now()
+
+        def setup(connection: Connection) -> None:
+            store.register_group(connection, OLD_GROUP, "Walkers", now)
+            store.open_case(connection, now, chat_id=OLD_GROUP, reported_by=None,
+                            subject_id=None, subject_telegram_id=5, reason="report",
+                            history={})
+            for n, text in enumerate(["Welcome, Ann!", "Welcome, Bob!"]):
+                repo.queue_messages(connection, person_id=None,
+                                    to=Address("telegram", str(OLD_GROUP)),
+                                    messages=[Outbound(text)], kind="group", priority=1,
+                                    key_prefix=f"g{n}", now=now)
+            # One for later (a planned notice): it moves too.
+            repo.queue_messages(connection, person_id=None,
+                                to=Address("telegram", str(OLD_GROUP)),
+                                messages=[Outbound("Later")], kind="group", priority=1,
+                                key_prefix="later", now=now, due_at=now + timedelta(hours=1))
+
+        await services.db.run(setup)
+        stub.fail_next(OLD_GROUP, 400, "Bad Request: group chat was upgraded to a supergroup "
+                       "chat", migrate_to_chat_id=NEW_GROUP)
+        assert await services.dispatcher.drain() == 2
+        assert [(d.chat_id, d.text) for d in stub.delivered] == \
+            [(NEW_GROUP, "Welcome, Ann!"), (NEW_GROUP, "Welcome, Bob!")]
+        async with services.db.transaction() as session:
+            [group] = (await session.execute(select(Group))).scalars().all()
+            [case] = (await session.execute(select(ModerationCase))).scalars().all()
+            later = (await session.execute(select(OutboxMessage).where(
+                OutboxMessage.status == "queued"))).scalar_one()
+        assert group.chat_id == NEW_GROUP and case.group_chat_id == NEW_GROUP
+        assert later.address == str(NEW_GROUP)
+        clock.advance(timedelta(hours=1))
+        assert await services.dispatcher.drain() == 1
+        assert stub.delivered[-1].chat_id == NEW_GROUP
+        await application.shutdown()
+        await services.close()
+
+
+async def test_the_upgrade_message_moves_queued_group_messages(settings: Settings) -> None:
+    async with group_bot(settings) as bot:
+        await bot.add_person(9001, "coordinator")
+        await bot.feed(bot.updates.promoted(person(9001, "Priya")))
+        now = bot.clock.now()
+        await bot.services.db.run(lambda c: repo.queue_messages(
+            c, person_id=None, to=Address("telegram", str(GROUP)),
+            messages=[Outbound("Tomorrow's walk")], kind="group", priority=1, key_prefix="t",
+            now=now, due_at=now + timedelta(hours=2)))
+        moved = {"message": {"message_id": 900, "date": 1772442000, "chat": bot.updates.chat,
+                             "from": person(9001, "Priya"), "migrate_to_chat_id": NEW_GROUP}}
+        await bot.feed(moved)
+        [queued] = await bot.rows(OutboxMessage, OutboxMessage.status == "queued")
+        assert queued.address == str(NEW_GROUP)
+        [group] = await bot.rows(Group)
+        assert group.chat_id == NEW_GROUP
+
+
+# -- start-up and passing faults --------------------------------------------------------------
+@pytest.mark.parametrize("status,description", [
+    (503, "Service Unavailable"), (404, "Not Found: method not found")],
+    ids=["5xx", "server_without_it"])
+async def test_start_up_survives_set_my_commands_failing(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        status: int, description: str) -> None:
+    monkeypatch.setattr(telegram_module, "COMMANDS_FIRST_WAIT", 0.05)
+    caplog.set_level(logging.WARNING)
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        settings = quick(settings, stub)
+        services = build(settings, paced=False)
+        channel = TelegramChannel(settings, services.engine, services.content)
+        stub.fail_method("setMyCommands", status, description, times=6)
+        await channel.start()  # does not raise, does not wait for the commands
+        assert channel.application.updater is not None and channel.application.updater.running
+        for _ in range(200):
+            if stub.calls["setMyCommands"] > 6:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)
+        assert stub.calls["setMyCommands"] == 7  # failed six times, then set
+        assert channel._commands_task is None or channel._commands_task.done()
+        assert "setMyCommands failed" in caplog.text
+        await channel.stop()
+        await services.close()
+
+
+async def test_a_5xx_or_network_fault_on_other_calls_is_retried(settings: Settings) -> None:
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        settings = quick(settings, stub)
+        application = build_application(settings, polling=False, request=fast_request())
+        stub.fail_method("getMe", 502, "Bad Gateway", times=2)
+        await application.initialize()  # the third getMe answers
+        assert stub.calls["getMe"] == 3
+        stub.fail_method("deleteMessage", 500, "Internal Server Error", times=3)
+        assert await application.bot.delete_message(chat_id=1, message_id=2) is True
+        # Messages are never repeated here: the outbox retries them (with its own backoff).
+        stub.fail_method("sendMessage", 502, "Bad Gateway")
+        with pytest.raises(telegram_module.NetworkError):
+            await application.bot.send_message(chat_id=5, text="hello")
+        assert stub.send_calls == 0 and stub.calls["sendMessage"] == 1
+        await application.shutdown()
+
+
+async def test_a_fault_that_does_not_pass_is_raised_after_the_last_try(
+        settings: Settings) -> None:
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        settings = quick(settings, stub)
+        application = build_application(settings, polling=False, request=fast_request())
+        await application.initialize()
+        stub.fail_method("setMyCommands", 503, "Service Unavailable", times=10)
+        with pytest.raises(telegram_module.NetworkError):
+            await application.bot.set_my_commands([])
+        assert stub.calls["setMyCommands"] == 4
+        await application.shutdown()
+
+
+async def test_serve_starts_while_the_bot_api_refuses_set_my_commands(
+        tmp_path: Path) -> None:
+    """`movemates serve` with Telegram on answers /healthz although setMyCommands fails."""
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        stub.fail_method("setMyCommands", 500, "Internal Server Error", times=1000)
+        port = free_port()
+        process = start_server(clean_env(
+            DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}", TELEGRAM_BOT_TOKEN="1:stub",
+            TELEGRAM_API_BASE_URL=stub.base_url), port)
+        try:
+            response = await asyncio.to_thread(wait_healthy, port, process)
+            assert response.status_code == 200
+            assert response.json()["channels"]["telegram"] is True
+            await asyncio.sleep(4.5)  # four tries a call (0.5 + 1 + 2 s apart), then logged
+            assert process.poll() is None
+        finally:
+            output = await asyncio.to_thread(stop, process)
+    assert "telegram setMyCommands: HTTP 500; trying again" in output
+    assert "setMyCommands failed (NetworkError" in output
+    assert "telegram: polling" in output
