@@ -96,7 +96,8 @@ async def test_words_the_open_question_cannot_use_go_to_the_peer(settings: Setti
         heard = await w.says(ANN, "See you at the park gates at 10 tomorrow")
         assert heard.only(SAM) == t("peers.relay.from", alias="Ann",
                                     text="See you at the park gates at 10 tomorrow")
-        assert heard.only(ANN) == t("peers.relay.from_us", text=t("peers.relay.question_closed"))
+        assert heard.only(ANN) == t("peers.relay.from_us", text=(
+            f"{t('peers.relay.passed_on')} {t('peers.relay.question_closed')}"))
         assert await flow_of(w, ANN) is None
         heard = await w.says(ANN, "and bring a brolly")
         assert heard.only(SAM).endswith("and bring a brolly")
@@ -199,3 +200,15 @@ async def test_a_volunteer_between_chats_gets_the_menu_not_a_welcome(
         heard = await w.says(SAM, "hello?")
         assert t("onboarding.welcome") not in heard.text(SAM)
         assert await flow_of(w, SAM) == "menu"
+
+
+async def test_a_held_message_at_an_open_question_is_not_said_to_have_gone(
+        settings: Settings) -> None:
+    async with peer_world(settings) as w:
+        await connect(w)
+        await w.says(ANN, "menu")
+        heard = await w.says(ANN, "ring me on 07700 900999 tonight")
+        assert SAM not in heard
+        said = heard.text(ANN)
+        assert t("peers.relay.passed_on") not in said
+        assert t("peers.relay.question_closed") in said

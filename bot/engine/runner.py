@@ -575,10 +575,13 @@ class Engine:
         if effect.action == "relay":
             said = peer_service.relay(connection, content, person, int(values["connection_id"]),
                                       str(values["text"]), now)
-            if not said and values.get("closed_question"):
-                # Passed on; they should know our question was put aside for it.
-                said = [Outbound(ctx.t("peers.relay.from_us",
-                                       text=ctx.t("peers.relay.question_closed")))]
+            if values.get("closed_question"):
+                # They should know our question was put aside for it (and, when nothing
+                # else was said, that it went).
+                note = ctx.t("peers.relay.question_closed")
+                if not said:
+                    note = f"{ctx.t('peers.relay.passed_on')} {note}"
+                said = [*said, Outbound(ctx.t("peers.relay.from_us", text=note))]
             return said, None
         if effect.action == "control":
             return peer_service.control(connection, content, person,
