@@ -1,13 +1,21 @@
 """Dispatching waves against a local endpoint that enforces Telegram's limits and answers
-429 with retry_after when they are exceeded.
+429 with retry_after when they are exceeded (and, for the cross-channel case, a local Twilio
+Messages endpoint that counts segments against the sender's rate).
 
     .venv/bin/python bench/dispatch.py [--database-url URL] [--scale 6] [--messages 10000]
+        [--cases scaled,real,latency,cross] [--sms-segments 5000] [--sms-scale 10]
 
 1. efficiency: --messages to as many chats, with the limits scaled up by --scale so it
    finishes in about a minute: achieved / allowed rate, 429s, lost, doubled;
 2. the same at the real limits (30/s) on a smaller wave;
 3. reply latency: a resident's replies queued every half second while a wave drains at
-   the real limits (p50/p95/p99 from queued to accepted by the platform).
+   the real limits (p50/p95/p99 from queued to accepted by the platform);
+4. one lane per channel: Telegram replies queued every half second while a --sms-segments
+   SMS wave drains through the service's loop (the real `TwilioProvider` against a local
+   endpoint, the SMS rate scaled by --sms-scale): Telegram reply latency, and the SMS
+   wave's achieved / allowed segments per second. The wave is queued as replies (the worst
+   case: as if answering a burst of inbound texts), so inside one lane nothing would put
+   the Telegram reply first.
 Prints one JSON line.
 """
 
@@ -21,11 +29,14 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import deque
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve()
+ROOT = HERE.parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from sqlalchemy import Connection, func, select  # noqa: E402
@@ -42,21 +53,75 @@ from support.engine import START  # noqa: E402
 from support.net import free_port  # noqa: E402
 
 
+class SmsEndpoint:
+    """Twilio's Messages resource, enough for the `twilio` library: notes each text's
+    segments and when it arrived, and counts segments over the sender's rate (Twilio
+    would queue those, delivering them late)."""
+
+    def __init__(self, segments_per_second: float) -> None:
+        self.limit = segments_per_second
+        self.sent: list[tuple[str, str, float, int]] = []  # to, body, wall time, segments
+        self.over_limit = 0
+        self._recent: deque[tuple[float, int]] = deque()
+        self._recent_segments = 0
+
+    async def create(self, request: Any) -> Any:
+        from starlette.responses import JSONResponse
+
+        from bot.channels.gsm7 import measure
+
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        segments = measure(form["Body"]).segments
+        now = time.monotonic()
+        while self._recent and now - self._recent[0][0] >= 1.0:
+            self._recent_segments -= self._recent.popleft()[1]
+        if self._recent_segments + segments > self.limit:
+            self.over_limit += segments
+        self._recent.append((now, segments))
+        self._recent_segments += segments
+        self.sent.append((form["To"], form["Body"], time.time(), segments))
+        sid = f"SM{len(self.sent):032x}"
+        return JSONResponse({
+            "sid": sid, "account_sid": request.path_params["sid"], "to": form["To"],
+            "body": form["Body"], "status": "queued", "num_segments": str(segments),
+            "direction": "outbound-api", "api_version": "2010-04-01",
+            "messaging_service_sid": form.get("MessagingServiceSid"), "num_media": "0",
+            "uri": f"/2010-04-01/Accounts/{request.path_params['sid']}/Messages/{sid}.json"},
+            status_code=201)
+
+    async def stats(self, _request: Any) -> Any:
+        from starlette.responses import JSONResponse
+
+        return JSONResponse({"over_limit": self.over_limit, "sent": self.sent})
+
+    def serve(self, port: int) -> None:
+        import uvicorn
+        from starlette.applications import Starlette
+        from starlette.routing import Route
+
+        app = Starlette(routes=[
+            Route("/2010-04-01/Accounts/{sid}/Messages.json", self.create, methods=["POST"]),
+            Route("/_stats", self.stats)])
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
 class StubProcess:
     """The rate-limited Bot API stub in a process of its own, as Telegram would be."""
 
-    def __init__(self, scale: float) -> None:
+    def __init__(self, scale: float, sms: bool = False) -> None:
         self.scale = scale
+        self.sms = sms  # the SMS endpoint above, its rate in segments per second = scale
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
 
     async def __aenter__(self) -> StubProcess:
         env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}"}
+        command = [sys.executable, str(HERE), "--serve-sms"] if self.sms \
+            else [sys.executable, "-m", "support.bot_api_stub"]
         self.process = subprocess.Popen(  # noqa: ASYNC220 - started once, not awaited on
-            [sys.executable, "-m", "support.bot_api_stub", str(self.port), str(self.scale)],
-            cwd=ROOT / "tests", env=env)
+            [*command, str(self.port), str(self.scale)], cwd=ROOT / "tests", env=env)
         async with httpx.AsyncClient() as client:
-            for _ in range(200):
+            for _ in range(400):
                 try:
                     await client.get(f"{self.base_url}/_stats")
                     return self
@@ -159,17 +224,120 @@ async def latency(url: str, wave_size: int, replies: int) -> dict[str, object]:
             "reply_ms_max": round(waits[-1] * 1000, 1), "rejected_429": rejected}
 
 
+def queue_sms_wave(connection: Connection, segments: int) -> int:
+    """Texts of one and two segments, alternately, to different people, `segments` in all;
+    queued as replies. Returns how many texts."""
+    short = "Fancy a short walk today? Even ten minutes round the block counts. "  # 1
+    long = short * 2 + "Reply with a time that suits you and we'll remind you."  # 2
+    texts, total = 0, 0
+    while total < segments:
+        body = short if texts % 2 == 0 or segments - total == 1 else long
+        address = Address("sms", f"+447700{texts:06d}")
+        person = repo.create_person(connection, address, START)
+        repo.queue_messages(connection, person_id=person.person_id, to=address,
+                            messages=[Outbound(f"{texts} {body}")], kind="reply", priority=0,
+                            key_prefix=f"sms:{texts}", now=START)
+        total += 1 if body is short else 2
+        texts += 1
+    return texts
+
+
+async def cross_channel(url: str, segments: int, sms_scale: float, replies: int
+                        ) -> dict[str, object]:
+    """Telegram replies while an SMS wave drains: one lane per channel."""
+    from bot.channels.sms import SmsSender
+    from bot.channels.sms_provider import TwilioProvider
+    from bot.dispatch.loop import DispatchLoop
+
+    limit = 10.0 * sms_scale
+    async with StubProcess(1.0) as telegram_stub, StubProcess(limit, sms=True) as sms_stub:
+        settings = Settings(database_url=url, telegram_bot_token="1:bench",
+                            telegram_api_base_url=telegram_stub.base_url,
+                            sms_segments_per_second=limit, _env_file=None)
+        services = build(settings)
+        application = build_application(settings, polling=False)
+        await application.initialize()
+        services.dispatcher.senders["telegram"] = TelegramSender(application, services.content)
+        provider = TwilioProvider("AC" + "0" * 31 + "1", "bench-token",
+                                  messaging_service_sid="MG" + "a" * 32, from_number=None,
+                                  api_base_url=sms_stub.base_url)
+        services.dispatcher.senders["sms"] = SmsSender(provider, settings)
+        texts = await services.db.run(lambda c: queue_sms_wave(c, segments))
+        loop = DispatchLoop(services.dispatcher, idle_interval=0.05)
+        services.engine.on_queued = loop.wake
+        started = time.time()
+        loop.start()
+        loop.wake()
+        await asyncio.sleep(1.0)  # the SMS wave is well under way
+        queued_at: dict[str, float] = {}
+        for n in range(replies):
+            text = f"reply {700_000 + n}"
+            queued_at[text] = time.time()
+            await services.db.run(lambda c, n=n: queue(c, 1, 700_000 + n, priority=0,
+                                                       prefix="reply"))
+            loop.wake()
+            await asyncio.sleep(0.5)
+        replies_done = time.time()
+        deadline = time.perf_counter() + segments / limit * 2 + 60
+        while time.perf_counter() < deadline:
+            async with httpx.AsyncClient(timeout=30) as client:
+                count = len((await client.get(f"{sms_stub.base_url}/_stats")).json()["sent"])
+            if count >= texts:
+                break
+            await asyncio.sleep(0.25)
+        await asyncio.sleep(0.5)  # nothing more should come
+        await loop.stop()
+        sent_rows = await services.db.run(lambda c: c.scalar(
+            select(func.count()).select_from(OutboxMessage)
+            .where(OutboxMessage.status == "sent", OutboxMessage.channel == "sms")))
+        await application.shutdown()
+        await services.close()
+        rejected, delivered = await telegram_stub.stats()
+        async with httpx.AsyncClient(timeout=30) as client:
+            sms = (await client.get(f"{sms_stub.base_url}/_stats")).json()
+    arrived = {d[1]: d[2] for d in delivered}
+    waits = sorted(arrived[text] - at for text, at in queued_at.items() if text in arrived)
+    bodies = [s[1] for s in sms["sent"]]
+    sms_segments = sum(s[3] for s in sms["sent"])
+    last = max(s[2] for s in sms["sent"])
+    seconds = last - started
+    return {"sms_texts": texts, "sms_segments": sms_segments,
+            "sms_limit_per_second": limit, "sms_seconds": round(seconds, 2),
+            "sms_achieved_per_second": round(sms_segments / seconds, 1),
+            "sms_efficiency": round(sms_segments / seconds / limit, 3),
+            "sms_over_limit_segments": sms["over_limit"],
+            "sms_lost": texts - len(set(bodies)), "sms_doubled": len(bodies) - len(set(bodies)),
+            "sms_rows_sent": sent_rows,
+            "replies": replies, "answered": len(waits),
+            "replies_while_wave_drained": replies_done < last,
+            "reply_ms_p50": round(statistics.median(waits) * 1000, 1),
+            "reply_ms_p95": round(waits[int(0.95 * (len(waits) - 1))] * 1000, 1),
+            "reply_ms_p99": round(waits[int(0.99 * (len(waits) - 1))] * 1000, 1),
+            "reply_ms_max": round(waits[-1] * 1000, 1), "telegram_rejected_429": rejected}
+
+
 async def main(args: argparse.Namespace, url: str) -> dict[str, object]:
     await upgrade(url)
-    scaled = await wave(url, args.messages, args.scale, 100_000)
-    real = await wave(url, args.real_messages, 1.0, 300_000)
-    waiting = await latency(url, args.latency_wave, args.replies)
-    return {"bench": "dispatch", "database": "sqlite" if url.startswith("sqlite")
-            else "postgresql", "scaled": scaled, "real_limits": real,
-            "reply_latency_during_wave": waiting}
+    cases = set(args.cases.split(","))
+    result: dict[str, object] = {"bench": "dispatch", "database": "sqlite"
+                                 if url.startswith("sqlite") else "postgresql"}
+    if "scaled" in cases:
+        result["scaled"] = await wave(url, args.messages, args.scale, 100_000)
+    if "real" in cases:
+        result["real_limits"] = await wave(url, args.real_messages, 1.0, 300_000)
+    if "latency" in cases:
+        result["reply_latency_during_wave"] = await latency(url, args.latency_wave,
+                                                            args.replies)
+    if "cross" in cases:
+        result["telegram_reply_during_sms_wave"] = await cross_channel(
+            url, args.sms_segments, args.sms_scale, args.cross_replies)
+    return result
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--serve-sms"]:  # the SMS endpoint, in a process of its own
+        SmsEndpoint(float(sys.argv[3])).serve(int(sys.argv[2]))
+        sys.exit(0)
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
     parser.add_argument("--scale", type=float, default=6.0)
@@ -177,6 +345,12 @@ if __name__ == "__main__":
     parser.add_argument("--real-messages", type=int, default=600)
     parser.add_argument("--latency-wave", type=int, default=900)
     parser.add_argument("--replies", type=int, default=40)
+    parser.add_argument("--cases", default="scaled,real,latency,cross",
+                        help="which runs, comma-separated: scaled,real,latency,cross")
+    parser.add_argument("--sms-segments", type=int, default=5_000)
+    parser.add_argument("--sms-scale", type=float, default=10.0,
+                        help="the SMS sender's rate: 10 segments a second times this")
+    parser.add_argument("--cross-replies", type=int, default=80)
     arguments = parser.parse_args()
     from scratch import scratch_database
 

@@ -78,6 +78,8 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
         services.dispatcher.senders[telegram.sender.channel] = telegram.sender
         telegram.groups = GroupModeration(services.db, services.clock, services.content,
                                           telegram.application.bot, on_queued=loop.wake)
+        # A group upgraded to a supergroup, found out when sending: it moves to its new id.
+        telegram.sender.on_chat_migrated = telegram.groups.chat_migrated
         routes += telegram.routes()
     if settings.sms_enabled:
         from bot.channels.sms import SmsChannel, SmsSender

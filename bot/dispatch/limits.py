@@ -45,8 +45,16 @@ class Pacer:
         self._group_recent: dict[str, deque[float]] = {}
         self._paused_until = 0.0
 
-    def ready_at(self, chat: str, cost: float = 1.0, group: bool = False) -> float:
-        """The earliest time (on the monotonic clock) a message of `cost` may go to `chat`."""
+    def ready_at(self, chat: str, cost: float = 1.0, group: bool = False,
+                 smooth: bool = True) -> float:
+        """The earliest time (on the monotonic clock) a message of `cost` may go to `chat`.
+
+        `smooth=False` for messages of different sizes (SMS segments): smoothing with the
+        strict one-second window leaves a place unused every second when a 2-segment text
+        meets one free segment (0.885 of the limit at 10 segments a second, texts of 1 and
+        2 segments alternately). Unsmoothed, a second's allowance goes at once; the
+        dispatcher fills a free place with a smaller text (see `Dispatcher._filler`), and
+        the SMS provider queues a burst anyway."""
         now = self.now()
         self._forget_old(now)
         earliest = max(now, self._paused_until)
@@ -59,7 +67,8 @@ class Pacer:
                 if running + cost <= budget:
                     earliest = max(earliest, at + 1.0 + SAFETY_MARGIN_SECONDS)
                     break
-        earliest = max(earliest, self._smoothed(now))
+        if smooth:
+            earliest = max(earliest, self._smoothed(now))
         if group and self.limits.group_per_minute:
             window = self._group_recent.get(chat)
             if window and len(window) >= self.limits.group_per_minute:

@@ -1,30 +1,28 @@
-"""Runs the dispatcher continuously: at once when something is queued, else every second."""
+"""Runs the dispatcher continuously, one lane per channel: each sends at once when something
+is queued, else looks every second (see `Dispatcher.run`)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 
 from bot.dispatch.outbox import Dispatcher
-
-log = logging.getLogger(__name__)
 
 
 class DispatchLoop:
     def __init__(self, dispatcher: Dispatcher, idle_interval: float = 1.0) -> None:
         self.dispatcher = dispatcher
         self.idle_interval = idle_interval
-        self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
-        self._wake.set()
+        """Something was queued: every lane looks at once."""
         self.dispatcher.queued()
 
     def start(self) -> None:
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="dispatch-loop")
+            self._task = asyncio.create_task(self.dispatcher.run(self.idle_interval),
+                                             name="dispatch-loop")
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -32,13 +30,3 @@ class DispatchLoop:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            self._wake.clear()
-            try:
-                await self.dispatcher.drain()
-            except Exception:  # keep the loop alive; the rows stay queued for next time
-                log.exception("dispatch round failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.idle_interval)

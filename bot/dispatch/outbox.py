@@ -4,18 +4,26 @@ records what happened.
 Rows move queued -> claimed -> sending -> sent (-> delivered), or to failed, suppressed,
 skipped, cancelled or unknown. `claimed` is committed when a worker takes a small batch;
 `sending` is committed for one row just before its network call. So after a crash, claimed
-rows go back to the queue (they were never tried) and at most one `sending` row per worker
-becomes `unknown`: recorded, never resent blindly.
+rows go back to the queue (they were never tried) and at most one `sending` row per lane of
+a worker becomes `unknown`: recorded, never resent blindly.
+
+Each paced channel is a lane of its own: it claims only its channel's rows, has its own
+pacer and its own "something was queued" signal, and is sent by its own task. So an SMS wave
+waiting out its segment rate never holds up a Telegram reply (one "hi" after 60 inbound
+texts once waited 20 s behind their answers), and a Telegram 429 pauses Telegram only.
+Channels without limits (the terminal chat, tests that print) share one lane: nothing there
+waits, and their messages keep one order across channels.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -43,6 +51,8 @@ ABANDONED_AFTER = timedelta(minutes=2)
 RECORD_WHILE_WAITING = 0.05
 # How often a worker sending a wave looks for replies that someone is waiting for.
 REPLY_CHECK_SECONDS = 0.25
+# How long a message may be passed over by smaller ones using a free place it can't fit.
+FILL_AT_MOST_SECONDS = 1.0
 _OUTBOX = OutboxMessage.__table__
 _IDENTITIES = Identity.__table__
 # STOP or unreachable: decided where sending happens, at the claim and again at the send.
@@ -115,7 +125,19 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(600, 2 ** attempts))
 
 
+# The channels one task sends for: a paced channel alone, or all the unpaced ones together.
+Lane = tuple[str, ...]
+
+# Called in the transaction that records a message the platform refused because the person
+# cannot be reached (blocked, deactivated, opted out): (connection, the row, when).
+UndeliveredHook = Callable[[Connection, Outgoing, datetime], None]
+
+
 class Dispatcher:
+    # Features that want to know (peer support tells whoever wrote a relayed message that
+    # it didn't go); set by the app.
+    after_undelivered: tuple[UndeliveredHook, ...] = ()
+
     def __init__(self, db: Database, clock: Clock, senders: Mapping[str, Sender], *,
                  worker_id: str = "worker", batch: int = DEFAULT_BATCH,
                  max_attempts: int = MAX_ATTEMPTS, limits: Mapping[str, Limits] | None = None,
@@ -131,27 +153,98 @@ class Dispatcher:
         # A test on made-up time passes its own sleep (with its monotonic), and nothing
         # arriving can cut that short.
         self.sleep = sleep
-        self._arrived = asyncio.Event()
+        # Per lane: set when something is queued, to cut short a wait for pacing.
+        self._arrived: dict[Lane, asyncio.Event] = {}
         self.pacers = {channel: Pacer(limit, monotonic)
                        for channel, limit in (limits or {}).items()}
 
-    # -- the loop -------------------------------------------------------------------------
+    # -- the lanes ------------------------------------------------------------------------
+    def lanes(self, channels: Iterable[str] | None = None) -> list[Lane]:
+        """Each paced channel alone; the unpaced ones together (nothing there waits)."""
+        channels = list(self.senders if channels is None else channels)
+        unpaced = tuple(channel for channel in channels if channel not in self.pacers)
+        return [(channel,) for channel in channels if channel in self.pacers] + \
+            ([unpaced] if unpaced else [])
+
+    async def run(self, idle_interval: float = 1.0) -> None:
+        """The service: one task per lane, each sending at once when something is queued
+        and otherwise looking every `idle_interval` (for messages falling due and
+        retries). A channel whose sender is added later gets a lane within
+        `idle_interval`. Runs until cancelled."""
+        tasks: dict[Lane, asyncio.Task[None]] = {}
+        try:
+            while True:
+                covered = {channel for lane in tasks for channel in lane}
+                for lane in self.lanes(c for c in list(self.senders) if c not in covered):
+                    tasks[lane] = asyncio.create_task(
+                        self._run_lane(lane, idle_interval), name=f"dispatch-{'+'.join(lane)}")
+                for lane, task in list(tasks.items()):
+                    if task.done():  # never expected: the lane starts again
+                        tasks[lane] = asyncio.create_task(
+                            self._run_lane(lane, idle_interval), name=task.get_name())
+                await asyncio.sleep(idle_interval)
+        finally:
+            for task in tasks.values():
+                task.cancel()
+            await asyncio.gather(*tasks.values(), return_exceptions=True)
+
+    async def _run_lane(self, lane: Lane, idle_interval: float) -> None:
+        arrived = self._arrived_on(lane)
+        while True:
+            arrived.clear()
+            try:
+                await self.drain_lane(lane)
+            except Exception:  # keep the lane going; the rows stay queued for next time
+                log.exception("dispatch round on %s failed", "+".join(lane))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(arrived.wait(), timeout=idle_interval)
+
     async def drain(self, limit_rounds: int = 100_000) -> int:
-        """Send everything due now, replies first; returns how many messages were sent."""
+        """Send everything due now, every lane at the same time, replies first in each;
+        returns how many messages were sent."""
+        return sum(await _together([self.drain_lane(lane, limit_rounds)
+                                    for lane in self.lanes()]))
+
+    async def drain_lane(self, lane: Lane, limit_rounds: int = 100_000) -> int:
+        """Send everything due now in one lane, replies first."""
+        self._arrived_on(lane)  # from now on, anything queued is news to this lane
         total = 0
         for _ in range(limit_rounds):
-            claimed = await self.claim()
+            claimed = await self.claim(channels=lane)
             if not claimed:
                 break
-            total += await self.send_all(claimed)
+            total += await self._send_lane(lane, claimed)
         return total
 
     async def send_all(self, claimed: Sequence[Outgoing]) -> int:
-        """Send a claimed batch, each chat's messages in order, as fast as limits allow.
+        """Send a claimed batch, each lane's rows at the same time as the others'."""
+        lane_of = {channel: lane for lane in self.lanes({item.channel for item in claimed})
+                   for channel in lane}
+        lanes: dict[Lane, list[Outgoing]] = {}
+        for item in claimed:
+            lanes.setdefault(lane_of[item.channel], []).append(item)
+        return sum(await _together([self._send_lane(lane, items)
+                                    for lane, items in lanes.items()]))
+
+    async def _send_lane(self, lane: Lane, claimed: Sequence[Outgoing]) -> int:
+        """Send one lane's claimed rows, each chat's messages in order, as fast as the
+        channel's limits allow.
 
         Recording one message's result and marking the next as `sending` share a single
         transaction, so a full-speed wave costs one database round trip per message; at
-        any moment at most one row is `sending`."""
+        any moment at most one row of the lane is `sending`."""
+        arrived = self._arrived_on(lane)
+        # Priced in units (SMS segments): sizes differ, so not smoothed (see Pacer.ready_at).
+        priced = {channel for channel in lane
+                  if getattr(self.senders[channel], "cost", None) is not None}
+        costs: dict[int, float] = {}  # measured once per row (an SMS is rendered to count)
+
+        def cost(item: Outgoing) -> float:
+            if item.id not in costs:
+                costs[item.id] = cost_of(self.senders[item.channel], item)
+            return costs[item.id]
+
+        passed_over: dict[int, float] = {}  # row id -> since when smaller ones went first
         sent = 0
         closed: set[tuple[str, str]] = set()  # addresses that blocked us or opted out just now
         queues: dict[tuple[str, str], deque[Outgoing]] = {}
@@ -163,20 +256,31 @@ class Dispatcher:
             if self.monotonic() - checked_replies > REPLY_CHECK_SECONDS:
                 # Someone waiting for an answer goes ahead of the rest of a wave.
                 checked_replies = self.monotonic()
-                self._arrived.clear()  # anything queued from now on is news
-                for reply in await self.claim(only_replies=True):
-                    queues.setdefault((reply.channel, reply.address), deque()).append(reply)
+                arrived.clear()  # anything queued from now on is news
+                # Up to a claim's worth of replies held at once: more would only wait behind
+                # them (a wave of answers is not all claimed, and each pick stays cheap).
+                held = sum(item.priority == 0 for queue in queues.values() for item in queue)
+                room = self._claim_size(lane) - held
+                if room > 0:
+                    for reply in await self.claim(room, only_replies=True, channels=lane):
+                        queues.setdefault((reply.channel, reply.address), deque()).append(reply)
             key, item = self._next_ready(queues)
-            wait = self._ready_at(item) - self.monotonic()
+            smooth = item.channel not in priced
+            wait = self._ready_at(item, cost(item), smooth=smooth) - self.monotonic()
+            if wait > 0 and not smooth:
+                filler = self._filler(queues, item, cost, passed_over)
+                if filler is not None:
+                    (key, item), wait = filler, 0.0
             if wait > RECORD_WHILE_WAITING and unrecorded is not None:
                 await self.record(*unrecorded)  # don't leave a result unwritten for long
                 unrecorded = None
-            if wait > 0 and await self._interrupted_wait(wait):
+            if wait > 0 and await self._interrupted_wait(wait, arrived):
                 checked_replies = -math.inf  # look for the new reply before sending on
                 continue
             queues[key].popleft()
             if not queues[key]:
                 del queues[key]
+            passed_over.pop(item.id, None)
             if key in closed and not item.bypass_suppression:
                 await self.record(item, Outcome(Result.SUPPRESSED))
                 continue
@@ -184,7 +288,7 @@ class Dispatcher:
                 unrecorded = None
                 continue  # someone else settled it meanwhile
             unrecorded = None
-            outcome = await self._send_marked(item)
+            outcome = await self._send_marked(item, cost(item))
             unrecorded = (item, outcome)
             sent += outcome.result is Result.SENT
             if outcome.result in (Result.UNREACHABLE, Result.OPTED_OUT):
@@ -194,19 +298,27 @@ class Dispatcher:
         return sent
 
     def queued(self) -> None:
-        """Something was just queued: cut short any wait for a chat's pacing, so a reply
-        someone is waiting for is picked up at once rather than after it."""
-        self._arrived.set()
+        """Something was just queued (the caller does not say on which channel): every lane
+        looks, cutting short any wait for a chat's pacing, so a reply someone is waiting
+        for is picked up at once rather than after it."""
+        for event in self._arrived.values():
+            event.set()
 
-    async def _interrupted_wait(self, seconds: float) -> bool:
+    def _arrived_on(self, lane: Lane) -> asyncio.Event:
+        event = self._arrived.get(lane)
+        if event is None:
+            event = self._arrived[lane] = asyncio.Event()
+        return event
+
+    async def _interrupted_wait(self, seconds: float, arrived: asyncio.Event) -> bool:
         """Sleep for the pacing, or less if something is queued meanwhile (True then)."""
         if self.sleep is not None:
             await self.sleep(seconds)
             return False
-        if self._arrived.is_set():
+        if arrived.is_set():
             return True
         try:
-            await asyncio.wait_for(self._arrived.wait(), timeout=seconds)
+            await asyncio.wait_for(arrived.wait(), timeout=seconds)
         except TimeoutError:
             return False
         return True
@@ -223,16 +335,38 @@ class Dispatcher:
 
         return min(((key, queue[0]) for key, queue in queues.items()), key=order)
 
-    def _ready_at(self, item: Outgoing) -> float:
+    def _filler(self, queues: dict[tuple[str, str], deque[Outgoing]], head: Outgoing,
+                cost: Callable[[Outgoing], float], passed_over: dict[int, float]
+                ) -> tuple[tuple[str, str], Outgoing] | None:
+        """While `head` waits for room in the channel's second (a 2-segment text, one
+        segment free), a smaller message of the same priority that fits now goes instead,
+        so the free place is used, not left idle until the window moves on. The head is
+        passed over for at most FILL_AT_MOST_SECONDS, and never for a lower priority."""
+        pacer = self.pacers.get(head.channel)
+        if pacer is None:
+            return None
+        now = self.monotonic()
+        if now - passed_over.get(head.id, now) > FILL_AT_MOST_SECONDS:
+            return None
+        head_cost = cost(head)
+        for key, queue in sorted(queues.items(), key=lambda pair: pair[1][0].id):
+            item = queue[0]
+            if item is head or item.priority != head.priority or cost(item) >= head_cost:
+                continue
+            if pacer.ready_at(item.address, cost(item), group=_is_group(item),
+                              smooth=False) <= self.monotonic():
+                passed_over.setdefault(head.id, now)
+                return key, item
+        return None
+
+    def _ready_at(self, item: Outgoing, cost: float, smooth: bool = True) -> float:
         pacer = self.pacers.get(item.channel)
         if pacer is None:
             return 0.0
-        return pacer.ready_at(item.address, cost_of(self.senders[item.channel], item),
-                              group=_is_group(item))
+        return pacer.ready_at(item.address, cost, group=_is_group(item), smooth=smooth)
 
-    async def _send_marked(self, item: Outgoing) -> Outcome:
+    async def _send_marked(self, item: Outgoing, cost: float) -> Outcome:
         pacer = self.pacers.get(item.channel)
-        cost = cost_of(self.senders[item.channel], item)
         outcome = await self._send_one(item)
         if pacer is not None:
             # Counted from when the platform answered: it saw the message no later than
@@ -250,20 +384,22 @@ class Dispatcher:
             return Outcome(Result.RETRY, error=type(error).__name__[:64])
 
     # -- claiming -------------------------------------------------------------------------
-    async def claim(self, limit: int | None = None, only_replies: bool = False
-                    ) -> list[Outgoing]:
+    async def claim(self, limit: int | None = None, only_replies: bool = False,
+                    channels: Sequence[str] | None = None) -> list[Outgoing]:
+        """Take due rows for `channels` (a lane's one channel; every channel by default)."""
         now = self.clock.now()
-        size = limit or self._claim_size()
-        channels = list(self.senders)
+        channels = list(self.senders if channels is None else channels)
+        size = limit or self._claim_size(channels)
         lock = not self.db.is_sqlite
         return await self.db.run(
             lambda c: self._claim(c, now, size, channels, lock, only_replies))
 
-    def _claim_size(self) -> int:
+    def _claim_size(self, channels: Sequence[str]) -> int:
         """About a second's worth of sending, so waiting replies are never far behind."""
-        if not self.pacers:
+        paced = [self.pacers[channel] for channel in channels if channel in self.pacers]
+        if not paced:
             return self.batch
-        fastest = max(p.limits.per_second for p in self.pacers.values())
+        fastest = max(p.limits.per_second for p in paced)
         return max(1, min(self.batch, int(fastest)))
 
     def _claim(self, connection: Connection, now: datetime, size: int, channels: list[str],
@@ -377,6 +513,8 @@ class Dispatcher:
                 .where(_IDENTITIES.c.channel == item.channel,
                        _IDENTITIES.c.address == item.address, _IDENTITIES.c[column].is_(None))
                 .values({column: now}))
+            for hook in self.after_undelivered:
+                hook(connection, item, now)
         if item.kind in FORGOTTEN_ONCE_SENT and values["status"] != "queued":
             # After an erasure: once it has gone, keep no trace of what it said (a farewell:
             # nor where it went; a "they have left" notice may name the person forgotten).
@@ -408,6 +546,18 @@ class Dispatcher:
             log.warning("recovered after a stopped worker: %d requeued, %d of unknown fate",
                         requeued, unknown)
         return requeued, unknown
+
+
+async def _together(lanes: Sequence[Awaitable[int]]) -> list[int]:
+    """Run the lanes at the same time, each to its end (one failing does not stop another
+    half way through a send); then raise the first error, if any."""
+    if len(lanes) == 1:
+        return [await lanes[0]]
+    results = await asyncio.gather(*lanes, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return [result for result in results if not isinstance(result, BaseException)]
 
 
 def _is_group(item: Outgoing) -> bool:
