@@ -96,7 +96,8 @@ async def test_a_refused_message_that_was_not_relayed_tells_nobody(settings: Set
         stub.fail_next(7301, 403, FORBIDDEN[1])
         await PeerWorld(services, {}, clock).says(RESIDENT, "hi")
         async with services.db.transaction() as session:
-            rows = (await session.execute(select(OutboxMessage))).scalars().all()
+            rows = (await session.execute(select(OutboxMessage).order_by(
+                OutboxMessage.id))).scalars().all()
         assert [r.status for r in rows] == ["failed", "suppressed"]
         assert rows[0].error == "telegram_forbidden_deactivated"
         await application.shutdown()
