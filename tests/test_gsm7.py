@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -72,3 +73,20 @@ def test_any_text_becomes_gsm7_and_splits_within_budget(text: str) -> None:
     assert all(measure(p).segments <= 2 for p in parts)
     # Nothing but whitespace is lost in splitting.
     assert "".join("".join(parts).split()) == "".join(plain.split())
+
+
+# Found by a newcomer trying to break it: tidying must only close the gaps where something
+# was left out, never change what someone typed; accents typed as separate marks are kept.
+@pytest.mark.parametrize("typed", [":)", ";-)", "...", "?!", ", and", "x :-(", "fe80::1",
+                                   "a,;b", "ok  so", "  indented", "Ann: :)"])
+def test_plain_gsm7_text_is_never_changed(typed: str) -> None:
+    assert to_gsm7(typed) == typed
+
+
+@pytest.mark.parametrize(("typed", "sent"), [
+    ("hi \U0001f44d there", "hi there"), ("thanks \U0001f64f.", "thanks."),
+    ("Thanks, \U0001f44d!", "Thanks!"), ("a \U0001f44d, b", "a, b"),
+    ("Cafe\u0301", "Caf\u00e9"),
+])
+def test_only_the_gaps_left_by_removed_characters_are_closed(typed: str, sent: str) -> None:
+    assert to_gsm7(typed) == sent

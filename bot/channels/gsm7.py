@@ -102,9 +102,10 @@ def septets(text: str) -> int:
 
 
 def smart(text: str) -> str:
-    """Look-alike characters replaced by their GSM-7 forms; everything else as it was."""
+    """Look-alike characters replaced by their GSM-7 forms; everything else as it was.
+    Accents typed as separate marks ("e" + U+0301) are joined first (NFC): "é" is GSM-7."""
     out: list[str] = []
-    for char in text:
+    for char in unicodedata.normalize("NFC", text):
         if char in _BASIC or char in _EXTENSION:
             out.append(char)
         elif char in LOOK_ALIKES:
@@ -134,7 +135,7 @@ def _transliterated(char: str) -> str | None:
 def to_gsm7(text: str) -> str:
     """Plain GSM-7 text: look-alikes replaced, accents dropped where GSM-7 lacks them,
     emoji and anything else unrepresentable removed, spacing tidied."""
-    return _tidy("".join(_transliterated(c) or "" for c in smart(text)))
+    return _tidy("".join(_transliterated(c) or _GONE for c in smart(text)))
 
 
 def unsendable(text: str) -> list[str]:
@@ -142,14 +143,29 @@ def unsendable(text: str) -> list[str]:
     return [c for c in smart(text) if _transliterated(c) is None]
 
 
+_GONE = "\x00"  # where a character was left out; only those gaps are tidied
+
+
 def _tidy(text: str) -> str:
-    lines = []
-    for line in text.split("\n"):
-        line = re.sub(r" {2,}", " ", line)
-        line = re.sub(r" +([,.!?;:])", r"\1", line)
-        line = re.sub(r"([,;:])(?=[,.!?;:])", "", line)
-        lines.append(line.strip())
-    return "\n".join(lines).strip()
+    """Close the gaps left where characters were removed ("hi 👍 there" -> "hi there",
+    "Well done 🎉 !" -> "Well done!"), and nothing else: ":)" or "fe80::1" stay as typed."""
+    return "\n".join(_GAP.sub(_closed, line) for line in text.split("\n"))
+
+
+# A gap: what was removed, the spaces around it, and a comma just before it.
+_GAP = re.compile(rf"[,;:]?[ {_GONE}]*{_GONE}[ {_GONE}]*")
+_ENDS = ",.!?;:"
+
+
+def _closed(gap: re.Match[str]) -> str:
+    line, start, end = gap.string, gap.start(), gap.end()
+    found = gap.group()
+    mark = found[0] if found[0] in ",;:" else ""
+    if end < len(line) and line[end] in ".!?":
+        return ""  # "meet you, કેમ છો?" -> "meet you?"
+    if start == 0 or end == len(line) or line[end] in _ENDS:
+        return mark
+    return mark + (" " if " " in found else "")
 
 
 @dataclass(frozen=True)

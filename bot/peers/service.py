@@ -314,7 +314,9 @@ def offer_next(connection: Connection, content: ContentLibrary, request_id: int,
         return False
     supporter_content = content.for_language(_language(connection, best))
     summary = " ".join(summary_of_request(connection, request, supporter_content, best))
-    offer = Outbound(supporter_content.text("peers.supporter.offer", summary=summary),
+    # Nothing known about them leaves an empty summary: one space, not two.
+    text = " ".join(supporter_content.text("peers.supporter.offer", summary=summary).split())
+    offer = Outbound(text,
                      options=_options(supporter_content, "offer_answer"),
                      reply_hint=supporter_content.text("common.hint_two"))
     notify(connection, best, [offer], now, kind="peer")
