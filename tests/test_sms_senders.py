@@ -46,6 +46,12 @@ async def ignored(sms: SmsHarness) -> list[tuple[str | None, str | None]]:
     ("NHSApp", ALPHANUMERIC), ("BOOTS", ALPHANUMERIC), ("Boots Pharm", ALPHANUMERIC),
     ("GP-Surgery", ALPHANUMERIC), ("whatsapp:+447700900123", OTHER_CHANNEL),
     ("+447700900123", PHONE), ("07700 900123", PHONE), ("447700900123", PHONE),
+    # Found by a newcomer trying to break it: prefixes, other digits, spaces, any script.
+    ("tel:60777", SHORT_CODE), ("sms:60777", SHORT_CODE), ("\u0666\u0660\u0667\u0667\u0667",
+                                                            SHORT_CODE),
+    ("60 777", SHORT_CODE), ("\u00c4rztehaus", ALPHANUMERIC), ("GP@Surgery", ALPHANUMERIC),
+    ("Dr. Smith's", ALPHANUMERIC), ("sms:NHSApp", ALPHANUMERIC), ("NHSAppTest12", ALPHANUMERIC),
+    ("sms:+447700900123", PHONE),
 ])
 def test_sender_kinds(raw: str, kind: str) -> None:
     assert sender_kind(raw)[0] == kind

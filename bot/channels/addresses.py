@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 
@@ -18,8 +19,6 @@ PHONE, SHORT_CODE, ALPHANUMERIC, OTHER_CHANNEL = "phone", "short_code", "alphanu
     "other_channel"
 # UK short codes have 5 digits (some services abroad use 3 to 8); never written with a +.
 _SHORT_CODE = re.compile(r"[0-9]{3,8}")
-# Alphanumeric sender ids: up to 11 letters, digits, spaces and a few marks, one a letter.
-_ALPHANUMERIC = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 &+\-_.]{1,11}")
 _CHANNEL_PREFIX = re.compile(r"([a-z][a-z0-9-]{1,19}):")
 
 
@@ -46,9 +45,16 @@ def sender_kind(raw: str) -> tuple[str, str | None]:
     prefix = _CHANNEL_PREFIX.match(value.lower())
     if prefix and prefix.group(1) not in ("sms", "tel"):
         return OTHER_CHANNEL, prefix.group(1)
-    if _SHORT_CODE.fullmatch(value):
+    if prefix:
+        value = value[prefix.end():].strip()  # "tel:60777" is the short code 60777
+    # Any script's digits as ASCII, spaces and dashes out: "٦٠٧٧٧", "60 777".
+    compact = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in value
+                      if c not in " -")
+    if _SHORT_CODE.fullmatch(compact):
         return SHORT_CODE, None
-    if _ALPHANUMERIC.fullmatch(value) and not value.lstrip("+").replace(" ", "").isdigit():
+    if any(c.isalpha() for c in value):
+        # A sender name (Twilio's alphanumeric ids, in any script or spelling): not a
+        # number we could ever text back.
         return ALPHANUMERIC, None
     return PHONE, None
 
