@@ -268,3 +268,23 @@ def test_a_cut_never_separates_an_emoji_from_its_marks() -> None:
     text = "\u2764\ufe0f" * 200
     for part in split_for_sms(text):
         assert not part.startswith("\ufe0f")
+
+
+# Found by a newcomer trying to break it: a flag's two halves and a conjunct after a virama
+# are one character to the reader, never cut between parts.
+def test_flags_and_conjuncts_are_never_cut() -> None:
+    from bot.channels.splitting import split_text
+
+    def utf16(text: str) -> int:
+        return len(text.encode("utf-16-le")) // 2
+
+    flags = ("\U0001f1ec\U0001f1e7" * 50, "ab" + "\U0001f1eb\U0001f1f7\U0001f1ec\U0001f1e7" * 40)
+    for text in flags:
+        parts = split_text(text, 67, utf16)
+        assert "".join(parts) == text
+        for part in parts:
+            regional = [c for c in part if 0x1F1E6 <= ord(c) <= 0x1F1FF]
+            assert len(regional) % 2 == 0, part
+    conjuncts = "\u0915\u094d\u0937" * 100
+    for part in split_text(conjuncts, 134):
+        assert not part.endswith("\u094d") and not part.startswith("\u0937")

@@ -108,5 +108,20 @@ def _continues(text: str, at: int) -> bool:
         return False
     char, before = text[at], text[at - 1]
     code = ord(char)
+    if _regional(char) and _regional(before):
+        # A flag is two regional indicators: the second of a pair stays with the first.
+        run = 0
+        while at - 1 - run >= 0 and _regional(text[at - 1 - run]):
+            run += 1
+        if run % 2 == 1:
+            return True
+    # After a virama (Devanagari, Gujarati, Bengali...), the next letter is part of the
+    # same conjunct ("क्ष"): never cut between them.
+    if unicodedata.name(before, "").endswith(("VIRAMA", "SIGN HALANT")):
+        return True
     return unicodedata.category(char).startswith("M") or char == _ZWJ or before == _ZWJ or \
         0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
+
+
+def _regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
