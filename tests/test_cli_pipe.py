@@ -129,32 +129,6 @@ def test_jsonl_line_by_line_gets_each_whole_turn_before_the_next_line(db: Path) 
         chat.close()
 
 
-def test_a_driver_taking_a_line_then_polling_the_pipe_sees_the_question(db: Path) -> None:
-    """The report's driver: a buffered `readline()`, then `select()` on the pipe for more.
-    When a turn came out in one burst, its first read swallowed the whole turn, the pipe
-    fell quiet and the question sat unseen in the driver's buffer until the next line's
-    output came. Each message now leaves on its own, when it is sent."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "chat", "--jsonl", "--user", "Y"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        env=environment(db), cwd=ROOT)
-    assert process.stdin is not None and process.stdout is not None
-    try:
-        process.stdin.write("hi\n")
-        process.stdin.flush()
-        turn = [process.stdout.readline()]  # waits for the first message, however slow
-        while select.select([process.stdout], [], [], 5.0)[0]:
-            turn.append(process.stdout.readline())
-            if json.loads(turn[-1])["options"]:
-                break
-        assert [bool(json.loads(line)["options"]) for line in turn] == [False, True]
-    finally:
-        process.kill()
-        process.wait(timeout=30)
-        process.stdin.close()
-        process.stdout.close()
-
-
 def test_plain_text_line_by_line_then_ctrl_c(db: Path) -> None:
     chat = Piped(db, "--channel", "sms", "--user", "07700900123")
     try:
