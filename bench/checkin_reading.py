@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.engine.content import library  # noqa: E402
-from bot.engine.matching import Choice, Vocabulary  # noqa: E402
+from bot.engine.matching import Vocabulary, option_choices  # noqa: E402
 from conversations.checkin_reading import ReadingWords, read_checkin  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "checkin"
@@ -39,9 +39,7 @@ def main() -> None:
     content = library().for_language("en")
     vocabulary = Vocabulary.from_content(content)
     words = ReadingWords.from_content(content)
-    choices = [Choice(i, content.text(f"options.checkin.{i}.label"),
-                      content.words(f"options.checkin.{i}.words"))
-               for i in content.keys_under("options.checkin")]
+    choices = option_choices(content, "checkin")
     for name in ("tuning", "held_out"):
         with (DATA / f"{name}.tsv").open(encoding="utf-8") as handle:
             rows = [(r["text"], r["expected"]) for r in csv.DictReader(handle, delimiter="\t")]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.engine.content import library
 from bot.engine.events import Address, Inbound
-from bot.engine.matching import Choice, Vocabulary
+from bot.engine.matching import Vocabulary, option_choices
 from bot.storage import repository as repo
 from bot.storage.models import ImpactEvent
 from conversations.checkin_reading import Path as CheckinPath
@@ -24,8 +24,7 @@ from support.engine import ONBOARDING, running, say
 EN = library().for_language("en")
 VOCAB = Vocabulary.from_content(EN)
 WORDS = ReadingWords.from_content(EN)
-CHOICES = [Choice(i, EN.text(f"options.checkin.{i}.label"), EN.words(f"options.checkin.{i}.words"))
-           for i in EN.keys_under("options.checkin")]
+CHOICES = option_choices(EN, "checkin")
 DATA = Path(__file__).parent / "data" / "checkin"
 # Understood share (the reader's path equals the writer's), and replies sent down a wrong
 # path (not merely asked again): tuning as built; held-out at its first look (BENCHMARKS.md).

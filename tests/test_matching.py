@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.engine.content import library
-from bot.engine.matching import AnswerKind, Choice, Vocabulary, match_answer, match_choice_id
+from bot.engine.matching import (
+    AnswerKind,
+    Choice,
+    Vocabulary,
+    match_answer,
+    match_choice_id,
+    option_choices,
+)
 from bot.engine.textnorm import storable
 
 CONTENT = library().for_language("en")
@@ -13,9 +20,7 @@ VOCAB = Vocabulary.from_content(CONTENT)
 
 
 def choices(name: str) -> list[Choice]:
-    prefix = f"options.{name}"
-    return [Choice(i, CONTENT.text(f"{prefix}.{i}.label"), CONTENT.words(f"{prefix}.{i}.words"))
-            for i in CONTENT.keys_under(prefix)]
+    return option_choices(CONTENT, name)
 
 
 ACTIVITIES = choices("activities")
@@ -115,9 +120,7 @@ def test_storable_text_keeps_what_was_typed_but_nothing_a_database_refuses() -> 
     assert storable(newest_emoji) == newest_emoji
 
 
-CHECKIN = [Choice(i, CONTENT.text(f"options.checkin.{i}.label"),
-                  CONTENT.words(f"options.checkin.{i}.words"))
-           for i in CONTENT.keys_under("options.checkin")]
+CHECKIN = choices("checkin")
 
 
 @pytest.mark.parametrize(("typed", "expected"), [

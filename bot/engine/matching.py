@@ -36,6 +36,16 @@ class Choice:
     words: tuple[str, ...] = ()
 
 
+def option_choices(content: Content, options_key: str,
+                   only: Sequence[str] | None = None) -> list[Choice]:
+    """The options listed under `options.<options_key>` in content, in file order (those
+    in `only`, if given), as the matcher sees them."""
+    prefix = f"options.{options_key}"
+    ids = [i for i in content.keys_under(prefix) if only is None or i in only]
+    return [Choice(i, content.text(f"{prefix}.{i}.label"), content.words(f"{prefix}.{i}.words"))
+            for i in ids]
+
+
 class AnswerKind(StrEnum):
     CHOSEN = "chosen"
     SKIP = "skip"

@@ -232,11 +232,19 @@ class Engine:
         ctx = replace(lang.context_base, channel=address.channel)
         if not is_new:
             # Someone's place in peer support decides where their words go (focus rules:
-            # docs/focus.md), mid-conversation too, and whether a planned message waits.
+            # docs/focus.md). Between conversations it is always read; mid-conversation or
+            # for a planned message only when it matters (REPORT, news since their last
+            # turn, an active chat): one cheap query on the hot path otherwise.
             last_turn = None if timed else stored.person["updated_at"]
-            ctx = replace(ctx, peer=peer_service.context_for(
-                connection, stored.person_id, lang.context_base.content, now=now,
-                since=last_turn))
+            in_flow = stored.person["flow"] is not None and not _lapsed(repo.to_state(stored),
+                                                                         now)
+            if (not in_flow and not timed) or peer_conversation.reports(ctx, event) or \
+                    (last_turn is not None and
+                     peer_service.asked_since(connection, stored.person_id, last_turn)) or \
+                    peer_service.chatting(connection, stored.person_id):
+                ctx = replace(ctx, peer=peer_service.context_for(
+                    connection, stored.person_id, lang.context_base.content, now=now,
+                    since=last_turn))
         plan = self._decide(ctx, lang, stored, event, is_new, referral)
         if plan.ignore:
             if not timed:

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from bot.engine.clock import Clock
 from bot.engine.content import Content
 from bot.engine.events import Inbound, Option, Outbound
-from bot.engine.matching import Choice, Vocabulary
+from bot.engine.matching import Choice, Vocabulary, option_choices
 from bot.geo.districts import DistrictTable
 from bot.peers.context import PeerContext
 from bot.places.matching import RankingIndex
@@ -202,14 +202,7 @@ class Context:
 
     def choices(self, options_key: str, only: Sequence[str] | None = None) -> list[Choice]:
         """Options listed under `options.<options_key>` in content, in file order."""
-        prefix = f"options.{options_key}"
-        ids = list(self.content.keys_under(prefix))
-        if only is not None:
-            ids = [i for i in ids if i in only]
-        return [
-            Choice(i, self.t(f"{prefix}.{i}.label"), self.content.words(f"{prefix}.{i}.words"))
-            for i in ids
-        ]
+        return option_choices(self.content, options_key, only)
 
     def ask(self, text: str, choices: Sequence[Choice] = (), *, multi: bool = False,
             ask_location: bool = False, chosen: Sequence[str] = ()) -> Outbound:

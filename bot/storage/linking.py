@@ -166,24 +166,30 @@ class CannotJoin(Exception):
     one of them by name). A coordinator can sort it out by hand."""
 
 
-def joinable(connection: Connection, one: int, other: int) -> bool:
+PersonColumns = list[tuple[Table, str, list[list[str]]]]
+
+
+def joinable(connection: Connection, one: int, other: int,
+             columns: PersonColumns | None = None) -> bool:
+    """Whether two people may become one (see CannotJoin). `columns`: the reflection,
+    if the caller already has it."""
     roles = list(connection.scalars(select(Person.role).where(Person.id.in_((one, other)))))
     if len(roles) == 2 and all(role != "resident" for role in roles):
         return False
-    for table, columns in _tables_naming_two(connection):
-        pairs = [(a, b) for a in columns for b in columns if a != b]
-        for a, b in pairs:
-            if connection.scalar(select(func.count()).select_from(table).where(
-                    table.c[a] == one, table.c[b] == other)):
-                return False
+    for table, names in _tables_naming_two(columns or _person_columns(connection)):
+        for a in names:
+            for b in names:
+                if a != b and connection.scalar(select(func.count()).select_from(table).where(
+                        table.c[a] == one, table.c[b] == other)):
+                    return False
     return True
 
 
-def _tables_naming_two(connection: Connection) -> list[tuple[Table, list[str]]]:
+def _tables_naming_two(columns: PersonColumns) -> list[tuple[Table, list[str]]]:
     """Tables with two or more columns that point at persons.id (a chat, a report)."""
     by_table: dict[str, list[str]] = {}
     tables: dict[str, Table] = {}
-    for table, column, _unique in _person_columns(connection):
+    for table, column, _unique in columns:
         by_table.setdefault(table.name, []).append(column)
         tables[table.name] = table
     return [(tables[name], cols) for name, cols in by_table.items() if len(cols) > 1]
@@ -192,11 +198,12 @@ def _tables_naming_two(connection: Connection) -> list[tuple[Table, list[str]]]:
 def join(connection: Connection, one: int, other: int, now: datetime) -> int:
     """Two people we held are one: everything moves to whoever joined us first, their
     answers filled in from the other's; returns the id kept. Raises CannotJoin."""
-    if not joinable(connection, one, other):
+    columns = _person_columns(connection)
+    if not joinable(connection, one, other, columns):
         raise CannotJoin
     first, second = sorted((one, other), key=lambda p: (_created(connection, p), p))
     _join_profiles(connection, first, second, now)
-    for table, column, unique_sets in _person_columns(connection):
+    for table, column, unique_sets in columns:
         _move(connection, table, column, unique_sets, keep=first, fold=second)
     connection.execute(delete(Person).where(Person.id == second))
     return first
@@ -229,7 +236,7 @@ def _join_profiles(connection: Connection, keep: int, fold: int, now: datetime) 
         connection.execute(delete(HealthDetail).where(HealthDetail.person_id.in_((keep, fold))))
 
 
-def _person_columns(connection: Connection) -> list[tuple[Table, str, list[list[str]]]]:
+def _person_columns(connection: Connection) -> PersonColumns:
     """Every (table, column) that points at persons.id, with the unique column sets that
     include it (a primary key, a unique constraint or index)."""
     inspector = inspect(connection)
