@@ -90,7 +90,9 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
             messaging_service_sid=settings.twilio_messaging_service_sid,
             from_number=settings.twilio_from_number, api_base_url=settings.twilio_api_base_url)
         services.dispatcher.senders["sms"] = SmsSender(provider, settings)
-        routes += SmsChannel(settings, services.engine, services.db, services.clock).routes()
+        routes += SmsChannel(
+            settings, services.engine, services.db, services.clock,
+            after_undelivered=services.dispatcher.after_undelivered).routes()
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

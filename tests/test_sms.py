@@ -14,6 +14,7 @@ from bot.engine.events import Address, Outbound
 from bot.storage import repository as repo
 from bot.storage.models import Delivery, Identity, InboundSeen, OutboxMessage, Person
 from support.engine import ONBOARDING
+from support.peers import PeerWorld
 from support.sms import PUBLIC, SmsHarness, sms_service
 from support.twilio_stub import TwilioStub, running_twilio
 
@@ -330,3 +331,60 @@ async def test_a_timeout_after_twilio_took_the_message_is_not_sent_twice(
                      ).scalars().first()
         assert first is not None and first.status == "sent"
         assert first.provider_ref == stub.sent[0].sid  # found by looking, not resent
+
+
+# -- a relayed text that never arrived: its writer is told, once ------------------------------
+ANN, SUE = Address("sms", "+447700900201"), Address("sms", "+447700900202")
+
+
+async def _chatting(sms: SmsHarness) -> PeerWorld:
+    world = PeerWorld(sms.services, {}, sms.clock)  # the real SmsSender, to the stub
+    await world.supporter(SUE, "Sue")
+    await world.resident(ANN, "Ann")
+    await world.asks_for_buddy(ANN)
+    await world.connected(ANN, SUE)
+    return world
+
+
+@pytest.mark.parametrize(("state", "code"), [("undelivered", "30003"), ("undelivered", "30007"),
+                                             ("failed", "30006"), ("undelivered", None)])
+async def test_a_relay_receipt_saying_it_never_arrived_tells_the_writer_once(
+        settings: Settings, stub: TwilioStub, state: str, code: str | None) -> None:
+    async with sms_service(settings, stub) as sms:
+        world = await _chatting(sms)
+        before = len(stub.sent)
+        # Long enough to go as two texts: a receipt comes for each part.
+        await world.says(ANN, "See you at Watermead on Saturday? " * 9)
+        relayed = [m for m in stub.sent[before:] if m.to == SUE.address]
+        assert len(relayed) == 2 and relayed[0].body.startswith("Ann: ")
+        for part in relayed:
+            assert await status(sms, part.sid, state, code) == 204
+        await world.delivered()
+        told = [m.body for m in stub.sent[before:] if m.to == ANN.address]
+        assert told == [sms.services.content.for_language("en").text(
+            "peers.relay.unreachable", alias="Sue")]
+        # Any later receipt for the same text changes nothing.
+        assert await status(sms, relayed[0].sid, "failed", code) == 204
+        await world.delivered()
+        assert [m.to for m in stub.sent[before:]].count(ANN.address) == 1
+
+
+async def test_a_receipt_for_our_own_text_or_a_resent_one_tells_nobody(
+        settings: Settings, stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        world = await _chatting(sms)
+        before = len(stub.sent)
+        await world.says(SUE, "END CHAT")  # our own words to both: not a relay
+        ours = stub.sent[before:]
+        for message in ours:
+            await status(sms, message.sid, "undelivered", "30003")
+        await world.delivered()
+        assert len(stub.sent) == before + len(ours)
+    async with sms_service(settings, stub) as sms:
+        world = await _chatting(sms)
+        before = len(stub.sent)
+        await world.says(ANN, "Hello Sue")
+        relay = next(m for m in stub.sent[before:] if m.to == SUE.address)
+        await status(sms, relay.sid, "failed", "30001")  # never left Twilio: sent again
+        await world.delivered()
+        assert [m.to for m in stub.sent[before:]] == [SUE.address, SUE.address]

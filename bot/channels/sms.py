@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TypeGuard
 
 from sqlalchemy import Connection, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -28,7 +31,7 @@ from bot.channels.sms_provider import (
     SmsProvider,
 )
 from bot.config import Settings
-from bot.dispatch.outbox import Outcome, Outgoing, Part, Result
+from bot.dispatch.outbox import Outcome, Outgoing, Part, Result, UndeliveredHook, detach
 from bot.engine.clock import Clock
 from bot.engine.events import Address, Inbound
 from bot.engine.runner import Engine
@@ -99,7 +102,8 @@ class SmsSender:
 
 
 class SmsChannel:
-    def __init__(self, settings: Settings, engine: Engine, db: Database, clock: Clock) -> None:
+    def __init__(self, settings: Settings, engine: Engine, db: Database, clock: Clock, *,
+                 after_undelivered: Sequence[UndeliveredHook] = ()) -> None:
         if not settings.twilio_auth_token:
             raise ValueError("TWILIO_AUTH_TOKEN is needed to check Twilio's signatures")
         self.settings = settings
@@ -107,6 +111,9 @@ class SmsChannel:
         self.db = db
         self.clock = clock
         self.validator = RequestValidator(settings.twilio_auth_token)
+        # As the dispatcher's: a message that left us but never arrived is a message the
+        # platform refused, only learnt later (peer support tells a relay's writer).
+        self.after_undelivered = tuple(after_undelivered)
 
     def routes(self) -> list[Route]:
         return [Route(INBOUND_PATH, self.inbound, methods=["POST"]),
@@ -187,7 +194,7 @@ class SmsChannel:
 
     async def record_receipt(self, sid: str, status: str, code: int | None) -> None:
         now = self.clock.now()
-        requeue = False
+        requeue = told = False
         async with self.db.transaction() as session:
             delivery = (await session.execute(select(Delivery).where(
                 Delivery.channel == CHANNEL, Delivery.provider_ref == sid))).scalar_one_or_none()
@@ -204,6 +211,7 @@ class SmsChannel:
             parts = (await session.execute(select(Delivery.status).where(
                 Delivery.outbox_id == row.id))).scalars().all()
             if status in ("failed", "undelivered"):
+                first_failure = row.status != "failed"  # one notice, however many parts
                 row.status, row.error, row.updated_at = "failed", delivery.error, now
                 if code in OPTED_OUT_CODES or code in UNREACHABLE_CODES:
                     column = "opted_out_at" if code in OPTED_OUT_CODES else "unreachable_at"
@@ -217,10 +225,26 @@ class SmsChannel:
                     row.status, row.parts_sent, row.due_at = "queued", 0, now
                     await session.execute(update(Delivery).where(
                         Delivery.outbox_id == row.id).values(status="superseded"))
+                elif first_failure and self.after_undelivered:
+                    told = await self._undelivered(session, row, now)
             elif status == "delivered" and all(p == "delivered" for p in parts):
                 row.status, row.updated_at = "delivered", now
         if requeue:
             log.info("outbox %s failed before leaving the provider; queued again", row.id)
+        if told and callable(self.engine.on_queued):
+            self.engine.on_queued()  # the notice goes now, not at the next poll
+
+    async def _undelivered(self, session: AsyncSession, row: OutboxMessage,
+                           now: datetime) -> bool:
+        """Run the undelivered hooks in this transaction; True if any queued a message."""
+        await session.flush()
+        item = detach(row)
+
+        def run(sync: Session) -> bool:
+            connection = sync.connection()
+            return any([hook(connection, item, now) for hook in self.after_undelivered])
+
+        return await session.run_sync(run)
 
 
 # Twilio's message SIDs are two letters and 32 hex digits (twilio_api_v2010.json: "sid",

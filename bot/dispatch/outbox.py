@@ -129,8 +129,9 @@ def backoff(attempts: int) -> timedelta:
 Lane = tuple[str, ...]
 
 # Called in the transaction that records a message the platform refused because the person
-# cannot be reached (blocked, deactivated, opted out): (connection, the row, when).
-UndeliveredHook = Callable[[Connection, Outgoing, datetime], None]
+# cannot be reached (blocked, deactivated, opted out), or that a delivery receipt later
+# says never arrived: (connection, the row, when) -> whether it queued anything.
+UndeliveredHook = Callable[[Connection, Outgoing, datetime], bool]
 
 
 class Dispatcher:
@@ -440,7 +441,7 @@ class Dispatcher:
         connection.execute(
             update(_OUTBOX).where(_OUTBOX.c.id.in_([r["id"] for r in sendable]))
             .values(status="claimed", claimed_by=self.worker_id, claimed_at=now, updated_at=now))
-        return [_detach(r) for r in sendable]
+        return [detach(r) for r in sendable]
 
     async def _record_then_mark(self, previous: tuple[Outgoing, Outcome] | None,
                                 item: Outgoing) -> bool:
@@ -565,7 +566,11 @@ def _is_group(item: Outgoing) -> bool:
     return item.channel == "telegram" and item.address.startswith("-")
 
 
-def _detach(row: Mapping[str, Any]) -> Outgoing:
+def detach(row: Mapping[str, Any] | OutboxMessage) -> Outgoing:
+    """A stored row (a result mapping, or the ORM object a receipt handler holds) as the
+    detached value senders and hooks take."""
+    if isinstance(row, OutboxMessage):
+        row = {column.name: getattr(row, column.name) for column in _OUTBOX.columns}
     return Outgoing(
         id=row["id"], person_id=row["person_id"], channel=row["channel"],
         address=row["address"], kind=row["kind"], priority=row["priority"],

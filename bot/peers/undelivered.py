@@ -5,8 +5,10 @@ queues their words, and says "can't get messages from us just now" when not. But
 that someone blocked the bot, deleted their account or texted STOP only when a message to
 them fails: the first relayed message after that was lost without a word, and only the
 second got the notice. The dispatcher calls `tell_sender` in the transaction that records
-such a failure (Dispatcher.after_undelivered); it queues the same notice for the sender of
-the refused message, on their own channel.
+such a failure (Dispatcher.after_undelivered), and the SMS channel calls it when a delivery
+receipt says a text never arrived (SmsChannel.record_receipt: 'undelivered' or 'failed' and
+not sent again; once per message, however many parts failed); it queues the same notice
+for the sender of the refused message, on their own channel.
 """
 
 from __future__ import annotations
@@ -50,9 +52,9 @@ def tell_sender(connection: Connection, content: ContentLibrary, item: Outgoing,
                                now, kind="peer"))
 
 
-def hook(content: ContentLibrary) -> Callable[[Connection, Outgoing, datetime], None]:
-    """For Dispatcher.after_undelivered."""
-    def run(connection: Connection, item: Outgoing, now: datetime) -> None:
-        tell_sender(connection, content, item, now)
+def hook(content: ContentLibrary) -> Callable[[Connection, Outgoing, datetime], bool]:
+    """For Dispatcher.after_undelivered and SmsChannel's delivery receipts."""
+    def run(connection: Connection, item: Outgoing, now: datetime) -> bool:
+        return tell_sender(connection, content, item, now)
 
     return run

@@ -70,7 +70,8 @@ async def sms_service(settings: Settings, stub: TwilioStub, clock: FakeClock | N
     provider = TwilioProvider(ACCOUNT_SID, AUTH_TOKEN, messaging_service_sid=SERVICE_SID,
                               from_number=None, api_base_url=stub.base_url)
     services.dispatcher.senders["sms"] = SmsSender(provider, settings)
-    channel = SmsChannel(settings, services.engine, services.db, services.clock)
+    channel = SmsChannel(settings, services.engine, services.db, services.clock,
+                         after_undelivered=services.dispatcher.after_undelivered)
     app = create_app(services.db, {"telegram": False, "sms": True}, routes=channel.routes())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://testserver") as client:
