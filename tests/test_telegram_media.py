@@ -28,6 +28,8 @@ NEW = person(7103, "Kim")
 RESIDENT, SUPPORTER = Address("telegram", "7101"), Address("telegram", "7102")
 PASS_ON = "Move Mates: Sorry, I can only pass on words"
 READ = "Sorry, I can only read words"
+LEFT_OUT = ("Move Mates: Your words went, but the photo or file with them didn't. "
+            "I can only pass on words.")
 _ids = itertools.count(1000)
 
 PHOTO = {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]}
@@ -61,11 +63,29 @@ async def in_a_chat(bot: GroupBot) -> PeerWorld:
 async def test_a_caption_in_a_peer_chat_is_passed_on_like_text(settings: Settings) -> None:
     async with group_bot(settings) as bot:
         await in_a_chat(bot)
-        await bot.feed(private(ANN, **PHOTO, caption="Bradgate Park this morning!"))
+        photo = private(ANN, **PHOTO, caption="Bradgate Park this morning!")
+        update_id = await bot.feed(photo)
         assert bot.api.texts_to(7102) == ["Ann: Bradgate Park this morning!"]
-        assert bot.api.texts_to(7101) == []
+        # The words went; the photo didn't, and Ann is told so.
+        assert bot.api.texts_to(7101) == [LEFT_OUT]
+        await bot.feed(photo, update_id=update_id)  # Telegram delivering it again
+        assert len(bot.api.texts_to(7101)) == 1 and len(bot.api.texts_to(7102)) == 1
+        bot.api.forget()
         await bot.feed(private(SUE, **VIDEO, caption="Lovely. Same again Saturday?"))
         assert bot.api.texts_to(7101) == ["Sue: Lovely. Same again Saturday?"]
+        assert bot.api.texts_to(7102) == [LEFT_OUT]
+
+
+async def test_a_caption_that_is_a_command_is_only_the_command(settings: Settings) -> None:
+    async with group_bot(settings) as bot:
+        await in_a_chat(bot)
+        await bot.feed(private(ANN, **PHOTO, caption="END CHAT"))
+        to_ann = bot.api.texts_to(7101)
+        assert to_ann and not any(t == LEFT_OUT for t in to_ann), to_ann
+        assert not any(t.startswith("Ann:") for t in bot.api.texts_to(7102))
+        bot.api.forget()
+        await bot.feed(private(SUE, **PHOTO, caption="STOP"))
+        assert len(bot.api.texts_to(7102)) == 1  # the STOP confirmation, nothing after
 
 
 @pytest.mark.parametrize("media", [PHOTO, VOICE, STICKER, DOCUMENT, LOCATION],
@@ -114,9 +134,12 @@ async def test_outside_a_peer_chat_a_caption_is_an_answer_and_media_a_kind_word(
             await bot.feed(private(NEW, **media))
         replies = bot.api.texts_to(7103)
         assert len(replies) == 4 and all(r.startswith(READ) for r in replies), replies
+        bot.api.forget()
         await bot.feed(private(NEW, **PHOTO, caption="Kim"))
         [person_row] = await bot.rows(Person)
         assert person_row.name == "Kim"
+        # An answer to us: nothing was lost, so no word about the photo.
+        assert not any("photo" in t for t in bot.api.texts_to(7103))
 
 
 async def test_a_location_answers_a_location_question(settings: Settings) -> None:

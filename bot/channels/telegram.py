@@ -365,6 +365,8 @@ class TelegramChannel:
                 event, referral = self._event_from(read.text)
                 await self.engine.handle(address, event, external_id=external_id,
                                          referral=referral)
+                if read.left_out is not None:
+                    await self.wordless.left_out(address, external_id)
 
     async def _wordless(self, address: Address, message: Wordless, external_id: str) -> None:
         """A photo, sticker, voice note, contact card or location: see bot/channels/wordless."""

@@ -18,6 +18,8 @@ _WORDLESS = ("photo", "video", "video_note", "animation", "voice", "audio", "sti
 class Read:
     text: str = ""
     wordless: Wordless | None = None
+    # A caption's words go on; what they came with (photo, video, document...) cannot.
+    left_out: str | None = None
 
 
 def read_message(message: Message) -> Read:
@@ -26,7 +28,9 @@ def read_message(message: Message) -> Read:
     if message.text:
         return Read(text=message.text)
     if message.caption and message.caption.strip():
-        return Read(text=message.caption)  # a photo (video, document) with words
+        # A photo (video, document) with words: the words, and what was left out.
+        carried = next((name for name in _WORDLESS if getattr(message, name, None)), "other")
+        return Read(text=message.caption, left_out=carried)
     if message.contact is not None:
         contact = message.contact
         number = contact.phone_number or ""

@@ -13,7 +13,9 @@ puzzled reply). Here, before the engine, a message without words is:
 - anything else: answered with a kind "I can only pass on words" (in a peer chat) or "I
   can only read words" (anywhere else), queued like any reply, so STOP, pacing and the
   record of what was sent apply. The question they were on stays open.
-A caption is words: the channel hands it on as a typed message and never comes here.
+A caption is words: the channel hands it on as a typed message. When those words went to
+a peer, the photo (video, file) they came with did not, and `left_out` says so afterwards,
+so nobody thinks their picture was seen.
 """
 
 from __future__ import annotations
@@ -110,6 +112,37 @@ class WordlessReplies:
         repo.queue_messages(connection, person_id=person, to=address, messages=[Outbound(text)],
                             kind=REPLY_KIND, priority=PRIORITY_REPLY, key_prefix=key, now=now)
         return _Routed(None, queued=True)
+
+
+    async def left_out(self, address: Address, external_id: str) -> None:
+        """After a caption was handled as words: if they went to a peer, tell the sender
+        the photo (video, file) itself did not."""
+        now = self.engine.clock.now()
+        queued = await self.engine.db.run(
+            lambda c: self._left_out(c, address, external_id, now))
+        wake = self.engine.on_queued
+        if queued and callable(wake):
+            wake()
+
+    def _left_out(self, connection: Connection, address: Address, external_id: str,
+                  now: datetime) -> bool:
+        stored = repo.load(connection, address, lock=False)
+        if stored is None or stored.opted_out_at is not None:
+            return False  # a caption saying STOP: nothing more
+        person = stored.person_id
+        if repo.to_state(stored).flow is not None or \
+                not peer_service.open_chats(connection, person):
+            return False  # the words were for us (an answer, a command): nothing was lost
+        content = self.engine.content.for_language(stored.person["language"])
+        text = content.text("peers.relay.from_us",
+                            text=content.text("telegram.wordless.caption_only"))
+        key = f"in:{address}:{external_id}:left"
+        if connection.scalar(select(OutboxMessage.id).where(
+                OutboxMessage.idempotency_key == f"{repo.opaque(connection, key)}:0")):
+            return False  # a redelivered update: told the first time
+        return bool(repo.queue_messages(
+            connection, person_id=person, to=address, messages=[Outbound(text)],
+            kind=REPLY_KIND, priority=PRIORITY_REPLY, key_prefix=key, now=now))
 
 
 def _asked_for_location(connection: Connection, person_id: int, address: Address,
