@@ -201,6 +201,62 @@ async def test_start_up_survives_set_my_commands_failing(
         await services.close()
 
 
+@pytest.mark.parametrize("webhook", [False, True], ids=["polling", "webhook"])
+async def test_start_up_survives_telegram_being_unreachable(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        webhook: bool) -> None:
+    """getMe (and setWebhook) failing at start-up: start() returns, SMS and the web carry
+    on, and connecting is tried in the background until Telegram answers."""
+    monkeypatch.setattr(telegram_module, "COMMANDS_FIRST_WAIT", 0.05)
+    monkeypatch.setattr(telegram_module, "RetryingRequest", fast_request)
+    caplog.set_level(logging.WARNING)
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        settings = quick(settings, stub)
+        if webhook:
+            settings = settings.model_copy(update={
+                "telegram_webhook_url": "https://movemates.example/telegram",
+                "telegram_webhook_secret": "s3cret"})
+            stub.fail_method("setWebhook", 502, "Bad Gateway", times=5)
+        stub.fail_method("getMe", 503, "Service Unavailable", times=6)
+        services = build(settings, paced=False)
+        channel = TelegramChannel(settings, services.engine, services.content)
+        await channel.start()  # does not raise, and does not wait for Telegram
+        assert "could not connect at start-up (NetworkError" in caplog.text
+        connected = (lambda: stub.calls["setWebhook"] == 6) if webhook else \
+            (lambda: stub.calls["getUpdates"] > 0)
+        for _ in range(200):
+            if connected():
+                break
+            await asyncio.sleep(0.05)
+        assert connected(), dict(stub.calls)
+        assert stub.calls["getMe"] == 7  # six faults, then the token checked
+        assert channel.application.running
+        await channel.stop()
+        await services.close()
+
+
+@pytest.mark.parametrize(("method", "status", "description", "error"), [
+    ("getMe", 401, "Unauthorized", "InvalidToken"),
+    ("setWebhook", 400, "Bad Request: bad webhook: HTTPS url must be provided for webhook",
+     "BadRequest")], ids=["wrong_token", "refused_webhook"])
+async def test_a_mistake_in_the_set_up_stops_start_up_with_its_reason(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch, method: str, status: int,
+        description: str, error: str) -> None:
+    monkeypatch.setattr(telegram_module, "RetryingRequest", fast_request)
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        settings = quick(settings, stub).model_copy(update={
+            "telegram_webhook_url": "http://movemates.example/telegram",
+            "telegram_webhook_secret": "s3cret"})
+        stub.fail_method(method, status, description)
+        services = build(settings, paced=False)
+        channel = TelegramChannel(settings, services.engine, services.content)
+        with pytest.raises(telegram_module.TelegramError) as raised:
+            await channel.start()
+        assert type(raised.value).__name__ == error
+        await channel.stop()
+        await services.close()
+
+
 async def test_a_5xx_or_network_fault_on_other_calls_is_retried(settings: Settings) -> None:
     async with running_stub(BotApiStub(limits=None)) as stub:
         settings = quick(settings, stub)

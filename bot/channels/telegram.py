@@ -185,6 +185,14 @@ class TelegramSender:
         return None
 
 
+def _passing(error: TelegramError) -> bool:
+    """A fault that may pass (the network, a 5xx, flood control), not a set-up mistake
+    (InvalidToken; BadRequest, such as a webhook URL Telegram refuses)."""
+    if isinstance(error, RetryAfter):
+        return True
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
 def _forbidden_reason(error: Forbidden) -> str:
     said = str(error).lower()
     for words, reason in (("blocked", "blocked"), ("deactivated", "deactivated"),
@@ -223,6 +231,7 @@ class TelegramChannel:
         self.sender = TelegramSender(self.application, content)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._commands_task: asyncio.Task[None] | None = None
+        self._connect_task: asyncio.Task[None] | None = None
         # Photos, stickers, voice notes...: a kind word back instead of a puzzled one.
         self.wordless = WordlessReplies(engine)
         # Volunteer-moderated groups (bot/peers/groups.py), when wired in by the app.
@@ -230,13 +239,32 @@ class TelegramChannel:
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
-        await self.application.initialize()
-        await self.application.start()
+        """Connect to the Bot API (getMe), then take updates (setWebhook, or polling).
+
+        Telegram being unreachable at start-up (a network fault, a 5xx, a 429) never stops
+        the service: SMS and the web keep working, the fault is logged, and connecting is
+        tried again in the background until it succeeds. A wrong token or a webhook URL
+        Telegram refuses is a mistake in the set-up, and stops start-up with its reason."""
+        try:
+            await self._connect()
+        except TelegramError as error:
+            if not _passing(error):
+                raise
+            log.warning("telegram: could not connect at start-up (%s: %s); the service "
+                        "starts without it and keeps trying", type(error).__name__, error)
+            self._connect_task = asyncio.create_task(self._keep_trying(
+                "connecting", self._connect), name="telegram-connect")
         # The command lists are a nicety: start-up never waits for them or fails with them
         # (a 5xx, the network, a Bot API server without setMyCommands). Tried in the
         # background until they are set.
         self._commands_task = asyncio.create_task(self._keep_trying(
             "setMyCommands", self.register_commands), name="telegram-commands")
+
+    async def _connect(self) -> None:
+        """Each step once: safe to call again after a fault part-way through."""
+        await self.application.initialize()  # getMe: checks the token
+        if not self.application.running:
+            await self.application.start()
         if self.webhook:
             await self.application.bot.set_webhook(
                 url=self.settings.telegram_webhook_url or "",
@@ -245,7 +273,8 @@ class TelegramChannel:
             log.info("telegram: webhook registered")
         else:
             assert self.application.updater is not None
-            await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            if not self.application.updater.running:
+                await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             log.info("telegram: polling")
 
     async def _keep_trying(self, what: str, call: Callable[[], Awaitable[None]]) -> None:
@@ -278,11 +307,12 @@ class TelegramChannel:
         log.info("telegram: command lists set")
 
     async def stop(self) -> None:
-        if self._commands_task is not None:
-            self._commands_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._commands_task
-            self._commands_task = None
+        for task in (self._connect_task, self._commands_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._connect_task = self._commands_task = None
         if self.application.updater is not None and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
