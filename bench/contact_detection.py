@@ -1,14 +1,15 @@
 """How well the contact-detail detector holds what it should and passes what it should.
 
 Reads the team's corpora (`tests/data/contact/*.tsv`: label leak|benign, kind, text;
-written blind by people who had not seen the detector): `tuning.tsv`, which the rules were
-tuned on, and `held_out.tsv`, which nobody tuning read. Prints one JSON line per corpus:
-the share of leaks let through (per kind), the share of ordinary messages held, and time
-per message (p50, p95, ms).
+written blind by people who had not seen the detector). By default only the ones the rules
+have been tuned on (`TUNED`: tuning, held_out, newcomer); a blind corpus is read only when
+named, so nobody tuning sees it by accident. Prints one JSON line per corpus: the share of
+leaks let through (per kind), the share of ordinary messages held, and time per message
+(p50, p95, ms).
 
-    .venv/bin/python bench/contact_detection.py [--misses]
+    .venv/bin/python bench/contact_detection.py [--misses] [--corpus NAME ...]
 
-`--misses` prints what the tuning corpus gets wrong (never the held-out one).
+`--misses` prints what a tuned corpus gets wrong (never a blind one's lines).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ sys.path.insert(0, str(ROOT))
 from bot.peers.contact import contact_details  # noqa: E402
 
 CORPORA = ROOT / "tests" / "data" / "contact"
+# The corpora the rules have been tuned on: their misses may be read. Any other corpus in
+# CORPORA is blind (a fresh one for a clean measurement) and is only scored when named.
+TUNED = ("tuning", "held_out", "newcomer")
 
 
 def load(path: Path) -> list[tuple[str, str, str]]:
@@ -69,11 +73,12 @@ def evaluate(rows: list[tuple[str, str, str]], misses: bool = False) -> dict[str
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--corpus", nargs="+", default=TUNED, metavar="NAME")
     args = parser.parse_args()
     contact_details("warm up 07700 900123 ann@example.com")  # load the suffix list
-    for path in sorted(CORPORA.glob("*.tsv")):
-        figures = evaluate(load(path), misses=args.misses and path.stem != "held_out")
-        print(json.dumps({"bench": "contact_detection", "corpus": path.stem, **figures}))
+    for name in args.corpus:
+        figures = evaluate(load(CORPORA / f"{name}.tsv"), misses=args.misses and name in TUNED)
+        print(json.dumps({"bench": "contact_detection", "corpus": name, **figures}))
     return 0
 
 

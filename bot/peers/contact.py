@@ -3,14 +3,15 @@ addresses, social handles, links, full UK postcodes and street addresses. A mess
 any is held until both people agree to share (relays) or a helper looks (groups).
 
 `contact_details(text)` returns the kinds found, in the order above. The text is first
-mended the way people dodge filters:
+mended the way people dodge filters (bot/peers/contact_mending.py):
 
 - folded (NFKC: full-width digits and @), invisible characters and keycap marks dropped
   ("0️⃣7️⃣" is "07"), other scripts' digits read as digits and their look-alike letters as
   Latin (Unicode's confusables: Cyrillic "З" is 3), letters typed one by one joined
-  ("L E 4 5 A B");
-- digits written as words ("oh seven seven double oh", "nine hundred", "thirty four",
-  even run together), and O, l, I (and in long runs S, B, Z) among digits, read as digits;
+  ("L E 4 5 A B"), letter names read as letters for postcodes ("el ee four");
+- digits written as words ("oh seven seven double oh", "six hundred and twelve", "thirty
+  four", run together or typed into the digits: "07700ninehundred314"), and O, l, I (and in
+  long runs S, B, Z, g) among digits, read as digits;
 - any separator between digit groups ("07700/900_123", "0 7 7 0 0", "07700 • 900 • 123").
 
 Phone numbers: a UK number by its shape (10 or 11 digits from 0, or after +44: the
@@ -18,26 +19,37 @@ fictional 07700 900xxx range counts, as a person dodging a filter types exactly 
 one from abroad by libphonenumber (`PhoneNumberMatcher`, leniency POSSIBLE after a + or
 00, VALID without); a local number as 7 digits ("254 1234"). Dates, times, years, money,
 step counts, bus numbers, lists of small numbers (lottery, readings) and clock times are
-let through. A number split over two of one person's messages is caught by passing the
-earlier one as `previous`. Links and emails are checked against the Public Suffix List
-as `tldextract` bundles it (offline): "annsmith.me" is a link,
-"today.it" (a full stop without its space) is not. Measured in bench/contact_detection.py.
+let through. A number told in pieces is put back together: halves with a few words
+between, or any words after a UK number's start ("07912 ... the rest is 345678"), a count
+between them left out ("the last six are"), told back to front or typed backwards. A
+number split over two of one person's messages is caught by passing the earlier one as
+`previous`. Links and emails are checked against the Public Suffix List as `tldextract`
+bundles it (offline): "annsmith.me" is a link, "today.it" (a full stop without its space)
+is not. Handles and emails people dictate rather than type ("all one word", "bev dot
+knits", "discord: walkingwithbev", "the usual gmail bit") are read as such. Measured in
+bench/contact_detection.py.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from enum import StrEnum
-from functools import cache, lru_cache
+from functools import cache
 
 import phonenumbers
 import tldextract
-from confusable_homoglyphs import confusables
 
 from bot.engine.textnorm import english_words
+from bot.peers.contact_mending import (
+    LETTER_NAME,
+    digitised,
+    fold,
+    joined_singles,
+    letters_said,
+)
 
 
 class ContactKind(StrEnum):
@@ -55,96 +67,6 @@ SPLIT_WITHIN = timedelta(minutes=30)
 ENTITY_KINDS = {"url": ContactKind.LINK, "text_link": ContactKind.LINK,
                 "phone_number": ContactKind.PHONE, "email": ContactKind.EMAIL,
                 "mention": ContactKind.USERNAME, "text_mention": ContactKind.USERNAME}
-
-# -- mending ------------------------------------------------------------------------------
-_DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1",
-                "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-                "eight": "8", "nine": "9", "niner": "9"}
-_REPEAT_WORDS = {"double": 2, "treble": 3, "triple": 3}
-_TEENS = {"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
-          "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
-          "nineteen": "19"}
-_TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6",
-         "seventy": "7", "eighty": "8", "ninety": "9"}
-_SPELLED = re.compile(
-    r"\b(?:double|treble|triple)\s+\w+\b|\b\w+\s+hundred\b|"
-    rf"\b(?:{'|'.join(_TENS)})[\s-]+(?:one|two|three|four|five|six|seven|eight|nine)\b|"
-    r"\b[a-z]+\b", re.I)
-# A run of digits with O, l or I typed for 0 and 1 ("O77OO", "9OO", "l23"); in a longer
-# run, S, B and Z for 5, 8 and 2 too ("8S9986"), never in a short one ("B12", "b4").
-_LOOKALIKE = re.compile(r"\b(?=[0-9OoIl]*[0-9])[0-9OoIl]{3,}\b|"
-                        r"\b(?=(?:[A-Za-z]*[0-9]){3})[0-9OoIlSsBbZz]{5,}\b")
-# Letters or digits typed one at a time: "L E 4 5 A B", "0 7 7 0 0".
-_SINGLES = re.compile(r"\b(?:\w(?: {1,2}| ?[.\-] ?)){3,}\w\b")
-
-
-def fold(text: str) -> str:
-    """Compatibility forms folded (full-width digits, @), invisible characters and the
-    marks that make keycap emoji dropped, and letters from other scripts that look like
-    Latin letters or digits read as those ("О7912 З45678": Cyrillic O and Ze)."""
-    folded = unicodedata.normalize("NFKC", text or "")
-    return "".join(_look_alike(c) for c in folded
-                   if unicodedata.category(c) not in ("Cf", "Mn", "Me"))
-
-
-@lru_cache(maxsize=4096)
-def _look_alike(char: str) -> str:
-    # Unicode's confusables table, as confusable_homoglyphs packages it (no network).
-    if char.isascii():
-        return char
-    digit = unicodedata.decimal(char, None)  # Arabic, Gujarati, Devanagari... digits
-    if digit is not None:
-        return str(digit)
-    found = confusables.is_confusable(char, preferred_aliases=["latin", "common"])
-    for homoglyph in (found[0]["homoglyphs"] if found else []):
-        if homoglyph["c"].isascii() and homoglyph["c"].isalnum():
-            return str(homoglyph["c"])
-    return char
-
-
-def _digit(word: str) -> str | None:
-    return word if len(word) == 1 and word.isdigit() else _DIGIT_WORDS.get(word)
-
-
-def _spell_out(match: re.Match[str]) -> str:
-    words = match.group(0).lower().split()
-    if words[0] in _REPEAT_WORDS and len(words) == 2 and (digit := _digit(words[1])):
-        return digit * _REPEAT_WORDS[words[0]]
-    if len(words) == 2 and words[1] == "hundred" and (digit := _digit(words[0])):
-        return digit + "00"
-    if len(words) == 1 and words[0] in _DIGIT_WORDS:
-        return _DIGIT_WORDS[words[0]]
-    tens = re.split(r"[\s-]+", match.group(0).lower())
-    if tens[0] in _TENS and (len(tens) == 1 or tens[1] in _DIGIT_WORDS):
-        # "thirty four", "thirty-four", "thirty" ("twenty hundred hours" stays as it is)
-        return _TENS[tens[0]] + (_DIGIT_WORDS[tens[1]] if len(tens) == 2 else "0")
-    if len(words) == 1 and words[0] in _TEENS:
-        return _TEENS[words[0]]
-    return match.group(0)
-
-
-def _lookalike(match: re.Match[str]) -> str:
-    return match.group(0).translate(str.maketrans("OoIlSsBbZz", "0011558822"))
-
-
-_WORD_DIGIT = r"zero|one|two|three|four|five|six|seven|eight|nine|oh|double|treble|triple"
-_RUN_TOGETHER = re.compile(rf"\b(?:{_WORD_DIGIT}){{4,}}\b", re.I)
-
-
-def digitised(text: str) -> str:
-    """`text` (folded) with digits written as words or look-alike letters made digits."""
-    # "zeroseveneightfour...": the words run together, parted again.
-    text = _RUN_TOGETHER.sub(
-        lambda m: " ".join(re.findall(_WORD_DIGIT, m.group(0), re.I)), text)
-    text = _SPELLED.sub(_spell_out, text)
-    return _LOOKALIKE.sub(_lookalike, text)
-
-
-def _joined_singles(text: str) -> str:
-    # "L-E-6-5" and "d.e.1 9.j.j" are LE65 and DE19JJ; "w w w . a n n" keeps its full stop.
-    return _SINGLES.sub(lambda m: re.sub(r"[ \-.]" if re.search(r"\d", m.group(0)) else r"[ \-]",
-                                         "", m.group(0)), text)
-
 
 # -- phone numbers ----------------------------------------------------------------------
 # Digit groups with any separators between them (at most three characters, or a few
@@ -244,6 +166,15 @@ def _is_phone(digits: str, groups: Sequence[str] = ()) -> bool:
                 "+" + bare, "GB", leniency=phonenumbers.Leniency.VALID)))
 
 
+_Run = tuple[int, int, str, list[str]]
+# The start of a UK number on its own ("07912", "0116"): its other half may come any number
+# of words later in the message ("The first half is 07912. ... Right, back - 345678").
+_UK_PREFIX = re.compile(r"^0[1237]\d{2,4}$")
+_BACKWARDS = re.compile(r"\bbackwards?\b|\breversed?\b|\bback to front\b|"
+                        r"\bthe other way (?:round|around)\b", re.I)
+HALVES_AHEAD = 5  # runs after the first half that may complete it
+
+
 def _has_phone(text: str) -> bool:
     runs = [r for r in _runs(text) if not _not_a_number(text, r[0], r[1])
             and not _a_list(text[r[0]:r[1]], r[3])]
@@ -252,18 +183,43 @@ def _has_phone(text: str) -> bool:
         if any(_is_phone(d, g) for d, g in _windows(digits, groups)
                if "," not in raw or len(d) >= 10):  # "0712, 0742": times, not a local number
             return True
-        # Halves of one number with a few words between: "07700, rest is 900 123".
-        joined, end = digits, runs[i][1]
-        for start, next_end, more, _groups in runs[i + 1:i + 5]:
-            if not _GLUE.match(text[end:start]):
-                break
-            joined, end = joined + more, next_end
-            if len(joined.removeprefix("+")) >= 10 and _UK_SHAPE.match(joined.removeprefix("+")):
-                return True
-            # Told back to front: "ends 123 and starts 07700 900".
-            if more.startswith("0") and _UK_SHAPE.match(more + digits):
-                return True
+        if any(_completed(text, head, end, runs[i + 1:i + 1 + HALVES_AHEAD])
+               for head in _heads(digits, groups)):
+            return True
+    return bool(_BACKWARDS.search(text)) and _reversed_number(runs)
+
+
+def _heads(digits: str, groups: list[str]) -> list[str]:
+    """Where the first half of a split number may start: the run whole, or at a group from
+    0 within it ("change the last 3 to 678 - 07912 345 then 678")."""
+    tails = ["".join(groups[k:]) for k in range(1, len(groups)) if groups[k].startswith("0")]
+    return [digits, *tails]
+
+
+def _completed(text: str, head: str, end: int, rest: Sequence[_Run]) -> bool:
+    """Halves of one number with a few words between ("07700, rest is 900 123"), any words
+    after the start of a UK number, told back to front ("ends 123 and starts 07700 900"),
+    with a count between them left out ("07678 then the last six are 264796": the 6 is how
+    many digits, not one of them)."""
+    any_glue = bool(_UK_PREFIX.match(head))
+    partials = {head}
+    for start, next_end, more, _groups in rest:
+        if not any_glue and not _GLUE.match(text[end:start]):
+            return False
+        grown = {p + more for p in partials if len(p) < 13}
+        partials = partials | grown if len(more) == 1 else grown
+        end = next_end
+        if any(_UK_SHAPE.match(p.removeprefix("+")) for p in partials) or (
+                more.startswith("0") and _UK_SHAPE.match(more + head)):
+            return True
     return False
+
+
+def _reversed_number(runs: Sequence[_Run]) -> bool:
+    """A number typed backwards ("876543 21970 - read that backwards")."""
+    every = "".join(digits.removeprefix("+") for _start, _end, digits, _groups in runs)
+    return any(_UK_SHAPE.match(d[::-1]) for d in
+               [every, *(digits.removeprefix("+") for _s, _e, digits, _g in runs)])
 
 
 # -- links and emails --------------------------------------------------------------------
@@ -290,6 +246,10 @@ _EMAIL = re.compile(r"(?<![\w.])[a-z0-9][\w.+-]*@([a-z0-9-]+(?:\.[a-z0-9-]+)*)",
 PROVIDERS = frozenset({"gmail", "googlemail", "hotmail", "yahoo", "outlook", "icloud", "live",
                        "btinternet", "aol", "protonmail", "proton", "sky", "virginmedia",
                        "talktalk", "ntlworld", "mail", "msn", "me", "ymail", "gmx"})
+# Providers whose names are everyday words ("look at me", "live", "the sky"): an address
+# at one counts only with its ending ("ann@me.com").
+WORD_PROVIDERS = frozenset({"me", "live", "mail", "sky"})
+NAMED_PROVIDERS = PROVIDERS - WORD_PROVIDERS
 
 
 def _is_link(candidate: str) -> bool:
@@ -299,8 +259,8 @@ def _is_link(candidate: str) -> bool:
     if not found.suffix or not found.domain or not re.search(r"[a-z]", found.domain) \
             or found.domain in _NOT_A_NAME:  # "the dot com boom"
         return False
-    if found.domain in SHORTENERS or re.search(r"/\S", candidate):
-        return True
+    if re.search(r"/\S", candidate) or (found.domain in SHORTENERS and " " not in candidate):
+        return True  # a path, or a shortener typed as one ("a.m. at" is a time)
     if found.suffix in _WORD_SUFFIXES and not found.subdomain:
         # "today.it", "ok.so": two words; "annsmith.me": a name.
         return found.domain not in english_words() and len(found.domain) > 2
@@ -310,15 +270,26 @@ def _is_link(candidate: str) -> bool:
         "com", "co.uk", "org", "net", "org.uk", "io", "ly", "gl", "gg", "ee", "be", "app")
 
 
-_SPACED_ENDING = re.compile(r"\b([a-z][a-z0-9-]{3,})[\s,]+(co|org)[\s,]+uk\b", re.I)
+_SPACED_ENDING = re.compile(r"\b([a-z][a-z0-9-]{3,})[\s,]+(co|org)[\s,]+uk\b|"
+                            r"\b([a-z][a-z0-9-]{3,})\s*[,•·*|;~_]\s*(com|net|org|co\.uk)\b", re.I)
 _NOT_A_NAME = frozenset({"the", "a", "an", "this", "that", "my", "your", "our", "his", "her"})
 
 
+# Sites people make for themselves, named without the ending: "janewalks dot blogspot",
+# "walkingwithbev.wordpress", "bevknits (dot) substack".
+_OWN_SITE = re.compile(
+    r"\b[a-z0-9][a-z0-9-]{2,}\s*(?:\.|\bdot\b|\(dot\)|\[dot\])\s*(?:blogspot|blogger|"
+    r"wordpress|wixsite|wix|substack|tumblr|weebly|squarespace|carrd|netlify|github|"
+    r"linktree|linktr)\b", re.I)
+
+
 def _has_link(text: str) -> bool:
-    if re.search(r"https?://|\bwww\s?\.|\bwww\s+[a-z0-9]", text, re.I):
+    if re.search(r"https?://|\bwww\s?\.|\bwww\s+[a-z0-9]", text, re.I) or _OWN_SITE.search(text):
         return True
     # "janewalks,co,uk", "janewalks co uk"; "janewalksdotcom", "janewalks.c0m".
-    if any(m.group(1).lower() not in english_words() for m in _SPACED_ENDING.finditer(text)):
+    # "jeanwalks,com", "jeanwalks•com": any sign for the dot, before a name no word is.
+    if any((m.group(1) or m.group(3)).lower() not in english_words()
+           for m in _SPACED_ENDING.finditer(text)):
         return True
     text = re.sub(r"\s*\bdot\s?com\b|(?<=[a-z])dotcom\b", ".com", text, flags=re.I)
     text = re.sub(r"\.c0m\b", ".com", re.sub(r"\.c0\b", ".co", text, flags=re.I), flags=re.I)
@@ -328,45 +299,85 @@ def _has_link(text: str) -> bool:
 
 
 # "I'm pauline_h on yahoo", "my gmail is grace.o": a name that is not a word, beside a provider.
-_ON_PROVIDER = re.compile(r"(?<![\w.])([a-z][\w.]*[\d_.][\w.]*|[a-z]{3,}) on (\w+)\b", re.I)
+_ON_PROVIDER = re.compile(r"(?<![\w.])([a-z][\w.]{0,40}?[\d_.][\w.]{0,40}|[a-z]{3,40}) on (\w+)\b",
+                          re.I)  # bounded: a long run of "a1a1..." stays linear
 _PROVIDER_IS = re.compile(r"\b(\w+) (?:is|:)\s*([a-z][\w.]*)", re.I)
+_AT_PROVIDER = re.compile(r"\b([a-z]{4,}) at (?:the |a |an )?(\w+)\b", re.I)
 
 
 def _emails(text: str) -> tuple[str, list[re.Match[str]]]:
     """`text` with obfuscated at and dot mended, and the email addresses in it."""
-    for mended in (text, _OBFUSCATED_AT.sub("@", _OBFUSCATED_DOT.sub(".", text))):
-        # Any name@domain.ending (even one read backwards), or a provider without its ending.
-        found = [m for m in _EMAIL.finditer(mended)
-                 if (domain := m.group(1).lower()).split(".")[0] in PROVIDERS
-                 or ("." in domain and re.search(r"[a-z]{2,}$", domain)
-                     and re.search(r"[a-z]", domain.split(".")[0]))]
+    for typed, mended in ((True, text),
+                          (False, _OBFUSCATED_AT.sub("@", _OBFUSCATED_DOT.sub(".", text)))):
+        found = [m for m in _EMAIL.finditer(mended) if _an_address(m, typed)]
         if found:
             return mended, found
     return text, []
 
 
+def _an_address(match: re.Match[str], typed: bool) -> bool:
+    """Any name@domain.ending (even one read backwards), or a provider without its ending:
+    "jsmith52 at gmail" and "janesmith52 at sky" are addresses; "I'm rubbish at gmail" and
+    "look at me" are not (an "at" spelled out needs a made-up name, and a provider that is
+    an everyday word a name no word could be)."""
+    domain = match.group(1).lower()
+    if "." in domain:
+        return bool(re.search(r"[a-z]{2,}$", domain) and re.search(r"[a-z]", domain.split(".")[0]))
+    name = match.group(0).split("@")[0].lower()
+    if not typed and (len(name) < 2 or match.string[match.start() - 1:match.start()] == "'"):
+        return False  # "she's at yahoo": the s of "she's" is no name
+    coined = bool(re.search(r"[\d_.]", name))
+    if domain in WORD_PROVIDERS:
+        return coined
+    return domain in NAMED_PROVIDERS and (typed or coined or name not in english_words())
+
+
 _PROVIDER_SPELLINGS = re.compile(r"\bg[\s-]mail\b|\bgoogle\s?mail\b|\bvirgin\s?media\b|"
                                  r"\bbt\s?internet\b|\bhot\s?mail\b", re.I)
 # "jane.smith52", "pauline_h": a name with a digit or an underscore, never "moment.shall".
-_MADE_UP_NAME = re.compile(r"\b[a-z]+[._][a-z]*\d+\b|\b[a-z]+_[a-z]+\b", re.I)
+# "ahmed.y": a dot inside a name, not a full stop before the next sentence ("walk.See").
+_MADE_UP_NAME = re.compile(r"\b[a-z]+[._][a-z]*\d+\b|\b[a-z]+_[a-z]+\b|\b[a-z]+\.[a-z]+\b")
+# "the usual gmail bit", "a icloud one", "the hotmail address": the part after the @.
+_PROVIDER_PART = re.compile(r"\b(?:the|a|an|my)\s+(?:usual\s+)?(\w+)\s+(?:bit|one|address|"
+                            r"account|ending|end)\b", re.I)
+_BARE_PROVIDER = re.compile(r"\b([a-z]{5,})[\s,]+(\w+)[\s,]+(?:com|co[\s,]+uk|net)\b", re.I)
 _MAIL_WORD = re.compile(r"\b(?:e-?mail|mail|at|@)\b|@", re.I)
+# How people dictate an address or a handle they will not type: "all one word", "no spaces",
+# "with a dot after the k", "(all together)", "then 52".
+_SPELLING_OUT = re.compile(
+    r"\ball (?:one word|together|joined(?: up)?|run together|lower ?case|small letters)\b|"
+    r"\bno spaces?\b|\brun together\b|\bjoined up\b|\bwith (?:a|an) (?:dot|full stop|"
+    r"underscore|point) (?:after|before|between|in)\b|\bmy (?:full )?name,? then\b", re.I)
 
 
 def _named_at_provider(text: str) -> bool:
+    """An address told rather than typed: a made-up name beside a provider's name."""
     text = _PROVIDER_SPELLINGS.sub(lambda m: re.sub(r"[\s-]", "", m.group(0)).lower(), text)
     words = {w.lower() for w in re.findall(r"[a-z]+", text, re.I)}
-    # "jane.smith52 at the gmail", "janesmith52 - it's a hotmail": a made-up name and a
-    # provider, with some word for mail between or around them.
-    if words & (PROVIDERS - {"me", "live", "mail", "sky"}) and _MAIL_WORD.search(text) and (
-            _NAME_WITH_DIGITS.search(text) or _MADE_UP_NAME.search(text)):
+    # "jane.smith52 and the usual gmail bit", "ahmed.y, it's a icloud one": a made-up name
+    # and a provider; "tony k wigston, all one word, at gmail": dictated.
+    if words & NAMED_PROVIDERS and (_NAME_WITH_DIGITS.search(text) or _MADE_UP_NAME.search(
+            text) or (_SPELLING_OUT.search(text) and _MAIL_WORD.search(text))):
+        return True
+    # "jeanwalker gmail com": a made-up name, the provider and its ending, no at or dot.
+    if any(m.group(2).lower() in NAMED_PROVIDERS and _coined(m.group(1))
+           for m in _BARE_PROVIDER.finditer(text)):
+        return True
+    # "it's jwalker and then the btinternet bit": a made-up name, then the provider's part.
+    if any(m.group(1).lower() in NAMED_PROVIDERS for m in _PROVIDER_PART.finditer(text)) and any(
+            _coined(w) for w in re.findall(r"\b[a-z]{5,}\b", text)):
         return True
     for match in _ON_PROVIDER.finditer(text):
         name, provider = match.group(1).lower(), match.group(2).lower()
         if provider in PROVIDERS | {"bt"} and (re.search(r"[\d_.]", name)
                                                or name not in english_words()):
             return True
-    return any(m.group(1).lower() in PROVIDERS - {"me", "live", "mail", "sky"}
-               and re.search(r"[\d_.]", m.group(2)) for m in _PROVIDER_IS.finditer(text))
+    if any(m.group(1).lower() in NAMED_PROVIDERS and re.search(r"[\d_.]", m.group(2))
+           for m in _PROVIDER_IS.finditer(text)):
+        return True
+    # "email is tonykwigston at the google mail": a word no dictionary has, at a provider.
+    return any(m.group(1).lower() not in english_words() for m in _AT_PROVIDER.finditer(text)
+               if m.group(2).lower() in NAMED_PROVIDERS)
 
 
 def _without_emails(text: str) -> str:
@@ -386,25 +397,35 @@ _AT_SPACED = re.compile(r"(?<![\w.])@\s+([a-z][\w.]{3,31})", re.I)
 _PLATFORM = re.compile(
     r"\b(snap ?chat|snap|sc|ghost app|[i1]nsta ?gram|[i1]nsta|ig|the gram|fa[c]e ?b[o0]{2}k|"
     r"fb|f b|tik ?tok|the tok|twitter|telegram|tg|whats ?app|discord|skype|threads|"
-    r"bluesky|linked ?in|kik|wechat|messenger|youtube|pinterest|reddit|strava|wordfeud|"
+    r"bluesky|linked ?in|kik|wechat|messenger|youtube|pinterest|reddit|strava|wordfeud|linktree|"
     r"words with friends|zoom|bird app|ghost thing|yellow ghost|blue app|username|user name|"
-    r"handle|gamertag|socials)\b", re.I)
+    r"handle|gamertag|socials|substack|tumblr|blogger|flickr|vimeo|twitch|mastodon|viber)\b",
+    re.I)
 # A name with an underscore in it is a username wherever it stands ("kezza_77").
 _UNDERSCORED = re.compile(r"(?<![\w.])(?=[\w.]{5})[a-z][a-z0-9.]*_[a-z0-9_.]*[a-z0-9](?![\w])",
                           re.I)
-_HANDLE_TOKEN = re.compile(r"[A-Za-z0-9][\w.:#]*")
+_HANDLE_TOKEN = re.compile(r"[A-Za-z0-9](?:[\w.:#]|-(?=\w))*")
 # Asking to be found: a profile name beside these is a contact detail ("search Tony Knight
 # Wigston on facebook", "add me on fb, I'm Shazia Patel").
 _INVITATION = re.compile(
     r"\b(?:find|add|follow|message|dm|friend|look for|look)\s+me\b|\bsearch\b|\blook for\b|"
+    r"\blook\s+(?:me\s+)?up\b|\bgoogle\b|"
     r"\bi'?m\s+on\s+\w+\s+as\b|\bunder\b|\bcalled\b|\bmy (?:name|page|profile|handle)\b|"
     r"\bmy\s+[\w ]{2,12}?(?:\s+is\b|\s*:)",  # "my insta is annwalks", "my snap: ..."
     re.I)
 # "I'm janewalks52 on pretty much everything": a made-up name after "I'm", then "on".
 _IM_HANDLE = re.compile(r"\bi'?m\s+(?=[a-z][\w.]*\d)[\w.]{4,}\s+on\b", re.I)
+# "i'm jeanwalks on insta": a word no dictionary has after "I'm", then "on" a platform.
+_IM_ON = re.compile(r"\bi'?m\s+([a-z][a-z.]{4,})\s+on\s+(?:the\s+)?(\w+(?: \w+)?)", re.I)
 # A made-up name with digits ("janewalks52", "PatOakes1948") beside an invitation.
 _NAME_WITH_DIGITS = re.compile(r"(?<![\w.@])[a-z][a-z._]{3,}\d{2,4}\b", re.I)
 HANDLE_WINDOW = 8  # words either side of the platform word
+HANDLE_SPAN = 200  # characters either side that hold those words
+# The platform word, then a sign that a name follows: "discord: walkingwithbev",
+# "snap - sallyslims", "tiktok ➡️ grandadgary", "fb: Bev Turner", "youtube channel: ...".
+_NAME_FOLLOWS = re.compile(
+    r"^(?:\s+(?:handle|name|username|account|id|page|channel|profile))?\s*"
+    r"(?:[:=\-–—>→➡⇒👉]+|\s(?:is|=))\s*", re.I)
 
 
 _MEASURE = re.compile(r"^\d+(?:am|pm|k|km|mg|ml|th|st|nd|rd|s|min|mins|hrs?)$", re.I)
@@ -416,11 +437,14 @@ def _looks_like_handle(token: str) -> bool:
 
 
 def _has_handle(text: str) -> bool:
+    """A username: after @, with an underscore, or near a platform's name."""
     text = re.sub(r"\s+underscore\s+", "_", text, flags=re.I)
-    text = re.sub(r"(?<=\w) \. (?=\w)", ".", text)  # "sukhi . k"
+    # "sukhi . k", "bev dot knits", "pauline dot h dot leics": dots said or spaced, joined.
+    text = re.sub(r"(?<=\w) (?:\.|dot|DOT|\(dot\)|\[dot\]) (?=\w)", ".", text)  # not "Dot"
     if _AT_HANDLE.search(text) or _UNDERSCORED.search(text):
         return True
-    if _IM_HANDLE.search(text):
+    if _IM_HANDLE.search(text) or any(
+            _coined(m.group(1)) and _PLATFORM.match(m.group(2)) for m in _IM_ON.finditer(text)):
         return True
     invitation = _INVITATION.search(text)
     if invitation and _NAME_WITH_DIGITS.search(text):
@@ -429,23 +453,69 @@ def _has_handle(text: str) -> bool:
     if any(re.search(r"\d|_|\.", m.group(1)) or m.group(1).lower() not in english_words()
            for m in _AT_SPACED.finditer(text)):
         return True
-    for match in _PLATFORM.finditer(text):
-        if re.match(r"\s?[.(]", text[match.end():]):
-            continue  # part of a link ("facebook.com/ann"): the link finder's
-        after = _HANDLE_TOKEN.findall(text[match.end():])[:HANDLE_WINDOW]
-        before = _HANDLE_TOKEN.findall(text[:match.start()])[-HANDLE_WINDOW:]
-        if any(_looks_like_handle(t) for t in after[:4] + before[-3:]):
+    platforms = list(_PLATFORM.finditer(text))
+    # "insta @ walking with bev (all together)", "snap: gaz b 1982 no spaces": dictated.
+    if (platforms or "@" in text) and _SPELLING_OUT.search(text):
+        return True
+    return any(_handle_near(text, match, invitation is not None) for match in platforms)
+
+
+def _handle_near(text: str, match: re.Match[str], invited: bool) -> bool:
+    """Whether the words around a platform's name (`match`) give a name to find someone by."""
+    # Only the characters near it are read, so a long post of platform names stays linear.
+    following = text[match.end():match.end() + HANDLE_SPAN]
+    if re.match(r"\s?[.(]", following):
+        return False  # part of a link ("facebook.com/ann"): the link finder's
+    after = _HANDLE_TOKEN.findall(following)[:HANDLE_WINDOW]
+    before = _HANDLE_TOKEN.findall(text[max(0, match.start() - HANDLE_SPAN):match.start()])[
+        -HANDLE_WINDOW:]
+    if any(_looks_like_handle(t) for t in after[:4] + before[-3:]):
+        return True
+    # "discord: walkingwithbev", "fb: Bev Turner": a word no dictionary has, or a name.
+    if (follows := _NAME_FOLLOWS.match(following)) is not None:
+        named = following[follows.end():]
+        first = _HANDLE_TOKEN.match(named)
+        if (first and _coined(first.group(0))) or _profile_name(named):
             return True
-        invited = invitation is not None
-        # "find me on insta, I'm annwalks": a made-up word after an invitation.
-        if invited and any(t.islower() and len(t) > 4 and t not in english_words()
-                           for t in after[:4]):
-            return True
-        # A profile name straight after the platform ("face book Sue Baker Syston"), or
-        # anywhere near it when someone asks to be found.
-        if _has_name(after[:3], 3) or (invited and (_has_name(before) or _has_name(after))):
-            return True
-    return False
+    # "snapchat me rosiewalks", "on tiktok as rosiewalks": a made-up word just after.
+    if any(_coined(t) for t in _after_small_words(after)):
+        return True
+    # "find me on insta, I'm annwalks", "look up bevknits on substack": a made-up word
+    # beside an invitation.
+    if invited and any(t.islower() and _coined(t) for t in after[:4] + before[-3:]):
+        return True
+    # A profile name straight after the platform ("face book Sue Baker Syston"), or
+    # anywhere near it when someone asks to be found.
+    return _has_name(after[:3], 3) or (invited and (_has_name(before) or _has_name(after)))
+
+
+# A person's name on its own after "fb:", ending the message or a clause ("fb: Bev Turner
+# (don't laugh)"), not the start of a sentence ("zoom: Tuesday Morning stretch class").
+_PROFILE_NAME = re.compile(
+    r"^([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})(?=\s*(?:$|[^\w\s]|(?:x+|lol|ta|thanks|pls)\b))")
+_CALENDAR = re.compile(r"\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day)?\b|"
+                       r"\b(?:morning|afternoon|evening|night|today|tomorrow)\b", re.I)
+
+
+def _profile_name(text: str) -> bool:
+    found = _PROFILE_NAME.match(text)
+    return found is not None and not _CALENDAR.search(found.group(1))
+
+
+_SMALL_WORDS = frozenset({"me", "as", "is", "its", "it's", "im", "i'm", "called", "name",
+                          "under", "at", "it", "on", "s", "everywhere", "there", "here",
+                          "too", "also"})
+
+
+def _after_small_words(tokens: list[str]) -> list[str]:
+    """The first word after the platform's name that is not a small word ("me", "as")."""
+    rest = list(itertools.dropwhile(lambda t: t.lower() in _SMALL_WORDS, tokens[:3]))
+    return rest[:1]
+
+
+def _coined(token: str) -> bool:
+    """A made-up word: "walkingwithbev", "sallyslims", not "what" or "never"."""
+    return token.isalpha() and len(token) > 4 and token.lower() not in english_words()
 
 
 def _has_name(tokens: list[str], words: int = 2) -> bool:
@@ -453,8 +523,9 @@ def _has_name(tokens: list[str], words: int = 2) -> bool:
     with a place, "Sue Baker Syston")."""
     run = 0
     for token in tokens:
-        if token[:1].isupper() and token[1:].islower() and len(token) > 1 \
-                and not _PLATFORM.fullmatch(token):
+        if len(token) > 1 and all(part[:1].isupper() and part[1:].islower()
+                                  for part in token.split("-")) \
+                and not _PLATFORM.fullmatch(token):  # "Oakes-Bell" too
             run += 1
             if run == words:
                 return True
@@ -483,7 +554,8 @@ _POSTCODE = re.compile(
     r"([\dIlOZS])[\s\-_./*•–]{0,2}([abd-hjlnp-uw-z])\s?([abd-hjlnp-uw-z])\b", re.I)
 _STREETS = ("road|rd|street|avenue|ave|av|lane|ln|crescent|cres|terrace|mews|boulevard|"
             "close|cl|drive|dr|way|walk|place|court|grove|gardens|park|hill|rise|view|green|"
-            "square|row|parade|gate|chase|croft|wharf|yard|meadows|st")
+            "square|row|parade|gate|chase|croft|wharf|yard|meadows|st|"
+            "gr|gro|gdns|sq|ter|terr|ct|pde|pl")
 # Street words that are also ordinary words ("a 10 minute walk", "3 close friends"): only
 # after a name ("22 Belgrave Gate", "7 narborough walk"), not after ordinary words.
 _PLAIN_STREETS = frozenset({"road", "rd", "street", "avenue", "ave", "lane", "ln", "crescent",
@@ -491,6 +563,11 @@ _PLAIN_STREETS = frozenset({"road", "rd", "street", "avenue", "ave", "lane", "ln
 _ADDRESS = re.compile(
     rf"\b(\d{{1,4}})[a-h]?,?\s+((?:[A-Za-z'-]+\s+){{0,3}})({_STREETS})\b", re.I)
 _TIME_WORDS = frozenset({"at", "for", "from", "until", "till", "by", "around", "about"})
+# "I live at 14 Elm Grove", "the flat above the chippy at 22 ...": a home, not a time,
+# after "at".
+_HOME_AT = re.compile(r"\b(?:live|lives|living|lived|staying|moved|"
+                      r"address is|home is|house is)\s+(?:at|to|in)\s*$|"
+                      r"\b(?:flat|house|home|bungalow|address|door)\b[^.!?]*\bat\s*$", re.I)
 # Between a number and a street word, these make it a distance, a time or a route.
 NOT_HOUSE = frozenset({
     "minute", "minutes", "min", "mins", "mile", "miles", "hour", "hours", "hr", "hrs", "second",
@@ -500,40 +577,73 @@ NOT_HOUSE = frozenset({
     "past", "via", "by", "across", "round", "around", "into", "onto", "towards", "of", "in",
     "at", "through", "walk", "walks", "hour's", "people", "of us", "or", "and", "more", "for",
     "with", "that", "who", "which", "love", "loves", "live", "lives", "like", "likes", "are",
+    "then", "so", "just", "not", "we", "you", "they", "it", "pounds", "pound", "quid", "pence",
+    "p", "euros", "dollars",
     "is", "was", "were", "have", "has", "had", "all", "get", "go", "went"})
+# Words that say what kind of walk or way, typed in small letters: never a street's name
+# ("one big walk", "£5 each way", "2 long drives"), though "14 Long Lane" is one.
+QUALIFIERS = frozenset({
+    "a", "an", "each", "every", "per", "big", "long", "short", "little", "small", "nice",
+    "lovely", "good", "great", "quick", "slow", "brisk", "gentle", "easy", "hard", "steep",
+    "fast", "few", "other", "different", "whole", "extra", "same", "separate", "more", "less",
+    "new", "proper", "decent", "steady", "flat", "hilly", "muddy", "wet", "lazy"})
 # "house number 14 on queens rd", "Flat 7, St Peters House".
 _NUMBERED_HOME = re.compile(
-    rf"\b(?:house|flat|apartment|apt|no\.?|number)(?:\s+is)?\s*\d{{1,4}}[a-h]?\b"
+    rf"\b(?:house|flat|apartment|apt|no\.?|number)(?:'s|\s+is)?\s*\d{{1,4}}[a-h]?\b"
+    r"(?!\s*(?:miles?|mins?|minutes?|hours?|km|k|yards|metres|meters|steps|stops)\b)"
     rf"[\w\s,']{{0,30}}?\b({_STREETS})\b|"
     r"\b(?:flat|apartment|apt)\s*\d{1,4}[a-h]?\b,?\s+(?:[A-Z][\w']*\s+){1,3}"
     r"(?:house|court|lodge|mews|buildings|tower|apartments|hall|mansions|close)\b", re.I)
-# The street first: "Main St, no 4 is mine", "catherine street, number 14".
+# The street first: "Main St, no 4 is mine", "catherine street, number 14", "the cres at
+# number 7".
 _NUMBER_AFTER = re.compile(
-    rf"\b({_STREETS})\b[,\s]+(?:(?:no\.?|number|num|#)\s*\d{{1,4}}\b|"
+    rf"\b({_STREETS})\b[,\s]+(?:(?:at\s+)?(?:no\.?|number|num|#)\s*\d{{1,4}}\b|"
     r"\d{1,4}[a-h]?\s*(?:$|[,.!;]))", re.I)
 
 
 def _has_postcode(text: str) -> bool:
-    # Typed letters read as digits only where a digit must be: never in a plain word.
-    return any(m.group(1).upper() in AREAS and (m.group(2)[0].isdigit() or m.group(3).isdigit())
-               for m in _POSTCODE.finditer(text))
+    return any(_a_postcode(m) for m in _POSTCODE.finditer(text))
+
+
+def _a_postcode(match: re.Match[str]) -> bool:
+    """Typed letters are read as digits only where a digit must be, and in the first half
+    only when the second is typed in capitals ("LEl 2AB"): "half 9 at", "Mon 3rd" pass."""
+    area, district, sector, unit = match.group(1), match.group(2), match.group(3), \
+        match.group(4) + match.group(5)
+    if area.upper() not in AREAS:
+        return False
+    if district[0].isdigit():
+        return True
+    return sector.isdigit() and unit.isupper()
 
 
 def _has_address(text: str) -> bool:
     if _NUMBER_AFTER.search(text) or _NUMBERED_HOME.search(text):
         return True
-    for match in _ADDRESS.finditer(text):
-        words_before = text[max(0, match.start() - 20):match.start()].split()
-        before = words_before[-1].lower() if words_before else ""
-        between, street = match.group(2).split(), match.group(3).lower()
-        if 1900 <= int(match.group(1)) <= 2099:
-            continue  # a year: "in 1967 Melton Road flooded"
-        if not between or NOT_HOUSE & {w.lower() for w in between}:
-            continue  # "3 close friends", "5 miles along London Road", "2 buses down Narborough Rd"
-        if before in _TIME_WORDS and int(match.group(1)) <= 24 and street not in _PLAIN_STREETS:
-            continue  # "meet at 10 Abbey Park": a time, then a place
-        return True
-    return False
+    return any(_a_house(text, match) for match in _ADDRESS.finditer(text))
+
+
+def _a_house(text: str, match: re.Match[str]) -> bool:
+    """A house number, a name and a street word, rather than a year, a distance, money, a
+    time then a place, or a number of ordinary things ("one big walk", "£15 each way")."""
+    number, street = int(match.group(1)), match.group(3).lower()
+    between = match.group(2).split()
+    preceding = text[max(0, match.start() - 24):match.start()]
+    words_before = preceding.split()
+    before = words_before[-1].lower() if words_before else ""
+    if 1900 <= number <= 2099 or _MONEY_BEFORE.search(preceding) or re.search(
+            r"\d[:.]$", preceding):
+        return False  # a year ("in 1967 Melton Road"), money ("£15 each way"), "at 14:00 ..."
+    if re.match(r"\s*(?:bus|buses|service|route|stop)\b", text[match.end():], re.I):
+        return False  # "the 14 Abbey Park Road bus": a route
+    if not between or NOT_HOUSE & {w.lower() for w in between}:
+        return False  # "3 close friends", "5 miles along London Road", "2 buses down Narborough Rd"
+    if street not in _PLAIN_STREETS and all(w in QUALIFIERS for w in between):
+        return False  # "all one big walk", "5 each way": how big, how many, not a name
+    home = _HOME_AT.search(text[:match.start()]) is not None
+    # "meet at 10 Abbey Park": a time, then a place; "I live at 14 Elm Grove", "the flat
+    # above the chippy at 22 Belgrave Gate": a home.
+    return home or not (before in _TIME_WORDS and number <= 12 and street not in _PLAIN_STREETS)
 
 
 # -- the detector -----------------------------------------------------------------------
@@ -551,19 +661,21 @@ def contact_details(text: str, entity_types: Iterable[str] = (), previous: str =
     over the two is caught (the earlier half alone was not a number, so it went through).
     """
     folded = " ".join(fold(text).split())  # one space between words: no long gaps to scan
-    joined = _joined_singles(folded)
-    mended = _joined_singles(digitised(folded))
+    joined = joined_singles(folded)
+    mended = joined_singles(digitised(folded))
     # Numbers are read with words made digits; names, links and emails as typed (mending
     # would make the "o" of "c o . u k" a zero); addresses and postcodes both ways.
     sources = {ContactKind.PHONE: (mended,), ContactKind.POSTCODE: (joined, mended),
                ContactKind.ADDRESS: (joined, mended)}
+    if LETTER_NAME.search(mended):
+        sources[ContactKind.POSTCODE] += (joined_singles(letters_said(mended)),)
     found = {ENTITY_KINDS[t] for t in entity_types if t in ENTITY_KINDS}
     for kind, finder in _FINDERS:
         if kind in kinds and kind not in found and any(
                 finder(s) for s in sources.get(kind, (folded, joined))):
             found.add(kind)
     if ContactKind.PHONE not in found and previous and ContactKind.PHONE in kinds:
-        earlier = _joined_singles(digitised(" ".join(fold(previous).split())))
+        earlier = joined_singles(digitised(" ".join(fold(previous).split())))
         if not _has_phone(earlier) and _has_phone(f"{earlier} {mended}"):
             found.add(ContactKind.PHONE)
     return [kind for kind in ContactKind if kind in found and kind in kinds]

@@ -1,0 +1,147 @@
+"""Mending a message the way people dodge a contact-detail filter, before it is searched
+(bot/peers/contact.py): compatibility forms folded and other scripts' look-alikes read as
+Latin, digits written as words or look-alike letters made digits, letters typed one at a
+time joined, letter names made letters. Pure functions on text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from confusable_homoglyphs import confusables
+
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1",
+                "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                "eight": "8", "nine": "9", "niner": "9"}
+_REPEAT_WORDS = {"double": 2, "treble": 3, "triple": 3}
+_TEENS = {"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
+          "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
+          "nineteen": "19"}
+_TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6",
+         "seventy": "7", "eighty": "8", "ninety": "9"}
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_SPELLED = re.compile(
+    r"\b(?:double|treble|triple)\s+\w+\b|"
+    rf"\b(?:{'|'.join(_TENS)})[\s-]+(?:{_UNITS})\b|"
+    r"\b[a-z]+\b", re.I)
+# "six hundred and twelve" is 612, "nine hundred" 900, "seven hundred and eighty four" 784.
+_HUNDREDS = re.compile(
+    rf"\b({_UNITS}|\d)\s*hundred(?:\s+(?:and\s+)?((?:{'|'.join(_TENS)})(?:[\s-]+(?:{_UNITS}))?"
+    rf"|{'|'.join(_TEENS)}|{_UNITS}|\d{{1,2}})\b)?", re.I)
+# A run of digits with O, l or I typed for 0 and 1 ("O77OO", "9OO", "l23"); in a longer
+# run, S, B, Z and g for 5, 8, 2 and 9 too ("8S9986", "o7g54"), never in a short one ("B12",
+# "b4").
+_LOOKALIKE = re.compile(r"\b(?=[0-9OoIl]*[0-9])[0-9OoIl]{3,}\b|"
+                        r"\b(?=(?:[A-Za-z]*[0-9]){3})[0-9OoIlSsBbZzGg]{5,}\b")
+# Letters or digits typed one at a time: "L E 4 5 A B", "0 7 7 0 0".
+_SINGLES = re.compile(r"\b(?:\w(?: {1,2}| ?[.\-] ?)){3,}\w\b")
+
+
+def fold(text: str) -> str:
+    """Compatibility forms folded (full-width digits, @), invisible characters and the
+    marks that make keycap emoji dropped, and letters from other scripts that look like
+    Latin letters or digits read as those ("О7912 З45678": Cyrillic O and Ze)."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    return "".join(_look_alike(c) for c in folded
+                   if unicodedata.category(c) not in ("Cf", "Mn", "Me"))
+
+
+@lru_cache(maxsize=4096)
+def _look_alike(char: str) -> str:
+    # Unicode's confusables table, as confusable_homoglyphs packages it (no network).
+    if char.isascii():
+        return char
+    digit = unicodedata.decimal(char, None)  # Arabic, Gujarati, Devanagari... digits
+    if digit is not None:
+        return str(digit)
+    found = confusables.is_confusable(char, preferred_aliases=["latin", "common"])
+    for homoglyph in (found[0]["homoglyphs"] if found else []):
+        if homoglyph["c"].isascii() and homoglyph["c"].isalnum():
+            return str(homoglyph["c"])
+    return char
+
+
+def _digit(word: str) -> str | None:
+    return word if len(word) == 1 and word.isdigit() else _DIGIT_WORDS.get(word)
+
+
+def _spell_out(match: re.Match[str]) -> str:
+    words = match.group(0).lower().split()
+    if words[0] in _REPEAT_WORDS and len(words) == 2 and (digit := _digit(words[1])):
+        return digit * _REPEAT_WORDS[words[0]]
+    if len(words) == 1 and words[0] in _DIGIT_WORDS:
+        return _DIGIT_WORDS[words[0]]
+    tens = re.split(r"[\s-]+", match.group(0).lower())
+    if tens[0] in _TENS and (len(tens) == 1 or tens[1] in _DIGIT_WORDS):
+        # "thirty four", "thirty-four", "thirty" ("twenty hundred hours" stays as it is)
+        return _TENS[tens[0]] + (_DIGIT_WORDS[tens[1]] if len(tens) == 2 else "0")
+    if len(words) == 1 and words[0] in _TEENS:
+        return _TEENS[words[0]]
+    return match.group(0)
+
+
+def _lookalike(match: re.Match[str]) -> str:
+    return match.group(0).translate(str.maketrans("OoIlSsBbZzGg", "001155882299"))
+
+
+_WORD_DIGIT = r"zero|one|two|three|four|five|six|seven|eight|nine|oh|double|treble|triple"
+_RUN_TOGETHER = re.compile(rf"\b(?:{_WORD_DIGIT}){{4,}}\b", re.I)
+# Number words, longest first so "seventeen" is not read as "seven" and "een".
+_NUMBER_PIECES = "|".join(sorted(
+    {*_DIGIT_WORDS, *_TEENS, *_TENS, *_REPEAT_WORDS, "hundred"}, key=len, reverse=True))
+# Digits and number words typed as one token: "07700ninehundred314", "0seven9one2", "6seven8".
+_MIXED = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])\w{4,}\b", re.I)
+_MIXED_PIECES = re.compile(rf"\d+|{_NUMBER_PIECES}", re.I)
+
+
+def _parted(match: re.Match[str]) -> str:
+    """A token of digits and number words cut into them, or left alone when it is not made
+    only of them ("covid19", "b4", "windows10") or holds no word longer than "oh"."""
+    token = match.group(0)
+    pieces = _MIXED_PIECES.findall(token)
+    if "".join(pieces) != token or not any(len(p) > 2 and p.isalpha() for p in pieces):
+        return token
+    return " ".join(pieces)
+
+
+def _hundreds(match: re.Match[str]) -> str:
+    """ "six hundred and twelve" as 612: said that way, a number's middle hides well."""
+    head = _digit(match.group(1).lower())
+    rest = (match.group(2) or "").lower()
+    tail = rest if rest.isdigit() else _SPELLED.sub(_spell_out, rest) if rest else "0"
+    return f"{head}{int(tail):02d}" if head and tail.isdigit() else match.group(0)
+
+
+def digitised(text: str) -> str:
+    """`text` (folded) with digits written as words or look-alike letters made digits."""
+    # "zeroseveneightfour...": the words run together, parted again; so are words and
+    # digits typed as one ("0seven7zero0nine").
+    text = _RUN_TOGETHER.sub(
+        lambda m: " ".join(re.findall(_WORD_DIGIT, m.group(0), re.I)), text)
+    text = _MIXED.sub(_parted, text)
+    text = _HUNDREDS.sub(_hundreds, text)
+    text = _SPELLED.sub(_spell_out, text)
+    return _LOOKALIKE.sub(_lookalike, text)
+
+
+def joined_singles(text: str) -> str:
+    """Letters or digits typed one at a time joined up ("L E 4 5 A B" is LE45AB)."""
+    # "L-E-6-5" and "d.e.1 9.j.j" are LE65 and DE19JJ; "w w w . a n n" keeps its full stop.
+    return _SINGLES.sub(lambda m: re.sub(r"[ \-.]" if re.search(r"\d", m.group(0)) else r"[ \-]",
+                                         "", m.group(0)), text)
+
+
+# Letters said as their names ("el ee eighteen two ay bee"), for postcodes only; names that
+# are everyday words (you, are, why, eye, oh, tea, sea) are left as words.
+_LETTER_NAMES = {"ay": "A", "bee": "B", "cee": "C", "dee": "D", "ee": "E", "ef": "F",
+                 "eff": "F", "gee": "G", "aitch": "H", "haitch": "H", "jay": "J", "kay": "K",
+                 "el": "L", "ell": "L", "em": "M", "en": "N", "pee": "P", "cue": "Q",
+                 "queue": "Q", "ar": "R", "ess": "S", "tee": "T", "vee": "V", "ex": "X",
+                 "wye": "Y", "zed": "Z", "zee": "Z"}
+LETTER_NAME = re.compile(rf"\b(?:{'|'.join(_LETTER_NAMES)})\b", re.I)
+
+
+def letters_said(text: str) -> str:
+    """Letter names made letters: "el ee" is "L E"."""
+    return LETTER_NAME.sub(lambda m: _LETTER_NAMES[m.group(0).lower()], text)
