@@ -9,6 +9,7 @@ import asyncio
 import logging
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, select
@@ -19,7 +20,7 @@ from bot.channels.telegram import TelegramChannel, TelegramSender, build_applica
 from bot.channels.telegram_request import RetryingRequest
 from bot.config import Settings
 from bot.engine.clock import FakeClock
-from bot.engine.events import Address, Outbound
+from bot.engine.events import Address, Inbound, Outbound
 from bot.peers import group_store as store
 from bot.peers.groups import GroupModeration
 from bot.peers.models import Group, ModerationCase
@@ -81,6 +82,65 @@ async def test_the_first_relayed_message_to_someone_gone_tells_the_writer(
         stub.delivered.clear()
         await world.says(RESIDENT, "Are you there?")
         assert [d.text[:30] for d in stub.delivered] == ["Sue can't get messages from us"]
+        await application.shutdown()
+        await services.close()
+
+
+async def _telegram_chat(settings: Settings, stub: BotApiStub,
+                         clock: FakeClock) -> tuple[Any, Any, PeerWorld]:
+    services = build(settings, clock=clock, paced=False)
+    application = build_application(settings, polling=False, request=fast_request())
+    await application.initialize()
+    services.dispatcher.senders["telegram"] = TelegramSender(application, services.content)
+    world = PeerWorld(services, {}, clock)
+    await world.supporter(SUPPORTER, "Sue")
+    await world.resident(RESIDENT, "Ann")
+    await world.asks_for_buddy(RESIDENT)
+    await world.connected(RESIDENT, SUPPORTER)
+    stub.delivered.clear()
+    return services, application, world
+
+
+async def test_several_relays_to_someone_gone_each_get_a_notice(settings: Settings) -> None:
+    """Written quickly, before any was sent: the first is refused, the others are not even
+    tried; the writer hears about every one, none is lost without a word."""
+    clock = FakeClock(START)
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        services, application, _world = await _telegram_chat(quick(settings, stub), stub, clock)
+        stub.fail_next(7302, 403, FORBIDDEN[0])
+        for text in ("Running late", "I'll be at the north gate instead", "Bring water"):
+            clock.advance(timedelta(seconds=2))
+            await services.engine.handle(RESIDENT, Inbound.from_text(text))
+        await services.dispatcher.drain()
+        to_ann = [d.text for d in stub.delivered if d.chat_id == 7301]
+        assert len(to_ann) == 3 and all(t.startswith("Sue can't get messages") for t in to_ann)
+        assert not [d for d in stub.delivered if d.chat_id == 7302]
+        await application.shutdown()
+        await services.close()
+
+
+async def test_a_relay_outlives_a_long_outage_and_a_lost_one_is_owned_up_to(
+        settings: Settings) -> None:
+    clock = FakeClock(START)
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        services, application, world = await _telegram_chat(quick(settings, stub), stub, clock)
+        # Twenty minutes of 502s: longer than the old six tries (about a minute).
+        stub.fail_method("sendMessage", 502, "Bad Gateway", times=12)
+        await world.says(RESIDENT, "See you at the gate at 10")
+        for _ in range(30):
+            clock.advance(timedelta(minutes=10))
+            await services.dispatcher.drain()
+        assert [d.text for d in stub.delivered] == ["Ann: See you at the gate at 10"]
+        # When a relay fails for good (here: after three tries), the writer is told.
+        services.dispatcher.max_attempts = 3
+        stub.delivered.clear()
+        stub.fail_method("sendMessage", 502, "Bad Gateway", times=3)
+        await world.says(RESIDENT, "Are you coming?")
+        for _ in range(5):
+            clock.advance(timedelta(minutes=10))
+            await services.dispatcher.drain()
+        assert [d.text[:30] for d in stub.delivered] == ["Sue can't get messages from us"]
+        assert [d.chat_id for d in stub.delivered] == [7301]
         await application.shutdown()
         await services.close()
 

@@ -40,7 +40,11 @@ from bot.storage.models import Delivery, Identity, OutboxMessage
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 200
-MAX_ATTEMPTS = 6
+# A message that could not go for a reason that passes (a 5xx, the network, flood control)
+# is tried again with backoff (2 s doubling to 10 min) this many times: about six hours,
+# so an outage of the platform, or of ours, loses nothing. Planned messages still give up
+# at their own expiry.
+MAX_ATTEMPTS = 44
 FORGOTTEN_ONCE_SENT: dict[str, dict[str, object]] = {
     "erasure": {"address": "", "payload": {"text": ""}},
     "peer_left": {"payload": {"text": ""}},
@@ -128,9 +132,11 @@ def backoff(attempts: int) -> timedelta:
 # The channels one task sends for: a paced channel alone, or all the unpaced ones together.
 Lane = tuple[str, ...]
 
-# Called in the transaction that records a message the platform refused because the person
-# cannot be reached (blocked, deactivated, opted out), or that a delivery receipt later
-# says never arrived: (connection, the row, when) -> whether it queued anything.
+# Called in the transaction that records a message that will never arrive: the platform
+# refused it because the person cannot be reached (blocked, deactivated, opted out), it was
+# not sent because they could not be reached by then (suppressed), it failed for good, or
+# a delivery receipt later says it never arrived: (connection, the row, when) -> whether it
+# queued anything.
 UndeliveredHook = Callable[[Connection, Outgoing, datetime], bool]
 
 
@@ -435,6 +441,9 @@ class Dispatcher:
                 if ids:
                     connection.execute(update(_OUTBOX).where(_OUTBOX.c.id.in_(ids))
                                        .values(status=status, updated_at=now))
+            for row in rows:
+                if row["id"] in suppressed:
+                    self._never_arrives(connection, detach(row), now)
             sendable = [r for r in rows if r["id"] not in suppressed and r["id"] not in expired]
             if sendable:
                 break
@@ -464,9 +473,10 @@ class Dispatcher:
             if result.rowcount:
                 return True
             # Still claimed means stopped meanwhile; otherwise someone else settled it.
-            connection.execute(
-                update(_OUTBOX).where(_OUTBOX.c.id == item.id, _OUTBOX.c.status == "claimed")
-                .values(status="suppressed", updated_at=now))
+            if connection.execute(
+                    update(_OUTBOX).where(_OUTBOX.c.id == item.id, _OUTBOX.c.status == "claimed")
+                    .values(status="suppressed", updated_at=now)).rowcount:
+                self._never_arrives(connection, item, now)
             return False
 
         return await self.db.run(write)
@@ -498,10 +508,10 @@ class Dispatcher:
             values.update(status="unknown")
         else:
             values.update(status="failed")
-        connection.execute(
+        settled = connection.execute(
             update(_OUTBOX)
             .where(_OUTBOX.c.id == item.id, _OUTBOX.c.status.in_(("sending", "claimed")))
-            .values(**values))
+            .values(**values)).rowcount
         if outcome.parts:
             connection.execute(insert(Delivery.__table__), [
                 {"outbox_id": item.id, "channel": item.channel, "provider_ref": part.provider_ref,
@@ -514,13 +524,18 @@ class Dispatcher:
                 .where(_IDENTITIES.c.channel == item.channel,
                        _IDENTITIES.c.address == item.address, _IDENTITIES.c[column].is_(None))
                 .values({column: now}))
-            for hook in self.after_undelivered:
-                hook(connection, item, now)
+        if settled and values["status"] in ("failed", "suppressed"):
+            self._never_arrives(connection, item, now)
         if item.kind in FORGOTTEN_ONCE_SENT and values["status"] != "queued":
             # After an erasure: once it has gone, keep no trace of what it said (a farewell:
             # nor where it went; a "they have left" notice may name the person forgotten).
             connection.execute(update(_OUTBOX).where(_OUTBOX.c.id == item.id)
                                .values(FORGOTTEN_ONCE_SENT[item.kind]))
+
+    def _never_arrives(self, connection: Connection, item: Outgoing, now: datetime) -> None:
+        """Let features know (in this transaction) that `item` will not arrive."""
+        for hook in self.after_undelivered:
+            hook(connection, item, now)
 
     # -- after a crash --------------------------------------------------------------------
     async def recover_abandoned(self, older_than: timedelta = ABANDONED_AFTER) -> tuple[int, int]:
