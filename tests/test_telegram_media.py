@@ -88,6 +88,88 @@ async def test_a_caption_that_is_a_command_is_only_the_command(settings: Setting
         assert len(bot.api.texts_to(7102)) == 1  # the STOP confirmation, nothing after
 
 
+@pytest.mark.parametrize("caption", ["pause", "help", "report", "call me on 07700 900123"])
+async def test_a_caption_whose_words_did_not_go_says_nothing_about_the_photo(
+        settings: Settings, caption: str) -> None:
+    """Only when a relay went is the sender told its photo didn't: a command, a request
+    for help or a held number never gets "your words went"."""
+    async with group_bot(settings) as bot:
+        await in_a_chat(bot)
+        await bot.feed(private(ANN, **PHOTO, caption=caption))
+        assert LEFT_OUT not in bot.api.texts_to(7101), bot.api.texts_to(7101)
+        assert not any(t.startswith("Ann:") for t in bot.api.texts_to(7102))
+
+
+async def test_an_album_is_answered_once(settings: Settings) -> None:
+    async with group_bot(settings) as bot:
+        await in_a_chat(bot)
+        photos = [private(ANN, **PHOTO, media_group_id="album1",
+                          **({"caption": "Our walk at Bradgate"} if n == 0 else {}))
+                  for n in range(4)]
+        for photo in photos:
+            await bot.feed(photo)
+        assert bot.api.texts_to(7102) == ["Ann: Our walk at Bradgate"]
+        assert bot.api.texts_to(7101) == [LEFT_OUT]
+        bot.api.forget()
+        for photo in [private(ANN, **PHOTO, media_group_id="album2") for _ in range(3)]:
+            await bot.feed(photo)
+        [reply] = bot.api.texts_to(7101)
+        assert reply.startswith(PASS_ON)
+
+
+async def test_an_edit_is_answered_and_a_moving_live_location_is_not(
+        settings: Settings) -> None:
+    async with group_bot(settings) as bot:
+        await in_a_chat(bot)
+        await bot.feed(private(ANN, text="see you at 10"))
+        assert bot.api.texts_to(7102) == ["Ann: see you at 10"]
+        bot.api.forget()
+        edited = private(ANN, text="see you at 11 not 10")["message"]
+        await bot.feed({"edited_message": {**edited, "edit_date": 1772442100}})
+        [reply] = bot.api.texts_to(7101)
+        assert reply.startswith("Move Mates: Sorry, I can't pass on changes"), reply
+        assert bot.api.texts_to(7102) == []  # never the old words again, nor the new ones
+        bot.api.forget()
+        moving = private(ANN, **LOCATION)["message"]
+        await bot.feed({"edited_message": {**moving, "edit_date": 1772442100}})
+        assert bot.api.texts_to(7101) == [] and bot.api.texts_to(7102) == []
+
+
+async def test_an_edit_outside_a_chat_is_answered(settings: Settings) -> None:
+    async with group_bot(settings) as bot:  # the edit was not read: they are told
+        await bot.feed(private(NEW, text="hi"))
+        bot.api.forget()
+        await bot.feed({"edited_message": {**private(NEW, text="hello")["message"],
+                                           "edit_date": 1772442100}})
+        [reply] = bot.api.texts_to(7103)
+        assert reply.startswith("Sorry, I can't see changes")
+
+
+@pytest.mark.parametrize("name", ["Stop", "End chat", "pause"])
+async def test_a_contact_card_without_a_number_is_never_read_as_words(
+        settings: Settings, name: str) -> None:
+    async with group_bot(settings) as bot:
+        await in_a_chat(bot)
+        await bot.feed(private(ANN, contact={"phone_number": "", "first_name": name}))
+        [reply] = bot.api.texts_to(7101)
+        assert reply.startswith(PASS_ON)
+        assert bot.api.texts_to(7102) == []
+        bot.api.forget()
+        await bot.feed(private(ANN, text="still here?"))  # not stopped, chat not ended
+        assert bot.api.texts_to(7102) == ["Ann: still here?"]
+
+
+async def test_a_local_number_on_a_card_gains_no_plus(settings: Settings) -> None:
+    async with group_bot(settings) as bot:
+        world = await in_a_chat(bot)
+        await world.says(RESIDENT, "share details")
+        await world.says(SUPPORTER, "share details")
+        bot.api.forget()
+        await bot.feed(private(ANN, contact={"phone_number": "07700900123",
+                                             "first_name": "Bob"}))
+        assert bot.api.texts_to(7102) == ["Ann: Bob 07700900123"]
+
+
 @pytest.mark.parametrize("media", [PHOTO, VOICE, STICKER, DOCUMENT, LOCATION],
                          ids=["photo", "voice", "sticker", "document", "location"])
 async def test_no_words_in_a_peer_chat_gets_a_kind_reply_and_nothing_is_passed_on(

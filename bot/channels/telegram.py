@@ -47,7 +47,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.channels import telegram_keyboards as keyboards
 from bot.channels.splitting import split_text
-from bot.channels.telegram_media import Wordless, read_message
+from bot.channels.telegram_media import Wordless, read_edit, read_message
 from bot.channels.telegram_request import RetryingRequest
 from bot.channels.wordless import WordlessReplies
 from bot.config import Settings
@@ -392,11 +392,17 @@ class TelegramChannel:
                 if read.wordless is not None:
                     await self._wordless(address, read.wordless, external_id)
                     return
+                relayed = await self.wordless.last_relay(address) \
+                    if read.left_out is not None else 0
                 event, referral = self._event_from(read.text)
                 await self.engine.handle(address, event, external_id=external_id,
                                          referral=referral)
                 if read.left_out is not None:
-                    await self.wordless.left_out(address, external_id)
+                    await self.wordless.left_out(address, external_id, relayed, read.album)
+            elif update.edited_message is not None:
+                edit = read_edit(update.edited_message)
+                if edit.wordless is not None:
+                    await self._wordless(address, edit.wordless, external_id)
 
     async def _wordless(self, address: Address, message: Wordless, external_id: str) -> None:
         """A photo, sticker, voice note, contact card or location: see bot/channels/wordless."""

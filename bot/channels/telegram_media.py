@@ -20,6 +20,15 @@ class Read:
     wordless: Wordless | None = None
     # A caption's words go on; what they came with (photo, video, document...) cannot.
     left_out: str | None = None
+    album: str | None = None  # media_group_id: the photos of one album
+
+
+def read_edit(message: Message) -> Read:
+    """An edited message: words changed after they were sent are answered (nothing passes
+    on an edit); a live location moving (sent as edits, every few seconds) is not."""
+    if message.text or (message.caption and message.caption.strip()):
+        return Read(wordless=Wordless("edited"))
+    return Read()
 
 
 def read_message(message: Message) -> Read:
@@ -30,14 +39,15 @@ def read_message(message: Message) -> Read:
     if message.caption and message.caption.strip():
         # A photo (video, document) with words: the words, and what was left out.
         carried = next((name for name in _WORDLESS if getattr(message, name, None)), "other")
-        return Read(text=message.caption, left_out=carried)
+        return Read(text=message.caption, left_out=carried, album=message.media_group_id)
     if message.contact is not None:
         contact = message.contact
-        number = contact.phone_number or ""
-        if number and number.isdigit():
+        number = (contact.phone_number or "").strip()
+        if number.isdigit() and not number.startswith("0"):
             number = f"+{number}"  # Telegram gives international numbers without the +
+        # Without a number a card is only a name: nothing to pass on, nothing to read.
         card = " ".join(part for part in (contact.first_name, contact.last_name, number)
-                        if part)
+                        if part) if any(c.isdigit() for c in number) else ""
         return Read(wordless=Wordless("contact", card=card))
     place = message.location if message.location is not None else \
         message.venue.location if message.venue is not None else None
@@ -46,5 +56,5 @@ def read_message(message: Message) -> Read:
                                       longitude=place.longitude))
     for name in _WORDLESS:
         if getattr(message, name, None):
-            return Read(wordless=Wordless(name))
+            return Read(wordless=Wordless(name, album=message.media_group_id))
     return Read()  # nothing we know (a service message): an empty text, as before

@@ -7,9 +7,14 @@ puzzled reply). Here, before the engine, a message without words is:
 - from someone we don't know yet: handed on as before (they get the welcome);
 - after STOP: handed on as before (the engine keeps quiet);
 - a location while the question they face asks for one: handed on as a location;
-- a shared contact while their words go to a peer: handed on as the text of the card
-  (name and number), so the relay's own contact-detail check holds it back until both
-  agree to swap details, exactly like a typed number (bot/peers/contact.py);
+- a shared contact with a number while their words go to a peer: handed on as the text of
+  the card (name and number), so the relay's own contact-detail check holds it back until
+  both agree to swap details, exactly like a typed number (bot/peers/contact.py); a card
+  with no number is only a name, and is answered like a photo (its name is never read as
+  words: a contact called "Stop" must not stop anything);
+- an edited message: the edit is answered (the change was not passed on or read), never
+  the live location updates Telegram sends as edits;
+- the photos of one album: answered once;
 - anything else: answered with a kind "I can only pass on words" (in a peer chat) or "I
   can only read words" (anywhere else), queued like any reply, so STOP, pacing and the
   record of what was sent apply. The question they were on stays open.
@@ -25,15 +30,16 @@ from datetime import datetime
 from typing import Protocol
 from uuid import uuid4
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from bot.engine.clock import Clock
 from bot.engine.content import ContentLibrary
 from bot.engine.events import Address, Inbound, Outbound
 from bot.peers import service as peer_service
+from bot.peers.models import RelayedMessage
 from bot.storage import repository as repo
 from bot.storage.db import Database
-from bot.storage.models import OutboxMessage
+from bot.storage.models import Identity, OutboxMessage
 
 PRIORITY_REPLY = 0  # as the engine's replies: someone is waiting
 REPLY_KIND = "reply"
@@ -48,8 +54,11 @@ class Wordless:
     kind: str  # photo, video, voice, audio, sticker, document, location, contact, other
     latitude: float | None = None
     longitude: float | None = None
-    # A shared contact card as text ("Ann Smith 447700900123"), never shown by us.
+    # A shared contact card with a number, as text ("Ann Smith +447700900123"), never shown
+    # by us; empty when the card has no number (then it is only a name: nothing to pass on).
     card: str = ""
+    # Telegram's media_group_id: the photos of one album are answered once, not each.
+    album: str | None = None
 
 
 class EngineLike(Protocol):
@@ -99,50 +108,72 @@ class WordlessReplies:
         if external_id is not None and not repo.mark_seen(connection, address.channel,
                                                           external_id, now):
             return _Routed(None)  # a redelivery: answered the first time
+        key = f"in:{address}:album:{message.album}" if message.album else \
+            f"in:{address}:{external_id or uuid4().hex}"
+        if message.album and _queued(connection, key):
+            return _Routed(None)  # another photo of an album already answered
         # Writing to us, in any form, proves we can reach them.
         repo.update_identity(connection, stored.identity_id, last_inbound_at=now,
                              unreachable_at=None)
         content = self.engine.content.for_language(stored.person["language"])
-        text = content.text("telegram.wordless.to_peer" if words_to_peer
-                            else "telegram.wordless.to_us")
+        about = "telegram.edited" if message.kind == "edited" else "telegram.wordless"
+        text = content.text(f"{about}.to_peer" if words_to_peer else f"{about}.to_us")
         if peer_service.chatting(connection, person):
             # In a chat, our words say who they are from, as every reply of ours does.
             text = content.text("peers.relay.from_us", text=text)
-        key = f"in:{address}:{external_id or uuid4().hex}"
         repo.queue_messages(connection, person_id=person, to=address, messages=[Outbound(text)],
                             kind=REPLY_KIND, priority=PRIORITY_REPLY, key_prefix=key, now=now)
         return _Routed(None, queued=True)
 
 
-    async def left_out(self, address: Address, external_id: str) -> None:
-        """After a caption was handled as words: if they went to a peer, tell the sender
-        the photo (video, file) itself did not."""
+    async def last_relay(self, address: Address) -> int:
+        """The newest relayed (not held back) message this person wrote, by id (0: none);
+        taken before a caption is handled, to see afterwards whether its words went."""
+        return await self.engine.db.run(lambda c: _last_relay(c, address))
+
+    async def left_out(self, address: Address, external_id: str, relayed_before: int,
+                       album: str | None = None) -> None:
+        """After a caption was handled as words: if they went to a peer (a new relayed
+        message, not held back), tell the sender the photo (video, file) itself did not."""
         now = self.engine.clock.now()
         queued = await self.engine.db.run(
-            lambda c: self._left_out(c, address, external_id, now))
+            lambda c: self._left_out(c, address, external_id, relayed_before, album, now))
         wake = self.engine.on_queued
         if queued and callable(wake):
             wake()
 
     def _left_out(self, connection: Connection, address: Address, external_id: str,
-                  now: datetime) -> bool:
+                  relayed_before: int, album: str | None, now: datetime) -> bool:
+        if _last_relay(connection, address) <= relayed_before:
+            return False  # an answer, a command, a held number, a refusal: nothing went
         stored = repo.load(connection, address, lock=False)
         if stored is None or stored.opted_out_at is not None:
-            return False  # a caption saying STOP: nothing more
-        person = stored.person_id
-        if repo.to_state(stored).flow is not None or \
-                not peer_service.open_chats(connection, person):
-            return False  # the words were for us (an answer, a command): nothing was lost
+            return False
         content = self.engine.content.for_language(stored.person["language"])
         text = content.text("peers.relay.from_us",
                             text=content.text("telegram.wordless.caption_only"))
-        key = f"in:{address}:{external_id}:left"
-        if connection.scalar(select(OutboxMessage.id).where(
-                OutboxMessage.idempotency_key == f"{repo.opaque(connection, key)}:0")):
-            return False  # a redelivered update: told the first time
+        key = f"in:{address}:album:{album}" if album else f"in:{address}:{external_id}:left"
+        if _queued(connection, key):
+            return False  # a redelivered update, or the album already answered
         return bool(repo.queue_messages(
-            connection, person_id=person, to=address, messages=[Outbound(text)],
+            connection, person_id=stored.person_id, to=address, messages=[Outbound(text)],
             kind=REPLY_KIND, priority=PRIORITY_REPLY, key_prefix=key, now=now))
+
+
+def _last_relay(connection: Connection, address: Address) -> int:
+    person = connection.scalar(select(Identity.person_id).where(
+        Identity.channel == address.channel, Identity.address == address.address))
+    if person is None:
+        return 0
+    return int(connection.scalar(select(func.max(RelayedMessage.id)).where(
+        RelayedMessage.sender_id == person, RelayedMessage.held.is_(False))) or 0)
+
+
+def _queued(connection: Connection, key: str) -> bool:
+    """Whether a message was already queued under this key (repo.queue_messages keeps only
+    the keyed hash of it, numbered from 0)."""
+    return connection.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.idempotency_key == f"{repo.opaque(connection, key)}:0")) is not None
 
 
 def _asked_for_location(connection: Connection, person_id: int, address: Address,
