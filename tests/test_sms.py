@@ -288,6 +288,20 @@ async def test_receipts_that_mean_opted_out_or_unreachable(settings: Settings,
         assert identity.opted_out_at is not None
 
 
+@pytest.mark.parametrize(("code", "lasting"), [("30003", False), ("30005", True),
+                                               ("30006", True)])
+async def test_a_phone_switched_off_is_not_a_number_gone(settings: Settings, stub: TwilioStub,
+                                                        code: str, lasting: bool) -> None:
+    """30003 (handset off, out of signal) fails that text only; an unknown number or a
+    landline stops everything until the person texts in."""
+    async with sms_service(settings, stub) as sms:
+        await sms.text(MAGGIE, "hi")
+        await status(sms, stub.sent[0].sid, "undelivered", code)
+        async with sms.services.db.transaction() as session:
+            identity = (await session.execute(select(Identity))).scalar_one()
+        assert (identity.unreachable_at is not None) is lasting
+
+
 @pytest.mark.parametrize(("status_code", "code", "expected", "flag"), [
     (400, 21610, "suppressed", "opted_out_at"),
     (400, 21211, "failed", "unreachable_at"),

@@ -52,13 +52,16 @@ async def ignored(sms: SmsHarness) -> list[tuple[str | None, str | None]]:
     ("60 777", SHORT_CODE), ("\u00c4rztehaus", ALPHANUMERIC), ("GP@Surgery", ALPHANUMERIC),
     ("Dr. Smith's", ALPHANUMERIC), ("sms:NHSApp", ALPHANUMERIC), ("NHSAppTest12", ALPHANUMERIC),
     ("sms:+447700900123", PHONE),
+    # Digits without '+' or 0 are a person only if they make a possible number with the '+'.
+    ("123456789", SHORT_CODE), ("999999999999", SHORT_CODE), ("12025550143", PHONE),
+    ("0116 496 0123", PHONE),
 ])
 def test_sender_kinds(raw: str, kind: str) -> None:
     assert sender_kind(raw)[0] == kind
 
 
 @pytest.mark.parametrize(("sender", "detail"), [
-    ("60777", "short_code"), ("123456", "short_code"),
+    ("60777", "short_code"), ("123456", "short_code"), ("123456789", "short_code"),
     ("NHSApp", "alphanumeric"), ("BOOTS", "alphanumeric"),
 ])
 async def test_a_service_sender_gets_nothing_back_and_becomes_nobody(

@@ -18,6 +18,7 @@ DEFAULT_REGION = "GB"
 PHONE, SHORT_CODE, ALPHANUMERIC, OTHER_CHANNEL = "phone", "short_code", "alphanumeric", \
     "other_channel"
 # UK short codes have 5 digits (some services abroad use 3 to 8); never written with a +.
+# Longer digits without a '+' that make no valid number are a service's number too.
 _SHORT_CODE = re.compile(r"[0-9]{3,8}")
 _CHANNEL_PREFIX = re.compile(r"([a-z][a-z0-9-]{1,19}):")
 
@@ -50,13 +51,27 @@ def sender_kind(raw: str) -> tuple[str, str | None]:
     # Any script's digits as ASCII, spaces and dashes out: "٦٠٧٧٧", "60 777".
     compact = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in value
                       if c not in " -")
-    if _SHORT_CODE.fullmatch(compact):
+    if _SHORT_CODE.fullmatch(compact) or (compact.isdigit() and not _international(compact)):
+        # Digits without '+' or a leading 0 are a number only if they make one with the
+        # '+' put back ('447700900123'); otherwise ('123456789') a service's number.
         return SHORT_CODE, None
     if any(c.isalpha() for c in value):
         # A sender name (Twilio's alphanumeric ids, in any script or spelling): not a
         # number we could ever text back.
         return ALPHANUMERIC, None
     return PHONE, None
+
+
+def _international(digits: str) -> bool:
+    """'447700900123' -> True: a possible number once its '+' is back (possible, not
+    valid: Ofcom's drama ranges and new ranges are real enough). A national number
+    (a leading 0) is left to `normalise_phone`."""
+    if digits.startswith("0"):
+        return True
+    try:
+        return phonenumbers.is_possible_number(phonenumbers.parse(f"+{digits}"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def parse_address(text: str, default_channel: str) -> Address:

@@ -22,7 +22,10 @@ REQUEST_TIMEOUT_SECONDS = 15.0
 
 # Twilio error codes (https://www.twilio.com/docs/api/errors) and what they mean for us.
 OPTED_OUT_CODES = {21610}  # the recipient replied STOP: Twilio will not deliver
-UNREACHABLE_CODES = {21211, 21214, 21612, 21614, 30003, 30005, 30006}  # bad or unreachable
+# A number that can't take texts at all: invalid, unknown, a landline. Nothing goes to it
+# until the person texts in again. Not 30003 ("unreachable destination handset": a phone
+# switched off or out of signal for an afternoon): that text failed, the next may not.
+UNREACHABLE_CODES = {21211, 21214, 21612, 21614, 30005, 30006}
 # Codes after which a message that Twilio reports as *failed* (never sent to a carrier)
 # may safely be sent again. 'undelivered' (it left Twilio) is never resent: it may arrive.
 TRANSIENT_FAILURE_CODES = {30001, 30008, 30500}
