@@ -1,7 +1,7 @@
 """The contact-detail detector's figures on the team's corpora (bench/contact_detection.py
 prints them; BENCHMARKS.md publishes them). Every corpus here was written blind, by a writer
 who had not seen the detector, as people really try to slip a detail past a filter; all
-three have since been tuned on, so their guards hold today's figures (a little slack of
+four have since been tuned on, so their guards hold today's figures (a little slack of
 one message), and an edit never lets through a trick already taught. An unseen corpus is
 measured on its own (`bench/contact_detection.py --corpus NAME`), never read here.
 
@@ -10,6 +10,8 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   leaks, 2.0 % held before them); tuned on since.
 - `newcomer.tsv`: what a newcomer wrote to break the detector (tuned on since); six of its
   "ordinary" lines really do hold an address or a phone number, so holding them is right.
+- `held_out_2.tsv`: a second blind corpus, measured once clean (3.2 % leaks, 0.35 % held),
+  then tuned on by kind of leak.
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ def test_held_out_corpus() -> None:
 
 
 def test_newcomer_corpus() -> None:
-    found = figures("newcomer")  # 3 of 358 leaks, 6 of 226 ordinary held (all debatable)
-    assert found["leak_rate"] <= 0.0112, found
+    found = figures("newcomer")  # 0 of 358 leaks, 6 of 226 ordinary held (all debatable)
+    assert found["leak_rate"] <= 0.0028, found
     assert found["false_holds"] <= 0.031, found
+
+
+def test_held_out_2_corpus() -> None:
+    found = figures("held_out_2")  # 0 of 314 leaks, 0 of 283 ordinary held
+    assert found["leak_rate"] <= 0.0032, found
+    assert found["false_holds"] <= 0.0035, found

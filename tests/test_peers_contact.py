@@ -234,6 +234,108 @@ def test_near_misses_pass(text: str) -> None:
     assert contact_details(text) == []
 
 
+# -- kinds of leak from the second blind corpus (held_out_2) and the last round's known
+# misses: each kind fixed as a rule, tested with made-up members beside the corpus line.
+MORE_LEAK_KINDS = {
+    ContactKind.PHONE: [
+        # told without the leading 0, with an instruction to add it
+        "seven seven double oh nine double oh, four double one. with an oh at the front",
+        "77009 00411 - stick a zero on the front", "it's 7911 234567 but put a 0 first",
+        "one one six four nine six oh two two oh, with a zero first",
+        "starts with a zero then 7912 345 678", "7911 234567, I've left the 0 off",
+        "seven nine one one two three four five six seven without the first zero",
+        # read out digit by digit with commas (a list that does not rise)
+        "seven, seven, zero, zero, nine, zero, zero, seven, seven, seven",
+        "seven, nine, one, two, three, four, five, six, seven, eight",
+        # "hundred" twice in a row: 700 900, not 709
+        "oh seven seven hundred nine hundred double two five",
+        "oh seven eight hundred nine hundred one two three",
+        # number words with a digit typed for a letter
+        "zer0 7 7 zer0 zer0 9 zer0 zer0 3 8 2", "0h s3ven s3ven 0h 0h n1ne 0h 0h f0ur tw0 s1x",
+        "07700 n1ne 0 0 thr33 f1ve s1x",
+    ],
+    ContactKind.USERNAME: [
+        # "I'm" or "as" then a made-up word or a name, after the platform
+        "on insta I'm hinckleyhiker", "snap? I am kerrybabes", "tiktok - I'm dancingdiabetic",
+        "on fb I'm Lorraine Gill", "I'm on facebook as Linda Park",
+        # a profile name after "messenger me", "inbox me", "pm me"
+        "fb messenger me - Lorraine Gill Melton Mowbray", "inbox me on facebook, Lorraine Gill",
+        "pm me on fb - Sue Baker",
+        # X, as Twitter is now called
+        "x: runnerjo", "on x as runnerjo", "my x is runnerjo", "i'm runnerjo on x",
+        "x (formerly twitter): runnerjo",
+        # the name the other person already knows
+        "insta is same as my name in lower case", "snap: just my name, all lower case",
+        "facebook, same name as on here", "find me on fb under my full name",
+    ],
+    ContactKind.LINK: [
+        # a shortener or a site named without its ending, then a path
+        "bitly slash 3Fg7hJk", "tiny url / walkwithjo", "linktree slash bev_walks",
+        "goo gl slash 4Rt7Yq2", "instagram slash bevknits",
+        # the ending typed letter by letter
+        "annwalks . c o m", "annwalks dot c o m", "bevknits dot c o dot u k",
+        "jeanwalks . n e t",
+    ],
+    ContactKind.POSTCODE: [
+        # the halves apart or back to front
+        "my postcode ends 7QH, LE2 obviously", "postcode starts LE2 and ends 7QH",
+        "the back half of my postcode is 9hb, front half le4", "7QH then LE2",
+        # the area sounded out
+        "Lee Two, Five P Q", "see vee eleven four el tee", "elle ee four five ay bee",
+    ],
+    ContactKind.ADDRESS: [
+        # what3words, or a map position
+        "what3words ///table.lamp.spoon is my front door", "w3w: table lamp spoon",
+        "my door on what3words is table.lamp.spoon", "I'm at 52.6369, -1.1398 on the map",
+        # a house number and a name with no street word
+        "at 14 Elm", "I'm at 14 on Elm, the road not the tree lol", "I live at 7 Sycamore",
+        "come round to 22 Belgrave, blue door", "at 14 Elm so pop round",
+    ],
+}
+# Ordinary messages that look like the kinds above: each must pass.
+MORE_NEAR_MISSES = [
+    # digits in a row that are not a number told without its 0
+    "lottery 7, 12, 23, 34, 41, 45", "pain scores this week 7, 8, 9, 6",
+    "two hundred three hundred metres", "I did four hundred five hundred steps more than you",
+    "covid19 mp3 b4 a1 m25 w1gston", "there were 10 in front of me in the queue",
+    "the 0 in front of the 7 was wrong on the form", "I'm 70 without the 0 lol",
+    # platforms and names that are not a profile
+    "on insta I'm rubbish", "on facebook I'm always posting", "on insta I saw Mary Smith's pics",
+    "on facebook it's Sarah Smith's 60th today", "message me here when you're back, Sue",
+    "message me on facebook if Watermead Park is flooded",
+    "tag me on facebook in the photos from Bradgate Park",
+    "love you x: see you at 2", "I'm on x but never post", "see you soon x",
+    "my x is coming round tonight", "my username is my name I think",
+    "my grandson has the same name as my husband", "it's the same as my name, funny that",
+    "I'm on facebook/instagram", "tiktok / youtube, whichever", "fb / whatever",
+    "I watch youtube/chair yoga videos", "he said c o m e on",
+    # a district with a word or an ordinal after it
+    "LE2 on the 3rd", "my postcode is LE4, near the 3rd bridge", "I'm LE3, 5ft 2",
+    "I'm in LE18, see you 2pm", "Lee is 25 today", "see you at 2 ok",
+    "my postcode is LE4 but the parcel went to LE5",
+    # numbers before capitalised words, readings after street words
+    "have you heard of what3words, it is so clever", "at 16 I left school",
+    "at 80 Dorothy still walks", "at 10 on Saturday", "at 20 Degrees it's lovely",
+    "I've managed to come to 2 Zumba, proud of myself", "see you at 11 Victoria",
+    "my neighbour at number 12 keeps parking over my drive grr",
+    "number 5 has the best garden on the road", "back to square one after the flare up",
+    "7.4 before the walk, 6.1 after", "My sugar was 13 after the walk yesterday",
+    "watch says 112 after the hill lol", "we've been at the caravan in Skegness. My sugars were ok",
+    "ay up me duck, got this feelin on me chest", "52.6, -1.1",
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), [(k, t) for k, lines in MORE_LEAK_KINDS.items()
+                                            for t in lines])
+def test_more_kinds_of_leak_are_caught(kind: ContactKind, text: str) -> None:
+    assert kind in contact_details(text)
+
+
+@pytest.mark.parametrize("text", MORE_NEAR_MISSES)
+def test_more_near_misses_pass(text: str) -> None:
+    assert contact_details(text) == []
+
+
 def test_a_number_told_over_two_messages() -> None:
     assert contact_details("345678 x", previous="my mobile starts 07912") == [ContactKind.PHONE]
     assert contact_details("see you at 10", previous="the 0930 class was full") == []

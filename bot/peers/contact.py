@@ -28,6 +28,14 @@ bundles it (offline): "annsmith.me" is a link, "today.it" (a full stop without i
 is not. Handles and emails people dictate rather than type ("all one word", "bev dot
 knits", "discord: walkingwithbev", "the usual gmail bit") are read as such. Measured in
 bench/contact_detection.py.
+
+Told rather than typed, too: a number without its leading 0 and a word to add it ("put a
+0 first"), or digit by digit with commas; a handle as the name the other person already
+knows ("same as my name, in lower case"), on X ("x: runnerjo"), or a name after "I'm" or
+"as"; a link as a shortener's name and a path ("bitly slash 3Fg7") or an ending letter by
+letter ("c o m"); a postcode's halves apart or back to front ("ends 7QH, LE2"), or its
+area sounded out ("Lee two"); a front door as what3words or a map position, or a house
+number and a name with no street word ("at 14 Elm").
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 import phonenumbers
 import tldextract
@@ -104,9 +112,14 @@ def _runs(text: str) -> list[tuple[int, int, str, list[str]]]:
 def _a_list(raw: str, groups: list[str]) -> bool:
     """Small numbers in a row, not one number: lottery and bingo numbers (rising), readings
     with commas, clock times ("0800 1200 1600")."""
-    uk_shaped = raw.lstrip().startswith("0") and len("".join(groups)) in (10, 11)
+    digits = "".join(groups)
+    rising = [int(g) for g in groups] == sorted(int(g) for g in groups)
+    # A number read out digit by digit ("seven, seven, zero, zero, ...") is UK-shaped
+    # and, unlike lottery numbers, does not rise.
+    uk_shaped = (raw.lstrip().startswith("0") and len(digits) in (10, 11)) or (
+        bool(_UK_SHAPE.match(digits)) and not rising)
     if len(groups) >= 3 and all(len(g) <= 2 for g in groups) and not uk_shaped and (
-            "," in raw or [int(g) for g in groups] == sorted(int(g) for g in groups)):
+            "," in raw or rising):
         return True
     return len(groups) >= 2 and all(len(g) == 4 and int(g[:2]) < 24 and g[2:] in
                                     ("00", "15", "30", "45") for g in groups)
@@ -175,9 +188,23 @@ _BACKWARDS = re.compile(r"\bbackwards?\b|\breversed?\b|\bback to front\b|"
 HALVES_AHEAD = 5  # runs after the first half that may complete it
 
 
+# "put a 0 first", "with an oh at the front", "0 in front", "starts with a zero", "I've left
+# the 0 off": the number is told without its leading 0 (read on the mended text, where "oh"
+# is already 0).
+_ZERO_FIRST = re.compile(r"0\s+(?:(?:in|at|on|to)\s+(?:the\s+)?)?(?:front|first|start|beginning)\b|"
+                         r"\b(?:starts?|begins?)\s+with\s+(?:an?\s+)?0\b|\b(?:add|adding|missing|"
+                         r"without|minus|left|leave|dropped|drop)\s+(?:off\s+)?(?:the|a|an|my)\s+"
+                         r"(?:first\s+|leading\s+|front\s+)?0\b", re.I)
+
+
 def _has_phone(text: str) -> bool:
     runs = [r for r in _runs(text) if not _not_a_number(text, r[0], r[1])
             and not _a_list(text[r[0]:r[1]], r[3])]
+    if _ZERO_FIRST.search(text):
+        # The 0 they left off put back: "7700900, 1010 in front" is 07700 900101.
+        runs = [(start, end, digits, groups) if digits[:1] in "0+" else
+                (start, end, "0" + digits, ["0", *groups])
+                for start, end, digits, groups in runs]
     for i, (start, end, digits, groups) in enumerate(runs):
         raw = text[start:end]
         if any(_is_phone(d, g) for d, g in _windows(digits, groups)
@@ -261,11 +288,12 @@ def _is_link(candidate: str) -> bool:
         return False
     if re.search(r"/\S", candidate) or (found.domain in SHORTENERS and " " not in candidate):
         return True  # a path, or a shortener typed as one ("a.m. at" is a time)
+    if " " in candidate and found.suffix not in ("com", "co.uk", "org", "net", "uk", "org.uk"):
+        # "walk . See you", "in Skegness. My sugars": spaced out, only the commonest endings
+        return False
     if found.suffix in _WORD_SUFFIXES and not found.subdomain:
         # "today.it", "ok.so": two words; "annsmith.me": a name.
         return found.domain not in english_words() and len(found.domain) > 2
-    if " " in candidate and found.suffix not in ("com", "co.uk", "org", "net", "uk", "org.uk"):
-        return False  # "walk . See you": spaced out, only for the commonest endings
     return found.domain not in english_words() or found.suffix in (
         "com", "co.uk", "org", "net", "org.uk", "io", "ly", "gl", "gg", "ee", "be", "app")
 
@@ -283,9 +311,40 @@ _OWN_SITE = re.compile(
     r"linktree|linktr)\b", re.I)
 
 
+# A shortener or a social site named without its ending, then a path said or typed:
+# "bitly slash 3Fg7hJk", "tiny url / walkwithjo", "facebook forward slash anita.mistry.5".
+_SHORTENER_WORDS = (r"bit\s?ly|tiny\s?url|linktr\s?ee|link\s?tree|goo\s?gl|cutt\s?ly|"
+                    r"rebrand\s?ly|ow\s?ly|is\s?gd|shorturl|tiny\s?cc|bl\s?ink|wame|tme")
+_SITE_SLASH = re.compile(
+    rf"\b(?:({_SHORTENER_WORDS})|(facebook|fb|instagram|insta|tiktok|youtube|twitter|"
+    r"snapchat|linkedin|pinterest|threads|paypal\s?me))"
+    r"\s*(?:/|\\|\b(?:forward\s+|back\s?)?slash\b)\s*@?([\w.\-]+)", re.I)
+# An ending typed letter by letter: "annwalks . c o m", "bevknits dot c o dot u k".
+_SPELLED_ENDING = re.compile(r"\s*(?:\.|\bdot\b)\s*(c\s[o0]\s?m|n\s?e\s?t|[o0]\s?r\s?g|"
+                             r"c\s?[o0]\s*(?:\.|\bdot\b)?\s*u\s?k)\b", re.I)
+
+
+def _site_slash(match: re.Match[str]) -> bool:
+    """A shortener's code is anything; after a social site, a name ("insta/bevknits"), not
+    another platform or a word ("facebook/instagram", "fb / whatever")."""
+    path = match.group(3)
+    if match.group(1):
+        return True
+    return len(path) > 2 and not _PLATFORM.fullmatch(path) and (
+        bool(re.search(r"[\d_.]", path)) or path.lower() not in english_words())
+
+
+def _spelled_ending(match: re.Match[str]) -> str:
+    letters = re.sub(r"[\s.]|dot", "", match.group(1), flags=re.I).lower().replace("0", "o")
+    return "." + ("co.uk" if letters == "couk" else letters)
+
+
 def _has_link(text: str) -> bool:
     if re.search(r"https?://|\bwww\s?\.|\bwww\s+[a-z0-9]", text, re.I) or _OWN_SITE.search(text):
         return True
+    if any(_site_slash(m) for m in _SITE_SLASH.finditer(text)):
+        return True
+    text = _SPELLED_ENDING.sub(_spelled_ending, text)
     # "janewalks,co,uk", "janewalks co uk"; "janewalksdotcom", "janewalks.c0m".
     # "jeanwalks,com", "jeanwalks•com": any sign for the dot, before a name no word is.
     if any((m.group(1) or m.group(3)).lower() not in english_words()
@@ -369,8 +428,9 @@ def _named_at_provider(text: str) -> bool:
         return True
     for match in _ON_PROVIDER.finditer(text):
         name, provider = match.group(1).lower(), match.group(2).lower()
-        if provider in PROVIDERS | {"bt"} and (re.search(r"[\d_.]", name)
-                                               or name not in english_words()):
+        # "feelin on me chest": a provider that is an everyday word needs a made-up name.
+        if provider in PROVIDERS | {"bt"} and (re.search(r"[\d_.]", name) or (
+                name not in english_words() and provider not in WORD_PROVIDERS)):
             return True
     if any(m.group(1).lower() in NAMED_PROVIDERS and re.search(r"[\d_.]", m.group(2))
            for m in _PROVIDER_IS.finditer(text)):
@@ -408,7 +468,8 @@ _HANDLE_TOKEN = re.compile(r"[A-Za-z0-9](?:[\w.:#]|-(?=\w))*")
 # Asking to be found: a profile name beside these is a contact detail ("search Tony Knight
 # Wigston on facebook", "add me on fb, I'm Shazia Patel").
 _INVITATION = re.compile(
-    r"\b(?:find|add|follow|message|dm|friend|look for|look)\s+me\b|\bsearch\b|\blook for\b|"
+    r"\b(?:find|add|follow|message|messenger|dm|pm|inbox|ping|tag|friend|look for|look)\s+me\b|"
+    r"\bsearch\b|\blook for\b|"
     r"\blook\s+(?:me\s+)?up\b|\bgoogle\b|"
     r"\bi'?m\s+on\s+\w+\s+as\b|\bunder\b|\bcalled\b|\bmy (?:name|page|profile|handle)\b|"
     r"\bmy\s+[\w ]{2,12}?(?:\s+is\b|\s*:)",  # "my insta is annwalks", "my snap: ..."
@@ -431,14 +492,30 @@ _NAME_FOLLOWS = re.compile(
 _MEASURE = re.compile(r"^\d+(?:am|pm|k|km|mg|ml|th|st|nd|rd|s|min|mins|hrs?)$", re.I)
 
 
+@lru_cache(maxsize=4096)  # a long post repeats its words: each is judged once
 def _looks_like_handle(token: str) -> bool:
     return bool(re.search(r"[a-z]", token, re.I) and re.search(r"\d|_|\w[.:#]\w", token)
                 and not _MEASURE.match(token))
 
 
+# X, as Twitter is now called, named where a letter x (a kiss) cannot stand: "x: runnerjo",
+# "on x as runnerjo", "my x is runnerjo", "x (twitter) runnerjo".
+_X_PLATFORM = re.compile(r"(?:(?<=^)|(?<=[\s(]))x(?=\s*(?:[:=]|\((?:formerly\s+)?twitter\)))|"
+                         r"(?<=\bon )x\b(?![\w'.])|(?<=\bmy )x(?=\s+(?:is|handle|account)\b)",
+                         re.I)
+# A handle given as the name the other person already knows: "insta: same as my name, in
+# lower case", "my snap is just my name", "same name as on here".
+_NAME_REFERENCE = re.compile(
+    r"\b(?:same as|just|under)\s+my\s+(?:full\s+|real\s+|first\s+|own\s+)?name\b|"
+    r"\bmy\s+(?:full\s+|real\s+)?name\s+(?:in|all|with\s+no|no)\s+(?:lower\s?case|small|"
+    r"one word|spaces?)\b|\bsame\s+(?:name|username|handle)\s+as\s+(?:on\s+|in\s+)?"
+    r"(?:here|this|the app|my name)\b", re.I)
+
+
 def _has_handle(text: str) -> bool:
     """A username: after @, with an underscore, or near a platform's name."""
     text = re.sub(r"\s+underscore\s+", "_", text, flags=re.I)
+    text = _X_PLATFORM.sub("twitter", text)
     # "sukhi . k", "bev dot knits", "pauline dot h dot leics": dots said or spaced, joined.
     text = re.sub(r"(?<=\w) (?:\.|dot|DOT|\(dot\)|\[dot\]) (?=\w)", ".", text)  # not "Dot"
     if _AT_HANDLE.search(text) or _UNDERSCORED.search(text):
@@ -455,7 +532,7 @@ def _has_handle(text: str) -> bool:
         return True
     platforms = list(_PLATFORM.finditer(text))
     # "insta @ walking with bev (all together)", "snap: gaz b 1982 no spaces": dictated.
-    if (platforms or "@" in text) and _SPELLING_OUT.search(text):
+    if (platforms or "@" in text) and (_SPELLING_OUT.search(text) or _NAME_REFERENCE.search(text)):
         return True
     return any(_handle_near(text, match, invitation is not None) for match in platforms)
 
@@ -480,6 +557,9 @@ def _handle_near(text: str, match: re.Match[str], invited: bool) -> bool:
     # "snapchat me rosiewalks", "on tiktok as rosiewalks": a made-up word just after.
     if any(_coined(t) for t in _after_small_words(after)):
         return True
+    # "on fb I'm Lorraine Gill", "facebook as Sue Baker": a name introduced just after.
+    if _introduced_name(after):
+        return True
     # "find me on insta, I'm annwalks", "look up bevknits on substack": a made-up word
     # beside an invitation.
     if invited and any(t.islower() and _coined(t) for t in after[:4] + before[-3:]):
@@ -502,35 +582,63 @@ def _profile_name(text: str) -> bool:
     return found is not None and not _CALENDAR.search(found.group(1))
 
 
-_SMALL_WORDS = frozenset({"me", "as", "is", "its", "it's", "im", "i'm", "called", "name",
-                          "under", "at", "it", "on", "s", "everywhere", "there", "here",
+_SMALL_WORDS = frozenset({"me", "as", "is", "its", "it's", "im", "i'm", "i", "m", "am", "called",
+                          "name", "under", "at", "it", "on", "s", "everywhere", "there", "here",
                           "too", "also"})
 
 
 def _after_small_words(tokens: list[str]) -> list[str]:
-    """The first word after the platform's name that is not a small word ("me", "as")."""
-    rest = list(itertools.dropwhile(lambda t: t.lower() in _SMALL_WORDS, tokens[:3]))
+    """The first word after the platform's name that is not a small word ("me", "as"; "I'm"
+    is read as two tokens, "I" and "m")."""
+    rest = list(itertools.dropwhile(lambda t: t.lower() in _SMALL_WORDS, tokens[:4]))
     return rest[:1]
 
 
+# Words that introduce a profile name: "as", "I'm" (two tokens), "under", "called".
+# Not "it's": "on facebook it's Sarah Smith's 60th" is news, not a profile.
+_NAME_INTRO = frozenset({"as", "i", "m", "im", "am", "under", "called", "me"})
+
+
+def _introduced_name(tokens: list[str]) -> bool:
+    """A name (two capitalised words) just after "as", "I'm", "me -", "under": "on fb I'm
+    Lorraine Gill"; not one straight after the platform ("on Facebook Mary Jones had ...")."""
+    intro = list(itertools.takewhile(lambda t: t.lower() in _NAME_INTRO or _PLATFORM.fullmatch(t),
+                                     tokens[:4]))
+    return any(t.lower() in _NAME_INTRO for t in intro) and _has_name(
+        tokens[len(intro):len(intro) + 2], places=True)
+
+
+@lru_cache(maxsize=4096)
 def _coined(token: str) -> bool:
-    """A made-up word: "walkingwithbev", "sallyslims", not "what" or "never"."""
-    return token.isalpha() and len(token) > 4 and token.lower() not in english_words()
+    """A made-up word: "walkingwithbev", "sallyslims", not "what" or "never", nor a
+    platform's own name ("facebook/instagram")."""
+    return token.isalpha() and len(token) > 4 and token.lower() not in english_words() \
+        and not _PLATFORM.fullmatch(token)
 
 
-def _has_name(tokens: list[str], words: int = 2) -> bool:
+# Words that make capitalised words a place, not a person: "Watermead Park", "Abbey Road";
+# not those that are also surnames (Hall, Green, Wood, Lane, Church, Field).
+_PLACE_WORDS = frozenset({
+    "park", "road", "rd", "avenue", "centre", "center", "hospital", "station", "library",
+    "market", "school", "college", "university", "museum", "cafe", "café", "pub", "gardens",
+    "lake", "reservoir", "forest", "leisure", "retail", "surgery", "clinic", "infirmary",
+    "cathedral", "mosque", "temple", "gurdwara", "chapel", "hotel", "meadows", "trail"})
+
+
+def _has_name(tokens: list[str], words: int = 2, places: bool = False) -> bool:
     """`words` capitalised words in a row that are not the platform's own ("Sue Baker";
-    with a place, "Sue Baker Syston")."""
-    run = 0
-    for token in tokens:
+    with a place, "Sue Baker Syston"), nor a place's name ("Watermead Park") unless
+    `places` (the name is introduced: "on facebook as Linda Park")."""
+    run: list[str] = []
+    for token in [*tokens, ""]:
         if len(token) > 1 and all(part[:1].isupper() and part[1:].islower()
                                   for part in token.split("-")) \
                 and not _PLATFORM.fullmatch(token):  # "Oakes-Bell" too
-            run += 1
-            if run == words:
-                return True
-        else:
-            run = 0
+            run.append(token.lower())
+            continue
+        if len(run) >= words and (places or not _PLACE_WORDS & set(run)):
+            return True
+        run = []
     return False
 
 
@@ -579,7 +687,8 @@ NOT_HOUSE = frozenset({
     "with", "that", "who", "which", "love", "loves", "live", "lives", "like", "likes", "are",
     "then", "so", "just", "not", "we", "you", "they", "it", "pounds", "pound", "quid", "pence",
     "p", "euros", "dollars",
-    "is", "was", "were", "have", "has", "had", "all", "get", "go", "went"})
+    "is", "was", "were", "have", "has", "had", "all", "get", "go", "went",
+    "after", "before", "since", "during", "while", "until", "till"})  # "13 after the walk"
 # Words that say what kind of walk or way, typed in small letters: never a street's name
 # ("one big walk", "£5 each way", "2 long drives"), though "14 Long Lane" is one.
 QUALIFIERS = frozenset({
@@ -587,22 +696,53 @@ QUALIFIERS = frozenset({
     "lovely", "good", "great", "quick", "slow", "brisk", "gentle", "easy", "hard", "steep",
     "fast", "few", "other", "different", "whole", "extra", "same", "separate", "more", "less",
     "new", "proper", "decent", "steady", "flat", "hilly", "muddy", "wet", "lazy"})
-# "house number 14 on queens rd", "Flat 7, St Peters House".
+# "house number 14 on queens rd", "Flat 7, St Peters House"; not "my neighbour at number 12
+# keeps parking over my drive" (a street word after "my" or "the" is no street's name).
 _NUMBERED_HOME = re.compile(
     rf"\b(?:house|flat|apartment|apt|no\.?|number)(?:'s|\s+is)?\s*\d{{1,4}}[a-h]?\b"
     r"(?!\s*(?:miles?|mins?|minutes?|hours?|km|k|yards|metres|meters|steps|stops)\b)"
-    rf"[\w\s,']{{0,30}}?\b({_STREETS})\b|"
+    rf"[\w\s,']{{0,30}}?(?<!\bmy )(?<!\bthe )(?<!\bour )(?<!\byour )(?<!\bhis )(?<!\bher )"
+    rf"(?<!\bmy own )(?<!\btheir )(?<!\ba )\b({_STREETS})\b|"
     r"\b(?:flat|apartment|apt)\s*\d{1,4}[a-h]?\b,?\s+(?:[A-Z][\w']*\s+){1,3}"
     r"(?:house|court|lodge|mews|buildings|tower|apartments|hall|mansions|close)\b", re.I)
 # The street first: "Main St, no 4 is mine", "catherine street, number 14", "the cres at
-# number 7".
+# number 7"; not "back to square one", "before the walk, 6.1 after" (a reading).
 _NUMBER_AFTER = re.compile(
     rf"\b({_STREETS})\b[,\s]+(?:(?:at\s+)?(?:no\.?|number|num|#)\s*\d{{1,4}}\b|"
-    r"\d{1,4}[a-h]?\s*(?:$|[,.!;]))", re.I)
+    r"\d{1,4}[a-h]?\s*(?:$|[,.!;](?!\d)))", re.I)
+# A street word after "the", "to" or "my" with a bare number after it is no address: "back to
+# square one", "the walk, 6" (the same number after "number" still counts: "the cres at
+# number 7").
+_ORDINARY_BEFORE = re.compile(r"\b(?:the|to|my|a|our|your|his|her|their|this|that)\s+$", re.I)
+
+
+def _number_after(text: str) -> bool:
+    return any(re.search(r"\b(?:no|number|num)\b|#", m.group(0), re.I)
+               or not _ORDINARY_BEFORE.search(text[max(0, m.start() - 8):m.start()])
+               for m in _NUMBER_AFTER.finditer(text))
+
+
+# A postcode's halves told apart or back to front: "my postcode ends 7QH, LE2 obviously",
+# "postcode starts LE2 and ends 7QH". The second half (a digit and two letters a unit may
+# have) counts in capitals, or in any case beside the word postcode.
+_OUTWARD = re.compile(r"\b([a-z]{1,2})(\d[a-z\d]?)\b", re.I)
+_INWARD = re.compile(r"\b\d\s?[abd-hjlnp-uw-z]\s?[abd-hjlnp-uw-z]\b", re.I)
+_POSTCODE_WORD = re.compile(r"\bpost\s?codes?\b|\bpostcode'?s\b", re.I)
+# A digit and two letters in small letters that are an ordinal or a measure, not the end of
+# a postcode: "the 3rd", "5ft 2", "1hr 20".
+_NOT_A_UNIT = frozenset({"st", "nd", "rd", "th", "ft", "lb", "hr", "yd", "pt"})
 
 
 def _has_postcode(text: str) -> bool:
-    return any(_a_postcode(m) for m in _POSTCODE.finditer(text))
+    if any(_a_postcode(m) for m in _POSTCODE.finditer(text)):
+        return True
+    outward = [m for m in _OUTWARD.finditer(text) if m.group(1).upper() in AREAS]
+    if not outward:
+        return False
+    said = _POSTCODE_WORD.search(text) is not None
+    return any((said or m.group(0).isupper()) and m.group(0)[-2:].lower() not in _NOT_A_UNIT
+               and not any(o.start() <= m.start() < o.end() for o in outward)
+               for m in _INWARD.finditer(text))
 
 
 def _a_postcode(match: re.Match[str]) -> bool:
@@ -610,15 +750,73 @@ def _a_postcode(match: re.Match[str]) -> bool:
     only when the second is typed in capitals ("LEl 2AB"): "half 9 at", "Mon 3rd" pass."""
     area, district, sector, unit = match.group(1), match.group(2), match.group(3), \
         match.group(4) + match.group(5)
-    if area.upper() not in AREAS:
+    if area.upper() not in AREAS or unit in _NOT_A_UNIT:
         return False
+    if not sector.isdigit() and not unit.isupper() and (sector + unit).lower() in english_words():
+        return False  # "LE18, see you": a word, not a 5 typed as S
     if district[0].isdigit():
         return True
     return sector.isdigit() and unit.isupper()
 
 
+# A house number and a name with no street word: "at 14 Elm", "I'm at 14 on Elm", "I live at
+# 7 Sycamore". A number after "at" is a time up to 12 ("at 10 Abbey Park"), so only a
+# bigger one counts, or any after "number" or where someone lives.
+_BARE_HOUSE = re.compile(
+    r"\b(at|live at|lives at|living at|round to|come to)\s+(number\s+|no\.?\s*)?"
+    r"(\d{1,4})[a-h]?,?\s+(?:on\s+)?([A-Z][a-z']+)", re.I)
+# Capitalised words after "at 40" that are not a street's name: ages, seasons, the rest.
+_NOT_A_STREET_NAME = frozenset({
+    "i", "i'm", "im", "i'd", "i've", "i'll", "we", "he", "she", "they", "you", "my", "mum", "dad",
+    "nan", "gran", "grandad", "christmas", "xmas", "easter", "the", "a", "and", "or", "but",
+    "so", "then", "on", "at", "in", "to", "degrees", "percent", "mph", "years", "months",
+    "weeks", "days", "hours", "mins", "minutes", "quid", "pounds", "platform", "gate", "stop",
+    "ward", "room", "level", "bus", "number", "no", "sharp", "ish", "tomorrow", "today",
+    "tonight", "morning", "afternoon", "evening", "pm", "am", "o'clock", "oclock", "lol", "x",
+})
+_CALENDAR_WORD = re.compile(
+    r"^(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day|days)?$|^(?:jan|feb|mar|"
+    r"apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*$", re.I)
+
+
+# The name ends the clause: "at 14 Elm", "at 14 Elm, the one with", "at 14 Elm so pop round".
+_CLAUSE_END = re.compile(r"\s*(?:$|[^\w\s']|(?:x+|lol|so|if|and|then|come|pop|near|by|next|"
+                         r"opposite|just|now|ok)\b)", re.I)
+
+
+def _bare_house(text: str, match: re.Match[str]) -> bool:
+    number, name = int(match.group(3)), match.group(4)
+    if not name[0].isupper() or name.lower() in _NOT_A_STREET_NAME or _CALENDAR_WORD.match(
+            name) or 1900 <= number <= 2099 or re.match(r"\s*[:.]\d", text[match.end(3):]):
+        return False  # "at 16 I left school", "at 10 on Saturday", "at 14:00"
+    if _UNIT_AFTER.match(text[match.end(3):match.end(3) + 8]):
+        return False  # "at 20 mph"
+    if not _CLAUSE_END.match(text[match.end():]):
+        return False  # "at 80 Dorothy still walks": an age, then a person
+    home = match.group(2) is not None or match.group(1).lower() not in ("at", "come to") or \
+        _HOME_AT.search(text[:match.end(1)]) is not None
+    return home or number > 12
+
+
+# Three words with dots beside the service's name, or after a colon without them ("what3words:
+# table lamp spoon"); "have you heard of what3words, it is so clever" passes.
+_W3W = re.compile(r"\b(?:what\s?3\s?words|what\s?three\s?words|w3w)\b(?:.{0,30}?\b[a-z]+\.[a-z]+"
+                  r"\.[a-z]+\b|\s*[:=\-]\s*[a-z]+\s+[a-z]+\s+[a-z]+)", re.I)
+
+
+def _what3words(text: str) -> bool:
+    """A what3words address ("///table.lamp.spoon", "what3words: table lamp spoon") or a
+    map position to four places ("52.6369, -1.1398"): a front door as surely as a street."""
+    if re.search(r"///\s*[a-z]+\.[a-z]+\.[a-z]+", text, re.I) or _W3W.search(text):
+        return True
+    return any(abs(float(m.group(1))) <= 90 and abs(float(m.group(2))) <= 180 for m in re.finditer(
+        r"(?<![\d.])(-?\d{1,2}\.\d{4,})°?\s*[nsNS]?\s*[,/ ]\s*(-?\d{1,3}\.\d{4,})(?![\d.])", text))
+
+
 def _has_address(text: str) -> bool:
-    if _NUMBER_AFTER.search(text) or _NUMBERED_HOME.search(text):
+    if _number_after(text) or _NUMBERED_HOME.search(text) or _what3words(text):
+        return True
+    if any(_bare_house(text, match) for match in _BARE_HOUSE.finditer(text)):
         return True
     return any(_a_house(text, match) for match in _ADDRESS.finditer(text))
 

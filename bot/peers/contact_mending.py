@@ -1,7 +1,8 @@
 """Mending a message the way people dodge a contact-detail filter, before it is searched
 (bot/peers/contact.py): compatibility forms folded and other scripts' look-alikes read as
-Latin, digits written as words or look-alike letters made digits, letters typed one at a
-time joined, letter names made letters. Pure functions on text."""
+Latin, digits written as words (even with a digit typed for a letter: "zer0", "n1ne") or
+look-alike letters made digits, letters typed one at a time joined, letter names made
+letters. Pure functions on text."""
 
 from __future__ import annotations
 
@@ -25,10 +26,11 @@ _SPELLED = re.compile(
     r"\b(?:double|treble|triple)\s+\w+\b|"
     rf"\b(?:{'|'.join(_TENS)})[\s-]+(?:{_UNITS})\b|"
     r"\b[a-z]+\b", re.I)
-# "six hundred and twelve" is 612, "nine hundred" 900, "seven hundred and eighty four" 784.
+# "six hundred and twelve" is 612, "nine hundred" 900, "seven hundred and eighty four" 784;
+# "seven hundred nine hundred" is 700 900, not 709 and a stray hundred.
 _HUNDREDS = re.compile(
     rf"\b({_UNITS}|\d)\s*hundred(?:\s+(?:and\s+)?((?:{'|'.join(_TENS)})(?:[\s-]+(?:{_UNITS}))?"
-    rf"|{'|'.join(_TEENS)}|{_UNITS}|\d{{1,2}})\b)?", re.I)
+    rf"|{'|'.join(_TEENS)}|{_UNITS}|\d{{1,2}})\b(?!\s*hundred))?", re.I)
 # A run of digits with O, l or I typed for 0 and 1 ("O77OO", "9OO", "l23"); in a longer
 # run, S, B, Z and g for 5, 8, 2 and 9 too ("8S9986", "o7g54"), never in a short one ("B12",
 # "b4").
@@ -113,8 +115,21 @@ def _hundreds(match: re.Match[str]) -> str:
     return f"{head}{int(tail):02d}" if head and tail.isdigit() else match.group(0)
 
 
+# Number words with a digit typed for a letter, as people type "l33t": "zer0", "n1ne",
+# "tw0", "s3ven". Only a token that reads as a number word is changed.
+_LEET = re.compile(r"\b(?=[a-z]*[0-9])(?=[0-9]*[a-z])[a-z0-9]{3,9}\b", re.I)
+_LEET_LETTERS = str.maketrans("013579", "oiestg")
+_NUMBER_WORDS = frozenset({*_DIGIT_WORDS, *_TEENS, *_TENS})
+
+
+def _unleet(match: re.Match[str]) -> str:
+    word = match.group(0).lower().translate(_LEET_LETTERS)
+    return word if word in _NUMBER_WORDS else match.group(0)
+
+
 def digitised(text: str) -> str:
     """`text` (folded) with digits written as words or look-alike letters made digits."""
+    text = _LEET.sub(_unleet, text)
     # "zeroseveneightfour...": the words run together, parted again; so are words and
     # digits typed as one ("0seven7zero0nine").
     text = _RUN_TOGETHER.sub(
@@ -132,16 +147,22 @@ def joined_singles(text: str) -> str:
                                          "", m.group(0)), text)
 
 
-# Letters said as their names ("el ee eighteen two ay bee"), for postcodes only; names that
-# are everyday words (you, are, why, eye, oh, tea, sea) are left as words.
+# Letters said as their names ("el ee eighteen two ay bee"), for postcodes only (where the
+# rest must make a whole postcode); names that are everyday words (you, are, why, eye, oh,
+# tea, sea) are left as words, but "see" is read as C, the only way people write it in a
+# postcode's area ("see vee eleven").
 _LETTER_NAMES = {"ay": "A", "bee": "B", "cee": "C", "dee": "D", "ee": "E", "ef": "F",
                  "eff": "F", "gee": "G", "aitch": "H", "haitch": "H", "jay": "J", "kay": "K",
                  "el": "L", "ell": "L", "em": "M", "en": "N", "pee": "P", "cue": "Q",
                  "queue": "Q", "ar": "R", "ess": "S", "tee": "T", "vee": "V", "ex": "X",
-                 "wye": "Y", "zed": "Z", "zee": "Z"}
+                 "wye": "Y", "zed": "Z", "zee": "Z", "elle": "L", "see": "C",
+                 # "Lee" sounds out LE, Leicester's area: "Lee two, five P Q".
+                 "lee": "LE"}
 LETTER_NAME = re.compile(rf"\b(?:{'|'.join(_LETTER_NAMES)})\b", re.I)
 
 
 def letters_said(text: str) -> str:
-    """Letter names made letters: "el ee" is "L E"."""
-    return LETTER_NAME.sub(lambda m: _LETTER_NAMES[m.group(0).lower()], text)
+    """Letter names made letters: "el ee" is "L E"; two before a digit are one postcode
+    area ("see vee eleven" is CV 11)."""
+    said = LETTER_NAME.sub(lambda m: _LETTER_NAMES[m.group(0).lower()], text)
+    return re.sub(r"\b([A-Z]) ([A-Z])(?= ?\d)", r"\1\2", said)
