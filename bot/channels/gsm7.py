@@ -10,9 +10,14 @@ either. So `~` at septet 153 moves to the next part and can cost a whole extra s
 
 Before deciding, look-alike characters are replaced by their GSM-7 forms (curly quotes,
 dashes, special spaces, the ellipsis...; Twilio calls this Smart Encoding), so one curly
-apostrophe never doubles what a text costs. `to_gsm7` goes further for texts that must be
-GSM-7: letters lose accents GSM-7 lacks, and anything else (emoji, other scripts) is left
-out; `unsendable` says what that would leave out, so nobody's words vanish unnoticed.
+apostrophe never doubles what a text costs. No replacement may change what a text means:
+a fraction after a number keeps a space ("1½" is "1 1/2", never "11/2"). `to_gsm7` goes
+further for texts that must be GSM-7: letters lose accents GSM-7 lacks, powers are written
+with a caret ("10⁵" is "10^5", never "105"), and anything else (emoji, other scripts) is
+left out, leaving a space where it stood between two words or numbers ("10👍30" is
+"10 30"); `unsendable` says what that would leave out, so nobody's words vanish unnoticed.
+Names are the exception: a name is the reader's only way to tell who wrote, so
+`readable_name` transliterates one in another script ("Сергей" is "Sergey").
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import regex
+from anyascii import anyascii
 
 from bot.channels.splitting import split_fitting
 
@@ -70,9 +78,6 @@ _LOOK_ALIKE_GROUPS = {
     "}": "\u2775\ufe5c\uff5d",
     "...": "\u2026",
     "!!": "\u203c",
-    "1/2": "\u00bd",
-    "1/4": "\u00bc",
-    "3/4": "\u00be",
     "x": "\u00d7",
     "TM": "\u2122",
     "(c)": "\u00a9",
@@ -81,6 +86,23 @@ _LOOK_ALIKE_GROUPS = {
     "<-": "\u2190",
 }
 LOOK_ALIKES = {char: plain for plain, chars in _LOOK_ALIKE_GROUPS.items() for char in chars}
+# Vulgar fractions (½, ⅓, ⅞...) written plainly: "1/2". Next to a digit they get a space
+# ("1 1/2"), or "1½" would read as eleven halves.
+_FRACTIONS = {chr(code): unicodedata.normalize("NFKD", chr(code)).replace("\u2044", "/")
+              for code in (*range(0xBC, 0xBF), *range(0x2150, 0x2160), 0x2189)}
+
+
+# Superscripts and subscripts (Unicode's decomposition types), which GSM-7 lacks. Powers
+# are superscript digits, signs and the n and i of "xⁿ"; other superscript letters are
+# abbreviations ("2ⁿᵈ", "Mˡˡᵉ"), which only lose the raising.
+_POWER = "[\u00b2\u00b3\u00b9\u2070-\u207f]"
+_RAISED = r"\p{Decomposition_Type=Super}"
+_POWER_RUN = regex.compile(rf"(?<!{_RAISED}){_POWER}++(?!{_RAISED})")
+_SUBSCRIPT_AFTER_DIGIT = regex.compile(r"(?<=\d)\p{Decomposition_Type=Sub}+")
+# "¹⁄₂" (its fraction slash already made "/" by `smart`).
+_WRITTEN_FRACTION = regex.compile(
+    "([\u00b2\u00b3\u00b9\u2070\u2074-\u2079]+)/([\u2080-\u2089]+)")
+
 # Only for texts forced into GSM-7: plainer words for symbols, and marks we can do without.
 _FORCED = {"\t": " ", "\u00b0": " degrees", "\u00b7": "-", "\u2713": "", "\u2714": ""}
 # Latin letters that Unicode does not decompose into a base letter and an accent.
@@ -105,17 +127,45 @@ def smart(text: str) -> str:
     """Look-alike characters replaced by their GSM-7 forms; everything else as it was.
     Accents typed as separate marks ("e" + U+0301) are joined first (NFC): "é" is GSM-7."""
     out: list[str] = []
-    for char in unicodedata.normalize("NFC", text):
+    text = unicodedata.normalize("NFC", text)
+    for at, char in enumerate(text):
         if char in _BASIC or char in _EXTENSION:
             out.append(char)
         elif char in LOOK_ALIKES:
             out.append(LOOK_ALIKES[char])
+        elif char in _FRACTIONS:
+            out.append(_fraction(_FRACTIONS[char], "".join(out[-1:]), text[at + 1:at + 2]))
         elif any(low <= ord(char) <= high for low, high in _COMPATIBLE_BLOCKS):
             plain = unicodedata.normalize("NFKC", char)
             out.append(plain if is_gsm7(plain) else char)
         else:
             out.append(char)
     return "".join(out)
+
+
+def _fraction(plain: str, before: str, after: str) -> str:
+    """A fraction written plainly, set apart from a number next to it: "1 1/2"."""
+    if before[-1:].isdecimal():
+        plain = f" {plain}"
+    if after.isdecimal() and not plain.endswith("/"):  # "⅟" is "1/": its number follows
+        plain = f"{plain} "
+    return plain
+
+
+def _forced(text: str) -> str:
+    """`smart`, then what only GSM-7 needs: superscripts and subscripts, which GSM-7
+    lacks, written so they still mean the same: "10⁵" -> "10^5", "x²" -> "x^2",
+    "Ca²⁺" -> "Ca^2+", "10₂" -> "10_2", "H₂O" -> "H2O", "1¹⁄₂" -> "1 1/2"."""
+    text = smart(text)
+
+    def plain(chars: str) -> str:
+        return smart(unicodedata.normalize("NFKC", chars))
+
+    text = _WRITTEN_FRACTION.sub(lambda m: _fraction(
+        plain(m.group(1)) + "/" + plain(m.group(2)), m.string[m.start() - 1:m.start()],
+        m.string[m.end():m.end() + 1]), text)
+    text = _POWER_RUN.sub(lambda m: "^" + plain(m.group()), text)
+    return _SUBSCRIPT_AFTER_DIGIT.sub(lambda m: "_" + plain(m.group()), text)
 
 
 def _transliterated(char: str) -> str | None:
@@ -135,25 +185,66 @@ def _transliterated(char: str) -> str | None:
 def to_gsm7(text: str) -> str:
     """Plain GSM-7 text: look-alikes replaced, accents dropped where GSM-7 lacks them,
     emoji and anything else unrepresentable removed, spacing tidied."""
-    return _tidy("".join(_transliterated(c) or _GONE for c in smart(text)))
+    return _tidy("".join(_transliterated(c) or _gap(c) for c in _forced(text)))
 
 
 def unsendable(text: str) -> list[str]:
     """What `to_gsm7` would leave out of a text, character by character, in order."""
-    return [c for c in smart(text) if _transliterated(c) is None]
+    return [c for c in _forced(text) if _transliterated(c) is None]
 
 
-_GONE = "\x00"  # where a character was left out; only those gaps are tidied
+def readable_name(name: str) -> str:
+    """A name as someone who only gets GSM-7 can read it, or "" when nothing readable is
+    left (a name of emoji). Unlike someone's words, where the sender is told what could
+    not go, a name cannot just lose its letters: "Сергей" would arrive as nothing, and
+    every message as ": hello". Letters GSM-7 has stay as typed ("José", "Müller");
+    other scripts are transliterated by anyascii, which covers every script with no
+    per-language data ("Сергей" -> "Sergey", "李明" -> "LiMing", "محمد" -> "Mhmd");
+    emoji and symbols are left out."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        plain = "".join(c for c in smart(anyascii("".join(run))) if is_gsm7(c))
+        starts_word = not out or not out[-1][-1:].isalnum()
+        if plain and starts_word and unicodedata.category(run[0]) == "Lo":
+            plain = plain[0].upper() + plain[1:]  # scripts without capitals: "Mhmd"
+        out.append(plain or _HIDDEN)
+        run.clear()
+
+    for char in _forced(name):
+        plain = _transliterated(char)
+        if plain is None and unicodedata.category(char)[0] in "LMN":
+            run.append(char)
+            continue
+        flush()
+        out.append(plain or _gap(char))
+    flush()
+    readable = _tidy("".join(out)).strip()
+    return readable if any(c.isalnum() for c in readable) else ""
+
+
+# Where a character was left out; only those gaps are tidied. Something visible (an emoji,
+# a letter of another script) stood between two words as a word of its own, so they keep a
+# space; an invisible one (an accent on nothing, a joiner, a soft hyphen) was inside a word.
+_GONE, _HIDDEN = "\x00", "\x01"
+
+
+def _gap(char: str) -> str:
+    return _HIDDEN if unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf", "Cc") else _GONE
 
 
 def _tidy(text: str) -> str:
     """Close the gaps left where characters were removed ("hi 👍 there" -> "hi there",
-    "Well done 🎉 !" -> "Well done!"), and nothing else: ":)" or "fe80::1" stay as typed."""
+    "Well done 🎉 !" -> "Well done!", "10👍30" -> "10 30"), and nothing else: ":)" or
+    "fe80::1" stay as typed."""
     return "\n".join(_GAP.sub(_closed, line) for line in text.split("\n"))
 
 
 # A gap: what was removed, the spaces around it, and a comma just before it.
-_GAP = re.compile(rf"[,;:]?[ {_GONE}]*{_GONE}[ {_GONE}]*")
+_GAP = re.compile(rf"[,;:]?[ {_GONE}{_HIDDEN}]*[{_GONE}{_HIDDEN}][ {_GONE}{_HIDDEN}]*")
 _ENDS = ",.!?;:"
 
 
@@ -165,7 +256,11 @@ def _closed(gap: re.Match[str]) -> str:
         return ""  # "meet you, કેમ છો?" -> "meet you?"
     if start == 0 or end == len(line) or line[end] in _ENDS:
         return mark
-    return mark + (" " if " " in found else "")
+    if " " in found:
+        return mark + " "
+    if not mark and _GONE in found and line[start - 1].isalnum() and line[end].isalnum():
+        return " "  # "today😊See you" -> "today See you", "10👍30" -> "10 30"
+    return mark
 
 
 @dataclass(frozen=True)

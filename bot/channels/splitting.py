@@ -3,18 +3,34 @@ a line break, then a sentence end, then a space, and only as a last resort mid-w
 
 The pieces always keep the text's order: a "word" longer than a whole piece (a long link,
 Chinese written without spaces) is cut where the piece before it ends, never sent ahead of
-the words that came before it. A cut never separates a letter from its accents or an emoji
-from the marks that complete it.
+the words that came before it. A cut only falls between extended grapheme clusters (what a
+reader sees as one character, Unicode's UAX #29 as the `regex` module finds them):
+never between a letter and its accents or vowel signs (Thai SARA AM, Lao AM), between the
+halves of a flag, or inside an emoji sequence. Two joins Unicode leaves to fonts are kept
+too: a letter after a virama (conjuncts in scripts the rules do not cover, like Tamil and
+Kannada) and a letter after a zero-width joiner (Sinhala's joined forms).
 """
 
 from __future__ import annotations
 
-import re
+import bisect
 import unicodedata
 from collections.abc import Callable
 
+import regex
+
 Fits = Callable[[str], bool]
 _ZWJ = "\u200d"
+# Whitespace that stands alone: not a space carrying a combining mark (" \u0301" is a
+# visible accent, one cluster), which would otherwise be lost at a cut or split a cluster.
+_SPACE = r"(?:\s(?![\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}]))"
+# Between words, but not between a whole number and the fraction after it ("take 1 1/2"):
+# cut there, a part would end "take 1".
+_BETWEEN_WORDS = rf"(?:(?!(?<=\d) \d+/\d){_SPACE})"
+_WORD = regex.compile(rf"({_BETWEEN_WORDS}*)((?:(?!{_BETWEEN_WORDS})\X)+)")
+_SENTENCE_END = regex.compile(rf"(?<=[.!?]){_SPACE}+")
+_EDGES = regex.compile(rf"^{_SPACE}+|{_SPACE}+$")
+_LEADING = regex.compile(rf"^{_SPACE}+")
 
 
 def split_text(text: str, limit: int, units: Callable[[str], int] = len) -> list[str]:
@@ -36,14 +52,14 @@ def _sentence_atoms(text: str, fits: Fits) -> list[tuple[str, str]]:
     atoms: list[tuple[str, str]] = []
     for number, line in enumerate(text.split("\n")):
         joiner = "\n" if number else ""
-        if not line.strip():
+        if not _strip(line):
             atoms.append((joiner, ""))
             continue
         for sentence in _sentences(line):
             if fits(sentence):
                 atoms.append((joiner, sentence))
             else:
-                words = sentence.split()
+                words = [match.group(2) for match in _WORD.finditer(sentence)]
                 atoms.append((joiner, words[0]))
                 atoms.extend((" ", word) for word in words[1:])
             joiner = " "
@@ -52,14 +68,18 @@ def _sentence_atoms(text: str, fits: Fits) -> list[tuple[str, str]]:
 
 def _word_atoms(text: str) -> list[tuple[str, str]]:
     atoms = []
-    for match in re.finditer(r"(\s*)(\S+)", text):
+    for match in _WORD.finditer(text):
         space = match.group(1)
         atoms.append(("\n" if "\n" in space else " " if space else "", match.group(2)))
     return atoms
 
 
 def _sentences(line: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", line.strip()) if s]
+    return [s for s in _SENTENCE_END.split(_strip(line)) if s]
+
+
+def _strip(text: str) -> str:
+    return _EDGES.sub("", text)
 
 
 def _pack(atoms: list[tuple[str, str]], fits: Fits) -> list[str]:
@@ -79,15 +99,16 @@ def _pack(atoms: list[tuple[str, str]], fits: Fits) -> list[str]:
             while rest and not fits(rest):
                 cut = _longest_prefix(rest, fits)
                 chunks.append(rest[:cut])
-                rest = rest[cut:].lstrip(" ")
+                rest = _LEADING.sub("", rest[cut:])
             current = rest
     if current:
         chunks.append(current)
-    return [c.strip() for c in chunks if c.strip()]
+    return [_strip(c) for c in chunks if _strip(c)]
 
 
 def _longest_prefix(text: str, fits: Fits) -> int:
-    """How much of `text` fits (at least one character), never ending mid-cluster."""
+    """How much of `text` fits (at least one character), ending between two clusters
+    unless a single cluster is itself longer than what fits."""
     low, high = 1, len(text)  # fits(text[:low]) is assumed; text[:high] does not fit
     while low + 1 < high:
         middle = (low + high) // 2
@@ -95,33 +116,37 @@ def _longest_prefix(text: str, fits: Fits) -> int:
             low = middle
         else:
             high = middle
-    cut = low
-    while cut > 1 and _continues(text, cut):
-        cut -= 1
-    return low if _continues(text, cut) else cut
+    clusters = [match.end() for match in regex.finditer(r"\X", text)]
+    # The kindest cut that fits: a cluster's end that joins no letter to the next (see the
+    # module's docstring), then any cluster's end; mid-cluster only when one cluster alone
+    # is longer than a piece (hundreds of stacked accents).
+    for ends in ([end for end in clusters if not _joins(text, end)], clusters):
+        at = bisect.bisect_right(ends, low)
+        if at:
+            return ends[at - 1]
+    return low
 
 
-def _continues(text: str, at: int) -> bool:
-    """True when text[at] belongs with the character before it (an accent, a variation
-    selector, a skin tone, a zero-width joiner or what it joins)."""
+def _joins(text: str, at: int) -> bool:
+    """Whether text[at] is a letter joined to the one before it by a virama or a ZWJ."""
     if at >= len(text):
         return False
-    char, before = text[at], text[at - 1]
-    code = ord(char)
-    if _regional(char) and _regional(before):
-        # A flag is two regional indicators: the second of a pair stays with the first.
-        run = 0
-        while at - 1 - run >= 0 and _regional(text[at - 1 - run]):
-            run += 1
-        if run % 2 == 1:
-            return True
-    # After a virama (Devanagari, Gujarati, Bengali...), the next letter is part of the
-    # same conjunct ("क्ष"): never cut between them.
-    if unicodedata.name(before, "").endswith(("VIRAMA", "SIGN HALANT")):
-        return True
-    return unicodedata.category(char).startswith("M") or char == _ZWJ or before == _ZWJ or \
-        0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or 0xE0020 <= code <= 0xE007F
+    before, char = text[at - 1], text[at]
+    if not unicodedata.category(char).startswith("L"):
+        return False
+    return before == _ZWJ or unicodedata.name(before, "").endswith(("VIRAMA", "SIGN HALANT"))
 
 
-def _regional(char: str) -> bool:
-    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+# What a reader sees: a letter, digit, punctuation mark, symbol or emoji, or a private-use
+# character (a logo some phones draw); not what Unicode says to draw as nothing (joiners,
+# variation selectors, Hangul fillers, tag characters) nor the blank braille pattern, both
+# sent on purpose to look empty.
+_SEEN = regex.compile(
+    r"(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}\p{Co}]")
+
+
+def shows_anything(text: str) -> bool:
+    """Whether a reader would see anything at all of `text`. Spaces, joiners, an accent on
+    nothing (U+0301) and blank fillers (U+3164, U+2800) show nothing: passed on, they would
+    arrive as a name and a colon."""
+    return _SEEN.search(text) is not None

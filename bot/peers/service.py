@@ -18,7 +18,8 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
-from bot.channels.gsm7 import to_gsm7, unsendable
+from bot.channels.gsm7 import readable_name, to_gsm7, unsendable
+from bot.channels.splitting import shows_anything
 from bot.engine.content import Content, ContentLibrary
 from bot.engine.events import Address, Option, Outbound
 from bot.peers.contact import SPLIT_WITHIN, contact_details
@@ -193,7 +194,8 @@ def context_for(connection: Connection, person_id: int, content: Content, *,
                                                            person_id))
     if awaiting is not None:
         values["awaiting_connection_id"] = awaiting["id"]
-        values["awaiting_alias"] = alias_of(connection, awaiting["supporter_id"], content)
+        values["awaiting_alias"] = alias_of(connection, awaiting["supporter_id"], content,
+                                            reader=person_id)
         values["awaiting_about"] = about_supporter(connection, awaiting, content)
     mine = open_chats(connection, person_id)
     labels = chat_labels(connection, person_id, content, mine)
@@ -231,25 +233,49 @@ def open_chats(connection: Connection, person_id: int) -> list[Any]:
         Chat.status.in_(OPEN_CHAT)).order_by(Chat.id)).mappings())
 
 
-def alias_of(connection: Connection, person_id: int, content: Content) -> str:
+def alias_of(connection: Connection, person_id: int, content: Content, *,
+             reader: int | None) -> str:
     """The name shown in a chat: a volunteer's alias, else the name they gave us; never
-    one that carries contact details (a name typed as "Ann 07700 900123")."""
+    one that carries contact details (a name typed as "Ann 07700 900123"). Shown to
+    `reader` as they can read it (see `shown_name`); None keeps it as typed (records)."""
     alias = connection.scalar(select(Volunteer.alias).where(Volunteer.person_id == person_id))
     if not alias:
         alias = connection.scalar(select(Person.name).where(Person.id == person_id))
-    if alias and not contact_details(str(alias)):
-        return str(alias)
-    return content.text("peers.no_name")
+    return shown_name(connection, reader, str(alias or ""), content)
+
+
+def shown_name(connection: Connection, reader: int | None, name: str, content: Content
+               ) -> str:
+    """A name as `reader` will see it. The one place every text that names someone
+    (offers, connected, relays, paused, ended, unreachable, left...) gets the name from,
+    so none can slip through as ": Hello". Texts without UCS-2 carry no other scripts:
+    there "Сергей" is transliterated ("Sergey"), as dropping it would leave no name at all.
+    A name with nothing readable left (only emoji, or a blank filler on any channel) is
+    shown as the words for no name; chat_labels numbers any two that end up alike."""
+    if reader is not None and _reads_gsm7_only(connection, reader):
+        name = readable_name(name)
+    if not shows_anything(name) or contact_details(name):
+        return content.text("peers.no_name")
+    return name
+
+
+def _reads_gsm7_only(connection: Connection, person_id: int) -> bool:
+    """Whether what we send them goes by SMS without UCS-2 (SMS_ALLOW_UNICODE off)."""
+    if _SMS["allow_unicode"]:
+        return False
+    address = preferred_address(connection, person_id)
+    return address is not None and address.channel == "sms"
 
 
 def chat_labels(connection: Connection, person_id: int, content: Content,
                 chats: Sequence[Any] | None = None) -> dict[int, str]:
     """How this person sees each partner in their open chats: the alias, made unique
-    ("Ann", "Ann 2") so that someone in several chats can say which one they mean."""
+    ("Ann", "Ann 2") so that someone in several chats can say which one they mean; made
+    unique as they see it, so "Сергей" and "Sergey" are "Sergey" and "Sergey 2" by text."""
     labels: dict[int, str] = {}
     taken: set[str] = set()
     for chat in open_chats(connection, person_id) if chats is None else chats:
-        alias = alias_of(connection, _partner(chat, person_id), content)
+        alias = alias_of(connection, _partner(chat, person_id), content, reader=person_id)
         label, number = alias, 2
         while label.casefold() in taken:
             label, number = f"{alias} {number}", number + 1
@@ -264,7 +290,7 @@ def label_for(connection: Connection, viewer: int, chat_id: int, content: Conten
     if label is not None:
         return label
     chat = connection.execute(select(Chat).where(Chat.id == chat_id)).mappings().first()
-    return alias_of(connection, _partner(chat, viewer), content) if chat else \
+    return alias_of(connection, _partner(chat, viewer), content, reader=viewer) if chat else \
         content.text("peers.no_name")
 
 
@@ -378,7 +404,8 @@ def lapse_unanswered(connection: Connection, content: ContentLibrary, now: datet
             mine = content.for_language(_language(connection, resident))
             theirs = content.for_language(_language(connection, supporter))
             notify(connection, resident, [Outbound(mine.text(
-                "peers.buddy.offer_lapsed", alias=alias_of(connection, supporter, mine)))],
+                "peers.buddy.offer_lapsed",
+                alias=alias_of(connection, supporter, mine, reader=resident)))],
                 now, kind="peer")
             notify(connection, supporter, [Outbound(theirs.text(
                 "peers.supporter.resident_no_reply"))], now, kind="peer")
@@ -510,7 +537,8 @@ def answer_offer(connection: Connection, content: ContentLibrary, supporter_id: 
     resident_content = content.for_language(_language(connection, resident))
     chat = connection.execute(select(Chat).where(Chat.id == chat_id)).mappings().first()
     text = resident_content.text("peers.buddy.offer_to_resident",
-                                 alias=alias_of(connection, supporter_id, resident_content),
+                                 alias=alias_of(connection, supporter_id, resident_content,
+                                                reader=resident),
                                  about=about_supporter(connection, chat, resident_content))
     notify(connection, resident, [Outbound(" ".join(text.split()),
                                            options=_options(resident_content, "consent"),
@@ -570,7 +598,10 @@ _LINE_BREAKS = {"\u2028", "\u2029", "\r"}
 def relayable(text: str) -> str:
     """What may be passed on of someone's words: as typed (NFC), but without control
     characters (a NUL breaks PostgreSQL and some phones) or invisible formatting that could
-    hide or reorder words (bidi overrides, zero-width spaces); at most one blank line."""
+    hide or reorder words (bidi overrides, zero-width spaces); at most one blank line.
+    Nothing ("") when nothing in it would show (a lone joiner or accent, a Hangul filler, a
+    blank braille pattern): it would arrive as "Sam: " and nothing, so it is treated like
+    an empty message."""
     kept = []
     for char in unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n")):
         category = unicodedata.category(char)
@@ -587,7 +618,8 @@ def relayable(text: str) -> str:
     for line in lines:
         if line or (tidy and tidy[-1]):
             tidy.append(line)
-    return "\n".join(tidy).strip()
+    kept_text = "\n".join(tidy).strip()
+    return kept_text if shows_anything(kept_text) else ""
 
 
 def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_id: int,
@@ -752,7 +784,8 @@ def report(connection: Connection, content: ContentLibrary, reporter_id: int, ch
         return [Outbound(mine.text("common.unclear"))]
     moderators = content.for_language(None)
     history = [
-        {"alias": alias_of(connection, sender, moderators), "text": text, "held": held,
+        {"alias": alias_of(connection, sender, moderators, reader=None), "text": text,
+         "held": held,
          "at": at.isoformat(), "sender_id": sender}
         for sender, text, held, at in reversed(connection.execute(
             select(RelayedMessage.sender_id, RelayedMessage.text, RelayedMessage.held,
@@ -812,7 +845,7 @@ def leaving(connection: Connection, content: ContentLibrary, person_id: int,
                     BuddyRequest.id == chat["request_id"]).values(
                     status="waiting", offered_to=None, updated_at=now))
             text = theirs.text("peers.buddy.supporter_left",
-                               alias=alias_of(connection, person_id, theirs))
+                               alias=alias_of(connection, person_id, theirs, reader=partner))
         # It may name them: forgotten as soon as it has gone (dispatch.outbox).
         notify(connection, partner, [Outbound(text)], now, kind=LEFT_KIND)
     # Someone offered their request will not hear back from them.
@@ -897,7 +930,9 @@ def show_case(connection: Connection, content: Content, case_id: int, *, actor: 
                           answer=content.text(f"peers.moderation.alert_kind.{case['kind']}"))]
     messages = (case["history"] or {}).get("messages") or []
     lines += [content.text("peers.moderation.history_erased") if m.get("erased") else
-              content.text("peers.moderation.history_line", alias=m["alias"], text=m["text"])
+              content.text("peers.moderation.history_line",
+                           alias=shown_name(connection, actor, m["alias"], content),
+                           text=m["text"])
               for m in messages] or [content.text("peers.moderation.no_history")]
     return [Outbound("\n".join(lines))]
 

@@ -1,0 +1,124 @@
+"""Long texts are cut only between what a reader sees as characters: Unicode's extended
+grapheme clusters (UAX #29, as the `regex` module's \\X finds them). A Thai SARA AM or a
+Lao AM is a spacing vowel (category Lo) that belongs to the letter before it; cut from
+it, one part ends in a bare consonant and the next starts with a vowel floating on a
+dotted circle."""
+
+from __future__ import annotations
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.channels.gsm7 import measure, split_for_sms
+from bot.channels.render import render_sms
+from bot.channels.splitting import split_text
+from bot.engine.events import Outbound
+
+THAI_KAM = "\u0e01\u0e33"  # กำ: KO KAI + SARA AM
+LAO_KAM = "\u0e81\u0eb3"  # ກຳ: KO + AM
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@pytest.mark.parametrize("pair", [THAI_KAM, LAO_KAM])
+@pytest.mark.parametrize("limit", [5, 6, 7, 67, 134])
+def test_sara_am_stays_with_its_letter(pair: str, limit: int) -> None:
+    text = "a" + pair * 150  # the odd start puts an AM on every possible cut
+    parts = split_text(text, limit)
+    assert "".join(parts) == text
+    for part in parts:
+        assert not part.startswith(pair[1]), part
+        assert len(part) <= limit
+
+
+@pytest.mark.parametrize("pair", [THAI_KAM, LAO_KAM])
+def test_sara_am_is_never_cut_from_its_letter_in_an_sms(pair: str) -> None:
+    for lead in range(4):
+        rendered = render_sms(Outbound("x" * lead + pair * 120), allow_unicode=True)
+        assert len(rendered.parts) > 1
+        for part in rendered.parts:
+            assert not part.startswith(pair[1])
+            assert measure(part).segments <= 2
+
+
+def test_thai_written_without_spaces_is_cut_between_clusters() -> None:
+    words = "\u0e27\u0e31\u0e19\u0e19\u0e35\u0e49\u0e2d\u0e32\u0e01\u0e32\u0e28\u0e14\u0e35" \
+        "\u0e21\u0e32\u0e01\u0e44\u0e1b\u0e40\u0e14\u0e34\u0e19\u0e01\u0e31\u0e19\u0e17\u0e35" \
+        "\u0e48\u0e2a\u0e27\u0e19\u0e2a\u0e32\u0e18\u0e32\u0e23\u0e13\u0e30\u0e01\u0e33\u0e25" \
+        "\u0e31\u0e07\u0e14\u0e35"
+    text = words * 12
+    parts = split_for_sms(text)
+    assert len(parts) > 1
+    _assert_cut_between_clusters(text, parts, 134, utf16)
+
+
+# -- the property: no cut inside a cluster -------------------------------------------------
+# Characters that build clusters: letters, accents, Thai and Lao vowels and tone marks,
+# Devanagari with viramas, emoji with skin tones, variation selectors and joiners, flags'
+# halves, Hangul jamo, a CR LF, and spaces (a space can carry an accent too).
+BUILDING = (
+    "ab", "\u0301\u0308\u0327", "\u0e01\u0e33\u0e48\u0e34\u0e40", "\u0e81\u0eb3\u0ec8",
+    "\u0915\u094d\u0937\u093f", "\U0001f44d\U0001f3fd\ufe0f\u200d\u2764\U0001f469",
+    "\U0001f1ec\U0001f1e7", "\u1100\u1161\u11a8", "\r\n", "  ", "\u0a95\u0acd\u0ab7",
+)
+ALPHABET = st.sampled_from("".join(BUILDING))
+
+
+def _positions(text: str) -> list[int]:
+    """Where the text's visible clusters are, character by character: spacing (a cluster of
+    nothing but whitespace) is what a split may change; a space carrying an accent is not."""
+    return [at for match in regex.finditer(r"\X", text) if not match.group().isspace()
+            for at in range(match.start(), match.end())]
+
+
+def _assert_cut_between_clusters(text: str, parts: list[str], limit: int,
+                                 units: object) -> None:
+    """Every part starts and ends, in the original text, on a cluster boundary, unless
+    the cluster it cuts is longer than a whole part (then nothing else is possible)."""
+    seen = _positions(text)
+    kept = ["".join(part[at] for at in _positions(part)) for part in parts]
+    assert "".join(kept) == "".join(text[at] for at in seen)  # nothing lost but spacing
+    boundaries = {0}
+    too_long: list[range] = []
+    for match in regex.finditer(r"\X", text):
+        boundaries.add(match.end())
+        if units(match.group()) > limit:  # type: ignore[operator]
+            too_long.append(range(match.start() + 1, match.end()))
+    done = 0
+    for part in kept[:-1]:
+        done += len(part)
+        end, start = seen[done - 1] + 1, seen[done]
+        for at in (end, start):
+            assert at in boundaries or any(at in r for r in too_long), (
+                f"cut at {at} inside a cluster: {text[max(0, at - 3):at + 3]!r}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(ALPHABET, min_size=1, max_size=400), st.integers(4, 80),
+       st.sampled_from([len, utf16]))
+def test_no_part_boundary_falls_inside_an_extended_grapheme_cluster(
+        text: str, limit: int, units: object) -> None:
+    parts = split_text(text, limit, units)  # type: ignore[arg-type]
+    assert all(units(p) <= limit for p in parts)  # type: ignore[operator]
+    _assert_cut_between_clusters(text, parts, limit, units)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(ALPHABET, min_size=100, max_size=700))
+def test_no_sms_part_boundary_falls_inside_a_cluster(text: str) -> None:
+    parts = split_for_sms(text, 2)
+    assert all(measure(p).segments <= 2 for p in parts)
+    _assert_cut_between_clusters(text, parts, 134, utf16)
+
+
+def test_a_space_carrying_an_accent_is_kept_whole() -> None:
+    # " \u0301" is an accent shown on its own: one cluster, not a space to cut at.
+    text = ("word \u0301" * 40).strip()
+    parts = split_text(text, 30)
+    for part in parts:
+        assert not part.startswith("\u0301")
+    assert "".join("".join(parts).split()) == "".join(text.split())
