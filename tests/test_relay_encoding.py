@@ -100,6 +100,10 @@ WORDS = [
     ("See you Saturday \U0001f44d", "Sam: See you Saturday", "part_sent.emoji"),
     ("Good to meet you, \u0a95\u0ac7\u0aae \u0a9b\u0acb?", "Sam: Good to meet you?",
      "part_sent.letters"),
+    # A keycap emoji keeps its digit; what went is an emoji, not letters.
+    ("Meet at gate 1\ufe0f\u20e3", "Sam: Meet at gate 1", "part_sent.emoji"),
+    # A tab is a space in a text message: never a reason for UCS-2, nothing lost.
+    ("See you\tthere", "Sam: See you there", None),
 ]
 
 
@@ -134,7 +138,7 @@ async def test_with_unicode_their_words_travel_whole_and_the_cost_is_recorded(
         assert SAM not in heard
         [got] = bodies(stub, ANN.address, before)
         plain = typed.replace("\u2019", "'").replace("\u2013", "-").replace(
-            "\u201c", '"').replace("\u201d", '"')
+            "\u201c", '"').replace("\u201d", '"').replace("\t", " ")
         assert got == f"Sam: {plain}"
         cost = measure(got)
         assert cost.name == ("GSM-7" if is_gsm7(plain) else "UCS-2")

@@ -54,7 +54,7 @@ _LOOK_ALIKE_GROUPS = {
     "'": "\u2018\u2019\u02bb\u02c8\u02bc\u02bd\u02b9\u201b\uff07\u00b4\u02ca`\u02cb\u275b"
          "\u275c\ufe10\ufe11\u2032\u2039\u203a",
     "-": "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u23bc\u23bd\ufe63\uff0d\u2022",
-    " ": "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
+    " ": "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
          "\u205f\u3000",
     "": "\u200b\u2060\ufeff",  # invisible: zero-width space, word joiner, byte order mark
     "/": "\u00f7\u29f8\u2044\u2215\uff0f",
@@ -104,7 +104,7 @@ _WRITTEN_FRACTION = regex.compile(
     "([\u00b2\u00b3\u00b9\u2070\u2074-\u2079]+)/([\u2080-\u2089]+)")
 
 # Only for texts forced into GSM-7: plainer words for symbols, and marks we can do without.
-_FORCED = {"\t": " ", "\u00b0": " degrees", "\u00b7": "-", "\u2713": "", "\u2714": ""}
+_FORCED = {"\u00b0": " degrees", "\u00b7": "-", "\u2713": "", "\u2714": ""}
 # Latin letters that Unicode does not decompose into a base letter and an accent.
 _LETTERS = {
     "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Ħ": "H", "ħ": "h",

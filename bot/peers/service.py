@@ -690,7 +690,9 @@ def _lost_kind(lost: Sequence[str]) -> str:
         if char in _JOINERS or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or \
                 0xE0020 <= code <= 0xE007F:
             continue  # the joiners, variation selectors and skin tones of emoji sequences
-        if unicodedata.category(char)[0] in "LMN":
+        if code == 0x20E3:
+            emoji = True  # the keycap of "1️⃣": its digit stays, the emoji went
+        elif unicodedata.category(char)[0] in "LMN":
             letters = True
         else:
             emoji = True
