@@ -365,3 +365,15 @@ def test_only_visible_words_are_passed_on(typed: str, passed_on: str) -> None:
 ])
 def test_peoples_own_words_and_scripts_are_kept(text: str) -> None:
     assert relayable(text) == unicodedata.normalize("NFC", text)
+
+
+# A bare number after a word that is a place in a venue as well as a street word: an
+# address only after a name, a road word or a home ("I live on elm grove, 9").
+@pytest.mark.parametrize(("text", "held"), [
+    ("Meet at gate 1", False), ("Meet at Gate 1 by the cafe", False),
+    ("meet at court 2", False), ("we're on green 4 now", False), ("row 3 at the theatre", False),
+    ("Main St, 4", True), ("catherine street, 14", True), ("Belgrave Gate 12", True),
+    ("I live on elm grove, 9", True), ("the cres at number 7", True),
+])
+def test_a_number_after_a_venue_word(text: str, held: bool) -> None:
+    assert bool(contact_details(text)) is held, text

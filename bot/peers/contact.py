@@ -716,10 +716,27 @@ _NUMBER_AFTER = re.compile(
 _ORDINARY_BEFORE = re.compile(r"\b(?:the|to|my|a|our|your|his|her|their|this|that)\s+$", re.I)
 
 
+# Street words that are places in a venue or a park as well ("meet at gate 1", "court 2",
+# "row 3", "green 4"): a bare number after them is an address only after a name ("Belgrave
+# Gate 12"); after a road word or an abbreviation ("catherine street, 14", "Main St, 4") it is.
+_ADDRESSY_STREETS = _PLAIN_STREETS | frozenset({
+    "st", "dr", "cl", "gr", "gro", "gdns", "sq", "ter", "terr", "ct", "pde", "pl", "av"})
+_NAME_BEFORE = re.compile(r"\b[A-Z][a-z'-]+\s+$")
+_HOME_WORD = re.compile(r"\b(?:live|lives|living|lived|address|house|home|flat|stay|staying)\b",
+                        re.I)
+
+
 def _number_after(text: str) -> bool:
-    return any(re.search(r"\b(?:no|number|num)\b|#", m.group(0), re.I)
-               or not _ORDINARY_BEFORE.search(text[max(0, m.start() - 8):m.start()])
-               for m in _NUMBER_AFTER.finditer(text))
+    for match in _NUMBER_AFTER.finditer(text):
+        if re.search(r"\b(?:no|number|num)\b|#", match.group(0), re.I):
+            return True
+        before = text[max(0, match.start() - 30):match.start()]
+        if _ORDINARY_BEFORE.search(before[-8:]):
+            continue
+        if match.group(1).lower() in _ADDRESSY_STREETS or _NAME_BEFORE.search(before) or \
+                _HOME_WORD.search(before):
+            return True
+    return False
 
 
 # A postcode's halves told apart or back to front: "my postcode ends 7QH, LE2 obviously",
