@@ -32,7 +32,10 @@ def launch(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
-def wait_healthy(port: int, process: subprocess.Popen[str], timeout: float = 60) -> httpx.Response:
+# The safety screen's second reader is trained at start-up: about 20 s on a quiet machine,
+# over 50 s on one busy with other test runs. The tests check that the service starts,
+# not how fast (that is in BENCHMARKS.md).
+def wait_healthy(port: int, process: subprocess.Popen[str], timeout: float = 180) -> httpx.Response:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, process.stdout.read() if process.stdout else ""
