@@ -1,10 +1,11 @@
 """Sensitivity of the safety screen on the team's labelled sets.
 
-Reads the labelled sets (label, style, text; each written blind by someone who had not
+Reads the labelled sets (label, style, text; most written blind by someone who had not
 seen the lexicon): the examples the second reader learns from and the lexicon was tuned
-on (`content/en/safety_examples/set_*.tsv`), and the held-out set nobody tuned anything on
-(`tests/data/safety/set_*.tsv`). Runs every message through the real screen and prints one
-JSON line per set:
+on (`content/en/safety_examples/set_*.tsv`), and the held-out sets nobody tuned anything on
+(every `tests/data/safety/set_*.tsv`, whatever its name). A held-out set, once used for
+tuning, moves to the examples and its held-out figures become history (BENCHMARKS.md).
+Runs every message through the real screen and prints one JSON line per set:
 per urgent category the share caught (any urgent reply) and the share given the right
 reply; false triggers (an urgent reply to a message that needed none); medical questions
 signposted; distress met with care; and time per message (p50, p95, ms).
@@ -46,10 +47,13 @@ QUIET = ("none", "medical_question", "distress")
 
 
 def sets() -> dict[str, Path]:
-    """Every labelled set by name (a, b, ...): examples first, then held out."""
+    """Every labelled set by name (a, b, ...): examples first, then held out. A name in both
+    folders is an error: a held-out set must never be read as an example or hidden by one."""
     found = {p.stem.removeprefix("set_"): p for p in sorted(EXAMPLES.glob("set_*.tsv"))}
-    found.update({p.stem.removeprefix("set_"): p for p in sorted(HELD_OUT.glob("set_*.tsv"))})
-    return found
+    held = {p.stem.removeprefix("set_"): p for p in sorted(HELD_OUT.glob("set_*.tsv"))}
+    if both := found.keys() & held.keys():
+        raise ValueError(f"set names both examples and held out: {sorted(both)}")
+    return found | held
 
 
 def held_out(name: str) -> bool:

@@ -10,6 +10,7 @@ from bot.engine.content import library
 from bot.safety.lexicon import Lexicon
 from bot.safety.patterns import compile_phrase
 from bot.safety.screen import SafetyCategory, SafetyScreen
+from bot.safety.second_reader import URGENT, load_examples
 
 CONTENT = library().for_language("en")
 SCREEN = SafetyScreen.from_content(CONTENT)
@@ -108,6 +109,7 @@ def test_hostile_input_is_read_without_error() -> None:
 def test_every_lexicon_phrase_compiles() -> None:
     lexicon = Lexicon.from_content(CONTENT)
     phrases = [p for group in lexicon.targets.values() for p in group] + list(lexicon.idioms)
+    phrases += list(lexicon.mentions)
     phrases += [p for kinds in lexicon.context.values() for ps in kinds.values() for p in ps]
     phrases += list(lexicon.pseudo) + list(lexicon.terminate)
     assert len(phrases) > 500
@@ -264,3 +266,237 @@ def test_only_a_clinician_explains_a_symptom_away() -> None:
 def test_a_kitchen_burn_is_an_injury_not_self_harm() -> None:
     assert topics("burnt my arm on the kettle, skin peeling off big blister") == {"other_urgent"}
     assert topics("i burned my arm with a lighter again") == {"crisis"}
+
+
+# -- false alarms by kind (sets m and o used for tuning, 2026-11-30, fourth session) -----
+# Each kind: harmless messages of that kind stay quiet, written as variants of what the sets
+# held; the urgent message that looks like them still gets its reply.
+KINDS_QUIET = {
+    "background told in the simple past": [
+        "my husband had a stroke and I do most things for him now",
+        "Grandad had a stroke but he still does his crossword every morning",
+        "I had a heart attack and cardiac rehab was brilliant",
+        "my friend had a seizure at the pub once, scary but she was fine",
+        "had a TIA few yrs back, no lasting damage",
+        "Spent two nights in Glenfield in March with my AF, steady since",
+        "can I use the treadmill now it's been 2 yrs since your heart attack talk?",
+        "our neighbour had a bad fall and broke her hip, she's in Glenfield",
+        "my friend Jean collapsed at church last Sunday, she's had a pacemaker fitted now",
+        "remember when Ken collapsed on the bowling green? glad he's ok",
+    ],
+    "someone else's condition as a reason to join": [
+        "Hi, I'm from Age UK, one of our clients has had a heart attack and would like to join",
+        "OT here, I've got a client who has had a stroke, do you have a seated group?",
+        "Is there a walking group for people who've had a stroke?",
+    ],
+    "professional and training talk": [
+        "For the safeguarding training next week we'll cover self-harm and suicide awareness",
+        "Does your team have a policy for members who say they're suicidal?",
+        "I'm a retired paramedic, I've been to more heart attacks than I can count",
+        "my granddaughter is doing a project on self harm at uni",
+        "We had a talk about recognising a heart attack and when to call 999",
+        "We're a charity supporting people after a cardiac arrest, can we share your details?",
+    ],
+    "services named after a condition": [
+        "I run a stroke survivors group in Melton",
+        "the sepsis poster at the surgery is very clear",
+        "just back from the falls clinic, new exercises to do",
+    ],
+    "what a leaflet, a letter or a poster says": [
+        "The poster at the surgery says 'Chest pain? Call 999' - good to know",
+        "The poster in the waiting room says 'Stroke? Act FAST. Call 999'",
+        "my GP letter says to seek urgent help if I get crushing chest pain or pain going "
+        "down my arm",
+        "the nurse told me to ring 999 if I ever get chest pain that spreads to my arm",
+        "that soap storyline with the overdose was hard to watch",
+    ],
+    "a laugh beside a symptom word": [
+        "Line of Duty was so tense my heart was racing 😂",
+        "I passed out... on the sofa after the walk haha so tired",
+        "I was gasping on that hill 😂 need to get fitter",
+        "He's having a heart attack about the price of the new bus pass lol",
+    ],
+    "idioms and word overlaps": [
+        "my friend keeps collapsing into fits of giggles at the chair yoga",
+        "Went over on the kerb, landed on my bum. Didn't hit my head, only my pride hurt",
+        "Thank you very much for help me. God bless you",
+        "Just checking you got my last message",
+        "my last message didn't send I think",
+        "My neighbour's smoke alarm keeps going off when he makes toast",
+        "Can't stop worrying about my son, he's not speaking to me",
+        "I check my son's blood sugar every night at 2am, he's 16 and type 1",
+    ],
+    "habits and what a clinician has explained": [
+        "Mum has falls now and again so she wears her pendant alarm",
+        "my heart does flutter now and again, the cardiologist said its ectopic beats",
+        "my husband is type 1 and has hypos sometimes, I keep jelly babies in my bag",
+        "I get a bit dizzy from time to time when I stand up too quick",
+    ],
+    "over in the same breath": [
+        "my sugar was 3.8 before the walk so I had a biscuit and it came up to 6, all sorted",
+        "A bit of chest tightness in the cold this morning, took two puffs and it went off, "
+        "fine for the rest of the walk",
+        "palpitations this morning but it settled down after 10 minutes",
+    ],
+    "a fear of what might come": [
+        "I'm scared of having another stroke",
+        "I'm petrified of fainting in public",
+        "anxious about getting chest pain again on the hills",
+    ],
+    "animals": [
+        "The dog had a fit last night, the vet says it's epilepsy",
+        "our cat collapsed on Sunday, she's at the vets",
+        "the foxes got at the hens, blood all over the lawn",
+    ],
+}
+KINDS_URGENT = {
+    "background told in the simple past": [
+        ("had a heart attack in 2019 and now chest pain again", "chest_pain"),
+        ("my husband has just had a stroke", "someone_else"),
+        ("Mum's had a heart attack", "someone_else"),
+        ("I think my dad had a stroke, his face is drooping", "someone_else"),
+        ("my wife had a stroke, what do I do?", "someone_else"),
+        ("HAD A SEIZURE", "other_urgent"),
+        ("Had a fit, I don't remember it, my partner saw me shaking on the floor",
+         "other_urgent"),
+        ("my husband has collapsed and isn't breathing, the ambulance is taking him to hospital",
+         "someone_else"),
+        ("after a fall I can't get up", "fall"),
+    ],
+    "someone else's condition as a reason to join": [
+        ("my husband would like to join but right now he's collapsed and isn't breathing",
+         "someone_else"),
+    ],
+    "professional and training talk": [
+        ("I did the suicide awareness course but I'm the one who needs help, I want to end it",
+         "crisis"),
+        ("the training brought it all back, I keep thinking about suicide", "crisis"),
+        ("as a carer I know the signs, my client has collapsed and isn't breathing",
+         "someone_else"),
+        ("I'm a nurse myself but I'm having crushing chest pain", "chest_pain"),
+    ],
+    "services named after a condition": [
+        ("at the stroke club and my face has dropped on one side", "stroke"),
+    ],
+    "what a leaflet, a letter or a poster says": [
+        ("The letter says call 999 if the chest pain comes back and it has, it's back now",
+         "chest_pain"),
+        ("the leaflet says ring 999 if your lips go blue and mine have", "breathing"),
+        ("I took an overdose after watching that soap", "crisis"),
+        # Quotation marks read as a quote only when something written says it.
+        ("my husband said \"my chest hurts\" and he's gone grey", "someone_else"),
+        ("I said to my wife 'I think I'm having a heart attack'", "chest_pain"),
+        ("my meter says 'LO' and I'm shaking", "blood_sugar"),
+    ],
+    "a laugh beside a symptom word": [
+        ("haha very funny but seriously my chest really hurts and my arm is numb",
+         "chest_pain"),
+        ("won't be at darts tonight haha, actually he's gone very pale, clutching his chest",
+         "someone_else"),
+        ("lol I fell down the stairs and my wrist is bent funny", "fall"),
+        ("I want to die lol", "crisis"),
+        ("if the wife makes me eat one more salad I'll top myself 😂", "crisis"),
+    ],
+    "idioms and word overlaps": [
+        ("I collapsed on the kitchen floor and can't get up, everything went black",
+         "fainting"),
+        ("this is my last message, goodbye everyone", "crisis"),
+        ("my libre alarm keeps going off, 2.4 and shaking", "blood_sugar"),
+    ],
+    "habits and what a clinician has explained": [
+        ("I get chest pain now and then but today it's crushing and won't go", "chest_pain"),
+        ("I get palpitations now and then but today it won't stop and I feel faint",
+         "palpitations"),
+        ("I occasionally think about ending it all", "crisis"),
+    ],
+    "over in the same breath": [
+        ("sugar 2.8, had jelly babies but it's still 2.9 and I'm shaking", "blood_sugar"),
+        ("chest went tight on the hill and it hasn't gone off after 20 minutes rest",
+         "chest_pain"),
+    ],
+    "a fear of what might come": [
+        ("I'm scared, I think I'm having a stroke, my face has dropped", "stroke"),
+        ("I'm worried about this chest pain, it won't go away", "chest_pain"),
+    ],
+    "animals": [
+        ("tripped over the dog and I've hurt my shoulder badly, can't move my arm", "fall"),
+        ("the dog bit me and it won't stop bleeding", "other_urgent"),
+    ],
+}
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    (kind, text) for kind, texts in KINDS_QUIET.items() for text in texts])
+def test_a_kind_of_false_alarm_stays_quiet(kind: str, text: str) -> None:
+    assert topics(text) == set(), kind
+
+
+@pytest.mark.parametrize(("kind", "text", "topic"), [
+    (kind, text, topic) for kind, cases in KINDS_URGENT.items() for text, topic in cases])
+def test_the_urgent_message_of_that_kind_still_fires(kind: str, text: str, topic: str) -> None:
+    assert topic in topics(text), kind
+
+
+def test_every_kind_is_pinned_both_ways() -> None:
+    assert KINDS_QUIET.keys() == KINDS_URGENT.keys()
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # The writer alone while someone else is named: "someone else" ends at "I".
+    ("Sister my husband not here, I am alone, chest pain very heavy going to left hand",
+     "chest_pain"),
+    ("my wife has gone out, I'm on my own, can't breathe", "breathing"),
+    ("My husband thinks I'm having a stroke, my face has dropped", "stroke"),
+    # Someone else's crisis only supposed is a question; the writer's own never is.
+    ("if my husband leaves me I'll kill myself", "crisis"),
+    ("my daughter says she wants to kill herself and she's locked herself in", "someone_else"),
+    # A worry about someone else's crisis is not a supposition; a "yes, they have" after one
+    # makes it now.
+    ("I'm worried about my son, he's talking about killing himself", "someone_else"),
+    ("what do I do if my mum tries to take an overdose again, she did last week",
+     "someone_else"),
+    ("if my dad says he's suicidal who do I call? he just told me he is", "someone_else"),
+    # Misses of the same sets, fixed by kind.
+    ("I have had a fall at home and am unable to rise from the floor. I believe I may have "
+     "injured my hip.", "fall"),
+    ("I slip in bathroom, now cannot stand, very pain in hip, alone at home", "fall"),
+    ("piece of meat stuck in my throat, can't swallow my own spit, drooling", "other_urgent"),
+    ("injected my long acting insulin twice by mistake tonight, 40 units instead of 20",
+     "other_urgent"),
+    ("I've been sat here with the knife thinking about it", "crisis"),
+    ("If I don't turn up next week you'll know why. I've had enough.", "crisis"),
+    ("my family would be better off with the life insurance money than with me", "crisis"),
+    ("I've been thinking about how to end it so she can have a life again", "crisis"),
+    ("cnt typ prpely hand not wrkng face numb", "stroke"),
+])
+def test_context_scope_of_the_fourth_session(text: str, topic: str) -> None:
+    assert topic in topics(text)
+
+
+def test_what_someone_else_is_only_supposed_to_have_is_a_question() -> None:
+    found = SCREEN.assess("what should I do if my daughter says she wants to kill herself?")
+    assert not found.findings
+    found = SCREEN.assess("Community mental health team here - what's your process if a member "
+                          "discloses suicidal thoughts?")
+    assert not found.findings
+
+
+def test_a_condition_named_as_background_is_still_a_medical_topic() -> None:
+    # "My stroke" and "stroke nurse" stop a target, not a question's topic.
+    assert SCREEN.assess("can i use a treadmill after my stroke").medical_question
+    assert SCREEN.assess("Is it safe for me to swim or should I ask my stroke nurse first?"
+                         ).medical_question
+
+
+def test_the_second_reader_reads_as_its_scikit_learn_pipeline_does() -> None:
+    # It uses the fitted numbers directly, for speed; the numbers must be the pipeline's.
+    reader = SCREEN.second
+    assert reader is not None
+    assert CONTENT.folder is not None
+    texts = [reader.text(t) for _, t in load_examples(CONTENT.folder / "safety_examples")]
+    texts = [*texts[::5], "", "zzz qqq"]
+    urgent = [i for i, label in enumerate(reader.classes) if label in URGENT]
+    for text, row in zip(texts, reader.model.predict_proba(texts), strict=True):
+        reading = reader.read_words(text.split())
+        assert abs(reading.urgent_probability - sum(row[i] for i in urgent)) < 1e-9, text
+        assert reading.label == reader.classes[int(row.argmax())], text

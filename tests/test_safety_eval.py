@@ -1,8 +1,10 @@
 """The safety screen's figures on the team's labelled sets (bench/safety_eval.py prints them
 all; BENCHMARKS.md publishes them).
 
-- Held out (`tests/data/safety/`): written blind, never read while tuning the lexicon, never
-  seen by the second reader. The floors are the acceptance bar for unseen messages.
+- Held out (every `tests/data/safety/set_*.tsv`, whatever its name): written blind, never read
+  while tuning the lexicon, never seen by the second reader. The floors are the acceptance
+  bar for unseen messages. A set once used for tuning moves to the examples (sets m and o,
+  2026-11-30); its held-out figures stay in BENCHMARKS.md as history.
 - Cross-validation over the examples (`content/en/safety_examples/`): each fold read by a
   second reader trained on the other folds.
 - The examples themselves: the bar the issue sets (sensitivity 0.97, every category 0.93,
@@ -33,6 +35,17 @@ def figures(name: str) -> dict[str, Any]:
     return safety_eval.evaluate(SCREEN, safety_eval.load(name))
 
 
+def test_every_set_in_the_held_out_folder_is_held_out() -> None:
+    # By folder alone, so a set added there is measured, never trained on or tuned to.
+    for path in safety_eval.HELD_OUT.glob("set_*.tsv"):
+        name = path.stem.removeprefix("set_")
+        assert name in HELD_OUT and safety_eval.held_out(name)
+    for path in safety_eval.EXAMPLES.glob("set_*.tsv"):
+        assert not safety_eval.held_out(path.stem.removeprefix("set_"))
+    trained_on = {p.resolve() for p in safety_eval.EXAMPLES.glob("*.tsv")}
+    assert not trained_on & {p.resolve() for p in safety_eval.HELD_OUT.glob("*.tsv")}
+
+
 def test_there_are_enough_labelled_messages() -> None:
     assert HELD_OUT, "a held-out set is needed"
     assert sum(len(safety_eval.load(n)) for n in HELD_OUT) >= 600
@@ -44,11 +57,11 @@ def test_there_are_enough_labelled_messages() -> None:
         assert {label for label, _, _ in safety_eval.load(name)} <= everything
 
 
-# False triggers on each held-out set, as first measured clean (BENCHMARKS.md). The
-# acceptance target is 3 %; these guard against getting worse while the gap is closed.
-# Set o was 4.9 % at first look; 5.1 % since "fine now" stopped reaching a later sentence
-# (a review found "...chest pain. The dog is fine now" read as over): a miss costs more.
-CLEAN_FALSE_TRIGGERS = {"f": 0.040, "m": 0.050, "o": 0.052}
+# False triggers on a held-out set, as first measured clean (BENCHMARKS.md), where that was
+# above the acceptance target of 3 %: a guard against getting worse. Any other held-out set
+# (a new one included) is held to the target itself. Sets m and o (5.0 %, 4.9 % clean)
+# became examples on 2026-11-30, when the false alarms they showed were fixed by kind.
+CLEAN_FALSE_TRIGGERS = {"f": 0.040}
 
 
 @pytest.mark.parametrize("name", HELD_OUT)

@@ -60,6 +60,7 @@ def test_the_index_finds_what_one_plain_matcher_finds_on_the_labelled_messages()
     phrases = [(f"{topic}::{i}", source) for topic, sources in lexicon.targets.items()
                for i, source in enumerate(sources)]
     phrases += [(f"idiom::{i}", source) for i, source in enumerate(lexicon.idioms)]
+    phrases += [(f"mention::{i}", source) for i, source in enumerate(lexicon.mentions)]
     for key, source in phrases:
         patterns = compile_phrase(source).patterns
         indexed.add(key, patterns)
@@ -73,4 +74,32 @@ def test_the_index_finds_what_one_plain_matcher_finds_on_the_labelled_messages()
         expected = sorted(plain(doc), key=lambda m: (m[1], m[2], m[0]))
         assert indexed(doc) == expected, text
         compared += 1
+    assert compared > 2000
+
+
+def test_context_finds_what_one_plain_matcher_finds_and_the_screen_reads_the_same():
+    # medspaCy keeps the first of two rules matching the same words, so besides the matches
+    # themselves the whole screen's reading is compared with the plain matcher put back.
+    screen = screen_for(library().for_language("en"))
+    medspacy = screen.context._ConText__matcher
+    indexed = medspacy._MedspacyMatcher__matcher
+    assert not isinstance(indexed, Matcher), "the ConText index was not installed"
+    plain = Matcher(screen.nlp.vocab)
+    for rule_id, rule in medspacy._rule_map.items():
+        if isinstance(rule.pattern, list):
+            plain.add(rule_id, [rule.pattern])
+    texts = _messages()[1::3]
+    readings = [screen.assess(text) for text in texts]
+    compared = 0
+    for text in texts:
+        words = screen.normaliser.words(text)
+        if words:
+            doc = Doc(screen.nlp.vocab, words=words)
+            assert sorted(indexed(doc)) == sorted(plain(doc)), text
+            compared += 1
+    medspacy._MedspacyMatcher__matcher = plain
+    try:
+        assert [screen.assess(text) for text in texts] == readings
+    finally:
+        medspacy._MedspacyMatcher__matcher = indexed
     assert compared > 2000

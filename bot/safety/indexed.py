@@ -12,11 +12,15 @@ runs each only where a word begins that way, over a window as long as its longes
 
 Matches are exactly those of one `Matcher` holding every pattern (tests/test_safety_indexed.py
 holds them equal over every labelled message); the order is (start, end, key).
+
+`index_context` gives medspaCy's ConText the same index: its rules are matched by one plain
+`Matcher` of some two thousand patterns, the largest single cost on a long message.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -146,3 +150,42 @@ def _longest(pattern: Pattern) -> int:
         else:
             total += 1
     return total
+
+
+class _RuleOrder:
+    """An `IndexedMatcher` for medspaCy: matches by end, then start, then the order the rules
+    were added. medspaCy sorts matches by start and end, stably, and keeps the first of two
+    rules that match the same words, so the order of those counts; spaCy's own `Matcher`
+    gives them in an order that is an accident of its matching machine. The screen reads
+    every labelled message the same either way (tests/test_safety_indexed.py)."""
+
+    def __init__(self, indexed: IndexedMatcher, order: dict[int, int]) -> None:
+        self._indexed = indexed
+        self._order = order
+
+    def __call__(self, doc: Doc) -> list[Match]:
+        return sorted(self._indexed(doc), key=lambda m: (m[2], m[1], self._order[m[0]]))
+
+
+def index_context(context: Any, vocab: Vocab) -> bool:
+    """Swap the plain spaCy `Matcher` inside medspaCy 1.3.1's ConText (after its rules are
+    added) for an `IndexedMatcher` holding the same patterns. Returns False, changing
+    nothing, if medspaCy's insides are not as expected (another version): the plain
+    matcher then stays, slower but the same."""
+    matcher = getattr(context, "_ConText__matcher", None)
+    plain = getattr(matcher, "_MedspacyMatcher__matcher", None)
+    rules = getattr(matcher, "_rule_map", None)
+    if not isinstance(plain, Matcher) or not isinstance(rules, dict):
+        return False
+    indexed = IndexedMatcher(vocab)
+    order: dict[int, int] = {}
+    for number, (rule_id, rule) in enumerate(rules.items()):
+        if isinstance(rule.pattern, list):
+            if getattr(rule, "on_match", None) is not None:
+                return False  # a callback the index would not call
+            indexed.add(rule_id, [rule.pattern])
+            order[vocab.strings.add(rule_id)] = number
+    if len(order) != len(plain):
+        return False
+    matcher._MedspacyMatcher__matcher = _RuleOrder(indexed, order)
+    return True

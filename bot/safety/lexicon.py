@@ -1,9 +1,10 @@
 """The safety lexicon from `content/<language>/safety_lexicon.yaml`, as plain values.
 
 Targets are what the screen looks for (one list of phrases per label); context rules are
-ConText modifiers (negated, historical, hypothetical, quoted, someone else, pseudo,
-terminate);
-idioms are phrases that contain a trigger word but mean nothing urgent; spellings mend
+ConText modifiers (negated, historical, hypothetical, quoted, someone else, an animal, the
+writer again, pseudo, terminate);
+idioms are phrases that contain a trigger word but mean nothing urgent; mentions name a
+condition as background (they stop a target, not a question's topic); spellings mend
 texting forms and misspellings before anything is looked for.
 """
 
@@ -15,7 +16,7 @@ from bot.engine.content import Content
 
 KEY = "safety_lexicon"
 DIRECTIONS = ("forward", "backward", "both")
-CONTEXT_KINDS = ("negated", "historical", "hypothetical", "quoted", "other")
+CONTEXT_KINDS = ("negated", "historical", "hypothetical", "quoted", "other", "animal", "self")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Lexicon:
     pseudo: tuple[str, ...]
     terminate: tuple[str, ...]
     idioms: tuple[str, ...]
+    # A condition named as background ("my stroke", "stroke nurse"): stops a target like an
+    # idiom, but still counts as a health topic for a question.
+    mentions: tuple[str, ...]
     spellings: dict[str, tuple[str, ...]]  # canonical -> what people type
 
     @classmethod
@@ -44,4 +48,5 @@ class Lexicon:
         return cls(targets=targets, context=context,
                    pseudo=content.words(f"{KEY}.context.pseudo"),
                    terminate=content.words(f"{KEY}.context.terminate"),
-                   idioms=content.words(f"{KEY}.idioms"), spellings=spellings)
+                   idioms=content.words(f"{KEY}.idioms"),
+                   mentions=content.words(f"{KEY}.mentions"), spellings=spellings)

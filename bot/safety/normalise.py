@@ -26,6 +26,8 @@ MIN_FUZZY = 5  # shorter words are left alone: too many real words sit one edit 
 _TOKEN = re.compile(r"\d+(?:[.,]\d{1,2})?(?![\d])|[^\W\d_]+|[.!?;:]")
 _APOSTROPHES = re.compile(r"['\u2019\u2018\u02bc`\u00b4]")
 _CONTRACTIONS = re.compile(r"\b(i|you|we|they|he|she|it|that|there)'(ll|d)\b")
+# "Mum's had a fall", "he's just had": "has", so a recent event is not read as a simple past.
+_HAS = re.compile(r"(?<=[^\W\d_])['\u2019\u2018\u02bc`\u00b4]s\s+(?=(?:just\s+)?had\b)")
 # "heart's racing", "me arm's gone", "he's": the bare word, not "hearts" or "hes".
 _APOSTROPHE_S = re.compile(r"(?<=[^\W\d_])['\u2019\u2018\u02bc`\u00b4]s\b")
 # East Midlands "me" for "my" ("me chest", "me arm's gone dead"): only before words that
@@ -49,6 +51,33 @@ _ME = re.compile(r"\bme\s+(?=(" + "|".join(sorted(POSSESSED)) + r")\b)")
 _DISTANCE = re.compile(r"(\d)\s*kms?\b")
 _RUNS = re.compile(r"(\w)\1{2,}")
 _BREAKS = re.compile(r"[\n\r]+")
+# A clock time ("at 2am", "2.30pm", "10 p.m."): never a glucose reading or a count.
+_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)(?![a-z])")
+# Words in quotation marks after "says"/"said"/"reads" ("the poster says 'Chest pain? Call
+# 999'"): one quoted passage, so its question mark does not end what "says" reaches. A
+# closing mark must not be followed by a letter, so "can't" inside the quote is kept. Only
+# when a thing with words on says it (`_WRITTEN`): a person quoted ("he said 'my chest
+# hurts'") or a meter ("it says 'LO'") is telling what is happening.
+_QUOTE = re.compile(
+    r"""(\b(?:say|says|said|saying|read|reads|reading|goes|went|wrote|written)\b\s*[:,-]?\s*)"""
+    r"""["\u201c\u201d'\u2018\u2019]([^"\u201c\u201d\n]{1,200}?)["\u201c\u201d'\u2018\u2019](?![^\W\d_])""")
+_WRITTEN = re.compile(
+    r"\b(?:poster|posters|leaflet|leaflets|sign|signs|letter|letters|notice|advert|adverts|ad|"
+    r"card|website|booklet|plan|label|box|packet|pack|instructions|paperwork|article|paper|"
+    r"headline|form|banner|campaign|slogan|board|sticker|magazine|newspaper|guidance|"
+    r"handout|advice|caption)\b[^.!?\n]{0,30}$", re.IGNORECASE)
+_STOPS = re.compile(r"[.!?]+")
+# "..." or "!!!" is one stop: a trailing pause keeps the words after it close.
+_REPEATED_STOP = re.compile(r"([.!?])\1+")
+
+
+def _quoted(match: re.Match[str]) -> str:
+    """A passage quoted from something written, as one stretch opened by the word "quote"
+    (a ConText `quoted` cue): its full stops and question marks become ";", and it ends with
+    a full stop. Anyone else's quoted words are left as they are."""
+    if not _WRITTEN.search(match.string, max(0, match.start() - 60), match.start()):
+        return match.group(0)
+    return f"{match.group(1)} quote {_STOPS.sub(' ; ', match.group(2))} . "
 
 
 def _expand(match: re.Match[str]) -> str:
@@ -87,8 +116,10 @@ class Normaliser:
             cut = text.rfind(" ", 0, CHUNK)
             cut = cut if cut > 0 else CHUNK
             return [*self.words(text[:cut]), *self.words(text[cut:])]
-        lowered = _BREAKS.sub(" . ", text).replace("\u2019", "'").casefold()
-        lowered = _ME.sub("my ", _APOSTROPHE_S.sub("", lowered))
+        text = _REPEATED_STOP.sub(r"\1", _QUOTE.sub(_quoted, text))
+        lowered = _TIME.sub(" oclock ", _BREAKS.sub(" . ", text).casefold())
+        lowered = lowered.replace("\u2019", "'")
+        lowered = _ME.sub("my ", _APOSTROPHE_S.sub("", _HAS.sub(" has ", lowered)))
         lowered = _DISTANCE.sub(r"\1 km", lowered)
         folded = fold(_CONTRACTIONS.sub(_expand, lowered))
         for pattern, canonical in self._phrases:

@@ -37,6 +37,8 @@ NUMBER_KINDS = {
     "@few": r"^([2-9]|1\d)$",
     "@num": r"^\d+([.,]\d{1,2})?$",
     "@lowscore": r"^[0-4]([.,]5)?$",  # a mood score out of 10 that says "low"
+    # A glucose reading back in range (4 to 14.9 mmol/L): "came back up to 6" after a hypo.
+    "@okglucose": r"^([4-9]|1[0-4])([.,]\d)?$",
 }
 # Words a `*` never steps over: a negation or "usually" inside a gap would be swallowed by
 # the target and never read by ConText ("sugars haven't gone low", "sats are usually 91").

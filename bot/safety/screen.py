@@ -4,14 +4,17 @@ questions and distress before any conversation sees it.
 Per message (about 1 to 3 ms):
 1. mend the words (`normalise.Normaliser`: case, texting forms, misspellings);
 2. find targets from the lexicon (`content/<language>/safety_lexicon.yaml`) with spaCy's
-   Matcher, and idioms that contain a trigger word but mean nothing urgent;
+   Matcher, and idioms and mentions ("stroke club", "my stroke in 2018") that contain a
+   trigger word but mean nothing urgent now;
 3. decide each target's context with ConText (Harkema et al. 2009) as medspaCy implements
-   it: negated, historical, hypothetical, someone else, with scopes ending at "but",
-   "and now", "again", "still" or a full stop;
+   it: negated, historical, hypothetical, quoted, someone else, an animal, with scopes
+   ending at "but", "and now", "again", "still" or a full stop, and someone else's at "I";
 4. combine: a fall needs an injury, a very high reading needs a symptom, someone else in
-   trouble now is a 999 of its own, crisis is never discounted by "if", a goodbye beside
-   something final is a crisis unless a move or a holiday explains it, and someone else's
-   emergency in a programme talked about is a story.
+   trouble now is a 999 of its own, the writer's crisis is never discounted by "if", a
+   goodbye beside something final is a crisis unless a move or a holiday explains it,
+   someone else's emergency in a programme talked about (or as a reason to join) is a
+   story, and a laugh, a fear of what might come or an event told in the simple past
+   with no word of now is not an emergency now.
 
 It errs towards answering: a false alarm costs one kind message, a miss could cost a life.
 The hazard log (docs/clinical-safety/hazard-log.md) lists what it can miss and why.
@@ -29,12 +32,13 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from bot.engine.content import Content
-from bot.safety.indexed import IndexedMatcher
+from bot.safety.indexed import IndexedMatcher, index_context
 from bot.safety.lexicon import Lexicon
 from bot.safety.normalise import Normaliser
 from bot.safety.patterns import Phrase, compile_phrase, words_of
 from bot.safety.second_reader import (
     KIND_THRESHOLD,
+    SOMEONE_ELSE_THRESHOLD,
     URGENT_THRESHOLD,
     URGENT_THRESHOLD_QUESTION,
     SecondReader,
@@ -51,8 +55,23 @@ for _name in ("medspacy", "PyRuSH"):
 
 GROUP = "safety_targets"
 # Cues read as they stand, outside ConText (so they never prune a modifier): a goodbye,
-# something final, a journey or a move that explains a goodbye, a programme talked about.
-CUES = ("farewell", "finality", "departure", "fiction", "settled", "reported_over", "returned")
+# something final, a journey or a move that explains a goodbye, a programme talked about,
+# and laughter ("haha", a laughing emoji).
+CUES = ("farewell", "finality", "departure", "fiction", "settled", "reported_over", "returned",
+        "laughter", "fear", "joining")
+FEAR_REACH = 4  # words between a fear ("scared of having") and the thing feared
+# Targets a laugh beside them makes a joke of ("Line of Duty had my heart racing 😂", "I
+# passed out on the sofa haha"): never crisis (a false alarm there is kinder than a miss),
+# and never a fall or an injury, which people laugh off while hurt.
+LAUGHABLE = frozenset({"chest_pain", "palpitations", "fainting", "stroke", "breathing",
+                       "unwell", "emergency"})
+LAUGH_REACH = (3, 8)  # words before and after a target a laugh may stand
+# "Self-harm" or "suicide" named as a subject ("the training covers self-harm", "the soap
+# with the overdose") may be quoted away; every other crisis phrase never is.
+CRISIS = frozenset({"crisis", "crisis_topic"})
+# Words that make a crisis phrase the writer's own whoever else the sentence names ("if my
+# husband leaves I'll kill myself").
+FIRST_PERSON = frozenset({"i", "im", "ive", "id", "me", "my", "myself", "meself", "mine"})
 # Commands and one-word replies the bot handles before the screen ("STOP", "menu", "my
 # data", "yes"), and bare numbers (an age, a score): the second reader alone never calls
 # these urgent; only a rule may.
@@ -73,15 +92,28 @@ CRISIS_NEGATION_SCOPE = 2  # "not suicidal" yes; "not sure, I don't want to live
 # "quoted" (a leaflet, an advert, a course, an instruction to anyone) is its own category so
 # that medspaCy, which cuts a modifier's scope at the next one of the same category, lets
 # "the leaflet says ... if ... call 999" reach past the "if".
+# "self" marks the writer as the subject again ("my husband's out, I'm alone, chest pain"):
+# it ends what "someone else" reaches and changes nothing else.
 CONTEXT = {"negated": "NEGATED_EXISTENCE", "historical": "HISTORICAL",
-           "hypothetical": "HYPOTHETICAL", "quoted": "QUOTED", "other": "OTHER_PERSON"}
+           "hypothetical": "HYPOTHETICAL", "quoted": "QUOTED", "other": "OTHER_PERSON",
+           "animal": "ANIMAL", "self": "SELF"}
+# Hypothetical phrases that are a real condition (the rest, such as a worry, never reach
+# crisis).
+CONDITIONAL = frozenset({"if", "case", "incase", "policy", "policies", "process", "procedure",
+                         "procedures", "protocol", "protocols", "whenever"})
+# What a pet's trouble may not discount: the writer's fall or injury ("tripped over the
+# dog and hurt my wrist") and crisis.
+NOT_ANIMAL = frozenset({"fall_event", "injury", "head_injury", "long_lie"})
+# "Occasionally" (what "now and again" is mended to) is background, read like history.
+HABIT = ("occasionally",)
 DIRECTION = {"forward": "FORWARD", "backward": "BACKWARD", "both": "BIDIRECTIONAL"}
 # Labels the screen reads with ConText; the medical-question ones it reads as they stand.
 CONTEXT_LABELS = ("chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
                   "blood_sugar_high", "high_reading", "hyper_symptoms", "fall_event", "injury",
                   "head_injury", "long_lie", "fainting", "other_urgent", "unwell", "crisis",
-                  "distress", "distress_health", "hypo_symptoms", "diabetes_context", "fever",
-                  "sepsis_sign", "plea", "unresponsive", "pills", "overdose_act", "relapse",
+                  "crisis_topic", "distress", "distress_health", "hypo_symptoms",
+                  "diabetes_context", "fever", "sepsis_sign", "plea", "unresponsive", "pills",
+                  "overdose_act", "relapse", "confirmed",
                   "grief", "emergency")
 QUESTION_LABELS = ("medical_topic", "medical_question", "service_question")
 # Most urgent first: the first finding's reply is sent; crisis beside a physical emergency
@@ -90,14 +122,14 @@ URGENCY = ("someone_else", "stroke", "chest_pain", "breathing", "other_urgent",
            "blood_sugar", "blood_sugar_high", "fainting", "fall", "palpitations", "crisis",
            "emergency", "unwell")
 DIRECT = {"chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
-          "blood_sugar_high", "fainting", "other_urgent", "unwell", "crisis", "head_injury",
-          "long_lie", "emergency"}
-TOPIC_OF = {"head_injury": "fall", "long_lie": "fall"}
+          "blood_sugar_high", "fainting", "other_urgent", "unwell", "crisis", "crisis_topic",
+          "head_injury", "long_lie", "emergency"}
+TOPIC_OF = {"head_injury": "fall", "long_lie": "fall", "crisis_topic": "crisis"}
 # "Lonely since my wife died", "suicidal since my stroke": "since"/"after" dates when a
 # feeling began, not a feeling that has passed; they mark only physical targets as past.
 ONSET = ("since", "after")
 ONSET_SCOPE = 3
-FEELINGS = {"crisis", "distress", "distress_health", "relapse", "grief"}
+FEELINGS = {"crisis", "crisis_topic", "distress", "distress_health", "relapse", "grief"}
 # Findings that need two things together (each alone says too little).
 COMBINED = (
     (frozenset({"fall_event", "injury"}), "fall"),
@@ -113,6 +145,19 @@ COMBINED = (
 # Someone else down after a fall is in trouble with any of these.
 FALL_HARM = frozenset({"injury", "long_lie", "unresponsive", "hyper_symptoms", "sepsis_sign",
                        "head_injury"})
+# Events a simple past "had" may put in the background (`_told_as_past`), and the words
+# that keep them now.
+TOLD_AS_PAST = frozenset({"chest_pain", "stroke", "other_urgent"})
+ARTICLES = frozenset({"a", "an", "another", "mini", "small", "bad", "big", "massive", "major",
+                      "minor", "slight", "nasty"})
+PERFECT = frozenset({"has", "have", "ive", "hes", "shes", "weve", "theyve", "youve"})
+EVENTS = frozenset({"stroke", "attack", "arrest", "tia", "seizure", "fit"})
+CLAUSE_ENDS = frozenset({"but", "although", "though", "however", "yet", "whereas"})
+STILL_NOW = ("just", "think", "thinks", "maybe", "might", "may", "today", "tonight",
+             "this morning", "this afternoon", "this evening", "earlier", "minutes", "mins",
+             "hour", "hours", "right now", "ambulance", "999", "paramedics", "help", "quick",
+             "please", "again", "still", "what do i do", "what should i do", "what do we do",
+             "!")
 # "Never had a headache like this before", "never felt my heart go this fast": "never"
 # here says the thing is new, not absent. Words that, beside "never", mean that.
 NOVEL = ("before", "like this", "until now", "till now", "til now",
@@ -153,6 +198,9 @@ class _Seen:
     label: str
     other: bool
     past: bool = False  # only in the past: counts again beside a "relapse" ("like that again")
+    # Only supposed or quoted: counts again when the writer says it is theirs ("the leaflet
+    # says call 999 if the pain spreads to your arm, and mine has").
+    supposed: bool = False
 
 
 class SafetyScreen:
@@ -170,6 +218,7 @@ class SafetyScreen:
         self._questions = IndexedMatcher(self.nlp.vocab)
         self._cues = IndexedMatcher(self.nlp.vocab)
         self._idioms = IndexedMatcher(self.nlp.vocab)
+        self._mentions = IndexedMatcher(self.nlp.vocab)
         self._anchored: set[str] = set()
         for label, phrases in lexicon.targets.items():
             matcher = self._questions if label in QUESTION_LABELS else \
@@ -182,11 +231,14 @@ class SafetyScreen:
                     self._anchored.add(key)
         for index, source in enumerate(lexicon.idioms):
             self._idioms.add(f"idiom::{index}", compile_phrase(source).patterns)
+        for index, source in enumerate(lexicon.mentions):
+            self._mentions.add(f"mention::{index}", compile_phrase(source).patterns)
         self.context = self.nlp.add_pipe(
             "medspacy_context", config={"rules": None, "input_span_type": "group",
                                         "span_group_name": GROUP,
                                         "prune_on_target_overlap": True})
         self.context.add(list(_context_rules(lexicon)))
+        index_context(self.context, self.nlp.vocab)  # the same matches, a third of the time
         self.second = SecondReader(examples, self.normaliser.words) if examples else None
 
     @classmethod
@@ -209,8 +261,9 @@ class SafetyScreen:
         doc = Doc(self.nlp.vocab, words=words)
         doc = self.nlp.get_pipe("sentencizer")(doc)
         idioms = [doc[s:e] for _, s, e in self._idioms(doc)]
+        background = idioms + [doc[s:e] for _, s, e in self._mentions(doc)]
         targets = self._spans(doc, self._targets)
-        doc.spans[GROUP] = [span for span in targets if not _inside_idiom(span, idioms)]
+        doc.spans[GROUP] = [span for span in targets if not _inside_idiom(span, background)]
         idiomatic = len(targets) > len(doc.spans[GROUP])
         doc = self.context(doc)
         denials = _denials(doc)
@@ -219,10 +272,14 @@ class SafetyScreen:
         settled = [(span.start, span.end, span.label_ == "reported_over") for span in cue_spans
                    if span.label_ in ("settled", "reported_over")]
         returned = [(span.start, span.end) for span in cue_spans if span.label_ == "returned"]
+        laughs = [span.start for span in cue_spans if span.label_ == "laughter"]
+        fears = [(span.start, span.end) for span in cue_spans if span.label_ == "fear"]
+        story = any(span.label_ == "fiction" for span in cue_spans)
         seen = [seen for span in doc.spans[GROUP]
-                if (seen := _affirmed(span, denials, returned)) is not None
+                if (seen := _affirmed(span, denials, returned, fears, story)) is not None
                 and not _answered_no(span)
-                and not _settled_after(span, settled, returned)]
+                and not _settled_after(span, settled, returned)
+                and not _laughed_off(span, laughs)]
         if _shouted(text, words):  # "FALLEN", "JUST COLLAPSED": a cry for help
             seen.append(_Seen("plea", other=False))
         questions = [span for span in self._spans(doc, self._questions)
@@ -251,6 +308,8 @@ class SafetyScreen:
         reading = self.second.read_words(words)
         threshold = URGENT_THRESHOLD_QUESTION if found.medical_question or found.distress \
             or idiomatic else URGENT_THRESHOLD
+        if reading.urgent_label == "someone_else":
+            threshold = max(threshold, SOMEONE_ELSE_THRESHOLD)
         if _only_commands(words) or all_idiom:
             threshold = 1.01
         discounted = _discounted(doc, seen) | ({"crisis"} if explained else set())
@@ -294,7 +353,7 @@ def _ends_sentence(doc: Doc, end: int) -> bool:
 def _answered_no(span: Span) -> bool:
     """A target asked about and answered no ("Any chest pain this week? No", "Falls? None"):
     its sentence ends with "?" and the next is a bare denial. Crisis is never answered away."""
-    if span.label_ == "crisis":
+    if span.label_ in CRISIS:
         return False
     sentence = span.sent
     if sentence[-1].text != "?" or sentence.end >= len(span.doc):
@@ -311,7 +370,8 @@ def _denials(doc: Doc) -> list[int]:
             if m.category == "NEGATED_EXISTENCE" and m.direction in ("FORWARD", "BIDIRECTIONAL")]
 
 
-NEVER_SETTLED = {"crisis", "distress", "distress_health", "grief", "relapse", "emergency"}
+NEVER_SETTLED = {"crisis", "crisis_topic", "distress", "distress_health", "grief", "relapse",
+                 "emergency"}
 # A suicide attempt or self-harm this recent is a crisis now (NICE NG225 asks for an
 # assessment after any self-harm), whatever tense it is told in.
 RECENT = frozenset({"last week", "last time", "the other day", "at the weekend",
@@ -346,26 +406,98 @@ def _settled_after(span: Span, settled: Sequence[tuple[int, int, bool]],
                and not _undone((start, end), returned) for start, end, reported in settled)
 
 
-def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where] = ()
-              ) -> _Seen | None:
-    """None when the target does not count (negated, only supposed); otherwise whether it
-    is about someone else and whether it lies only in the past. `returned`: phrases saying
-    a symptom is not over (a backward "eased" they deny or undo does not count)."""
-    if span.label_ == "crisis" and any(
-            0 <= span.start - end < CRISIS_NEGATION_SCOPE - 1 for end in denials):
+def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where] = (),
+              fears: Sequence[Where] = (), story: bool = False) -> _Seen | None:
+    """None when the target does not count (negated, a pet's); otherwise whether it is about
+    someone else, whether it lies only in the past, and whether it is only supposed or
+    quoted (then it counts only if the writer says it is theirs). `returned`: phrases saying
+    a symptom is not over (a backward "eased" they deny or undo does not count). `fears`:
+    "scared of having"-like phrases; what they name or what follows closely is supposed.
+    `story`: a programme or a book is talked about, so a crisis subject it names is its.
+
+    Crisis in the writer's own words ("kill myself") is theirs whoever else the sentence
+    names, and no "if" discounts it; someone else's crisis only supposed or asked about
+    ("what's your process if a member discloses suicidal thoughts?") is not happening."""
+    crisis = span.label_ in CRISIS
+    if crisis and any(0 <= span.start - end < CRISIS_NEGATION_SCOPE - 1 for end in denials):
         return None
     kinds = {m.category for m in span._.modifiers
              if not (m.category == "NEGATED_EXISTENCE" and (
                  _says_new(span, m.modifier_span)
                  or (m.direction == "BACKWARD" and _undone(m.modifier_span, returned))))
-             and not (span.label_ == "crisis" and m.category == "HISTORICAL"
+             and not (crisis and m.category == "HISTORICAL"
                       and _recent(span.doc, m.modifier_span))}
-    if "NEGATED_EXISTENCE" in kinds:
+    if crisis and _first_person(span):
+        kinds.discard("OTHER_PERSON")
+    if kinds & {"NEGATED_EXISTENCE", "ANIMAL"}:
         return None
-    if kinds & {"HYPOTHETICAL", "QUOTED"} and span.label_ != "crisis":
-        return None
-    past = "HISTORICAL" in kinds and span.label_ != "relapse"  # a relapse is about now
-    return _Seen(span.label_, "OTHER_PERSON" in kinds, past)
+    if not crisis and span.label_ not in FEELINGS and any(
+            start < span.start <= end + FEAR_REACH and span.sent.start <= start
+            for start, end in fears):
+        kinds.add("HYPOTHETICAL")
+    supposed = kinds & {"HYPOTHETICAL", "QUOTED"}
+    if (supposed and (not crisis or "OTHER_PERSON" in kinds)) or (
+            span.label_ == "crisis_topic" and ("QUOTED" in kinds or story)
+            and not _first_person(span, 3)):
+        return _Seen(span.label_, "OTHER_PERSON" in kinds, past=True, supposed=True)
+    other = "OTHER_PERSON" in kinds
+    past = ("HISTORICAL" in kinds or _told_as_past(span, other)) and span.label_ != "relapse"
+    return _Seen(span.label_, other, past)  # a relapse is about now
+
+
+def _told_as_past(span: Span, other: bool) -> bool:
+    """An event told in the simple past with nothing saying it is now: background ("my
+    husband had a stroke and I do most things for him", "I had a heart attack, cardiac rehab
+    was brilliant"). "Has had", "just", "I think", "an hour ago", "help" and the like say
+    it is now. Symptoms ("had chest pains") are not events; a fall is read by its injury;
+    and a fit the writer had is told straight after it ("had a fit, bit my tongue"), so
+    only someone else's is background this way."""
+    if span.label_ not in TOLD_AS_PAST or (span.label_ == "other_urgent" and not other):
+        return False
+    doc, start = span.doc, span.sent.start
+    i = span.start
+    while i < span.end - 1 and doc[i].lower_ in ARTICLES | {"had", "heart", "cardiac"}:
+        i += 1  # the event's own word: "stroke" in "had a stroke", "attack"
+    if doc[i].lower_ not in EVENTS:
+        return False
+    j = i - 1
+    while j >= start and doc[j].lower_ in ARTICLES | {"heart", "cardiac"}:
+        j -= 1
+    if j < start or doc[j].lower_ != "had" or j == i - 1 or (
+            doc[i].lower_ in ("attack", "arrest") and doc[i - 1].lower_ not in ("heart",
+                                                                                "cardiac")):
+        return False
+    if j > start and doc[j - 1].lower_ in PERFECT:
+        return False  # "has had", "I've had": recent unless dated
+    # What says "now" must be in the event's own clause: "Grandad had a stroke but he still
+    # does his crossword" is background.
+    clause = []
+    for t in doc[start:span.sent.end]:
+        if t.i >= span.end and t.lower_ in CLAUSE_ENDS:
+            break
+        clause.append(t.lower_)
+    words = " " + " ".join(clause) + " "
+    return not any(f" {marker} " in words for marker in STILL_NOW)
+
+
+def _first_person(span: Span, before: int = 0) -> bool:
+    """Whether the writer says it of themselves: a first-person word inside the span or
+    in the `before` words ahead of it ("I self harm", "kill myself")."""
+    start = max(span.sent.start, span.start - before)
+    return any(t.lower_ in FIRST_PERSON for t in span.doc[start:span.end])
+
+
+def _laughed_off(span: Span, laughs: Sequence[int]) -> bool:
+    """A symptom word said with a laugh close by, in its sentence or the next ("Line of
+    Duty had my heart racing 😂", "I passed out... on the sofa haha"): a joke, for the
+    `LAUGHABLE` targets only. A laugh further off is about something else ("won't be at
+    darts haha, actually he's clutching his chest")."""
+    if span.label_ not in LAUGHABLE or not laughs:
+        return False
+    sentence = span.sent
+    following = span.doc[sentence.end].sent if sentence.end < len(span.doc) else sentence
+    return any(sentence.start <= i < following.end
+               and span.start - LAUGH_REACH[0] <= i < span.end + LAUGH_REACH[1] for i in laughs)
 
 
 def _recent(doc: Doc, modifier: tuple[int, int]) -> bool:
@@ -383,8 +515,10 @@ def _discounted(doc: Doc, seen: list[_Seen]) -> set[str]:
     if ("fall_event", False) in counted:
         topics.add("fall")
     for span in doc.spans[GROUP]:
-        other = any(m.category == "OTHER_PERSON" for m in span._.modifiers)
-        if (span.label_, other) in counted:
+        # A pet's trouble is nobody's emergency ("my dog can't breathe properly in the heat").
+        other = any(m.category in ("OTHER_PERSON", "ANIMAL") for m in span._.modifiers)
+        if (span.label_, other) in counted or span.label_ == "crisis_topic":
+            # A subject named in a talk is no reason to doubt the reader's crisis.
             continue
         label = span.label_
         topic = "fall" if label in ("fall_event", "injury") else TOPIC_OF.get(label, label)
@@ -439,10 +573,13 @@ def _combine(doc: Doc, seen: list[_Seen], questions: list[Span],
     labels = {s.label for s in now}
     mine = {s.label for s in now if not s.other}
     theirs = {s.label for s in now if s.other}
-    if "relapse" in labels:
+    if "relapse" in labels or "confirmed" in labels:
         # "Tried to end it in 2020 and I feel like that again now": the past is back.
+        # "The leaflet says ring 999 if it spreads to your arm, and it has": what was only
+        # supposed is now.
         for s in seen:
-            if s.past and s.label in DIRECT:
+            back = "confirmed" in labels if s.supposed else "relapse" in labels
+            if s.past and back and s.label in DIRECT:
                 (theirs if s.other else mine).add(s.label)
     topics: set[str] = set()
     for label in mine & DIRECT:
@@ -450,7 +587,9 @@ def _combine(doc: Doc, seen: list[_Seen], questions: list[Span],
     for needed, topic in COMBINED:
         if needed <= mine:
             topics.add(topic)
-    if "fiction" in cues:  # "Did you see Casualty? The bloke had a heart attack"
+    if cues & {"fiction", "joining"}:
+        # "Did you see Casualty? The bloke had a heart attack"; "my husband had a stroke and
+        # would like to join": someone else's trouble told as a story or as a reason to come.
         theirs = set()
     urgent_theirs = theirs & (DIRECT - {"unwell"})
     if urgent_theirs or "unresponsive" in theirs or (
@@ -495,7 +634,7 @@ def _is_medical_question(doc: Doc, questions: list[Span]) -> bool:
 
 
 def _context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
-    plain = set(CONTEXT_LABELS) - {"crisis"}
+    plain = set(CONTEXT_LABELS) - CRISIS
     for kind, directions in lexicon.context.items():
         category = CONTEXT[kind]
         for direction, phrases in directions.items():
@@ -506,15 +645,39 @@ def _context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
                     yield from _rules(phrase, category, DIRECTION[direction],
                                 allowed_types=plain, max_scope=NEGATION_SCOPE)
                     yield from _rules(phrase, category, DIRECTION[direction],
-                                allowed_types={"crisis"}, max_scope=CRISIS_NEGATION_SCOPE)
+                                allowed_types=set(CRISIS), max_scope=CRISIS_NEGATION_SCOPE)
+                elif kind == "historical" and source.split()[0] in HABIT:
+                    # A habit is background for the body, never for feelings.
+                    yield from _rules(phrase, category, DIRECTION[direction],
+                                      allowed_types=set(CONTEXT_LABELS) - FEELINGS)
                 elif kind == "historical" and source.split()[0] in (*ONSET, "before"):
                     # "Since the stroke" dates what it names, not the rest of the
                     # sentence: "since the swim my heart won't slow down" is now.
                     yield from _rules(phrase, category, DIRECTION[direction],
                                       allowed_types=set(CONTEXT_LABELS) - FEELINGS,
                                       max_scope=ONSET_SCOPE)
-                elif kind in ("hypothetical", "quoted"):
-                    yield from _rules(phrase, category, DIRECTION[direction], allowed_types=plain)
+                elif kind == "quoted" or (
+                        kind == "hypothetical" and CONDITIONAL & set(words_of(source))):
+                    # Crisis is read with a quote or a real condition ("if", "in case", "a
+                    # policy for"), and discounted only when it is someone else's, or a
+                    # subject a leaflet or a talk names (`_affirmed`). A worry ("worried
+                    # about my son, he's talking about killing himself") never reaches it.
+                    yield from _rules(phrase, category, DIRECTION[direction],
+                                      allowed_types=set(CONTEXT_LABELS) - {"confirmed"})
+                elif kind == "hypothetical":
+                    yield from _rules(phrase, category, DIRECTION[direction],
+                                      allowed_types=plain - {"confirmed"})
+                elif kind == "other":
+                    # Someone else's scope ends where the writer is the subject again.
+                    yield from _rules(phrase, category, DIRECTION[direction],
+                                      terminated_by={"SELF"})
+                elif kind == "animal":
+                    yield from _rules(phrase, category, DIRECTION[direction],
+                                      terminated_by={"SELF"},
+                                      allowed_types=set(CONTEXT_LABELS) - NOT_ANIMAL - CRISIS)
+                elif kind == "self":
+                    # Only a boundary for "someone else" (kept to a word, like a terminator).
+                    yield from _rules(phrase, category, DIRECTION[direction], max_scope=1)
                 else:
                     yield from _rules(phrase, category, DIRECTION[direction])
     for source in lexicon.pseudo:
