@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.engine.content import library  # noqa: E402
-from bot.engine.matching import Vocabulary, option_choices  # noqa: E402
+from bot.core.answers import Vocabulary, option_choices  # noqa: E402
+from bot.core.content import library  # noqa: E402
 from conversations.checkin_reading import ReadingWords, read_checkin  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "checkin"

@@ -44,7 +44,7 @@ from sqlalchemy import Connection, func, select  # noqa: E402
 from bot.app import build  # noqa: E402
 from bot.channels.telegram import TelegramSender, build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.engine.events import Address, Outbound  # noqa: E402
+from bot.core.events import Address, Outbound  # noqa: E402
 from bot.storage import repository as repo  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
 from bot.storage.models import OutboxMessage  # noqa: E402
@@ -68,7 +68,7 @@ class SmsEndpoint:
     async def create(self, request: Any) -> Any:
         from starlette.responses import JSONResponse
 
-        from bot.channels.gsm7 import measure
+        from bot.core.gsm7 import measure
 
         form = {k: str(v) for k, v in (await request.form()).items()}
         segments = measure(form["Body"]).segments

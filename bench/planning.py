@@ -72,7 +72,7 @@ def create_people(url: str, people: int) -> None:
 def plan_once(url: str, days: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     import asyncio
 
-    from bot.engine.content import library
+    from bot.core.content import library
     from bot.scheduling import planner
     from bot.storage.db import Database
 

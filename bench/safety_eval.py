@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.engine.content import library  # noqa: E402
+from bot.core.content import library  # noqa: E402
 from bot.safety.screen import SafetyScreen  # noqa: E402
 from bot.safety.second_reader import SecondReader  # noqa: E402
 

@@ -10,16 +10,16 @@ from functools import partial
 
 from bot.channels.bundling import bundle_turn
 from bot.config import Settings
+from bot.core.clock import Clock, SystemClock
+from bot.core.content import ContentLibrary, library
 from bot.dispatch.limits import Limits
 from bot.dispatch.outbox import Dispatcher, Sender
-from bot.engine.clock import Clock, SystemClock
-from bot.engine.content import ContentLibrary, library
 from bot.engine.runner import Engine
 from bot.geo.districts import default_table
 from bot.peers import service as peer_service
 from bot.peers import undelivered
 from bot.places.catalogue import Catalogue
-from bot.places.matching import RankingIndex
+from bot.places.ranking import RankingIndex
 from bot.storage.db import Database
 from conversations import registry
 

@@ -169,7 +169,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print("database is up to date")
         return 0
     if args.command == "content":
-        from bot.content_lint import lint_and_report
+        from bot.tools.content_lint import lint_and_report
 
         return lint_and_report(settings.content_dir, sys.stdout)
     if args.command == "catalogue":
@@ -246,7 +246,7 @@ def _stdout_gone() -> None:
 
 
 async def _impact(settings: Settings, args: argparse.Namespace, stdout: TextIO) -> int:
-    from bot.engine.content import library
+    from bot.core.content import library
     from bot.reports import impact
     from bot.storage.db import Database
     from bot.storage.migrate import upgrade

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.engine.content import CONTENT_ROOT
+from bot.core.content import CONTENT_ROOT
 from bot.storage.db import DEFAULT_SQLITE_PATH
 
 

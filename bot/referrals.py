@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from bot.engine.content import CONTENT_ROOT, load_yaml
+from bot.core.content import CONTENT_ROOT, load_yaml
 
 UNKNOWN = "unknown"
 _CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -18,7 +18,7 @@ from bot.app import Services, build
 from bot.config import Settings
 from bot.dispatch.loop import DispatchLoop
 from bot.places.catalogue import load_catalogue
-from bot.places.matching import RankingIndex
+from bot.places.ranking import RankingIndex
 from bot.scheduling.jobs import (
     escalate_alerts,
     hand_over_due_reminders,

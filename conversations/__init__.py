@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.session import Conversation
+from bot.core.turn import Conversation
 
 
 def registry() -> dict[str, Conversation]:

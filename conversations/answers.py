@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from bot.engine.events import EventKind, Inbound
-from bot.engine.matching import Answer, AnswerKind, Choice, match_answer, match_choice_id
-from bot.engine.session import Context
+from bot.core.answers import Answer, AnswerKind, Choice, match_answer, match_choice_id
+from bot.core.events import EventKind, Inbound
+from bot.core.turn import Context
 
 
 def read_answer(ctx: Context, choices: list[Choice], event: Inbound, *,

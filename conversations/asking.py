@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.engine.events import Inbound, Outbound
-from bot.engine.session import Context, Profile
+from bot.core.events import Inbound, Outbound
+from bot.core.turn import Context, Profile
 from conversations.questions import QUESTIONS, Kind, Question, Reading
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.matching import AnswerKind, match_answer, match_choice_id
-from bot.engine.session import IDLE, Context, FlowState, PeerAction, Profile, Turn
+from bot.core.answers import AnswerKind, match_answer, match_choice_id
+from bot.core.events import EventKind, Inbound, Outbound
+from bot.core.turn import IDLE, Context, FlowState, PeerAction, Profile, Turn
 from conversations import asking
 
 NAME = "buddy"

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.engine.events import Inbound, Outbound
-from bot.engine.matching import AnswerKind, Choice
-from bot.engine.session import IDLE, Context, FlowState, Profile, RecordImpact, StartFlow, Turn
+from bot.core.answers import AnswerKind, Choice
+from bot.core.events import Inbound, Outbound
+from bot.core.turn import IDLE, Context, FlowState, Profile, RecordImpact, StartFlow, Turn
 from conversations.answers import read_answer
 
 NAME = "care"

@@ -13,11 +13,11 @@ from datetime import timedelta
 from functools import cache
 from typing import Any
 
-from bot.engine.content import Content
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.matching import AnswerKind, Choice
-from bot.engine.session import IDLE, Context, FlowState, Profile, RecordImpact, StartFlow, Turn
-from bot.engine.textnorm import clean
+from bot.core.answers import AnswerKind, Choice
+from bot.core.content import Content
+from bot.core.events import EventKind, Inbound, Outbound
+from bot.core.textnorm import clean
+from bot.core.turn import IDLE, Context, FlowState, Profile, RecordImpact, StartFlow, Turn
 from conversations import everyday
 from conversations.answers import read_answer
 from conversations.checkin_reading import Path, ReadingWords, read_checkin

@@ -22,9 +22,9 @@ from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.engine.content import Content
-from bot.engine.matching import AnswerKind, Choice, Vocabulary, match_answer
-from bot.engine.textnorm import english_words, tokens
+from bot.core.answers import AnswerKind, Choice, Vocabulary, match_answer
+from bot.core.content import Content
+from bot.core.textnorm import english_words, tokens
 
 
 class Path(StrEnum):

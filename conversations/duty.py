@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from bot.engine.events import EventKind, Inbound
-from bot.engine.session import AlertAction
-from bot.engine.textnorm import tokens
+from bot.core.events import EventKind, Inbound
+from bot.core.textnorm import tokens
+from bot.core.turn import AlertAction
 
 ACTIONS = {"ok": "ok", "ack": "ok", "seen": "ok", "mine": "ok", "note": "note",
            "close": "close", "closed": "close", "done": "close"}

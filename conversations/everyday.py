@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.engine.events import Outbound
-from bot.engine.session import Context, Profile
+from bot.core.events import Outbound
+from bot.core.turn import Context, Profile
 from bot.scheduling.windows import end_of_local_day
 
 # "Paused until further notice" is stored as a date far in the future, so one column

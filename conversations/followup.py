@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.engine.events import Inbound, Outbound
-from bot.engine.matching import AnswerKind
-from bot.engine.session import IDLE, Context, FlowState, Profile, RecordFeedback, Turn
+from bot.core.answers import AnswerKind
+from bot.core.events import Inbound, Outbound
+from bot.core.turn import IDLE, Context, FlowState, Profile, RecordFeedback, Turn
 from bot.places.schema import Opportunity
 from conversations.answers import read_answer
 from conversations.suggest import sorry, step_for

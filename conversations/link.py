@@ -12,10 +12,10 @@ from typing import Any
 
 import phonenumbers
 
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.matching import AnswerKind
-from bot.engine.session import IDLE, Context, FlowState, LinkAction, Profile, Turn
-from bot.engine.textnorm import clean, tokens
+from bot.core.answers import AnswerKind
+from bot.core.events import EventKind, Inbound, Outbound
+from bot.core.textnorm import clean, tokens
+from bot.core.turn import IDLE, Context, FlowState, LinkAction, Profile, Turn
 from conversations.answers import read_answer
 
 NAME = "link"

@@ -6,10 +6,10 @@ engine uses `reports` and `answer` only (see Engine._peer_mid_conversation)."""
 
 from __future__ import annotations
 
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.session import IDLE, Context, PeerAction, Profile, Turn
-from bot.engine.textnorm import tokens
-from bot.peers.context import REPORT_OPTION, ChatRef, PeerContext
+from bot.core.events import EventKind, Inbound, Outbound
+from bot.core.peer_context import REPORT_OPTION, ChatRef, PeerContext
+from bot.core.textnorm import tokens
+from bot.core.turn import IDLE, Context, PeerAction, Profile, Turn
 from conversations.buddy import read
 
 # Words that control a chat (content/en/commands.yaml), and what they do.

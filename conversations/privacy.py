@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.events import Inbound, Outbound
-from bot.engine.matching import AnswerKind
-from bot.engine.session import (
+from bot.core.answers import AnswerKind
+from bot.core.events import Inbound, Outbound
+from bot.core.turn import (
     IDLE,
     Context,
     EraseEverything,

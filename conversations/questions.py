@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.engine.events import EventKind, Inbound, Outbound
-from bot.engine.matching import AnswerKind, match_answer, match_choice_id
-from bot.engine.session import Context, Profile
-from bot.engine.textnorm import clean
+from bot.core.answers import AnswerKind, match_answer, match_choice_id
+from bot.core.events import EventKind, Inbound, Outbound
+from bot.core.textnorm import clean
+from bot.core.turn import Context, Profile
 from bot.geo.districts import parse_district
 
 NAME_MAX_CHARS = 40

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.session import Context, Profile
+from bot.core.turn import Context, Profile
 from conversations.questions import QUESTIONS, Kind
 
 

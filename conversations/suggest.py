@@ -11,9 +11,9 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from bot.engine.events import Inbound, Outbound, ref_token
-from bot.engine.matching import Answer, AnswerKind, Choice
-from bot.engine.session import (
+from bot.core.answers import Answer, AnswerKind, Choice
+from bot.core.events import Inbound, Outbound, ref_token
+from bot.core.turn import (
     IDLE,
     Context,
     FlowState,
@@ -24,7 +24,7 @@ from bot.engine.session import (
     Turn,
 )
 from bot.places import explain
-from bot.places.matching import Needs, Suggestion
+from bot.places.ranking import Needs, Suggestion
 from conversations.answers import read_answer
 from conversations.questions import QUESTIONS
 

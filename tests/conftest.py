@@ -17,9 +17,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.config import Settings
+from bot.storage.all_tables import Base
 from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade
-from bot.storage.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

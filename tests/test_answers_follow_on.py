@@ -5,7 +5,7 @@ them. Through the real engine and storage."""
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.engine.events import Address
+from bot.core.events import Address
 from bot.storage import repository as repo
 from support.engine import running, say
 

@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import Settings
-from bot.engine.content import library
-from bot.engine.events import Address, Inbound
-from bot.engine.matching import AnswerKind, Choice, Vocabulary, match_answer, option_choices
-from bot.engine.textnorm import tokens
+from bot.core.answers import AnswerKind, Choice, Vocabulary, match_answer, option_choices
+from bot.core.content import library
+from bot.core.events import Address, Inbound
+from bot.core.textnorm import tokens
 from bot.storage import repository as repo
 from support.engine import running, say
 
@@ -218,9 +218,9 @@ def _phrases(key: str) -> set[str]:
 @given(words=st.lists(st.sampled_from(COMMAND_POOL), min_size=1, max_size=8))
 def test_property_chat_and_stop_words_act_only_when_they_are_the_whole_message(
         words: list[str]) -> None:
-    from bot.engine.clock import FakeClock
-    from bot.engine.commands import Command, CommandWords
-    from bot.engine.session import Context
+    from bot.core.clock import FakeClock
+    from bot.core.commands import Command, CommandWords
+    from bot.core.turn import Context
     from conversations import peer
 
     text = " ".join(words)

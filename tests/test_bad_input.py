@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select, update
 
 from bot.app import Services
 from bot.config import Settings
-from bot.engine.events import Address, Inbound
+from bot.core.events import Address, Inbound
 from bot.storage import repository as repo
 from bot.storage.models import Identity, OutboxMessage, Person
 from support.engine import ONBOARDING, running

@@ -4,8 +4,8 @@ Telegram keeps them apart."""
 from __future__ import annotations
 
 from bot.channels.bundling import bundle_for_sms, bundle_turn
-from bot.channels.render import render_sms
-from bot.engine.events import Address, Option, Outbound
+from bot.core.events import Address, Option, Outbound
+from bot.core.render import render_sms
 
 QUESTION = Outbound("Would you like some ideas?", options=(Option("yes", "Yes please"),
                                                            Option("no", "Not now")),

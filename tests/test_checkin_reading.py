@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.engine.content import library
-from bot.engine.events import Address, Inbound
-from bot.engine.matching import Vocabulary, option_choices
+from bot.core.answers import Vocabulary, option_choices
+from bot.core.content import library
+from bot.core.events import Address, Inbound
 from bot.storage import repository as repo
 from bot.storage.models import ImpactEvent
 from conversations.checkin_reading import Path as CheckinPath

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content_lint import lint
-from bot.engine.content import CONTENT_ROOT, ContentLibrary, library
+from bot.core.content import CONTENT_ROOT, ContentLibrary, library
+from bot.tools.content_lint import lint
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, select
 
-from bot.engine.events import Address, Outbound
+from bot.core.events import Address, Outbound
 from bot.storage import repository as repo
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade

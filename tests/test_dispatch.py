@@ -13,9 +13,9 @@ from sqlalchemy import Connection, select
 from bot.app import build
 from bot.channels.telegram import TelegramSender, build_application
 from bot.config import Settings
+from bot.core.clock import FakeClock
+from bot.core.events import Address, Inbound, Outbound
 from bot.dispatch.limits import Limits, Pacer
-from bot.engine.clock import FakeClock
-from bot.engine.events import Address, Inbound, Outbound
 from bot.storage import repository as repo
 from bot.storage.models import OutboxMessage
 from support.bot_api_stub import BotApiStub, running_stub

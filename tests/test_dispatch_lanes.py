@@ -15,10 +15,10 @@ from bot.app import build
 from bot.channels.sms import SmsSender
 from bot.channels.sms_provider import SendResult
 from bot.config import Settings
+from bot.core.clock import FakeClock
+from bot.core.events import Address, Outbound
 from bot.dispatch.loop import DispatchLoop
 from bot.dispatch.outbox import Outcome, Outgoing, Result
-from bot.engine.clock import FakeClock
-from bot.engine.events import Address, Outbound
 from bot.storage import repository as repo
 from bot.storage.models import OutboxMessage
 from support.engine import START
@@ -170,7 +170,7 @@ async def test_texts_of_different_sizes_use_the_whole_sms_rate(settings: Setting
         name = "counted"
 
         async def send(self, to: str, body: str, status_callback: str | None) -> SendResult:
-            from bot.channels.gsm7 import measure
+            from bot.core.gsm7 import measure
 
             sent.append((now[0], measure(body).segments))
             now[0] += 0.003  # the provider's answer takes a moment

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot import logs
 from bot.config import Settings
-from bot.engine.events import Address, Inbound
+from bot.core.events import Address, Inbound
 from bot.storage.models import HealthDetail, Identity, ImpactEvent, OutboxMessage, Person
 from support.engine import ONBOARDING, running, say
 

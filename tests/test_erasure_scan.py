@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import MetaData, select
 
 from bot.config import Settings
-from bot.engine.events import Address
+from bot.core.events import Address
 from support.engine import ONBOARDING, running, say
 
 ANN = Address("sms", "+447700900123")

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.engine.clock import FakeClock
-from bot.engine.content import library
+from bot.core.clock import FakeClock
+from bot.core.content import library
 from bot.peers.contact import ContactKind as Contact
 from bot.peers.contact import contact_details as detect
 from bot.peers.group_commands import (

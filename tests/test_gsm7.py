@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.gsm7 import is_gsm7, measure, septets, split_for_sms, to_gsm7
+from bot.core.gsm7 import is_gsm7, measure, septets, split_for_sms, to_gsm7
 
 
 def test_typographic_marks_become_plain() -> None:

@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_sms_segments import reference_segments
 
-from bot.channels.gsm7 import is_gsm7, measure, smart, to_gsm7, unsendable
-from bot.channels.render import render_sms
-from bot.engine.events import Outbound
+from bot.core.events import Outbound
+from bot.core.gsm7 import is_gsm7, measure, smart, to_gsm7, unsendable
+from bot.core.render import render_sms
 
 FRACTIONS = "\u00bc\u00bd\u00be\u2150\u2151\u2152\u2153\u2154\u2155\u2156\u2157\u2158" \
     "\u2159\u215a\u215b\u215c\u215d\u215e\u2189"

@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.config import Settings
-from bot.engine.events import Address, Inbound
+from bot.core.events import Address, Inbound
 from bot.reports import impact
 from bot.storage import repository as repo
 from support.engine import ONBOARDING, START, running, say

@@ -11,9 +11,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.engine.clock import FakeClock
-from bot.engine.content import library
-from bot.engine.events import Address, Inbound
+from bot.core.clock import FakeClock
+from bot.core.content import library
+from bot.core.events import Address, Inbound
 from bot.peers.models import Connection as Chat
 from bot.scheduling import planner
 from bot.storage import linking

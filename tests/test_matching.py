@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine.content import library
-from bot.engine.matching import (
+from bot.core.answers import (
     AnswerKind,
     Choice,
     Vocabulary,
@@ -13,7 +12,8 @@ from bot.engine.matching import (
     match_choice_id,
     option_choices,
 )
-from bot.engine.textnorm import storable
+from bot.core.content import library
+from bot.core.textnorm import storable
 
 CONTENT = library().for_language("en")
 VOCAB = Vocabulary.from_content(CONTENT)

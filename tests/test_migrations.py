@@ -7,9 +7,9 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import inspect
 
+from bot.storage.all_tables import Base
 from bot.storage.db import make_engine
 from bot.storage.migrate import alembic_config, pending_differences, upgrade
-from bot.storage.models import Base
 
 
 async def test_fresh_sqlite_database_migrates_to_the_models(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import Connection, select, update
 
 from bot.config import Settings
-from bot.engine.events import Address
+from bot.core.events import Address
 from bot.peers.models import BuddyRequest, Volunteer
 from bot.storage import repository as repo
 from bot.storage.models import Identity, Person

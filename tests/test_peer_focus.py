@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.config import Settings
-from bot.engine.content import library
-from bot.engine.events import Address, Inbound
+from bot.core.content import library
+from bot.core.events import Address, Inbound
 from bot.storage.models import Person, Reminder
 from support.peers import PeerWorld, peer_world
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import Settings
-from bot.engine.content import library
-from bot.engine.events import Address
+from bot.core.content import library
+from bot.core.events import Address
 from support.peers import peer_world
 
 ROOT = Path(__file__).resolve().parents[1]

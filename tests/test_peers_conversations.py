@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.engine.content import library
-from bot.engine.events import Address
+from bot.core.content import library
+from bot.core.events import Address
+from bot.core.peer_context import REPORT_OPTION
 from bot.peers import service
-from bot.peers.context import REPORT_OPTION
 from bot.peers.models import BuddyRequest, Connection, ModerationCase, RelayedMessage
 from bot.storage.models import Person
 from support.peers import PeerWorld, peer_world

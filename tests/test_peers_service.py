@@ -12,8 +12,8 @@ from sqlalchemy import Connection as SqlConnection
 from sqlalchemy import select, update
 
 from bot.config import Settings
-from bot.engine.content import library
-from bot.engine.events import Address
+from bot.core.content import library
+from bot.core.events import Address
 from bot.peers import service
 from bot.peers.models import (
     AuditEntry,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.content import CONTENT_ROOT
+from bot.core.content import CONTENT_ROOT
 from bot.places.catalogue import Catalogue, CatalogueError, validate_catalogue
 from bot.places.schema import (
     ACTIVITIES,

@@ -9,9 +9,8 @@ from datetime import date
 
 import pytest
 
-from bot.channels.gsm7 import is_gsm7, septets
-from bot.content_lint import Rules, banned_words, grade, lint
-from bot.engine.content import CONTENT_ROOT, Content, library
+from bot.core.content import CONTENT_ROOT, Content, library
+from bot.core.gsm7 import is_gsm7, septets
 from bot.places.catalogue import Catalogue
 from bot.places.explain import (
     check_first,
@@ -24,7 +23,7 @@ from bot.places.explain import (
     shortfall,
     why,
 )
-from bot.places.matching import Needs, Reason, Suggestion, rank
+from bot.places.ranking import Needs, Reason, Suggestion, rank
 from bot.places.schema import (
     ACCESS_FIELDS,
     ACTIVITIES,
@@ -35,6 +34,7 @@ from bot.places.schema import (
     Opportunity,
     Slot,
 )
+from bot.tools.content_lint import Rules, banned_words, grade, lint
 
 RULES = Rules.load(CONTENT_ROOT)
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.places.catalogue import Catalogue
-from bot.places.matching import (
+from bot.places.ranking import (
     MAX_WITHOUT_ACTIVITY,
     REASON_CODES,
     W_ACTIVITY,

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import select
 
-from bot.channels.gsm7 import is_gsm7, measure
-from bot.channels.render import MAX_PARTS
 from bot.config import Settings
+from bot.core.content import library
+from bot.core.events import Address
+from bot.core.gsm7 import is_gsm7, measure
+from bot.core.render import MAX_PARTS
 from bot.dispatch.outbox import Outcome, Outgoing
-from bot.engine.content import library
-from bot.engine.events import Address
 from bot.peers.models import RelayedMessage
 from bot.storage.models import OutboxMessage
 from support.engine import RecordingSender

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.channels.render import numbered, render_sms, render_telegram_preview
-from bot.engine.content import library
-from bot.engine.events import Option, Outbound
+from bot.core.content import library
+from bot.core.events import Option, Outbound
+from bot.core.render import numbered, render_sms, render_telegram_preview
 
 CONTENT = library().for_language("en")
 QUESTION = Outbound("How often?",

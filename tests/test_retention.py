@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import Connection, func, select
 
 from bot.config import Settings
-from bot.engine.events import Address, Inbound
+from bot.core.events import Address, Inbound
 from bot.peers import group_store
 from bot.peers.models import GroupMember, HeldMessage, ModerationCase
 from bot.scheduling import retention

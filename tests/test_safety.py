@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine.content import library
+from bot.core.content import library
 from bot.safety.lexicon import Lexicon
 from bot.safety.patterns import compile_phrase
 from bot.safety.screen import SafetyCategory, SafetyScreen

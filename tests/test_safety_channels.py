@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.gsm7 import is_gsm7, measure
 from bot.config import Settings
+from bot.core.gsm7 import is_gsm7, measure
 from support.sms import sms_service
 from support.telegram import TOKEN, press, telegram_bot
 from support.twilio_stub import TwilioStub, running_twilio

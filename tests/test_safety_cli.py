@@ -6,7 +6,7 @@ from __future__ import annotations
 from test_peers_cli import movemates, now
 
 from bot.config import Settings
-from bot.engine.events import Address
+from bot.core.events import Address
 from bot.peers.models import AuditEntry
 from bot.safety.models import SafetyAlert
 from support.peers import peer_world

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot.config import Settings
-from bot.engine.events import Address, Inbound
+from bot.core.events import Address, Inbound
 from bot.peers.models import AuditEntry
 from bot.safety.models import SafetyAlert
 from bot.scheduling import retention
@@ -322,7 +322,7 @@ async def test_a_medical_question_from_someone_new_is_answered_then_welcomed(
 
 
 async def test_the_impact_report_counts_alerts_questions_and_care(settings: Settings) -> None:
-    from bot.engine.content import library
+    from bot.core.content import library
     from bot.reports.impact import as_text, gather
 
     resident = RESIDENTS["sms"]

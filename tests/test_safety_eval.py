@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine.content import library
+from bot.core.content import library
 from bot.safety.screen import SafetyScreen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))

@@ -8,7 +8,7 @@ import pytest
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from bot.engine.content import library
+from bot.core.content import library
 from bot.safety.indexed import IndexedMatcher, _first, _starts_with_digit
 from bot.safety.lexicon import Lexicon
 from bot.safety.patterns import compile_phrase

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Connection, func, select, update
 
 from bot.config import Settings
-from bot.engine.content import library
-from bot.engine.events import Address, Inbound
+from bot.core.content import library
+from bot.core.events import Address, Inbound
 from bot.scheduling import planner
 from bot.scheduling.jobs import advance_to, run_due_jobs
 from bot.scheduling.windows import DAY_IDS, local_window, spread_days

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Connection, func, select
 
-from bot.channels.gsm7 import is_gsm7, measure
 from bot.config import Settings
-from bot.engine.events import Address, Outbound
+from bot.core.events import Address, Outbound
+from bot.core.gsm7 import is_gsm7, measure
 from bot.storage import repository as repo
 from bot.storage.models import Delivery, Identity, InboundSeen, OutboxMessage, Person
 from support.engine import ONBOARDING

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import update
 
-from bot.channels.gsm7 import is_gsm7, readable_name
 from bot.config import Settings
+from bot.core.content import library
+from bot.core.events import Address
+from bot.core.gsm7 import is_gsm7, readable_name
 from bot.dispatch.outbox import Outcome, Outgoing
-from bot.engine.content import library
-from bot.engine.events import Address
 from bot.peers.models import Volunteer
 from bot.storage.models import Identity, Person
 from support.engine import RecordingSender

@@ -4,7 +4,7 @@ table; TS 23.040: 140 octets a message, a 6-octet concatenation header in each p
 Twilio's published segment calculator examples, at every position around a boundary.
 
 The reference works in bits and octets from the code tables, not in characters, so it
-shares nothing with bot/channels/gsm7.py but the rules themselves.
+shares nothing with bot/core/gsm7.py but the rules themselves.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.gsm7 import is_gsm7, measure, smart, split_for_sms, to_gsm7, unsendable
-from bot.channels.render import MAX_PARTS, render_sms
-from bot.engine.events import Outbound
+from bot.core.events import Outbound
+from bot.core.gsm7 import is_gsm7, measure, smart, split_for_sms, to_gsm7, unsendable
+from bot.core.render import MAX_PARTS, render_sms
 
 # -- the reference ------------------------------------------------------------------------
 # TS 23.038 section 6.2.1, the default alphabet: position 0x00 to 0x7F, row by row
@@ -273,7 +273,7 @@ def test_a_cut_never_separates_an_emoji_from_its_marks() -> None:
 # Found by a newcomer trying to break it: a flag's two halves and a conjunct after a virama
 # are one character to the reader, never cut between parts.
 def test_flags_and_conjuncts_are_never_cut() -> None:
-    from bot.channels.splitting import split_text
+    from bot.core.splitting import split_text
 
     def utf16(text: str) -> int:
         return len(text.encode("utf-16-le")) // 2

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.channels.addresses import ALPHANUMERIC, OTHER_CHANNEL, PHONE, SHORT_CODE, sender_kind
 from bot.config import Settings
-from bot.engine.content import library
+from bot.core.content import library
 from bot.reports import impact
 from bot.storage.models import Identity, ImpactEvent, OutboxMessage, Person
 from support.engine import START

@@ -17,9 +17,9 @@ import pytest
 from test_sms_segments import reference_segments
 
 from bot.config import Settings
+from bot.core.content import library
+from bot.core.events import Address
 from bot.dispatch.outbox import Outcome, Outgoing
-from bot.engine.content import library
-from bot.engine.events import Address
 from bot.peers.models import RelayedMessage
 from bot.peers.service import relayable
 from support.engine import RecordingSender

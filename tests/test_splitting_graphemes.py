@@ -11,10 +11,10 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.gsm7 import measure, split_for_sms
-from bot.channels.render import render_sms
-from bot.channels.splitting import split_text
-from bot.engine.events import Outbound
+from bot.core.events import Outbound
+from bot.core.gsm7 import measure, split_for_sms
+from bot.core.render import render_sms
+from bot.core.splitting import split_text
 
 THAI_KAM = "\u0e01\u0e33"  # กำ: KO KAI + SARA AM
 LAO_KAM = "\u0e81\u0eb3"  # ກຳ: KO + AM

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.engine.events import Address, Outbound
+from bot.core.events import Address, Outbound
 from bot.storage import repository as repo
 from bot.storage.db import Database
 from bot.storage.migrate import pending_differences

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.engine.events import Address
-from bot.places.matching import Needs
+from bot.core.events import Address
+from bot.places.ranking import Needs
 from bot.places.schema import Accessibility, Slot
 from bot.storage.models import ImpactEvent
 from conversations.suggest import PAGE, needs_for
@@ -504,7 +504,7 @@ async def test_going_is_counted_anonymously(settings: Settings) -> None:
 
 def test_needs_hold_nothing_about_health() -> None:
     """Ranking is given only what they told us about moving, never health details."""
-    from bot.engine.session import Profile
+    from bot.core.turn import Profile
 
     with_health = Profile(answers=dict(WALKER), district="LE4", consent_health=True,
                           health_notes="COPD and a bad knee")

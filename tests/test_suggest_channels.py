@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, select, update
 
 from bot.app import Services
-from bot.channels.render import render_sms
 from bot.config import Settings
-from bot.engine.events import Address, EventKind, Inbound
+from bot.core.events import Address, EventKind, Inbound
+from bot.core.render import render_sms
 from bot.places.models import PlaceFeedback
 from bot.scheduling.jobs import run_due_jobs
 from bot.storage.models import Identity, OutboxMessage, Person

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.content_lint import Rules, banned_words
-from bot.engine.content import CONTENT_ROOT
-from bot.engine.events import Address
+from bot.core.content import CONTENT_ROOT
+from bot.core.events import Address
 from bot.places import explain
-from bot.places.matching import CAVEAT_CODES, REASON_CODES, WHERE, Reason, Suggestion
+from bot.places.ranking import CAVEAT_CODES, REASON_CODES, WHERE, Reason, Suggestion
 from bot.places.schema import ACCESS_FIELDS, COMPANY, LEVELS, Accessibility
 from bot.scheduling.jobs import advance_to
+from bot.tools.content_lint import Rules, banned_words
 from support.engine import START, running
 from support.suggest import EN, place, resident
 
@@ -113,7 +113,7 @@ async def test_a_whole_journey_sends_no_banned_words(settings: Settings, channel
 def test_access_facts_we_know_are_stated_and_unknowns_asked() -> None:
     """"Tell me more" for someone who needs every access feature, at a place where one is
     known yes, one known no and the rest unknown."""
-    from bot.places.matching import Needs
+    from bot.places.ranking import Needs
 
     item = place("hall", accessibility=Accessibility(step_free=True, hearing_loop=False))
     needs = Needs(access=frozenset(ACCESS_FIELDS) - {"hearing_loop"}, district="LE4")

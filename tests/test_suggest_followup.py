@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import inspect, select
 
 from bot.config import Settings
-from bot.engine.clock import LONDON, FakeClock
-from bot.engine.events import Address
+from bot.core.clock import LONDON, FakeClock
+from bot.core.events import Address
 from bot.places.models import PlaceFeedback
 from bot.reports import impact
 from bot.scheduling.jobs import advance_to, run_due_jobs

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.config import Settings
-from bot.engine.events import Address
+from bot.core.events import Address
 from bot.places.schema import Accessibility, Slot
 from support.engine import running
 from support.suggest import EN, WALKER, Chat, place, resident, session, texts, use_catalogue

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Connection, delete, select
 
 from bot.config import Settings
-from bot.engine.clock import LONDON, FakeClock
-from bot.engine.events import Address
+from bot.core.clock import LONDON, FakeClock
+from bot.core.events import Address
 from bot.scheduling import planner
 from bot.scheduling.jobs import advance_to, run_due_jobs
 from bot.scheduling.windows import TIME_WINDOWS, in_quiet_hours, parse_hhmm

@@ -5,7 +5,7 @@ from anywhere in the county and say so once, not after every idea."""
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.engine.events import Address, Inbound
+from bot.core.events import Address, Inbound
 from support.engine import running
 from support.suggest import EN, Chat, place, resident, texts, use_catalogue
 

@@ -19,8 +19,8 @@ from bot.channels import telegram as telegram_module
 from bot.channels.telegram import TelegramChannel, TelegramSender, build_application
 from bot.channels.telegram_request import RetryingRequest
 from bot.config import Settings
-from bot.engine.clock import FakeClock
-from bot.engine.events import Address, Inbound, Outbound
+from bot.core.clock import FakeClock
+from bot.core.events import Address, Inbound, Outbound
 from bot.peers import group_store as store
 from bot.peers.groups import GroupModeration
 from bot.peers.models import Group, ModerationCase

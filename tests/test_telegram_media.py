@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.engine.events import Address
+from bot.core.events import Address
 from bot.peers.models import RelayedMessage
 from bot.storage.models import Person
 from support.group_api import GroupBot, group_bot, person

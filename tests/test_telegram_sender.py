@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.app import Services, build
 from bot.channels.telegram import TelegramSender, build_application
 from bot.config import Settings
-from bot.engine.clock import FakeClock
-from bot.engine.events import Address, Inbound
+from bot.core.clock import FakeClock
+from bot.core.events import Address, Inbound
 from bot.storage.models import Identity, OutboxMessage
 from support.bot_api_stub import BotApiStub, running_stub
 from support.engine import START

@@ -7,7 +7,7 @@ import unicodedata
 
 import phonenumbers
 
-from bot.engine.events import Address
+from bot.core.events import Address
 
 CHANNELS = ("console", "sms", "telegram")
 DEFAULT_REGION = "GB"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.channels.render import render_sms
-from bot.engine.events import Address, Outbound
+from bot.core.events import Address, Outbound
+from bot.core.render import render_sms
 
 PARAGRAPH = "\n\n"
 

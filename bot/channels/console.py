@@ -26,12 +26,12 @@ from datetime import datetime, timedelta
 from typing import IO, Any, TypeVar
 
 from bot.channels.addresses import AddressError, parse_address
-from bot.channels.gsm7 import measure
-from bot.channels.render import RenderedText, render_console, render_sms, render_telegram_preview
+from bot.core.clock import LONDON, Clock, FakeClock, parse_duration
+from bot.core.content import ContentLibrary
+from bot.core.events import Address, Inbound
+from bot.core.gsm7 import measure
+from bot.core.render import RenderedText, render_console, render_sms, render_telegram_preview
 from bot.dispatch.outbox import Outcome, Outgoing, Result
-from bot.engine.clock import LONDON, Clock, FakeClock, parse_duration
-from bot.engine.content import ContentLibrary
-from bot.engine.events import Address, Inbound
 
 DEFAULT_USERS = {"console": "local", "sms": "+447700900000", "telegram": "1"}
 # Longer lines are cut (the engine keeps far less of a message than this anyway).

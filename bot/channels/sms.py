@@ -22,8 +22,6 @@ from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
 from bot.channels.addresses import OTHER_CHANNEL, PHONE, AddressError, normalise_phone, sender_kind
-from bot.channels.gsm7 import measure
-from bot.channels.render import render_sms
 from bot.channels.sms_provider import (
     OPTED_OUT_CODES,
     TRANSIENT_FAILURE_CODES,
@@ -31,9 +29,11 @@ from bot.channels.sms_provider import (
     SmsProvider,
 )
 from bot.config import Settings
+from bot.core.clock import Clock
+from bot.core.events import Address, Inbound
+from bot.core.gsm7 import measure
+from bot.core.render import render_sms
 from bot.dispatch.outbox import Outcome, Outgoing, Part, Result, UndeliveredHook, detach
-from bot.engine.clock import Clock
-from bot.engine.events import Address, Inbound
 from bot.engine.runner import Engine
 from bot.storage import repository as repo
 from bot.storage.db import Database

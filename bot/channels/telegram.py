@@ -46,14 +46,14 @@ from telegram.error import (
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels import telegram_keyboards as keyboards
-from bot.channels.splitting import split_text
 from bot.channels.telegram_media import Wordless, read_edit, read_message
 from bot.channels.telegram_request import RetryingRequest
 from bot.channels.wordless import WordlessReplies
 from bot.config import Settings
+from bot.core.content import ContentLibrary
+from bot.core.events import Address, EventKind, Inbound, Outbound
+from bot.core.splitting import split_text
 from bot.dispatch.outbox import Outcome, Outgoing, Result
-from bot.engine.content import ContentLibrary
-from bot.engine.events import Address, EventKind, Inbound, Outbound
 from bot.engine.runner import Engine
 from bot.referrals import ReferralCodes, default_codes
 

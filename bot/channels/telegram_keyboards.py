@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.engine.events import Outbound, ref_token
+from bot.core.events import Outbound, ref_token
 
 TICK = "\u2713 "
 MAX_CALLBACK_BYTES = 64

@@ -32,9 +32,9 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, func, select
 
-from bot.engine.clock import Clock
-from bot.engine.content import ContentLibrary
-from bot.engine.events import Address, Inbound, Outbound
+from bot.core.clock import Clock
+from bot.core.content import ContentLibrary
+from bot.core.events import Address, Inbound, Outbound
 from bot.peers import service as peer_service
 from bot.peers.models import RelayedMessage
 from bot.storage import repository as repo

@@ -31,9 +31,9 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, and_, exists, insert, or_, select, update
 
+from bot.core.clock import Clock
+from bot.core.events import Outbound
 from bot.dispatch.limits import Limits, Pacer
-from bot.engine.clock import Clock
-from bot.engine.events import Outbound
 from bot.storage.db import Database
 from bot.storage.models import Delivery, Identity, OutboxMessage
 

@@ -18,18 +18,19 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.engine.clock import Clock
-from bot.engine.commands import (
+from bot.core.answers import Vocabulary
+from bot.core.clock import Clock
+from bot.core.commands import (
     LINK_PREFIX,
     Command,
     CommandWords,
     Recognised,
     is_literal_start,
 )
-from bot.engine.content import ContentLibrary
-from bot.engine.events import Address, EventKind, Inbound, Outbound, ref_token
-from bot.engine.matching import Vocabulary
-from bot.engine.session import (
+from bot.core.content import ContentLibrary
+from bot.core.events import Address, EventKind, Inbound, Outbound, ref_token
+from bot.core.textnorm import storable
+from bot.core.turn import (
     IDLE,
     AlertAction,
     Context,
@@ -47,10 +48,9 @@ from bot.engine.session import (
     StartFlow,
     Turn,
 )
-from bot.engine.textnorm import storable
 from bot.geo.districts import DistrictTable
 from bot.peers import service as peer_service
-from bot.places.matching import RankingIndex
+from bot.places.ranking import RankingIndex
 from bot.safety import alerts
 from bot.safety.screen import Assessment, SafetyCategory, SafetyScreen
 from bot.safety.screens import screen_for

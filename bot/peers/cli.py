@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.engine.clock import SystemClock
+from bot.core.clock import SystemClock
 from bot.peers import service
 from bot.peers.models import BuddyRequest, Connection, ModerationCase, RelayedMessage, Volunteer
 from bot.storage.db import Database

@@ -50,7 +50,7 @@ from functools import cache, lru_cache
 import phonenumbers
 import tldextract
 
-from bot.engine.textnorm import english_words
+from bot.core.textnorm import english_words
 from bot.peers.contact_mending import (
     LETTER_NAME,
     digitised,

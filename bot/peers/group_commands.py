@@ -9,7 +9,7 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from bot.engine.clock import parse_duration
+from bot.core.clock import parse_duration
 
 # Anyone: rules, report. Group helpers only: the rest.
 PUBLIC = frozenset({"rules", "report"})

@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from telegram import Message, Update
 
 from bot.channels import telegram_keyboards as keyboards
-from bot.engine.events import Outbound, ref_token
+from bot.core.events import Outbound, ref_token
 from bot.peers import group_store as store
 from bot.peers.contact import ContactKind, contact_details
 from bot.peers.group_runtime import (

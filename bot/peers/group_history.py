@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.engine.textnorm import storable
+from bot.core.textnorm import storable
 
 PER_GROUP = 30
 MAX_GROUPS = 500

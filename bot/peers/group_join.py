@@ -18,8 +18,8 @@ from sqlalchemy import Connection
 from telegram import Update
 
 from bot.channels import telegram_keyboards as keyboards
-from bot.engine.events import Outbound, ref_token
-from bot.engine.textnorm import tokens
+from bot.core.events import Outbound, ref_token
+from bot.core.textnorm import tokens
 from bot.peers import group_store as store
 from bot.peers.group_runtime import GroupRuntime, private_prompt, reply_privately, settle
 from bot.storage import repository as repo

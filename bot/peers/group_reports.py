@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 from telegram import Message, Update
 
-from bot.engine.events import Outbound
+from bot.core.events import Outbound
 from bot.peers import group_store as store
 from bot.peers.group_commands import GroupCommand
 from bot.peers.group_history import RecentMessages, Seen

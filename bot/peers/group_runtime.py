@@ -23,9 +23,9 @@ from telegram.constants import MessageLimit
 from telegram.error import TelegramError
 
 from bot.channels import telegram_keyboards as keyboards
-from bot.engine.clock import Clock
-from bot.engine.content import Content
-from bot.engine.events import Address, Option, Outbound
+from bot.core.clock import Clock
+from bot.core.content import Content
+from bot.core.events import Address, Option, Outbound
 from bot.peers import group_store as store
 from bot.storage import repository as repo
 from bot.storage.db import Database

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 from telegram import Message, Update
 
-from bot.engine.content import ContentLibrary
+from bot.core.content import ContentLibrary
 from bot.peers import group_store as store
 from bot.peers.group_runtime import GroupRuntime, tell
 from bot.safety import alerts

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.engine.textnorm import storable
+from bot.core.textnorm import storable
 from bot.peers.models import (
     AuditEntry,
     Group,

@@ -22,8 +22,8 @@ from collections.abc import AsyncIterator, Callable
 from telegram import Bot, Message, Update
 from telegram.constants import ChatMemberStatus
 
-from bot.engine.clock import Clock
-from bot.engine.content import ContentLibrary
+from bot.core.clock import Clock
+from bot.core.content import ContentLibrary
 from bot.peers.contact import SPLIT_WITHIN
 from bot.peers.group_actions import ModeratorActions
 from bot.peers.group_commands import MODERATOR, GroupCommand, parse_command

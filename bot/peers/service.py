@@ -18,12 +18,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
-from bot.channels.gsm7 import readable_name, to_gsm7, unsendable
-from bot.channels.splitting import shows_anything
-from bot.engine.content import Content, ContentLibrary
-from bot.engine.events import Address, Option, Outbound
+from bot.core.content import Content, ContentLibrary
+from bot.core.events import Address, Option, Outbound
+from bot.core.gsm7 import readable_name, to_gsm7, unsendable
+from bot.core.peer_context import REPORT_OPTION, ChatRef, PeerContext
+from bot.core.splitting import shows_anything
 from bot.peers.contact import SPLIT_WITHIN, contact_details
-from bot.peers.context import REPORT_OPTION, ChatRef, PeerContext
 from bot.peers.models import (
     AuditEntry,
     BuddyRequest,
@@ -1103,14 +1103,14 @@ def _by_sms(connection: Connection, person_id: int, message: Outbound
     address = preferred_address(connection, person_id)
     if address is None or address.channel != "sms":
         return None
-    from bot.channels.render import MAX_PARTS, render_sms
+    from bot.core.render import MAX_PARTS, render_sms
 
     rendered = render_sms(message, allow_unicode=_SMS["allow_unicode"])
     return rendered.segments, len(rendered.parts), MAX_PARTS
 
 
 def _when(content: Content, now: datetime) -> str:
-    from bot.engine.clock import LONDON
+    from bot.core.clock import LONDON
 
     local = now.astimezone(LONDON)
     start, end = MODERATION_HOURS

@@ -18,9 +18,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
+from bot.core.content import ContentLibrary
+from bot.core.events import Outbound
 from bot.dispatch.outbox import Outgoing
-from bot.engine.content import ContentLibrary
-from bot.engine.events import Outbound
 from bot.peers import service
 from bot.peers.models import Connection as Chat
 from bot.peers.models import RelayedMessage

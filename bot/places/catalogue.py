@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.engine.content import CONTENT_ROOT, load_yaml
+from bot.core.content import CONTENT_ROOT, load_yaml
+from bot.core.style import Rules
 from bot.places.entries import Problem, parse_entry
 from bot.places.schema import IMPORTED_ID_PREFIX, Opportunity
-from bot.places.text import StyleRules
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,7 +55,7 @@ def _read(content_root: Path, *, style: bool) -> tuple[list[Opportunity], list[P
     rules = None
     if style:
         lint_root = content_root if (content_root / "lint.yaml").exists() else CONTENT_ROOT
-        rules = StyleRules.load(lint_root)
+        rules = Rules.load(lint_root)
     found: list[Opportunity] = []
     problems: list[Problem] = []
     first_seen: dict[str, str] = {}

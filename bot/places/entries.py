@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.core.style import Rules
 from bot.geo.districts import default_table, miles_between, parse_district
 from bot.places.parsing import parse_postcode
 from bot.places.schema import (
@@ -27,7 +28,7 @@ from bot.places.schema import (
     Slot,
     valid_time,
 )
-from bot.places.text import SUMMARY_LIMIT, TEXT_LIMIT, StyleRules, style_problems
+from bot.places.text import SUMMARY_LIMIT, TEXT_LIMIT, style_problems
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # An id rides in Telegram button data (64 bytes) after an action and a question token.
@@ -268,7 +269,7 @@ def _place(entry: _Entry, kind: str | None, address: str | None) -> dict[str, An
             "longitude": longitude, "address": address}
 
 
-def _style(entry: _Entry, texts: dict[str, str | None], rules: StyleRules) -> None:
+def _style(entry: _Entry, texts: dict[str, str | None], rules: Rules) -> None:
     for name, (limit, words, reading) in _TEXTS.items():
         value = texts.get(name)
         if value:
@@ -278,7 +279,7 @@ def _style(entry: _Entry, texts: dict[str, str | None], rules: StyleRules) -> No
 
 
 def parse_entry(raw: object, defaults: dict[str, Any], where: str, number: int,
-                rules: StyleRules | None = None) -> tuple[Opportunity | None, list[Problem]]:
+                rules: Rules | None = None) -> tuple[Opportunity | None, list[Problem]]:
     """One entry (merged over the file's defaults). With `rules`, also checks each text
     against content/STYLE.md (GSM-7, banned words, length, reading level)."""
     if not isinstance(raw, dict):

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 
-from bot.channels.gsm7 import fits, measure, septets
-from bot.content_lint import Rules, grade
-from bot.engine.content import CONTENT_ROOT, Content
-from bot.places.matching import VENUES, WHERE, Needs, Reason, Suggestion, access_facts
+from bot.core.content import CONTENT_ROOT, Content
+from bot.core.gsm7 import fits, measure, septets
+from bot.core.style import Rules, grade
+from bot.places.ranking import VENUES, WHERE, Needs, Reason, Suggestion, access_facts
 from bot.places.schema import ACCESS_FIELDS, DAYS, Opportunity, Slot
 from bot.places.text import plain
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.engine.textnorm import storable
+from bot.core.textnorm import storable
 from bot.geo.districts import parse_district
 from bot.places.parsing import (
     activities_from_labels,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
-from bot.channels.gsm7 import is_gsm7, septets, to_gsm7
+from bot.core.gsm7 import is_gsm7, septets, to_gsm7
+from bot.core.style import Rules, banned_words, grade
 
 SUMMARY_LIMIT = 160  # one SMS
 TEXT_LIMIT = 306  # two SMS
@@ -39,30 +38,9 @@ def first_sentence(text: object, limit: int = SUMMARY_LIMIT) -> str | None:
     return plain(_SENTENCE_END.split(cleaned, maxsplit=1)[0], limit)
 
 
-@dataclass(frozen=True)
-class StyleRules:
-    """The content lint's word rules (content/lint.yaml), reused for catalogue texts."""
-
-    banned: dict[str, str]
-    allowed_phrases: tuple[str, ...]
-    max_grade: float
-    min_words_for_grade: int
-
-    @classmethod
-    def load(cls, content_root: Path) -> StyleRules:
-        # Imported here, not at the top: the content lint will import this package.
-        from bot.content_lint import Rules
-
-        rules = Rules.load(content_root)
-        return cls(rules.banned, rules.allowed_phrases, rules.max_grade,
-                   rules.min_words_for_grade)
-
-
-def style_problems(text: str, rules: StyleRules, *, limit: int, words: bool = True,
+def style_problems(text: str, rules: Rules, *, limit: int, words: bool = True,
                    reading: bool = True) -> list[str]:
     """What breaks content/STYLE.md in one text, as short messages."""
-    from bot.content_lint import Rules, banned_words, grade
-
     problems = []
     if not is_gsm7(text):
         odd = "".join(sorted({c for c in text if not is_gsm7(c)}))
@@ -71,10 +49,7 @@ def style_problems(text: str, rules: StyleRules, *, limit: int, words: bool = Tr
     if septets(text) > limit:
         problems.append(f"{septets(text)} characters; keep it under {limit}")
     if words:
-        lint_rules = Rules(max_chars=TEXT_LIMIT, max_grade=rules.max_grade,
-                           min_words_for_grade=rules.min_words_for_grade,
-                           banned=rules.banned, allowed_phrases=rules.allowed_phrases)
-        for phrase, reason in banned_words(text, lint_rules):
+        for phrase, reason in banned_words(text, rules):
             problems.append(f'uses "{phrase}". {reason}')
     if reading and len(text.split()) >= rules.min_words_for_grade:
         level = grade(text)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, select
 
-from bot.engine.content import Content
+from bot.core.content import Content
 from bot.places.models import PlaceFeedback
 from bot.safety.alerts import ACKNOWLEDGE_WITHIN
 from bot.safety.models import SafetyAlert

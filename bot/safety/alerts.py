@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
-from bot.engine.content import Content, ContentLibrary
-from bot.engine.events import Outbound
+from bot.core.content import Content, ContentLibrary
+from bot.core.events import Outbound
 from bot.peers.models import Volunteer
 from bot.peers.service import audit, notify
 from bot.safety.models import SafetyAlert

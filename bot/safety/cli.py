@@ -8,8 +8,8 @@ import asyncio
 from typing import Any
 
 from bot.config import Settings
-from bot.engine.clock import SystemClock
-from bot.engine.content import library
+from bot.core.clock import SystemClock
+from bot.core.content import library
 from bot.safety import alerts
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade

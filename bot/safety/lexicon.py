@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.engine.content import Content
+from bot.core.content import Content
 
 KEY = "safety_lexicon"
 DIRECTIONS = ("forward", "backward", "both")

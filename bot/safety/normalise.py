@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.engine.textnorm import english_words, fold
+from bot.core.textnorm import english_words, fold
 
 CHUNK = 1800  # characters read at a time (under textnorm's cap of 2,000)
 MIN_FUZZY = 5  # shorter words are left alone: too many real words sit one edit apart

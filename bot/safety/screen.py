@@ -31,7 +31,7 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc, Span
 
-from bot.engine.content import Content
+from bot.core.content import Content
 from bot.safety.indexed import IndexedMatcher, index_context
 from bot.safety.lexicon import Lexicon
 from bot.safety.normalise import Normaliser

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.engine.content import Content
+from bot.core.content import Content
 from bot.safety.screen import SafetyScreen
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 
-from bot.engine.events import Address, Inbound
+from bot.core.events import Address, Inbound
 from bot.peers import service as peer_service
 from bot.safety import alerts
 from bot.scheduling import planner, retention
@@ -105,7 +105,7 @@ async def next_due(services: Services) -> datetime | None:
 async def advance_to(services: Services, target: datetime) -> None:
     """Move a fake clock to `target`, stopping at every moment something falls due, so
     each message goes out at its own time (as it would in a running service)."""
-    from bot.engine.clock import FakeClock
+    from bot.core.clock import FakeClock
 
     clock = services.clock
     if not isinstance(clock, FakeClock):

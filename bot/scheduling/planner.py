@@ -23,8 +23,8 @@ from asyncpg.exceptions import UniqueViolationError
 from sqlalchemy import Connection, and_, select
 from sqlalchemy.util import await_only
 
-from bot.engine.content import Content, ContentLibrary
-from bot.engine.events import Outbound
+from bot.core.content import Content, ContentLibrary
+from bot.core.events import Outbound
 from bot.scheduling.windows import (
     DEFAULT_QUIET,
     local_date,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
-from bot.engine.clock import LONDON
+from bot.core.clock import LONDON
 
 DAY_IDS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Local times of day people choose from (options.times); 'varies' means late morning.

@@ -32,7 +32,7 @@ from sqlalchemy import (
     update,
 )
 
-from bot.engine.events import Address
+from bot.core.events import Address
 from bot.storage import repository as repo
 from bot.storage.models import HealthDetail, Identity, LinkCode, Person
 

@@ -10,8 +10,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
+from bot.storage.all_tables import Base
 from bot.storage.db import make_engine, normalise_url
-from bot.storage.models import Base
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

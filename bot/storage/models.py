@@ -268,9 +268,3 @@ class ImpactEvent(Base):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-# Tables defined elsewhere on the same Base, so migrations and their check see them.
-from bot.peers import models as _peer_models  # noqa: E402,F401
-from bot.places import models as _places_models  # noqa: E402,F401
-from bot.safety import models as _safety_models  # noqa: E402,F401

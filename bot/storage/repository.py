@@ -20,8 +20,8 @@ from sqlalchemy import Connection, Update, bindparam, delete, func, insert, sele
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot.engine.events import Address, Outbound
-from bot.engine.session import FlowState, PersonRecord, Profile
+from bot.core.events import Address, Outbound
+from bot.core.turn import FlowState, PersonRecord, Profile
 from bot.storage.models import (
     AppKey,
     HealthDetail,

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 from bot.app import Services, build
 from bot.config import Settings
+from bot.core.clock import FakeClock
+from bot.core.events import Address, Inbound
 from bot.dispatch.outbox import Outcome, Outgoing, Result
-from bot.engine.clock import FakeClock
-from bot.engine.events import Address, Inbound
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 

@@ -39,7 +39,7 @@ from telegram import Update
 from bot.app import Services, build
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
-from bot.engine.clock import FakeClock
+from bot.core.clock import FakeClock
 from bot.peers.groups import GroupModeration
 from bot.peers.models import Volunteer
 from bot.storage.db import Database

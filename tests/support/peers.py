@@ -15,9 +15,9 @@ from sqlalchemy import Connection, select
 
 from bot.app import Services
 from bot.config import Settings
+from bot.core.clock import FakeClock
+from bot.core.events import Address, EventKind, Inbound, Outbound
 from bot.dispatch.outbox import Outgoing
-from bot.engine.clock import FakeClock
-from bot.engine.events import Address, EventKind, Inbound, Outbound
 from bot.peers import service
 from bot.storage.models import Identity, OutboxMessage
 from support.engine import START, RecordingSender, running

@@ -15,7 +15,7 @@ from bot.app import Services, build
 from bot.channels.sms import SmsChannel, SmsSender
 from bot.channels.sms_provider import TwilioProvider
 from bot.config import Settings
-from bot.engine.clock import FakeClock
+from bot.core.clock import FakeClock
 from bot.web import create_app
 from support.engine import START
 from support.twilio_stub import ACCOUNT_SID, AUTH_TOKEN, SERVICE_SID, TwilioStub

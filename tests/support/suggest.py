@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from bot.app import Services
-from bot.engine.content import Content, library
-from bot.engine.events import Address, EventKind, Inbound, Outbound, ref_token
-from bot.engine.session import FlowState, Profile
-from bot.places.matching import RankingIndex
+from bot.core.content import Content, library
+from bot.core.events import Address, EventKind, Inbound, Outbound, ref_token
+from bot.core.turn import FlowState, Profile
+from bot.places.ranking import RankingIndex
 from bot.places.schema import Accessibility, Opportunity, Slot
 from bot.storage import repository as repo
 from bot.storage.models import OutboxMessage, Person, Reminder

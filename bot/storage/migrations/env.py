@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from bot.storage.all_tables import Base
 from bot.storage.db import make_engine
-from bot.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

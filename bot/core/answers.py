@@ -21,8 +21,8 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import lru_cache
 
-from bot.engine.content import Content
-from bot.engine.textnorm import fold, stem, tokens
+from bot.core.content import Content
+from bot.core.textnorm import fold, stem, tokens
 
 _NUMBER = re.compile(r"^\d{1,3}$")
 

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.engine.clock import Clock
-from bot.engine.content import Content
-from bot.engine.events import Inbound, Option, Outbound
-from bot.engine.matching import Choice, Vocabulary, option_choices
+from bot.core.answers import Choice, Vocabulary, option_choices
+from bot.core.clock import Clock
+from bot.core.content import Content
+from bot.core.events import Inbound, Option, Outbound
+from bot.core.peer_context import PeerContext
 from bot.geo.districts import DistrictTable
-from bot.peers.context import PeerContext
-from bot.places.matching import RankingIndex
 
 
 @dataclass(frozen=True)
@@ -184,6 +183,22 @@ class PersonRecord:
     safety_alerts: int = 0  # urgent messages the duty team was told of, still naming them
 
 
+class PlaceIndex(Protocol):
+    """The catalogue as a conversation reads it (`bot.places.ranking.RankingIndex` is the
+    one there is). A protocol, so the conversation API does not import the places feature:
+    `needs` is a `bot.places.ranking.Needs`, items are `bot.places.schema.Opportunity`."""
+
+    def get(self, opportunity_id: str) -> Any: ...
+
+    def origin(self, needs: Any) -> tuple[float, float] | None: ...
+
+    def miles(self, needs: Any, opportunity_id: str) -> float | None: ...
+
+    def rank(self, needs: Any, limit: int | None = None) -> Sequence[Any]: ...
+
+    def why_no_places(self, needs: Any) -> tuple[str, ...]: ...
+
+
 @dataclass(frozen=True)
 class Context:
     content: Content
@@ -191,7 +206,7 @@ class Context:
     vocabulary: Vocabulary
     channel: str = "console"
     geo: DistrictTable | None = None
-    places: RankingIndex | None = None  # the catalogue, ready for ranking suggestions
+    places: PlaceIndex | None = None  # the catalogue, ready for ranking suggestions
     peer: PeerContext = field(default_factory=PeerContext)  # their place in peer support
 
     def t(self, key: str, **params: object) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.channels.gsm7 import measure, smart, split_for_sms, to_gsm7
-from bot.engine.content import Content
-from bot.engine.events import Outbound
+from bot.core.content import Content
+from bot.core.events import Outbound
+from bot.core.gsm7 import measure, smart, split_for_sms, to_gsm7
 
 TICK = "\u2713"
 # The most texts one message becomes by SMS (each at most two segments): where splitting at

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
-from bot.engine.events import Outbound
-from bot.engine.matching import Choice
-from bot.engine.session import Context, FlowState, Profile
+from bot.core.answers import Choice
+from bot.core.events import Outbound
+from bot.core.turn import Context, FlowState, Profile
 from bot.places.catalogue import Catalogue
 from conversations import buddy, checkin, followup, menu, onboarding, privacy, settings, suggest
 from conversations.questions import QUESTIONS

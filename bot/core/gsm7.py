@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import regex
 from anyascii import anyascii
 
-from bot.channels.splitting import split_fitting
+from bot.core.splitting import split_fitting
 
 BASIC = (
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"

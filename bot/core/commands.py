@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.engine.content import Content
-from bot.engine.events import EventKind, Inbound
-from bot.engine.textnorm import tokens
+from bot.core.content import Content
+from bot.core.events import EventKind, Inbound
+from bot.core.textnorm import tokens
 
 LINK_PREFIX = "link-"  # a /start argument that carries a one-time link code
 

@@ -13,13 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-import textstat
-import yaml
-
-from bot.channels.gsm7 import is_gsm7, measure, septets
-from bot.channels.render import numbered
-from bot.engine.clock import FakeClock
-from bot.engine.content import (
+from bot.core.answers import Vocabulary
+from bot.core.clock import FakeClock
+from bot.core.content import (
     DEFAULT_LANGUAGE,
     PLACEHOLDER,
     Content,
@@ -29,8 +25,10 @@ from bot.engine.content import (
     load_language_files,
     load_placeholders,
 )
-from bot.engine.matching import Vocabulary
-from bot.engine.session import Context
+from bot.core.gsm7 import is_gsm7, measure, septets
+from bot.core.render import numbered
+from bot.core.style import Rules, banned_words, grade
+from bot.core.turn import Context
 
 _STRAY_BRACE = re.compile(r"[{}]")
 
@@ -43,47 +41,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.key}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Rules:
-    max_chars: int
-    max_grade: float
-    min_words_for_grade: int
-    banned: dict[str, str]
-    allowed_phrases: tuple[str, ...]
-
-    @property
-    def max_segments(self) -> int:
-        """The SMS segments `max_chars` plain characters take: the same limit, counted as
-        networks count it (an escaped character never straddles two segments)."""
-        return measure("a" * self.max_chars).segments
-
-    @classmethod
-    def load(cls, root: Path) -> Rules:
-        data = yaml.safe_load((root / "lint.yaml").read_text(encoding="utf-8"))
-        return cls(
-            max_chars=int(data["max_chars"]),
-            max_grade=float(data["max_grade"]),
-            min_words_for_grade=int(data["min_words_for_grade"]),
-            banned={str(k).lower(): str(v) for k, v in data["banned"].items()},
-            allowed_phrases=tuple(data.get("allowed_phrases") or ()),
-        )
-
-
-def banned_words(text: str, rules: Rules) -> list[tuple[str, str]]:
-    scrubbed = text
-    for phrase in rules.allowed_phrases:
-        scrubbed = re.sub(re.escape(phrase), " ", scrubbed, flags=re.IGNORECASE)
-    found = []
-    for phrase, reason in rules.banned.items():
-        if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", scrubbed, flags=re.IGNORECASE):
-            found.append((phrase, reason))
-    return found
-
-
-def grade(text: str) -> float:
-    return float(textstat.flesch_kincaid_grade(text))
 
 
 def check_text(key: str, template: str, where: str, rules: Rules, examples: dict[str, str],
@@ -124,7 +81,7 @@ def check_text(key: str, template: str, where: str, rules: Rules, examples: dict
 def check_sent_prompts(content: Content, rules: Rules) -> list[Problem]:
     """Questions as SMS actually sends them: text, numbered options and reply hint, also
     with the longest 'sorry' lead-in that a re-ask adds."""
-    from conversations.prompts import all_prompts
+    from bot.tools.prompts import all_prompts
 
     ctx = Context(content=content, clock=FakeClock(),
                   vocabulary=Vocabulary(), channel="sms")
