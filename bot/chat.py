@@ -12,10 +12,10 @@ from bot.channels.addresses import CHANNELS, parse_address
 from bot.channels.console import DEFAULT_USERS, ChatSession, PrintingSender
 from bot.config import Settings
 from bot.core.clock import Clock, FakeClock, SystemClock
+from bot.jobs import advance_to
 from bot.peers import service as peer_service
 from bot.places.catalogue import load_catalogue
 from bot.places.ranking import RankingIndex
-from bot.scheduling.jobs import advance_to
 from bot.storage.migrate import upgrade
 
 

@@ -22,9 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
-from bot.peers import cli as peers_cli
-from bot.places import cli as places_cli
-from bot.safety import cli as safety_cli
+from bot.tools import alerts_cli, peers_cli, places_cli
 
 # Days an impact report can start or end on (further out, the arithmetic runs off the
 # calendar).
@@ -105,7 +103,7 @@ def build_parser() -> tuple[Parser, dict[str, Parser]]:
     content_commands.add_parser("lint", help="check every text against the style rules")
     places_cli.register(commands)
     peers_cli.register(commands)
-    safety_cli.register(commands)
+    alerts_cli.register(commands)
 
     impact = commands.add_parser("impact", help="anonymous figures for coordinators")
     impact.add_argument("--since", type=_day,
@@ -177,7 +175,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command in ("volunteers", "coordinator", "peers"):
         return peers_cli.run(args, settings)
     if args.command == "alerts":
-        return safety_cli.run(args, settings)
+        return alerts_cli.run(args, settings)
     if args.command == "impact":
         return asyncio.run(_impact(settings, args, sys.stdout))
     return 2
@@ -247,9 +245,9 @@ def _stdout_gone() -> None:
 
 async def _impact(settings: Settings, args: argparse.Namespace, stdout: TextIO) -> int:
     from bot.core.content import library
-    from bot.reports import impact
     from bot.storage.db import Database
     from bot.storage.migrate import upgrade
+    from bot.tools import impact
 
     start = datetime.combine(args.since, time(), UTC)
     end = datetime.combine(args.until + timedelta(days=1), time(), UTC)

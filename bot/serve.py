@@ -17,15 +17,15 @@ from bot import logs
 from bot.app import Services, build
 from bot.config import Settings
 from bot.dispatch.loop import DispatchLoop
-from bot.places.catalogue import load_catalogue
-from bot.places.ranking import RankingIndex
-from bot.scheduling.jobs import (
+from bot.jobs import (
     escalate_alerts,
     hand_over_due_reminders,
     match_waiting,
     plan_encouragement,
     tidy_up,
 )
+from bot.places.catalogue import load_catalogue
+from bot.places.ranking import RankingIndex
 from bot.storage.db import is_sqlite
 from bot.storage.migrate import upgrade
 from bot.web import create_app

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.core.events import Outbound
+from bot.core.london import end_of_local_day
 from bot.core.turn import Context, Profile
-from bot.scheduling.windows import end_of_local_day
 
 # "Paused until further notice" is stored as a date far in the future, so one column
 # answers "is this person paused now?" for both open-ended and dated pauses.

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bot.all_tables import Base
 from bot.config import Settings
-from bot.storage.all_tables import Base
 from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade
 

@@ -3,7 +3,7 @@ say what happens to its rows when the person goes fails here until it does."""
 
 from __future__ import annotations
 
-from bot.storage.all_tables import Base  # every feature's tables too
+from bot.all_tables import Base  # every feature's tables too
 
 # Rows kept without the person (SET NULL), each with what erasure does to their words.
 KEPT_WITHOUT_THE_PERSON = {

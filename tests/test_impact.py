@@ -12,8 +12,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core.events import Address, Inbound
-from bot.reports import impact
-from bot.storage import repository as repo
+from bot.places.feedback import record_feedback
+from bot.tools import impact
 from support.engine import ONBOARDING, START, running, say
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ async def a_fortnight_of_use(services) -> None:  # type: ignore[no-untyped-def]
     await say(services, Address("telegram", "500"), "I have chest pain")
     await say(services, Address("telegram", "501"), "delete my data", "1")
     for answer in ("loved", "loved", "not_as_described"):
-        await services.db.run(lambda c, a=answer: repo.record_feedback(
+        await services.db.run(lambda c, a=answer: record_feedback(
             c, "park-watermead", a, START))
 
 

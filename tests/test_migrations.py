@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import inspect
 
-from bot.storage.all_tables import Base
+from bot.all_tables import Base
 from bot.storage.db import make_engine
 from bot.storage.migrate import alembic_config, pending_differences, upgrade
 
@@ -15,7 +15,7 @@ from bot.storage.migrate import alembic_config, pending_differences, upgrade
 async def test_fresh_sqlite_database_migrates_to_the_models(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     await upgrade(url)
-    assert await pending_differences(url) == []
+    assert await pending_differences(url, Base.metadata) == []
     await upgrade(url)  # a second run changes nothing and does not fail
 
 
@@ -35,7 +35,7 @@ async def test_downgrade_to_nothing_and_back(tmp_path: Path) -> None:
     await engine.dispose()
     assert set(tables) <= {"alembic_version"}
     await upgrade(url)
-    assert await pending_differences(url) == []
+    assert await pending_differences(url, Base.metadata) == []
 
 
 def test_every_model_table_is_created_by_a_migration() -> None:

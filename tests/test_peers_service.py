@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Connection as SqlConnection
 from sqlalchemy import select, update
 
+from bot import jobs
 from bot.config import Settings
 from bot.core.content import library
 from bot.core.events import Address
@@ -23,7 +24,6 @@ from bot.peers.models import (
     ModerationCase,
     Volunteer,
 )
-from bot.scheduling import jobs
 from bot.storage.models import Person
 from support.engine import running
 from support.peers import PeerWorld, peer_world

@@ -10,10 +10,10 @@ import pytest
 
 from bot.config import Settings
 from bot.core.events import Address, Inbound
+from bot.extensions import retention
+from bot.jobs import escalate_alerts
 from bot.peers.models import AuditEntry
 from bot.safety.models import SafetyAlert
-from bot.scheduling import retention
-from bot.scheduling.jobs import escalate_alerts
 from bot.storage.models import Person
 from support.engine import ONBOARDING
 from support.peers import PeerWorld, peer_world
@@ -323,7 +323,7 @@ async def test_a_medical_question_from_someone_new_is_answered_then_welcomed(
 
 async def test_the_impact_report_counts_alerts_questions_and_care(settings: Settings) -> None:
     from bot.core.content import library
-    from bot.reports.impact import as_text, gather
+    from bot.tools.impact import as_text, gather
 
     resident = RESIDENTS["sms"]
     async with peer_world(settings) as world:
@@ -343,7 +343,7 @@ async def test_the_impact_report_counts_alerts_questions_and_care(settings: Sett
 
 async def test_the_fake_clock_stops_when_an_alert_falls_due_to_escalate(
         settings: Settings) -> None:
-    from bot.scheduling.jobs import advance_to
+    from bot.jobs import advance_to
 
     async with peer_world(settings) as world:
         await coordinator(world, on_duty=False)

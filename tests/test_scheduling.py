@@ -12,9 +12,9 @@ from sqlalchemy import Connection, func, select, update
 from bot.config import Settings
 from bot.core.content import library
 from bot.core.events import Address, Inbound
+from bot.core.london import DAY_IDS, local_window, spread_days
+from bot.jobs import advance_to, run_due_jobs
 from bot.scheduling import planner
-from bot.scheduling.jobs import advance_to, run_due_jobs
-from bot.scheduling.windows import DAY_IDS, local_window, spread_days
 from bot.storage.models import Identity, OutboxMessage, Person, Reminder
 from support.engine import ONBOARDING, START, running
 

@@ -145,7 +145,7 @@ async def test_a_redelivered_webhook_is_processed_once(settings: Settings,
 
 async def test_a_signed_webhook_replayed_months_later_is_refused(settings: Settings,
                                                                   stub: TwilioStub) -> None:
-    from bot.scheduling import retention
+    from bot.extensions import retention
     async with sms_service(settings, stub) as sms:
         await sms.text(MAGGIE, "hi", sid="SM" + "7" * 32)
         stored = await sms.services.db.run(lambda c: c.scalar(select(InboundSeen.external_id)))

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from bot.channels.addresses import ALPHANUMERIC, OTHER_CHANNEL, PHONE, SHORT_CODE, sender_kind
 from bot.config import Settings
 from bot.core.content import library
-from bot.reports import impact
 from bot.storage.models import Identity, ImpactEvent, OutboxMessage, Person
+from bot.tools import impact
 from support.engine import START
 from support.sms import SmsHarness, sms_service
 from support.twilio_stub import TwilioStub, running_twilio

@@ -19,8 +19,8 @@ from bot.app import Services
 from bot.config import Settings
 from bot.core.events import Address, EventKind, Inbound
 from bot.core.render import render_sms
+from bot.jobs import run_due_jobs
 from bot.places.models import PlaceFeedback
-from bot.scheduling.jobs import run_due_jobs
 from bot.storage.models import Identity, OutboxMessage, Person
 from support.engine import START, running
 from support.suggest import (

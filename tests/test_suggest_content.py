@@ -14,10 +14,10 @@ import pytest
 from bot.config import Settings
 from bot.core.content import CONTENT_ROOT
 from bot.core.events import Address
+from bot.jobs import advance_to
 from bot.places import explain
 from bot.places.ranking import CAVEAT_CODES, REASON_CODES, WHERE, Reason, Suggestion
 from bot.places.schema import ACCESS_FIELDS, COMPANY, LEVELS, Accessibility
-from bot.scheduling.jobs import advance_to
 from bot.tools.content_lint import Rules, banned_words
 from support.engine import START, running
 from support.suggest import EN, place, resident

@@ -12,9 +12,9 @@ from sqlalchemy import inspect, select
 from bot.config import Settings
 from bot.core.clock import LONDON, FakeClock
 from bot.core.events import Address
+from bot.jobs import advance_to, run_due_jobs
 from bot.places.models import PlaceFeedback
-from bot.reports import impact
-from bot.scheduling.jobs import advance_to, run_due_jobs
+from bot.tools import impact
 from conversations.suggest import FOLLOW_UP_AFTER
 from support.engine import START, running
 from support.suggest import EN, Chat, place, reminders, resident, texts, use_catalogue

@@ -13,9 +13,9 @@ from sqlalchemy import Connection, delete, select
 from bot.config import Settings
 from bot.core.clock import LONDON, FakeClock
 from bot.core.events import Address
+from bot.core.london import TIME_WINDOWS, in_quiet_hours, parse_hhmm
+from bot.jobs import advance_to, run_due_jobs
 from bot.scheduling import planner
-from bot.scheduling.jobs import advance_to, run_due_jobs
-from bot.scheduling.windows import TIME_WINDOWS, in_quiet_hours, parse_hhmm
 from bot.storage.models import OutboxMessage, Reminder
 from support.engine import START, running
 from support.suggest import (

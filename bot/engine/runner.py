@@ -29,6 +29,7 @@ from bot.core.commands import (
 )
 from bot.core.content import ContentLibrary
 from bot.core.events import Address, EventKind, Inbound, Outbound, ref_token
+from bot.core.london import outside_quiet_hours
 from bot.core.textnorm import storable
 from bot.core.turn import (
     IDLE,
@@ -48,13 +49,15 @@ from bot.core.turn import (
     StartFlow,
     Turn,
 )
+from bot.extensions import privacy as privacy_rights
 from bot.geo.districts import DistrictTable
 from bot.peers import service as peer_service
+from bot.places.feedback import record_feedback
 from bot.places.ranking import RankingIndex
 from bot.safety import alerts
 from bot.safety.screen import Assessment, SafetyCategory, SafetyScreen
 from bot.safety.screens import screen_for
-from bot.scheduling.windows import outside_quiet_hours
+from bot.scheduling import planner
 from bot.storage import linking
 from bot.storage import repository as repo
 from bot.storage.db import Database
@@ -289,7 +292,7 @@ class Engine:
                                          effect.payload, now):
                         break
             elif isinstance(effect, RecordFeedback):
-                repo.record_feedback(connection, effect.opportunity_id, effect.answer, now)
+                record_feedback(connection, effect.opportunity_id, effect.answer, now)
             elif isinstance(effect, PeerAction):
                 extra, started = self._peer_action(connection, ctx, stored, plan, effect, now)
                 # What peer support says goes before the question they are taken back to.
@@ -317,8 +320,8 @@ class Engine:
             elif isinstance(effect, AlertAction):
                 say += self._alert_action(connection, ctx, stored.person_id, effect, now)
             elif isinstance(effect, ShowMyData):
-                record = repo.person_record(connection, stored.person_id,
-                                            stored.person["created_at"])
+                record = privacy_rights.person_record(connection, stored.person_id,
+                                                      stored.person["created_at"])
                 say[:0] = privacy.my_data(ctx, plan.profile, record)
         # Only a conversation's words: peer support's replies are about the chat itself.
         if say and ours and not (plan.about_chat or erase or plan.opt_out) and \
@@ -329,9 +332,7 @@ class Engine:
         key = f"in:{address}:{external_id}" if external_id else f"in:{address}:{uuid4().hex}"
 
         if erase:
-            peer_service.leaving(connection, self.content, stored.person_id, now)
-            alerts.forget_person(connection, stored.person_id)
-            repo.erase_person(connection, stored.person_id)
+            privacy_rights.erase_everything(connection, self.content, stored.person_id, now)
             ids = repo.queue_messages(
                 connection, person_id=None, to=address, messages=say, kind="erasure",
                 priority=PRIORITY_REPLY, key_prefix=key, now=now, bypass_suppression=True)
@@ -341,7 +342,7 @@ class Engine:
         before = repo.to_profile(stored)
         repo.save(connection, stored, plan.profile, plan.state, now)
         if schedule_changed(before, plan.profile):
-            repo.drop_planned(connection, stored.person_id)
+            planner.drop_planned(connection, stored.person_id)
         ids = repo.queue_messages(
             connection, person_id=stored.person_id, to=address, messages=say, kind=plan.kind,
             priority=PRIORITY_SCHEDULED if timed else PRIORITY_REPLY, key_prefix=key, now=now,

@@ -20,19 +20,19 @@ from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from asyncpg.exceptions import UniqueViolationError
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, and_, delete, select
 from sqlalchemy.util import await_only
 
 from bot.core.content import Content, ContentLibrary
 from bot.core.events import Outbound
-from bot.scheduling.windows import (
+from bot.core.london import (
     DEFAULT_QUIET,
     local_date,
     local_window,
     parse_hhmm,
     spread_days,
 )
-from bot.scheduling.windows import day_id as weekday_id
+from bot.core.london import day_id as weekday_id
 from bot.storage.models import Identity, OutboxMessage, Person, Reminder
 
 PER_WEEK = {"weekly": 1, "twice": 2, "most_days": 5}
@@ -533,3 +533,17 @@ def due_reminders(connection: Connection, now: datetime, limit: int = 500
 
 def _list(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def drop_planned(connection: Connection, person_id: int) -> int:
+    """Forget scheduled messages not yet sent, so the planner replans them with the
+    person's new wishes (a pause, other days). Sent ones stay: never twice on one day.
+    Only what the planner made goes: a follow-up promised in a conversation stays."""
+    outbox = OutboxMessage.__table__
+    dropped = connection.execute(
+        delete(outbox).where(outbox.c.person_id == person_id, outbox.c.status == "queued",
+                             outbox.c.slot_kind.is_not(None))).rowcount
+    connection.execute(delete(Reminder.__table__).where(
+        Reminder.person_id == person_id, Reminder.status == "pending",
+        Reminder.kind.in_((CHECKIN_KIND, IDEA_KIND))))
+    return int(dropped or 0)

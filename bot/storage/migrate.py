@@ -8,9 +8,9 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 
-from bot.storage.all_tables import Base
 from bot.storage.db import make_engine, normalise_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -38,8 +38,9 @@ async def upgrade(url: str, revision: str = "head") -> None:
         await engine.dispose()
 
 
-async def pending_differences(url: str) -> list[object]:
-    """What the models have that the migrated database lacks (empty when they agree)."""
+async def pending_differences(url: str, metadata: MetaData) -> list[object]:
+    """What the tables in `metadata` (every table: `bot.all_tables.Base.metadata`) have
+    that the migrated database lacks; empty when they agree."""
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:
@@ -48,7 +49,7 @@ async def pending_differences(url: str) -> list[object]:
                 context = MigrationContext.configure(
                     sync_connection, opts={"compare_type": True}
                 )
-                return list(compare_metadata(context, Base.metadata))
+                return list(compare_metadata(context, metadata))
 
             return await connection.run_sync(_compare)
     finally:

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.core.events import Address, Outbound
-from bot.core.turn import FlowState, PersonRecord, Profile
+from bot.core.turn import FlowState, Profile
 from bot.storage.models import (
     AppKey,
     HealthDetail,
@@ -265,26 +265,11 @@ def queue_messages(connection: Connection, *, person_id: int | None, to: Address
     return [int(i) for i in inserted]
 
 
-def drop_planned(connection: Connection, person_id: int) -> int:
-    """Forget scheduled messages not yet sent, so the planner replans them with the
-    person's new wishes (a pause, other days). Sent ones stay: never twice on one day.
-    Only what the planner made goes: a follow-up promised in a conversation stays."""
-    from bot.scheduling.planner import CHECKIN_KIND, IDEA_KIND
-
-    dropped = connection.execute(
-        delete(_OUTBOX).where(_OUTBOX.c.person_id == person_id, _OUTBOX.c.status == "queued",
-                              _OUTBOX.c.slot_kind.is_not(None))).rowcount
-    connection.execute(delete(Reminder.__table__).where(
-        Reminder.person_id == person_id, Reminder.status == "pending",
-        Reminder.kind.in_((CHECKIN_KIND, IDEA_KIND))))
-    return int(dropped or 0)
-
-
 def add_reminder(connection: Connection, person_id: int, kind: str, due_at: datetime,
                  payload: dict[str, Any], now: datetime) -> bool:
     """Come back to this person at `due_at` (one reminder per kind and day). False when
     that day already has one of this kind."""
-    from bot.scheduling.windows import local_date
+    from bot.core.london import local_date
 
     exists = connection.scalar(select(func.count()).select_from(Reminder).where(
         Reminder.person_id == person_id, Reminder.kind == kind,
@@ -295,14 +280,6 @@ def add_reminder(connection: Connection, person_id: int, kind: str, due_at: date
             expires_at=due_at + timedelta(days=2), payload=payload, status="pending",
             created_at=now))
     return not exists
-
-
-def record_feedback(connection: Connection, opportunity_id: str, answer: str,
-                    now: datetime) -> None:
-    from bot.places.models import PlaceFeedback
-
-    connection.execute(insert(PlaceFeedback.__table__).values(
-        opportunity_id=opportunity_id, answer=answer, created_at=now))
 
 
 def cancel_queued(connection: Connection, channel: str, address: str, now: datetime) -> int:
@@ -316,8 +293,17 @@ def cancel_queued(connection: Connection, channel: str, address: str, now: datet
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def person_record(connection: Connection, person_id: int,
-                        created_at: datetime | None) -> PersonRecord:
+def other_channels(connection: Connection, person_id: int, identity_id: int) -> list[str]:
+    """The channels of their other identities we may still message, most recent first."""
+    return list(connection.scalars(select(Identity.channel).where(
+        Identity.person_id == person_id, Identity.id != identity_id,
+        Identity.opted_out_at.is_(None), Identity.unreachable_at.is_(None))
+        .order_by(Identity.last_inbound_at.desc().nulls_last(), Identity.id.desc())))
+
+
+def core_record(connection: Connection, person_id: int) -> tuple[list[tuple[str, str, Any]], int]:
+    """The core tables' part of "my data": their identities (channel, the last four digits
+    of a number, when they opted out) and how many messages we hold that were sent."""
     identities = (connection.execute(
         select(Identity.channel, Identity.address, Identity.opted_out_at)
         .where(Identity.person_id == person_id).order_by(Identity.id)
@@ -327,54 +313,23 @@ def person_record(connection: Connection, person_id: int,
         .where(OutboxMessage.person_id == person_id,
                OutboxMessage.status.in_(("sent", "delivered")))
     )
-    from bot.peers.models import BuddyRequest, GroupMember, Volunteer
-    from bot.peers.models import Connection as Chat
-    from bot.safety import alerts
-
-    def how_many(table: Any, *where: Any) -> int:
-        return int(connection.scalar(select(func.count()).select_from(table).where(*where)) or 0)
-
-    volunteer = connection.execute(
-        select(Volunteer.role, Volunteer.alias, Volunteer.shared_experience)
-        .where(Volunteer.person_id == person_id)).first()
     # Only the last digits of a number: enough to recognise, not enough to leak.
-    return PersonRecord(
-        identities=[(channel, address[-4:] if channel == "sms" else "", opted_out)
-                    for channel, address, opted_out in identities],
-        messages_stored=int(count or 0), created_at=created_at,
-        volunteer_role=volunteer.role if volunteer else None,
-        volunteer_alias=volunteer.alias if volunteer else None,
-        volunteer_experience=volunteer.shared_experience if volunteer else None,
-        peer_chats=how_many(Chat, (Chat.resident_id == person_id) |
-                            (Chat.supporter_id == person_id),
-                            Chat.status.in_(("active", "paused", "reported"))),
-        waiting_for_supporter=how_many(BuddyRequest, BuddyRequest.resident_id == person_id,
-                                       BuddyRequest.status.in_(("waiting", "offered"))) > 0,
-        groups=how_many(GroupMember, GroupMember.person_id == person_id,
-                        GroupMember.removed_at.is_(None)),
-        safety_alerts=alerts.count_for(connection, person_id),
-        follow_ups=how_many(Reminder, Reminder.person_id == person_id,
-                            Reminder.kind == "followup", Reminder.status == "pending"),
-    )
+    shown = [(channel, address[-4:] if channel == "sms" else "", opted_out)
+             for channel, address, opted_out in identities]
+    return shown, int(count or 0)
 
 
-def other_channels(connection: Connection, person_id: int, identity_id: int) -> list[str]:
-    """The channels of their other identities we may still message, most recent first."""
-    return list(connection.scalars(select(Identity.channel).where(
-        Identity.person_id == person_id, Identity.id != identity_id,
-        Identity.opted_out_at.is_(None), Identity.unreachable_at.is_(None))
-        .order_by(Identity.last_inbound_at.desc().nulls_last(), Identity.id.desc())))
+def telegram_accounts(connection: Connection, person_id: int) -> list[int]:
+    """The Telegram user ids behind a person's identities."""
+    accounts = connection.scalars(select(Identity.address).where(
+        Identity.person_id == person_id, Identity.channel == "telegram"))
+    return [int(a) for a in accounts if a.lstrip("-").isdigit()]
 
 
 def erase_person(connection: Connection, person_id: int) -> None:
-    """Irreversible: the person, their identities, health details, state and messages,
-    and what Telegram groups hold under their account."""
-    from bot.peers import group_store
-
-    accounts = connection.scalars(select(Identity.address).where(
-        Identity.person_id == person_id, Identity.channel == "telegram"))
-    telegram_ids = [int(a) for a in accounts if a.lstrip("-").isdigit()]
-    group_store.forget_person(connection, telegram_ids)
+    """Irreversible: the person, their identities, health details, link codes and
+    messages from the core tables. Each feature forgets its own rows first
+    (`bot/extensions/privacy.py` runs them all)."""
     connection.execute(delete(OutboxMessage).where(OutboxMessage.person_id == person_id))
     connection.execute(delete(HealthDetail).where(HealthDetail.person_id == person_id))
     connection.execute(delete(LinkCode).where(LinkCode.person_id == person_id))

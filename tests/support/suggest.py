@@ -196,6 +196,6 @@ async def add_reminder(services: Services, chat: Chat, kind: str, due: datetime,
 
 
 def _local_day(moment: datetime) -> date:
-    from bot.scheduling.windows import local_date
+    from bot.core.london import local_date
 
     return local_date(moment)

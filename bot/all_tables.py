@@ -1,8 +1,8 @@
 """Every table on the one `Base`: the core tables (`bot/storage/models.py`) and each
-feature's own (`bot/<feature>/models.py`), for Alembic's migrations, their check and the
-tests that walk every table. Only these import it: the one place storage reaches the
-features, so the features' tables can live with their code (`ignore_imports` in the
-import contracts names it)."""
+feature's own (`bot/<feature>/models.py`), for Alembic's migrations (`migrations/env.py`
+reads it), their check (`storage.migrate.pending_differences`) and the tests that walk
+every table. It sits above the features, beside the wiring, so that storage never imports
+a feature: each feature's tables live with its code."""
 
 from __future__ import annotations
 

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select, update
 
 from bot.core.events import Address, Inbound
+from bot.core.london import end_of_local_day
+from bot.extensions import retention
 from bot.peers import service as peer_service
 from bot.safety import alerts
-from bot.scheduling import planner, retention
-from bot.scheduling.windows import end_of_local_day
+from bot.scheduling import planner
 from bot.storage.models import OutboxMessage, Reminder
 
 if TYPE_CHECKING:

@@ -1,0 +1,65 @@
+"""A person's rights over their data, across every feature: "my data" (what we hold, in
+counts and the last digits of a number) and "delete my data" (everything, at once).
+
+Storage knows only its core tables; each feature describes and forgets its own rows. This
+module is the one place that knows them all, so a new feature adds its part here (and
+`tests/test_erasure_coverage.py` fails until it does).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from bot.core.content import ContentLibrary
+from bot.core.turn import PersonRecord
+from bot.peers import group_store
+from bot.peers import service as peer_service
+from bot.peers.models import BuddyRequest, GroupMember, Volunteer
+from bot.peers.models import Connection as Chat
+from bot.safety import alerts
+from bot.storage import repository as repo
+from bot.storage.models import Reminder
+
+
+def person_record(connection: Connection, person_id: int,
+                  created_at: datetime | None) -> PersonRecord:
+    """Everything "my data" shows, as counts and plain values."""
+    identities, messages = repo.core_record(connection, person_id)
+
+    def how_many(table: Any, *where: Any) -> int:
+        return int(connection.scalar(select(func.count()).select_from(table).where(*where)) or 0)
+
+    volunteer = connection.execute(
+        select(Volunteer.role, Volunteer.alias, Volunteer.shared_experience)
+        .where(Volunteer.person_id == person_id)).first()
+    return PersonRecord(
+        identities=identities, messages_stored=messages, created_at=created_at,
+        volunteer_role=volunteer.role if volunteer else None,
+        volunteer_alias=volunteer.alias if volunteer else None,
+        volunteer_experience=volunteer.shared_experience if volunteer else None,
+        peer_chats=how_many(Chat, (Chat.resident_id == person_id) |
+                            (Chat.supporter_id == person_id),
+                            Chat.status.in_(("active", "paused", "reported"))),
+        waiting_for_supporter=how_many(BuddyRequest, BuddyRequest.resident_id == person_id,
+                                       BuddyRequest.status.in_(("waiting", "offered"))) > 0,
+        groups=how_many(GroupMember, GroupMember.person_id == person_id,
+                        GroupMember.removed_at.is_(None)),
+        safety_alerts=alerts.count_for(connection, person_id),
+        follow_ups=how_many(Reminder, Reminder.person_id == person_id,
+                            Reminder.kind == "followup", Reminder.status == "pending"),
+    )
+
+
+def erase_everything(connection: Connection, content: ContentLibrary, person_id: int,
+                     now: datetime) -> None:
+    """Irreversible, in the caller's transaction: their peer chats are ended (the other
+    side is told, what they said there becomes "[removed]"), their name and words leave
+    safety alerts, Telegram groups forget their account, then the core tables forget
+    them."""
+    peer_service.leaving(connection, content, person_id, now)
+    alerts.forget_person(connection, person_id)
+    group_store.forget_person(connection, repo.telegram_accounts(connection, person_id))
+    repo.erase_person(connection, person_id)

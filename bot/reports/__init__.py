@@ -1,1 +1,0 @@
-"""Figures for coordinators: counts only, never anything that identifies a person."""
