@@ -72,7 +72,7 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
     telegram = None
     if settings.telegram_enabled:
         from bot.channels.telegram import TelegramChannel
-        from bot.peers.groups import GroupModeration
+        from bot.groups.moderation import GroupModeration
 
         telegram = TelegramChannel(settings, services.engine, services.content)
         services.dispatcher.senders[telegram.sender.channel] = telegram.sender

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.peers.groups import GroupModeration
+from bot.groups.moderation import GroupModeration
 from bot.peers.models import GroupMember, ModerationCase
 from support.group_api import GROUP, Updates, add_person, person
 from support.telegram import TOKEN, RunningBot, press, telegram_bot

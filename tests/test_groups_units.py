@@ -11,9 +11,7 @@ import pytest
 
 from bot.core.clock import FakeClock
 from bot.core.content import library
-from bot.peers.contact import ContactKind as Contact
-from bot.peers.contact import contact_details as detect
-from bot.peers.group_commands import (
+from bot.groups.commands import (
     GroupCommand,
     Step,
     escalation,
@@ -21,10 +19,12 @@ from bot.peers.group_commands import (
     parse_mute,
     parse_setup,
 )
-from bot.peers.group_held import GROUP_KINDS
-from bot.peers.group_history import RecentMessages, Seen
-from bot.peers.group_runtime import GroupRuntime, quoted
-from bot.peers.group_store import GroupInfo, MemberInfo, is_new_member
+from bot.groups.held import GROUP_KINDS
+from bot.groups.history import RecentMessages, Seen
+from bot.groups.runtime import GroupRuntime, quoted
+from bot.groups.store import GroupInfo, MemberInfo, is_new_member
+from bot.peers.contact import ContactKind as Contact
+from bot.peers.contact import contact_details as detect
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

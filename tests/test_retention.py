@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 from bot.config import Settings
 from bot.core.events import Address, Inbound
 from bot.extensions import retention
-from bot.peers import group_store
+from bot.groups import store as group_store
 from bot.peers.models import GroupMember, HeldMessage, ModerationCase
 from bot.storage.models import InboundSeen, OutboxMessage
 from support.engine import ONBOARDING, START, running

@@ -21,8 +21,8 @@ from bot.channels.telegram_request import RetryingRequest
 from bot.config import Settings
 from bot.core.clock import FakeClock
 from bot.core.events import Address, Inbound, Outbound
-from bot.peers import group_store as store
-from bot.peers.groups import GroupModeration
+from bot.groups import store
+from bot.groups.moderation import GroupModeration
 from bot.peers.models import Group, ModerationCase
 from bot.storage import repository as repo
 from bot.storage.models import Identity, OutboxMessage

@@ -234,7 +234,7 @@ class TelegramChannel:
         self._connect_task: asyncio.Task[None] | None = None
         # Photos, stickers, voice notes...: a kind word back instead of a puzzled one.
         self.wordless = WordlessReplies(engine)
-        # Volunteer-moderated groups (bot/peers/groups.py), when wired in by the app.
+        # Volunteer-moderated groups (bot/groups/moderation.py), when wired in by the app.
         self.groups: GroupHandler | None = None
 
     # -- lifecycle ------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, select
 
 from bot.core.content import ContentLibrary
 from bot.core.turn import PersonRecord
-from bot.peers import group_store
+from bot.groups import store as group_store
 from bot.peers import service as peer_service
 from bot.peers.models import BuddyRequest, GroupMember, Volunteer
 from bot.peers.models import Connection as Chat

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, update
 
 from bot.dispatch.outbox import FORGOTTEN_ONCE_SENT
-from bot.peers import group_store
+from bot.groups import store as group_store
 from bot.peers.models import RelayedMessage
 from bot.safety import alerts
 from bot.storage.linking import CODE_VALID_FOR

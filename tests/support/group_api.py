@@ -40,7 +40,7 @@ from bot.app import Services, build
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
 from bot.core.clock import FakeClock
-from bot.peers.groups import GroupModeration
+from bot.groups.moderation import GroupModeration
 from bot.peers.models import Volunteer
 from bot.storage.db import Database
 from bot.storage.models import Identity, Person

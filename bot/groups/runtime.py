@@ -26,7 +26,7 @@ from bot.channels import telegram_keyboards as keyboards
 from bot.core.clock import Clock
 from bot.core.content import Content
 from bot.core.events import Address, Option, Outbound
-from bot.peers import group_store as store
+from bot.groups import store
 from bot.storage import repository as repo
 from bot.storage.db import Database
 

@@ -10,9 +10,9 @@ from sqlalchemy import Connection
 from telegram import Chat, ChatInviteLink, ChatMember, Message, Update, User
 from telegram.constants import ChatMemberStatus
 
-from bot.peers import group_store as store
-from bot.peers.group_commands import GroupCommand, parse_setup
-from bot.peers.group_runtime import GroupRuntime, paragraphs, tell, to_group
+from bot.groups import store
+from bot.groups.commands import GroupCommand, parse_setup
+from bot.groups.runtime import GroupRuntime, paragraphs, tell, to_group
 
 MAX_RULES_CHARS = 3000  # the welcome and the rules together stay one Telegram message
 RULES_COOLDOWN_SECONDS = 120  # /rules in a busy group is shown once, not once per asker

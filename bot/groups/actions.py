@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection
 from telegram import ChatPermissions, Message, Update, User
 
-from bot.peers import group_store as store
-from bot.peers.group_commands import ESCALATION_MUTE, GroupCommand, Step, escalation, parse_mute
-from bot.peers.group_runtime import GroupRuntime, member_target, paragraphs, tell, to_group
+from bot.groups import store
+from bot.groups.commands import ESCALATION_MUTE, GroupCommand, Step, escalation, parse_mute
+from bot.groups.runtime import GroupRuntime, member_target, paragraphs, tell, to_group
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Volunteer-moderated Telegram groups: the `GroupHandler` the Telegram channel calls.
 
 In a group the bot is quiet except for: registering the group and welcoming newcomers
-with its rules (group_setup), /rules, /report (group_reports), the group helpers'
-/warn, /mute, /unmute and /remove (group_actions), and holding new members' links and
-phone numbers (group_held). In a private chat it handles joining a group (group_join)
+with its rules (setup), /rules, /report (reports), the group helpers'
+/warn, /mute, /unmute and /remove (actions), and holding new members' links and
+phone numbers (held). In a private chat it handles joining a group (join)
 and helpers' decisions on held messages; everything else goes on to the engine.
 
 The bot needs to be an admin of each group with the rights to delete messages, ban and
@@ -24,16 +24,16 @@ from telegram.constants import ChatMemberStatus
 
 from bot.core.clock import Clock
 from bot.core.content import ContentLibrary
+from bot.groups.actions import ModeratorActions
+from bot.groups.commands import MODERATOR, GroupCommand, parse_command
+from bot.groups.held import HeldMessages
+from bot.groups.history import RecentMessages, Seen
+from bot.groups.join import JoinFlow
+from bot.groups.reports import Reports
+from bot.groups.runtime import GroupRuntime
+from bot.groups.safety import GroupSafety
+from bot.groups.setup import GroupLifecycle
 from bot.peers.contact import SPLIT_WITHIN
-from bot.peers.group_actions import ModeratorActions
-from bot.peers.group_commands import MODERATOR, GroupCommand, parse_command
-from bot.peers.group_held import HeldMessages
-from bot.peers.group_history import RecentMessages, Seen
-from bot.peers.group_join import JoinFlow
-from bot.peers.group_reports import Reports
-from bot.peers.group_runtime import GroupRuntime
-from bot.peers.group_safety import GroupSafety
-from bot.peers.group_setup import GroupLifecycle
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)

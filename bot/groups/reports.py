@@ -8,10 +8,10 @@ from sqlalchemy import Connection
 from telegram import Message, Update
 
 from bot.core.events import Outbound
-from bot.peers import group_store as store
-from bot.peers.group_commands import GroupCommand
-from bot.peers.group_history import RecentMessages, Seen
-from bot.peers.group_runtime import (
+from bot.groups import store
+from bot.groups.commands import GroupCommand
+from bot.groups.history import RecentMessages, Seen
+from bot.groups.runtime import (
     GroupRuntime,
     member_target,
     paragraphs,

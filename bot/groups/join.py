@@ -20,8 +20,8 @@ from telegram import Update
 from bot.channels import telegram_keyboards as keyboards
 from bot.core.events import Outbound, ref_token
 from bot.core.textnorm import tokens
-from bot.peers import group_store as store
-from bot.peers.group_runtime import GroupRuntime, private_prompt, reply_privately, settle
+from bot.groups import store
+from bot.groups.runtime import GroupRuntime, private_prompt, reply_privately, settle
 from bot.storage import repository as repo
 
 PICK_REF = "groups.pick"

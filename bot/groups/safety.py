@@ -8,8 +8,8 @@ from sqlalchemy import Connection
 from telegram import Message, Update
 
 from bot.core.content import ContentLibrary
-from bot.peers import group_store as store
-from bot.peers.group_runtime import GroupRuntime, tell
+from bot.groups import store
+from bot.groups.runtime import GroupRuntime, tell
 from bot.safety import alerts
 from bot.safety.screens import screen_for
 from bot.storage import repository as repo

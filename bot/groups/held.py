@@ -14,9 +14,8 @@ from telegram import Message, Update
 
 from bot.channels import telegram_keyboards as keyboards
 from bot.core.events import Outbound, ref_token
-from bot.peers import group_store as store
-from bot.peers.contact import ContactKind, contact_details
-from bot.peers.group_runtime import (
+from bot.groups import store
+from bot.groups.runtime import (
     GroupRuntime,
     member_target,
     paragraphs,
@@ -28,6 +27,7 @@ from bot.peers.group_runtime import (
     to_moderators,
     to_person,
 )
+from bot.peers.contact import ContactKind, contact_details
 
 HELD_REF = "groups.held"
 # What a new member's post is held for. Mentions and handles are how members greet each
