@@ -10,12 +10,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import TypeGuard
 
-from sqlalchemy import Connection, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -33,11 +30,11 @@ from bot.core.clock import Clock
 from bot.core.events import Address, Inbound
 from bot.core.gsm7 import measure
 from bot.core.render import render_sms
-from bot.dispatch.outbox import Outcome, Outgoing, Part, Result, UndeliveredHook, detach
+from bot.dispatch.outbox import Outcome, Outgoing, Part, Result, UndeliveredHook
+from bot.dispatch.receipts import RECEIPT_ORDER, FailureCodes, record_receipt
 from bot.engine.runner import Engine
 from bot.storage import repository as repo
 from bot.storage.db import Database
-from bot.storage.models import Delivery, Identity, OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +46,9 @@ SIGNATURE_HEADER = "X-Twilio-Signature"
 # Impact event for a text from a sender that is not a person (detail: short_code,
 # alphanumeric, or the other channel's name such as whatsapp).
 IGNORED_SENDER = "ignored_sender"
-MAX_RESENDS = 2
-# Receipt statuses, in the order a message moves through them; a late 'sent' receipt
-# must not undo 'delivered'.
-RECEIPT_ORDER = {"accepted": 0, "queued": 1, "sending": 2, "sent": 3, "delivered": 4,
-                 "undelivered": 4, "failed": 4, "read": 5}
+# Twilio's error codes for a text that failed, by what they mean for the number.
+TWILIO_CODES = FailureCodes(platform="twilio", opted_out=OPTED_OUT_CODES,
+                            unreachable=UNREACHABLE_CODES, transient=TRANSIENT_FAILURE_CODES)
 
 
 def public_url(request: Request, settings: Settings) -> str:
@@ -193,58 +188,14 @@ class SmsChannel:
         return Response(status_code=204)
 
     async def record_receipt(self, sid: str, status: str, code: int | None) -> None:
-        now = self.clock.now()
-        requeue = told = False
-        async with self.db.transaction() as session:
-            delivery = (await session.execute(select(Delivery).where(
-                Delivery.channel == CHANNEL, Delivery.provider_ref == sid))).scalar_one_or_none()
-            if delivery is None:
-                return  # not ours, or already erased with its person
-            if RECEIPT_ORDER[status] < RECEIPT_ORDER.get(delivery.status, 0):
-                return  # receipts can arrive out of order
-            delivery.status = status
-            delivery.error = f"twilio_{code}" if code else None
-            delivery.updated_at = now
-            row = await session.get(OutboxMessage, delivery.outbox_id)
-            if row is None:
-                return
-            parts = (await session.execute(select(Delivery.status).where(
-                Delivery.outbox_id == row.id))).scalars().all()
-            if status in ("failed", "undelivered"):
-                first_failure = row.status != "failed"  # one notice, however many parts
-                row.status, row.error, row.updated_at = "failed", delivery.error, now
-                if code in OPTED_OUT_CODES or code in UNREACHABLE_CODES:
-                    column = "opted_out_at" if code in OPTED_OUT_CODES else "unreachable_at"
-                    await session.execute(update(Identity).where(
-                        Identity.channel == CHANNEL, Identity.address == row.address,
-                        getattr(Identity, column).is_(None)).values({column: now}))
-                # Only a message that never left Twilio, in every part, is safe to send again.
-                requeue = (status == "failed" and code in TRANSIENT_FAILURE_CODES and
-                           all(p == "failed" for p in parts) and row.attempts < MAX_RESENDS + 1)
-                if requeue:
-                    row.status, row.parts_sent, row.due_at = "queued", 0, now
-                    await session.execute(update(Delivery).where(
-                        Delivery.outbox_id == row.id).values(status="superseded"))
-                elif first_failure and self.after_undelivered:
-                    told = await self._undelivered(session, row, now)
-            elif status == "delivered" and all(p == "delivered" for p in parts):
-                row.status, row.updated_at = "delivered", now
-        if requeue:
-            log.info("outbox %s failed before leaving the provider; queued again", row.id)
-        if told and callable(self.engine.on_queued):
+        outcome = await record_receipt(
+            self.db, self.clock.now(), CHANNEL, sid, status, code, codes=TWILIO_CODES,
+            hooks=self.after_undelivered)
+        if outcome.requeued is not None:
+            log.info("outbox %s failed before leaving the provider; queued again",
+                     outcome.requeued)
+        if outcome.told and callable(self.engine.on_queued):
             self.engine.on_queued()  # the notice goes now, not at the next poll
-
-    async def _undelivered(self, session: AsyncSession, row: OutboxMessage,
-                           now: datetime) -> bool:
-        """Run the undelivered hooks in this transaction; True if any queued a message."""
-        await session.flush()
-        item = detach(row)
-
-        def run(sync: Session) -> bool:
-            connection = sync.connection()
-            return any([hook(connection, item, now) for hook in self.after_undelivered])
-
-        return await session.run_sync(run)
 
 
 # Twilio's message SIDs are two letters and 32 hex digits (twilio_api_v2010.json: "sid",

@@ -35,13 +35,13 @@ from sqlalchemy import Connection, func, select
 from bot.core.clock import Clock
 from bot.core.content import ContentLibrary
 from bot.core.events import Address, Inbound, Outbound
+from bot.dispatch.priority import PRIORITY_REPLY
 from bot.peers import service as peer_service
 from bot.peers.models import RelayedMessage
 from bot.storage import repository as repo
 from bot.storage.db import Database
 from bot.storage.models import Identity, OutboxMessage
 
-PRIORITY_REPLY = 0  # as the engine's replies: someone is waiting
 REPLY_KIND = "reply"
 # How far back to look for the question someone faces (its message carries its ref).
 RECENT_REPLIES = 10

@@ -49,6 +49,7 @@ from bot.core.turn import (
     StartFlow,
     Turn,
 )
+from bot.dispatch.priority import PRIORITY_REPLY, PRIORITY_SCHEDULED
 from bot.extensions import privacy as privacy_rights
 from bot.geo.districts import DistrictTable
 from bot.peers import service as peer_service
@@ -70,8 +71,6 @@ MAX_ATTEMPTS = 8
 REMINDER_DAYS = 7  # how far a reminder moves on when its day already has one of its kind
 FOLLOW_UP_TRIES = 3  # days a follow-up waits for someone to finish another conversation
 CHAT_LIVELY_FOR = timedelta(hours=1)  # a chat with a message this recent is not interrupted
-PRIORITY_REPLY = 0
-PRIORITY_SCHEDULED = 5
 # What a person's schedule depends on: when any changes, planned messages are replanned.
 SCHEDULE_FIELDS = ("paused_until", "gentle_until", "consent_encouragement", "quiet_start",
                    "quiet_end", "onboarded_at", "name")

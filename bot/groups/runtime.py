@@ -26,6 +26,7 @@ from bot.channels import telegram_keyboards as keyboards
 from bot.core.clock import Clock
 from bot.core.content import Content
 from bot.core.events import Address, Option, Outbound
+from bot.dispatch.priority import PRIORITY_NOTICE, PRIORITY_REPLY
 from bot.groups import store
 from bot.storage import repository as repo
 from bot.storage.db import Database
@@ -35,8 +36,6 @@ T = TypeVar("T")
 
 # A reply someone is waiting for goes first (the engine's replies use 0 too); alerts and
 # group notices come straight after.
-PRIORITY_REPLY = 0
-PRIORITY_NOTICE = 1
 QUOTE_CHARS = 600
 
 

@@ -23,6 +23,7 @@ from bot.core.events import Address, Option, Outbound
 from bot.core.gsm7 import readable_name, to_gsm7, unsendable
 from bot.core.peer_context import REPORT_OPTION, ChatRef, PeerContext
 from bot.core.splitting import shows_anything
+from bot.dispatch.priority import PRIORITY_REPLY
 from bot.peers.contact import SPLIT_WITHIN, contact_details
 from bot.peers.models import (
     AuditEntry,
@@ -1035,7 +1036,7 @@ def notify(connection: Connection, person_id: int, messages: Sequence[Outbound],
         return []
     key = f"{kind}:{person_id}:{secrets.token_hex(8)}"
     return repo.queue_messages(connection, person_id=person_id, to=address, messages=messages,
-                               kind=kind, priority=0, key_prefix=key, now=now)
+                               kind=kind, priority=PRIORITY_REPLY, key_prefix=key, now=now)
 
 
 # -- small helpers --------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from bot.core.london import (
     spread_days,
 )
 from bot.core.london import day_id as weekday_id
+from bot.dispatch.priority import PRIORITY_SCHEDULED
 from bot.storage.models import Identity, OutboxMessage, Person, Reminder
 
 PER_WEEK = {"weekly": 1, "twice": 2, "most_days": 5}
@@ -40,7 +41,6 @@ SLOT_KIND = "encouragement"
 CHECKIN_KIND = "checkin"
 IDEA_KIND = "suggestion"
 IDEA_EVERY = 6  # one scheduled message in six is a local idea, for people we can place
-PRIORITY_SCHEDULED = 5
 CHUNK = 5_000
 _EPOCH = date(2024, 1, 1)  # a Monday: week numbers count from here
 _NEVER = datetime(1970, 1, 1, tzinfo=UTC)
