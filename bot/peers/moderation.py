@@ -1,0 +1,138 @@
+"""Moderation: the cases reports open, shown to volunteer moderators, and what they
+decide (dismiss, warn, end the chat, suspend someone)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, func, select, update
+
+from bot.core.content import Content, ContentLibrary
+from bot.core.events import Outbound
+from bot.peers.chats import OPEN_CHAT, _language, _partner, _set_chat, audit, notify
+from bot.peers.models import (
+    BuddyRequest,
+    ModerationCase,
+    Volunteer,
+)
+from bot.peers.models import Connection as Chat
+from bot.peers.volunteers import _release_offers
+from bot.peers.whereabouts import open_chats, shown_name
+from bot.storage.models import Person
+
+
+def is_moderator(connection: Connection, person_id: int) -> bool:
+    return bool(connection.scalar(select(func.count()).select_from(Volunteer).where(
+        Volunteer.person_id == person_id, Volunteer.role.in_(("moderator", "coordinator")),
+        Volunteer.suspended_at.is_(None))))
+
+
+def open_cases(connection: Connection, content: Content, *, actor: int,
+               now: datetime) -> list[Outbound]:
+    """The list of open reports; looking is logged like any other moderator action."""
+    rows = connection.execute(select(ModerationCase.id, ModerationCase.kind).where(
+        ModerationCase.status == "open").order_by(ModerationCase.id)).all()
+    audit(connection, now, actor, "cases_listed", detail=str(len(rows)))
+    if not rows:
+        return [Outbound(content.text("peers.moderation.none_open"))]
+    lines = [content.text("peers.moderation.list_intro")]
+    lines += [content.text("peers.moderation.list_line", case=case_id,
+                           answer=content.text(f"peers.moderation.alert_kind.{kind}"))
+              for case_id, kind in rows]
+    return [Outbound("\n".join(lines))]
+
+
+def show_case(connection: Connection, content: Content, case_id: int, *, actor: int,
+              now: datetime) -> list[Outbound]:
+    """One open report with the messages it holds: who read them is logged."""
+    case = connection.execute(select(ModerationCase).where(
+        ModerationCase.id == case_id, ModerationCase.status == "open")).mappings().first()
+    if case is None:
+        return [Outbound(content.text("peers.moderation.no_case", case=case_id))]
+    audit(connection, now, actor, "case_viewed", case_id=case_id,
+          target=f"connection:{case['connection_id']}" if case["connection_id"] else None)
+    lines = [content.text("peers.moderation.case_intro", case=case_id,
+                          answer=content.text(f"peers.moderation.alert_kind.{case['kind']}"))]
+    messages = (case["history"] or {}).get("messages") or []
+    lines += [content.text("peers.moderation.history_erased") if m.get("erased") else
+              content.text("peers.moderation.history_line",
+                           alias=shown_name(connection, actor, m["alias"], content),
+                           text=m["text"])
+              for m in messages] or [content.text("peers.moderation.no_history")]
+    return [Outbound("\n".join(lines))]
+
+
+def act_on_case(connection: Connection, content: ContentLibrary, moderator_id: int,
+                case_id: int, action: str, note: str, now: datetime) -> list[Outbound]:
+    mine = content.for_language(_language(connection, moderator_id))
+    case = connection.execute(select(ModerationCase).where(
+        ModerationCase.id == case_id, ModerationCase.status == "open")).mappings().first()
+    if case is None:
+        return [Outbound(mine.text("peers.moderation.no_case", case=case_id))]
+    chat = connection.execute(select(Chat).where(
+        Chat.id == case["connection_id"])).mappings().first() if case["connection_id"] else None
+    people = [chat["resident_id"], chat["supporter_id"]] if chat else \
+        [p for p in (case["subject_id"],) if p]
+    chat_open = bool(chat and chat["status"] in OPEN_CHAT)
+    if action == "warn":
+        for person in people:
+            theirs = content.for_language(_language(connection, person))
+            notify(connection, person, [Outbound(theirs.text("peers.moderation.warning"))], now,
+                   kind="moderation")
+    elif action == "pause" and chat_open:
+        _set_chat(connection, chat["id"], now, status="paused", paused_by=moderator_id)
+    elif action == "end" and chat_open:
+        _set_chat(connection, chat["id"], now, status="ended", ended_at=now)
+        for person in people:
+            theirs = content.for_language(_language(connection, person))
+            notify(connection, person, [Outbound(theirs.text("peers.moderation.ended_you"))],
+                   now, kind="moderation")
+    elif action == "suspend" and case["subject_id"]:
+        _suspend(connection, content, case["subject_id"], now)
+    elif action == "close":
+        connection.execute(update(ModerationCase).where(ModerationCase.id == case_id).values(
+            status="closed", closed_at=now, closed_by=moderator_id, note=note or None))
+        members = people if chat else []
+        held_by_moderator = chat_open and (chat["status"] == "reported" or (
+            chat["status"] == "paused" and chat["paused_by"] not in members))
+        if held_by_moderator:
+            _set_chat(connection, chat["id"], now, status="active", paused_by=None)
+            for person in people:
+                theirs = content.for_language(_language(connection, person))
+                notify(connection, person, [Outbound(theirs.text("peers.moderation.back_on"))],
+                       now, kind="moderation")
+    elif action in ("pause", "end", "suspend"):
+        # Nothing left to do it to (the chat already ended, or nobody to suspend).
+        return [Outbound(mine.text("peers.moderation.nothing_to_do"))]
+    else:
+        return show_case(connection, mine, case_id, actor=moderator_id, now=now)
+    audit(connection, now, moderator_id, f"case_{action}", case_id=case_id,
+          target=f"connection:{chat['id']}" if chat else None, detail=note or None)
+    return [Outbound(mine.text("peers.moderation.done",
+                               answer=mine.text(f"peers.moderation.actions.{action}")))]
+
+
+def _suspend(connection: Connection, content: ContentLibrary, subject: int,
+             now: datetime) -> None:
+    """No more peer support for them: every chat of theirs ends (the other person is
+    told), offers to them go to someone else, and they are told a coordinator will call."""
+    connection.execute(update(Volunteer).where(Volunteer.person_id == subject)
+                       .values(suspended_at=now))
+    connection.execute(update(Person).where(Person.id == subject).values(status="suspended"))
+    for chat in open_chats(connection, subject):
+        _set_chat(connection, chat["id"], now, status="ended", ended_at=now)
+        partner = _partner(chat, subject)
+        theirs = content.for_language(_language(connection, partner))
+        notify(connection, partner, [Outbound(theirs.text("peers.moderation.ended_you"))],
+               now, kind="moderation")
+    connection.execute(update(Chat).where(
+        Chat.supporter_id == subject, Chat.status == "awaiting_resident").values(
+        status="declined", ended_at=now, updated_at=now))
+    _release_offers(connection, subject, now)
+    connection.execute(update(BuddyRequest).where(
+        BuddyRequest.resident_id == subject,
+        BuddyRequest.status.in_(("waiting", "offered"))).values(
+        status="cancelled", offered_to=None, updated_at=now))
+    theirs = content.for_language(_language(connection, subject))
+    notify(connection, subject, [Outbound(theirs.text("peers.moderation.suspended_you"))],
+           now, kind="moderation")

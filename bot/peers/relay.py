@@ -1,0 +1,355 @@
+"""The relay: a message in a peer chat passed on under the sender's alias, checked for
+contact details and cut to what the other side's channel can carry; pausing, ending and
+reporting a chat; and leaving peer support when someone asks to be forgotten."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, or_, select, update
+
+from bot.core.content import Content, ContentLibrary
+from bot.core.events import Outbound
+from bot.core.gsm7 import to_gsm7, unsendable
+from bot.core.splitting import shows_anything
+from bot.peers.chats import (
+    _SMS,
+    HISTORY_IN_CASE,
+    LEFT_KIND,
+    OPEN_CHAT,
+    RELAY_MAX_CHARS,
+    RELAY_PER_DAY,
+    REPORT_ENDED_DAYS,
+    _by_sms,
+    _chat,
+    _language,
+    _partner,
+    _reachable,
+    _report_button,
+    _set_chat,
+    _when,
+    audit,
+    notify,
+)
+from bot.peers.contact import SPLIT_WITHIN, contact_details
+from bot.peers.models import (
+    BuddyRequest,
+    ModerationCase,
+    RelayedMessage,
+    Volunteer,
+)
+from bot.peers.models import Connection as Chat
+from bot.peers.volunteers import _release_offers
+from bot.peers.whereabouts import alias_of, label_for
+from bot.storage import repository as repo
+from bot.storage.models import OutboxMessage
+
+_JOINERS = {"\u200c", "\u200d"}  # needed by emoji sequences and some scripts
+
+
+_LINE_BREAKS = {"\u2028", "\u2029", "\r"}
+
+
+def relayable(text: str) -> str:
+    """What may be passed on of someone's words: as typed (NFC), but without control
+    characters (a NUL breaks PostgreSQL and some phones) or invisible formatting that could
+    hide or reorder words (bidi overrides, zero-width spaces); at most one blank line.
+    Nothing ("") when nothing in it would show (a lone joiner or accent, a Hangul filler, a
+    blank braille pattern): it would arrive as "Sam: " and nothing, so it is treated like
+    an empty message."""
+    kept = []
+    for char in unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n")):
+        category = unicodedata.category(char)
+        if char in _LINE_BREAKS or char == "\n":
+            kept.append("\n")
+        elif char == "\t":
+            kept.append(" ")
+        elif category in ("Cc", "Cs") or (category == "Cf" and char not in _JOINERS):
+            continue
+        else:
+            kept.append(char)
+    lines = [line.strip() for line in "".join(kept).split("\n")]
+    tidy: list[str] = []
+    for line in lines:
+        if line or (tidy and tidy[-1]):
+            tidy.append(line)
+    kept_text = "\n".join(tidy).strip()
+    return kept_text if shows_anything(kept_text) else ""
+
+
+def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_id: int,
+          text: str, now: datetime) -> list[Outbound]:
+    """Pass a message to the other person, holding back contact details until both agree,
+    and never more than a day's worth. Returns what the sender should be told."""
+    chat = _chat(connection, chat_id, sender_id)
+    mine = content.for_language(_language(connection, sender_id))
+    if chat is None:
+        return []
+    if chat["status"] != "active":
+        return _status_reply(connection, mine, chat, sender_id)
+    text = relayable(text)
+    if not text:
+        return [Outbound(mine.text("common.unclear"))]
+    if len(text) > RELAY_MAX_CHARS:
+        return [Outbound(mine.text("peers.relay.too_long"))]
+    day_start = now - timedelta(hours=24)
+    sent_today = connection.scalar(select(func.count()).select_from(RelayedMessage).where(
+        RelayedMessage.connection_id == chat_id, RelayedMessage.sender_id == sender_id,
+        RelayedMessage.created_at > day_start))
+    if sent_today >= RELAY_PER_DAY:
+        return [Outbound(mine.text("peers.relay.too_many"))]
+    partner = _partner(chat, sender_id)
+    if not _reachable(connection, partner):
+        # They texted STOP or blocked the bot: say so rather than let words vanish.
+        alias = label_for(connection, sender_id, chat_id, mine)
+        return [Outbound(mine.text("peers.relay.unreachable", alias=alias))]
+    both_share = chat["resident_shares_contact"] and chat["supporter_shares_contact"]
+    kinds = [] if both_share else contact_details(
+        text, previous=_just_before(connection, chat_id, sender_id, now))
+    if kinds:
+        connection.execute(insert(RelayedMessage.__table__).values(
+            connection_id=chat_id, sender_id=sender_id, text=text, held=True, segments=0,
+            created_at=now))
+        names = ", ".join(mine.text(f"peers.contact.{k.value}") for k in kinds)
+        return [Outbound(mine.text("peers.relay.held", answer=names))]
+    theirs = content.for_language(_language(connection, partner))
+    forwarded = Outbound(theirs.text("peers.relay.from",
+                                     alias=label_for(connection, partner, chat_id, theirs),
+                                     text=text),
+                         options=_report_button(connection, theirs, partner, chat_id))
+    by_sms = _by_sms(connection, partner, forwarded)
+    # Texts without UCS-2 cannot carry emoji or other scripts: never pass on an empty
+    # message, and say what was left out.
+    lost = unsendable(text) if by_sms is not None and not _SMS["allow_unicode"] else []
+    if lost:
+        alias = label_for(connection, sender_id, chat_id, mine)
+        if not any(c.isalnum() for c in to_gsm7(text)):
+            return [Outbound(mine.text(f"peers.relay.not_sent.{_lost_kind(lost)}", alias=alias))]
+    if by_sms is not None and by_sms[1] > by_sms[2]:
+        return [Outbound(mine.text("peers.relay.too_long"))]
+    queued = notify(connection, partner, [forwarded], now, kind="relay")
+    connection.execute(insert(RelayedMessage.__table__).values(
+        connection_id=chat_id, sender_id=sender_id, text=text, held=False,
+        segments=by_sms[0] if by_sms is not None and queued else 0,
+        outbox_id=queued[0] if queued else None, created_at=now))
+    if lost:
+        return [Outbound(mine.text(f"peers.relay.part_sent.{_lost_kind(lost)}", alias=alias))]
+    return []
+
+
+def _lost_kind(lost: Sequence[str]) -> str:
+    """'emoji', 'letters' (of other scripts) or 'both', for telling the sender."""
+    letters = emoji = False
+    for char in lost:
+        code = ord(char)
+        if char in _JOINERS or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or \
+                0xE0020 <= code <= 0xE007F:
+            continue  # the joiners, variation selectors and skin tones of emoji sequences
+        if code == 0x20E3:
+            emoji = True  # the keycap of "1️⃣": its digit stays, the emoji went
+        elif unicodedata.category(char)[0] in "LMN":
+            letters = True
+        else:
+            emoji = True
+    return "both" if letters and emoji else "letters" if letters else "emoji"
+
+
+def _just_before(connection: Connection, chat_id: int, sender_id: int, now: datetime) -> str:
+    """The sender's last message passed on in this chat, if it was recent: half a number
+    in it and half in this one is still a number."""
+    return connection.scalar(
+        select(RelayedMessage.text).where(
+            RelayedMessage.connection_id == chat_id, RelayedMessage.sender_id == sender_id,
+            RelayedMessage.held.is_(False), RelayedMessage.created_at > now - SPLIT_WITHIN)
+        .order_by(RelayedMessage.created_at.desc(), RelayedMessage.id.desc()).limit(1)) or ""
+
+
+def _status_reply(connection: Connection, mine: Content, chat: Any,
+                  person_id: int) -> list[Outbound]:
+    """Why nothing can be passed on now: paused (by whom) or with a moderator."""
+    members = (chat["resident_id"], chat["supporter_id"])
+    if chat["status"] == "reported" or (chat["status"] == "paused" and
+                                         chat["paused_by"] not in members):
+        return [Outbound(mine.text("peers.relay.under_review"))]
+    if chat["status"] == "paused" and chat["paused_by"] != person_id:
+        alias = label_for(connection, person_id, chat["id"], mine)
+        return [Outbound(mine.text("peers.relay.paused_you", alias=alias))]
+    if chat["status"] == "paused":
+        return [Outbound(mine.text("peers.relay.paused"))]
+    return [Outbound(mine.text("peers.relay.resumed"))]
+
+
+def control(connection: Connection, content: ContentLibrary, person_id: int, chat_id: int,
+            action: str, now: datetime) -> list[Outbound]:
+    """Pause, resume, end, or agree to share contact details."""
+    chat = _chat(connection, chat_id, person_id)
+    if chat is None:
+        return []
+    mine = content.for_language(_language(connection, person_id))
+    partner = _partner(chat, person_id)
+    theirs = content.for_language(_language(connection, partner))
+    alias = label_for(connection, partner, chat_id, theirs)  # me, as they know me
+    if action == "pause" and chat["status"] == "active":
+        _set_chat(connection, chat_id, now, status="paused", paused_by=person_id)
+        notify(connection, partner, [Outbound(theirs.text("peers.relay.paused_you", alias=alias))],
+               now, kind="peer")
+        return [Outbound(mine.text("peers.relay.paused"))]
+    # Only whoever paused a chat starts it again; a moderator's pause waits for them.
+    if action == "resume" and chat["status"] == "paused" and chat["paused_by"] == person_id:
+        _set_chat(connection, chat_id, now, status="active", paused_by=None)
+        notify(connection, partner,
+               [Outbound(theirs.text("peers.relay.resumed_you", alias=alias))], now, kind="peer")
+        return [Outbound(mine.text("peers.relay.resumed"))]
+    if action == "end":
+        partner_alias = label_for(connection, person_id, chat_id, mine)
+        _set_chat(connection, chat_id, now, status="ended", ended_at=now)
+        notify(connection, partner, [Outbound(theirs.text("peers.relay.ended_you", alias=alias))],
+               now, kind="peer")
+        return [Outbound(mine.text("peers.relay.ended", alias=partner_alias))]
+    if action == "share" and chat["status"] == "active":
+        column = "resident_shares_contact" if chat["resident_id"] == person_id \
+            else "supporter_shares_contact"
+        _set_chat(connection, chat_id, now, **{column: True})
+        updated = _chat(connection, chat_id, person_id)
+        if updated and updated["resident_shares_contact"] and updated["supporter_shares_contact"]:
+            notify(connection, partner, [Outbound(theirs.text("peers.relay.share_agreed"))],
+                   now, kind="peer")
+            return [Outbound(mine.text("peers.relay.share_agreed"))]
+        notify(connection, partner,
+               [Outbound(theirs.text("peers.relay.share_request", alias=alias))], now,
+               kind="peer")
+        return [Outbound(mine.text("peers.relay.share_asked"))]
+    return _status_reply(connection, mine, chat, person_id)
+
+
+def report(connection: Connection, content: ContentLibrary, reporter_id: int, chat_id: int,
+           now: datetime) -> list[Outbound]:
+    """Open a case with the recent history, pause the chat, alert the moderators. A chat
+    that ended lately can still be reported (someone may end it right after being unkind);
+    it just has nothing left to pause."""
+    mine = content.for_language(_language(connection, reporter_id))
+    chat = _chat(connection, chat_id, reporter_id)
+    ended = False
+    if chat is None:
+        chat = connection.execute(select(Chat).where(
+            Chat.id == chat_id, or_(Chat.resident_id == reporter_id,
+                                    Chat.supporter_id == reporter_id),
+            Chat.status == "ended",
+            Chat.ended_at > now - timedelta(days=REPORT_ENDED_DAYS))).mappings().first()
+        ended = chat is not None
+    if chat is None:
+        return [Outbound(mine.text("common.unclear"))]
+    moderators = content.for_language(None)
+    history = [
+        {"alias": alias_of(connection, sender, moderators, reader=None), "text": text,
+         "held": held,
+         "at": at.isoformat(), "sender_id": sender}
+        for sender, text, held, at in reversed(connection.execute(
+            select(RelayedMessage.sender_id, RelayedMessage.text, RelayedMessage.held,
+                   RelayedMessage.created_at)
+            .where(RelayedMessage.connection_id == chat_id)
+            .order_by(RelayedMessage.id.desc()).limit(HISTORY_IN_CASE)).all())]
+    partner = _partner(chat, reporter_id)
+    case_id = connection.scalar(insert(ModerationCase.__table__).values(
+        kind="connection", connection_id=chat_id, reported_by=reporter_id, subject_id=partner,
+        history={"messages": history}, status="open", created_at=now
+    ).returning(ModerationCase.id))
+    audit(connection, now, reporter_id, "report", target=f"connection:{chat_id}",
+          case_id=case_id)
+    repo.record_impact(connection, "report", now, detail="connection")
+    alert_moderators(connection, content, int(case_id), "connection", now)
+    if ended:
+        return [Outbound(mine.text("peers.relay.reported_ended", when=_when(mine, now)))]
+    _set_chat(connection, chat_id, now, status="reported")
+    theirs = content.for_language(_language(connection, partner))
+    notify(connection, partner, [Outbound(theirs.text("peers.relay.report_paused_you"))], now,
+           kind="peer")
+    return [Outbound(mine.text("peers.relay.reported", when=_when(mine, now)))]
+
+
+def alert_moderators(connection: Connection, content: ContentLibrary, case_id: int, kind: str,
+                     now: datetime) -> int:
+    """Tell every active moderator and coordinator, privately, through the outbox."""
+    alerted = 0
+    for (person_id,) in connection.execute(select(Volunteer.person_id).where(
+            Volunteer.role.in_(("moderator", "coordinator")), Volunteer.suspended_at.is_(None))):
+        theirs = content.for_language(_language(connection, person_id))
+        text = theirs.text("peers.moderation.alert", case=case_id,
+                           answer=theirs.text(f"peers.moderation.alert_kind.{kind}"))
+        alerted += bool(notify(connection, person_id, [Outbound(text)], now, kind="moderation"))
+    return alerted
+
+
+def leaving(connection: Connection, content: ContentLibrary, person_id: int,
+            now: datetime) -> None:
+    """Someone asked us to forget them: their chats end and the other person is told,
+    kindly and without their name if they never agreed to chat."""
+    for chat in connection.execute(select(Chat).where(
+            or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
+            Chat.status.in_((*OPEN_CHAT, "awaiting_resident")))).mappings().all():
+        partner = _partner(chat, person_id)
+        theirs = content.for_language(_language(connection, partner))
+        if chat["status"] != "awaiting_resident":
+            alias = label_for(connection, partner, chat["id"], theirs)
+            text = theirs.text("peers.relay.left", alias=alias)
+        elif chat["resident_id"] == person_id:
+            # The supporter was never told who they were.
+            text = theirs.text("peers.supporter.resident_said_no")
+        else:
+            # The resident had not said yes yet: they go back to waiting for someone else.
+            if chat["request_id"] is not None:
+                connection.execute(update(BuddyRequest).where(
+                    BuddyRequest.id == chat["request_id"]).values(
+                    status="waiting", offered_to=None, updated_at=now))
+            text = theirs.text("peers.buddy.supporter_left",
+                               alias=alias_of(connection, person_id, theirs, reader=partner))
+        # It may name them: forgotten as soon as it has gone (dispatch.outbox).
+        notify(connection, partner, [Outbound(text)], now, kind=LEFT_KIND)
+    # Someone offered their request will not hear back from them.
+    for (supporter,) in connection.execute(select(BuddyRequest.offered_to).where(
+            BuddyRequest.resident_id == person_id, BuddyRequest.status == "offered",
+            BuddyRequest.offered_to.is_not(None))).all():
+        theirs = content.for_language(_language(connection, supporter))
+        notify(connection, supporter, [Outbound(theirs.text("peers.supporter.resident_said_no"))],
+               now, kind="peer")
+    _release_offers(connection, person_id, now)
+    _erase_from_cases(connection, person_id)
+    _scrub_relayed(connection, content, person_id)
+
+
+def _scrub_relayed(connection: Connection, content: ContentLibrary, person_id: int) -> None:
+    """What they said, as the other person got it (their name and words): a copy not yet
+    sent is cancelled; one sent is replaced by "[removed]", so the row still counts."""
+    rows = connection.execute(
+        select(RelayedMessage.outbox_id, OutboxMessage.person_id, OutboxMessage.status)
+        .join(OutboxMessage, OutboxMessage.id == RelayedMessage.outbox_id)
+        .where(RelayedMessage.sender_id == person_id)).all()
+    waiting = [outbox_id for outbox_id, _, status in rows if status == "queued"]
+    if waiting:
+        connection.execute(update(OutboxMessage).where(OutboxMessage.id.in_(waiting))
+                           .values(status="cancelled", payload={"text": ""}))
+    by_partner: dict[int, list[int]] = {}
+    for outbox_id, partner, status in rows:
+        if status != "queued":
+            by_partner.setdefault(partner, []).append(outbox_id)
+    for partner, ids in by_partner.items():
+        removed = content.for_language(_language(connection, partner)).text("peers.relay.removed")
+        connection.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                           .values(payload=Outbound(removed).to_json()))
+
+
+def _erase_from_cases(connection: Connection, person_id: int) -> None:
+    """Reports stay for safeguarding, but without the words of someone who asked us to
+    forget them. Found by the sender id each kept message carries, not through the chat,
+    which is gone if the other person left first."""
+    for case_id, history in connection.execute(select(ModerationCase.id, ModerationCase.history)
+                                               .where(ModerationCase.kind == "connection")):
+        messages = (history or {}).get("messages") or []
+        kept = [{"erased": True, "at": m.get("at")} if m.get("sender_id") == person_id else m
+                for m in messages]
+        if kept != messages:
+            connection.execute(update(ModerationCase).where(ModerationCase.id == case_id)
+                               .values(history={**history, "messages": kept}))
