@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
 from bot.geo.districts import NON_GEOGRAPHIC, default_table  # noqa: E402
-from bot.places.ranking import WHERE, Needs, RankingIndex, page  # noqa: E402
+from bot.places.needs import WHERE, Needs  # noqa: E402
+from bot.places.ranking import RankingIndex, page  # noqa: E402
 from bot.places.schema import (  # noqa: E402
     ACCESS_FIELDS,
     ACTIVITIES,

@@ -24,7 +24,8 @@ from bot.core.turn import (
     Turn,
 )
 from bot.places import explain
-from bot.places.ranking import Needs, Suggestion
+from bot.places.needs import Needs
+from bot.places.ranking import Suggestion
 from conversations.answers import read_answer
 from conversations.questions import QUESTIONS
 

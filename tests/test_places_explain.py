@@ -23,7 +23,8 @@ from bot.places.explain import (
     shortfall,
     why,
 )
-from bot.places.ranking import Needs, Reason, Suggestion, rank
+from bot.places.needs import Needs
+from bot.places.ranking import Reason, Suggestion, rank
 from bot.places.schema import (
     ACCESS_FIELDS,
     ACTIVITIES,

@@ -21,7 +21,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bot.places.catalogue import Catalogue
-from bot.places.ranking import LIMITS, WHERE, Needs, RankingIndex, rank
+from bot.places.needs import LIMITS, WHERE, Needs
+from bot.places.ranking import RankingIndex, rank
 from bot.places.schema import (
     ACCESS_FIELDS,
     ACTIVITIES,

@@ -20,7 +20,8 @@ from functools import cache
 from bot.core.content import CONTENT_ROOT, Content
 from bot.core.gsm7 import fits, measure, septets
 from bot.core.style import Rules, grade
-from bot.places.ranking import VENUES, WHERE, Needs, Reason, Suggestion, access_facts
+from bot.places.needs import VENUES, WHERE, Needs
+from bot.places.ranking import Reason, Suggestion, access_facts
 from bot.places.schema import ACCESS_FIELDS, DAYS, Opportunity, Slot
 from bot.places.text import plain
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from bot.places.catalogue import Catalogue
+from bot.places.needs import Needs
 from bot.places.ranking import (
     MAX_WITHOUT_ACTIVITY,
     REASON_CODES,
     W_ACTIVITY,
-    Needs,
     RankingIndex,
     Reason,
     Suggestion,
