@@ -12,9 +12,11 @@ from bot.channels.bundling import bundle_turn
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.content import ContentLibrary, library
+from bot.core.turn import AlertAction, PeerAction
 from bot.dispatch.limits import Limits
 from bot.dispatch.outbox import Dispatcher, Sender
 from bot.engine.runner import Engine
+from bot.extensions import peer_support, safety_alerts
 from bot.geo.districts import default_table
 from bot.peers import service as peer_service
 from bot.peers import undelivered
@@ -65,7 +67,10 @@ def build(settings: Settings, *, clock: Clock | None = None,
                     places=RankingIndex(Catalogue.from_yaml(settings.content_dir,
                                                             strict=False).all()),
                     shape=partial(bundle_turn, allow_unicode=settings.sms_allow_unicode),
-                    telegram_bot=(settings.telegram_bot_username or "").lstrip("@") or None)
+                    telegram_bot=(settings.telegram_bot_username or "").lstrip("@") or None,
+                    # Effects that touch other people, by type: done by their feature.
+                    effect_handlers={PeerAction: peer_support.peer_action,
+                                     AlertAction: safety_alerts.alert_action})
     dispatcher = Dispatcher(db, clock, senders or {},
                             worker_id=settings.worker_id or default_worker_id(),
                             limits=channel_limits(settings) if paced else None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import uuid4
 
@@ -50,6 +50,17 @@ from bot.core.turn import (
     Turn,
 )
 from bot.dispatch.priority import PRIORITY_REPLY, PRIORITY_SCHEDULED
+from bot.engine.effects import EffectCall, EffectHandler, NoHandler
+from bot.engine.plan import (
+    Handled,
+    Plan,
+    dump_state,
+    lapsed,
+    load_state,
+    schedule_changed,
+    tag_question,
+    unusable,
+)
 from bot.extensions import privacy as privacy_rights
 from bot.geo.districts import DistrictTable
 from bot.peers import service as peer_service
@@ -71,10 +82,6 @@ MAX_ATTEMPTS = 8
 REMINDER_DAYS = 7  # how far a reminder moves on when its day already has one of its kind
 FOLLOW_UP_TRIES = 3  # days a follow-up waits for someone to finish another conversation
 CHAT_LIVELY_FOR = timedelta(hours=1)  # a chat with a message this recent is not interrupted
-# What a person's schedule depends on: when any changes, planned messages are replanned.
-SCHEDULE_FIELDS = ("paused_until", "gentle_until", "consent_encouragement", "quiet_start",
-                   "quiet_end", "onboarded_at", "name")
-SCHEDULE_ANSWERS = ("days", "times", "frequency", "what_matters")
 
 
 # Time events (planned reminders) and the conversation each starts.
@@ -82,42 +89,6 @@ TIME_EVENTS: dict[str, tuple[str, dict[str, object]]] = {
     "checkin": ("checkin", {}), "followup": ("followup", {}),
     "suggestion": ("suggest", {"one": True}),
 }
-
-
-def schedule_changed(before: Profile, after: Profile) -> bool:
-    return any(getattr(before, f) != getattr(after, f) for f in SCHEDULE_FIELDS) or any(
-        before.answer(a) != after.answer(a) for a in SCHEDULE_ANSWERS)
-
-
-@dataclass
-class Handled:
-    """What one inbound event produced."""
-
-    person_id: int | None = None
-    duplicate: bool = False
-    ignored: bool = False  # e.g. a message from someone who opted out
-    outbox_ids: list[int] = field(default_factory=list)
-    erased: bool = False  # the person asked for their data to be deleted, and it was
-
-
-@dataclass
-class _Plan:
-    """The decision for one event, before anything is written."""
-
-    say: list[Outbound]
-    state: FlowState
-    profile: Profile
-    effects: list[object] = field(default_factory=list)
-    kind: str = "reply"
-    opt_out: bool = False
-    opt_in: bool = False
-    ignore: bool = False
-    # A reply to someone's own urgent or crisis message goes even after STOP (hazard H3).
-    bypass: bool = False
-    # Where in `say` the question they return to starts (peer support's replies go first).
-    reprompt_from: int | None = None
-    # Peer support's own words about the chat (which partner, unclear): no "Move Mates:".
-    about_chat: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,8 +107,11 @@ class Engine:
                  places: RankingIndex | None = None,
                  shape: Callable[[Address, Sequence[Outbound]], list[Outbound]] | None = None,
                  telegram_bot: str | None = None,
+                 effect_handlers: Mapping[type, EffectHandler] | None = None,
                  ) -> None:
         self.db = db
+        # What features do for the effects a turn asks for (peer support, the duty team).
+        self.effect_handlers = dict(effect_handlers or {})
         # The bot's Telegram username, for t.me links (None: Telegram is not set up).
         self.telegram_bot = telegram_bot
         # How a turn's messages travel on each channel (SMS joins them), set by the app.
@@ -238,7 +212,7 @@ class Engine:
             # for a planned message only when it matters (REPORT, news since their last
             # turn, an active chat): one cheap query on the hot path otherwise.
             last_turn = None if timed else stored.person["updated_at"]
-            in_flow = stored.person["flow"] is not None and not _lapsed(repo.to_state(stored),
+            in_flow = stored.person["flow"] is not None and not lapsed(repo.to_state(stored),
                                                                          now)
             if (not in_flow and not timed) or peer_conversation.reports(ctx, event) or \
                     (last_turn is not None and
@@ -293,7 +267,7 @@ class Engine:
             elif isinstance(effect, RecordFeedback):
                 record_feedback(connection, effect.opportunity_id, effect.answer, now)
             elif isinstance(effect, PeerAction):
-                extra, started = self._peer_action(connection, ctx, stored, plan, effect, now)
+                extra, started = self._effect(connection, ctx, stored, plan, effect, now)
                 # What peer support says goes before the question they are taken back to.
                 at = len(say) if plan.reprompt_from is None else plan.reprompt_from
                 say[at:at] = extra
@@ -317,7 +291,7 @@ class Engine:
             elif isinstance(effect, OpenSafetyAlert):
                 raised.append(effect)  # opened once their reply is queued: it goes first
             elif isinstance(effect, AlertAction):
-                say += self._alert_action(connection, ctx, stored.person_id, effect, now)
+                say += self._effect(connection, ctx, stored, plan, effect, now)[0]
             elif isinstance(effect, ShowMyData):
                 record = privacy_rights.person_record(connection, stored.person_id,
                                                       stored.person["created_at"])
@@ -327,7 +301,7 @@ class Engine:
                 _chatting_after(connection, ctx, stored.person_id, plan):
             # In a chat, the other person's words come as "Sam: ..."; ours say who we are.
             say[0] = replace(say[0], text=ctx.t("peers.relay.from_us", text=say[0].text))
-        say = self.shape(address, _tag_question(say, plan.state))
+        say = self.shape(address, tag_question(say, plan.state))
         key = f"in:{address}:{external_id}" if external_id else f"in:{address}:{uuid4().hex}"
 
         if erase:
@@ -355,10 +329,10 @@ class Engine:
 
     # -- deciding (no I/O) ----------------------------------------------------------------
     def _decide(self, ctx: Context, lang: _Language, stored: repo.Stored, event: Inbound,
-                is_new: bool, referral: str | None) -> _Plan:
+                is_new: bool, referral: str | None) -> Plan:
         profile = repo.to_profile(stored)
         state = repo.to_state(stored)
-        if _lapsed(state, ctx.now()):
+        if lapsed(state, ctx.now()):
             state = IDLE  # e.g. a check-in left unanswered for days: not asked again
         if event.kind is EventKind.TIMEOUT:
             return self._time_event(ctx, stored, state, profile, event)
@@ -366,7 +340,7 @@ class Engine:
         provider_keyword = event.payload.get("provider_opt_out")
         if provider_keyword == "STOP":
             # The provider has opted them out and confirmed it; a second text would fail.
-            return _Plan([], state, profile, kind="optout", opt_out=True)
+            return Plan([], state, profile, kind="optout", opt_out=True)
         if provider_keyword in ("START", "HELP"):
             command = Command.START if provider_keyword == "START" else Command.HELP
             recognised = Recognised(command)
@@ -383,7 +357,7 @@ class Engine:
                 return plan
             if (recognised and recognised.command is Command.START) or is_literal_start(event):
                 back = [ctx.say("optout.welcome_back"), *self._reprompt(ctx, state, profile)]
-                return _Plan(back, state, profile, opt_in=True)
+                return Plan(back, state, profile, opt_in=True)
             if assessment.findings:
                 # Their own emergency after STOP: one reply, not marketing, and the duty
                 # team is told (hazard log H3). Nothing more: no "carry on".
@@ -392,9 +366,9 @@ class Engine:
                 plan.bypass = True
                 return plan
             # UK rules: after STOP, nothing at all until they opt back in.
-            return _Plan([], state, profile, ignore=True)
+            return Plan([], state, profile, ignore=True)
         if recognised and recognised.command is Command.STOP:
-            return _Plan([ctx.say("optout.stopped")], state, profile, kind="optout", opt_out=True)
+            return Plan([ctx.say("optout.stopped")], state, profile, kind="optout", opt_out=True)
 
         in_peer_chat = state.flow is None and ctx.peer.in_chat
         if assessment.findings:
@@ -420,16 +394,16 @@ class Engine:
             if in_peer_chat:
                 rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
                                          recognised, assessment, duty_command)
-                return _Plan([*rest.say, signpost], rest.state, rest.profile,
+                return Plan([*rest.say, signpost], rest.state, rest.profile,
                              effects=[*rest.effects, *effects])
             # Never stored as an answer: the question they were on is asked again.
-            return _Plan([signpost, *self._reprompt(ctx, state, profile)], state, profile,
+            return Plan([signpost, *self._reprompt(ctx, state, profile)], state, profile,
                          effects=effects)
         return self._decide_rest(ctx, state, profile, event, is_new, referral, recognised,
                                  assessment, duty_command)
 
     def _safety(self, ctx: Context, state: FlowState, profile: Profile,
-                assessment: Assessment, event: Inbound) -> _Plan:
+                assessment: Assessment, event: Inbound) -> Plan:
         """The reply that fits the emergency (a crisis beside a physical emergency gets
         its own too), an alert for the duty team, and then carry on where they were."""
         first = assessment.findings[0]
@@ -439,13 +413,13 @@ class Engine:
             say.append(ctx.say("safety.reply.crisis"))
         if state.flow:
             say.append(ctx.say("common.carry_on"))
-        return _Plan(say, state, profile, kind="safety", effects=[
+        return Plan(say, state, profile, kind="safety", effects=[
             RecordImpact("safety", first.topic),
             OpenSafetyAlert(first.category.value, first.topic, event.text)])
 
     def _decide_rest(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound,
                      is_new: bool, referral: str | None, recognised: Recognised | None,
-                     assessment: Assessment, duty_command: AlertAction | None) -> _Plan:
+                     assessment: Assessment, duty_command: AlertAction | None) -> Plan:
         """Everything after the safety screen: commands, peer support, conversations."""
 
         if recognised and recognised.command is Command.START:
@@ -462,10 +436,10 @@ class Engine:
                 profile = profile.changed(referral_source=referral)
             return self._command(ctx, recognised, state, profile, is_new)
         if duty_command is not None:
-            return _Plan([], state, profile, effects=[duty_command])
+            return Plan([], state, profile, effects=[duty_command])
         volunteering = peer_conversation.commands(ctx, event)
         if volunteering is not None:
-            return _Plan([], state, profile, effects=[volunteering])
+            return Plan([], state, profile, effects=[volunteering])
         if state.flow is None and ctx.peer.anything:
             # Not in another conversation: offers, consent and chats come first.
             turn = peer_conversation.handle(ctx, profile, event)
@@ -482,7 +456,7 @@ class Engine:
         if event.kind is EventKind.CHOICE and event.payload.get(
                 "ref_token", ref_token(state.ref)) != ref_token(state.ref):
             # A button from an earlier question: say so and show the current one.
-            return _Plan([ctx.say("common.stale_button"), *self._reprompt(ctx, state, profile)],
+            return Plan([ctx.say("common.stale_button"), *self._reprompt(ctx, state, profile)],
                          state, profile)
         newcomer = state.flow is None and profile.onboarded_at is None  # welcome first
         if assessment.distress and not (state.flow is None and ctx.peer.in_chat) and \
@@ -493,7 +467,7 @@ class Engine:
         if state.flow and state.flow in self.conversations:
             turn = self.conversations[state.flow].handle(ctx, state, profile, event)
             current = self.conversations[state.flow]
-            if ctx.peer.chatting and event.kind is EventKind.TEXT and _unusable(turn, state) \
+            if ctx.peer.chatting and event.kind is EventKind.TEXT and unusable(turn, state) \
                     and not getattr(current, "holds_focus", False):
                 # In a chat, words our question cannot use are for their peer: passed on,
                 # and our question is put aside (focus rules, docs/focus.md).
@@ -502,13 +476,13 @@ class Engine:
                     effects = [replace(e, values={**e.values, "closed_question": True})
                                if isinstance(e, PeerAction) and e.action == "relay" else e
                                for e in chat.effects]
-                    return _Plan(list(chat.say), IDLE, profile, effects=effects,
+                    return Plan(list(chat.say), IDLE, profile, effects=effects,
                                  about_chat=True)
             return self._follow(ctx, turn, previous=state)
         return self._idle(ctx, state, profile, event)
 
     def _care(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound,
-              assessment: Assessment) -> _Plan | None:
+              assessment: Assessment) -> Plan | None:
         """Distress met with care: between conversations, at a menu or a check-in, or as
         an answer the question could not use (then the question comes back afterwards)."""
         current = self.conversations.get(state.flow or "")
@@ -520,7 +494,7 @@ class Engine:
             # The check-in reads a hard week itself ("not good, my ms has flared up"):
             # gentler messages, their words kept, and the offer. Care only for the rest.
             turn = current.handle(ctx, state, profile, event)
-            if not _unusable(turn, state):
+            if not unusable(turn, state):
                 return None
             effects.append(RecordImpact("checkin", "harder"))
         if resumable and current is not None:
@@ -531,12 +505,12 @@ class Engine:
         care = self.conversations["care"].start(ctx, profile, health=assessment.health_worse)
         new_state = care.state
         if resume is not None:
-            new_state = replace(new_state, data={**new_state.data, "resume": _dump(resume)})
-        return _Plan(list(care.say), new_state, care.profile,
+            new_state = replace(new_state, data={**new_state.data, "resume": dump_state(resume)})
+        return Plan(list(care.say), new_state, care.profile,
                      effects=[*effects, *care.effects])
 
     def _peer_mid_conversation(self, ctx: Context, state: FlowState, profile: Profile,
-                               event: Inbound) -> _Plan | None:
+                               event: Inbound) -> Plan | None:
         """Peer support for someone in another conversation: REPORT (they stay where they
         were); a clear answer to an offer or "start chatting?" sent after the question they
         were on (a chooser is let go, anything else waits); and, once their chat began or
@@ -546,96 +520,31 @@ class Engine:
         if peer_conversation.reports(ctx, event):
             turn = peer_conversation.handle(ctx, profile, event)
             if turn is not None:
-                return _Plan(turn.say, state, profile, effects=list(turn.effects))
+                return Plan(turn.say, state, profile, effects=list(turn.effects))
         if ctx.peer.new_question:
             turn = peer_conversation.answer(ctx, profile, event)
             if turn is not None:
-                return _Plan(turn.say, state if resumable else IDLE, profile,
+                return Plan(turn.say, state if resumable else IDLE, profile,
                              effects=list(turn.effects))
         if ctx.peer.chat_news and ctx.peer.in_chat and (
                 state.flow == "onboarding" or not resumable):
             turn = peer_conversation.handle(ctx, profile, event)
             if turn is not None:
-                return _Plan(turn.say, IDLE, profile, effects=list(turn.effects))
+                return Plan(turn.say, IDLE, profile, effects=list(turn.effects))
         return None
 
-    def _peer_action(self, connection: Connection, ctx: Context, stored: repo.Stored,
-                     plan: _Plan, effect: PeerAction, now: datetime
-                     ) -> tuple[list[Outbound], FlowState | None]:
-        """Peer support that touches other people: done here, in the same transaction."""
-        values, person = effect.values, stored.person_id
-        content = self.content
-        if effect.action == "request_buddy":
-            key = peer_service.request_buddy(connection, content, person,
-                                             values.get("experience"), now)
-            return [ctx.say(key)], None
-        if effect.action == "answer_offer":
-            key = peer_service.answer_offer(connection, content, person,
-                                            int(values["request_id"]), bool(values["accept"]),
-                                            now)
-            return [ctx.say(key)], None
-        if effect.action == "consent":
-            said = peer_service.consent(connection, content, person,
-                                        int(values["connection_id"]), bool(values["yes"]), now)
-            # Connected: any question they had open is closed, so what they send next goes
-            # to their peer, as the reply promises.
-            return said, (IDLE if said and values["yes"] else None)
-        if effect.action == "relay":
-            said = peer_service.relay(connection, content, person, int(values["connection_id"]),
-                                      str(values["text"]), now)
-            if values.get("closed_question"):
-                # They should know our question was put aside for it (and, when nothing
-                # else was said, that it went).
-                note = ctx.t("peers.relay.question_closed")
-                if not said:
-                    note = f"{ctx.t('peers.relay.passed_on')} {note}"
-                said = [*said, Outbound(ctx.t("peers.relay.from_us", text=note))]
-            return said, None
-        if effect.action == "control":
-            return peer_service.control(connection, content, person,
-                                        int(values["connection_id"]), str(values["action"]),
-                                        now), None
-        if effect.action == "report":
-            return peer_service.report(connection, content, person,
-                                       int(values["connection_id"]), now), None
-        if effect.action == "volunteer_code":
-            role = peer_service.invite_role(connection, str(values["code"]), now)
-            if role is None:
-                return [ctx.say("peers.volunteer.bad_code")], None
-            turn = self.conversations["volunteer"].start(ctx, plan.profile, role=role,
-                                                         code=values["code"])
-            return turn.say, turn.state
-        if effect.action == "become_volunteer":
-            role = peer_service.claim_invite(connection, str(values["code"]), person, now)
-            if role is None:
-                return [ctx.say("peers.volunteer.bad_code")], None
-            peer_service.become_volunteer(connection, person, role, dict(values["details"]),
-                                          now)
-            plan.profile = plan.profile.changed(role=role)
-            peer_service.offer_waiting(connection, content, now)
-            return [Outbound(str(values["done"]))] if values.get("done") else [], None
-        if effect.action == "volunteer_pause":
-            paused = bool(values["paused"])
-            if not peer_service.set_volunteer_paused(connection, person, paused, now):
-                return [ctx.say("peers.volunteer.not_a_volunteer")], None
-            # Resuming frees them for someone waiting; pausing hands back an offer.
-            peer_service.offer_waiting(connection, content, now)
-            return [ctx.say("peers.volunteer.paused" if paused else "peers.volunteer.resumed")], \
-                None
-        if effect.action == "moderate":
-            if not peer_service.is_moderator(connection, person):
-                return [ctx.say("peers.moderation.not_moderator")], None
-            case = int(values.get("case") or 0)
-            if not case:
-                return peer_service.open_cases(connection, ctx.content, actor=person,
-                                               now=now), None
-            if not values.get("action"):
-                return peer_service.show_case(connection, ctx.content, case, actor=person,
-                                              now=now), None
-            return peer_service.act_on_case(connection, content, person, case,
-                                            str(values["action"]), str(values.get("note", "")),
-                                            now), None
-        raise ValueError(f"unknown peer action {effect.action!r}")
+    def _effect(self, connection: Connection, ctx: Context, stored: repo.Stored, plan: Plan,
+                effect: object, now: datetime) -> tuple[list[Outbound], FlowState | None]:
+        """Hand an effect to the handler registered for its type; the profile it leaves is
+        the turn's."""
+        handler = self.effect_handlers.get(type(effect))
+        if handler is None:
+            raise NoHandler(f"no handler registered for {type(effect).__name__}")
+        call = EffectCall(connection, ctx, stored.person_id, plan.profile, self.content,
+                          self.conversations, now)
+        said, state = handler(call, effect)
+        plan.profile = call.profile
+        return said, state
 
     def _link_action(self, connection: Connection, ctx: Context, stored: repo.Stored,
                      effect: LinkAction, address: Address, now: datetime
@@ -682,28 +591,8 @@ class Engine:
         reach = link.reprompt(ctx, FlowState("link", "reach_by"), Profile())
         return [ctx.say("link.linked"), *reach], FlowState("link", "reach_by"), True
 
-    def _alert_action(self, connection: Connection, ctx: Context, person: int,
-                      effect: AlertAction, now: datetime) -> list[Outbound]:
-        """The duty team's commands; anyone else is told they are only for the team."""
-        content = ctx.content
-        if effect.action in ("on_duty", "off_duty"):
-            on = effect.action == "on_duty"
-            if not alerts.set_on_duty(connection, person, on, now):
-                return [ctx.say("safety.alerts.not_staff")]
-            return [ctx.say("safety.alerts.on_duty" if on else "safety.alerts.off_duty")]
-        if not alerts.is_duty_staff(connection, person):
-            return [ctx.say("safety.alerts.not_staff")]
-        if effect.action == "usage":
-            return [ctx.say("safety.alerts.usage")]
-        if effect.action == "list":
-            return alerts.list_open(connection, content, actor=person, now=now)
-        if effect.action == "show":
-            return alerts.show(connection, content, effect.alert, actor=person, now=now)
-        return alerts.act(connection, content, effect.alert, effect.action, effect.note,
-                          actor=person, now=now)
-
     def _time_event(self, ctx: Context, stored: repo.Stored, state: FlowState, profile: Profile,
-                    event: Inbound) -> _Plan:
+                    event: Inbound) -> Plan:
         """Time passed: something planned is due (a check-in, a follow-up). It never
         interrupts: someone mid-conversation, paused or opted out is left alone."""
         name, options = TIME_EVENTS.get(event.command or "", (event.command or "", {}))
@@ -724,18 +613,18 @@ class Engine:
             # A promised follow-up waits for the conversation they are in (or a short
             # pause) to end: asked again tomorrow rather than dropped.
             again = {k: v for k, v in event.payload.items() if k != "expires_at"}
-            return _Plan([], state, profile, effects=[ScheduleReminder(
+            return Plan([], state, profile, effects=[ScheduleReminder(
                 event.command or "followup", ctx.now() + timedelta(days=1),
                 {**again, "tries": tries + 1})])
         if conversation is None or busy or paused or stored.opted_out_at is not None or \
                 stored.unreachable_at is not None or unasked:
-            return _Plan([], state, profile, ignore=True)
+            return Plan([], state, profile, ignore=True)
         turn = conversation.start(ctx, profile, **{**event.payload, **options})
         plan = self._follow(ctx, turn, previous=state)
         plan.kind = event.command or "scheduled"
         return plan
 
-    def _idle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> _Plan:
+    def _idle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Plan:
         # Volunteers joined by their own questions; a resident's welcome is not for them.
         if profile.onboarded_at is None and profile.role == "resident":
             turn = self.conversations["onboarding"].start(ctx, profile)
@@ -746,51 +635,51 @@ class Engine:
         return self._follow(ctx, turn, previous=state)
 
     def _command(self, ctx: Context, recognised: Recognised, state: FlowState, profile: Profile,
-                 is_new: bool) -> _Plan:
+                 is_new: bool) -> Plan:
         command = recognised.command
         in_flow = state.flow is not None
         if command is Command.GREETING:
             if in_flow and not is_new:
                 hello = ctx.t("common.idle_greeting", name=profile.name) if profile.name else \
                     ctx.t("common.idle_greeting_no_name")
-                return _Plan([Outbound(hello), *self._reprompt(ctx, state, profile)], state,
+                return Plan([Outbound(hello), *self._reprompt(ctx, state, profile)], state,
                              profile)
             return self._idle(ctx, state, profile, Inbound.from_text(""))
         if command is Command.LINK_ACCEPT:
             # A link texted to them, opened on Telegram (perhaps their first message here).
-            return _Plan([], state, profile, effects=[LinkAction(
+            return Plan([], state, profile, effects=[LinkAction(
                 "use_link", {"token": recognised.argument})])
         if is_new and command is not Command.HELP:
             # Someone new who opens with 'menu' or 'my data' still needs the welcome first.
             return self._idle(ctx, state, profile, Inbound.from_text(""))
         if command is Command.HELP:
-            return _Plan([*everyday.help_messages(ctx), *self._reprompt(ctx, state, profile)],
+            return Plan([*everyday.help_messages(ctx), *self._reprompt(ctx, state, profile)],
                          state, profile)
         if command is Command.PAUSE:
             say, profile = everyday.pause(ctx, profile)
-            return _Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
+            return Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
         if command is Command.RESUME:
             say, profile = everyday.resume(ctx, profile)
-            return _Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
+            return Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
         if command is Command.NOT_TODAY:
             say, profile = everyday.not_today(ctx, profile)
-            return _Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
+            return Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
         if command is Command.PAUSE_WEEK:
             say, profile = everyday.pause_week(ctx, profile)
-            return _Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
+            return Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
         if command is Command.MY_DATA:
-            return _Plan(self._reprompt(ctx, state, profile), state, profile,
+            return Plan(self._reprompt(ctx, state, profile), state, profile,
                          effects=[ShowMyData()])
         if command is Command.LINK_PHONE:
             if ctx.channel == "sms":
-                return _Plan([ctx.say("link.on_sms_already"), *self._reprompt(ctx, state, profile)],
+                return Plan([ctx.say("link.on_sms_already"), *self._reprompt(ctx, state, profile)],
                              state, profile)
             return self._follow(ctx, Turn([], IDLE, profile, start=StartFlow("link")), state)
         if command is Command.LINK_TELEGRAM:
             if ctx.channel == "telegram":
-                return _Plan([ctx.say("link.on_telegram_already"),
+                return Plan([ctx.say("link.on_telegram_already"),
                               *self._reprompt(ctx, state, profile)], state, profile)
-            return _Plan(list(self._reprompt(ctx, state, profile)), state, profile,
+            return Plan(list(self._reprompt(ctx, state, profile)), state, profile,
                          effects=[LinkAction("telegram_link")])
         if command is Command.RESTART:
             fresh = Profile(person_id=profile.person_id, role=profile.role,
@@ -799,14 +688,14 @@ class Engine:
         flow = {Command.MENU: "menu", Command.SETTINGS: "settings", Command.DELETE: "delete",
                 Command.SUGGEST: "suggest", Command.BUDDY: "buddy"}[command]
         if state.flow == flow:
-            return _Plan(self._reprompt(ctx, state, profile), state, profile)
+            return Plan(self._reprompt(ctx, state, profile), state, profile)
         # Choosers (the menu, an offer) are not worth coming back to once left.
         current = self.conversations.get(state.flow or "")
         resume = state if in_flow and getattr(current, "resumable", True) else None
         turn = Turn([], IDLE, profile, start=StartFlow(flow, resume=resume))
         return self._follow(ctx, turn, previous=state)
 
-    def _follow(self, ctx: Context, turn: Turn, previous: FlowState) -> _Plan:
+    def _follow(self, ctx: Context, turn: Turn, previous: FlowState) -> Plan:
         """Apply hand-overs between conversations and returns to an interrupted one."""
         say = list(turn.say)
         state = turn.state
@@ -819,19 +708,19 @@ class Engine:
             profile = sub.profile
             state = sub.state
             if turn.start.resume is not None and turn.start.resume.flow:
-                state = replace(state, data={**state.data, "resume": _dump(turn.start.resume)})
+                state = replace(state, data={**state.data, "resume": dump_state(turn.start.resume)})
             elif "resume" in previous.data:
                 # Handing over (menu -> settings) keeps the way back to where they were.
                 state = replace(state, data={**state.data, "resume": previous.data["resume"]})
         elif state.flow is None and "resume" in previous.data:
-            back = _load(previous.data["resume"])
+            back = load_state(previous.data["resume"])
             if back.flow in self.conversations and not any(
                     isinstance(e, EraseEverything) for e in effects):
                 state = back
                 reprompt_from = len(say)
                 say += self.conversations[back.flow].reprompt(ctx, back, profile)
-                return _Plan(say, state, profile, effects=effects, reprompt_from=reprompt_from)
-        return _Plan(say, state, profile, effects=effects)
+                return Plan(say, state, profile, effects=effects, reprompt_from=reprompt_from)
+        return Plan(say, state, profile, effects=effects)
 
     def _reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> Sequence[Outbound]:
         if state.flow and state.flow in self.conversations:
@@ -856,50 +745,12 @@ def _reply_key(ctx: Context, topic: str) -> str:
     return key if ctx.content.has(key) else "safety.reply.red_flag"
 
 
-def _unusable(turn: Turn, state: FlowState) -> bool:
-    """The conversation could not use the message: it asks the same question again."""
-    return turn.state == state and turn.start is None and not turn.effects
-
-
-def _chatting_after(connection: Connection, ctx: Context, person_id: int, plan: _Plan) -> bool:
+def _chatting_after(connection: Connection, ctx: Context, person_id: int, plan: Plan) -> bool:
     """Whether, after this turn, messages pass in one of their chats (read again only when
     this turn did something in peer support)."""
     if any(isinstance(e, PeerAction) for e in plan.effects):
         return peer_service.chatting(connection, person_id)
     return ctx.peer.chatting
-
-
-def _lapsed(state: FlowState, now: datetime) -> bool:
-    until = state.data.get("until")
-    if not state.flow or not isinstance(until, str):
-        return False
-    try:
-        return datetime.fromisoformat(until) < now
-    except ValueError:
-        return False
-
-
-def _tag_question(say: list[Outbound], state: FlowState) -> list[Outbound]:
-    """Mark the question the person now faces, so a press on an older button is spotted."""
-    if not state.flow:
-        return say
-    tagged = list(say)
-    for i in range(len(tagged) - 1, -1, -1):
-        if tagged[i].options or tagged[i].ask_location:
-            tagged[i] = replace(tagged[i], ref=state.ref)
-            break
-    return tagged
-
-
-def _dump(state: FlowState) -> dict[str, object]:
-    return {"flow": state.flow, "step": state.step, "data": state.data}
-
-
-def _load(data: object) -> FlowState:
-    if not isinstance(data, dict):
-        return IDLE
-    inner = data.get("data")
-    return FlowState(data.get("flow"), data.get("step"), inner if isinstance(inner, dict) else {})
 
 
 __all__ = ["Engine", "Handled"]
