@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.core.clock import FakeClock
 from bot.core.content import library
 from bot.core.events import Address, Inbound
-from bot.peers.models import Connection as Chat
+from bot.peers.models import PeerChat
 from bot.scheduling import planner
 from bot.storage import linking
 from bot.storage import repository as repo
@@ -247,7 +247,7 @@ async def test_joining_moves_every_row_and_keeps_the_first_persons_own(
                 person_id=second, notes="later notes", updated_at=now))
             c.execute(Person.__table__.update().where(Person.id == second).values(
                 consent_health=True))
-            c.execute(Chat.__table__.insert().values(
+            c.execute(PeerChat.__table__.insert().values(
                 resident_id=second, supporter_id=third, status="ended", created_at=now,
                 updated_at=now))
             repo.add_reminder(c, second, "suggestion", now + timedelta(days=3), {}, now)
@@ -257,10 +257,10 @@ async def test_joining_moves_every_row_and_keeps_the_first_persons_own(
         assert kept == first
         notes = await services.db.run(lambda c: list(c.scalars(select(HealthDetail.notes))))
         assert notes == ["Arthritis"]
-        chats = await services.db.run(lambda c: c.execute(select(Chat.resident_id)).all())
+        chats = await services.db.run(lambda c: c.execute(select(PeerChat.resident_id)).all())
         assert [tuple(r) for r in chats] == [(first,)]
         # Two people who chat with each other are never joined into one.
-        await services.db.run(lambda c: c.execute(Chat.__table__.insert().values(
+        await services.db.run(lambda c: c.execute(PeerChat.__table__.insert().values(
             resident_id=first, supporter_id=third, status="active", created_at=now,
             updated_at=now)))
         refused = await services.db.run(lambda c: linking.joinable(c, first, third))

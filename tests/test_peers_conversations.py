@@ -14,7 +14,7 @@ from bot.core.content import library
 from bot.core.events import Address
 from bot.core.peer_context import REPORT_OPTION
 from bot.peers import service
-from bot.peers.models import BuddyRequest, Connection, ModerationCase, RelayedMessage
+from bot.peers.models import BuddyRequest, ModerationCase, PeerChat, RelayedMessage
 from bot.storage.models import Person
 from support.peers import PeerWorld, peer_world
 
@@ -46,14 +46,14 @@ async def chatting(w: PeerWorld, resident: Address = ANN, supporter: Address = S
 
 async def chat_between(w: PeerWorld, resident: Address, supporter: Address) -> int:
     resident_id, supporter_id = await w.person_id(resident), await w.person_id(supporter)
-    chats = await w.rows(Connection, Connection.resident_id == resident_id,
-                         Connection.supporter_id == supporter_id)
+    chats = await w.rows(PeerChat, PeerChat.resident_id == resident_id,
+                         PeerChat.supporter_id == supporter_id)
     assert chats, "they were never connected"
     return int(max(c["id"] for c in chats))
 
 
 async def chat_status(w: PeerWorld, chat_id: int) -> str:
-    [chat] = await w.rows(Connection, Connection.id == chat_id)
+    [chat] = await w.rows(PeerChat, PeerChat.id == chat_id)
     return str(chat["status"])
 
 
@@ -372,7 +372,7 @@ async def test_erasing_yourself_ends_the_chat_and_tells_the_other_kindly(
         heard = await w.says(ANN, "yes")
         assert heard.only(SAM) == t("peers.relay.left", alias="Ann")
         assert heard.only(ANN) == t("privacy.deleted")
-        assert await w.rows(Connection) == []
+        assert await w.rows(PeerChat) == []
         assert await w.rows(RelayedMessage) == []
         assert await w.rows(BuddyRequest) == []
         heard = await w.says(SAM, "Ann? are you there?")
@@ -472,7 +472,7 @@ async def test_a_resident_leaving_while_offered_frees_the_supporter(settings: Se
         assert heard.only(SAM) == t("peers.supporter.resident_said_no")
         heard = await w.says(SAM, "1")  # the old offer's button: nothing to accept now
         assert t("peers.supporter.accepted") not in heard.texts(SAM)
-        assert await w.rows(Connection) == []
+        assert await w.rows(PeerChat) == []
 
 
 async def test_a_supporter_leaving_before_the_resident_says_yes(settings: Settings) -> None:

@@ -19,9 +19,9 @@ from bot.peers import service
 from bot.peers.models import (
     AuditEntry,
     BuddyRequest,
-    Connection,
     Invite,
     ModerationCase,
+    PeerChat,
     Volunteer,
 )
 from bot.storage.models import Person
@@ -197,7 +197,7 @@ async def test_an_offer_nobody_answers_goes_to_someone_else_after_two_days(
         assert ANN not in heard
         # A late "yes" from the first finds the offer gone, and nobody is connected twice.
         await w.says(first[0], "1")
-        assert await w.rows(Connection, Connection.supporter_id == await w.person_id(first[0])) \
+        assert await w.rows(PeerChat, PeerChat.supporter_id == await w.person_id(first[0])) \
             == []
         assert await offered_to(w, other)
 
@@ -215,7 +215,7 @@ async def test_a_resident_who_never_answers_frees_the_supporter_after_a_week(
         await w.later(timedelta(days=7, minutes=1))
         await jobs.match_waiting(w.services)
         heard = await w.delivered()
-        chats = await w.rows(Connection, Connection.resident_id == await w.person_id(ANN))
+        chats = await w.rows(PeerChat, PeerChat.resident_id == await w.person_id(ANN))
         assert [c["status"] for c in chats] == ["lapsed"]
         assert heard.texts(ANN) == [t("peers.buddy.offer_lapsed", alias="Sam")]
         assert heard.texts(SAM)[0] == t("peers.supporter.resident_no_reply")
@@ -223,7 +223,7 @@ async def test_a_resident_who_never_answers_frees_the_supporter_after_a_week(
         assert await offered_to(w, SAM) == [(await request_of(w, BOB))["id"]]
         # Ann's late "yes" starts nothing.
         await w.says(ANN, "yes")
-        chats = await w.rows(Connection, Connection.resident_id == await w.person_id(ANN))
+        chats = await w.rows(PeerChat, PeerChat.resident_id == await w.person_id(ANN))
         assert [c["status"] for c in chats] == ["lapsed"]
 
 
@@ -314,7 +314,7 @@ async def test_offers_that_crossed_never_overfill_a_supporter(settings: Settings
         await w.says(PAT, "resume volunteering")
         heard = await w.says(SAM, "1")  # Bob's: Sam is full
         assert heard.only(SAM) == t("peers.supporter.at_capacity")
-        chats = await w.rows(Connection, Connection.supporter_id == sam)
+        chats = await w.rows(PeerChat, PeerChat.supporter_id == sam)
         assert len(chats) == 1
         assert await offered_to(w, PAT) == [bob]
 
@@ -556,7 +556,7 @@ async def test_a_suspended_resident_cannot_ask_again(settings: Settings) -> None
 
 def _open_case_about(connection: SqlConnection, subject: int, reporter: int,
                      w: PeerWorld) -> None:
-    chat = connection.scalar(select(Connection.id))
+    chat = connection.scalar(select(PeerChat.id))
     connection.execute(ModerationCase.__table__.insert().values(
         kind="connection", connection_id=chat, reported_by=reporter, subject_id=subject,
         history={"messages": []}, status="open", created_at=w.clock.now()))

@@ -50,9 +50,9 @@ def test_frequency_picks_evenly_spread_chosen_days_only() -> None:
     assert len(spread_days([], 1)) == 1
 
 
-def candidate(**answers: object) -> planner.Candidate:
+def candidate(**answers: object) -> planner.Recipient:
     base = {"days": ["tue", "fri"], "times": ["morning"], "frequency": "twice"}
-    return planner.Candidate(42, "sms", "+447700900131", "Ann", "en", {**base, **answers},
+    return planner.Recipient(42, "sms", "+447700900131", "Ann", "en", {**base, **answers},
                              None, None, "21:00", "08:30")
 
 

@@ -17,8 +17,7 @@ from bot.core.content import ContentLibrary
 from bot.core.turn import PersonRecord
 from bot.groups import store as group_store
 from bot.peers import service as peer_service
-from bot.peers.models import BuddyRequest, GroupMember, Volunteer
-from bot.peers.models import Connection as Chat
+from bot.peers.models import BuddyRequest, GroupMember, PeerChat, Volunteer
 from bot.safety import alerts
 from bot.storage import repository as repo
 from bot.storage.models import Reminder
@@ -40,9 +39,9 @@ def person_record(connection: Connection, person_id: int,
         volunteer_role=volunteer.role if volunteer else None,
         volunteer_alias=volunteer.alias if volunteer else None,
         volunteer_experience=volunteer.shared_experience if volunteer else None,
-        peer_chats=how_many(Chat, (Chat.resident_id == person_id) |
-                            (Chat.supporter_id == person_id),
-                            Chat.status.in_(("active", "paused", "reported"))),
+        peer_chats=how_many(PeerChat, (PeerChat.resident_id == person_id) |
+                            (PeerChat.supporter_id == person_id),
+                            PeerChat.status.in_(("active", "paused", "reported"))),
         waiting_for_supporter=how_many(BuddyRequest, BuddyRequest.resident_id == person_id,
                                        BuddyRequest.status.in_(("waiting", "offered"))) > 0,
         groups=how_many(GroupMember, GroupMember.person_id == person_id,

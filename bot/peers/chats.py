@@ -22,8 +22,8 @@ from bot.core.peer_context import REPORT_OPTION
 from bot.dispatch.priority import PRIORITY_REPLY
 from bot.peers.models import (
     AuditEntry,
+    PeerChat,
 )
-from bot.peers.models import Connection as Chat
 from bot.storage import repository as repo
 from bot.storage.models import Identity, Person
 
@@ -104,16 +104,17 @@ def notify(connection: Connection, person_id: int, messages: Sequence[Outbound],
 
 
 def _chat(connection: Connection, chat_id: int, member: int) -> Any:
-    return connection.execute(select(Chat).where(
-        Chat.id == chat_id, or_(Chat.resident_id == member, Chat.supporter_id == member),
-        Chat.status.in_(OPEN_CHAT))).mappings().first()
+    return connection.execute(select(PeerChat).where(
+        PeerChat.id == chat_id,
+        or_(PeerChat.resident_id == member, PeerChat.supporter_id == member),
+        PeerChat.status.in_(OPEN_CHAT))).mappings().first()
 
 
 def _busy(connection: Connection, supporter_id: int) -> int:
     """Chats a supporter is in or has offered to start."""
-    return int(connection.scalar(select(func.count()).select_from(Chat).where(
-        Chat.supporter_id == supporter_id,
-        Chat.status.in_((*OPEN_CHAT, "awaiting_resident")))) or 0)
+    return int(connection.scalar(select(func.count()).select_from(PeerChat).where(
+        PeerChat.supporter_id == supporter_id,
+        PeerChat.status.in_((*OPEN_CHAT, "awaiting_resident")))) or 0)
 
 
 def _partner(chat: Any, person_id: int) -> int:
@@ -121,7 +122,8 @@ def _partner(chat: Any, person_id: int) -> int:
 
 
 def _set_chat(connection: Connection, chat_id: int, now: datetime, **values: Any) -> None:
-    connection.execute(update(Chat).where(Chat.id == chat_id).values(updated_at=now, **values))
+    connection.execute(update(PeerChat).where(PeerChat.id == chat_id)
+                       .values(updated_at=now, **values))
 
 
 def _language(connection: Connection, person_id: int) -> str:

@@ -75,7 +75,7 @@ class BuddyRequest(Base):
     updated_at: Mapped[datetime]
 
 
-class Connection(Base):
+class PeerChat(Base):
     """A resident and a supporter talking through the bot, neither seeing the other's
     number or account."""
 

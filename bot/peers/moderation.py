@@ -13,9 +13,9 @@ from bot.peers.chats import OPEN_CHAT, _language, _partner, _set_chat, audit, no
 from bot.peers.models import (
     BuddyRequest,
     ModerationCase,
+    PeerChat,
     Volunteer,
 )
-from bot.peers.models import Connection as Chat
 from bot.peers.volunteers import _release_offers
 from bot.peers.whereabouts import open_chats, shown_name
 from bot.storage.models import Person
@@ -69,8 +69,8 @@ def act_on_case(connection: Connection, content: ContentLibrary, moderator_id: i
         ModerationCase.id == case_id, ModerationCase.status == "open")).mappings().first()
     if case is None:
         return [Outbound(mine.text("peers.moderation.no_case", case=case_id))]
-    chat = connection.execute(select(Chat).where(
-        Chat.id == case["connection_id"])).mappings().first() if case["connection_id"] else None
+    chat = connection.execute(select(PeerChat).where(
+        PeerChat.id == case["connection_id"])).mappings().first() if case["connection_id"] else None
     people = [chat["resident_id"], chat["supporter_id"]] if chat else \
         [p for p in (case["subject_id"],) if p]
     chat_open = bool(chat and chat["status"] in OPEN_CHAT)
@@ -125,8 +125,8 @@ def _suspend(connection: Connection, content: ContentLibrary, subject: int,
         theirs = content.for_language(_language(connection, partner))
         notify(connection, partner, [Outbound(theirs.text("peers.moderation.ended_you"))],
                now, kind="moderation")
-    connection.execute(update(Chat).where(
-        Chat.supporter_id == subject, Chat.status == "awaiting_resident").values(
+    connection.execute(update(PeerChat).where(
+        PeerChat.supporter_id == subject, PeerChat.status == "awaiting_resident").values(
         status="declined", ended_at=now, updated_at=now))
     _release_offers(connection, subject, now)
     connection.execute(update(BuddyRequest).where(

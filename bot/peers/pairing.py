@@ -23,9 +23,9 @@ from bot.peers.chats import (
 )
 from bot.peers.models import (
     BuddyRequest,
+    PeerChat,
     Volunteer,
 )
-from bot.peers.models import Connection as Chat
 from bot.peers.whereabouts import (
     about_supporter,
     alias_of,
@@ -38,7 +38,7 @@ from bot.storage.models import Person
 
 
 @dataclass(frozen=True)
-class Candidate:
+class SupporterMatch:
     person_id: int
     score: int
 
@@ -134,11 +134,11 @@ def lapse_unanswered(connection: Connection, content: ContentLibrary, now: datet
             notify(connection, supporter, [Outbound(theirs.text("peers.supporter.offer_lapsed"))],
                    now, kind="peer")
             offer_or_tell(connection, content, int(request["id"]), now)
-    for chat in connection.execute(select(Chat).where(
-            Chat.status == "awaiting_resident",
-            Chat.updated_at < now - CONSENT_WAIT)).mappings().all():
-        moved = connection.execute(update(Chat).where(
-            Chat.id == chat["id"], Chat.status == "awaiting_resident").values(
+    for chat in connection.execute(select(PeerChat).where(
+            PeerChat.status == "awaiting_resident",
+            PeerChat.updated_at < now - CONSENT_WAIT)).mappings().all():
+        moved = connection.execute(update(PeerChat).where(
+            PeerChat.id == chat["id"], PeerChat.status == "awaiting_resident").values(
             status="lapsed", ended_at=now, updated_at=now)).rowcount
         if moved:
             lapsed += 1
@@ -163,14 +163,14 @@ def best_supporter(connection: Connection, request: Any) -> int | None:
         return None
     declined = set((request["declined_by"] or {}).get("ids", []))
     busy = dict(connection.execute(
-        select(Chat.supporter_id, func.count()).where(Chat.status.in_(
-            (*OPEN_CHAT, "awaiting_resident"))).group_by(Chat.supporter_id)).all())
+        select(PeerChat.supporter_id, func.count()).where(PeerChat.status.in_(
+            (*OPEN_CHAT, "awaiting_resident"))).group_by(PeerChat.supporter_id)).all())
     offered = {r for (r,) in connection.execute(select(BuddyRequest.offered_to).where(
         BuddyRequest.status == "offered", BuddyRequest.id != request["id"]))}
     answers = resident["answers"] or {}
     wanted = set(answers.get("activities") or [])
     days, times = set(answers.get("days") or []), set(answers.get("times") or [])
-    found: list[Candidate] = []
+    found: list[SupporterMatch] = []
     for volunteer in connection.execute(select(Volunteer, Person.district).join(
             Person, Person.id == Volunteer.person_id).where(
             Volunteer.role == "supporter", Volunteer.paused.is_(False),
@@ -189,7 +189,7 @@ def best_supporter(connection: Connection, request: Any) -> int | None:
         shared = request["share_experience"]
         if shared and volunteer["shared_experience"] == shared:
             score += 5
-        found.append(Candidate(person, score))
+        found.append(SupporterMatch(person, score))
     if not found:
         return None
     return max(found, key=lambda c: (c.score, -c.person_id)).person_id
@@ -223,12 +223,12 @@ def answer_offer(connection: Connection, content: ContentLibrary, supporter_id: 
     if not connection.execute(update(BuddyRequest).where(*still_theirs).values(
             status="matched", updated_at=now)).rowcount:
         return "peers.supporter.declined"  # it went to someone else a moment ago
-    chat_id = connection.scalar(insert(Chat.__table__).values(
+    chat_id = connection.scalar(insert(PeerChat.__table__).values(
         request_id=request_id, resident_id=request["resident_id"], supporter_id=supporter_id,
-        status="awaiting_resident", created_at=now, updated_at=now).returning(Chat.id))
+        status="awaiting_resident", created_at=now, updated_at=now).returning(PeerChat.id))
     resident = request["resident_id"]
     resident_content = content.for_language(_language(connection, resident))
-    chat = connection.execute(select(Chat).where(Chat.id == chat_id)).mappings().first()
+    chat = connection.execute(select(PeerChat).where(PeerChat.id == chat_id)).mappings().first()
     text = resident_content.text("peers.buddy.offer_to_resident",
                                  alias=alias_of(connection, supporter_id, resident_content,
                                                 reader=resident),
@@ -242,25 +242,25 @@ def answer_offer(connection: Connection, content: ContentLibrary, supporter_id: 
 
 def consent(connection: Connection, content: ContentLibrary, resident_id: int, chat_id: int,
             yes: bool, now: datetime) -> list[Outbound]:
-    chat = connection.execute(select(Chat).where(
-        Chat.id == chat_id, Chat.resident_id == resident_id,
-        Chat.status == "awaiting_resident")).mappings().first()
+    chat = connection.execute(select(PeerChat).where(
+        PeerChat.id == chat_id, PeerChat.resident_id == resident_id,
+        PeerChat.status == "awaiting_resident")).mappings().first()
     mine = content.for_language(_language(connection, resident_id))
     if chat is None:
         return []
     supporter = chat["supporter_id"]
     theirs = content.for_language(_language(connection, supporter))
     # Only while still waiting for them: the lapse job may have let it go just now.
-    still_waiting = (Chat.id == chat_id, Chat.status == "awaiting_resident")
+    still_waiting = (PeerChat.id == chat_id, PeerChat.status == "awaiting_resident")
     if not yes:
         # Never a chat, so nothing to end or report: declined.
-        if not connection.execute(update(Chat).where(*still_waiting).values(
+        if not connection.execute(update(PeerChat).where(*still_waiting).values(
                 status="declined", ended_at=now, updated_at=now)).rowcount:
             return []
         notify(connection, supporter, [Outbound(theirs.text("peers.supporter.resident_said_no"))],
                now, kind="peer")
         return [Outbound(mine.text("peers.buddy.resident_declined"))]
-    if not connection.execute(update(Chat).where(*still_waiting).values(
+    if not connection.execute(update(PeerChat).where(*still_waiting).values(
             status="active", updated_at=now)).rowcount:
         return []
     repo.record_impact(connection, "buddy_connected", now)

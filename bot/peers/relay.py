@@ -38,10 +38,10 @@ from bot.peers.contact import SPLIT_WITHIN, contact_details
 from bot.peers.models import (
     BuddyRequest,
     ModerationCase,
+    PeerChat,
     RelayedMessage,
     Volunteer,
 )
-from bot.peers.models import Connection as Chat
 from bot.peers.volunteers import _release_offers
 from bot.peers.whereabouts import alias_of, label_for
 from bot.storage import repository as repo
@@ -234,11 +234,11 @@ def report(connection: Connection, content: ContentLibrary, reporter_id: int, ch
     chat = _chat(connection, chat_id, reporter_id)
     ended = False
     if chat is None:
-        chat = connection.execute(select(Chat).where(
-            Chat.id == chat_id, or_(Chat.resident_id == reporter_id,
-                                    Chat.supporter_id == reporter_id),
-            Chat.status == "ended",
-            Chat.ended_at > now - timedelta(days=REPORT_ENDED_DAYS))).mappings().first()
+        chat = connection.execute(select(PeerChat).where(
+            PeerChat.id == chat_id, or_(PeerChat.resident_id == reporter_id,
+                                    PeerChat.supporter_id == reporter_id),
+            PeerChat.status == "ended",
+            PeerChat.ended_at > now - timedelta(days=REPORT_ENDED_DAYS))).mappings().first()
         ended = chat is not None
     if chat is None:
         return [Outbound(mine.text("common.unclear"))]
@@ -287,9 +287,9 @@ def leaving(connection: Connection, content: ContentLibrary, person_id: int,
             now: datetime) -> None:
     """Someone asked us to forget them: their chats end and the other person is told,
     kindly and without their name if they never agreed to chat."""
-    for chat in connection.execute(select(Chat).where(
-            or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
-            Chat.status.in_((*OPEN_CHAT, "awaiting_resident")))).mappings().all():
+    for chat in connection.execute(select(PeerChat).where(
+            or_(PeerChat.resident_id == person_id, PeerChat.supporter_id == person_id),
+            PeerChat.status.in_((*OPEN_CHAT, "awaiting_resident")))).mappings().all():
         partner = _partner(chat, person_id)
         theirs = content.for_language(_language(connection, partner))
         if chat["status"] != "awaiting_resident":

@@ -33,7 +33,7 @@ from bot.peers.moderation import (  # noqa: F401
     show_case,
 )
 from bot.peers.pairing import (  # noqa: F401
-    Candidate,
+    SupporterMatch,
     answer_offer,
     best_supporter,
     consent,

@@ -22,8 +22,7 @@ from bot.core.content import ContentLibrary
 from bot.core.events import Outbound
 from bot.dispatch.outbox import Outgoing
 from bot.peers import service
-from bot.peers.models import Connection as Chat
-from bot.peers.models import RelayedMessage
+from bot.peers.models import PeerChat, RelayedMessage
 from bot.storage.models import Person
 
 RELAY_KIND = "relay"  # as service.relay queues them
@@ -40,8 +39,8 @@ def tell_sender(connection: Connection, content: ContentLibrary, item: Outgoing,
     if relayed is None:
         return False
     chat_id, sender_id = int(relayed[0]), int(relayed[1])
-    open_chat = connection.scalar(select(Chat.id).where(
-        Chat.id == chat_id, Chat.status.in_(service.OPEN_CHAT)))
+    open_chat = connection.scalar(select(PeerChat.id).where(
+        PeerChat.id == chat_id, PeerChat.status.in_(service.OPEN_CHAT)))
     if open_chat is None:
         return False  # the chat has ended meanwhile: nothing to carry on with
     language = connection.scalar(select(Person.language).where(Person.id == sender_id))

@@ -26,10 +26,10 @@ from bot.peers.chats import (
 from bot.peers.contact import contact_details
 from bot.peers.models import (
     BuddyRequest,
+    PeerChat,
     RelayedMessage,
     Volunteer,
 )
-from bot.peers.models import Connection as Chat
 from bot.storage.models import Person
 
 
@@ -40,9 +40,9 @@ def asked_since(connection: Connection, person_id: int, since: datetime) -> bool
     offered = select(BuddyRequest.id).where(
         BuddyRequest.offered_to == person_id, BuddyRequest.status == "offered",
         BuddyRequest.updated_at >= since)
-    asked = select(Chat.id).where(
-        Chat.resident_id == person_id, Chat.status == "awaiting_resident",
-        Chat.created_at >= since)
+    asked = select(PeerChat.id).where(
+        PeerChat.resident_id == person_id, PeerChat.status == "awaiting_resident",
+        PeerChat.created_at >= since)
     # One round trip: this runs for every message of anyone mid-conversation.
     return bool(connection.scalar(select(or_(
         offered.exists(), asked.exists(), _chat_news(person_id, since).exists()))))
@@ -50,9 +50,9 @@ def asked_since(connection: Connection, person_id: int, since: datetime) -> bool
 
 def _chat_news(person_id: int, since: datetime) -> Any:
     # Strictly after their last turn: their own pause or report is not news to them.
-    return select(Chat.id).where(
-        or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
-        Chat.status == "active", Chat.updated_at > since)
+    return select(PeerChat.id).where(
+        or_(PeerChat.resident_id == person_id, PeerChat.supporter_id == person_id),
+        PeerChat.status == "active", PeerChat.updated_at > since)
 
 
 def context_for(connection: Connection, person_id: int, content: Content, *,
@@ -65,9 +65,9 @@ def context_for(connection: Connection, person_id: int, content: Content, *,
     offer = connection.execute(select(BuddyRequest).where(
         BuddyRequest.offered_to == person_id, BuddyRequest.status == "offered")
         .order_by(BuddyRequest.id)).mappings().first()
-    awaiting = connection.execute(select(Chat).where(
-        Chat.resident_id == person_id, Chat.status == "awaiting_resident")
-        .order_by(Chat.id.desc())).mappings().first()
+    awaiting = connection.execute(select(PeerChat).where(
+        PeerChat.resident_id == person_id, PeerChat.status == "awaiting_resident")
+        .order_by(PeerChat.id.desc())).mappings().first()
     waiting = connection.scalar(select(func.count()).select_from(BuddyRequest).where(
         BuddyRequest.resident_id == person_id,
         BuddyRequest.status.in_(("waiting", "offered"))))
@@ -107,25 +107,25 @@ def context_for(connection: Connection, person_id: int, content: Content, *,
                 RelayedMessage.connection_id.in_([chat.connection_id for chat in chats]))
             .order_by(RelayedMessage.created_at.desc()).limit(1))
     else:
-        values["ended_connection_id"] = connection.scalar(select(Chat.id).where(
-            or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
-            Chat.status == "ended", Chat.ended_at > now - timedelta(days=REPORT_ENDED_DAYS))
-            .order_by(Chat.ended_at.desc(), Chat.id.desc()).limit(1))
+        values["ended_connection_id"] = connection.scalar(select(PeerChat.id).where(
+            or_(PeerChat.resident_id == person_id, PeerChat.supporter_id == person_id),
+            PeerChat.status == "ended", PeerChat.ended_at > now - timedelta(days=REPORT_ENDED_DAYS))
+            .order_by(PeerChat.ended_at.desc(), PeerChat.id.desc()).limit(1))
     return PeerContext(**values)
 
 
 def chatting(connection: Connection, person_id: int) -> bool:
     """Whether messages pass now in one of their chats (one is active)."""
-    return connection.scalar(select(Chat.id).where(
-        or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
-        Chat.status == "active").limit(1)) is not None
+    return connection.scalar(select(PeerChat.id).where(
+        or_(PeerChat.resident_id == person_id, PeerChat.supporter_id == person_id),
+        PeerChat.status == "active").limit(1)) is not None
 
 
 def open_chats(connection: Connection, person_id: int) -> list[Any]:
     """Their active, paused and reported chats, oldest first."""
-    return list(connection.execute(select(Chat).where(
-        or_(Chat.resident_id == person_id, Chat.supporter_id == person_id),
-        Chat.status.in_(OPEN_CHAT)).order_by(Chat.id)).mappings())
+    return list(connection.execute(select(PeerChat).where(
+        or_(PeerChat.resident_id == person_id, PeerChat.supporter_id == person_id),
+        PeerChat.status.in_(OPEN_CHAT)).order_by(PeerChat.id)).mappings())
 
 
 def alias_of(connection: Connection, person_id: int, content: Content, *,
@@ -184,7 +184,7 @@ def label_for(connection: Connection, viewer: int, chat_id: int, content: Conten
     label = chat_labels(connection, viewer, content).get(chat_id)
     if label is not None:
         return label
-    chat = connection.execute(select(Chat).where(Chat.id == chat_id)).mappings().first()
+    chat = connection.execute(select(PeerChat).where(PeerChat.id == chat_id)).mappings().first()
     return alias_of(connection, _partner(chat, viewer), content, reader=viewer) if chat else \
         content.text("peers.no_name")
 

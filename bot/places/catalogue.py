@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.content import CONTENT_ROOT, load_yaml
 from bot.core.style import Rules
-from bot.places.entries import Problem, parse_entry
+from bot.places.entries import CatalogueProblem, parse_entry
 from bot.places.schema import IMPORTED_ID_PREFIX, Opportunity
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ _FILE_KEYS = {"defaults", "entries"}
 class CatalogueError(Exception):
     """The YAML catalogue has problems; `problems` lists them all."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[CatalogueProblem]) -> None:
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
 
@@ -47,42 +47,43 @@ def _display(path: Path, content_root: Path) -> str:
         return str(path)
 
 
-def _read(content_root: Path, *, style: bool) -> tuple[list[Opportunity], list[Problem]]:
+def _read(content_root: Path, *, style: bool) -> tuple[list[Opportunity], list[CatalogueProblem]]:
     folder = places_folder(content_root)
     if not folder.is_dir():
-        return [], [Problem(_display(folder, content_root), None, None,
+        return [], [CatalogueProblem(_display(folder, content_root), None, None,
                             "the catalogue folder is missing")]
     rules = None
     if style:
         lint_root = content_root if (content_root / "lint.yaml").exists() else CONTENT_ROOT
         rules = Rules.load(lint_root)
     found: list[Opportunity] = []
-    problems: list[Problem] = []
+    problems: list[CatalogueProblem] = []
     first_seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         where = _display(path, content_root)
         try:
             data = load_yaml(path)
         except Exception as error:  # a YAML syntax error: report it, keep checking others
-            problems.append(Problem(where, None, None, f"not valid YAML: {error}"))
+            problems.append(CatalogueProblem(where, None, None, f"not valid YAML: {error}"))
             continue
         if data is None:
             continue
         if not isinstance(data, dict) or "entries" not in data:
-            problems.append(Problem(where, None, None,
+            problems.append(CatalogueProblem(where, None, None,
                                     "the file needs an 'entries:' list (and may have "
                                     "'defaults:')"))
             continue
         for key in sorted(set(data) - _FILE_KEYS):
-            problems.append(Problem(where, None, str(key), "unknown top-level key; use "
+            problems.append(CatalogueProblem(where, None, str(key), "unknown top-level key; use "
                                                            "'defaults' or 'entries'"))
         defaults = data.get("defaults") or {}
         entries = data.get("entries") or []
         if not isinstance(defaults, dict):
-            problems.append(Problem(where, None, "defaults", "must be a mapping of fields"))
+            problems.append(CatalogueProblem(where, None, "defaults",
+                                             "must be a mapping of fields"))
             defaults = {}
         if not isinstance(entries, list):
-            problems.append(Problem(where, None, "entries", "must be a list of entries"))
+            problems.append(CatalogueProblem(where, None, "entries", "must be a list of entries"))
             continue
         for number, raw in enumerate(entries, start=1):
             opportunity, entry_problems = parse_entry(raw, defaults, where, number, rules)
@@ -90,7 +91,7 @@ def _read(content_root: Path, *, style: bool) -> tuple[list[Opportunity], list[P
             if opportunity is None:
                 continue
             if opportunity.id in first_seen:
-                problems.append(Problem(where, opportunity.id, "id",
+                problems.append(CatalogueProblem(where, opportunity.id, "id",
                                         f"duplicate id; also used in {first_seen[opportunity.id]}"))
                 continue
             first_seen[opportunity.id] = where

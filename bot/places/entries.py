@@ -61,7 +61,7 @@ _SUPPORTS_KEYS = {"supports", "notes"}
 
 
 @dataclass(frozen=True)
-class Problem:
+class CatalogueProblem:
     where: str
     entry: str | None
     field: str | None
@@ -79,10 +79,10 @@ class _Entry:
         self.raw = raw
         self.where = where
         self.label = label
-        self.problems: list[Problem] = []
+        self.problems: list[CatalogueProblem] = []
 
     def problem(self, field: str | None, message: str) -> None:
-        self.problems.append(Problem(self.where, self.label, field, message))
+        self.problems.append(CatalogueProblem(self.where, self.label, field, message))
 
     def text(self, name: str, required: bool = False) -> str | None:
         value = self.raw.get(name)
@@ -279,11 +279,11 @@ def _style(entry: _Entry, texts: dict[str, str | None], rules: Rules) -> None:
 
 
 def parse_entry(raw: object, defaults: dict[str, Any], where: str, number: int,
-                rules: Rules | None = None) -> tuple[Opportunity | None, list[Problem]]:
+                rules: Rules | None = None) -> tuple[Opportunity | None, list[CatalogueProblem]]:
     """One entry (merged over the file's defaults). With `rules`, also checks each text
     against content/STYLE.md (GSM-7, banned words, length, reading level)."""
     if not isinstance(raw, dict):
-        return None, [Problem(where, f"entry {number}", None,
+        return None, [CatalogueProblem(where, f"entry {number}", None,
                               "must be a mapping of fields starting with 'id:'")]
     merged = {**defaults, **raw}
     if isinstance(defaults.get("accessibility"), dict) and isinstance(

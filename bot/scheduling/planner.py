@@ -48,7 +48,7 @@ _POOL_SALT = {"general": 0x9E37, "benefits": 0x7F4A, "what_matters": 0x2545, "ge
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Recipient:
     """What planning needs to know about one person."""
 
     person_id: int
@@ -104,7 +104,7 @@ def weeks_since_epoch(day: date) -> int:
     return (day - _EPOCH).days // 7
 
 
-def wishes(candidate: Candidate, gentle: bool) -> tuple[tuple[str, ...], int]:
+def wishes(candidate: Recipient, gentle: bool) -> tuple[tuple[str, ...], int]:
     """(the days they chose, how many messages a week they asked for)."""
     chosen = tuple(d for d in _list(candidate.answers.get("days")) if d != "any")
     per_week = PER_WEEK.get(str(candidate.answers.get("frequency") or "weekly"), 1)
@@ -113,7 +113,7 @@ def wishes(candidate: Candidate, gentle: bool) -> tuple[tuple[str, ...], int]:
     return chosen, per_week
 
 
-def days_for_week(candidate: Candidate, gentle: bool) -> list[str]:
+def days_for_week(candidate: Recipient, gentle: bool) -> list[str]:
     chosen, per_week = wishes(candidate, gentle)
     return list(_spread(chosen, per_week, candidate.seed % 7))
 
@@ -128,7 +128,7 @@ def _spread_set(chosen: frozenset[str], per_week: int, offset: int) -> tuple[str
     return tuple(spread_days(list(chosen), per_week, offset))
 
 
-def message_for(content: Content, candidate: Candidate, sequence: int, gentle: bool) -> str:
+def message_for(content: Content, candidate: Recipient, sequence: int, gentle: bool) -> str:
     """The nth message for this person: a mix of encouragement, benefits-outweigh-risks
     and their own words, each list rotating without repeats."""
     matters = candidate.answers.get("what_matters")
@@ -221,7 +221,7 @@ def _signature_slots(days: tuple[Day, ...], week_days: tuple[str, ...],
     return tuple(found)
 
 
-def slots(candidate: Candidate, days: tuple[Day, ...], now: datetime
+def slots(candidate: Recipient, days: tuple[Day, ...], now: datetime
           ) -> Iterator[tuple[SlotPlan, datetime]]:
     """Each slot this person should get a message in, with the moment it is due."""
     gentle = candidate.gentle_until is not None and candidate.gentle_until > now
@@ -241,7 +241,7 @@ def slots(candidate: Candidate, days: tuple[Day, ...], now: datetime
         yield slot, max(slot.start + timedelta(minutes=seed % slot.span_minutes), now)
 
 
-def candidates(connection: Connection, after_id: int, limit: int) -> list[Candidate]:
+def candidates(connection: Connection, after_id: int, limit: int) -> list[Recipient]:
     """People who asked for encouragement, with the identity they last wrote from."""
     if connection.dialect.name == "sqlite":
         people, identities = _fetch_sqlite(connection, after_id, limit)
@@ -255,7 +255,7 @@ def candidates(connection: Connection, after_id: int, limit: int) -> list[Candid
         if best is None or when > best[2]:
             reachable[person_id] = (channel, address, when)
     return [
-        Candidate(p[0], *reachable[p[0]][:2], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8])
+        Recipient(p[0], *reachable[p[0]][:2], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8])
         for p in people if p[0] in reachable
     ]
 
@@ -395,7 +395,7 @@ class _Writer:
         self.now = now
         self.sqlite = connection.dialect.name == "sqlite"
 
-    def messages(self, rows: list[tuple[Candidate, date, datetime, datetime, str]]) -> int:
+    def messages(self, rows: list[tuple[Recipient, date, datetime, datetime, str]]) -> int:
         if not rows:
             return 0
         if self.sqlite:

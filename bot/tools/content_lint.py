@@ -34,7 +34,7 @@ _STRAY_BRACE = re.compile(r"[{}]")
 
 
 @dataclass(frozen=True)
-class Problem:
+class ContentProblem:
     where: str
     key: str
     message: str
@@ -44,41 +44,42 @@ class Problem:
 
 
 def check_text(key: str, template: str, where: str, rules: Rules, examples: dict[str, str],
-               ) -> list[Problem]:
-    problems: list[Problem] = []
+               ) -> list[ContentProblem]:
+    problems: list[ContentProblem] = []
     names = PLACEHOLDER.findall(template)
     unknown = sorted(set(names) - set(examples))
     if unknown:
-        problems.append(Problem(where, key, f"unknown placeholder(s) {unknown}; declare them "
-                                            "in placeholders.yaml"))
+        problems.append(ContentProblem(where, key, f"unknown placeholder(s) {unknown}; "
+                                                   "declare them in placeholders.yaml"))
     if _STRAY_BRACE.search(PLACEHOLDER.sub("", template)):
-        problems.append(Problem(where, key, "stray { or }: placeholders look like {name}"))
+        problems.append(ContentProblem(where, key, "stray { or }: placeholders look like {name}"))
     try:
         filled = fill(template, {**examples, **{n: n for n in unknown}})
     except ContentError as error:
-        return [*problems, Problem(where, key, str(error))]
+        return [*problems, ContentProblem(where, key, str(error))]
     for phrase, reason in banned_words(filled, rules):
-        problems.append(Problem(where, key, f'uses "{phrase}". {reason}'))
+        problems.append(ContentProblem(where, key, f'uses "{phrase}". {reason}'))
     if not is_gsm7(filled):
         odd = sorted({c for c in filled if not is_gsm7(c)})
-        problems.append(Problem(where, key, f"characters outside GSM-7 (SMS): {odd}"))
+        problems.append(ContentProblem(where, key, f"characters outside GSM-7 (SMS): {odd}"))
     if septets(filled) > rules.max_chars:
-        problems.append(Problem(where, key, f"{septets(filled)} characters with example values; "
-                                            f"the limit is {rules.max_chars} (two SMS)"))
+        problems.append(ContentProblem(where, key, f"{septets(filled)} characters with example "
+                                                   f"values; the limit is {rules.max_chars} "
+                                                   "(two SMS)"))
     elif measure(filled).segments > rules.max_segments:
-        problems.append(Problem(where, key, f"{measure(filled).segments} SMS with example "
+        problems.append(ContentProblem(where, key, f"{measure(filled).segments} SMS with example "
                                             "values: a character like ~ or [ that costs two "
                                             "falls where one SMS ends"))
     if len(filled.split()) >= rules.min_words_for_grade:
         level = grade(filled)
         if level > rules.max_grade:
-            problems.append(Problem(where, key, f"reading grade {level:.1f} is above "
+            problems.append(ContentProblem(where, key, f"reading grade {level:.1f} is above "
                                                 f"{rules.max_grade:g}; use shorter words and "
                                                 "sentences"))
     return problems
 
 
-def check_sent_prompts(content: Content, rules: Rules) -> list[Problem]:
+def check_sent_prompts(content: Content, rules: Rules) -> list[ContentProblem]:
     """Questions as SMS actually sends them: text, numbered options and reply hint, also
     with the longest 'sorry' lead-in that a re-ask adds."""
     from bot.tools.prompts import all_prompts
@@ -90,18 +91,18 @@ def check_sent_prompts(content: Content, rules: Rules) -> list[Problem]:
     for label, message in all_prompts(ctx, lead_ins):
         sent = numbered(message)
         if septets(sent) > rules.max_chars or measure(sent).segments > rules.max_segments:
-            problems.append(Problem("as sent by SMS", label,
+            problems.append(ContentProblem("as sent by SMS", label,
                                     f"{septets(sent)} characters with its options "
                                     f"({measure(sent).segments} SMS); the limit is "
                                     f"{rules.max_chars} ({rules.max_segments} SMS)"))
     return problems
 
 
-def lint(root: Path) -> list[Problem]:
+def lint(root: Path) -> list[ContentProblem]:
     rules = Rules.load(root)
     placeholders = load_placeholders(root)
     examples = {name: p.example for name, p in placeholders.items()}
-    problems: list[Problem] = []
+    problems: list[ContentProblem] = []
     reference, _, reference_origin = load_language_files(root / DEFAULT_LANGUAGE)
     for key, template in reference.items():
         problems += check_text(key, template, reference_origin[key], rules, examples)
@@ -110,15 +111,16 @@ def lint(root: Path) -> list[Problem]:
         for key, template in texts.items():
             problems += check_text(key, template, origin[key], rules, examples)
             if key not in reference:
-                problems.append(Problem(origin[key], key, "not in English: a typo in the key?"))
+                problems.append(ContentProblem(origin[key], key,
+                                               "not in English: a typo in the key?"))
                 continue
             expected = set(PLACEHOLDER.findall(reference[key]))
             actual = set(PLACEHOLDER.findall(template))
             if expected - actual:
-                problems.append(Problem(origin[key], key,
+                problems.append(ContentProblem(origin[key], key,
                                         f"missing placeholder(s) {sorted(expected - actual)}"))
             if actual - expected:
-                problems.append(Problem(origin[key], key,
+                problems.append(ContentProblem(origin[key], key,
                                         f"placeholder(s) {sorted(actual - expected)} not in "
                                         "English"))
     english = Content(reference, load_language_files(root / DEFAULT_LANGUAGE)[1])
@@ -127,13 +129,13 @@ def lint(root: Path) -> list[Problem]:
     return problems
 
 
-def check_catalogue(root: Path, rules: Rules) -> list[Problem]:
+def check_catalogue(root: Path, rules: Rules) -> list[ContentProblem]:
     """The places catalogue: valid entries, and resident-facing words in our style."""
     from bot.places.catalogue import Catalogue, validate_catalogue
 
     if not (root / "places").is_dir():
         return []
-    problems = [Problem("content/places", "catalogue", message)
+    problems = [ContentProblem("content/places", "catalogue", message)
                 for message in validate_catalogue(root)]
     if problems:
         return problems
@@ -143,10 +145,10 @@ def check_catalogue(root: Path, rules: Rules) -> list[Problem]:
             if not isinstance(text, str) or not text:
                 continue
             for phrase, reason in banned_words(text, rules):
-                problems.append(Problem("content/places", f"{entry.id}.{field_name}",
+                problems.append(ContentProblem("content/places", f"{entry.id}.{field_name}",
                                         f'uses "{phrase}". {reason}'))
             if not is_gsm7(text):
-                problems.append(Problem("content/places", f"{entry.id}.{field_name}",
+                problems.append(ContentProblem("content/places", f"{entry.id}.{field_name}",
                                         "characters outside GSM-7 (SMS)"))
     return problems
 

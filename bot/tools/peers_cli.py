@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.peers import service
-from bot.peers.models import BuddyRequest, Connection, ModerationCase, RelayedMessage, Volunteer
+from bot.peers.models import BuddyRequest, ModerationCase, PeerChat, RelayedMessage, Volunteer
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
 
@@ -78,8 +78,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _volunteers(connection):  # type: ignore[no-untyped-def]
-    active = dict(connection.execute(select(Connection.supporter_id, func.count()).where(
-        Connection.status.in_(service.OPEN_CHAT)).group_by(Connection.supporter_id)).all())
+    active = dict(connection.execute(select(PeerChat.supporter_id, func.count()).where(
+        PeerChat.status.in_(service.OPEN_CHAT)).group_by(PeerChat.supporter_id)).all())
     return [(v.person_id, v.role, v.alias, v.capacity, active.get(v.person_id, 0), v.paused)
             for v in connection.execute(select(Volunteer).order_by(Volunteer.person_id))]
 
@@ -90,8 +90,8 @@ def _figures(connection):  # type: ignore[no-untyped-def]
 
     return {
         "requests waiting": count(BuddyRequest, BuddyRequest.status.in_(("waiting", "offered"))),
-        "chats open": count(Connection, Connection.status.in_(service.OPEN_CHAT)),
-        "chats ended": count(Connection, Connection.status == "ended"),
+        "chats open": count(PeerChat, PeerChat.status.in_(service.OPEN_CHAT)),
+        "chats ended": count(PeerChat, PeerChat.status == "ended"),
         "reports open": count(ModerationCase, ModerationCase.status == "open"),
         "messages relayed": count(RelayedMessage, RelayedMessage.held.is_(False)),
         "messages held back (contact details)": count(RelayedMessage, RelayedMessage.held),
