@@ -12,8 +12,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.peers.models import AuditEntry, Group, GroupInvite, GroupMember
-from bot.storage.models import InboundSeen, OutboxMessage, Person
+from bot.peers.models import Group, GroupInvite, GroupMember
+from bot.storage.models import AuditEntry, InboundSeen, OutboxMessage, Person
 from bot.storage.repository import seen_key
 from support.group_api import GROUP, START, GroupBot, Updates, group_bot, person
 

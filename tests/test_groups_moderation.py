@@ -15,8 +15,8 @@ import pytest
 from bot.config import Settings
 from bot.dispatch.limits import Limits
 from bot.dispatch.outbox import Dispatcher, Outcome, Outgoing, Result
-from bot.peers.models import AuditEntry, GroupMember, HeldMessage, ModerationCase
-from bot.storage.models import OutboxMessage
+from bot.peers.models import GroupMember, HeldMessage, ModerationCase
+from bot.storage.models import AuditEntry, OutboxMessage
 from support.group_api import GROUP, START, GroupBot, Updates, group_bot, person
 
 MODERATOR = person(9001, "Priya")

@@ -8,9 +8,9 @@ from sqlalchemy import Connection, select, update
 
 from bot.config import Settings
 from bot.core.events import Address
-from bot.peers.models import BuddyRequest, Volunteer
+from bot.peers.models import BuddyRequest
 from bot.storage import repository as repo
-from bot.storage.models import Identity, Person
+from bot.storage.models import Identity, Person, Volunteer
 from support.engine import ONBOARDING, START, running, say
 
 SAM = Address("sms", "+447700900177")

@@ -16,15 +16,8 @@ from bot.config import Settings
 from bot.core.content import library
 from bot.core.events import Address
 from bot.peers import service
-from bot.peers.models import (
-    AuditEntry,
-    BuddyRequest,
-    Invite,
-    ModerationCase,
-    PeerChat,
-    Volunteer,
-)
-from bot.storage.models import Person
+from bot.peers.models import BuddyRequest, Invite, ModerationCase, PeerChat
+from bot.storage.models import AuditEntry, Person, Volunteer
 from support.engine import running
 from support.peers import PeerWorld, peer_world
 

@@ -7,8 +7,8 @@ from test_peers_cli import movemates, now
 
 from bot.config import Settings
 from bot.core.events import Address
-from bot.peers.models import AuditEntry
 from bot.safety.models import SafetyAlert
+from bot.storage.models import AuditEntry
 from support.peers import peer_world
 
 ANN = Address("sms", "+447700900160")

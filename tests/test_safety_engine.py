@@ -12,9 +12,8 @@ from bot.config import Settings
 from bot.core.events import Address, Inbound
 from bot.extensions import retention
 from bot.jobs import escalate_alerts
-from bot.peers.models import AuditEntry
 from bot.safety.models import SafetyAlert
-from bot.storage.models import Person
+from bot.storage.models import AuditEntry, Person
 from support.engine import ONBOARDING
 from support.peers import PeerWorld, peer_world
 

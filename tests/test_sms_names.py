@@ -21,8 +21,7 @@ from bot.core.content import library
 from bot.core.events import Address
 from bot.core.gsm7 import is_gsm7, readable_name
 from bot.dispatch.outbox import Outcome, Outgoing
-from bot.peers.models import Volunteer
-from bot.storage.models import Identity, Person
+from bot.storage.models import Identity, Person, Volunteer
 from support.engine import RecordingSender
 from support.peers import PeerWorld
 from support.sms import SmsHarness, sms_service

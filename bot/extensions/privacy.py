@@ -17,10 +17,10 @@ from bot.core.content import ContentLibrary
 from bot.core.turn import PersonRecord
 from bot.groups import store as group_store
 from bot.peers import service as peer_service
-from bot.peers.models import BuddyRequest, GroupMember, PeerChat, Volunteer
+from bot.peers.models import BuddyRequest, GroupMember, PeerChat
 from bot.safety import alerts
 from bot.storage import repository as repo
-from bot.storage.models import Reminder
+from bot.storage.models import Reminder, Volunteer
 
 
 def person_record(connection: Connection, person_id: int,

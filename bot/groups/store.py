@@ -12,16 +12,8 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.core.textnorm import storable
-from bot.peers.models import (
-    AuditEntry,
-    Group,
-    GroupInvite,
-    GroupMember,
-    HeldMessage,
-    ModerationCase,
-    Volunteer,
-)
-from bot.storage.models import Identity, OutboxMessage
+from bot.peers.models import Group, GroupInvite, GroupMember, HeldMessage, ModerationCase
+from bot.storage.models import AuditEntry, Identity, OutboxMessage, Volunteer
 
 CHANNEL = "telegram"
 MODERATOR_ROLES = ("moderator", "coordinator")

@@ -9,23 +9,19 @@ through the outbox to whatever identity *they* last used, under the sender's ali
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, func, or_, select, update
 
 from bot.core.content import Content
-from bot.core.events import Address, Option, Outbound
+from bot.core.events import Option, Outbound
 from bot.core.peer_context import REPORT_OPTION
-from bot.dispatch.priority import PRIORITY_REPLY
-from bot.peers.models import (
-    AuditEntry,
-    PeerChat,
-)
-from bot.storage import repository as repo
-from bot.storage.models import Identity, Person
+from bot.dispatch.notify import notify, preferred_address  # noqa: F401 (the package's own)
+from bot.peers.models import PeerChat
+from bot.storage.audit import audit  # noqa: F401 (the package's own)
+from bot.storage.models import Person
 
 INVITE_DAYS = 14
 
@@ -64,14 +60,6 @@ OPEN_CHAT = ("active", "paused", "reported")
 VOLUNTEER_ROLES = ("supporter", "moderator", "coordinator")
 
 
-def audit(connection: Connection, now: datetime, actor: int | None, action: str, *,
-          target: str | None = None, case_id: int | None = None,
-          detail: str | None = None) -> None:
-    connection.execute(insert(AuditEntry.__table__).values(
-        at=now, actor_id=actor, action=action, target=target, case_id=case_id,
-        detail=detail[:500] if detail else None))
-
-
 # Whether texts may carry emoji and other scripts (UCS-2): SMS_ALLOW_UNICODE, told by the
 # app when it is built. Off, what a text cannot carry is left out and the sender is told.
 _SMS = {"allow_unicode": False}
@@ -79,28 +67,6 @@ _SMS = {"allow_unicode": False}
 
 def set_sms_unicode(allowed: bool) -> None:
     _SMS["allow_unicode"] = allowed
-
-
-def preferred_address(connection: Connection, person_id: int) -> Address | None:
-    """The identity they last wrote from that we may still reach."""
-    row = connection.execute(
-        select(Identity.channel, Identity.address).where(
-            Identity.person_id == person_id, Identity.opted_out_at.is_(None),
-            Identity.unreachable_at.is_(None))
-        .order_by(Identity.last_inbound_at.desc().nulls_last(), Identity.id.desc()).limit(1)
-    ).first()
-    return Address(row[0], row[1]) if row else None
-
-
-def notify(connection: Connection, person_id: int, messages: Sequence[Outbound],
-           now: datetime, *, kind: str) -> list[int]:
-    """Queue messages for someone else, to their own channel: nobody learns anyone's."""
-    address = preferred_address(connection, person_id)
-    if address is None:
-        return []
-    key = f"{kind}:{person_id}:{secrets.token_hex(8)}"
-    return repo.queue_messages(connection, person_id=person_id, to=address, messages=messages,
-                               kind=kind, priority=PRIORITY_REPLY, key_prefix=key, now=now)
 
 
 def _chat(connection: Connection, chat_id: int, member: int) -> Any:

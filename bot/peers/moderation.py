@@ -10,15 +10,10 @@ from sqlalchemy import Connection, func, select, update
 from bot.core.content import Content, ContentLibrary
 from bot.core.events import Outbound
 from bot.peers.chats import OPEN_CHAT, _language, _partner, _set_chat, audit, notify
-from bot.peers.models import (
-    BuddyRequest,
-    ModerationCase,
-    PeerChat,
-    Volunteer,
-)
+from bot.peers.models import BuddyRequest, ModerationCase, PeerChat
 from bot.peers.volunteers import _release_offers
 from bot.peers.whereabouts import open_chats, shown_name
-from bot.storage.models import Person
+from bot.storage.models import Person, Volunteer
 
 
 def is_moderator(connection: Connection, person_id: int) -> bool:

@@ -21,11 +21,7 @@ from bot.peers.chats import (
     _reachable,
     notify,
 )
-from bot.peers.models import (
-    BuddyRequest,
-    PeerChat,
-    Volunteer,
-)
+from bot.peers.models import BuddyRequest, PeerChat
 from bot.peers.whereabouts import (
     about_supporter,
     alias_of,
@@ -34,7 +30,7 @@ from bot.peers.whereabouts import (
     summary_of_request,
 )
 from bot.storage import repository as repo
-from bot.storage.models import Person
+from bot.storage.models import Person, Volunteer
 
 
 @dataclass(frozen=True)

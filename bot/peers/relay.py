@@ -35,17 +35,11 @@ from bot.peers.chats import (
     notify,
 )
 from bot.peers.contact import SPLIT_WITHIN, contact_details
-from bot.peers.models import (
-    BuddyRequest,
-    ModerationCase,
-    PeerChat,
-    RelayedMessage,
-    Volunteer,
-)
+from bot.peers.models import BuddyRequest, ModerationCase, PeerChat, RelayedMessage
 from bot.peers.volunteers import _release_offers
 from bot.peers.whereabouts import alias_of, label_for
 from bot.storage import repository as repo
-from bot.storage.models import OutboxMessage
+from bot.storage.models import OutboxMessage, Volunteer
 
 _JOINERS = {"\u200c", "\u200d"}  # needed by emoji sequences and some scripts
 

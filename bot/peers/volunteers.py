@@ -11,12 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from bot.peers.chats import INVITE_DAYS, VOLUNTEER_ROLES, audit
-from bot.peers.models import (
-    BuddyRequest,
-    Invite,
-    Volunteer,
-)
-from bot.storage.models import Person
+from bot.peers.models import BuddyRequest, Invite
+from bot.storage.models import Person, Volunteer
 
 
 def _hash(code: str) -> str:

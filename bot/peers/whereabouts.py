@@ -24,13 +24,8 @@ from bot.peers.chats import (
     preferred_address,
 )
 from bot.peers.contact import contact_details
-from bot.peers.models import (
-    BuddyRequest,
-    PeerChat,
-    RelayedMessage,
-    Volunteer,
-)
-from bot.storage.models import Person
+from bot.peers.models import BuddyRequest, PeerChat, RelayedMessage
+from bot.storage.models import Person, Volunteer
 
 
 def asked_since(connection: Connection, person_id: int, since: datetime) -> bool:

@@ -19,10 +19,10 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 
 from bot.core.content import Content, ContentLibrary
 from bot.core.events import Outbound
-from bot.peers.models import Volunteer
-from bot.peers.service import audit, notify
+from bot.dispatch.notify import notify
 from bot.safety.models import SafetyAlert
-from bot.storage.models import Person
+from bot.storage.audit import audit
+from bot.storage.models import Person, Volunteer
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -264,6 +266,45 @@ class ImpactEvent(Base):
     kind: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str | None] = mapped_column(String(64))
     channel: Mapped[str | None] = mapped_column(String(16))
+
+
+# Staff: volunteers (peer supporters, moderators, coordinators) and what they did. Core
+# tables, because peer support, groups and safety alerts all read who is on the team.
+class Volunteer(Base):
+    """A peer supporter or group moderator: a person with a volunteer role and their terms."""
+
+    __tablename__ = "volunteers"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))  # supporter | moderator | coordinator
+    alias: Mapped[str | None] = mapped_column(String(40))
+    capacity: Mapped[int] = mapped_column(Integer, default=1)  # people supported at once
+    availability: Mapped[dict[str, Any]] = mapped_column(default=dict)  # days, times
+    activities: Mapped[dict[str, Any]] = mapped_column(default=dict)  # what they'd go along to
+    # Experience of a condition, only if they chose to share it for matching.
+    shared_experience: Mapped[str | None] = mapped_column(String(200))
+    agreed_conduct_at: Mapped[datetime | None]
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    suspended_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    # On the duty team: told at once of safety alerts (ON DUTY / OFF DUTY).
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class AuditEntry(Base):
+    """Every moderator and coordinator action, who did it and when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer)  # kept even if the actor leaves
+    actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(String(500))
 
 
 def utcnow() -> datetime:

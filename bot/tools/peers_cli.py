@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.peers import service
-from bot.peers.models import BuddyRequest, ModerationCase, PeerChat, RelayedMessage, Volunteer
+from bot.peers.models import BuddyRequest, ModerationCase, PeerChat, RelayedMessage
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
+from bot.storage.models import Volunteer
 
 MAX_INVITE_DAYS = 365
 

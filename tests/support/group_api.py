@@ -41,9 +41,8 @@ from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
 from bot.core.clock import FakeClock
 from bot.groups.moderation import GroupModeration
-from bot.peers.models import Volunteer
 from bot.storage.db import Database
-from bot.storage.models import Identity, Person
+from bot.storage.models import Identity, Person, Volunteer
 from support.net import free_port
 
 JSON = dict[str, Any]
