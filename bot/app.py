@@ -12,11 +12,11 @@ from bot.channels.bundling import bundle_turn
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.content import ContentLibrary, library
-from bot.core.turn import AlertAction, PeerAction
+from bot.core.turn import AlertAction, EraseEverything, PeerAction, RecordFeedback, ShowMyData
 from bot.dispatch.limits import Limits
 from bot.dispatch.outbox import Dispatcher, Sender
 from bot.engine.runner import Engine
-from bot.extensions import peer_support, safety_alerts
+from bot.extensions import peer_support, place_feedback, privacy, safety_alerts
 from bot.geo.districts import default_table
 from bot.peers import service as peer_service
 from bot.peers import undelivered
@@ -70,7 +70,10 @@ def build(settings: Settings, *, clock: Clock | None = None,
                     telegram_bot=(settings.telegram_bot_username or "").lstrip("@") or None,
                     # Effects that touch other people, by type: done by their feature.
                     effect_handlers={PeerAction: peer_support.peer_action,
-                                     AlertAction: safety_alerts.alert_action})
+                                     AlertAction: safety_alerts.alert_action,
+                                     ShowMyData: privacy.show_my_data,
+                                     EraseEverything: privacy.erase,
+                                     RecordFeedback: place_feedback.feedback})
     dispatcher = Dispatcher(db, clock, senders or {},
                             worker_id=settings.worker_id or default_worker_id(),
                             limits=channel_limits(settings) if paced else None)

@@ -61,10 +61,8 @@ from bot.engine.plan import (
     tag_question,
     unusable,
 )
-from bot.extensions import privacy as privacy_rights
 from bot.geo.districts import DistrictTable
 from bot.peers import service as peer_service
-from bot.places.feedback import record_feedback
 from bot.places.ranking import RankingIndex
 from bot.safety import alerts
 from bot.safety.screen import Assessment, SafetyCategory, SafetyScreen
@@ -73,7 +71,7 @@ from bot.scheduling import planner
 from bot.storage import linking
 from bot.storage import repository as repo
 from bot.storage.db import Database
-from conversations import duty, everyday, privacy
+from conversations import duty, everyday
 from conversations import peer as peer_conversation
 
 log = logging.getLogger(__name__)
@@ -247,12 +245,12 @@ class Engine:
                 say[0] = ctx.say("optout.stopped_channel",
                                  channel=names.text(f"optout.channel_names.{address.channel}"),
                                  other=names.text(f"optout.other_names.{others[0]}"))
-        erase = False
+        erase: EraseEverything | None = None
         ours = bool(plan.say)  # words of ours, not peer support's about the chat
         raised: list[OpenSafetyAlert] = []
         for effect in plan.effects:
             if isinstance(effect, EraseEverything):
-                erase = True
+                erase = effect
             elif isinstance(effect, RecordImpact):
                 repo.record_impact(connection, effect.kind, now, effect.detail, address.channel)
             elif isinstance(effect, ScheduleReminder):
@@ -265,7 +263,7 @@ class Engine:
                                          effect.payload, now):
                         break
             elif isinstance(effect, RecordFeedback):
-                record_feedback(connection, effect.opportunity_id, effect.answer, now)
+                self._effect(connection, ctx, stored, plan, effect, now)
             elif isinstance(effect, PeerAction):
                 extra, started = self._effect(connection, ctx, stored, plan, effect, now)
                 # What peer support says goes before the question they are taken back to.
@@ -293,19 +291,17 @@ class Engine:
             elif isinstance(effect, AlertAction):
                 say += self._effect(connection, ctx, stored, plan, effect, now)[0]
             elif isinstance(effect, ShowMyData):
-                record = privacy_rights.person_record(connection, stored.person_id,
-                                                      stored.person["created_at"])
-                say[:0] = privacy.my_data(ctx, plan.profile, record)
+                say[:0] = self._effect(connection, ctx, stored, plan, effect, now)[0]
         # Only a conversation's words: peer support's replies are about the chat itself.
-        if say and ours and not (plan.about_chat or erase or plan.opt_out) and \
+        if say and ours and not (plan.about_chat or erase is not None or plan.opt_out) and \
                 _chatting_after(connection, ctx, stored.person_id, plan):
             # In a chat, the other person's words come as "Sam: ..."; ours say who we are.
             say[0] = replace(say[0], text=ctx.t("peers.relay.from_us", text=say[0].text))
         say = self.shape(address, tag_question(say, plan.state))
         key = f"in:{address}:{external_id}" if external_id else f"in:{address}:{uuid4().hex}"
 
-        if erase:
-            privacy_rights.erase_everything(connection, self.content, stored.person_id, now)
+        if erase is not None:
+            self._effect(connection, ctx, stored, plan, erase, now)
             ids = repo.queue_messages(
                 connection, person_id=None, to=address, messages=say, kind="erasure",
                 priority=PRIORITY_REPLY, key_prefix=key, now=now, bypass_suppression=True)

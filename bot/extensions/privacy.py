@@ -14,13 +14,16 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from bot.core.content import ContentLibrary
-from bot.core.turn import PersonRecord
+from bot.core.events import Outbound
+from bot.core.turn import EraseEverything, FlowState, PersonRecord, ShowMyData
+from bot.engine.effects import EffectCall
 from bot.groups import store as group_store
 from bot.peers import service as peer_service
 from bot.peers.models import BuddyRequest, GroupMember, PeerChat
 from bot.safety import alerts
 from bot.storage import repository as repo
-from bot.storage.models import Reminder, Volunteer
+from bot.storage.models import Person, Reminder, Volunteer
+from conversations import privacy as privacy_conversation
 
 
 def person_record(connection: Connection, person_id: int,
@@ -62,3 +65,17 @@ def erase_everything(connection: Connection, content: ContentLibrary, person_id:
     alerts.forget_person(connection, person_id)
     group_store.forget_person(connection, repo.telegram_accounts(connection, person_id))
     repo.erase_person(connection, person_id)
+
+
+def show_my_data(call: EffectCall, effect: ShowMyData) -> tuple[list[Outbound], FlowState | None]:
+    """The `ShowMyData` effect: everything held, said in the person's language."""
+    created_at = call.connection.scalar(select(Person.created_at).where(
+        Person.id == call.person_id))
+    record = person_record(call.connection, call.person_id, created_at)
+    return privacy_conversation.my_data(call.ctx, call.profile, record), None
+
+
+def erase(call: EffectCall, effect: EraseEverything) -> tuple[list[Outbound], FlowState | None]:
+    """The `EraseEverything` effect, once the person's goodbye is ready to queue."""
+    erase_everything(call.connection, call.content, call.person_id, call.now)
+    return [], None
