@@ -29,19 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
+from bot.core.needs import ACCESS_FIELDS, ACTIVITIES, COMPANY, DAYS, WHERE, Needs  # noqa: E402
 from bot.geo.districts import NON_GEOGRAPHIC, default_table  # noqa: E402
-from bot.places.needs import WHERE, Needs  # noqa: E402
 from bot.places.ranking import RankingIndex, page  # noqa: E402
-from bot.places.schema import (  # noqa: E402
-    ACCESS_FIELDS,
-    ACTIVITIES,
-    COMPANY,
-    DAYS,
-    PLACE_ACCESS_FIELDS,
-    Accessibility,
-    Opportunity,
-    Slot,
-)
+from bot.places.schema import PLACE_ACCESS_FIELDS, Accessibility, Opportunity, Slot  # noqa: E402
 
 SEED = 20260302
 WAVE_CHUNK = 10_000

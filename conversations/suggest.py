@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core.answers import Answer, AnswerKind, Choice
 from bot.core.events import Inbound, Outbound, ref_token
+from bot.core.needs import Needs
 from bot.core.turn import (
     IDLE,
     Context,
@@ -24,7 +25,6 @@ from bot.core.turn import (
     Turn,
 )
 from bot.places import explain
-from bot.places.needs import Needs
 from bot.places.ranking import Suggestion
 from conversations.answers import read_answer
 from conversations.questions import QUESTIONS

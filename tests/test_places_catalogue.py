@@ -9,18 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.content import CONTENT_ROOT
+from bot.core.needs import ACTIVITIES, COMPANY
 from bot.places.catalogue import Catalogue, CatalogueError, validate_catalogue
-from bot.places.schema import (
-    ACTIVITIES,
-    BOOKING,
-    COMPANY,
-    COSTS,
-    KINDS,
-    LEVELS,
-    SETTINGS,
-    Opportunity,
-    Slot,
-)
+from bot.places.schema import BOOKING, COSTS, KINDS, LEVELS, SETTINGS, Opportunity, Slot
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.content import CONTENT_ROOT, Content, library
 from bot.core.gsm7 import is_gsm7, septets
+from bot.core.needs import ACCESS_FIELDS, ACTIVITIES, COMPANY, DAYS, TIMES_OF_DAY, Needs
 from bot.places.catalogue import Catalogue
 from bot.places.explain import (
     check_first,
@@ -23,18 +24,8 @@ from bot.places.explain import (
     shortfall,
     why,
 )
-from bot.places.needs import Needs
 from bot.places.ranking import Reason, Suggestion, rank
-from bot.places.schema import (
-    ACCESS_FIELDS,
-    ACTIVITIES,
-    COMPANY,
-    DAYS,
-    TIMES_OF_DAY,
-    Accessibility,
-    Opportunity,
-    Slot,
-)
+from bot.places.schema import Accessibility, Opportunity, Slot
 from bot.tools.content_lint import Rules, banned_words, grade, lint
 
 RULES = Rules.load(CONTENT_ROOT)

@@ -20,19 +20,19 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from bot.places.catalogue import Catalogue
-from bot.places.needs import LIMITS, WHERE, Needs
-from bot.places.ranking import RankingIndex, rank
-from bot.places.schema import (
+from bot.core.needs import (
     ACCESS_FIELDS,
     ACTIVITIES,
     COMPANY,
     DAYS,
+    LIMITS,
     TIMES_OF_DAY,
-    Accessibility,
-    Opportunity,
-    Slot,
+    WHERE,
+    Needs,
 )
+from bot.places.catalogue import Catalogue
+from bot.places.ranking import RankingIndex, rank
+from bot.places.schema import Accessibility, Opportunity, Slot
 
 DISTRICTS = ("LE1", "LE2", "LE3", "LE4", "LE6", "LE11", "LE12", "LE13", "LE16", "LE67",
              "CV13", "DE12", "PE9")

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from bot.core.needs import ACCESS_FIELDS, ACTIVITIES, COMPANY, DAYS, Needs
 from bot.places.catalogue import Catalogue
-from bot.places.needs import Needs
 from bot.places.ranking import (
     MAX_WITHOUT_ACTIVITY,
     REASON_CODES,
@@ -24,15 +24,7 @@ from bot.places.ranking import (
     page,
     rank,
 )
-from bot.places.schema import (
-    ACCESS_FIELDS,
-    ACTIVITIES,
-    COMPANY,
-    DAYS,
-    Accessibility,
-    Opportunity,
-    Slot,
-)
+from bot.places.schema import Accessibility, Opportunity, Slot
 
 SAT_MORNING = (Slot("sat", "09:00", "10:00"),)
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from bot.core.events import Address
-from bot.places.needs import Needs
+from bot.core.needs import Needs
 from bot.places.schema import Accessibility, Slot
 from bot.storage.models import ImpactEvent
 from conversations.suggest import PAGE, needs_for

@@ -14,11 +14,11 @@ import pytest
 from bot.config import Settings
 from bot.core.content import CONTENT_ROOT
 from bot.core.events import Address
+from bot.core.needs import ACCESS_FIELDS, COMPANY, WHERE
 from bot.jobs import advance_to
 from bot.places import explain
-from bot.places.needs import WHERE
 from bot.places.ranking import CAVEAT_CODES, REASON_CODES, Reason, Suggestion
-from bot.places.schema import ACCESS_FIELDS, COMPANY, LEVELS, Accessibility
+from bot.places.schema import LEVELS, Accessibility
 from bot.tools.content_lint import Rules, banned_words
 from support.engine import START, running
 from support.suggest import EN, place, resident
@@ -114,7 +114,7 @@ async def test_a_whole_journey_sends_no_banned_words(settings: Settings, channel
 def test_access_facts_we_know_are_stated_and_unknowns_asked() -> None:
     """"Tell me more" for someone who needs every access feature, at a place where one is
     known yes, one known no and the rest unknown."""
-    from bot.places.needs import Needs
+    from bot.core.needs import Needs
 
     item = place("hall", accessibility=Accessibility(step_free=True, hearing_loop=False))
     needs = Needs(access=frozenset(ACCESS_FIELDS) - {"hearing_loop"}, district="LE4")

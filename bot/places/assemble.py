@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.needs import DAYS
 from bot.places.mapping import CHILD_TYPES, PARENT_TYPES
 from bot.places.models import OpenActiveFeed, OpenActiveItem
 from bot.places.parsing import parse_datetime, slot_for
 from bot.places.schema import (
-    DAYS,
     IMPORTED_ID_PREFIX,
     ORIGIN_OPENACTIVE_PREFIX,
     Accessibility,

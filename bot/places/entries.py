@@ -8,16 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.core.needs import ACCESS_FIELDS, ACTIVITIES, COMPANY, DAYS
 from bot.core.style import Rules
 from bot.geo.districts import default_table, miles_between, parse_district
 from bot.places.parsing import parse_postcode
 from bot.places.schema import (
-    ACCESS_FIELDS,
-    ACTIVITIES,
     BOOKING,
-    COMPANY,
     COSTS,
-    DAYS,
     IMPORTED_ID_PREFIX,
     KINDS,
     LEVELS,

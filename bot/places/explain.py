@@ -19,10 +19,10 @@ from functools import cache
 
 from bot.core.content import CONTENT_ROOT, Content
 from bot.core.gsm7 import fits, measure, septets
+from bot.core.needs import ACCESS_FIELDS, DAYS, VENUES, WHERE, Needs
 from bot.core.style import Rules, grade
-from bot.places.needs import VENUES, WHERE, Needs
 from bot.places.ranking import Reason, Suggestion, access_facts
-from bot.places.schema import ACCESS_FIELDS, DAYS, Opportunity, Slot
+from bot.places.schema import Opportunity, Slot
 from bot.places.text import plain
 
 SMS_LIMIT = 306  # two SMS segments

@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from bot.core.needs import DAYS
 from bot.geo.districts import NEAREST_LIMIT_MILES, TABLE, Centroid, miles_between
-from bot.places.schema import DAYS, LOW_COST_LIMIT, Slot
+from bot.places.schema import LOW_COST_LIMIT, Slot
 from bot.places.text import plain
 
 UK = ZoneInfo("Europe/London")

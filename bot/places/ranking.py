@@ -38,6 +38,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, overload
 
+from bot.core.needs import (
+    ACCESS_FIELDS,
+    ACTIVITIES,
+    COMPANY,
+    DAYS,
+    TIMES_OF_DAY,
+    VENUES,
+    WHERE,
+    Needs,
+)
 from bot.geo.districts import (
     EARTH_RADIUS_MILES,
     DistrictTable,
@@ -45,19 +55,7 @@ from bot.geo.districts import (
     miles_between,
 )
 from bot.places.catalogue import Catalogue
-from bot.places.needs import (
-    VENUES,
-    WHERE,
-    Needs,
-)
-from bot.places.schema import (
-    ACCESS_FIELDS,
-    ACTIVITIES,
-    COMPANY,
-    DAYS,
-    TIMES_OF_DAY,
-    Opportunity,
-)
+from bot.places.schema import Opportunity
 
 # --- Weights -------------------------------------------------------------------------
 # Activity dominates: everything else together stays under it (checked below), so an

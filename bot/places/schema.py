@@ -14,22 +14,22 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
+from bot.core.needs import (  # the vocabulary people answer in, shared with Needs
+    ACCESS_FIELDS,
+    DAYS,
+    TIMES_OF_DAY,
+)
 from bot.geo.districts import DistrictTable, default_table, miles_between
 
 # Ids match content/en/options.yaml (`activities`, `where`, `with_whom`): they are stored
 # ids there, so matching can compare a person's answers with these directly.
-ACTIVITIES = ("walking", "swimming", "dancing", "chair", "gardening", "cycling", "yoga",
-              "team", "gym", "home")
 SETTINGS = ("home", "outdoors", "leisure", "community", "online")
-COMPANY = ("alone", "friends", "group", "peer", "online")
 KINDS = ("session", "place", "programme", "online", "at_home")
 COSTS = ("free", "low", "paid", "unknown")
 # "demanding" is for sessions a publisher marks as advanced, so they are never offered
 # as if they were gentle.
 LEVELS = ("gentle", "moderate", "demanding", "any", "unknown")
 BOOKING = ("drop_in", "booking", "referral", "unknown")
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-TIMES_OF_DAY = ("morning", "afternoon", "evening")
 ORIGIN_CATALOGUE = "catalogue"
 ORIGIN_OPENACTIVE_PREFIX = "openactive:"
 # Ids of imported opportunities start with this; catalogue ids may not.
@@ -72,9 +72,6 @@ class Slot:
         return out
 
 
-# Tri-state accessibility facts: True (yes), False (no), None (nobody has said).
-ACCESS_FIELDS = ("wheelchair", "step_free", "accessible_toilet", "hearing_loop",
-                 "quiet_times", "women_only", "seated_options")
 # Mostly about places (parks, walks); allowed on anything.
 PLACE_ACCESS_FIELDS = ("flat_paths", "benches", "toilets", "parking", "bus_route")
 

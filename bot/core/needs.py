@@ -1,7 +1,8 @@
 """What one person told us, as the ranking reads it (`Needs`): plain values from their
 stored answers, with the hard limits (`max_cost`, `access`, days and times, settings,
 home only) apart from what only orders the results. Nothing is inferred from a health
-condition: `Needs` holds no health data at all. `bot/places/ranking.py` ranks with it."""
+condition: `Needs` holds no health data at all. `bot/places/ranking.py` ranks with it;
+the catalogue (`bot/places/schema.py`) shares the vocabulary defined here."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.places.schema import (
-    ACCESS_FIELDS,
-    ACTIVITIES,
-    COMPANY,
-    DAYS,
-    TIMES_OF_DAY,
-)
+# Ids match content/en/options.yaml (`activities`, `where`, `with_whom`): they are stored
+# ids there, so matching can compare a person's answers with these directly.
+ACTIVITIES = ("walking", "swimming", "dancing", "chair", "gardening", "cycling", "yoga",
+              "team", "gym", "home")
+COMPANY = ("alone", "friends", "group", "peer", "online")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TIMES_OF_DAY = ("morning", "afternoon", "evening")
+# Tri-state accessibility facts: True (yes), False (no), None (nobody has said).
+ACCESS_FIELDS = ("wheelchair", "step_free", "accessible_toilet", "hearing_loop",
+                 "quiet_times", "women_only", "seated_options")
 
 DEFAULT_MAX_MILES = 10.0
 COST_LIMITS = ("free", "low")
