@@ -21,6 +21,7 @@ from bot.geo.districts import default_table
 from bot.peers import service as peer_service
 from bot.peers import undelivered
 from bot.places.catalogue import Catalogue
+from bot.places.guide import PlaceGuide
 from bot.places.ranking import RankingIndex
 from bot.storage.db import Database
 from conversations import registry
@@ -66,6 +67,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     engine = Engine(db, clock, content, registry(), geo=default_table(),
                     places=RankingIndex(Catalogue.from_yaml(settings.content_dir,
                                                             strict=False).all()),
+                    place_guide=PlaceGuide,
                     shape=partial(bundle_turn, allow_unicode=settings.sms_allow_unicode),
                     telegram_bot=(settings.telegram_bot_username or "").lstrip("@") or None,
                     # Effects that touch other people, by type: done by their feature.

@@ -9,7 +9,6 @@ from typing import Any
 from bot.core.answers import AnswerKind
 from bot.core.events import Inbound, Outbound
 from bot.core.turn import IDLE, Context, FlowState, Profile, RecordFeedback, Turn
-from bot.places.schema import Opportunity
 from conversations.answers import read_answer
 from conversations.suggest import sorry, step_for
 
@@ -17,7 +16,7 @@ NAME = "followup"
 OPEN_FOR = timedelta(days=2)
 
 
-def _called(item: Opportunity) -> str:
+def _called(item: Any) -> str:
     """How the question names it: an idea for home is not a proper name ("a walk from
     your door"), so it reads in lower case inside the sentence."""
     if item.kind == "at_home" and not item.name[1:2].isupper():

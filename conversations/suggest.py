@@ -24,8 +24,6 @@ from bot.core.turn import (
     StartFlow,
     Turn,
 )
-from bot.places import explain
-from bot.places.ranking import Suggestion
 from conversations.answers import read_answer
 from conversations.questions import QUESTIONS
 
@@ -117,13 +115,14 @@ class Suggest:
         return turn
 
     def _first_page(self, ctx: Context, profile: Profile, needs: Needs,
-                    found: list[Suggestion], anything: bool) -> Turn:
+                    found: list[Any], anything: bool) -> Turn:
         """What fits. When no place to go meets a need they told us (and they did not ask
         for home or online only), we say which need and offer ideas for home or online
         instead, said to be instead: never a place that doesn't fit."""
         gaps = ctx.places.why_no_places(needs) if ctx.places is not None else ()
         if gaps:
-            note = f"{explain.shortfall(ctx.content, gaps, needs)} " \
+            assert ctx.places is not None  # gaps come from it
+            note = f"{ctx.places.shortfall(ctx.content, gaps, needs)} " \
                    f"{ctx.t('suggest.limits.more_soon')}"
             instead = self._ranked(ctx, needs.at_home(), shown=[])
             if not instead:
@@ -154,12 +153,12 @@ class Suggest:
             if reading.note_key else []
         return self._search(ctx, reading.profile, anything=anything, lead=lead)
 
-    def _ranked(self, ctx: Context, needs: Needs, shown: list[str]) -> list[Suggestion]:
+    def _ranked(self, ctx: Context, needs: Needs, shown: list[str]) -> list[Any]:
         if ctx.places is None:
             return []
         return [s for s in ctx.places.rank(needs) if s.id not in shown]
 
-    def _show(self, ctx: Context, profile: Profile, batch: list[Suggestion], shown: list[str],
+    def _show(self, ctx: Context, profile: Profile, batch: list[Any], shown: list[str],
               anything: bool, home: bool = False, note: str | None = None) -> Turn:
         needs = needs_for(profile, anything=anything, home=home)
         if note:  # which need no place meets, then the ideas for home or online instead
@@ -175,13 +174,15 @@ class Suggest:
         if county_wide:
             # Said once, not after every idea: we don't know how far anything is from them.
             say.insert(0, ctx.say("suggest.where.county_wide"))
+        guide = ctx.places
+        assert guide is not None or not batch  # suggestions come from it
         for number, suggestion in enumerate(batch, 1):
             parts = [ctx.t("suggest.flow.item", number=number, name=suggestion.opportunity.name,
-                           why=explain.why(ctx.content, suggestion, needs))]
+                           why=guide.why(ctx.content, suggestion, needs))]
             if county_wide:
                 suggestion = replace(suggestion, caveats=tuple(
                     c for c in suggestion.caveats if c != "distance_unknown"))
-            check = explain.check_first(ctx.content, suggestion)
+            check = guide.check_first(ctx.content, suggestion)
             if check:
                 parts.append(check)
             say.append(Outbound(" ".join(parts)))
@@ -192,7 +193,7 @@ class Suggest:
         say.append(self._list_prompt(ctx, batch, one=len(batch) == 1))
         return Turn(say, state, profile)
 
-    def _list_prompt(self, ctx: Context, batch: list[Suggestion], one: bool,
+    def _list_prompt(self, ctx: Context, batch: list[Any], one: bool,
                      prefix: str = "") -> Outbound:
         choices = [Choice(s.id, s.opportunity.name) for s in batch]
         choices += ctx.choices("suggest_more")
@@ -243,7 +244,7 @@ class Suggest:
             return self._where(ctx, state, profile, event)
         return self._from_list(ctx, state, profile, event)
 
-    def _batch(self, ctx: Context, profile: Profile, state: FlowState) -> list[Suggestion]:
+    def _batch(self, ctx: Context, profile: Profile, state: FlowState) -> list[Any]:
         needs = needs_for(profile, anything=bool(state.data.get("anything")),
                           home=bool(state.data.get("home")))
         by_id = {s.id: s for s in self._ranked(ctx, needs, shown=[])
@@ -297,13 +298,14 @@ class Suggest:
         needs = needs_for(profile, anything=bool(state.data.get("anything")),
                           home=bool(state.data.get("home")))
         miles = ctx.places.miles(needs, item.id) if ctx.places else None
+        assert ctx.places is not None  # the item came from it
         if picked == "more_info":
-            parts = explain.describe_parts(ctx.content, item, miles=miles, needs=needs)
-            say = [Outbound(text) for text in explain.messages(parts)]
+            texts = ctx.places.describe(ctx.content, item, miles=miles, needs=needs)
+            say = [Outbound(text) for text in texts]
             return Turn([*say, self.one_prompt(ctx, item.name)], state, profile)
         if picked == "go":
-            parts = explain.how_to_go_parts(ctx.content, item, miles=miles, needs=needs)
-            say = [Outbound(text) for text in explain.messages(parts)]
+            texts = ctx.places.how_to_go(ctx.content, item, miles=miles, needs=needs)
+            say = [Outbound(text) for text in texts]
             say.append(ctx.say("suggest.flow.going"))
             effects = [RecordImpact("going", item.id[:64]),
                        ScheduleReminder("followup", ctx.now() + FOLLOW_UP_AFTER,

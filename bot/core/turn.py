@@ -183,10 +183,11 @@ class PersonRecord:
     safety_alerts: int = 0  # urgent messages the duty team was told of, still naming them
 
 
-class PlaceIndex(Protocol):
-    """The catalogue as a conversation reads it (`bot.places.ranking.RankingIndex` is the
-    one there is). A protocol, so the conversation API does not import the places feature:
-    `needs` is a `bot.places.ranking.Needs`, items are `bot.places.schema.Opportunity`."""
+class PlaceGuide(Protocol):
+    """The catalogue as a conversation reads it: ranking, and the words that explain a
+    suggestion (`bot.places.guide.PlaceGuide` is the one there is). A protocol, so the
+    conversation API imports no feature: `needs` is a `bot.core.needs.Needs`, items are
+    the catalogue's opportunities and suggestions its ranked results, read by attribute."""
 
     def get(self, opportunity_id: str) -> Any: ...
 
@@ -198,6 +199,18 @@ class PlaceIndex(Protocol):
 
     def why_no_places(self, needs: Any) -> tuple[str, ...]: ...
 
+    def shortfall(self, content: Content, gaps: Sequence[str], needs: Any) -> str: ...
+
+    def why(self, content: Content, suggestion: Any, needs: Any) -> str: ...
+
+    def check_first(self, content: Content, suggestion: Any) -> str | None: ...
+
+    def describe(self, content: Content, item: Any, *, miles: float | None,
+                 needs: Any) -> list[str]: ...
+
+    def how_to_go(self, content: Content, item: Any, *, miles: float | None,
+                  needs: Any) -> list[str]: ...
+
 
 @dataclass(frozen=True)
 class Context:
@@ -206,7 +219,7 @@ class Context:
     vocabulary: Vocabulary
     channel: str = "console"
     geo: DistrictTable | None = None
-    places: PlaceIndex | None = None  # the catalogue, ready for ranking suggestions
+    places: PlaceGuide | None = None  # the catalogue, ready for ranking suggestions
     peer: PeerContext = field(default_factory=PeerContext)  # their place in peer support
 
     def t(self, key: str, **params: object) -> str:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import Connection
@@ -41,6 +42,7 @@ from bot.core.turn import (
     LinkAction,
     OpenSafetyAlert,
     PeerAction,
+    PlaceGuide,
     Profile,
     RecordFeedback,
     RecordImpact,
@@ -63,7 +65,6 @@ from bot.engine.plan import (
 )
 from bot.geo.districts import DistrictTable
 from bot.peers import service as peer_service
-from bot.places.ranking import RankingIndex
 from bot.safety import alerts
 from bot.safety.screen import Assessment, SafetyCategory, SafetyScreen
 from bot.safety.screens import screen_for
@@ -102,7 +103,8 @@ class Engine:
     def __init__(self, db: Database, clock: Clock, content: ContentLibrary,
                  conversations: Mapping[str, Conversation], geo: DistrictTable | None = None,
                  on_queued: Callable[[], None] | None = None,
-                 places: RankingIndex | None = None,
+                 places: Any = None,
+                 place_guide: Callable[[Any], PlaceGuide] | None = None,
                  shape: Callable[[Address, Sequence[Outbound]], list[Outbound]] | None = None,
                  telegram_bot: str | None = None,
                  effect_handlers: Mapping[type, EffectHandler] | None = None,
@@ -115,7 +117,10 @@ class Engine:
         # How a turn's messages travel on each channel (SMS joins them), set by the app.
         self.shape = shape or (lambda _address, messages: list(messages))
         self.on_queued = on_queued
-        self.places = places
+        # The catalogue, as conversations read it: the app says how to make the guide
+        # from a ranking index (`bot.places.guide.PlaceGuide`), so the engine knows no feature.
+        self._guide = place_guide or (lambda index: index)
+        self.places: PlaceGuide | None = self._guide(places) if places is not None else None
         self.clock = clock
         self.content = content
         self.conversations = dict(conversations)
@@ -161,9 +166,9 @@ class Engine:
 
         await self.db.run(mark)
 
-    def use_places(self, places: RankingIndex) -> None:
+    def use_places(self, places: Any) -> None:
         """A reloaded catalogue (say, after an OpenActive import) for every conversation."""
-        self.places = places
+        self.places = self._guide(places)
         self._languages.clear()
 
     def language(self, code: str | None) -> _Language:
