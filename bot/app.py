@@ -12,7 +12,14 @@ from bot.channels.bundling import bundle_turn
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.content import ContentLibrary, library
-from bot.core.turn import AlertAction, EraseEverything, PeerAction, RecordFeedback, ShowMyData
+from bot.core.turn import (
+    AlertAction,
+    EraseEverything,
+    OpenSafetyAlert,
+    PeerAction,
+    RecordFeedback,
+    ShowMyData,
+)
 from bot.dispatch.limits import Limits
 from bot.dispatch.outbox import Dispatcher, Sender
 from bot.engine.runner import Engine
@@ -23,6 +30,8 @@ from bot.peers import undelivered
 from bot.places.catalogue import Catalogue
 from bot.places.guide import PlaceGuide
 from bot.places.ranking import RankingIndex
+from bot.safety.screens import screen_for
+from bot.scheduling import planner
 from bot.storage.db import Database
 from conversations import registry
 
@@ -68,11 +77,15 @@ def build(settings: Settings, *, clock: Clock | None = None,
                     places=RankingIndex(Catalogue.from_yaml(settings.content_dir,
                                                             strict=False).all()),
                     place_guide=PlaceGuide,
+                    # The safety screen per language, peer support's directory and the
+                    # planner's replanning: features the engine reaches only through these.
+                    screen_for=screen_for, peers=peer_service, replan=planner.drop_planned,
                     shape=partial(bundle_turn, allow_unicode=settings.sms_allow_unicode),
                     telegram_bot=(settings.telegram_bot_username or "").lstrip("@") or None,
                     # Effects that touch other people, by type: done by their feature.
                     effect_handlers={PeerAction: peer_support.peer_action,
                                      AlertAction: safety_alerts.alert_action,
+                                     OpenSafetyAlert: safety_alerts.open_alert,
                                      ShowMyData: privacy.show_my_data,
                                      EraseEverything: privacy.erase,
                                      RecordFeedback: place_feedback.feedback})

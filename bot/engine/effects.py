@@ -30,6 +30,7 @@ class EffectCall:
     content: ContentLibrary  # every language: the other person may read another one
     conversations: Mapping[str, Conversation]
     now: datetime
+    channel: str = ""  # the channel the person wrote on, when it matters
 
 
 # (call, effect) -> (messages for the person, the conversation state to move to or None)

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from uuid import uuid4
 
 from sqlalchemy import Connection
@@ -28,9 +28,11 @@ from bot.core.commands import (
     Recognised,
     is_literal_start,
 )
-from bot.core.content import ContentLibrary
+from bot.core.content import Content, ContentLibrary
 from bot.core.events import Address, EventKind, Inbound, Outbound, ref_token
 from bot.core.london import outside_quiet_hours
+from bot.core.peer_context import PeerContext
+from bot.core.safety import Assessment, SafetyCategory, Screen
 from bot.core.textnorm import storable
 from bot.core.turn import (
     IDLE,
@@ -64,11 +66,6 @@ from bot.engine.plan import (
     unusable,
 )
 from bot.geo.districts import DistrictTable
-from bot.peers import service as peer_service
-from bot.safety import alerts
-from bot.safety.screen import Assessment, SafetyCategory, SafetyScreen
-from bot.safety.screens import screen_for
-from bot.scheduling import planner
 from bot.storage import linking
 from bot.storage import repository as repo
 from bot.storage.db import Database
@@ -96,7 +93,7 @@ class _Language:
 
     context_base: Context
     commands: CommandWords
-    safety: SafetyScreen
+    safety: Screen
 
 
 class Engine:
@@ -108,10 +105,20 @@ class Engine:
                  shape: Callable[[Address, Sequence[Outbound]], list[Outbound]] | None = None,
                  telegram_bot: str | None = None,
                  effect_handlers: Mapping[type, EffectHandler] | None = None,
+                 screen_for: Callable[[Content], Screen] | None = None,
+                 peers: PeerDirectory | None = None,
+                 replan: Callable[[Connection, int], object] | None = None,
                  ) -> None:
         self.db = db
         # What features do for the effects a turn asks for (peer support, the duty team).
         self.effect_handlers = dict(effect_handlers or {})
+        # The safety screen for a language (`bot.safety.screens.screen_for`); without one,
+        # nothing is screened (the terminal tools that never meet a resident).
+        self._screen_for = screen_for or (lambda _content: _NoScreen())
+        # Someone's place in peer support (`bot.peers.service`), read before they are heard.
+        self.peers = peers
+        # Planned messages to forget when someone's wishes change (`planner.drop_planned`).
+        self.replan = replan or (lambda _connection, _person_id: None)
         # The bot's Telegram username, for t.me links (None: Telegram is not set up).
         self.telegram_bot = telegram_bot
         # How a turn's messages travel on each channel (SMS joins them), set by the app.
@@ -178,7 +185,7 @@ class Engine:
             vocabulary = Vocabulary.from_content(content)
             base = Context(content=content, clock=self.clock, vocabulary=vocabulary, geo=self.geo,
                            places=self.places)
-            cached = _Language(base, CommandWords(content), screen_for(content))
+            cached = _Language(base, CommandWords(content), self._screen_for(content))
             self._languages[content.language] = cached
         return cached
 
@@ -217,11 +224,13 @@ class Engine:
             last_turn = None if timed else stored.person["updated_at"]
             in_flow = stored.person["flow"] is not None and not lapsed(repo.to_state(stored),
                                                                          now)
-            if (not in_flow and not timed) or peer_conversation.reports(ctx, event) or \
+            peers = self.peers
+            if peers is not None and (
+                    (not in_flow and not timed) or peer_conversation.reports(ctx, event) or
                     (last_turn is not None and
-                     peer_service.asked_since(connection, stored.person_id, last_turn)) or \
-                    peer_service.chatting(connection, stored.person_id):
-                ctx = replace(ctx, peer=peer_service.context_for(
+                     peers.asked_since(connection, stored.person_id, last_turn)) or
+                    peers.chatting(connection, stored.person_id)):
+                ctx = replace(ctx, peer=peers.context_for(
                     connection, stored.person_id, lang.context_base.content, now=now,
                     since=last_turn))
         plan = self._decide(ctx, lang, stored, event, is_new, referral)
@@ -299,7 +308,7 @@ class Engine:
                 say[:0] = self._effect(connection, ctx, stored, plan, effect, now)[0]
         # Only a conversation's words: peer support's replies are about the chat itself.
         if say and ours and not (plan.about_chat or erase is not None or plan.opt_out) and \
-                _chatting_after(connection, ctx, stored.person_id, plan):
+                _chatting_after(connection, ctx, stored.person_id, plan, self.peers):
             # In a chat, the other person's words come as "Sam: ..."; ours say who we are.
             say[0] = replace(say[0], text=ctx.t("peers.relay.from_us", text=say[0].text))
         say = self.shape(address, tag_question(say, plan.state))
@@ -316,16 +325,14 @@ class Engine:
         before = repo.to_profile(stored)
         repo.save(connection, stored, plan.profile, plan.state, now)
         if schedule_changed(before, plan.profile):
-            planner.drop_planned(connection, stored.person_id)
+            self.replan(connection, stored.person_id)
         ids = repo.queue_messages(
             connection, person_id=stored.person_id, to=address, messages=say, kind=plan.kind,
             priority=PRIORITY_SCHEDULED if timed else PRIORITY_REPLY, key_prefix=key, now=now,
             expires_at=event.payload.get("expires_at") if timed else None,
             bypass_suppression=plan.opt_out or plan.bypass)
         for alert in raised:
-            alerts.open_alert(connection, self.content, person_id=stored.person_id,
-                              category=alert.category, topic=alert.topic,
-                              channel=address.channel, text=alert.text, now=now)
+            self._effect(connection, ctx, stored, plan, alert, now, address.channel)
         return Handled(person_id=stored.person_id, outbox_ids=ids)
 
     # -- deciding (no I/O) ----------------------------------------------------------------
@@ -535,14 +542,15 @@ class Engine:
         return None
 
     def _effect(self, connection: Connection, ctx: Context, stored: repo.Stored, plan: Plan,
-                effect: object, now: datetime) -> tuple[list[Outbound], FlowState | None]:
+                effect: object, now: datetime, channel: str = ""
+                ) -> tuple[list[Outbound], FlowState | None]:
         """Hand an effect to the handler registered for its type; the profile it leaves is
         the turn's."""
         handler = self.effect_handlers.get(type(effect))
         if handler is None:
             raise NoHandler(f"no handler registered for {type(effect).__name__}")
         call = EffectCall(connection, ctx, stored.person_id, plan.profile, self.content,
-                          self.conversations, now)
+                          self.conversations, now, channel)
         said, state = handler(call, effect)
         plan.profile = call.profile
         return said, state
@@ -729,7 +737,25 @@ class Engine:
         return []
 
 
-def _screened(screen: SafetyScreen, text: str) -> Assessment:
+class _NoScreen:
+    def assess(self, text: str) -> Assessment:
+        return Assessment()
+
+
+class PeerDirectory(Protocol):
+    """What the engine reads of peer support before it decides (`bot.peers.service`
+    provides it): where a person stands, as plain values a conversation may know."""
+
+    def asked_since(self, connection: Connection, person_id: int,
+                    since: datetime) -> bool: ...
+
+    def chatting(self, connection: Connection, person_id: int) -> bool: ...
+
+    def context_for(self, connection: Connection, person_id: int, content: Content, *,
+                    now: datetime, since: datetime | None = None) -> PeerContext: ...
+
+
+def _screened(screen: Screen, text: str) -> Assessment:
     """The screen's reading; a fault in it must not lose the message (hazard log H9), so
     it is logged (without the words) and the message carries on unscreened."""
     try:
@@ -746,11 +772,12 @@ def _reply_key(ctx: Context, topic: str) -> str:
     return key if ctx.content.has(key) else "safety.reply.red_flag"
 
 
-def _chatting_after(connection: Connection, ctx: Context, person_id: int, plan: Plan) -> bool:
+def _chatting_after(connection: Connection, ctx: Context, person_id: int, plan: Plan,
+                    peers: PeerDirectory | None) -> bool:
     """Whether, after this turn, messages pass in one of their chats (read again only when
     this turn did something in peer support)."""
-    if any(isinstance(e, PeerAction) for e in plan.effects):
-        return peer_service.chatting(connection, person_id)
+    if peers is not None and any(isinstance(e, PeerAction) for e in plan.effects):
+        return peers.chatting(connection, person_id)
     return ctx.peer.chatting
 
 

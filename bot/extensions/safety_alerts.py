@@ -1,6 +1,7 @@
-"""Safety alerts plugged into the engine: the duty team's `ALERT` commands (`AlertAction`
-effects): going on and off duty, listing, showing, acknowledging, noting and closing an
-alert. Registered by `bot/app.py`."""
+"""Safety alerts plugged into the engine: opening one for an urgent or crisis message
+(`OpenSafetyAlert`), and the duty team's `ALERT` commands (`AlertAction`): going on and off
+duty, listing, showing, acknowledging, noting and closing an alert. Registered by
+`bot/app.py`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from bot.core.events import Outbound
-from bot.core.turn import AlertAction, Context, FlowState
+from bot.core.turn import AlertAction, Context, FlowState, OpenSafetyAlert
 from bot.engine.effects import EffectCall
 from bot.safety import alerts
 
@@ -37,3 +38,13 @@ def _alert_action(connection: Connection, ctx: Context, person: int,
         return alerts.show(connection, content, effect.alert, actor=person, now=now)
     return alerts.act(connection, content, effect.alert, effect.action, effect.note,
                       actor=person, now=now)
+
+
+def open_alert(call: EffectCall, effect: OpenSafetyAlert
+               ) -> tuple[list[Outbound], FlowState | None]:
+    """An urgent or crisis message: the duty team hears of it (queued after the person's
+    own reply, which goes first)."""
+    alerts.open_alert(call.connection, call.content, person_id=call.person_id,
+                      category=effect.category, topic=effect.topic, channel=call.channel,
+                      text=effect.text, now=call.now)
+    return [], None

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import spacy
 from spacy.tokens import Doc, Span
 
 from bot.core.content import Content
+from bot.core.safety import Assessment, SafetyCategory, SafetyFinding
 from bot.safety.indexed import IndexedMatcher, index_context
 from bot.safety.lexicon import Lexicon
 from bot.safety.normalise import Normaliser
@@ -163,34 +163,6 @@ STILL_NOW = ("just", "think", "thinks", "maybe", "might", "may", "today", "tonig
 NOVEL = ("before", "like this", "until now", "till now", "til now",
          "this bad", "this fast", "this low", "this high", "this ill", "this poorly",
          "this hard", "this much", "this way", "so bad", "so fast")
-
-
-class SafetyCategory(StrEnum):
-    CRISIS = "crisis"  # Samaritans, SHOUT, NHS 111 mental health, 999 if in danger
-    RED_FLAG = "red_flag"  # 999 or NHS 111, by topic
-
-
-@dataclass(frozen=True)
-class SafetyFinding:
-    """Something urgent: `topic` names the reply (`safety.reply.<topic>` in content)."""
-
-    category: SafetyCategory
-    topic: str
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """What the screen made of one message. `findings` are most urgent first."""
-
-    findings: tuple[SafetyFinding, ...] = ()
-    medical_question: bool = False
-    distress: bool = False
-    health_worse: bool = False  # the distress is about health: mention GP and NHS 111
-    labels: frozenset[str] = field(default_factory=frozenset)  # what matched, for tests
-
-    @property
-    def urgent(self) -> SafetyFinding | None:
-        return self.findings[0] if self.findings else None
 
 
 @dataclass(frozen=True)

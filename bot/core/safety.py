@@ -1,0 +1,44 @@
+"""What the safety screen makes of a message, as plain values the engine acts on
+(`Assessment`), and the one thing the engine needs of a screen (`Screen`). The screen
+itself (lexicon, ConText, the second reader) is `bot/safety/screen.py`; the app hands the
+engine one per language, so the engine imports no feature."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+
+class SafetyCategory(StrEnum):
+    CRISIS = "crisis"  # Samaritans, SHOUT, NHS 111 mental health, 999 if in danger
+    RED_FLAG = "red_flag"  # 999 or NHS 111, by topic
+
+
+@dataclass(frozen=True)
+class SafetyFinding:
+    """Something urgent: `topic` names the reply (`safety.reply.<topic>` in content)."""
+
+    category: SafetyCategory
+    topic: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the screen made of one message. `findings` are most urgent first."""
+
+    findings: tuple[SafetyFinding, ...] = ()
+    medical_question: bool = False
+    distress: bool = False
+    health_worse: bool = False  # the distress is about health: mention GP and NHS 111
+    labels: frozenset[str] = field(default_factory=frozenset)  # what matched, for tests
+
+    @property
+    def urgent(self) -> SafetyFinding | None:
+        return self.findings[0] if self.findings else None
+
+
+class Screen(Protocol):
+    def assess(self, text: str) -> Assessment:
+        """Read one message (any length, any characters); never raises on odd input."""
+        ...
