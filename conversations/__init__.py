@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from bot.core.turn import Conversation
+from bot.core.commands import Command
+from bot.core.turn import Conversation, Registry
 
 
-def registry() -> dict[str, Conversation]:
-    """Every conversation by its stored name."""
+def registry() -> Registry:
+    """Every conversation by its stored name, and which one plays each part for the
+    engine (the newcomer's, the idle one, what each command and planned reminder starts)."""
     from conversations import (
         buddy,
         care,
         checkin,
+        duty,
+        everyday,
         followup,
         link,
         menu,
         onboarding,
+        peer,
         privacy,
         settings,
         suggest,
@@ -34,4 +39,20 @@ def registry() -> dict[str, Conversation]:
         care.CONVERSATION,
         link.CONVERSATION,
     ]
-    return {c.name: c for c in found}
+    return Registry(
+        conversations={c.name: c for c in found},
+        newcomer=onboarding.NAME,
+        idle=menu.NAME,
+        care=care.NAME,
+        link=link.NAME,
+        checkin=checkin.NAME,
+        commands={Command.MENU: menu.NAME, Command.SETTINGS: settings.NAME,
+                  Command.DELETE: privacy.DELETE, Command.SUGGEST: suggest.NAME,
+                  Command.BUDDY: buddy.NAME},
+        # A planned reminder's kind -> the conversation it starts, with its options.
+        time_events={"checkin": (checkin.NAME, {}), "followup": (followup.NAME, {}),
+                     "suggestion": (suggest.NAME, {"one": True})},
+        everyday=everyday,
+        peer=peer,
+        duty_commands=duty.commands,
+    )

@@ -42,6 +42,8 @@ class Buddy:
     """A resident asks to be connected with a peer supporter."""
 
     name = NAME
+    resumable = True
+    holds_focus = False
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
         if ctx.peer.suspended:
@@ -81,6 +83,8 @@ class Volunteer:
     """Someone with an invite code becomes a peer supporter or moderator."""
 
     name = VOLUNTEER
+    resumable = True
+    holds_focus = False
     STEPS = ("conduct", "alias", "capacity", "days", "times", "activities", "experience")
 
     def start(self, ctx: Context, profile: Profile, role: str = "supporter", code: str = "",

@@ -21,6 +21,7 @@ OPEN_FOR = timedelta(hours=12)
 
 class Care:
     name = NAME
+    holds_focus = False
     resumable = False  # an offer: nothing to come back to once left
 
     def start(self, ctx: Context, profile: Profile, health: bool = False,

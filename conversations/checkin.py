@@ -37,6 +37,8 @@ def _reading_words(content: Content) -> ReadingWords:
 
 class CheckIn:
     name = NAME
+    resumable = True
+    holds_focus = False
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
         until = (ctx.now() + OPEN_FOR).isoformat()

@@ -26,6 +26,8 @@ def _called(item: Any) -> str:
 
 class FollowUp:
     name = NAME
+    resumable = True
+    holds_focus = False
 
     def start(self, ctx: Context, profile: Profile, opportunity: str = "",
               **_options: Any) -> Turn:

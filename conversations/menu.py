@@ -26,6 +26,7 @@ def _items(ctx: Context, profile: Profile) -> list[str]:
 
 class Menu:
     name = NAME
+    holds_focus = False
     resumable = False  # only a chooser: nothing to come back to
 
     def start(self, ctx: Context, profile: Profile, prefix: str = "", **_options: Any) -> Turn:

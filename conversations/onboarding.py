@@ -57,6 +57,8 @@ def _choose(ctx: Context, options: str, event: Inbound, exact_for: tuple[str, ..
 
 class Onboarding:
     name = NAME
+    resumable = True
+    holds_focus = False
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
         if _past_privacy(profile):

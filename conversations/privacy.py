@@ -88,6 +88,7 @@ class Delete:
     """Confirm, then erase everything irreversibly."""
 
     name = DELETE
+    resumable = True
     holds_focus = True  # in a peer chat, an unclear answer here still asks again
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:

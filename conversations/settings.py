@@ -34,6 +34,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
 
 class Settings:
     name = NAME
+    resumable = True
+    holds_focus = False
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
         until = (ctx.now() + OPEN_FOR).isoformat()

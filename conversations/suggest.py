@@ -85,6 +85,8 @@ def asked_where(profile: Profile) -> bool:
 
 class Suggest:
     name = NAME
+    resumable = True
+    holds_focus = False
 
     # -- starting ----------------------------------------------------------------------
     def start(self, ctx: Context, profile: Profile, one: bool = False, anything: bool = False,
@@ -352,6 +354,7 @@ class Offer:
     """After onboarding: would they like ideas now? Yes starts the suggestions."""
 
     name = "suggest_offer"
+    holds_focus = False
     resumable = False
 
     def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:

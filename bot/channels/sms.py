@@ -32,7 +32,7 @@ from bot.core.gsm7 import measure
 from bot.core.render import render_sms
 from bot.dispatch.outbox import Outcome, Outgoing, Part, Result, UndeliveredHook
 from bot.dispatch.receipts import RECEIPT_ORDER, FailureCodes, record_receipt
-from bot.engine.runner import Engine
+from bot.engine.handler import Handler
 from bot.storage import repository as repo
 from bot.storage.db import Database
 
@@ -97,7 +97,7 @@ class SmsSender:
 
 
 class SmsChannel:
-    def __init__(self, settings: Settings, engine: Engine, db: Database, clock: Clock, *,
+    def __init__(self, settings: Settings, engine: Handler, db: Database, clock: Clock, *,
                  after_undelivered: Sequence[UndeliveredHook] = ()) -> None:
         if not settings.twilio_auth_token:
             raise ValueError("TWILIO_AUTH_TOKEN is needed to check Twilio's signatures")

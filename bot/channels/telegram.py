@@ -54,7 +54,7 @@ from bot.core.content import ContentLibrary
 from bot.core.events import Address, EventKind, Inbound, Outbound
 from bot.core.splitting import split_text
 from bot.dispatch.outbox import Outcome, Outgoing, Result
-from bot.engine.runner import Engine
+from bot.engine.handler import Handler
 from bot.referrals import ReferralCodes, default_codes
 
 # Opt in to PTB's coming behaviour (durations as timedelta) rather than warnings about it.
@@ -217,7 +217,7 @@ def _never_reached_telegram(error: TimedOut) -> bool:
 class TelegramChannel:
     """Receives updates (polling or webhook) and feeds the engine; owns the sender."""
 
-    def __init__(self, settings: Settings, engine: Engine, content: ContentLibrary,
+    def __init__(self, settings: Settings, engine: Handler, content: ContentLibrary,
                  referrals: ReferralCodes | None = None) -> None:
         self.settings = settings
         self.engine = engine

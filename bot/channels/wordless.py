@@ -27,19 +27,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 from uuid import uuid4
 
 from sqlalchemy import Connection, func, select
 
-from bot.core.clock import Clock
-from bot.core.content import ContentLibrary
 from bot.core.events import Address, Inbound, Outbound
 from bot.dispatch.priority import PRIORITY_REPLY
+from bot.engine.handler import Handler
 from bot.peers import service as peer_service
 from bot.peers.models import RelayedMessage
 from bot.storage import repository as repo
-from bot.storage.db import Database
 from bot.storage.models import Identity, OutboxMessage
 
 REPLY_KIND = "reply"
@@ -61,13 +58,6 @@ class Wordless:
     album: str | None = None
 
 
-class EngineLike(Protocol):
-    db: Database
-    clock: Clock
-    content: ContentLibrary
-    on_queued: object
-
-
 @dataclass(frozen=True)
 class _Routed:
     event: Inbound | None
@@ -75,7 +65,7 @@ class _Routed:
 
 
 class WordlessReplies:
-    def __init__(self, engine: EngineLike) -> None:
+    def __init__(self, engine: Handler) -> None:
         self.engine = engine
 
     async def route(self, address: Address, message: Wordless,

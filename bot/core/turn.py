@@ -6,7 +6,7 @@ never reads the clock or the database itself, and knows nothing of any channel's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -261,6 +261,10 @@ class Conversation(Protocol):
     """A conversation the engine can run. Names are stored, so never rename one lightly."""
 
     name: str
+    # Left for something else (a command, care), it is picked up again afterwards.
+    resumable: bool
+    # In a peer chat, what the person types here is for us, never passed to their peer.
+    holds_focus: bool
 
     def start(self, ctx: Context, profile: Profile, **options: Any) -> Turn: ...
 
@@ -269,3 +273,57 @@ class Conversation(Protocol):
     def reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> list[Outbound]:
         """The question the person was last asked, to pick up where they left off."""
         ...
+
+
+class Everyday(Protocol):
+    """The small commands that work anywhere (`conversations/everyday.py`)."""
+
+    def help_messages(self, ctx: Context) -> list[Outbound]: ...
+
+    def pause(self, ctx: Context, profile: Profile) -> tuple[list[Outbound], Profile]: ...
+
+    def resume(self, ctx: Context, profile: Profile) -> tuple[list[Outbound], Profile]: ...
+
+    def not_today(self, ctx: Context, profile: Profile) -> tuple[list[Outbound], Profile]: ...
+
+    def pause_week(self, ctx: Context, profile: Profile) -> tuple[list[Outbound], Profile]: ...
+
+
+class PeerTalk(Protocol):
+    """Words about a peer chat, read before any conversation (`conversations/peer.py`)."""
+
+    def reports(self, ctx: Context, event: Inbound) -> bool: ...
+
+    def handle(self, ctx: Context, profile: Profile, event: Inbound) -> Turn | None: ...
+
+    def answer(self, ctx: Context, profile: Profile, event: Inbound) -> Turn | None: ...
+
+    def commands(self, ctx: Context, event: Inbound) -> PeerAction | None: ...
+
+
+@dataclass(frozen=True)
+class Registry(Mapping[str, Conversation]):
+    """Every conversation by its stored name, and which one plays each part, so the engine
+    names none itself (built by `conversations.registry()`)."""
+
+    conversations: Mapping[str, Conversation]
+    newcomer: str  # meets someone new
+    idle: str  # between conversations: the menu
+    care: str  # offered when someone is struggling
+    link: str  # joining a second channel
+    checkin: str  # the planned check-in, which distress answers in its own way
+    commands: Mapping[str, str]  # a command (`core.commands.Command`) -> the flow it starts
+    # A planned reminder's kind -> (the conversation it starts, its options).
+    time_events: Mapping[str, tuple[str, Mapping[str, object]]]
+    everyday: Everyday
+    peer: PeerTalk
+    duty_commands: Callable[[Inbound], AlertAction | None]  # ALERT ... for the duty team
+
+    def __getitem__(self, name: str) -> Conversation:
+        return self.conversations[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.conversations)
+
+    def __len__(self) -> int:
+        return len(self.conversations)

@@ -48,6 +48,7 @@ from bot.core.turn import (
     Profile,
     RecordFeedback,
     RecordImpact,
+    Registry,
     ScheduleReminder,
     ShowMyData,
     StartFlow,
@@ -69,8 +70,6 @@ from bot.geo.districts import DistrictTable
 from bot.storage import linking
 from bot.storage import repository as repo
 from bot.storage.db import Database
-from conversations import duty, everyday
-from conversations import peer as peer_conversation
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +78,6 @@ REMINDER_DAYS = 7  # how far a reminder moves on when its day already has one of
 FOLLOW_UP_TRIES = 3  # days a follow-up waits for someone to finish another conversation
 CHAT_LIVELY_FOR = timedelta(hours=1)  # a chat with a message this recent is not interrupted
 
-
-# Time events (planned reminders) and the conversation each starts.
-TIME_EVENTS: dict[str, tuple[str, dict[str, object]]] = {
-    "checkin": ("checkin", {}), "followup": ("followup", {}),
-    "suggestion": ("suggest", {"one": True}),
-}
 
 
 @dataclass(frozen=True)
@@ -98,7 +91,7 @@ class _Language:
 
 class Engine:
     def __init__(self, db: Database, clock: Clock, content: ContentLibrary,
-                 conversations: Mapping[str, Conversation], geo: DistrictTable | None = None,
+                 conversations: Registry, geo: DistrictTable | None = None,
                  on_queued: Callable[[], None] | None = None,
                  places: Any = None,
                  place_guide: Callable[[Any], PlaceGuide] | None = None,
@@ -130,7 +123,9 @@ class Engine:
         self.places: PlaceGuide | None = self._guide(places) if places is not None else None
         self.clock = clock
         self.content = content
-        self.conversations = dict(conversations)
+        # Conversations by stored name, and which plays each part (`conversations.registry`).
+        self.registry = conversations
+        self.conversations: Mapping[str, Conversation] = conversations
         self.geo = geo
         self._languages: dict[str, _Language] = {}
 
@@ -226,7 +221,7 @@ class Engine:
                                                                          now)
             peers = self.peers
             if peers is not None and (
-                    (not in_flow and not timed) or peer_conversation.reports(ctx, event) or
+                    (not in_flow and not timed) or self.registry.peer.reports(ctx, event) or
                     (last_turn is not None and
                      peers.asked_since(connection, stored.person_id, last_turn)) or
                     peers.chatting(connection, stored.person_id)):
@@ -353,7 +348,7 @@ class Engine:
             command = Command.START if provider_keyword == "START" else Command.HELP
             recognised = Recognised(command)
 
-        duty_command = duty.commands(event)
+        duty_command = self.registry.duty_commands(event)
         # The duty team's own notes ("ALERT 12 NOTE said she took tablets") are not screened.
         assessment = _screened(lang.safety, event.text) \
             if event.kind is EventKind.TEXT and duty_command is None else Assessment()
@@ -445,12 +440,12 @@ class Engine:
             return self._command(ctx, recognised, state, profile, is_new)
         if duty_command is not None:
             return Plan([], state, profile, effects=[duty_command])
-        volunteering = peer_conversation.commands(ctx, event)
+        volunteering = self.registry.peer.commands(ctx, event)
         if volunteering is not None:
             return Plan([], state, profile, effects=[volunteering])
         if state.flow is None and ctx.peer.anything:
             # Not in another conversation: offers, consent and chats come first.
-            turn = peer_conversation.handle(ctx, profile, event)
+            turn = self.registry.peer.handle(ctx, profile, event)
             if turn is not None:
                 plan = self._follow(ctx, turn, previous=state)
                 plan.about_chat = True
@@ -476,10 +471,10 @@ class Engine:
             turn = self.conversations[state.flow].handle(ctx, state, profile, event)
             current = self.conversations[state.flow]
             if ctx.peer.chatting and event.kind is EventKind.TEXT and unusable(turn, state) \
-                    and not getattr(current, "holds_focus", False):
+                    and not current.holds_focus:
                 # In a chat, words our question cannot use are for their peer: passed on,
                 # and our question is put aside (focus rules, docs/focus.md).
-                chat = peer_conversation.handle(ctx, profile, event)
+                chat = self.registry.peer.handle(ctx, profile, event)
                 if chat is not None:
                     effects = [replace(e, values={**e.values, "closed_question": True})
                                if isinstance(e, PeerAction) and e.action == "relay" else e
@@ -494,11 +489,11 @@ class Engine:
         """Distress met with care: between conversations, at a menu or a check-in, or as
         an answer the question could not use (then the question comes back afterwards)."""
         current = self.conversations.get(state.flow or "")
-        resumable = state.flow is not None and getattr(current, "resumable", True) and \
-            state.flow != "checkin"
+        resumable = state.flow is not None and (current is None or current.resumable) and \
+            state.flow != self.registry.checkin
         resume: FlowState | None = None
         effects: list[object] = []
-        if state.flow == "checkin" and current is not None:
+        if state.flow == self.registry.checkin and current is not None:
             # The check-in reads a hard week itself ("not good, my ms has flared up"):
             # gentler messages, their words kept, and the offer. Care only for the rest.
             turn = current.handle(ctx, state, profile, event)
@@ -510,7 +505,8 @@ class Engine:
             if turn.state != state or turn.start is not None or turn.effects:
                 return None  # an answer it could use: theirs to give
             resume = state
-        care = self.conversations["care"].start(ctx, profile, health=assessment.health_worse)
+        care = self.conversations[self.registry.care].start(ctx, profile,
+                                                            health=assessment.health_worse)
         new_state = care.state
         if resume is not None:
             new_state = replace(new_state, data={**new_state.data, "resume": dump_state(resume)})
@@ -524,19 +520,19 @@ class Engine:
         were on (a chooser is let go, anything else waits); and, once their chat began or
         came back after they wandered into the welcome or a menu, their messages (as
         promised, "anything you send goes to them")."""
-        resumable = getattr(self.conversations.get(state.flow or ""), "resumable", True)
-        if peer_conversation.reports(ctx, event):
-            turn = peer_conversation.handle(ctx, profile, event)
+        resumable = _resumable(self.conversations.get(state.flow or ""))
+        if self.registry.peer.reports(ctx, event):
+            turn = self.registry.peer.handle(ctx, profile, event)
             if turn is not None:
                 return Plan(turn.say, state, profile, effects=list(turn.effects))
         if ctx.peer.new_question:
-            turn = peer_conversation.answer(ctx, profile, event)
+            turn = self.registry.peer.answer(ctx, profile, event)
             if turn is not None:
                 return Plan(turn.say, state if resumable else IDLE, profile,
                              effects=list(turn.effects))
         if ctx.peer.chat_news and ctx.peer.in_chat and (
-                state.flow == "onboarding" or not resumable):
-            turn = peer_conversation.handle(ctx, profile, event)
+                state.flow == self.registry.newcomer or not resumable):
+            turn = self.registry.peer.handle(ctx, profile, event)
             if turn is not None:
                 return Plan(turn.say, IDLE, profile, effects=list(turn.effects))
         return None
@@ -561,7 +557,7 @@ class Engine:
         """Codes and joining (bot/storage/linking.py): (what to say, where they are now,
         whether two people became one)."""
         person, values = stored.person_id, effect.values
-        link = self.conversations["link"]
+        link = self.conversations[self.registry.link]
         if effect.action == "sms_code":
             number = str(values["number"])
             status, code = linking.ask_sms_code(connection, person, number, now)
@@ -597,14 +593,16 @@ class Engine:
         else:
             raise ValueError(f"unknown link action {effect.action!r}")
         repo.record_impact(connection, "linked", now, channel=address.channel)
-        reach = link.reprompt(ctx, FlowState("link", "reach_by"), Profile())
-        return [ctx.say("link.linked"), *reach], FlowState("link", "reach_by"), True
+        reach_by = FlowState(self.registry.link, "reach_by")
+        reach = link.reprompt(ctx, reach_by, Profile())
+        return [ctx.say("link.linked"), *reach], reach_by, True
 
     def _time_event(self, ctx: Context, stored: repo.Stored, state: FlowState, profile: Profile,
                     event: Inbound) -> Plan:
         """Time passed: something planned is due (a check-in, a follow-up). It never
         interrupts: someone mid-conversation, paused or opted out is left alone."""
-        name, options = TIME_EVENTS.get(event.command or "", (event.command or "", {}))
+        name, options = self.registry.time_events.get(event.command or "",
+                                                      (event.command or "", {}))
         conversation = self.conversations.get(name)
         busy = state.flow is not None
         paused = profile.paused_until is not None and profile.paused_until > ctx.now()
@@ -636,11 +634,11 @@ class Engine:
     def _idle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Plan:
         # Volunteers joined by their own questions; a resident's welcome is not for them.
         if profile.onboarded_at is None and profile.role == "resident":
-            turn = self.conversations["onboarding"].start(ctx, profile)
+            turn = self.conversations[self.registry.newcomer].start(ctx, profile)
             return self._follow(ctx, turn, previous=state)
         greeting = ctx.t("common.idle_greeting", name=profile.name) if profile.name else \
             ctx.t("common.idle_greeting_no_name")
-        turn = self.conversations["menu"].start(ctx, profile, prefix=greeting)
+        turn = self.conversations[self.registry.idle].start(ctx, profile, prefix=greeting)
         return self._follow(ctx, turn, previous=state)
 
     def _command(self, ctx: Context, recognised: Recognised, state: FlowState, profile: Profile,
@@ -662,19 +660,19 @@ class Engine:
             # Someone new who opens with 'menu' or 'my data' still needs the welcome first.
             return self._idle(ctx, state, profile, Inbound.from_text(""))
         if command is Command.HELP:
-            return Plan([*everyday.help_messages(ctx), *self._reprompt(ctx, state, profile)],
-                         state, profile)
+            return Plan([*self.registry.everyday.help_messages(ctx),
+                         *self._reprompt(ctx, state, profile)], state, profile)
         if command is Command.PAUSE:
-            say, profile = everyday.pause(ctx, profile)
+            say, profile = self.registry.everyday.pause(ctx, profile)
             return Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
         if command is Command.RESUME:
-            say, profile = everyday.resume(ctx, profile)
+            say, profile = self.registry.everyday.resume(ctx, profile)
             return Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
         if command is Command.NOT_TODAY:
-            say, profile = everyday.not_today(ctx, profile)
+            say, profile = self.registry.everyday.not_today(ctx, profile)
             return Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
         if command is Command.PAUSE_WEEK:
-            say, profile = everyday.pause_week(ctx, profile)
+            say, profile = self.registry.everyday.pause_week(ctx, profile)
             return Plan([*say, *self._reprompt(ctx, state, profile)], state, profile)
         if command is Command.MY_DATA:
             return Plan(self._reprompt(ctx, state, profile), state, profile,
@@ -683,7 +681,8 @@ class Engine:
             if ctx.channel == "sms":
                 return Plan([ctx.say("link.on_sms_already"), *self._reprompt(ctx, state, profile)],
                              state, profile)
-            return self._follow(ctx, Turn([], IDLE, profile, start=StartFlow("link")), state)
+            start = StartFlow(self.registry.link)
+            return self._follow(ctx, Turn([], IDLE, profile, start=start), state)
         if command is Command.LINK_TELEGRAM:
             if ctx.channel == "telegram":
                 return Plan([ctx.say("link.on_telegram_already"),
@@ -693,14 +692,14 @@ class Engine:
         if command is Command.RESTART:
             fresh = Profile(person_id=profile.person_id, role=profile.role,
                             language=profile.language, referral_source=profile.referral_source)
-            return self._follow(ctx, self.conversations["onboarding"].start(ctx, fresh), IDLE)
-        flow = {Command.MENU: "menu", Command.SETTINGS: "settings", Command.DELETE: "delete",
-                Command.SUGGEST: "suggest", Command.BUDDY: "buddy"}[command]
+            newcomer = self.conversations[self.registry.newcomer]
+            return self._follow(ctx, newcomer.start(ctx, fresh), IDLE)
+        flow = self.registry.commands[command]
         if state.flow == flow:
             return Plan(self._reprompt(ctx, state, profile), state, profile)
         # Choosers (the menu, an offer) are not worth coming back to once left.
         current = self.conversations.get(state.flow or "")
-        resume = state if in_flow and getattr(current, "resumable", True) else None
+        resume = state if in_flow and (current is None or current.resumable) else None
         turn = Turn([], IDLE, profile, start=StartFlow(flow, resume=resume))
         return self._follow(ctx, turn, previous=state)
 
@@ -753,6 +752,10 @@ class PeerDirectory(Protocol):
 
     def context_for(self, connection: Connection, person_id: int, content: Content, *,
                     now: datetime, since: datetime | None = None) -> PeerContext: ...
+
+
+def _resumable(conversation: Conversation | None) -> bool:
+    return conversation is None or conversation.resumable
 
 
 def _screened(screen: Screen, text: str) -> Assessment:
