@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import Connection
@@ -31,7 +31,6 @@ from bot.core.commands import (
 from bot.core.content import Content, ContentLibrary
 from bot.core.events import Address, EventKind, Inbound, Outbound, ref_token
 from bot.core.london import outside_quiet_hours
-from bot.core.peer_context import PeerContext
 from bot.core.safety import Assessment, SafetyCategory, Screen
 from bot.core.textnorm import storable
 from bot.core.turn import (
@@ -66,6 +65,7 @@ from bot.engine.plan import (
     tag_question,
     unusable,
 )
+from bot.engine.plugins import NoScreen, PeerDirectory
 from bot.geo.districts import DistrictTable
 from bot.storage import linking
 from bot.storage import repository as repo
@@ -107,7 +107,7 @@ class Engine:
         self.effect_handlers = dict(effect_handlers or {})
         # The safety screen for a language (`bot.safety.screens.screen_for`); without one,
         # nothing is screened (the terminal tools that never meet a resident).
-        self._screen_for = screen_for or (lambda _content: _NoScreen())
+        self._screen_for = screen_for or (lambda _content: NoScreen())
         # Someone's place in peer support (`bot.peers.service`), read before they are heard.
         self.peers = peers
         # Planned messages to forget when someone's wishes change (`planner.drop_planned`).
@@ -734,24 +734,6 @@ class Engine:
         if state.flow and state.flow in self.conversations:
             return self.conversations[state.flow].reprompt(ctx, state, profile)
         return []
-
-
-class _NoScreen:
-    def assess(self, text: str) -> Assessment:
-        return Assessment()
-
-
-class PeerDirectory(Protocol):
-    """What the engine reads of peer support before it decides (`bot.peers.service`
-    provides it): where a person stands, as plain values a conversation may know."""
-
-    def asked_since(self, connection: Connection, person_id: int,
-                    since: datetime) -> bool: ...
-
-    def chatting(self, connection: Connection, person_id: int) -> bool: ...
-
-    def context_for(self, connection: Connection, person_id: int, content: Content, *,
-                    now: datetime, since: datetime | None = None) -> PeerContext: ...
 
 
 def _resumable(conversation: Conversation | None) -> bool:
