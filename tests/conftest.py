@@ -20,6 +20,7 @@ from bot.all_tables import Base
 from bot.config import Settings
 from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade
+from support.twilio_stub import TwilioStub, running_twilio
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -86,3 +87,12 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     return Settings(database_url=db_url, _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def stub() -> AsyncIterator[TwilioStub]:
+    """Twilio's REST API, emulated: every call the twilio library makes is checked against
+    Twilio's published description, and a test fails on any that breaks it."""
+    async with running_twilio(TwilioStub()) as running:
+        yield running
+    assert running.violations == [], running.violations

@@ -4,23 +4,14 @@ Telegram through python-telegram-bot against telegram-test-api."""
 
 from __future__ import annotations
 
-import pytest
-
 from bot.config import Settings
 from bot.core.gsm7 import is_gsm7, measure
 from support.sms import sms_service
 from support.telegram import TOKEN, press, telegram_bot
-from support.twilio_stub import TwilioStub, running_twilio
+from support.twilio_stub import TwilioStub
 from telegram_emulator.emulator import TelegramEmulator
 
 ANN = "+447700900181"
-
-
-@pytest.fixture
-async def stub():
-    async with running_twilio(TwilioStub()) as running:
-        yield running
-    assert running.violations == [], running.violations
 
 
 async def test_sms_emergencies_are_answered_in_two_segments_even_after_stop(

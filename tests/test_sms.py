@@ -16,16 +16,9 @@ from bot.storage.models import Delivery, Identity, InboundSeen, OutboxMessage, P
 from support.engine import ONBOARDING
 from support.peers import PeerWorld
 from support.sms import PUBLIC, SmsHarness, sms_service
-from support.twilio_stub import TwilioStub, running_twilio
+from support.twilio_stub import TwilioStub
 
 MAGGIE = "+447700900123"
-
-
-@pytest.fixture
-async def stub():
-    async with running_twilio(TwilioStub()) as running:
-        yield running
-    assert running.violations == [], running.violations
 
 
 async def count(sms: SmsHarness, model: type) -> int:

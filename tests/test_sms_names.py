@@ -9,10 +9,6 @@ signed webhooks in, the twilio library out to a stub of Twilio's API."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-
 import pytest
 from sqlalchemy import update
 
@@ -20,12 +16,10 @@ from bot.config import Settings
 from bot.core.content import library
 from bot.core.events import Address
 from bot.core.gsm7 import is_gsm7, readable_name
-from bot.dispatch.outbox import Outcome, Outgoing
 from bot.storage.models import Identity, Person, Volunteer
-from support.engine import RecordingSender
 from support.peers import PeerWorld
-from support.sms import SmsHarness, sms_service
-from support.twilio_stub import TwilioStub, running_twilio
+from support.sms_peers import sms_world
+from support.twilio_stub import TwilioStub
 
 EN = library().for_language("en")
 ANN = Address("sms", "+447700900170")  # a resident, by text
@@ -46,39 +40,6 @@ def t(key: str, **params: object) -> str:
 def opening(key: str, alias: str) -> str:
     """A text's words up to its {about}: what the reader sees first."""
     return t(key, alias=alias, about="\x00").split("\x00")[0].rstrip()
-
-
-@dataclass
-class RecordingSms:
-    """The real SMS sender, remembering what it was given (for the world's bookkeeping)."""
-
-    inner: object
-    channel: str = "sms"
-    sent: list[Outgoing] = field(default_factory=list)
-
-    def cost(self, item: Outgoing) -> float:
-        return self.inner.cost(item)  # type: ignore[attr-defined]
-
-    async def send(self, item: Outgoing) -> Outcome:
-        self.sent.append(item)
-        return await self.inner.send(item)  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-async def stub():
-    async with running_twilio(TwilioStub()) as running:
-        yield running
-    assert running.violations == [], running.violations
-
-
-@asynccontextmanager
-async def world(settings: Settings, stub: TwilioStub, *, unicode: bool = False
-                ) -> AsyncIterator[tuple[PeerWorld, SmsHarness]]:
-    async with sms_service(settings, stub, sms_allow_unicode=unicode) as sms:
-        senders = {"sms": RecordingSms(sms.services.dispatcher.senders["sms"]),
-                   "telegram": RecordingSender("telegram")}
-        sms.services.dispatcher.senders.update(senders)
-        yield PeerWorld(sms.services, senders, sms.clock), sms  # type: ignore[arg-type]
 
 
 class Phone:
@@ -118,7 +79,7 @@ def test_a_name_is_made_readable_in_gsm7(typed: str, shown: str) -> None:
 @pytest.mark.parametrize(("typed", "shown"), NAMES)
 async def test_every_text_naming_the_supporter_reaches_a_texter_with_the_name(
         settings: Settings, stub: TwilioStub, typed: str, shown: str) -> None:
-    async with world(settings, stub) as (w, sms):
+    async with sms_world(settings, stub) as (w, sms):
         phone = Phone(stub, ANN)
         await w.supporter(SAM, typed)
         await w.resident(ANN, "Ann")
@@ -143,7 +104,7 @@ async def test_every_text_naming_the_supporter_reaches_a_texter_with_the_name(
 
 async def test_with_unicode_on_the_name_travels_as_typed(
         settings: Settings, stub: TwilioStub) -> None:
-    async with world(settings, stub, unicode=True) as (w, sms):
+    async with sms_world(settings, stub, unicode=True) as (w, sms):
         phone = Phone(stub, ANN, gsm7=False)
         await w.supporter(SAM, SERGEI)
         await w.resident(ANN, "Ann")
@@ -157,7 +118,7 @@ async def test_with_unicode_on_the_name_travels_as_typed(
 
 async def test_a_telegram_reader_sees_the_name_as_typed(
         settings: Settings, stub: TwilioStub) -> None:
-    async with world(settings, stub) as (w, sms):
+    async with sms_world(settings, stub) as (w, sms):
         await w.supporter(SAM, "Sam")
         await w.resident(ANN, "Ann")
         await set_name(w, ANN, MUHAMMAD)
@@ -172,7 +133,7 @@ async def test_a_telegram_reader_sees_the_name_as_typed(
 # -- both text: what the sender is told names the other person too ------------------------
 async def test_texters_on_both_sides_see_each_others_names_and_what_was_left_out(
         settings: Settings, stub: TwilioStub) -> None:
-    async with world(settings, stub) as (w, sms):
+    async with sms_world(settings, stub) as (w, sms):
         ann, sam = Phone(stub, ANN), Phone(stub, SAM_SMS)
         await w.supporter(SAM_SMS, SERGEI)
         await w.resident(ANN, "Ann")
@@ -210,7 +171,7 @@ RESIDENT_2 = Address("telegram", "822")
 ])
 async def test_two_partners_stay_distinguishable_by_text(
         settings: Settings, stub: TwilioStub, first: str, second: str, shown: str) -> None:
-    async with world(settings, stub) as (w, sms):
+    async with sms_world(settings, stub) as (w, sms):
         sam = Phone(stub, SAM_SMS)
         await w.supporter(SAM_SMS, "Sam", capacity="2")
         told = []

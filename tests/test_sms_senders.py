@@ -17,16 +17,9 @@ from bot.storage.models import Identity, ImpactEvent, OutboxMessage, Person
 from bot.tools import impact
 from support.engine import START
 from support.sms import SmsHarness, sms_service
-from support.twilio_stub import TwilioStub, running_twilio
+from support.twilio_stub import TwilioStub
 
 MAGGIE = "+447700900123"
-
-
-@pytest.fixture
-async def stub():
-    async with running_twilio(TwilioStub()) as running:
-        yield running
-    assert running.violations == [], running.violations
 
 
 async def count(sms: SmsHarness, model: type) -> int:

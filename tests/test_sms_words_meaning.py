@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 
 import pytest
 from test_sms_segments import reference_segments
@@ -19,13 +18,12 @@ from test_sms_segments import reference_segments
 from bot.config import Settings
 from bot.core.content import library
 from bot.core.events import Address
-from bot.dispatch.outbox import Outcome, Outgoing
 from bot.peers.models import RelayedMessage
 from bot.peers.service import relayable
-from support.engine import RecordingSender
 from support.peers import PeerWorld
-from support.sms import SmsHarness, sms_service
-from support.twilio_stub import TwilioStub, running_twilio
+from support.sms import SmsHarness
+from support.sms_peers import bodies, sms_chat
+from support.twilio_stub import TwilioStub
 
 EN = library().for_language("en")
 ANN = Address("sms", "+447700900180")  # a resident, by text
@@ -36,47 +34,12 @@ def t(key: str, **params: object) -> str:
     return EN.text(key, **params)
 
 
-@dataclass
-class RecordingSms:
-    """The real SMS sender, remembering what it was given (for the world's bookkeeping)."""
-
-    inner: object
-    channel: str = "sms"
-    sent: list[Outgoing] = field(default_factory=list)
-
-    def cost(self, item: Outgoing) -> float:
-        return self.inner.cost(item)  # type: ignore[attr-defined]
-
-    async def send(self, item: Outgoing) -> Outcome:
-        self.sent.append(item)
-        return await self.inner.send(item)  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-async def stub():
-    async with running_twilio(TwilioStub()) as running:
-        yield running
-    assert running.violations == [], running.violations
-
-
 @asynccontextmanager
 async def chat(settings: Settings, stub: TwilioStub, *, unicode: bool
                ) -> AsyncIterator[tuple[PeerWorld, SmsHarness]]:
     """Ann (SMS) and Sam (Telegram) connected and chatting."""
-    async with sms_service(settings, stub, sms_allow_unicode=unicode) as sms:
-        senders = {"sms": RecordingSms(sms.services.dispatcher.senders["sms"]),
-                   "telegram": RecordingSender("telegram")}
-        sms.services.dispatcher.senders.update(senders)
-        w = PeerWorld(sms.services, senders, sms.clock)  # type: ignore[arg-type]
-        await w.supporter(SAM, "Sam")
-        await w.resident(ANN, "Ann")
-        await w.asks_for_buddy(ANN)
-        await w.connected(ANN, SAM)
-        yield w, sms
-
-
-def bodies(stub: TwilioStub, number: str, since: int) -> list[str]:
-    return [m.body for m in stub.sent[since:] if m.to == number]
+    async with sms_chat(settings, stub, ANN, SAM, unicode=unicode) as both:
+        yield both
 
 
 # -- the meaning is kept -----------------------------------------------------------------

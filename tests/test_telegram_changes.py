@@ -55,18 +55,7 @@ async def test_the_first_relayed_message_to_someone_gone_tells_the_writer(
         settings: Settings, description: str) -> None:
     clock = FakeClock(START)
     async with running_stub(BotApiStub(limits=None)) as stub:
-        settings = quick(settings, stub)
-        services = build(settings, clock=clock, paced=False)
-        application = build_application(settings, polling=False, request=fast_request())
-        await application.initialize()
-        services.dispatcher.senders["telegram"] = TelegramSender(application, services.content)
-        world = PeerWorld(services, {}, clock)
-        await world.supporter(SUPPORTER, "Sue")
-        await world.resident(RESIDENT, "Ann")
-        await world.asks_for_buddy(RESIDENT)
-        await world.connected(RESIDENT, SUPPORTER)
-        stub.delivered.clear()
-
+        services, application, world = await _telegram_chat(quick(settings, stub), stub, clock)
         stub.fail_next(7302, 403, description)
         await world.says(RESIDENT, "See you at Watermead on Saturday?")
         to_ann = [d.text for d in stub.delivered if d.chat_id == 7301]
