@@ -13,7 +13,8 @@ from bot.core.turn import AlertAction
 ACTIONS = {"ok": "ok", "ack": "ok", "seen": "ok", "mine": "ok", "note": "note",
            "close": "close", "closed": "close", "done": "close"}
 # "ALERT 12 NOTE rang her": the number, the action word, then the note as typed.
-_ALERT = re.compile(r"^\s*alert\s+(\S+)(?:\s+(\S+))?(?:\s+(.*))?$", re.IGNORECASE | re.DOTALL)
+_ALERT = re.compile(r"^\s*alert\s*?(?:\s|(?=\d))(\S+)(?:\s+(\S+))?(?:\s+(.*))?$",
+                    re.IGNORECASE | re.DOTALL)
 _NUMBERISH = re.compile(r"^[-+#]?\d[\d.,]*$")
 MAX_DIGITS = 9
 
@@ -26,6 +27,8 @@ def commands(event: Inbound) -> AlertAction | None:
         return AlertAction("on_duty" if words[0] == "on" else "off_duty")
     if words == ["alerts"]:
         return AlertAction("list")
+    if words == ["alert"]:
+        return AlertAction("usage")  # the word alone: how to use it
     found = _ALERT.match(event.text)
     if found is None:
         return None

@@ -354,3 +354,77 @@ async def test_the_fake_clock_stops_when_an_alert_falls_due_to_escalate(
         await advance_to(world.services, world.clock.now() + timedelta(days=3))
         [alert] = await alerts_in(world)
         assert alert["escalated_at"] == alert["created_at"] + timedelta(minutes=15)
+
+
+@pytest.mark.parametrize("words,answer", [
+    ("ALERT 999 chest pain cant breathe", "999"),
+    ("alert 2 me, I've fallen and can't get up", "999"),
+    ("Alert 1 ok i'm going to kill myself", "116 123"),
+])
+async def test_a_residents_message_starting_alert_is_still_screened(
+        settings: Settings, words: str, answer: str) -> None:
+    """Only the duty team's own ALERT commands go unscreened (they speak of someone else);
+    a resident's message that happens to start "ALERT 2" is read like any other."""
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(resident, "Ann")
+        heard = await world.says(resident, words)
+        assert answer in heard.text(resident)
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+        assert len(await alerts_in(world)) == 1
+
+
+async def test_the_duty_teams_notes_are_not_screened(settings: Settings) -> None:
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(RESIDENTS["sms"], "Ann")
+        await world.says(RESIDENTS["sms"], "i want to kill myself")
+        heard = await world.says(COORDINATOR, "ALERT 1 NOTE she said she wants to kill herself")
+        assert "116 123" not in heard.only(COORDINATOR)
+        assert len(await alerts_in(world)) == 1
+
+
+async def test_a_team_member_never_handles_an_alert_about_themselves(
+        settings: Settings) -> None:
+    """A volunteer on duty who is in crisis themselves: the alert goes to someone else, and
+    they can neither see nor close it (or its 15-minute escalation would stop)."""
+    async with peer_world(settings) as world:
+        await coordinator(world, on_duty=False)
+        await world.supporter(SUPPORTER, "Priya")
+        await world.says(SUPPORTER, "ON DUTY")
+        heard = await world.says(SUPPORTER, "i want to kill myself")
+        assert "116 123" in heard.text(SUPPORTER)
+        assert "about you" in (await world.says(SUPPORTER, "ALERT 1")).only(SUPPORTER)
+        closed = (await world.says(SUPPORTER, "ALERT 1 CLOSE im fine")).only(SUPPORTER)
+        assert "about you" in closed
+        assert "No open" in (await world.says(SUPPORTER, "ALERTS")).only(SUPPORTER)
+        [alert] = await alerts_in(world)
+        assert alert["status"] == "open"
+        await world.later(timedelta(minutes=16))
+        assert await escalate_alerts(world.services) == 1
+        assert "Nobody has picked it up" in (await world.delivered()).only(COORDINATOR)
+
+
+async def test_an_escalation_says_when_the_alert_was_raised(settings: Settings) -> None:
+    async with peer_world(settings) as world:
+        await coordinator(world, on_duty=False)
+        await world.resident(RESIDENTS["sms"], "Ann")
+        raised = world.clock.now()
+        await world.says(RESIDENTS["sms"], "sugar is 2.1 and im shaking")
+        await world.later(timedelta(minutes=16))
+        assert await escalate_alerts(world.services) == 1
+        notice = (await world.delivered()).only(COORDINATOR)
+        from bot.core.clock import LONDON
+        assert raised.astimezone(LONDON).strftime("%H:%M") in notice
+        later = world.clock.now().astimezone(LONDON).strftime("%H:%M")
+        assert later not in notice
+
+
+async def test_alert_alone_or_run_together_is_understood(settings: Settings) -> None:
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(RESIDENTS["sms"], "Ann")
+        await world.says(RESIDENTS["sms"], "i want to kill myself")
+        assert "ALERT 12" in (await world.says(COORDINATOR, "ALERT")).only(COORDINATOR)
+        assert "Ann" in (await world.says(COORDINATOR, "ALERT1")).only(COORDINATOR)

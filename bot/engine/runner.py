@@ -349,9 +349,12 @@ class Engine:
             recognised = Recognised(command)
 
         duty_command = self.registry.duty_commands(event)
-        # The duty team's own notes ("ALERT 12 NOTE said she took tablets") are not screened.
+        # The duty team's own commands ("ALERT 12 NOTE said she took tablets") speak of
+        # someone else and are not screened; a resident's message that happens to start
+        # "ALERT 2" is screened like any other ("alert 2 me, I've fallen").
+        team_command = duty_command is not None and profile.role != "resident"
         assessment = _screened(lang.safety, event.text) \
-            if event.kind is EventKind.TEXT and duty_command is None else Assessment()
+            if event.kind is EventKind.TEXT and not team_command else Assessment()
         if stored.opted_out_at is not None:
             if recognised and recognised.command is Command.LINK_ACCEPT:
                 # Opening a link texted to them is writing to us again: back in, and linked.

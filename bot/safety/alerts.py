@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, func, insert, or_, select, true, update
 
 from bot.core.content import Content, ContentLibrary
 from bot.core.events import Outbound
@@ -49,20 +49,23 @@ def open_alert(connection: Connection, content: ContentLibrary, *, person_id: in
 
 def escalate(connection: Connection, content: ContentLibrary, now: datetime) -> int:
     """Alerts nobody picked up within 15 minutes go to every coordinator, once."""
-    due = connection.execute(select(SafetyAlert.id, SafetyAlert.topic, SafetyAlert.person_id)
+    due = connection.execute(select(SafetyAlert.id, SafetyAlert.topic, SafetyAlert.person_id,
+                                    SafetyAlert.created_at)
                              .where(SafetyAlert.status == "open",
                                     SafetyAlert.escalated_at.is_(None),
                                     SafetyAlert.created_at <= now - ACKNOWLEDGE_WITHIN)
                              .order_by(SafetyAlert.id)).all()
     escalated = 0
-    for alert_id, topic, person_id in due:
+    for alert_id, topic, person_id, raised in due:
         # Claimed before telling anyone: with several workers, each alert goes up once.
         claimed = connection.execute(update(SafetyAlert).where(
             SafetyAlert.id == alert_id, SafetyAlert.escalated_at.is_(None),
             SafetyAlert.status == "open").values(escalated_at=now)).rowcount
         if claimed:
+            # The time it was raised, not now: "09:02, nobody has picked it up" is urgent.
             _tell_and_record(connection, content, _coordinators(connection, person_id),
-                             "safety.alerts.escalated", alert_id, topic, now, "escalated")
+                             "safety.alerts.escalated", alert_id, topic, now, "escalated",
+                             raised=raised)
             escalated += 1
     return escalated
 
@@ -120,7 +123,8 @@ def list_open(connection: Connection, content: Content, *, actor: int | None,
               now: datetime) -> list[Outbound]:
     rows = connection.execute(select(SafetyAlert.id, SafetyAlert.topic, SafetyAlert.status,
                                      SafetyAlert.created_at)
-                              .where(SafetyAlert.status != "closed")
+                              .where(SafetyAlert.status != "closed",
+                                     _not_about(actor))
                               .order_by(SafetyAlert.id)).all()
     audit(connection, now, actor, "safety_alerts_listed", detail=str(len(rows)))
     if not rows:
@@ -139,6 +143,8 @@ def show(connection: Connection, content: Content, alert_id: int, *, actor: int 
     alert = _alert(connection, alert_id)
     if alert is None:
         return [Outbound(content.text("safety.alerts.no_alert", alert=alert_id))]
+    if actor is not None and alert["person_id"] == actor:
+        return [Outbound(content.text("safety.alerts.own_alert", alert=alert_id))]
     audit(connection, now, actor, "safety_alert_viewed", target=f"alert:{alert_id}")
     name = connection.scalar(select(Person.name).where(Person.id == alert["person_id"])) \
         if alert["person_id"] else None
@@ -166,6 +172,10 @@ def act(connection: Connection, content: Content, alert_id: int, action: str, no
     alert = _alert(connection, alert_id)
     if alert is None:
         return [Outbound(content.text("safety.alerts.no_alert", alert=alert_id))]
+    if actor is not None and alert["person_id"] == actor:
+        # Someone on the team who raised it themselves: another member picks it up, so the
+        # 15-minute escalation still runs (hazard log H4).
+        return [Outbound(content.text("safety.alerts.own_alert", alert=alert_id))]
     if alert["status"] == "closed":
         return [Outbound(content.text("safety.alerts.already_closed", alert=alert_id))]
     note = " ".join(note.split())
@@ -209,10 +219,11 @@ def _coordinators(connection: Connection, exclude: int | None) -> list[int]:
 
 
 def _tell_and_record(connection: Connection, content: ContentLibrary, people: list[int],
-                     key: str, alert_id: int, topic: str, now: datetime, event: str) -> int:
+                     key: str, alert_id: int, topic: str, now: datetime, event: str, *,
+                     raised: datetime | None = None) -> int:
     """Tell these people, audit it, and log (without words) when nobody could be told:
     the person still had their reply; the log is for whoever watches the service (H4)."""
-    told = _tell(connection, content, people, key, alert_id, topic, now)
+    told = _tell(connection, content, people, key, alert_id, topic, now, raised or now)
     audit(connection, now, None, f"safety_alert_{event}", target=f"alert:{alert_id}",
           detail=f"{topic}; told {told}")
     if not told:
@@ -222,12 +233,13 @@ def _tell_and_record(connection: Connection, content: ContentLibrary, people: li
 
 
 def _tell(connection: Connection, content: ContentLibrary, people: list[int], key: str,
-          alert_id: int, topic: str, now: datetime) -> int:
+          alert_id: int, topic: str, now: datetime, raised: datetime) -> int:
     told = 0
     for person_id in people:
         language = connection.scalar(select(Person.language).where(Person.id == person_id))
         theirs = content.for_language(language)
-        text = theirs.text(key, alert=alert_id, answer=_kind(theirs, topic), time=_clock(now))
+        text = theirs.text(key, alert=alert_id, answer=_kind(theirs, topic),
+                           time=_clock(raised))
         told += bool(notify(connection, person_id, [Outbound(text)], now, kind="alert"))
     return told
 
@@ -239,6 +251,13 @@ def _name(connection: Connection, content: Content, person_id: int | None) -> st
     alias = connection.scalar(select(Volunteer.alias).where(Volunteer.person_id == person_id))
     name = alias or connection.scalar(select(Person.name).where(Person.id == person_id))
     return str(name or content.text("safety.alerts.the_team"))
+
+
+def _not_about(actor: int | None) -> Any:
+    """Alerts not about this person (a team member never handles their own)."""
+    if actor is None:
+        return true()
+    return or_(SafetyAlert.person_id.is_(None), SafetyAlert.person_id != actor)
 
 
 def _alert(connection: Connection, alert_id: int) -> Any:
