@@ -56,3 +56,19 @@ async def test_ordinary_posts_and_idioms_pass(bot: GroupBot) -> None:
         await bot.feed(bot.updates.said(MARGARET, text))
     assert await bot.rows(SafetyAlert) == []
     assert bot.api.texts_to(MARGARET["id"]) == [] and bot.api.texts_to(GROUP) == []
+
+
+async def test_a_post_edited_into_a_crisis_is_answered_and_alerted_once(bot: GroupBot) -> None:
+    post = bot.updates.said(MARGARET, "nice day for it")
+    await bot.feed(post)
+    assert await bot.rows(SafetyAlert) == []
+    edited = {"edited_message": {**post["message"], "text":
+                                 "actually I want to end my life tonight",
+                                 "edit_date": post["message"]["date"] + 60}}
+    await bot.feed(edited)
+    await bot.feed({"edited_message": {**edited["edited_message"],
+                                       "text": "actually I want to end my life tonight."}})
+    [reply] = bot.api.texts_to(MARGARET["id"])
+    assert "116 123" in reply
+    [alert] = await bot.rows(SafetyAlert)  # once for the post, however often edited
+    assert alert.topic == "crisis"

@@ -135,6 +135,25 @@ async def test_an_edit_is_answered_and_a_moving_live_location_is_not(
         assert bot.api.texts_to(7101) == [] and bot.api.texts_to(7102) == []
 
 
+@pytest.mark.parametrize("in_chat", [True, False])
+async def test_an_edit_into_an_emergency_is_answered_as_one(settings: Settings,
+                                                            in_chat: bool) -> None:
+    """Words changed into a crisis are read like a new message: the urgent reply at once
+    (and, in a peer chat, the peer gets them too: nothing meant for them is dropped)."""
+    async with group_bot(settings) as bot:
+        who, chat_id = (ANN, 7101) if in_chat else (NEW, 7103)
+        if in_chat:
+            await in_a_chat(bot)
+        await bot.feed(private(who, text="fine thanks"))
+        bot.api.forget()
+        edited = private(who, text="actually i want to kill myself")["message"]
+        await bot.feed({"edited_message": {**edited, "edit_date": 1772442100}})
+        replies = bot.api.texts_to(chat_id)
+        assert any("116 123" in r for r in replies), replies
+        assert not any("can't pass on changes" in r or "can't see changes" in r
+                       for r in replies)
+
+
 async def test_an_edit_outside_a_chat_is_answered(settings: Settings) -> None:
     async with group_bot(settings) as bot:  # the edit was not read: they are told
         await bot.feed(private(NEW, text="hi"))

@@ -56,6 +56,7 @@ from bot.core.splitting import split_text
 from bot.dispatch.outbox import Outcome, Outgoing, Result
 from bot.engine.handler import Handler
 from bot.referrals import ReferralCodes, default_codes
+from bot.safety.screens import screen_for
 
 # Opt in to PTB's coming behaviour (durations as timedelta) rather than warnings about it.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -401,7 +402,13 @@ class TelegramChannel:
                     await self.wordless.left_out(address, external_id, relayed, read.album)
             elif update.edited_message is not None:
                 edit = read_edit(update.edited_message)
-                if edit.wordless is not None:
+                if edit.text and screen_for(self.content).assess(edit.text).findings:
+                    # Words changed into an emergency or a crisis ("actually I want to end
+                    # it tonight"): handled as a message, so the urgent reply and the alert
+                    # go at once (hazard log H6).
+                    await self.engine.handle(address, Inbound.from_text(edit.text),
+                                             external_id=external_id)
+                elif edit.wordless is not None:
                     await self._wordless(address, edit.wordless, external_id)
 
     async def _wordless(self, address: Address, message: Wordless, external_id: str) -> None:

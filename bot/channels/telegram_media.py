@@ -25,9 +25,11 @@ class Read:
 
 def read_edit(message: Message) -> Read:
     """An edited message: words changed after they were sent are answered (nothing passes
-    on an edit); a live location moving (sent as edits, every few seconds) is not."""
-    if message.text or (message.caption and message.caption.strip()):
-        return Read(wordless=Wordless("edited"))
+    on an edit), and the new words come too, for the safety screen; a live location moving
+    (sent as edits, every few seconds) is not answered."""
+    words = message.text or (message.caption.strip() if message.caption else "")
+    if words:
+        return Read(text=words, wordless=Wordless("edited"))
     return Read()
 
 

@@ -115,9 +115,9 @@ class GroupModeration:
             if await self.rt.claim(update.update_id):
                 await self._command(update, message, command)
             return
-        if update.message is not None:
-            # Read for emergencies before anything else; an urgent post stays up.
-            await self.safety.screen(update, message, text)
+        # Read for emergencies before anything else, an edit too ("nice day" changed into
+        # a crisis); an urgent post stays up.
+        await self.safety.screen(update, message, text)
         previous = self.history.last_from(message.chat.id, sender.id,
                                           message.date - SPLIT_WITHIN)
         if await self.held.maybe_hold(update, message, text, previous):

@@ -1,6 +1,7 @@
-"""Group posts pass the safety screen too: someone who posts an emergency or crisis in a
-Telegram group gets the urgent-help reply (privately when the bot may write to them, else
-briefly in the group), and the duty team gets a safety alert, once per post."""
+"""Group posts, and edits of them, pass the safety screen too: someone who posts an
+emergency or crisis in a Telegram group gets the urgent-help reply (privately when the bot
+may write to them, else briefly in the group), and the duty team gets a safety alert, once
+per post however often it is edited."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ class GroupSafety:
         first = found.findings[0]
         now = self.rt.now()
         chat_id = message.chat.id
-        key = f"safety:u{update.update_id}"
+        # One alert per post, however often it is redelivered or edited.
+        key = f"safety:c{chat_id}:m{message.message_id}"
         reply_key = f"safety.reply.{first.topic}"
         if not self.rt.content.has(reply_key):
             reply_key = "safety.reply.red_flag"
