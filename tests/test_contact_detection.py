@@ -1,7 +1,7 @@
 """The contact-detail detector's figures on the team's corpora (bench/contact_detection.py
 prints them; BENCHMARKS.md publishes them). Every corpus here was written blind, by a writer
-who had not seen the detector, as people really try to slip a detail past a filter; all
-four have since been tuned on, so their guards hold today's figures (a little slack of
+who had not seen the detector, as people really try to slip a detail past a filter (but
+kinds_3); all have since been tuned on, so their guards hold today's figures (a little slack of
 one message), and an edit never lets through a trick already taught. An unseen corpus is
 measured on its own (`bench/contact_detection.py --corpus NAME`), never read here.
 
@@ -12,6 +12,9 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   "ordinary" lines really do hold an address or a phone number, so holding them is right.
 - `held_out_2.tsv`: a second blind corpus, measured once clean (3.2 % leaks, 0.35 % held),
   then tuned on by kind of leak.
+- `held_out_3.tsv`: a third, measured once clean (4.2 % leaks, 5.2 % held: public sites
+  and helplines, order and NHS numbers), then tuned on by kind.
+- `kinds_3.tsv`: variants of held_out_3's kinds, written while fixing them (not blind).
 """
 
 from __future__ import annotations
@@ -49,12 +52,24 @@ def test_held_out_corpus() -> None:
 
 
 def test_newcomer_corpus() -> None:
-    found = figures("newcomer")  # 0 of 358 leaks, 6 of 226 ordinary held (all debatable)
+    found = figures("newcomer")  # 0 of 358 leaks, 4 of 226 ordinary held (all debatable)
     assert found["leak_rate"] <= 0.0028, found
-    assert found["false_holds"] <= 0.031, found
+    assert found["false_holds"] <= 0.022, found
 
 
 def test_held_out_2_corpus() -> None:
     found = figures("held_out_2")  # 0 of 314 leaks, 0 of 283 ordinary held
     assert found["leak_rate"] <= 0.0032, found
     assert found["false_holds"] <= 0.0035, found
+
+
+def test_held_out_3_corpus() -> None:
+    found = figures("held_out_3")  # 0 of 260 leaks, 0 of 230 ordinary held
+    assert found["leak_rate"] <= 0.0039, found
+    assert found["false_holds"] <= 0.0044, found
+
+
+def test_kinds_3_corpus() -> None:
+    found = figures("kinds_3")  # 0 of 52 leaks, 0 of 61 ordinary held
+    assert found["leak_rate"] <= 0.0193, found
+    assert found["false_holds"] <= 0.0164, found

@@ -35,7 +35,9 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     ("+44 7911 123456", {Contact.PHONE}),
     ("call 07911-123-456", {Contact.PHONE}),
     ("route at https://example.org/walk", {Contact.LINK}),
-    ("www.parkrun.org.uk is good", {Contact.LINK}),
+    ("www.walkwithsue.co.uk is good", {Contact.LINK}),
+    # A public organisation's site is not a way to reach the writer (content/public_contacts.yaml).
+    ("www.parkrun.org.uk is good", set()),
     ("join chat.whatsapp.com/AbCd", {Contact.LINK}),
     ("see t.me/somegroup", {Contact.LINK}),
     ("email jo.bloggs@example.co.uk", {Contact.EMAIL}),

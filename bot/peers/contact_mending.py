@@ -157,7 +157,14 @@ _LETTER_NAMES = {"ay": "A", "bee": "B", "cee": "C", "dee": "D", "ee": "E", "ef":
                  "queue": "Q", "ar": "R", "ess": "S", "tee": "T", "vee": "V", "ex": "X",
                  "wye": "Y", "zed": "Z", "zee": "Z", "elle": "L", "see": "C",
                  # "Lee" sounds out LE, Leicester's area: "Lee two, five P Q".
-                 "lee": "LE"}
+                 "lee": "LE",
+                 # The phonetic alphabet: "Lima Echo Seven, Two Hotel Papa" is LE7 2HP.
+                 "alpha": "A", "alfa": "A", "bravo": "B", "charlie": "C", "delta": "D",
+                 "echo": "E", "foxtrot": "F", "golf": "G", "hotel": "H", "india": "I",
+                 "juliet": "J", "juliett": "J", "kilo": "K", "lima": "L", "mike": "M",
+                 "november": "N", "oscar": "O", "papa": "P", "quebec": "Q", "romeo": "R",
+                 "sierra": "S", "tango": "T", "uniform": "U", "victor": "V", "whiskey": "W",
+                 "whisky": "W", "xray": "X", "x-ray": "X", "yankee": "Y", "zulu": "Z"}
 LETTER_NAME = re.compile(rf"\b(?:{'|'.join(_LETTER_NAMES)})\b", re.I)
 
 
@@ -165,4 +172,6 @@ def letters_said(text: str) -> str:
     """Letter names made letters: "el ee" is "L E"; two before a digit are one postcode
     area ("see vee eleven" is CV 11)."""
     said = LETTER_NAME.sub(lambda m: _LETTER_NAMES[m.group(0).lower()], text)
-    return re.sub(r"\b([A-Z]) ([A-Z])(?= ?\d)", r"\1\2", said)
+    said = re.sub(r"\b([A-Z]) ([A-Z])(?= ?\d)", r"\1\2", said)
+    # "Delta Echo two two, four Alpha Bravo": a district's two digits said one by one.
+    return re.sub(r"\b([A-Z]{1,2}) ?(\d) (\d)(?=\W{1,3}\d ?[A-Z] ?[A-Z]\b)", r"\1\2\3", said)

@@ -1,0 +1,272 @@
+"""Postcodes and street addresses for the contact-detail detector (bot/peers/contact.py):
+a full UK postcode (typed, spaced, with look-alike letters, halves apart or sounded out), a
+house number and a street, a flat, a what3words address or a map position."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.textnorm import english_words
+from bot.peers.contact_phone import MONEY_BEFORE, UNIT_AFTER
+
+# Royal Mail postcode areas; a unit never has C, I, K, M, O or V, so "b4 9am" passes.
+AREAS = frozenset({
+    "AB", "AL", "B", "BA", "BB", "BD", "BH", "BL", "BN", "BR", "BS", "BT", "CA", "CB", "CF",
+    "CH", "CM", "CO", "CR", "CT", "CV", "CW", "DA", "DD", "DE", "DG", "DH", "DL", "DN",
+    "DT", "DY", "E", "EC", "EH", "EN", "EX", "FK", "FY", "G", "GL", "GU", "GY", "HA", "HD",
+    "HG", "HP", "HR", "HS", "HU", "HX", "IG", "IM", "IP", "IV", "JE", "KA", "KT", "KW",
+    "KY", "L", "LA", "LD", "LE", "LL", "LN", "LS", "LU", "M", "ME", "MK", "ML", "N", "NE",
+    "NG", "NN", "NP", "NR", "NW", "OL", "OX", "PA", "PE", "PH", "PL", "PO", "PR", "RG",
+    "RH", "RM", "S", "SA", "SE", "SG", "SK", "SL", "SM", "SN", "SO", "SP", "SR", "SS", "ST",
+    "SW", "SY", "TA", "TD", "TF", "TN", "TQ", "TR", "TS", "TW", "UB", "W", "WA", "WC", "WD",
+    "WF", "WN", "WR", "WS", "WV", "YO", "ZE",
+})
+# The digits may be typed as I, l, O, Z or S ("LEI8 2AB", "LE18 ZAB"); the halves may have
+# punctuation, an emoji or "and then" between them.
+_POSTCODE = re.compile(
+    r"(?<!')\b([a-z]{1,2})[\s\-_./]{0,2}([\dIlO][a-z\d]?)(?:[^\w]{0,3}|[\s,]+(?:and\s+)?then\s+)"
+    r"([\dIlOZSB])(?:[\s\-_./*•–]{0,2}|[\s,]+(?:and\s+)?then\s+)([abd-hjlnp-uw-z])[\s.\-]?"
+    r"([abd-hjlnp-uw-z])\b", re.I)
+_STREETS = ("road|rd|street|avenue|ave|av|lane|ln|crescent|cres|terrace|mews|boulevard|"
+            "close|cl|drive|dr|way|walk|place|court|grove|gardens|park|hill|rise|view|green|"
+            "square|row|parade|gate|chase|croft|wharf|yard|meadows|st|fairway|paddocks?|dale|"
+            "vale|hollow|orchard|spinney|nook|ridge|heights|glade|leys|copse|brow|causeway|"
+            "embankment|promenade|quay|holt|garth|wynd|coppice|dene|"
+            "gr|gro|gdns|sq|ter|terr|ct|pde|pl")
+# Street words that are also ordinary words ("a 10 minute walk", "3 close friends"): only
+# after a name ("22 Belgrave Gate", "7 narborough walk"), not after ordinary words.
+_PLAIN_STREETS = frozenset({"road", "rd", "street", "avenue", "ave", "lane", "ln", "crescent",
+                            "cres", "terrace", "mews", "boulevard"})
+_ADDRESS = re.compile(
+    rf"\b(\d{{1,4}})[a-h]?,?\s+((?:[A-Za-z'-]+\s+){{0,3}})({_STREETS})\b", re.I)
+_TIME_WORDS = frozenset({"at", "for", "from", "until", "till", "by", "around", "about"})
+# "I live at 14 Elm Grove", "the flat above the chippy at 22 ...": a home, not a time,
+# after "at".
+_HOME_AT = re.compile(r"\b(?:live|lives|living|lived|staying|moved|"
+                      r"address is|home is|house is)\s+(?:at|to|in)\s*$|"
+                      r"\b(?:flat|house|home|bungalow|address|door)\b[^.!?]*\bat\s*$", re.I)
+# Between a number and a street word, these make it a distance, a time or a route.
+NOT_HOUSE = frozenset({
+    "minute", "minutes", "min", "mins", "mile", "miles", "hour", "hours", "hr", "hrs", "second",
+    "seconds", "day", "days", "week", "weeks", "month", "months", "year", "years", "lap",
+    "laps", "step", "steps", "k", "km", "metre", "metres", "yard", "yards", "bus", "buses",
+    "stop", "stops", "time", "times", "along", "down", "up", "from", "to", "on", "near", "off",
+    "past", "via", "by", "across", "round", "around", "into", "onto", "towards", "of", "in",
+    "at", "through", "walk", "walks", "hour's", "people", "of us", "or", "and", "more", "for",
+    "with", "that", "who", "which", "love", "loves", "live", "lives", "like", "likes", "are",
+    "then", "so", "just", "not", "we", "you", "they", "it", "pounds", "pound", "quid", "pence",
+    "p", "euros", "dollars",
+    "is", "was", "were", "have", "has", "had", "all", "get", "go", "went",
+    "after", "before", "since", "during", "while", "until", "till"})  # "13 after the walk"
+# Words that say what kind of walk or way, typed in small letters: never a street's name
+# ("one big walk", "£5 each way", "2 long drives"), though "14 Long Lane" is one.
+QUALIFIERS = frozenset({
+    "a", "an", "each", "every", "per", "big", "long", "short", "little", "small", "nice",
+    "lovely", "good", "great", "quick", "slow", "brisk", "gentle", "easy", "hard", "steep",
+    "fast", "few", "other", "different", "whole", "extra", "same", "separate", "more", "less",
+    "new", "proper", "decent", "steady", "flat", "hilly", "muddy", "wet", "lazy"})
+# "house number 14 on queens rd", "Flat 7, St Peters House"; not "my neighbour at number 12
+# keeps parking over my drive" (a street word after "my" or "the" is no street's name).
+_NUMBERED_HOME = re.compile(
+    rf"\b(?:house|flat|apartment|apt|no\.?|number)(?:'s|\s+is)?\s*\d{{1,4}}[a-h]?\b"
+    r"(?!\s*(?:miles?|mins?|minutes?|hours?|km|k|yards|metres|meters|steps|stops|bus|buses|"
+    r"service|route|in\s+the\s+queue|on\s+the\s+list)\b)"
+    rf"[\w\s,']{{0,30}}?(?<!\bmy )(?<!\bthe )(?<!\bour )(?<!\byour )(?<!\bhis )(?<!\bher )"
+    rf"(?<!\bmy own )(?<!\btheir )(?<!\ba )\b({_STREETS})\b|"
+    r"\b(?:flat|apartment|apt)\s*\d{1,4}[a-h]?\b,?\s+(?:[A-Z][\w']*\s+){1,3}"
+    r"(?:house|court|lodge|mews|buildings|tower|apartments|hall|mansions|close)\b", re.I)
+# The street first: "Main St, no 4 is mine", "catherine street, number 14", "the cres at
+# number 7"; not "back to square one", "before the walk, 6.1 after" (a reading).
+_NUMBER_AFTER = re.compile(
+    rf"\b({_STREETS})\b[,\s]+(?:(?:at\s+)?(?:no\.?|number|num|#)\s*\d{{1,4}}\b|"
+    r"\d{1,4}[a-h]?\s*(?:$|[,.!;](?!\d)))", re.I)
+# A street word after "the", "to" or "my" with a bare number after it is no address: "back to
+# square one", "the walk, 6" (the same number after "number" still counts: "the cres at
+# number 7").
+_ORDINARY_BEFORE = re.compile(r"\b(?:the|to|my|a|our|your|his|her|their|this|that)\s+$", re.I)
+
+
+# Street words that are places in a venue or a park as well ("meet at gate 1", "court 2",
+# "row 3", "green 4"): a bare number after them is an address only after a name ("Belgrave
+# Gate 12"); after a road word or an abbreviation ("catherine street, 14", "Main St, 4") it is.
+_ADDRESSY_STREETS = _PLAIN_STREETS | frozenset({
+    "st", "dr", "cl", "gr", "gro", "gdns", "sq", "ter", "terr", "ct", "pde", "pl", "av"})
+_NAME_BEFORE = re.compile(r"\b[A-Z][a-z'-]+\s+$")
+_HOME_WORD = re.compile(r"\b(?:live|lives|living|lived|address|house|home|flat|stay|staying)\b",
+                        re.I)
+
+
+def _number_after(text: str) -> bool:
+    for match in _NUMBER_AFTER.finditer(text):
+        if re.search(r"\b(?:no|number|num)\b|#", match.group(0), re.I):
+            return True
+        before = text[max(0, match.start() - 30):match.start()]
+        if _ORDINARY_BEFORE.search(before[-8:]):
+            continue
+        if match.group(1).lower() in _ADDRESSY_STREETS or _NAME_BEFORE.search(before) or \
+                _HOME_WORD.search(before):
+            return True
+    return False
+
+
+# A postcode's halves told apart or back to front: "my postcode ends 7QH, LE2 obviously",
+# "postcode starts LE2 and ends 7QH". The second half (a digit and two letters a unit may
+# have) counts in capitals, or in any case beside the word postcode.
+_OUTWARD = re.compile(r"\b([a-z]{1,2})(\d[a-z\d]?)\b", re.I)
+_INWARD = re.compile(r"\b\d\s?[abd-hjlnp-uw-z]\s?[abd-hjlnp-uw-z]\b", re.I)
+_POSTCODE_WORD = re.compile(r"\bpost\s?codes?\b|\bpostcode'?s\b", re.I)
+# A digit and two letters in small letters that are an ordinal or a measure, not the end of
+# a postcode: "the 3rd", "5ft 2", "1hr 20".
+_NOT_A_UNIT = frozenset({"st", "nd", "rd", "th", "ft", "lb", "hr", "yd", "pt"})
+
+
+def has_postcode(text: str) -> bool:
+    if any(_a_postcode(m) for m in _POSTCODE.finditer(text)):
+        return True
+    outward = [m for m in _OUTWARD.finditer(text) if m.group(1).upper() in AREAS]
+    if not outward:
+        return False
+    said = _POSTCODE_WORD.search(text) is not None
+    return any((said or m.group(0).isupper()) and m.group(0)[-2:].lower() not in _NOT_A_UNIT
+               and not any(o.start() <= m.start() < o.end() for o in outward)
+               for m in _INWARD.finditer(text))
+
+
+def _a_postcode(match: re.Match[str]) -> bool:
+    """Typed letters are read as digits only where a digit must be, and in the first half
+    only when the second is typed in capitals ("LEl 2AB"): "half 9 at", "Mon 3rd" pass."""
+    area, district, sector, unit = match.group(1), match.group(2), match.group(3), \
+        match.group(4) + match.group(5)
+    if area.upper() not in AREAS or unit in _NOT_A_UNIT:
+        return False
+    if not sector.isdigit() and not unit.isupper() and (sector + unit).lower() in english_words():
+        return False  # "LE18, see you": a word, not a 5 typed as S
+    if district[0].isdigit():
+        return True
+    return sector.isdigit() and unit.isupper()
+
+
+# A house number and a name with no street word: "at 14 Elm", "I'm at 14 on Elm", "I live at
+# 7 Sycamore". A number after "at" is a time up to 12 ("at 10 Abbey Park"), so only a
+# bigger one counts, or any after "number" or where someone lives.
+_BARE_HOUSE = re.compile(
+    r"\b(at|live at|lives at|living at|round to|come to)\s+(number\s+|no\.?\s*)?"
+    r"(\d{1,4})[a-h]?,?\s+(?:on\s+)?([A-Z][a-z']+)", re.I)
+# Capitalised words after "at 40" that are not a street's name: ages, seasons, the rest.
+_NOT_A_STREET_NAME = frozenset({
+    "i", "i'm", "im", "i'd", "i've", "i'll", "we", "he", "she", "they", "you", "my", "mum", "dad",
+    "nan", "gran", "grandad", "christmas", "xmas", "easter", "the", "a", "and", "or", "but",
+    "so", "then", "on", "at", "in", "to", "degrees", "percent", "mph", "years", "months",
+    "weeks", "days", "hours", "mins", "minutes", "quid", "pounds", "platform", "gate", "stop",
+    "ward", "room", "level", "bus", "number", "no", "sharp", "ish", "tomorrow", "today",
+    "tonight", "morning", "afternoon", "evening", "pm", "am", "o'clock", "oclock", "lol", "x",
+})
+_CALENDAR_WORD = re.compile(
+    r"^(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day|days)?$|^(?:jan|feb|mar|"
+    r"apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*$", re.I)
+
+
+# The name ends the clause: "at 14 Elm", "at 14 Elm, the one with", "at 14 Elm so pop round".
+_CLAUSE_END = re.compile(r"\s*(?:$|[^\w\s']|(?:x+|lol|so|if|and|then|come|pop|near|by|next|"
+                         r"opposite|just|now|ok)\b)", re.I)
+
+
+def _bare_house(text: str, match: re.Match[str]) -> bool:
+    number, name = int(match.group(3)), match.group(4)
+    if not name[0].isupper() or name.lower() in _NOT_A_STREET_NAME or _CALENDAR_WORD.match(
+            name) or 1900 <= number <= 2099 or re.match(r"\s*[:.]\d", text[match.end(3):]):
+        return False  # "at 16 I left school", "at 10 on Saturday", "at 14:00"
+    if UNIT_AFTER.match(text[match.end(3):match.end(3) + 8]):
+        return False  # "at 20 mph"
+    if not _CLAUSE_END.match(text[match.end():]):
+        return False  # "at 80 Dorothy still walks": an age, then a person
+    home = match.group(2) is not None or match.group(1).lower() not in ("at", "come to") or \
+        _HOME_AT.search(text[:match.end(1)]) is not None
+    return home or number > 12
+
+
+# Three words with dots beside the service's name, or after a colon without them ("what3words:
+# table lamp spoon"); "have you heard of what3words, it is so clever" passes.
+_W3W = re.compile(r"\b(?:what\s?3\s?words|what\s?three\s?words|w3w)\b(?:.{0,30}?\b[a-z]+\.[a-z]+"
+                  r"\.[a-z]+\b|\s*[:=\-]\s*[a-z]+\s+[a-z]+\s+[a-z]+)", re.I)
+
+
+def _what3words(text: str) -> bool:
+    """A what3words address ("///table.lamp.spoon", "what3words: table lamp spoon") or a
+    map position to four places ("52.6369, -1.1398"): a front door as surely as a street."""
+    if re.search(r"///\s*[a-z]+\.[a-z]+\.[a-z]+", text, re.I) or _W3W.search(text):
+        return True
+    return any(abs(float(m.group(1))) <= 90 and abs(float(m.group(2))) <= 180 for m in re.finditer(
+        r"(?<![\d.])(-?\d{1,2}\.\d{4,})°?\s*[nsNS]?\s*[,/ ]\s*(-?\d{1,3}\.\d{4,})(?![\d.])", text))
+
+
+# A house number and a street's name told apart, with a word for going there or living
+# there: "Come to number 8, it's the cul-de-sac Lime Grove off the Uppingham road", "I live
+# in the flats on Aylestone Road, 3rd floor, number 31".
+_HOUSE_NUMBER = re.compile(
+    r"\b(?:number|no\.?|num|flat|apartment|apt|house)\s*(\d{1,4})[a-h]?\b(?!\s*(?:bus|buses|"
+    r"service|route|in\s+the\s+queue|on\s+the\s+list|miles?|mins?|minutes?|hours?|k|km|"
+    r"steps|stops|times?|of|out\s+of|[:.]\d))", re.I)
+_NAMED_STREET = re.compile(rf"\b[A-Z][a-z'-]+\s+(?i:{_STREETS})\b")
+_GOING_HOME = re.compile(r"\b(?:live|lives|living|come|coming|pop|round|mine|my place|my house|"
+                         r"my flat|address|visit|door|bell|buzzer|knock|find me|i'?m)\b", re.I)
+# "44 the Fairway, Kibworth", "12 the Paddocks, Glenfield": a number, "the" and a name, then
+# a town.
+_THE_NAME_TOWN = re.compile(
+    r"(?<![£$€\d.:])\b(\d{1,4})[a-h]?,?\s+the\s+[A-Z][a-z'-]+\s*,\s*[A-Z][a-z'-]{2,}")
+
+
+def _told_apart(text: str) -> bool:
+    if not _GOING_HOME.search(text):
+        return False
+    return any(not 1900 <= int(m.group(1)) <= 2099 for m in _HOUSE_NUMBER.finditer(text)) and (
+        _NAMED_STREET.search(text) is not None)
+
+
+_ADDRESS_GIVEN = re.compile(r"(?:^|[,:;.!?—–(-]|\b(?:mine|is|its|it's|at|to|address|i'?m|"
+                            r"we'?re|live|living|by))\s*$", re.I)
+
+
+def _the_name_town(text: str) -> bool:
+    for match in _THE_NAME_TOWN.finditer(text):
+        number = int(match.group(1))
+        before = text[max(0, match.start() - 12):match.start()].split()
+        timed = bool(before) and before[-1].lower() in _TIME_WORDS and number <= 12
+        # Where an address is given: first, after a sign, or after "mine", "at", "is".
+        given = _ADDRESS_GIVEN.search(text[max(0, match.start() - 20):match.start()])
+        if given and not timed and not 1900 <= number <= 2099:
+            return True
+    return False
+
+
+def has_address(text: str) -> bool:
+    if _number_after(text) or _NUMBERED_HOME.search(text) or _what3words(text):
+        return True
+    if _told_apart(text) or _the_name_town(text):
+        return True
+    if any(_bare_house(text, match) for match in _BARE_HOUSE.finditer(text)):
+        return True
+    return any(_a_house(text, match) for match in _ADDRESS.finditer(text))
+
+
+def _a_house(text: str, match: re.Match[str]) -> bool:
+    """A house number, a name and a street word, rather than a year, a distance, money, a
+    time then a place, or a number of ordinary things ("one big walk", "£15 each way")."""
+    number, street = int(match.group(1)), match.group(3).lower()
+    between = match.group(2).split()
+    preceding = text[max(0, match.start() - 24):match.start()]
+    words_before = preceding.split()
+    before = words_before[-1].lower() if words_before else ""
+    if 1900 <= number <= 2099 or MONEY_BEFORE.search(preceding) or re.search(
+            r"\d[:.]$", preceding):
+        return False  # a year ("in 1967 Melton Road"), money ("£15 each way"), "at 14:00 ..."
+    if re.match(r"\s*(?:bus|buses|service|route|stop)\b", text[match.end():], re.I):
+        return False  # "the 14 Abbey Park Road bus": a route
+    if not between or NOT_HOUSE & {w.lower() for w in between}:
+        return False  # "3 close friends", "5 miles along London Road", "2 buses down Narborough Rd"
+    if street not in _PLAIN_STREETS and all(w in QUALIFIERS for w in between):
+        return False  # "all one big walk", "5 each way": how big, how many, not a name
+    home = _HOME_AT.search(text[:match.start()]) is not None
+    # "meet at 10 Abbey Park": a time, then a place; "I live at 14 Elm Grove", "the flat
+    # above the chippy at 22 Belgrave Gate": a home.
+    return home or not (before in _TIME_WORDS and number <= 12 and street not in _PLAIN_STREETS)

@@ -1,0 +1,215 @@
+"""Social handles for the contact-detail detector (bot/peers/contact.py): a name after @,
+with an underscore, or near a platform's name (typed, dictated, or as the name the other
+person already knows). Also the words the email finder shares: platforms, made-up words."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+from bot.core.textnorm import english_words
+
+# How people dictate an address or a handle they will not type: "all one word", "no spaces",
+# "with a dot after the k", "(all together)", "then 52".
+SPELLING_OUT = re.compile(
+    r"\ball (?:one word|together|joined(?: up)?|run together|lower ?case|small letters)\b|"
+    r"\bno spaces?\b|\brun together\b|\bjoined up\b|\bwith (?:a|an) (?:dot|full stop|"
+    r"underscore|point) (?:after|before|between|in)\b|\bmy (?:full )?name,? then\b", re.I)
+
+
+_AT_HANDLE = re.compile(r"(?<![\w.])@[a-z][\w.]{3,31}", re.I)
+_AT_SPACED = re.compile(r"(?<![\w.])@\s+([a-z][\w.]{3,31})", re.I)
+PLATFORM = re.compile(
+    r"\b(snap ?chat|snap|sc|ghost app|[i1]nsta ?gram|[i1]nsta|ig|the gram|fa[c]e ?b[o0]{2}k|"
+    r"fb|f b|tik ?tok|the tok|twitter|telegram|tg|whats ?app|discord|skype|threads|"
+    r"bluesky|linked ?in|kik|wechat|messenger|youtube|pinterest|reddit|strava|wordfeud|linktree|"
+    r"words with friends|zoom|bird app|ghost thing|yellow ghost|blue app|username|user name|"
+    r"handle|gamertag|socials|substack|tumblr|blogger|flickr|vimeo|twitch|mastodon|viber)\b",
+    re.I)
+# A name with an underscore in it is a username wherever it stands ("kezza_77").
+_UNDERSCORED = re.compile(r"(?<![\w.])(?=[\w.]{5})[a-z][a-z0-9.]*_[a-z0-9_.]*[a-z0-9](?![\w])",
+                          re.I)
+_HANDLE_TOKEN = re.compile(r"[A-Za-z0-9](?:[\w.:#]|-(?=\w))*")
+# Asking to be found: a profile name beside these is a contact detail ("search Tony Knight
+# Wigston on facebook", "add me on fb, I'm Shazia Patel").
+_INVITATION = re.compile(
+    r"\b(?:find|add|follow|message|messenger|dm|pm|inbox|ping|tag|friend|look for|look)\s+me\b|"
+    r"\bsearch\b|\blook for\b|"
+    r"\blook\s+(?:me\s+)?up\b|\bgoogle\b|"
+    r"\bi'?m\s+on\s+\w+\s+as\b|\bunder\b|\bcalled\b|\bmy (?:name|page|profile|handle)\b|"
+    r"\bmy\s+[\w ]{2,12}?(?:\s+is\b|\s*:)",  # "my insta is annwalks", "my snap: ..."
+    re.I)
+# "I'm janewalks52 on pretty much everything": a made-up name after "I'm", then "on".
+_IM_HANDLE = re.compile(r"\bi'?m\s+(?=[a-z][\w.]*\d)[\w.]{4,}\s+on\b", re.I)
+# "i'm jeanwalks on insta": a word no dictionary has after "I'm", then "on" a platform.
+_IM_ON = re.compile(r"\bi'?m\s+([a-z][a-z.]{4,})\s+on\s+(?:the\s+)?(\w+(?: \w+)?)", re.I)
+# A made-up name with digits ("janewalks52", "PatOakes1948") beside an invitation.
+NAME_WITH_DIGITS = re.compile(r"(?<![\w.@])[a-z][a-z._]{3,}\d{2,4}\b", re.I)
+HANDLE_WINDOW = 8  # words either side of the platform word
+HANDLE_SPAN = 200  # characters either side that hold those words
+# The platform word, then a sign that a name follows: "discord: walkingwithbev",
+# "snap - sallyslims", "tiktok ➡️ grandadgary", "fb: Bev Turner", "youtube channel: ...".
+_NAME_FOLLOWS = re.compile(
+    r"^(?:\s+(?:handle|name|username|account|id|page|channel|profile))?\s*"
+    r"(?:[:=\-–—>→➡⇒👉]+|\s(?:is|=))\s*", re.I)
+
+
+_MEASURE = re.compile(r"^\d+(?:am|pm|k|km|mg|ml|th|st|nd|rd|s|min|mins|hrs?)$", re.I)
+
+
+@lru_cache(maxsize=4096)  # a long post repeats its words: each is judged once
+def _looks_like_handle(token: str) -> bool:
+    return bool(re.search(r"[a-z]", token, re.I) and re.search(r"\d|_|\w[.:#]\w", token)
+                and not _MEASURE.match(token))
+
+
+# X, as Twitter is now called, named where a letter x (a kiss) cannot stand: "x: runnerjo",
+# "on x as runnerjo", "my x is runnerjo", "x (twitter) runnerjo".
+_X_PLATFORM = re.compile(r"(?:(?<=^)|(?<=[\s(]))x(?=\s*(?:[:=]|\((?:formerly\s+)?twitter\)))|"
+                         r"(?<=\bon )x\b(?![\w'.])|(?<=\bmy )x(?=\s+(?:is|handle|account)\b)",
+                         re.I)
+# A handle given as the name the other person already knows: "insta: same as my name, in
+# lower case", "my snap is just my name", "same name as on here".
+_NAME_REFERENCE = re.compile(
+    r"\b(?:same as|just|under)\s+my\s+(?:full\s+|real\s+|first\s+|own\s+)?name\b|"
+    r"\bmy\s+(?:full\s+|real\s+)?name\s+(?:in|all|with\s+no|no)\s+(?:lower\s?case|small|"
+    r"one word|spaces?)\b|\bsame\s+(?:name|username|handle)\s+as\s+(?:on\s+|in\s+)?"
+    r"(?:here|this|the app|my name)\b", re.I)
+
+
+_QUOTED_SEARCH = re.compile(r"\b(?:search|look up|look for|find|type in|type|add)\b(?:\s+for)?"
+                            r"(?:\s+me)?[\s:]*['\"‘“]([^'\"’”]{3,40})['\"’”]", re.I)
+
+
+def has_handle(text: str) -> bool:
+    """A username: after @, with an underscore, or near a platform's name."""
+    text = re.sub(r"\s+underscore\s+", "_", text, flags=re.I)
+    text = _X_PLATFORM.sub("twitter", text)
+    # "sukhi . k", "bev dot knits", "pauline dot h dot leics": dots said or spaced, joined.
+    text = re.sub(r"(?<=\w) (?:\.|dot|DOT|\(dot\)|\[dot\]) (?=\w)", ".", text)  # not "Dot"
+    if _AT_HANDLE.search(text) or _UNDERSCORED.search(text):
+        return True
+    if _IM_HANDLE.search(text) or any(
+            coined(m.group(1)) and PLATFORM.match(m.group(2)) for m in _IM_ON.finditer(text)):
+        return True
+    invitation = _INVITATION.search(text)
+    if invitation and NAME_WITH_DIGITS.search(text):
+        return True
+    # "@ annsmith60" yes; "@ the cafe", "meet @ 10.30" no.
+    if any(re.search(r"\d|_|\.", m.group(1)) or m.group(1).lower() not in english_words()
+           for m in _AT_SPACED.finditer(text)):
+        return True
+    platforms = list(PLATFORM.finditer(text))
+    # "im on insta, search 'brenda bakes leicester'": a name in quotes to search for.
+    if platforms and _QUOTED_SEARCH.search(text):
+        return True
+    # "insta @ walking with bev (all together)", "snap: gaz b 1982 no spaces": dictated.
+    if (platforms or "@" in text) and (SPELLING_OUT.search(text) or _NAME_REFERENCE.search(text)):
+        return True
+    return any(_handle_near(text, match, invitation is not None) for match in platforms)
+
+
+def _handle_near(text: str, match: re.Match[str], invited: bool) -> bool:
+    """Whether the words around a platform's name (`match`) give a name to find someone by."""
+    # Only the characters near it are read, so a long post of platform names stays linear.
+    following = text[match.end():match.end() + HANDLE_SPAN]
+    if re.match(r"\s?[.(]", following):
+        return False  # part of a link ("facebook.com/ann"): the link finder's
+    after = _HANDLE_TOKEN.findall(following)[:HANDLE_WINDOW]
+    before = _HANDLE_TOKEN.findall(text[max(0, match.start() - HANDLE_SPAN):match.start()])[
+        -HANDLE_WINDOW:]
+    if any(_looks_like_handle(t) for t in after[:4] + before[-3:]):
+        return True
+    # "discord: walkingwithbev", "fb: Bev Turner": a word no dictionary has, or a name.
+    if (follows := _NAME_FOLLOWS.match(following)) is not None:
+        named = following[follows.end():]
+        first = _HANDLE_TOKEN.match(named)
+        if (first and coined(first.group(0))) or _profile_name(named):
+            return True
+    # "snapchat me rosiewalks", "on tiktok as rosiewalks": a made-up word just after.
+    if any(coined(t) for t in _after_small_words(after)):
+        return True
+    # "on fb I'm Lorraine Gill", "facebook as Sue Baker": a name introduced just after.
+    if _introduced_name(after):
+        return True
+    # "find me on insta, I'm annwalks", "look up bevknits on substack": a made-up word
+    # beside an invitation.
+    if invited and any(t.islower() and coined(t) for t in after[:4] + before[-3:]):
+        return True
+    # A profile name straight after the platform ("face book Sue Baker Syston"), or
+    # anywhere near it when someone asks to be found.
+    return _has_name(after[:3], 3) or (invited and (_has_name(before) or _has_name(after)))
+
+
+# A person's name on its own after "fb:", ending the message or a clause ("fb: Bev Turner
+# (don't laugh)"), not the start of a sentence ("zoom: Tuesday Morning stretch class").
+_PROFILE_NAME = re.compile(
+    r"^([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})(?=\s*(?:$|[^\w\s]|(?:x+|lol|ta|thanks|pls)\b))")
+_CALENDAR = re.compile(r"\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day)?\b|"
+                       r"\b(?:morning|afternoon|evening|night|today|tomorrow)\b", re.I)
+
+
+def _profile_name(text: str) -> bool:
+    found = _PROFILE_NAME.match(text)
+    return found is not None and not _CALENDAR.search(found.group(1))
+
+
+_SMALL_WORDS = frozenset({"me", "as", "is", "its", "it's", "im", "i'm", "i", "m", "am", "called",
+                          "name", "under", "at", "it", "on", "s", "everywhere", "there", "here",
+                          "too", "also"})
+
+
+def _after_small_words(tokens: list[str]) -> list[str]:
+    """The first word after the platform's name that is not a small word ("me", "as"; "I'm"
+    is read as two tokens, "I" and "m")."""
+    rest = list(itertools.dropwhile(lambda t: t.lower() in _SMALL_WORDS, tokens[:4]))
+    return rest[:1]
+
+
+# Words that introduce a profile name: "as", "I'm" (two tokens), "under", "called".
+# Not "it's": "on facebook it's Sarah Smith's 60th" is news, not a profile.
+_NAME_INTRO = frozenset({"as", "i", "m", "im", "am", "under", "called", "me"})
+
+
+def _introduced_name(tokens: list[str]) -> bool:
+    """A name (two capitalised words) just after "as", "I'm", "me -", "under": "on fb I'm
+    Lorraine Gill"; not one straight after the platform ("on Facebook Mary Jones had ...")."""
+    intro = list(itertools.takewhile(lambda t: t.lower() in _NAME_INTRO or PLATFORM.fullmatch(t),
+                                     tokens[:4]))
+    return any(t.lower() in _NAME_INTRO for t in intro) and _has_name(
+        tokens[len(intro):len(intro) + 2], places=True)
+
+
+@lru_cache(maxsize=4096)
+def coined(token: str) -> bool:
+    """A made-up word: "walkingwithbev", "sallyslims", not "what" or "never", nor a
+    platform's own name ("facebook/instagram")."""
+    return token.isalpha() and len(token) > 4 and token.lower() not in english_words() \
+        and not PLATFORM.fullmatch(token)
+
+
+# Words that make capitalised words a place, not a person: "Watermead Park", "Abbey Road";
+# not those that are also surnames (Hall, Green, Wood, Lane, Church, Field).
+_PLACE_WORDS = frozenset({
+    "park", "road", "rd", "avenue", "centre", "center", "hospital", "station", "library",
+    "market", "school", "college", "university", "museum", "cafe", "café", "pub", "gardens",
+    "lake", "reservoir", "forest", "leisure", "retail", "surgery", "clinic", "infirmary",
+    "cathedral", "mosque", "temple", "gurdwara", "chapel", "hotel", "meadows", "trail"})
+
+
+def _has_name(tokens: list[str], words: int = 2, places: bool = False) -> bool:
+    """`words` capitalised words in a row that are not the platform's own ("Sue Baker";
+    with a place, "Sue Baker Syston"), nor a place's name ("Watermead Park") unless
+    `places` (the name is introduced: "on facebook as Linda Park")."""
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) > 1 and all(part[:1].isupper() and part[1:].islower()
+                                  for part in token.split("-")) \
+                and not PLATFORM.fullmatch(token):  # "Oakes-Bell" too
+            run.append(token.lower())
+            continue
+        if len(run) >= words and (places or not _PLACE_WORDS & set(run)):
+            return True
+        run = []
+    return False

@@ -1,0 +1,206 @@
+"""Phone numbers for the contact-detail detector (bot/peers/contact.py), read on the mended
+text: a UK number by its shape, one from abroad by libphonenumber, a local one of 7 digits,
+and a number told in pieces, back to front or split over two messages. Dates, times, money,
+measures and lists of small numbers pass."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import phonenumbers
+
+from bot.peers.contact_public import claimed_freephone, public_number
+
+# Digit groups with any separators between them (at most three characters, or a few
+# words such as "then" in "07700 then 900 123").
+_SEPARATOR = r"[\s\-‐‑‒–—―/\\_*•·|,.:;()\[\]{}~+#=]"
+_RUN = re.compile(rf"(?:\+|\b00)?\d(?:{_SEPARATOR}{{0,3}}\d)*")
+# At most six words between the halves of one number: "07305 and it finishes 922 237".
+_GLUE = re.compile(r"^\W*(?:\w+\W+){0,6}$")
+_DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}(?:[./-](?:\d{2}|\d{4}))?$|^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*-\s*\d{1,2}[:.]?\d{0,2})?$")
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+MONEY_BEFORE = re.compile(r"[£$€]\s*$")
+UNIT_AFTER = re.compile(r"^\s*(?:k\b|km|kms|miles?|steps|mins?|minutes|hours?|hrs?|am|pm|"
+                         r"st\b|stone|lbs?|kg|g\b|mg|ml|%|mmol|bpm|th\b|nd\b|rd\b)(?![a-z])",
+                         re.I)
+_UK_SHAPE = re.compile(r"^(?:0[1237]\d{8,9}|447\d{9}|44[123]\d{8,9}|7\d{9})$")
+LOCAL_DIGITS = (7,)  # a local number without its area code, like 254 1234
+
+
+def _runs(text: str) -> list[tuple[int, int, str, list[str]]]:
+    """Each run of digits: (start, end, the digits with a leading + kept, its groups)."""
+    runs = []
+    for match in _RUN.finditer(text):
+        raw = match.group(0)
+        groups = re.findall(r"\d+", raw)
+        digits = "".join(groups)
+        # "0044 7700 900123" is international; a lone "00" is just two zeros.
+        international = raw.startswith("00") and len(digits) > 11
+        plus = raw.startswith("+") or international
+        runs.append((match.start(), match.end(), ("+" if plus else "") + digits.removeprefix(
+            "00" if international else ""), groups))
+    return runs
+
+
+def _a_list(raw: str, groups: list[str]) -> bool:
+    """Small numbers in a row, not one number: lottery and bingo numbers (rising), readings
+    with commas, clock times ("0800 1200 1600")."""
+    digits = "".join(groups)
+    rising = [int(g) for g in groups] == sorted(int(g) for g in groups)
+    # A number read out digit by digit ("seven, seven, zero, zero, ...") is UK-shaped
+    # and, unlike lottery numbers, does not rise.
+    uk_shaped = (raw.lstrip().startswith("0") and len(digits) in (10, 11)) or (
+        bool(_UK_SHAPE.match(digits)) and not rising)
+    if len(groups) >= 3 and all(len(g) <= 2 for g in groups) and not uk_shaped and (
+            "," in raw or rising):
+        return True
+    return len(groups) >= 2 and all(len(g) == 4 and int(g[:2]) < 24 and g[2:] in
+                                    ("00", "15", "30", "45") for g in groups)
+
+
+def _windows(digits: str, groups: list[str]) -> list[tuple[str, list[str]]]:
+    """The run whole, then every stretch of its groups ("number 1: 07912 345678"), and a
+    run from 0 cut to 11 or 10 digits ("07912 345678 3 rings", "0 7 88 4 ... 2390")."""
+    found = [(digits, groups)]
+    if digits.startswith("0") and len(digits) > 11:
+        found += [(digits[:11], []), (digits[:10], [])]
+    if digits.startswith("+") or len(groups) < 2:
+        return found
+    for i in range(len(groups)):
+        size = 0
+        for j in range(i + 1, len(groups) + 1):
+            size += len(groups[j - 1])
+            if size > 13:
+                break  # longer than any number: linear in a long run, not cubic
+            if size >= 7 and (i, j) != (0, len(groups)):
+                found.append(("".join(groups[i:j]), groups[i:j]))
+    return found
+
+
+def _not_a_number(text: str, start: int, end: int) -> bool:
+    """A date, a time, a year, money or a measurement rather than a phone number."""
+    raw = text[start:end].strip(" ,.;:")
+    if _DATE.match(raw) or _TIME.match(raw) or _YEAR.match(raw):
+        return True
+    if MONEY_BEFORE.search(text[max(0, start - 2):start]):
+        return True
+    if UNIT_AFTER.match(text[end:end + 8]):
+        return True
+    groups = re.findall(r"\d+", raw)
+    # Years side by side ("2019 2020"), or a thousands separator ("10,000 steps").
+    return all(_YEAR.match(g) for g in groups) or bool(re.fullmatch(r"\d{1,3}(,\d{3})+", raw))
+
+
+def _is_phone(digits: str, groups: Sequence[str] = ()) -> bool:
+    """A UK number (10 or 11 digits from 0, or after 44), an international one (after + or
+    00, possible by libphonenumber), or a local one without its area code: 7 or 8 digits
+    as one group or as 3 + 4 / 4 + 4 ("254 1234"), never a run of small numbers."""
+    bare = digits.removeprefix("+")
+    if _UK_SHAPE.match(bare) or (digits.startswith("+") and bare.startswith("44")
+                                 and 11 <= len(bare) <= 13):
+        return True
+    if digits.startswith("+") and 8 <= len(bare) <= 15:
+        return any(True for _ in phonenumbers.PhoneNumberMatcher(
+            digits, "GB", leniency=phonenumbers.Leniency.POSSIBLE))
+    sizes = [len(g) for g in groups] or [len(bare)]
+    if len(bare) in LOCAL_DIGITS and (len(sizes) == 1 or sizes == [3, 4]):
+        return True
+    # An international number without its +: a country code, then groups ("353 87 123 4567"),
+    # real by libphonenumber's ranges (VALID), so an order reference does not count.
+    return (2 <= len(sizes) <= 5 and sizes[0] in (2, 3) and not bare.startswith("0")
+            and 9 <= len(bare) <= 13 and any(True for _ in phonenumbers.PhoneNumberMatcher(
+                "+" + bare, "GB", leniency=phonenumbers.Leniency.VALID)))
+
+
+_Run = tuple[int, int, str, list[str]]
+# The start of a UK number on its own ("07912", "0116"): its other half may come any number
+# of words later in the message ("The first half is 07912. ... Right, back - 345678").
+_UK_PREFIX = re.compile(r"^0[1237]\d{2,4}$")
+_BACKWARDS = re.compile(r"\bbackwards?\b|\breversed?\b|\bback to front\b|"
+                        r"\bthe other way (?:round|around)\b", re.I)
+HALVES_AHEAD = 5  # runs after the first half that may complete it
+
+
+# "put a 0 first", "with an oh at the front", "0 in front", "starts with a zero", "I've left
+# the 0 off": the number is told without its leading 0 (read on the mended text, where "oh"
+# is already 0); not "the 07700 at the start", whose 0 is there.
+_ZERO_FIRST = re.compile(r"(?<!\b0\d{3})(?<!\b0\d{4})0\s+(?:(?:in|at|on|to)\s+(?:the\s+)?)?"
+                         r"(?:front|first|start|beginning)\b|"
+                         r"\b(?:starts?|begins?)\s+with\s+(?:an?\s+)?0\b|\b(?:add|adding|missing|"
+                         r"without|minus|left|leave|dropped|drop)\s+(?:off\s+)?(?:the|a|an|my)\s+"
+                         r"(?:first\s+|leading\s+|front\s+)?0\b", re.I)
+
+
+# A whole date with its year, which may stand in a longer run ("20/11/2026 - 27/11/2026").
+_FULL_DATE = re.compile(r"(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|1[0-2])\1"
+                        r"(?:19|20)\d{2}(?![\d/.-])")
+# The area code named instead of typed: "it's the Leicester dialling code and then four nine
+# six, oh seven four seven"; the local number's 6 to 8 digits follow.
+_AREA_CODE = re.compile(r"\b(?:dialling|dialing|area|std|phone|landline)\s+code\b", re.I)
+# A number given as a sum: "07700 then the year the war ended minus 1045 then 388".
+_ARITHMETIC = re.compile(r"\b(?:minus|plus|take away|add|added|times|multiplied|divided|"
+                         r"subtract|double it|halve|half of)\b", re.I)
+_MOBILE_START = re.compile(r"^0[1237]\d{3}$")
+
+
+def has_phone(text: str) -> bool:
+    text = _FULL_DATE.sub(lambda m: " " * len(m.group(0)), text)
+    runs = [r for r in _runs(text) if not _not_a_number(text, r[0], r[1])
+            and not _a_list(text[r[0]:r[1]], r[3])]
+    if any(claimed_freephone(text, start, digits) for start, _e, digits, _g in runs):
+        return True
+    runs = [r for r in runs if not public_number(text, r[0], r[2], r[3])]
+    if (code := _AREA_CODE.search(text)) and 6 <= len("".join(
+            d for start, _e, d, _g in runs if start > code.end())) <= 8:
+        return True
+    if _ARITHMETIC.search(text) and any(_MOBILE_START.match(d) for _s, _e, d, _g in runs[:-1]):
+        return True
+    if _ZERO_FIRST.search(text):
+        # The 0 they left off put back: "7700900, 1010 in front" is 07700 900101.
+        runs = [(start, end, digits, groups) if digits[:1] in "0+" else
+                (start, end, "0" + digits, ["0", *groups])
+                for start, end, digits, groups in runs]
+    for i, (start, end, digits, groups) in enumerate(runs):
+        raw = text[start:end]
+        if any(_is_phone(d, g) for d, g in _windows(digits, groups)
+               if "," not in raw or len(d) >= 10):  # "0712, 0742": times, not a local number
+            return True
+        if any(_completed(text, head, end, runs[i + 1:i + 1 + HALVES_AHEAD])
+               for head in _heads(digits, groups)):
+            return True
+    return bool(_BACKWARDS.search(text)) and _reversed_number(runs)
+
+
+def _heads(digits: str, groups: list[str]) -> list[str]:
+    """Where the first half of a split number may start: the run whole, or at a group from
+    0 within it ("change the last 3 to 678 - 07912 345 then 678")."""
+    tails = ["".join(groups[k:]) for k in range(1, len(groups)) if groups[k].startswith("0")]
+    return [digits, *tails]
+
+
+def _completed(text: str, head: str, end: int, rest: Sequence[_Run]) -> bool:
+    """Halves of one number with a few words between ("07700, rest is 900 123"), any words
+    after the start of a UK number, told back to front ("ends 123 and starts 07700 900"),
+    with a count between them left out ("07678 then the last six are 264796": the 6 is how
+    many digits, not one of them)."""
+    any_glue = bool(_UK_PREFIX.match(head))
+    partials = {head}
+    for start, next_end, more, _groups in rest:
+        if not any_glue and not _GLUE.match(text[end:start]):
+            return False
+        grown = {p + more for p in partials if len(p) < 13}
+        partials = partials | grown if len(more) == 1 else grown
+        end = next_end
+        if any(_UK_SHAPE.match(p.removeprefix("+")) for p in partials) or (
+                more.startswith("0") and _UK_SHAPE.match(more + head)):
+            return True
+    return False
+
+
+def _reversed_number(runs: Sequence[_Run]) -> bool:
+    """A number typed backwards ("876543 21970 - read that backwards")."""
+    every = "".join(digits.removeprefix("+") for _start, _end, digits, _groups in runs)
+    return any(_UK_SHAPE.match(d[::-1]) for d in
+               [every, *(digits.removeprefix("+") for _s, _e, digits, _g in runs)])

@@ -1,0 +1,213 @@
+"""Links and email addresses for the contact-detail detector (bot/peers/contact.py): a
+domain with a real public suffix (the Public Suffix List tldextract bundles, offline), typed
+or spelled out, and an address typed, obfuscated or told beside a provider's name."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import tldextract
+
+from bot.core.textnorm import english_words
+from bot.peers.contact_handle import NAME_WITH_DIGITS, PLATFORM, SPELLING_OUT, coined
+from bot.peers.contact_public import without_public_sites
+
+
+@cache
+def _suffixes() -> tldextract.TLDExtract:
+    # The Public Suffix List snapshot tldextract ships with: never fetched at run time.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+# Country codes that are also English words, and the link services that use them.
+_WORD_SUFFIXES = frozenset({"it", "so", "me", "in", "to", "be", "is", "us", "no", "do", "go",
+                            "my", "am", "as", "by", "he", "we", "on", "or", "an", "at", "tv",
+                            "la", "ms", "im", "pm", "ok", "hi", "re", "ch", "st", "eu"})
+SHORTENERS = frozenset({"t", "wa", "bit", "goo", "youtu", "linktr", "discord", "tinyurl",
+                        "ow", "buff", "rb", "is", "cutt", "shorturl", "fb", "m", "tiny"})
+_DOMAIN = re.compile(r"(?<![\w@.])([a-z0-9][a-z0-9-]*(?:\s?\.\s?[a-z0-9-]+)+(?:/\S*)?)", re.I)
+_OPEN, _CLOSE = r"[\(\[\{<'\"‘“\-]", r"[\)\]\}>'\"’”\-]"
+_OBFUSCATED_AT = re.compile(
+    rf"\s*{_OPEN}\s*(?:at|@)\s*{_CLOSE}\s*|\s+at(?: sign)?\s+|\s*@\s*", re.I)
+_OBFUSCATED_DOT = re.compile(
+    rf"\s*{_OPEN}\s*(?:dot|d0t|point|\.)\s*{_CLOSE}\s*|\s+(?:dot|d0t|dt|point|full stop)\s+|"
+    r"\s+\.\s+|。", re.I)
+_EMAIL = re.compile(r"(?<![\w.])[a-z0-9][\w.+-]*@([a-z0-9-]+(?:\.[a-z0-9-]+)*)", re.I)
+PROVIDERS = frozenset({"gmail", "googlemail", "hotmail", "yahoo", "outlook", "icloud", "live",
+                       "btinternet", "aol", "protonmail", "proton", "sky", "virginmedia",
+                       "talktalk", "ntlworld", "mail", "msn", "me", "ymail", "gmx"})
+# Providers whose names are everyday words ("look at me", "live", "the sky"): an address
+# at one counts only with its ending ("ann@me.com").
+WORD_PROVIDERS = frozenset({"me", "live", "mail", "sky"})
+NAMED_PROVIDERS = PROVIDERS - WORD_PROVIDERS
+
+
+def _is_link(candidate: str) -> bool:
+    """A domain with a real public suffix, not a full stop without its space."""
+    name = re.sub(r"\s", "", candidate).lower().rstrip(".")
+    found = _suffixes()(name)
+    if not found.suffix or not found.domain or not re.search(r"[a-z]", found.domain) \
+            or found.domain in _NOT_A_NAME:  # "the dot com boom"
+        return False
+    if re.search(r"/\S", candidate) or (found.domain in SHORTENERS and " " not in candidate):
+        return True  # a path, or a shortener typed as one ("a.m. at" is a time)
+    if " " in candidate and found.suffix not in ("com", "co.uk", "org", "net", "uk", "org.uk"):
+        # "walk . See you", "in Skegness. My sugars": spaced out, only the commonest endings
+        return False
+    if found.suffix in _WORD_SUFFIXES and not found.subdomain:
+        # "today.it", "ok.so": two words; "annsmith.me": a name.
+        return found.domain not in english_words() and len(found.domain) > 2
+    return found.domain not in english_words() or found.suffix in (
+        "com", "co.uk", "org", "net", "org.uk", "io", "ly", "gl", "gg", "ee", "be", "app")
+
+
+_SPACED_ENDING = re.compile(r"\b([a-z][a-z0-9-]{3,})[\s,]+(co|org)[\s,]+uk\b|"
+                            r"\b([a-z][a-z0-9-]{3,})\s*[,•·*|;~_]\s*(com|net|org|co\.uk)\b", re.I)
+_NOT_A_NAME = frozenset({"the", "a", "an", "this", "that", "my", "your", "our", "his", "her"})
+
+
+# Sites people make for themselves, named without the ending: "janewalks dot blogspot",
+# "walkingwithbev.wordpress", "bevknits (dot) substack".
+_OWN_SITE = re.compile(
+    r"\b[a-z0-9][a-z0-9-]{2,}\s*(?:\.|\bdot\b|\(dot\)|\[dot\])\s*(?:blogspot|blogger|"
+    r"wordpress|wixsite|wix|substack|tumblr|weebly|squarespace|carrd|netlify|github|"
+    r"linktree|linktr)\b", re.I)
+
+
+# A shortener or a social site named without its ending, then a path said or typed:
+# "bitly slash 3Fg7hJk", "tiny url / walkwithjo", "facebook forward slash anita.mistry.5".
+_SHORTENER_WORDS = (r"bit\s?ly|tiny\s?url|linktr\s?ee|link\s?tree|goo\s?gl|cutt\s?ly|"
+                    r"rebrand\s?ly|ow\s?ly|is\s?gd|shorturl|tiny\s?cc|bl\s?ink|wame|tme")
+_SITE_SLASH = re.compile(
+    rf"\b(?:({_SHORTENER_WORDS})|(facebook|fb|instagram|insta|tiktok|youtube|twitter|"
+    r"snapchat|linkedin|pinterest|threads|paypal\s?me))"
+    r"\s*(?:/|\\|\b(?:forward\s+|back\s?)?slash\b)\s*@?([\w.\-]+)", re.I)
+# An ending typed letter by letter: "annwalks . c o m", "bevknits dot c o dot u k".
+_SPELLED_ENDING = re.compile(r"\s*(?:\.|\bdot\b)\s*(c\s[o0]\s?m|n\s?e\s?t|[o0]\s?r\s?g|"
+                             r"c\s?[o0]\s*(?:\.|\bdot\b)?\s*u\s?k)\b", re.I)
+
+
+def _site_slash(match: re.Match[str]) -> bool:
+    """A shortener's code is anything; after a social site, a name ("insta/bevknits"), not
+    another platform or a word ("facebook/instagram", "fb / whatever")."""
+    path = match.group(3)
+    if match.group(1):
+        return True
+    return len(path) > 2 and not PLATFORM.fullmatch(path) and (
+        bool(re.search(r"[\d_.]", path)) or path.lower() not in english_words())
+
+
+def _spelled_ending(match: re.Match[str]) -> str:
+    letters = re.sub(r"[\s.]|dot", "", match.group(1), flags=re.I).lower().replace("0", "o")
+    return "." + ("co.uk" if letters == "couk" else letters)
+
+
+def has_link(text: str) -> bool:
+    text = without_public_sites(text)  # "www.nhs.uk/conditions/copd", "bhf.org.uk"
+    if re.search(r"https?://|\bwww\s?\.|\bwww\s+[a-z0-9]", text, re.I) or _OWN_SITE.search(text):
+        return True
+    if any(_site_slash(m) for m in _SITE_SLASH.finditer(text)):
+        return True
+    text = _SPELLED_ENDING.sub(_spelled_ending, text)
+    # "janewalks,co,uk", "janewalks co uk"; "janewalksdotcom", "janewalks.c0m".
+    # "jeanwalks,com", "jeanwalks•com": any sign for the dot, before a name no word is.
+    if any((m.group(1) or m.group(3)).lower() not in english_words()
+           for m in _SPACED_ENDING.finditer(text)):
+        return True
+    text = re.sub(r"\s*\bdot\s?com\b|(?<=[a-z])dotcom\b", ".com", text, flags=re.I)
+    text = re.sub(r"\.c0m\b", ".com", re.sub(r"\.c0\b", ".co", text, flags=re.I), flags=re.I)
+    # An email's domain is the email's; "annsmith dot co dot uk" is a link spelled out.
+    plain, spelled = _without_emails(text), _without_emails(_OBFUSCATED_DOT.sub(".", text))
+    return any(_is_link(m.group(1)) for t in {plain, spelled} for m in _DOMAIN.finditer(t))
+
+
+# "I'm pauline_h on yahoo", "my gmail is grace.o": a name that is not a word, beside a provider.
+_ON_PROVIDER = re.compile(r"(?<![\w.])([a-z][\w.]{0,40}?[\d_.][\w.]{0,40}|[a-z]{3,40}) on (\w+)\b",
+                          re.I)  # bounded: a long run of "a1a1..." stays linear
+# "gmail: lizzie dot walker dot ldn": the dots of a name said as words.
+_SAID_DOTS = re.compile(r"(?<=\w) (?:dot|\(dot\)|\[dot\]) (?=\w)", re.I)
+_PROVIDER_IS = re.compile(r"\b(\w+)(?: is|\s?:|\s[\-–—])\s*([a-z][\w.]*)", re.I)
+_AT_PROVIDER = re.compile(r"\b([a-z]{4,}) at (?:the |a |an )?(\w+)\b", re.I)
+
+
+def _emails(text: str) -> tuple[str, list[re.Match[str]]]:
+    """`text` with obfuscated at and dot mended, and the email addresses in it."""
+    for typed, mended in ((True, text),
+                          (False, _OBFUSCATED_AT.sub("@", _OBFUSCATED_DOT.sub(".", text)))):
+        found = [m for m in _EMAIL.finditer(mended) if _an_address(m, typed)]
+        if found:
+            return mended, found
+    return text, []
+
+
+def _an_address(match: re.Match[str], typed: bool) -> bool:
+    """Any name@domain.ending (even one read backwards), or a provider without its ending:
+    "jsmith52 at gmail" and "janesmith52 at sky" are addresses; "I'm rubbish at gmail" and
+    "look at me" are not (an "at" spelled out needs a made-up name, and a provider that is
+    an everyday word a name no word could be)."""
+    domain = match.group(1).lower()
+    if "." in domain:
+        return bool(re.search(r"[a-z]{2,}$", domain) and re.search(r"[a-z]", domain.split(".")[0]))
+    name = match.group(0).split("@")[0].lower()
+    if not typed and (len(name) < 2 or match.string[match.start() - 1:match.start()] == "'"):
+        return False  # "she's at yahoo": the s of "she's" is no name
+    coined = bool(re.search(r"[\d_.]", name))
+    if domain in WORD_PROVIDERS:
+        return coined
+    return domain in NAMED_PROVIDERS and (typed or coined or name not in english_words())
+
+
+_PROVIDER_SPELLINGS = re.compile(r"\bg[\s-]mail\b|\bgoogle\s?mail\b|\bvirgin\s?media\b|"
+                                 r"\bbt\s?internet\b|\bhot\s?mail\b", re.I)
+# "jane.smith52", "pauline_h": a name with a digit or an underscore, never "moment.shall".
+# "ahmed.y": a dot inside a name, not a full stop before the next sentence ("walk.See").
+_MADE_UP_NAME = re.compile(r"\b[a-z]+[._][a-z]*\d+\b|\b[a-z]+_[a-z]+\b|\b[a-z]+\.[a-z]+\b")
+# "the usual gmail bit", "a icloud one", "the hotmail address": the part after the @.
+_PROVIDER_PART = re.compile(r"\b(?:the|a|an|my)\s+(?:usual\s+)?(\w+)\s+(?:bit|one|address|"
+                            r"account|ending|end)\b", re.I)
+_BARE_PROVIDER = re.compile(r"\b([a-z]{5,})[\s,]+(\w+)[\s,]+(?:com|co[\s,]+uk|net)\b", re.I)
+_MAIL_WORD = re.compile(r"\b(?:e-?mail|mail|at|@)\b|@", re.I)
+
+
+def _named_at_provider(text: str) -> bool:
+    """An address told rather than typed: a made-up name beside a provider's name."""
+    text = _PROVIDER_SPELLINGS.sub(lambda m: re.sub(r"[\s-]", "", m.group(0)).lower(), text)
+    words = {w.lower() for w in re.findall(r"[a-z]+", text, re.I)}
+    # "jane.smith52 and the usual gmail bit", "ahmed.y, it's a icloud one": a made-up name
+    # and a provider; "tony k wigston, all one word, at gmail": dictated.
+    if words & NAMED_PROVIDERS and (NAME_WITH_DIGITS.search(text) or _MADE_UP_NAME.search(
+            text) or (SPELLING_OUT.search(text) and _MAIL_WORD.search(text))):
+        return True
+    # "jeanwalker gmail com": a made-up name, the provider and its ending, no at or dot.
+    if any(m.group(2).lower() in NAMED_PROVIDERS and coined(m.group(1))
+           for m in _BARE_PROVIDER.finditer(text)):
+        return True
+    # "it's jwalker and then the btinternet bit": a made-up name, then the provider's part.
+    if any(m.group(1).lower() in NAMED_PROVIDERS for m in _PROVIDER_PART.finditer(text)) and any(
+            coined(w) for w in re.findall(r"\b[a-z]{5,}\b", text)):
+        return True
+    for match in _ON_PROVIDER.finditer(text):
+        name, provider = match.group(1).lower(), match.group(2).lower()
+        # "feelin on me chest": a provider that is an everyday word needs a made-up name.
+        if provider in PROVIDERS | {"bt"} and (re.search(r"[\d_.]", name) or (
+                name not in english_words() and provider not in WORD_PROVIDERS)):
+            return True
+    if any(m.group(1).lower() in NAMED_PROVIDERS and re.search(r"[\d_]|\w\.\w", m.group(2))
+           for m in _PROVIDER_IS.finditer(_SAID_DOTS.sub(".", text))):
+        return True
+    # "email is tonykwigston at the google mail": a word no dictionary has, at a provider.
+    return any(m.group(1).lower() not in english_words() for m in _AT_PROVIDER.finditer(text)
+               if m.group(2).lower() in NAMED_PROVIDERS)
+
+
+def _without_emails(text: str) -> str:
+    mended, found = _emails(text)
+    for match in reversed(found):
+        mended = mended[:match.start()] + " " + mended[match.end():]
+    return mended if found else text
+
+
+def has_email(text: str) -> bool:
+    text = without_public_sites(text)  # "have a look at nhs.uk"; not "jo@nhs.net"
+    return bool(_emails(text)[1]) or _named_at_provider(text)
