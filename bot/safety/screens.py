@@ -1,5 +1,7 @@
-"""One safety screen per language per process: building one takes about a second (spaCy,
-the word list, a few thousand patterns), reading a message about a millisecond."""
+"""One safety screen per language per process: building one takes a few seconds (spaCy,
+the word list, a few thousand patterns, and the second reader, loaded from the cache folder
+`CACHE_DIR` or, the first time, trained there in 7 to 26 seconds), reading a message
+about a millisecond."""
 
 from __future__ import annotations
 
