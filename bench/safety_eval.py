@@ -11,11 +11,15 @@ reply; false triggers (an urgent reply to a message that needed none); medical q
 signposted; distress met with care; and time per message (p50, p95, ms).
 
     .venv/bin/python bench/safety_eval.py [--set NAME ...] [--misses] [--folds K]
+    .venv/bin/python bench/safety_eval.py --startup [--runs N]
 
 `--misses` prints every message the screen got wrong (for the example sets only: the
 held-out set's figures say how the screen does on words nobody tuned it to). `--folds K`
 measures the second reader by K-fold cross-validation over the examples: each fold is read
-by a screen whose second reader never saw it.
+by a screen whose second reader never saw it (trained for each fold, never cached).
+`--startup` times building the screen (`SafetyScreen.from_content`) in a fresh process,
+cold (an empty cache folder: the second reader is trained and saved) and warm (the saved
+reader loaded), N runs of each, interleaved; it prints the medians and every run.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ import argparse
 import json
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -151,13 +157,62 @@ def cross_validate(screen: SafetyScreen, folds: int) -> dict[str, object]:
         "messages": len(rows), "folds": folds}
 
 
+def startup_once(cache: Path) -> dict[str, object]:
+    """One fresh process: how long building the screen takes with `cache` as it is."""
+    output = subprocess.run([sys.executable, __file__, "--startup-child", str(cache)],
+                            check=True, capture_output=True, text=True).stdout
+    return json.loads(output.splitlines()[-1])
+
+
+def startup(runs: int) -> dict[str, object]:
+    cold: list[float] = []
+    warm: list[float] = []
+    process_cold: list[float] = []
+    process_warm: list[float] = []
+    size = 0
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as folder:
+            for times, process, loaded in ((cold, process_cold, False),
+                                           (warm, process_warm, True)):
+                started = time.perf_counter()
+                run = startup_once(Path(folder))
+                process.append(round(time.perf_counter() - started, 2))
+                if run["loaded"] != loaded:
+                    raise RuntimeError(f"expected loaded={loaded}, got {run}")
+                times.append(round(float(str(run["seconds"])), 2))
+            size = sum(p.stat().st_size for p in Path(folder).iterdir())
+    return {"runs": runs, "cold_s": statistics.median(cold), "warm_s": statistics.median(warm),
+            "process_cold_s": statistics.median(process_cold),
+            "process_warm_s": statistics.median(process_warm), "cache_kb": size // 1024,
+            "cold_all": cold, "warm_all": warm}
+
+
+def _startup_child(cache: Path) -> int:
+    content = library().for_language("en")
+    started = time.perf_counter()
+    screen = SafetyScreen.from_content(content, cache=cache)
+    seconds = time.perf_counter() - started
+    loaded = screen.second is not None and screen.second.loaded_from is not None
+    print(json.dumps({"seconds": seconds, "loaded": loaded}))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", nargs="*", help="set names (default: all)")
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--folds", type=int, default=0)
     parser.add_argument("--rules-only", action="store_true", help="without the second reader")
+    parser.add_argument("--startup", action="store_true",
+                        help="time building the screen, cold (no cache) and warm")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each, for --startup")
+    parser.add_argument("--startup-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.startup_child:
+        return _startup_child(args.startup_child)
+    if args.startup:
+        print(json.dumps({"bench": "safety_eval", "set": "startup", **startup(args.runs)}))
+        return 0
     started = time.perf_counter()
     screen = SafetyScreen.from_content(library().for_language("en"))
     load_s = round(time.perf_counter() - started, 2)

@@ -79,7 +79,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
                     place_guide=PlaceGuide,
                     # The safety screen per language, peer support's directory and the
                     # planner's replanning: features the engine reaches only through these.
-                    screen_for=screen_for, peers=peer_service, replan=planner.drop_planned,
+                    screen_for=partial(screen_for, cache=settings.cache_dir),
+                    peers=peer_service, replan=planner.drop_planned,
                     shape=partial(bundle_turn, allow_unicode=settings.sms_allow_unicode),
                     telegram_bot=(settings.telegram_bot_username or "").lstrip("@") or None,
                     # Effects that touch other people, by type: done by their feature.

@@ -10,6 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.core.content import CONTENT_ROOT
 from bot.storage.db import DEFAULT_SQLITE_PATH
 
+# What can be rebuilt but is slow to: the safety screen's trained second reader.
+DEFAULT_CACHE_DIR = Path("data/cache")
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
@@ -19,6 +22,9 @@ class Settings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
     content_dir: Path = CONTENT_ROOT
+    # Files the service makes for itself and can make again (the safety screen's trained
+    # second reader): kept between starts, shared by workers; safe to delete.
+    cache_dir: Path = DEFAULT_CACHE_DIR
     worker_id: str = ""
 
     telegram_bot_token: str | None = None

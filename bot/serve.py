@@ -100,8 +100,9 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
         # The catalogue with whatever OpenActive imports have stored.
         catalogue = await load_catalogue(services.db, settings.content_dir, strict=False)
         services.engine.use_places(RankingIndex(catalogue.all()))
-        # The safety screen takes a few seconds to build (its second reader learns from the
-        # examples): build it now, so the first person to write is not kept waiting.
+        # The safety screen takes a few seconds to build (spaCy and its patterns; the second
+        # reader is loaded from CACHE_DIR, or trained there the first time): build it now,
+        # so the first person to write is not kept waiting.
         started = time.monotonic()
         await asyncio.to_thread(services.engine.language, None)
         log.info("safety screen ready in %.1f s", time.monotonic() - started)

@@ -22,16 +22,22 @@ The hazard log (docs/clinical-safety/hazard-log.md) lists what it can miss and w
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import rapidfuzz
 import spacy
 from spacy.tokens import Doc, Span
 
+from bot.core import textnorm
 from bot.core.content import Content
 from bot.core.safety import Assessment, SafetyCategory, SafetyFinding
+from bot.safety import normalise
 from bot.safety.indexed import IndexedMatcher, index_context
 from bot.safety.lexicon import Lexicon
 from bot.safety.normalise import Normaliser
@@ -42,6 +48,7 @@ from bot.safety.second_reader import (
     URGENT_THRESHOLD,
     URGENT_THRESHOLD_QUESTION,
     SecondReader,
+    cache_folder,
     load_examples,
 )
 
@@ -179,7 +186,9 @@ class SafetyScreen:
     """Built once per language (about a second: spaCy and the word list), then shared."""
 
     def __init__(self, lexicon: Lexicon,
-                 examples: Sequence[tuple[str, str]] = ()) -> None:
+                 examples: Sequence[tuple[str, str]] = (), cache: Path | None = None) -> None:
+        """`cache`: the folder the second reader is kept in between starts (none: it is
+        trained here, in 7 to 26 seconds)."""
         self.lexicon = lexicon
         vocabulary = [w for phrases in lexicon.targets.values() for p in phrases
                       for w in words_of(p)]
@@ -211,15 +220,20 @@ class SafetyScreen:
                                         "prune_on_target_overlap": True})
         self.context.add(list(_context_rules(lexicon)))
         index_context(self.context, self.nlp.vocab)  # the same matches, a third of the time
-        self.second = SecondReader(examples, self.normaliser.words) if examples else None
+        self.second = SecondReader.cached(
+            examples, self.normaliser.words, cache,
+            mending=mending_key(lexicon.spellings, vocabulary)) if examples else None
 
     @classmethod
-    def from_content(cls, content: Content, examples: Path | None = None) -> SafetyScreen:
+    def from_content(cls, content: Content, examples: Path | None = None,
+                     cache: Path | bool = True) -> SafetyScreen:
         """The lexicon from `content`; the second reader from `examples` (a folder of
-        labelled `*.tsv`), by default `safety_examples/` beside the language's texts."""
+        labelled `*.tsv`), by default `safety_examples/` beside the language's texts, kept
+        in `cache` (True: the configured folder, `CACHE_DIR`; False: trained, not kept)."""
         folder = examples or (content.folder / "safety_examples" if content.folder else None)
         found = load_examples(folder) if folder is not None and folder.is_dir() else []
-        return cls(Lexicon.from_content(content), found)
+        kept = cache_folder() if cache is True else cache or None
+        return cls(Lexicon.from_content(content), found, cache=kept)
 
     # -- public -----------------------------------------------------------------------------
     def check(self, text: str) -> SafetyFinding | None:
@@ -309,6 +323,24 @@ class SafetyScreen:
                 continue
             spans.append(Span(doc, start, end, label=key.split("::", 1)[0]))
         return spans
+
+
+def mending_key(spellings: Mapping[str, Iterable[str]], vocabulary: Iterable[str]) -> str:
+    """A hash of everything the Normaliser's mending depends on (the second reader is kept
+    under it, with the examples; see second_reader.py): the lexicon's spellings and target
+    words, the English word list, the code of normalise.py and textnorm.py, and RapidFuzz's
+    version. Any change to these trains the reader again."""
+    digest = hashlib.sha256(json.dumps(
+        {"spellings": [[canonical, list(variants)] for canonical, variants in spellings.items()],
+         "vocabulary": sorted(set(vocabulary)),
+         "rapidfuzz": ".".join(rapidfuzz.__version__.split(".")[:2])}).encode("ascii"))
+    digest.update("\n".join(sorted(textnorm.english_words())).encode("utf-8"))
+    for module in (normalise, textnorm):
+        try:
+            digest.update(Path(inspect.getfile(module)).read_bytes())
+        except OSError:  # no source to read: the versions above still hold
+            digest.update(module.__name__.encode("ascii"))
+    return digest.hexdigest()
 
 
 def _ends_sentence(doc: Doc, end: int) -> bool:
