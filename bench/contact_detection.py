@@ -2,7 +2,8 @@
 
 Reads the team's corpora (`tests/data/contact/*.tsv`: label leak|benign, kind, text;
 written blind by people who had not seen the detector). By default only the ones the rules
-have been tuned on (`TUNED`: tuning, held_out, newcomer, held_out_2, held_out_3, kinds_3);
+have been tuned on (`TUNED`: tuning, held_out, newcomer, held_out_2, held_out_3, kinds_3,
+held_out_4, kinds_4);
 a blind corpus is read only when named, so nobody tuning sees it by accident. Prints one JSON
 line per corpus: the share of leaks let through (per kind), the share of ordinary messages
 held, and time per message (p50, p95, ms).
@@ -25,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.peers import contact_reader  # noqa: E402
 from bot.peers.contact import contact_details  # noqa: E402
 
 CORPORA = ROOT / "tests" / "data" / "contact"
@@ -33,8 +35,13 @@ CORPORA = ROOT / "tests" / "data" / "contact"
 # held_out_2 joined once its clean first figure was recorded (3.2 % leaks, 0.35 % held);
 # held_out_3 likewise after its clean measure (4.2 % leaks, 5.2 % held, 2026-11-30), to fix
 # its kinds (public sites and helplines, references, conversational addresses); kinds_3 is
-# the variants written while fixing them, tuned on from the start.
-TUNED = ("tuning", "held_out", "newcomer", "held_out_2", "held_out_3", "kinds_3")
+# the variants written while fixing them, tuned on from the start. held_out_4 joined after
+# its clean measure (3.3 % leaks, 7.0 % held, 2026-12-01, after round three): three rounds
+# of rules had plateaued at 3-4 % on unseen text, so its misses are read to fix their kinds
+# (round four) and to train the learned second reader on; kinds_4 holds the variants
+# written while fixing them. Its figures since are tuned, so optimistic.
+TUNED = ("tuning", "held_out", "newcomer", "held_out_2", "held_out_3", "kinds_3",
+         "held_out_4", "kinds_4")
 
 
 def load(path: Path) -> list[tuple[str, str, str]]:
@@ -80,6 +87,7 @@ def main() -> int:
     parser.add_argument("--corpus", nargs="+", default=TUNED, metavar="NAME")
     args = parser.parse_args()
     contact_details("warm up 07700 900123 ann@example.com")  # load the suffix list
+    contact_reader.wait()  # the learned second reader, trained in the background
     for name in args.corpus:
         figures = evaluate(load(CORPORA / f"{name}.tsv"), misses=args.misses and name in TUNED)
         print(json.dumps({"bench": "contact_detection", "corpus": name, **figures}))

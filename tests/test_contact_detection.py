@@ -15,6 +15,14 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
 - `held_out_3.tsv`: a third, measured once clean (4.2 % leaks, 5.2 % held: public sites
   and helplines, order and NHS numbers), then tuned on by kind.
 - `kinds_3.tsv`: variants of held_out_3's kinds, written while fixing them (not blind).
+- `held_out_4.tsv`: a fourth, measured once clean (3.3 % leaks, 7.0 % held), then tuned on
+  by kind (round four) and learned from by the second reader: its figures here are tuned,
+  so optimistic.
+- `kinds_4.tsv`: variants of held_out_4's kinds, written while fixing them (not blind).
+
+The learned second reader (bot/peers/contact_reader.py) is trained on these same corpora,
+so the figures below are with it (the bench waits for it); the rules alone are held to
+the same guards, since the reader only adds holds.
 """
 
 from __future__ import annotations
@@ -25,10 +33,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import contact_detection
 
+from bot.peers import contact_reader
+from bot.peers.contact import ContactKind, contact_details
+
 CORPORA = contact_detection.CORPORA
 
 
 def figures(name: str) -> dict[str, object]:
+    contact_reader.wait()
     return contact_detection.evaluate(contact_detection.load(CORPORA / f"{name}.tsv"))
 
 
@@ -73,3 +85,43 @@ def test_kinds_3_corpus() -> None:
     found = figures("kinds_3")  # 0 of 52 leaks, 0 of 61 ordinary held
     assert found["leak_rate"] <= 0.0193, found
     assert found["false_holds"] <= 0.0164, found
+
+
+def test_held_out_4_corpus() -> None:
+    found = figures("held_out_4")  # 0 of 306 leaks, 6 of 331 ordinary held (tuned on)
+    assert found["leak_rate"] <= 0.0033, found
+    assert found["false_holds"] <= 0.0212, found
+
+
+def test_kinds_4_corpus() -> None:
+    found = figures("kinds_4")  # 0 of 57 leaks, 2 of 54 ordinary held (with the reader)
+    assert found["leak_rate"] <= 0.0176, found
+    assert found["false_holds"] <= 0.0371, found
+
+
+def test_the_second_reader_adds_only_when_sure_and_there_is_something_to_hold() -> None:
+    reader = contact_reader.wait()
+    assert reader is not None
+    # It reads a leak it has learned the shape of, and not ordinary chat.
+    assert reader.probability("ring me on 07700 900123 after tea") > 0.9
+    assert reader.probability("lovely walk round the park today, legs are tired") < 0.2
+    # Asking for contact without giving any: nothing to hold, whatever it thinks.
+    assert not contact_reader.has_material("email me your thoughts")
+    assert contact_details("email me your thoughts") == []
+    # It only adds: a hold the rules make stands with or without it.
+    text = "my number is 07700 900 123"
+    assert contact_details(text) == contact_details(text, use_reader=False) == [
+        ContactKind.PHONE]
+    # A reader trained on a few lines reads too (a probability).
+    examples = contact_reader.load_examples(names=("kinds_3",))
+    small = contact_reader.ContactReader(examples)
+    assert 0.0 <= small.probability("x") <= 1.0
+
+
+def test_the_second_reader_trains_quickly() -> None:
+    import time
+
+    examples = contact_reader.load_examples()
+    started = time.perf_counter()
+    contact_reader.ContactReader(examples)
+    assert time.perf_counter() - started < 5.0  # about 0.3 s quiet; a busy shared machine

@@ -48,10 +48,12 @@ or landline's shape). Each kind's finder is its own module: contact_phone, conta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from enum import StrEnum
 
+from bot.peers import contact_reader
 from bot.peers.contact_address import has_address, has_postcode
 from bot.peers.contact_handle import has_handle
 from bot.peers.contact_mending import (
@@ -62,6 +64,7 @@ from bot.peers.contact_mending import (
     letters_said,
 )
 from bot.peers.contact_phone import has_phone
+from bot.peers.contact_public import places_postcode
 from bot.peers.contact_web import has_email, has_link
 
 
@@ -82,18 +85,22 @@ ENTITY_KINDS = {"url": ContactKind.LINK, "text_link": ContactKind.LINK,
                 "mention": ContactKind.USERNAME, "text_mention": ContactKind.USERNAME}
 
 
+_COMMA_SINGLES = re.compile(r"(?<=\b\w)\s*,\s*(?=\w\b)")
 _FINDERS = ((ContactKind.PHONE, has_phone), (ContactKind.EMAIL, has_email),
             (ContactKind.USERNAME, has_handle), (ContactKind.LINK, has_link),
             (ContactKind.POSTCODE, has_postcode), (ContactKind.ADDRESS, has_address))
 
 
 def contact_details(text: str, entity_types: Iterable[str] = (), previous: str = "",
-                    kinds: Sequence[ContactKind] = tuple(ContactKind)) -> list[ContactKind]:
+                    kinds: Sequence[ContactKind] = tuple(ContactKind),
+                    use_reader: bool = True) -> list[ContactKind]:
     """The kinds of contact detail in `text` (empty when none), among `kinds`.
 
     `entity_types`: Telegram's message entity types ("url", "phone_number", ...).
     `previous`: the same person's message just before in the same chat, so a number split
     over the two is caught (the earlier half alone was not a number, so it went through).
+    `use_reader`: let the learned second reader (bot/peers/contact_reader.py) add a hold
+    the rules missed when it is very sure (once it is trained, in the background).
     """
     folded = " ".join(fold(text).split())  # one space between words: no long gaps to scan
     joined = joined_singles(folded)
@@ -104,13 +111,43 @@ def contact_details(text: str, entity_types: Iterable[str] = (), previous: str =
                ContactKind.ADDRESS: (joined, mended)}
     if LETTER_NAME.search(mended):
         sources[ContactKind.POSTCODE] += (joined_singles(letters_said(mended)),)
+    # "el ee five, three, dee bee", "L, E, 4, 5, A, B": a character at a time, with commas.
+    for said in sources[ContactKind.POSTCODE][1:]:
+        if _COMMA_SINGLES.search(said):
+            sources[ContactKind.POSTCODE] += (joined_singles(_COMMA_SINGLES.sub(" ", said)),)
     found = {ENTITY_KINDS[t] for t in entity_types if t in ENTITY_KINDS}
+    entity_found = set(found)
     for kind, finder in _FINDERS:
         if kind in kinds and kind not in found and any(
                 finder(s) for s in sources.get(kind, (folded, joined))):
             found.add(kind)
+    if ContactKind.POSTCODE in found and ContactKind.ADDRESS not in found and \
+            ContactKind.POSTCODE not in entity_found and places_postcode(folded):
+        found.discard(ContactKind.POSTCODE)  # "the postcode for Watermead Park car park is"
+    if not found and use_reader and (reader := contact_reader.shared()) is not None \
+            and reader.holds(text):
+        likely = _likely_kind(folded)  # the learned second reader is very sure
+        if likely in kinds:
+            found.add(likely)
     if ContactKind.PHONE not in found and previous and ContactKind.PHONE in kinds:
         earlier = joined_singles(digitised(" ".join(fold(previous).split())))
         if not has_phone(earlier) and has_phone(f"{earlier} {mended}"):
             found.add(ContactKind.PHONE)
     return [kind for kind in ContactKind if kind in found and kind in kinds]
+
+
+_LIKELY = ((ContactKind.EMAIL, re.compile(r"@|\b(?:e-?mail|g\s?mail|hotmail|yahoo|outlook|"
+                                          r"icloud|btinternet|aol)\b", re.I)),
+           (ContactKind.PHONE, re.compile(r"(?:\d\D{0,3}){6}|\b(?:ring|call|text|phone|"
+                                          r"number|mobile|landline|whatsapp)\b", re.I)),
+           (ContactKind.POSTCODE, re.compile(r"\bpost\s?code\b", re.I)),
+           (ContactKind.LINK, re.compile(r"\b(?:dot|com|www|http|site|website|blog|link)\b",
+                                         re.I)),
+           (ContactKind.ADDRESS, re.compile(r"\b(?:live|house|flat|road|street|address|door|"
+                                            r"moved|number)\b", re.I)))
+
+
+def _likely_kind(text: str) -> ContactKind:
+    """What the second reader most likely found, to name it (it only says "a way to reach
+    the writer"): by the message's words; a profile name when nothing else fits."""
+    return next((kind for kind, cue in _LIKELY if cue.search(text)), ContactKind.USERNAME)

@@ -44,6 +44,7 @@ _TIME_WORDS = frozenset({"at", "for", "from", "until", "till", "by", "around", "
 # after "at".
 _HOME_AT = re.compile(r"\b(?:live|lives|living|lived|staying|moved|"
                       r"address is|home is|house is)\s+(?:at|to|in)\s*$|"
+                      r"\b(?:moved|moving|move)\b[^.!?]{0,24}\b(?:now|just|to)\s+(?:at|in)\s*$|"
                       r"\b(?:flat|house|home|bungalow|address|door)\b[^.!?]*\bat\s*$", re.I)
 # Between a number and a street word, these make it a distance, a time or a route.
 NOT_HOUSE = frozenset({

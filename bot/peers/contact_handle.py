@@ -18,7 +18,9 @@ SPELLING_OUT = re.compile(
     r"underscore|point) (?:after|before|between|in)\b|\bmy (?:full )?name,? then\b", re.I)
 
 
-_AT_HANDLE = re.compile(r"(?<![\w.])@[a-z][\w.]{3,31}", re.I)
+# Not a group's own mentions: "@everyone in the group says hi".
+_AT_HANDLE = re.compile(r"(?<![\w.])@(?!(?:everyone|here|all|channel|admins?|group)\b)"
+                        r"[a-z][\w.]{3,31}", re.I)
 _AT_SPACED = re.compile(r"(?<![\w.])@\s+([a-z][\w.]{3,31})", re.I)
 PLATFORM = re.compile(
     r"\b(snap ?chat|snap|sc|ghost app|[i1]nsta ?gram|[i1]nsta|ig|the gram|fa[c]e ?b[o0]{2}k|"
@@ -84,7 +86,12 @@ _QUOTED_SEARCH = re.compile(r"\b(?:search|look up|look for|find|type in|type|add
 
 def has_handle(text: str) -> bool:
     """A username: after @, with an underscore, or near a platform's name."""
-    text = re.sub(r"\s+underscore\s+", "_", text, flags=re.I)
+    # Symbols said one by one: "at symbol, nisha, underscore, heals" is @nisha_heals.
+    text = re.sub(r"[\s,]+underscore[\s,]+", "_", text, flags=re.I)
+    text = re.sub(r"\b(?:the\s+)?at\s+(?:symbol|sign)[\s,:]+", "@", text, flags=re.I)
+    # A name as people write it: "Pat O'Neill" is one surname, "Bob and Janet Ellis" a name.
+    text = re.sub(r"\b([OD])['’]([A-Z])([a-z]+)", lambda m: m[1] + m[2].lower() + m[3], text)
+    text = re.sub(r"\b([A-Z][a-z]+) (?:and|&) [A-Z][a-z]+(?= [A-Z][a-z]+)", r"\1", text)
     text = _X_PLATFORM.sub("twitter", text)
     # "sukhi . k", "bev dot knits", "pauline dot h dot leics": dots said or spaced, joined.
     text = re.sub(r"(?<=\w) (?:\.|dot|DOT|\(dot\)|\[dot\]) (?=\w)", ".", text)  # not "Dot"
@@ -92,6 +99,11 @@ def has_handle(text: str) -> bool:
         return True
     if _IM_HANDLE.search(text) or any(
             coined(m.group(1)) and PLATFORM.match(m.group(2)) for m in _IM_ON.finditer(text)):
+        return True
+    # "im Tom Wright on fb": a person's name after "I'm" or "we're", then on a platform.
+    if any(PLATFORM.match(m.group(2)) and not _CALENDAR.search(m.group(1))
+           and not _PLACE_WORDS & set(m.group(1).lower().split())
+           for m in _NAME_ON.finditer(text)):
         return True
     invitation = _INVITATION.search(text)
     if invitation and NAME_WITH_DIGITS.search(text):
@@ -101,8 +113,10 @@ def has_handle(text: str) -> bool:
            for m in _AT_SPACED.finditer(text)):
         return True
     platforms = list(PLATFORM.finditer(text))
-    # "im on insta, search 'brenda bakes leicester'": a name in quotes to search for.
-    if platforms and _QUOTED_SEARCH.search(text):
+    # "im on insta, search 'brenda bakes leicester'": a name in quotes to search for; not
+    # a search of ordinary words ("youtube, search 'seated exercise'").
+    if platforms and any(_a_name_to_search(m.group(1)) or _FIRST_PERSON.search(text)
+                         for m in _QUOTED_SEARCH.finditer(text)):
         return True
     # "insta @ walking with bev (all together)", "snap: gaz b 1982 no spaces": dictated.
     if (platforms or "@" in text) and (SPELLING_OUT.search(text) or _NAME_REFERENCE.search(text)):
@@ -110,16 +124,35 @@ def has_handle(text: str) -> bool:
     return any(_handle_near(text, match, invitation is not None) for match in platforms)
 
 
+# "im Tom Wright on fb", "we're Bob Ellis on facebook".
+_NAME_ON = re.compile(r"\b(?i:i'?m|i am|we'?re|we are)\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})"
+                      r"\s+(?i:on)\s+(?i:the\s+)?(\w+(?: \w+)?)")
+
+
+_FIRST_PERSON = re.compile(r"\b(?:me|my|mine|i|i'?m|we|we'?re|us|our|the one)\b", re.I)
+
+
+def _a_name_to_search(quoted: str) -> bool:
+    words = re.findall(r"[\w']+", quoted)
+    if _PLACE_WORDS & {w.lower() for w in words}:  # 'Bradgate Park deer': a place's video
+        return any(coined(w) or not w.isalpha() for w in words)
+    return any(not w.islower() or coined(w) or not w.isalpha() for w in words)
+
+
 def _handle_near(text: str, match: re.Match[str], invited: bool) -> bool:
     """Whether the words around a platform's name (`match`) give a name to find someone by."""
     # Only the characters near it are read, so a long post of platform names stays linear.
     following = text[match.end():match.end() + HANDLE_SPAN]
-    if re.match(r"\s?[.(]", following):
+    if re.match(r"\s?[.(]\S", following):
         return False  # part of a link ("facebook.com/ann"): the link finder's
     after = _HANDLE_TOKEN.findall(following)[:HANDLE_WINDOW]
     before = _HANDLE_TOKEN.findall(text[max(0, match.start() - HANDLE_SPAN):match.start()])[
         -HANDLE_WINDOW:]
     if any(_looks_like_handle(t) for t in after[:4] + before[-3:]):
+        return True
+    # "add me on insta, it's my name with dots: amy.j.patel": asked to be found, a handle's
+    # shape anywhere near.
+    if invited and any(_looks_like_handle(t) for t in after + before):
         return True
     # "discord: walkingwithbev", "fb: Bev Turner": a word no dictionary has, or a name.
     if (follows := _NAME_FOLLOWS.match(following)) is not None:
@@ -169,15 +202,15 @@ def _after_small_words(tokens: list[str]) -> list[str]:
 
 # Words that introduce a profile name: "as", "I'm" (two tokens), "under", "called".
 # Not "it's": "on facebook it's Sarah Smith's 60th" is news, not a profile.
-_NAME_INTRO = frozenset({"as", "i", "m", "im", "am", "under", "called", "me"})
+_NAME_INTRO = frozenset({"as", "i", "m", "im", "am", "under", "called", "me", "we", "re"})
 
 
 def _introduced_name(tokens: list[str]) -> bool:
     """A name (two capitalised words) just after "as", "I'm", "me -", "under": "on fb I'm
     Lorraine Gill"; not one straight after the platform ("on Facebook Mary Jones had ...")."""
-    intro = list(itertools.takewhile(lambda t: t.lower() in _NAME_INTRO or PLATFORM.fullmatch(t),
-                                     tokens[:4]))
-    return any(t.lower() in _NAME_INTRO for t in intro) and _has_name(
+    intro = list(itertools.takewhile(
+        lambda t: t.lower().rstrip(".:") in _NAME_INTRO or PLATFORM.fullmatch(t), tokens[:4]))
+    return any(t.lower().rstrip(".:") in _NAME_INTRO for t in intro) and _has_name(
         tokens[len(intro):len(intro) + 2], places=True)
 
 

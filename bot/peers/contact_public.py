@@ -51,7 +51,7 @@ def public_contacts() -> PublicContacts:
 # Words before "at" that make it "where to look", not an email's @: "have a look at nhs.uk",
 # "it's all at bhf.org.uk"; after any other word ("kev dot doyle at sky dot com") the site
 # may be the end of a person's email address, so it is left for the email finder.
-_LOOK_AT = frozenset({
+LOOK_AT = frozenset({
     "look", "looks", "looking", "looked", "glance", "peek", "it", "it's", "its", "all", "that",
     "this", "them", "there", "everything", "info", "information", "details", "advice",
     "online", "more", "stuff", "page", "pages", "site", "website", "leaflet", "leaflets",
@@ -65,7 +65,7 @@ def without_public_sites(text: str) -> str:
     def blank(match: re.Match[str]) -> str:
         before = re.search(r"(\S+)\s*(?:\bat\b|\(at\)|\[at\])\s*$",
                            text[max(0, match.start() - 40):match.start()], re.I)
-        if before and before.group(1).lower().strip(",.;:!?'\"") not in _LOOK_AT:
+        if before and before.group(1).lower().strip(",.;:!?'\"") not in LOOK_AT:
             return match.group(0)
         return " " * len(match.group(0))
     return public_contacts().sites.sub(blank, text)
@@ -89,14 +89,68 @@ def claimed_freephone(text: str, start: int, digits: str) -> bool:
         _CLAIMED.search(text[max(0, start - 40):start]))
 
 
+# The writer (or their household) in the message: then nothing in it is excused as an
+# organisation's ("ring me on", "our landline", "if u need me email hello@...", "ask for Raj").
+_PERSONAL = re.compile(r"\b(?:me|my|mine|myself|i|i'm|im|i've|i'll|us|our|ours|we|we're|"
+                       r"home|house|hse|flat|landline|mobile|mob|ask\s+for|text)\b", re.I)
+# Words that make a landline an organisation's: "ring Leicester City Council on 0116 ...",
+# "the booking line is", "the rehab team said ring the department on", "book a taxi with".
+_ORGANISATION = re.compile(
+    r"\b(?:council|centre|center|department|dept|surgery|practice|pharmacy|chemist|clinic|"
+    r"hospital|hospice|ward|library|libraries|office|reception|front\s+desk|helpline|"
+    r"(?:booking|bookings|help|advice|information|info|appointments?|enquiry|enquiries|"
+    r"support|phone|contact)\s+line|have\s+a\s+line|service|services|team|taxis?|cabs?|"
+    r"shop|charity|trust|foundation|society|association|church|school|college|museum|"
+    r"theatre|club|group's|branch|company|firm|healthwatch)\b", re.I)
+_LANDLINE = re.compile(r"^(?:0|(?:00)?44)[12]\d{8,9}$")
+
+
+def organisations_landline(text: str, digits: str) -> bool:
+    """A geographic landline the message gives as an organisation's ("ring Leicester City
+    Council on 0116 454 1000", "the hospice shop ... call 0116 496 0320"), where nothing in
+    it is the writer's own: never a mobile, never beside "me", "our", "home", "ask for"."""
+    return bool(_LANDLINE.match(digits.removeprefix("+"))) and \
+        _ORGANISATION.search(text) is not None and _PERSONAL.search(text) is None
+
+
+# An organisation's mailbox, not a person's: a role before the @ ("info@", "hello@",
+# "braunstone.reception@"), or one plain word at a listed site or a public body's domain
+# ("jo@samaritans.org", "libraries@leicester.gov.uk"); never "maureen.oakes@leics.gov.uk",
+# and never where the writer is in the message ("email hello@jennysbakes.co.uk, my business").
+_ROLES = frozenset({
+    "info", "information", "hello", "hi", "enquiries", "enquiry", "contact", "contactus",
+    "admin", "office", "bookings", "booking", "reception", "team", "support", "help",
+    "helpdesk", "letters", "news", "newsdesk", "events", "membership", "members",
+    "volunteers", "volunteer", "volunteering", "feedback", "general", "secretary", "sales",
+    "orders", "noreply", "appointments", "referrals", "press", "media", "customerservices",
+    "customer", "service", "services", "library", "libraries", "clinic",
+    "pharmacy", "patientexperience", "pals", "accounts", "complaints", "editor"})
+# Listed sites that also give people their own mailboxes ("grandadmick@sky.com").
+_MAILBOX_SITES = frozenset({"sky", "bt", "btinternet", "virginmedia", "talktalk", "ntlworld"})
+_PUBLIC_SECTOR = (".gov.uk", ".nhs.uk", ".ac.uk", ".police.uk", ".sch.uk", ".gov")
+
+
+def organisations_email(text: str, name: str, domain: str) -> bool:
+    """Whether `name`@`domain` in `text` is an organisation's mailbox (see above)."""
+    if _PERSONAL.search(text):
+        return False
+    name, domain = name.lower(), domain.lower().rstrip(".")
+    if set(re.split(r"[._\-]", name)) & _ROLES:
+        return True
+    listed = public_contacts().sites.fullmatch(domain) is not None and \
+        domain.split(".")[0] not in _MAILBOX_SITES
+    return name.isalpha() and (listed or domain.endswith(_PUBLIC_SECTOR))
+
+
 def public_number(text: str, start: int, digits: str, groups: list[str]) -> bool:
     """A run of digits at `start` that is an organisation's number or a reference rather
     than anyone's phone: a freephone or 03 number (unless the writer calls it theirs), a
-    public short number, a number after "order", "ref", "tracking"..., or an NHS number (10
-    digits, 3 3 4, where the message says it is one)."""
+    public short number, a landline given as an organisation's, a number after "order",
+    "ref", "tracking"..., or an NHS number (10 digits, 3 3 4, where the message says it is
+    one)."""
     found = public_contacts()
     bare = digits.removeprefix("+")
-    if bare in found.short_numbers:
+    if bare in found.short_numbers or organisations_landline(text, "".join(groups) or bare):
         return True
     if bare.startswith(found.number_prefixes) and 10 <= len(bare) <= 11 \
             and not _CLAIMED.search(text[max(0, start - 40):start]):
@@ -109,3 +163,18 @@ def public_number(text: str, start: int, digits: str, groups: list[str]) -> bool
             re.match(r"^7\d{9}$", joined) and len(groups[0] if groups else joined) in (4, 10)):
         return False
     return found.reference.search(text[max(0, start - 60):start]) is not None
+
+
+# A public place's postcode, for a sat nav: "the postcode for Watermead Park car park is
+# LE7 4PF", "the leisure centre's postcode"; never with the writer in the message.
+_PLACES = (r"(?:car\s+park|park|centre|center|hospital|station|surgery|clinic|church|hall|"
+           r"library|stadium|school|museum|venue|pool|cafe|café|pub|shop|store|club|ground|"
+           r"reservoir|garden|gardens|office|market)")
+_PLACE_POSTCODE = re.compile(
+    rf"\bpost\s?code\s+(?:for|of)\s+(?:the\s+)?[^.!?]{{0,40}}?\b{_PLACES}\b|"
+    rf"\b{_PLACES}(?:'s)?\s+(?:sat\s?nav\s+)?post\s?code\b", re.I)
+
+
+def places_postcode(text: str) -> bool:
+    """Whether the postcodes in `text` are given as a public place's (see above)."""
+    return _PLACE_POSTCODE.search(text) is not None and _PERSONAL.search(text) is None

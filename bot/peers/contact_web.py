@@ -11,7 +11,7 @@ import tldextract
 
 from bot.core.textnorm import english_words
 from bot.peers.contact_handle import NAME_WITH_DIGITS, PLATFORM, SPELLING_OUT, coined
-from bot.peers.contact_public import without_public_sites
+from bot.peers.contact_public import LOOK_AT, organisations_email, without_public_sites
 
 
 @cache
@@ -128,6 +128,7 @@ _ON_PROVIDER = re.compile(r"(?<![\w.])([a-z][\w.]{0,40}?[\d_.][\w.]{0,40}|[a-z]{
 # "gmail: lizzie dot walker dot ldn": the dots of a name said as words.
 _SAID_DOTS = re.compile(r"(?<=\w) (?:dot|\(dot\)|\[dot\]) (?=\w)", re.I)
 _PROVIDER_IS = re.compile(r"\b(\w+)(?: is|\s?:|\s[\-–—])\s*([a-z][\w.]*)", re.I)
+_DIGITS_AT_PROVIDER = re.compile(r"\b[a-z]+\s+\d{1,4}\s+at\s+(?:the\s+)?(\w+)\b", re.I)
 _AT_PROVIDER = re.compile(r"\b([a-z]{4,}) at (?:the |a |an )?(\w+)\b", re.I)
 
 
@@ -147,6 +148,8 @@ def _an_address(match: re.Match[str], typed: bool) -> bool:
     "look at me" are not (an "at" spelled out needs a made-up name, and a provider that is
     an everyday word a name no word could be)."""
     domain = match.group(1).lower()
+    if not typed and match.group(0).split("@")[0].lower() in LOOK_AT:
+        return False  # "the list is at warmwelcome.uk": where to look, not a mailbox
     if "." in domain:
         return bool(re.search(r"[a-z]{2,}$", domain) and re.search(r"[a-z]", domain.split(".")[0]))
     name = match.group(0).split("@")[0].lower()
@@ -193,8 +196,14 @@ def _named_at_provider(text: str) -> bool:
         if provider in PROVIDERS | {"bt"} and (re.search(r"[\d_.]", name) or (
                 name not in english_words() and provider not in WORD_PROVIDERS)):
             return True
-    if any(m.group(1).lower() in NAMED_PROVIDERS and re.search(r"[\d_]|\w\.\w", m.group(2))
+    # "my gmail is grace.o", "my gmail is pauljohnsonleics": a made-up name after it.
+    if any(m.group(1).lower() in NAMED_PROVIDERS and (re.search(r"[\d_]|\w\.\w", m.group(2)) or (
+            len(m.group(2)) >= 7 and m.group(2).islower() and coined(m.group(2))))
            for m in _PROVIDER_IS.finditer(_SAID_DOTS.sub(".", text))):
+        return True
+    # "my email address is Sandra Hughes 6 at Gmail": a name dictated with its digits.
+    if _MAIL_WORD.search(text) and any(m.group(1).lower() in NAMED_PROVIDERS
+                                       for m in _DIGITS_AT_PROVIDER.finditer(text)):
         return True
     # "email is tonykwigston at the google mail": a word no dictionary has, at a provider.
     return any(m.group(1).lower() not in english_words() for m in _AT_PROVIDER.finditer(text)
@@ -210,4 +219,7 @@ def _without_emails(text: str) -> str:
 
 def has_email(text: str) -> bool:
     text = without_public_sites(text)  # "have a look at nhs.uk"; not "jo@nhs.net"
-    return bool(_emails(text)[1]) or _named_at_provider(text)
+    # "email info@leicesterlongcovid.org.uk to join": an organisation's mailbox passes.
+    if any(not organisations_email(text, *m.group(0).split("@", 1)) for m in _emails(text)[1]):
+        return True
+    return _named_at_provider(text)
