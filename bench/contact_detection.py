@@ -1,6 +1,6 @@
 """How well the contact-detail detector holds what it should and passes what it should.
 
-Reads the team's corpora (`tests/data/contact/*.tsv`: label leak|benign, kind, text;
+Reads the team's corpora (`content/contact_examples/*.tsv`: label leak|benign, kind, text;
 written blind by people who had not seen the detector). By default only the ones the rules
 have been tuned on (`TUNED`: tuning, held_out, newcomer, held_out_2, held_out_3, kinds_3,
 held_out_4, kinds_4);
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bot.peers import contact_reader  # noqa: E402
 from bot.peers.contact import contact_details  # noqa: E402
 
-CORPORA = ROOT / "tests" / "data" / "contact"
+CORPORA = ROOT / "content" / "contact_examples"
 # The corpora the rules have been tuned on: their misses may be read. Any other corpus in
 # CORPORA is blind (a fresh one for a clean measurement) and is only scored when named;
 # held_out_2 joined once its clean first figure was recorded (3.2 % leaks, 0.35 % held);

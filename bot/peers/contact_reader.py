@@ -12,7 +12,7 @@ that existed then): held_out_3 4.2 % -> 2.7 % leaks, 5.2 % -> 5.2 % held; held_o
 (tuned on every corpus, so they leave the reader almost nothing to add): ordinary held,
 pooled, 0.55 % -> 1.5 %. A release of weak holds gained one message in all: not used.
 
-Trained at start from the tuned corpora (tests/data/contact, `CORPORA`) in a background
+Trained at start from the tuned corpora (content/contact_examples, `CORPORA`) in a background
 thread (0.3 to 1.2 s on the shared 2-core machine, after scikit-learn's import), so the
 service starts as fast as before; until it is ready, and where the corpora are absent, the
 rules decide alone.
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 # The reader holds a message the rules let through when P(leak) is at least this.
 ADD_THRESHOLD = 0.85
-EXAMPLES = Path(__file__).resolve().parents[2] / "tests" / "data" / "contact"
+EXAMPLES = Path(__file__).resolve().parents[2] / "content" / "contact_examples"
 # The corpora it learns from: only those tuned on (bench/contact_detection.py TUNED), never
 # a blind one that may sit beside them.
 CORPORA = ("tuning", "held_out", "newcomer", "held_out_2", "held_out_3", "kinds_3",
@@ -112,7 +112,7 @@ def has_material(text: str) -> bool:
     """Whether the message holds anything a contact detail could be made of: a digit or
     number word's run, a word no dictionary has, a name, an @ or a dotted word. "email me
     your thoughts" asks for contact but gives none: the reader never holds that."""
-    from bot.engine.textnorm import english_words
+    from bot.core.textnorm import english_words
 
     words = english_words()
     for index, token in enumerate(_TOKEN.findall(fold(text))):
