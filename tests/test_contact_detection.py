@@ -30,6 +30,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import contact_detection
 
@@ -125,3 +127,16 @@ def test_the_second_reader_trains_quickly() -> None:
     started = time.perf_counter()
     contact_reader.ContactReader(examples)
     assert time.perf_counter() - started < 5.0  # about 0.3 s quiet; a busy shared machine
+
+
+@pytest.mark.parametrize("text", ["take B12 at breakfast", "room B12 at the college",
+                                  "I take D3 and B12 at night"])
+def test_a_vitamin_or_a_room_before_a_word_is_no_postcode(text: str) -> None:
+    """A newcomer's break-test: "B12 at" was read as the postcode B1 2AT."""
+    assert contact_details(text) == []
+
+
+@pytest.mark.parametrize("text", ["my postcode is B12 8AT", "B12 8at", "le2 8 at",
+                                  "LE3 2 and then NA", "le28at"])
+def test_a_postcode_with_a_word_like_unit_is_still_held(text: str) -> None:
+    assert ContactKind.POSTCODE in contact_details(text)

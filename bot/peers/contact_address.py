@@ -142,6 +142,11 @@ def _a_postcode(match: re.Match[str]) -> bool:
         return False
     if not sector.isdigit() and not unit.isupper() and (sector + unit).lower() in english_words():
         return False  # "LE18, see you": a word, not a 5 typed as S
+    if not unit.isupper() and match.start(3) == match.end(2) and \
+            match.start(4) > match.end(3) and unit.lower() in english_words():
+        # "take B12 at breakfast", "room B12 at the college": one token, then a word, not
+        # a postcode's unit ("B12 8AT", "le2 8at", "le2 8 at" and "LE2 8 AT" still are).
+        return False
     if district[0].isdigit():
         return True
     return sector.isdigit() and unit.isupper()
