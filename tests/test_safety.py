@@ -500,3 +500,102 @@ def test_the_second_reader_reads_as_its_scikit_learn_pipeline_does() -> None:
         reading = reader.read_words(text.split())
         assert abs(reading.urgent_probability - sum(row[i] for i in urgent)) < 1e-9, text
         assert reading.label == reader.classes[int(row.argmax())], text
+
+
+# -- a newcomer's break-test (fifth round): each kind pinned both ways -----------------------
+@pytest.mark.parametrize(("text", "topic"), [
+    # Discourse fillers are not conditions; a thing left behind is not a symptom denied.
+    ("pretty grim week if im honest, my chest has been tight all morning", "chest_pain"),
+    ("as if my week wasn't bad enough i've got chest pain now", "chest_pain"),
+    ("without my inhaler and cant breathe", "breathing"),
+    ("forgot my puffer and i can't get my breath", "breathing"),
+    ("my chest is really tight if that makes sense", "chest_pain"),
+    # Overdose slang.
+    ("im ODing", "crisis"), ("been ODing on my tablets", "crisis"),
+    ("OD'ing on my meds", "crisis"), ("overdosing", "crisis"),
+    ("popped a whole box of pills", "crisis"), ("swallowed the whole packet", "crisis"),
+    # A laugh taken back, or with nothing but the symptom to laugh at.
+    ("i'm having a heart attack 😂😂 not joking", "chest_pain"),
+    ("chest pain 🤣 no seriously it hurts", "chest_pain"),
+    ("chest pain 😂", "chest_pain"), ("i cant breathe 😂", "breathing"),
+    # Danger from someone: the writer's 999, not "stay with them".
+    ("he's hitting me", "emergency"), ("my partner's threatening to hurt me", "emergency"),
+    ("im scared he's going to kill me", "emergency"),
+    ("my ex is outside with a knife", "emergency"), ("he's got a knife", "emergency"),
+    ("my husband says he'll kill me tonight", "emergency"),
+    # A stranger down.
+    ("man collapsed at the bus stop not moving", "someone_else"),
+    ("bloke on the floor at the bus station not responding", "someone_else"),
+    # Disguised words.
+    ("s u i c i d e", "crisis"), ("s.u.i.c.i.d.e", "crisis"), ("su-i-cide", "crisis"),
+    ("c h e s t  p a i n", "chest_pain"), ("k!ll myself", "crisis"), ("k1ll mys3lf", "crisis"),
+    ("i want to d!e", "crisis"), ("i w4nt t0 d13", "crisis"), ("iwanttodie", "crisis"),
+    ("wanttodie", "crisis"), ("life's not worth it", "crisis"),
+    ("took a nasty spill, ankle's huge", "fall"),
+    # Emoji alone.
+    ("😭😭💊💊", "crisis"),
+    # Crisis idioms stay answered (H2: a false alarm on crisis is kinder than a miss).
+    ("i'm literally going to kill myself if the bus is late again", "crisis"),
+])
+def test_the_fifth_round_of_breaking_is_caught(text: str, topic: str) -> None:
+    assert _first(text) == topic  # the reply sent is the first finding's
+
+
+def _first(text: str) -> str | None:
+    found = SCREEN.assess(text).urgent
+    return found.topic if found else None
+
+
+@pytest.mark.parametrize("text", [
+    "blood sugar 38", "sugar 30", "sugar is 33.3", "sugar reading 50 and thirsty",
+    "sugars 30 and shaky", "libre says 29.8 been like that all day",
+])
+def test_a_high_reading_never_gets_the_hypo_reply(text: str) -> None:
+    assert _first(text) == "blood_sugar_high"
+
+
+@pytest.mark.parametrize("text", ["sugar 2.5 and shaky", "bm 2.9 and thirsty", "hypo"])
+def test_a_low_reading_never_gets_the_high_reply(text: str) -> None:
+    assert _first(text) == "blood_sugar"
+
+
+@pytest.mark.parametrize("text", [
+    "watched a film about suicide",
+    "went to the blood donation, felt a bit faint then fine",
+    "shot myself in the foot by forgetting my trainers",
+    "the game was a heart attack waiting to happen, what a finish",
+    "sore chest from coughing, got a cold",
+    "my wife is going to kill me when she sees how muddy my boots are",
+    "My sister's going to kill me, I forgot her birthday.",
+    "overdosing on mince pies again", "that was hilarious 😭",
+    "the hill nearly gave me a heart attack 😂 what a view at the top though",
+    "walked all the way without my stick if im honest, so proud",
+    # Texting, numbers and readings are not disguised words.
+    "see you at 2pm b4 the walk, 2moro ok?", "did 10k steps 2day", "bm 7.4 b4 brekkie",
+    "growing up in Leicester in the 50s", "u r a star x", "x-ray came back clear",
+])
+def test_the_fifth_round_of_false_alarms_stays_quiet(text: str) -> None:
+    assert topics(text) == set()
+
+
+def test_medical_questions_and_emoji_distress_of_the_fifth_round() -> None:
+    assert SCREEN.assess("is 3 miles too much with my knee").medical_question
+    assert SCREEN.assess("do you think my tablets are making me dizzy").medical_question
+    for text in ("😭", "😭😭"):
+        found = SCREEN.assess(text)
+        assert found.distress and not found.findings
+    # Beside words, the words say it.
+    assert not SCREEN.assess("forgot my tablets at home 😭").findings
+
+
+@pytest.mark.parametrize("word", ["twice", "weekly", "walking", "swimming", "mornings",
+                                  "evenings", "alone", "gardening", "dancing", "sometimes"])
+def test_a_one_word_answer_is_never_urgent_on_the_readers_word(word: str) -> None:
+    """Onboarding answers are often one word; the second reader once called "twice"
+    fainting. One-word emergencies are the rules' to catch ("kms", "collapsed")."""
+    assert SCREEN.assess(word).findings == ()
+
+
+@pytest.mark.parametrize("word", ["kms", "collapsed", "suicidal", "overdosed", "fainted"])
+def test_one_word_emergencies_are_still_caught(word: str) -> None:
+    assert SCREEN.assess(word).findings

@@ -2,9 +2,12 @@
 
 Per message: fold case, accents and look-alike characters; expand "i'll"-style forms;
 mend texting forms and listed misspellings (`spellings` in the lexicon); squash repeated
-letters ("paaain"); split run-together words ("chestpain"); and, for longer words no
-English dictionary knows, take the nearest lexicon word within one or two edits
-(RapidFuzz's Damerau-Levenshtein, so a swapped pair of letters counts as one edit).
+letters ("paaain"); split run-together words ("chestpain", "iwanttodie"); join spelt-out
+letters ("s u i c i d e", "s.u.i.c.i.d.e", "su-i-cide") and read digits and symbols for
+letters ("k1ll mys3lf", "d!e") when what comes out is a word the lexicon uses (so "b4",
+"2moro", "10k", "hba1c" and readings stay as they are); and, for longer words no English
+dictionary knows, take the nearest lexicon word within one or two edits (RapidFuzz's
+Damerau-Levenshtein, so a swapped pair of letters counts as one edit).
 
 The list of known English words is SymSpell's frequency dictionary (82,765 words, from
 Google Books n-grams intersected with SCOWL), read from the symspellpy package: a well-kept
@@ -13,6 +16,7 @@ list is better than one of our own.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -67,6 +71,20 @@ _WRITTEN = re.compile(
     r"headline|form|banner|campaign|slogan|board|sticker|magazine|newspaper|guidance|"
     r"handout|advice|caption)\b[^.!?\n]{0,30}$", re.IGNORECASE)
 _STOPS = re.compile(r"[.!?]+")
+# Letters spelt out one at a time ("s u i c i d e", "s.u.i.c.i.d.e", "c h e s t  p a i n"):
+# three or more single letters, each apart from the next by spaces, dots or dashes.
+_SPELT = re.compile(r"(?<![\w'])[a-z](?![\w'])(?:[ .\-_*]{1,3}[a-z](?![\w'])){2,}")
+# A word cut by dashes or dots into short pieces ("su-i-cide", "k.i.l.l").
+_DASHED = re.compile(r"(?<![\w'.\-])[a-z]{1,4}(?:[.\-][a-z]{1,4}){1,5}(?![\w'\-])")
+# Digits and symbols read as letters ("k1ll mys3lf", "i w4nt t0 d13", "k!ll", "$uicide").
+LEET = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "!": "i",
+        "$": "s"}
+_LEET = re.compile(r"(?<![\w@$])[a-z0-9@$!]*[a-z][a-z0-9@$!]*(?![\w@$])")
+# A number with its unit or ending ("50s", "10k", "5ft", "2x", and "1st", "22nd", "3rd",
+# "11th" when the ending fits the number): never letters. "3nd" is "end".
+_COUNT = re.compile(r"\d+(?:s|k|am|pm|ft|kg|km|mg|ml|mm|x|lb|lbs|hr|hrs|st|stone)|"
+                    r"\d*(?:1[0-9]th|[0-9]?(?:1st|2nd|3rd|[04-9]th))")
+MAX_PIECES = 5  # a run-together word ("iwanttodie") is cut into at most this many words
 # "..." or "!!!" is one stop: a trailing pause keeps the words after it close.
 _REPEATED_STOP = re.compile(r"([.!?])\1+")
 
@@ -101,7 +119,10 @@ class Normaliser:
                 else:  # "k.m.s", "w/o", "rite now": replaced in the text before splitting
                     self._phrases.append((re.compile(
                         r"(?<![\w])" + re.escape(variant) + r"(?![\w])"), canonical))
+        vocabulary = list(vocabulary)
         self.vocabulary = sorted({w for w in vocabulary if len(w) >= MIN_FUZZY and w.isalpha()})
+        # Every word a phrase names: what a disguised or run-together word may become.
+        self.lexical = frozenset(w for w in vocabulary if w.isalpha()) | frozenset(self._words)
         self.known = english_words() | set(vocabulary) | {w for c in spellings for w in c.split()}
         self._cache: dict[str, list[str]] = {}
 
@@ -122,6 +143,8 @@ class Normaliser:
         lowered = _ME.sub("my ", _APOSTROPHE_S.sub("", _HAS.sub(" has ", lowered)))
         lowered = _DISTANCE.sub(r"\1 km", lowered)
         folded = fold(_CONTRACTIONS.sub(_expand, lowered))
+        folded = _LEET.sub(self._unleet, folded)
+        folded = _DASHED.sub(self._joined, _SPELT.sub(self._joined, folded))
         for pattern, canonical in self._phrases:
             folded = pattern.sub(f" {canonical} ", folded)
         folded = _APOSTROPHES.sub("", folded)
@@ -129,6 +152,35 @@ class Normaliser:
         for token in _TOKEN.findall(folded):
             out.extend(self._mend(token))
         return out
+
+    def _joined(self, match: re.Match[str]) -> str:
+        """Spelt-out or dashed letters as one word, when that is a word we know."""
+        joined = re.sub(r"[^a-z]", "", match.group(0))
+        pieces = [p for p in re.split(r"[^a-z]+", match.group(0)) if p]
+        if all(p in self.known and len(p) > 1 for p in pieces):
+            return match.group(0)  # "e-mail", "x-ray", "co-op": already words
+        if joined in self._words or (len(joined) >= 4 and joined in self.known) \
+                or self._segment(joined):
+            return f" {joined} "
+        return match.group(0)
+
+    def _unleet(self, match: re.Match[str]) -> str:
+        """A word with digits or symbols for letters, read as the lexicon word it spells."""
+        token = match.group(0)
+        if token.isalpha() or len(token) < 2 or token in self._words or _COUNT.fullmatch(token):
+            return token  # "50s", "2moro", "10k": a number first is a number
+        core = token.rstrip("!")  # "help!", "die!!": the mark ends the sentence
+        if core.isalpha() or not core or not any(c in LEET for c in core):
+            return token
+        options = [LEET.get(c, c) for c in core]
+        if sum(len(o) > 1 for o in options) > 3:
+            return token
+        tail = token[len(core):]
+        for letters in itertools.product(*options):
+            candidate = "".join(letters)
+            if candidate in self.lexical:
+                return f"{candidate}{' ' + tail if tail else ''}"
+        return token
 
     def _mend(self, token: str) -> list[str]:
         if not token.isalpha():
@@ -153,7 +205,33 @@ class Normaliser:
         split = self._split(token)
         if split:
             return split
-        return [self._nearest(token) or token]
+        nearest = self._nearest(token)
+        if nearest:
+            return [nearest]
+        return self._segment(token) or [token]
+
+    def _segment(self, token: str) -> list[str] | None:
+        """"iwanttodie" -> i want to die: the fewest known words (at most `MAX_PIECES`, each
+        of two letters or more, or "i" or "a") that make the word, one of them a word the
+        lexicon uses (three letters or more), so a name or a typo is not cut into nonsense."""
+        if len(token) < 7 or not token.isalpha():
+            return None
+        best: list[list[str] | None] = [None] * (len(token) + 1)
+        best[0] = []
+        for end in range(1, len(token) + 1):
+            for start in range(max(0, end - 20), end):
+                before = best[start]
+                piece = token[start:end]
+                if before is None or len(before) >= MAX_PIECES or not (
+                        piece in self.known and (len(piece) > 1 or piece in ("i", "a"))):
+                    continue
+                if best[end] is None or len(before) + 1 < len(best[end] or ()):
+                    best[end] = [*before, piece]
+        found = best[-1]
+        if not found or len(found) < 2 or not any(
+                len(p) >= 3 and p in self.lexical for p in found):
+            return None
+        return [w for piece in found for w in self._mend_word(piece)]
 
     def _split(self, token: str) -> list[str] | None:
         """"chestpain" -> chest pain, when both halves are words and one is ours."""

@@ -73,6 +73,24 @@ FEAR_REACH = 4  # words between a fear ("scared of having") and the thing feared
 LAUGHABLE = frozenset({"chest_pain", "palpitations", "fainting", "stroke", "breathing",
                        "unwell", "emergency"})
 LAUGH_REACH = (3, 8)  # words before and after a target a laugh may stand
+# What the mender makes of a crying face ("😭"): distress alone, crisis beside pills.
+EMOJI_WORD = "cryingface"
+# A laugh the writer takes back ("heart attack 😂😂 not joking", "chest pain 🤣 no seriously").
+EARNEST = ("not joking", "no joke", "not a joke", "not kidding", "no kidding", "seriously",
+           "for real", "no really", "honestly", "im serious", "i am serious", "no lie",
+           "genuinely", "deadly serious", "not funny")
+# Words that give a laugh nothing to laugh at: "chest pain 😂", "i cant breathe haha",
+# "im having a heart attack 😂". With only these beside the symptom the laugh is nervous,
+# and a false alarm is kinder than a miss (hazard log H1).
+BARE = frozenset({"i", "im", "ive", "id", "me", "my", "myself", "am", "is", "are", "its",
+                  "it", "a", "an", "the", "having", "have", "has", "got", "getting", "get",
+                  "think", "so", "really", "just", "oh", "god", "omg", "ow", "ouch", "help",
+                  "bit", "of", "some", "now", "again", "proper", "lol", "x", "xx", "xxx",
+                  "literally", "and", "ugh", "um", "erm", "well", "like", "what", "haha",
+                  "lmao", "rofl", "very", "too", "mate", "duck", "love", "ha", "right", "yeah",
+                  "why", "this", "that", "feels", "feel", "feeling", "such", "bad", "big",
+                  "massive", "little", "hurts", "hurt", "hurting", "pain", "oh my god",
+                  "cant", "can", "not", "!", "?", ".", ";", ":"})
 # "Self-harm" or "suicide" named as a subject ("the training covers self-harm", "the soap
 # with the overdose") may be quoted away; every other crisis phrase never is.
 CRISIS = frozenset({"crisis", "crisis_topic"})
@@ -121,17 +139,18 @@ CONTEXT_LABELS = ("chest_pain", "stroke", "breathing", "palpitations", "blood_su
                   "crisis_topic", "distress", "distress_health", "hypo_symptoms",
                   "diabetes_context", "fever", "sepsis_sign", "plea", "unresponsive", "pills",
                   "overdose_act", "relapse", "confirmed",
-                  "grief", "emergency")
+                  "grief", "emergency", "danger")
 QUESTION_LABELS = ("medical_topic", "medical_question", "service_question")
 # Most urgent first: the first finding's reply is sent; crisis beside a physical emergency
 # gets its own reply too.
 URGENCY = ("someone_else", "stroke", "chest_pain", "breathing", "other_urgent",
            "blood_sugar", "blood_sugar_high", "fainting", "fall", "palpitations", "crisis",
            "emergency", "unwell")
-DIRECT = {"chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
+DIRECT = {"chest_pain", "stroke", "breathing", "palpitations", "blood_sugar", "danger",
           "blood_sugar_high", "fainting", "other_urgent", "unwell", "crisis", "crisis_topic",
           "head_injury", "long_lie", "emergency"}
-TOPIC_OF = {"head_injury": "fall", "long_lie": "fall", "crisis_topic": "crisis"}
+TOPIC_OF = {"head_injury": "fall", "long_lie": "fall", "crisis_topic": "crisis",
+            "danger": "emergency"}
 # "Lonely since my wife died", "suicidal since my stroke": "since"/"after" dates when a
 # feeling began, not a feeling that has passed; they mark only physical targets as past.
 ONSET = ("since", "after")
@@ -258,11 +277,12 @@ class SafetyScreen:
         settled = [(span.start, span.end, span.label_ == "reported_over") for span in cue_spans
                    if span.label_ in ("settled", "reported_over")]
         returned = [(span.start, span.end) for span in cue_spans if span.label_ == "returned"]
-        laughs = [span.start for span in cue_spans if span.label_ == "laughter"]
+        laughs = [(span.start, span.end) for span in cue_spans if span.label_ == "laughter"]
         fears = [(span.start, span.end) for span in cue_spans if span.label_ == "fear"]
         story = any(span.label_ == "fiction" for span in cue_spans)
         seen = [seen for span in doc.spans[GROUP]
-                if (seen := _affirmed(span, denials, returned, fears, story)) is not None
+                if not _emoji_beside_words(span)
+                and (seen := _affirmed(span, denials, returned, fears, story)) is not None
                 and not _answered_no(span)
                 and not _settled_after(span, settled, returned)
                 and not _laughed_off(span, laughs)]
@@ -309,7 +329,7 @@ class SafetyScreen:
                            and bool(found.labels - {"plea"})
                            and "service_question" not in found.labels,
                            distress=reading.label == "distress")
-        topic = reading.urgent_label
+        topic = _sugar_checked(reading.urgent_label, found.labels)
         category = SafetyCategory.CRISIS if topic == "crisis" else SafetyCategory.RED_FLAG
         return replace(found, findings=(SafetyFinding(category, topic),),
                        labels=found.labels | {"second_reader"})
@@ -341,6 +361,26 @@ def mending_key(spellings: Mapping[str, Iterable[str]], vocabulary: Iterable[str
         except OSError:  # no source to read: the versions above still hold
             digest.update(module.__name__.encode("ascii"))
     return digest.hexdigest()
+
+
+def _emoji_beside_words(span: Span) -> bool:
+    """A crying face read as distress only when it is all the message says ("😭",
+    "😭😭"): beside words ("forgot my tablets 😭", "hilarious 😭"), the words say it."""
+    return span.label_ == "distress" and all(t.lower_ == EMOJI_WORD for t in span) and any(
+        t.is_alpha and t.lower_ != EMOJI_WORD for t in span.doc)
+
+
+def _sugar_checked(topic: str, labels: frozenset[str]) -> str:
+    """The reader's blood sugar topic, checked against what the rules read: a reading they
+    read as high ("blood sugar 38"), or a symptom of high sugar with no sign of a low one
+    ("sugar reading 50 and thirsty"), never gets the hypo reply ("have something sugary");
+    a low reading or a hypo never gets the high one."""
+    if topic == "blood_sugar" and ("high_reading" in labels or (
+            labels & {"hyper_symptoms", "blood_sugar_high"} and "hypo_symptoms" not in labels)):
+        return "blood_sugar_high"
+    if topic == "blood_sugar_high" and "blood_sugar" in labels and "high_reading" not in labels:
+        return "blood_sugar"
+    return topic
 
 
 def _ends_sentence(doc: Doc, end: int) -> bool:
@@ -431,7 +471,9 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
                  or (m.direction == "BACKWARD" and _undone(m.modifier_span, returned))))
              and not (crisis and m.category == "HISTORICAL"
                       and _recent(span.doc, m.modifier_span))}
-    if crisis and _first_person(span):
+    if (crisis and _first_person(span)) or span.label_ == "danger":
+        # Crisis in the writer's own words, and danger from someone ("he's hitting me",
+        # "my ex is outside with a knife"): theirs, whoever else the sentence names.
         kinds.discard("OTHER_PERSON")
     if kinds & {"NEGATED_EXISTENCE", "ANIMAL"}:
         return None
@@ -491,17 +533,28 @@ def _first_person(span: Span, before: int = 0) -> bool:
     return any(t.lower_ in FIRST_PERSON for t in span.doc[start:span.end])
 
 
-def _laughed_off(span: Span, laughs: Sequence[int]) -> bool:
+def _laughed_off(span: Span, laughs: Sequence[Where]) -> bool:
     """A symptom word said with a laugh close by, in its sentence or the next ("Line of
     Duty had my heart racing 😂", "I passed out... on the sofa haha"): a joke, for the
     `LAUGHABLE` targets only. A laugh further off is about something else ("won't be at
-    darts haha, actually he's clutching his chest")."""
+    darts haha, actually he's clutching his chest"). Never a joke when the writer takes
+    the laugh back ("not joking", "no seriously": `EARNEST`), or when there is nothing
+    but the symptom to laugh at ("chest pain 😂", "i cant breathe haha": `BARE`)."""
     if span.label_ not in LAUGHABLE or not laughs:
         return False
-    sentence = span.sent
-    following = span.doc[sentence.end].sent if sentence.end < len(span.doc) else sentence
-    return any(sentence.start <= i < following.end
-               and span.start - LAUGH_REACH[0] <= i < span.end + LAUGH_REACH[1] for i in laughs)
+    doc, sentence = span.doc, span.sent
+    following = doc[sentence.end].sent if sentence.end < len(doc) else sentence
+    near = [(start, end) for start, end in laughs if sentence.start <= start < following.end
+            and span.start - LAUGH_REACH[0] <= start < span.end + LAUGH_REACH[1]]
+    if not near:
+        return False
+    window = " " + " ".join(t.lower_ for t in doc[sentence.start:following.end]) + " "
+    if any(f" {word} " in window for word in EARNEST):
+        return False
+    laughing = {i for start, end in laughs for i in range(start, end)}
+    said = [t.lower_ for t in doc[sentence.start:following.end]
+            if not span.start <= t.i < span.end and t.i not in laughing]
+    return any(word not in BARE and not word.isdigit() for word in said)
 
 
 def _recent(doc: Doc, modifier: tuple[int, int]) -> bool:
@@ -547,9 +600,11 @@ def _all_idiom(doc: Doc, idioms: Sequence[Span]) -> bool:
 
 
 def _only_commands(words: Sequence[str]) -> bool:
-    """A message of nothing but commands, short replies and numbers."""
+    """A message of nothing but commands, short replies and numbers, or one word only: a
+    one-word answer ("twice", "weekly", "walking") is never urgent on the reader's word
+    (the one-word emergencies, "kms", "collapsed", "help", are the rules' to catch)."""
     plain = [w for w in words if w.isalnum()]
-    return all(w in COMMANDS or w.isdigit() for w in plain)
+    return len(plain) <= 1 or all(w in COMMANDS or w.isdigit() for w in plain)
 
 
 def _says_new(target: Span, modifier: tuple[int, int]) -> bool:
@@ -591,6 +646,11 @@ def _combine(doc: Doc, seen: list[_Seen], questions: list[Span],
     for needed, topic in COMBINED:
         if needed <= mine:
             topics.add(topic)
+    if "blood_sugar" in topics and "high_reading" in mine and "blood_sugar" not in mine:
+        # "Sugar 30 and shaky": a reading read as high never gets the hypo reply, whatever
+        # symptom beside it looks like one.
+        topics.discard("blood_sugar")
+        topics.add("blood_sugar_high")
     if cues & {"fiction", "joining"}:
         # "Did you see Casualty? The bloke had a heart attack"; "my husband had a stroke and
         # would like to join": someone else's trouble told as a story or as a reason to come.
