@@ -33,6 +33,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
+from bot.core.tfidf import linear_scores
 from bot.peers.contact_mending import fold
 
 log = logging.getLogger(__name__)
@@ -88,20 +89,7 @@ class ContactReader:
         return self.probability_of(reader_text(text))
 
     def probability_of(self, seen: str) -> float:
-        score = self._intercept
-        for analyse, vocabulary, idf, offset in self._blocks:
-            counts: dict[int, int] = {}
-            for gram in analyse(seen):
-                index = vocabulary.get(gram)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            if not counts:
-                continue
-            index = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            values = (np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
-                      + 1.0) * idf[index]
-            values /= np.sqrt(values @ values)
-            score += float(values @ self._weights[index + offset])
+        score = float(linear_scores(self._blocks, self._weights, self._intercept, seen))
         return 1.0 / (1.0 + np.exp(-score))
 
 

@@ -50,6 +50,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from bot.core.tfidf import linear_scores
+
 log = logging.getLogger(__name__)
 
 URGENT = ("chest_pain", "stroke", "breathing", "palpitations", "blood_sugar", "fall",
@@ -249,20 +251,7 @@ class SecondReader:
 
     def _probabilities(self, text: str) -> np.ndarray:
         """P(label) for one mended text, as `model.predict_proba` gives it."""
-        scores = self._intercept.copy()
-        for analyse, vocabulary, idf, offset in self._blocks:
-            counts: dict[int, int] = {}
-            for gram in analyse(text):
-                index = vocabulary.get(gram)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            if not counts:
-                continue
-            index = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            values = (np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))
-                      + 1.0) * idf[index]
-            values /= np.sqrt(values @ values)
-            scores += values @ self._weights[index + offset]
+        scores = np.asarray(linear_scores(self._blocks, self._weights, self._intercept, text))
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
 
