@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.core.answers import AnswerKind
 from bot.core.events import Inbound, Outbound
+from bot.core.safety import CARE_NOTE_KEY
 from bot.core.turn import (
     IDLE,
     Context,
@@ -41,6 +43,9 @@ def my_data(ctx: Context, profile: Profile, record: PersonRecord) -> list[Outbou
     lines.extend(summary_lines(ctx, profile, DATA_QUESTIONS))
     if profile.answer("checkin_words"):
         lines.append(ctx.t("privacy.checkin_words", answer=profile.answer("checkin_words")))
+    care_note = _moment(profile.answer(CARE_NOTE_KEY))
+    if care_note is not None:
+        lines.append(ctx.t("privacy.care_note", date=_date(care_note)))
     if profile.health_notes:
         lines.append(ctx.t("privacy.health_kept", answer=profile.health_notes))
     else:
@@ -78,6 +83,13 @@ def _ideas_and_peers(ctx: Context, profile: Profile, record: PersonRecord) -> li
     if record.groups:
         lines.append(ctx.t("privacy.groups", count=record.groups))
     return lines
+
+
+def _moment(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _date(moment: Any) -> str:

@@ -284,6 +284,11 @@ KINDS_QUIET = {
         "my friend Jean collapsed at church last Sunday, she's had a pacemaker fitted now",
         "remember when Ken collapsed on the bowling green? glad he's ok",
     ],
+    "feeling low, and a number nearby": [
+        "felt really low on day 3 of the walk",
+        "honestly feeling really low this week 1",
+        "been low since about 2 weeks ago, not sleeping",
+    ],
     "someone else's condition as a reason to join": [
         "Hi, I'm from Age UK, one of our clients has had a heart attack and would like to join",
         "OT here, I've got a client who has had a stroke, do you have a seated group?",
@@ -417,6 +422,10 @@ KINDS_URGENT = {
     "a fear of what might come": [
         ("I'm scared, I think I'm having a stroke, my face has dropped", "stroke"),
         ("I'm worried about this chest pain, it won't go away", "chest_pain"),
+    ],
+    "feeling low, and a number nearby": [
+        ("my sugar went low, it was 2 and I'm shaky", "blood_sugar"),
+        ("went low at 3.1 on the walk", "blood_sugar"),
     ],
     "animals": [
         ("tripped over the dog and I've hurt my shoulder badly, can't move my arm", "fall"),

@@ -121,6 +121,60 @@ async def test_after_stop_a_crisis_still_gets_its_reply_and_an_alert(settings: S
         assert (await world.says(resident, "what walks are near me")).text(resident) == ""
 
 
+async def test_a_crisis_split_over_two_messages_is_read_whole(settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(resident, "Ann")
+        heard = await world.says(resident, "so tired of everything, been thinking about killing")
+        assert "SHOUT" not in heard.text(resident)  # alone, it could be anything
+        heard = await world.says(resident, "myself")
+        assert "SHOUT" in heard.text(resident)
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+        [alert] = await alerts_in(world)
+        assert alert["category"] == "crisis"
+        assert "kill" in str(alert["text"]) and "myself" in str(alert["text"])
+        # Answered once: the same words are not read again with the next message.
+        heard = await world.says(resident, "sorry")
+        assert "SHOUT" not in heard.text(resident) and len(await alerts_in(world)) == 1
+
+
+async def test_a_split_crisis_mid_onboarding_and_after_stop_is_answered(
+        settings: Settings) -> None:
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        mid = Address("sms", "+447700900611")
+        await world.conversation(mid, *ONBOARDING[:3])
+        await world.says(mid, "about killing")
+        heard = await world.says(mid, "myself")
+        assert "SHOUT" in heard.text(mid)
+        stopped = Address("sms", "+447700900612")
+        await world.resident(stopped, "Bea")
+        await world.says(stopped, "STOP")
+        assert (await world.says(stopped, "about killing")).text(stopped) == ""
+        heard = await world.says(stopped, "myself")
+        assert "SHOUT" in heard.text(stopped)
+        assert len(await alerts_in(world)) == 2
+
+
+async def test_messages_minutes_apart_are_not_read_together(settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        await world.says(resident, "about killing")
+        await world.later(timedelta(minutes=20))
+        heard = await world.says(resident, "myself")
+        assert "SHOUT" not in heard.text(resident)
+        # A number alone is an answer, never a reading of the words before it.
+        await world.says(resident, "feeling low today tbh")
+        heard = await world.says(resident, "2")
+        assert "hypo" not in heard.text(resident)
+        # Ordinary messages one after another are read alone too.
+        await world.says(resident, "my chest of drawers is finally built")
+        heard = await world.says(resident, "pain in the neck it was")
+        assert "999" not in heard.text(resident)
+
+
 async def test_residents_cannot_use_the_duty_teams_words(settings: Settings) -> None:
     async with peer_world(settings) as world:
         await world.resident(RESIDENTS["sms"], "Ann")
@@ -239,6 +293,50 @@ async def test_a_crisis_in_a_peer_chat_is_relayed_answered_and_alerted(
         assert "116 123" in heard.text(resident)
         assert "end it all" in heard.text(supporter)  # their words still reach their peer
         assert "Safety alert 1" in heard.only(COORDINATOR)
+
+
+async def test_distress_in_a_peer_chat_reaches_the_peer_and_gets_a_note_of_care(
+        settings: Settings) -> None:
+    resident, supporter = RESIDENTS["sms"], Address("telegram", "30388")
+    async with peer_world(settings) as world:
+        await world.supporter(supporter, "Priya")
+        await world.resident(resident, "Ann")
+        await world.asks_for_buddy(resident)
+        await world.connected(resident, supporter)
+        heard = await world.says(resident, "honestly feeling really low this week")
+        assert "really low this week" in heard.text(supporter)  # their peer hears it
+        note = heard.only(resident)
+        assert note.startswith("Move Mates:") and "sorry things are hard" in note
+        assert "116 123" in note and "really low" not in note
+        # Their next words are for their peer too: no offer catches them.
+        heard = await world.says(resident, "1")
+        assert heard.text(supporter).endswith("1") and not heard.texts(resident)
+        # Said again the same day: relayed, and no second note.
+        heard = await world.says(resident, "still feel rubbish tbh")
+        assert "rubbish" in heard.text(supporter) and not heard.texts(resident)
+        await world.later(timedelta(hours=13))
+        heard = await world.says(resident, "been in hospital with my chest, feeling awful")
+        assert "hospital" in heard.text(supporter)
+        assert "NHS 111" in heard.only(resident) and "GP" in heard.only(resident)
+        # When the note was last given is theirs to see.
+        heard = await world.says(resident, "my data")
+        assert "things sounded hard" in heard.text(resident)
+
+
+async def test_distress_in_a_chat_with_a_question_open_still_reaches_the_peer(
+        settings: Settings) -> None:
+    resident, supporter = RESIDENTS["sms"], Address("telegram", "30388")
+    async with peer_world(settings) as world:
+        await world.supporter(supporter, "Priya")
+        await world.resident(resident, "Ann")
+        await world.asks_for_buddy(resident)
+        await world.connected(resident, supporter)
+        await world.says(resident, "settings")  # a question of ours is open
+        heard = await world.says(resident, "sorry, feeling so low and lonely today")
+        assert "lonely today" in heard.text(supporter)
+        assert "sorry things are hard" in heard.text(resident)
+        [person] = await world.rows(Person, Person.id == await world.person_id(resident))
+        assert person["flow"] != "care"
 
 
 async def test_an_emergency_in_any_onboarding_step_leaves_the_step_unchanged(

@@ -23,6 +23,10 @@ class SafetyFinding:
     topic: str
 
 
+# Answers key: when distress in a peer chat last got a note of care (ISO time, London-aware).
+CARE_NOTE_KEY = "care_note_at"
+
+
 @dataclass(frozen=True)
 class Assessment:
     """What the screen made of one message. `findings` are most urgent first."""
@@ -32,6 +36,9 @@ class Assessment:
     distress: bool = False
     health_worse: bool = False  # the distress is about health: mention GP and NHS 111
     labels: frozenset[str] = field(default_factory=frozenset)  # what matched, for tests
+    # Set when the findings came from this message read after the end of the last one
+    # (a crisis split over messages): both, as the duty team should see them.
+    joined: str | None = None
 
     @property
     def urgent(self) -> SafetyFinding | None:

@@ -54,6 +54,7 @@ from bot.core.turn import (
     Turn,
 )
 from bot.dispatch.priority import PRIORITY_REPLY, PRIORITY_SCHEDULED
+from bot.engine.chat_care import relayed, with_care_note
 from bot.engine.effects import EffectCall, EffectHandler, NoHandler
 from bot.engine.plan import (
     Handled,
@@ -66,6 +67,7 @@ from bot.engine.plan import (
     unusable,
 )
 from bot.engine.plugins import NoScreen, PeerDirectory
+from bot.engine.screening import recent_words, screened, with_recent_words
 from bot.geo.districts import DistrictTable
 from bot.storage import linking
 from bot.storage import repository as repo
@@ -229,14 +231,17 @@ class Engine:
                     connection, stored.person_id, lang.context_base.content, now=now,
                     since=last_turn))
         plan = self._decide(ctx, lang, stored, event, is_new, referral)
+        recent = recent_words(event, plan.kind)
         if plan.ignore:
             if not timed:
-                repo.update_identity(connection, stored.identity_id, last_inbound_at=now)
+                repo.update_identity(connection, stored.identity_id, last_inbound_at=now,
+                                     recent_words=recent, recent_words_at=now)
             return Handled(person_id=stored.person_id, ignored=True)
 
         if not timed:
             # Writing to us proves we can reach them again.
-            identity: dict[str, object] = {"last_inbound_at": now, "unreachable_at": None}
+            identity: dict[str, object] = {"last_inbound_at": now, "unreachable_at": None,
+                                           "recent_words": recent, "recent_words_at": now}
             if plan.opt_out:
                 identity["opted_out_at"] = now
                 repo.cancel_queued(connection, address.channel, address.address, now)
@@ -353,8 +358,11 @@ class Engine:
         # someone else and are not screened; a resident's message that happens to start
         # "ALERT 2" is screened like any other ("alert 2 me, I've fallen").
         team_command = duty_command is not None and profile.role != "resident"
-        assessment = _screened(lang.safety, event.text) \
-            if event.kind is EventKind.TEXT and not team_command else Assessment()
+        to_screen = event.kind is EventKind.TEXT and not team_command
+        assessment = screened(lang.safety, event.text) if to_screen else Assessment()
+        if to_screen and not assessment.findings:
+            assessment = with_recent_words(lang.safety, stored, event.text, ctx.now(),
+                                            assessment)
         if stored.opted_out_at is not None:
             if recognised and recognised.command is Command.LINK_ACCEPT:
                 # Opening a link texted to them is writing to us again: back in, and linked.
@@ -405,8 +413,11 @@ class Engine:
             # Never stored as an answer: the question they were on is asked again.
             return Plan([signpost, *self._reprompt(ctx, state, profile)], state, profile,
                          effects=effects)
-        return self._decide_rest(ctx, state, profile, event, is_new, referral, recognised,
+        rest = self._decide_rest(ctx, state, profile, event, is_new, referral, recognised,
                                  assessment, duty_command)
+        if assessment.distress and relayed(rest):
+            return with_care_note(ctx, rest, assessment)
+        return rest
 
     def _safety(self, ctx: Context, state: FlowState, profile: Profile,
                 assessment: Assessment, event: Inbound) -> Plan:
@@ -421,7 +432,8 @@ class Engine:
             say.append(ctx.say("common.carry_on"))
         return Plan(say, state, profile, kind="safety", effects=[
             RecordImpact("safety", first.topic),
-            OpenSafetyAlert(first.category.value, first.topic, event.text)])
+            OpenSafetyAlert(first.category.value, first.topic,
+                            assessment.joined or event.text)])
 
     def _decide_rest(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound,
                      is_new: bool, referral: str | None, recognised: Recognised | None,
@@ -465,8 +477,10 @@ class Engine:
             return Plan([ctx.say("common.stale_button"), *self._reprompt(ctx, state, profile)],
                          state, profile)
         newcomer = state.flow is None and profile.onboarded_at is None  # welcome first
+        # In a chat, hard words are for their peer first: relayed, then a note of care
+        # from us (`with_care_note`), never an offer that would catch their next message.
         if assessment.distress and not (state.flow is None and ctx.peer.in_chat) and \
-                not is_new and not newcomer:
+                not ctx.peer.chatting and not is_new and not newcomer:
             plan = self._care(ctx, state, profile, event, assessment)
             if plan is not None:
                 return plan
@@ -741,18 +755,6 @@ class Engine:
 
 def _resumable(conversation: Conversation | None) -> bool:
     return conversation is None or conversation.resumable
-
-
-def _screened(screen: Screen, text: str) -> Assessment:
-    """The screen's reading; a fault in it must not lose the message (hazard log H9), so
-    it is logged (without the words) and the message carries on unscreened."""
-    try:
-        return screen.assess(text)
-    except Exception as error:  # any fault at all: the message must still be handled
-        # The type only: an exception's text may quote the message.
-        log.error("the safety screen failed (%s) on a message of %d characters",
-                  type(error).__name__, len(text))
-        return Assessment()
 
 
 def _reply_key(ctx: Context, topic: str) -> str:

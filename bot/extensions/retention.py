@@ -5,6 +5,8 @@ in them goes: sent messages after a month, relayed peer messages after a month (
 copy what moderators need when they are made), group messages held for a helper after two
 weeks, the words of a safety alert after a month, and the ids of inbound updates after a
 week (redeliveries come within hours). Codes that join a second channel go after a day.
+The end of someone's last message (read with their next, for a crisis split over two)
+goes a few minutes after its job is done.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, update
 
 from bot.dispatch.outbox import FORGOTTEN_ONCE_SENT
+from bot.engine.screening import RECENT_WORDS_FOR
 from bot.groups import store as group_store
 from bot.peers.models import RelayedMessage
 from bot.safety import alerts
 from bot.storage.linking import CODE_VALID_FOR
-from bot.storage.models import InboundSeen, LinkCode, OutboxMessage
+from bot.storage.models import Identity, InboundSeen, LinkCode, OutboxMessage
 
 SENT_TEXT_KEPT_FOR = timedelta(days=30)
 RELAYED_TEXT_KEPT_FOR = timedelta(days=30)
@@ -28,6 +31,7 @@ RELAYED_TEXT_KEPT_FOR = timedelta(days=30)
 # trying, and a hashed id is a few dozen bytes (repository.mark_seen).
 SEEN_IDS_KEPT_FOR = timedelta(days=400)
 LINK_CODES_KEPT_FOR = timedelta(days=1) + CODE_VALID_FOR
+RECENT_WORDS_KEPT_FOR = RECENT_WORDS_FOR + timedelta(minutes=10)
 FINISHED = ("sent", "delivered", "failed", "unknown", "suppressed", "skipped", "cancelled")
 FORGOTTEN = {"text": ""}
 
@@ -41,6 +45,7 @@ class Tidied:
     alert_texts: int = 0
     after_erasure: int = 0
     link_codes: int = 0
+    recent_words: int = 0
 
 
 def tidy(connection: Connection, now: datetime) -> Tidied:
@@ -66,6 +71,10 @@ def tidy(connection: Connection, now: datetime) -> Tidied:
         link_codes=connection.execute(
             delete(LinkCode).where(LinkCode.created_at < now - LINK_CODES_KEPT_FOR))
         .rowcount or 0,
+        recent_words=connection.execute(
+            update(Identity).where(Identity.recent_words.is_not(None),
+                                   Identity.recent_words_at < now - RECENT_WORDS_KEPT_FOR)
+            .values(recent_words=None, recent_words_at=None)).rowcount or 0,
     )
 
 

@@ -155,6 +155,10 @@ class Identity(Base):
     last_inbound_at: Mapped[datetime | None]
     opted_out_at: Mapped[datetime | None]
     unreachable_at: Mapped[datetime | None]
+    # The end of their last message, kept minutes (RECENT_WORDS_FOR in the engine) so a
+    # crisis split over two messages is screened whole; then forgotten (retention).
+    recent_words: Mapped[str | None] = mapped_column(String(200))
+    recent_words_at: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship(back_populates="identities")
 

@@ -50,7 +50,8 @@ _SAVED_COLUMNS = (*PROFILE_COLUMNS, "answers", "flow", "step", "flow_data", "upd
 # Statements built once: building them per message costs more than running them.
 _LOAD = (
     select(_IDENTITIES.c.id.label("identity_id"), _IDENTITIES.c.opted_out_at,
-           _IDENTITIES.c.unreachable_at, _HEALTH.c.notes.label("health_notes"),
+           _IDENTITIES.c.unreachable_at, _IDENTITIES.c.recent_words,
+           _IDENTITIES.c.recent_words_at, _HEALTH.c.notes.label("health_notes"),
            *_PERSON_COLUMNS)
     .select_from(_IDENTITIES.join(_PERSONS, _PERSONS.c.id == _IDENTITIES.c.person_id)
                  .outerjoin(_HEALTH, _HEALTH.c.person_id == _PERSONS.c.id))
@@ -89,6 +90,9 @@ class Stored:
     unreachable_at: datetime | None
     person: dict[str, Any]
     health_notes: str | None
+    # The end of their last message on this channel, and when (a split crisis).
+    recent_words: str | None = None
+    recent_words_at: datetime | None = None
 
     @property
     def person_id(self) -> int:
@@ -147,6 +151,8 @@ def load(connection: Connection, address: Address, *, lock: bool) -> Stored | No
         unreachable_at=row["unreachable_at"],
         person={c.key: row[c.key] for c in _PERSON_COLUMNS},
         health_notes=row["health_notes"],
+        recent_words=row["recent_words"],
+        recent_words_at=row["recent_words_at"],
     )
 
 
