@@ -284,6 +284,10 @@ KINDS_QUIET = {
         "my friend Jean collapsed at church last Sunday, she's had a pacemaker fitted now",
         "remember when Ken collapsed on the bowling green? glad he's ok",
     ],
+    "a few words of chat": [
+        "my husband just rang", "he wont", "i cant", "what about tonight",
+        "all of them tonight", "i dont think i will", "my face", "my wife is",
+    ],
     "feeling low, and a number nearby": [
         "felt really low on day 3 of the walk",
         "honestly feeling really low this week 1",
@@ -422,6 +426,12 @@ KINDS_URGENT = {
     "a fear of what might come": [
         ("I'm scared, I think I'm having a stroke, my face has dropped", "stroke"),
         ("I'm worried about this chest pain, it won't go away", "chest_pain"),
+    ],
+    "a few words of chat": [
+        ("vommitting blod", "other_urgent"),
+        ("help breathing", "breathing"),
+        ("found dad on the floor", "someone_else"),
+        ("cant breathe", "breathing"),
     ],
     "feeling low, and a number nearby": [
         ("my sugar went low, it was 2 and I'm shaky", "blood_sugar"),

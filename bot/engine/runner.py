@@ -360,7 +360,8 @@ class Engine:
         team_command = duty_command is not None and profile.role != "resident"
         to_screen = event.kind is EventKind.TEXT and not team_command
         assessment = screened(lang.safety, event.text) if to_screen else Assessment()
-        if to_screen and not assessment.findings:
+        if to_screen and not assessment.findings and recognised is None:
+            # A command ("help" twice) is itself, never the end of a sentence before it.
             assessment = with_recent_words(lang.safety, stored, event.text, ctx.now(),
                                             assessment)
         if stored.opted_out_at is not None:

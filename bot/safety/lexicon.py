@@ -31,6 +31,9 @@ class Lexicon:
     # idiom, but still counts as a health topic for a question.
     mentions: tuple[str, ...]
     spellings: dict[str, tuple[str, ...]]  # canonical -> what people type
+    # Words that say nothing urgent on their own ("my", "husband", "tonight"): a short
+    # message of little else is never urgent on the second reader's word alone.
+    plain_words: tuple[str, ...] = ()
 
     @classmethod
     def from_content(cls, content: Content) -> Lexicon:
@@ -49,4 +52,5 @@ class Lexicon:
                    pseudo=content.words(f"{KEY}.context.pseudo"),
                    terminate=content.words(f"{KEY}.context.terminate"),
                    idioms=content.words(f"{KEY}.idioms"),
-                   mentions=content.words(f"{KEY}.mentions"), spellings=spellings)
+                   mentions=content.words(f"{KEY}.mentions"), spellings=spellings,
+                   plain_words=content.words(f"{KEY}.plain_words"))

@@ -113,6 +113,7 @@ TRAILING = frozenset({"to", "be", "honest", "honestly", "tbh", "ngl", "now", "to
 DENIALS = frozenset({"no", "nope", "nah", "none", "zero", "nil", "nothing", "nowt", "not", "really",
                      "at", "all", "thanks", "thank", "you", "thankfully", "luckily", "0", "never"})
 NEGATION_SCOPE = 5  # NegEx's classic window
+SHORT_MESSAGE = 6  # words: up to this many, the second reader needs two telling words
 CRISIS_NEGATION_SCOPE = 2  # "not suicidal" yes; "not sure, I don't want to live" no
 # "quoted" (a leaflet, an advert, a course, an instruction to anyone) is its own category so
 # that medspaCy, which cuts a modifier's scope at the next one of the same category, lets
@@ -212,6 +213,7 @@ class SafetyScreen:
         vocabulary = [w for phrases in lexicon.targets.values() for p in phrases
                       for w in words_of(p)]
         self.normaliser = Normaliser(lexicon.spellings, vocabulary)
+        self._plain = frozenset(lexicon.plain_words)
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
         self._targets = IndexedMatcher(self.nlp.vocab)
@@ -316,7 +318,11 @@ class SafetyScreen:
             or idiomatic else URGENT_THRESHOLD
         if reading.urgent_label == "someone_else":
             threshold = max(threshold, SOMEONE_ELSE_THRESHOLD)
-        if _only_commands(words) or all_idiom:
+        # A few plain words, and nothing the rules saw in them (a reading such as "sugar
+        # 30" is something): too little for the reader alone.
+        says_little = _says_little(words, self._plain) and \
+            not found.labels - {"medical_topic", "medical_question"}
+        if _only_commands(words) or all_idiom or says_little:
             threshold = 1.01
         discounted = _discounted(doc, seen) | ({"crisis"} if explained else set())
         if reading.urgent_probability < threshold or reading.urgent_label in discounted:
@@ -605,6 +611,17 @@ def _only_commands(words: Sequence[str]) -> bool:
     (the one-word emergencies, "kms", "collapsed", "help", are the rules' to catch)."""
     plain = [w for w in words if w.isalnum()]
     return len(plain) <= 1 or all(w in COMMANDS or w.isdigit() for w in plain)
+
+
+def _says_little(words: Sequence[str], plain: frozenset[str]) -> bool:
+    """A short message (`SHORT_MESSAGE` words or fewer) with fewer than two words outside
+    `plain` ("my husband", "he wont", "what about tonight"): too little for the second
+    reader to call urgent alone (it is sure of itself on a few words: 0.94-0.99 on those
+    three). "vomiting blod" and "help breathing" say enough."""
+    plain_words = [w for w in words if w.isalnum()]
+    if len(plain_words) > SHORT_MESSAGE:
+        return False
+    return sum(1 for w in plain_words if w not in plain and not w.isdigit()) < 2
 
 
 def _says_new(target: Span, modifier: tuple[int, int]) -> bool:
