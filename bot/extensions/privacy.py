@@ -23,7 +23,7 @@ from bot.peers.models import BuddyRequest, GroupMember, PeerChat
 from bot.safety import alerts
 from bot.storage import repository as repo
 from bot.storage.models import Person, Reminder, Volunteer
-from conversations import privacy as privacy_conversation
+from conversations.my_data import my_data
 
 
 def person_record(connection: Connection, person_id: int,
@@ -72,7 +72,7 @@ def show_my_data(call: EffectCall, effect: ShowMyData) -> tuple[list[Outbound], 
     created_at = call.connection.scalar(select(Person.created_at).where(
         Person.id == call.person_id))
     record = person_record(call.connection, call.person_id, created_at)
-    return privacy_conversation.my_data(call.ctx, call.profile, record), None
+    return my_data(call.ctx, call.profile, record), None
 
 
 def erase(call: EffectCall, effect: EraseEverything) -> tuple[list[Outbound], FlowState | None]:

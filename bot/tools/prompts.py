@@ -9,7 +9,18 @@ from bot.core.answers import Choice
 from bot.core.events import Outbound
 from bot.core.turn import Context, FlowState, Profile
 from bot.places.catalogue import Catalogue
-from conversations import buddy, checkin, followup, menu, onboarding, privacy, settings, suggest
+from conversations import (
+    buddy,
+    checkin,
+    delete,
+    followup,
+    menu,
+    onboarding,
+    settings,
+    suggest,
+    suggest_offer,
+    volunteer,
+)
 from conversations.questions import QUESTIONS
 
 
@@ -31,21 +42,21 @@ def all_prompts(ctx: Context, lead_ins: Sequence[str]) -> Iterator[tuple[str, Ou
         yield f"suggest.flow.what_next{label}", suggest.CONVERSATION.one_prompt(
             ctx, longest, lead)
         yield f"suggest.followup.ask{label}", followup.CONVERSATION.prompt(ctx, longest, lead)
-        yield f"suggest.flow.offer{label}", suggest.OFFER.prompt(ctx, lead)
+        yield f"suggest.flow.offer{label}", suggest_offer.OFFER.prompt(ctx, lead)
         yield f"peers.buddy.ask{label}", buddy.CONVERSATION.ask_prompt(ctx, lead)
         yield f"peers.buddy.experience{label}", buddy.CONVERSATION.experience_prompt(ctx, lead)
-        for step in buddy.Volunteer.STEPS:
-            state = FlowState(buddy.VOLUNTEER, step, {"role": "supporter"})
-            yield f"peers.volunteer.{step}{label}", buddy.VOLUNTEERING.prompt(ctx, state, lead)
-        for role in buddy.ROLES:
-            state = FlowState(buddy.VOLUNTEER, "conduct", {"role": role})
-            yield f"peers.volunteer.conduct.{role}{label}", buddy.VOLUNTEERING.prompt(
+        for step in volunteer.Volunteer.STEPS:
+            state = FlowState(volunteer.VOLUNTEER, step, {"role": "supporter"})
+            yield f"peers.volunteer.{step}{label}", volunteer.VOLUNTEERING.prompt(ctx, state, lead)
+        for role in volunteer.ROLES:
+            state = FlowState(volunteer.VOLUNTEER, "conduct", {"role": role})
+            yield f"peers.volunteer.conduct.{role}{label}", volunteer.VOLUNTEERING.prompt(
                 ctx, state, lead)
     for unclear in (False, True):
         yield f"onboarding.privacy (unclear: {unclear})", \
             onboarding.CONVERSATION.privacy_prompt(ctx, unclear=unclear)
         yield f"privacy.delete_confirm (unclear: {unclear})", \
-            privacy.CONVERSATION.confirm_prompt(ctx, unclear=unclear)
+            delete.CONVERSATION.confirm_prompt(ctx, unclear=unclear)
     yield "onboarding.privacy_more", ctx.ask(ctx.t("onboarding.privacy_more"),
                                              ctx.choices("privacy", only=["ok", "not_now"]))
 

@@ -1,27 +1,20 @@
-"""Seeing and deleting what we hold: `my data` and `delete my data`. Diagram: privacy.mmd."""
+"""Seeing what we hold: `my data`, a report in plain words (not a conversation: nothing
+to answer). Deleting it all is delete.py."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from bot.core.answers import AnswerKind
-from bot.core.events import Inbound, Outbound
+from bot.core.events import Outbound
 from bot.core.safety import CARE_NOTE_KEY
 from bot.core.turn import (
-    IDLE,
     Context,
-    EraseEverything,
-    FlowState,
     PersonRecord,
     Profile,
-    RecordImpact,
-    Turn,
 )
-from conversations.answers import read_answer
 from conversations.readback import summary_lines
 
-DELETE = "delete"
 DATA_QUESTIONS = [
     "name", "activities", "helps", "access", "cost", "days", "times", "frequency", "with_whom",
     "where", "district", "what_matters", "consent_health", "quiet",
@@ -94,35 +87,3 @@ def _moment(value: Any) -> datetime | None:
 
 def _date(moment: Any) -> str:
     return f"{moment.day} {moment:%B %Y}"
-
-
-class Delete:
-    """Confirm, then erase everything irreversibly."""
-
-    name = DELETE
-    resumable = True
-    holds_focus = True  # in a peer chat, an unclear answer here still asks again
-
-    def start(self, ctx: Context, profile: Profile, **_options: Any) -> Turn:
-        return Turn([self.confirm_prompt(ctx)], FlowState(DELETE, "confirm"), profile)
-
-    def reprompt(self, ctx: Context, state: FlowState, profile: Profile) -> list[Outbound]:
-        return [self.confirm_prompt(ctx)]
-
-    def handle(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound) -> Turn:
-        choices = ctx.choices("delete_confirm")
-        answer = read_answer(ctx, choices, event, exact_for=("yes",))
-        if answer.chosen and answer.ids[0] == "yes":
-            return Turn([ctx.say("privacy.deleted")], IDLE, Profile(),
-                        effects=[RecordImpact("erased"), EraseEverything()])
-        if answer.chosen or answer.kind is AnswerKind.SKIP:
-            return Turn([ctx.say("privacy.kept")], IDLE, profile)
-        # Anything unclear ("not sure, what does that do?") explains and asks again.
-        return Turn([self.confirm_prompt(ctx, unclear=True)], state, profile)
-
-    def confirm_prompt(self, ctx: Context, *, unclear: bool = False) -> Outbound:
-        text = ctx.t("privacy.delete_unclear") if unclear else ctx.t("privacy.delete_confirm")
-        return ctx.ask(text, ctx.choices("delete_confirm"))
-
-
-CONVERSATION = Delete()
