@@ -25,11 +25,14 @@ from bot.dispatch.outbox import Dispatcher, Sender
 from bot.engine.runner import Engine
 from bot.extensions import peer_support, place_feedback, privacy, safety_alerts
 from bot.geo.districts import default_table
+from bot.groups import personal_data as groups_data
+from bot.peers import personal_data as peers_data
 from bot.peers import service as peer_service
 from bot.peers import undelivered
 from bot.places.catalogue import Catalogue
 from bot.places.guide import PlaceGuide
 from bot.places.ranking import RankingIndex
+from bot.safety import personal_data as safety_data
 from bot.safety.screens import screen_for
 from bot.scheduling import planner
 from bot.storage.db import Database
@@ -73,6 +76,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
     content = library(settings.content_dir)
     # What a relayed message can carry by SMS: the relay says what was left out.
     peer_service.set_sms_unicode(settings.sms_allow_unicode)
+    # Each feature's part in "my data" and erasure, in the order erasure runs: peer chats
+    # end first (the other side is told), then alerts and groups forget them.
+    rights = privacy.PersonalRights((peers_data.PART, safety_data.PART, groups_data.PART))
     engine = Engine(db, clock, content, registry(), geo=default_table(),
                     places=RankingIndex(Catalogue.from_yaml(settings.content_dir,
                                                             strict=False).all()),
@@ -87,8 +93,8 @@ def build(settings: Settings, *, clock: Clock | None = None,
                     effect_handlers={PeerAction: peer_support.peer_action,
                                      AlertAction: safety_alerts.alert_action,
                                      OpenSafetyAlert: safety_alerts.open_alert,
-                                     ShowMyData: privacy.show_my_data,
-                                     EraseEverything: privacy.erase,
+                                     ShowMyData: rights.show_my_data,
+                                     EraseEverything: rights.erase,
                                      RecordFeedback: place_feedback.feedback})
     dispatcher = Dispatcher(db, clock, senders or {},
                             worker_id=settings.worker_id or default_worker_id(),
