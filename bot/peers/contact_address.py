@@ -8,6 +8,7 @@ import re
 
 from bot.core.textnorm import english_words
 from bot.peers.contact_phone import MONEY_BEFORE, UNIT_AFTER
+from bot.peers.contact_public import public_place
 
 # Royal Mail postcode areas; a unit never has C, I, K, M, O or V, so "b4 9am" passes.
 AREAS = frozenset({
@@ -121,8 +122,37 @@ _POSTCODE_WORD = re.compile(r"\bpost\s?codes?\b|\bpostcode'?s\b", re.I)
 _NOT_A_UNIT = frozenset({"st", "nd", "rd", "th", "ft", "lb", "hr", "yd", "pt"})
 
 
+# A postcode's halves apart, in any case: "le4 ... 5ab", "le2, the rest is 7qh", "le3 ...
+# 2na, come round": the district, then only signs or a few words that carry on a postcode,
+# then a digit and two letters a unit may have, typed as one, that make no word ("le4 ...
+# 5am": M is no unit's letter; "le4, 2 hd tvs" holds no unit).
+_CARRY_ON = (r"(?:then|and|the|rest|is|it's|its|it|second|other|half|bit|part|ends?|ending|"
+             r"finish(?:es|ing)?|with|after|that|last|of|postcode|post|code)")
+_HALVES_APART = re.compile(
+    rf"\b([a-z]{{1,2}})(\d[a-z\d]?)(?:\W{{1,8}}|\W+(?:{_CARRY_ON}\W+){{1,5}})"
+    r"(\d)([abd-hjlnp-uw-z])([abd-hjlnp-uw-z])\b", re.I)
+# A postcode's area said as its town: "Leicester 4, 5AB" is LE4 5AB, "Coventry 6" CV6.
+_TOWN_AREAS = {"leicester": "LE", "nottingham": "NG", "derby": "DE", "coventry": "CV",
+               "birmingham": "B", "northampton": "NN", "peterborough": "PE", "lincoln": "LN",
+               "sheffield": "S", "manchester": "M", "liverpool": "L", "leeds": "LS",
+               "bristol": "BS"}
+_TOWN_DISTRICT = re.compile(rf"\b({'|'.join(_TOWN_AREAS)})\s+(\d{{1,2}})\b", re.I)
+
+
+def _halves_apart(text: str) -> bool:
+    for match in _HALVES_APART.finditer(text):
+        unit = match.group(4) + match.group(5)
+        if match.group(1).upper() in AREAS and unit.lower() not in _NOT_A_UNIT and (
+                unit.isupper() or unit.lower() not in english_words()):
+            return True
+    return False
+
+
 def has_postcode(text: str) -> bool:
-    if any(_a_postcode(m) for m in _POSTCODE.finditer(text)):
+    if any(_a_postcode(m) for m in _POSTCODE.finditer(text)) or _halves_apart(text):
+        return True
+    towns = _TOWN_DISTRICT.sub(lambda m: _TOWN_AREAS[m.group(1).lower()] + m.group(2), text)
+    if towns != text and _halves_apart(towns):
         return True
     outward = [m for m in _OUTWARD.finditer(text) if m.group(1).upper() in AREAS]
     if not outward:
@@ -186,6 +216,8 @@ def _bare_house(text: str, match: re.Match[str]) -> bool:
         return False  # "at 20 mph"
     if not _CLAUSE_END.match(text[match.end():]):
         return False  # "at 80 Dorothy still walks": an age, then a person
+    if public_place(text, match.start(3)):
+        return False  # "the Phoenix cinema is at 40 Midland"
     home = match.group(2) is not None or match.group(1).lower() not in ("at", "come to") or \
         _HOME_AT.search(text[:match.end(1)]) is not None
     return home or number > 12
@@ -209,13 +241,25 @@ def _what3words(text: str) -> bool:
 # A house number and a street's name told apart, with a word for going there or living
 # there: "Come to number 8, it's the cul-de-sac Lime Grove off the Uppingham road", "I live
 # in the flats on Aylestone Road, 3rd floor, number 31".
+# "our house is 27", "we're at 31, the bungalow ...", "come to mine, 47, the yellow door".
 _HOUSE_NUMBER = re.compile(
-    r"\b(?:number|no\.?|num|flat|apartment|apt|house)\s*(\d{1,4})[a-h]?\b(?!\s*(?:bus|buses|"
-    r"service|route|in\s+the\s+queue|on\s+the\s+list|miles?|mins?|minutes?|hours?|k|km|"
-    r"steps|stops|times?|of|out\s+of|[:.]\d))", re.I)
+    r"(?:\b(?:number|no\.?|num|flat|apartment|apt|house|bungalow)(?:'s|\s+is)?\s*|"
+    r"(?:\b(?:we'?re|i'?m|we\s+are|i\s+am)\s+at\s+|\bmine\W{1,3})(?=\d+[a-h]?\s*[,;:(—–-]))"
+    r"(\d{1,4})[a-h]?\b(?!\s*(?:bus|buses|"
+    r"service|route|in\s+(?:the\s+)?(?:queue|line)|on\s+the\s+(?:\w+\s+)?list|miles?|mins?|"
+    r"minutes?|hours?|k|km|steps|stops|times?|of|out\s+of|[:.]\d))", re.I)
 _NAMED_STREET = re.compile(rf"\b[A-Z][a-z'-]+\s+(?i:{_STREETS})\b")
 _GOING_HOME = re.compile(r"\b(?:live|lives|living|come|coming|pop|round|mine|my place|my house|"
-                         r"my flat|address|visit|door|bell|buzzer|knock|find me|i'?m)\b", re.I)
+                         r"my flat|address|visit|door|bell|buzzer|knock|find me|i'?m|we'?re|"
+                         r"house|bungalow|flat|that'?s\s+(?:us|me|mine|ours)|ours)\b", re.I)
+_A_HOME = re.compile(r"\b(?:live|lives|living|mine|my place|flat|house|bungalow|door|bell|"
+                     r"buzzer|buzz|knock|come round|pop round|that'?s\s+(?:us|me|mine|ours))\b",
+                     re.I)
+# Directions from a landmark with a name: "above the Greggs", "past the Londis", "behind the
+# Methodist church", "opposite the school on Church Lane".
+_LANDMARK = re.compile(r"\b(?:above|over|behind|opposite|past|next\s+to|beside|near|off|"
+                       r"across\s+from|facing|round\s+the\s+corner\s+from)\s+(?:the\s+)?"
+                       r"[^.!?]{0,30}?\b(?-i:[A-Z][\w'&-]+)", re.I)
 # "44 the Fairway, Kibworth", "12 the Paddocks, Glenfield": a number, "the" and a name, then
 # a town.
 _THE_NAME_TOWN = re.compile(
@@ -225,8 +269,13 @@ _THE_NAME_TOWN = re.compile(
 def _told_apart(text: str) -> bool:
     if not _GOING_HOME.search(text):
         return False
+    # A home's number and where it is: a street's name, or directions from a landmark with
+    # a name ("flat 5 above the Greggs in Wigston, ring the top bell").
+    # The landmark alone needs a home in the message ("I'm number 1 fan of the chippy behind
+    # the Asda" is no address).
     return any(not 1900 <= int(m.group(1)) <= 2099 for m in _HOUSE_NUMBER.finditer(text)) and (
-        _NAMED_STREET.search(text) is not None)
+        _NAMED_STREET.search(text) is not None or (
+            _LANDMARK.search(text) is not None and _A_HOME.search(text) is not None))
 
 
 _ADDRESS_GIVEN = re.compile(r"(?:^|[,:;.!?—–(-]|\b(?:mine|is|its|it's|at|to|address|i'?m|"
@@ -240,7 +289,8 @@ def _the_name_town(text: str) -> bool:
         timed = bool(before) and before[-1].lower() in _TIME_WORDS and number <= 12
         # Where an address is given: first, after a sign, or after "mine", "at", "is".
         given = _ADDRESS_GIVEN.search(text[max(0, match.start() - 20):match.start()])
-        if given and not timed and not 1900 <= number <= 2099:
+        if given and not timed and not 1900 <= number <= 2099 and \
+                not public_place(text, match.start()):
             return True
     return False
 
@@ -253,6 +303,13 @@ def has_address(text: str) -> bool:
     if any(_bare_house(text, match) for match in _BARE_HOUSE.finditer(text)):
         return True
     return any(_a_house(text, match) for match in _ADDRESS.finditer(text))
+
+
+# A part of a venue, before its number: "Gate 2, Abbey Park Road", "Entrance 2, Braunstone
+# Lane", "Platform 3": the number is the gate's, not a house's.
+_VENUE_PARTS = frozenset({"gate", "entrance", "exit", "platform", "stand", "bay", "pitch",
+                          "court", "stop", "ward", "room", "level", "floor", "screen",
+                          "stall", "terminal"})
 
 
 def _a_house(text: str, match: re.Match[str]) -> bool:
@@ -268,6 +325,8 @@ def _a_house(text: str, match: re.Match[str]) -> bool:
         return False  # a year ("in 1967 Melton Road"), money ("£15 each way"), "at 14:00 ..."
     if re.match(r"\s*(?:bus|buses|service|route|stop)\b", text[match.end():], re.I):
         return False  # "the 14 Abbey Park Road bus": a route
+    if before in _VENUE_PARTS or public_place(text, match.start()):
+        return False  # "meet at Gate 2, Abbey Park Road", "the cafe at 15 Market Place"
     if not between or NOT_HOUSE & {w.lower() for w in between}:
         return False  # "3 close friends", "5 miles along London Road", "2 buses down Narborough Rd"
     if street not in _PLAIN_STREETS and all(w in QUALIFIERS for w in between):

@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from bot.core.textnorm import english_words
+from bot.peers.contact_public import without_public_accounts
 
 # How people dictate an address or a handle they will not type: "all one word", "no spaces",
 # "with a dot after the k", "(all together)", "then 52".
@@ -29,6 +30,12 @@ PLATFORM = re.compile(
     r"words with friends|zoom|bird app|ghost thing|yellow ghost|blue app|username|user name|"
     r"handle|gamertag|socials|substack|tumblr|blogger|flickr|vimeo|twitch|mastodon|viber)\b",
     re.I)
+# Emoji that stand for a platform (its logo, or what people use for it), read as its name;
+# what follows must still look like a name to find someone by ("📸 the view from the top"
+# passes).
+_EMOJI_PLATFORMS = {"👻": "snapchat", "📷": "instagram", "📸": "instagram", "🐦": "twitter",
+                    "🐤": "twitter", "📘": "facebook", "🎵": "tiktok", "🎶": "tiktok"}
+_PLATFORM_EMOJI = re.compile("|".join(_EMOJI_PLATFORMS))
 # A name with an underscore in it is a username wherever it stands ("kezza_77").
 _UNDERSCORED = re.compile(r"(?<![\w.])(?=[\w.]{5})[a-z][a-z0-9.]*_[a-z0-9_.]*[a-z0-9](?![\w])",
                           re.I)
@@ -86,6 +93,9 @@ _QUOTED_SEARCH = re.compile(r"\b(?:search|look up|look for|find|type in|type|add
 
 def has_handle(text: str) -> bool:
     """A username: after @, with an underscore, or near a platform's name."""
+    text = without_public_accounts(text)  # "follow @NHSuk", "the club's insta is @..."
+    # An emoji for the platform's name: "👻 jodawalks", "find me on 📸 knitwithnan".
+    text = _PLATFORM_EMOJI.sub(lambda m: f" {_EMOJI_PLATFORMS[m.group(0)]} ", text)
     # Symbols said one by one: "at symbol, nisha, underscore, heals" is @nisha_heals.
     text = re.sub(r"[\s,]+underscore[\s,]+", "_", text, flags=re.I)
     text = re.sub(r"\b(?:the\s+)?at\s+(?:symbol|sign)[\s,:]+", "@", text, flags=re.I)

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from confusable_homoglyphs import confusables
 
+from bot.core.textnorm import english_words
+
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1",
                 "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
                 "eight": "8", "nine": "9", "niner": "9"}
@@ -127,8 +129,65 @@ def _unleet(match: re.Match[str]) -> str:
     return word if word in _NUMBER_WORDS else match.group(0)
 
 
+# Digits as words in the other languages people here write in: Punjabi, Hindi and Urdu
+# romanised ("sifar saat saat ...", spelt several ways) and Polish, with or without its
+# accents ("zero siedem dziewięć", "dziewiec"), often mixed with English number words and
+# digits. Some are English words too ("do", "teen", "char", "sat", "tin"), so they are read
+# as digits only inside a run of number words and digits that holds at least two that are
+# no English word: "ek do teen" is counting either way, "I do one thing" stays as it is.
+_OTHER_DIGITS = {
+    "sifar": "0", "sifr": "0", "sefar": "0", "sifer": "0", "shunya": "0", "shoonya": "0",
+    "ek": "1", "ik": "1", "ikk": "1", "aik": "1", "do": "2", "doh": "2", "dau": "2",
+    "teen": "3", "tin": "3", "tinn": "3", "char": "4", "chaar": "4", "panj": "5",
+    "paanch": "5", "panch": "5", "paanj": "5", "punj": "5", "chhe": "6", "che": "6",
+    "chhah": "6", "chhay": "6", "chay": "6", "chey": "6", "chhey": "6", "chheh": "6",
+    "cheh": "6", "saat": "7", "sat": "7", "satt": "7", "aath": "8", "ath": "8", "aat": "8",
+    "atth": "8", "nau": "9", "nao": "9", "nou": "9",
+    # Polish, as typed without its accents too
+    "jeden": "1", "jedna": "1", "jedno": "1", "dwa": "2", "dwie": "2", "trzy": "3",
+    "cztery": "4", "piec": "5", "szesc": "6", "siedem": "7", "osiem": "8", "dziewiec": "9"}
+_WORD_TOKEN = re.compile(r"[^\W_]+")
+_BETWEEN_DIGITS = re.compile(r"[\s,.;:\-–—/|]*")
+
+
+def _plain(word: str) -> str:
+    """Lower case without accents: "Pięć" is "piec"."""
+    return "".join(c for c in unicodedata.normalize("NFD", word.lower())
+                   if unicodedata.category(c) != "Mn")
+
+
+def _other_languages(text: str) -> str:
+    """Number words of other languages made digits, inside runs of numbers (see above)."""
+    words = english_words()
+    pieces: list[str] = []
+    done = 0
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        nonlocal done
+        foreign = [m for m in run if _plain(m.group(0)) in _OTHER_DIGITS]
+        if sum(_plain(m.group(0)) not in words for m in foreign) >= 2:
+            for m in foreign:
+                pieces.append(text[done:m.start()] + _OTHER_DIGITS[_plain(m.group(0))])
+                done = m.end()
+        run.clear()
+
+    for match in _WORD_TOKEN.finditer(text):
+        plain = _plain(match.group(0))
+        if not (plain.isdigit() or plain in _OTHER_DIGITS or plain in _DIGIT_WORDS
+                or plain in _REPEAT_WORDS):
+            close()
+            continue
+        if run and not _BETWEEN_DIGITS.fullmatch(text[run[-1].end():match.start()]):
+            close()
+        run.append(match)
+    close()
+    return "".join(pieces) + text[done:]
+
+
 def digitised(text: str) -> str:
     """`text` (folded) with digits written as words or look-alike letters made digits."""
+    text = _other_languages(text)
     text = _LEET.sub(_unleet, text)
     # "zeroseveneightfour...": the words run together, parted again; so are words and
     # digits typed as one ("0seven7zero0nine").

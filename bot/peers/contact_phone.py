@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import phonenumbers
 
-from bot.peers.contact_public import claimed_freephone, public_number
+from bot.peers.contact_public import claimed_freephone, claims, public_number
 
 # Digit groups with any separators between them (at most three characters, or a few
 # words such as "then" in "07700 then 900 123").
@@ -79,14 +79,15 @@ def _windows(digits: str, groups: list[str]) -> list[tuple[str, list[str]]]:
     return found
 
 
-def _not_a_number(text: str, start: int, end: int) -> bool:
-    """A date, a time, a year, money or a measurement rather than a phone number."""
+def _not_a_number(text: str, start: int, end: int, measures: bool = True) -> bool:
+    """A date, a time, a year, money or a measurement (if `measures`) rather than a phone
+    number."""
     raw = text[start:end].strip(" ,.;:")
+    if MONEY_BEFORE.search(text[max(0, start - 2):start]):
+        return measures  # "£23.45" is money, never a time
     if _DATE.match(raw) or _TIME.match(raw) or _YEAR.match(raw):
         return True
-    if MONEY_BEFORE.search(text[max(0, start - 2):start]):
-        return True
-    if UNIT_AFTER.match(text[end:end + 8]):
+    if measures and UNIT_AFTER.match(text[end:end + 8]):
         return True
     groups = re.findall(r"\d+", raw)
     # Years side by side ("2019 2020"), or a thousands separator ("10,000 steps").
@@ -105,7 +106,10 @@ def _is_phone(digits: str, groups: Sequence[str] = ()) -> bool:
         return any(True for _ in phonenumbers.PhoneNumberMatcher(
             digits, "GB", leniency=phonenumbers.Leniency.POSSIBLE))
     sizes = [len(g) for g in groups] or [len(bare)]
-    if len(bare) in LOCAL_DIGITS and (len(sizes) == 1 or sizes == [3, 4]):
+    # Counting ("ek do teen char panj chhe saat", "1 2 3 4 5 6 7 and relax") is no local
+    # number: no number is issued as seven digits in a row.
+    if len(bare) in LOCAL_DIGITS and (len(sizes) == 1 or sizes == [3, 4]) and \
+            bare not in "0123456789":
         return True
     # An international number without its +: a country code, then groups ("353 87 123 4567"),
     # real by libphonenumber's ranges (VALID), so an order reference does not count.
@@ -145,11 +149,30 @@ _ARITHMETIC = re.compile(r"\b(?:minus|plus|take away|add|added|times|multiplied|
 _MOBILE_START = re.compile(r"^0[1237]\d{3}$")
 
 
+# A price, a count or a measure never starts with 0 and a digit as a number's start does
+# ("£07.91 £23.45 £678", "07 laps, 912 steps, 345 squats", "07 mins, then 912 mins"): where
+# one does, money and measures excuse nothing in the message (the pieces must still make a
+# whole number).
+_NUMBER_START = re.compile(r"^0[1237]")
+
+
+def _disguised(text: str, runs: Sequence[_Run]) -> bool:
+    return any(_NUMBER_START.match(groups[0]) and not _not_a_number(text, s, e, measures=False)
+               for s, e, _d, groups in runs)
+
+
 def has_phone(text: str) -> bool:
     text = _FULL_DATE.sub(lambda m: " " * len(m.group(0)), text)
-    runs = [r for r in _runs(text) if not _not_a_number(text, r[0], r[1])
+    every = _runs(text)
+    measures = not _disguised(text, every)
+    runs = [r for r in every if not _not_a_number(text, r[0], r[1], measures)
             and not _a_list(text[r[0]:r[1]], r[3])]
     if any(claimed_freephone(text, start, digits) for start, _e, digits, _g in runs):
+        return True
+    # Ten or eleven digits the writer gives as theirs ("text me on 943 476 5919", shaped like
+    # an NHS number or not) are a number to reach them on, whatever their shape.
+    if any(10 <= len(digits.removeprefix("+")) <= 11 and claims(text, start)
+           for start, _e, digits, _g in runs):
         return True
     runs = [r for r in runs if not public_number(text, r[0], r[2], r[3])]
     if (code := _AREA_CODE.search(text)) and 6 <= len("".join(
@@ -204,3 +227,13 @@ def _reversed_number(runs: Sequence[_Run]) -> bool:
     every = "".join(digits.removeprefix("+") for _start, _end, digits, _groups in runs)
     return any(_UK_SHAPE.match(d[::-1]) for d in
                [every, *(digits.removeprefix("+") for _s, _e, digits, _g in runs)])
+
+
+def without_public_numbers(text: str) -> str:
+    """`text` with the numbers the rules excuse as public (an organisation's line, a short
+    number, a reference, an NHS number, an ISBN) blanked out, so the learned second reader
+    does not hold again what the rules passed on purpose ("my NHS number is 943 476 5919")."""
+    for start, end, digits, groups in reversed(_runs(text)):
+        if public_number(text, start, digits, groups) and not claims(text, start):
+            text = text[:start] + " " + text[end:]  # one space: no long gaps to scan
+    return text

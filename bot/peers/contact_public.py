@@ -21,6 +21,9 @@ class PublicContacts:
     number_prefixes: tuple[str, ...]
     short_numbers: frozenset[str]
     reference: re.Pattern[str]
+    organisations: str  # a pattern: the organisations' names, as people write them
+    accounts: frozenset[str]  # public @ names, lower case
+    addresses: re.Pattern[str] | None  # public buildings' street addresses
 
 
 @cache
@@ -42,10 +45,17 @@ def public_contacts() -> PublicContacts:
         rf"\b(?:{named})(?:'s)?\b"
         r"(?:\s*(?:number|no\.?|num|nr|id|code|ref|reference|details?|is|was|says|for|"
         r"of|on|my|the|it's|its|[:#=\-])){0,4}\s*[:#=\-]?\s*(?:[a-z]{1,4}[\s\-]?)?$", re.I)
+    # Names as written, capitals and all ("Mind", "GP"; "mind" and "my boots" are words).
+    names = sorted((str(n) for n in data.get("organisations") or ()), key=len, reverse=True)
     return PublicContacts(
         sites=site, number_prefixes=tuple(str(p) for p in data.get("number_prefixes") or ()),
         short_numbers=frozenset(str(n) for n in data.get("short_numbers") or ()),
-        reference=reference)
+        reference=reference,
+        organisations="|".join(r"\s+".join(map(re.escape, n.split())) for n in names),
+        accounts=frozenset(str(a).lower() for a in data.get("accounts") or ()),
+        addresses=re.compile("|".join(r"\s+".join(map(re.escape, str(a).split()))
+                                      for a in data.get("public_addresses") or ()), re.I)
+        if data.get("public_addresses") else None)
 
 
 # Words before "at" that make it "where to look", not an email's @: "have a look at nhs.uk",
@@ -82,6 +92,25 @@ _PERSONAL_SHAPE = re.compile(r"^(?:0[127]\d{8,9}|(?:00)?44[127]\d{8,9})$")
 _NHS_NUMBER = re.compile(r"\bnhs\s*(?:number|no\b|num\b|#)|\bnhs\s+no\.", re.I)
 
 
+def claims(text: str, start: int) -> bool:
+    """Whether the writer claims the number at `start` as their own, just before it."""
+    return _CLAIMED.search(text[max(0, start - 40):start]) is not None
+
+
+# A book's number: after "ISBN", with its check digit right (ISBN-10 may end in X).
+_ISBN = re.compile(r"\bisbn(?:-?1[03])?\b", re.I)
+
+
+def _isbn(digits: str, typed: str) -> bool:
+    if len(digits) == 9 and re.match(r"[\d\s\-]*[xX]", typed):
+        digits += "X"
+    if len(digits) == 10:
+        values = [10 if c in "xX" else int(c) for c in digits]
+        return sum(v * (10 - i) for i, v in enumerate(values)) % 11 == 0
+    return len(digits) == 13 and digits.isdigit() and sum(
+        int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(digits)) % 10 == 0
+
+
 def claimed_freephone(text: str, start: int, digits: str) -> bool:
     """A freephone number the writer calls their own ("call me on 0800 11 22 333, my work
     line"): no person's number looks like one, so it counts only when claimed."""
@@ -105,12 +134,44 @@ _ORGANISATION = re.compile(
 _LANDLINE = re.compile(r"^(?:0|(?:00)?44)[12]\d{8,9}$")
 
 
-def organisations_landline(text: str, digits: str) -> bool:
+def organisations_landline(text: str, digits: str, start: int | None = None) -> bool:
     """A geographic landline the message gives as an organisation's ("ring Leicester City
     Council on 0116 454 1000", "the hospice shop ... call 0116 496 0320"), where nothing in
-    it is the writer's own: never a mobile, never beside "me", "our", "home", "ask for"."""
-    return bool(_LANDLINE.match(digits.removeprefix("+"))) and \
-        _ORGANISATION.search(text) is not None and _PERSONAL.search(text) is None
+    it is the writer's own: never a mobile, never beside "me", "our", "home", "ask for".
+    Or one the organisation is named just before, as whose it is ("I rang the surgery on
+    0116 ...", "my GP surgery's number is", "Age UK Leicestershire are on"), with the writer
+    in the message but no line of their own ("ring me at the surgery on", "my direct line")."""
+    if not _LANDLINE.match(digits.removeprefix("+")):
+        return False
+    if _ORGANISATION.search(text) is not None and _PERSONAL.search(text) is None:
+        return True
+    return start is not None and _OWN_LINE.search(text) is None and \
+        _theirs(public_contacts().organisations).search(text[max(0, start - 60):start]) is not None
+
+
+# The writer's own line, or a way to reach them, anywhere in the message: then no landline
+# in it is excused as an organisation's named before it.
+_OWN_LINE = re.compile(
+    r"\b(?:call|ring|text|phone|bell|reach|contact|whatsapp|message|buzz|try|get)\s+(?:me|us)\b|"
+    r"\b(?:me|us)\s+(?:on|at)\b|\bask\s+for\b|\bextension\b|\bext\.?\s*\d|"
+    r"\bmy\s+(?:direct|own|work|personal|desk|home|number|no|mobile|mob|phone|line|landline|"
+    r"extension)\b|\bour\s+(?:number|no|landline|phone|line|house|home)\b|\bhome\b|"
+    r"\bi\s+work\b|\bi'?m\s+on\b|\bi\s+am\s+on\b|\bthrough\s+to\s+me\b|\bput\s+you\b|"
+    r"\b(?:i'?m|i\s+am)\s+(?:the|a|their)\s+(?:receptionist|manager|nurse|pharmacist|"
+    r"secretary|admin|volunteer|caretaker|owner|boss)\b", re.I)
+
+
+@cache
+def _theirs(names: str) -> re.Pattern[str]:
+    """An organisation (a word such as "surgery", or a listed name), then as whose the
+    number is: "the surgery on", "the GP surgery's phone number is", "Age UK Leicestershire
+    are on", "Braunstone leisure centre:"; nothing else between it and the number."""
+    return re.compile(
+        rf"(?:{_ORGANISATION.pattern}|\b(?-i:{names})(?![\w'-]))(?:'s|s')?"
+        r"(?:\s+(?-i:[A-Z][\w'-]+)){0,2}"
+        r"(?:\s+(?:main|phone|booking|bookings|direct|reception|general|enquiries|"
+        r"appointments?)?\s*(?:number|no\.?|line|phone|switchboard|landline))?"
+        r"(?:\s+(?:is|are|was))?(?:\s+on\b|\s*[:=,\-–—])?\s*$", re.I)
 
 
 # An organisation's mailbox, not a person's: a role before the @ ("info@", "hello@",
@@ -142,6 +203,31 @@ def organisations_email(text: str, name: str, domain: str) -> bool:
     return name.isalpha() and (listed or domain.endswith(_PUBLIC_SECTOR))
 
 
+# A public account: listed (content/public_contacts.yaml), or, where the message has nobody's
+# own details in it, one whose name is a public body's ("@wigstonlibrary",
+# "@LeicsCityCouncil") or one given as an organisation's ("the club's insta is @...").
+_AT_NAME = re.compile(r"(?<![\w.])@([a-z][\w.]{1,31})", re.I)
+_PUBLIC_BODY = re.compile(r"council|nhs|surgery|librar|hospital|hospice|pharmacy|charity|"
+                          r"leisure|police|gov|museum|clinic", re.I)
+_ACCOUNT_THEIRS = re.compile(
+    rf"{_ORGANISATION.pattern}(?:'s|s')?(?:\s+(?:twitter|insta|instagram|facebook|fb|page|"
+    r"account|x|tiktok|handle|feed|socials))?(?:\s+(?:is|are|was))?(?:\s+on\b|\s*[:=\-–—])?"
+    r"\s*$", re.I)
+
+
+def without_public_accounts(text: str) -> str:
+    """`text` with organisations' public @ names blanked out (see above)."""
+    listed, personal = public_contacts().accounts, _PERSONAL.search(text) is not None
+
+    def blank(match: re.Match[str]) -> str:
+        name = match.group(1).lower().rstrip(".")
+        public = name in listed or (not personal and (
+            _PUBLIC_BODY.search(name) is not None or _ACCOUNT_THEIRS.search(
+                text[max(0, match.start() - 50):match.start()]) is not None))
+        return " " if public else match.group(0)  # one space: no long gaps to scan
+    return _AT_NAME.sub(blank, text)
+
+
 def public_number(text: str, start: int, digits: str, groups: list[str]) -> bool:
     """A run of digits at `start` that is an organisation's number or a reference rather
     than anyone's phone: a freephone or 03 number (unless the writer calls it theirs), a
@@ -150,17 +236,22 @@ def public_number(text: str, start: int, digits: str, groups: list[str]) -> bool
     one)."""
     found = public_contacts()
     bare = digits.removeprefix("+")
-    if bare in found.short_numbers or organisations_landline(text, "".join(groups) or bare):
+    if bare in found.short_numbers or organisations_landline(text, "".join(groups) or bare,
+                                                             start):
         return True
     if bare.startswith(found.number_prefixes) and 10 <= len(bare) <= 11 \
             and not _CLAIMED.search(text[max(0, start - 40):start]):
         return True
+    claimed = claims(text, start)
     if _NHS_NUMBER.search(text) and len(bare) == 10 and not bare.startswith("0") and (
-            [len(g) for g in groups] in ([3, 3, 4], [10])):
-        return True
+            [len(g) for g in groups] in ([3, 3, 4], [10])) and not claimed:
+        return True  # "my NHS number is 943 476 5919"; not "text me on 943 476 5919"
     joined = "".join(groups) or bare
+    if _ISBN.search(text[max(0, start - 40):start]) and _isbn(joined, text[start:start + 20]):
+        return True  # a book's number checks out: "ISBN 0-7475-3269-9", "978-0-14-..."
     if _PERSONAL_SHAPE.match(joined) or (  # a mobile without its 0: "7912 345678"
-            re.match(r"^7\d{9}$", joined) and len(groups[0] if groups else joined) in (4, 10)):
+            re.match(r"^7\d{9}$", joined) and [len(g) for g in groups or [joined]] in (
+                [10], [4, 6], [4, 3, 3])):
         return False
     return found.reference.search(text[max(0, start - 60):start]) is not None
 
@@ -178,3 +269,39 @@ _PLACE_POSTCODE = re.compile(
 def places_postcode(text: str) -> bool:
     """Whether the postcodes in `text` are given as a public place's (see above)."""
     return _PLACE_POSTCODE.search(text) is not None and _PERSONAL.search(text) is None
+
+
+# A street address given as a public place's, not a home: the place named just before its
+# number ("the cafe at 15 Market Place", "the Age UK office, 17 Loseby Lane", "the clinic
+# moved to 120 Narborough Road", "meet at the library, 54 Belgrave Gate"), or a public
+# building's listed address ("10 Downing Street"); never where the message says someone
+# lives there or asks round ("I live at 18 Market Place, above the cafe", "we live by the
+# park at 27 Victoria Road", "come round to mine", "3 doors up from the chippy, 58 ...").
+_VENUES = (r"(?:car\s+park|park|centre|center|hospital|hospice|station|surgery|practice|clinic|"
+           r"pharmacy|chemist|church|chapel|mosque|temple|gurdwara|synagogue|hall|library|"
+           r"stadium|ground|school|college|university|museum|gallery|cinema|theatre|venue|"
+           r"pool|gym|cafe|café|coffee\s+shop|restaurant|pub|bar|hotel|shop|store|"
+           r"supermarket|market|club|office|offices|bank|post\s+office|studio|parkrun|bakery|"
+           r"chippy|takeaway|deli|bistro|diner|launderette|salon|hairdressers?|barbers?|"
+           r"florists?|butchers?|newsagents?|bookshop|dentists?|opticians?|vets|tea\s?rooms?|"
+           r"canteen)")
+_VENUE_BEFORE = re.compile(
+    rf"\b{_VENUES}(?:'s)?(?:\s+[A-Z][\w'-]*){{0,2}}(?:\s+(?:is|are|was|has|have|now|just|"
+    r"moved|moving|opened|opening|reopened|based|found|located|been))*"
+    r"(?:\s+(?:at|to|on|in|from|by))?\s*[,:\-–—(]?\s*$", re.I)
+_HOME_SAID = re.compile(
+    r"\b(?:live|lives|living|lived|stay|staying|home|mine|my\s+(?:place|house|flat|address|"
+    r"door)|our\s+(?:place|house|flat|address|door)|i'?m\s+at|we'?re\s+at|i\s+am\s+at|"
+    r"we\s+are\s+at|round\s+to|come\s+round|pop\s+round|doors?|bell|buzz|knock|flat|house|"
+    r"bungalow)\b",
+    re.I)
+
+
+def public_place(text: str, start: int) -> bool:
+    """Whether the street number at `start` is a public place's (see above)."""
+    if _HOME_SAID.search(text):
+        return False
+    listed = public_contacts().addresses
+    if listed is not None and any(m.start() <= start < m.end() for m in listed.finditer(text)):
+        return True
+    return _VENUE_BEFORE.search(text[max(0, start - 50):start]) is not None

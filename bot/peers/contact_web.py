@@ -5,7 +5,7 @@ or spelled out, and an address typed, obfuscated or told beside a provider's nam
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import tldextract
 
@@ -217,8 +217,56 @@ def _without_emails(text: str) -> str:
     return mended if found else text
 
 
+# A provider's name misspelt or broken by a space ("hotmial", "gmal", "yaho", "outlok",
+# "hotmale", "g mial", "y ahoo"), read as the name: one letter wrong, missing, extra or two
+# swapped (two in "hotmail" and "outlook"; not "googlemaps"). Only a word no dictionary has
+# ("email", "gail"... are left) and never a capitalised one, which may be a person ("Gail",
+# "Yahya").
+_MISSPELT = ("gmail", "hotmail", "yahoo", "outlook", "icloud", "googlemail", "btinternet",
+             "protonmail", "ymail")
+_WORD = re.compile(r"\b[a-z]{3,12}\b")
+# A provider's name with a space or a hyphen inside: "g mial", "hot mail", "y ahoo", "out lok".
+_BROKEN = re.compile(r"\b(g|hot|out|i|y|ya|yah|bt|google|proton)[\s-]+([a-z]{2,8})\b")
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits from `a` to `b`: a letter changed, dropped, added, or two side by side swapped."""
+    rows = [list(range(len(b) + 1))]
+    for i, x in enumerate(a, 1):
+        row = [i]
+        for j, y in enumerate(b, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (x != y)))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+@lru_cache(maxsize=4096)
+def _provider_meant(word: str) -> str | None:
+    if word in english_words() or word in PROVIDERS:
+        return None
+    for provider in _MISSPELT:
+        if word[0] == provider[0] and abs(len(word) - len(provider)) <= 2 and \
+                _distance(word, provider) <= (2 if provider in ("hotmail", "outlook") else 1):
+            return provider
+    return None
+
+
+def _providers_mended(text: str) -> str:
+    def joined(match: re.Match[str]) -> str:
+        whole = match.group(1) + match.group(2)
+        if whole in PROVIDERS:
+            return whole
+        meant = _provider_meant(whole)  # "g mial", not "a hot male" (two letters out)
+        return meant if meant and _distance(whole, meant) == 1 else match.group(0)
+    text = _BROKEN.sub(joined, text)
+    return _WORD.sub(lambda m: _provider_meant(m.group(0)) or m.group(0), text)
+
+
 def has_email(text: str) -> bool:
     text = without_public_sites(text)  # "have a look at nhs.uk"; not "jo@nhs.net"
+    text = _providers_mended(text)  # "jo.smith at hotmial", "bev @ g mial . com"
     # "email info@leicesterlongcovid.org.uk to join": an organisation's mailbox passes.
     if any(not organisations_email(text, *m.group(0).split("@", 1)) for m in _emails(text)[1]):
         return True
