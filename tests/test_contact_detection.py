@@ -24,6 +24,11 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   misspelt providers, platform emoji, postcodes' halves apart; nicknames, NHS numbers and
   ISBNs, organisations' lines and accounts, public places), written while fixing them (not
   blind). The reader does not learn from it (it cost held_out a leak when it did).
+- `held_out_6.tsv`: a sixth, written blind 2026-12-01 with determined styles (spaced,
+  spelt-out and split numbers, "(at)" and "[dot]", findable profiles, homes by landmark)
+  and near-misses; measured once clean after round five: 1.33 % of 300 leaks let through
+  (address 5.4 %, phone 1.9 %), 1.71 % of 350 ordinary held. Held to the issue's acceptance
+  (at most 2 % and 5 %); nobody reads its lines while tuning, and the reader never learns it.
 
 The learned second reader (bot/peers/contact_reader.py) is trained on these same corpora,
 so the figures below are with it (the bench waits for it); the rules alone are held to
@@ -114,6 +119,12 @@ def test_kinds_5_corpus() -> None:
                                        use_reader=False)  # the rules alone: 0 and 0
     assert rules["leak_rate"] <= 0.0093, rules
     assert rules["false_holds"] <= 0.0099, rules
+
+
+def test_held_out_6_corpus_meets_the_acceptance() -> None:
+    found = figures("held_out_6")  # blind: 4 of 300 leaks, 6 of 350 ordinary held
+    assert found["leak_rate"] <= 0.02, found
+    assert found["false_holds"] <= 0.05, found
 
 
 def test_the_second_reader_adds_only_when_sure_and_there_is_something_to_hold() -> None:
