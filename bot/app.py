@@ -36,7 +36,7 @@ from bot.safety import personal_data as safety_data
 from bot.safety.screens import screen_for
 from bot.scheduling import planner
 from bot.storage.db import Database
-from conversations import registry
+from conversations import interceptors, registry
 
 
 @dataclass
@@ -87,6 +87,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
                     # planner's replanning: features the engine reaches only through these.
                     screen_for=partial(screen_for, cache=settings.cache_dir),
                     peers=peer_service, replan=planner.drop_planned,
+                    # Read before the conversation someone is in, in this order.
+                    interceptors=(interceptors.DUTY_COMMANDS, interceptors.VOLUNTEER_COMMANDS,
+                                  interceptors.PEER_SUPPORT),
                     shape=partial(bundle_turn, allow_unicode=settings.sms_allow_unicode),
                     telegram_bot=(settings.telegram_bot_username or "").lstrip("@") or None,
                     # Effects that touch other people, by type: done by their feature.

@@ -2,7 +2,7 @@
 not in the middle of another conversation: a supporter answering an offer, a resident
 saying yes to a chat, and the chat itself (relayed, or controlled with a few words). A
 supporter in several chats starts each message with who it is for. Mid-conversation the
-engine uses `reports` and `answer` only (see Engine._peer_mid_conversation)."""
+interceptor uses `reports` and `answer` only (see `interceptors.PeerSupport`)."""
 
 from __future__ import annotations
 

@@ -302,6 +302,38 @@ class PeerTalk(Protocol):
 
 
 @dataclass(frozen=True)
+class Intercepted:
+    """An interceptor took the message. `state`: where they are afterwards, with their
+    profile as it was (None: the turn is followed like any conversation's, hand-overs and
+    a way back included). `about_chat`: words about a peer chat, not a conversation's
+    (they carry no "Move Mates:" in a chat)."""
+
+    turn: Turn
+    state: FlowState | None = None
+    about_chat: bool = False
+
+
+class Interceptor(Protocol):
+    """Reads a message before the conversation someone is in, once STOP, the safety
+    screen and the commands have had it, and may take it: the duty team's ALERT commands,
+    volunteers' commands, peer support (offers, consent, the chat itself); later a
+    coordinator taking over. `bot/app.py` lists them in the order they run."""
+
+    name: str
+
+    def intercept(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound,
+                  current: Conversation | None) -> Intercepted | None:
+        """Take the message (`current`: the conversation they are in, if any), or None."""
+        ...
+
+    def unclaimed(self, ctx: Context, state: FlowState, profile: Profile,
+                  event: Inbound) -> Intercepted | None:
+        """Words the question they were on could not use: take them (a chat's "anything
+        you send goes to them"), or None."""
+        ...
+
+
+@dataclass(frozen=True)
 class Registry(Mapping[str, Conversation]):
     """Every conversation by its stored name, and which one plays each part, so the engine
     names none itself (built by `conversations.registry()`)."""

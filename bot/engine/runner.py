@@ -40,6 +40,8 @@ from bot.core.turn import (
     Conversation,
     EraseEverything,
     FlowState,
+    Intercepted,
+    Interceptor,
     LinkAction,
     OpenSafetyAlert,
     PeerAction,
@@ -103,6 +105,7 @@ class Engine:
                  screen_for: Callable[[Content], Screen] | None = None,
                  peers: PeerDirectory | None = None,
                  replan: Callable[[Connection, int], object] | None = None,
+                 interceptors: Sequence[Interceptor] = (),
                  ) -> None:
         self.db = db
         # What features do for the effects a turn asks for (peer support, the duty team).
@@ -112,6 +115,9 @@ class Engine:
         self._screen_for = screen_for or (lambda _content: NoScreen())
         # Someone's place in peer support (`bot.peers.service`), read before they are heard.
         self.peers = peers
+        # What reads a message before the conversation they are in (the duty team's and
+        # volunteers' commands, peer support), in the order the app lists them.
+        self.interceptors = tuple(interceptors)
         # Planned messages to forget when someone's wishes change (`planner.drop_planned`).
         self.replan = replan or (lambda _connection, _person_id: None)
         # The bot's Telegram username, for t.me links (None: Telegram is not set up).
@@ -391,7 +397,7 @@ class Engine:
             if in_peer_chat:
                 # Meant for their peer: it still goes to them (and they are screened too).
                 rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
-                                         recognised, assessment, duty_command)
+                                         recognised, assessment)
                 plan.say += rest.say
                 plan.effects += rest.effects
                 plan.state = rest.state
@@ -402,20 +408,20 @@ class Engine:
             if is_new:
                 # A first message: the answer to their question, then the welcome.
                 rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
-                                         recognised, assessment, duty_command)
+                                         recognised, assessment)
                 rest.say = [signpost, *rest.say]
                 rest.effects = [*rest.effects, *effects]
                 return rest
             if in_peer_chat:
                 rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
-                                         recognised, assessment, duty_command)
+                                         recognised, assessment)
                 return Plan([*rest.say, signpost], rest.state, rest.profile,
                              effects=[*rest.effects, *effects])
             # Never stored as an answer: the question they were on is asked again.
             return Plan([signpost, *self._reprompt(ctx, state, profile)], state, profile,
                          effects=effects)
         rest = self._decide_rest(ctx, state, profile, event, is_new, referral, recognised,
-                                 assessment, duty_command)
+                                 assessment)
         if assessment.distress and relayed(rest):
             return with_care_note(ctx, rest, assessment)
         return rest
@@ -438,7 +444,7 @@ class Engine:
 
     def _decide_rest(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound,
                      is_new: bool, referral: str | None, recognised: Recognised | None,
-                     assessment: Assessment, duty_command: AlertAction | None) -> Plan:
+                     assessment: Assessment) -> Plan:
         """Everything after the safety screen: commands, peer support, conversations."""
 
         if recognised and recognised.command is Command.START:
@@ -454,23 +460,11 @@ class Engine:
             if referral and profile.referral_source is None and not is_new:
                 profile = profile.changed(referral_source=referral)
             return self._command(ctx, recognised, state, profile, is_new)
-        if duty_command is not None:
-            return Plan([], state, profile, effects=[duty_command])
-        volunteering = self.registry.peer.commands(ctx, event)
-        if volunteering is not None:
-            return Plan([], state, profile, effects=[volunteering])
-        if state.flow is None and ctx.peer.anything:
-            # Not in another conversation: offers, consent and chats come first.
-            turn = self.registry.peer.handle(ctx, profile, event)
-            if turn is not None:
-                plan = self._follow(ctx, turn, previous=state)
-                plan.about_chat = True
-                return plan
-        elif ctx.peer.anything:
-            plan = self._peer_mid_conversation(ctx, state, profile, event)
-            if plan is not None:
-                plan.about_chat = True
-                return plan
+        current = self.conversations.get(state.flow or "")
+        for interceptor in self.interceptors:
+            taken = interceptor.intercept(ctx, state, profile, event, current)
+            if taken is not None:
+                return self._intercepted(ctx, taken, state, profile)
 
         if event.kind is EventKind.CHOICE and event.payload.get(
                 "ref_token", ref_token(state.ref)) != ref_token(state.ref):
@@ -486,19 +480,13 @@ class Engine:
             if plan is not None:
                 return plan
         if state.flow and state.flow in self.conversations:
-            turn = self.conversations[state.flow].handle(ctx, state, profile, event)
-            current = self.conversations[state.flow]
-            if ctx.peer.chatting and event.kind is EventKind.TEXT and unusable(turn, state) \
-                    and not current.holds_focus:
-                # In a chat, words our question cannot use are for their peer: passed on,
-                # and our question is put aside (focus rules, docs/focus.md).
-                chat = self.registry.peer.handle(ctx, profile, event)
-                if chat is not None:
-                    effects = [replace(e, values={**e.values, "closed_question": True})
-                               if isinstance(e, PeerAction) and e.action == "relay" else e
-                               for e in chat.effects]
-                    return Plan(list(chat.say), IDLE, profile, effects=effects,
-                                 about_chat=True)
+            conversation = self.conversations[state.flow]
+            turn = conversation.handle(ctx, state, profile, event)
+            if unusable(turn, state) and not conversation.holds_focus:
+                for interceptor in self.interceptors:
+                    taken = interceptor.unclaimed(ctx, state, profile, event)
+                    if taken is not None:
+                        return self._intercepted(ctx, taken, state, profile)
             return self._follow(ctx, turn, previous=state)
         return self._idle(ctx, state, profile, event)
 
@@ -531,29 +519,17 @@ class Engine:
         return Plan(list(care.say), new_state, care.profile,
                      effects=[*effects, *care.effects])
 
-    def _peer_mid_conversation(self, ctx: Context, state: FlowState, profile: Profile,
-                               event: Inbound) -> Plan | None:
-        """Peer support for someone in another conversation: REPORT (they stay where they
-        were); a clear answer to an offer or "start chatting?" sent after the question they
-        were on (a chooser is let go, anything else waits); and, once their chat began or
-        came back after they wandered into the welcome or a menu, their messages (as
-        promised, "anything you send goes to them")."""
-        resumable = _resumable(self.conversations.get(state.flow or ""))
-        if self.registry.peer.reports(ctx, event):
-            turn = self.registry.peer.handle(ctx, profile, event)
-            if turn is not None:
-                return Plan(turn.say, state, profile, effects=list(turn.effects))
-        if ctx.peer.new_question:
-            turn = self.registry.peer.answer(ctx, profile, event)
-            if turn is not None:
-                return Plan(turn.say, state if resumable else IDLE, profile,
-                             effects=list(turn.effects))
-        if ctx.peer.chat_news and ctx.peer.in_chat and (
-                state.flow == self.registry.newcomer or not resumable):
-            turn = self.registry.peer.handle(ctx, profile, event)
-            if turn is not None:
-                return Plan(turn.say, IDLE, profile, effects=list(turn.effects))
-        return None
+    def _intercepted(self, ctx: Context, taken: Intercepted, state: FlowState,
+                     profile: Profile) -> Plan:
+        """The plan for a message an interceptor took: where it says they are (with their
+        profile as it was), or its turn followed like any conversation's."""
+        if taken.state is None:
+            plan = self._follow(ctx, taken.turn, previous=state)
+        else:
+            plan = Plan(list(taken.turn.say), taken.state, profile,
+                        effects=list(taken.turn.effects))
+        plan.about_chat = taken.about_chat
+        return plan
 
     def _effect(self, connection: Connection, ctx: Context, stored: repo.Stored, plan: Plan,
                 effect: object, now: datetime, channel: str = ""
@@ -752,10 +728,6 @@ class Engine:
         if state.flow and state.flow in self.conversations:
             return self.conversations[state.flow].reprompt(ctx, state, profile)
         return []
-
-
-def _resumable(conversation: Conversation | None) -> bool:
-    return conversation is None or conversation.resumable
 
 
 def _reply_key(ctx: Context, topic: str) -> str:
