@@ -284,6 +284,14 @@ KINDS_QUIET = {
         "my friend Jean collapsed at church last Sunday, she's had a pacemaker fitted now",
         "remember when Ken collapsed on the bowling green? glad he's ok",
     ],
+    "ordinary words a newcomer found read as emergencies": [
+        "bye for now, thanks for everything x", "ending it there for today, tired",
+        "took all my tablets with me on holiday", "want to die my hair purple haha",
+        "can i drink alcohol on my new tablets", "my husband is diabetic so i know about hypos",
+        "the speaker was slurring his words, drunk as a lord",
+        "did the chair exercises for my breathing", "the class is great, dont want it to end",
+        "i keep thinking about the walk", "i want to stop",
+    ],
     "a few words of chat": [
         "my husband just rang", "he wont", "i cant", "what about tonight",
         "all of them tonight", "i dont think i will", "my face", "my wife is",
@@ -426,6 +434,18 @@ KINDS_URGENT = {
     "a fear of what might come": [
         ("I'm scared, I think I'm having a stroke, my face has dropped", "stroke"),
         ("I'm worried about this chest pain, it won't go away", "chest_pain"),
+    ],
+    "ordinary words a newcomer found read as emergencies": [
+        ("i'd rather be dead than carry on with this pain", "crisis"),
+        ("i might as well be dead", "crisis"),
+        ("it would be easier if i wasnt here", "crisis"),
+        ("i think about dying all the time", "crisis"),
+        ("dont see a future for me", "crisis"),
+        ("i just want it to end", "crisis"),
+        ("cannot get my breath", "breathing"),
+        ("can not get my breath", "breathing"),
+        ("send help", "emergency"),
+        ("goodbye everyone thanks for everything", "crisis"),
     ],
     "a few words of chat": [
         ("vommitting blod", "other_urgent"),

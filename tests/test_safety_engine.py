@@ -175,6 +175,81 @@ async def test_messages_minutes_apart_are_not_read_together(settings: Settings) 
         assert "999" not in heard.text(resident)
 
 
+async def test_a_crisis_ending_in_a_stop_word_is_answered_and_the_stop_honoured(
+        settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(resident, "Ann")
+        await world.says(resident, "honestly some days i just want to")
+        heard = await world.says(resident, "end")
+        texts = heard.texts(resident)
+        assert "SHOUT" in texts[0] and "won't get any more" in texts[-1]
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+        assert (await world.says(resident, "hello?")).text(resident) == ""  # STOP holds
+
+
+async def test_a_plea_split_over_two_messages_gets_999_not_the_help_text(
+        settings: Settings) -> None:
+    resident = RESIDENTS["telegram"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        await world.says(resident, "someone please")
+        heard = await world.says(resident, "help")
+        assert "999" in heard.text(resident)
+        # Commands are never the start of a sentence: "menu", then "my chest".
+        await world.later(timedelta(minutes=10))
+        await world.says(resident, "menu")
+        heard = await world.says(resident, "my chest")
+        assert "team has been told" not in heard.text(resident)
+        # "help" twice is help twice.
+        await world.says(resident, "help")
+        heard = await world.says(resident, "help")
+        assert "team has been told" not in heard.text(resident)
+
+
+async def test_a_reading_sent_after_its_words_and_answers_before_words(
+        settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        await world.says(resident, "just checked my levels are")
+        heard = await world.says(resident, "2.6")
+        assert "hypo" in heard.text(resident)
+        await world.later(timedelta(minutes=10))
+        await world.says(resident, "1")  # an answer, not the start of a reading
+        heard = await world.says(resident, "bit shaky")
+        assert "hypo" not in heard.text(resident)
+
+
+async def test_someone_else_split_over_messages_gets_the_999_stay_with_them_reply(
+        settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        await world.says(resident, "my husband has")
+        heard = await world.says(resident, "collapsed")
+        assert "stay with them" in heard.text(resident)
+
+
+async def test_more_of_the_same_crisis_joins_its_open_alert(settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(resident, "Ann")
+        heard = await world.says(resident, "i want to end it all")
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+        heard = await world.says(resident, "i mean it, i have the tablets here")
+        assert "SHOUT" in heard.text(resident)  # answered again
+        assert not heard.texts(COORDINATOR)  # nobody told twice
+        [alert] = await alerts_in(world)
+        assert "end it all" in str(alert["text"]) and "tablets" in str(alert["text"])
+        # Acknowledged, or long after: a new alert.
+        await world.later(timedelta(minutes=40))
+        heard = await world.says(resident, "i want to die")
+        assert "Safety alert 2" in heard.only(COORDINATOR)
+
+
 async def test_residents_cannot_use_the_duty_teams_words(settings: Settings) -> None:
     async with peer_world(settings) as world:
         await world.resident(RESIDENTS["sms"], "Ann")

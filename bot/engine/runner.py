@@ -237,7 +237,9 @@ class Engine:
                     connection, stored.person_id, lang.context_base.content, now=now,
                     since=last_turn))
         plan = self._decide(ctx, lang, stored, event, is_new, referral)
-        recent = recent_words(event, plan.kind)
+        recent = recent_words(event, plan.kind, command=(
+            lang.commands.recognise(event) is not None or
+            self.registry.duty_commands(event) is not None))
         if plan.ignore:
             if not timed:
                 repo.update_identity(connection, stored.identity_id, last_inbound_at=now,
@@ -366,10 +368,11 @@ class Engine:
         team_command = duty_command is not None and profile.role != "resident"
         to_screen = event.kind is EventKind.TEXT and not team_command
         assessment = screened(lang.safety, event.text) if to_screen else Assessment()
-        if to_screen and not assessment.findings and recognised is None:
-            # A command ("help" twice) is itself, never the end of a sentence before it.
+        if to_screen:
+            # Read after the end of their last message too (a crisis split over two);
+            # commands are never kept as a start ("help" twice is no plea).
             assessment = with_recent_words(lang.safety, stored, event.text, ctx.now(),
-                                            assessment)
+                                           assessment)
         if stored.opted_out_at is not None:
             if recognised and recognised.command is Command.LINK_ACCEPT:
                 # Opening a link texted to them is writing to us again: back in, and linked.
@@ -389,7 +392,15 @@ class Engine:
             # UK rules: after STOP, nothing at all until they opt back in.
             return Plan([], state, profile, ignore=True)
         if recognised and recognised.command is Command.STOP:
-            return Plan([ctx.say("optout.stopped")], state, profile, kind="optout", opt_out=True)
+            stopped = Plan([ctx.say("optout.stopped")], state, profile, kind="optout",
+                           opt_out=True)
+            if assessment.findings:
+                # "i just want to" then "end": honoured at once, and their crisis answered
+                # and the duty team told (hazard log H3).
+                urgent = self._safety(ctx, IDLE, profile, assessment, event)
+                stopped.say = [*urgent.say, *stopped.say]
+                stopped.effects = urgent.effects
+            return stopped
 
         in_peer_chat = state.flow is None and ctx.peer.in_chat
         if assessment.findings:
@@ -415,8 +426,11 @@ class Engine:
             if in_peer_chat:
                 rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
                                          recognised, assessment)
-                return Plan([*rest.say, signpost], rest.state, rest.profile,
-                             effects=[*rest.effects, *effects])
+                plan = Plan([*rest.say, signpost], rest.state, rest.profile,
+                            effects=[*rest.effects, *effects])
+                # "feeling rubbish, should i up my painkillers?": the signpost, and care.
+                return with_care_note(ctx, plan, assessment) \
+                    if assessment.distress and relayed(rest) else plan
             # Never stored as an answer: the question they were on is asked again.
             return Plan([signpost, *self._reprompt(ctx, state, profile)], state, profile,
                          effects=effects)

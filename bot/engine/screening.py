@@ -33,30 +33,47 @@ def screened(screen: Screen, text: str) -> Assessment:
         return Assessment()
 
 
-def recent_words(event: Inbound, plan_kind: str) -> str | None:
+def recent_words(event: Inbound, plan_kind: str, command: bool) -> str | None:
     """What of this message is kept to be read with the next: its end, unless it was
-    answered as urgent already (or was no words of theirs)."""
-    if event.kind is not EventKind.TEXT or plan_kind == "safety" or not event.text.strip():
+    answered as urgent already, was a command ("menu", "help") or an answer with no letters
+    ("1", "2.5"): those are themselves, never the start of a sentence."""
+    text = event.text.strip()
+    if event.kind is not EventKind.TEXT or plan_kind == "safety" or command or \
+            not any(character.isalpha() for character in text):
         return None
-    return event.text.strip()[-RECENT_WORDS_KEPT:]
+    return text[-RECENT_WORDS_KEPT:]
 
 
 def with_recent_words(screen: Screen, stored: repo.Stored, text: str, now: datetime,
-                       alone: Assessment) -> Assessment:
+                      alone: Assessment) -> Assessment:
     """A crisis or an emergency split over messages ("i want to kill" then "myself"):
     this message read after the end of their last one, if that came in the last
-    `RECENT_WORDS_FOR` and was not answered itself. Only what is urgent is taken from the
-    two together; a medical question or distress is read from this message alone."""
-    if not any(character.isalpha() for character in text):
-        # A number alone is nearly always an answer to our question ("1", "2.5"), and read
-        # after "feeling low today" it would look like a glucose reading (bench/
-        # split_messages.py measured 0.5 % of quiet messages so misread); hazard log H1.
-        return alone
+    `RECENT_WORDS_FOR` and was not answered itself. What is urgent is taken from the two
+    together when this one alone is not urgent, or when together they say it is someone
+    else ("my husband has" then "collapsed"); a medical question or distress is read from
+    this message alone."""
     recent, at = stored.recent_words, stored.recent_words_at
     if not recent or at is None or not timedelta(0) <= now - at <= RECENT_WORDS_FOR:
+        return alone
+    if not any(character.isalpha() for character in text) and \
+            not _GLUCOSE_WORDS & set(recent.casefold().split()[-3:]):
+        # A number alone is nearly always an answer to our question ("1", "2.5"), and read
+        # after "feeling low today" it would look like a glucose reading (bench/
+        # split_messages.py measured 0.5 % of quiet messages so misread); after "my levels
+        # are" it is the reading.
         return alone
     together = screened(screen, f"{recent} {text}")
     if not together.findings:
         return alone
+    if alone.findings and (together.findings[0].topic != "someone_else" or
+                           alone.findings[0].topic == "someone_else"):
+        return alone
     return replace(alone, findings=together.findings, labels=together.labels,
                    joined=f"{recent} … {text}")
+
+
+# Words a glucose reading follows ("my levels are" then "2.6"): kept here, not in the
+# lexicon, because they decide only whether two messages are read as one.
+_GLUCOSE_WORDS = frozenset({
+    "sugar", "sugars", "bm", "bms", "bg", "bgs", "glucose", "level", "levels", "blood",
+    "bloods", "reading", "readings", "libre", "meter", "sensor", "dexcom", "cgm"})

@@ -29,13 +29,30 @@ log = logging.getLogger(__name__)
 ACKNOWLEDGE_WITHIN = timedelta(minutes=15)
 TEXT_KEPT_FOR = timedelta(days=30)
 MAX_NOTE = 500
+# More of the same trouble from the same person this soon joins the open alert (one notice).
+JOINS_WITHIN = timedelta(minutes=30)
+ALERT_TEXT_KEPT = 8000  # characters of joined words kept, the latest
 LONDON = ZoneInfo("Europe/London")
 STAFF_ROLES = ("moderator", "coordinator")
 
 
 def open_alert(connection: Connection, content: ContentLibrary, *, person_id: int | None,
                category: str, topic: str, channel: str, text: str, now: datetime) -> int:
-    """Record the alert and tell the duty team (or every coordinator). Returns its id."""
+    """Record the alert and tell the duty team (or every coordinator). Returns its id.
+    More words from the same person about the same kind of trouble while its alert is still
+    open and recent (a crisis told over several messages) join that alert, and nobody is
+    told twice."""
+    if person_id is not None:
+        same = connection.execute(
+            select(SafetyAlert.id, SafetyAlert.text).where(
+                SafetyAlert.person_id == person_id, SafetyAlert.category == category,
+                SafetyAlert.status == "open", SafetyAlert.created_at >= now - JOINS_WITHIN)
+            .order_by(SafetyAlert.id.desc()).limit(1)).first()
+        if same is not None:
+            joined = f"{same.text}\n{text}" if same.text else text
+            connection.execute(update(SafetyAlert).where(SafetyAlert.id == same.id)
+                               .values(text=joined[-ALERT_TEXT_KEPT:]))
+            return int(same.id)
     alert_id = int(connection.execute(insert(SafetyAlert).values(
         person_id=person_id, category=category, topic=topic, channel=channel, text=text,
         status="open", created_at=now, notes={}).returning(SafetyAlert.id)).scalar_one())
