@@ -212,3 +212,14 @@ async def test_a_held_message_at_an_open_question_is_not_said_to_have_gone(
         said = heard.text(ANN)
         assert t("peers.relay.passed_on") not in said
         assert t("peers.relay.question_closed") in said
+
+
+async def test_chat_after_opening_the_menu_reaches_the_peer(settings: Settings) -> None:
+    # "see" once chose "See what you hold about me" from the menu: "see you thursday
+    # then" showed Ann her data instead of reaching Sam (a newcomer's break-test).
+    async with peer_world(settings) as w:
+        await connect(w)
+        await w.says(ANN, "menu")
+        heard = await w.says(ANN, "see you thursday then")
+        assert "see you thursday then" in heard.text(SAM)
+        assert "everything we hold" not in heard.text(ANN)
