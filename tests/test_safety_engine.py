@@ -250,6 +250,28 @@ async def test_more_of_the_same_crisis_joins_its_open_alert(settings: Settings) 
         assert "Safety alert 2" in heard.only(COORDINATOR)
 
 
+async def test_someone_elses_crisis_names_samaritans_for_them_and_for_you(
+        settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        text = (await world.says(resident, "my son has been talking about killing himself")
+                ).text(resident)
+        assert "999" in text and "116 123" in text and "for them and for you" in text
+
+
+async def test_a_double_dose_asked_about_is_signposted_not_stored(settings: Settings) -> None:
+    resident = Address("sms", "+447700900613")
+    async with peer_world(settings) as world:
+        await world.conversation(resident, *ONBOARDING[:3])
+        before = (await world.rows(Person, Person.id == await world.person_id(resident)))[0]
+        heard = await world.says(resident, "i took my tablets twice by mistake is that ok")
+        assert "pharmacist" in heard.text(resident)
+        after = (await world.rows(Person, Person.id == await world.person_id(resident)))[0]
+        assert (after["step"], after["answers"], after["name"]) == (
+            before["step"], before["answers"], before["name"])
+
+
 async def test_residents_cannot_use_the_duty_teams_words(settings: Settings) -> None:
     async with peer_world(settings) as world:
         await world.resident(RESIDENTS["sms"], "Ann")

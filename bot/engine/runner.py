@@ -449,6 +449,8 @@ class Engine:
         if first.category is not SafetyCategory.CRISIS and any(
                 f.category is SafetyCategory.CRISIS for f in assessment.findings):
             say.append(ctx.say("safety.reply.crisis"))
+        elif first.topic == "someone_else" and "crisis" in assessment.labels:
+            say.append(ctx.say("safety.reply.crisis_someone_else"))  # their life at risk
         if state.flow:
             say.append(ctx.say("common.carry_on"))
         return Plan(say, state, profile, kind="safety", effects=[
