@@ -121,8 +121,19 @@ def test_kinds_5_corpus() -> None:
     assert rules["false_holds"] <= 0.0099, rules
 
 
+def test_a_postcode_district_or_a_small_number_alone_is_never_held() -> None:
+    # The spec: "LE4 area" passes. The learned reader held them (a newcomer's break-test).
+    contact_reader.wait()
+    for text in ("I'm in LE4", "le4", "LE4 or LE5", "moving to LE18", "me 2", "100",
+                 "we did 300 steps"):
+        assert contact_details(text) == [], text
+    assert contact_details("LE4 9XY") and contact_details("ring me 07911 222 333")
+
+
 def test_held_out_6_corpus_meets_the_acceptance() -> None:
-    found = figures("held_out_6")  # blind: 4 of 300 leaks, 6 of 350 ordinary held
+    # Blind: 4 of 300 leaks, 6 of 350 held at first sight; 5 and 5 once the reader stopped
+    # holding postcode districts and small numbers alone.
+    found = figures("held_out_6")
     assert found["leak_rate"] <= 0.02, found
     assert found["false_holds"] <= 0.05, found
 

@@ -111,6 +111,10 @@ def _without_nicknames(text: str) -> str:
     return text
 
 
+# A postcode district alone, any case: "LE4", "le18", "NG7".
+_DISTRICT = re.compile(r"[A-Za-z]{1,2}\d{1,2}[A-Za-z]?")
+
+
 def has_material(text: str) -> bool:
     """Whether the message holds anything a contact detail could be made of: a digit or
     number word's run, a word no dictionary has, a name, an @ or a dotted word. "email me
@@ -124,7 +128,13 @@ def has_material(text: str) -> bool:
         # A name given as what to call the writer, with no platform to find it on: "call me
         # Nani", "everyone calls me Big Dave", "Dee, short for Deirdre" is no handle.
         folded = _without_nicknames(folded)
+    # Fewer digits than half a mobile number: a postcode district ("I'm in LE4"), a bid or
+    # a count ("me 2", "100") is not the reader's to hold (a newcomer's break-test); the
+    # rules still read every number, however it is split.
+    few_digits = sum(character.isdigit() for character in folded) < 5
     for index, token in enumerate(_TOKEN.findall(folded)):
+        if few_digits and (token.isdigit() or _DISTRICT.fullmatch(token)):
+            continue
         if token == "@" or re.search(r"\d|[.@_]", token):
             return True
         if index and token[:1].isupper() and token.lower() not in {"i", "i'm", "im"}:
