@@ -28,7 +28,7 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True)
-class Reading:
+class AnswerReading:
     """The outcome of reading one answer: a new profile, a skip, or a kind re-ask."""
 
     profile: Profile | None = None
@@ -70,7 +70,7 @@ class Question:
         return ctx.t(f"onboarding.{self.id}")
 
     # -- reading ------------------------------------------------------------------------
-    def read(self, ctx: Context, profile: Profile, event: Inbound) -> Reading:
+    def read(self, ctx: Context, profile: Profile, event: Inbound) -> AnswerReading:
         if self.kind is Kind.DISTRICT:
             return _read_district(ctx, profile, event)
         if self.kind is Kind.TEXT:
@@ -87,71 +87,75 @@ def _current(question: Question, profile: Profile) -> list[str]:
     return list(value) if isinstance(value, list) else []
 
 
-def _read_choice(question: Question, ctx: Context, profile: Profile, event: Inbound) -> Reading:
+def _read_choice(question: Question, ctx: Context, profile: Profile, event: Inbound
+                 ) -> AnswerReading:
     assert question.options is not None
     choices = ctx.choices(question.options)
     if event.kind is EventKind.CHOICE:
         ids = [i for i in (event.choice or "").split(",") if i]
         if not ids and question.kind is Kind.MULTI:
-            return Reading(skipped=True)  # "Done" with nothing ticked
+            return AnswerReading(skipped=True)  # "Done" with nothing ticked
         answers = [match_choice_id(i, choices) for i in ids] or [match_choice_id(None, choices)]
         if any(a.kind is AnswerKind.UNCLEAR for a in answers):
-            return Reading(retry_key="common.unclear")
+            return AnswerReading(retry_key="common.unclear")
         if question.kind is Kind.SINGLE and len(answers) != 1:
-            return Reading(retry_key="common.unclear")
-        return Reading(profile=store_choice(question, profile, [a.ids[0] for a in answers], ""))
+            return AnswerReading(retry_key="common.unclear")
+        chosen = [a.ids[0] for a in answers]
+        return AnswerReading(profile=store_choice(question, profile, chosen, ""))
     if event.kind is not EventKind.TEXT:
-        return Reading(retry_key="common.unclear")
+        return AnswerReading(retry_key="common.unclear")
     answer = match_answer(
         event.text, choices, ctx.vocabulary,
         multi=question.kind is Kind.MULTI, own_words=question.own_words,
     )
     if answer.kind is AnswerKind.SKIP:
-        return Reading(skipped=True)
+        return AnswerReading(skipped=True)
     if answer.kind is AnswerKind.UNCLEAR:
-        return Reading(retry_key="common.out_of_range" if answer.out_of_range else "common.unclear")
+        return AnswerReading(
+            retry_key="common.out_of_range" if answer.out_of_range else "common.unclear")
     own = _trimmed(answer.own_words, FREE_TEXT_MAX_CHARS) if answer.kind is AnswerKind.OWN_WORDS \
         else ""
     note = "onboarding.own_words_kept" if own else None
-    return Reading(profile=store_choice(question, profile, list(answer.ids), own), note_key=note)
+    return AnswerReading(profile=store_choice(question, profile, list(answer.ids), own),
+                         note_key=note)
 
 
-def _read_text(question: Question, ctx: Context, profile: Profile, event: Inbound) -> Reading:
+def _read_text(question: Question, ctx: Context, profile: Profile, event: Inbound) -> AnswerReading:
     if event.kind is not EventKind.TEXT:
-        return Reading(retry_key=f"questions.{question.id}.retry")
+        return AnswerReading(retry_key=f"questions.{question.id}.retry")
     text = clean(event.text)
     if ctx.vocabulary.is_skip(text):
-        return Reading(skipped=True)
+        return AnswerReading(skipped=True)
     if not any(ch.isalpha() for ch in text):
-        return Reading(retry_key=f"questions.{question.id}.retry")
+        return AnswerReading(retry_key=f"questions.{question.id}.retry")
     limit = NAME_MAX_CHARS if question.id == "name" else FREE_TEXT_MAX_CHARS
     kept = _trimmed(text, limit)
     note = "common.too_long" if len(kept) < len(text) and question.id != "name" else None
-    return Reading(profile=store_text(question, profile, kept), note_key=note)
+    return AnswerReading(profile=store_text(question, profile, kept), note_key=note)
 
 
-def _read_district(ctx: Context, profile: Profile, event: Inbound) -> Reading:
+def _read_district(ctx: Context, profile: Profile, event: Inbound) -> AnswerReading:
     if event.kind is EventKind.LOCATION and event.latitude is not None \
             and event.longitude is not None:
         district = ctx.geo.nearest(event.latitude, event.longitude) if ctx.geo else None
         if district is None:
-            return Reading(retry_key="questions.district.location_unknown")
+            return AnswerReading(retry_key="questions.district.location_unknown")
         updated = profile.changed(
             district=district,
             latitude=round(event.latitude, 2),
             longitude=round(event.longitude, 2),
         )
-        return Reading(profile=updated, note_key="questions.district.from_location",
+        return AnswerReading(profile=updated, note_key="questions.district.from_location",
                        note_params=(("district", district),))
     if event.kind is not EventKind.TEXT:
-        return Reading(retry_key="questions.district.retry")
+        return AnswerReading(retry_key="questions.district.retry")
     if ctx.vocabulary.is_skip(event.text):
-        return Reading(skipped=True)
+        return AnswerReading(skipped=True)
     district = parse_district(clean(event.text))
     if district is None:
-        return Reading(retry_key="questions.district.retry")
+        return AnswerReading(retry_key="questions.district.retry")
     # A typed district replaces any earlier shared location.
-    return Reading(profile=profile.changed(district=district, latitude=None, longitude=None))
+    return AnswerReading(profile=profile.changed(district=district, latitude=None, longitude=None))
 
 
 def _trimmed(text: str, limit: int) -> str:

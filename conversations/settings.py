@@ -32,7 +32,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-class Settings:
+class ChangeAnswers:
     name = NAME
     resumable = True
     holds_focus = False
@@ -93,4 +93,4 @@ class Settings:
         return Turn(say, FlowState(NAME, "menu", data), updated)
 
 
-CONVERSATION = Settings()
+CONVERSATION = ChangeAnswers()

@@ -15,7 +15,7 @@ VOLUNTEER = "volunteer"
 ROLES = ("supporter", "moderator", "coordinator")
 
 
-class Volunteer:
+class Volunteering:
     """Someone with an invite code becomes a peer supporter or moderator."""
 
     name = VOLUNTEER
@@ -97,4 +97,4 @@ class Volunteer:
                                                 "activities", "experience")}})])
 
 
-VOLUNTEERING = Volunteer()
+VOLUNTEERING = Volunteering()

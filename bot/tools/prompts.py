@@ -45,7 +45,7 @@ def all_prompts(ctx: Context, lead_ins: Sequence[str]) -> Iterator[tuple[str, Ou
         yield f"suggest.flow.offer{label}", suggest_offer.OFFER.prompt(ctx, lead)
         yield f"peers.buddy.ask{label}", buddy.CONVERSATION.ask_prompt(ctx, lead)
         yield f"peers.buddy.experience{label}", buddy.CONVERSATION.experience_prompt(ctx, lead)
-        for step in volunteer.Volunteer.STEPS:
+        for step in volunteer.Volunteering.STEPS:
             state = FlowState(volunteer.VOLUNTEER, step, {"role": "supporter"})
             yield f"peers.volunteer.{step}{label}", volunteer.VOLUNTEERING.prompt(ctx, state, lead)
         for role in volunteer.ROLES:
