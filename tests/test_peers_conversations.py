@@ -826,3 +826,16 @@ async def test_a_menu_gives_way_when_the_chat_comes_back(settings: Settings) -> 
         assert heard.texts(SAM) == [t("peers.relay.from", alias="Ann", text="2")]
         heard = await w.says(ANN, "glad you're back")
         assert heard.texts(SAM) == [t("peers.relay.from", alias="Ann", text="glad you're back")]
+
+
+async def test_a_number_in_three_pieces_is_held(settings: Settings) -> None:
+    # A newcomer's break-test: "079" / "11 12" / "3456" all reached the peer when only the
+    # message just before was read with each.
+    async with peer_world(settings) as w:
+        await chatting(w)
+        for piece in ("ring me on oh one", "one six four nine"):
+            heard = await w.says(ANN, piece)
+            assert heard.texts(SAM) == [t("peers.relay.from", alias="Ann", text=piece)]
+        third = await w.says(ANN, "six oh three eight five")
+        assert SAM not in third
+        assert third.only(ANN) == t("peers.relay.held", answer=t("peers.contact.phone"))

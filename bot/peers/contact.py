@@ -108,8 +108,9 @@ def contact_details(text: str, entity_types: Iterable[str] = (), previous: str =
     """The kinds of contact detail in `text` (empty when none), among `kinds`.
 
     `entity_types`: Telegram's message entity types ("url", "phone_number", ...).
-    `previous`: the same person's message just before in the same chat, so a number split
-    over the two is caught (the earlier half alone was not a number, so it went through).
+    `previous`: the same person's messages just before in the same chat (the last two,
+    oldest first), so a number split over them is caught (the earlier pieces alone were
+    not a number, so they went through).
     `use_reader`: let the learned second reader (bot/peers/contact_reader.py) add a hold
     the rules missed when it is very sure (once it is trained, in the background).
     """

@@ -152,13 +152,15 @@ def _lost_kind(lost: Sequence[str]) -> str:
 
 
 def _just_before(connection: Connection, chat_id: int, sender_id: int, now: datetime) -> str:
-    """The sender's last message passed on in this chat, if it was recent: half a number
-    in it and half in this one is still a number."""
-    return connection.scalar(
+    """The sender's last two messages passed on in this chat, if recent, oldest first: a
+    number in three pieces ("079" / "11 12" / "3456") is still a number."""
+    texts = connection.scalars(
         select(RelayedMessage.text).where(
             RelayedMessage.connection_id == chat_id, RelayedMessage.sender_id == sender_id,
             RelayedMessage.held.is_(False), RelayedMessage.created_at > now - SPLIT_WITHIN)
-        .order_by(RelayedMessage.created_at.desc(), RelayedMessage.id.desc()).limit(1)) or ""
+        .order_by(RelayedMessage.created_at.desc(), RelayedMessage.id.desc())
+        .limit(2)).all()
+    return " ".join(reversed([t for t in texts if t]))
 
 
 def _status_reply(connection: Connection, mine: Content, chat: Any,
