@@ -4,6 +4,7 @@ them in the order they run; a coordinator taking over a conversation will be one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot.core.events import EventKind, Inbound
@@ -11,6 +12,7 @@ from bot.core.turn import (
     IDLE,
     Context,
     Conversation,
+    Effect,
     FlowState,
     Intercepted,
     PeerAction,
@@ -20,32 +22,19 @@ from bot.core.turn import (
 from conversations import duty, onboarding, peer
 
 
-class DutyCommands:
-    """ALERT 12, ALERT 12 OK, ALERT 12 NOTE ...: for the duty team (anyone else is told
-    they are not for them, by the handler)."""
+class Commands:
+    """Words that ask for an effect and leave them where they were: the duty team's
+    ALERT 12, ALERT 12 OK, ALERT 12 NOTE ... (anyone else is told they are not for them,
+    by the handler), and volunteers' PAUSE / RESUME VOLUNTEERING and invite codes."""
 
-    name = "duty_commands"
-
-    def intercept(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound,
-                  current: Conversation | None) -> Intercepted | None:
-        action = duty.commands(event)
-        if action is None:
-            return None
-        return Intercepted(Turn([], state, profile, effects=[action]), state=state)
-
-    def unclaimed(self, ctx: Context, state: FlowState, profile: Profile,
-                  event: Inbound) -> Intercepted | None:
-        return None
-
-
-class VolunteerCommands:
-    """PAUSE VOLUNTEERING, RESUME VOLUNTEERING and an invite code: where they are stays."""
-
-    name = "volunteer_commands"
+    def __init__(self, name: str,
+                 read: Callable[[Context, Inbound], Effect | None]) -> None:
+        self.name = name
+        self._read = read
 
     def intercept(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound,
                   current: Conversation | None) -> Intercepted | None:
-        action = peer.commands(ctx, event)
+        action = self._read(ctx, event)
         if action is None:
             return None
         return Intercepted(Turn([], state, profile, effects=[action]), state=state)
@@ -105,6 +94,6 @@ class PeerSupport:
 
 # In the order they run (bot/app.py): the duty team's words first, then volunteers', then
 # peer support.
-DUTY_COMMANDS = DutyCommands()
-VOLUNTEER_COMMANDS = VolunteerCommands()
+DUTY_COMMANDS = Commands("duty_commands", lambda _ctx, event: duty.commands(event))
+VOLUNTEER_COMMANDS = Commands("volunteer_commands", peer.commands)
 PEER_SUPPORT = PeerSupport()

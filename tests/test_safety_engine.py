@@ -32,6 +32,14 @@ async def coordinator(world: PeerWorld, on_duty: bool = True) -> None:
         heard = await world.says(COORDINATOR, "on duty")
         assert "on duty" in heard.only(COORDINATOR)
 
+async def chatting(world: PeerWorld, resident: Address, supporter: Address) -> None:
+    """Ann, a resident, in a chat with Priya, a peer supporter."""
+    await world.supporter(supporter, "Priya")
+    await world.resident(resident, "Ann")
+    await world.asks_for_buddy(resident)
+    await world.connected(resident, supporter)
+
+
 
 @pytest.mark.parametrize("channel", ["sms", "telegram"])
 async def test_an_emergency_is_answered_and_the_duty_team_hears_at_once(
@@ -382,10 +390,7 @@ async def test_a_crisis_in_a_peer_chat_is_relayed_answered_and_alerted(
     resident, supporter = RESIDENTS["sms"], Address("telegram", "30388")
     async with peer_world(settings) as world:
         await coordinator(world)
-        await world.supporter(supporter, "Priya")
-        await world.resident(resident, "Ann")
-        await world.asks_for_buddy(resident)
-        await world.connected(resident, supporter)
+        await chatting(world, resident, supporter)
         heard = await world.says(resident, "honestly I just want to end it all")
         assert "116 123" in heard.text(resident)
         assert "end it all" in heard.text(supporter)  # their words still reach their peer
@@ -396,10 +401,7 @@ async def test_distress_in_a_peer_chat_reaches_the_peer_and_gets_a_note_of_care(
         settings: Settings) -> None:
     resident, supporter = RESIDENTS["sms"], Address("telegram", "30388")
     async with peer_world(settings) as world:
-        await world.supporter(supporter, "Priya")
-        await world.resident(resident, "Ann")
-        await world.asks_for_buddy(resident)
-        await world.connected(resident, supporter)
+        await chatting(world, resident, supporter)
         heard = await world.says(resident, "honestly feeling really low this week")
         assert "really low this week" in heard.text(supporter)  # their peer hears it
         note = heard.only(resident)
@@ -424,10 +426,7 @@ async def test_distress_in_a_chat_with_a_question_open_still_reaches_the_peer(
         settings: Settings) -> None:
     resident, supporter = RESIDENTS["sms"], Address("telegram", "30388")
     async with peer_world(settings) as world:
-        await world.supporter(supporter, "Priya")
-        await world.resident(resident, "Ann")
-        await world.asks_for_buddy(resident)
-        await world.connected(resident, supporter)
+        await chatting(world, resident, supporter)
         await world.says(resident, "settings")  # a question of ours is open
         heard = await world.says(resident, "sorry, feeling so low and lonely today")
         assert "lonely today" in heard.text(supporter)
