@@ -7,7 +7,8 @@ on (`content/en/safety_examples/set_*.tsv`), and the held-out sets nobody tuned 
 tuning, moves to the examples and its held-out figures become history (BENCHMARKS.md).
 Runs every message through the real screen and prints one JSON line per set:
 per urgent category the share caught (any urgent reply) and the share given the right
-reply; false triggers (an urgent reply to a message that needed none); medical questions
+reply; false triggers (an urgent reply to a message that needed none); urgent messages that
+would read as a standing pattern if sent as an answer about their health; medical questions
 signposted; distress met with care; and time per message (p50, p95, ms).
 
     .venv/bin/python bench/safety_eval.py [--set NAME ...] [--misses] [--folds K]
@@ -81,7 +82,7 @@ def evaluate(screen: SafetyScreen, rows: list[tuple[str, str, str]], misses: boo
     total: Counter[str] = Counter()
     caught: Counter[str] = Counter()
     right: Counter[str] = Counter()
-    false_trigger = signposted = cared = false_medical = false_distress = 0
+    false_trigger = signposted = cared = false_medical = false_distress = standing = 0
     times = []
     for label, style, text in rows:
         started = time.perf_counter()
@@ -93,6 +94,9 @@ def evaluate(screen: SafetyScreen, rows: list[tuple[str, str, str]], misses: boo
         if label in URGENT:
             if topics:
                 caught[label] += 1
+                # Would be met with when to get help, not 999, as an answer to a question
+                # about their health ("I get chest pain on hills"): must stay near nought.
+                standing += found.standing
                 if topics & RIGHT.get(label, {label}):
                     right[label] += 1
             wrong = not topics
@@ -125,6 +129,7 @@ def evaluate(screen: SafetyScreen, rows: list[tuple[str, str, str]], misses: boo
         "right_reply_per_category": {c: round(right[c] / total[c], 3) for c in URGENT
                                      if total[c]},
         "false_triggers": round(false_trigger / max(quiet_total, 1), 3),
+        "urgent_read_as_standing": round(standing / max(urgent_total, 1), 4),
         "medical_signposted": round(signposted / max(total["medical_question"], 1), 3),
         "distress_cared": round(cared / max(total["distress"], 1), 3),
         "none_signposted_as_medical": round(false_medical / max(total["none"], 1), 3),

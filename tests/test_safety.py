@@ -638,3 +638,30 @@ def test_a_one_word_answer_is_never_urgent_on_the_readers_word(word: str) -> Non
 @pytest.mark.parametrize("word", ["kms", "collapsed", "suicidal", "overdosed", "fainted"])
 def test_one_word_emergencies_are_still_caught(word: str) -> None:
     assert SCREEN.assess(word).findings
+
+
+@pytest.mark.parametrize("text", [
+    "I get chest pain on hills", "COPD, get very breathless on hills",
+    "angina - chest pain if i walk too fast, i have a spray",
+    "I get chest pains when I walk in the cold", "my chest gets tight on hills",
+    "arthritis in both knees and I get a tight chest walking uphill",
+])
+def test_a_symptom_told_as_a_standing_pattern(text: str) -> None:
+    """Urgent on its own, but told as how things usually are: the engine may meet it with
+    when to get help where it answers a question about their health."""
+    found = SCREEN.assess(text)
+    assert found.findings and found.standing
+
+
+@pytest.mark.parametrize("text", [
+    "I get chest pain on hills and it's not easing this time",
+    "chest pain on hills since this morning", "I'm getting chest pain walking uphill right now",
+    "i get chest pain when i walk and its not going away now",
+    "my chest gets tight on hills and it is getting worse",
+    "I usually get breathless on hills but today I can't get my breath sat down",
+    "I get chest pain on hills, help", "chest pain", "breathless on hills, lips going blue",
+    "Heart attack in 2019, now I get chest pain on hills",
+])
+def test_any_word_of_now_keeps_it_urgent(text: str) -> None:
+    found = SCREEN.assess(text)
+    assert found.findings and not found.standing

@@ -622,3 +622,85 @@ async def test_alert_alone_or_run_together_is_understood(settings: Settings) -> 
         await world.says(RESIDENTS["sms"], "i want to kill myself")
         assert "ALERT 12" in (await world.says(COORDINATOR, "ALERT")).only(COORDINATOR)
         assert "Ann" in (await world.says(COORDINATOR, "ALERT1")).only(COORDINATOR)
+
+
+async def test_a_standing_symptom_told_when_asked_about_health_is_kept_with_when_to_get_help(
+        settings: Settings) -> None:
+    """Asked about their health, "COPD, get very breathless on hills" is their answer: kept,
+    and met with when to get help, not "call 999 now"; any word of now and it is urgent."""
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        told = Address("sms", "+447700900621")
+        await world.conversation(told, *ONBOARDING[:14])  # now at "anything about your health"
+        heard = await world.says(told, "COPD, get very breathless on hills")
+        texts = heard.texts(told)
+        assert "too breathless to speak" in texts[0] and "team has been told" not in texts[0]
+        assert "COPD, get very breathless on hills" in heard.text(told)  # read back: kept
+        assert heard.texts(COORDINATOR) == [] and await alerts_in(world) == []
+        heard = await world.says(told, "1")  # the read-back confirmed: onboarding goes on
+        assert "COPD" not in heard.text(told)
+
+        now = Address("sms", "+447700900622")
+        await world.conversation(now, *ONBOARDING[:14])
+        heard = await world.says(now, "i get chest pain on hills, its not easing this time")
+        assert "call 999 now" in heard.text(now).lower()
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+
+        # Outside a question about their health, the same words are answered as ever.
+        idle = Address("sms", "+447700900623")
+        await world.resident(idle, "Cath")
+        heard = await world.says(idle, "I get chest pain on hills")
+        assert "call 999 now" in heard.text(idle).lower()
+        assert "Safety alert 2" in heard.only(COORDINATOR)
+
+
+async def test_a_wish_to_stop_in_more_words_stops_and_is_no_crisis(settings: Settings) -> None:
+    """"STOP. I don't want this anymore" refuses the service: stopped at once, no Samaritans
+    reply and no alert. Only the other words are screened: "stop, i want to die" is both."""
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        for number, text in enumerate(["STOP. I don't want this anymore",
+                                       "STOP i dont want this anymore", "stop please",
+                                       "Hi, please stop texting me", "no more texts thanks x"]):
+            who = Address("sms", f"+4477009006{30 + number}")
+            await world.resident(who, "Ann")
+            heard = await world.says(who, text)
+            [stopped] = heard.texts(who)
+            assert "won't get any more" in stopped and "116 123" not in stopped, text
+            assert (await world.says(who, "hello?")).text(who) == "", text  # STOP holds
+        assert heard.texts(COORDINATOR) == [] and await alerts_in(world) == []
+
+        crisis = Address("sms", "+447700900640")
+        await world.resident(crisis, "Bea")
+        heard = await world.says(crisis, "stop, i want to die")
+        texts = heard.texts(crisis)
+        assert "116 123" in texts[0] and "won't get any more" in texts[-1]
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+
+        # Told of, not asked: no stop.
+        told = Address("sms", "+447700900641")
+        await world.resident(told, "Cath")
+        await world.says(told, "my friend said stop texting me so much lol")
+        assert (await world.says(told, "menu")).text(told) != ""
+
+
+async def test_in_a_peer_chat_only_the_stop_command_itself_stops(settings: Settings) -> None:
+    resident, supporter = RESIDENTS["sms"], Address("telegram", "30388")
+    async with peer_world(settings) as world:
+        await chatting(world, resident, supporter)
+        heard = await world.says(resident, "Stop it, you're making me laugh")
+        assert "making me laugh" in heard.text(supporter)  # meant for their peer
+        heard = await world.says(resident, "stop please")
+        assert "won't get any more" in heard.text(resident)
+
+
+
+async def test_at_are_you_sure_before_erasing_stop_in_more_words_keeps_them(
+        settings: Settings) -> None:
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        await world.says(resident, "delete my data")
+        heard = await world.says(resident, "stop, i dont want to")
+        assert "won't get any more" not in heard.text(resident)
+        assert (await world.says(resident, "menu")).text(resident) != ""  # not stopped

@@ -93,3 +93,12 @@ def test_examples_are_all_still_understood() -> None:
     assert min(found["per_category"].values()) >= 0.93, found["per_category"]
     assert found["false_triggers"] <= 0.02, found
     assert found["medical_signposted"] >= 0.90 and found["distress_cared"] >= 0.90, found
+
+
+def test_urgent_messages_are_never_read_as_a_standing_pattern() -> None:
+    """Told as an answer about their health, a standing pattern ("I get chest pain on hills")
+    gets when to get help, not 999: no urgent message of any set may read as one, held
+    out or not (0 of 4,309 when the reading came, 2026-12-01)."""
+    rows = [row for name in safety_eval.sets() for row in safety_eval.load(name)]
+    found = safety_eval.evaluate(SCREEN, rows)
+    assert found["urgent_read_as_standing"] <= 0.001, found

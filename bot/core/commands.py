@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -10,6 +11,12 @@ from bot.core.events import EventKind, Inbound
 from bot.core.textnorm import tokens
 
 LINK_PREFIX = "link-"  # a /start argument that carries a one-time link code
+# Where a message's parts meet: a STOP may stand as its first or last part ("STOP. I don't
+# want this anymore", "no more thanks - unsubscribe").
+_PARTS = re.compile(r"[.,!?;:\n\u2013\u2014]+|\s-+\s")
+# No longer than this, a message asking to stop in its own words is a wish to stop; a long
+# one is more likely telling a story ("...she said stop texting me, so I did").
+STOP_ASK_MAX_WORDS = 25
 
 
 class Command(StrEnum):
@@ -67,6 +74,11 @@ class CommandWords:
                 key = " ".join(tokens(phrase))
                 if key:
                     self._phrases.setdefault(key, set()).add(command)
+        self._courtesy = {" ".join(tokens(p)) for p in content.words("commands.courtesy")}
+        self._stop_parts = {" ".join(tokens(p)) for p in content.words("commands.stop_part")}
+        self._stop_asks = [" ".join(tokens(p)) for p in content.words("commands.stop_asks")]
+        self._stop_then = set(content.words("commands.stop_then"))
+        self._stop_lead = set(content.words("commands.stop_ask_after"))
 
     def recognise(self, event: Inbound) -> Recognised | None:
         if event.kind is EventKind.COMMAND and event.command:
@@ -83,8 +95,13 @@ class CommandWords:
             if command is Command.GREETING and argument.strip().startswith(LINK_PREFIX):
                 return Recognised(Command.LINK_ACCEPT, argument.strip()[len(LINK_PREFIX):])
             return Recognised(command, argument.strip()) if command else None
-        found = self._phrases.get(" ".join(tokens(text)))
+        words = tokens(text)
+        found = self._phrases.get(" ".join(words))
         if not found:
+            # "stop please", "STOP thank you": a plain STOP word with courtesies around
+            # it (never "end" or "cancel", which are everyday words too).
+            if " ".join(self._without_courtesy(words)) in self._stop_parts:
+                return Recognised(Command.STOP)
             return None
         # 'start' means opt back in only to someone who stopped; the engine decides that,
         # so report the more specific meaning first.
@@ -92,6 +109,57 @@ class CommandWords:
             if command in found:
                 return Recognised(command)
         return Recognised(next(iter(sorted(found))))
+
+
+    def stop_request(self, event: Inbound, in_chat: bool = False) -> str | None:
+        """A wish to stop put in more words than a command: its first or last part is a
+        STOP word ("STOP. I don't want this anymore"), it starts with one and goes on with
+        a word of `stop_then` ("STOP i dont want this"), or it is short and asks in words
+        of `stop_asks`. Never in a chat with a peer, where "stop it, you're making me
+        laugh" or "stop messaging me" may be meant for them: there only the commands
+        themselves stop. Returns the message's other words ("" if none: they are
+        screened for safety on their own), or None when it is no such wish."""
+        if event.kind is not EventKind.TEXT or in_chat:
+            return None
+        parts = [part for part in _PARTS.split(event.text) if tokens(part)]
+        if len(parts) > 1:
+            for index in (0, len(parts) - 1):
+                said = " ".join(self._without_courtesy(tokens(parts[index])))
+                if said in self._stop_parts:
+                    return " ".join(parts[:index] + parts[index + 1:])
+        words = tokens(event.text)
+        if len(words) > 1 and words[0] in self._stop_parts and words[1] in self._stop_then:
+            return " ".join(words[1:])  # "STOP i dont want this anymore"
+        if len(words) > STOP_ASK_MAX_WORDS:
+            return None
+        for ask in self._stop_asks:
+            size = len(ask.split())
+            for start in range(len(words) - size + 1):
+                # Only asked by the writer: "please stop texting me", never told of ("my
+                # friend said stop texting me").
+                if " ".join(words[start:start + size]) == ask and \
+                        all(word in self._stop_lead for word in words[:start]):
+                    return " ".join(words[:start] + words[start + size:])
+        return None
+
+    def _without_courtesy(self, words: list[str]) -> list[str]:
+        """The words without courtesies at either end ("stop please", "menu thanks x")."""
+        start, end = 0, len(words)
+        while start < end:
+            if " ".join(words[start:start + 2]) in self._courtesy and end - start > 2:
+                start += 2
+            elif words[start] in self._courtesy and end - start > 1:
+                start += 1
+            else:
+                break
+        while end > start + 1:
+            if " ".join(words[end - 2:end]) in self._courtesy and end - start > 2:
+                end -= 2
+            elif words[end - 1] in self._courtesy:
+                end -= 1
+            else:
+                break
+        return words[start:end]
 
 
 def is_literal_start(event: Inbound) -> bool:

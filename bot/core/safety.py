@@ -39,6 +39,10 @@ class Assessment:
     # Set when the findings came from this message read after the end of the last one
     # (a crisis split over messages): both, as the duty team should see them.
     joined: str | None = None
+    # Every finding told as a standing pattern ("I get chest pain on hills"), with no word
+    # of now: the engine may meet it with when to get help, where the message answers a
+    # question about their own health.
+    standing: bool = False
 
     @property
     def urgent(self) -> SafetyFinding | None:

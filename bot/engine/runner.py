@@ -69,7 +69,12 @@ from bot.engine.plan import (
     unusable,
 )
 from bot.engine.plugins import NoScreen, PeerDirectory
-from bot.engine.screening import recent_words, screened, with_recent_words
+from bot.engine.screening import (
+    STANDING_QUESTIONS,
+    recent_words,
+    screened,
+    with_recent_words,
+)
 from bot.geo.districts import DistrictTable
 from bot.storage import linking
 from bot.storage import repository as repo
@@ -361,6 +366,15 @@ class Engine:
             command = Command.START if provider_keyword == "START" else Command.HELP
             recognised = Recognised(command)
 
+        # A wish to stop in more words ("STOP. I don't want this anymore"): a stop, and
+        # only its other words are screened (the service refused is no crisis).
+        # Not at "are you sure?" before erasing, where "stop, I don't want to" keeps them.
+        stop_words: str | None = None
+        if recognised is None and stored.opted_out_at is None and \
+                state.flow != self.registry.commands.get(Command.DELETE):
+            stop_words = lang.commands.stop_request(event, in_chat=ctx.peer.in_chat)
+            if stop_words is not None:
+                recognised = Recognised(Command.STOP)
         duty_command = self.registry.duty_commands(event)
         # The duty team's own commands ("ALERT 12 NOTE said she took tablets") speak of
         # someone else and are not screened; a resident's message that happens to start
@@ -392,6 +406,9 @@ class Engine:
             # UK rules: after STOP, nothing at all until they opt back in.
             return Plan([], state, profile, ignore=True)
         if recognised and recognised.command is Command.STOP:
+            if stop_words is not None:
+                assessment = screened(lang.safety, stop_words) if stop_words.strip() \
+                    else Assessment()
             stopped = Plan([ctx.say("optout.stopped")], state, profile, kind="optout",
                            opt_out=True)
             if assessment.findings:
@@ -403,6 +420,17 @@ class Engine:
             return stopped
 
         in_peer_chat = state.flow is None and ctx.peer.in_chat
+        if assessment.standing and state.ref in ctx.content.words(STANDING_QUESTIONS):
+            # "I get chest pain on hills", asked about their health: part of their answer,
+            # kept, and met with when to stop and get help, not "call 999 now" (hazard log
+            # H1). Any word of now ("today", "won't ease") and it is urgent as ever.
+            rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
+                                     recognised, assessment)
+            topic = assessment.findings[0].topic
+            key = f"safety.reply.standing_{topic}"
+            net = ctx.say(key if ctx.content.has(key) else "safety.reply.standing")
+            return Plan([net, *rest.say], rest.state, rest.profile,
+                        effects=[*rest.effects, RecordImpact("safety_net", topic)])
         if assessment.findings:
             plan = self._safety(ctx, state, profile, assessment, event)
             if in_peer_chat:

@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 # of it are kept, and retention forgets them soon after.
 RECENT_WORDS_FOR = timedelta(minutes=5)
 RECENT_WORDS_KEPT = 200
+# Content key: the questions (`conversation.step`) whose answers tell of the person's own
+# health, where a symptom told as a standing pattern is part of the answer.
+STANDING_QUESTIONS = "safety_lexicon.standing_questions"
 
 
 def screened(screen: Screen, text: str) -> Assessment:
@@ -35,10 +38,11 @@ def screened(screen: Screen, text: str) -> Assessment:
 
 def recent_words(event: Inbound, plan_kind: str, command: bool) -> str | None:
     """What of this message is kept to be read with the next: its end, unless it was
-    answered as urgent already, was a command ("menu", "help") or an answer with no letters
+    answered as urgent already, was a command ("menu", "help"), a wish to stop ("STOP. I
+    don't want this anymore": never the start of a crisis) or an answer with no letters
     ("1", "2.5"): those are themselves, never the start of a sentence."""
     text = event.text.strip()
-    if event.kind is not EventKind.TEXT or plan_kind == "safety" or command or \
+    if event.kind is not EventKind.TEXT or plan_kind in ("safety", "optout") or command or \
             not any(character.isalpha() for character in text):
         return None
     return text[-RECENT_WORDS_KEPT:]

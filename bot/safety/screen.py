@@ -65,7 +65,12 @@ GROUP = "safety_targets"
 # something final, a journey or a move that explains a goodbye, a programme talked about,
 # and laughter ("haha", a laughing emoji).
 CUES = ("farewell", "finality", "departure", "fiction", "settled", "reported_over", "returned",
-        "laughter", "fear", "joining")
+        "laughter", "fear", "joining", "habit", "now_words")
+STANDING_CUES = frozenset({"habit", "now_words"})
+# Symptoms a person may tell as a standing pattern when asked about their health ("I get
+# chest pain on hills"): never a stroke, a crisis, someone else or a named emergency.
+STANDING = frozenset({"chest_pain", "breathing", "palpitations", "fainting", "fall",
+                      "blood_sugar"})
 FEAR_REACH = 4  # words between a fear ("scared of having") and the thing feared
 # Targets a laugh beside them makes a joke of ("Line of Duty had my heart racing 😂", "I
 # passed out on the sofa haha"): never crisis (a false alarm there is kinder than a miss),
@@ -210,8 +215,10 @@ class SafetyScreen:
         """`cache`: the folder the second reader is kept in between starts (none: it is
         trained here, in 7 to 26 seconds)."""
         self.lexicon = lexicon
-        vocabulary = [w for phrases in lexicon.targets.values() for p in phrases
-                      for w in words_of(p)]
+        # The words misspellings are mended towards; the standing-pattern cues are left
+        # out, so that everyday words ("stuck", "keep") never pull a typo from a symptom.
+        vocabulary = [w for label, phrases in lexicon.targets.items()
+                      if label not in STANDING_CUES for p in phrases for w in words_of(p)]
         self.normaliser = Normaliser(lexicon.spellings, vocabulary)
         self._plain = frozenset(lexicon.plain_words)
         self.nlp = spacy.blank("en")
@@ -262,9 +269,18 @@ class SafetyScreen:
         return self.assess(text).urgent
 
     def assess(self, text: str) -> Assessment:
+        found, cues = self._read(text)
+        if found.findings and "habit" in cues and "now_words" not in cues and \
+                "plea" not in found.labels and \
+                all(finding.topic in STANDING for finding in found.findings):
+            return replace(found, standing=True)
+        return found
+
+    def _read(self, text: str) -> tuple[Assessment, set[str]]:
+        """The assessment, and the cues seen (by label)."""
         words = self.normaliser.words(text)
         if not words:
-            return Assessment()
+            return Assessment(), set()
         doc = Doc(self.nlp.vocab, words=words)
         doc = self.nlp.get_pipe("sentencizer")(doc)
         idioms = [doc[s:e] for _, s, e in self._idioms(doc)]
@@ -295,14 +311,14 @@ class SafetyScreen:
         cues = {span.label_ for span in cue_spans}
         found = _combine(doc, seen, questions, cues)
         if found.findings or self.second is None:
-            return found
+            return found, cues
         # A journey or a programme explains what the reader may take for a goodbye or a crisis;
         # a goodbye the rules read as explained by one is not the reader's to call a crisis.
         # Words that are all idiom are not the reader's to call urgent ("my heart 😍").
         idiomatic = idiomatic or bool(cues & {"departure", "fiction"})
         explained = "departure" in cues and ("farewell" in cues or "last_goodbye" in found.labels)
         return self._second_look(found, words, doc, seen, idiomatic, explained,
-                                 all_idiom=_all_idiom(doc, idioms))
+                                 all_idiom=_all_idiom(doc, idioms)), cues
 
     def _second_look(self, found: Assessment, words: list[str], doc: Doc,
                      seen: list[_Seen], idiomatic: bool = False,

@@ -25,7 +25,8 @@ EVENT_SECTIONS = {
     "joined": "reach", "onboarded": "reach", "opted_out": "reach", "opted_in": "reach",
     "erased": "reach", "checkin": "checkins", "safety": "safety", "going": "suggestions",
     "buddy_requested": "peers", "buddy_connected": "peers", "report": "peers",
-    "medical_question": "safety", "distress": "safety", "ignored_sender": "reach",
+    "medical_question": "safety", "distress": "safety", "safety_net": "safety",
+    "ignored_sender": "reach",
 }
 # Events whose detail is worth a breakdown, and where to find words for it.
 DETAIL_OPTIONS = {"checkin": "checkin", "feedback": "followup"}
@@ -113,7 +114,7 @@ def as_text(impact: Impact, content: Content, *, exact: bool = False) -> str:
                          for d, n in impact.details("checkin")])
     section("safety", [
         *[(_topic(content, topic), n, 0) for topic, n in impact.details("safety")],
-        figure("medical_question"), figure("distress"),
+        figure("medical_question"), figure("safety_net"), figure("distress"),
         *[(t(f"impact.figures.{k}"), v, 0) for k, v in impact.alerts.items()]])
     section("suggestions", [figure("going")])
     section("feedback", [(_option(content, "followup", a), n, 0)
