@@ -24,6 +24,12 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   misspelt providers, platform emoji, postcodes' halves apart; nicknames, NHS numbers and
   ISBNs, organisations' lines and accounts, public places), written while fixing them (not
   blind). The reader does not learn from it (it cost held_out a leak when it did).
+- `kinds_6.tsv`: round six, the same break-test's next kinds (platforms not listed,
+  dictionary words as handles, homes by a landmark, small house numbers after "at",
+  people's pages on listed sites, Irish and foreign mobiles, digits in French, Spanish and
+  Gujarati, public property, event and group sites, timetables and meter readings, details
+  split over two messages: a line with "⏎" is one person's messages in a row), written
+  while fixing them (not blind). The reader does not learn from it.
 - `held_out_6.tsv`: a sixth, written blind 2026-12-01 with determined styles (spaced,
   spelt-out and split numbers, "(at)" and "[dot]", findable profiles, homes by landmark)
   and near-misses; measured once clean after round five: 1.33 % of 300 leaks let through
@@ -121,6 +127,16 @@ def test_kinds_5_corpus() -> None:
     assert rules["false_holds"] <= 0.0099, rules
 
 
+def test_kinds_6_corpus() -> None:
+    found = figures("kinds_6")  # 0 of 129 leaks, 1 of 135 ordinary held (by the reader)
+    assert found["leak_rate"] <= 0.0079, found
+    assert found["false_holds"] <= 0.015, found
+    rules = contact_detection.evaluate(contact_detection.load(CORPORA / "kinds_6.tsv"),
+                                       use_reader=False)  # the rules alone: 0 and 0
+    assert rules["leak_rate"] <= 0.0079, rules
+    assert rules["false_holds"] <= 0.0075, rules
+
+
 def test_a_postcode_district_or_a_small_number_alone_is_never_held() -> None:
     # The spec: "LE4 area" passes. The learned reader held them (a newcomer's break-test).
     contact_reader.wait()
@@ -132,7 +148,8 @@ def test_a_postcode_district_or_a_small_number_alone_is_never_held() -> None:
 
 def test_held_out_6_corpus_meets_the_acceptance() -> None:
     # Blind: 4 of 300 leaks, 6 of 350 held at first sight; 5 and 5 once the reader stopped
-    # holding postcode districts and small numbers alone.
+    # holding postcode districts and small numbers alone; 2 and 5 after round six (scored
+    # once, its lines still unread).
     found = figures("held_out_6")
     assert found["leak_rate"] <= 0.02, found
     assert found["false_holds"] <= 0.05, found
@@ -360,3 +377,183 @@ def test_public_places_street_numbers_pass(text: str) -> None:
                                   "come round to mine, 15 Church Street, opposite the church"])
 def test_a_home_beside_a_public_place_is_held(text: str) -> None:
     assert rules(text) == [ContactKind.ADDRESS]
+
+
+
+# Round six: the break-test's next kinds. Made-up members of each kind and their
+# near-misses (not the corpus lines); the rules alone must decide them, the reader aside.
+
+
+@pytest.mark.parametrize("text", ["steam: grumpygran77", "add me on steam, I'm wolfieleics",
+                                  "my PSN is NanaRacer", "psn - oakbarrow",
+                                  "xbox name: Tin Soldier Ted",
+                                  "signal me, I'm under gazwalks", "line id: purplepatleics",
+                                  "wechat: ZhangWeiLeics", "on the playstation I'm KnitNinja",
+                                  "discord tag bevrun#1234"])
+def test_handles_on_platforms_not_listed_before(text: str) -> None:
+    assert rules(text) == [ContactKind.USERNAME]
+
+
+@pytest.mark.parametrize("text", ["the steam room was heaving", "running out of steam",
+                                  "is Signal free?", "a long line at the chemist",
+                                  "my signal is awful in the flat", "my line is engaged",
+                                  "he's on the xbox again", "PSN is down", "the Steam sale is on"])
+def test_everyday_words_that_name_platforms_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize("text", ["my snap is hazelnut", "my insta's just primrose",
+                                  "tiktok: magpie", "I'm thistle on snapchat",
+                                  "on insta I'm Juniper, say hi", "find me on fb as Kestrel",
+                                  "add me on snap, I'm wren", "my username on tiktok is acorn"])
+def test_dictionary_words_as_handles_after_a_platform(text: str) -> None:
+    assert rules(text) == [ContactKind.USERNAME]
+
+
+@pytest.mark.parametrize("text", ["saw a magpie on insta", "my snap of the primroses",
+                                  "I'm hopeless on tiktok", "I'm new on snapchat, help",
+                                  "my insta is private", "on facebook as usual",
+                                  "I'm on facebook as myself", "insta: nope",
+                                  "tiktok: baking videos, so relaxing",
+                                  "I'm nan on facebook, the kids set it up",
+                                  "on insta I'm mostly watching dog videos"])
+def test_platforms_named_in_passing_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "I live in the flat above the bakery on Welford Road",
+    "we're the cottage next to the chapel in Rothley",
+    "my bungalow's the one opposite the Black Horse in Enderby, red door",
+    "I'm in the flat over the Boots on Queens Road",
+    "the semi behind the library in Syston, that's us",
+    "home is the house past the Londis in Anstey"])
+def test_a_home_by_a_landmark_with_no_number(text: str) -> None:
+    assert rules(text) == [ContactKind.ADDRESS]
+
+
+@pytest.mark.parametrize("text", ["the bench next to the co-op in Syston at 10?",
+                                  "meet at the cafe above the bakery on Welford Road",
+                                  "I live near Anstey, not far from the Londis",
+                                  "the house opposite the chapel in Rothley is for sale",
+                                  "I live for my allotment", "we're meeting behind the library"])
+def test_landmarks_without_the_writers_home_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize("text", ["I'm at 6 Laburnum Close", "we're at 3 Heron Way, Birstall",
+                                  "send it to me at 9 Poplar Drive", "come to mine at 2 Ash Grove",
+                                  "we're at 5 the Spinney, Groby"])
+def test_a_small_house_number_after_at_is_a_home(text: str) -> None:
+    assert rules(text) == [ContactKind.ADDRESS]
+
+
+@pytest.mark.parametrize("text", ["meet at 6 by the bandstand", "see you at 11 at the gates",
+                                  "meet me at 10 Abbey Park cafe",
+                                  "I'm at 9 Bradgate Park on Sunday",
+                                  "I'm at 4 Seasons for a coffee", "we went to 10 Downing Street"])
+def test_times_and_public_places_after_at_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize("text", ["ebay.co.uk/usr/nanasknits", "m.ebay.co.uk/str/bevsbits",
+                                  "parkrun.org.uk/parkrunner/7712345", "amazon.co.uk/shop/jofinds",
+                                  "amazon.co.uk/hz/wishlist/ls/1ABCDEF",
+                                  "www.meetup.com/members/99123",
+                                  "youtube.com/@grannysgarden"])
+def test_peoples_own_pages_on_listed_sites(text: str) -> None:
+    assert ContactKind.LINK in rules(text)
+
+
+@pytest.mark.parametrize("text", ["parkrun.org.uk/victoriapark/results", "ebay.co.uk/itm/2234567",
+                                  "rightmove.co.uk/properties/15123456", "zoopla.co.uk/for-sale/",
+                                  "eventbrite.co.uk/e/walk-tickets-9912345",
+                                  "meetup.com/wigston-walkers/events/30012345",
+                                  "bbc.co.uk/weather/2644668", "visitleicester.info/parks"])
+def test_public_pages_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+def test_a_property_listing_given_as_home_is_an_address() -> None:
+    assert rules("our bungalow's up for sale, rightmove.co.uk/properties/15123456") == [
+        ContactKind.ADDRESS]
+    assert rules("rightmove.co.uk/properties/15123456 looks lovely") == []
+
+
+@pytest.mark.parametrize("text", ["my Irish mobile is 086 123 4567", "087 765 4321 is me",
+                                  "ring me on 085 2345678", "+353 83 123 4567",
+                                  "my Polish number is 512 345 678", "mi número es 699 123 456",
+                                  "my German handy is 0170 1234567", "text 512 876 543"])
+def test_irish_and_foreign_mobiles(text: str) -> None:
+    assert rules(text) == [ContactKind.PHONE]
+
+
+@pytest.mark.parametrize("text", ["Spain is +34, Ireland +353", "gate 087 at Dublin airport",
+                                  "lottery 06 14 27 33 45 lucky star 2",
+                                  "0871 234 5678 is the booking line for the coach"])
+def test_codes_gates_and_service_numbers_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize("text", ["zéro sept huit huit un deux trois quatre cinq six sept",
+                                  "cero siete ocho ocho uno dos tres cuatro cinco seis siete",
+                                  "shunya saat aath aath ek be tran char panch chha saat",
+                                  "07880 nueve uno dos tres cuatro cinco",
+                                  "mon numéro: zéro six, douze, trente-quatre, cinquante-six, "
+                                  "soixante-dix-huit"])
+def test_digits_as_words_in_french_spanish_and_gujarati(text: str) -> None:
+    assert rules(text) == [ContactKind.PHONE]
+
+
+@pytest.mark.parametrize("text", ["un deux trois, and stretch", "uno dos tres cuatro cinco",
+                                  "ek be tran char, counting with the grandkids",
+                                  "quatre-vingt-dix ans, bless her", "tres leches, dos cafés"])
+def test_counting_in_french_spanish_and_gujarati_passes(text: str) -> None:
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize("text", ["06:50 07:20 07:50 08:20 from Oadby", "0650 0720 0750 0820",
+                                  "splits 06:58 07:02 06:49", "meter was 07712 now 07719",
+                                  "meter readings 05521 05534 05548",
+                                  "gas meter 03312, electric 07788",
+                                  "the 88 goes 07:10, 07:40, 08:10"])
+def test_timetables_and_readings_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize(("earlier", "later", "kind"), [
+    ("jo.baker", "at btinternet", ContactKind.EMAIL),
+    ("email me, pat dot king", "at hotmail", ContactKind.EMAIL),
+    ("my postcode is LE3", "9QT", ContactKind.POSTCODE),
+    ("le5", "4bn", ContactKind.POSTCODE),
+    ("my snap", "hollyhockwalks", ContactKind.USERNAME),
+    ("find me on insta, I'm", "wigstonwanderer", ContactKind.USERNAME),
+    ("my site is patknits dot", "co dot uk", ContactKind.LINK),
+    ("I live at 17", "Linden Grove", ContactKind.ADDRESS),
+    ("my mobile is 07880", "123456", ContactKind.PHONE),
+    ("ring me on oh seven eight", "eight oh one two three four five six", ContactKind.PHONE)])
+def test_a_detail_split_over_two_messages(earlier: str, later: str, kind: ContactKind) -> None:
+    assert rules(earlier) == [] and rules(later) == []
+    assert kind in contact_details(later, previous=earlier, use_reader=False)
+    assert kind in contact_details(later, previous=[earlier], use_reader=False)
+
+
+@pytest.mark.parametrize(("earlier", "later"), [
+    ("I love my insta", "sunflowers everywhere at the park"),
+    ("are you on snapchat?", "Ventolin 2 puffs"),
+    ("I'm on the 2nd floor", "the team email is hello@movemates.org.uk"),
+    ("the bus was the 22", "Mill Lane was closed"),
+    ("we're in LE5", "4 of us on the walk"),
+    ("bp 128 over 82", "07.30 start tomorrow"),
+    ("ann smith was there", "at the gym"),
+    ("see you at 10", "Abbey Park gates")])
+def test_ordinary_messages_in_a_row_are_not_read_as_one_detail(earlier: str, later: str) -> None:
+    assert contact_details(later, previous=earlier, use_reader=False) == []
+
+
+def test_random_pairs_of_ordinary_messages_are_rarely_held() -> None:
+    # The split reading on ordinary chat (bench/contact_detection.py --pairs): 0.44 % of
+    # 20,000 pairs, 0.63 % of triples; a naive joined reading held 3 %.
+    found = contact_detection.pairs(1500, use_reader=False, seed=11)
+    assert found["pairs_held_by_the_split_reading"] < 0.01, found
+    assert found["triples_held_by_the_split_reading"] < 0.01, found

@@ -340,6 +340,21 @@ def test_a_number_told_over_two_messages() -> None:
     assert contact_details("345678 x", previous="my mobile starts 07912") == [ContactKind.PHONE]
     assert contact_details("see you at 10", previous="the 0930 class was full") == []
 
+
+def test_any_detail_told_over_messages_in_a_row() -> None:
+    # The earlier messages as one text (as the relay passes them) or as a list, oldest first.
+    assert ContactKind.EMAIL in contact_details("at gmail", previous="hi | it's ann.smith",
+                                                use_reader=False)
+    assert contact_details("5AB", previous=["morning", "my postcode is LE4"],
+                           use_reader=False) == [ContactKind.POSTCODE]
+    assert contact_details("sunflowerlady", previous="my insta", use_reader=False) == [
+        ContactKind.USERNAME]
+    # Only a detail that starts in the earlier message and ends in this one: an
+    # organisation's line given in this one is not made the writer's by "me" before it.
+    assert contact_details("ring the surgery on 0116 496 0999 for a form",
+                           previous="I'll let you know if it works for me",
+                           use_reader=False) == []
+
 # -- what may be passed on ---------------------------------------------------------------
 @pytest.mark.parametrize(("typed", "passed_on"), [
     ("hello\x00 there", "hello there"),

@@ -11,8 +11,9 @@ mended the way people dodge filters (bot/peers/contact_mending.py):
   ("L E 4 5 A B"), letter names read as letters for postcodes ("el ee four");
 - digits written as words ("oh seven seven double oh", "six hundred and twelve", "thirty
   four", run together or typed into the digits: "07700ninehundred314"; in Punjabi, Hindi,
-  Urdu or Polish inside a run of numbers: "sifar saat ...", "zero siedem ..."), and O, l, I
-  (and in long runs S, B, Z, g) among digits, read as digits;
+  Urdu, Gujarati, Polish, French or Spanish inside a run of numbers: "sifar saat ...",
+  "shunya saat ...", "zero siedem ...", "zéro sept ...", "cero siete ...", and French pairs,
+  "quarante-sept"), and O, l, I (and in long runs S, B, Z, g) among digits, read as digits;
 - any separator between digit groups ("07700/900_123", "0 7 7 0 0", "07700 • 900 • 123").
 
 Phone numbers: a UK number by its shape (10 or 11 digits from 0, or after +44: the
@@ -23,11 +24,14 @@ step counts, bus numbers, lists of small numbers (lottery, readings) and clock t
 let through. A number told in pieces is put back together: halves with a few words
 between, or any words after a UK number's start ("07912 ... the rest is 345678"), a count
 between them left out ("the last six are"), told back to front or typed backwards. A
-number split over two of one person's messages is caught by passing the earlier one as
-`previous`. Links and emails are checked against the Public Suffix List as `tldextract`
-bundles it (offline): "annsmith.me" is a link, "today.it" (a full stop without its space)
-is not. Handles and emails people dictate rather than type ("all one word", "bev dot
-knits", "discord: walkingwithbev", "the usual gmail bit") are read as such. Measured in
+detail of any kind split over one person's messages in a row is caught by passing the
+earlier ones as `previous`: only one that starts in them and ends in the new message, with
+a part of it on each side ("ann.smith" / "at gmail dot com", "LE4" / "5AB", "my insta" /
+"sunflowerlady"), never words that merely meet at the boundary (see `_across`). Links
+and emails are checked against the Public Suffix List as `tldextract` bundles it
+(offline): "annsmith.me" is a link, "today.it" (a full stop without its space) is not.
+Handles and emails people dictate rather than type ("all one word", "bev dot knits",
+"discord: walkingwithbev", "the usual gmail bit") are read as such. Measured in
 bench/contact_detection.py.
 
 Told rather than typed, too: a number without its leading 0 and a word to add it ("put a
@@ -40,7 +44,16 @@ number and a name with no street word ("at 14 Elm"). Round five: a number as pri
 counts with a leading 0 ("£07.91 £23.45 £678"), a home's number and directions from a
 landmark ("flat 5 above the Greggs"), a provider misspelt ("hotmial"), an emoji for a
 platform ("👻 jodawalks"), a postcode's halves apart or its area as a town ("Leicester 4,
-5AB").
+5AB"). Round six: handles on more platforms (PSN, Xbox, Steam, Signal, Line, WeChat...;
+the ones that are everyday words only where a name follows) and handles that are
+dictionary words where only a handle can stand ("my snap is daffodil", "I'm bluebell on
+snapchat"); a home told by a landmark with no number ("the flat above the chippy on
+Narborough Road"); a small house number after "I'm at" or "to me at" ("I'm at 4 Cedar
+Close"); Irish mobiles (087 123 4567) and numbers from abroad given as the writer's ("my
+Polish number is 601 234 567"); digits as French, Spanish and Gujarati words ("zéro sept",
+"cero siete", "shunya saat"); people's own pages on listed sites ("ebay.co.uk/usr/...",
+"parkrun.org.uk/parkrunner/..."). Passed: timetables, splits and one meter's readings
+("07:00 07:30 08:00", "meter says 04512 then 04519"), property, event and tourism sites.
 
 Not the writer's own, so let through (bot/peers/contact_public.py, with its lists in
 content/public_contacts.yaml): organisations' sites ("nhs.uk/conditions", "bhf.org.uk"; a
@@ -60,9 +73,10 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from enum import StrEnum
 
+from bot.core.textnorm import english_words
 from bot.peers import contact_reader
 from bot.peers.contact_address import has_address, has_postcode
-from bot.peers.contact_handle import has_handle
+from bot.peers.contact_handle import PLATFORM, has_handle
 from bot.peers.contact_mending import (
     LETTER_NAME,
     digitised,
@@ -102,19 +116,42 @@ _FINDERS = ((ContactKind.PHONE, has_phone), (ContactKind.EMAIL, has_email),
             (ContactKind.POSTCODE, has_postcode), (ContactKind.ADDRESS, has_address))
 
 
-def contact_details(text: str, entity_types: Iterable[str] = (), previous: str = "",
+def contact_details(text: str, entity_types: Iterable[str] = (),
+                    previous: str | Sequence[str] = "",
                     kinds: Sequence[ContactKind] = tuple(ContactKind),
                     use_reader: bool = True) -> list[ContactKind]:
     """The kinds of contact detail in `text` (empty when none), among `kinds`.
 
     `entity_types`: Telegram's message entity types ("url", "phone_number", ...).
     `previous`: the same person's messages just before in the same chat (the last two,
-    oldest first), so a number split over them is caught (the earlier pieces alone were
-    not a number, so they went through).
+    oldest first, as one text or a list), so a detail split over them is caught: one that
+    starts in them and ends in `text` (see `_across`).
     `use_reader`: let the learned second reader (bot/peers/contact_reader.py) add a hold
     the rules missed when it is very sure (once it is trained, in the background).
     """
     folded = " ".join(fold(text).split())  # one space between words: no long gaps to scan
+    found = {ENTITY_KINDS[t] for t in entity_types if t in ENTITY_KINDS}
+    found |= _rules(folded, [k for k in kinds if k not in found], postcodes_placed=True)
+    # The reader never sees what the rules passed on purpose as an organisation's or a
+    # reference ("my NHS number is ...", "ISBN ...", "ring the surgery on ...", "@NHSuk").
+    if not found and use_reader and (reader := contact_reader.shared()) is not None \
+            and reader.holds(without_public_accounts(without_public_sites(
+                without_public_numbers(folded)))):
+        likely = _likely_kind(folded)  # the learned second reader is very sure
+        if likely in kinds:
+            found.add(likely)
+    earlier = previous if isinstance(previous, str) else " ".join(previous)
+    if earlier.strip() and (wanted := [k for k in kinds if k not in found]):
+        found |= _across(" ".join(fold(earlier).split()), folded, wanted)
+    return [kind for kind in ContactKind if kind in found and kind in kinds]
+
+
+def _rules(folded: str, kinds: Sequence[ContactKind],
+           postcodes_placed: bool = False) -> set[ContactKind]:
+    """The kinds among `kinds` the rules find in `folded` (folded, single-spaced text);
+    a public place's postcode let through if `postcodes_placed`."""
+    if not kinds:
+        return set()
     joined = joined_singles(folded)
     mended = joined_singles(digitised(folded))
     # Numbers are read with words made digits; names, links and emails as typed (mending
@@ -127,28 +164,133 @@ def contact_details(text: str, entity_types: Iterable[str] = (), previous: str =
     for said in sources[ContactKind.POSTCODE][1:]:
         if _COMMA_SINGLES.search(said):
             sources[ContactKind.POSTCODE] += (joined_singles(_COMMA_SINGLES.sub(" ", said)),)
-    found = {ENTITY_KINDS[t] for t in entity_types if t in ENTITY_KINDS}
-    entity_found = set(found)
-    for kind, finder in _FINDERS:
-        if kind in kinds and kind not in found and any(
-                finder(s) for s in sources.get(kind, (folded, joined))):
-            found.add(kind)
-    if ContactKind.POSTCODE in found and ContactKind.ADDRESS not in found and \
-            ContactKind.POSTCODE not in entity_found and places_postcode(folded):
+    found = {kind for kind, finder in _FINDERS if kind in kinds and any(
+        finder(s) for s in sources.get(kind, (folded, joined)))}
+    if postcodes_placed and ContactKind.POSTCODE in found and \
+            ContactKind.ADDRESS not in found and places_postcode(folded):
         found.discard(ContactKind.POSTCODE)  # "the postcode for Watermead Park car park is"
-    # The reader never sees what the rules passed on purpose as an organisation's or a
-    # reference ("my NHS number is ...", "ISBN ...", "ring the surgery on ...", "@NHSuk").
-    if not found and use_reader and (reader := contact_reader.shared()) is not None \
-            and reader.holds(without_public_accounts(without_public_sites(
-                without_public_numbers(folded)))):
-        likely = _likely_kind(folded)  # the learned second reader is very sure
-        if likely in kinds:
-            found.add(likely)
-    if ContactKind.PHONE not in found and previous and ContactKind.PHONE in kinds:
-        earlier = joined_singles(digitised(" ".join(fold(previous).split())))
-        if not has_phone(earlier) and has_phone(f"{earlier} {mended}"):
-            found.add(ContactKind.PHONE)
-    return [kind for kind in ContactKind if kind in found and kind in kinds]
+    return found
+
+
+# How many words either side of the boundary between two messages a detail split over
+# them may take, by kind: a phone number told as words ("ring me on oh seven" / "nine one
+# two three ...") takes many, a handle few ("add me on snap" / "rosiewalks"); a platform's
+# name some way back in one message and a word in the next are not read together.
+ACROSS_WORDS = {ContactKind.PHONE: 12, ContactKind.EMAIL: 8, ContactKind.USERNAME: 5,
+                ContactKind.LINK: 6, ContactKind.POSTCODE: 6, ContactKind.ADDRESS: 8}
+ACROSS_CHARS = 300  # characters either side of the boundary that hold those words
+# How near the boundary each message's part of the detail must be: a number's halves may
+# have words between ("07912 and the rest" / "is 345678"); the rest meet at the boundary
+# ("ann dot smith" / "at gmail", "my email starts jwalker1958" / "and it's a hotmail one").
+ACROSS_REACH = {**ACROSS_WORDS, ContactKind.EMAIL: 4, ContactKind.USERNAME: 4,
+                ContactKind.LINK: 4, ContactKind.POSTCODE: 4, ContactKind.ADDRESS: 4}
+
+
+def _across(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set[ContactKind]:
+    """The kinds of detail split over two messages: each starts in `earlier` and ends in
+    `later` (both folded), read on the last words of the one and the first of the other
+    (`ACROSS_WORDS`). The detail must need both: not one `later` holds alone where its own
+    words let it through, nor one the words of `earlier` hold alone; and each message must
+    give part of the detail (digits, names, made-up words, a platform), not only words
+    around it: "I'm on the 4th floor" / "the team email is hello@..." gives the
+    organisation's mailbox a writer, not an address. A question or an exclamation ends
+    what the earlier message says ("are you on whatsapp?" / "omeprazole 20mg")."""
+    if earlier.rstrip()[-1:] in ("?", "!"):
+        return set()
+    # Only kinds whose pieces could meet: each side gives something a detail is made of
+    # within reach of the boundary (`ACROSS_REACH` words; see below: else it would not
+    # count). Then the widest reading, those kinds at once, before each kind's own. Only
+    # the characters near the boundary are read, so a long post stays quick.
+    earlier_words, later_words = earlier[-ACROSS_CHARS:].split(), later[:ACROSS_CHARS].split()
+    kinds = [k for k in kinds if _gives(k, earlier_words[-ACROSS_REACH[k]:]) and
+             _gives(k, later_words[:ACROSS_REACH[k]])]
+    if not kinds:
+        return set()
+    widest = max(ACROSS_WORDS[k] for k in kinds)
+    before, after = earlier_words[-widest:], later_words[:widest]
+    candidates = _rules(" ".join(before + after), [k for k in kinds if k is not ContactKind.PHONE])
+    if ContactKind.PHONE in kinds and _holds(ContactKind.PHONE, before, after):
+        candidates.add(ContactKind.PHONE)
+    spanning = set()
+    for kind in candidates:
+        before = earlier_words[-ACROSS_WORDS[kind]:]
+        after = later_words[:ACROSS_WORDS[kind]]
+        if not before or not after or not _holds(kind, before, after) or \
+                _holds(kind, before, []):
+            continue
+        if kind is ContactKind.ADDRESS and not _HOME_CUE.search(" ".join(before + after)):
+            continue  # a number, then a street named in the next message: no home said
+        # The fewest words of the later message that complete it, then the fewest of the
+        # earlier it needs: the detail's span across the boundary.
+        end = next((b for b in range(1, len(after) + 1) if _holds(kind, before, after[:b])),
+                   None)
+        start = None if end is None else next(
+            (a for a in range(1, len(before) + 1) if _holds(kind, before[-a:], after[:end])),
+            None)
+        if start is None or _holds(kind, [], after[:end]) or _holds(kind, before[-start:], []):
+            continue
+        if not _holds(kind, _contentless(before), after[:end]) and \
+                not _holds(kind, before, _contentless(after[:end])):
+            spanning.add(kind)
+    return spanning
+
+
+def _gives(kind: ContactKind, words: list[str]) -> bool:
+    """Whether `words` hold something a detail of `kind` could be made of: for a phone
+    number a digit (typed or said, in any language we read), else any content."""
+    if kind is ContactKind.PHONE:
+        return re.search(r"\d", digitised(" ".join(words))) is not None
+    return _contentless(words) != words
+
+
+# A time or a date where a message starts or ends: "07.30 start", "10.30-11.45 tues".
+_TIME_OR_DATE = re.compile(r"^\W*\d{1,2}[:./]\d{1,2}(?:\W|$)")
+
+
+def _holds(kind: ContactKind, earlier: list[str], later: list[str]) -> bool:
+    """Whether the rules find `kind` in words of two messages read as one text. Digits are
+    not read as one run across the boundary where a time or a date meets it ("bp 132 over
+    84" / "07.30 start" is a reading and a time); a number's pieces are joined as they are
+    in one message ("07912" / "345678", "oh seven seven" / "double oh nine ...")."""
+    apart = kind is ContactKind.PHONE and earlier and later and (
+        _TIME_OR_DATE.match(later[0]) or _TIME_OR_DATE.match(earlier[-1][::-1]))
+    joiner = " ¦ " if apart else " "
+    text = joiner.join(part for part in (" ".join(earlier), " ".join(later)) if part)
+    return bool(text) and kind in _rules(text, (kind,))
+
+
+# Words that are part of a detail though a dictionary has them: numbers, symbols and a
+# domain's endings said ("ann dot smith", "co dot uk"), and a house number's word.
+_DETAIL_WORD = re.compile(r"^(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|"
+                          r"treble|triple|hundred|dot|at|underscore|dash|hyphen|slash|com|co|"
+                          r"uk|org|net|number|no)$", re.I)
+# Capitalised words that are no name: "I'm on the 4th floor", "The Samaritans email is".
+_NOT_A_NAME = frozenset({"i", "i'm", "im", "i've", "i'll", "i'd", "the", "a", "an", "my", "we",
+                         "we're", "you", "it", "it's", "this", "that", "there", "so", "and",
+                         "but", "ok", "yes", "no", "hi", "hello", "thanks", "please", "me",
+                         "our", "your", "just", "oh", "ah", "well", "if", "when", "what"})
+# A home said around an address told over two messages: "I live at 14" / "Elm Grove", "come
+# round, number 9" / "Cedar Close"; not "the bus was the 14" / "Oak Road was shut".
+_HOME_CUE = re.compile(r"\b(?:live|lives|living|address|house|flat|bungalow|home|mine|ours|"
+                       r"round|come\s+to|number|no\.?|door|i'?m\s+at|we'?re\s+at|"
+                       r"i\s+am\s+at|we\s+are\s+at|postcode|post|send|drop)\b", re.I)
+
+
+def _contentless(words: list[str]) -> list[str]:
+    """`words` with what a detail is made of put out of reach (a dash in its place, so the
+    words either side do not join up): digits, @, dots, underscores, number and symbol
+    words, names, words no dictionary has, platforms' names ("my insta" keeps "my"); the
+    words left are those around a detail ("call me on", "I'm", "text")."""
+    known = english_words()
+    kept = []
+    for word in words:
+        plain = word.strip(".,;:!?'\"()[]{}").lower()
+        if not plain or re.search(r"[\d@_]|\w[.]\w", word) or _DETAIL_WORD.match(plain) or \
+                plain not in known or PLATFORM.fullmatch(plain) or (
+                    word[:1].isupper() and plain not in _NOT_A_NAME):
+            word = "—"
+        kept.append(word)
+    return kept
 
 
 _LIKELY = ((ContactKind.EMAIL, re.compile(r"@|\b(?:e-?mail|g\s?mail|hotmail|yahoo|outlook|"

@@ -8,7 +8,7 @@ import re
 
 from bot.core.textnorm import english_words
 from bot.peers.contact_phone import MONEY_BEFORE, UNIT_AFTER
-from bot.peers.contact_public import public_place
+from bot.peers.contact_public import home_listing, public_place
 
 # Royal Mail postcode areas; a unit never has C, I, K, M, O or V, so "b4 9am" passes.
 AREAS = frozenset({
@@ -46,7 +46,27 @@ _TIME_WORDS = frozenset({"at", "for", "from", "until", "till", "by", "around", "
 _HOME_AT = re.compile(r"\b(?:live|lives|living|lived|staying|moved|"
                       r"address is|home is|house is)\s+(?:at|to|in)\s*$|"
                       r"\b(?:moved|moving|move)\b[^.!?]{0,24}\b(?:now|just|to)\s+(?:at|in)\s*$|"
-                      r"\b(?:flat|house|home|bungalow|address|door)\b[^.!?]*\bat\s*$", re.I)
+                      r"\b(?:flat|house|home|bungalow|address|door)\b[^.!?]*\bat\s*$|"
+                      r"\b(?:mine|ours)\s+at\s*$", re.I)  # "come to mine at 6 Beech Drive"
+# Where the writer is, or where to find or send to them: "I'm at 4 Cedar Close", "send it
+# to me at 10 ..."; not "meet me at 10", "see us at 11", "join us at 9" (a time and a
+# place), nor with a day or a time after it ("I'm at 9 Bradgate Park tomorrow").
+_HERE_AT = re.compile(r"\b(?:i'?m|we'?re|i\s+am|we\s+are|(?<!\bmeet )(?<!\bsee )(?<!\bjoin )"
+                      r"(?<!\bcatch )(?<!\bwith )(?<!\bmeeting )(?:me|us))\s+at\s*$", re.I)
+_WHEN = re.compile(r"\b(?:tomorrow|today|tonight|later|this\s+(?:morning|afternoon|evening|"
+                   r"week)|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekend|o'?clock|am|"
+                   r"pm|sharp|till|until|ish)\b", re.I)
+
+
+def home_at(text: str, at: int) -> bool:
+    """Whether the number at `at` (just after "at") is where someone lives, not a time."""
+    before = text[:at]
+    if _HOME_AT.search(before):
+        return True
+    rest = re.split(r"[.!?]", text[at:], maxsplit=1)[0]
+    return _HERE_AT.search(before) is not None and _WHEN.search(rest) is None
+
+
 # Between a number and a street word, these make it a distance, a time or a route.
 NOT_HOUSE = frozenset({
     "minute", "minutes", "min", "mins", "mile", "miles", "hour", "hours", "hr", "hrs", "second",
@@ -219,7 +239,7 @@ def _bare_house(text: str, match: re.Match[str]) -> bool:
     if public_place(text, match.start(3)):
         return False  # "the Phoenix cinema is at 40 Midland"
     home = match.group(2) is not None or match.group(1).lower() not in ("at", "come to") or \
-        _HOME_AT.search(text[:match.end(1)]) is not None
+        home_at(text, match.end(1))
     return home or number > 12
 
 
@@ -246,7 +266,8 @@ _HOUSE_NUMBER = re.compile(
     r"(?:\b(?:number|no\.?|num|flat|apartment|apt|house|bungalow)(?:'s|\s+is)?\s*|"
     r"(?:\b(?:we'?re|i'?m|we\s+are|i\s+am)\s+at\s+|\bmine\W{1,3})(?=\d+[a-h]?\s*[,;:(—–-]))"
     r"(\d{1,4})[a-h]?\b(?!\s*(?:bus|buses|"
-    r"service|route|in\s+(?:the\s+)?(?:queue|line)|on\s+the\s+(?:\w+\s+)?list|miles?|mins?|"
+    r"service|route|in\s+(?:the\s+)?(?:\w+\s+)?(?:queue|line|list|table|league|rankings?)|"
+    r"on\s+the\s+(?:\w+\s+)?list|miles?|mins?|"
     r"minutes?|hours?|k|km|steps|stops|times?|of|out\s+of|[:.]\d))", re.I)
 _NAMED_STREET = re.compile(rf"\b[A-Z][a-z'-]+\s+(?i:{_STREETS})\b")
 _GOING_HOME = re.compile(r"\b(?:live|lives|living|come|coming|pop|round|mine|my place|my house|"
@@ -286,7 +307,8 @@ def _the_name_town(text: str) -> bool:
     for match in _THE_NAME_TOWN.finditer(text):
         number = int(match.group(1))
         before = text[max(0, match.start() - 12):match.start()].split()
-        timed = bool(before) and before[-1].lower() in _TIME_WORDS and number <= 12
+        timed = bool(before) and before[-1].lower() in _TIME_WORDS and number <= 12 and \
+            not home_at(text, match.start())  # "we're at 2 the Paddocks, Glenfield"
         # Where an address is given: first, after a sign, or after "mine", "at", "is".
         given = _ADDRESS_GIVEN.search(text[max(0, match.start() - 20):match.start()])
         if given and not timed and not 1900 <= number <= 2099 and \
@@ -295,8 +317,71 @@ def _the_name_town(text: str) -> bool:
     return False
 
 
+# The writer's own home, named as such: "our house", "my bungalow", "we're selling", "is
+# ours", "that's us".
+_OWN_HOME = re.compile(
+    r"\b(?:my|our)\s+(?:\w+\s+)?(?:house|home|flat|bungalow|cottage|maisonette|place)\b|"
+    r"\b(?:we'?re|i'?m|we\s+are|i\s+am)\s+(?:selling|moving\s+out|letting)\b|"
+    r"\b(?:is|that'?s|it'?s)\s+(?:ours|mine|us|me|where\s+(?:i|we)\s+live)\b", re.I)
+
+
+# A home told by a landmark, with no number and no street word: "I live in the flat above
+# the chippy on Narborough Road", "we're the cottage behind the church in Newtown Linford",
+# "the bungalow next to the co-op in Wigston, green door, that's me". Directions that point
+# at one building (above, opposite, next to, behind, past...) from a landmark, then where
+# that is ("on Narborough Road", "in Wigston"); and the writer's own home said just before
+# ("I live", "my flat's", "we're the end house") or owned just after ("... is mine", "that's
+# us"). "near", "by" and "not far from" point at an area, not a door: "I live near Wigston,
+# not far from the co-op", "the park next to the co-op", "meet at the cafe above the chippy"
+# pass.
+_HOME_NOUN = r"(?:house|flat|bungalow|cottage|maisonette|home|place|semi|one|end\s+house)"
+_DIRECTIONS = re.compile(
+    r"\b(?:above|over|behind|opposite|next\s+(?:door\s+)?to|beside|across\s+(?:the\s+road\s+)?"
+    r"from|facing|past|at\s+the\s+back\s+of|round\s+the\s+(?:corner|back)\s+(?:from|of)|"
+    r"on\s+the\s+corner\s+(?:of|by))\s+(?:(?:the|a|an)\s+|(?-i:(?=[A-Z])))"
+    r"(?:[\w'&-]+\s+){0,3}?[\w'&-]+,?\s+"
+    r"(?:on|in|off|at)\s+(?:the\s+)?(?-i:[A-Z][\w'-]+)", re.I)
+_MY_HOME_BEFORE = re.compile(
+    r"\b(?:i|we)\s+(?:live|living|stay|staying)\b(?:\s+in\s+(?:the|a)\s+(?:[\w'-]+\s+){0,3}?"
+    rf"{_HOME_NOUN}\b)?|"
+    r"\b(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:in\s+|at\s+)?(?:the|a)\s+(?:[\w'-]+\s+){0,3}?"
+    rf"{_HOME_NOUN}\b|"
+    rf"\b(?:my|our)\s+(?:[\w'-]+\s+)?{_HOME_NOUN}(?:'s|\s+is)?(?:\s+(?:the|a)\s+(?:[\w'-]+\s+)"
+    rf"{{0,3}}?{_HOME_NOUN})?\b|"
+    rf"\bhome\s+is\s+(?:the|a)\s+(?:[\w'-]+\s+){{0,3}}?{_HOME_NOUN}\b", re.I)
+_A_HOME_NOUN = re.compile(rf"\b(?:the|a|our|my)\s+(?:[\w'-]+\s+){{0,3}}?{_HOME_NOUN}\b", re.I)
+_MINE_AFTER = re.compile(r"\b(?:is|that'?s|it'?s|thats)\s+(?:mine|ours|me|us|where\s+(?:i|we)"
+                         r"\s+live|my\s+(?:house|flat|place|home))\b", re.I)
+
+
+def _home_by_landmark(text: str) -> bool:
+    for direction in _DIRECTIONS.finditer(text):
+        before = text[max(0, direction.start() - 60):direction.start()]
+        # "my flat's above ...", "we're the end house past ...": said just before, in the
+        # same clause.
+        said = [m for m in _MY_HOME_BEFORE.finditer(before)
+                if re.fullmatch(r"[^,.;!?]{0,40}", before[m.end():])]
+        if said:
+            return True
+        # "the house with the red door next to ... is mine", "the bungalow next to ...,
+        # green door, that's me": a home just before, owned just after.
+        after = text[direction.end():direction.end() + 60]
+        owned = _MINE_AFTER.search(after)
+        if owned and not re.search(r"[.!?]", after[:owned.start()]) and any(
+                re.fullmatch(r"[^.;!?]{0,40}", before[m.end():])
+                for m in _A_HOME_NOUN.finditer(before)):
+            return True
+    return False
+
+
 def has_address(text: str) -> bool:
     if _number_after(text) or _NUMBERED_HOME.search(text) or _what3words(text):
+        return True
+    if _home_by_landmark(text):
+        return True
+    # A property site's page given as the writer's own home ("our house is on rightmove
+    # now, rightmove.co.uk/properties/14523678"): their address, though the site is public.
+    if _OWN_HOME.search(text) and home_listing(text):
         return True
     if _told_apart(text) or _the_name_town(text):
         return True
@@ -331,7 +416,7 @@ def _a_house(text: str, match: re.Match[str]) -> bool:
         return False  # "3 close friends", "5 miles along London Road", "2 buses down Narborough Rd"
     if street not in _PLAIN_STREETS and all(w in QUALIFIERS for w in between):
         return False  # "all one big walk", "5 each way": how big, how many, not a name
-    home = _HOME_AT.search(text[:match.start()]) is not None
+    home = home_at(text, match.start())
     # "meet at 10 Abbey Park": a time, then a place; "I live at 14 Elm Grove", "the flat
     # above the chippy at 22 Belgrave Gate": a home.
     return home or not (before in _TIME_WORDS and number <= 12 and street not in _PLAIN_STREETS)

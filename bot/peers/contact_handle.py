@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from bot.core.textnorm import english_words
-from bot.peers.contact_public import without_public_accounts
+from bot.peers.contact_public import without_public_accounts, without_public_sites
 
 # How people dictate an address or a handle they will not type: "all one word", "no spaces",
 # "with a dot after the k", "(all together)", "then 52".
@@ -28,8 +28,21 @@ PLATFORM = re.compile(
     r"fb|f b|tik ?tok|the tok|twitter|telegram|tg|whats ?app|discord|skype|threads|"
     r"bluesky|linked ?in|kik|wechat|messenger|youtube|pinterest|reddit|strava|wordfeud|linktree|"
     r"words with friends|zoom|bird app|ghost thing|yellow ghost|blue app|username|user name|"
-    r"handle|gamertag|socials|substack|tumblr|blogger|flickr|vimeo|twitch|mastodon|viber)\b",
+    r"handle|gamertag|socials|substack|tumblr|blogger|flickr|vimeo|twitch|mastodon|viber|"
+    # Round six: games consoles and more messengers; the platforms whose names are everyday
+    # words ("steam", "signal", "line") only where a name follows (see _CUED_PLATFORM).
+    r"psn|play ?station(?: network)?|x ?box(?: live)?|weixin|bsky|nintendo|roblox|"
+    r"(?:steam|signal|line) app)\b",
     re.I)
+# "add me on steam: oldgeezer55", "signal me, I'm ...", "line id: ...", "I'm bramblefox on
+# steam": a platform whose name is an everyday word, named where a name follows it (read
+# as "steam app"); "a Steam Deck", "the steam room", "is Signal any good?", "a long line"
+# stay words.
+_CUED_PLATFORM = re.compile(
+    r"\b(steam|signal|line)(?:\s+app)?(?=\s*(?:id|name|username|user\s+name|handle|tag|account|"
+    r"profile|friend\s+code)\b|\s*[:=]|(?:\s+is|'s)\s|\s+me\b)|"
+    r"(?<=\bon )(steam|signal|line)(?:\s+app)?(?=\s*(?:[,:;.!?\-–]|$|(?:as|under|i'?m|im|it'?s|"
+    r"its|too|and|x+)\b))", re.I)
 # Emoji that stand for a platform (its logo, or what people use for it), read as its name;
 # what follows must still look like a name to find someone by ("📸 the view from the top"
 # passes).
@@ -64,13 +77,17 @@ _NAME_FOLLOWS = re.compile(
     r"(?:[:=\-–—>→➡⇒👉]+|\s(?:is|=))\s*", re.I)
 
 
-_MEASURE = re.compile(r"^\d+(?:am|pm|k|km|mg|ml|th|st|nd|rd|s|min|mins|hrs?)$", re.I)
+_MEASURE = re.compile(r"^\d+(?:am|pm|k|km|mg|ml|th|st|nd|rd|s|min|mins|hrs?|cm|mm|m|kg|g|"
+                      r"lbs?|oz|ft|in|mph|kph|bpm|mmol|x)$", re.I)
 
 
 @lru_cache(maxsize=4096)  # a long post repeats its words: each is judged once
 def _looks_like_handle(token: str) -> bool:
-    return bool(re.search(r"[a-z]", token, re.I) and re.search(r"\d|_|\w[.:#]\w", token)
-                and not _MEASURE.match(token))
+    """A name with digits, an underscore or a dot inside ("bev.knits", "jo_77", "rosie52");
+    not a measure ("5cm", "3lb") nor a code of three characters or fewer ("A6", "4b", "K2",
+    "B12": a road, a page, a stitch, a vitamin)."""
+    return len(token) > 3 and bool(re.search(r"[a-z]", token, re.I) and re.search(
+        r"\d|_|\w[.:#]\w", token) and not _MEASURE.match(token))
 
 
 # X, as Twitter is now called, named where a letter x (a kiss) cannot stand: "x: runnerjo",
@@ -94,6 +111,7 @@ _QUOTED_SEARCH = re.compile(r"\b(?:search|look up|look for|find|type in|type|add
 def has_handle(text: str) -> bool:
     """A username: after @, with an underscore, or near a platform's name."""
     text = without_public_accounts(text)  # "follow @NHSuk", "the club's insta is @..."
+    text = without_public_sites(text)  # "sky.com", "parkrun.org.uk/braunstonepark"
     # An emoji for the platform's name: "👻 jodawalks", "find me on 📸 knitwithnan".
     text = _PLATFORM_EMOJI.sub(lambda m: f" {_EMOJI_PLATFORMS[m.group(0)]} ", text)
     # Symbols said one by one: "at symbol, nisha, underscore, heals" is @nisha_heals.
@@ -103,6 +121,7 @@ def has_handle(text: str) -> bool:
     text = re.sub(r"\b([OD])['’]([A-Z])([a-z]+)", lambda m: m[1] + m[2].lower() + m[3], text)
     text = re.sub(r"\b([A-Z][a-z]+) (?:and|&) [A-Z][a-z]+(?= [A-Z][a-z]+)", r"\1", text)
     text = _X_PLATFORM.sub("twitter", text)
+    text = _CUED_PLATFORM.sub(lambda m: f"{m.group(1) or m.group(2)} app", text)
     # "sukhi . k", "bev dot knits", "pauline dot h dot leics": dots said or spaced, joined.
     text = re.sub(r"(?<=\w) (?:\.|dot|DOT|\(dot\)|\[dot\]) (?=\w)", ".", text)  # not "Dot"
     if _AT_HANDLE.search(text) or _UNDERSCORED.search(text):
@@ -118,6 +137,9 @@ def has_handle(text: str) -> bool:
     invitation = _INVITATION.search(text)
     if invitation and NAME_WITH_DIGITS.search(text):
         return True
+    if any(_a_name_word(m.group("word")) for pattern in _WORD_HANDLES
+           for m in pattern.finditer(text)):
+        return True  # "my snap is daffodil", "I'm bluebell on snapchat"
     # "@ annsmith60" yes; "@ the cafe", "meet @ 10.30" no.
     if any(re.search(r"\d|_|\.", m.group(1)) or m.group(1).lower() not in english_words()
            for m in _AT_SPACED.finditer(text)):
@@ -132,6 +154,74 @@ def has_handle(text: str) -> bool:
     if (platforms or "@" in text) and (SPELLING_OUT.search(text) or _NAME_REFERENCE.search(text)):
         return True
     return any(_handle_near(text, match, invitation is not None) for match in platforms)
+
+
+# A handle that is a dictionary word, where only a handle can stand: "my snap is daffodil",
+# "my insta's just robin", "my username on insta is pebble", "tiktok: buttercup", "insta -
+# hedgehog - ...", "I'm bluebell on snapchat", "on insta I'm Marigold, ...", "snapchat me,
+# I'm sparrow", "find me on facebook as Bramble"; the word alone before the clause ends, and
+# no word for how or where someone is ("my insta is private now", "I'm hopeless on
+# snapchat", "on insta I'm mostly just looking", "on facebook as well", see _a_name_word).
+# Not the platforms that are everyday words ("my line is busy"): they need a made-up name.
+_P = (r"(?:snap ?chat|snap|[i1]nsta ?gram|[i1]nsta|ig|fa[c]e ?b[o0]{2}k|fb|tik ?tok|twitter|"
+      r"telegram|whats ?app|discord|skype|threads|bluesky|kik|wechat|messenger|youtube|"
+      r"pinterest|reddit|strava|tumblr|twitch|mastodon|viber|psn|play ?station|x ?box)")
+_WORD = r"(?P<word>[A-Za-z][a-z'-]{2,})"
+_ENDS = (r"(?=\s*(?:$|[,.;:!?()\-–—~]|(?:x+|lol|come|add|follow|say|if|so|and|but|too|there|"
+         r"please|pls|ta|thanks|haha|for|with)\b))")
+_WORD_HANDLES = tuple(re.compile(pattern, re.I) for pattern in (
+    rf"\bmy\s+{_P}(?:\s+(?:name|username|user\s+name|handle|id|account|page|profile))?"
+    rf"(?:'s|\s+is|\s*[:=]|\s+=)\s*(?:just\s+|simply\s+)?{_WORD}{_ENDS}",
+    rf"\bmy\s+(?:name|username|user\s+name|handle|account)\s+on\s+(?:the\s+)?{_P}\s+is\s+"
+    rf"(?:just\s+)?{_WORD}{_ENDS}",
+    rf"\b{_P}(?:\s+(?:name|username|handle|id))?\s*(?:[:=>→➡]+|\s[\-–—]+)\s*{_WORD}{_ENDS}",
+    rf"\b(?:i'?m|i\s+am)\s+{_WORD}\s+on\s+(?:the\s+)?{_P}\b",
+    rf"\b(?:on\s+(?:the\s+)?{_P}|{_P}\s+me)\s*,?\s+(?:i'?m|i\s+am)\s+{_WORD}{_ENDS}",
+    rf"\b(?:on|via)\s+(?:the\s+)?{_P}\s+(?:as|under)\s+{_WORD}{_ENDS}"))
+# Words for how, when or where someone is on a platform, or what their account is like: no
+# handle ("I'm new on tiktok", "my insta is private", "on facebook as well").
+_STATE_WORDS = frozenset({
+    "new", "old", "bad", "good", "great", "fine", "ok", "okay", "alright", "big", "huge",
+    "popular", "private", "public", "quiet", "silent", "busy", "free", "online", "offline",
+    "down", "up", "off", "out", "in", "on", "back", "away", "gone", "dead", "broken", "full",
+    "empty", "blank", "same", "different", "crap", "pants", "naff", "mad", "keen", "hot",
+    "cold", "nice", "kind", "brilliant", "fab", "brill", "ace", "fun", "funny", "shy", "lazy",
+    "slow", "quick", "fast", "rare", "never", "always", "just", "also", "too", "still", "even",
+    "very", "so", "not", "no", "all", "both", "well", "usual", "normal", "ever", "such",
+    "much", "more", "most", "least", "about", "around", "there", "here", "everywhere",
+    "somewhere", "nowhere", "anywhere", "nobody", "somebody", "anybody", "everybody",
+    "someone", "anyone", "everyone", "none", "behind", "ahead", "late", "lost", "stuck",
+    "over", "under", "better", "worse", "worst", "older", "newer", "bigger", "smaller",
+    "rubbishy", "soon", "long", "far", "often", "per", "again", "now", "today", "tonight",
+    "tomorrow", "yet", "already", "though", "mine", "yours", "ours", "theirs", "his", "hers",
+    "the", "a", "an", "my", "your", "our", "their", "her", "him", "me", "you", "it", "that",
+    "this", "what", "who", "how", "why", "where", "when", "which", "sure", "sorry", "glad",
+    "happy", "sad", "ill", "sick", "unwell", "open", "dormant", "shut", "lush", "mint",
+    "sound", "grand", "proper", "right", "wrong", "meh", "dull", "flat", "dry", "wet",
+    "mental", "bonkers", "crazy", "daft", "real", "fake", "own"})
+_NOT_A_NAME_ENDING = re.compile(r"(?:ly|ing|ed|less|ful|ous|ive|ish|able|ible|est)$", re.I)
+
+
+# Pronouns, answers and family roles are nobody's handle: "I'm on facebook as myself",
+# "insta: nope", "I'm nan on facebook, the grandkids set it up".
+_PRONOUNS = frozenset({"myself", "yourself", "himself", "herself", "itself", "ourselves",
+                       "yourselves", "themselves", "me", "us", "them", "we", "they", "she",
+                       "he", "i", "one", "oneself", "everyone", "everybody",
+                       "yes", "yeah", "yep", "yup", "no", "nope", "nah", "maybe", "sure",
+                       "mum", "mam", "mom", "dad", "nan", "nana", "nanna", "gran", "granny",
+                       "grandad", "grandpa", "grandma", "auntie", "aunty", "uncle", "sis",
+                       "bro", "wife", "husband", "hubby", "son", "daughter"})
+
+
+def _a_name_word(word: str) -> bool:
+    """A word that can be someone's handle where only a handle can stand ("daffodil",
+    "Marigold", "pebble"): not a word for how someone is (see _STATE_WORDS), not an
+    adverb, adjective or verb form by its ending, not a day or a time, nor a platform."""
+    lower = word.lower()
+    return lower not in _STATE_WORDS and lower not in _PRONOUNS and \
+        not _NOT_A_NAME_ENDING.search(lower) and \
+        not _CALENDAR.search(word) and not PLATFORM.fullmatch(word) and \
+        lower not in _SMALL_WORDS
 
 
 # "im Tom Wright on fb", "we're Bob Ellis on facebook".
@@ -206,7 +296,8 @@ _SMALL_WORDS = frozenset({"me", "as", "is", "its", "it's", "im", "i'm", "i", "m"
 def _after_small_words(tokens: list[str]) -> list[str]:
     """The first word after the platform's name that is not a small word ("me", "as"; "I'm"
     is read as two tokens, "I" and "m")."""
-    rest = list(itertools.dropwhile(lambda t: t.lower() in _SMALL_WORDS, tokens[:4]))
+    # Up to seven small words: "signal me, I'm on there as wigstonwalker".
+    rest = list(itertools.dropwhile(lambda t: t.lower() in _SMALL_WORDS, tokens[:8]))
     return rest[:1]
 
 

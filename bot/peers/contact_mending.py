@@ -129,12 +129,14 @@ def _unleet(match: re.Match[str]) -> str:
     return word if word in _NUMBER_WORDS else match.group(0)
 
 
-# Digits as words in the other languages people here write in: Punjabi, Hindi and Urdu
-# romanised ("sifar saat saat ...", spelt several ways) and Polish, with or without its
-# accents ("zero siedem dziewięć", "dziewiec"), often mixed with English number words and
-# digits. Some are English words too ("do", "teen", "char", "sat", "tin"), so they are read
-# as digits only inside a run of number words and digits that holds at least two that are
-# no English word: "ek do teen" is counting either way, "I do one thing" stays as it is.
+# Digits as words in the other languages people here write in: Punjabi, Hindi, Urdu and
+# Gujarati romanised ("sifar saat saat ...", "shunya saat nav ...", spelt several ways),
+# Polish, with or without its accents ("zero siedem dziewięć", "dziewiec"), French and
+# Spanish ("zéro sept neuf", "cero siete nueve"; round six), often mixed with English
+# number words and digits. Some are English words too ("do", "teen", "char", "sat", "tin",
+# "be", "sept", "dos"), so they are read as digits only inside a run of number words and
+# digits that holds at least two that are no English word: "ek do teen" is counting either
+# way, "I do one thing" stays as it is.
 _OTHER_DIGITS = {
     "sifar": "0", "sifr": "0", "sefar": "0", "sifer": "0", "shunya": "0", "shoonya": "0",
     "ek": "1", "ik": "1", "ikk": "1", "aik": "1", "do": "2", "doh": "2", "dau": "2",
@@ -143,9 +145,17 @@ _OTHER_DIGITS = {
     "chhah": "6", "chhay": "6", "chay": "6", "chey": "6", "chhey": "6", "chheh": "6",
     "cheh": "6", "saat": "7", "sat": "7", "satt": "7", "aath": "8", "ath": "8", "aat": "8",
     "atth": "8", "nau": "9", "nao": "9", "nou": "9",
+    # Gujarati, romanised (round six): shunya, ek, be, tran, char, panch, chha, saat, aath, nav
+    "sunya": "0", "be": "2", "bay": "2", "tran": "3",
+    "tren": "3", "chha": "6", "chhaa": "6", "nav": "9", "nava": "9",
     # Polish, as typed without its accents too
     "jeden": "1", "jedna": "1", "jedno": "1", "dwa": "2", "dwie": "2", "trzy": "3",
-    "cztery": "4", "piec": "5", "szesc": "6", "siedem": "7", "osiem": "8", "dziewiec": "9"}
+    "cztery": "4", "piec": "5", "szesc": "6", "siedem": "7", "osiem": "8", "dziewiec": "9",
+    # French ("zéro" and "six" are read as English) and Spanish (round six)
+    "un": "1", "une": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "sept": "7",
+    "huit": "8", "neuf": "9",
+    "cero": "0", "uno": "1", "una": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5",
+    "seis": "6", "siete": "7", "ocho": "8", "nueve": "9"}
 _WORD_TOKEN = re.compile(r"[^\W_]+")
 _BETWEEN_DIGITS = re.compile(r"[\s,.;:\-–—/|]*")
 
@@ -185,8 +195,35 @@ def _other_languages(text: str) -> str:
     return "".join(pieces) + text[done:]
 
 
+# French numbers from 11 to 99, as a French number is read out in pairs ("zéro six,
+# quarante-sept, vingt et un, quatre-vingt-treize"): each made its two digits. Lone "dix"
+# and "seize" are English words too, so they count only inside a tens word ("soixante-dix").
+_FRENCH_UNITS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                 "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12,
+                 "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "dix-sept": 17,
+                 "dix-huit": 18, "dix-neuf": 19}
+_FRENCH_TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+                "quatre-vingt": 80}
+_FRENCH_NUMBER = re.compile(
+    r"\b(?:(?P<tens>vingt|trente|quarante|cinquante|soixante|quatre[\s-]vingts?)"
+    r"(?:(?:[\s-]et)?[\s-](?P<rest>dix[\s-](?:sept|huit|neuf)|dix|onze|douze|treize|quatorze|"
+    r"quinze|seize|une?|deux|trois|quatre|cinq|six|sept|huit|neuf)(?![\w-]))?"
+    r"|(?P<teen>dix[\s-](?:sept|huit|neuf)|onze|douze|treize|quatorze|quinze))\b(?!-)", re.I)
+
+
+def _french(match: re.Match[str]) -> str:
+    def value(words: str) -> int:
+        return _FRENCH_UNITS[re.sub(r"\s", "-", words.lower())]
+    if match.group("teen"):
+        return str(value(match.group("teen")))
+    tens = re.sub(r"\s", "-", match.group("tens").lower()).removesuffix("s")
+    return str(_FRENCH_TENS[tens] + (value(match.group("rest")) if match.group("rest") else 0))
+
+
 def digitised(text: str) -> str:
     """`text` (folded) with digits written as words or look-alike letters made digits."""
+    text = _FRENCH_NUMBER.sub(_french, text)
+    text = re.sub(r"\bz[ée]ro\b", "zero", text, flags=re.I)  # French, as English
     text = _other_languages(text)
     text = _LEET.sub(_unleet, text)
     # "zeroseveneightfour...": the words run together, parted again; so are words and

@@ -10,7 +10,13 @@ from collections.abc import Sequence
 
 import phonenumbers
 
-from bot.peers.contact_public import claimed_freephone, claims, public_number
+from bot.peers.contact_public import (
+    IRISH_MOBILE,
+    claimed_freephone,
+    claims,
+    public_number,
+    without_public_sites,
+)
 
 # Digit groups with any separators between them (at most three characters, or a few
 # words such as "then" in "07700 then 900 123").
@@ -44,9 +50,45 @@ def _runs(text: str) -> list[tuple[int, int, str, list[str]]]:
     return runs
 
 
+# A clock time as typed in a timetable or a list of splits: "07:30", "6.59".
+_CLOCK = re.compile(r"(?:[01]?\d|2[0-3])[:.][0-5]\d")
+
+
+def _clock(group: str) -> bool:
+    """Four digits that are a time of day on the 24-hour clock ("0705", "1835")."""
+    return len(group) == 4 and int(group[:2]) < 24 and int(group[2:]) < 60
+
+
+def readings(groups: Sequence[str]) -> bool:
+    """Readings of one meter or counter in a row, not one number: two or more of the same
+    length (four digits or more), never falling, sharing all but their last two or three
+    digits ("04512 04519", "07341 07355 07369"). A number's pieces differ in length or in
+    their first digits ("07912 34567 8")."""
+    if len(groups) < 2 or len({len(g) for g in groups}) > 1 or len(groups[0]) < 4:
+        return False
+    shared = len(groups[0]) - 3 if len(groups[0]) > 4 else 2
+    return [int(g) for g in groups] == sorted(int(g) for g in groups) and \
+        len({g[:shared] for g in groups}) == 1
+
+
+def _times_or_readings(raw: str, groups: Sequence[str]) -> bool:
+    """Clock times in a row ("07:00 07:30 08:00", splits "07:12 07:08 06:59"), a
+    timetable's times without colons, rising ("0705 0735 0805"), or one meter's readings."""
+    tokens = [t for t in re.split(r"[\s,;/|]+", raw.strip(" ,;")) if t]
+    if len(tokens) >= 2 and all(_CLOCK.fullmatch(t) for t in tokens):
+        return True
+    if len(groups) >= 3 and all(_clock(g) for g in groups) and \
+            [int(g) for g in groups] == sorted(int(g) for g in groups):
+        return True
+    return readings(groups)
+
+
 def _a_list(raw: str, groups: list[str]) -> bool:
     """Small numbers in a row, not one number: lottery and bingo numbers (rising), readings
-    with commas, clock times ("0800 1200 1600")."""
+    with commas, clock times ("0800 1200 1600", "07:00 07:30 08:00", "07:12 07:08 06:59",
+    a timetable's "0705 0735 0805"), one meter's readings ("07341 07355 07369")."""
+    if _times_or_readings(raw, groups):
+        return True
     digits = "".join(groups)
     rising = [int(g) for g in groups] == sorted(int(g) for g in groups)
     # A number read out digit by digit ("seven, seven, zero, zero, ...") is UK-shaped
@@ -100,7 +142,7 @@ def _is_phone(digits: str, groups: Sequence[str] = ()) -> bool:
     as one group or as 3 + 4 / 4 + 4 ("254 1234"), never a run of small numbers."""
     bare = digits.removeprefix("+")
     if _UK_SHAPE.match(bare) or (digits.startswith("+") and bare.startswith("44")
-                                 and 11 <= len(bare) <= 13):
+                                 and 11 <= len(bare) <= 13) or IRISH_MOBILE.match(digits):
         return True
     if digits.startswith("+") and 8 <= len(bare) <= 15:
         return any(True for _ in phonenumbers.PhoneNumberMatcher(
@@ -137,6 +179,18 @@ _ZERO_FIRST = re.compile(r"(?<!\b0\d{3})(?<!\b0\d{4})0\s+(?:(?:in|at|on|to)\s+(?
                          r"(?:first\s+|leading\s+|front\s+)?0\b", re.I)
 
 
+# The writer's own number, perhaps from another country or in another language, just
+# before it: "my Irish number is", "my number back home in Lagos is", "mi número es", "mon
+# numéro", "mój numer" (a reference's number is excused before this is read).
+_CLAIMED_ABROAD = re.compile(
+    r"(?:\b(?:my|mi|mon|ma|m[oó]j|mein|meine|our)\s+(?:[\w'-]+\s+){0,3}?(?:number|no|num|"
+    r"mobile|mob|phone|cell|handy|n[uú]mero|num[eé]ro|numer|nummer|portable|m[oó]vil|celular|"
+    r"whatsapp)\b(?:[^\d.!?]{0,30}?\b(?:is|es|est|ist|to|c'est))?|"
+    # "text 601 234 567", "whatsapp on 612 ...": a way to reach someone, then the number
+    r"\b(?:ring|call|text|phone|dial|whatsapp|bell|llama|llámame|appelle|zadzwo[nń])"
+    r"(?:\s+(?:me|us|moi))?(?:\s+(?:on|at))?)\W{0,3}$", re.I)
+
+
 # A whole date with its year, which may stand in a longer run ("20/11/2026 - 27/11/2026").
 _FULL_DATE = re.compile(r"(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|1[0-2])\1"
                         r"(?:19|20)\d{2}(?![\d/.-])")
@@ -162,6 +216,9 @@ def _disguised(text: str, runs: Sequence[_Run]) -> bool:
 
 
 def has_phone(text: str) -> bool:
+    # A listed site's page ids are no number ("bbc.co.uk/weather/2644668", "parkrun.org.uk/
+    # parkrunner/4412345": a person's page there is the link finder's).
+    text = without_public_sites(text, pages=False)
     text = _FULL_DATE.sub(lambda m: " " * len(m.group(0)), text)
     every = _runs(text)
     measures = not _disguised(text, every)
@@ -175,6 +232,12 @@ def has_phone(text: str) -> bool:
            for start, _e, digits, _g in runs):
         return True
     runs = [r for r in runs if not public_number(text, r[0], r[2], r[3])]
+    # A number from abroad written the way it is at home, given as the writer's: "my Polish
+    # number is 601 234 567", "mi número es 612 ...", "my German handy is 0151 ...".
+    if any(9 <= len(digits.removeprefix("+")) <= 12 and (
+            claims(text, start) or _CLAIMED_ABROAD.search(text[max(0, start - 60):start]))
+           for start, _e, digits, _g in runs):
+        return True
     if (code := _AREA_CODE.search(text)) and 6 <= len("".join(
             d for start, _e, d, _g in runs if start > code.end())) <= 8:
         return True
@@ -210,16 +273,27 @@ def _completed(text: str, head: str, end: int, rest: Sequence[_Run]) -> bool:
     many digits, not one of them)."""
     any_glue = bool(_UK_PREFIX.match(head))
     partials = {head}
+    last = head
     for start, next_end, more, _groups in rest:
         if not any_glue and not _GLUE.match(text[end:start]):
             return False
+        if readings([last, more]):
+            return False  # "meter says 04512 then 04519": one meter read twice
         grown = {p + more for p in partials if len(p) < 13}
         partials = partials | grown if len(more) == 1 else grown
-        end = next_end
         if any(_UK_SHAPE.match(p.removeprefix("+")) for p in partials) or (
-                more.startswith("0") and _UK_SHAPE.match(more + head)):
+                more.startswith("0") and _UK_SHAPE.match(more + head)
+                and _TOLD_BACK_TO_FRONT.search(text[max(0, end - 60):start + 20])):
             return True
+        end, last = next_end, more
     return False
+
+
+# Words that say a number's end is told before its start: "ends 123 and starts 07700 900",
+# "the last bit's 456, first bit 07912 123"; without them two readings that start with 0
+# ("gas meter 04512, electric 07731") are not put back to front.
+_TOLD_BACK_TO_FRONT = re.compile(r"\b(?:starts?|starting|begins?|beginning|first|front|"
+                                 r"ends?|ending|last|rest|before\s+that)\b", re.I)
 
 
 def _reversed_number(runs: Sequence[_Run]) -> bool:
@@ -231,9 +305,32 @@ def _reversed_number(runs: Sequence[_Run]) -> bool:
 
 def without_public_numbers(text: str) -> str:
     """`text` with the numbers the rules excuse as public (an organisation's line, a short
-    number, a reference, an NHS number, an ISBN) blanked out, so the learned second reader
-    does not hold again what the rules passed on purpose ("my NHS number is 943 476 5919")."""
-    for start, end, digits, groups in reversed(_runs(text)):
-        if public_number(text, start, digits, groups) and not claims(text, start):
+    number, a reference, an NHS number, an ISBN) or as times and readings (a timetable, one
+    meter read twice: "meter says 04512 then 04519") blanked out, so the learned second
+    reader does not hold again what the rules passed on purpose ("my NHS number is 943 476
+    5919")."""
+    every = _runs(text)
+    # One meter's readings told with words between: "04512 then 04519".
+    read = {i for i in range(1, len(every)) if _GLUE.match(text[every[i - 1][1]:every[i][0]])
+            and readings([every[i - 1][2], every[i][2]])}
+    read |= {i - 1 for i in read}
+    # A country's calling code alone ("Ireland's is +353") is nobody's number either.
+    excused = [i in read or re.fullmatch(r"\+\d{1,3}", digits) is not None or (
+        not claims(text, start) and (public_number(text, start, digits, groups)
+                                     or _times_or_readings(text[start:end], groups)))
+        for i, (start, end, digits, groups) in enumerate(every)]
+    # The next of a list, as long as the one excused just before ("gas meter 04512,
+    # electric 07731", "refs 88231 and 88232").
+    for i in range(1, len(every)):
+        if excused[i - 1] and not excused[i] and len(every[i][2]) == len(every[i - 1][2]) and \
+                _SIBLING.fullmatch(text[every[i - 1][1]:every[i][0]]) and \
+                not claims(text, every[i][0]) and not _UK_SHAPE.match(every[i][2]):
+            excused[i] = True
+    for (start, end, _digits, _groups), blank in reversed(list(zip(every, excused,
+                                                                   strict=True))):
+        if blank:
             text = text[:start] + " " + text[end:]  # one space: no long gaps to scan
     return text
+
+
+_SIBLING = re.compile(r"\W*(?:(?:and|then|&)\W+)?(?:[a-z]+\W+){0,2}", re.I)

@@ -6,9 +6,10 @@ content/public_contacts.yaml (with where they come from); the rules that read th
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.core.content import CONTENT_ROOT, load_yaml
 
@@ -24,6 +25,12 @@ class PublicContacts:
     organisations: str  # a pattern: the organisations' names, as people write them
     accounts: frozenset[str]  # public @ names, lower case
     addresses: re.Pattern[str] | None  # public buildings' street addresses
+    # Listed sites where people have their own pages: site -> the starts of their paths
+    # (glob patterns, a part at a time); and the pages there that are public all the same.
+    personal_pages: dict[str, tuple[str, ...]]
+    public_pages: dict[str, tuple[str, ...]]
+    home_listings: tuple[str, ...]  # listed sites whose pages are homes for sale or to let
+    site_names: frozenset[str]  # the listed sites, lower case ("nhs.uk")
 
 
 @cache
@@ -55,7 +62,13 @@ def public_contacts() -> PublicContacts:
         accounts=frozenset(str(a).lower() for a in data.get("accounts") or ()),
         addresses=re.compile("|".join(r"\s+".join(map(re.escape, str(a).split()))
                                       for a in data.get("public_addresses") or ()), re.I)
-        if data.get("public_addresses") else None)
+        if data.get("public_addresses") else None,
+        personal_pages={str(site).lower(): tuple(str(p).lower().strip("/") for p in paths)
+                        for site, paths in (data.get("personal_pages") or {}).items()},
+        public_pages={str(site).lower(): tuple(str(p).lower().strip("/") for p in paths)
+                      for site, paths in (data.get("public_pages") or {}).items()},
+        home_listings=tuple(str(s).lower() for s in data.get("home_listings") or ()),
+        site_names=frozenset(sites))
 
 
 # Words before "at" that make it "where to look", not an email's @: "have a look at nhs.uk",
@@ -69,16 +82,68 @@ LOOK_AT = frozenset({
     "available", "free", "listed", "up", "out", "in", "go"})
 
 
-def without_public_sites(text: str) -> str:
+@lru_cache(maxsize=1024)  # each finder reads the same text: blanked once
+def without_public_sites(text: str, pages: bool = True) -> str:
     """`text` with organisations' sites blanked out, unless one stands where an email's
-    domain would (after "@", or after "at" and a name: "kev dot doyle at sky dot com")."""
+    domain would (after "@", or after "at" and a name: "kev dot doyle at sky dot com"), or
+    the page is a person's own ("ebay.co.uk/usr/grannysbits": see `personal_page`) and
+    `pages` (the phone finder blanks those too: a profile's number is no phone number)."""
     def blank(match: re.Match[str]) -> str:
-        before = re.search(r"(\S+)\s*(?:\bat\b|\(at\)|\[at\])\s*$",
+        before = re.search(r"(\S+)\s*(?:\bat\b|\(at\)|\[at\]|@)\s*$",
                            text[max(0, match.start() - 40):match.start()], re.I)
         if before and before.group(1).lower().strip(",.;:!?'\"") not in LOOK_AT:
             return match.group(0)
-        return " " * len(match.group(0))
+        if pages and personal_page(match.group(0)):
+            return match.group(0)
+        return " "  # one space: no long gaps to scan
     return public_contacts().sites.sub(blank, text)
+
+
+def _site_and_path(link: str) -> tuple[str, str] | None:
+    """The listed site a link is on and the path after it ("m.ebay.co.uk/usr/ann" is
+    ("ebay.co.uk", "usr/ann")), or None when it is on none."""
+    bare = re.sub(r"^(?:https?://)?(?:www\s*\.\s*)?", "", link.strip(), flags=re.I)
+    host, _slash, path = bare.partition("/")
+    host = re.sub(r"\s*(?:\.|\bdot\b)\s*", ".", host.lower()).strip(".")
+    listed = public_contacts().site_names
+    for start in [0, *(i + 1 for i, c in enumerate(host) if c == ".")]:
+        if host[start:] in listed:
+            return host[start:], path
+    return None
+
+
+def personal_page(link: str) -> bool:
+    """Whether a link on a listed site is a person's own page: under a path
+    content/public_contacts.yaml lists for the site ("ebay.co.uk/usr/...", "parkrun.org.uk/
+    parkrunner/..."), or any path starting "@" or "~" ("youtube.com/@bevknits")."""
+    found = _site_and_path(link)
+    if found is None or not found[1].strip("/"):
+        return False
+    site, path = found[0], found[1].lower()
+    if path[:1] in "@~":
+        return True
+    listed = public_contacts()
+    return any(_under(path, p) for p in listed.personal_pages.get(site, ())) and not any(
+        _under(path, p) for p in listed.public_pages.get(site, ()))
+
+
+def _under(path: str, pattern: str) -> bool:
+    """Whether `path` starts with `pattern`, a part at a time ("usr" holds "usr/ann",
+    "*/events" holds "walkers/events/299812345"; a part ends at "/", "?" or "#")."""
+    parts = re.split(r"[/?#]", path)
+    wanted = pattern.split("/")
+    return len(parts) >= len(wanted) and all(
+        fnmatch.fnmatchcase(part, want) for part, want in zip(parts, wanted, strict=False))
+
+
+def home_listing(text: str) -> bool:
+    """Whether `text` holds a page of a listed property site (content/public_contacts.yaml
+    `home_listings`: "rightmove.co.uk/properties/14523678"): a home for sale or to let."""
+    for match in public_contacts().sites.finditer(text):
+        found = _site_and_path(match.group(0))
+        if found is not None and found[1] and found[0] in public_contacts().home_listings:
+            return True
+    return False
 
 
 # The writer claims the number as their own, just before it ("call me on", "my work line
@@ -88,7 +153,11 @@ _CLAIMED = re.compile(r"(?:\b(?:me|us)\s+(?:on|at)|\b(?:ring|call|text|phone|bel
                       r"personal\s+|home\s+)?(?:number|no|mobile|mob|phone|landline|line|digits|"
                       r"cell)(?:\s+is|'s)?)\W{0,3}$", re.I)
 # A UK mobile or landline by its shape: never excused as a reference.
-_PERSONAL_SHAPE = re.compile(r"^(?:0[127]\d{8,9}|(?:00)?44[127]\d{8,9})$")
+_PERSONAL_SHAPE = re.compile(r"^(?:0[127]\d{8,9}|(?:00)?44[127]\d{8,9}|08[35-9]\d{7})$")
+# An Irish mobile as typed in Ireland (083, 085, 086, 087, 089 and seven digits: ten in
+# all). No UK 084 or 087 service number has ten digits (Ofcom: all have eleven), so one
+# of ten is never excused as a service number.
+IRISH_MOBILE = re.compile(r"^08[35-9]\d{7}$")
 _NHS_NUMBER = re.compile(r"\bnhs\s*(?:number|no\b|num\b|#)|\bnhs\s+no\.", re.I)
 
 
@@ -240,6 +309,7 @@ def public_number(text: str, start: int, digits: str, groups: list[str]) -> bool
                                                              start):
         return True
     if bare.startswith(found.number_prefixes) and 10 <= len(bare) <= 11 \
+            and not IRISH_MOBILE.match(bare) \
             and not _CLAIMED.search(text[max(0, start - 40):start]):
         return True
     claimed = claims(text, start)
@@ -297,11 +367,17 @@ _HOME_SAID = re.compile(
     re.I)
 
 
+# A home claimed outright: a listed public building is no home unless the writer says it
+# is theirs ("I'm at 10 Downing Street on the tour" passes; "I live at ..." never does).
+_LIVES_THERE = re.compile(r"\b(?:live|lives|living|lived|home|mine|ours|my\s+(?:place|house|"
+                          r"flat|address|door)|our\s+(?:place|house|flat|address|door))\b", re.I)
+
+
 def public_place(text: str, start: int) -> bool:
     """Whether the street number at `start` is a public place's (see above)."""
-    if _HOME_SAID.search(text):
-        return False
     listed = public_contacts().addresses
     if listed is not None and any(m.start() <= start < m.end() for m in listed.finditer(text)):
-        return True
+        return _LIVES_THERE.search(text) is None
+    if _HOME_SAID.search(text):
+        return False
     return _VENUE_BEFORE.search(text[max(0, start - 50):start]) is not None
