@@ -26,6 +26,10 @@ NASTY = [
     "1.5", "1e9", "'; DROP TABLE persons; --", "<script>alert(1)</script>", "{name}", "%s%s%s",
     "\\", "@@@", "/start", "/unknown_command", "/deleteme now", "STOP", "start", "yes",
     "delete", "menu", "LE99 9ZZ", "NaN", "None", "null", "true",
+    # Controls between words, symbols GSM-7 lacks, digits of other scripts, a tag flag.
+    "see you\u0085tomorrow", "a\x1eb\x0bc\x0cd", "hi\x00there", "BP \u2260 140",
+    "500\u00b5g \u2265 5 \u00b12 \u20b9500 20\u00b0C \u2713", "\u0661\u0660 \u0967\u0966",
+    "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
 ]
 TEXT = st.one_of(
     st.sampled_from(NASTY),

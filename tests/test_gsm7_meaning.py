@@ -11,12 +11,13 @@ import re
 import unicodedata
 
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 from test_sms_segments import reference_segments
 
 from bot.core.events import Outbound
-from bot.core.gsm7 import is_gsm7, measure, smart, to_gsm7, unsendable
+from bot.core.gsm7 import is_gsm7, left_out, measure, readable_name, smart, to_gsm7, unsendable
 from bot.core.render import render_sms
 
 FRACTIONS = "\u00bc\u00bd\u00be\u2150\u2151\u2152\u2153\u2154\u2155\u2156\u2157\u2158" \
@@ -150,3 +151,136 @@ def test_a_number_and_its_fraction_are_never_split_between_texts(
     rendered = render_sms(Outbound(text), allow_unicode=allow_unicode)
     assert len(rendered.parts) > 1
     assert sum("1 1/2" in part for part in rendered.parts) == 1
+
+
+# -- symbols GSM-7 lacks: written plainly where the meaning is kept, else reported ----------
+# Found by a break-test (issue 13): "20°C" arrived as "20 degreesC", "500µg" as "500 g"
+# (a dose a million times larger), "≥ 5" as "5" and "±2" as "2" (reported as "emoji"),
+# "✓ booked" as "booked" with nobody told, "ẞ" and "ΑΒ" (Greek capitals) vanished.
+@pytest.mark.parametrize(("typed", "sent"), [
+    ("It's 20\u00b0C at the park", "It's 20 degrees C at the park"),
+    ("Temp 37.5\u00b0C", "Temp 37.5 degrees C"),
+    ("20\u00b0 C", "20 degrees C"),
+    ("It's 5\u00b0", "It's 5 degrees"),
+    ("turn 90\u00b0 left", "turn 90 degrees left"),
+    ("20\u2103 today", "20 degrees C today"),
+    ("68\u2109", "68 degrees F"),
+    ("Take 500\u00b5g of B12", "Take 500mcg of B12"),
+    ("Take 500\u03bcg of B12", "Take 500mcg of B12"),  # a Greek mu, typed as micro
+    ("a 5\u00b5m filter", "a 5um filter"),
+    ("10\u00b5L", "10uL"),
+    ("5 \u338d", "5 mcg"),  # the squared "µg" sign
+    ("\u03bc = 3", "mu = 3"),
+    ("area = \u03c0r^2", "area = pi r^2"),
+    ("2\u03c0r", "2 pi r"),
+    ("a \u03b2-blocker", "a beta-blocker"),
+    ("\u03bb", "lambda"),
+    ("\u2265 5 mins walking", ">= 5 mins walking"),
+    ("\u2264 10", "<= 10"),
+    ("Only \u00b12 kg", "Only +/-2 kg"),
+    ("\u2248 3 miles", "~ 3 miles"),
+    ("Cost \u20b9500", "Cost Rs 500"),
+    ("\u0af1500", "Rs 500"),
+    ("50\u00a2", "50c"),
+    ("\u20ac5 and \u00a35", "\u20ac5 and \u00a35"),  # GSM-7 has both (€ is escaped)
+    ("2\u00b75 miles", "2.5 miles"),  # an old-style decimal point
+    ("walk \u00b7 talk", "walk - talk"),
+    ("Stra\u00dfe \u1e9e", "Stra\u00dfe SS"),
+    ("\u0391\u0392\u0393 OK", "AB\u0393 OK"),
+    ("\u0391\u0398\u0397\u039d\u0391", "A\u0398HNA"),  # Greek capitals, as GSM-7 writes them
+    ("\u0386\u039d\u039d\u0391", "ANNA"),  # Ά: an accent on a Greek capital
+])
+def test_symbols_are_written_so_they_mean_the_same(typed: str, sent: str) -> None:
+    assert to_gsm7(typed) == sent
+    assert unsendable(typed) == []
+
+
+@pytest.mark.parametrize(("typed", "sent", "lost"), [
+    ("\u2713 booked", "booked", ["\u2713"]),
+    ("\u2714 booked", "booked", ["\u2714"]),
+    ("BP \u2260 140 today", "BP 140 today", ["\u2260"]),
+    ("a \u226e b", "a b", ["\u226e"]),
+    ("x \u2209 A", "x A", ["\u2209"]),
+    ("\u221e", "", ["\u221e"]),
+    ("\u00b6 2", "2", ["\u00b6"]),
+])
+def test_a_symbol_without_a_plain_form_is_reported_not_changed(
+        typed: str, sent: str, lost: list[str]) -> None:
+    assert to_gsm7(typed) == sent
+    assert unsendable(typed) == lost
+    assert left_out(typed) in ("symbols", "emoji")
+
+
+@pytest.mark.parametrize(("typed", "sent"), [
+    ("\u03bf \u0393\u03b9\u03ac\u03bd\u03bd\u03b7\u03c2", ""),  # "ο" is the article here
+    ("\u03a3\u03ac\u03bc here", "here"),  # never "Σ here"
+])
+def test_a_greek_word_goes_whole_or_not_at_all(typed: str, sent: str) -> None:
+    assert to_gsm7(typed) == sent
+    assert left_out(typed) == "letters"
+
+
+WORDS = st.text("abcXYZ09", min_size=1, max_size=4)
+
+
+SPELLED = {"\u00b0": "degrees", "\u2103": "degrees C", "\u20b9": "Rs", "\u03c0": "pi",
+           "\u03b2": "beta", "\u20bd": "RUB"}
+
+
+@given(WORDS, WORDS, st.sampled_from(sorted(SPELLED)))
+def test_a_symbol_written_as_a_word_stays_apart_from_its_neighbours(
+        before: str, after: str, symbol: str) -> None:
+    assert to_gsm7(f"{before}{symbol}{after}") == f"{before} {SPELLED[symbol]} {after}"
+    assert to_gsm7(f"{before} {symbol} {after}") == f"{before} {SPELLED[symbol]} {after}"
+
+
+@given(st.integers(0, 10**6), st.sampled_from(["g", "m", "L", "mol", "s"]))
+def test_a_micro_prefix_is_never_lost(number: int, unit: str) -> None:
+    for micro in ("\u00b5", "\u03bc"):
+        sent = to_gsm7(f"{number}{micro}{unit}")
+        assert sent == f"{number}{'mc' if unit == 'g' else 'u'}{unit}"
+
+
+@given(st.lists(st.sampled_from(["\u0660", "\u06f0", "\u0966", "\u09e6", "\u0ae6", "\uff10",
+                                 "\U0001d7ce", "0"]), min_size=1, max_size=3),
+       st.lists(st.integers(0, 9), min_size=1, max_size=6))
+def test_digits_of_any_script_arrive_as_the_same_number(zeros: list[str],
+                                                        digits: list[int]) -> None:
+    typed = "".join(chr(ord(zeros[i % len(zeros)]) + d) for i, d in enumerate(digits))
+    assert to_gsm7(f"at {typed} am") == f"at {''.join(map(str, digits))} am"
+    assert unsendable(typed) == []
+
+
+@pytest.mark.parametrize(("typed", "sent", "told"), [
+    ("See you at \u0661\u0660", "See you at 10", None),
+    ("Meet at \u06f1\u06f0 am", "Meet at 10 am", None),
+    ("Meet at \u0967\u0966 \u092c\u091c\u0947", "Meet at 10", "letters"),
+    ("\u0661\u066b\u0665 miles", "1.5 miles", None),  # the Arabic decimal separator
+])
+def test_digits_of_other_scripts_never_vanish(typed: str, sent: str, told: str | None) -> None:
+    assert to_gsm7(typed) == sent
+    assert left_out(typed) == told
+
+
+# -- names: shown in one script ------------------------------------------------------------
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("\u03a3\u03ac\u03bc", "Sam"),  # never "Σam": half Greek, half Latin
+    ("\u03a3\u03ac\u03bc \u0398\u03b5\u03bf", "Sam Theo"),
+    ("\u0394\u03b7\u03bc\u03ae\u03c4\u03c1\u03b7\u03c2", "Dimitris"),
+    ("\u03a3\u0391\u039c", "\u03a3AM"),  # all GSM-7 already: as Greek texts write it
+    ("Jos\u00e9 \u5c71\u7530", "Jos\u00e9 ShanTian"),  # Latin letters stay as typed
+    ("\u0141ucja", "Lucja"),
+])
+def test_a_name_that_must_be_transliterated_is_transliterated_whole(typed: str,
+                                                                    shown: str) -> None:
+    assert readable_name(typed) == shown
+    assert is_gsm7(shown)
+
+
+@given(st.text(st.characters(codec="utf-8", categories=["L", "M", "N", "Zs"]), min_size=1,
+               max_size=12))
+def test_a_name_never_mixes_another_script_with_its_transliteration(name: str) -> None:
+    shown = readable_name(name)
+    assert is_gsm7(shown)
+    if left_out(name) is not None:  # some of it had to be transliterated: all of it was
+        assert all(regex.match(r"[\p{Latin}\p{Common}]", c) for c in shown), shown

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.core.content import library
 from bot.core.events import Address
 from bot.core.gsm7 import is_gsm7, measure
-from bot.core.render import MAX_PARTS
+from bot.core.render import MAX_PARTS, characters_that_fit
 from bot.peers.models import RelayedMessage
 from bot.storage.models import OutboxMessage
 from support.peers import PeerWorld
@@ -176,5 +176,119 @@ async def test_a_message_that_would_need_too_many_texts_is_not_passed_on(
     async with chat(settings, stub, unicode=True) as (w, _sms):
         before = len(stub.sent)
         heard = await w.says(SAM, "\u5c71" * 900)  # 900 UCS-2 units: 14 segments
-        assert heard.only(SAM) == t("peers.relay.too_long")
+        # The sender is told why: too long for a text, and how much fits.
+        assert heard.only(SAM) == t("peers.relay.too_long_texts", alias="Ann", count=500)
         assert bodies(stub, ANN.address, before) == []
+
+
+@pytest.mark.parametrize(("typed", "fits"), [
+    ("I went round the lake \U0001f44d " * 40, 450),  # an emoji costs two units
+    ("\u0622\u067e \u06a9\u06cc\u0633\u06d2 \u06c1\u06cc\u06ba " * 50, 500),  # Urdu
+    ("\U0001f44d" * 300, 250),
+])
+async def test_a_sender_is_told_how_much_fits_in_texts_with_unicode_on(
+        settings: Settings, stub: TwilioStub, typed: str, fits: int) -> None:
+    async with chat(settings, stub, unicode=True) as (w, _sms):
+        before = len(stub.sent)
+        heard = await w.says(SAM, typed)
+        assert heard.only(SAM) == t("peers.relay.too_long_texts", alias="Ann", count=fits)
+        assert bodies(stub, ANN.address, before) == []
+        assert characters_that_fit(f"Sam: {typed}", allow_unicode=True) == fits
+        # What it says fits does fit: that much of the same text goes, in at most 4 texts.
+        await w.says(SAM, typed[:fits - len("Sam: ")])
+        got = bodies(stub, ANN.address, before)
+        assert 1 <= len(got) <= MAX_PARTS
+
+
+# -- symbols, digits, flags and line ends (issue 13) ---------------------------------------
+# (what Sam types on Telegram, what Ann's phone gets with UCS-2 off, what Sam is told)
+MEANING = [
+    ("BP \u2260 140 today", "Sam: BP 140 today", "part_sent.symbols"),
+    ("\u2260", None, "not_sent.symbols"),
+    ("Take 500\u00b5g of B12", "Sam: Take 500mcg of B12", None),
+    ("It's 20\u00b0C at the park", "Sam: It's 20 degrees C at the park", None),
+    ("\u2265 5 mins walking", "Sam: >= 5 mins walking", None),
+    ("Only \u00b12 kg", "Sam: Only +/-2 kg", None),
+    ("Cost \u20b9500", "Sam: Cost Rs 500", None),
+    ("\u2713 booked", "Sam: booked", "part_sent.symbols"),
+    ("\u2714\ufe0f booked", "Sam: booked", "part_sent.emoji"),
+    ("\u2713 booked \U0001f44d", "Sam: booked", "part_sent.emoji_symbols"),
+    ("Stra\u00dfe \u1e9e", "Sam: Stra\u00dfe SS", None),
+    ("\u0391\u0392\u0393 OK", "Sam: AB\u0393 OK", None),
+    ("See you at \u0661\u0660", "Sam: See you at 10", None),
+    ("Meet at \u06f1\u06f0 am", "Sam: Meet at 10 am", None),
+    ("Meet at \u0967\u0966 \u092c\u091c\u0947", "Sam: Meet at 10", "part_sent.letters"),
+    ("see you\u0085tomorrow", "Sam: see you\ntomorrow", None),
+    ("see you\x0btomorrow", "Sam: see you\ntomorrow", None),
+    ("see you\x0ctomorrow", "Sam: see you\ntomorrow", None),
+    ("a\x1eb", "Sam: a\nb", None),
+    ("hi\x00there", "Sam: hi there", None),
+    ("see you\u2028tomorrow", "Sam: see you\ntomorrow", None),
+]
+
+
+@pytest.mark.parametrize(("typed", "arrives", "_told"), MEANING)
+async def test_without_unicode_nothing_changes_meaning(
+        settings: Settings, stub: TwilioStub, typed: str, arrives: str | None,
+        _told: str | None) -> None:
+    async with chat(settings, stub, unicode=False) as (w, _sms):
+        before = len(stub.sent)
+        await w.says(SAM, typed)
+        got = bodies(stub, ANN.address, before)
+        assert got == ([arrives] if arrives else [])
+        assert all(is_gsm7(body) for body in got)
+        if got:
+            assert (await last_relay(w))["segments"] == measure(got[0]).segments
+
+
+@pytest.mark.parametrize(("typed", "_arrives", "told"), MEANING)
+async def test_the_sender_is_told_exactly_what_did_not_go(
+        settings: Settings, stub: TwilioStub, typed: str, _arrives: str | None,
+        told: str | None) -> None:
+    async with chat(settings, stub, unicode=False) as (w, _sms):
+        heard = await w.says(SAM, typed)
+        if told is None:
+            assert SAM not in heard
+        else:
+            assert heard.only(SAM) == t(f"peers.relay.{told}", alias="Ann")
+
+
+FLAGS = ["\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+         "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+         "\U0001f3f4\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f"]
+
+
+@pytest.mark.parametrize("flag", FLAGS)
+async def test_a_flag_of_england_scotland_or_wales_arrives_whole(
+        settings: Settings, stub: TwilioStub, flag: str) -> None:
+    async with chat(settings, stub, unicode=True) as (w, sms):
+        before = len(stub.sent)
+        heard = await w.says(SAM, f"{flag} match tonight")
+        assert SAM not in heard
+        [got] = bodies(stub, ANN.address, before)
+        assert got == f"Sam: {flag} match tonight"
+        assert (await last_relay(w))["segments"] == measure(got).segments == 1
+        response = await sms.text(ANN.address, f"Come on {flag}!")
+        assert response.status_code == 200
+        assert (await w.delivered()).only(SAM) == f"Ann: Come on {flag}!"
+
+
+async def test_without_unicode_a_flag_is_an_emoji_left_out(
+        settings: Settings, stub: TwilioStub) -> None:
+    async with chat(settings, stub, unicode=False) as (w, _sms):
+        before = len(stub.sent)
+        heard = await w.says(SAM, f"{FLAGS[0]} match tonight")
+        assert bodies(stub, ANN.address, before) == ["Sam: match tonight"]
+        assert heard.only(SAM) == t("peers.relay.part_sent.emoji", alias="Ann")
+
+
+@pytest.mark.parametrize("unicode", [False, True])
+@pytest.mark.parametrize("typed", ["see you\u0085tomorrow", "see you\x0btomorrow",
+                                   "a\x1eb", "hi\x00there", "see you\u2029tomorrow"])
+async def test_words_texted_in_with_controls_reach_telegram_apart(
+        settings: Settings, stub: TwilioStub, typed: str, unicode: bool) -> None:
+    async with chat(settings, stub, unicode=unicode) as (w, sms):
+        response = await sms.text(ANN.address, typed)
+        assert response.status_code == 200
+        [got] = (await w.delivered()).texts(SAM)
+        assert got.removeprefix("Ann: ").split() == typed.replace("\x00", " ").split()

@@ -288,3 +288,39 @@ def test_flags_and_conjuncts_are_never_cut() -> None:
     conjuncts = "\u0915\u094d\u0937" * 100
     for part in split_text(conjuncts, 134):
         assert not part.endswith("\u094d") and not part.startswith("\u0937")
+
+
+# -- what is written plainly is what is counted (issue 13) ----------------------------------
+# Symbols written in GSM-7 ("20°C" is "20 degrees C", "≥" is ">="), digits of other scripts
+# made 0-9, line ends made line breaks: the count is of the text as sent, at every boundary.
+@pytest.mark.parametrize("allow_unicode", [False, True])
+@pytest.mark.parametrize("tail", [" 20\u00b0C", " \u2265 5", " 500\u00b5g", " \u20b9500",
+                                  " \u0661\u0660", " a\u0085b", " \u2713 ok", " \u00b1{2}",
+                                  " \u2260 ~"])
+@pytest.mark.parametrize("lead", [*range(144, 162), *range(296, 312)])
+def test_segments_count_symbols_as_they_are_written(lead: int, tail: str,
+                                                    allow_unicode: bool) -> None:
+    rendered = render_sms(Outbound("a" * lead + tail), allow_unicode=allow_unicode)
+    assert rendered.segments == sum(reference_segments(p) for p in rendered.parts)
+    assert all(measure(p).segments == reference_segments(p) <= 2 for p in rendered.parts)
+    if not allow_unicode:
+        assert all(is_gsm7(p) for p in rendered.parts)
+        assert "".join("".join(_unlabelled(rendered.parts)).split()) == \
+            "".join(to_gsm7("a" * lead + tail).split())
+
+
+ENGLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+
+
+@pytest.mark.parametrize("lead", range(50, 140))
+def test_a_flag_of_england_is_never_cut_and_counted_as_sent(lead: int) -> None:
+    # 14 UTF-16 units: a black flag and six tag characters, each a surrogate pair.
+    text = "\u0142" * lead + f" {ENGLAND} " + "\u0142" * 40
+    rendered = render_sms(Outbound(text), allow_unicode=True)
+    assert sum(part.count(ENGLAND) for part in rendered.parts) == 1
+    assert sum(part.count("\U000e007f") for part in rendered.parts) == 1
+    assert rendered.segments == sum(reference_segments(p) for p in rendered.parts)
+    for part in split_for_sms(text, 1):  # parts of one segment: the flag is a sixth of one
+        assert ENGLAND in part or not any(0xE0000 <= ord(c) <= 0xE007F or c == "\U0001f3f4"
+                                          for c in part)
+        assert measure(part).segments == reference_segments(part) == 1

@@ -122,3 +122,23 @@ def test_a_space_carrying_an_accent_is_kept_whole() -> None:
     for part in parts:
         assert not part.startswith("\u0301")
     assert "".join("".join(parts).split()) == "".join(text.split())
+
+
+# A flag of England, Scotland or Wales is a black flag, tag characters and a cancel tag:
+# one character to a reader, now that the relay keeps its tags (issue 13).
+TAG_FLAGS = ["\U0001f3f4" + "".join(chr(0xE0000 + ord(c)) for c in code) + "\U000e007f"
+             for code in ("gbeng", "gbsct", "gbwls")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*TAG_FLAGS, "a", " ", "\u0142", "\U0001f44d"]), min_size=1,
+                max_size=80),
+       st.integers(14, 140))
+def test_a_tag_flag_is_never_cut(pieces: list[str], limit: int) -> None:
+    text = "".join(pieces)
+    parts = split_text(text, limit, utf16)
+    assert "".join(parts).replace(" ", "") == text.replace(" ", "")
+    for part in parts:
+        assert utf16(part) <= limit
+        assert part.count("\U0001f3f4") == part.count("\U000e007f")
+        assert not 0xE0000 <= ord(part[0]) <= 0xE007F

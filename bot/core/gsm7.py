@@ -12,10 +12,15 @@ Before deciding, look-alike characters are replaced by their GSM-7 forms (curly 
 dashes, special spaces, the ellipsis...; Twilio calls this Smart Encoding), so one curly
 apostrophe never doubles what a text costs. No replacement may change what a text means:
 a fraction after a number keeps a space ("1½" is "1 1/2", never "11/2"). `to_gsm7` goes
-further for texts that must be GSM-7: letters lose accents GSM-7 lacks, powers are written
-with a caret ("10⁵" is "10^5", never "105"), and anything else (emoji, other scripts) is
-left out, leaving a space where it stood between two words or numbers ("10👍30" is
-"10 30"); `unsendable` says what that would leave out, so nobody's words vanish unnoticed.
+further for texts that must be GSM-7: letters lose accents GSM-7 lacks (only accents on
+letters: "≠" is "=" and an overlay, and is never sent as "="), powers are written with a
+caret ("10⁵" is "10^5", never "105"), digits of every script are 0-9 ("١٠" is "10"),
+symbols are written with GSM-7 signs or words that mean the same ("≥" is ">=", "20°C" is
+"20 degrees C", "500µg" is "500mcg", "₹500" is "Rs 500"), and anything else (emoji, other
+scripts, symbols like "✓" and "≠") is left out, leaving a space where it stood between two
+words or numbers ("10👍30" is "10 30"); `unsendable` says what that would leave out, and
+`left_out` what the sender is told went (emoji, letters, symbols), so nobody's words
+vanish unnoticed, and no symbol is passed off as an emoji.
 Names are the exception: a name is the reader's only way to tell who wrote, so
 `readable_name` transliterates one in another script ("Сергей" is "Sergey").
 """
@@ -54,9 +59,13 @@ _LOOK_ALIKE_GROUPS = {
     "'": "\u2018\u2019\u02bb\u02c8\u02bc\u02bd\u02b9\u201b\uff07\u00b4\u02ca`\u02cb\u275b"
          "\u275c\ufe10\ufe11\u2032\u2039\u203a",
     "-": "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u23bc\u23bd\ufe63\uff0d\u2022",
-    " ": "\t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
+    " ": "\t\x1f\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
          "\u205f\u3000",
     "": "\u200b\u2060\ufeff",  # invisible: zero-width space, word joiner, byte order mark
+    # Line ends (vertical tab, the file, group and record separators, next line, line and
+    # paragraph separators) are line breaks, the unit separator a space: deleted, they
+    # would run two words together. A form feed is GSM-7 (an escaped character) already.
+    "\n": "\x0b\x1c\x1d\x1e\x85\u2028\u2029",
     "/": "\u00f7\u29f8\u2044\u2215\uff0f",
     "\\": "\u29f9\u29f5\ufe68\uff3c",
     "|": "\u2223\uff5c\u23b8\u23b9\u23d0\u239c\u239f",
@@ -103,14 +112,44 @@ _SUBSCRIPT_AFTER_DIGIT = regex.compile(r"(?<=\d)\p{Decomposition_Type=Sub}+")
 _WRITTEN_FRACTION = regex.compile(
     "([\u00b2\u00b3\u00b9\u2070\u2074-\u2079]+)/([\u2080-\u2089]+)")
 
-# Only for texts forced into GSM-7: plainer words for symbols, and marks we can do without.
-_FORCED = {"\u00b0": " degrees", "\u00b7": "-", "\u2713": "", "\u2714": ""}
-# Latin letters that Unicode does not decompose into a base letter and an accent.
+# Only for texts forced into GSM-7. A symbol GSM-7 lacks is written with GSM-7 signs that
+# mean the same ("≥" is ">=", "±" is "+/-"), or as a word, kept apart from a number or word
+# beside it ("20°C" is "20 degrees C", "₹500" is "Rs 500"); anything else is left out and
+# reported (`unsendable`), never replaced by something that means another thing: "✓" is
+# not "", "≠" is not "=".
+_SIGNS = {
+    "\u2265": ">=", "\u2a7e": ">=", "\u2264": "<=", "\u2a7d": "<=", "\u00b1": "+/-",
+    "\u2213": "-/+", "\u21d2": "=>", "\u2194": "<->", "\u2248": "~", "\u203d": "?!",
+    "\u00a6": "|", "\u00a2": "c", "\uffe0": "c",
+    # Arabic decimal and thousands separators and per cent sign, around Arabic-Indic digits.
+    "\u066b": ".", "\u066c": ",", "\u066a": "%",
+}
+_WORDS = {
+    "\u00b0": "degrees", "\u2103": "degrees C", "\u2109": "degrees F",
+    # Currencies by the code or abbreviation people write (Rs for the rupee signs).
+    "\u20b9": "Rs", "\u0af1": "Rs", "\u0bf9": "Rs", "\u09f2": "Rs", "\ua838": "Rs",
+    "\u09f3": "Tk", "\u20ba": "TL", "\u20bd": "RUB", "\u20a6": "NGN", "\u20b1": "PHP",
+    "\u20a9": "KRW", "\uffe6": "KRW", "\u20aa": "ILS", "\u20ab": "VND", "\u20b4": "UAH",
+    "\u20bf": "BTC",
+}
+# Letters GSM-7 lacks that Unicode does not decompose into a GSM-7 letter and an accent;
+# and the Greek capitals that look like Latin ones (GSM-7 has the others: Γ Δ Θ Λ Ξ Π Σ Φ
+# Ψ Ω), so "ΑΘΗΝΑ" is "AΘHNA", as Greek texts have always been written in GSM-7.
 _LETTERS = {
     "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Ħ": "H", "ħ": "h",
     "ı": "i", "Ŀ": "L", "ŀ": "l", "Œ": "OE", "œ": "oe", "Ŧ": "T", "ŧ": "t", "Þ": "Th",
-    "þ": "th", "ƒ": "f", "Ŋ": "N", "ŋ": "n",
+    "þ": "th", "ƒ": "f", "Ŋ": "N", "ŋ": "n", "\u1e9e": "SS",
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
 }
+# The accents a letter may lose and still be the same letter to a reader ("ë" is "e",
+# "ş" is "s", "ά" is "α"): Unicode's Combining Diacritical Marks, but not its overlays
+# (U+0334-U+0338: a tilde, stroke or slash drawn through what it marks, which is how "≠",
+# "≮" and "∉" say "not"). No other mark is ever dropped from a letter, and no mark at all
+# from anything else (a space, a digit, a symbol): that would change what it says.
+_ACCENTS = frozenset(chr(c) for c in range(0x300, 0x370) if not 0x334 <= c <= 0x338)
+_MICRO, _MU = "\u00b5", "\u03bc"
+_GREEK = regex.compile(r"(?=\p{L})\p{Greek}")
+_LATIN = regex.compile(r"\p{Latin}")
 # Fullwidth and small forms of ASCII (＠, ﹫...) become ASCII through NFKC.
 _COMPATIBLE_BLOCKS = ((0xFE50, 0xFE6B), (0xFF01, 0xFF5E))
 
@@ -169,28 +208,180 @@ def _forced(text: str) -> str:
 
 
 def _transliterated(char: str) -> str | None:
-    """A character as GSM-7 text, or None when GSM-7 has nothing like it."""
+    """A character as GSM-7 text on its own, or None when GSM-7 has nothing that means the
+    same. See `_plain` for the characters whose GSM-7 form depends on their neighbours."""
     if char in _BASIC or char in _EXTENSION:
         return char
-    if char in _FORCED:
-        return _FORCED[char]
+    if char in _SIGNS:
+        return _SIGNS[char]
     if char in _LETTERS:
         return _LETTERS[char]
-    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    if base and all(c in _BASIC for c in base):
-        return base
-    return None
+    if unicodedata.category(char) == "Nd":  # "١٠", "۱۰", "१०", "１０" are all 10
+        return str(unicodedata.decimal(char))
+    return _decomposed(char)
+
+
+def _decomposed(char: str) -> str | None:
+    """A character as the GSM-7 letters of its compatibility decomposition, when all that
+    goes is accents on letters ("ë" is "e", "ǅ" is "Dz", "ﬁ" is "fi", "Ά" is "A"); None
+    when a mark that changes meaning would go: an overlay ("≠" is "=" and a long solidus),
+    or a mark on anything but a letter (the spacing accent "¨" is a space and a diaeresis)."""
+    out: list[str] = []
+    for part in unicodedata.normalize("NFKD", char):
+        if unicodedata.category(part)[0] == "M":
+            if part not in _ACCENTS or not out or not out[-1].isalpha():
+                return None
+            continue
+        out.append(_LETTERS.get(part, part))
+    plain = "".join(out)
+    if _MU in plain:  # "㎍" is "μg": "mcg"
+        plain = regex.sub(f"{_MU}(?=[A-Za-z])", lambda m: _micro(m.string[m.end()]), plain)
+    return plain if plain and all(c in _BASIC for c in plain) else None
+
+
+def _micro(unit: str) -> str:
+    """The micro prefix before a unit: "mcg" for micrograms (as UK prescriptions write it,
+    never "ug", read as "mg"), "u" before any other unit ("um", "uL", "umol")."""
+    return "mc" if unit == "g" else "u"
+
+
+def _plain(text: str) -> list[str | None]:
+    """Each character of a `_forced` text as GSM-7 text, or None when it is left out. Most
+    depend on nothing else (`_transliterated`); these depend on their neighbours:
+    - the micro sign (and a Greek mu outside Greek text) before a unit is a prefix
+      ("500µg" is "500mcg", "5μm" is "5um"); on its own it is a word ("micro", "mu");
+    - a Greek small letter outside Greek text is a symbol, written as its name ("2πr" is
+      "2 pi r", "β-blocker" is "beta-blocker"); in Greek words it is a letter, left out;
+    - a middle dot between digits is a decimal point ("2·5" is "2.5"), otherwise a dash;
+    - a word ("degrees", "Rs", "pi") is kept apart from a letter or digit beside it."""
+    out: list[str | None] = []
+    for at, char in enumerate(text):
+        before, after = text[at - 1:at], text[at + 1:at + 2]
+        plain: str | None
+        if char == "\u00b7":
+            plain = "." if before.isdecimal() and after.isdecimal() else "-"
+        elif char == _MICRO or (char == _MU and not _in_greek(text, at)):
+            if after.isascii() and after.isalpha():
+                plain = _micro(after)
+            else:
+                plain = _spaced("micro" if char == _MICRO else "mu", before, after)
+        elif char in _WORDS:
+            plain = _spaced(_WORDS[char], before, after)
+        else:
+            plain = _transliterated(char)
+            if plain is None:
+                name = _greek_name(char, before, after)
+                plain = name if name and not _in_greek(text, at) else None
+        out.append(plain)
+    if _GREEK.search(text):
+        _whole_greek_words(text, out)
+    return out
+
+
+_GREEK_WORD = regex.compile(r"(?:(?=\p{L})\p{Greek}\p{M}*)+")
+
+
+def _whole_greek_words(text: str, out: list[str | None]) -> None:
+    """A Greek word goes whole or not at all: GSM-7 has most Greek capitals, and "Σάμ"
+    would otherwise arrive as "Σ", a letter that says nothing. (Its letters are then
+    left out, and the sender told, like any other script's.)"""
+    for word in _GREEK_WORD.finditer(text):
+        span = range(word.start(), word.end())
+        if any(out[at] is None for at in span):
+            for at in span:
+                out[at] = None
+
+
+def _spaced(word: str, before: str, after: str) -> str:
+    return f"{' ' if before.isalnum() else ''}{word}{' ' if after.isalnum() else ''}"
+
+
+def _greek_name(char: str, before: str, after: str) -> str | None:
+    """A Greek small letter used as a symbol, as its name: "π" is "pi", "λ" is "lambda"."""
+    letter = unicodedata.normalize("NFKD", char)
+    if len(letter) != 1 or not "\u03b1" <= letter <= "\u03c9" or letter == "\u03c2":
+        return None
+    name = unicodedata.name(letter).removeprefix("GREEK SMALL LETTER ").lower()
+    return _spaced("lambda" if name == "lamda" else name, before, after)
+
+
+def _in_greek(text: str, at: int) -> bool:
+    """Whether the character at `at` is part of Greek text: another Greek letter is in its
+    word or in the words either side ("ο Γιάννης": "ο" is a word, the article)."""
+    words = list(_NEAR_WORDS.finditer(text[max(at - 80, 0):at + 81]))
+    here = min(at, 80)
+    mine = next(i for i, word in enumerate(words) if word.start() <= here < word.end())
+    near = words[max(mine - 1, 0):mine + 2]
+    return any(_GREEK.match(word.string, i) for word in near
+               for i in range(word.start(), word.end()) if i != here)
+
+
+_NEAR_WORDS = regex.compile(r"\S+")
 
 
 def to_gsm7(text: str) -> str:
     """Plain GSM-7 text: look-alikes replaced, accents dropped where GSM-7 lacks them,
-    emoji and anything else unrepresentable removed, spacing tidied."""
-    return _tidy("".join(_transliterated(c) or _gap(c) for c in _forced(text)))
+    digits of other scripts made 0-9, symbols written plainly where they can be, emoji
+    and anything else unrepresentable removed, spacing tidied."""
+    forced = _forced(text)
+    return _tidy("".join(p if p is not None else _gap(c)
+                         for c, p in zip(forced, _plain(forced), strict=True)))
 
 
 def unsendable(text: str) -> list[str]:
     """What `to_gsm7` would leave out of a text, character by character, in order."""
-    return [c for c in _forced(text) if _transliterated(c) is None]
+    forced = _forced(text)
+    return [c for c, p in zip(forced, _plain(forced), strict=True) if p is None]
+
+
+def left_out(text: str) -> str | None:
+    """What a reader would miss of `text` sent as GSM-7 (what `unsendable` finds), to tell
+    the sender: "emoji", "letters" (of other scripts), "symbols", or two or three of them:
+    "both" (emoji and letters), "emoji_symbols", "letters_symbols", "all". None when
+    nothing visible goes: joiners, variation selectors and tags are parts of an emoji
+    (a skin tone is an emoji: alone, it shows as a patch of colour), and controls and
+    invisible characters show nothing. A mark is what it is on: the stem of a musical
+    note is part of a symbol, an accent on a letter GSM-7 keeps a letter's part, an
+    overlay ("x" and a long solidus: "not x") a symbol. Punctuation of another script
+    ("؟", "।") is part of the words left out when letters go too, and only counts as
+    symbols on its own."""
+    forced = _forced(text)
+    found: set[str] = set()
+    punctuation = False
+    base: tuple[str, str | None] = ("", None)  # the last character that is not a mark
+    for char, plain in zip(forced, _plain(forced), strict=True):
+        category = unicodedata.category(char)
+        if category[0] != "M":
+            base = (char, plain)
+        if plain is not None or category[0] in "CZ" or _INVISIBLE.match(char):
+            continue
+        if char == "\u20e3" or _EMOJI.match(char):
+            found.add("emoji")  # an emoji, or the keycap of "1️⃣" (its digit stays)
+        elif category[0] == "M":
+            if base[0] and base[1] is None:
+                continue  # part of something already counted
+            symbol = 0x334 <= ord(char) <= 0x338 or 0x20D0 <= ord(char) <= 0x20FF or \
+                (not base[0] and _COMMON.match(char))
+            found.add("symbols" if symbol else "letters")
+        elif category[0] == "L" or (category[0] == "N" and not _COMMON.match(char)):
+            found.add("letters")
+        elif category[0] == "P":
+            punctuation = True
+        else:
+            found.add("symbols")
+    if punctuation and "letters" not in found:
+        found.add("symbols")
+    return _KIND_KEYS.get(tuple(k for k in ("emoji", "letters", "symbols") if k in found))
+
+
+_KIND_KEYS = {("emoji",): "emoji", ("letters",): "letters", ("symbols",): "symbols",
+              ("emoji", "letters"): "both", ("emoji", "symbols"): "emoji_symbols",
+              ("letters", "symbols"): "letters_symbols",
+              ("emoji", "letters", "symbols"): "all"}
+_INVISIBLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
+_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Presentation}"
+                       r"\p{Regional_Indicator}\p{Emoji_Modifier}]")
+_COMMON = regex.compile(r"\p{Script=Common}")
 
 
 def readable_name(name: str) -> str:
@@ -200,9 +391,15 @@ def readable_name(name: str) -> str:
     every message as ": hello". Letters GSM-7 has stay as typed ("José", "Müller");
     other scripts are transliterated by anyascii, which covers every script with no
     per-language data ("Сергей" -> "Sergey", "李明" -> "LiMing", "محمد" -> "Mhmd");
-    emoji and symbols are left out."""
+    emoji and symbols are left out. A name that needs transliterating is transliterated
+    whole, all its letters of scripts other than Latin, even those GSM-7 has: "Σάμ" is
+    "Sam", never "Σam", and "Σάμ Θεο" is "Sam Theo"."""
     out: list[str] = []
     run: list[str] = []
+    forced = _forced(name)
+    plains = _plain(forced)
+    whole = any(p is None and unicodedata.category(c)[0] in "LMN"
+                for c, p in zip(forced, plains, strict=True))
 
     def flush() -> None:
         if not run:
@@ -214,9 +411,10 @@ def readable_name(name: str) -> str:
         out.append(plain or _HIDDEN)
         run.clear()
 
-    for char in _forced(name):
-        plain = _transliterated(char)
-        if plain is None and unicodedata.category(char)[0] in "LMN":
+    for char, plain in zip(forced, plains, strict=True):
+        kind = unicodedata.category(char)[0]
+        if (plain is None and kind in "LMN") or (run and kind == "M") or \
+                (whole and kind == "L" and not _LATIN.match(char)):
             run.append(char)
             continue
         flush()
@@ -233,7 +431,9 @@ _GONE, _HIDDEN = "\x00", "\x01"
 
 
 def _gap(char: str) -> str:
-    return _HIDDEN if unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf", "Cc") else _GONE
+    """A control character (NUL...) is no part of a word: between two words it leaves a
+    space like anything visible ("hi<NUL>there" is "hi there")."""
+    return _HIDDEN if unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf") else _GONE
 
 
 def _tidy(text: str) -> str:

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 from bot.core.content import Content
 from bot.core.events import Outbound
-from bot.core.gsm7 import measure, smart, split_for_sms, to_gsm7
+from bot.core.gsm7 import (
+    GSM_PART,
+    UCS2_PART,
+    measure,
+    smart,
+    split_for_sms,
+    to_gsm7,
+    unit_costs,
+)
 
 TICK = "\u2713"
 # The most texts one message becomes by SMS (each at most two segments): where splitting at
@@ -50,6 +58,22 @@ def render_sms(message: Outbound, *, allow_unicode: bool = False,
     measured = [measure(p) for p in parts]
     encoding = "UCS-2" if any(m.name == "UCS-2" for m in measured) else "GSM-7"
     return RenderedText(tuple(parts), sum(m.segments for m in measured), encoding)
+
+
+def characters_that_fit(text: str, *, allow_unicode: bool = False,
+                        max_segments: int = 2) -> int:
+    """About how many characters like those of `text` one message can be by SMS (at most
+    `MAX_PARTS` texts of `max_segments` each, labels allowed for), rounded down: for
+    telling someone whose message was too long how much fits. A text with emoji or
+    other scripts (UCS-2, with `allow_unicode`) fits about 500; GSM-7 about 1,200; an
+    emoji costs two UTF-16 units, and `€ [ ] { } ~ ^ | \\` two septets."""
+    sent = smart(text) if allow_unicode else to_gsm7(text)
+    name, costs = unit_costs(sent or " ")
+    part = GSM_PART if name == "GSM-7" else UCS2_PART
+    room = MAX_PARTS * (max_segments * part - len(_label(MAX_PARTS, MAX_PARTS)))
+    fit = int(room * len(costs) / sum(costs))
+    step = 50 if fit >= 100 else 10
+    return max(fit // step * step, 1)
 
 
 def _labelled(text: str, max_segments: int) -> list[str]:

@@ -4,8 +4,6 @@ reporting a chat; and leaving peer support when someone asks to be forgotten."""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,8 +11,9 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 
 from bot.core.content import Content, ContentLibrary
 from bot.core.events import Outbound
-from bot.core.gsm7 import to_gsm7, unsendable
-from bot.core.splitting import shows_anything
+from bot.core.gsm7 import left_out, to_gsm7
+from bot.core.render import characters_that_fit
+from bot.core.textnorm import relayable
 from bot.peers.chats import (
     _SMS,
     HISTORY_IN_CASE,
@@ -40,38 +39,6 @@ from bot.peers.volunteers import _release_offers
 from bot.peers.whereabouts import alias_of, label_for
 from bot.storage import repository as repo
 from bot.storage.models import OutboxMessage, Volunteer
-
-_JOINERS = {"\u200c", "\u200d"}  # needed by emoji sequences and some scripts
-
-
-_LINE_BREAKS = {"\u2028", "\u2029", "\r"}
-
-
-def relayable(text: str) -> str:
-    """What may be passed on of someone's words: as typed (NFC), but without control
-    characters (a NUL breaks PostgreSQL and some phones) or invisible formatting that could
-    hide or reorder words (bidi overrides, zero-width spaces); at most one blank line.
-    Nothing ("") when nothing in it would show (a lone joiner or accent, a Hangul filler, a
-    blank braille pattern): it would arrive as "Sam: " and nothing, so it is treated like
-    an empty message."""
-    kept = []
-    for char in unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n")):
-        category = unicodedata.category(char)
-        if char in _LINE_BREAKS or char == "\n":
-            kept.append("\n")
-        elif char == "\t":
-            kept.append(" ")
-        elif category in ("Cc", "Cs") or (category == "Cf" and char not in _JOINERS):
-            continue
-        else:
-            kept.append(char)
-    lines = [line.strip() for line in "".join(kept).split("\n")]
-    tidy: list[str] = []
-    for line in lines:
-        if line or (tidy and tidy[-1]):
-            tidy.append(line)
-    kept_text = "\n".join(tidy).strip()
-    return kept_text if shows_anything(kept_text) else ""
 
 
 def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_id: int,
@@ -117,38 +84,25 @@ def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_
     by_sms = _by_sms(connection, partner, forwarded)
     # Texts without UCS-2 cannot carry emoji or other scripts: never pass on an empty
     # message, and say what was left out.
-    lost = unsendable(text) if by_sms is not None and not _SMS["allow_unicode"] else []
+    lost = left_out(text) \
+        if by_sms is not None and not _SMS["allow_unicode"] else None
     if lost:
         alias = label_for(connection, sender_id, chat_id, mine)
         if not any(c.isalnum() for c in to_gsm7(text)):
-            return [Outbound(mine.text(f"peers.relay.not_sent.{_lost_kind(lost)}", alias=alias))]
+            return [Outbound(mine.text(f"peers.relay.not_sent.{lost}", alias=alias))]
     if by_sms is not None and by_sms[1] > by_sms[2]:
-        return [Outbound(mine.text("peers.relay.too_long"))]
+        # Too many texts: say how much fits, which emoji or other scripts make far less.
+        return [Outbound(mine.text("peers.relay.too_long_texts", alias=label_for(
+            connection, sender_id, chat_id, mine), count=characters_that_fit(
+                forwarded.text, allow_unicode=_SMS["allow_unicode"])))]
     queued = notify(connection, partner, [forwarded], now, kind="relay")
     connection.execute(insert(RelayedMessage.__table__).values(
         connection_id=chat_id, sender_id=sender_id, text=text, held=False,
         segments=by_sms[0] if by_sms is not None and queued else 0,
         outbox_id=queued[0] if queued else None, created_at=now))
     if lost:
-        return [Outbound(mine.text(f"peers.relay.part_sent.{_lost_kind(lost)}", alias=alias))]
+        return [Outbound(mine.text(f"peers.relay.part_sent.{lost}", alias=alias))]
     return []
-
-
-def _lost_kind(lost: Sequence[str]) -> str:
-    """'emoji', 'letters' (of other scripts) or 'both', for telling the sender."""
-    letters = emoji = False
-    for char in lost:
-        code = ord(char)
-        if char in _JOINERS or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF or \
-                0xE0020 <= code <= 0xE007F:
-            continue  # the joiners, variation selectors and skin tones of emoji sequences
-        if code == 0x20E3:
-            emoji = True  # the keycap of "1️⃣": its digit stays, the emoji went
-        elif unicodedata.category(char)[0] in "LMN":
-            letters = True
-        else:
-            emoji = True
-    return "both" if letters and emoji else "letters" if letters else "emoji"
 
 
 def _just_before(connection: Connection, chat_id: int, sender_id: int, now: datetime) -> str:
