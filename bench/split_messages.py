@@ -71,6 +71,13 @@ def main() -> int:
     for _ in range(args.pairs):
         first, second = rng.sample(quiet, 2)
         joined_false += urgent(f"{first} {second}")
+    # Three in a row, as the engine keeps them (a sentence told over three texts): the
+    # third read after the first two, where neither the pair nor the third said anything.
+    triple_false = 0
+    for _ in range(args.pairs):
+        first, second, third = rng.sample(quiet, 3)
+        triple_false += not urgent(f"{first} {second}") and \
+            urgent(f"{first} {second} {third}")
     # The most common next message of all: an answer to our question ("1", "yes", "3pm").
     answers = ["1", "2", "3", "4", "5", "yes", "no", "ok", "skip", "3pm", "2 or 3", "0",
                "1 and 3", "none", "thanks", "monday", "not sure", "menu", "2.5", "1,2"]
@@ -88,6 +95,7 @@ def main() -> int:
         },
         "pairs": {"pairs": args.pairs, "quiet_messages": len(quiet),
                   "false_triggers_read_together": round(joined_false / args.pairs, 4),
+                  "false_triggers_third_read_after_two": round(triple_false / args.pairs, 4),
                   "then_an_answer": len(quiet) * len(answers),
                   "false_triggers_then_an_answer": round(
                       answer_false / (len(quiet) * len(answers)), 4)},

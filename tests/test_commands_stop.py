@@ -22,7 +22,10 @@ WISHES = [
     "no more texts thanks x", "take me off your list", "remove my number please",
     "i want to unsubscribe", "Please opt me out", "I don't want these messages",
     "i dont want any more texts", "stop texting me, i never signed up for this",
-    "STOP all messages", "stop. just stop.", "stop it", "STOP i need a break from this",
+    "STOP all messages", "stop. just stop.", "stop it", "STOP STOP STOP", "Stopp",
+    "stop msgs", "pls stop txting me", "unsub", "remove me", "STOP 🛑", "Stop 🙏",
+    "I SAID STOP", "Stop me duck", "STOP I'm done", "can you stop messaging me?",
+    "STOP i dont want this", "Stop. I've moved to Spain, thanks for everything",
 ]
 EVERYDAY = [
     "end of the walk was lovely", "cancel my walk tomorrow", "quit smoking last year!",
@@ -35,15 +38,21 @@ EVERYDAY = [
     "never stop moving, that's my motto", "she keeps saying stop texting me",
     "thank you", "thanks", "please", "x", "yes please", "ok",
     "ok stop",  # at "are you sure?", don't do it
+    "stop i was only joking", "Stop, wait, I meant Tuesday", "Stop. 3 not 2",
+    "Stop! In the name of love", "stop 😂", "end?", "cancel?", "Stop. Can I change my day?",
+    "Stop sending me walking ideas, I prefer swimming", "stop texting me so much lol",
+    "STOP i need to change my days", "Stop texting me at work, I'll get told off",
 ]
 
 
-def asks_to_stop(text: str, in_chat: bool = False) -> bool:
-    event = Inbound(EventKind.TEXT, text=text)
-    recognised = WORDS.recognise(event)
+def asks_to_stop(text: str, in_chat: bool = False, channel: str = "sms") -> bool:
+    """As the engine reads it: the command, then a wish in more words."""
+    recognised = WORDS.recognise(Inbound(EventKind.TEXT, text=text), channel)
+    if recognised is not None and in_chat and recognised.argument == "exit":
+        recognised = None  # "end" in a chat on Telegram is for their peer
     if recognised is not None:
         return recognised.command is Command.STOP
-    return WORDS.stop_request(event, in_chat=in_chat) is not None
+    return WORDS.stop.request(text, in_chat=in_chat) is not None
 
 
 @pytest.mark.parametrize("text", WISHES)
@@ -57,14 +66,34 @@ def test_everyday_words_never_stop_anyone(text: str) -> None:
 
 
 def test_the_other_words_are_kept_for_the_safety_screen() -> None:
-    event = Inbound(EventKind.TEXT, text="STOP. I want to die")
-    assert WORDS.stop_request(event) == " I want to die"
-    assert WORDS.stop_request(Inbound(EventKind.TEXT, text="please stop texting me")) == \
-        "please"
+    assert WORDS.stop.request("STOP. I want to die") == "I want to die"
+    assert WORDS.stop.request("please stop texting me") == "please"
+
+
+@pytest.mark.parametrize(("text", "refuses"), [
+    ("I don't want this anymore", True), ("not interested thanks", True),
+    ("dont want these messages", True), ("wrong number", True),
+    ("I don't want this life", False), ("I don't want this anymore, nobody cares", False),
+    ("i want to die", False), ("", False),
+])
+def test_a_reason_that_refuses_the_service(text: str, refuses: bool) -> None:
+    """Read with a STOP as a reason, never a crisis; anything more and it is screened."""
+    assert WORDS.stop.refuses(text) is refuses
+
+
+@pytest.mark.parametrize("text", ["cancel", "end", "quit", "Cancel.", "END"])
+def test_twilios_other_opt_out_words_stop_on_sms_and_leave_on_telegram(text: str) -> None:
+    assert asks_to_stop(text, channel="sms")
+    recognised = WORDS.recognise(Inbound(EventKind.TEXT, text=text), "telegram")
+    assert recognised is not None and recognised.command is Command.MENU
+    assert asks_to_stop("stop", channel="telegram")
 
 
 @pytest.mark.parametrize("text", ["Stop it, you're making me laugh",
-                                  "stop messaging me so late lol", "STOP i cant stop laughing"])
+                                  "stop messaging me so late lol", "STOP i cant stop laughing",
+                                  "stop it", "stop 😂", "end?", "remove me", "stop this"])
 def test_in_a_chat_with_a_peer_only_the_command_stops(text: str) -> None:
     assert not asks_to_stop(text, in_chat=True)
+    assert not asks_to_stop("end", in_chat=True, channel="telegram")
     assert asks_to_stop("stop please", in_chat=True)
+    assert asks_to_stop("STOP", in_chat=True, channel="telegram")

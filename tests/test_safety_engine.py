@@ -704,3 +704,57 @@ async def test_at_are_you_sure_before_erasing_stop_in_more_words_keeps_them(
         heard = await world.says(resident, "stop, i dont want to")
         assert "won't get any more" not in heard.text(resident)
         assert (await world.says(resident, "menu")).text(resident) != ""  # not stopped
+
+
+async def test_a_crisis_with_a_stop_word_is_answered_whatever_the_order(
+        settings: Settings) -> None:
+    """"STOP. I don't want this life": the whole message is read when its other words say
+    nothing alone; only a reason refusing the service itself is no crisis."""
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        for number, text in enumerate(["STOP. I don't want this life",
+                                       "stop. i want to kill myself"]):
+            who = Address("sms", f"+4477009006{60 + number}")
+            await world.resident(who, "Ann")
+            heard = await world.says(who, text)
+            texts = heard.texts(who)
+            assert "116 123" in texts[0] and "won't get any more" in texts[-1], text
+        assert len(await alerts_in(world)) == 2
+
+
+async def test_a_sentence_told_over_three_texts_is_read_whole(settings: Settings) -> None:
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        face = Address("sms", "+447700900670")
+        await world.resident(face, "Ann")
+        await world.says(face, "my face")
+        await world.says(face, "is")
+        heard = await world.says(face, "drooping")
+        assert "FAST" in heard.text(face)
+        # A number in the middle goes on the sentence ("I've taken" / "30" / "tablets").
+        pills = Address("sms", "+447700900671")
+        await world.resident(pills, "Bea")
+        await world.says(pills, "I've taken")
+        await world.says(pills, "30")
+        heard = await world.says(pills, "tablets")
+        assert "116 123" in heard.text(pills) or "999" in heard.text(pills)
+        # A bare STOP word in the middle: stopped, and the sentence still read.
+        end = Address("sms", "+447700900672")
+        await world.resident(end, "Cath")
+        await world.says(end, "i'm going to")
+        await world.says(end, "end")
+        heard = await world.says(end, "my life")
+        assert "116 123" in heard.text(end)
+        assert (await world.says(end, "hello")).text(end) == ""  # stopped all the same
+
+
+async def test_on_telegram_cancel_leaves_what_they_are_doing(settings: Settings) -> None:
+    resident = RESIDENTS["telegram"]
+    async with peer_world(settings) as world:
+        await world.resident(resident, "Ann")
+        await world.says(resident, "delete my data")
+        heard = await world.says(resident, "cancel")
+        assert "won't get any more" not in heard.text(resident)
+        assert (await world.says(resident, "menu")).text(resident) != ""  # still here
+        heard = await world.says(resident, "stop")
+        assert "won't get any more" in heard.text(resident)

@@ -242,9 +242,12 @@ class Engine:
                     connection, stored.person_id, lang.context_base.content, now=now,
                     since=last_turn))
         plan = self._decide(ctx, lang, stored, event, is_new, referral)
-        recent = recent_words(event, plan.kind, command=(
-            lang.commands.recognise(event) is not None or
-            self.registry.duty_commands(event) is not None))
+        recognised = lang.commands.recognise(event, ctx.channel)
+        recent = recent_words(
+            event, plan.kind, recognised is not None or
+            self.registry.duty_commands(event) is not None, stored, now,
+            stop_word=recognised is not None and recognised.command is Command.STOP and
+            len(event.text.split()) == 1)
         if plan.ignore:
             if not timed:
                 repo.update_identity(connection, stored.identity_id, last_inbound_at=now,
@@ -357,7 +360,9 @@ class Engine:
             state = IDLE  # e.g. a check-in left unanswered for days: not asked again
         if event.kind is EventKind.TIMEOUT:
             return self._time_event(ctx, stored, state, profile, event)
-        recognised = lang.commands.recognise(event)
+        recognised = lang.commands.recognise(event, ctx.channel)
+        if recognised and recognised.argument == "exit" and ctx.peer.in_chat:
+            recognised = None  # "end" in a chat on Telegram: words for their peer
         provider_keyword = event.payload.get("provider_opt_out")
         if provider_keyword == "STOP":
             # The provider has opted them out and confirmed it; a second text would fail.
@@ -372,7 +377,8 @@ class Engine:
         stop_words: str | None = None
         if recognised is None and stored.opted_out_at is None and \
                 state.flow != self.registry.commands.get(Command.DELETE):
-            stop_words = lang.commands.stop_request(event, in_chat=ctx.peer.in_chat)
+            stop_words = lang.commands.stop.request(event.text, in_chat=ctx.peer.in_chat) \
+                if event.kind is EventKind.TEXT else None
             if stop_words is not None:
                 recognised = Recognised(Command.STOP)
         duty_command = self.registry.duty_commands(event)
@@ -407,8 +413,13 @@ class Engine:
             return Plan([], state, profile, ignore=True)
         if recognised and recognised.command is Command.STOP:
             if stop_words is not None:
-                assessment = screened(lang.safety, stop_words) if stop_words.strip() \
+                # Its other words read alone ("stop, i want to die"); else the whole
+                # message ("STOP. I don't want this life"), unless they refuse the
+                # service itself ("STOP. I don't want this anymore").
+                alone = screened(lang.safety, stop_words) if stop_words.strip() \
                     else Assessment()
+                if alone.findings or lang.commands.stop.refuses(stop_words):
+                    assessment = alone
             stopped = Plan([ctx.say("optout.stopped")], state, profile, kind="optout",
                            opt_out=True)
             if assessment.findings:

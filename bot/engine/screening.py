@@ -36,16 +36,30 @@ def screened(screen: Screen, text: str) -> Assessment:
         return Assessment()
 
 
-def recent_words(event: Inbound, plan_kind: str, command: bool) -> str | None:
-    """What of this message is kept to be read with the next: its end, unless it was
-    answered as urgent already, was a command ("menu", "help"), a wish to stop ("STOP. I
-    don't want this anymore": never the start of a crisis) or an answer with no letters
-    ("1", "2.5"): those are themselves, never the start of a sentence."""
+def recent_words(event: Inbound, plan_kind: str, command: bool, stored: repo.Stored,
+                 now: datetime, stop_word: bool = False) -> str | None:
+    """What is kept to be read with their next message: the end of this one, after what
+    was kept of the last ones if that is still recent (a sentence told over three texts:
+    "my face" / "is" / "drooping"). Nothing when this one was answered as urgent, or was a
+    command ("menu", "help") or a wish to stop ("STOP. I don't want this anymore"), unless
+    a bare STOP word goes on a sentence ("i'm going to" / "end" / "my life"): then it is
+    part of it. A message with no letters ("30", "2.5") goes on a sentence whose last word
+    asks for a number ("I've taken" / "30" / "tablets"), and starts none."""
     text = event.text.strip()
-    if event.kind is not EventKind.TEXT or plan_kind in ("safety", "optout") or command or \
-            not any(character.isalpha() for character in text):
+    if event.kind is not EventKind.TEXT or plan_kind == "safety":
         return None
-    return text[-RECENT_WORDS_KEPT:]
+    before = stored.recent_words if stored.recent_words and \
+        stored.recent_words_at is not None and \
+        timedelta(0) <= now - stored.recent_words_at <= RECENT_WORDS_FOR else None
+    if plan_kind == "optout" or command:
+        if stop_word and before and not before.rstrip().endswith((".", "!", "?")):
+            return f"{before} {text}"[-RECENT_WORDS_KEPT:]
+        return None
+    if not any(character.isalpha() for character in text):
+        if before and _NUMBER_WORDS & set(before.casefold().split()[-2:]):
+            return f"{before} {text}"[-RECENT_WORDS_KEPT:]
+        return before
+    return (f"{before} {text}" if before else text)[-RECENT_WORDS_KEPT:]
 
 
 def with_recent_words(screen: Screen, stored: repo.Stored, text: str, now: datetime,
@@ -60,7 +74,7 @@ def with_recent_words(screen: Screen, stored: repo.Stored, text: str, now: datet
     if not recent or at is None or not timedelta(0) <= now - at <= RECENT_WORDS_FOR:
         return alone
     if not any(character.isalpha() for character in text) and \
-            not _GLUCOSE_WORDS & set(recent.casefold().split()[-3:]):
+            not _NUMBER_WORDS & set(recent.casefold().split()[-3:]):
         # A number alone is nearly always an answer to our question ("1", "2.5"), and read
         # after "feeling low today" it would look like a glucose reading (bench/
         # split_messages.py measured 0.5 % of quiet messages so misread); after "my levels
@@ -76,8 +90,12 @@ def with_recent_words(screen: Screen, stored: repo.Stored, text: str, now: datet
                    joined=f"{recent} … {text}")
 
 
-# Words a glucose reading follows ("my levels are" then "2.6"): kept here, not in the
-# lexicon, because they decide only whether two messages are read as one.
-_GLUCOSE_WORDS = frozenset({
-    "sugar", "sugars", "bm", "bms", "bg", "bgs", "glucose", "level", "levels", "blood",
-    "bloods", "reading", "readings", "libre", "meter", "sensor", "dexcom", "cgm"})
+# Words a number follows as a reading or an amount ("my levels are" then "2.6", "sats"
+# then "82", "I've taken" then "30"): kept here, not in the lexicon, because they decide
+# only whether messages are read as one.
+_NUMBER_WORDS = frozenset({
+    "sugar", "sugars", "bm", "bms", "bg", "bgs", "bgl", "cbg", "glucose", "level", "levels",
+    "blood", "bloods", "reading", "readings", "libre", "meter", "sensor", "dexcom", "cgm",
+    "sats", "sat", "oxygen", "o2", "spo2", "oximeter", "pulse", "hr", "rate", "bpm",
+    "taken", "took", "take", "had", "swallowed", "necked", "downed", "is", "are", "was",
+    "at"})
