@@ -10,6 +10,18 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY conversations ./conversations
 COPY content ./content
+# The staff console's styles and scripts: the NHS design system from npm, compiled into
+# web/dist and served by the app under /staff/assets (no CDN). Node.js is needed for this
+# step only, so it is installed and removed in the same layer.
+COPY web/package.json web/package-lock.json ./web/
+COPY web/src ./web/src
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && npm ci --prefix web --no-audit --no-fund --loglevel=error \
+    && npm run --prefix web --silent build \
+    && rm -rf web/node_modules /root/.npm \
+    && apt-get purge -y --auto-remove nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir -e . \
     && useradd --create-home --uid 10001 movemates \
     && mkdir -p /app/data && chown movemates /app/data

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
+from bot.staff import cli as staff_cli
 from bot.tools import alerts_cli, peers_cli, places_cli
 
 # Days an impact report can start or end on (further out, the arithmetic runs off the
@@ -104,6 +105,7 @@ def build_parser() -> tuple[Parser, dict[str, Parser]]:
     places_cli.register(commands)
     peers_cli.register(commands)
     alerts_cli.register(commands)
+    staff_cli.register(commands)
 
     impact = commands.add_parser("impact", help="anonymous figures for coordinators")
     impact.add_argument("--since", type=_day,
@@ -176,6 +178,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return peers_cli.run(args, settings)
     if args.command == "alerts":
         return alerts_cli.run(args, settings)
+    if args.command == "staff":
+        return staff_cli.run(args, settings)
     if args.command == "impact":
         return asyncio.run(_impact(settings, args, sys.stdout))
     return 2

@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     planning_horizon_days: int = 2
 
     @property
+    def console_base_url(self) -> str:
+        """Where people reach this service (PUBLIC_BASE_URL), for the staff console's set-up
+        links and its cookies (Secure when it is https); without it, this machine."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
     def telegram_enabled(self) -> bool:
         return bool(self.telegram_bot_token)
 

@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from bot import logs
 from bot.app import Services, build
 from bot.config import Settings
+from bot.console.app import console_mount
 from bot.dispatch.loop import DispatchLoop
 from bot.jobs import (
     escalate_alerts,
@@ -61,6 +62,8 @@ def log_startup(settings: Settings) -> None:
              "off (set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and a sender to turn it on)")
     log.info("try the bot without any account: .venv/bin/movemates chat   (or --channel sms)")
     log.info("health check: http://%s:%s/healthz", settings.host, settings.port)
+    log.info("staff console: %s/staff/ (first coordinator: .venv/bin/movemates staff add "
+             "EMAIL --name NAME --role coordinator)", settings.console_base_url)
 
 
 def make_asgi_app(settings: Settings, services: Services | None = None) -> Starlette:
@@ -93,6 +96,10 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
         routes += SmsChannel(
             settings, services.engine, services.db, services.clock,
             after_undelivered=services.dispatcher.after_undelivered).routes()
+
+    # The staff console (/staff): the same database, clock and words as the bot.
+    routes.append(console_mount(services.db, services.clock, services.content,
+                                settings.console_base_url))
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

@@ -11,6 +11,7 @@ days for the duty team, then forgotten; erasure takes the person and their words
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +23,7 @@ from bot.core.events import Outbound
 from bot.dispatch.notify import notify
 from bot.safety.models import SafetyAlert
 from bot.storage.audit import audit
-from bot.storage.models import Person, Volunteer
+from bot.storage.models import AuditEntry, Person, Volunteer
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,16 @@ JOINS_WITHIN = timedelta(minutes=30)
 ALERT_TEXT_KEPT = 8000  # characters of joined words kept, the latest
 LONDON = ZoneInfo("Europe/London")
 STAFF_ROLES = ("moderator", "coordinator")
+CLOSED_SHOWN = 20  # recently closed alerts the console's inbox lists under the open ones
+
+
+@dataclass(frozen=True)
+class StaffActor:
+    """A member of staff acting in the web console (`bot/staff`): not one of our people,
+    so `actor` is None and this says who it was, by account and by name."""
+
+    id: int
+    name: str
 
 
 def open_alert(connection: Connection, content: ContentLibrary, *, person_id: int | None,
@@ -172,8 +183,8 @@ def show(connection: Connection, content: Content, alert_id: int, *, actor: int 
     lines = [content.text("safety.alerts.show", text=alert["text"], **values) if alert["text"]
              else content.text("safety.alerts.show_forgotten", **values)]
     if alert["status"] == "acknowledged":
-        lines.append(content.text("safety.alerts.picked_up_by", name=_name(
-            connection, content, alert["acknowledged_by"])))
+        lines.append(content.text("safety.alerts.picked_up_by",
+                                  name=_picker(connection, content, alert)))
     lines += [content.text("safety.alerts.note_line", text=n.get("text", ""))
               for n in (alert["notes"] or {}).get("notes", [])]
     if alert["status"] == "open":
@@ -184,44 +195,140 @@ def show(connection: Connection, content: Content, alert_id: int, *, actor: int 
 
 
 def act(connection: Connection, content: Content, alert_id: int, action: str, note: str, *,
-        actor: int | None, now: datetime) -> list[Outbound]:
+        actor: int | None, now: datetime, staff: StaffActor | None = None) -> list[Outbound]:
     """`ok` picks it up, `note` adds a note, `close` closes it with what was done."""
-    alert = _alert(connection, alert_id)
-    if alert is None:
+    done = apply(connection, alert_id, action, note, actor=actor, now=now, staff=staff)
+    if done.outcome == "no_alert":
         return [Outbound(content.text("safety.alerts.no_alert", alert=alert_id))]
+    if done.outcome == "already_picked_up":
+        return [Outbound(content.text("safety.alerts.already_picked_up", alert=alert_id,
+                                      name=done.name or content.text("safety.alerts.the_team")))]
+    said = content.text(f"safety.alerts.{done.outcome}", alert=alert_id)
+    if done.shortened:
+        said = f"{said} {content.text('safety.alerts.note_shortened', limit=MAX_NOTE)}"
+    return [Outbound(said)]
+
+
+@dataclass(frozen=True)
+class Done:
+    """What `apply` did: `outcome` is acknowledged | noted | closed, or why nothing was
+    done (no_alert | own_alert | already_closed | need_note | already_picked_up, with
+    `name`, who has it)."""
+
+    outcome: str
+    name: str | None = None
+    shortened: bool = False
+
+
+def apply(connection: Connection, alert_id: int, action: str, note: str, *,
+          actor: int | None, now: datetime, staff: StaffActor | None = None) -> Done:
+    """The duty team's `ok`, `note` or `close`, by one of our people (`actor`, by text or
+    Telegram), the command line (neither) or a member of staff in the console (`staff`)."""
+    # Locked until this transaction ends (PostgreSQL; SQLite has one writer at a time):
+    # two people pressing at once are served one after the other.
+    alert = _alert(connection, alert_id, lock=True)
+    if alert is None:
+        return Done("no_alert")
     if actor is not None and alert["person_id"] == actor:
         # Someone on the team who raised it themselves: another member picks it up, so the
         # 15-minute escalation still runs (hazard log H4).
-        return [Outbound(content.text("safety.alerts.own_alert", alert=alert_id))]
+        return Done("own_alert")
     if alert["status"] == "closed":
-        return [Outbound(content.text("safety.alerts.already_closed", alert=alert_id))]
+        return Done("already_closed")
     note = " ".join(note.split())
     shortened = len(note) > MAX_NOTE
     note = note[:MAX_NOTE]
     if action in ("note", "close") and not note:
-        return [Outbound(content.text("safety.alerts.need_note", alert=alert_id))]
+        return Done("need_note")
     if action == "ok" and alert["status"] != "open":
         # Already someone's: say whose, change nothing.
-        return [Outbound(content.text("safety.alerts.already_picked_up", alert=alert_id,
-                                      name=_name(connection, content,
-                                                 alert["acknowledged_by"])))]
+        return Done("already_picked_up", name=_picker(connection, None, alert))
     values: dict[str, Any] = {}
     if note:
         notes = list((alert["notes"] or {}).get("notes", []))
-        notes.append({"by": actor, "at": now.isoformat(), "text": note})
+        notes.append({"by": actor, "at": now.isoformat(), "text": note} if staff is None else
+                     {"by": None, "staff": staff.id, "name": staff.name,
+                      "at": now.isoformat(), "text": note})
         values["notes"] = {"notes": notes}
     if alert["status"] == "open":
         values.update(status="acknowledged", acknowledged_at=now, acknowledged_by=actor)
+        if staff is not None:
+            values.update(acknowledged_by_staff=staff.id, acknowledged_by_staff_name=staff.name)
     if action == "close":
         values.update(status="closed", closed_at=now, closed_by=actor)
+        if staff is not None:
+            values.update(closed_by_staff=staff.id)
     connection.execute(update(SafetyAlert).where(SafetyAlert.id == alert_id).values(**values))
-    audit(connection, now, actor, f"safety_alert_{action}", target=f"alert:{alert_id}",
-          detail=note or None)
+    if staff is None:
+        audit(connection, now, actor, f"safety_alert_{action}", target=f"alert:{alert_id}",
+              detail=note or None)
+    else:
+        # The note stays on the alert; the audit trail says only that there was one.
+        _staff_audit(connection, now, staff, f"safety_alert_{action}", alert_id,
+                     detail=f"{len(note)} characters" if note else None)
     key = {"ok": "acknowledged", "note": "noted", "close": "closed"}[action]
-    said = content.text(f"safety.alerts.{key}", alert=alert_id)
-    if shortened:
-        said = f"{said} {content.text('safety.alerts.note_shortened', limit=MAX_NOTE)}"
-    return [Outbound(said)]
+    return Done(key, shortened=shortened)
+
+
+# -- the web console ----------------------------------------------------------------------
+def inbox(connection: Connection, *, closed_shown: int = CLOSED_SHOWN
+          ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Alerts still needing someone (not picked up first, then picked up; the longest
+    waiting first), and the most recently closed. No words: those are seen one at a time."""
+    columns = (SafetyAlert.id, SafetyAlert.category, SafetyAlert.topic, SafetyAlert.channel,
+               SafetyAlert.status, SafetyAlert.created_at, SafetyAlert.acknowledged_by,
+               SafetyAlert.acknowledged_by_staff_name, SafetyAlert.closed_at)
+    waiting = connection.execute(select(*columns).where(SafetyAlert.status != "closed")
+                                 .order_by((SafetyAlert.status == "acknowledged"),
+                                           SafetyAlert.created_at, SafetyAlert.id)
+                                 ).mappings().all()
+    closed = connection.execute(select(*columns).where(SafetyAlert.status == "closed")
+                                .order_by(SafetyAlert.closed_at.desc(), SafetyAlert.id.desc())
+                                .limit(closed_shown)).mappings().all()
+
+    def described(row: Any) -> dict[str, Any]:
+        return {**row, "picked_up_by": _picker(connection, None, row)
+                if row["status"] != "open" else None}
+
+    return [described(r) for r in waiting], [described(r) for r in closed]
+
+
+def staff_view(connection: Connection, alert_id: int, staff: StaffActor,
+               now: datetime) -> dict[str, Any] | None:
+    """One alert for a member of staff, with the person's words while they are kept and
+    every note with its author's name. Each look is in the audit log."""
+    alert = _alert(connection, alert_id)
+    if alert is None:
+        return None
+    _staff_audit(connection, now, staff, "safety_alert_viewed", alert_id)
+    name = connection.scalar(select(Person.name).where(Person.id == alert["person_id"])) \
+        if alert["person_id"] else None
+    notes = [{"name": n.get("name") or _name(connection, None, n.get("by")),
+              "at": datetime.fromisoformat(n["at"]) if n.get("at") else None,
+              "text": n.get("text", "")}
+             for n in (alert["notes"] or {}).get("notes", [])]
+    closer = None
+    if alert["status"] == "closed":
+        closer = _closer(connection, alert, notes)
+    return {**alert, "person_name": name, "notes": notes,
+            "picked_up_by": _picker(connection, None, alert)
+            if alert["status"] != "open" else None, "closed_by_name": closer}
+
+
+def _closer(connection: Connection, alert: Any, notes: list[dict[str, Any]]) -> str | None:
+    if alert["closed_by_staff"] is not None:
+        # Closing takes a note: the last one by them says who they were.
+        for raw in reversed((alert["notes"] or {}).get("notes", [])):
+            if raw.get("staff") == alert["closed_by_staff"]:
+                return str(raw.get("name"))
+    return _name(connection, None, alert["closed_by"]) if alert["closed_by"] else None
+
+
+def _staff_audit(connection: Connection, now: datetime, staff: StaffActor, action: str,
+                 alert_id: int, *, detail: str | None = None) -> None:
+    connection.execute(insert(AuditEntry.__table__).values(
+        at=now, actor_staff_id=staff.id, action=action, target=f"alert:{alert_id}",
+        detail=detail))
 
 
 # -- inside ---------------------------------------------------------------------------------
@@ -261,13 +368,23 @@ def _tell(connection: Connection, content: ContentLibrary, people: list[int], ke
     return told
 
 
-def _name(connection: Connection, content: Content, person_id: int | None) -> str:
-    """A duty team member as the team knows them (their alias), or "the team"."""
+def _name(connection: Connection, content: Content | None, person_id: int | None) -> Any:
+    """A duty team member as the team knows them (their alias), or "the team" (None
+    when there is no `content` to say it in: the console says it its own way)."""
+    team = content.text("safety.alerts.the_team") if content is not None else None
     if person_id is None:
-        return content.text("safety.alerts.the_team")
+        return team
     alias = connection.scalar(select(Volunteer.alias).where(Volunteer.person_id == person_id))
     name = alias or connection.scalar(select(Person.name).where(Person.id == person_id))
-    return str(name or content.text("safety.alerts.the_team"))
+    return str(name) if name else team
+
+
+def _picker(connection: Connection, content: Content | None, alert: Any) -> Any:
+    """Who picked an alert up: a member of staff by the name they had then, or one of
+    the duty team (`_name`)."""
+    if alert["acknowledged_by_staff_name"]:
+        return str(alert["acknowledged_by_staff_name"])
+    return _name(connection, content, alert["acknowledged_by"])
 
 
 def _not_about(actor: int | None) -> Any:
@@ -277,9 +394,9 @@ def _not_about(actor: int | None) -> Any:
     return or_(SafetyAlert.person_id.is_(None), SafetyAlert.person_id != actor)
 
 
-def _alert(connection: Connection, alert_id: int) -> Any:
-    return connection.execute(select(SafetyAlert).where(SafetyAlert.id == alert_id)
-                              ).mappings().first()
+def _alert(connection: Connection, alert_id: int, *, lock: bool = False) -> Any:
+    query = select(SafetyAlert).where(SafetyAlert.id == alert_id)
+    return connection.execute(query.with_for_update() if lock else query).mappings().first()
 
 
 def _kind(content: Content, topic: str) -> str:

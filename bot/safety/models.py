@@ -38,3 +38,10 @@ class SafetyAlert(Base):
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     notes: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"notes": [{by, at, text}]}
+    # The same done by a member of staff in the web console (`bot/staff`), with the name
+    # they had then (shown by ALERT commands too). No foreign key: features stand apart,
+    # and staff accounts are never deleted, only disabled. Staff notes carry
+    # {"staff": id, "name": ...} in place of "by".
+    acknowledged_by_staff: Mapped[int | None] = mapped_column(Integer)
+    acknowledged_by_staff_name: Mapped[str | None] = mapped_column(String(80))
+    closed_by_staff: Mapped[int | None] = mapped_column(Integer)

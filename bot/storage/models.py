@@ -305,6 +305,9 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(index=True)
     actor_id: Mapped[int | None] = mapped_column(Integer)  # kept even if the actor leaves
     actor_telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A member of staff in the web console (`staff_accounts.id`, never deleted); actor_id
+    # is then empty. No foreign key: storage knows no feature's tables.
+    actor_staff_id: Mapped[int | None] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str | None] = mapped_column(String(64))
     case_id: Mapped[int | None] = mapped_column(Integer)
