@@ -16,6 +16,7 @@ from bot.storage.models import Delivery, Identity, InboundSeen, OutboxMessage, P
 from support.engine import ONBOARDING
 from support.peers import PeerWorld
 from support.sms import PUBLIC, SmsHarness, sms_service
+from support.sms_peers import bodies, sms_chat
 from support.twilio_stub import TwilioStub
 
 MAGGIE = "+447700900123"
@@ -193,14 +194,14 @@ async def test_behind_a_proxy_the_forwarded_url_is_what_twilio_signed(
 async def test_malformed_webhooks_get_clear_errors(settings: Settings, stub: TwilioStub) -> None:
     async with sms_service(settings, stub) as sms:
         no_sid = await sms.post("/sms/inbound", {"From": MAGGIE, "Body": "hi"})
-        # Neither a number nor a sender name (anything with a letter is a sender name, like
-        # BOOTS or Ärztehaus: see test_sms_senders.py).
+        # Neither a number nor a sender name: a sender that is no person, ignored with 200
+        # and counted (see test_sms_senders.py), never a 400 for a message Twilio signed.
         bad_from = await sms.post("/sms/inbound", {"MessageSid": "SM9", "From": "#+!",
                                                    "Body": "hi"})
         bad_status = await sms.post("/sms/status", {"MessageSid": "SM9",
                                                     "MessageStatus": "exploded"})
         assert (no_sid.status_code, bad_from.status_code, bad_status.status_code) == \
-            (400, 400, 400)
+            (400, 200, 400)
         huge = await sms.text(MAGGIE, "x" * 10_000 + "\u202e\x00")
         assert huge.status_code == 200
         assert len(sms.bodies_to(MAGGIE)) == 2  # welcome and privacy, kindly
@@ -395,3 +396,57 @@ async def test_a_receipt_for_our_own_text_or_a_resent_one_tells_nobody(
         await status(sms, relay.sid, "failed", "30001")  # never left Twilio: sent again
         await world.delivered()
         assert [m.to for m in stub.sent[before:]] == [SUE.address, SUE.address]
+
+
+# -- a picture by MMS (break-test of issue 13) -------------------------------------------------
+CHAT_ANN, CHAT_SAM = Address("sms", "+447700900160"), Address("telegram", "626262")
+PICTURE = {"NumMedia": "1", "MediaUrl0": "https://api.twilio.com/x.jpg",
+           "MediaContentType0": "image/jpeg"}
+PASS_ON = "Move Mates: Sorry, I can only pass on words"
+LEFT_OUT = ("Move Mates: Your words went, but the photo or file with them didn't. "
+            "I can only pass on words.")
+
+
+@pytest.mark.parametrize("body", ["", "  ", "\u2800", "\u200b"],
+                         ids=["empty", "spaces", "braille_blank", "zwsp"])
+async def test_a_picture_without_words_in_a_peer_chat_gets_the_kind_reply(
+        settings: Settings, stub: TwilioStub, body: str) -> None:
+    async with sms_chat(settings, stub, CHAT_ANN, CHAT_SAM) as (world, sms):
+        before = len(stub.sent)
+        response = await sms.text(CHAT_ANN.address, body, sid="MM" + "1" * 32, **PICTURE)
+        assert response.status_code == 200
+        [reply] = bodies(stub, CHAT_ANN.address, before)
+        assert reply.startswith(PASS_ON) and "didn't quite get" not in reply
+        assert CHAT_SAM not in await world.delivered()
+        await sms.text(CHAT_ANN.address, body, sid="MM" + "1" * 32, **PICTURE)  # again
+        assert len(bodies(stub, CHAT_ANN.address, before)) == 1
+
+
+async def test_a_picture_with_words_passes_the_words_and_says_the_picture_did_not(
+        settings: Settings, stub: TwilioStub) -> None:
+    async with sms_chat(settings, stub, CHAT_ANN, CHAT_SAM) as (world, sms):
+        before = len(stub.sent)
+        await sms.text(CHAT_ANN.address, "Look at this view", sid="MM" + "2" * 32, **PICTURE)
+        assert (await world.delivered()).only(CHAT_SAM) == "Ann: Look at this view"
+        assert bodies(stub, CHAT_ANN.address, before) == [LEFT_OUT]
+        await sms.text(CHAT_ANN.address, "Look at this view", sid="MM" + "2" * 32, **PICTURE)
+        assert CHAT_SAM not in await world.delivered()
+        assert bodies(stub, CHAT_ANN.address, before) == [LEFT_OUT]
+        # Words that did not go (a command) say nothing about the picture.
+        await sms.text(CHAT_ANN.address, "pause", **PICTURE)
+        assert LEFT_OUT not in bodies(stub, CHAT_ANN.address, before + 1)
+        # A text without a picture is as ever.
+        before = len(stub.sent)
+        await sms.text(CHAT_ANN.address, "resume")
+        await sms.text(CHAT_ANN.address, "See you at 10")
+        assert LEFT_OUT not in bodies(stub, CHAT_ANN.address, before)
+
+
+async def test_a_picture_outside_a_peer_chat(settings: Settings, stub: TwilioStub) -> None:
+    async with sms_service(settings, stub) as sms:
+        await sms.text(MAGGIE, "", **PICTURE)  # someone new: welcomed as ever
+        assert sms.bodies_to(MAGGIE)[0].startswith("Hello! I'm Move Mates")
+        before = len(stub.sent)
+        await sms.text(MAGGIE, "", **PICTURE)
+        [reply] = bodies(stub, MAGGIE, before)
+        assert reply.startswith("Sorry, I can only read words")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from bot.app import build
 from bot.channels import telegram as telegram_module
@@ -23,12 +23,12 @@ from bot.core.clock import FakeClock
 from bot.core.events import Address, Inbound, Outbound
 from bot.groups import store
 from bot.groups.moderation import GroupModeration
-from bot.peers.models import Group, ModerationCase
+from bot.peers.models import Group, HeldMessage, ModerationCase
 from bot.storage import repository as repo
-from bot.storage.models import Identity, OutboxMessage
+from bot.storage.models import AuditEntry, Identity, OutboxMessage
 from support.bot_api_stub import BotApiStub, running_stub
 from support.engine import START
-from support.group_api import GROUP, group_bot, person
+from support.group_api import GROUP, Updates, group_bot, person
 from support.peers import PeerWorld
 from test_serve import clean_env, free_port, start_server, stop, wait_healthy
 
@@ -220,6 +220,136 @@ async def test_the_upgrade_message_moves_queued_group_messages(settings: Setting
         assert queued.address == str(NEW_GROUP)
         [group] = await bot.rows(Group)
         assert group.chat_id == NEW_GROUP
+
+
+# The same upgrade seen from the new supergroup (`migrate_from_chat_id`), alone or with the
+# old group's message, in either order (break-test F16).
+NEW_SUPERGROUP = -1009876543210
+
+
+@pytest.mark.parametrize("seen", [("from",), ("from", "to"), ("to", "from")],
+                         ids=["from_only", "from_then_to", "to_then_from"])
+async def test_the_new_supergroups_message_alone_moves_the_group(
+        settings: Settings, seen: tuple[str, ...]) -> None:
+    async with group_bot(settings) as bot:
+        coordinator, newcomer = person(9001, "Priya"), person(2001, "Margaret")
+        await bot.add_person(coordinator["id"], "coordinator")
+        await bot.add_person(newcomer["id"])
+        await bot.feed(bot.updates.promoted(coordinator))
+        now = bot.clock.now()
+        await bot.services.db.run(lambda c: repo.queue_messages(
+            c, person_id=None, to=Address("telegram", str(GROUP)),
+            messages=[Outbound("Tomorrow's walk")], kind="group", priority=1, key_prefix="t",
+            now=now, due_at=now + timedelta(hours=2)))
+        new = Updates(NEW_SUPERGROUP, "Loughborough Walkers", bot.updates.bot)
+        messages = {
+            "from": {"message": {"message_id": 1, "date": 1772442000, "chat": new.chat,
+                                 "from": coordinator, "migrate_from_chat_id": GROUP}},
+            "to": {"message": {"message_id": 900, "date": 1772442000,
+                               "chat": bot.updates.chat, "from": coordinator,
+                               "migrate_to_chat_id": NEW_SUPERGROUP}}}
+        for which in seen:
+            await bot.feed(messages[which])
+        [group] = await bot.rows(Group)
+        assert group.chat_id == NEW_SUPERGROUP
+        [queued] = await bot.rows(OutboxMessage, OutboxMessage.status == "queued")
+        assert queued.address == str(NEW_SUPERGROUP)
+        # Moderation is on in the new supergroup: a newcomer's link is held there.
+        bot.clock.advance(timedelta(minutes=5))
+        await bot.feed(new.joined(newcomer))
+        link = "Our walk route: https://example.org/walks/bradgate"
+        await bot.feed(new.said(newcomer, link, entities=[
+            {"type": "url", "offset": 16, "length": 34}]))
+        [held] = await bot.rows(HeldMessage)
+        assert held.chat_id == NEW_SUPERGROUP
+        moves = [e for e in await bot.rows(AuditEntry) if e.action == "group_moved"]
+        assert [(e.target, e.detail) for e in moves] == [
+            (f"chat:{NEW_SUPERGROUP}", f"from chat:{GROUP}")]
+
+
+# A group moved twice (old -> mid -> new): followed to the end, in order (break-test F17).
+MID_GROUP = -1004002
+LAST_GROUP = -1004003
+UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
+
+
+async def test_a_group_moved_twice_is_followed_to_the_end_in_order(
+        settings: Settings) -> None:
+    clock = FakeClock(START)
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        settings = quick(settings, stub)
+        services = build(settings, clock=clock, paced=False)
+        application = build_application(settings, polling=False, request=fast_request())
+        await application.initialize()
+        groups = GroupModeration(services.db, clock, services.content, application.bot)
+        services.dispatcher.senders["telegram"] = TelegramSender(
+            application, services.content, on_chat_migrated=groups.chat_migrated)
+        now = clock.now()
+
+        def setup(connection: Connection) -> None:
+            store.register_group(connection, OLD_GROUP, "Walkers", now)
+            for n, text in enumerate(["One", "Two", "Three"]):
+                repo.queue_messages(connection, person_id=None,
+                                    to=Address("telegram", str(OLD_GROUP)),
+                                    messages=[Outbound(text)], kind="group", priority=1,
+                                    key_prefix=f"g{n}", now=now)
+
+        await services.db.run(setup)
+        # The old id says "moved to mid"; mid says "moved to last" (each again if asked).
+        for _ in range(3):
+            stub.fail_next(OLD_GROUP, 400, UPGRADED, migrate_to_chat_id=MID_GROUP)
+            stub.fail_next(MID_GROUP, 400, UPGRADED, migrate_to_chat_id=LAST_GROUP)
+        await services.dispatcher.drain()
+        assert [(d.chat_id, d.text) for d in stub.delivered] == [
+            (LAST_GROUP, "One"), (LAST_GROUP, "Two"), (LAST_GROUP, "Three")]
+        async with services.db.transaction() as session:
+            [group] = (await session.execute(select(Group))).scalars().all()
+            rows = (await session.execute(select(OutboxMessage))).scalars().all()
+        assert group.chat_id == LAST_GROUP
+        assert {(r.status, r.address) for r in rows} == {("sent", str(LAST_GROUP))}
+        await application.shutdown()
+        await services.close()
+
+
+async def test_moves_learnt_out_of_order_and_a_row_being_sent_follow_the_group(
+        settings: Settings) -> None:
+    """mid -> last learnt before old -> mid: the group and its messages still end at the
+    last id; and a message being sent when the group moved gets the new address, so its
+    retry goes there."""
+    clock = FakeClock(START)
+    services = build(settings, clock=clock, paced=False)
+    now = clock.now()
+
+    def work(connection: Connection) -> list[tuple[str, str]]:
+        store.register_group(connection, OLD_GROUP, "Walkers", now)
+        for n, status in enumerate(["queued", "claimed", "sending", "sent"]):
+            [row] = repo.queue_messages(connection, person_id=None,
+                                        to=Address("telegram", str(OLD_GROUP)),
+                                        messages=[Outbound(f"m{n}")], kind="group",
+                                        priority=1, key_prefix=f"s{n}", now=now)
+            connection.execute(update(OutboxMessage).where(OutboxMessage.id == row)
+                               .values(status=status))
+        store.audit(connection, now, store.MOVED, target=f"chat:{LAST_GROUP}",
+                    detail=f"from chat:{MID_GROUP}")
+        assert store.migrate_chat(connection, OLD_GROUP, MID_GROUP)
+        return [(r.status, r.address) for r in connection.execute(
+            select(OutboxMessage).order_by(OutboxMessage.id))]
+
+    rows = await services.db.run(work)
+    assert rows == [("queued", str(LAST_GROUP)), ("claimed", str(LAST_GROUP)),
+                    ("sending", str(LAST_GROUP)), ("sent", str(OLD_GROUP))]
+    async with services.db.transaction() as session:
+        [group] = (await session.execute(select(Group))).scalars().all()
+    assert group.chat_id == LAST_GROUP
+    await services.close()
+
+
+def test_the_sender_follows_moves_it_knows_of() -> None:
+    sender = TelegramSender.__new__(TelegramSender)
+    sender._moved = {"-1": "-2", "-2": "-3", "-9": "-8", "-8": "-9"}
+    assert sender.moved_to("-1") == "-3"
+    assert sender.moved_to("-3") == "-3"
+    assert sender.moved_to("-9") in ("-8", "-9")  # a loop never hangs
 
 
 # -- start-up and passing faults --------------------------------------------------------------

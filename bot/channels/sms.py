@@ -18,18 +18,20 @@ from starlette.responses import Response
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
-from bot.channels.addresses import OTHER_CHANNEL, PHONE, AddressError, normalise_phone, sender_kind
+from bot.channels.addresses import OTHER_CHANNEL, PHONE, UNUSABLE, sender_kind, sender_number
 from bot.channels.sms_provider import (
     OPTED_OUT_CODES,
     TRANSIENT_FAILURE_CODES,
     UNREACHABLE_CODES,
     SmsProvider,
 )
+from bot.channels.wordless import Wordless, WordlessReplies
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.events import Address, Inbound
 from bot.core.gsm7 import measure
 from bot.core.render import render_sms
+from bot.core.splitting import shows_anything
 from bot.dispatch.outbox import Outcome, Outgoing, Part, Result, UndeliveredHook
 from bot.dispatch.receipts import RECEIPT_ORDER, FailureCodes, record_receipt
 from bot.engine.handler import Handler
@@ -44,8 +46,10 @@ STATUS_PATH = "/sms/status"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 SIGNATURE_HEADER = "X-Twilio-Signature"
 # Impact event for a text from a sender that is not a person (detail: short_code,
-# alphanumeric, or the other channel's name such as whatsapp).
+# alphanumeric, unusable, or the other channel's name such as whatsapp).
 IGNORED_SENDER = "ignored_sender"
+# Twilio sends at most 10 media with one MMS; NumMedia is read leniently up to this.
+MAX_MEDIA = 10
 # Twilio's error codes for a text that failed, by what they mean for the number.
 TWILIO_CODES = FailureCodes(platform="twilio", opted_out=OPTED_OUT_CODES,
                             unreachable=UNREACHABLE_CODES, transient=TRANSIENT_FAILURE_CODES)
@@ -109,6 +113,8 @@ class SmsChannel:
         # As the dispatcher's: a message that left us but never arrived is a message the
         # platform refused, only learnt later (peer support tells a relay's writer).
         self.after_undelivered = tuple(after_undelivered)
+        # A picture (MMS) is answered as Telegram's are: see bot/channels/wordless.py.
+        self.wordless = WordlessReplies(engine)
 
     def routes(self) -> list[Route]:
         return [Route(INBOUND_PATH, self.inbound, methods=["POST"]),
@@ -132,26 +138,37 @@ class SmsChannel:
         if form is None:
             return Response(status_code=403)
         sid = form.get("MessageSid") or form.get("SmsSid")
+        if not _valid_sid(sid):
+            # Not a message Twilio sent (it always names one): nothing to count it once by.
+            return Response("missing or malformed MessageSid", status_code=400)
         kind, other_channel = sender_kind(form.get("From", ""))
-        if _valid_sid(sid) and kind != PHONE:
-            # Not a person's phone: answered with nothing (Twilio must not retry it), and
-            # never made into a person.
+        if kind != PHONE:
+            # Not a person's phone (a service, another channel, no usable number at all):
+            # answered with nothing (Twilio must not retry it), never made into a person.
             await self._ignore(sid, kind, other_channel)
             return Response(EMPTY_TWIML, media_type="application/xml")
-        try:
-            sender = normalise_phone(form.get("From", ""))
-        except AddressError:
-            sender = None
-        if not _valid_sid(sid) or sender is None:
-            return Response("missing MessageSid or a usable From number", status_code=400)
+        address = Address(CHANNEL, sender_number(form.get("From", "")))
         payload = {}
         if form.get("OptOutType"):
             # Twilio's opt-out handling already acted (and confirmed) for this keyword.
             payload["provider_opt_out"] = form["OptOutType"].upper()
-        event = Inbound.from_text(form.get("Body", ""))
+        body = form.get("Body", "")
+        media = _media_count(form.get("NumMedia"))
+        if media and not payload and not shows_anything(body):
+            # A picture (or any media) without words: a kind word, as on Telegram.
+            routed = await self.wordless.route(address, Wordless("photo"), sid)
+            if routed is not None:
+                await self.engine.handle(address, routed, external_id=sid)
+            return Response(EMPTY_TWIML, media_type="application/xml")
+        event = Inbound.from_text(body)
         if payload:
             event = Inbound(event.kind, text=event.text, payload=payload)
-        await self.engine.handle(Address(CHANNEL, sender), event, external_id=sid)
+        relayed = await self.wordless.last_relay(address) if media else 0
+        await self.engine.handle(address, event, external_id=sid)
+        if media:
+            # Words with a picture: the words went on; if they reached a peer, the sender
+            # is told the picture did not.
+            await self.wordless.left_out(address, sid, relayed)
         return Response(EMPTY_TWIML, media_type="application/xml")
 
     async def _ignore(self, sid: str, kind: str, other_channel: str | None) -> None:
@@ -161,6 +178,9 @@ class SmsChannel:
             log.info("ignored a %s message that came in through the SMS webhook: there is no "
                      "%s channel yet, and it is not joined to anyone who texts from that "
                      "number", other_channel, other_channel)
+        elif kind == UNUSABLE:
+            log.info("ignored an SMS whose sender is no number a person texts from (empty, "
+                     "malformed or outside any numbering plan): no reply, nobody created")
         else:
             log.info("ignored an SMS from a %s sender (a service, not a person's phone): no "
                      "reply, nobody created", kind.replace("_", " "))
@@ -207,3 +227,11 @@ _SID = re.compile(r"[A-Za-z0-9]{1,64}")
 
 def _valid_sid(sid: str | None) -> TypeGuard[str]:
     return sid is not None and _SID.fullmatch(sid) is not None
+
+
+def _media_count(raw: str | None) -> int:
+    """Twilio's NumMedia (how many pictures or files came with the text); 0 if odd."""
+    value = (raw or "").strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 3):
+        return 0
+    return min(int(value), MAX_MEDIA)

@@ -71,6 +71,8 @@ COMMANDS = ("start", "menu", "suggest", "buddy", "groups", "settings", "pause", 
 MAX_CONCURRENT_UPDATES = 64
 COMMANDS_FIRST_WAIT = 5.0  # seconds before setMyCommands is tried again; doubled each time
 COMMANDS_MAX_WAIT = 600.0
+# A group moved more than this many times within one send is given up (and retried later).
+MAX_MIGRATIONS = 4
 
 
 class ChatMigratedHandler(Protocol):
@@ -118,20 +120,25 @@ class TelegramSender:
     async def send(self, item: Outgoing) -> Outcome:
         message = item.message
         parts = split_text(message.text, MessageLimit.MAX_TEXT_LENGTH) or [" "]
-        address = self._moved.get(item.address, item.address)
+        address = self.moved_to(item.address)
         markup = self._markup(address, message)
         last_id: str | None = None
         for number, part in enumerate(parts):
             if number < item.parts_sent:  # sent before a failure part-way through
                 continue
             try:
-                try:
-                    sent = await self._send_part(address, part, markup, number == len(parts) - 1)
-                except ChatMigrated as moved:
-                    # Telegram refused nothing but the old id: the message goes to the new
-                    # one, and so does everything queued for the group.
-                    address = await self._migrated(address, str(moved.new_chat_id))
-                    sent = await self._send_part(address, part, markup, number == len(parts) - 1)
+                for hop in range(MAX_MIGRATIONS + 1):
+                    try:
+                        sent = await self._send_part(address, part, markup,
+                                                     number == len(parts) - 1)
+                        break
+                    except ChatMigrated as moved:
+                        # Telegram refused nothing but the old id: the message goes to the
+                        # new one, and so does everything queued for the group (moved
+                        # again, if the new id has moved on too).
+                        if hop == MAX_MIGRATIONS:
+                            raise
+                        address = await self._migrated(address, str(moved.new_chat_id))
             except ChatMigrated:
                 return Outcome(Result.RETRY, error="telegram_chat_migrated", parts_sent=number)
             except RetryAfter as error:
@@ -164,12 +171,21 @@ class TelegramSender:
         return await self.application.bot.send_message(
             chat_id=int(address), text=text, reply_markup=markup if last else None)
 
+    def moved_to(self, address: str) -> str:
+        """Where a chat is now, following every move we know of (old -> mid -> new), for
+        rows claimed before their group moved."""
+        seen = {address}
+        while address in self._moved and self._moved[address] not in seen:
+            address = self._moved[address]
+            seen.add(address)
+        return address
+
     async def _migrated(self, old: str, new: str) -> str:
         log.info("telegram: chat %s is now %s; moving it", old, new)
         self._moved[old] = new
         if self.on_chat_migrated is not None:
             await self.on_chat_migrated(int(old), int(new))
-        return new
+        return self.moved_to(new)
 
     def _markup(self, address: str, message: Outbound) -> object | None:
         inline = keyboards.inline_keyboard(message, self.content.text("buttons.done"))
@@ -390,6 +406,8 @@ class TelegramChannel:
                 await self._callback(update, address, external_id)
             elif update.message is not None:
                 read = read_message(update.message)
+                if read.service:
+                    return  # a pin, a timer, a shared chat...: nobody said anything
                 if read.wordless is not None:
                     await self._wordless(address, read.wordless, external_id)
                     return
@@ -451,9 +469,13 @@ class TelegramChannel:
             if message is None or markup is None:
                 return
             if await self.engine.claim_inbound(CHANNEL, external_id):
-                with contextlib.suppress(BadRequest):
+                try:
                     await message.edit_reply_markup(
                         keyboards.toggled(markup, callback.option_id))
+                except TelegramError as error:
+                    # The tick lives in the keyboard: not shown, it was not made. They
+                    # see no tick and can press again; nothing else is lost.
+                    _edit_failed("tick a box", error)
             return
         if callback.action == "c":
             label = keyboards.label_of(markup, query.data or "") or ""
@@ -468,9 +490,25 @@ class TelegramChannel:
         await self.engine.handle(address, event, external_id=external_id)
 
     async def _settle(self, message: Message, label: str) -> None:
-        """Take the keyboard away and show what was chosen, so old buttons can't be pressed."""
+        """Take the keyboard away and show what was chosen, so old buttons can't be pressed.
+
+        Cosmetic: whatever Telegram answers (flood control, a 5xx after every retry, the
+        message too old to edit, the bot blocked), the press itself is handled after it."""
         text = message.text or ""
         if label:
             text = f"{text}\n\n{keyboards.TICK}{label}"
-        with contextlib.suppress(BadRequest):
+        try:
             await message.edit_text(text[:MessageLimit.MAX_TEXT_LENGTH])
+        except TelegramError as error:
+            _edit_failed("show the choice", error)
+
+
+def _edit_failed(what: str, error: TelegramError) -> None:
+    """Logged by kind only: never the message, the choice or who pressed."""
+    if isinstance(error, BadRequest):
+        # "message is not modified", "message can't be edited": an old or repeated press.
+        log.info("telegram: could not %s on a pressed message (%s); the press is handled "
+                 "anyway", what, type(error).__name__)
+    else:
+        log.warning("telegram: could not %s on a pressed message (%s); the press is "
+                    "handled anyway", what, type(error).__name__)

@@ -7,14 +7,22 @@ puzzled reply). Here, before the engine, a message without words is:
 - from someone we don't know yet: handed on as before (they get the welcome);
 - after STOP: handed on as before (the engine keeps quiet);
 - a location while the question they face asks for one: handed on as a location;
-- a shared contact with a number while their words go to a peer: handed on as the text of
-  the card (name and number), so the relay's own contact-detail check holds it back until
-  both agree to swap details, exactly like a typed number (bot/peers/contact.py); a card
-  with no number is only a name, and is answered like a photo (its name is never read as
-  words: a contact called "Stop" must not stop anything);
+- a shared contact with a number while their words go to a peer (one chat): passed to
+  the relay as the text of the card (name and number), so the relay's own contact-detail
+  check holds a personal number back until both agree to swap details, exactly like a
+  typed number (bot/peers/contact.py), and a public one (Samaritans 116 123) may pass.
+  It goes straight to the relay, not through the engine: the name on a card is someone's
+  name, not the sender's words, so it is never read as a command (a contact called
+  "Stop") nor screened as their own crisis (a contact called "Crisis line"). A card with
+  no number (or none anyone could dial) is only a name, and is answered like a photo;
 - an edited message: the edit is answered (the change was not passed on or read), never
   the live location updates Telegram sends as edits;
-- the photos of one album: answered once;
+- the photos of one album: answered once, and rightly. Telegram sends an album as one
+  message per item, the caption on any of them, so the answer to an uncaptioned item
+  waits a moment (ALBUM_SETTLE): if a caption of the album then went to their peer, the
+  answer becomes "your words went, the photos didn't"; if a caption was read (a command,
+  a held number, an answer to us), the album is answered as that caption was, as one
+  photo with it would be;
 - anything else: answered with a kind "I can only pass on words" (in a peer chat) or "I
   can only read words" (anywhere else), queued like any reply, so STOP, pacing and the
   record of what was sent apply. The question they were on stays open.
@@ -26,10 +34,10 @@ so nobody thinks their picture was seen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import uuid4
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, update
 
 from bot.core.events import Address, Inbound, Outbound
 from bot.dispatch.priority import PRIORITY_REPLY
@@ -42,6 +50,9 @@ from bot.storage.models import Identity, OutboxMessage
 REPLY_KIND = "reply"
 # How far back to look for the question someone faces (its message carries its ref).
 RECENT_REPLIES = 10
+# How long the answer to an uncaptioned photo of an album waits for a caption on another
+# item of it (Telegram delivers an album's items together, within a second).
+ALBUM_SETTLE = timedelta(seconds=3)
 
 
 @dataclass(frozen=True)
@@ -92,19 +103,28 @@ class WordlessReplies:
         if message.kind == "location" and state.flow is not None and \
                 _asked_for_location(connection, person, address, state.ref):
             return _Routed(as_before)
-        words_to_peer = state.flow is None and bool(peer_service.open_chats(connection, person))
-        if message.kind == "contact" and message.card and words_to_peer:
-            return _Routed(Inbound.from_text(message.card))
+        chats = peer_service.open_chats(connection, person) if state.flow is None else []
+        words_to_peer = bool(chats)
         if external_id is not None and not repo.mark_seen(connection, address.channel,
                                                           external_id, now):
             return _Routed(None)  # a redelivery: answered the first time
         key = f"in:{address}:album:{message.album}" if message.album else \
             f"in:{address}:{external_id or uuid4().hex}"
-        if message.album and _queued(connection, key):
-            return _Routed(None)  # another photo of an album already answered
+        if message.album and (_queued(connection, key) or repo.already_seen(
+                connection, address.channel, _album_words(address, message.album))):
+            # Another photo of an album already answered, or whose caption was read.
+            return _Routed(None)
         # Writing to us, in any form, proves we can reach them.
         repo.update_identity(connection, stored.identity_id, last_inbound_at=now,
                              unreachable_at=None)
+        if message.kind == "contact" and message.card and len(chats) == 1:
+            # Straight to the relay (see the module's docstring): held, or passed on.
+            said = peer_service.relay(connection, self.engine.content, person,
+                                      int(chats[0]["id"]), message.card, now)
+            repo.queue_messages(connection, person_id=person, to=address, messages=said,
+                                kind=REPLY_KIND, priority=PRIORITY_REPLY, key_prefix=key,
+                                now=now)
+            return _Routed(None, queued=True)
         content = self.engine.content.for_language(stored.person["language"])
         about = "telegram.edited" if message.kind == "edited" else "telegram.wordless"
         text = content.text(f"{about}.to_peer" if words_to_peer else f"{about}.to_us")
@@ -112,9 +132,9 @@ class WordlessReplies:
             # In a chat, our words say who they are from, as every reply of ours does.
             text = content.text("peers.relay.from_us", text=text)
         repo.queue_messages(connection, person_id=person, to=address, messages=[Outbound(text)],
-                            kind=REPLY_KIND, priority=PRIORITY_REPLY, key_prefix=key, now=now)
+                            kind=REPLY_KIND, priority=PRIORITY_REPLY, key_prefix=key, now=now,
+                            due_at=now + ALBUM_SETTLE if message.album else None)
         return _Routed(None, queued=True)
-
 
     async def last_relay(self, address: Address) -> int:
         """The newest relayed (not held back) message this person wrote, by id (0: none);
@@ -134,17 +154,43 @@ class WordlessReplies:
 
     def _left_out(self, connection: Connection, address: Address, external_id: str,
                   relayed_before: int, album: str | None, now: datetime) -> bool:
-        if _last_relay(connection, address) <= relayed_before:
-            return False  # an answer, a command, a held number, a refusal: nothing went
+        went = _last_relay(connection, address) > relayed_before
+        album_key = f"in:{address}:album:{album}" if album else None
+        first_words = album_key is not None and repo.mark_seen(
+            connection, address.channel, _album_words(address, album or ""), now)
+        if not went:
+            # An answer, a command, a held number, a refusal: nothing went, and the album
+            # is answered as one photo with those words would be (nothing about photos).
+            if album_key is not None and first_words:
+                connection.execute(update(OutboxMessage).where(
+                    OutboxMessage.idempotency_key == _row_key(connection, album_key),
+                    OutboxMessage.status == "queued").values(status="cancelled",
+                                                             updated_at=now))
+            return False
         stored = repo.load(connection, address, lock=False)
         if stored is None or stored.opted_out_at is not None:
             return False
         content = self.engine.content.for_language(stored.person["language"])
         text = content.text("peers.relay.from_us",
                             text=content.text("telegram.wordless.caption_only"))
-        key = f"in:{address}:album:{album}" if album else f"in:{address}:{external_id}:left"
-        if _queued(connection, key):
-            return False  # a redelivered update, or the album already answered
+        if album_key is None:
+            key = f"in:{address}:{external_id}:left"
+            if _queued(connection, key):
+                return False  # a redelivered update
+        else:
+            if not repo.mark_seen(connection, address.channel,
+                                  f"{_album_words(address, album or '')}:left", now):
+                return False  # the album was already told its words went
+            # The answer to an uncaptioned photo of it, still waiting: it becomes this one,
+            # and goes now.
+            if connection.execute(update(OutboxMessage).where(
+                    OutboxMessage.idempotency_key == _row_key(connection, album_key),
+                    OutboxMessage.status == "queued").values(
+                    payload=Outbound(text).to_json(), due_at=now, updated_at=now)).rowcount:
+                return True
+            # Nothing waiting (or, rarely, "that one didn't go" already went: this puts it
+            # right).
+            key = album_key if not _queued(connection, album_key) else f"{album_key}:left"
         return bool(repo.queue_messages(
             connection, person_id=stored.person_id, to=address, messages=[Outbound(text)],
             kind=REPLY_KIND, priority=PRIORITY_REPLY, key_prefix=key, now=now))
@@ -159,11 +205,22 @@ def _last_relay(connection: Connection, address: Address) -> int:
         RelayedMessage.sender_id == person, RelayedMessage.held.is_(False))) or 0)
 
 
+def _row_key(connection: Connection, key: str) -> str:
+    """The stored key of the first message queued under `key` (repo.queue_messages keeps
+    only the keyed hash of it, numbered from 0)."""
+    return f"{repo.opaque(connection, key)}:0"
+
+
 def _queued(connection: Connection, key: str) -> bool:
-    """Whether a message was already queued under this key (repo.queue_messages keeps only
-    the keyed hash of it, numbered from 0)."""
+    """Whether a message was already queued under this key."""
     return connection.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.idempotency_key == f"{repo.opaque(connection, key)}:0")) is not None
+        OutboxMessage.idempotency_key == _row_key(connection, key))) is not None
+
+
+def _album_words(address: Address, album: str) -> str:
+    """The inbound mark (kept hashed, like an update id) that a caption of this album
+    was read."""
+    return f"album:{address}:{album}:words"
 
 
 def _asked_for_location(connection: Connection, person_id: int, address: Address,

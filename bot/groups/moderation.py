@@ -101,7 +101,8 @@ class GroupModeration:
         message = update.message or update.edited_message
         if message is None:
             return
-        if message.migrate_to_chat_id or message.new_chat_members or message.left_chat_member:
+        if message.migrate_to_chat_id or message.migrate_from_chat_id or \
+                message.new_chat_members or message.left_chat_member:
             if await self.rt.claim(update.update_id):
                 await self._service(update, message)
             return
@@ -127,8 +128,9 @@ class GroupModeration:
                                                    sender.first_name, text, message.date))
 
     async def _service(self, update: Update, message: Message) -> None:
-        if message.migrate_to_chat_id:
+        if message.migrate_to_chat_id or message.migrate_from_chat_id:
             await self.lifecycle.migrated(message)
+            self.history.forget(message.migrate_from_chat_id or message.chat.id)
         elif message.new_chat_members:
             await self.lifecycle.joined(update, message.chat, list(message.new_chat_members))
         else:

@@ -62,16 +62,21 @@ class GroupLifecycle:
 
     async def migrated(self, message: Message) -> None:
         """A group that became a supergroup has a new id; settings, members and the
-        messages waiting to go there move."""
-        assert message.migrate_to_chat_id is not None
-        await self.moved(message.chat.id, message.migrate_to_chat_id)
+        messages waiting to go there move. Telegram says so twice: in the old group
+        (`migrate_to_chat_id`) and in the new supergroup (`migrate_from_chat_id`); the bot
+        may see only one of them, so either moves it."""
+        if message.migrate_to_chat_id:
+            await self.moved(message.chat.id, message.migrate_to_chat_id)
+        elif message.migrate_from_chat_id:
+            await self.moved(message.migrate_from_chat_id, message.chat.id)
 
     async def moved(self, old: int, new: int) -> None:
         now = self.rt.now()
 
         def work(connection: Connection) -> None:
             if store.migrate_chat(connection, old, new):
-                store.audit(connection, now, "group_moved", target=f"chat:{new}",
+                store.audit(connection, now, store.MOVED,
+                            target=f"chat:{store.moved_on(connection, new)}",
                             detail=f"from chat:{old}")
 
         await self.rt.run(work)

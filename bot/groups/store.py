@@ -137,17 +137,47 @@ def migrate_chat(connection: Connection, old_chat_id: int, new_chat_id: int) -> 
     """A group became a supergroup (Telegram's `migrate_to_chat_id`, or "group chat was
     upgraded to a supergroup chat" when we sent to it): the group, its members, invites and
     held messages, its open cases, and every message still waiting to go there move to the
-    new id. Safe to run twice (the service message and a refused send both say so).
-    True if the group itself moved."""
+    new id. Safe to run twice (the service message and a refused send both say so), and
+    in any order: if the new id has itself moved on (old -> mid -> new), everything goes
+    to the last one. A message being sent at that moment gets the new address too, so a
+    retry goes where the group is. True if the group itself moved."""
+    new_chat_id = moved_on(connection, new_chat_id)
+    if new_chat_id == old_chat_id:
+        return False
     moved = move_group(connection, old_chat_id, new_chat_id)
     connection.execute(update(_CASES).where(_CASES.c.group_chat_id == old_chat_id)
                        .values(group_chat_id=new_chat_id))
     connection.execute(
         update(_OUTBOX).where(_OUTBOX.c.channel == CHANNEL,
                               _OUTBOX.c.address == str(old_chat_id),
-                              _OUTBOX.c.status.in_(("queued", "claimed")))
+                              _OUTBOX.c.status.in_(("queued", "claimed", "sending")))
         .values(address=str(new_chat_id)))
     return moved
+
+
+MOVED = "group_moved"  # the audit entry of a move: target "chat:<new>", detail "from chat:<old>"
+_MOST_MOVES = 8
+
+
+def moved_on(connection: Connection, chat_id: int) -> int:
+    """Where a group that was `chat_id` is now, following recorded moves to the end."""
+    seen = {chat_id}
+    for _ in range(_MOST_MOVES):
+        target = connection.scalar(
+            select(AuditEntry.target).where(AuditEntry.action == MOVED,
+                                            AuditEntry.detail == f"from chat:{chat_id}")
+            .order_by(AuditEntry.id.desc()).limit(1))
+        if not target or not target.startswith("chat:"):
+            break
+        try:
+            onward = int(target.removeprefix("chat:"))
+        except ValueError:
+            break
+        if onward in seen:
+            break
+        seen.add(onward)
+        chat_id = onward
+    return chat_id
 
 
 # -- members ------------------------------------------------------------------------------

@@ -53,7 +53,8 @@ def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_
         return _status_reply(connection, mine, chat, sender_id)
     text = relayable(text)
     if not text:
-        return [Outbound(mine.text("common.unclear"))]
+        # Nothing a reader would see (a lone zero-width space): ours, so it says so.
+        return [Outbound(mine.text("peers.relay.from_us", text=mine.text("common.unclear")))]
     if len(text) > RELAY_MAX_CHARS:
         return [Outbound(mine.text("peers.relay.too_long"))]
     day_start = now - timedelta(hours=24)
