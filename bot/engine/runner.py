@@ -74,6 +74,7 @@ from bot.engine.screening import (
     recent_words,
     screened,
     with_recent_words,
+    with_safety_net,
 )
 from bot.geo.districts import DistrictTable
 from bot.storage import linking
@@ -435,13 +436,9 @@ class Engine:
             # "I get chest pain on hills", asked about their health: part of their answer,
             # kept, and met with when to stop and get help, not "call 999 now" (hazard log
             # H1). Any word of now ("today", "won't ease") and it is urgent as ever.
-            rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
-                                     recognised, assessment)
-            topic = assessment.findings[0].topic
-            key = f"safety.reply.standing_{topic}"
-            net = ctx.say(key if ctx.content.has(key) else "safety.reply.standing")
-            return Plan([net, *rest.say], rest.state, rest.profile,
-                        effects=[*rest.effects, RecordImpact("safety_net", topic)])
+            return with_safety_net(ctx, self._decide_rest(
+                ctx, state, profile, event, is_new, referral, recognised, assessment),
+                assessment)
         if assessment.findings:
             plan = self._safety(ctx, state, profile, assessment, event)
             if in_peer_chat:

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 
 from bot.core.events import EventKind, Inbound
 from bot.core.safety import Assessment, Screen
+from bot.core.turn import Context, RecordImpact
+from bot.engine.plan import Plan
 from bot.storage import repository as repo
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,16 @@ def recent_words(event: Inbound, plan_kind: str, command: bool, stored: repo.Sto
             return f"{before} {text}"[-RECENT_WORDS_KEPT:]
         return before
     return (f"{before} {text}" if before else text)[-RECENT_WORDS_KEPT:]
+
+
+def with_safety_net(ctx: Context, plan: Plan, assessment: Assessment) -> Plan:
+    """A symptom told as a standing pattern in answer to a question about their health:
+    the answer `plan` as it is, after when to stop and get help for that symptom."""
+    topic = assessment.findings[0].topic
+    key = f"safety.reply.standing_{topic}"
+    net = ctx.say(key if ctx.content.has(key) else "safety.reply.standing")
+    return Plan([net, *plan.say], plan.state, plan.profile,
+                effects=[*plan.effects, RecordImpact("safety_net", topic)])
 
 
 def with_recent_words(screen: Screen, stored: repo.Stored, text: str, now: datetime,
