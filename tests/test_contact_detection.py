@@ -30,6 +30,17 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   Gujarati, public property, event and group sites, timetables and meter readings, details
   split over two messages: a line with "⏎" is one person's messages in a row), written
   while fixing them (not blind). The reader does not learn from it.
+- `held_out_7.tsv`: a seventh, written blind 2026-12-01, measured once clean after round
+  six (3.64 % of 330 leaks let through: postcode 12 %, address 5.6 %, phone 5.1 %, email
+  1.7 %, handle 1.4 %; 2.12 % of 330 ordinary held: public 12 %, times 3.3 %), then tuned on
+  by kind (round seven) and learned from by the second reader: its figures here are tuned.
+- `kinds_7.tsv`: round seven, variants of held_out_7's kinds (gamertags with spaces, digits
+  hidden by a filler letter, local numbers claimed, a number's start told after it or a
+  piece as a riddle, a unit's letters said as everyday words, Eircodes and postcodes from
+  abroad given as the writer's, addresses abroad, homes along a lane, "@" and "." in other
+  languages; public sites and mailboxes, titles searched for, times said in words, and
+  people's names spoken to: "Thanks Bev"), written while fixing them (not blind). The
+  reader does not learn from it.
 - `held_out_6.tsv`: a sixth, written blind 2026-12-01 with determined styles (spaced,
   spelt-out and split numbers, "(at)" and "[dot]", findable profiles, homes by landmark)
   and near-misses; measured once clean after round five: 1.33 % of 300 leaks let through
@@ -135,6 +146,29 @@ def test_kinds_6_corpus() -> None:
                                        use_reader=False)  # the rules alone: 0 and 0
     assert rules["leak_rate"] <= 0.0079, rules
     assert rules["false_holds"] <= 0.0075, rules
+
+
+def test_held_out_7_corpus() -> None:
+    # Blind at first: 12 of 330 leaks, 7 of 330 ordinary held (after round six); tuned on
+    # since (round seven): 0 and 0, so this guards the kinds, it measures nothing unseen.
+    found = figures("held_out_7")
+    assert found["leak_rate"] <= 0.0031, found
+    assert found["false_holds"] <= 0.0031, found
+    rules = contact_detection.evaluate(contact_detection.load(CORPORA / "held_out_7.tsv"),
+                                       use_reader=False)  # the rules alone: 1 and 0
+    assert rules["leak_rate"] <= 0.0061, rules
+    assert rules["false_holds"] <= 0.0031, rules
+
+
+def test_kinds_7_corpus() -> None:
+    # 0 of 136 leaks, 3 of 129 ordinary held (by the reader: near-misses written to tempt it)
+    found = figures("kinds_7")
+    assert found["leak_rate"] <= 0.0074, found
+    assert found["false_holds"] <= 0.031, found
+    rules = contact_detection.evaluate(contact_detection.load(CORPORA / "kinds_7.tsv"),
+                                       use_reader=False)  # the rules alone: 0 and 0
+    assert rules["leak_rate"] <= 0.0074, rules
+    assert rules["false_holds"] <= 0.0078, rules
 
 
 def test_a_postcode_district_or_a_small_number_alone_is_never_held() -> None:
@@ -557,3 +591,86 @@ def test_random_pairs_of_ordinary_messages_are_rarely_held() -> None:
     found = contact_detection.pairs(1500, use_reader=False, seed=11)
     assert found["pairs_held_by_the_split_reading"] < 0.01, found
     assert found["triples_held_by_the_split_reading"] < 0.01, found
+
+
+# Round seven: blind held_out_7's kinds. Made-up members of each kind and near-misses (not
+# the corpus lines); the rules alone decide them.
+@pytest.mark.parametrize(("text", "kind"), [
+    ("xbox gamertag: Muddy Wellies 63", ContactKind.USERNAME),
+    ("psn: dancing gran 19", ContactKind.USERNAME),
+    ("my playstation name's Lazy Lion 44", ContactKind.USERNAME),
+    ("steam friend code 771 204 985, add me", ContactKind.USERNAME),
+    ("I'm holly.bakes on most things, insta, fb", ContactKind.USERNAME),
+    ("ignore the letters: 0r7r9r1r2r4r4r5r6r6r1", ContactKind.PHONE),
+    ("0e7e8e8e0 1e2e3e4e5e6", ContactKind.PHONE),
+    ("my home phone is six one two, oh four four eight", ContactKind.PHONE),
+    ("my telephone is Leicester 2471 556", ContactKind.PHONE),
+    ("three three one, nine nine oh two, it's the leicester code", ContactKind.PHONE),
+    ("nine one two, four four five, six seven eight, then 07 at the start", ContactKind.PHONE),
+    ("text me 07813, then my house number, then 552", ContactKind.PHONE),
+    ("plus four four, seven nine one two, three four five, six seven eight", ContactKind.PHONE),
+    ("le4 nine tee why", ContactKind.POSTCODE),
+    ("LE2, 6 are you", ContactKind.POSTCODE),
+    ("it's L, E, 3, 8, N, P", ContactKind.POSTCODE),
+    ("LE8 - 4 - QX", ContactKind.POSTCODE),
+    ("my eircode is F92 K3P1", ContactKind.POSTCODE),
+    ("our PIN code is 382 421, Gandhinagar", ContactKind.POSTCODE),
+    ("mój kod pocztowy to 60-101 Poznań", ContactKind.POSTCODE),
+    ("address back home: 4 Laxmi Nagar, Rajkot", ContactKind.ADDRESS),
+    ("3 rue Victor Hugo, Lille is where I'm staying", ContactKind.ADDRESS),
+    ("ul. Polna 12, Łódź", ContactKind.ADDRESS),
+    ("we're the cottage at the end of the lane off Green Lane in Anstey", ContactKind.ADDRESS),
+    ("pop round, 17 Eastway, Birstall, knock loud", ContactKind.ADDRESS),
+    ("Holly Cottage, Church Road, Kirby Muxloe", ContactKind.ADDRESS),
+    ("tomasz.lis małpa gmail kropka com", ContactKind.EMAIL),
+    ("it's maria dot lopez thirty one at hotmail", ContactKind.EMAIL)])
+def test_round_seven_kinds_are_held(text: str, kind: ContactKind) -> None:
+    assert kind in rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "tiktok: day 40 of the challenge!", "psn was down 3 hours", "3x2x1, lift off",
+    "the bag was 30x20x10", "my number is 7, 15, 22 in the draw", "my telephone is playing up",
+    "we start 0700, 07 at the front of the queue", "ring me at 0745 then the 0900 bus",
+    "I'm 3 why?", "it's 2 you and me", "the A45 2030 plan", "D24 is a nice part of Dublin",
+    "we did 395007 steps as a club", "my Italian friend's postcode is 00184, Rome",
+    "the Champs-Élysées is lovely, rue de Rivoli too", "halfway up the hill in Bradgate I sat",
+    "my Fiat Punto is in for its MOT", "swimming.org has the quiet sessions",
+    "Diabetes UK's helpline@diabetes.org.uk rang me back", "search The Body Coach on youtube",
+    "search Move It or Lose It on youtube", "quarter past 10, Victoria Park gates",
+    "I'm still on Windows 10", "see you b4 9 - at the gate"])
+def test_round_seven_near_misses_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+# A person's name is never the learned reader's to hold (a break-test, F6: once the reader
+# had trained, the alias "Bev" and "Jean‑Luc" typed with U+2011 were held as usernames, so
+# the relay showed "Your match", and "Thanks Bev" was held back).
+NAMES = ["Bev", "Jean\u2011Luc", "Jean\u2010Luc", "Jean-Luc", "D\u2019Arcy", "O'Neill", "Dot",
+         "Svetlana", "Nana Joan", "Bev T", "Dr Sam", "Big Dave", "Siobhan", "Wojciech", "Łukasz"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_name_alone_or_spoken_to_passes_once_the_reader_is_trained(name: str) -> None:
+    assert contact_reader.wait() is not None  # the fault showed only after training
+    for text in (name, f"{name} x", f"Thanks {name}", f"see you {name}", f"Morning {name}",
+                 f"ta {name}!", f"Cheers {name}, see you Tuesday", f"Hi {name}, how was it?"):
+        assert contact_details(text) == [], text
+    assert not contact_reader.has_material(name)
+
+
+@pytest.mark.parametrize("text", ["bev", "BEV", "jean-luc", "jean\u2011luc", "thanks bev",
+                                  "ta bev!", "bev x", "cheers shaz, see you tuesday"])
+def test_a_short_name_typed_in_one_case_passes_once_the_reader_is_trained(text: str) -> None:
+    assert contact_reader.wait() is not None
+    assert contact_details(text) == []
+
+
+def test_a_name_with_a_detail_is_still_held() -> None:
+    assert contact_reader.wait() is not None
+    assert contact_details("Bev 07700 900123") == [ContactKind.PHONE]
+    assert contact_details("Thanks Bev, I'm bevknits on insta") == [ContactKind.USERNAME]
+    assert contact_details("Jean\u2011Luc, add me on snap: jlwalks62") == [ContactKind.USERNAME]
+    # A made-up word alone is still the reader's to weigh; only a name as people write one
+    # (capitalised, any hyphen) is set aside.
+    assert contact_reader.has_material("bevknits")

@@ -553,3 +553,37 @@ def _open_case_about(connection: SqlConnection, subject: int, reporter: int,
     connection.execute(ModerationCase.__table__.insert().values(
         kind="connection", connection_id=chat, reported_by=reporter, subject_id=subject,
         history={"messages": []}, status="open", created_at=w.clock.now()))
+
+
+# -- a chosen name is shown as chosen, once the contact reader has trained --------------
+@pytest.mark.parametrize("resident", [ANN, KIM], ids=["sms", "telegram"])
+@pytest.mark.parametrize("alias", ["Bev", "Jean\u2011Luc"])
+async def test_a_chosen_name_is_shown_and_spoken_to_once_the_contact_reader_has_trained(
+        settings: Settings, alias: str, resident: Address) -> None:
+    """A break-test (F6): once the learned contact reader had trained (seconds after
+    start), it read the alias "Bev", or "Jean‑Luc" typed with U+2011, as a username, so
+    every text named the supporter "Your match", and "Thanks Bev" was held back. The reader
+    is trained before anything here is read, so the test does not depend on timing."""
+    import unicodedata
+
+    from bot.core.gsm7 import readable_name
+    from bot.peers import contact_reader
+
+    assert contact_reader.wait(120) is not None
+    # On Telegram the name as stored (NFKC: U+2011 is kept as U+2010); in texts (GSM-7) as
+    # they can show it.
+    stored = unicodedata.normalize("NFKC", alias)
+    shown = readable_name(stored) if resident.channel == "sms" else stored
+    async with peer_world(settings) as w:
+        await w.supporter(SAM, alias)
+        await w.resident(resident, "Ann")
+        await w.asks_for_buddy(resident)
+        await w.says(SAM, "1")
+        heard = await w.says(resident, "yes")
+        assert heard.only(resident) == t("peers.buddy.connected", alias=shown)
+        heard = await w.says(SAM, "See you at 10")
+        assert heard.only(resident) == t("peers.relay.from", alias=shown, text="See you at 10")
+        assert t("peers.no_name") not in heard.only(resident)
+        heard = await w.says(resident, f"Thanks {alias}, see you there")
+        assert heard.texts(resident) == []  # passed on, not held back
+        assert heard.only(SAM).startswith(t("peers.relay.from", alias="Ann", text="Thanks "))

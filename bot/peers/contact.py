@@ -54,6 +54,23 @@ Polish number is 601 234 567"); digits as French, Spanish and Gujarati words ("z
 "cero siete", "shunya saat"); people's own pages on listed sites ("ebay.co.uk/usr/...",
 "parkrun.org.uk/parkrunner/..."). Passed: timetables, splits and one meter's readings
 ("07:00 07:30 08:00", "meter says 04512 then 04519"), property, event and tourism sites.
+Round seven (blind held_out_7's kinds): gamertags with spaces ("xbox gamertag: Grumpy Knees
+71"), a platform's friend code; digits hidden by a filler letter ("0x7x8x4..."); a local
+number given as the writer's, digit by digit or with its town for the code ("my telephone
+is Leicester 2391 774"); a number's start told after the rest ("... then 07 at the start")
+or a piece told as a riddle; "plus four four" said; a unit's letters said as everyday words
+("le3 zero tee why"), a postcode's pieces with wide gaps ("LE5 - 6 - LH"); an Irish Eircode
+(always: it names one door) and another country's postcode given as the writer's own ("my
+PIN code is 380008", "mój kod pocztowy 31-420"; a bare number never); addresses abroad
+("12 rue ...", "ul. Długa 5", "21 Shanti Nagar Society", "address: ..."), homes along a lane
+("the farmhouse at the end of the track off ..."), a one-word street with its town and a
+home said, a named house with its street; "@" and "." said in Polish, Spanish, French,
+Italian, German, Portuguese ("małpa", "kropka"); a name's digits as words in an email.
+Passed: more public sites (content/public_contacts.yaml), an organisation's role mailbox
+with the writer in the message, titles searched for ("search Move It or Lose It on
+youtube"), times said in words before a place ("quarter to 11, Abbey Park café"); and a
+person's name alone or spoken to is never the learned reader's to hold ("Bev", "Jean‑Luc",
+"Thanks Bev": see contact_reader.has_material), so an alias is shown as chosen.
 
 Not the writer's own, so let through (bot/peers/contact_public.py, with its lists in
 content/public_contacts.yaml): organisations' sites ("nhs.uk/conditions", "bhf.org.uk"; a

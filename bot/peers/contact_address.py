@@ -26,7 +26,7 @@ AREAS = frozenset({
 # punctuation, an emoji or "and then" between them.
 _POSTCODE = re.compile(
     r"(?<!')\b([a-z]{1,2})[\s\-_./]{0,2}([\dIlO][a-z\d]?)(?:[^\w]{0,3}|[\s,]+(?:and\s+)?then\s+)"
-    r"([\dIlOZSB])(?:[\s\-_./*•–]{0,2}|[\s,]+(?:and\s+)?then\s+)([abd-hjlnp-uw-z])[\s.\-]?"
+    r"([\dIlOZSB])(?:[\s\-_./*•–]{0,3}|[\s,]+(?:and\s+)?then\s+)([abd-hjlnp-uw-z])[\s.\-]?"
     r"([abd-hjlnp-uw-z])\b", re.I)
 _STREETS = ("road|rd|street|avenue|ave|av|lane|ln|crescent|cres|terrace|mews|boulevard|"
             "close|cl|drive|dr|way|walk|place|court|grove|gardens|park|hill|rise|view|green|"
@@ -168,8 +168,53 @@ def _halves_apart(text: str) -> bool:
     return False
 
 
+# Postcodes from abroad (round seven). An Irish Eircode names one front door, as a full UK
+# postcode does, so it is held whoever's it is: a routing key (a letter and two digits, or
+# D6W) and four characters of its alphabet, with a letter and a digit among them unless the
+# word "eircode" is there ("D24 X8K2"; "the A42 2030" is a road and a year).
+_EIRCODE = re.compile(r"\b([ACDEFHKNPRTVWXY]\d{2}|D6W)\s?([0-9ACDEFHKNPRTVWXY]{4})\b", re.I)
+# Another country's postcode names an area, as "LE4" does, so a bare number is none ("we did
+# 380008 steps", "31-420" a score); it is held where the writer gives it as their own home's,
+# in English or their language: "my PIN code is 380008 in Ahmedabad", "mój kod pocztowy
+# 31-420 Kraków", "our zip code back home is 10001", "ma code postal: 75012". A friend's
+# ("my French friend's postcode is 75012") is not the writer's home.
+_POSTCODE_NAMES = (r"(?:post\s?code|postal\s+code|zip(?:\s?code)?|kod(?:\s+pocztowy)?|"
+                   r"code\s+postal|c[oó]digo\s+postal|plz|postleitzahl|eircode|postnummer)")
+_PIN_NAMES = r"(?:pin\s?code|pin\s+no|pincode)"
+_ABROAD_SHAPE = (r"(?:\d{2}-\d{3}|\d{3}\s?\d{3}|\d{4,5}(?:-\d{4})?|\d{4}\s?[A-Z]{2}|"
+                 r"[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{3}\s\d{2})")
+_PIN_SHAPE = r"[1-9]\d{2}\s?\d{3}"
+_OWN_WORD = (r"(?:my|our|m[oó]j|moja|nasz|mon|ma|notre|mi|nuestro|mein|meine|unser|il\s+mio|"
+             r"mera|meri|hamara)")
+# Between "my" and the word: where it is ("home", "back home", "Polish", "Indian"), never
+# whose ("my friend's postcode").
+_WHICH = r"(?:(?:home|house|old|new|own|real|full|family|(?-i:[A-Z][a-z]+))\s+){0,2}"
+_BEFORE_NUMBER = (r"(?:'s)?(?:\s+(?:is|was|es|est|ist|to|jest|there|back\s+home|at\s+home|"
+                  r"in\s+(?-i:[A-Z])[\w-]+)){0,3}\s*[:=\-–—]?\s*")
+_POSTCODE_ABROAD = re.compile(
+    rf"\b{_OWN_WORD}\s+{_WHICH}(?:{_POSTCODE_NAMES}{_BEFORE_NUMBER}{_ABROAD_SHAPE}|"
+    rf"{_PIN_NAMES}{_BEFORE_NUMBER}{_PIN_SHAPE})(?![\w-])|"
+    rf"(?<![\w-])(?:{_ABROAD_SHAPE}|{_PIN_SHAPE})\s+(?:is|was|'s)\s+{_OWN_WORD}\s+{_WHICH}"
+    rf"(?:{_POSTCODE_NAMES}|{_PIN_NAMES})\b", re.I)
+
+
+_POSTCODE_CUE = re.compile(r"post|zip|pin|kod|plz|code|leitzahl", re.I)
+
+
+def _eircode(text: str) -> bool:
+    said = re.search(r"\beircode\b", text, re.I) is not None
+    for match in _EIRCODE.finditer(text):
+        unique = match.group(2)
+        if said or (re.search(r"\d", unique) and re.search(r"[a-z]", unique, re.I)):
+            return True
+    return False
+
+
 def has_postcode(text: str) -> bool:
     if any(_a_postcode(m) for m in _POSTCODE.finditer(text)) or _halves_apart(text):
+        return True
+    if _DIGIT.search(text) and (_eircode(text) or (
+            _POSTCODE_CUE.search(text) and _POSTCODE_ABROAD.search(text))):
         return True
     towns = _TOWN_DISTRICT.sub(lambda m: _TOWN_AREAS[m.group(1).lower()] + m.group(2), text)
     if towns != text and _halves_apart(towns):
@@ -197,6 +242,9 @@ def _a_postcode(match: re.Match[str]) -> bool:
         # "take B12 at breakfast", "room B12 at the college": one token, then a word, not
         # a postcode's unit ("B12 8AT", "le2 8at", "le2 8 at" and "LE2 8 AT" still are).
         return False
+    if match.start(4) - match.end(3) >= 3 and not unit.isupper() and \
+            unit.lower() in english_words():
+        return False  # "b4 9 - at the latest": a word after a wide gap ("LE5 - 6 - LH" is)
     if district[0].isdigit():
         return True
     return sector.isdigit() and unit.isupper()
@@ -334,13 +382,19 @@ _OWN_HOME = re.compile(
 # us"). "near", "by" and "not far from" point at an area, not a door: "I live near Wigston,
 # not far from the co-op", "the park next to the co-op", "meet at the cafe above the chippy"
 # pass.
-_HOME_NOUN = r"(?:house|flat|bungalow|cottage|maisonette|home|place|semi|one|end\s+house)"
+_HOME_NOUN = (r"(?:house|flat|bungalow|cottage|maisonette|home|place|semi|one|end\s+house|"
+              # Round seven: "I'm the farmhouse at the end of the track off Station Road".
+              r"farmhouse|farm|barn|lodge|mill|chalet|cabin|caravan|narrowboat|houseboat|boat|"
+              r"annexe|annex|rectory|vicarage|gatehouse|townhouse|terrace|end\s+terrace)")
 _DIRECTIONS = re.compile(
     r"\b(?:above|over|behind|opposite|next\s+(?:door\s+)?to|beside|across\s+(?:the\s+road\s+)?"
     r"from|facing|past|at\s+the\s+back\s+of|round\s+the\s+(?:corner|back)\s+(?:from|of)|"
-    r"on\s+the\s+corner\s+(?:of|by))\s+(?:(?:the|a|an)\s+|(?-i:(?=[A-Z])))"
+    r"on\s+the\s+corner\s+(?:of|by)|"
+    # Round seven: where along a way ("at the end of the track off Station Road").
+    r"at\s+the\s+(?:far\s+)?(?:end|top|bottom|head|foot)\s+of|(?:half\s?way|partway)\s+"
+    r"(?:up|down|along))\s+(?:(?:the|a|an)\s+|(?-i:(?=[A-Z])))"
     r"(?:[\w'&-]+\s+){0,3}?[\w'&-]+,?\s+"
-    r"(?:on|in|off|at)\s+(?:the\s+)?(?-i:[A-Z][\w'-]+)", re.I)
+    r"(?:on|in|off|at|by)\s+(?:the\s+)?(?-i:[A-Z][\w'-]+)", re.I)
 _MY_HOME_BEFORE = re.compile(
     r"\b(?:i|we)\s+(?:live|living|stay|staying)\b(?:\s+in\s+(?:the|a)\s+(?:[\w'-]+\s+){0,3}?"
     rf"{_HOME_NOUN}\b)?|"
@@ -374,8 +428,120 @@ def _home_by_landmark(text: str) -> bool:
     return False
 
 
+# Addresses abroad (round seven): a home abroad given as one's own is still a home. Street
+# words that come first ("12 rue de la Paix", "7 calle Mayor"), a street's name with its
+# word built in and the number after ("Hauptstraße 5", "ul. Długa 5", "Kalverstraat 12"),
+# and the words of an Indian address ("21 Shanti Nagar Society", "4 MG Marg").
+_STREET_FIRST = re.compile(
+    r"\b\d{1,4}[a-z]?,?\s+(?i:rue|avenue|boulevard|calle|avenida|avda|rua|viale|via|piazza|"
+    r"plaza|praça|ulica|aleja)\s+(?:(?i:de|du|des|la|le|les|del|della|di|da|do|dos|das|"
+    r"san|santa)\s+)*[A-Z][\w'-]+")
+_NUMBER_LAST = re.compile(
+    r"(?:\b(?i:ul|al|os|pl)\.\s*|\b(?i:ulica|aleja)\s+)[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?\s+"
+    r"\d{1,4}[a-z]?\b|"
+    r"\b[A-Z][\w'-]*(?i:stra(?:ß|ss)e|str\.|gasse|weg|straat|laan|plein|gracht|vej|gade|"
+    r"gatan|vägen|katu|utca)\s+\d{1,4}[a-z]?\b")
+_INDIAN_ADDRESS = re.compile(
+    r"\b\d{1,4}[a-z]?(?:/\d{1,4})?,?\s+(?:[A-Z][\w'-]*\s+){1,3}(?:Nagar|Marg|Society|Colony|"
+    r"Chowk|Vihar|Enclave|Niwas|Sadan|Bhavan|Bhawan|Puram|Apartments|Pol|Bagh)\b")
+# An address given as such, whatever its words: "Gujarat address: 21 Shanti Nagar Society,
+# Maninagar, Ahmedabad", "my address in Lagos is 14 Adeola Odeku, Victoria Island": a
+# number and a name, then a place after a comma. Not an email or web address.
+_ADDRESS_LABEL = re.compile(
+    r"(?<!e-)(?<!email )(?<!e-mail )(?<!web )(?<!ip )\b(?i:address)"
+    r"(?:\s+(?i:is|in|back|there|at|over|home)(?:\s+[\w'-]+)?){0,3}?\s*(?:[:=\-–—]|(?i:\bis\b))"
+    r"\s*(?:(?i:flat|apt|apartment|house|no\.?|number)\s*)?\d{1,4}[a-z]?(?:/\d{1,4})?,?\s+"
+    r"(?:[A-Z][\w'-]*\s+){0,3}[A-Z][\w'-]*\s*,\s*[A-Z][\w'-]+")
+
+
+# Words one of those patterns needs, looked for first: most messages have none.
+_ABROAD_CUES = ((_STREET_FIRST, (" rue ", "calle", "avenue", "avenida", "avda", " rua ", " via ",
+                                 "viale", "piazza", "plaza", "praça", "ulica", "aleja",
+                                 "boulevard")),
+                (_NUMBER_LAST, ("ul.", "al.", "os.", "pl.", "ulica", "aleja", "straße", "strasse",
+                                "str.", "gasse", "weg ", "straat", "laan ", "plein", "gracht",
+                                "vej ", "gade ", "gatan", "vägen", "katu", "utca")),
+                (_INDIAN_ADDRESS, ("nagar", "marg", "society", "colony", "chowk", "vihar",
+                                   "enclave", "niwas", "sadan", "bhavan", "bhawan", "puram",
+                                   "apartments", " pol", "bagh")),
+                (_ADDRESS_LABEL, ("address",)))
+
+
+def _abroad(text: str) -> bool:
+    """(Read only where the message has a digit.)"""
+    lower = text.lower()
+    patterns = [p for p, cues in _ABROAD_CUES if any(cue in lower for cue in cues)]
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            digits = re.search(r"\d+", match.group(0))
+            if digits and not public_place(text, match.start() + digits.start()):
+                return True
+    return False
+
+
+# A home's number and a one-word street, then the town, with a home said (round seven):
+# "Come for tea, 23 Kingsway, Braunstone. Buzzer's broken"; the street named after "on",
+# then the number: "the house is on Kingsway, 138, the one with the ramp".
+_NUMBER_NAME_TOWN = re.compile(
+    r"(?<![£$€\d.:/])\b(\d{1,4})[a-h]?,?\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*,\s*"
+    r"[A-Z][a-z'-]{2,}")
+_ON_STREET_NUMBER = re.compile(
+    r"\b(?:(?:house|flat|bungalow|home|place|cottage|i\s+live|we\s+live)\b[^.!?]{0,20}?"
+    r"\bon\s+((?-i:[A-Z][a-z'-]+)(?:\s+(?-i:[A-Z][a-z'-]+))?)(?:\s*,\s*|\s+)|"
+    # "I'm on Southgate, 14, come by": the number set apart by commas ("I'm on Windows 10").
+    r"\b(?:we'?re|i'?m)\s+on\s+((?-i:[A-Z][a-z'-]+)(?:\s+(?-i:[A-Z][a-z'-]+))?)\s*,\s*)"
+    r"(?:(?:at\s+)?(?:no\.?|number)\s*)?(\d{1,4})[a-h]?\s*(?:$|[,.;!])", re.I)
+# A named house, then its street and village: "Rose Cottage, Main Street, Great Glen".
+_NAMED_HOUSE = re.compile(
+    rf"\b[A-Z][a-z'-]+\s+(?:Cottage|Cottages|Farm|Farmhouse|Lodge|Barn|Villa|Bungalow|Croft|"
+    rf"Grange)\s*,\s*(?:[A-Z][a-z'-]+\s+){{1,2}}(?i:{_STREETS})\b\s*,\s*[A-Z][a-z'-]+")
+# A corner house between two streets, said to be the writer's: "corner house on Saffron
+# Lane and Knighton Lane East, ... that's us".
+_CORNER_HOME = re.compile(
+    rf"\bcorner\s+(?:house|flat|bungalow|cottage|one)\s+(?:on|of|at)\s+(?:[A-Z][a-z'-]+\s+)"
+    rf"{{1,2}}(?i:{_STREETS})\s+(?:and|&)\s+(?:[A-Z][a-z'-]+\s+){{1,2}}(?i:{_STREETS})\b")
+
+
+def _named_street_home(text: str) -> bool:
+    if not _DIGIT.search(text):
+        return _no_number_home(text)
+    if "," in text and _A_HOME.search(text):
+        for match in _NUMBER_NAME_TOWN.finditer(text):
+            number, name = int(match.group(1)), match.group(2).split()[0]
+            before = text[max(0, match.start() - 12):match.start()].split()
+            timed = bool(before) and before[-1].lower() in _TIME_WORDS and number <= 12 and \
+                not home_at(text, match.start())
+            if not timed and not 1900 <= number <= 2099 and \
+                    name.lower() not in _NOT_A_STREET_NAME and not _CALENDAR_WORD.match(name) \
+                    and not UNIT_AFTER.match(text[match.end(1):match.end(1) + 8]) \
+                    and not public_place(text, match.start()):
+                return True
+    for match in _ON_STREET_NUMBER.finditer(text) if " on " in text.lower() else ():
+        name = (match.group(1) or match.group(2)).split()[0]
+        if name.lower() not in _NOT_A_STREET_NAME and not _CALENDAR_WORD.match(name) and \
+                not 1900 <= int(match.group(3)) <= 2099:
+            return True
+    return _no_number_home(text)
+
+
+_DIGIT = re.compile(r"\d")
+_HOUSE_NAME_WORD = re.compile(r"Cottage|Farm|Lodge|Barn|Villa|Bungalow|Croft|Grange|orner")
+
+
+def _no_number_home(text: str) -> bool:
+    """A named house with its street, or a corner house said to be the writer's."""
+    if not _HOUSE_NAME_WORD.search(text):
+        return False
+    if _NAMED_HOUSE.search(text):
+        return True
+    return _CORNER_HOME.search(text) is not None and (
+        _MINE_AFTER.search(text) is not None or _OWN_HOME.search(text) is not None)
+
+
 def has_address(text: str) -> bool:
     if _number_after(text) or _NUMBERED_HOME.search(text) or _what3words(text):
+        return True
+    if (_DIGIT.search(text) and _abroad(text)) or _named_street_home(text):
         return True
     if _home_by_landmark(text):
         return True
@@ -388,6 +554,13 @@ def has_address(text: str) -> bool:
     if any(_bare_house(text, match) for match in _BARE_HOUSE.finditer(text)):
         return True
     return any(_a_house(text, match) for match in _ADDRESS.finditer(text))
+
+
+# A time of day said in words before the hour (round seven): "quarter to 11", "half past 9",
+# "ten to 12", "from 10 till 11", "half 7".
+_SAID_TIME = re.compile(
+    r"(?:\b(?:quarter|half|ten|five|twenty|twenty[\s-]five|\d{1,2})\s+(?:to|past)|\bhalf|"
+    r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\s*(?:till|until|til|-|–))\s*$", re.I)
 
 
 # A part of a venue, before its number: "Gate 2, Abbey Park Road", "Entrance 2, Braunstone
@@ -417,6 +590,9 @@ def _a_house(text: str, match: re.Match[str]) -> bool:
     if street not in _PLAIN_STREETS and all(w in QUALIFIERS for w in between):
         return False  # "all one big walk", "5 each way": how big, how many, not a name
     home = home_at(text, match.start())
+    if number <= 12 and _SAID_TIME.search(preceding) and street not in _PLAIN_STREETS and \
+            not home:
+        return False  # "quarter to 11, Abbey Park café", "half past 9 Victoria Park"
     # "meet at 10 Abbey Park": a time, then a place; "I live at 14 Elm Grove", "the flat
     # above the chippy at 22 Belgrave Gate": a home.
     return home or not (before in _TIME_WORDS and number <= 12 and street not in _PLAIN_STREETS)

@@ -32,7 +32,7 @@ PLATFORM = re.compile(
     # Round six: games consoles and more messengers; the platforms whose names are everyday
     # words ("steam", "signal", "line") only where a name follows (see _CUED_PLATFORM).
     r"psn|play ?station(?: network)?|x ?box(?: live)?|weixin|bsky|nintendo|roblox|"
-    r"(?:steam|signal|line) app)\b",
+    r"(?:steam|signal|line|switch) app)\b",
     re.I)
 # "add me on steam: oldgeezer55", "signal me, I'm ...", "line id: ...", "I'm bramblefox on
 # steam": a platform whose name is an everyday word, named where a name follows it (read
@@ -66,6 +66,13 @@ _INVITATION = re.compile(
 _IM_HANDLE = re.compile(r"\bi'?m\s+(?=[a-z][\w.]*\d)[\w.]{4,}\s+on\b", re.I)
 # "i'm jeanwalks on insta": a word no dictionary has after "I'm", then "on" a platform.
 _IM_ON = re.compile(r"\bi'?m\s+([a-z][a-z.]{4,})\s+on\s+(?:the\s+)?(\w+(?: \w+)?)", re.I)
+_SWITCH_CODE = re.compile(r"\bswitch(?=\s+friend\s+code\b)", re.I)
+_TYPED_EMAIL = re.compile(r"(?<![\w.@])[a-z0-9][\w.+-]*@[a-z0-9-]+(?:\.[a-z0-9-]+)+", re.I)
+_IM_DOTTED = re.compile(r"\bi'?m\s+[a-z]{2,}(?:\.[a-z0-9]+)+\s+on\b", re.I)
+# A platform's number for a person (round seven): "steam friend code 884 201 377", "switch
+# friend code SW-1234-5678-9012", "roblox user id 123456789".
+_ID_NUMBER = re.compile(r"^\s*(?:friend\s+code|user\s*id|player\s+id|id|account\s+(?:number|no))"
+                        r"\s*(?:is\s+)?[:=\-]?\s*(?:sw\s*-?\s*)?\d(?:[\s-]?\d){5,}", re.I)
 # A made-up name with digits ("janewalks52", "PatOakes1948") beside an invitation.
 NAME_WITH_DIGITS = re.compile(r"(?<![\w.@])[a-z][a-z._]{3,}\d{2,4}\b", re.I)
 HANDLE_WINDOW = 8  # words either side of the platform word
@@ -74,7 +81,7 @@ HANDLE_SPAN = 200  # characters either side that hold those words
 # "snap - sallyslims", "tiktok ➡️ grandadgary", "fb: Bev Turner", "youtube channel: ...".
 _NAME_FOLLOWS = re.compile(
     r"^(?:\s+(?:handle|name|username|account|id|page|channel|profile))?\s*"
-    r"(?:[:=\-–—>→➡⇒👉]+|\s(?:is|=))\s*", re.I)
+    r"(?:[:=\-–—>→➡⇒👉]+|\s(?:is|=)|'s\b)\s*", re.I)
 
 
 _MEASURE = re.compile(r"^\d+(?:am|pm|k|km|mg|ml|th|st|nd|rd|s|min|mins|hrs?|cm|mm|m|kg|g|"
@@ -122,12 +129,18 @@ def has_handle(text: str) -> bool:
     text = re.sub(r"\b([A-Z][a-z]+) (?:and|&) [A-Z][a-z]+(?= [A-Z][a-z]+)", r"\1", text)
     text = _X_PLATFORM.sub("twitter", text)
     text = _CUED_PLATFORM.sub(lambda m: f"{m.group(1) or m.group(2)} app", text)
+    if "witch" in text or "WITCH" in text:
+        text = _SWITCH_CODE.sub("switch app", text)
     # "sukhi . k", "bev dot knits", "pauline dot h dot leics": dots said or spaced, joined.
     text = re.sub(r"(?<=\w) (?:\.|dot|DOT|\(dot\)|\[dot\]) (?=\w)", ".", text)  # not "Dot"
     if _AT_HANDLE.search(text) or _UNDERSCORED.search(text):
         return True
     if _IM_HANDLE.search(text) or any(
             coined(m.group(1)) and PLATFORM.match(m.group(2)) for m in _IM_ON.finditer(text)):
+        return True
+    # "i'm bumblebee.bex on most things, insta, tiktok" (round seven): a dotted name after
+    # "I'm", then "on", with a platform named.
+    if "." in text and _IM_DOTTED.search(text) and PLATFORM.search(text):
         return True
     # "im Tom Wright on fb": a person's name after "I'm" or "we're", then on a platform.
     if any(PLATFORM.match(m.group(2)) and not _CALENDAR.search(m.group(1))
@@ -144,6 +157,10 @@ def has_handle(text: str) -> bool:
     if any(re.search(r"\d|_|\.", m.group(1)) or m.group(1).lower() not in english_words()
            for m in _AT_SPACED.finditer(text)):
         return True
+    # A typed email address is the email finder's (an organisation's passes there): its
+    # parts are no handle beside a platform ("on YouTube ⏎ try adviceline@citizensadvice...").
+    if "@" in text:
+        text = _TYPED_EMAIL.sub(" ", text)
     platforms = list(PLATFORM.finditer(text))
     # "im on insta, search 'brenda bakes leicester'": a name in quotes to search for; not
     # a search of ordinary words ("youtube, search 'seated exercise'").
@@ -245,6 +262,8 @@ def _handle_near(text: str, match: re.Match[str], invited: bool) -> bool:
     following = text[match.end():match.end() + HANDLE_SPAN]
     if re.match(r"\s?[.(]\S", following):
         return False  # part of a link ("facebook.com/ann"): the link finder's
+    if _ID_NUMBER.match(following):
+        return True
     after = _HANDLE_TOKEN.findall(following)[:HANDLE_WINDOW]
     before = _HANDLE_TOKEN.findall(text[max(0, match.start() - HANDLE_SPAN):match.start()])[
         -HANDLE_WINDOW:]
@@ -272,20 +291,54 @@ def _handle_near(text: str, match: re.Match[str], invited: bool) -> bool:
         return True
     # A profile name straight after the platform ("face book Sue Baker Syston"), or
     # anywhere near it when someone asks to be found.
-    return _has_name(after[:3], 3) or (invited and (_has_name(before) or _has_name(after)))
+    # A title after "The" is a show's or a group's ("search The Body Coach on youtube"),
+    # unless the writer says it is theirs ("The Breathless Baker ..., that's my channel").
+    mine = _FIRST_PERSON.search(text) is not None
+    return _has_name(after[:3], 3, mine=mine) or (invited and (
+        _has_name(before, mine=mine) or _has_name(after, mine=mine)))
 
 
 # A person's name on its own after "fb:", ending the message or a clause ("fb: Bev Turner
 # (don't laugh)"), not the start of a sentence ("zoom: Tuesday Morning stretch class").
+# A gamertag or a display name with spaces and a number after a label (round seven): "xbox
+# gamertag: Grumpy Knees 71", "psn: grumpy knees 71", "username: Walking Wendy 59".
 _PROFILE_NAME = re.compile(
-    r"^([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})(?=\s*(?:$|[^\w\s]|(?:x+|lol|ta|thanks|pls)\b))")
+    r"^([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})(?:\s+\d{1,4})?"
+    r"(?=\s*(?:$|[^\w\s]|(?:x+|lol|ta|thanks|pls)\b))")
+_SPACED_TAG = re.compile(
+    r"^([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,2})\s*\d{2,4}"
+    r"(?=\s*(?:$|[^\w\s]|(?:x+|lol|ta|thanks|pls|add|if|and|on|come)\b))", re.I)
 _CALENDAR = re.compile(r"\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day)?\b|"
                        r"\b(?:morning|afternoon|evening|night|today|tomorrow)\b", re.I)
 
 
 def _profile_name(text: str) -> bool:
     found = _PROFILE_NAME.match(text)
-    return found is not None and not _CALENDAR.search(found.group(1))
+    if found is not None and not _CALENDAR.search(found.group(1)):
+        return True
+    # Words then a number, as a tag: not a count ("ran 5", "walked 10"), a state or a day.
+    tag = _SPACED_TAG.match(text)
+    if tag is None or _CALENDAR.search(tag.group(1)):
+        return False
+    words = tag.group(1).split()
+    first = words[0].lower()
+    # One word must look like a name ("sunny 88"); of two or three, the first need only be
+    # no small or state word ("knitting nana 22", "Wobbly Wheels 12").
+    named = _a_name_word(words[0]) if len(words) == 1 else (
+        first not in _STATE_WORDS and first not in _PRONOUNS and first not in _SMALL_WORDS
+        and not first.endswith("ed"))
+    return named and words[-1].lower() not in _COUNTED
+
+
+# Words a number counts or numbers, not a tag's name: "tiktok: week 52", "youtube - episode 12".
+_COUNTED = frozenset({
+    "day", "days", "week", "weeks", "month", "months", "year", "years", "part", "episode",
+    "ep", "level", "round", "page", "chapter", "number", "no", "step", "steps", "lap", "laps",
+    "mile", "miles", "km", "vol", "volume", "series", "season", "version", "class", "room",
+    "bus", "route", "stage", "game", "games", "match", "video", "videos", "post", "posts",
+    "photo", "photos", "pics", "followers", "likes", "views", "minutes", "mins", "hours",
+    "times", "x", "age", "aged", "over", "under", "top", "only", "about", "around", "nearly",
+    "almost", "just", "since", "from", "till", "until", "at", "by", "to", "in", "of", "for"})
 
 
 _SMALL_WORDS = frozenset({"me", "as", "is", "its", "it's", "im", "i'm", "i", "m", "am", "called",
@@ -332,18 +385,31 @@ _PLACE_WORDS = frozenset({
     "cathedral", "mosque", "temple", "gurdwara", "chapel", "hotel", "meadows", "trail"})
 
 
-def _has_name(tokens: list[str], words: int = 2, places: bool = False) -> bool:
+# Small words no name is made of, though a title capitalises them (round seven): "search
+# Move It or Lose It on youtube", "The Aylestone allotments facebook group".
+_NO_NAME_WORDS = frozenset({"the", "a", "an", "it", "its", "or", "and", "of", "in", "on", "to",
+                            "for", "with", "my", "your", "our", "their", "this", "that", "is",
+                            "are", "we", "you", "they", "me", "us", "he", "she", "at", "by",
+                            "from", "up", "out", "if", "so", "but", "not", "no", "yes", "all"})
+
+
+def _has_name(tokens: list[str], words: int = 2, places: bool = False,
+              mine: bool = False) -> bool:
     """`words` capitalised words in a row that are not the platform's own ("Sue Baker";
     with a place, "Sue Baker Syston"), nor a place's name ("Watermead Park") unless
     `places` (the name is introduced: "on facebook as Linda Park")."""
     run: list[str] = []
-    for token in [*tokens, ""]:
+    titled = False  # the run follows "The": a title or a group ("The Body Coach")
+    for index, token in enumerate([*tokens, ""]):
         if len(token) > 1 and all(part[:1].isupper() and part[1:].islower()
                                   for part in token.split("-")) \
-                and not PLATFORM.fullmatch(token):  # "Oakes-Bell" too
+                and not PLATFORM.fullmatch(token) \
+                and token.lower() not in _NO_NAME_WORDS:  # "Oakes-Bell" too
+            if not run:
+                titled = index > 0 and tokens[index - 1].lower() == "the" and not mine
             run.append(token.lower())
             continue
-        if len(run) >= words and (places or not _PLACE_WORDS & set(run)):
+        if len(run) >= words and not titled and (places or not _PLACE_WORDS & set(run)):
             return True
         run = []
     return False

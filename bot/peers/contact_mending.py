@@ -39,7 +39,8 @@ _HUNDREDS = re.compile(
 _LOOKALIKE = re.compile(r"\b(?=[0-9OoIl]*[0-9])[0-9OoIl]{3,}\b|"
                         r"\b(?=(?:[A-Za-z]*[0-9]){3})[0-9OoIlSsBbZzGg]{5,}\b")
 # Letters or digits typed one at a time: "L E 4 5 A B", "0 7 7 0 0".
-_SINGLES = re.compile(r"\b(?:\w(?: {1,2}| ?[.\-] ?)){3,}\w\b")
+# Not the s of "it's" (round seven: "it's L, E, 4, 5, A, B" was read as "it'sLE45AB").
+_SINGLES = re.compile(r"(?<!['’])\b(?:\w(?: {1,2}| ?[.\-] ?)){3,}\w\b")
 
 
 def fold(text: str) -> str:
@@ -261,13 +262,29 @@ _LETTER_NAMES = {"ay": "A", "bee": "B", "cee": "C", "dee": "D", "ee": "E", "ef":
                  "november": "N", "oscar": "O", "papa": "P", "quebec": "Q", "romeo": "R",
                  "sierra": "S", "tango": "T", "uniform": "U", "victor": "V", "whiskey": "W",
                  "whisky": "W", "xray": "X", "x-ray": "X", "yankee": "Y", "zulu": "Z"}
-LETTER_NAME = re.compile(rf"\b(?:{'|'.join(_LETTER_NAMES)})\b", re.I)
+# Letter names that are everyday words (round seven: "le3 zero tee why" is LE3 0TY): read as
+# letters only as a postcode's unit, its digit and two letters ("0 tee why", "4 why you",
+# "9 are double you"); "I'm 3 why?" stays as it is (one letter is no unit).
+_EVERYDAY_LETTERS = {"why": "Y", "you": "U", "are": "R", "tea": "T", "double you": "W",
+                     "double u": "W", "oh": "O", "eye": "I", "sea": "C"}
+_UNIT_LETTER = rf"(?:{'|'.join(_LETTER_NAMES)}|{'|'.join(_EVERYDAY_LETTERS)}|[A-Za-z])"
+_UNIT_SAID = re.compile(rf"(?<=\d )({_UNIT_LETTER}) ({_UNIT_LETTER})\b", re.I)
+LETTER_NAME = re.compile(rf"\b(?:{'|'.join(_LETTER_NAMES)})\b|"
+                         rf"(?<=\d )(?:{'|'.join(_EVERYDAY_LETTERS)}) {_UNIT_LETTER}\b|"
+                         rf"(?<=\d )[A-Za-z] (?:{'|'.join(_EVERYDAY_LETTERS)})\b", re.I)
+
+
+def _letter(name: str) -> str:
+    lower = " ".join(name.lower().split())
+    return _LETTER_NAMES.get(lower) or _EVERYDAY_LETTERS.get(lower) or name.upper()
 
 
 def letters_said(text: str) -> str:
     """Letter names made letters: "el ee" is "L E"; two before a digit are one postcode
-    area ("see vee eleven" is CV 11)."""
-    said = LETTER_NAME.sub(lambda m: _LETTER_NAMES[m.group(0).lower()], text)
+    area ("see vee eleven" is CV 11); a unit's letters after its digit even when their names
+    are everyday words ("0 tee why" is 0 T Y)."""
+    text = _UNIT_SAID.sub(lambda m: f"{_letter(m.group(1))} {_letter(m.group(2))}", text)
+    said = LETTER_NAME.sub(lambda m: _LETTER_NAMES.get(m.group(0).lower(), m.group(0)), text)
     said = re.sub(r"\b([A-Z]) ([A-Z])(?= ?\d)", r"\1\2", said)
     # "Delta Echo two two, four Alpha Bravo": a district's two digits said one by one.
     return re.sub(r"\b([A-Z]{1,2}) ?(\d) (\d)(?=\W{1,3}\d ?[A-Z] ?[A-Z]\b)", r"\1\2\3", said)

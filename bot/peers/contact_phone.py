@@ -5,6 +5,7 @@ measures and lists of small numbers pass."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -179,6 +180,62 @@ _ZERO_FIRST = re.compile(r"(?<!\b0\d{3})(?<!\b0\d{4})0\s+(?:(?:in|at|on|to)\s+(?
                          r"(?:first\s+|leading\s+|front\s+)?0\b", re.I)
 
 
+# A number's start told after the rest, as where it goes (round seven): "eight zero four,
+# three nine nine, one two one... then 07 at the start", "7700 900 123, stick 0 on the
+# front", "put 07 in front of 912 345 678".
+_PREFIX_SAID = re.compile(
+    r"(?<![\d+])(0\d{0,4}|\+?44)\s+(?:(?:goes|go|is)\s+)?(?:(?:at|on|in|to)\s+(?:the\s+)?)?"
+    r"(?:front|start|beginning)\b|"
+    r"\b(?:put|stick|add|with|plus)\s+(?:an?\s+)?(0\d{0,4}|\+?44)\s+(?:(?:at|on|in|to)\s+"
+    r"(?:the\s+)?)?(?:front|start|beginning|first|before)\b", re.I)
+
+
+def _prefix_said_apart(text: str) -> bool:
+    """Whether a start said as such (see above) and the message's other digits, in order,
+    make a UK number."""
+    lower = text.lower()
+    if not any(word in lower for word in ("front", "start", "beginning", "first", "before")):
+        return False
+    # The first few only: each reads the message again (a long post stays quick).
+    for said in itertools.islice(_PREFIX_SAID.finditer(text), 3):
+        prefix = (said.group(1) or said.group(2)).removeprefix("+")
+        # The other digits, read without the start's own ("700 900 246, 07 at the front").
+        apart = text[:said.start()] + " ¦ " + text[said.end():]
+        rest = "".join(d.removeprefix("+") for start, end, d, _g in _runs(apart)
+                       if not _not_a_number(apart, start, end))
+        if rest and not rest.startswith(prefix) and _UK_SHAPE.match(prefix + rest):
+            return True
+    return False
+
+
+# A mobile's start given as a way to reach the writer, then a piece as a riddle, then more
+# digits (round seven): "phone me, zero seven eight one, then the year the war ended, then
+# 661", "text me 07912, then my door number twice, then 345". Not a time ("ring me at 0745
+# then the 0900 bus": 0745 is a clock's, and a mobile's start of four digits never is).
+_REACH_ME = re.compile(r"\b(?:phone|ring|call|text|whatsapp|bell|buzz|message|reach)\b|"
+                       r"\b(?:my|our)\s+(?:\w+\s+)?(?:number|mobile|mob|phone|no)\b", re.I)
+_THEN = re.compile(r"\b(?:then|and\s+then|followed\s+by|after\s+that|next)\b", re.I)
+_MOBILE_HEAD = re.compile(r"^07\d{2,3}$")
+
+
+def _piece_in_words(text: str, runs: Sequence[_Run]) -> bool:
+    for i, (start, end, digits, _groups) in enumerate(runs):
+        if not _MOBILE_HEAD.match(digits) or not _REACH_ME.search(text[max(0, start - 40):start]) \
+                or (len(digits) == 4 and _clock(digits) and _AT_TIME.search(text[:start])):
+            continue
+        for later_start, later_end, later, _g in runs[i + 1:i + 3]:
+            between = text[end:later_start]
+            if len(later) >= 2 and len(digits + later) < 11 and _THEN.search(between) and \
+                    re.search(r"[a-z]{3,}", _THEN.sub(" ", between), re.I) and \
+                    not _AT_TIME.search(between) and not UNIT_AFTER.match(text[later_end:]):
+                return True
+    return False
+
+
+# A time, not a number's piece: "ring me at 0745", "then see you at 10".
+_AT_TIME = re.compile(r"\b(?:at|after|before|by|from|till|until|around|about|for)\s*$", re.I)
+
+
 # The writer's own number, perhaps from another country or in another language, just
 # before it: "my Irish number is", "my number back home in Lagos is", "mi número es", "mon
 # numéro", "mój numer" (a reference's number is excused before this is read).
@@ -196,7 +253,11 @@ _FULL_DATE = re.compile(r"(?<![\d/.-])(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|
                         r"(?:19|20)\d{2}(?![\d/.-])")
 # The area code named instead of typed: "it's the Leicester dialling code and then four nine
 # six, oh seven four seven"; the local number's 6 to 8 digits follow.
-_AREA_CODE = re.compile(r"\b(?:dialling|dialing|area|std|phone|landline)\s+code\b", re.I)
+# Or the town's code ("leicester code obviously", "the Loughborough code"), before or after.
+_AREA_CODE = re.compile(r"\b(?:dialling|dialing|area|std|phone|landline|leicester|"
+                        r"loughborough|hinckley|coalville|melton|market\s+harborough|"
+                        r"lutterworth|nottingham|derby|coventry|northampton|london)\s+"
+                        r"(?:dialling\s+|dialing\s+|area\s+|std\s+)?code\b", re.I)
 # A number given as a sum: "07700 then the year the war ended minus 1045 then 388".
 _ARITHMETIC = re.compile(r"\b(?:minus|plus|take away|add|added|times|multiplied|divided|"
                          r"subtract|double it|halve|half of)\b", re.I)
@@ -215,16 +276,59 @@ def _disguised(text: str, runs: Sequence[_Run]) -> bool:
                for s, e, _d, groups in runs)
 
 
+# A letter typed between the digits to hide them (round seven): "0x7x8x4x5x1x1x2x6x6x9",
+# "07h7h0h0 9h0h0 1h2h3"; one letter over and over, or any letters where the message says
+# to take them out ("remove the x's", "ignore the letters"). "3x2x1", "10x20x30" stay short.
+_FILLED = re.compile(r"(?<![\w.])[a-z]?\d+(?:[a-z]{1,2}\d+){2,}[a-z]?(?![\w.])", re.I)
+_TAKE_LETTERS_OUT = re.compile(
+    r"\b(?:remove|ignore|skip|delete|take\s+out|without|leave\s+out|drop|cross\s+out|"
+    r"minus)\s+(?:the\s+|all\s+the\s+|every\s+|any\s+)?(?:letters?|[a-z]['’]?s|[a-z])\b",
+    re.I)
+
+
+_TOWN_BEFORE = re.compile(r"\b(?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+))?\W{1,3}$")
+_LETTER_BETWEEN = re.compile(r"\d[a-z]{1,2}\d", re.I)
+_PLUS_SAID = re.compile(r"\bplus\s+(?=\d{1,3}\W{1,3}\d)", re.I)
+
+
+def _unfilled(text: str) -> str:
+    told = _TAKE_LETTERS_OUT.search(text) is not None
+
+    def digits_only(match: re.Match[str]) -> str:
+        filler = {c for c in match.group(0).lower() if c.isalpha()}
+        return re.sub(r"[a-z]", "", match.group(0), flags=re.I) if told or len(filler) == 1 \
+            else match.group(0)
+    return _FILLED.sub(digits_only, text)
+
+
 def has_phone(text: str) -> bool:
     # A listed site's page ids are no number ("bbc.co.uk/weather/2644668", "parkrun.org.uk/
     # parkrunner/4412345": a person's page there is the link finder's).
     text = without_public_sites(text, pages=False)
+    if _LETTER_BETWEEN.search(text):
+        text = _unfilled(text)
+    # "plus nine one, nine eight two five oh, ..." is +91 98250 ... (round seven).
+    if "plus" in text.lower():
+        text = _PLUS_SAID.sub("+", text)
     text = _FULL_DATE.sub(lambda m: " " * len(m.group(0)), text)
     every = _runs(text)
     measures = not _disguised(text, every)
-    runs = [r for r in every if not _not_a_number(text, r[0], r[1], measures)
-            and not _a_list(text[r[0]:r[1]], r[3])]
+    numbers = [r for r in every if not _not_a_number(text, r[0], r[1], measures)]
+    runs = [r for r in numbers if not _a_list(text[r[0]:r[1]], r[3])]
     if any(claimed_freephone(text, start, digits) for start, _e, digits, _g in runs):
+        return True
+    # A local number (six to eight digits) the writer gives as theirs, however it is grouped,
+    # even digit by digit with commas (round seven): "my home phone is two five one, oh nine
+    # nine four", "my telephone is Leicester 2391 774".
+    # Not small numbers in a row, rising (a draw, a bingo card: "my number is 12, 14, 21").
+    # Six digits only with the town named for the code ("Hinckley 613 224"): a number's
+    # last six alone are no number ("my mobile is 07880" ⏎ "123456" is read across).
+    if any((7 <= len(digits) <= 8 or (len(digits) == 6 and _TOWN_BEFORE.search(
+            text[max(0, start - 30):start]))) and claims(text, start) and not (
+            len(groups) >= 3 and all(len(g) <= 2 for g in groups) and
+            [int(g) for g in groups] == sorted(int(g) for g in groups)) and
+           not public_number(text, start, digits, groups)
+           for start, _e, digits, groups in numbers):
         return True
     # Ten or eleven digits the writer gives as theirs ("text me on 943 476 5919", shaped like
     # an NHS number or not) are a number to reach them on, whatever their shape.
@@ -238,10 +342,13 @@ def has_phone(text: str) -> bool:
             claims(text, start) or _CLAIMED_ABROAD.search(text[max(0, start - 60):start]))
            for start, _e, digits, _g in runs):
         return True
-    if (code := _AREA_CODE.search(text)) and 6 <= len("".join(
-            d for start, _e, d, _g in runs if start > code.end())) <= 8:
+    if (code := _AREA_CODE.search(text)) and (6 <= len("".join(
+            d for start, _e, d, _g in numbers if start > code.end())) <= 8 or 6 <= len("".join(
+            d for _s, end, d, _g in numbers if end <= code.start())) <= 8):
         return True
     if _ARITHMETIC.search(text) and any(_MOBILE_START.match(d) for _s, _e, d, _g in runs[:-1]):
+        return True
+    if _prefix_said_apart(text) or _piece_in_words(text, numbers):
         return True
     if _ZERO_FIRST.search(text):
         # The 0 they left off put back: "7700900, 1010 in front" is 07700 900101.

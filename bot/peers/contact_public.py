@@ -148,10 +148,13 @@ def home_listing(text: str) -> bool:
 
 # The writer claims the number as their own, just before it ("call me on", "my work line
 # is"): then even a freephone-looking one is held.
+# Round seven: "my telephone is", "our home number's", and the town of a local number named
+# instead of its code ("my telephone is Leicester 2391 774").
 _CLAIMED = re.compile(r"(?:\b(?:me|us)\s+(?:on|at)|\b(?:ring|call|text|phone|bell|reach|"
-                      r"contact|whatsapp|message)\s+me|\bmy\s+(?:own\s+|new\s+|work\s+|"
-                      r"personal\s+|home\s+)?(?:number|no|mobile|mob|phone|landline|line|digits|"
-                      r"cell)(?:\s+is|'s)?)\W{0,3}$", re.I)
+                      r"contact|whatsapp|message)\s+me|\b(?:my|our)\s+(?:own\s+|new\s+|work\s+|"
+                      r"personal\s+|home\s+|house\s+)?(?:number|no|mobile|mob|phone|telephone|"
+                      r"tel|landline|line|digits|cell)(?:\s+(?:number|no))?(?:\s+is|'s)?)\W{0,3}"
+                      r"(?:(?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+))?\W{1,3})?$", re.I)
 # A UK mobile or landline by its shape: never excused as a reference.
 _PERSONAL_SHAPE = re.compile(r"^(?:0[127]\d{8,9}|(?:00)?44[127]\d{8,9}|08[35-9]\d{7})$")
 # An Irish mobile as typed in Ireland (083, 085, 086, 087, 089 and seven digits: ten in
@@ -254,7 +257,15 @@ _ROLES = frozenset({
     "volunteers", "volunteer", "volunteering", "feedback", "general", "secretary", "sales",
     "orders", "noreply", "appointments", "referrals", "press", "media", "customerservices",
     "customer", "service", "services", "library", "libraries", "clinic",
-    "pharmacy", "patientexperience", "pals", "accounts", "complaints", "editor"})
+    "pharmacy", "patientexperience", "pals", "accounts", "complaints", "editor",
+    # Round seven: "Diabetes UK's helpline@diabetes.org.uk answered me".
+    "helpline", "helplines", "adviceline", "advice", "infoline", "careline", "supportline",
+    "askus", "nurses", "carers", "careteam"})
+# The writer giving a mailbox as theirs: "my email is", "email me at", "I'm on".
+_MY_MAILBOX = re.compile(r"\b(?:my|our)\s+(?:\w+\s+)?(?:e-?mail|address|inbox)\b|"
+                         r"\b(?:e-?mail|contact|write\s+to|message|reach)\s+(?:me|us)\b|"
+                         r"\b(?:me|us)\s+(?:at|on)\b|\b(?:i'?m|i\s+am|we'?re)\s+on\b|"
+                         r"\bi\s+(?:run|own|work)\b", re.I)
 # Listed sites that also give people their own mailboxes ("grandadmick@sky.com").
 _MAILBOX_SITES = frozenset({"sky", "bt", "btinternet", "virginmedia", "talktalk", "ntlworld"})
 _PUBLIC_SECTOR = (".gov.uk", ".nhs.uk", ".ac.uk", ".police.uk", ".sch.uk", ".gov")
@@ -262,13 +273,20 @@ _PUBLIC_SECTOR = (".gov.uk", ".nhs.uk", ".ac.uk", ".police.uk", ".sch.uk", ".gov
 
 def organisations_email(text: str, name: str, domain: str) -> bool:
     """Whether `name`@`domain` in `text` is an organisation's mailbox (see above)."""
-    if _PERSONAL.search(text):
-        return False
     name, domain = name.lower(), domain.lower().rstrip(".")
-    if set(re.split(r"[._\-]", name)) & _ROLES:
-        return True
     listed = public_contacts().sites.fullmatch(domain) is not None and \
         domain.split(".")[0] not in _MAILBOX_SITES
+    roles = set(re.split(r"[._\-]", name)) & _ROLES
+    # A role at a listed site or a public body's domain is the organisation's even with the
+    # writer in the message ("helpline@diabetes.org.uk answered me"), unless they give it as
+    # theirs ("email me at ...").
+    if roles and name.isalpha() and (listed or domain.endswith(_PUBLIC_SECTOR)) and \
+            not _MY_MAILBOX.search(text):
+        return True
+    if _PERSONAL.search(text):
+        return False
+    if roles:
+        return True
     return name.isalpha() and (listed or domain.endswith(_PUBLIC_SECTOR))
 
 

@@ -45,8 +45,11 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "content" / "contact_examples"
 # a blind one that may sit beside them. Not kinds_5 (round five's variants, closed by the
 # rules): learning them too cost a leak in held_out and a hold in held_out_5 (2026-12-01);
 # nor kinds_6 (round six's, closed by the rules too; some of its lines are two messages).
+# held_out_7 is learned since round seven, as held_out_4 was (a blind writer's lines, tuned
+# on since its clean measure): it changed no tuned corpus's figures nor the holds on the
+# safety sets' 9,648 ordinary messages (22 before and after); kinds_7 is not (variants).
 CORPORA = ("tuning", "held_out", "newcomer", "held_out_2", "held_out_3", "kinds_3",
-           "held_out_4", "kinds_4")
+           "held_out_4", "kinds_4", "held_out_7")
 
 FEATURES: tuple[tuple[str, dict[str, Any]], ...] = (
     ("chars", {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 2,
@@ -112,6 +115,98 @@ def _without_nicknames(text: str) -> str:
     return text
 
 
+# A person's name as people write one (round seven, a break-test: the reader held the alias
+# "Bev", "Jean‑Luc" and "Thanks Bev"): each part capitalised, the parts joined by a hyphen
+# of any kind or an apostrophe ("Jean‑Luc" with U+2011, "O'Neill", "D’Arcy"), or an
+# initial ("T", "T."). A title before it is part of it ("Dr Sam", "Auntie Pat").
+_NAME_TOKEN = re.compile(r"[^\W\d_]+(?:[-\u2010-\u2015'’ʼ][^\W\d_]+)*\.?")
+_NAME_JOIN = re.compile(r"[-\u2010-\u2015'’ʼ]")
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "nurse", "sister", "auntie",
+                     "aunty", "aunt", "uncle", "nana", "nan", "nanna", "gran", "granny",
+                     "grandma", "grandad", "grandpa", "big", "little", "old", "young"})
+
+
+def _a_name_word(token: str) -> bool:
+    """A name's word as people write one (see above); never a platform's name."""
+    from bot.peers.contact_handle import PLATFORM
+
+    bare = token.rstrip(".")
+    if len(bare) == 1:
+        return bare.isupper()  # an initial
+    return not PLATFORM.fullmatch(bare) and all(
+        part[:1].isupper() and (part[1:].islower() or not part[1:])
+        for part in _NAME_JOIN.split(bare) if part)
+
+
+# Around a name people write to each other: greetings, thanks and sign-offs ("Thanks Bev",
+# "Morning Jean‑Luc", "see you Sam", "Bev x"), where the name is who is spoken to.
+_GREETING = re.compile(
+    r"^\W*(?:thanks|thank\s+you|thankyou|thanx|ta|cheers|hi|hiya|hey|heya|hello|hullo|"
+    r"morning|afternoon|evening|good\s+(?:morning|afternoon|evening|night|luck)|"
+    r"night(?:\s+night)?|nite|bye(?:\s+bye)?|see\s+(?:you|ya|u)(?:\s+(?:soon|later|then|"
+    r"tomorrow))?|speak\s+soon|take\s+care|love(?:\s+to)?|lots\s+of\s+love|dear|welcome|"
+    r"well\s+done|congrats|congratulations|sorry|aw+|oh|ok|okay|yes|no|bless\s+you|"
+    r"happy\s+birthday|miss\s+you|hugs?(?:\s+to)?)\b\W*", re.I)
+_KISSES = re.compile(r"^(?:x+|xo+|lol|haha|ha)$", re.I)
+
+
+def _a_short_name(token: str) -> bool:
+    """A name typed in one case, as texts often are ("bev", "BEV", "jean-luc"): each part at
+    most six letters (a made-up handle is mostly longer: "bevknits", "sunflowerlady")."""
+    from bot.peers.contact_handle import PLATFORM
+
+    parts = [p for p in _NAME_JOIN.split(token.rstrip(".")) if p]
+    return bool(parts) and not PLATFORM.fullmatch(token) and all(
+        len(p) <= 6 and p.isalpha() and (p.islower() or p.isupper()) for p in parts)
+
+
+def _names_from(text: str, start: int, one_case: bool = True) -> int:
+    """Where the run of up to three name words (and a title) from `start` ends; or of one
+    name typed in one case (`_a_short_name`), if `one_case`."""
+    end, count = start, 0
+    for token in _NAME_TOKEN.finditer(text, start):
+        between = text[end:token.start()]
+        if (count and not re.fullmatch(r"\s+", between)) or (not count and between.strip()):
+            break
+        word = token.group(0)
+        if count == 0 and word.rstrip(".").lower() in _TITLES and word[:1].isupper():
+            end = token.end()
+            continue
+        if count == 3 or not _a_name_word(word):
+            if count == 0 and one_case and _a_short_name(word):
+                return token.end()
+            break
+        end, count = token.end(), count + 1
+    return end if count else start
+
+
+def only_a_name(text: str) -> bool:
+    """Whether `text` is nothing but a person's name (up to three words, a title, kisses and
+    signs around it): "Bev", "Jean‑Luc", "Nana Joan x", "Dr Sam ❤️". A person's chosen name
+    is never the reader's to hold (the rules still read it: "Ann 07700 900123" is held)."""
+    text = text.strip()
+    start = len(text) - len(text.lstrip(" \t\"'‘“(["))
+    end = _names_from(text, start)
+    if end == start:
+        return False
+    rest = text[end:].split()
+    return all(_KISSES.match(word) or not re.search(r"[^\W_]", word) for word in rest)
+
+
+# A kiss is no name ("x", "xx" alone are left to the rest of the reading).
+_KISS_ONLY = re.compile(r"^\W*(?:x+|xo+)\W*$", re.I)
+
+
+def _without_addressed_names(text: str) -> str:
+    """`text` without the name after a greeting or thanks at its start ("Thanks Bev, see you
+    Thursday" reads "Thanks , see you Thursday"): who is spoken to, not a way to reach them."""
+    greeting = _GREETING.match(text)
+    if greeting is None:
+        return text
+    end = _names_from(text, greeting.end())
+    return text if end == greeting.end() else text[:greeting.end()] + " " + text[end:]
+
+
 # A postcode district alone, any case: "LE4", "le18", "NG7".
 _DISTRICT = re.compile(r"[A-Za-z]{1,2}\d{1,2}[A-Za-z]?")
 
@@ -125,6 +220,9 @@ def has_material(text: str) -> bool:
 
     words = english_words()
     folded = fold(text)
+    if only_a_name(folded) and not _KISS_ONLY.match(folded):
+        return False  # "Bev", "bev", "Jean‑Luc", "Nana Joan x": a name, however rare
+    folded = _without_addressed_names(folded)  # "Thanks Bev", "Morning Jean‑Luc"
     if not PLATFORM.search(folded):
         # A name given as what to call the writer, with no platform to find it on: "call me
         # Nani", "everyone calls me Big Dave", "Dee, short for Deirdre" is no handle.

@@ -11,6 +11,7 @@ import tldextract
 
 from bot.core.textnorm import english_words
 from bot.peers.contact_handle import NAME_WITH_DIGITS, PLATFORM, SPELLING_OUT, coined
+from bot.peers.contact_mending import digitised
 from bot.peers.contact_public import LOOK_AT, organisations_email, without_public_sites
 
 
@@ -128,7 +129,8 @@ _ON_PROVIDER = re.compile(r"(?<![\w.])([a-z][\w.]{0,40}?[\d_.][\w.]{0,40}|[a-z]{
 # "gmail: lizzie dot walker dot ldn": the dots of a name said as words.
 _SAID_DOTS = re.compile(r"(?<=\w) (?:dot|\(dot\)|\[dot\]) (?=\w)", re.I)
 _PROVIDER_IS = re.compile(r"\b(\w+)(?: is|\s?:|\s[\-–—])\s*([a-z][\w.]*)", re.I)
-_DIGITS_AT_PROVIDER = re.compile(r"\b[a-z]+\s+\d{1,4}\s+at\s+(?:the\s+)?(\w+)\b", re.I)
+_DIGITS_AT_PROVIDER = re.compile(r"(?<!['’])\b[a-z]{2,}\s+\d{1,4}\s+at\s+(?:the\s+)?(\w+)\b",
+                                 re.I)
 _AT_PROVIDER = re.compile(r"\b([a-z]{4,}) at (?:the |a |an )?(\w+)\b", re.I)
 
 
@@ -264,10 +266,40 @@ def _providers_mended(text: str) -> str:
     return _WORD.sub(lambda m: _provider_meant(m.group(0)) or m.group(0), text)
 
 
+# The @ and the dot said in the languages people here write in (round seven): Polish
+# "małpa" and "kropka" ("piotr.kowal małpa onet kropka pl"), Spanish and Portuguese
+# "arroba", "punto", "ponto", French "arobase", Italian "chiocciola", German "Klammeraffe",
+# "Punkt". The dot words are read only beside one of those @ words ("my Fiat Punto" stays).
+_FOREIGN_AT = re.compile(r"\s+(?:ma[łl]p[aą]|arroba|arobase|chiocciola|klammeraffe|"
+                         r"apenstaartje)\s+", re.I)
+_FOREIGN_AT_WORDS = ("mał", "malp", "arroba", "arobase", "chiocciola", "klammeraffe",
+                     "apenstaartje")
+_FOREIGN_DOT = re.compile(r"\s+(?:kropka|punkt|punto|ponto|punt)\s+", re.I)
+
+
+def _foreign_symbols(text: str) -> str:
+    lower = text.lower()
+    if not any(word in lower for word in _FOREIGN_AT_WORDS) or not _FOREIGN_AT.search(text):
+        return text
+    return _FOREIGN_DOT.sub(" dot ", _FOREIGN_AT.sub(" at ", text))
+
+
 def has_email(text: str) -> bool:
-    text = without_public_sites(text)  # "have a look at nhs.uk"; not "jo@nhs.net"
+    text = without_public_sites(_foreign_symbols(text))  # "have a look at nhs.uk"; not "jo@nhs.net"
     text = _providers_mended(text)  # "jo.smith at hotmial", "bev @ g mial . com"
     # "email info@leicesterlongcovid.org.uk to join": an organisation's mailbox passes.
     if any(not organisations_email(text, *m.group(0).split("@", 1)) for m in _emails(text)[1]):
         return True
-    return _named_at_provider(text)
+    if _named_at_provider(text):
+        return True
+    # A name's digits said as words (round seven): "kevin dot ashby sixty two at gmail".
+    lower = text.lower()
+    return any(provider in lower for provider in NAMED_PROVIDERS) and \
+        _NUMBER_WORD.search(text) is not None and \
+        _named_at_provider(_NUMBER_WORD.sub(lambda m: digitised(m.group(0)), text))
+
+
+_NUMBER_WORD = re.compile(r"\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+                          r"(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|"
+                          r"three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                          r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|zero)\b", re.I)

@@ -144,7 +144,9 @@ def shown_name(connection: Connection, reader: int | None, name: str, content: C
     shown as the words for no name; chat_labels numbers any two that end up alike."""
     if reader is not None and _reads_gsm7_only(connection, reader):
         name = readable_name(name)
-    if not shows_anything(name) or contact_details(name):
+    # The rules alone judge a chosen name: the learned reader, trained on handles such as
+    # "bevknits", once took "Bev" for one.
+    if not shows_anything(name) or contact_details(name, use_reader=False):
         return content.text("peers.no_name")
     return name
 
