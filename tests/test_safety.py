@@ -661,6 +661,13 @@ def test_a_symptom_told_as_a_standing_pattern(text: str) -> None:
     "I usually get breathless on hills but today I can't get my breath sat down",
     "I get chest pain on hills, help", "chest pain", "breathless on hills, lips going blue",
     "Heart attack in 2019, now I get chest pain on hills",
+    # This very one, however it is told: a reading, a time, "as we speak", "having one".
+    "I get breathless on hills, sats 85", "I get hypos sometimes, bm 2.9",
+    "i get chest pain on hills - pain 9/10", "I get chest pain on hills, since 6am",
+    "I get chest pain on hills, as we speak", "I get chest pains sometimes, got a bad one",
+    "I get chest pain walking uphill, the pain's going down my left arm",
+    "I get chest pains walking, I'm sat on a bench in the park with it",
+    "I get chest pain on hills, GTN didn't touch it",
 ])
 def test_any_word_of_now_keeps_it_urgent(text: str) -> None:
     found = SCREEN.assess(text)

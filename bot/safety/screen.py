@@ -270,8 +270,9 @@ class SafetyScreen:
 
     def assess(self, text: str) -> Assessment:
         found, cues = self._read(text)
+        # A number of any kind (a reading, a time, "9/10") tells of this very one.
         if found.findings and "habit" in cues and "now_words" not in cues and \
-                "plea" not in found.labels and \
+                "plea" not in found.labels and not any(c.isdigit() for c in text) and \
                 all(finding.topic in STANDING for finding in found.findings):
             return replace(found, standing=True)
         return found
