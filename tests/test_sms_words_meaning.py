@@ -103,7 +103,8 @@ async def test_an_invisible_message_to_a_texter_is_not_sent(
             before = len(stub.sent)
             heard = await w.says(SAM, typed)
             assert bodies(stub, ANN.address, before) == [], repr(typed)
-            assert heard.only(SAM) == t("common.unclear")
+            # Ours, in a chat: it says who it is from.
+            assert heard.only(SAM) == t("peers.relay.from_us", text=t("common.unclear"))
         assert len(await w.rows(RelayedMessage)) == rows
 
 
@@ -118,7 +119,8 @@ async def test_an_invisible_text_is_not_passed_to_telegram(
             assert response.status_code == 200
             heard = await w.delivered()
             assert SAM not in heard, repr(typed)
-            assert bodies(stub, ANN.address, before) == [t("common.unclear")], repr(typed)
+            assert bodies(stub, ANN.address, before) == [
+                t("peers.relay.from_us", text=t("common.unclear"))], repr(typed)
         assert len(await w.rows(RelayedMessage)) == rows
 
 
