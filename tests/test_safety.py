@@ -672,3 +672,220 @@ def test_a_symptom_told_as_a_standing_pattern(text: str) -> None:
 def test_any_word_of_now_keeps_it_urgent(text: str) -> None:
     found = SCREEN.assess(text)
     assert found.findings and not found.standing
+
+
+# -- round ten of breaking (a newcomer's break-test, 2026-12-01): each kind both ways ------
+# Mostly the writer's own variants, not the break-test's lines nor the examples' (the
+# examples teach the second reader; these pin what the rules do).
+@pytest.mark.parametrize("text", [
+    # Hopelessness said sideways; a plan in other words; a place; the last word.
+    "really no reason to go on", "I'm finished with it all", "there's no point anymore.",
+    "what's the point.", "don't want my life anymore", "i wish i'd never woken up",
+    "might do something stupid", "everyone's better off without their pathetic dad",
+    "better off pushing up daisies", "im checking out", "gonna end myself",
+    "thinking about poisoning myself", "the river is calling me", "I'm on the train tracks",
+    "I'll be gone by tomorrow", "won't be around to bother anyone much longer",
+    # A safety plan's words; self-harm; a laugh taken back; nobody to miss them.
+    "I can't keep myself safe anymore", "Honestly I'm not safe",
+    "I'm terrified of what I might do", "kept slapping myself till it hurt",
+    "want to cut myself", "🔪myself", "i wanna die lol no joke", "nobody's gonna miss me",
+    # Romanised Hindi and Urdu.
+    "mai marna chahti hu", "jeena nahi chahta",
+    # Overdoses told outright, "OD'd" read before its apostrophe goes.
+    "took 40 tramadol", "necked 25 of my sertraline", "taken 3 boxes of paracetamol",
+    "popped a load of my sleeping pills", "swallowed everything in the medicine cabinet",
+    "had all my pills with a bottle of whisky", "injected the rest of my insulin",
+    "took double my dose deliberately", "OD'd on paracetamol", "OD\u2019d", "drunk weedkiller",
+    # Kept on purpose (hazard log H2): a crisis idiom still gets the crisis reply.
+    "I'm literally going to kill myself if the bus is late again",
+])
+def test_round_ten_crises_are_caught(text: str) -> None:
+    assert "crisis" in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my little one has swallowed some of grandma's tablets",
+    "the toddler ate a button battery", "someone's been stabbed on our street",
+    "a man's fallen in the river", "man in the river", "my neighbour drank bleach",
+    "dada fell and isn't getting up",
+    "mum's face drooped for a few minutes then went back to normal",
+])
+def test_round_ten_someone_else_in_danger_now(text: str) -> None:
+    assert _first(text) == "someone_else"
+
+
+@pytest.mark.parametrize("text", [
+    "no point going out in this rain", "finished with the crossword at last",
+    "I'm going to do something daft and enter the 10k",
+    "I'm checking out the walking group this week", "wish I'd never bought these boots",
+    "the hotel was right by Beachy Head, gorgeous", "I'm safe and sound at home",
+    "took 2 co-codamol for my back", "I take 12 tablets a day",
+    "took my insulin and went for a walk", "the baby swallowed her milk too fast",
+    "my husband takes his tablets", "that's odd", "the dog drank some bleach",
+    "you won't hear from me next week, I'm on holiday",
+])
+def test_round_ten_near_misses_of_a_crisis_stay_quiet(text: str) -> None:
+    assert topics(text) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Glucose: 2.8", "2.9! bm", "BGL 2.1 help", "finger prick is 2.4", "sugar level of one",
+    "blood sugar three point one", "reading 60 mg/dl", "dexcom 2.6 and arrow down",
+])
+def test_round_ten_a_hypo_reading_however_written(text: str) -> None:
+    assert _first(text) == "blood_sugar"
+
+
+@pytest.mark.parametrize("text", [
+    "sugar: 6.8 after the swim", "bloods done, all fine", "2 sugars please",
+    "bloods came back, potassium 3.2", "sugar 45 minutes after the walk was 7.1",
+    "at one point two of us got lost", "level 2 please",
+])
+def test_round_ten_numbers_that_are_no_hypo_stay_quiet(text: str) -> None:
+    assert topics(text) == set()
+
+
+@pytest.mark.parametrize("text", ["blood sugar 42", "bg 48", "sugar 55 and shaky"])
+def test_a_bare_glucose_of_40_to_69_is_read_as_mg_dl(text: str) -> None:
+    """No mmol/L meter shows 40 to 69 (they read HI past 33.3): mg/dL, a hypo (hazard log
+    H8). A sign of high sugar and none of a low keeps the high reply."""
+    assert _first(text) == "blood_sugar"
+    assert _first("sugar reading 50 and thirsty") == "blood_sugar_high"
+
+
+@pytest.mark.parametrize("text", [
+    "fell off the ladder, lying there", "fell in the bath, been here since this morning",
+    "had a fall and I'm on the kitchen floor, been here hours", "Had a fall. On the floor.",
+    "tripped, heard a crunch in my wrist", "fell on the ice and feeling really drowsy",
+    "had a fall, my shoulder has come out", "fell and my leg is shorter and turned outwards",
+])
+def test_round_ten_a_fall_with_a_long_lie_or_an_injury(text: str) -> None:
+    assert _first(text) == "fall"
+
+
+@pytest.mark.parametrize("text", [
+    "fell asleep lying here watching telly", "heard a crack, it was the fence in the wind",
+    "slipped on the floor at the pool last year", "sat on the lounge floor all afternoon",
+])
+def test_round_ten_no_fall_stays_quiet(text: str) -> None:
+    assert topics(text) == set()
+
+
+@pytest.mark.parametrize("text", [
+    # NHS: call 999 even if the signs of a stroke go away (a TIA).
+    "face dropped for a couple of minutes earlier, it's gone back now",
+    "my arm went weak for ten minutes this morning but it's fine now",
+    "slurred my words for a bit then it passed",
+    "I had a stroke in 2019 but today my face has dropped again",
+    "at the stroke club and my face has dropped on one side",
+])
+def test_round_ten_signs_of_a_stroke_that_went_away_are_still_urgent(text: str) -> None:
+    assert "stroke" in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    # A past stroke's lasting effects, and a clinician's word on a passing sign.
+    "I've had a stroke so I walk with a stick", "since my stroke my speech is a bit slow",
+    "weak left arm from the stroke but I get by", "I had a stroke so my left arm is weak",
+    "my face droops a bit since the stroke, it's permanent",
+    "had a TIA last year, the doctor said it was a migraine in the end",
+    "I had a heart attack and a stent in 2020", "I've had a heart attack and a bypass",
+])
+def test_round_ten_lasting_effects_of_a_past_stroke_or_heart_attack_stay_quiet(
+        text: str) -> None:
+    assert topics(text) == set()
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # A habit, then this very one; a bleed that spurts; puffers that don't help.
+    ("I get chest pain when I climb, I'm climbing now and it's bad", "chest_pain"),
+    ("Whenever I walk I get chest pain, and I'm walking now", "chest_pain"),
+    ("angina, normally on hills, got it now at rest", "chest_pain"),
+    ("angina, get it on hills, having an attack", "chest_pain"),
+    ("my breathing is much worse than usual", "breathing"),
+    ("puffers aren't helping and I'm struggling", "breathing"),
+    ("cut my finger with the bread knife, it's spurting", "other_urgent"),
+])
+def test_round_ten_physical_emergencies_are_caught(text: str, topic: str) -> None:
+    assert topic in topics(text)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # The right reply first: angina with a spray not working is chest pain, a very high
+    # reading with feeling faint is high sugar, pressure in "my heart" with sweating is
+    # chest pain.
+    ("angina's started and the spray isn't touching it", "chest_pain"),
+    ("my angina's come on and the spray aint touching it", "chest_pain"),
+    ("sugar 27 and I feel faint", "blood_sugar_high"),
+    ("bg 26 and feel like im gonna pass out", "blood_sugar_high"),
+    ("bm 25 dizzy", "blood_sugar_high"),
+    ("crushing in my heart and sweating", "chest_pain"),
+    ("heaviness in my heart and sweating", "chest_pain"),
+])
+def test_round_ten_the_right_reply_comes_first(text: str, topic: str) -> None:
+    assert _first(text) == topic
+
+
+@pytest.mark.parametrize("text", [
+    # Someone else's trouble in the news, a show, a song, a training.
+    "the news said someone collapsed at the parkrun",
+    "Casualty had a man having a heart attack last night",
+    "on 24 Hours in A&E a man came in with chest pain",
+    "Grey's Anatomy, someone can't breathe again lol",
+    "the film ended with him taking an overdose", "in the song she sings about wanting to die",
+    "we did CPR training at work today", "the panto had a fainting dame, hilarious",
+    "reading a book where the main character wants to kill herself, very sad",
+    "a book about self-harm recovery, recommended",
+    "my grandson keeps saying kms about his homework, kids eh",
+    "my mum fell last Christmas and broke her wrist",
+    # A crisis told as over and recovered from.
+    "I was suicidal years ago but I'm in a good place now", "self harm free for 2 years today",
+    "I was suicidal after my divorce but the counselling really helped",
+    "I was sectioned after trying to end my life, that's all behind me",
+    # Ordinary words the second reader took for a crisis or a 999.
+    "I want to stop eating biscuits", "bridge club was fun", "I nicked myself shaving",
+    "took all my meds to the GP for my review", "the messages help me",
+    "Don't stop the messages, they help me",
+    # Idioms and excitement.
+    "take a deep breath and smile", "this heat is suffocating", "so stuffed I can't move",
+    "that cold I can't feel my fingers", "nearly died when he asked me to dance lol",
+    "heart was pounding during the final", "heart racing, wedding day tomorrow!",
+    "the stroke awareness poster is very clear", "he's a pain in the chest, my neighbour lol",
+    "I felt my heart pounding on the hill, good sign the physio says",
+    "Feel like I've been hit by a bus after gardening all day",
+    # A goal, a condition told between conversations, explained in the end.
+    "trying to get my sugars down", "I always keep dextrose in my bag for hypos",
+    "I'm prone to hypos", "I faint if I stand up too quick, it's PoTS",
+    "the chest pain turned out to be nothing in the end",
+    "the chest pain I had on Tuesday was indigestion in the end, GP checked",
+])
+def test_round_ten_false_alarms_stay_quiet(text: str) -> None:
+    assert topics(text) == set()
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # The urgent message that looks like each quiet kind above still fires.
+    ("I was self harm free but relapsed last night", "crisis"),
+    ("therapy helped but the thoughts are back", "crisis"),
+    ("took an overdose on Sunday but the crisis team helped", "crisis"),
+    ("the news said it, but I can't breathe now", "breathing"),
+    ("heart racing and pounding at rest, not a good sign", "palpitations"),
+    ("my heart is racing at rest, 150", "palpitations"),
+    ("I have a weak heart and crushing chest pain", "chest_pain"),
+    ("I want to stop existing", "crisis"),
+    # Kept on purpose (hazard log H2): "stable angina" named is no explanation between
+    # conversations.
+    ("I get chest pain on hills, GP says it's stable angina", "chest_pain"),
+])
+def test_round_ten_the_urgent_message_that_looks_quiet_still_fires(text: str,
+                                                                    topic: str) -> None:
+    assert topic in topics(text)
+
+
+def test_a_phrase_may_start_its_sentence() -> None:
+    """`^` (round ten): "there's no point." as a sentence of its own is a crisis; inside a
+    longer one ("there's no point going if it rains") it is not."""
+    assert compile_phrase("^ no point$").starts
+    assert not compile_phrase("no point$").starts
+    assert "crisis" in topics("I went to the GP. There's no point.")
+    assert topics("there's no point going if it rains") == set()

@@ -51,6 +51,9 @@ POSSESSED = frozenset({
     "glasses", "phone", "spray", "back", "ribs", "nose", "jaw",
 })
 _ME = re.compile(r"\bme\s+(?=(" + "|".join(sorted(POSSESSED)) + r")\b)")
+# "OD'd", "od'ed", "O.D.'d": overdosed. Read before apostrophes go, when it would become
+# "odd" (a word) or "oded".
+_OVERDOSED = re.compile(r"(?<![\w'])o\.?d\.?'(?:e?d)(?![\w'])")
 # "5 kms", "10km": kilometres, never the texting form of "kill myself".
 _DISTANCE = re.compile(r"(\d)\s*kms?\b")
 _RUNS = re.compile(r"(\w)\1{2,}")
@@ -116,6 +119,8 @@ class Normaliser:
                     continue
                 if re.fullmatch(r"[^\W_]+", variant):
                     self._words[variant] = canonical.split()
+                elif re.fullmatch(r"[^\w\s]+", variant):  # an emoji, "🔪myself" too
+                    self._phrases.append((re.compile(re.escape(variant)), canonical))
                 else:  # "k.m.s", "w/o", "rite now": replaced in the text before splitting
                     self._phrases.append((re.compile(
                         r"(?<![\w])" + re.escape(variant) + r"(?![\w])"), canonical))
@@ -139,7 +144,7 @@ class Normaliser:
             return [*self.words(text[:cut]), *self.words(text[cut:])]
         text = _REPEATED_STOP.sub(r"\1", _QUOTE.sub(_quoted, text))
         lowered = _TIME.sub(" oclock ", _BREAKS.sub(" . ", text).casefold())
-        lowered = lowered.replace("\u2019", "'")
+        lowered = _OVERDOSED.sub(" overdosed ", lowered.replace("\u2019", "'"))
         lowered = _ME.sub("my ", _APOSTROPHE_S.sub("", _HAS.sub(" has ", lowered)))
         lowered = _DISTANCE.sub(r"\1 km", lowered)
         folded = fold(_CONTRACTIONS.sub(_expand, lowered))

@@ -6,9 +6,10 @@ across punctuation, "not", "no" or "usually"), `_` exactly one other word (not "
 "never": "is swimming ok", never "my knee is not ok"), `word?` may be missing, `@low`,
 `@sats` and the other `NUMBER_KINDS` a number of that kind, and a final `$` for "the
 sentence ends here" (checked after matching: spaCy's Matcher has no end anchor; "tbh",
-"now" and a few other trailing words may follow), and `:` `;` `?` `!` for that mark. A
-context phrase may end `>N`: it reaches only the next N words ("i will have >3"). A
-phrase with groups becomes one pattern per choice.
+"now" and a few other trailing words may follow), a leading `^` for "the sentence starts
+here" (a few opening words such as "and", "so", "honestly" may stand before it), and `:`
+`;` `?` `!` for that mark. A context phrase may end `>N`: it reaches only the next N words
+("i will have >3"). A phrase with groups becomes one pattern per choice.
 """
 
 from __future__ import annotations
@@ -39,11 +40,20 @@ NUMBER_KINDS = {
     "@lowscore": r"^[0-4]([.,]5)?$",  # a mood score out of 10 that says "low"
     # A glucose reading back in range (4 to 14.9 mmol/L): "came back up to 6" after a hypo.
     "@okglucose": r"^([4-9]|1[0-4])([.,]\d)?$",
+    # Glucose in mg/dL (meters from abroad, some apps): a hypo is below 70 (3.9 mmol/L). With
+    # the unit said, 20 to 69; a bare whole number 40 to 69 beside a glucose word, which
+    # no mmol/L meter shows (they read HI past 33.3), is read the same way (hazard log H8).
+    "@mgdl": r"^[2-6]\d$",
+    "@mgdlbare": r"^[4-6]\d$",
+    # Ten or more tablets of a named medicine taken at once: past any daily dose.
+    "@tens": r"^(1\d|[2-9]\d|[1-9]\d\d)$",
 }
-# Words a `*` never steps over: a negation or "usually" inside a gap would be swallowed by
-# the target and never read by ConText ("sugars haven't gone low", "sats are usually 91").
+# Words a `*` never steps over: a negation, "usually" or "once" inside a gap would be
+# swallowed by the target and never read by ConText ("sugars haven't gone low", "sats are
+# usually 91", "a bad hypo once at night").
 NOT_GAP = ("not", "no", "isnt", "arent", "wasnt", "werent", "dont", "doesnt",
-           "didnt", "havent", "hasnt", "hadnt", "without", "none", "usually", "normally")
+           "didnt", "havent", "hasnt", "hadnt", "without", "none", "usually", "normally",
+           "once")
 NOT_ONE = ("not", "never", "no", "isnt", "arent", "wasnt", "dont", "doesnt", "didnt")
 MARKS = (":", ";", "?", "!")
 _POSITION = re.compile(r"\([^)]*\)\??|\S+")
@@ -59,6 +69,7 @@ class Phrase:
     patterns: list[list[Token]]
     anchored: bool
     reach: int | None = None  # a context phrase's scope in words, when limited
+    starts: bool = False  # `^`: must start its sentence
 
 
 def compile_phrase(source: str) -> Phrase:
@@ -71,6 +82,9 @@ def compile_phrase(source: str) -> Phrase:
     anchored = text.endswith("$")
     if anchored:
         text = text[:-1].strip()
+    starts = text.startswith("^")
+    if starts:
+        text = text[1:].strip()
     positions = _POSITION.findall(text)
     if not positions or all(p in ("*", "_") for p in positions):
         raise ValueError(f"empty safety phrase {source!r}")
@@ -103,7 +117,7 @@ def compile_phrase(source: str) -> Phrase:
         patterns.append([dict(t) for run in combination for t in run])
     if len(patterns) > MAX_PATTERNS:
         raise ValueError(f"safety phrase {source!r} has too many combinations")
-    return Phrase(source, patterns, anchored, reach)
+    return Phrase(source, patterns, anchored, reach, starts)
 
 
 def _token(part: str, source: str) -> Token:
@@ -123,5 +137,5 @@ def _token(part: str, source: str) -> Token:
 
 def words_of(source: str) -> list[str]:
     """The plain words a phrase names (for the misspelling mender's vocabulary)."""
-    cleaned = re.sub(r"[()$?~]|>\d+", " ", source).replace("|", " ")
+    cleaned = re.sub(r"[()$?~^]|>\d+", " ", source).replace("|", " ")
     return [w for w in cleaned.split() if w.isalpha()]

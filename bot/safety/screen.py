@@ -14,7 +14,9 @@ Per message (about 1 to 3 ms):
    goodbye beside something final is a crisis unless a move or a holiday explains it,
    someone else's emergency in a programme talked about (or as a reason to join) is a
    story, and a laugh, a fear of what might come or an event told in the simple past
-   with no word of now is not an emergency now.
+   with no word of now is not an emergency now; nor is a past stroke's lasting effect or
+   a crisis told as over and recovered from, while a sign of a stroke that went away (a
+   TIA) is still one.
 
 It errs towards answering: a false alarm costs one kind message, a miss could cost a life.
 The hazard log (docs/clinical-safety/hazard-log.md) lists what it can miss and why.
@@ -26,6 +28,7 @@ import hashlib
 import inspect
 import json
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -65,7 +68,7 @@ GROUP = "safety_targets"
 # something final, a journey or a move that explains a goodbye, a programme talked about,
 # and laughter ("haha", a laughing emoji).
 CUES = ("farewell", "finality", "departure", "fiction", "settled", "reported_over", "returned",
-        "laughter", "fear", "joining", "habit", "now_words")
+        "laughter", "fear", "joining", "habit", "now_words", "recovered")
 STANDING_CUES = frozenset({"habit", "now_words"})
 # Symptoms a person may tell as a standing pattern when asked about their health ("I get
 # chest pain on hills"): never a stroke, a crisis, someone else or a named emergency.
@@ -111,10 +114,18 @@ COMMANDS = frozenset({
     "okay", "please", "pls", "thanks", "thank", "you", "hi", "hello", "hiya", "unstop",
     "options", "more", "back", "next", "skip", "later", "done"})
 # Words that may trail a sentence-final phrase without ending what it says ("wanna die
-# tbh", "got a plan now", "ready to go tonight x").
+# tbh", "got a plan now", "ready to go tonight x"), a laugh taken back among them ("wanna
+# die fr tho no joke"). Never "for": "I'm done for now, bye" is no last goodbye.
 TRAILING = frozenset({"to", "be", "honest", "honestly", "tbh", "ngl", "now", "tonight", "today",
                       "really", "though", "tho", "lol", "x", "xx", "xxx", "mate", "duck", "love",
-                      "anyway", "anymore", "sorry", "i", "think", "guess", "suppose", "literally"})
+                      "anyway", "anymore", "sorry", "i", "think", "guess", "suppose", "literally",
+                      "fr", "frfr", "srsly", "seriously", "joke", "joking", "kidding", "no",
+                      "not", "im", "real", "deadass"})
+# Words that may open a sentence before a `^` phrase ("and theres no point", "honestly im
+# not safe").
+LEADING = frozenset({"and", "so", "but", "honestly", "tbh", "ngl", "just", "well", "oh", "lol",
+                     "ok", "okay", "yeah", "yes", "no", "really", "mate", "duck", "love",
+                     "sorry", "anyway", "literally", "now", "still", "i", "think", "guess"})
 DENIALS = frozenset({"no", "nope", "nah", "none", "zero", "nil", "nothing", "nowt", "not", "really",
                      "at", "all", "thanks", "thank", "you", "thankfully", "luckily", "0", "never"})
 NEGATION_SCOPE = 5  # NegEx's classic window
@@ -145,7 +156,8 @@ CONTEXT_LABELS = ("chest_pain", "stroke", "breathing", "palpitations", "blood_su
                   "crisis_topic", "distress", "distress_health", "hypo_symptoms",
                   "diabetes_context", "fever", "sepsis_sign", "plea", "unresponsive", "pills",
                   "overdose_act", "relapse", "confirmed",
-                  "grief", "emergency", "danger")
+                  "grief", "emergency", "danger", "poison", "ingested", "their_emergency",
+                  "mgdl_reading", "hyper_feeling")
 QUESTION_LABELS = ("medical_topic", "medical_question", "service_question")
 # Most urgent first: the first finding's reply is sent; crisis beside a physical emergency
 # gets its own reply too.
@@ -154,9 +166,16 @@ URGENCY = ("someone_else", "stroke", "chest_pain", "breathing", "other_urgent",
            "emergency", "unwell")
 DIRECT = {"chest_pain", "stroke", "breathing", "palpitations", "blood_sugar", "danger",
           "blood_sugar_high", "fainting", "other_urgent", "unwell", "crisis", "crisis_topic",
-          "head_injury", "long_lie", "emergency"}
+          "head_injury", "long_lie", "emergency", "poison", "their_emergency"}
+# `poison`: bleach, antifreeze, weedkiller drunk (the writer's: crisis, whose reply says 999
+# if they have taken something; someone else's: 999, stay with them). `their_emergency`: a
+# stranger in trouble named in the finding itself ("man in the river"), always someone
+# else's. `ingested` (a child who swallowed tablets or a battery) counts only about
+# someone else, like `unresponsive`: the writer swallowing their tablets is everyday news.
 TOPIC_OF = {"head_injury": "fall", "long_lie": "fall", "crisis_topic": "crisis",
-            "danger": "emergency"}
+            "danger": "emergency", "poison": "crisis", "their_emergency": "someone_else"}
+# "Wants to kill herself": a crisis said of someone else in its own words.
+THIRD_PERSON = frozenset({"himself", "herself", "themselves", "themself"})
 # "Lonely since my wife died", "suicidal since my stroke": "since"/"after" dates when a
 # feeling began, not a feeling that has passed; they mark only physical targets as past.
 ONSET = ("since", "after")
@@ -167,6 +186,8 @@ COMBINED = (
     (frozenset({"fall_event", "injury"}), "fall"),
     (frozenset({"fall_event", "plea"}), "fall"),  # "HELP I FELL"
     (frozenset({"high_reading", "hyper_symptoms"}), "blood_sugar_high"),
+    # "Sugar 26 and feel faint": the high-sugar reply comes first (it says 999 or A&E).
+    (frozenset({"high_reading", "hyper_feeling"}), "blood_sugar_high"),
     # Shaky, sweaty, muddled and diabetic: treat as a hypo (NHS: check and treat).
     (frozenset({"hypo_symptoms", "diabetes_context"}), "blood_sugar"),
     # A fever with chemo, rigors, confusion or an angry wound: possible sepsis.
@@ -229,6 +250,7 @@ class SafetyScreen:
         self._idioms = IndexedMatcher(self.nlp.vocab)
         self._mentions = IndexedMatcher(self.nlp.vocab)
         self._anchored: set[str] = set()
+        self._starting: set[str] = set()
         for label, phrases in lexicon.targets.items():
             matcher = self._questions if label in QUESTION_LABELS else \
                 self._cues if label in CUES else self._targets
@@ -238,10 +260,17 @@ class SafetyScreen:
                 matcher.add(key, phrase.patterns)
                 if phrase.anchored:
                     self._anchored.add(key)
-        for index, source in enumerate(lexicon.idioms):
-            self._idioms.add(f"idiom::{index}", compile_phrase(source).patterns)
-        for index, source in enumerate(lexicon.mentions):
-            self._mentions.add(f"mention::{index}", compile_phrase(source).patterns)
+                if phrase.starts:
+                    self._starting.add(key)
+        for kind, sources, matcher in (("idiom", lexicon.idioms, self._idioms),
+                                       ("mention", lexicon.mentions, self._mentions)):
+            for index, source in enumerate(sources):
+                phrase = compile_phrase(source)
+                matcher.add(f"{kind}::{index}", phrase.patterns)
+                if phrase.anchored:  # an idiom's `$` and `^` hold as a target's do
+                    self._anchored.add(f"{kind}::{index}")
+                if phrase.starts:
+                    self._starting.add(f"{kind}::{index}")
         self.context = self.nlp.add_pipe(
             "medspacy_context", config={"rules": None, "input_span_type": "group",
                                         "span_group_name": GROUP,
@@ -284,8 +313,8 @@ class SafetyScreen:
             return Assessment(), set()
         doc = Doc(self.nlp.vocab, words=words)
         doc = self.nlp.get_pipe("sentencizer")(doc)
-        idioms = [doc[s:e] for _, s, e in self._idioms(doc)]
-        background = idioms + [doc[s:e] for _, s, e in self._mentions(doc)]
+        idioms = self._spans(doc, self._idioms)
+        background = idioms + self._spans(doc, self._mentions)
         targets = self._spans(doc, self._targets)
         doc.spans[GROUP] = [span for span in targets if not _inside_idiom(span, background)]
         idiomatic = len(targets) > len(doc.spans[GROUP])
@@ -298,10 +327,12 @@ class SafetyScreen:
         returned = [(span.start, span.end) for span in cue_spans if span.label_ == "returned"]
         laughs = [(span.start, span.end) for span in cue_spans if span.label_ == "laughter"]
         fears = [(span.start, span.end) for span in cue_spans if span.label_ == "fear"]
+        recovered = [(span.start, span.end) for span in cue_spans if span.label_ == "recovered"]
         story = any(span.label_ == "fiction" for span in cue_spans)
         seen = [seen for span in doc.spans[GROUP]
                 if not _emoji_beside_words(span)
-                and (seen := _affirmed(span, denials, returned, fears, story)) is not None
+                and (seen := _affirmed(span, denials, returned, fears, story, recovered))
+                is not None
                 and not _answered_no(span)
                 and not _settled_after(span, settled, returned)
                 and not _laughed_off(span, laughs)]
@@ -319,7 +350,7 @@ class SafetyScreen:
         idiomatic = idiomatic or bool(cues & {"departure", "fiction"})
         explained = "departure" in cues and ("farewell" in cues or "last_goodbye" in found.labels)
         return self._second_look(found, words, doc, seen, idiomatic, explained,
-                                 all_idiom=_all_idiom(doc, idioms)), cues
+                                 all_idiom=_all_idiom(doc, idioms, self._plain)), cues
 
     def _second_look(self, found: Assessment, words: list[str], doc: Doc,
                      seen: list[_Seen], idiomatic: bool = False,
@@ -363,6 +394,8 @@ class SafetyScreen:
         for match_id, start, end in matcher(doc):
             key = self.nlp.vocab.strings[match_id]
             if key in self._anchored and not _ends_sentence(doc, end):
+                continue
+            if key in self._starting and not _starts_sentence(doc, start):
                 continue
             spans.append(Span(doc, start, end, label=key.split("::", 1)[0]))
         return spans
@@ -417,6 +450,12 @@ def _ends_sentence(doc: Doc, end: int) -> bool:
     return end + 4 > len(doc) - 1 and all(t.lower_ in TRAILING for t in doc[end:])
 
 
+def _starts_sentence(doc: Doc, start: int) -> bool:
+    """Whether only opening words ("and", "so", "honestly": `LEADING`) stand between the
+    start of the sentence and `start` ("There's no point.", "Had a fall. On the floor.")."""
+    return all(t.lower_ in LEADING for t in doc[doc[start].sent.start:start])
+
+
 def _answered_no(span: Span) -> bool:
     """A target asked about and answered no ("Any chest pain this week? No", "Falls? None"):
     its sentence ends with "?" and the next is a bare denial. Crisis is never answered away."""
@@ -439,6 +478,64 @@ def _denials(doc: Doc) -> list[int]:
 
 NEVER_SETTLED = {"crisis", "crisis_topic", "distress", "distress_health", "grief", "relapse",
                  "emergency"}
+# Signs of a stroke that went away may be a TIA: NHS, call 999 even if they go. Only a
+# clinician's word, a test or a benign cause ("the GP said it was a migraine", "scan was
+# clear", "from sleeping on it") reports one over; "fine now", "came back" and "it
+# passed" do not.
+EXPLAINED = frozenset({"doctor", "doctors", "gp", "gps", "nurse", "consultant", "paramedic",
+                       "paramedics", "hospital", "test", "tests", "result", "results", "scan",
+                       "scans", "ecg", "ecgs", "bloods", "xray", "mri", "ct", "migraine",
+                       "bells", "palsy", "said", "says", "reckons", "thinks", "thought",
+                       "turned", "checked", "diagnosed", "specialist", "neurologist",
+                       # A benign cause named: "from sleeping on it".
+                       "sleeping", "slept", "lying", "lay", "leaning", "kneeling"})
+FAST_SIGNS = frozenset({"face", "mouth", "smile", "lip", "arm", "arms", "hand", "hands", "leg",
+                        "side", "speech", "speak", "speaking", "talk", "talking", "words",
+                        "word", "vision", "sight", "see", "eye", "double", "droop", "drooping",
+                        "drooped", "grip", "tia", "stroke"})
+# A past stroke named in the message ("I had a stroke so...", "from my stroke", "since the
+# stroke"): its lasting effects ("my left arm is weak", "face droops, it's permanent") are
+# not a stroke now, unless the message says anything is new (`LASTING_NOW`). "I've had a
+# stroke" (recent), "having a stroke" and "the stroke club" are not a past stroke.
+STROKE_PAST = re.compile(
+    r"\b(?:(?<!has )(?<!have )(?<!ive )(?<!hes )(?<!shes )had|since|from|after|post|because of|"
+    r"due to|caused by|old|previous|first)\s+"
+    r"(?:(?:a|an|the|my|his|her|big|massive|mini|bad|small|minor|major|left|right|sided|brain"
+    r"|nasty|old)\s+){0,2}(?:stroke|strokes|tia|tias|haemorrhage|hemorrhage|brain injury)\b"
+    r"(?!\s+(?:club|clubs|group|groups|survivors?|association|society|nurse|nurses|team|ward|"
+    r"unit|service|services|charity|cafe|choir|awareness|clinic|class|classes))")
+LASTING = re.compile(r"\b(?:permanent|permanently|residual|lasting|left me|ever since|since then|"
+                     r"since (?:the|my|his|her)|from (?:the|my|his|her)|after effects?|"
+                     r"aftereffects?)\b")
+LASTING_NOW = ("just", "think", "thinks", "maybe", "might", "may", "today", "tonight",
+               "this morning", "this afternoon", "this evening", "earlier", "minutes", "mins",
+               "hour", "hours", "right now", "ambulance", "999", "paramedics", "help", "quick",
+               "please", "again", "what do i do", "what should i do", "worse", "worsening",
+               "new", "suddenly", "sudden", "started", "starting", "another", "different",
+               "having a", "this time", "gone", "went", "woke", "feels similar", "same as")
+# Treated since: "I've had a heart attack and a bypass" is history, however recent "I've".
+TREATED = frozenset({"bypass", "stent", "stents", "stented", "pacemaker", "icd", "angioplasty",
+                     "rehab", "op", "operation", "surgery", "valve", "defibrillator", "recovered",
+                     "recovery", "ablation", "cabg", "thrombectomy", "thrombolysis", "stick",
+                     "walker", "wheelchair", "frame", "physio", "therapy", "therapist"})
+# A crisis told as over and recovered from ("I was suicidal after my divorce but the
+# counselling really helped", "self-harm free for 3 years!"), with a `recovered` cue: past,
+# unless anything says it is here again (`CRISIS_NOW`) or it is only days old (`RECENT`);
+# a cue that holds the crisis itself ("self-harm free for a year") is undone only by
+# `CRISIS_BACK` ("...but relapsed last night").
+CRISIS_BACK = ("again", "relapse", "relapsed", "back", "lost", "broke", "broken", "ruined",
+               "slipped", "until", "till", "but", "cut", "cutting", "harmed", "hurt", "urges",
+               "urge", "tempted", "struggling", "last night", "yesterday", "want", "wanna")
+CRISIS_PAST = frozenset({"was", "were", "used", "had", "tried", "attempted", "went", "after",
+                         "ago", "since", "years", "year", "months", "sectioned", "did", "felt",
+                         "wanted", "free", "clean"})
+CRISIS_NOW = ("again", "still", "lately", "recently", "at the moment", "these days", "tonight",
+              "today", "right now", "now", "back", "this week", "feel like", "want to",
+              "wanna", "thinking", "urges", "urge", "tempted", "struggling", "relapse",
+              "relapsed", "scared", "slipping", "creeping", "lost", "broke", "broken",
+              "ruined", "yesterday", "last night", "this morning", "earlier", "hours", "days",
+              "just", "weekend", "monday", "tuesday", "wednesday", "thursday", "friday",
+              "saturday", "sunday")
 # A suicide attempt or self-harm this recent is a crisis now (NICE NG225 asks for an
 # assessment after any self-harm), whatever tense it is told in.
 RECENT = frozenset({"last week", "last time", "the other day", "at the weekend",
@@ -468,19 +565,69 @@ def _settled_after(span: Span, settled: Sequence[tuple[int, int, bool]],
     if span.label_ in NEVER_SETTLED or not settled:
         return False
     sentence = span.sent
+    if _tia(span):
+        settled = [(start, end, reported) for start, end, reported in settled
+                   if reported and _explained(span.doc[start:end])]
     past = any(t.lower_ in PAST for t in sentence)
     return any(start >= span.end and (start < sentence.end or (past and reported))
                and not _undone((start, end), returned) for start, end, reported in settled)
 
 
+def _tia(span: Span) -> bool:
+    """A sign of a stroke in the FAST sense (face, arm, speech, sight: `FAST_SIGNS`), which
+    stays urgent when it goes away; a sudden dizziness or headache may still be reported
+    over as before."""
+    return span.label_ == "stroke" and any(
+        t.lower_ in FAST_SIGNS or t.lower_.startswith("slur") for t in span)
+
+
+def _explained(words: Iterable[object]) -> bool:
+    """Whether a clinician, a test or a named cause speaks in these words (`EXPLAINED`)."""
+    return any(str(getattr(t, "lower_", t)) in EXPLAINED for t in words)
+
+
+def _lasting(span: Span) -> bool:
+    """A sign of a stroke that is a past stroke's lasting effect ("I had a stroke so my left
+    arm is weak", "my face droops since the stroke, it's permanent"): `STROKE_PAST` in the
+    message and nothing in it saying anything is new (`LASTING_NOW`; "now" too, unless the
+    message says the effect lasts: `LASTING`)."""
+    if span.label_ != "stroke":
+        return False
+    text = " " + " ".join(t.lower_ for t in span.doc) + " "
+    if not STROKE_PAST.search(text):
+        return False
+    markers = LASTING_NOW if LASTING.search(text) else (*LASTING_NOW, "now")
+    return not any(f" {marker} " in text for marker in markers)
+
+
+def _recovered(span: Span, recovered: Sequence[Where]) -> bool:
+    """A crisis told as over and recovered from: inside a `recovered` cue ("self-harm free
+    for 3 years"), or told in the past (`CRISIS_PAST` in its sentence) in a message with
+    one ("...but the counselling really helped", "that's all behind me") and nothing
+    outside the cue saying it is here again (`CRISIS_NOW`). Never when only days old."""
+    if span.label_ not in CRISIS or not recovered:
+        return False
+    doc = span.doc
+    cue = {i for start, end in recovered for i in range(start, end)}
+    outside = " " + " ".join(t.lower_ for t in doc if t.i not in cue) + " "
+    if any(start <= span.start and span.end <= end for start, end in recovered):
+        # "Self-harm free for 2 years today", never "...but relapsed last night".
+        return not any(f" {word} " in outside for word in CRISIS_BACK)
+    if any(f" {word} " in outside for word in (*CRISIS_NOW, *RECENT)):
+        return False
+    return any(t.lower_ in CRISIS_PAST for t in span.sent)
+
+
 def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where] = (),
-              fears: Sequence[Where] = (), story: bool = False) -> _Seen | None:
+              fears: Sequence[Where] = (), story: bool = False,
+              recovered: Sequence[Where] = ()) -> _Seen | None:
     """None when the target does not count (negated, a pet's); otherwise whether it is about
     someone else, whether it lies only in the past, and whether it is only supposed or
     quoted (then it counts only if the writer says it is theirs). `returned`: phrases saying
     a symptom is not over (a backward "eased" they deny or undo does not count). `fears`:
     "scared of having"-like phrases; what they name or what follows closely is supposed.
     `story`: a programme or a book is talked about, so a crisis subject it names is its.
+    `recovered`: "the counselling really helped"-like cues (`_recovered`).
 
     Crisis in the writer's own words ("kill myself") is theirs whoever else the sentence
     names, and no "if" discounts it; someone else's crisis only supposed or asked about
@@ -491,13 +638,18 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
     kinds = {m.category for m in span._.modifiers
              if not (m.category == "NEGATED_EXISTENCE" and (
                  _says_new(span, m.modifier_span)
-                 or (m.direction == "BACKWARD" and _undone(m.modifier_span, returned))))
+                 or (m.direction == "BACKWARD" and _undone(m.modifier_span, returned))
+                 # A stroke sign that went away is no less urgent (a TIA).
+                 or (m.direction == "BACKWARD" and _tia(span)
+                     and not _explained(span.doc[m.modifier_span[0]:m.modifier_span[1]]))))
              and not (crisis and m.category == "HISTORICAL"
                       and _recent(span.doc, m.modifier_span))}
     if (crisis and _first_person(span)) or span.label_ == "danger":
         # Crisis in the writer's own words, and danger from someone ("he's hitting me",
         # "my ex is outside with a knife"): theirs, whoever else the sentence names.
         kinds.discard("OTHER_PERSON")
+    elif crisis and any(t.lower_ in THIRD_PERSON for t in span):
+        kinds.add("OTHER_PERSON")  # "the main character wants to kill herself"
     if kinds & {"NEGATED_EXISTENCE", "ANIMAL"}:
         return None
     if not crisis and span.label_ not in FEELINGS and any(
@@ -510,7 +662,8 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
             and not _first_person(span, 3)):
         return _Seen(span.label_, "OTHER_PERSON" in kinds, past=True, supposed=True)
     other = "OTHER_PERSON" in kinds
-    past = ("HISTORICAL" in kinds or _told_as_past(span, other)) and span.label_ != "relapse"
+    past = ("HISTORICAL" in kinds or _told_as_past(span, other) or _lasting(span)
+            or _recovered(span, recovered)) and span.label_ != "relapse"
     return _Seen(span.label_, other, past)  # a relapse is about now
 
 
@@ -536,8 +689,9 @@ def _told_as_past(span: Span, other: bool) -> bool:
             doc[i].lower_ in ("attack", "arrest") and doc[i - 1].lower_ not in ("heart",
                                                                                 "cardiac")):
         return False
-    if j > start and doc[j - 1].lower_ in PERFECT:
-        return False  # "has had", "I've had": recent unless dated
+    if j > start and doc[j - 1].lower_ in PERFECT and not TREATED & {
+            t.lower_ for t in doc[span.end:span.sent.end]}:
+        return False  # "has had", "I've had": recent unless dated or treated since
     # What says "now" must be in the event's own clause: "Grandad had a stroke but he still
     # does his crossword" is background.
     clause = []
@@ -615,10 +769,11 @@ def _shouted(text: str, words: Sequence[str]) -> bool:
         sum(w.isalnum() for w in words) <= 3
 
 
-def _all_idiom(doc: Doc, idioms: Sequence[Span]) -> bool:
-    """Whether every word of the message lies inside a harmless idiom."""
+def _all_idiom(doc: Doc, idioms: Sequence[Span], plain: frozenset[str] = frozenset()) -> bool:
+    """Whether every word of the message lies inside a harmless idiom, but for plain words
+    (`plain_words`: "it's that cold I can't feel my face", "I'm so full I can't breathe")."""
     inside = {i for idiom in idioms for i in range(idiom.start, idiom.end)}
-    words = [t.i for t in doc if t.is_alpha]
+    words = [t.i for t in doc if t.is_alpha and t.lower_ not in plain]
     return bool(idioms) and bool(words) and all(i in inside for i in words)
 
 
@@ -666,6 +821,9 @@ def _combine(doc: Doc, seen: list[_Seen], questions: list[Span],
     labels = {s.label for s in now}
     mine = {s.label for s in now if not s.other}
     theirs = {s.label for s in now if s.other}
+    if "their_emergency" in mine:  # "man in the river": the stranger is in the finding
+        mine.discard("their_emergency")
+        theirs.add("their_emergency")
     if "relapse" in labels or "confirmed" in labels:
         # "Tried to end it in 2020 and I feel like that again now": the past is back.
         # "The leaflet says ring 999 if it spreads to your arm, and it has": what was only
@@ -680,6 +838,11 @@ def _combine(doc: Doc, seen: list[_Seen], questions: list[Span],
     for needed, topic in COMBINED:
         if needed <= mine:
             topics.add(topic)
+    if "mgdl_reading" in mine:
+        # "Blood sugar 40": mg/dL, a hypo; with a sign of high sugar and none of a low
+        # ("sugar reading 50 and thirsty") the high reply, as ever (hazard log H8).
+        topics.add("blood_sugar_high" if "hyper_symptoms" in mine
+                   and "hypo_symptoms" not in mine else "blood_sugar")
     if "blood_sugar" in topics and "high_reading" in mine and "blood_sugar" not in mine:
         # "Sugar 30 and shaky": a reading read as high never gets the hypo reply, whatever
         # symptom beside it looks like one.
@@ -690,7 +853,7 @@ def _combine(doc: Doc, seen: list[_Seen], questions: list[Span],
         # would like to join": someone else's trouble told as a story or as a reason to come.
         theirs = set()
     urgent_theirs = theirs & (DIRECT - {"unwell"})
-    if urgent_theirs or "unresponsive" in theirs or (
+    if urgent_theirs or theirs & {"unresponsive", "ingested"} or (
             "fall_event" in theirs and theirs & FALL_HARM) or {"pills", "overdose_act"} <= theirs:
         topics.add("someone_else")
     # A goodbye beside something final is a crisis unless a journey or a move explains it.
