@@ -258,6 +258,24 @@ async def test_more_of_the_same_crisis_joins_its_open_alert(settings: Settings) 
         assert "Safety alert 2" in heard.only(COORDINATOR)
 
 
+async def test_other_trouble_within_the_half_hour_opens_its_own_alert(
+        settings: Settings) -> None:
+    # A newcomer's break-test: "my husband has collapsed" joined the "breathing" alert
+    # opened a minute before, so nobody was told and it still said "breathing".
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(resident, "Ann")
+        heard = await world.says(resident, "i cant breathe properly, lips going blue")
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+        await world.later(timedelta(minutes=1))
+        heard = await world.says(resident, "now my husband has collapsed on the floor")
+        assert "stay with them" in heard.text(resident)
+        assert "Safety alert 2" in heard.only(COORDINATOR)
+        topics = [(a["id"], a["topic"]) for a in await alerts_in(world)]
+        assert topics == [(1, "breathing"), (2, "someone_else")]
+
+
 async def test_someone_elses_crisis_names_samaritans_for_them_and_for_you(
         settings: Settings) -> None:
     resident = RESIDENTS["sms"]
@@ -488,11 +506,26 @@ async def test_a_fault_in_the_screen_never_loses_the_message(
     def broken(self: SafetyScreen, text: str) -> None:
         raise RuntimeError(f"boom {text}")
 
-    monkeypatch.setattr(SafetyScreen, "assess", broken)
     resident = RESIDENTS["sms"]
     async with peer_world(settings) as world:
+        await coordinator(world)
+        monkeypatch.setattr(SafetyScreen, "assess", broken)
         heard = await world.says(resident, "hi")
-        assert "Move Mates" in heard.text(resident)
+        # Nobody knows what it says: the urgent numbers first, then the usual welcome, and
+        # a person on our team reads it.
+        [first, *rest] = heard.texts(resident)
+        assert "something went wrong reading your message" in first
+        assert "999" in first and "116 123" in first
+        assert "Move Mates" in " ".join(rest)
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+        [alert] = await alerts_in(world)
+        assert (alert["topic"], alert["text"]) == ("unscreened", "hi")
+        # After STOP nothing is sent, but a person still reads what came.
+        await world.says(resident, "STOP")
+        heard = await world.says(resident, "i cant go on like this")
+        assert heard.texts(resident) == []
+        [alert] = await alerts_in(world)  # still open: joined, as more of the same is
+        assert alert["text"] == "hi\ni cant go on like this"
 
 
 async def test_my_data_shows_alerts_that_name_them(settings: Settings) -> None:

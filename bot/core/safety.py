@@ -43,6 +43,9 @@ class Assessment:
     # of now: the engine may meet it with when to get help, where the message answers a
     # question about their own health.
     standing: bool = False
+    # The screen failed on this message (hazard log H9): nobody knows what it says. The
+    # engine handles it as usual, with the urgent numbers first, and a person reads it.
+    unscreened: bool = False
 
     @property
     def urgent(self) -> SafetyFinding | None:

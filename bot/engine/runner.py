@@ -31,7 +31,7 @@ from bot.core.commands import (
 from bot.core.content import Content, ContentLibrary
 from bot.core.events import Address, EventKind, Inbound, Outbound, ref_token
 from bot.core.london import outside_quiet_hours
-from bot.core.safety import Assessment, SafetyCategory, Screen
+from bot.core.safety import Assessment, Screen
 from bot.core.textnorm import storable
 from bot.core.turn import (
     IDLE,
@@ -73,8 +73,11 @@ from bot.engine.screening import (
     STANDING_QUESTIONS,
     recent_words,
     screened,
+    unscreened_alert,
+    urgent_reply,
     with_recent_words,
     with_safety_net,
+    with_unscreened_note,
 )
 from bot.geo.districts import DistrictTable
 from bot.storage import linking
@@ -406,10 +409,12 @@ class Engine:
             if assessment.findings:
                 # Their own emergency after STOP: one reply, not marketing, and the duty
                 # team is told (hazard log H3). Nothing more: no "carry on".
-                plan = self._safety(ctx, IDLE, profile, assessment, event)
+                plan = urgent_reply(ctx, IDLE, profile, assessment, event)
                 plan.state = state
                 plan.bypass = True
                 return plan
+            if assessment.unscreened:  # the screen failed (H9): nothing sent, a person reads it
+                return Plan([], state, profile, kind="safety", effects=[unscreened_alert(event)])
             # UK rules: after STOP, nothing at all until they opt back in.
             return Plan([], state, profile, ignore=True)
         if recognised and recognised.command is Command.STOP:
@@ -426,9 +431,11 @@ class Engine:
             if assessment.findings:
                 # "i just want to" then "end": honoured at once, and their crisis answered
                 # and the duty team told (hazard log H3).
-                urgent = self._safety(ctx, IDLE, profile, assessment, event)
+                urgent = urgent_reply(ctx, IDLE, profile, assessment, event)
                 stopped.say = [*urgent.say, *stopped.say]
                 stopped.effects = urgent.effects
+            elif assessment.unscreened and (stop_words or "").strip():  # more than "STOP"
+                stopped.effects = [unscreened_alert(event)]
             return stopped
 
         in_peer_chat = state.flow is None and ctx.peer.in_chat
@@ -439,8 +446,11 @@ class Engine:
             return with_safety_net(ctx, self._decide_rest(
                 ctx, state, profile, event, is_new, referral, recognised, assessment),
                 assessment)
+        if assessment.unscreened:  # the screen failed (H9): urgent numbers, a person reads it
+            return with_unscreened_note(ctx, self._decide_rest(
+                ctx, state, profile, event, is_new, referral, recognised, assessment), event)
         if assessment.findings:
-            plan = self._safety(ctx, state, profile, assessment, event)
+            plan = urgent_reply(ctx, state, profile, assessment, event)
             if in_peer_chat:
                 # Meant for their peer: it still goes to them (and they are screened too).
                 rest = self._decide_rest(ctx, state, profile, event, is_new, referral,
@@ -475,24 +485,6 @@ class Engine:
         if assessment.distress and relayed(rest):
             return with_care_note(ctx, rest, assessment)
         return rest
-
-    def _safety(self, ctx: Context, state: FlowState, profile: Profile,
-                assessment: Assessment, event: Inbound) -> Plan:
-        """The reply that fits the emergency (a crisis beside a physical emergency gets
-        its own too), an alert for the duty team, and then carry on where they were."""
-        first = assessment.findings[0]
-        say = [ctx.say(_reply_key(ctx, first.topic))]
-        if first.category is not SafetyCategory.CRISIS and any(
-                f.category is SafetyCategory.CRISIS for f in assessment.findings):
-            say.append(ctx.say("safety.reply.crisis"))
-        elif first.topic == "someone_else" and "crisis" in assessment.labels:
-            say.append(ctx.say("safety.reply.crisis_someone_else"))  # their life at risk
-        if state.flow:
-            say.append(ctx.say("common.carry_on"))
-        return Plan(say, state, profile, kind="safety", effects=[
-            RecordImpact("safety", first.topic),
-            OpenSafetyAlert(first.category.value, first.topic,
-                            assessment.joined or event.text)])
 
     def _decide_rest(self, ctx: Context, state: FlowState, profile: Profile, event: Inbound,
                      is_new: bool, referral: str | None, recognised: Recognised | None,
@@ -780,11 +772,6 @@ class Engine:
         if state.flow and state.flow in self.conversations:
             return self.conversations[state.flow].reprompt(ctx, state, profile)
         return []
-
-
-def _reply_key(ctx: Context, topic: str) -> str:
-    key = f"safety.reply.{topic}"
-    return key if ctx.content.has(key) else "safety.reply.red_flag"
 
 
 def _chatting_after(connection: Connection, ctx: Context, person_id: int, plan: Plan,

@@ -1,6 +1,7 @@
-"""Reading a message with the safety screen, from the engine: a fault in the screen never
-loses the message, and a crisis split over messages ("i want to kill" then "myself") is
-read whole."""
+"""Reading a message with the safety screen, from the engine, and the urgent reply: a
+fault in the screen never loses the message (the urgent numbers go first and a person reads
+it), a crisis split over messages ("i want to kill" then "myself") is read whole, and a
+symptom told as a standing pattern is met with when to get help."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core.events import EventKind, Inbound
-from bot.core.safety import Assessment, Screen
-from bot.core.turn import Context, RecordImpact
+from bot.core.safety import Assessment, SafetyCategory, Screen
+from bot.core.turn import Context, FlowState, OpenSafetyAlert, Profile, RecordImpact
 from bot.engine.plan import Plan
 from bot.storage import repository as repo
 
@@ -28,14 +29,15 @@ STANDING_QUESTIONS = "safety_lexicon.standing_questions"
 
 def screened(screen: Screen, text: str) -> Assessment:
     """The screen's reading; a fault in it must not lose the message (hazard log H9), so
-    it is logged (without the words) and the message carries on unscreened."""
+    it is logged (without the words) and the message carries on marked `unscreened`: the
+    engine puts the urgent numbers first and opens an alert so a person reads it."""
     try:
         return screen.assess(text)
     except Exception as error:  # any fault at all: the message must still be handled
         # The type only: an exception's text may quote the message.
         log.error("the safety screen failed (%s) on a message of %d characters",
                   type(error).__name__, len(text))
-        return Assessment()
+        return Assessment(unscreened=True)
 
 
 def recent_words(event: Inbound, plan_kind: str, command: bool, stored: repo.Stored,
@@ -72,6 +74,45 @@ def with_safety_net(ctx: Context, plan: Plan, assessment: Assessment) -> Plan:
     net = ctx.say(key if ctx.content.has(key) else "safety.reply.standing")
     return Plan([net, *plan.say], plan.state, plan.profile,
                 effects=[*plan.effects, RecordImpact("safety_net", topic)])
+
+
+def urgent_reply(ctx: Context, state: FlowState, profile: Profile, assessment: Assessment,
+                 event: Inbound) -> Plan:
+    """The reply that fits the emergency (a crisis beside a physical emergency gets
+    its own too), an alert for the duty team, and then carry on where they were."""
+    first = assessment.findings[0]
+    say = [ctx.say(_reply_key(ctx, first.topic))]
+    if first.category is not SafetyCategory.CRISIS and any(
+            f.category is SafetyCategory.CRISIS for f in assessment.findings):
+        say.append(ctx.say("safety.reply.crisis"))
+    elif first.topic == "someone_else" and "crisis" in assessment.labels:
+        say.append(ctx.say("safety.reply.crisis_someone_else"))  # their life at risk
+    if state.flow:
+        say.append(ctx.say("common.carry_on"))
+    return Plan(say, state, profile, kind="safety", effects=[
+        RecordImpact("safety", first.topic),
+        OpenSafetyAlert(first.category.value, first.topic,
+                        assessment.joined or event.text)])
+
+
+def _reply_key(ctx: Context, topic: str) -> str:
+    key = f"safety.reply.{topic}"
+    return key if ctx.content.has(key) else "safety.reply.red_flag"
+
+
+def unscreened_alert(event: Inbound) -> OpenSafetyAlert:
+    """An alert for a message the screen failed on: a person reads what nobody checked."""
+    return OpenSafetyAlert(SafetyCategory.RED_FLAG.value, "unscreened", event.text)
+
+
+def with_unscreened_note(ctx: Context, plan: Plan, event: Inbound) -> Plan:
+    """A message the screen failed on (hazard log H9), handled as `plan`: the urgent
+    numbers first (nobody knows what it says), and an alert so a person reads it."""
+    return Plan([ctx.say("safety.reply.unscreened"), *plan.say], plan.state, plan.profile,
+                effects=[*plan.effects, unscreened_alert(event)], kind=plan.kind,
+                opt_out=plan.opt_out, opt_in=plan.opt_in, bypass=plan.bypass,
+                reprompt_from=None if plan.reprompt_from is None else plan.reprompt_from + 1,
+                about_chat=plan.about_chat)
 
 
 def with_recent_words(screen: Screen, stored: repo.Stored, text: str, now: datetime,

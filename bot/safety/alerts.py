@@ -50,13 +50,16 @@ class StaffActor:
 def open_alert(connection: Connection, content: ContentLibrary, *, person_id: int | None,
                category: str, topic: str, channel: str, text: str, now: datetime) -> int:
     """Record the alert and tell the duty team (or every coordinator). Returns its id.
-    More words from the same person about the same kind of trouble while its alert is still
-    open and recent (a crisis told over several messages) join that alert, and nobody is
-    told twice."""
+    More words from the same person about the same trouble (the same topic) while its alert
+    is still open and recent (a crisis told over several messages) join that alert, and
+    nobody is told twice; other trouble opens an alert of its own."""
     if person_id is not None:
         same = connection.execute(
             select(SafetyAlert.id, SafetyAlert.text).where(
                 SafetyAlert.person_id == person_id, SafetyAlert.category == category,
+                # The same trouble only: "my husband has collapsed" after "can't breathe"
+                # is news the duty team must be told of, under its own kind.
+                SafetyAlert.topic == topic,
                 SafetyAlert.status == "open", SafetyAlert.created_at >= now - JOINS_WITHIN)
             .order_by(SafetyAlert.id.desc()).limit(1)).first()
         if same is not None:

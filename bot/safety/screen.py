@@ -28,7 +28,6 @@ import hashlib
 import inspect
 import json
 import logging
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,10 +40,27 @@ from bot.core import textnorm
 from bot.core.content import Content
 from bot.core.safety import Assessment, SafetyCategory, SafetyFinding
 from bot.safety import normalise
+from bot.safety.context_rules import (
+    CRISIS_NEGATION_SCOPE,
+    FEELINGS,
+    context_rules,
+)
+from bot.safety.history import (
+    CRISIS,
+    RECENT,
+    TREATED,
+    Where,
+    explained,
+    lasting,
+    recovered_from,
+    settled_after,
+    tia,
+    undone,
+)
 from bot.safety.indexed import IndexedMatcher, index_context
 from bot.safety.lexicon import Lexicon
 from bot.safety.normalise import Normaliser
-from bot.safety.patterns import Phrase, compile_phrase, words_of
+from bot.safety.patterns import compile_phrase, words_of
 from bot.safety.second_reader import (
     KIND_THRESHOLD,
     SOMEONE_ELSE_THRESHOLD,
@@ -57,7 +73,6 @@ from bot.safety.second_reader import (
 
 # medspaCy registers its pipeline factories on import.
 import medspacy.context  # noqa: F401  isort: skip
-from medspacy.context import ConTextRule
 
 # medspaCy and its helpers may log at DEBUG with the text they read; we never log words.
 for _name in ("medspacy", "PyRuSH"):
@@ -100,8 +115,8 @@ BARE = frozenset({"i", "im", "ive", "id", "me", "my", "myself", "am", "is", "are
                   "massive", "little", "hurts", "hurt", "hurting", "pain", "oh my god",
                   "cant", "can", "not", "!", "?", ".", ";", ":"})
 # "Self-harm" or "suicide" named as a subject ("the training covers self-harm", "the soap
-# with the overdose") may be quoted away; every other crisis phrase never is.
-CRISIS = frozenset({"crisis", "crisis_topic"})
+# with the overdose") may be quoted away; every other crisis phrase never is. `CRISIS`
+# (the crisis labels) lives in history.py, which reads crises told as over.
 # Words that make a crisis phrase the writer's own whoever else the sentence names ("if my
 # husband leaves I'll kill myself").
 FIRST_PERSON = frozenset({"i", "im", "ive", "id", "me", "my", "myself", "meself", "mine"})
@@ -128,36 +143,7 @@ LEADING = frozenset({"and", "so", "but", "honestly", "tbh", "ngl", "just", "well
                      "sorry", "anyway", "literally", "now", "still", "i", "think", "guess"})
 DENIALS = frozenset({"no", "nope", "nah", "none", "zero", "nil", "nothing", "nowt", "not", "really",
                      "at", "all", "thanks", "thank", "you", "thankfully", "luckily", "0", "never"})
-NEGATION_SCOPE = 5  # NegEx's classic window
 SHORT_MESSAGE = 6  # words: up to this many, the second reader needs two telling words
-CRISIS_NEGATION_SCOPE = 2  # "not suicidal" yes; "not sure, I don't want to live" no
-# "quoted" (a leaflet, an advert, a course, an instruction to anyone) is its own category so
-# that medspaCy, which cuts a modifier's scope at the next one of the same category, lets
-# "the leaflet says ... if ... call 999" reach past the "if".
-# "self" marks the writer as the subject again ("my husband's out, I'm alone, chest pain"):
-# it ends what "someone else" reaches and changes nothing else.
-CONTEXT = {"negated": "NEGATED_EXISTENCE", "historical": "HISTORICAL",
-           "hypothetical": "HYPOTHETICAL", "quoted": "QUOTED", "other": "OTHER_PERSON",
-           "animal": "ANIMAL", "self": "SELF"}
-# Hypothetical phrases that are a real condition (the rest, such as a worry, never reach
-# crisis).
-CONDITIONAL = frozenset({"if", "case", "incase", "policy", "policies", "process", "procedure",
-                         "procedures", "protocol", "protocols", "whenever"})
-# What a pet's trouble may not discount: the writer's fall or injury ("tripped over the
-# dog and hurt my wrist") and crisis.
-NOT_ANIMAL = frozenset({"fall_event", "injury", "head_injury", "long_lie"})
-# "Occasionally" (what "now and again" is mended to) is background, read like history.
-HABIT = ("occasionally",)
-DIRECTION = {"forward": "FORWARD", "backward": "BACKWARD", "both": "BIDIRECTIONAL"}
-# Labels the screen reads with ConText; the medical-question ones it reads as they stand.
-CONTEXT_LABELS = ("chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
-                  "blood_sugar_high", "high_reading", "hyper_symptoms", "fall_event", "injury",
-                  "head_injury", "long_lie", "fainting", "other_urgent", "unwell", "crisis",
-                  "crisis_topic", "distress", "distress_health", "hypo_symptoms",
-                  "diabetes_context", "fever", "sepsis_sign", "plea", "unresponsive", "pills",
-                  "overdose_act", "relapse", "confirmed",
-                  "grief", "emergency", "danger", "poison", "ingested", "their_emergency",
-                  "mgdl_reading", "hyper_feeling")
 QUESTION_LABELS = ("medical_topic", "medical_question", "service_question")
 # Most urgent first: the first finding's reply is sent; crisis beside a physical emergency
 # gets its own reply too.
@@ -176,11 +162,6 @@ TOPIC_OF = {"head_injury": "fall", "long_lie": "fall", "crisis_topic": "crisis",
             "danger": "emergency", "poison": "crisis", "their_emergency": "someone_else"}
 # "Wants to kill herself": a crisis said of someone else in its own words.
 THIRD_PERSON = frozenset({"himself", "herself", "themselves", "themself"})
-# "Lonely since my wife died", "suicidal since my stroke": "since"/"after" dates when a
-# feeling began, not a feeling that has passed; they mark only physical targets as past.
-ONSET = ("since", "after")
-ONSET_SCOPE = 3
-FEELINGS = {"crisis", "crisis_topic", "distress", "distress_health", "relapse", "grief"}
 # Findings that need two things together (each alone says too little).
 COMBINED = (
     (frozenset({"fall_event", "injury"}), "fall"),
@@ -275,7 +256,7 @@ class SafetyScreen:
             "medspacy_context", config={"rules": None, "input_span_type": "group",
                                         "span_group_name": GROUP,
                                         "prune_on_target_overlap": True})
-        self.context.add(list(_context_rules(lexicon)))
+        self.context.add(list(context_rules(lexicon)))
         index_context(self.context, self.nlp.vocab)  # the same matches, a third of the time
         self.second = SecondReader.cached(
             examples, self.normaliser.words, cache,
@@ -334,7 +315,7 @@ class SafetyScreen:
                 and (seen := _affirmed(span, denials, returned, fears, story, recovered))
                 is not None
                 and not _answered_no(span)
-                and not _settled_after(span, settled, returned)
+                and not settled_after(span, settled, returned)
                 and not _laughed_off(span, laughs)]
         if _shouted(text, words):  # "FALLEN", "JUST COLLAPSED": a cry for help
             seen.append(_Seen("plea", other=False))
@@ -476,148 +457,6 @@ def _denials(doc: Doc) -> list[int]:
             if m.category == "NEGATED_EXISTENCE" and m.direction in ("FORWARD", "BIDIRECTIONAL")]
 
 
-NEVER_SETTLED = {"crisis", "crisis_topic", "distress", "distress_health", "grief", "relapse",
-                 "emergency"}
-# Signs of a stroke that went away may be a TIA: NHS, call 999 even if they go. Only a
-# clinician's word, a test or a benign cause ("the GP said it was a migraine", "scan was
-# clear", "from sleeping on it") reports one over; "fine now", "came back" and "it
-# passed" do not.
-EXPLAINED = frozenset({"doctor", "doctors", "gp", "gps", "nurse", "consultant", "paramedic",
-                       "paramedics", "hospital", "test", "tests", "result", "results", "scan",
-                       "scans", "ecg", "ecgs", "bloods", "xray", "mri", "ct", "migraine",
-                       "bells", "palsy", "said", "says", "reckons", "thinks", "thought",
-                       "turned", "checked", "diagnosed", "specialist", "neurologist",
-                       # A benign cause named: "from sleeping on it".
-                       "sleeping", "slept", "lying", "lay", "leaning", "kneeling"})
-FAST_SIGNS = frozenset({"face", "mouth", "smile", "lip", "arm", "arms", "hand", "hands", "leg",
-                        "side", "speech", "speak", "speaking", "talk", "talking", "words",
-                        "word", "vision", "sight", "see", "eye", "double", "droop", "drooping",
-                        "drooped", "grip", "tia", "stroke"})
-# A past stroke named in the message ("I had a stroke so...", "from my stroke", "since the
-# stroke"): its lasting effects ("my left arm is weak", "face droops, it's permanent") are
-# not a stroke now, unless the message says anything is new (`LASTING_NOW`). "I've had a
-# stroke" (recent), "having a stroke" and "the stroke club" are not a past stroke.
-STROKE_PAST = re.compile(
-    r"\b(?:(?<!has )(?<!have )(?<!ive )(?<!hes )(?<!shes )had|since|from|after|post|because of|"
-    r"due to|caused by|old|previous|first)\s+"
-    r"(?:(?:a|an|the|my|his|her|big|massive|mini|bad|small|minor|major|left|right|sided|brain"
-    r"|nasty|old)\s+){0,2}(?:stroke|strokes|tia|tias|haemorrhage|hemorrhage|brain injury)\b"
-    r"(?!\s+(?:club|clubs|group|groups|survivors?|association|society|nurse|nurses|team|ward|"
-    r"unit|service|services|charity|cafe|choir|awareness|clinic|class|classes))")
-LASTING = re.compile(r"\b(?:permanent|permanently|residual|lasting|left me|ever since|since then|"
-                     r"since (?:the|my|his|her)|from (?:the|my|his|her)|after effects?|"
-                     r"aftereffects?)\b")
-LASTING_NOW = ("just", "think", "thinks", "maybe", "might", "may", "today", "tonight",
-               "this morning", "this afternoon", "this evening", "earlier", "minutes", "mins",
-               "hour", "hours", "right now", "ambulance", "999", "paramedics", "help", "quick",
-               "please", "again", "what do i do", "what should i do", "worse", "worsening",
-               "new", "suddenly", "sudden", "started", "starting", "another", "different",
-               "having a", "this time", "gone", "went", "woke", "feels similar", "same as")
-# Treated since: "I've had a heart attack and a bypass" is history, however recent "I've".
-TREATED = frozenset({"bypass", "stent", "stents", "stented", "pacemaker", "icd", "angioplasty",
-                     "rehab", "op", "operation", "surgery", "valve", "defibrillator", "recovered",
-                     "recovery", "ablation", "cabg", "thrombectomy", "thrombolysis", "stick",
-                     "walker", "wheelchair", "frame", "physio", "therapy", "therapist"})
-# A crisis told as over and recovered from ("I was suicidal after my divorce but the
-# counselling really helped", "self-harm free for 3 years!"), with a `recovered` cue: past,
-# unless anything says it is here again (`CRISIS_NOW`) or it is only days old (`RECENT`);
-# a cue that holds the crisis itself ("self-harm free for a year") is undone only by
-# `CRISIS_BACK` ("...but relapsed last night").
-CRISIS_BACK = ("again", "relapse", "relapsed", "back", "lost", "broke", "broken", "ruined",
-               "slipped", "until", "till", "but", "cut", "cutting", "harmed", "hurt", "urges",
-               "urge", "tempted", "struggling", "last night", "yesterday", "want", "wanna")
-CRISIS_PAST = frozenset({"was", "were", "used", "had", "tried", "attempted", "went", "after",
-                         "ago", "since", "years", "year", "months", "sectioned", "did", "felt",
-                         "wanted", "free", "clean"})
-CRISIS_NOW = ("again", "still", "lately", "recently", "at the moment", "these days", "tonight",
-              "today", "right now", "now", "back", "this week", "feel like", "want to",
-              "wanna", "thinking", "urges", "urge", "tempted", "struggling", "relapse",
-              "relapsed", "scared", "slipping", "creeping", "lost", "broke", "broken",
-              "ruined", "yesterday", "last night", "this morning", "earlier", "hours", "days",
-              "just", "weekend", "monday", "tuesday", "wednesday", "thursday", "friday",
-              "saturday", "sunday")
-# A suicide attempt or self-harm this recent is a crisis now (NICE NG225 asks for an
-# assessment after any self-harm), whatever tense it is told in.
-RECENT = frozenset({"last week", "last time", "the other day", "at the weekend",
-                    "over the weekend", "last weekend", "weeks ago", "week ago", "fortnight ago",
-                    "few weeks back"})
-# A symptom's sentence told in the past, so a later sentence may report it over.
-PAST = frozenset({"had", "was", "were", "went", "got", "thought", "yesterday", "earlier",
-                  "last", "ago", "before", "once", "did", "took", "gave"})
-
-
-Where = tuple[int, int]  # (start, end) of a cue in the doc
-
-
-def _undone(cue: Where, returned: Sequence[Where]) -> bool:
-    """Whether a `returned` phrase denies or undoes the "it's over" cue `cue`: one reaching
-    into it or after it ("hasn't eased", "it settled, but it's back now"), but not one
-    wholly inside it ("came back" in "came back normal")."""
-    return any(end > cue[0] and not (cue[0] <= start and end <= cue[1])
-               for start, end in returned)
-
-
-def _settled_after(span: Span, settled: Sequence[tuple[int, int, bool]],
-                   returned: Sequence[Where]) -> bool:
-    """Whether an "it's over" cue reports `span` over: a `settled` or `reported_over` one
-    after it in its sentence, or a `reported_over` one in a later sentence when the span's
-    sentence is told in the past; and nothing with or after the cue says it is not over."""
-    if span.label_ in NEVER_SETTLED or not settled:
-        return False
-    sentence = span.sent
-    if _tia(span):
-        settled = [(start, end, reported) for start, end, reported in settled
-                   if reported and _explained(span.doc[start:end])]
-    past = any(t.lower_ in PAST for t in sentence)
-    return any(start >= span.end and (start < sentence.end or (past and reported))
-               and not _undone((start, end), returned) for start, end, reported in settled)
-
-
-def _tia(span: Span) -> bool:
-    """A sign of a stroke in the FAST sense (face, arm, speech, sight: `FAST_SIGNS`), which
-    stays urgent when it goes away; a sudden dizziness or headache may still be reported
-    over as before."""
-    return span.label_ == "stroke" and any(
-        t.lower_ in FAST_SIGNS or t.lower_.startswith("slur") for t in span)
-
-
-def _explained(words: Iterable[object]) -> bool:
-    """Whether a clinician, a test or a named cause speaks in these words (`EXPLAINED`)."""
-    return any(str(getattr(t, "lower_", t)) in EXPLAINED for t in words)
-
-
-def _lasting(span: Span) -> bool:
-    """A sign of a stroke that is a past stroke's lasting effect ("I had a stroke so my left
-    arm is weak", "my face droops since the stroke, it's permanent"): `STROKE_PAST` in the
-    message and nothing in it saying anything is new (`LASTING_NOW`; "now" too, unless the
-    message says the effect lasts: `LASTING`)."""
-    if span.label_ != "stroke":
-        return False
-    text = " " + " ".join(t.lower_ for t in span.doc) + " "
-    if not STROKE_PAST.search(text):
-        return False
-    markers = LASTING_NOW if LASTING.search(text) else (*LASTING_NOW, "now")
-    return not any(f" {marker} " in text for marker in markers)
-
-
-def _recovered(span: Span, recovered: Sequence[Where]) -> bool:
-    """A crisis told as over and recovered from: inside a `recovered` cue ("self-harm free
-    for 3 years"), or told in the past (`CRISIS_PAST` in its sentence) in a message with
-    one ("...but the counselling really helped", "that's all behind me") and nothing
-    outside the cue saying it is here again (`CRISIS_NOW`). Never when only days old."""
-    if span.label_ not in CRISIS or not recovered:
-        return False
-    doc = span.doc
-    cue = {i for start, end in recovered for i in range(start, end)}
-    outside = " " + " ".join(t.lower_ for t in doc if t.i not in cue) + " "
-    if any(start <= span.start and span.end <= end for start, end in recovered):
-        # "Self-harm free for 2 years today", never "...but relapsed last night".
-        return not any(f" {word} " in outside for word in CRISIS_BACK)
-    if any(f" {word} " in outside for word in (*CRISIS_NOW, *RECENT)):
-        return False
-    return any(t.lower_ in CRISIS_PAST for t in span.sent)
-
-
 def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where] = (),
               fears: Sequence[Where] = (), story: bool = False,
               recovered: Sequence[Where] = ()) -> _Seen | None:
@@ -627,7 +466,7 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
     a symptom is not over (a backward "eased" they deny or undo does not count). `fears`:
     "scared of having"-like phrases; what they name or what follows closely is supposed.
     `story`: a programme or a book is talked about, so a crisis subject it names is its.
-    `recovered`: "the counselling really helped"-like cues (`_recovered`).
+    `recovered`: "the counselling really helped"-like cues (`recovered`).
 
     Crisis in the writer's own words ("kill myself") is theirs whoever else the sentence
     names, and no "if" discounts it; someone else's crisis only supposed or asked about
@@ -638,10 +477,10 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
     kinds = {m.category for m in span._.modifiers
              if not (m.category == "NEGATED_EXISTENCE" and (
                  _says_new(span, m.modifier_span)
-                 or (m.direction == "BACKWARD" and _undone(m.modifier_span, returned))
+                 or (m.direction == "BACKWARD" and undone(m.modifier_span, returned))
                  # A stroke sign that went away is no less urgent (a TIA).
-                 or (m.direction == "BACKWARD" and _tia(span)
-                     and not _explained(span.doc[m.modifier_span[0]:m.modifier_span[1]]))))
+                 or (m.direction == "BACKWARD" and tia(span)
+                     and not explained(span.doc[m.modifier_span[0]:m.modifier_span[1]]))))
              and not (crisis and m.category == "HISTORICAL"
                       and _recent(span.doc, m.modifier_span))}
     if (crisis and _first_person(span)) or span.label_ == "danger":
@@ -662,8 +501,8 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
             and not _first_person(span, 3)):
         return _Seen(span.label_, "OTHER_PERSON" in kinds, past=True, supposed=True)
     other = "OTHER_PERSON" in kinds
-    past = ("HISTORICAL" in kinds or _told_as_past(span, other) or _lasting(span)
-            or _recovered(span, recovered)) and span.label_ != "relapse"
+    past = ("HISTORICAL" in kinds or _told_as_past(span, other) or lasting(span)
+            or recovered_from(span, recovered)) and span.label_ != "relapse"
     return _Seen(span.label_, other, past)  # a relapse is about now
 
 
@@ -892,69 +731,3 @@ def _is_medical_question(doc: Doc, questions: list[Span]) -> bool:
         if any("medical_question" in found[j] for j in (i - 1, i + 1) if 0 <= j < len(found)):
             return True
     return False
-
-
-def _context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
-    plain = set(CONTEXT_LABELS) - CRISIS
-    for kind, directions in lexicon.context.items():
-        category = CONTEXT[kind]
-        for direction, phrases in directions.items():
-            for source in phrases:
-                phrase = compile_phrase(source)
-                if kind == "negated":
-                    # Negation reaches a few words; for crisis, only the next two.
-                    yield from _rules(phrase, category, DIRECTION[direction],
-                                allowed_types=plain, max_scope=NEGATION_SCOPE)
-                    yield from _rules(phrase, category, DIRECTION[direction],
-                                allowed_types=set(CRISIS), max_scope=CRISIS_NEGATION_SCOPE)
-                elif kind == "historical" and source.split()[0] in HABIT:
-                    # A habit is background for the body, never for feelings.
-                    yield from _rules(phrase, category, DIRECTION[direction],
-                                      allowed_types=set(CONTEXT_LABELS) - FEELINGS)
-                elif kind == "historical" and source.split()[0] in (*ONSET, "before"):
-                    # "Since the stroke" dates what it names, not the rest of the
-                    # sentence: "since the swim my heart won't slow down" is now.
-                    yield from _rules(phrase, category, DIRECTION[direction],
-                                      allowed_types=set(CONTEXT_LABELS) - FEELINGS,
-                                      max_scope=ONSET_SCOPE)
-                elif kind == "quoted" or (
-                        kind == "hypothetical" and CONDITIONAL & set(words_of(source))):
-                    # Crisis is read with a quote or a real condition ("if", "in case", "a
-                    # policy for"), and discounted only when it is someone else's, or a
-                    # subject a leaflet or a talk names (`_affirmed`). A worry ("worried
-                    # about my son, he's talking about killing himself") never reaches it.
-                    yield from _rules(phrase, category, DIRECTION[direction],
-                                      allowed_types=set(CONTEXT_LABELS) - {"confirmed"})
-                elif kind == "hypothetical":
-                    yield from _rules(phrase, category, DIRECTION[direction],
-                                      allowed_types=plain - {"confirmed"})
-                elif kind == "other":
-                    # Someone else's scope ends where the writer is the subject again.
-                    yield from _rules(phrase, category, DIRECTION[direction],
-                                      terminated_by={"SELF"})
-                elif kind == "animal":
-                    yield from _rules(phrase, category, DIRECTION[direction],
-                                      terminated_by={"SELF"},
-                                      allowed_types=set(CONTEXT_LABELS) - NOT_ANIMAL - CRISIS)
-                elif kind == "self":
-                    # Only a boundary for "someone else" (kept to a word, like a terminator).
-                    yield from _rules(phrase, category, DIRECTION[direction], max_scope=1)
-                else:
-                    yield from _rules(phrase, category, DIRECTION[direction])
-    for source in lexicon.pseudo:
-        yield from _rules(compile_phrase(source), "PSEUDO", "PSEUDO")
-    for source in lexicon.terminate:
-        # A terminator's own scope is kept to a word either side: medspaCy 1.3.1 tests
-        # overlap one way only (`tuple_overlaps`), so a terminator whose scope is the
-        # whole sentence never cut a negation inside it ("no chest pain but I can't
-        # breathe" read both as negated).
-        yield from _rules(compile_phrase(source), "TERMINATE", "TERMINATE", max_scope=1)
-
-
-def _rules(phrase: Phrase, category: str, direction: str,
-           **options: object) -> Iterable[ConTextRule]:
-    if phrase.reach is not None:  # `>N`: the phrase says how far it reaches
-        options["max_scope"] = phrase.reach
-    for pattern in phrase.patterns:
-        yield ConTextRule(literal=phrase.source, category=category, direction=direction,
-                          pattern=pattern, **options)  # type: ignore[arg-type]
