@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from bot.console import admin, auth, inbox, security
+from bot.console import admin, auth, impact, inbox, security
 from bot.console.pages import PREFIX
 from bot.console.shared import Console
 from bot.core.clock import Clock
@@ -32,6 +32,7 @@ def create_console(db: Database, clock: Clock, content: ContentLibrary, base_url
     if not (assets / "console.css").exists():
         log.warning("staff console: its styles are missing (%s); run make install", assets)
     routes = [*auth.routes(console), *inbox.routes(console), *admin.routes(console),
+              *impact.routes(console),
               Mount(ASSETS_PREFIX, app=StaticFiles(directory=assets, check_dir=False),
                     name="assets")]
 
