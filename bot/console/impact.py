@@ -132,7 +132,7 @@ def _safe_cell(text: str) -> str:
 
 def routes(console: Console) -> list[Route]:
     pages = console.pages
-    content = console.content.for_language("en")
+    content = console.pages.content  # the console speaks English
 
     async def figures(period: Period) -> list[Chart]:
         return await console.run(lambda c: weekly(c, period.since, period.until))

@@ -74,9 +74,9 @@ async def test_the_impact_charts_in_the_browser(service: Service, settings: Sett
             await sam.axe()
 
             # The date range by keyboard alone: type the dates, Tab to the button, Enter.
-            await page.get_by_label("From").fill("2026-03-02")
-            await page.get_by_label("To").fill("2026-03-15")
-            await page.get_by_label("To").focus()
+            await page.get_by_label("From", exact=True).fill("2026-03-02")
+            await page.get_by_label("To", exact=True).fill("2026-03-15")
+            await page.get_by_label("To", exact=True).focus()
             await tab_to(page, "Show these dates")
             await page.keyboard.press("Enter")
             await expect(page).to_have_url(

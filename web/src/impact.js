@@ -8,12 +8,14 @@ const colours = ["#005eb8", "#ffb81c", "#007f3b", "#d5281b", "#330072", "#41b6e6
   "#7c2855", "#425563", "#ed8b00", "#aeb7bd"];
 
 for (const figure of charts) {
+  const holder = figure.querySelector("[data-impact-canvas]");
+  if (!holder) continue; // nothing in these dates: the page says so, no chart
   const data = JSON.parse(figure.dataset.impactChart);
   const canvas = document.createElement("canvas");
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", data.label);
-  figure.querySelector("[data-impact-canvas]").append(canvas);
-  figure.querySelector("[data-impact-canvas]").hidden = false;
+  holder.append(canvas);
+  holder.hidden = false;
   new window.Chart(canvas, {
     type: "bar",
     data: {
