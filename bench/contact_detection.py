@@ -3,12 +3,12 @@
 Reads the team's corpora (`content/contact_examples/*.tsv`: label leak|benign, kind, text;
 written blind by people who had not seen the detector). By default only the ones the rules
 have been tuned on (`TUNED`: tuning, held_out, newcomer, held_out_2, held_out_3, kinds_3,
-held_out_4, kinds_4, kinds_5, kinds_6, held_out_7, kinds_7);
+held_out_4, kinds_4, kinds_5, kinds_6, held_out_7, kinds_7, held_out_8, kinds_8);
 a blind corpus is read only when named, so nobody tuning sees it by accident. Prints one JSON
 line per corpus: the share of leaks let through (per kind), the share of ordinary messages
 held (per kind), and time per message (p50, p95, ms). A line with "⏎" in it is one person's
-consecutive messages: the last is read with the earlier ones as `previous`, as the relay
-passes them.
+consecutive messages, read as the relay reads them (see `read`): each with the last two
+passed on as `previous`; the line is held if any of its messages is.
 
     .venv/bin/python bench/contact_detection.py [--misses] [--rules] [--corpus NAME ...]
     .venv/bin/python bench/contact_detection.py --pairs [N]
@@ -56,8 +56,16 @@ CORPORA = ROOT / "content" / "contact_examples"
 # phone 5.1 %, email 1.7 %, handle 1.4 %; 2.12 % held, 7 of 330: public 12 %, times 3.3 %;
 # after round six), to fix its kinds (round seven); kinds_7 holds the variants written
 # while fixing them, tuned on from the start. Its figures since are tuned, so optimistic.
+# held_out_8 joined after its clean measure (5.76 % leaks, 19 of 330: address 16.3 %,
+# handle 8.6 %, phone 3.7 %, email 3.5 %, postcode 2.4 %; 2.42 % held, 8 of 330: postcode
+# districts 7.1 %, public 5.9 % (three public venues' full postcodes), near-miss 4.2 %;
+# 2026-12-01, after round seven), to fix its kinds (round eight). Read as the relay reads a
+# line of several messages (see `read`), its clean measure is 4.85 % leaks (16 of 330), the
+# same 2.42 % held. kinds_8 holds the variants written while fixing them (round eight),
+# tuned on from the start. Their figures since are tuned, so optimistic.
 TUNED = ("tuning", "held_out", "newcomer", "held_out_2", "held_out_3", "kinds_3",
-         "held_out_4", "kinds_4", "kinds_5", "kinds_6", "held_out_7", "kinds_7")
+         "held_out_4", "kinds_4", "kinds_5", "kinds_6", "held_out_7", "kinds_7", "held_out_8",
+         "kinds_8")
 # Between one person's consecutive messages in a corpus line.
 SPLIT = "⏎"
 
@@ -72,10 +80,20 @@ def load(path: Path) -> list[tuple[str, str, str]]:
 
 
 def read(text: str, use_reader: bool = True) -> list[str]:
-    """The kinds found in a corpus line; in its last message if it holds several (⏎), with
-    the earlier ones as `previous` (the relay passes the last two, joined by a space)."""
-    *earlier, last = [part.strip() for part in text.split(SPLIT)]
-    return contact_details(last, previous=" ".join(earlier[-2:]), use_reader=use_reader)
+    """The kinds found in a corpus line. A line of several messages (⏎) is read as the relay
+    reads them (bot/peers/relay.py): each in turn, with the sender's last two messages that
+    were passed on (not held) as `previous`, joined by a space; the line is held if any of
+    its messages is. A detail told in four pieces ("07700" / "900" / "cont..." / "975") is
+    caught where a piece is held, as the peer then never sees it whole; an ordinary line is
+    held if any of its messages would be (round eight: before, only the last was read)."""
+    found: list[str] = []
+    passed: list[str] = []
+    for part in (part.strip() for part in text.split(SPLIT)):
+        kinds = contact_details(part, previous=" ".join(passed[-2:]), use_reader=use_reader)
+        found += [kind for kind in kinds if kind not in found]
+        if not kinds:
+            passed.append(part)
+    return found
 
 
 def evaluate(rows: list[tuple[str, str, str]], misses: bool = False,

@@ -41,6 +41,23 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   languages; public sites and mailboxes, titles searched for, times said in words, and
   people's names spoken to: "Thanks Bev"), written while fixing them (not blind). The
   reader does not learn from it.
+- `held_out_8.tsv`: an eighth, written blind 2026-12-01, measured once clean after round
+  seven (5.76 % of 330 leaks let through: address 16.3 %, handle 8.6 %, phone 3.7 %, email
+  3.5 %, postcode 2.4 %; 2.42 % of 330 ordinary held: districts with their place, three
+  public venues' postcodes, platforms named in passing); 4.85 % leaks once a line of several
+  messages is read as the relay reads it (each message with the last two passed on, the
+  line held if any is; bench/contact_detection.py `read`). Tuned on by kind since (round
+  eight), so its figures here are tuned. The reader does not learn it.
+- `kinds_8.tsv`: round eight, variants of held_out_8's kinds (Roman numerals and sound-alike
+  words among digits, placeholders filled in, every digit moved by one, Polish hundreds, a
+  number sent in pieces with "cont..."; emails described as the writer's name, "gmaildotcom",
+  "g male", "the usual google one"; handles on Strava, Garmin, Nextdoor, Mumsnet, Zwift,
+  PS5, Reddit's u/, parkrun athlete numbers, names with an initial, spelt with commas,
+  announced then sent alone, in pieces then "all one word"; a postcode backwards; one door
+  picked out on a named street, named houses, plus codes, grid references, what3words with
+  spaced dots; public venues' postcodes, districts with their place, names in small letters
+  with kisses, a group's name after a platform), written while fixing them (not blind). The
+  reader does not learn it.
 - `held_out_6.tsv`: a sixth, written blind 2026-12-01 with determined styles (spaced,
   spelt-out and split numbers, "(at)" and "[dot]", findable profiles, homes by landmark)
   and near-misses; measured once clean after round five: 1.33 % of 300 leaks let through
@@ -139,9 +156,11 @@ def test_kinds_5_corpus() -> None:
 
 
 def test_kinds_6_corpus() -> None:
-    found = figures("kinds_6")  # 0 of 129 leaks, 1 of 135 ordinary held (by the reader)
+    # 0 of 129 leaks, 0 of 135 ordinary held (1 by the reader before round eight: a friend's
+    # postcode abroad)
+    found = figures("kinds_6")
     assert found["leak_rate"] <= 0.0079, found
-    assert found["false_holds"] <= 0.015, found
+    assert found["false_holds"] <= 0.0075, found
     rules = contact_detection.evaluate(contact_detection.load(CORPORA / "kinds_6.tsv"),
                                        use_reader=False)  # the rules alone: 0 and 0
     assert rules["leak_rate"] <= 0.0079, rules
@@ -160,11 +179,39 @@ def test_held_out_7_corpus() -> None:
     assert rules["false_holds"] <= 0.0031, rules
 
 
+def test_held_out_8_corpus() -> None:
+    # Blind at first: 19 of 330 leaks (16 read as the relay reads a line of several
+    # messages), 8 of 330 ordinary held (after round seven); tuned on since (round eight):
+    # 0 and 0, with the rules alone too, so this guards the kinds, it measures nothing unseen.
+    found = figures("held_out_8")
+    assert found["leak_rate"] <= 0.0031, found
+    assert found["false_holds"] <= 0.0031, found
+    rules = contact_detection.evaluate(contact_detection.load(CORPORA / "held_out_8.tsv"),
+                                       use_reader=False)
+    assert rules["leak_rate"] <= 0.0031, rules
+    assert rules["false_holds"] <= 0.0031, rules
+
+
+def test_kinds_8_corpus() -> None:
+    # 1 of 139 leaks (a handle in four pieces whose last two are dictionary words: "insta" /
+    # "oad" / "by" / "walk er, no spaces"; the relay's two-message window never holds the
+    # platform and the pieces together), 0 of 144 ordinary held; the rules alone the same.
+    found = figures("kinds_8")
+    assert found["leak_rate"] <= 0.0144, found
+    assert found["false_holds"] <= 0.007, found
+    rules = contact_detection.evaluate(contact_detection.load(CORPORA / "kinds_8.tsv"),
+                                       use_reader=False)
+    assert rules["leak_rate"] <= 0.0144, rules
+    assert rules["false_holds"] <= 0.007, rules
+
+
 def test_kinds_7_corpus() -> None:
-    # 0 of 136 leaks, 3 of 129 ordinary held (by the reader: near-misses written to tempt it)
+    # 0 of 136 leaks, 1 of 129 ordinary held (by the reader: near-misses written to tempt it;
+    # 3 before round eight, when a district with its place and a friend's postcode abroad
+    # were held too)
     found = figures("kinds_7")
     assert found["leak_rate"] <= 0.0074, found
-    assert found["false_holds"] <= 0.031, found
+    assert found["false_holds"] <= 0.0156, found
     rules = contact_detection.evaluate(contact_detection.load(CORPORA / "kinds_7.tsv"),
                                        use_reader=False)  # the rules alone: 0 and 0
     assert rules["leak_rate"] <= 0.0074, rules
@@ -674,3 +721,174 @@ def test_a_name_with_a_detail_is_still_held() -> None:
     # A made-up word alone is still the reader's to weigh; only a name as people write one
     # (capitalised, any hyphen) is set aside.
     assert contact_reader.has_material("bevknits")
+
+
+# Round eight: blind held_out_8's kinds. Made-up members of each kind and near-misses (not
+# the corpus lines, nor kinds_8's); the rules alone decide them unless a test says so.
+@pytest.mark.parametrize("text", [
+    "zero VII IX I zero, IV IV V, VI VII I I",  # Roman numerals
+    "0 VII 8 VIII, IX I II, III IV V",
+    "oh seven nein won too, tree fore fore, fife six ate",  # words that sound like digits
+    "07812 456 XXX where XXX is 9 1 2",  # a placeholder filled in after
+    "my mobile is 07956 331 then 7 4 2",  # the end told digit by digit
+    "each digit is one more than the real one: 18934 223 891, take one off each",
+    "zero siedem dziewięć dwa zero, trzysta dwanaście, czterysta czterdzieści",  # Polish
+    "07700 dziewięćset sto dwanaście"])
+def test_round_eight_phone_numbers(text: str) -> None:
+    assert rules(text) == [ContactKind.PHONE]
+
+
+@pytest.mark.parametrize("text", [
+    "Rocky IV and V are the best ones", "Henry VIII, then Henry VII, then the gift shop",
+    "I won too, two raffles in a row!", "2 for 1 at the cafe, 3 for 2 on cake",
+    "10:00 for a cuppa, too early?", "the form said XXX for the surgery code",
+    "my lottery numbers are 3 5 8 12 20", "take one off each of the reps if your knee hurts",
+    "sto lat, Basia!", "dwadzieścia minut do parku",
+    "the Leicester code is 0116, Nottingham is 0115",
+    "the dialling code for Melton is 01664, and I said 01662 lol"])
+def test_round_eight_phone_near_misses_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+def test_a_number_in_pieces_with_a_filler_between_is_held_where_a_piece_meets_its_start() -> None:
+    # "07700" / "900" / "cont..." / "975": the relay passes only the last two messages on,
+    # so the mobile's first eight digits are held where they meet; the rest never joins them.
+    assert rules("07700 900") == [ContactKind.PHONE]
+    assert contact_details("411", previous="07912", use_reader=False) == [ContactKind.PHONE]
+    assert contact_detection.read("07945⏎338⏎cont...⏎217", use_reader=False) == ["phone"]
+    # A time or a count meeting a number's start is no number.
+    assert contact_details("900 steps by 9", previous="07:45 start", use_reader=False) == []
+    assert rules("0745 0800 0815") == []
+
+
+@pytest.mark.parametrize("text", [
+    "my gmail is my name with 64 on the end, Tom Reid",  # described as the writer's name
+    "email's just my full name at outlook",
+    "email: tina dot moss at hotmaildotcouk",  # the provider and its ending typed as one
+    "gee mail: tina.moss.64", "its tina.moss at g male",  # sounded out
+    "its tom dot reid, the usual google one",  # the company named for its mail
+    "tom reid64 and it's a microsoft one"])
+def test_round_eight_emails(text: str) -> None:
+    assert rules(text) == [ContactKind.EMAIL]
+
+
+@pytest.mark.parametrize("text", [
+    "gmail keeps sending my name to spam", "my email has my name in it",
+    "the jee mail joke again lol", "which drive, the usual google one?",
+    "everyone's on gmail dot com these days", "hotmail.co.uk logged me out again",
+    "a hot male nurse, honestly"])
+def test_round_eight_email_near_misses_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "strava: oadbyrunner71", "garmin connect: hinckleyhiker", "on zwift I'm Tom R, say hi",
+    "I post on Nextdoor as Jan P in Wigston", "mumsnet name is MuddyInMelton",
+    "my gaming name on PS5 is WigstonWarrior", "reddit u/HinckleyHiker",
+    "parkrun athlete id A4455667, look me up", "insta: t, i, n, a, underscore, m, o, s, s",
+    "tiktok: my snapchat name with a 2 on the end", "I'm 'BirstallBev' on insta",
+    "my name on komoot is Roamingrita"])
+def test_round_eight_handles(text: str) -> None:
+    assert rules(text) == [ContactKind.USERNAME]
+
+
+@pytest.mark.parametrize("text", [
+    "strava says 6k today", "next door's cat is in my garden again",
+    "my nextdoor neighbour brought soup", "r/running is good for tips",
+    "the A5460 past the parkrun is busy", "a, b, c or d?", "is it walk way, all one word?",
+    "whats app, all one word or two?", "I'm 'okay' on facebook really",
+    "fb: running club 10", "whatsapp: walking group 2", "facebook: Oadby Striders Club 4",
+    "my Fitbit app, e.g. the step counter"])
+def test_round_eight_handle_near_misses_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("add me on tiktok, username in the next message⏎walkingwendy62", "username"),
+    ("snap⏎its⏎bram⏎blebev, all one word", "username"),
+    ("email⏎tina.moss⏎at yahoo⏎dot co dot uk", "email"),
+    ("flat number is 12⏎street is Dover Street⏎Leicester", "address")])
+def test_round_eight_details_over_several_messages(line: str, kind: str) -> None:
+    assert kind in contact_detection.read(line, use_reader=False)
+
+
+@pytest.mark.parametrize("line", [
+    "I'm on insta, will send a pic in a sec⏎lovely", "bus number is 14⏎road is closed",
+    "facebook group info in the next message⏎meeting at 10", "email⏎is rubbish⏎at work"])
+def test_round_eight_ordinary_messages_in_a_row_pass(line: str) -> None:
+    assert contact_detection.read(line, use_reader=False) == []
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("backwards it's BA9 4EL", ContactKind.POSTCODE),
+    ("my bungalow is the end one on Laburnum Way in Enderby", ContactKind.ADDRESS),
+    ("the red brick house, last on the right on Forest Road in Huncote", ContactKind.ADDRESS),
+    ("3rd house past the phone box on Main Street, the one with the ramp", ContactKind.ADDRESS),
+    ("two doors down from the Bell on Main Street in Anstey, green door", ContactKind.ADDRESS),
+    ("the house is called Hollybank, Church Lane, Ratby", ContactKind.ADDRESS),
+    ("plus code 9C4X+R2 Syston, that's us", ContactKind.ADDRESS),
+    ("grid ref SK 6101 0722, that's my house", ContactKind.ADDRESS),
+    ("w3w: apple . river . chair, our gate", ContactKind.ADDRESS),
+    ("my door is 9, Fernleigh House, 4th floor", ContactKind.ADDRESS),
+    ("I'm the cottage at the end of Bog Lane past Stoughton", ContactKind.ADDRESS),
+    ("the bungalow behind the chapel in Barrow, the one with the ramp", ContactKind.ADDRESS)])
+def test_round_eight_postcodes_and_homes(text: str, kind: ContactKind) -> None:
+    assert kind in rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "walking backwards in LE3 is a hoot", "LE3 is a nice area",
+    "the end one on Church Road is the best pub",
+    "the last house on the left on Mill Lane was sold",
+    "the chemist is two doors down from the Bell on Main Street",
+    "our dog is called Hollybank lol", "the plus code thing is clever",
+    "Bardon Hill trig point is SK 4596 1318", "what3words is so clever",
+    "my door is stuck again", "the car park at the end of Bog Lane was full",
+    "the cafe behind the chapel in Barrow, the one with the blue door",
+    "house number is 3, the road is closed"])
+def test_round_eight_postcode_and_home_near_misses_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+# A public venue's full postcode finds the building, not anyone (round eight's decision:
+# contact_public.venues_postcode, with its hazard); a home's beside a venue is still held.
+@pytest.mark.parametrize("text", [
+    "Glenfield Hospital, Groby Road, LE3 9QP, car park 3",
+    "Coalville Library, High Street, LE67 3EA, chair yoga thursdays",
+    "the LRI, Infirmary Square, LE1 5WW", "LRI's postcode is LE1 5WW for the taxi",
+    "glenfield hospital, groby road, le3 9qp is the heart centre"])
+def test_a_public_venues_postcode_passes(text: str) -> None:
+    assert contact_reader.wait() is not None
+    assert contact_details(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "I'm opposite Glenfield Hospital, LE3 9QP, come round",
+    "opposite Glenfield Hospital, LE3 9QP",
+    "my postcode is LE67 3EA, by Coalville Library",
+    "The Old Chapel, Main Street, LE7 4AB",
+    "Coalville Library, L E 6 7 3 E A",
+    "14 Church Lane, LE7 4AB"])
+def test_a_homes_postcode_beside_a_venue_is_held(text: str) -> None:
+    assert ContactKind.POSTCODE in rules(text)
+
+
+# Leftovers the learned reader held, and must not: a district with its place, a name typed
+# in small letters with kisses, a friend's postcode abroad, platforms and providers named
+# in passing ("send me your linkedin lol").
+@pytest.mark.parametrize("text", [
+    "my postcode is LE4, the Belgrave end", "postcode is LE3, the Braunstone end",
+    "I'm LE12, Shepshed", "le65 here lol, Ashby", "LE9, Earl Shilton side",
+    "nana joan x", "nana jean x", "grandad bob xx", "auntie pat x",
+    "my French friend's postcode is 75012", "my Polish friend's postcode is 31-420, Kraków",
+    "send me your linkedin lol", "gmail spelt my name wrong", "fb: running club 10"])
+def test_round_eight_leftovers_pass_once_the_reader_is_trained(text: str) -> None:
+    assert contact_reader.wait() is not None
+    assert contact_details(text) == []
+
+
+def test_a_district_with_a_detail_is_still_held() -> None:
+    assert contact_reader.wait() is not None
+    assert contact_details("LE4, the Belgrave end, 07700 900 412") == [ContactKind.PHONE]
+    assert contact_details("my postcode is LE4 5AB, the Belgrave end") == [ContactKind.POSTCODE]
+    assert contact_details("my postcode back home is 75012") == [ContactKind.POSTCODE]

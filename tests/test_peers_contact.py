@@ -355,6 +355,16 @@ def test_any_detail_told_over_messages_in_a_row() -> None:
                            previous="I'll let you know if it works for me",
                            use_reader=False) == []
 
+def test_a_number_in_four_pieces_is_held_at_the_piece_that_meets_its_start() -> None:
+    # Round eight: "07700" / "900" / "cont..." / "975". The relay passes the sender's last two
+    # messages on as `previous`, so by the last piece the start is out of sight; the second
+    # piece is held instead (a mobile's first eight digits), and the rest never meets it.
+    assert contact_details("07700", use_reader=False) == []
+    assert contact_details("900", previous="07700", use_reader=False) == [ContactKind.PHONE]
+    # Once it is held, what the relay passes on never makes a number.
+    assert contact_details("975", previous="07700 cont...", use_reader=False) == []
+
+
 # -- what may be passed on ---------------------------------------------------------------
 @pytest.mark.parametrize(("typed", "passed_on"), [
     ("hello\x00 there", "hello there"),

@@ -71,6 +71,28 @@ with the writer in the message, titles searched for ("search Move It or Lose It 
 youtube"), times said in words before a place ("quarter to 11, Abbey Park café"); and a
 person's name alone or spoken to is never the learned reader's to hold ("Bev", "Jean‑Luc",
 "Thanks Bev": see contact_reader.has_material), so an alias is shown as chosen.
+Round eight (blind held_out_8's kinds): digits as Roman numerals or words that sound like
+them among digits ("zero VII VII ...", "nein won too tree"), Polish hundreds and tens
+("dziewięćset, czterysta dwadzieścia jeden"), a placeholder filled in after ("07700 900 XXX
+where XXX is 4 5 8"), a number's end told digit by digit, every digit moved by one ("take
+one off each"), a mobile's first eight digits ("07700 900", held where they meet across two
+messages: "07700" / "900" / "cont..." / "975"); an email described as the writer's name
+("my hotmail is my name with 1962 on the end"), "gmaildotcom", a provider sounded out ("g
+male") or named by its company ("the usual google one"); handles on Strava, Garmin,
+Nextdoor, Mumsnet, Zwift, Komoot, Fitbit, PS5, Reddit's u/, parkrun athlete numbers, names
+with an initial ("Dave R"), spelt letter by letter with commas, in quotes, described from
+another platform's name, announced then sent alone ("username in the next message" /
+"jade.rx2"), in pieces then "all one word"; a postcode backwards; one door picked out on a
+named street ("the end one on ...", "last on the left on ...", "three doors down from the
+Swan pub on ..."), a named house ("the house is called ..."), plus codes, OS grid references
+given as home, what3words with spaced dots, a door's number in a named block, the end of a
+named lane. Passed: a public venue's full postcode ("Glenfield Hospital, Groby Road, LE3
+9QP"; the decision and its hazard at contact_public.venues_postcode), dialling codes
+compared, a mail provider's own site ("gmail dot com"), a group's name after a platform
+("fb: running club 10"); and the learned reader no longer holds a district with its place
+("LE4, the Belgrave end"), a name in small letters with kisses ("nana joan x"), a friend's
+postcode abroad, or platforms, providers and texting words named in passing ("send me your
+linkedin lol").
 
 Not the writer's own, so let through (bot/peers/contact_public.py, with its lists in
 content/public_contacts.yaml): organisations' sites ("nhs.uk/conditions", "bhf.org.uk"; a
@@ -92,8 +114,13 @@ from enum import StrEnum
 
 from bot.core.textnorm import english_words
 from bot.peers import contact_reader
-from bot.peers.contact_address import has_address, has_postcode
-from bot.peers.contact_handle import PLATFORM, has_handle
+from bot.peers.contact_address import (
+    has_address,
+    has_postcode,
+    plain_postcodes,
+    without_others_postcodes,
+)
+from bot.peers.contact_handle import PLATFORM, handle_shaped, has_handle
 from bot.peers.contact_mending import (
     LETTER_NAME,
     digitised,
@@ -104,10 +131,11 @@ from bot.peers.contact_mending import (
 from bot.peers.contact_phone import has_phone, without_public_numbers
 from bot.peers.contact_public import (
     places_postcode,
+    venues_postcode,
     without_public_accounts,
     without_public_sites,
 )
-from bot.peers.contact_web import has_email, has_link
+from bot.peers.contact_web import NAMED_PROVIDERS, has_email, has_link
 
 
 class ContactKind(StrEnum):
@@ -128,6 +156,7 @@ ENTITY_KINDS = {"url": ContactKind.LINK, "text_link": ContactKind.LINK,
 
 
 _COMMA_SINGLES = re.compile(r"(?<=\b\w)\s*,\s*(?=\w\b)")
+_COMMA_SPELT = re.compile(r"\b[a-z](?:\s*,\s*[a-z]\b){3}", re.I)  # four letters or more
 _FINDERS = ((ContactKind.PHONE, has_phone), (ContactKind.EMAIL, has_email),
             (ContactKind.USERNAME, has_handle), (ContactKind.LINK, has_link),
             (ContactKind.POSTCODE, has_postcode), (ContactKind.ADDRESS, has_address))
@@ -153,7 +182,8 @@ def contact_details(text: str, entity_types: Iterable[str] = (),
     # reference ("my NHS number is ...", "ISBN ...", "ring the surgery on ...", "@NHSuk").
     if not found and use_reader and (reader := contact_reader.shared()) is not None \
             and reader.holds(without_public_accounts(without_public_sites(
-                without_public_numbers(folded)))):
+                without_public_numbers(without_others_postcodes(
+                    _without_venues_postcodes(folded)))))):
         likely = _likely_kind(folded)  # the learned second reader is very sure
         if likely in kinds:
             found.add(likely)
@@ -181,12 +211,31 @@ def _rules(folded: str, kinds: Sequence[ContactKind],
     for said in sources[ContactKind.POSTCODE][1:]:
         if _COMMA_SINGLES.search(said):
             sources[ContactKind.POSTCODE] += (joined_singles(_COMMA_SINGLES.sub(" ", said)),)
+    # A handle or an email spelt letter by letter with commas (round eight): "instagram:
+    # at sign, m, o, o, n, underscore, w, a, l, k, s".
+    if _COMMA_SPELT.search(folded):
+        spelt = joined_singles(_COMMA_SINGLES.sub(" ", folded))
+        sources[ContactKind.USERNAME] = (folded, joined, spelt)
+        sources[ContactKind.EMAIL] = (folded, joined, spelt)
     found = {kind for kind, finder in _FINDERS if kind in kinds and any(
         finder(s) for s in sources.get(kind, (folded, joined)))}
     if postcodes_placed and ContactKind.POSTCODE in found and \
-            ContactKind.ADDRESS not in found and places_postcode(folded):
-        found.discard(ContactKind.POSTCODE)  # "the postcode for Watermead Park car park is"
+            ContactKind.ADDRESS not in found and (places_postcode(folded) or (
+                (venues := _without_venues_postcodes(folded)) != folded and
+                not _rules(venues, (ContactKind.POSTCODE,)))):
+        # "the postcode for Watermead Park car park is", "Glenfield Hospital, Groby Road,
+        # LE3 9QP" (round eight: contact_public.venues_postcode, its decision and hazard).
+        found.discard(ContactKind.POSTCODE)
     return found
+
+
+def _without_venues_postcodes(folded: str) -> str:
+    """`folded` with the full postcodes typed just after a public venue's name blanked (see
+    contact_public.venues_postcode), so neither the rules nor the learned reader read them."""
+    for start, end in reversed(plain_postcodes(folded)):
+        if venues_postcode(folded, start):
+            folded = folded[:start] + " " + folded[end:]
+    return folded
 
 
 # How many words either side of the boundary between two messages a detail split over
@@ -214,6 +263,8 @@ def _across(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set[Conta
     what the earlier message says ("are you on whatsapp?" / "omeprazole 20mg")."""
     if earlier.rstrip()[-1:] in ("?", "!"):
         return set()
+    if ContactKind.USERNAME in kinds and _announced(earlier, later):
+        return {ContactKind.USERNAME}
     # Only kinds whose pieces could meet: each side gives something a detail is made of
     # within reach of the boundary (`ACROSS_REACH` words; see below: else it would not
     # count). Then the widest reading, those kinds at once, before each kind's own. Only
@@ -252,6 +303,24 @@ def _across(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set[Conta
     return spanning
 
 
+# A handle announced, then sent on its own (round eight): "add me on snap, username in the
+# next message" / "jade.rx2". The platform may be any way back in the earlier message, so
+# this is read apart from the window above; the later message must be the handle alone
+# (a word or two, one of them shaped like a handle: see contact_handle.handle_shaped).
+_ANNOUNCED = re.compile(r"\b(?:next|following|separate|another)\s+(?:message|msg|text|txt)\b|"
+                        r"\bin\s+a\s+(?:sec|second|mo|min|minute)\b|\bbelow\b|"
+                        r"\bcoming\s+(?:up|next)\b|\bhang\s+on\b|\bsend(?:ing)?\s+it\s+"
+                        r"(?:next|separately)\b", re.I)
+
+
+def _announced(earlier: str, later: str) -> bool:
+    tail = earlier[-ACROSS_CHARS:]
+    if not _ANNOUNCED.search(tail) or not PLATFORM.search(tail):
+        return False
+    words = [w for w in later.split() if not re.fullmatch(r"(?:x+|lol|ta|thanks)\W*", w, re.I)]
+    return 1 <= len(words) <= 2 and any(handle_shaped(w) for w in words)
+
+
 def _gives(kind: ContactKind, words: list[str]) -> bool:
     """Whether `words` hold something a detail of `kind` could be made of: for a phone
     number a digit (typed or said, in any language we read), else any content."""
@@ -280,7 +349,9 @@ def _holds(kind: ContactKind, earlier: list[str], later: list[str]) -> bool:
 # domain's endings said ("ann dot smith", "co dot uk"), and a house number's word.
 _DETAIL_WORD = re.compile(r"^(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|"
                           r"treble|triple|hundred|dot|at|underscore|dash|hyphen|slash|com|co|"
-                          r"uk|org|net|number|no)$", re.I)
+                          r"uk|org|net|number|no|"
+                          # Round eight: how a dictated name is put together ("no spaces").
+                          r"spaces?|together|word|lowercase)$", re.I)
 # Capitalised words that are no name: "I'm on the 4th floor", "The Samaritans email is".
 _NOT_A_NAME = frozenset({"i", "i'm", "im", "i've", "i'll", "i'd", "the", "a", "an", "my", "we",
                          "we're", "you", "it", "it's", "this", "that", "there", "so", "and",
@@ -303,7 +374,7 @@ def _contentless(words: list[str]) -> list[str]:
     for word in words:
         plain = word.strip(".,;:!?'\"()[]{}").lower()
         if not plain or re.search(r"[\d@_]|\w[.]\w", word) or _DETAIL_WORD.match(plain) or \
-                plain not in known or PLATFORM.fullmatch(plain) or (
+                plain not in known or PLATFORM.fullmatch(plain) or plain in NAMED_PROVIDERS or (
                     word[:1].isupper() and plain not in _NOT_A_NAME):
             word = "—"
         kept.append(word)

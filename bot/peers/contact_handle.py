@@ -32,7 +32,12 @@ PLATFORM = re.compile(
     # Round six: games consoles and more messengers; the platforms whose names are everyday
     # words ("steam", "signal", "line") only where a name follows (see _CUED_PLATFORM).
     r"psn|play ?station(?: network)?|x ?box(?: live)?|weixin|bsky|nintendo|roblox|"
-    r"(?:steam|signal|line|switch) app)\b",
+    r"(?:steam|signal|line|switch) app|"
+    # Round eight: fitness and neighbourhood sites, forums and consoles by name ("garmin
+    # connect: ...", "on zwift I'm ...", "mumsnet name is ...", "my gaming name on PS5");
+    # Nextdoor only as a name ("next door" and "nextdoor neighbour" are everyday words).
+    r"garmin(?: connect)?|zwift|mumsnet|komoot|fitbit|all ?trails|ps ?[2-5]|"
+    r"gaming ?name|gamer ?name|gamer ?tag|(?-i:Nextdoor)|(?<=on )nextdoor|nextdoor app)\b",
     re.I)
 # "add me on steam: oldgeezer55", "signal me, I'm ...", "line id: ...", "I'm bramblefox on
 # steam": a platform whose name is an everyday word, named where a name follows it (read
@@ -94,7 +99,8 @@ def _looks_like_handle(token: str) -> bool:
     not a measure ("5cm", "3lb") nor a code of three characters or fewer ("A6", "4b", "K2",
     "B12": a road, a page, a stitch, a vitamin)."""
     return len(token) > 3 and bool(re.search(r"[a-z]", token, re.I) and re.search(
-        r"\d|_|\w[.:#]\w", token) and not _MEASURE.match(token))
+        r"\d|_|\w[.:#]\w", token) and not _MEASURE.match(token)) and \
+        not re.fullmatch(r"[a-z]\.[a-z](?:\.[a-z]?)?\.?", token, re.I)  # "e.g.", "i.e.", "a.m."
 
 
 # X, as Twitter is now called, named where a letter x (a kiss) cannot stand: "x: runnerjo",
@@ -105,6 +111,14 @@ _X_PLATFORM = re.compile(r"(?:(?<=^)|(?<=[\s(]))x(?=\s*(?:[:=]|\((?:formerly\s+)
 # A handle given as the name the other person already knows: "insta: same as my name, in
 # lower case", "my snap is just my name", "same name as on here".
 _NAME_REFERENCE = re.compile(
+    # Round eight: a name the writer has elsewhere, changed a little ("snapchat username is my
+    # telegram name with an x on the end", "same as my insta one").
+    r"\bmy\s+(?:\w+\s+)?(?:name|username|user\s+name|handle)\s+(?:with|plus|and|then|"
+    r"followed\s+by|but\s+with)\s+(?:an?\s+|the\s+|my\s+)?[\w']+(?:\s+[\w']+)?\s+"
+    r"(?:on\s+the\s+(?:end|front)|at\s+the\s+(?:end|start|front)|after\s+it|in\s+front)\b|"
+    r"\bsame\s+as\s+(?:on\s+)?my\s+(?:insta(?:gram)?|snap(?:chat)?|face\s?book|fb|tik\s?tok|"
+    r"twitter|telegram|whats\s?app|discord|youtube|strava|email|gmail|hotmail)"
+    r"(?:\s+(?:one|name|handle|username))?\b(?=\s*(?:$|[,.;!?]|x+\b|lol\b|but\b|with\b))|"
     r"\b(?:same as|just|under)\s+my\s+(?:full\s+|real\s+|first\s+|own\s+)?name\b|"
     r"\bmy\s+(?:full\s+|real\s+)?name\s+(?:in|all|with\s+no|no)\s+(?:lower\s?case|small|"
     r"one word|spaces?)\b|\bsame\s+(?:name|username|handle)\s+as\s+(?:on\s+|in\s+)?"
@@ -115,10 +129,56 @@ _QUOTED_SEARCH = re.compile(r"\b(?:search|look up|look for|find|type in|type|add
                             r"(?:\s+me)?[\s:]*['\"‘“]([^'\"’”]{3,40})['\"’”]", re.I)
 
 
+# Round eight: a Reddit user ("u/LeicsWalker"; "r/diabetes" is a forum, public), and a
+# parkrun athlete's number (an A and five to nine digits beside "parkrun", "athlete" or
+# "barcode"), which finds the runner's page and results ("A5460" is a road, four digits).
+_REDDIT_USER = re.compile(r"(?<![\w/])/?u/[a-z0-9][\w-]{2,19}\b", re.I)
+_ATHLETE_ID = re.compile(r"\b(?:athlete|runner|parkrun|parkrunner|barcode)\b[^.!?]{0,30}?"
+                         r"(?<![\w-])A\s?\d{5,9}\b|(?<![\w-])A\s?\d{5,9}\b[^.!?]{0,30}?"
+                         r"\b(?:parkrun|athlete|barcode)\b", re.I)
+# A name in quotes where a handle stands: "im 'ChairDancerDi' on facebook dating".
+_QUOTED_NAME = re.compile(r"(?<![\w'])['\"‘“]([A-Za-z][\w.]{2,30})['\"’”](?![\w'])")
+
+
+def handle_shaped(token: str) -> bool:
+    """A token that could be a handle on its own: a name with digits, an underscore or a dot
+    inside ("jade.rx2"), or a made-up word ("wigstonsue")."""
+    token = token.strip(".,;:!?'\"()[]")
+    return _looks_like_handle(token) or coined(token) or bool(
+        re.fullmatch(r"@[a-z][\w.]{2,31}", token, re.I))
+
+
+# Pieces of a made-up name typed apart, then "all one word" (round eight): "wig ston sue —
+# all one word"; each piece a short word or fragment set apart by spaces (not the "s" of
+# "it's"), at least one no word, and together no word ("dog walker, all one word?",
+# "whats app, all one word" pass).
+def _dictated_pieces(text: str) -> bool:
+    known = english_words()
+    for cue in SPELLING_OUT.finditer(text):
+        pieces: list[str] = []
+        for word in reversed(text[max(0, cue.start() - 60):cue.start()].split()):
+            bare = word.rstrip(",.;:-–—")
+            if not bare and not pieces:
+                continue  # a dash just before the cue: "sue — all one word"
+            if len(pieces) == 5 or not (bare.isalnum() and len(bare) <= 6):
+                break
+            pieces.insert(0, bare)
+        for size in range(2, len(pieces) + 1):
+            part = pieces[-size:]
+            if any(p.lower() not in known for p in part) and coined("".join(part)):
+                return True
+    return False
+
+
 def has_handle(text: str) -> bool:
     """A username: after @, with an underscore, or near a platform's name."""
     text = without_public_accounts(text)  # "follow @NHSuk", "the club's insta is @..."
     text = without_public_sites(text)  # "sky.com", "parkrun.org.uk/braunstonepark"
+    if "/" in text and _REDDIT_USER.search(text):
+        return True
+    if _ATHLETE_ID.search(text):
+        return True
+    text = _QUOTED_NAME.sub(r"\1", text)
     # An emoji for the platform's name: "👻 jodawalks", "find me on 📸 knitwithnan".
     text = _PLATFORM_EMOJI.sub(lambda m: f" {_EMOJI_PLATFORMS[m.group(0)]} ", text)
     # Symbols said one by one: "at symbol, nisha, underscore, heals" is @nisha_heals.
@@ -167,8 +227,13 @@ def has_handle(text: str) -> bool:
     if platforms and any(_a_name_to_search(m.group(1)) or _FIRST_PERSON.search(text)
                          for m in _QUOTED_SEARCH.finditer(text)):
         return True
-    # "insta @ walking with bev (all together)", "snap: gaz b 1982 no spaces": dictated.
-    if (platforms or "@" in text) and (SPELLING_OUT.search(text) or _NAME_REFERENCE.search(text)):
+    # "insta @ walking with bev (all together)", "snap: gaz b 1982 no spaces": dictated;
+    # not the platform's own name spelt ("whats app, all one word or two?").
+    if (platforms or "@" in text) and (_NAME_REFERENCE.search(text) or any(
+            not any(re.fullmatch(r"\W*", text[p.end():cue.start()]) for p in platforms)
+            for cue in SPELLING_OUT.finditer(text))):
+        return True
+    if SPELLING_OUT.search(text) and _dictated_pieces(text):
         return True
     return any(_handle_near(text, match, invitation is not None) for match in platforms)
 
@@ -182,7 +247,8 @@ def has_handle(text: str) -> bool:
 # Not the platforms that are everyday words ("my line is busy"): they need a made-up name.
 _P = (r"(?:snap ?chat|snap|[i1]nsta ?gram|[i1]nsta|ig|fa[c]e ?b[o0]{2}k|fb|tik ?tok|twitter|"
       r"telegram|whats ?app|discord|skype|threads|bluesky|kik|wechat|messenger|youtube|"
-      r"pinterest|reddit|strava|tumblr|twitch|mastodon|viber|psn|play ?station|x ?box)")
+      r"pinterest|reddit|strava|tumblr|twitch|mastodon|viber|psn|play ?station|x ?box|"
+      r"garmin|zwift|mumsnet|komoot|fitbit|ps ?[2-5])")
 _WORD = r"(?P<word>[A-Za-z][a-z'-]{2,})"
 _ENDS = (r"(?=\s*(?:$|[,.;:!?()\-–—~]|(?:x+|lol|come|add|follow|say|if|so|and|but|too|there|"
          r"please|pls|ta|thanks|haha|for|with)\b))")
@@ -242,7 +308,8 @@ def _a_name_word(word: str) -> bool:
 
 
 # "im Tom Wright on fb", "we're Bob Ellis on facebook".
-_NAME_ON = re.compile(r"\b(?i:i'?m|i am|we'?re|we are)\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})"
+_NAME_ON = re.compile(r"\b(?i:i'?m|i am|we'?re|we are)\s+([A-Z][a-z'-]+(?:\s+(?:[A-Z][a-z'-]+|"
+                      r"[A-Z](?![\w'])\.?)){1,2})"
                       r"\s+(?i:on)\s+(?i:the\s+)?(\w+(?: \w+)?)")
 
 
@@ -254,6 +321,17 @@ def _a_name_to_search(quoted: str) -> bool:
     if _PLACE_WORDS & {w.lower() for w in words}:  # 'Bradgate Park deer': a place's video
         return any(coined(w) or not w.isalpha() for w in words)
     return any(not w.islower() or coined(w) or not w.isalpha() for w in words)
+
+
+def _a_group(tokens: list[str]) -> bool:
+    """A group's name straight after the platform, its words capitalised up to a word for a
+    group ("facebook: Wigston Walkers Club 3"; round eight): an organisation's page."""
+    for token in tokens[:4]:
+        if token.lower() in _GROUPS:
+            return True
+        if not token[:1].isupper():
+            return False
+    return False
 
 
 def _handle_near(text: str, match: re.Match[str], invited: bool) -> bool:
@@ -277,10 +355,10 @@ def _handle_near(text: str, match: re.Match[str], invited: bool) -> bool:
     if (follows := _NAME_FOLLOWS.match(following)) is not None:
         named = following[follows.end():]
         first = _HANDLE_TOKEN.match(named)
-        if (first and coined(first.group(0))) or _profile_name(named):
+        if (first and coined(first.group(0)) and not _a_group(after)) or _profile_name(named):
             return True
     # "snapchat me rosiewalks", "on tiktok as rosiewalks": a made-up word just after.
-    if any(coined(t) for t in _after_small_words(after)):
+    if any(coined(t) for t in _after_small_words(after)) and not _a_group(after):
         return True
     # "on fb I'm Lorraine Gill", "facebook as Sue Baker": a name introduced just after.
     if _introduced_name(after):
@@ -303,7 +381,7 @@ def _handle_near(text: str, match: re.Match[str], invited: bool) -> bool:
 # A gamertag or a display name with spaces and a number after a label (round seven): "xbox
 # gamertag: Grumpy Knees 71", "psn: grumpy knees 71", "username: Walking Wendy 59".
 _PROFILE_NAME = re.compile(
-    r"^([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){1,2})(?:\s+\d{1,4})?"
+    r"^([A-Z][a-z'-]+(?:\s+(?:[A-Z][a-z'-]+|[A-Z](?![\w'])\.?)){1,2})(?:\s+\d{1,4})?"
     r"(?=\s*(?:$|[^\w\s]|(?:x+|lol|ta|thanks|pls)\b))")
 _SPACED_TAG = re.compile(
     r"^([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,2})\s*\d{2,4}"
@@ -314,7 +392,9 @@ _CALENDAR = re.compile(r"\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(
 
 def _profile_name(text: str) -> bool:
     found = _PROFILE_NAME.match(text)
-    if found is not None and not _CALENDAR.search(found.group(1)):
+    # A group's name is no person's ("facebook: Wigston Walkers Club 3"; round eight).
+    if found is not None and not _CALENDAR.search(found.group(1)) and \
+            found.group(1).split()[-1].lower() not in _GROUPS:
         return True
     # Words then a number, as a tag: not a count ("ran 5", "walked 10"), a state or a day.
     tag = _SPACED_TAG.match(text)
@@ -330,6 +410,9 @@ def _profile_name(text: str) -> bool:
     return named and words[-1].lower() not in _COUNTED
 
 
+_GROUPS = frozenset({"club", "clubs", "group", "groups", "team", "teams", "session", "sessions",
+                     "society", "squad", "crew", "league", "division", "choir", "circle",
+                     "meetup", "walkers", "runners", "ramblers", "striders", "harriers"})
 # Words a number counts or numbers, not a tag's name: "tiktok: week 52", "youtube - episode 12".
 _COUNTED = frozenset({
     "day", "days", "week", "weeks", "month", "months", "year", "years", "part", "episode",
@@ -338,7 +421,10 @@ _COUNTED = frozenset({
     "bus", "route", "stage", "game", "games", "match", "video", "videos", "post", "posts",
     "photo", "photos", "pics", "followers", "likes", "views", "minutes", "mins", "hours",
     "times", "x", "age", "aged", "over", "under", "top", "only", "about", "around", "nearly",
-    "almost", "just", "since", "from", "till", "until", "at", "by", "to", "in", "of", "for"})
+    "almost", "just", "since", "from", "till", "until", "at", "by", "to", "in", "of", "for",
+    # Round eight: a group's name and number, not a person's tag ("fb: running club 10",
+    # "whatsapp - walking group 2").
+    "walk", "walks", "ride", "rides", "run", "runs", "classes"}) | _GROUPS
 
 
 _SMALL_WORDS = frozenset({"me", "as", "is", "its", "it's", "im", "i'm", "i", "m", "am", "called",
@@ -356,7 +442,8 @@ def _after_small_words(tokens: list[str]) -> list[str]:
 
 # Words that introduce a profile name: "as", "I'm" (two tokens), "under", "called".
 # Not "it's": "on facebook it's Sarah Smith's 60th" is news, not a profile.
-_NAME_INTRO = frozenset({"as", "i", "m", "im", "am", "under", "called", "me", "we", "re"})
+_NAME_INTRO = frozenset({"as", "i", "m", "im", "am", "under", "called", "me", "we", "re",
+                         "name", "username"})  # "zwift name Raj K" (round eight)
 
 
 def _introduced_name(tokens: list[str]) -> bool:
@@ -401,15 +488,18 @@ def _has_name(tokens: list[str], words: int = 2, places: bool = False,
     run: list[str] = []
     titled = False  # the run follows "The": a title or a group ("The Body Coach")
     for index, token in enumerate([*tokens, ""]):
-        if len(token) > 1 and all(part[:1].isupper() and part[1:].islower()
-                                  for part in token.split("-")) \
-                and not PLATFORM.fullmatch(token) \
-                and token.lower() not in _NO_NAME_WORDS:  # "Oakes-Bell" too
+        if (len(token) > 1 and all(part[:1].isupper() and part[1:].islower()
+                                   for part in token.split("-"))
+                and not PLATFORM.fullmatch(token)
+                and token.lower() not in _NO_NAME_WORDS) or (  # "Oakes-Bell" too
+                # An initial after a name (round eight): "Dave R", "Margaret W", "Ravi M".
+                run and len(token) == 1 and token.isupper() and token != "I"):
             if not run:
                 titled = index > 0 and tokens[index - 1].lower() == "the" and not mine
             run.append(token.lower())
             continue
-        if len(run) >= words and not titled and (places or not _PLACE_WORDS & set(run)):
+        if len(run) >= words and not titled and (places or not _PLACE_WORDS & set(run)) \
+                and not _GROUPS & set(run):  # "Wigston Walkers Club" (round eight)
             return True
         run = []
     return False

@@ -1,6 +1,7 @@
 """Mending a message the way people dodge a contact-detail filter, before it is searched
 (bot/peers/contact.py): compatibility forms folded and other scripts' look-alikes read as
-Latin, digits written as words (even with a digit typed for a letter: "zer0", "n1ne") or
+Latin, digits written as words (even with a digit typed for a letter: "zer0", "n1ne"; in
+other languages; as Roman numerals or words that sound like them among digits) or
 look-alike letters made digits, letters typed one at a time joined, letter names made
 letters. Pure functions on text."""
 
@@ -196,6 +197,114 @@ def _other_languages(text: str) -> str:
     return "".join(pieces) + text[done:]
 
 
+# Polish numbers with hundreds and tens (round eight), as a Polish number is read out in
+# pieces: "dziewięćset, czterysta dwadzieścia jeden" is 900, 421; each made its digits
+# (hundred, tens and unit words in a row are one number). Lone units are left to the run
+# reading above ("zero siedem ..."); "sto" (100) counts only before another number word.
+_POLISH_HUNDREDS = {"sto": 1, "dwiescie": 2, "trzysta": 3, "czterysta": 4, "piecset": 5,
+                    "szescset": 6, "siedemset": 7, "osiemset": 8, "dziewiecset": 9}
+_POLISH_TENS = {"dziesiec": 10, "dwadziescia": 20, "trzydziesci": 30, "czterdziesci": 40,
+                "piecdziesiat": 50, "szescdziesiat": 60, "siedemdziesiat": 70,
+                "osiemdziesiat": 80, "dziewiecdziesiat": 90, "jedenascie": 11,
+                "dwanascie": 12, "trzynascie": 13, "czternascie": 14, "pietnascie": 15,
+                "szesnascie": 16, "siedemnascie": 17, "osiemnascie": 18, "dziewietnascie": 19}
+_POLISH_UNITS = {"jeden": 1, "jedna": 1, "dwa": 2, "dwie": 2, "trzy": 3, "cztery": 4,
+                 "piec": 5, "szesc": 6, "siedem": 7, "osiem": 8, "dziewiec": 9}
+
+
+_POLISH_CUE = re.compile(r"sto|sta|set|dzi|[sś]cie|[sś]ci\b", re.I)
+
+
+def _polish(text: str) -> str:
+    """Polish hundreds and tens made digits, with the tens and unit after them (see above)."""
+    if not _POLISH_CUE.search(text):
+        return text  # most messages: no word of these
+    tokens = list(_WORD_TOKEN.finditer(text))
+    if not any(_plain(t.group(0)) in _POLISH_HUNDREDS or _plain(t.group(0)) in _POLISH_TENS
+               for t in tokens):
+        return text
+    pieces: list[str] = []
+    done = index = 0
+    while index < len(tokens):
+        words = [_plain(t.group(0)) for t in tokens[index:index + 3]]
+        value, used = 0, 0
+        if words[0] in _POLISH_HUNDREDS:
+            value, used = _POLISH_HUNDREDS[words[0]] * 100, 1
+        if used < len(words) and words[used] in _POLISH_TENS and (
+                used == 0 or _spaced(text, tokens[index + used - 1], tokens[index + used])):
+            value, used = value + _POLISH_TENS[words[used]], used + 1
+        if used and used < len(words) and words[used] in _POLISH_UNITS and \
+                (value % 100 == 0 or value % 100 > 19) and \
+                _spaced(text, tokens[index + used - 1], tokens[index + used]):
+            value, used = value + _POLISH_UNITS[words[used]], used + 1
+        if not used or (words[0] == "sto" and used == 1):
+            index += 1
+            continue
+        pieces.append(text[done:tokens[index].start()] + str(value))
+        done = tokens[index + used - 1].end()
+        index += used
+    return "".join(pieces) + text[done:]
+
+
+def _spaced(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    """Whether only spaces (or a hyphen) stand between two words: one number's parts."""
+    return re.fullmatch(r"[\s-]+", text[first.end():second.start()]) is not None
+
+
+# Digits as Roman numerals ("zero VII VII zero zero IX zero zero I II VIII") or as words
+# that sound like them ("oh 7 7 oh oh nein oh oh won too tree"), round eight: read as
+# digits only inside a run of numbers that holds at least two of them (Roman numerals: two
+# besides "I") and at least five digits said plainly (typed or as number words), or three
+# and a phone number's length in all, or (Roman numerals, four or more) nine in all; so "I
+# won too", "Henry VIII", "Rocky II, III and IV", "2 for 1" and "10:00 for a cuppa too"
+# stay as they are. Roman numerals only in capitals.
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7",
+          "VIII": "8", "IX": "9"}
+_SOUNDS_LIKE = {"won": "1", "wun": "1", "too": "2", "tu": "2", "tew": "2", "tree": "3",
+                "free": "3", "thre": "3", "for": "4", "fore": "4", "fower": "4", "fiv": "5",
+                "fife": "5", "fyve": "5",
+                "sicks": "6", "sevun": "7", "sevan": "7", "ate": "8", "ait": "8", "nein": "9",
+                "nain": "9", "nyne": "9"}
+
+
+_SOUND_CUE = r"\b(?:" + "|".join(_SOUNDS_LIKE) + r")\b"
+
+
+def _said_like_digits(text: str) -> str:
+    """Roman numerals and sound-alike words made digits, inside runs of numbers (see above)."""
+    pieces: list[str] = []
+    done = 0
+    run: list[tuple[re.Match[str], str | None]] = []
+
+    def close() -> None:
+        nonlocal done
+        plain = sum(len(m.group(0)) if m.group(0).isdigit() else 1
+                    for m, read in run if read is None)
+        said = sum(read is not None for _m, read in run)
+        roman = sum(m.group(0) in _ROMAN and m.group(0) != "I" for m, read in run if read)
+        alike = said - sum(m.group(0) in _ROMAN for m, read in run if read)
+        if (roman >= 2 or alike >= 2) and (plain >= 5 or (plain >= 3 and plain + said >= 9) or (
+                roman >= 4 and plain + said >= 9)):
+            for m, read in run:
+                if read is not None:
+                    pieces.append(text[done:m.start()] + read)
+                    done = m.end()
+        run.clear()
+
+    for match in _WORD_TOKEN.finditer(text):
+        word = match.group(0)
+        read = _ROMAN.get(word) or _SOUNDS_LIKE.get(word.lower())
+        if read is None and not (word.isdigit() or word.lower() in _DIGIT_WORDS
+                                 or word.lower() in _REPEAT_WORDS):
+            close()
+            continue
+        if run and not _BETWEEN_DIGITS.fullmatch(text[run[-1][0].end():match.start()]):
+            close()
+        run.append((match, read))
+    close()
+    return "".join(pieces) + text[done:]
+
+
 # French numbers from 11 to 99, as a French number is read out in pairs ("zéro six,
 # quarante-sept, vingt et un, quatre-vingt-treize"): each made its two digits. Lone "dix"
 # and "seize" are English words too, so they count only inside a tens word ("soixante-dix").
@@ -225,7 +334,10 @@ def digitised(text: str) -> str:
     """`text` (folded) with digits written as words or look-alike letters made digits."""
     text = _FRENCH_NUMBER.sub(_french, text)
     text = re.sub(r"\bz[ée]ro\b", "zero", text, flags=re.I)  # French, as English
+    text = _polish(text)
     text = _other_languages(text)
+    if any(w in text for w in ("I", "V")) or re.search(_SOUND_CUE, text, re.I):
+        text = _said_like_digits(text)
     text = _LEET.sub(_unleet, text)
     # "zeroseveneightfour...": the words run together, parted again; so are words and
     # digits typed as one ("0seven7zero0nine").

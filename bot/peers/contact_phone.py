@@ -145,6 +145,11 @@ def _is_phone(digits: str, groups: Sequence[str] = ()) -> bool:
     if _UK_SHAPE.match(bare) or (digits.startswith("+") and bare.startswith("44")
                                  and 11 <= len(bare) <= 13) or IRISH_MOBILE.match(digits):
         return True
+    # A mobile's start as people group it, and most of the rest (round eight): "07700 900"
+    # then "cont..." then "975" over three messages; the relay reads only the last two, so
+    # the first eight digits are held where they meet ("07700" / "900").
+    if len(groups) >= 2 and _MOBILE_FIVE.match(groups[0]) and 8 <= len(bare) <= 9:
+        return True
     if digits.startswith("+") and 8 <= len(bare) <= 15:
         return any(True for _ in phonenumbers.PhoneNumberMatcher(
             digits, "GB", leniency=phonenumbers.Leniency.POSSIBLE))
@@ -161,6 +166,8 @@ def _is_phone(digits: str, groups: Sequence[str] = ()) -> bool:
                 "+" + bare, "GB", leniency=phonenumbers.Leniency.VALID)))
 
 
+_MOBILE_FIVE = re.compile(r"^07\d{3}$")
+_CODE_SHAPE = re.compile(r"^0[12]\d{2,4}$")  # 0116, 01509, 020
 _Run = tuple[int, int, str, list[str]]
 # The start of a UK number on its own ("07912", "0116"): its other half may come any number
 # of words later in the message ("The first half is 07912. ... Right, back - 345678").
@@ -301,7 +308,46 @@ def _unfilled(text: str) -> str:
     return _FILLED.sub(digits_only, text)
 
 
+# A number with a placeholder filled in after it (round eight): "07700 900 XXX where XXX is
+# 4 5 8", "07912 345 ??? and ??? = 678": the placeholder (two to four x, ?, * or #) right
+# after digits, then the same placeholder given as as many digits.
+_PLACEHOLDER = re.compile(r"(?<=\d)[\s\-.]*(?<![\w?*#])([xX]{2,4}|\?{2,4}|\*{2,4}|#{2,4})"
+                          r"(?![\w?*#])")
+_FILL = r"\s*(?:(?:is|are|=|:|means|stands\s+for|equals)\s*)+(\d(?:[\s,\-]{0,3}\d){1,3})"
+
+
+def _filled_in(text: str) -> str:
+    for match in _PLACEHOLDER.finditer(text):
+        said = re.compile(rf"(?<![\w?*#]){re.escape(match.group(1))}(?![\w?*#]){_FILL}", re.I)
+        if (fill := said.search(text, match.end())) is None:
+            continue
+        digits = re.sub(r"\D", "", fill.group(1))
+        if len(digits) == len(match.group(1)):
+            return text[:match.start(1)] + digits + text[match.end(1):fill.start()] + " ¦ " + \
+                text[fill.end():]
+    return text
+
+
+# Every digit moved by one, and how to undo it (round eight): "my number but every digit is
+# one more: 18811 011 523, take one off each", "add one to each digit".
+_SHIFTED = re.compile(
+    r"\b(?:every|each|all(?:\s+the)?)\s+(?:digit|number)s?\b[^.!?]{0,40}?\b(?:one|1)\s+"
+    r"(?:more|higher|bigger|up|less|lower|smaller|down|too\s+(?:high|big|low|small))\b|"
+    r"\b(?:take|knock|subtract|minus|add|put)\s+(?:one|1)\s+(?:off|from|to|on|onto)?\s*"
+    r"(?:each|every|all)\b", re.I)
+_SHIFTS = (str.maketrans("0123456789", "9012345678"), str.maketrans("0123456789", "1234567890"))
+
+
 def has_phone(text: str) -> bool:
+    if "x" in text.lower() or "?" in text or "*" in text or "#" in text:
+        text = _filled_in(text)
+    if _read_phone(text):
+        return True
+    return _SHIFTED.search(text) is not None and any(
+        _read_phone(text.translate(shift)) for shift in _SHIFTS)
+
+
+def _read_phone(text: str) -> bool:
     # A listed site's page ids are no number ("bbc.co.uk/weather/2644668", "parkrun.org.uk/
     # parkrunner/4412345": a person's page there is the link finder's).
     text = without_public_sites(text, pages=False)
@@ -342,9 +388,12 @@ def has_phone(text: str) -> bool:
             claims(text, start) or _CLAIMED_ABROAD.search(text[max(0, start - 60):start]))
            for start, _e, digits, _g in runs):
         return True
+    # A local number never starts with 0: "the Leicester dialling code, 0116, and I said
+    # 0161" names two codes (round eight), no number.
     if (code := _AREA_CODE.search(text)) and (6 <= len("".join(
-            d for start, _e, d, _g in numbers if start > code.end())) <= 8 or 6 <= len("".join(
-            d for _s, end, d, _g in numbers if end <= code.start())) <= 8):
+            d for start, _e, d, _g in numbers if start > code.end() and d[:1] != "0")) <= 8
+            or 6 <= len("".join(d for _s, end, d, _g in numbers
+                                if end <= code.start() and d[:1] != "0")) <= 8):
         return True
     if _ARITHMETIC.search(text) and any(_MOBILE_START.match(d) for _s, _e, d, _g in runs[:-1]):
         return True
@@ -355,13 +404,23 @@ def has_phone(text: str) -> bool:
         runs = [(start, end, digits, groups) if digits[:1] in "0+" else
                 (start, end, "0" + digits, ["0", *groups])
                 for start, end, digits, groups in runs]
-    for i, (start, end, digits, groups) in enumerate(runs):
+    # Dialling codes named and compared ("is it 0116 or 0161?", "Loughborough's code is
+    # 01509, Hinckley's 01455"): every run a code's shape, with "code" said (round eight).
+    if "code" in text.lower() and any(len(d) >= 4 for _s, _e, d, _g in runs) and all(
+            _CODE_SHAPE.match(d) or len(d) < 4 for _s, _e, d, _g in runs):
+        return False
+    # A number's end told digit by digit ("07700 900 then 3 3 8") is no lottery list: such
+    # a run may finish a number begun before it (round eight), though it is none alone.
+    tails = sorted([*runs, *(r for r in numbers if r not in runs and len(r[3]) >= 2 and
+                             all(len(g) == 1 for g in r[3]) and
+                             not public_number(text, r[0], r[2], r[3]))])
+    for start, end, digits, groups in runs:
         raw = text[start:end]
         if any(_is_phone(d, g) for d, g in _windows(digits, groups)
                if "," not in raw or len(d) >= 10):  # "0712, 0742": times, not a local number
             return True
-        if any(_completed(text, head, end, runs[i + 1:i + 1 + HALVES_AHEAD])
-               for head in _heads(digits, groups)):
+        after = [r for r in tails if r[0] >= end][:HALVES_AHEAD]
+        if any(_completed(text, head, end, after) for head in _heads(digits, groups)):
             return True
     return bool(_BACKWARDS.search(text)) and _reversed_number(runs)
 
@@ -421,8 +480,10 @@ def without_public_numbers(text: str) -> str:
     read = {i for i in range(1, len(every)) if _GLUE.match(text[every[i - 1][1]:every[i][0]])
             and readings([every[i - 1][2], every[i][2]])}
     read |= {i - 1 for i in read}
-    # A country's calling code alone ("Ireland's is +353") is nobody's number either.
-    excused = [i in read or re.fullmatch(r"\+\d{1,3}", digits) is not None or (
+    # A country's calling code alone ("Ireland's is +353") is nobody's number either, nor
+    # dialling codes compared ("Loughborough's code is 01509, Hinckley's 01455").
+    codes = "code" in text.lower() and all(_CODE_SHAPE.match(d) for _s, _e, d, _g in every)
+    excused = [i in read or codes or re.fullmatch(r"\+\d{1,3}", digits) is not None or (
         not claims(text, start) and (public_number(text, start, digits, groups)
                                      or _times_or_readings(text[start:end], groups)))
         for i, (start, end, digits, groups) in enumerate(every)]

@@ -53,6 +53,8 @@ def _is_link(candidate: str) -> bool:
         return False
     if re.search(r"/\S", candidate) or (found.domain in SHORTENERS and " " not in candidate):
         return True  # a path, or a shortener typed as one ("a.m. at" is a time)
+    if found.domain in PROVIDERS and not found.subdomain:
+        return False  # a mail provider's own site ("everyone's on gmail dot com now"; round eight)
     if " " in candidate and found.suffix not in ("com", "co.uk", "org", "net", "uk", "org.uk"):
         # "walk . See you", "in Skegness. My sugars": spaced out, only the commonest endings
         return False
@@ -165,10 +167,30 @@ def _an_address(match: re.Match[str], typed: bool) -> bool:
 
 _PROVIDER_SPELLINGS = re.compile(r"\bg[\s-]mail\b|\bgoogle\s?mail\b|\bvirgin\s?media\b|"
                                  r"\bbt\s?internet\b|\bhot\s?mail\b", re.I)
+# A provider's name said as it sounds (round eight): "g male", "gee mail", "jee mail" are
+# gmail, "hot male" hotmail; read only beside a made-up name, as every provider is.
+_SOUNDED = re.compile(r"\b(?:g|gee|jee)[\s-]?(?:male|mail|mayl)\b|\bhot[\s-]?(?:male|mayl)\b",
+                      re.I)
+# The company for its mail service, in "the usual google one", "a microsoft one".
+_COMPANIES = {"google": "gmail", "microsoft": "outlook", "apple": "icloud", "yahoo": "yahoo",
+              "virgin": "virginmedia", "bt": "btinternet"}
 # "jane.smith52", "pauline_h": a name with a digit or an underscore, never "moment.shall".
 # "ahmed.y": a dot inside a name, not a full stop before the next sentence ("walk.See").
 _MADE_UP_NAME = re.compile(r"\b[a-z]+[._][a-z]*\d+\b|\b[a-z]+_[a-z]+\b|\b[a-z]+\.[a-z]+\b")
 # "the usual gmail bit", "a icloud one", "the hotmail address": the part after the @.
+def _made_up(text: str) -> bool:
+    """A made-up name (see above) that is not a provider's own site ("hotmail.co.uk",
+    "aol.com": round eight, those alone were read as addresses)."""
+    sites = [m for m in _MADE_UP_NAME.finditer(text) if m.group(0).split(".")[0].lower() in
+             PROVIDERS and re.search(r"\.(?:com|co|net|org|uk)\b", m.group(0), re.I)]
+    if any(m.group(0) not in {s.group(0) for s in sites} for m in _MADE_UP_NAME.finditer(text)):
+        return True
+    # The site with a made-up name told apart: "first part is carolhextall, second part is
+    # yahoo.co.uk".
+    return bool(sites) and any(coined(w) and w.lower() not in PROVIDERS
+                               for w in re.findall(r"\b[a-z]{5,}\b", text))
+
+
 _PROVIDER_PART = re.compile(r"\b(?:the|a|an|my)\s+(?:usual\s+)?(\w+)\s+(?:bit|one|address|"
                             r"account|ending|end)\b", re.I)
 _BARE_PROVIDER = re.compile(r"\b([a-z]{5,})[\s,]+(\w+)[\s,]+(?:com|co[\s,]+uk|net)\b", re.I)
@@ -181,16 +203,19 @@ def _named_at_provider(text: str) -> bool:
     words = {w.lower() for w in re.findall(r"[a-z]+", text, re.I)}
     # "jane.smith52 and the usual gmail bit", "ahmed.y, it's a icloud one": a made-up name
     # and a provider; "tony k wigston, all one word, at gmail": dictated.
-    if words & NAMED_PROVIDERS and (NAME_WITH_DIGITS.search(text) or _MADE_UP_NAME.search(
-            text) or (SPELLING_OUT.search(text) and _MAIL_WORD.search(text))):
+    if words & NAMED_PROVIDERS and (NAME_WITH_DIGITS.search(text) or _made_up(text) or (
+            SPELLING_OUT.search(text) and _MAIL_WORD.search(text))):
         return True
     # "jeanwalker gmail com": a made-up name, the provider and its ending, no at or dot.
     if any(m.group(2).lower() in NAMED_PROVIDERS and coined(m.group(1))
            for m in _BARE_PROVIDER.finditer(text)):
         return True
-    # "it's jwalker and then the btinternet bit": a made-up name, then the provider's part.
-    if any(m.group(1).lower() in NAMED_PROVIDERS for m in _PROVIDER_PART.finditer(text)) and any(
-            coined(w) for w in re.findall(r"\b[a-z]{5,}\b", text)):
+    # "it's jwalker and then the btinternet bit": a made-up name, then the provider's part;
+    # "its sam dot okafor, the usual google one": the company named for its mail.
+    if any(_COMPANIES.get(m.group(1).lower(), m.group(1).lower()) in NAMED_PROVIDERS
+           for m in _PROVIDER_PART.finditer(text)) and (any(
+            coined(w) for w in re.findall(r"\b[a-z]{5,}\b", text)) or NAME_WITH_DIGITS.search(
+            text) or _made_up(_SAID_DOTS.sub(".", text))):
         return True
     for match in _ON_PROVIDER.finditer(text):
         name, provider = match.group(1).lower(), match.group(2).lower()
@@ -284,8 +309,31 @@ def _foreign_symbols(text: str) -> str:
     return _FOREIGN_DOT.sub(" dot ", _FOREIGN_AT.sub(" at ", text))
 
 
+# An address described as the writer's name (round eight): "my hotmail is my name with
+# 1962 on the end", "my email's just my full name at gmail", "gmail: my first name and
+# surname, all lower case". The other person may know the name (people give it), so the
+# address is as good as typed. Not "gmail spelt my name wrong", "my email has my name in it".
+_NAME_ADDRESS = re.compile(
+    r"\b(?:e-?mail|gmail|googlemail|hotmail|yahoo|outlook|icloud|btinternet|aol|"
+    r"protonmail|ymail)(?:\s+(?:address|account|addy))?(?:'s|\s+is|\s*[:=\-–—])\s*"
+    r"(?:just\s+|simply\s+|only\s+|literally\s+)?(?:my|our)\s+(?:full\s+|first\s+|real\s+|"
+    r"whole\s+|own\s+|maiden\s+)?(?:name|names|first\s+name|surname)\b"
+    r"(?!\s+(?:spelt|spelled|wrong|in\s+it|on\s+it|somewhere|is|was|isn't|wasn't)\b)|"
+    # "email? same as my name, Karen Hughes, no dot, at yahoo"
+    r"\b(?:e-?mail|gmail|hotmail|yahoo|outlook|icloud)\b[^.!]{0,12}?\b(?:same\s+as|just)\s+my\s+"
+    r"(?:full\s+|first\s+|real\s+)?name\b", re.I)
+
+
 def has_email(text: str) -> bool:
     text = without_public_sites(_foreign_symbols(text))  # "have a look at nhs.uk"; not "jo@nhs.net"
+    if _NAME_ADDRESS.search(text):
+        return True
+    if "male" in text.lower() or "mayl" in text.lower() or "mail" in text.lower():
+        text = _SOUNDED.sub(lambda m: "hotmail" if m.group(0)[:1] in "hH" else "gmail", text)
+    # "lizzy dot loughborough at gmaildotcom": the provider and its ending typed as one.
+    text = re.sub(rf"\b({'|'.join(sorted(NAMED_PROVIDERS))})dot(com|net|co(?:dot)?uk)\b",
+                  lambda m: f"{m.group(1)}.{m.group(2).replace('dot', '.')}" if "uk" not in
+                  m.group(2) else f"{m.group(1)}.co.uk", text, flags=re.I)
     text = _providers_mended(text)  # "jo.smith at hotmial", "bev @ g mial . com"
     # "email info@leicesterlongcovid.org.uk to join": an organisation's mailbox passes.
     if any(not organisations_email(text, *m.group(0).split("@", 1)) for m in _emails(text)[1]):
