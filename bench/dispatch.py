@@ -4,6 +4,7 @@ Messages endpoint that counts segments against the sender's rate).
 
     .venv/bin/python bench/dispatch.py [--database-url URL] [--scale 6] [--messages 10000]
         [--cases scaled,real,latency,cross] [--sms-segments 5000] [--sms-scale 10]
+        [--latency-ms 0,150,300] [--latency-jitter 0.2]
 
 1. efficiency: --messages to as many chats, with the limits scaled up by --scale so it
    finishes in about a minute: achieved / allowed rate, 429s, lost, doubled;
@@ -16,7 +17,12 @@ Messages endpoint that counts segments against the sender's rate).
    wave's achieved / allowed segments per second. The wave is queued as replies (the worst
    case: as if answering a burst of inbound texts), so inside one lane nothing would put
    the Telegram reply first.
-Prints one JSON line.
+
+--latency-ms makes both endpoints take that long to answer each call (half on the way
+there, before the endpoint counts the message against its limit, half on the way back),
+give or take --latency-jitter of it (a fraction, uniformly); several values, comma
+separated, run every case at each. A real Twilio round trip is 100-300 ms.
+Prints one JSON line, with the load average before and after.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -51,6 +58,32 @@ from bot.storage.models import OutboxMessage  # noqa: E402
 from support.bot_api_stub import Limits  # noqa: E402
 from support.engine import START  # noqa: E402
 from support.net import free_port  # noqa: E402
+
+
+class Latency:
+    """An ASGI wrapper: each HTTP call takes `seconds` (give or take `jitter` of it) longer,
+    half before the endpoint sees the request, half before its answer leaves."""
+
+    def __init__(self, app: Any, seconds: float, jitter: float = 0.0) -> None:
+        self.app = app
+        self.seconds = seconds
+        self.jitter = jitter
+
+    def _half(self) -> float:
+        return self.seconds / 2 * (1 + random.uniform(-self.jitter, self.jitter))
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not self.seconds or scope["path"] == "/_stats":
+            await self.app(scope, receive, send)
+            return
+        await asyncio.sleep(self._half())
+
+        async def late(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                await asyncio.sleep(self._half())
+            await send(message)
+
+        await self.app(scope, receive, late)
 
 
 class SmsEndpoint:
@@ -94,7 +127,7 @@ class SmsEndpoint:
 
         return JSONResponse({"over_limit": self.over_limit, "sent": self.sent})
 
-    def serve(self, port: int) -> None:
+    def serve(self, port: int, latency: float = 0.0, jitter: float = 0.0) -> None:
         import uvicorn
         from starlette.applications import Starlette
         from starlette.routing import Route
@@ -102,7 +135,23 @@ class SmsEndpoint:
         app = Starlette(routes=[
             Route("/2010-04-01/Accounts/{sid}/Messages.json", self.create, methods=["POST"]),
             Route("/_stats", self.stats)])
-        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        uvicorn.run(Latency(app, latency, jitter), host="127.0.0.1", port=port,
+                    log_level="warning", access_log=False)
+
+
+def serve_telegram(port: int, scale: float, latency: float, jitter: float) -> None:
+    """The rate-limited Bot API stub, answering `latency` seconds later."""
+    import uvicorn
+
+    from support.bot_api_stub import BotApiStub
+
+    stub = BotApiStub(limits=Limits().scaled(scale), port=port)
+    uvicorn.run(Latency(stub.app(), latency, jitter), host="127.0.0.1", port=port,
+                log_level="warning", access_log=False)
+
+
+# The endpoints' answer time and its jitter (seconds, fraction), for the run under way.
+LATENCY = [0.0, 0.0]
 
 
 class StubProcess:
@@ -116,10 +165,10 @@ class StubProcess:
 
     async def __aenter__(self) -> StubProcess:
         env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}"}
-        command = [sys.executable, str(HERE), "--serve-sms"] if self.sms \
-            else [sys.executable, "-m", "support.bot_api_stub"]
+        command = [sys.executable, str(HERE), "--serve-sms" if self.sms else "--serve-telegram"]
         self.process = subprocess.Popen(  # noqa: ASYNC220 - started once, not awaited on
-            [*command, str(self.port), str(self.scale)], cwd=ROOT / "tests", env=env)
+            [*command, str(self.port), str(self.scale), str(LATENCY[0]), str(LATENCY[1])],
+            cwd=ROOT / "tests", env=env)
         async with httpx.AsyncClient() as client:
             for _ in range(400):
                 try:
@@ -316,11 +365,9 @@ async def cross_channel(url: str, segments: int, sms_scale: float, replies: int
             "reply_ms_max": round(waits[-1] * 1000, 1), "telegram_rejected_429": rejected}
 
 
-async def main(args: argparse.Namespace, url: str) -> dict[str, object]:
-    await upgrade(url)
+async def cases(args: argparse.Namespace, url: str) -> dict[str, object]:
     cases = set(args.cases.split(","))
-    result: dict[str, object] = {"bench": "dispatch", "database": "sqlite"
-                                 if url.startswith("sqlite") else "postgresql"}
+    result: dict[str, object] = {}
     if "scaled" in cases:
         result["scaled"] = await wave(url, args.messages, args.scale, 100_000)
     if "real" in cases:
@@ -334,9 +381,31 @@ async def main(args: argparse.Namespace, url: str) -> dict[str, object]:
     return result
 
 
+async def main(args: argparse.Namespace, url: str, milliseconds: float) -> dict[str, object]:
+    """Every case in --cases, with the endpoints answering in `milliseconds`."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.dispatch.outbox import MAX_IN_FLIGHT
+
+    # The twilio library blocks, so each text waiting for Twilio's answer holds a thread:
+    # as many threads as a lane may have texts on their way (the default pool has
+    # min(32, CPUs + 4)).
+    asyncio.get_running_loop().set_default_executor(
+        ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT + 4))
+    await upgrade(url)
+    LATENCY[:] = [milliseconds / 1000, args.latency_jitter]
+    return {"latency_ms": milliseconds, "latency_jitter": args.latency_jitter,
+            **await cases(args, url)}
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--serve-sms"]:  # the SMS endpoint, in a process of its own
-        SmsEndpoint(float(sys.argv[3])).serve(int(sys.argv[2]))
+        SmsEndpoint(float(sys.argv[3])).serve(int(sys.argv[2]), float(sys.argv[4]),
+                                              float(sys.argv[5]))
+        sys.exit(0)
+    if sys.argv[1:2] == ["--serve-telegram"]:  # the Bot API stub, in a process of its own
+        serve_telegram(int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]),
+                       float(sys.argv[5]))
         sys.exit(0)
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
@@ -351,8 +420,24 @@ if __name__ == "__main__":
     parser.add_argument("--sms-scale", type=float, default=10.0,
                         help="the SMS sender's rate: 10 segments a second times this")
     parser.add_argument("--cross-replies", type=int, default=80)
+    parser.add_argument("--latency-ms", default="0",
+                        help="the endpoints' answer time in ms; several, comma-separated")
+    parser.add_argument("--latency-jitter", type=float, default=0.0,
+                        help="give or take this fraction of it, uniformly")
     arguments = parser.parse_args()
     from scratch import scratch_database
 
-    with scratch_database(arguments.database_url, "dispatch") as scratch_url:
-        print(json.dumps(asyncio.run(main(arguments, scratch_url))))
+    output: dict[str, object] = {
+        "bench": "dispatch", "database": "postgresql" if arguments.database_url and
+        not arguments.database_url.startswith("sqlite") else "sqlite",
+        "load_average_before": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count()}
+    runs = []
+    for milliseconds in [float(ms) for ms in str(arguments.latency_ms).split(",")]:
+        with scratch_database(arguments.database_url, "dispatch") as scratch_url:
+            runs.append(asyncio.run(main(arguments, scratch_url, milliseconds)))
+    if len(runs) == 1:
+        output.update(runs[0])
+    else:
+        output["runs"] = runs
+    output["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    print(json.dumps(output))

@@ -216,3 +216,44 @@ async def test_each_paced_channel_is_a_lane_and_the_unpaced_share_one(
     unpaced.dispatcher.senders.update(sms=ClockedTelegram(), telegram=ClockedTelegram())
     assert unpaced.dispatcher.lanes() == [("sms", "telegram")]
     await unpaced.close()
+
+
+async def test_a_groups_429_does_not_hold_a_private_reply(settings: Settings) -> None:
+    """Telegram's flood limits are per chat: a group's 429 with retry_after 20 pauses that
+    group, not a private reply to someone else queued just after it (it waited 19.7 s when
+    the pause was channel-wide)."""
+
+    class GroupFloods(ClockedTelegram):
+        flooded = False
+
+        async def send(self, item: Outgoing) -> Outcome:
+            if item.address.startswith("-") and not self.flooded:
+                self.flooded = True
+                return Outcome(Result.RETRY, error="telegram_429", retry_after=20.0)
+            return await super().send(item)
+
+    services = build(settings, clock=FakeClock(START))
+    telegram = GroupFloods()
+    services.dispatcher.senders["telegram"] = telegram
+    loop = DispatchLoop(services.dispatcher, idle_interval=0.05)
+    loop.start()
+    try:
+        await services.db.run(lambda c: repo.queue_messages(
+            c, person_id=None, to=Address("telegram", "-100123"),
+            messages=[Outbound("Walk moved to 11")], kind="group", priority=1, key_prefix="g",
+            now=START))
+        loop.wake()
+        while not telegram.flooded:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+        queued_at = time.monotonic()
+        await services.db.run(queue_telegram_reply)
+        loop.wake()
+        for _ in range(300):
+            if telegram.sent:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await loop.stop()
+        await services.close()
+    assert [text for _, text in telegram.sent] == ["hi there"]
+    assert telegram.sent[0][0] - queued_at < 1.0

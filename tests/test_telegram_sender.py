@@ -90,16 +90,17 @@ async def test_retry_after_is_honoured_and_nothing_is_sent_twice(settings: Setti
         [first, second] = await rows(services)
         assert (first.status, first.error, first.attempts) == ("queued", "telegram_429", 1)
         assert first.due_at == START + timedelta(seconds=7)
-        assert second.status == "sent"  # the next message was not blocked behind it
+        # The next message to that chat waits behind it, untried: order is kept.
+        assert (second.status, second.attempts) == ("queued", 0)
         assert await services.dispatcher.drain() == 0  # not due yet
         clock.advance(timedelta(seconds=7))
-        assert await services.dispatcher.drain() == 1
+        assert await services.dispatcher.drain() == 2
         [first, second] = await rows(services)
-        assert first.status == "sent"
+        assert (first.status, second.status) == ("sent", "sent")
         await sender.application.shutdown()
         await services.close()
     texts = [d.text[:6] for d in stub.delivered]
-    assert sorted(texts) == ["Before", "Hello!"]
+    assert texts == ["Hello!", "Before"]  # each once, in the order they were written
 
 
 async def test_a_person_who_blocked_the_bot_gets_nothing_until_they_write(

@@ -201,6 +201,13 @@ class OutboxMessage(Base):
     updated_at: Mapped[datetime]
 
 
+# Messages to one address keep their order: "is anything earlier to this address still to
+# go?" is asked for every row the dispatcher claims (migration 0014). Only unsettled rows.
+_UNSETTLED = OutboxMessage.status.in_(("queued", "claimed", "sending"))
+Index("ix_outbox_line", OutboxMessage.channel, OutboxMessage.address,
+      sqlite_where=_UNSETTLED, postgresql_where=_UNSETTLED)
+
+
 class Delivery(Base):
     """One message as the provider knows it (an SMS part has its own id), for delivery
     receipts. Goes when its outbox row goes."""
