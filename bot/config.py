@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     # How far ahead scheduled encouragement is planned (days, Europe/London).
     planning_horizon_days: int = 2
 
+    # When the Move Mates team works (Europe/London): someone who asks to talk to a person
+    # is told when a person will reply from these. Days, then opening and closing times.
+    staff_hours: str = "Mon-Fri 09:00-17:00"
+    # Days the team is off although STAFF_HOURS says otherwise (bank holidays): ISO dates,
+    # separated by commas, such as "2026-12-25,2026-12-28".
+    staff_closed_days: str = ""
+    # What one SMS segment costs, in pounds: the staff console shows the estimated cost of
+    # a reply before it is sent.
+    sms_price_per_segment: float = 0.04
+
     @property
     def console_base_url(self) -> str:
         """Where people reach this service (PUBLIC_BASE_URL), for the staff console's set-up

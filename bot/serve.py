@@ -99,7 +99,8 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
 
     # The staff console (/staff): the same database, clock and words as the bot.
     routes.append(console_mount(services.db, services.clock, services.content,
-                                settings.console_base_url))
+                                settings.console_base_url, settings=settings,
+                                on_queued=loop.wake))
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

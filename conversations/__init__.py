@@ -22,6 +22,7 @@ def registry() -> Registry:
         onboarding,
         peer,
         settings,
+        staff_help,
         suggest,
         suggest_offer,
         volunteer,
@@ -40,6 +41,7 @@ def registry() -> Registry:
         volunteer.VOLUNTEERING,
         care.CONVERSATION,
         link.CONVERSATION,
+        staff_help.CONVERSATION,
     ]
     return Registry(
         conversations={c.name: c for c in found},

@@ -1,6 +1,7 @@
 """What reads a message before the conversation someone is in (`bot.core.turn.Interceptor`):
 the duty team's ALERT commands, volunteers' commands, and peer support. `bot/app.py` lists
-them in the order they run; a coordinator taking over a conversation will be one more."""
+them in the order they run, after "talk to a person" and a member of staff holding the
+conversation (`bot/extensions/staff_help.py`), which comes first."""
 
 from __future__ import annotations
 

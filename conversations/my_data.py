@@ -61,6 +61,8 @@ def _ideas_and_peers(ctx: Context, profile: Profile, record: PersonRecord) -> li
         lines.append(ctx.t("privacy.follow_ups", count=record.follow_ups))
     if record.safety_alerts:
         lines.append(ctx.t("privacy.safety_alerts", count=record.safety_alerts))
+    if record.team_requests:
+        lines.append(ctx.t("privacy.team_requests", count=record.team_requests))
     if record.volunteer_role:
         lines.append(ctx.t("privacy.volunteer", name=record.volunteer_alias or profile.name or "",
                            role=ctx.t(f"peers.volunteer.roles.{record.volunteer_role}")))

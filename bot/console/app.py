@@ -5,6 +5,7 @@ on every response."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -13,11 +14,14 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from bot.console import admin, auth, impact, inbox, security
+from bot.config import Settings
+from bot.console import admin, auth, impact, inbox, requests, security
+from bot.console import places as place_pages
 from bot.console.pages import PREFIX
 from bot.console.shared import Console
 from bot.core.clock import Clock
 from bot.core.content import ContentLibrary
+from bot.staff.help import Pricing
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -27,12 +31,16 @@ ASSETS_PREFIX = "/assets"
 
 
 def create_console(db: Database, clock: Clock, content: ContentLibrary, base_url: str,
-                   assets: Path = ASSETS) -> Starlette:
-    console = Console(db, clock, content, base_url)
+                   assets: Path = ASSETS, *, settings: Settings | None = None,
+                   on_queued: Callable[[], None] | None = None) -> Starlette:
+    pricing = Pricing(settings.sms_price_per_segment, settings.sms_allow_unicode) \
+        if settings is not None else None
+    console = Console(db, clock, content, base_url, pricing=pricing, on_queued=on_queued)
     if not (assets / "console.css").exists():
         log.warning("staff console: its styles are missing (%s); run make install", assets)
-    routes = [*auth.routes(console), *inbox.routes(console), *admin.routes(console),
-              *impact.routes(console),
+    routes = [*auth.routes(console), *inbox.routes(console), *requests.routes(console),
+              *admin.routes(console), *impact.routes(console),
+              *place_pages.routes(console),
               Mount(ASSETS_PREFIX, app=StaticFiles(directory=assets, check_dir=False),
                     name="assets")]
 
@@ -46,5 +54,9 @@ def create_console(db: Database, clock: Clock, content: ContentLibrary, base_url
 
 
 def console_mount(db: Database, clock: Clock, content: ContentLibrary, base_url: str,
-                  assets: Path = ASSETS) -> Mount:
-    return Mount(PREFIX, app=create_console(db, clock, content, base_url, assets))
+                  assets: Path = ASSETS, *, settings: Settings | None = None,
+                  on_queued: Callable[[], None] | None = None) -> Mount:
+    """`settings`: the price of an SMS segment and whether texts may be UCS-2, for the
+    estimate shown before a reply goes; `on_queued`: wakes the dispatcher."""
+    return Mount(PREFIX, app=create_console(db, clock, content, base_url, assets,
+                                            settings=settings, on_queued=on_queued))

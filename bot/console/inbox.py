@@ -1,6 +1,7 @@
 """The inbox (the console's home page) and one alert's page: safety alerts as the duty team
 sees them by text message, the same rows and the same rules (`bot.safety.alerts`), so a
-claim in the console and `ALERT 12 OK` by text are one and the same.
+claim in the console and `ALERT 12 OK` by text are one and the same; and beside them the
+residents who asked to talk to a person (their pages: `requests.py`).
 
 Opening an alert shows the person's words (while they are kept, 30 days) and is written in
 the audit log, like `ALERT 12`. Claiming, noting and closing are forms that post and come
@@ -9,6 +10,9 @@ back to the alert with a banner saying what happened (or why nothing did).
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -16,6 +20,7 @@ from starlette.routing import Route
 from bot.console.shared import Console, redirect, signed_in
 from bot.safety import alerts
 from bot.safety.alerts import StaffActor
+from bot.staff import help
 from bot.staff.sessions import Session
 
 ACTIONS = {"claim": "ok", "note": "note", "close": "close"}
@@ -34,10 +39,15 @@ def routes(console: Console) -> list[Route]:
 
     @signed_in(console)
     async def home(request: Request, session: Session) -> Response:
-        waiting, closed = await console.run(lambda c: alerts.inbox(c))
+        now = console.clock.now()
+
+        def load(connection: Connection) -> Any:
+            return alerts.inbox(connection), help.inbox(connection, now)
+
+        (waiting, closed), (asking, answered) = await console.run(load)
         return pages.render("inbox.html", session=session, csrf=session.csrf_token,
                             current="inbox", waiting=waiting, closed=closed,
-                            now=console.clock.now())
+                            asking=asking, answered=answered, now=now)
 
     @signed_in(console)
     async def alert_page(request: Request, session: Session) -> Response:

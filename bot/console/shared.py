@@ -16,6 +16,7 @@ from bot.console.pages import PREFIX, Pages
 from bot.core.clock import Clock
 from bot.core.content import ContentLibrary
 from bot.staff import sessions
+from bot.staff.help import Pricing
 from bot.staff.keys import console_key
 from bot.staff.sessions import Session
 from bot.storage.db import Database
@@ -27,16 +28,27 @@ Handler = Callable[[Request], Awaitable[Response]]
 class Console:
     """What every page needs: the database, the clock, the words, the cookies."""
 
-    def __init__(self, db: Database, clock: Clock, content: ContentLibrary, base_url: str
-                 ) -> None:
+    def __init__(self, db: Database, clock: Clock, content: ContentLibrary, base_url: str,
+                 *, pricing: Pricing | None = None,
+                 on_queued: Callable[[], None] | None = None) -> None:
         self.db, self.clock = db, clock
+        self.content = content  # every language: a resident is written to in theirs
         self.pages = Pages(content.for_language("en"))
+        # What an SMS segment costs, shown before a reply is sent.
+        self.pricing = pricing or Pricing()
+        # Wakes the dispatcher once a form has queued a message (it looks every second
+        # anyway).
+        self.on_queued = on_queued
         self.https = base_url.lower().startswith("https://")
         self.cookies = security.Cookies(self.https)
         self._key: bytes | None = None
 
     async def run(self, work: Callable[[Connection], T]) -> T:
         return await self.db.run(work)
+
+    def queued(self) -> None:
+        if self.on_queued is not None:
+            self.on_queued()
 
     async def key(self) -> bytes:
         if self._key is None:

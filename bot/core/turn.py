@@ -117,6 +117,23 @@ class PeerAction(Effect):
 
 
 @dataclass(frozen=True)
+class TeamAction(PeerAction):
+    """A resident and the Move Mates team (staff in the console): `action` "request" (they
+    asked to talk to a person) or "message" (words sent while a member of staff holds
+    their conversation). It touches other people, as peer support does, so it travels the
+    engine's way for those (`PeerAction`: what its handler says goes before the question
+    they are taken back to, and its handler may move them on); the app registers its own
+    handler for this type (`bot/extensions/staff_help.py`)."""
+
+
+# While a member of staff holds someone's conversation they are in this conversation
+# (`conversations/staff_help.py`), at this step, put there by the console when the request
+# is claimed and taken out when it is handed back (`bot/staff/help.py`). Stored names.
+TEAM_FLOW = "staff_help"
+TEAM_HELD = "held"
+
+
+@dataclass(frozen=True)
 class LinkAction(Effect):
     """Joining a second channel to this person (it touches identities and may join two
     people): `action` is sms_code, check_code, telegram_link or use_link."""
@@ -181,6 +198,7 @@ class PersonRecord:
     groups: int = 0  # Telegram groups they are in through us
     follow_ups: int = 0  # places we'll ask them about
     safety_alerts: int = 0  # urgent messages the duty team was told of, still naming them
+    team_requests: int = 0  # times they asked to talk to a person from the team
 
 
 class PlaceGuide(Protocol):

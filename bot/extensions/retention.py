@@ -3,7 +3,8 @@
 Rows stay (they carry the counts coordinators rely on: sends, segments, cost) but the text
 in them goes: sent messages after a month, relayed peer messages after a month (reports
 copy what moderators need when they are made), group messages held for a helper after two
-weeks, the words of a safety alert after a month, and the ids of inbound updates after a
+weeks, the words of a safety alert and of a closed talk with the team after a month, and
+the ids of inbound updates after a
 week (redeliveries come within hours). Codes that join a second channel go after a day.
 The end of someone's last message (read with their next, for a crisis split over two)
 goes a few minutes after its job is done.
@@ -21,6 +22,7 @@ from bot.engine.screening import RECENT_WORDS_FOR
 from bot.groups import store as group_store
 from bot.peers.models import RelayedMessage
 from bot.safety import alerts
+from bot.staff import help as staff_help
 from bot.storage.linking import CODE_VALID_FOR
 from bot.storage.models import Identity, InboundSeen, LinkCode, OutboxMessage
 
@@ -46,6 +48,7 @@ class Tidied:
     after_erasure: int = 0
     link_codes: int = 0
     recent_words: int = 0
+    team_words: int = 0
 
 
 def tidy(connection: Connection, now: datetime) -> Tidied:
@@ -75,6 +78,8 @@ def tidy(connection: Connection, now: datetime) -> Tidied:
             update(Identity).where(Identity.recent_words.is_not(None),
                                    Identity.recent_words_at < now - RECENT_WORDS_KEPT_FOR)
             .values(recent_words=None, recent_words_at=None)).rowcount or 0,
+        # Talk with the team: a closed thread's words go after 30 days, as alerts' do.
+        team_words=staff_help.forget_old_words(connection, now),
     )
 
 

@@ -152,7 +152,8 @@ class Catalogue:
 async def load_catalogue(source: Database | AsyncSession | None = None,
                          content_root: Path = CONTENT_ROOT, *,
                          now: datetime | None = None, strict: bool = True) -> Catalogue:
-    """The YAML catalogue merged with what OpenActive imports stored in the database.
+    """The YAML catalogue merged with what OpenActive imports stored in the database,
+    with staff's edits from the console over both (`bot.places.edits`).
 
     `source` is the service's `Database` or an open `AsyncSession`; None loads the YAML
     alone. `now` decides which dated sessions count as upcoming (default: the real time).
@@ -167,4 +168,7 @@ async def load_catalogue(source: Database | AsyncSession | None = None,
     imported = await imported_opportunities(source, now=now)
     # The reserved prefix keeps imported ids apart from catalogue ids.
     assert all(item.id.startswith(IMPORTED_ID_PREFIX) for item in imported)
-    return Catalogue([*catalogue.all(), *imported])
+    # Staff's word from the console over both: edits, places added, retired, checked.
+    from bot.places.edits import with_staff_edits
+
+    return Catalogue(await with_staff_edits(source, [*catalogue.all(), *imported]))

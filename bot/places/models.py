@@ -67,3 +67,85 @@ class PlaceFeedback(Base):
     opportunity_id: Mapped[str] = mapped_column(String(255), index=True)
     answer: Mapped[str] = mapped_column(String(24))
     created_at: Mapped[datetime]
+
+
+# -- Staff's changes to the catalogue (the console's Places pages). Migration: 0016. ---------
+# Staff are named by their account id (`staff_accounts.id`, never deleted) and by the name
+# they had then; no foreign key, so this feature's tables stand without the staff feature's.
+
+
+class PlaceRecord(Base):
+    """Staff's word on one place, by its id: a YAML (seed) entry, a place staff added, or
+    one from an OpenActive feed. Staff edits win over the seed: `fields`, when set, is the
+    whole entry as staff saved it (the YAML entry's shape), read instead of the seed's.
+    `verified` None means "as the seed says"; `retired_at` set means never suggested."""
+
+    __tablename__ = "place_records"
+
+    place_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(16))  # seed | staff | feed
+    fields: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    created_by_name: Mapped[str | None] = mapped_column(String(80))
+    edited_at: Mapped[datetime | None]
+    edited_by: Mapped[int | None] = mapped_column(Integer)
+    edited_by_name: Mapped[str | None] = mapped_column(String(80))
+    verified: Mapped[bool | None]
+    verified_at: Mapped[datetime | None]
+    verified_by: Mapped[int | None] = mapped_column(Integer)
+    verified_by_name: Mapped[str | None] = mapped_column(String(80))
+    retired_at: Mapped[datetime | None]
+    retired_by: Mapped[int | None] = mapped_column(Integer)
+    retired_by_name: Mapped[str | None] = mapped_column(String(80))
+
+
+class PlaceChange(Base):
+    """Each change staff made to a place, oldest first: its history on the place's page.
+    `fields` holds the entry as saved by an add or an edit; `note` says how a check was
+    made or why a place was retired (staff words, never a resident's)."""
+
+    __tablename__ = "place_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # added|edited|verified|unverified|...
+    at: Mapped[datetime]
+    staff_id: Mapped[int | None] = mapped_column(Integer)
+    staff_name: Mapped[str | None] = mapped_column(String(80))
+    fields: Mapped[dict[str, Any] | None]
+    note: Mapped[str | None] = mapped_column(String(500))
+
+
+class FeedRun(Base):
+    """One import of an OpenActive feed started from the console: who asked, when it
+    started and ended, what it did, and the problem that stopped it, if any. A run with
+    no `finished_at` is under way (or its worker stopped; see `feeds.RUN_LIMIT`)."""
+
+    __tablename__ = "openactive_feed_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("openactive_feeds.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    staff_id: Mapped[int | None] = mapped_column(Integer)
+    staff_name: Mapped[str | None] = mapped_column(String(80))
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    deleted: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(500))
+
+
+class FeedAdded(Base):
+    """Who added a feed in the console, and when (feeds added with `movemates catalogue
+    import-openactive` have no row here)."""
+
+    __tablename__ = "openactive_feeds_added"
+
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("openactive_feeds.id", ondelete="CASCADE"), primary_key=True)
+    at: Mapped[datetime]
+    staff_id: Mapped[int | None] = mapped_column(Integer)
+    staff_name: Mapped[str | None] = mapped_column(String(80))

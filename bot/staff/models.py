@@ -1,7 +1,8 @@
 """The staff console's tables, registered on the one `Base` (see bot/all_tables.py).
 
-Staff accounts are people who run the service, not residents: no row here holds a
-resident's id. Accounts are never deleted, only disabled, so the audit log
+Staff accounts are people who run the service, not residents: only the requests to talk
+to a person (`team_requests`, with their thread) hold a resident's id, and go when the
+resident erases their data. Accounts are never deleted, only disabled, so the audit log
 (`audit_log.actor_staff_id`) and the safety alerts (`acknowledged_by_staff`) can always say
 who acted. Secrets are kept only as hashes: argon2 for passwords, SHA-256 for the random
 tokens of set-up links and sessions (a copy of the database lets nobody in).
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base
@@ -93,3 +94,54 @@ class StaffSignInAttempt(Base):
     email_key: Mapped[str] = mapped_column(String(40))
     ip_key: Mapped[str] = mapped_column(String(40))
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TeamRequest(Base):
+    """A resident asked to talk to a person from the team ("talk to a person", on any
+    channel). `waiting` until a member of staff picks it up; `held` while they hold the
+    conversation (the resident's messages come to them, not the bot); `closed` when handed
+    back with an outcome, or when the resident sent STOP (`ended_by`). Deleted, with its
+    thread, when the resident erases their data."""
+
+    __tablename__ = "team_requests"
+    __table_args__ = (Index("ix_team_requests_status", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"),
+                                           index=True)
+    channel: Mapped[str] = mapped_column(String(16))  # where they asked
+    status: Mapped[str] = mapped_column(String(16), default="waiting")
+    created_at: Mapped[datetime]
+    # What they were told: out of hours, and when the team would be working again.
+    out_of_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+    reply_after: Mapped[datetime | None]
+    last_message_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))
+    claimed_by_name: Mapped[str | None] = mapped_column(String(80))
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))
+    closed_by_name: Mapped[str | None] = mapped_column(String(80))
+    ended_by: Mapped[str | None] = mapped_column(String(16))  # staff | stop
+    outcome: Mapped[str | None] = mapped_column(Text)  # what staff did, in their words
+
+
+class TeamMessage(Base):
+    """One line of a request's thread: what the resident sent (`in`), a staff reply as
+    queued in the outbox (`out`, with its SMS segments), or a note only staff see."""
+
+    __tablename__ = "team_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("team_requests.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    direction: Mapped[str] = mapped_column(String(8))  # in | out | note
+    kind: Mapped[str] = mapped_column(String(16), default="text")  # text | location | choice
+    # Forgotten after 30 days, like every sent text (`help.forget_old_words`).
+    text: Mapped[str | None] = mapped_column(Text)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))
+    staff_name: Mapped[str | None] = mapped_column(String(80))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    outbox_id: Mapped[int | None] = mapped_column(Integer)
+    segments: Mapped[int | None] = mapped_column(Integer)

@@ -97,7 +97,8 @@ class Service:
             if any(containing in body for body in bodies):
                 return bodies
             await asyncio.sleep(0.1)
-        raise AssertionError(f"no text with {containing!r} reached the resident")
+        raise AssertionError(f"no text with {containing!r} reached the resident: "
+                             f"{[m.body for m in self.stub.sent if m.to == RESIDENT]}")
 
 
 @pytest.fixture
@@ -356,3 +357,120 @@ def test_the_browser_tests_are_not_skipped_where_chromium_can_be_installed() -> 
     skip reason says so, and this says it again without failing."""
     if os.geteuid() == 0 and not CHROMIUM.exists():
         pytest.skip("Chromium could not be installed here: the browser tests did not run")
+
+
+async def tab_to_field(page: Page, field_id: str, limit: int = 80) -> None:
+    """Press Tab until the form field with this id has the focus."""
+    for _ in range(limit):
+        await page.keyboard.press("Tab")
+        if await page.evaluate("() => document.activeElement && document.activeElement.id"
+                               ) == field_id:
+            return
+    raise AssertionError(f"Tab never reached the field {field_id!r}")
+
+
+async def sign_up_and_in(checked: Checked, link: str, email: str) -> None:
+    """A password chosen through the set-up link, no second step, then signed in."""
+    page = checked.page
+    await page.goto(link)
+    await page.get_by_label("Choose a password").fill(PASSWORD)
+    await page.get_by_label("Type the password again").fill(PASSWORD)
+    await page.get_by_role("button", name="Save password").click()
+    await page.get_by_role("button", name="Not now").click()
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", name="Inbox", exact=True)).to_be_visible()
+
+
+async def test_a_resident_who_asks_for_a_person_is_answered_from_the_console(
+        service: Service) -> None:
+    """A resident texts "can I talk to a real person" (signed Twilio webhook); the request
+    is in the inbox beside the safety alerts; reached by keyboard alone, picked up, a reply
+    typed and checked (texts, SMS segments, cost shown before it goes), sent, received by
+    SMS as from "Move Mates team (Sam)", and handed back. axe-core on every page."""
+    await service.text_from_resident("hi")
+    await service.text_from_resident("can i talk to a real person please")
+    await service.texts_to_resident("I've asked the Move Mates team")
+    link = await service.setup_link("sam@example.org", "Sam Jones")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                   args=["--no-sandbox"])
+        try:
+            sam = await checked_page(browser)
+            page = sam.page
+            await sign_up_and_in(sam, link, "sam@example.org")
+            row = page.get_by_role("row").filter(has_text="Request 1")
+            await expect(row).to_contain_text("Waiting")
+            await expect(row).to_contain_text("SMS")
+            await expect(page.get_by_text("No safety alerts need anyone right now")
+                         ).to_be_visible()
+            await sam.axe()
+
+            # Keyboard alone: Tab to the request, Enter; Tab to "Pick this up", Enter.
+            await page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            await tab_to(page, "Request 1")
+            await page.keyboard.press("Enter")
+            await expect(page).to_have_url(re.compile(r"/staff/requests/1$"))
+            await expect(page.get_by_text("can i talk to a real person please")).to_be_visible()
+            await sam.axe()
+            await tab_to(page, "Pick this up")
+            await page.keyboard.press("Enter")
+            await expect(page.get_by_text("Request 1 is yours now.")).to_be_visible()
+            await sam.axe()
+            await service.texts_to_resident("Sam from the Move Mates team has your message")
+
+            # Held: what the resident sends comes here, not to the bot.
+            before = len([m for m in service.stub.sent if m.to == RESIDENT])
+            await service.text_from_resident("Is there a walking group near Hinckley")
+            await page.get_by_role("link", name="See the latest").click()
+            await expect(page.get_by_text("Is there a walking group near Hinckley")
+                         ).to_be_visible()
+
+            # The reply, typed and checked with the keyboard: segments and cost first.
+            await tab_to_field(page, "reply")
+            await expect(page.get_by_label("Your reply")).to_be_focused()
+            await page.keyboard.type("Hi, yes: Hinckley Health Walks meet on Fridays at 10.")
+            await tab_to(page, "Check reply")
+            await page.keyboard.press("Enter")
+            await expect(page.get_by_role("heading", name="Check your reply before it goes")
+                         ).to_be_visible()
+            preview = page.locator("#preview")
+            await expect(preview).to_contain_text("SMS segments")
+            await expect(preview).to_contain_text("About £0.04 (£0.04 a segment)")
+            await expect(preview).to_contain_text(
+                "Move Mates team (Sam): Hi, yes: Hinckley Health Walks meet on Fridays at 10.")
+            await sam.axe()
+            assert len([m for m in service.stub.sent if m.to == RESIDENT]) == before
+            await tab_to(page, "Send reply")
+            await page.keyboard.press("Enter")
+            await expect(page.get_by_text("Your reply is on its way.")).to_be_visible()
+            await sam.axe()
+            bodies = await service.texts_to_resident("Move Mates team (Sam): Hi, yes")
+            assert "Move Mates team (Sam): Hi, yes: Hinckley Health Walks meet on Fridays " \
+                   "at 10." in bodies
+
+            # Hand back: an outcome first.
+            await page.get_by_role("button", name="Hand back to the bot").click()
+            await expect(page.get_by_role("alert")).to_contain_text(
+                "Say what happened before you hand them back")
+            await sam.axe()
+            await page.get_by_label("What happened").fill("Told him about the Friday walk.")
+            await page.get_by_role("button", name="Hand back to the bot").click()
+            await expect(page.get_by_text("They are back with the bot.")).to_be_visible()
+            await sam.axe()
+            await service.texts_to_resident("You are back with the Move Mates bot")
+
+            await page.get_by_role("link", name="Back to the inbox").click()
+            await expect(page.get_by_text("Nobody is waiting to talk to a person.")
+                         ).to_be_visible()
+            await expect(page.get_by_role("row").filter(has_text="Request 1")
+                         ).to_contain_text("Handed back by Sam Jones")
+            await sam.axe()
+            await page.get_by_role("link", name="Audit log", exact=True).click()
+            await expect(page.get_by_role("row").filter(has_text="Replied to a resident")
+                         ).to_contain_text("Sam Jones")
+            assert sam.problems == [], "\n".join(sam.problems)
+            assert len(sam.pages) >= 8
+        finally:
+            await browser.close()

@@ -1,0 +1,164 @@
+"""A request to talk to a person, in the console (`bot.staff.help` holds every rule).
+
+Opening one shows the thread (what the resident sent, replies, notes, and any safety alert
+raised since they asked) and is written in the audit log. Pick it up and the conversation
+is yours: what they send comes here, not to the bot. A reply is checked before it goes
+(`/check`: the texts as their channel will carry them, with SMS segments and the estimated
+cost), then sent (`/send`: recorded in the outbox, then sent by the dispatcher). Hand it
+back with what happened and the bot carries on with them. Moderators and coordinators
+alike may do all of it. Every form posts and comes back here with a banner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, select
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.console.shared import Console, redirect, signed_in
+from bot.safety.models import SafetyAlert
+from bot.staff import help
+from bot.staff.sessions import Session
+
+# Outcomes worth a banner on the request's page (content: console.request.done.*).
+OUTCOMES = ("claimed", "taken_over", "already_yours", "already_picked_up", "already_closed",
+            "stopped", "sent", "noted", "handed_back", "not_yours", "unreachable")
+GOOD = ("claimed", "taken_over", "already_yours", "sent", "noted", "handed_back")
+
+
+def _request_id(request: Request) -> int | None:
+    raw = request.path_params.get("request", "")
+    return int(raw) if raw.isdecimal() and len(raw) <= 9 else None
+
+
+def _staff(session: Session) -> help.Staff:
+    return help.Staff(session.account.id, session.account.display_name)
+
+
+def alerts_since(connection: Connection, person_id: int, since: Any) -> list[dict[str, Any]]:
+    """Safety alerts raised for this person since they asked (their words stay on the
+    alert's own page, where each look is audited)."""
+    return [{**row, "picked_up_by": None} for row in connection.execute(
+        select(SafetyAlert.id, SafetyAlert.category, SafetyAlert.topic,
+               SafetyAlert.created_at, SafetyAlert.status)
+        .where(SafetyAlert.person_id == person_id, SafetyAlert.created_at >= since)
+        .order_by(SafetyAlert.created_at)).mappings()]
+
+
+def routes(console: Console) -> list[Route]:
+    pages = console.pages
+
+    async def page(session: Session, request_id: int, status_code: int = 200, *,
+                   banner: str | None = None, errors: dict[str, str] | None = None,
+                   preview: help.Preview | None = None, reply: str = "") -> Response:
+        staff = _staff(session)
+        now = console.clock.now()
+
+        def load(connection: Connection) -> Any:
+            found = help.view(connection, request_id, staff, now)
+            if found is None:
+                return None
+            request, lines = found
+            return request, lines, alerts_since(connection, request.person_id,
+                                                request.created_at)
+
+        found = await console.run(load)
+        if found is None:
+            return console.not_found(session)
+        request, lines, alerts = found
+        return pages.render(
+            "request.html", status_code, session=session, csrf=session.csrf_token,
+            current="inbox", request=request, lines=lines, alerts=alerts,
+            mine=request.held_by(staff), banner=banner, good=banner in GOOD,
+            errors=errors or {}, preview=preview, reply=reply,
+            price=console.pricing.per_segment, max_reply=help.MAX_REPLY)
+
+    @signed_in(console)
+    async def show(request: Request, session: Session) -> Response:
+        request_id = _request_id(request)
+        if request_id is None:
+            return console.not_found(session)
+        done = request.query_params.get("done")
+        return await page(session, request_id, banner=done if done in OUTCOMES else None)
+
+    def acting(work: Callable[[Connection, int, help.Staff, Any, Any], help.Done],
+               field: str = ""):  # type: ignore[no-untyped-def]
+        """A form that changes something, then back to the page with what happened."""
+
+        @signed_in(console)
+        async def act(request: Request, session: Session) -> Response:
+            request_id = _request_id(request)
+            if request_id is None:
+                return console.not_found(session)
+            form = await console.form(request)
+            words = str(form.get(field, "")) if field else ""
+            staff = _staff(session)
+            now = console.clock.now()
+            done = await console.run(lambda c: work(c, request_id, staff, words, now))
+            if done.outcome == "no_request":
+                return console.not_found(session)
+            if done.outcome.startswith("need_"):
+                return await page(session, request_id, 400,
+                                  errors={field: f"console.request.{done.outcome}"})
+            console.queued()
+            return redirect(f"/requests/{request_id}?done={done.outcome}")
+
+        return act
+
+    @signed_in(console)
+    async def check(request: Request, session: Session) -> Response:
+        """The reply as they will get it, with segments and cost: nothing is sent yet."""
+        request_id = _request_id(request)
+        if request_id is None:
+            return console.not_found(session)
+        form = await console.form(request)
+        reply = str(form.get("reply", ""))[:help.MAX_REPLY * 2]
+        if not reply.strip():
+            return await page(session, request_id, 400,
+                              errors={"reply": "console.request.need_reply"})
+        staff = _staff(session)
+        preview = await console.run(lambda c: help.preview(
+            c, console.content, request_id, staff, reply, console.pricing))
+        if preview is None:
+            return console.not_found(session)
+        if preview.too_long:
+            return await page(session, request_id, 400, reply=reply,
+                              errors={"reply": "console.request.too_long"})
+        return await page(session, request_id, preview=preview, reply=reply)
+
+    @signed_in(console)
+    async def send(request: Request, session: Session) -> Response:
+        request_id = _request_id(request)
+        if request_id is None:
+            return console.not_found(session)
+        form = await console.form(request)
+        reply = str(form.get("reply", ""))[:help.MAX_REPLY * 2]
+        staff = _staff(session)
+        now = console.clock.now()
+        done = await console.run(lambda c: help.send(
+            c, console.content, request_id, staff, reply, console.pricing, now))
+        if done.outcome == "no_request":
+            return console.not_found(session)
+        if done.outcome in ("need_reply", "too_long"):
+            return await page(session, request_id, 400, reply=reply,
+                              errors={"reply": f"console.request.{done.outcome}"})
+        console.queued()
+        return redirect(f"/requests/{request_id}?done={done.outcome}")
+
+    claim = acting(lambda c, rid, staff, _w, now: help.claim(
+        c, console.content, rid, staff, now))
+    note = acting(lambda c, rid, staff, words, now: help.note(c, rid, staff, words, now),
+                  field="note")
+    hand_back = acting(lambda c, rid, staff, words, now: help.hand_back(
+        c, console.content, rid, staff, words, now), field="outcome")
+
+    return [Route("/requests/{request}", show, methods=["GET"]),
+            Route("/requests/{request}/claim", claim, methods=["POST"]),
+            Route("/requests/{request}/check", check, methods=["POST"]),
+            Route("/requests/{request}/send", send, methods=["POST"]),
+            Route("/requests/{request}/note", note, methods=["POST"]),
+            Route("/requests/{request}/hand-back", hand_back, methods=["POST"])]

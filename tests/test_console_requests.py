@@ -1,0 +1,207 @@
+""""Talk to a person" in the staff console, over HTTP through the real app (`make_asgi_app`),
+on SQLite and PostgreSQL: the request in the inbox beside safety alerts, its page (each
+look audited), picking it up, a reply checked (texts, SMS segments, cost) and sent to the
+resident's own channel, notes, handing back; moderators and coordinators alike; the
+anti-forgery token on every form; a STOPped resident never sent a reply."""
+
+from __future__ import annotations
+
+import re
+
+from test_console_http import console, text_of
+
+from bot.config import Settings
+from bot.core.events import Address
+from bot.staff.models import TeamMessage, TeamRequest
+from bot.storage.models import OutboxMessage
+
+RESIDENT = Address("sms", "+447700900701")
+ON_TELEGRAM = Address("telegram", "70170170")
+
+
+async def test_a_moderator_answers_a_resident_in_the_console(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as mo:
+        world = site.world
+        await world.resident(RESIDENT, "Ann")
+        heard = await world.says(RESIDENT, "can i talk to a real person please")
+        assert "They're working now, until 5pm today." in heard.text(RESIDENT)
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+
+        inbox = text_of(await mo.get("/staff/"))
+        assert "People who asked to talk to a person" in inbox
+        assert "Request 1 From Ann Asked Mon 2 Mar 2026, 09:" in inbox
+        assert "By SMS" in inbox and "The team was working" in inbox and "Waiting" in inbox
+        assert "No safety alerts need anyone right now" in inbox  # alerts beside them
+        assert "real person please" not in inbox  # words only on the request's own page
+
+        page = text_of(await mo.get("/staff/requests/1"))
+        assert "Request 1" in page and "Ann wrote, Mon 2 Mar 2026" in page
+        assert "can i talk to a real person please" in page and "Pick this up" in page
+        assert "Your reply" not in page  # not theirs yet
+        viewed = [r for r in await site.audit() if r["action"] == "team_request_viewed"]
+        assert [(r["actor_staff_id"], r["target"]) for r in viewed] == [(1, "team_request:1")]
+
+        claimed = await mo.post("/staff/requests/1/claim")
+        assert claimed.headers["location"] == "/staff/requests/1?done=claimed"
+        page = text_of(await mo.get(claimed.headers["location"]))
+        assert "Request 1 is yours now. They have been told." in page
+        assert "Being answered by Mo Khan" in page and "Your reply" in page
+        heard = await world.delivered()
+        assert heard.only(RESIDENT).startswith("Mo from the Move Mates team has your message")
+
+        heard = await world.says(RESIDENT, "I'd like a walking group near Braunstone")
+        assert heard.texts(RESIDENT) == []
+        page = text_of(await mo.get("/staff/requests/1"))
+        assert "I'd like a walking group near Braunstone" in page
+
+        # Checked first: nothing goes until Send.
+        empty = await mo.post("/staff/requests/1/check", {"reply": "  "})
+        assert empty.status_code == 400 and "Write your reply first" in text_of(empty)
+        reply = "Hi Ann, there is a health walk from Braunstone Park on Tuesdays at 10."
+        checked = await mo.post("/staff/requests/1/check", {"reply": reply})
+        words = text_of(checked)
+        assert checked.status_code == 200
+        assert "Goes by SMS Separate texts 1 SMS segments 1" in words
+        assert "Estimated cost About £0.04 (£0.04 a segment)" in words
+        assert f"Move Mates team (Mo): {reply}" in words
+        assert await world.rows(OutboxMessage, OutboxMessage.kind == "team",
+                                OutboxMessage.payload["text"].as_string().contains("Tuesdays")
+                                ) == []
+        sent = await mo.post("/staff/requests/1/send", {"reply": reply})
+        assert sent.headers["location"] == "/staff/requests/1?done=sent"
+        [row] = await world.rows(OutboxMessage, OutboxMessage.kind == "team",
+                                 OutboxMessage.payload["text"].as_string().contains(
+                                     "Tuesdays"))
+        assert row["status"] == "queued" and row["address"] == RESIDENT.address
+        heard = await world.delivered()
+        assert heard.only(RESIDENT) == f"Move Mates team (Mo): {reply}"
+        page = text_of(await mo.get("/staff/requests/1?done=sent"))
+        assert "Your reply is on its way." in page
+        assert "Mo Khan replied by SMS" in page and "SMS segments: 1" in page
+
+        noted = await mo.post("/staff/requests/1/note", {"note": "Sent the Tuesday walk."})
+        assert noted.headers["location"] == "/staff/requests/1?done=noted"
+        assert "Note by Mo Khan" in text_of(await mo.get("/staff/requests/1"))
+
+        no_outcome = await mo.post("/staff/requests/1/hand-back", {"outcome": ""})
+        assert no_outcome.status_code == 400
+        assert "Say what happened before you hand them back" in text_of(no_outcome)
+        back = await mo.post("/staff/requests/1/hand-back",
+                             {"outcome": "Gave her the Tuesday health walk."})
+        assert back.headers["location"] == "/staff/requests/1?done=handed_back"
+        page = text_of(await mo.get(back.headers["location"]))
+        assert "They are back with the bot. The request is closed." in page
+        assert "Gave her the Tuesday health walk." in page and "Your reply" not in page
+        heard = await world.delivered()
+        assert "You are back with the Move Mates bot" in heard.only(RESIDENT)
+        inbox = text_of(await mo.get("/staff/"))
+        assert "Nobody is waiting to talk to a person." in inbox
+        assert "Talks handed back lately" in inbox and "Handed back by Mo Khan" in inbox
+
+        actions = [r["action"] for r in await site.audit() if r["actor_staff_id"] == 1 and
+                   r["action"].startswith("team_")]
+        assert actions[:2] == ["team_request_viewed", "team_request_claimed"]
+        assert {"team_reply_sent", "team_request_note", "team_request_handed_back"} <= \
+            set(actions)
+        for row in await site.audit():  # no words, theirs or ours
+            assert "Tuesday" not in str(row["detail"]) and "Braunstone" not in \
+                str(row["detail"])
+        # Moderators answer residents, but the coordinators' pages stay closed to them.
+        assert (await mo.get("/staff/audit")).status_code == 403
+
+
+async def test_a_coordinator_sees_who_has_it_and_may_take_it_over(settings: Settings
+                                                                  ) -> None:
+    async with console(settings) as site, site.browser() as mo, site.browser() as co:
+        world = site.world
+        await world.says(ON_TELEGRAM, "hello")
+        await world.says(ON_TELEGRAM, "human pls")
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        await site.staff(co, "cat@example.org", "Cat Lee", role="coordinator")
+        await mo.get("/staff/requests/1")
+        await mo.post("/staff/requests/1/claim")
+        page = text_of(await co.get("/staff/requests/1"))
+        assert "Mo Khan has this conversation now." in page and "Your reply" not in page
+        refused = await co.post("/staff/requests/1/send", {"reply": "Hello from Cat"})
+        assert refused.headers["location"] == "/staff/requests/1?done=not_yours"
+        taken = await co.post("/staff/requests/1/claim")
+        assert taken.headers["location"] == "/staff/requests/1?done=taken_over"
+        checked = text_of(await co.post("/staff/requests/1/check", {"reply": "Hello from Cat"}))
+        assert "Goes by Telegram" in checked and "No charge" in checked
+        await co.post("/staff/requests/1/send", {"reply": "Hello from Cat"})
+        heard = await world.delivered()
+        assert heard.texts(ON_TELEGRAM)[-1] == "Move Mates team (Cat): Hello from Cat"
+        audit = text_of(await co.get("/staff/audit"))
+        assert "Cat Lee Picked up a request to talk Request 1 from Mo Khan" in audit
+        assert "Cat Lee Replied to a resident Request 1 telegram" in audit
+
+
+async def test_every_request_form_needs_its_token(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam:
+        world = site.world
+        await world.resident(RESIDENT, "Ann")
+        await world.says(RESIDENT, "talk to a person")
+        await site.staff(sam, "sam@example.org")
+        await sam.get("/staff/requests/1")
+        for path, data in (("claim", {}), ("check", {"reply": "hi"}), ("send", {"reply": "hi"}),
+                           ("note", {"note": "n"}), ("hand-back", {"outcome": "o"})):
+            for token in ("", "not-the-token"):
+                refused = await sam.post(f"/staff/requests/1/{path}", data, token=token)
+                assert refused.status_code == 403, path
+                assert "Nothing was changed" in text_of(refused)
+        [request] = await world.rows(TeamRequest)
+        assert request["status"] == "waiting"
+        assert await world.rows(TeamMessage, TeamMessage.direction != "in") == []
+        assert await world.rows(OutboxMessage, OutboxMessage.kind == "team") == []
+
+
+async def test_signed_out_unknown_and_stopped(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam, site.browser() as stranger:
+        world = site.world
+        await world.resident(RESIDENT, "Ann")
+        await world.says(RESIDENT, "can i speak to someone from the team")
+        page = await stranger.get("/staff/requests/1")
+        assert page.status_code == 303 and page.headers["location"] == "/staff/sign-in"
+        assert (await stranger.post("/staff/requests/1/claim", token="x")).status_code == 303
+        await site.staff(sam, "sam@example.org")
+        for path in ("/staff/requests/99", "/staff/requests/abc"):
+            assert (await sam.get(path)).status_code == 404
+        assert (await sam.post("/staff/requests/99/claim")).status_code == 404
+
+        await sam.get("/staff/requests/1")
+        await sam.post("/staff/requests/1/claim")
+        await world.delivered()
+        await world.says(RESIDENT, "STOP")
+        stopped = await sam.post("/staff/requests/1/send", {"reply": "Are you there?"})
+        assert stopped.headers["location"] == "/staff/requests/1?done=stopped"
+        page = text_of(await sam.get("/staff/requests/1?done=stopped"))
+        assert "Ended by STOP" in page and "They sent STOP, so nothing more can go" in page
+        assert "Your reply" not in page
+        assert (await world.delivered()).texts(RESIDENT) == []
+        assert "Ended by STOP" in text_of(await sam.get("/staff/"))
+
+
+async def test_a_long_reply_shows_its_texts_and_cost(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam:
+        world = site.world
+        await world.resident(RESIDENT, "Ann")
+        await world.says(RESIDENT, "real person")
+        await site.staff(sam, "sam@example.org")
+        await sam.get("/staff/requests/1")
+        await sam.post("/staff/requests/1/claim")
+        reply = ("The Tuesday walk starts at the park gates at ten. It is flat, about a mile, "
+                 "and there are benches on the way. ") * 5
+        words = text_of(await sam.post("/staff/requests/1/check", {"reply": reply}))
+        texts = int(re.search(r"Separate texts (\d+)", words).group(1))  # type: ignore[union-attr]
+        segments = int(re.search(r"SMS segments (\d+)", words).group(1))  # type: ignore[union-attr]
+        assert texts == 2 and segments == 4
+        assert "About £0.16 (£0.04 a segment)" in words
+        assert "(1/2)" in words and "(2/2)" in words
+        words = text_of(await sam.post("/staff/requests/1/check",
+                                       {"reply": "See you Friday 😊"}))
+        assert "A text cannot carry all you wrote" in words
+        assert "Move Mates team (Sam): See you Friday What they" not in words
+        assert "Move Mates team (Sam): See you Friday" in words
+        too_long = await sam.post("/staff/requests/1/check", {"reply": "word " * 300})
+        assert too_long.status_code == 400
+        assert "Your reply is too long for text messages" in text_of(too_long)
