@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,7 @@ from bot.app import Services, build
 from bot.config import Settings
 from bot.console.app import console_mount
 from bot.dispatch.loop import DispatchLoop
+from bot.dispatch.outbox import MAX_IN_FLIGHT
 from bot.jobs import (
     escalate_alerts,
     hand_over_due_reminders,
@@ -104,6 +106,11 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # The twilio library blocks, so each text waiting for Twilio's answer holds a
+        # thread, beside SQLite's work: room for every text a lane may have on its way
+        # (the default pool has only min(32, CPUs + 4) threads).
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT + 8))
         await upgrade(settings.database_url)
         # The catalogue with whatever OpenActive imports have stored.
         catalogue = await load_catalogue(services.db, settings.content_dir, strict=False)
