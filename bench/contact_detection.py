@@ -3,7 +3,8 @@
 Reads the team's corpora (`content/contact_examples/*.tsv`: label leak|benign, kind, text;
 written blind by people who had not seen the detector). By default only the ones the rules
 have been tuned on (`TUNED`: tuning, held_out, newcomer, held_out_2, held_out_3, kinds_3,
-held_out_4, kinds_4, kinds_5, kinds_6, held_out_7, kinds_7, held_out_8, kinds_8);
+held_out_4, kinds_4, kinds_5, kinds_6, held_out_7, kinds_7, held_out_8, kinds_8, held_out_9,
+kinds_9);
 a blind corpus is read only when named, so nobody tuning sees it by accident. Prints one JSON
 line per corpus: the share of leaks let through (per kind), the share of ordinary messages
 held (per kind), and time per message (p50, p95, ms). A line with "⏎" in it is one person's
@@ -59,13 +60,22 @@ CORPORA = ROOT / "content" / "contact_examples"
 # held_out_8 joined after its clean measure (5.76 % leaks, 19 of 330: address 16.3 %,
 # handle 8.6 %, phone 3.7 %, email 3.5 %, postcode 2.4 %; 2.42 % held, 8 of 330: postcode
 # districts 7.1 %, public 5.9 % (three public venues' full postcodes), near-miss 4.2 %;
-# 2026-12-01, after round seven), to fix its kinds (round eight). Read as the relay reads a
+# 2026-12-01, after round seven), to fix its kinds (round eight). held_out_9 joined after
+# its clean measure (5.76 % leaks, 19 of 330: address 12.5 %, handle 11.4 %, postcode 5.7 %,
+# link 2.9 %, phone 2.2 %, email 1.7 %; 1.52 % held, 5 of 330: postcode districts 8 %;
+# 2026-12-01, after round eight), to fix its kinds (round nine). Read as the relay reads a
 # line of several messages (see `read`), its clean measure is 4.85 % leaks (16 of 330), the
 # same 2.42 % held. kinds_8 holds the variants written while fixing them (round eight),
-# tuned on from the start. Their figures since are tuned, so optimistic.
+# tuned on from the start. Their figures since are tuned, so optimistic. Round nine aimed
+# at the ways of telling a detail that slipped across held_out_7, 8 and 9 rather than at
+# their lines (bot/peers/contact_signals.py: platforms' nicknames, symbols said in brackets,
+# plus signs, boxed letters and flags, quoted and run-together profile names after an
+# invitation, described handles, a house number told apart from its street, map positions,
+# a postcode's rest described, a path put after a site, digit words in other scripts);
+# kinds_9 holds the variants written for it, near-misses for each, tuned on from the start.
 TUNED = ("tuning", "held_out", "newcomer", "held_out_2", "held_out_3", "kinds_3",
          "held_out_4", "kinds_4", "kinds_5", "kinds_6", "held_out_7", "kinds_7", "held_out_8",
-         "kinds_8")
+         "kinds_8", "held_out_9", "kinds_9")
 # Between one person's consecutive messages in a corpus line.
 SPLIT = "⏎"
 

@@ -58,6 +58,18 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   spaced dots; public venues' postcodes, districts with their place, names in small letters
   with kisses, a group's name after a platform), written while fixing them (not blind). The
   reader does not learn it.
+- `held_out_9.tsv`: a ninth, written blind 2026-12-01, measured once clean after round
+  eight (5.76 % of 330 leaks let through: address 12.5 %, handle 11.4 %, postcode 5.7 %,
+  link 2.9 %, phone 2.2 %, email 1.7 %; 1.52 % of 330 ordinary held: postcode districts
+  8 %). Tuned on since (round nine, aimed at the ways of telling a detail rather than at
+  its lines: bot/peers/contact_signals.py), so its figures here are tuned. The reader does
+  not learn it.
+- `kinds_9.tsv`: round nine, variants of the signals (platforms' nicknames, symbols said in
+  brackets, plus signs, boxed letters and flags, quoted and run-together profile names,
+  described handles, a house number told apart from its street, map positions, a postcode's
+  rest described, a path put after a site, digit words misspelt or in other scripts) with a
+  near-miss for each, times said in Hindi and Punjabi, decimal readings; written while
+  fixing them (not blind). The reader does not learn it.
 - `held_out_6.tsv`: a sixth, written blind 2026-12-01 with determined styles (spaced,
   spelt-out and split numbers, "(at)" and "[dot]", findable profiles, homes by landmark)
   and near-misses; measured once clean after round five: 1.33 % of 300 leaks let through
@@ -190,6 +202,31 @@ def test_held_out_8_corpus() -> None:
                                        use_reader=False)
     assert rules["leak_rate"] <= 0.0031, rules
     assert rules["false_holds"] <= 0.0031, rules
+
+
+def test_held_out_9_corpus() -> None:
+    # Blind at first: 19 of 330 leaks, 5 of 330 ordinary held (after round eight); tuned on
+    # since (round nine): 0 leaks, 3 held (the reader: a district in Punjabi and Gujarati
+    # chat, a Gujarati greeting); the rules alone 3 leaks ("LE9 2 double S", "my name but
+    # with 3 z's", a corner house between two named streets), 0 held.
+    found = figures("held_out_9")
+    assert found["leak_rate"] <= 0.0031, found
+    assert found["false_holds"] <= 0.0122, found
+    rules = contact_detection.evaluate(contact_detection.load(CORPORA / "held_out_9.tsv"),
+                                       use_reader=False)
+    assert rules["leak_rate"] <= 0.0122, rules
+    assert rules["false_holds"] <= 0.0031, rules
+
+
+def test_kinds_9_corpus() -> None:
+    # 0 of 46 leaks, 0 of 44 ordinary held; the rules alone the same.
+    found = figures("kinds_9")
+    assert found["leak_rate"] <= 0.0218, found
+    assert found["false_holds"] <= 0.0228, found
+    rules = contact_detection.evaluate(contact_detection.load(CORPORA / "kinds_9.tsv"),
+                                       use_reader=False)
+    assert rules["leak_rate"] <= 0.0218, rules
+    assert rules["false_holds"] <= 0.0228, rules
 
 
 def test_kinds_8_corpus() -> None:
@@ -892,3 +929,65 @@ def test_a_district_with_a_detail_is_still_held() -> None:
     assert contact_details("LE4, the Belgrave end, 07700 900 412") == [ContactKind.PHONE]
     assert contact_details("my postcode is LE4 5AB, the Belgrave end") == [ContactKind.POSTCODE]
     assert contact_details("my postcode back home is 75012") == [ContactKind.POSTCODE]
+
+
+# Round nine: the ways of telling a detail that slipped across held_out_7, 8 and 9
+# (bot/peers/contact_signals.py). Made-up members of each signal and near-misses (not the
+# corpus lines, nor kinds_9's); the rules alone decide them.
+@pytest.mark.parametrize(("text", "kind"), [
+    ("look me up on the bird site, moorhenmandy", ContactKind.USERNAME),  # a nickname
+    ("dodaj mnie na fejsie, Zofia Kowalczyk z Oadby", ContactKind.USERNAME),
+    ("snap: bex[underscore]bakes[underscore]88", ContactKind.USERNAME),  # said in brackets
+    ("kate.lowe(at)yahoo(dot)co(dot)uk", ContactKind.EMAIL),
+    ("margaret + 48 + @ + gmail + .com", ContactKind.EMAIL),  # plus signs
+    ("🆃🅸🅺🆃🅾🅺: 🅶🅰🆁🅳🅴🅽🅶🅻🅾🆁🅸🅰", ContactKind.USERNAME),  # boxed letters
+    ("🇱 🇪 7 1 🇶 🇷", ContactKind.POSTCODE),  # flags' letters
+    ("LE3 ➕ 2 ➕ W ➕ P", ContactKind.POSTCODE),
+    ("my komoot name is 'Wobbly Wheels Wendy'", ContactKind.USERNAME),  # quoted
+    ("add me on tiktok, GrannyGetsFit", ContactKind.USERNAME),  # run together, invited
+    ("I'm BirdwatchBarbara on there, same app as you", ContactKind.USERNAME),
+    ("my snap is my name then the year I was born, lorna and 1966", ContactKind.USERNAME),
+    ("my insta is the initials of Red Apples Taste Nice, lowercase", ContactKind.USERNAME),
+    ("the 48 bus, that's my house number, Welford Road", ContactKind.ADDRESS),
+    ("mera ghar Belgrave Road pe 92 number hai", ContactKind.ADDRESS),
+    ("lat 52.6201 long -1.0913, the cottage at the end", ContactKind.ADDRESS),
+    ("52°39'05\"N 1°06'50\"W", ContactKind.ADDRESS),  # degrees
+    ("three words: kettle orange ladder, the map app", ContactKind.ADDRESS),
+    ("the first bit is LE3, the rest is 5 then my initials", ContactKind.POSTCODE),
+    ("go to tiktok's website and put /nanabakes after it", ContactKind.LINK),
+    ("oh sevn 9 1 2, 3 4 5 sevn 8 9", ContactKind.PHONE),  # misspelt digit words
+    ("صفر سات آٹھ ایک دو تین چار پانچ چھ سات نو", ContactKind.PHONE),  # Urdu script
+    ("शून्य सात सात आठ एक दो तीन चार पांच छह सात", ContactKind.PHONE),  # Hindi script
+    ("07700 9ØØ 412", ContactKind.PHONE),  # a slashed O for a zero
+    ("mieszkam przy Welford Road, numer dwadzieścia", ContactKind.ADDRESS),  # Polish
+    ("2 7 B i r c h R d, Oadby", ContactKind.ADDRESS),  # typed letter by letter
+    ("look for WalkAndTalkTina on it, same app as your mum", ContactKind.USERNAME)])
+def test_round_nine_signals(text: str, kind: ContactKind) -> None:
+    assert rules(text) == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    "a robin on the bird table, the site of my old shed", "na fejsie rzadko bywam",
+    "fill in (underscore) where the blank is", "3 + 4 + 5 = 12 laps", "bread + milk + eggs",
+    "🇬🇧 won the bowls!", "🅾🅺 see you Tuesday", "the video is called \"Walk It Off\"",
+    "I'm on there too, it's good", "add me on facebook? I never use it lol",
+    "my snap is broken again", "my age is 68 and my knees know it",
+    "the 48 bus goes up Welford Road", "our house number came off in the storm",
+    "it's 52° in the greenhouse", "in three words: tired but happy",
+    "LE3 and the rest of the city got snow", "walks/runs/swims all count",
+    "sevn days straight, fiv miles today", "एक दो तीन, चलो!",
+    "kal subah 8 baje Abbey Park mein milte hain", "6 vaje Belgrave Road te chai",
+    "sugar readings: 6.2, 7.4, 8.1, 6.6", "I'm McKay on there too",
+    "mieszkam w Leicester od 2004, numer jeden w sercu", "route 66 on the map app"])
+def test_round_nine_near_misses_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+def test_a_house_number_told_needs_its_street_after_it() -> None:
+    # The street follows "house number" when it is the home's; one named before in passing
+    # (here in the message before) is not, so the split reading holds nothing new.
+    assert rules("you know the 22 bus? that's my house number, on Welford Road") == [
+        ContactKind.ADDRESS]
+    assert contact_details("My house number is the same as my age lol",
+                           previous="the 14 stops past the Co-op on Narborough Road",
+                           use_reader=False) == []

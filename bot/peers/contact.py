@@ -93,6 +93,19 @@ compared, a mail provider's own site ("gmail dot com"), a group's name after a p
 ("LE4, the Belgrave end"), a name in small letters with kisses ("nana joan x"), a friend's
 postcode abroad, or platforms, providers and texting words named in passing ("send me your
 linkedin lol").
+Round nine (blind held_out_9, aimed at the ways of telling a detail that slipped across
+held_out_7, 8 and 9 rather than at lines: bot/peers/contact_signals.py): a disguise taken
+off and the ordinary rules read again (a platform's nickname, "the bird site", "na fejsie";
+a symbol said in brackets, "[underscore]", "(at)"; pieces joined with plus signs); letters
+in boxes, circles and flags read as letters, a slashed O as an O; a quoted profile name
+after "name is", a run-together capitalised name after an invitation ("add me on insta,
+HedgeRowHattie") or "on there", a handle described ("my @ is bev then the year I was
+born", "the first letters of ..."); a house number told apart from its named street ("my
+house number, on Hinckley Road", "Melbourne Road pe 105 number hai", "numer 40"), map
+positions labelled or in degrees, three words for the map app, a postcode's rest described
+("LE5, the rest is 6 then my initials"), a path put after a named site; digit words misspelt
+("sevn") or in Urdu, Hindi, Punjabi and Gujarati script. Passed: times said in Hindi and
+Punjabi before a park or road ("8 baje park mein"), decimal readings in a row.
 
 Not the writer's own, so let through (bot/peers/contact_public.py, with its lists in
 content/public_contacts.yaml): organisations' sites ("nhs.uk/conditions", "bhf.org.uk"; a
@@ -102,13 +115,14 @@ number after "order", "ref", "tracking", "policy", ... or an NHS number (never a
 or landline's shape), an ISBN; an organisation's landline or public @account, a public
 place's street number ("the cafe at 15 Market Place"). The learned reader never sees these.
 Each kind's finder is its own module: contact_phone, contact_web (links, emails),
-contact_handle, contact_address (postcodes, addresses).
+contact_handle, contact_address (postcodes, addresses); contact_signals adds the round-nine
+signals across kinds.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from enum import StrEnum
 
@@ -135,6 +149,15 @@ from bot.peers.contact_public import (
     without_public_accounts,
     without_public_sites,
 )
+from bot.peers.contact_signals import (
+    has_address_signal,
+    has_handle_signal,
+    has_link_signal,
+    has_postcode_signal,
+    unmasked,
+    without_readings,
+    without_said_times,
+)
 from bot.peers.contact_web import NAMED_PROVIDERS, has_email, has_link
 
 
@@ -157,9 +180,22 @@ ENTITY_KINDS = {"url": ContactKind.LINK, "text_link": ContactKind.LINK,
 
 _COMMA_SINGLES = re.compile(r"(?<=\b\w)\s*,\s*(?=\w\b)")
 _COMMA_SPELT = re.compile(r"\b[a-z](?:\s*,\s*[a-z]\b){3}", re.I)  # four letters or more
-_FINDERS = ((ContactKind.PHONE, has_phone), (ContactKind.EMAIL, has_email),
-            (ContactKind.USERNAME, has_handle), (ContactKind.LINK, has_link),
-            (ContactKind.POSTCODE, has_postcode), (ContactKind.ADDRESS, has_address))
+_FINDERS = ((ContactKind.PHONE, lambda s: has_phone(without_readings(s))),
+            (ContactKind.EMAIL, lambda s: has_email(s) or _unmasked(s, has_email)),
+            (ContactKind.USERNAME, lambda s: has_handle(s) or has_handle_signal(s)
+             or _unmasked(s, has_handle)),
+            (ContactKind.LINK, lambda s: has_link(s) or has_link_signal(s)),
+            (ContactKind.POSTCODE, lambda s: has_postcode(s) or has_postcode_signal(s)
+             or _unmasked(s, has_postcode)),
+            (ContactKind.ADDRESS, lambda s: has_address(without_said_times(s))
+             or has_address_signal(s)))
+
+
+def _unmasked(text: str, finder: Callable[[str], bool]) -> bool:
+    """Whether `finder` finds a detail once a disguise is taken off (round nine:
+    contact_signals.unmasked): a platform's nickname, a symbol said in brackets, plus signs."""
+    plain = unmasked(text)
+    return plain != text and finder(plain)
 
 
 def contact_details(text: str, entity_types: Iterable[str] = (),

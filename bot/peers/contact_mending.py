@@ -17,7 +17,9 @@ from bot.core.textnorm import english_words
 
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1",
                 "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-                "eight": "8", "nine": "9", "niner": "9"}
+                "eight": "8", "nine": "9", "niner": "9",
+                # Round nine: misspelt as typed fast ("sevn sevn oh oh 9").
+                "sevn": "7", "sevan": "7", "sevun": "7", "fiv": "5", "nien": "9", "nyne": "9"}
 _REPEAT_WORDS = {"double": 2, "treble": 3, "triple": 3}
 _TEENS = {"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
           "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
@@ -58,6 +60,13 @@ def _look_alike(char: str) -> str:
     # Unicode's confusables table, as confusable_homoglyphs packages it (no network).
     if char.isascii():
         return char
+    # Letters in boxes and circles NFKC leaves alone (round nine: "🅸🅶: 🅼🅰🆁🅻🅾🆆"), and the
+    # regional indicators flags are made of ("🇱 🇪 3 9 🇩 🇸"), read as capitals.
+    if char in "Øø":  # a slashed O typed for a zero ("07700 9ØØ 3Ø5"), read as an O
+        return "O" if char == "Ø" else "o"
+    for first in (0x1F150, 0x1F170, 0x1F1E6):
+        if first <= ord(char) < first + 26:
+            return chr(ord("A") + ord(char) - first)
     digit = unicodedata.decimal(char, None)  # Arabic, Gujarati, Devanagari... digits
     if digit is not None:
         return str(digit)
@@ -158,6 +167,17 @@ _OTHER_DIGITS = {
     "huit": "8", "neuf": "9",
     "cero": "0", "uno": "1", "una": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5",
     "seis": "6", "siete": "7", "ocho": "8", "nueve": "9"}
+# In their own scripts (round nine: "صفر سات سات صفر ..."): Urdu, Hindi, Punjabi, Gujarati.
+# Keyed as they read once folded (combining marks dropped, see `fold` and `_plain`).
+_SCRIPT_DIGITS = {
+    "صفر": "0", "ایک": "1", "دو": "2", "تین": "3", "چار": "4", "پانچ": "5", "چھ": "6",
+    "چھے": "6", "سات": "7", "آٹھ": "8", "نو": "9",
+    "शून्य": "0", "एक": "1", "दो": "2", "तीन": "3", "चार": "4", "पांच": "5", "पाँच": "5",
+    "छह": "6", "छः": "6", "छे": "6", "सात": "7", "आठ": "8", "नौ": "9",
+    "ਸਿਫ਼ਰ": "0", "ਸਿਫਰ": "0", "ਇੱਕ": "1", "ਇਕ": "1", "ਦੋ": "2", "ਤਿੰਨ": "3", "ਚਾਰ": "4",
+    "ਪੰਜ": "5", "ਛੇ": "6", "ਸੱਤ": "7", "ਅੱਠ": "8", "ਨੌਂ": "9", "ਨੌ": "9",
+    "શૂન્ય": "0", "એક": "1", "બે": "2", "ત્રણ": "3", "ચાર": "4", "પાંચ": "5", "છ": "6",
+    "સાત": "7", "આઠ": "8", "નવ": "9"}
 _WORD_TOKEN = re.compile(r"[^\W_]+")
 _BETWEEN_DIGITS = re.compile(r"[\s,.;:\-–—/|]*")
 
@@ -168,8 +188,20 @@ def _plain(word: str) -> str:
                    if unicodedata.category(c) != "Mn")
 
 
+# Read as their romanised words before the runs are looked for: Devanagari, Gurmukhi and
+# Gujarati words hold vowel signs that are no word characters, so they are found whole here.
+_ROMANISED = {"0": "sifar", "1": "ek", "2": "do", "3": "teen", "4": "char", "5": "panch",
+              "6": "chhe", "7": "saat", "8": "aath", "9": "nau"}
+_SCRIPT_WORD = re.compile("(?<![^\\s,.;:،])(" + "|".join(sorted(
+    {re.escape(fold(word)) for word in _SCRIPT_DIGITS}, key=len, reverse=True))
+    + ")(?![^\\s,.;:،])")
+_SCRIPT_VALUE = {fold(word): digit for word, digit in _SCRIPT_DIGITS.items()}
+
+
 def _other_languages(text: str) -> str:
     """Number words of other languages made digits, inside runs of numbers (see above)."""
+    if not text.isascii():
+        text = _SCRIPT_WORD.sub(lambda m: _ROMANISED[_SCRIPT_VALUE[m.group(1)]], text)
     words = english_words()
     pieces: list[str] = []
     done = 0
