@@ -262,7 +262,7 @@ async def test_a_coordinator_looks_after_places_and_feeds(service: Service,
             await plain.close()
 
             await page.goto(f"{service.base}/staff/audit")
-            await expect(page.get_by_role("row").filter(has_text="place retired")
+            await expect(page.get_by_role("row").filter(has_text="Retired a place")
                          ).to_contain_text("Sam Jones")
             assert sam.problems == [], "\n".join(sam.problems)
             assert len(sam.pages) >= 18
