@@ -75,6 +75,41 @@ async def test_the_first_relayed_message_to_someone_gone_tells_the_writer(
         await services.close()
 
 
+async def test_a_relay_refused_on_telegram_goes_to_the_readers_phone(
+        settings: Settings) -> None:
+    """Sue blocked the bot on Telegram but has her phone joined: Ann's words reach her by
+    text instead, and Ann is told nothing (there is nothing wrong to tell)."""
+    from test_dispatch_order import Recording
+
+    clock = FakeClock(START)
+    async with running_stub(BotApiStub(limits=None)) as stub:
+        services, application, world = await _telegram_chat(quick(settings, stub), stub, clock)
+        sms = Recording("sms")
+        services.dispatcher.senders["sms"] = sms
+
+        def join_phone(connection: Connection) -> None:
+            sue = repo.load(connection, SUPPORTER, lock=False)
+            assert sue is not None
+            connection.execute(Identity.__table__.insert().values(
+                person_id=sue.person_id, channel="sms", address="+447700900733",
+                created_at=START, last_inbound_at=START - timedelta(days=1)))
+
+        await services.db.run(join_phone)
+        stub.fail_next(7302, 403, FORBIDDEN[0])
+        await world.says(RESIDENT, "See you at Watermead on Saturday?")
+        await services.dispatcher.drain()
+        assert [(to, "Watermead" in text) for to, text in sms.sent] == \
+            [("+447700900733", True)]
+        assert not [d for d in stub.delivered if d.chat_id == 7301]  # Ann: nothing to hear
+        assert not [d for d in stub.delivered if d.chat_id == 7302]
+        # The next one goes straight to her phone.
+        await world.says(RESIDENT, "Bring water")
+        await services.dispatcher.drain()
+        assert [to for to, _ in sms.sent] == ["+447700900733"] * 2
+        await application.shutdown()
+        await services.close()
+
+
 async def _telegram_chat(settings: Settings, stub: BotApiStub,
                          clock: FakeClock) -> tuple[Any, Any, PeerWorld]:
     services = build(settings, clock=clock, paced=False)

@@ -1,4 +1,5 @@
-"""A relayed message the platform refused: whoever wrote it is told at once.
+"""A relayed message the platform refused: it goes to the reader's other channel if they
+have one, else whoever wrote it is told at once.
 
 relay() (bot/peers/service.py) checks that the other person can be reached before it
 queues their words, and says "can't get messages from us just now" when not. But we learn
@@ -16,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from bot.core.content import ContentLibrary
 from bot.core.events import Outbound
+from bot.dispatch.notify import requeue_elsewhere
 from bot.dispatch.outbox import Outgoing
 from bot.peers import service
 from bot.peers.models import PeerChat, RelayedMessage
@@ -30,7 +32,8 @@ RELAY_KIND = "relay"  # as service.relay queues them
 
 def tell_sender(connection: Connection, content: ContentLibrary, item: Outgoing,
                 now: datetime) -> bool:
-    """Tell whoever wrote this relayed message that it didn't go; True if told."""
+    """A relayed message that didn't go: sent to the reader's other channel if they have one
+    we may reach, else whoever wrote it is told. True if either was done."""
     if item.kind != RELAY_KIND:
         return False
     relayed = connection.execute(
@@ -43,6 +46,14 @@ def tell_sender(connection: Connection, content: ContentLibrary, item: Outgoing,
         PeerChat.id == chat_id, PeerChat.status.in_(service.OPEN_CHAT)))
     if open_chat is None:
         return False  # the chat has ended meanwhile: nothing to carry on with
+    # They use another channel too (a phone joined to their Telegram): the words go there
+    # instead, and the writer has nothing to be told (issue 13). The relay follows its
+    # new row, so "my data" and erasure still find the words.
+    moved = requeue_elsewhere(connection, item, now)
+    if moved is not None:
+        connection.execute(update(RelayedMessage).where(RelayedMessage.outbox_id == item.id)
+                           .values(outbox_id=moved))
+        return True
     language = connection.scalar(select(Person.language).where(Person.id == sender_id))
     mine = content.for_language(str(language or "en"))
     alias = service.label_for(connection, sender_id, chat_id, mine)
