@@ -791,3 +791,22 @@ async def test_on_telegram_cancel_leaves_what_they_are_doing(settings: Settings)
         assert (await world.says(resident, "menu")).text(resident) != ""  # still here
         heard = await world.says(resident, "stop")
         assert "won't get any more" in heard.text(resident)
+
+
+@pytest.mark.parametrize("text", ["opt out", "OPT OUT", "Opt out please", "stop please",
+                                  "STOP STOP", "unsubscribe", "i want to opt out",
+                                  "please opt me out", "END"])
+async def test_an_opt_out_word_is_a_stop_never_an_emergency(settings: Settings,
+                                                            text: str) -> None:
+    # The second reader once took "opt out" for fainting ("passed out") and "i want to opt
+    # out" for a crisis: a wish to stop met with 999 advice and an alert.
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(resident, "Ann")
+        heard = await world.says(resident, text)
+        assert heard.texts(resident) == [
+            "You won't get any more messages from Move Mates. Reply START if you'd like to "
+            "come back."], text
+        assert not heard.texts(COORDINATOR)
+        assert await alerts_in(world) == []

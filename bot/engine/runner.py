@@ -424,8 +424,11 @@ class Engine:
                 # service itself ("STOP. I don't want this anymore").
                 alone = screened(lang.safety, stop_words) if stop_words.strip() \
                     else Assessment()
-                if alone.findings or lang.commands.stop.refuses(stop_words):
-                    assessment = alone
+                if alone.findings or lang.commands.stop.refuses(stop_words) or \
+                        (not stop_words.strip() and assessment.joined is None):
+                    assessment = alone  # "i want to opt out" is the wish alone
+            elif assessment.joined is None:
+                assessment = Assessment()  # the command alone ("opt out"): nothing to read
             stopped = Plan([ctx.say("optout.stopped")], state, profile, kind="optout",
                            opt_out=True)
             if assessment.findings:
