@@ -47,9 +47,10 @@ EXAMPLES = ROOT / "content" / "en" / "safety_examples"
 HELD_OUT = ROOT / "tests" / "data" / "safety"
 URGENT = ("chest_pain", "stroke", "breathing", "palpitations", "blood_sugar", "fall",
           "fainting", "other_urgent", "someone_else", "crisis")
-# The replies that are right for each label (a hypo or a very high reading both count).
+# The replies that are right for each label (a hypo or a very high reading both count; the
+# other 999 signs include asking for 999, danger from someone, a fire and a gas leak).
 RIGHT = {"blood_sugar": {"blood_sugar", "blood_sugar_high"},
-         "other_urgent": {"other_urgent", "emergency"}}
+         "other_urgent": {"other_urgent", "emergency", "danger", "fire", "gas"}}
 QUIET = ("none", "medical_question", "distress")
 
 

@@ -130,7 +130,7 @@ def test_phrase_language() -> None:
 # -- replies ------------------------------------------------------------------------------
 REPLIES = ["red_flag", "chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
            "blood_sugar_high", "fall", "fainting", "other_urgent", "unwell", "someone_else",
-           "crisis"]
+           "crisis", "danger", "fire", "gas", "emergency"]
 
 
 @pytest.mark.parametrize("topic", REPLIES)
@@ -139,8 +139,13 @@ def test_every_topic_has_a_reply_that_signposts_urgent_help(topic: str) -> None:
     assert "999" in text or "111" in text
     if topic == "crisis":
         assert "116 123" in text and "85258" in text and "999" in text
-    if topic in ("chest_pain", "stroke", "other_urgent", "someone_else", "breathing"):
+    if topic in ("chest_pain", "stroke", "other_urgent", "someone_else", "breathing", "danger",
+                 "fire", "emergency"):
         assert "999" in text
+    if topic == "danger":
+        assert "55" in text and "0808 2000 247" in text  # silent 999 call; abuse helpline
+    if topic == "gas":
+        assert "0800 111 999" in text and "999" in text  # gas emergency line; 999 if unwell
     if topic == "stroke":
         assert "FAST" in text
 
@@ -557,11 +562,12 @@ def test_the_second_reader_reads_as_its_scikit_learn_pipeline_does() -> None:
     ("i'm having a heart attack 😂😂 not joking", "chest_pain"),
     ("chest pain 🤣 no seriously it hurts", "chest_pain"),
     ("chest pain 😂", "chest_pain"), ("i cant breathe 😂", "breathing"),
-    # Danger from someone: the writer's 999, not "stay with them".
-    ("he's hitting me", "emergency"), ("my partner's threatening to hurt me", "emergency"),
-    ("im scared he's going to kill me", "emergency"),
-    ("my ex is outside with a knife", "emergency"), ("he's got a knife", "emergency"),
-    ("my husband says he'll kill me tonight", "emergency"),
+    # Danger from someone: the writer's 999 (round eleven: its own reply, with the domestic
+    # abuse helpline), not "stay with them".
+    ("he's hitting me", "danger"), ("my partner's threatening to hurt me", "danger"),
+    ("im scared he's going to kill me", "danger"),
+    ("my ex is outside with a knife", "danger"), ("he's got a knife", "danger"),
+    ("my husband says he'll kill me tonight", "danger"),
     # A stranger down.
     ("man collapsed at the bus stop not moving", "someone_else"),
     ("bloke on the floor at the bus station not responding", "someone_else"),
@@ -889,3 +895,240 @@ def test_a_phrase_may_start_its_sentence() -> None:
     assert not compile_phrase("no point$").starts
     assert "crisis" in topics("I went to the GP. There's no point.")
     assert topics("there's no point going if it rains") == set()
+
+
+# -- round eleven: a fresh newcomer's blind break-test (2026-12-01), fixed by kind --------
+# The writer's own variants (content/en/safety_examples/set_kinds3.tsv), never the
+# break-test's lines (set_break10.tsv).
+@pytest.mark.parametrize(("text", "topic"), [
+    # Romanised Hindi, Urdu, Punjabi and Gujarati: every urgent category.
+    ("mujhse saans nahi li ja rahi", "breathing"), ("saas nai aa rhi bilkul", "breathing"),
+    ("shwas levama bahu taklif che", "breathing"), ("dam ghut raha hai", "breathing"),
+    ("seene ka dard gardan tak ja raha hai", "chest_pain"),
+    ("chhati ma dabaan jevu lage che", "chest_pain"),
+    ("mujhe lagta hai dil ka daura pad raha hai", "chest_pain"),
+    ("achanak se zubaan ladkhada rahi hai", "stroke"),
+    ("mera haath upar nahi uth raha achanak", "stroke"),
+    ("chehra ek taraf tedha ho gaya hai", "stroke"),
+    ("sugar ekdum neeche chali gayi", "blood_sugar"),
+    ("main bathroom mein gir padi, uthaa nahi ja raha", "fall"),
+    ("padi gai chu ne kamar ma bahu dukhe che", "fall"),
+    ("thodi der pehle behosh ho gaya tha", "fainting"),
+    ("chakkar kha ke gir padi", "fainting"),
+    ("khoon ruk hi nahi raha", "other_urgent"), ("khaansi mein khoon aa raha hai", "other_urgent"),
+    ("honth aur jeebh sooj gaye hain", "other_urgent"),
+    ("mere bete ko mirgi ka daura pad gaya", "someone_else"),
+    ("papa behosh ho gaye hain, jawab nahi de rahe", "someone_else"),
+    ("ab jeene ka koi matlab nahi", "crisis"), ("main khud ko khatam kar lungi", "crisis"),
+    ("neend ki saari goliyan le li", "crisis"), ("mujhe ab zinda nahi rehna", "crisis"),
+    ("mane marvu che", "crisis"), ("hu aapghat karish", "crisis"),
+    ("mera pati mujhe maar raha hai", "danger"), ("ghar mein aag lag gayi hai", "fire"),
+])
+def test_round_eleven_romanised_emergencies_and_crises_are_caught(text: str,
+                                                                  topic: str) -> None:
+    assert _first(text) == topic
+
+
+@pytest.mark.parametrize("text", [
+    "aaj saans thodi phool gayi seedhiyan chadte hue, par theek hoon",
+    "mujhe saans ki koi problem nahi hai", "seene mein dard nahi hai, bas khansi hai",
+    "pichle hafte chakkar aaya tha, ab theek hoon", "mummy ko 5 saal pehle lakwa maara tha",
+    "pichhle saal mujhe dil ka daura aaya tha, ab walk karta hoon",
+    "phone haath se gir gaya, screen toot gayi", "dil khush ho gaya aaj",
+    "maza aa gaya, hans hans ke mar gaye", "aag jaisi garmi hai aaj",
+    "main jeena chahti hoon, marna nahi", "mere pati ko sugar hai, unke saath walk karti hoon",
+    "sugar 7.1 aayi walk ke baad, badhiya", "kal swimming jaungi",
+])
+def test_round_eleven_romanised_everyday_chat_stays_quiet(text: str) -> None:
+    assert topics(text) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "kya main insulin ke baad swimming kar sakti hoon",
+    "BP ki goli khane se pehle chalna chahiye ya baad mein",
+    "mere ghutne mein dard rehta hai, kya walk theek hai?",
+])
+def test_round_eleven_romanised_medical_questions_are_signposted(text: str) -> None:
+    found = SCREEN.assess(text)
+    assert not found.findings and found.medical_question
+
+
+def test_round_eleven_romanised_words_never_cut_an_english_word() -> None:
+    """The romanised phrases' own words ("gal", "vas") are known to the mender but never a
+    piece of a run-together word: "vasovagal" stays one word."""
+    assert "vasovagal" in SCREEN.normaliser.words("it's vasovagal")
+    assert "dikkat" in SCREEN.lexicon.romanised
+
+
+@pytest.mark.parametrize("text", [
+    "I really need to cut tonight", "the urge to cut is back and it's strong",
+    "sat on the bathroom floor with a blade", "I've got the razors out again",
+    "going to wade into the Trent tonight and not come back",
+    "standing on the motorway bridge looking down",
+])
+def test_round_eleven_a_crisis_told_by_its_method_or_place(text: str) -> None:
+    assert "crisis" in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "need to cut the hedge before the wind gets up", "I need to cut back on the biscuits",
+    "got the razor out to shave my legs for the holiday", "lying in the bath with a good book",
+    "going to walk along the Soar tomorrow with my sister",
+    "the bridge over the canal has been repainted",
+])
+def test_round_eleven_look_alikes_of_a_method_stay_quiet(text: str) -> None:
+    assert topics(text) == set()
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("please help I'm in danger", "danger"), ("I'm in danger, he's outside the door", "danger"),
+    ("someone's trying to break into my flat, I'm upstairs", "danger"),
+    ("he hit me again and took my phone", "danger"),
+    ("my son pushed me over and won't let me leave the house", "danger"),
+    ("there's a man following me and I'm scared", "danger"),
+    ("I fear for my life, he's got a hammer", "danger"),
+    ("I don't feel safe at home with him tonight", "danger"),
+    # A fire or gas: get out first; never the hypo reply for "dizzy".
+    ("my kitchen is on fire", "fire"), ("the chip pan caught fire and it's spreading", "fire"),
+    ("fire in the flat upstairs, smoke coming under my door", "fire"),
+    ("my neighbour's house is on fire", "fire"),
+    ("I can smell gas in the kitchen and I feel sick", "gas"),
+    ("smell gas and feel dizzy", "gas"),
+    ("carbon monoxide alarm going off and I feel dizzy", "gas"),
+])
+def test_round_eleven_danger_fire_and_gas_get_their_own_reply(text: str, topic: str) -> None:
+    assert _first(text) == topic
+    assert "blood_sugar" not in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my grandson keeps following me round the garden lol", "the fire's on and I'm nice and cosy",
+    "we had a fire drill at the sheltered housing", "my gas bill has gone up again",
+    "my partner hit the jackpot on the tombola", "I'm in danger of missing the bus",
+    "trying to get into the walking group", "the app locked me out again",
+])
+def test_round_eleven_near_misses_of_danger_stay_quiet(text: str) -> None:
+    assert topics(text) == set()
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # Falls with no injury word, a bath, a whole flight of stairs.
+    ("had a fall in the bath and I can't get myself out", "fall"),
+    ("fell out of bed and can't get back in, arm hurts", "fall"),
+    ("slipped in the garden, my hip won't let me stand", "fall"),
+    ("fell down the whole staircase", "fall"), ("I am unable to rise after falling", "fall"),
+    ("fel ovr in the hall cnt gt up", "fall"),
+    # Burns and scalds, an ICD firing, a chemical in the eye.
+    ("spilt boiling water all down my leg and it's blistering", "other_urgent"),
+    ("burned my hand on the iron, really bad", "other_urgent"),
+    ("my ICD has gone off three times this morning", "other_urgent"),
+    ("got shocked by my defibrillator twice", "other_urgent"),
+    ("splashed oven cleaner in my eye and it's burning", "other_urgent"),
+    # Bare readings, the same pain as a heart attack now, typos, a stranger down.
+    ("just pricked 2.2", "blood_sugar"), ("checked and it's 1.8", "blood_sugar"),
+    ("bs 2.3 shaking", "blood_sugar"),
+    ("it's the same pain as my heart attack in 2018, happening now", "chest_pain"),
+    ("pain round my heart area for an hour", "chest_pain"),
+    ("signs of a stroke now", "stroke"), ("pased out at the bus stop", "fainting"),
+    ("a lady has collapsed outside the chemist", "someone_else"),
+    ("i think my dad is having a heart attack", "someone_else"),
+    ("my neighbour hasn't answered her door all weekend and I can hear her moaning",
+     "someone_else"),
+])
+def test_round_eleven_physical_emergencies_are_caught(text: str, topic: str) -> None:
+    assert _first(text) == topic
+
+
+@pytest.mark.parametrize("text", [
+    "my son says he's going to take his own life", "my wife doesn't want to live any more",
+    "my friend is on the railway bridge and says she'll jump",
+    "my daughter's best friend has slit her wrists",
+    "my brother keeps saying we'd all be better off without him",
+    "my dad says he can't carry on and has locked himself in the shed",
+    "my niece has sent me a picture of her cuts",
+])
+def test_round_eleven_someone_elses_crisis_gets_the_crisis_line_for_them(text: str) -> None:
+    """The "someone else" reply first, and the crisis line for them beside it (the engine
+    adds it when the first finding is someone else's and a crisis was read)."""
+    found = SCREEN.assess(text)
+    assert found.urgent is not None and found.urgent.topic == "someone_else"
+    assert "crisis" in found.labels
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # An accident is the writer's other 999 sign, never the crisis reply.
+    ("drank some bleach by mistake, thought it was lemonade", "other_urgent"),
+    ("accidentally swallowed some weedkiller from a pop bottle", "other_urgent"),
+    ("burnt my arm badly on the oven", "other_urgent"),
+    # Meant: the crisis reply.
+    ("I drank the bleach on purpose", "crisis"),
+    ("I burned my arms with a lighter, it wasn't an accident", "crisis"),
+    # A plea for oneself names nobody else.
+    ("can somebody send an ambulance, I can't stop the bleeding", "other_urgent"),
+    ("could someone ring 999 for me please, I'm really poorly", "emergency"),
+    ("somebody help, I've fallen and can't move", "fall"),
+])
+def test_round_eleven_the_right_kind_of_reply(text: str, topic: str) -> None:
+    assert _first(text) == topic
+
+
+@pytest.mark.parametrize("text", [
+    # Questions about an emergency in general.
+    "how do you give someone an epipen", "what does DKA actually stand for",
+    "how high does blood sugar have to be before it's dangerous",
+    "what are the warning signs of sepsis", "what does a mini stroke feel like",
+    "when should you ring 999 for a fall", "can you get a hypo from walking too far",
+    "how do I recognise a heart attack in a woman", "what are the signs a friend is suicidal",
+    "how can I support someone who self harms",
+    # Denials of crisis.
+    "I'm not suicidal at all, just fed up with the weather",
+    "not feeling suicidal, just really low this week",
+    "I would never hurt myself, don't worry about me",
+    "I don't want to die, I want to see the grandkids grow up",
+    "no thoughts of suicide, just tired", "didn't pass out, just came over a bit dizzy",
+    "no blood in my phlegm now, thank goodness",
+    "bumped my head on the shed door, only a little lump",
+    # The past, with a year or "used to".
+    "my hypos used to be awful before the pump", "heart attack 2017, now doing parkrun",
+    "stroke 2020 left my right hand a bit weak", "was rushed in with a clot at Easter",
+    "my self harm scars don't bother me anymore", "two years clean from self harm this month",
+    # "X is killing me", a price, worn out, a goodbye for now.
+    "this cough is killing me, can't sleep", "the hay fever is killing me today",
+    "nearly passed out when I saw the gas bill", "knocked out after the Zumba class",
+    "time to end it for today, thanks all", "last text for a while, off to Scarborough",
+    # Someone else's trouble, over.
+    "my husband had a funny turn yesterday but he's fine now",
+    "my wife had a hypo in the night, she's ok this morning",
+    # Ordinary.
+    "checked the weather, 2.5 degrees brr", "fell out with my neighbour over the bins",
+    "faint if I stand too long, it's vasovagal",
+])
+def test_round_eleven_false_alarms_stay_quiet(text: str) -> None:
+    assert topics(text) == set()
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # The urgent message that looks like each quiet kind above still fires.
+    ("when should I call 999? my chest is crushing now", "chest_pain"),
+    ("how do I know if it's a stroke, my face just dropped", "stroke"),
+    ("I used to get angina but now it's crushing and won't go", "chest_pain"),
+    ("not good, suicidal thoughts again", "crisis"),
+    ("I'm not safe at home, he's going to hurt me", "danger"),
+    ("my chest is killing me and the pain's going down my arm", "chest_pain"),
+    ("I don't want to die but I can't go on like this", "crisis"),
+])
+def test_round_eleven_the_urgent_message_that_looks_quiet_still_fires(text: str,
+                                                                      topic: str) -> None:
+    assert topic in topics(text)
+
+
+@pytest.mark.parametrize(("text", "medical"), [
+    # Moving, with no word of health, is not a medical question; with one, it is.
+    ("is yoga good for balance", False), ("what's a good number of steps to aim for", False),
+    ("is it safe to walk with my angina", True),
+    ("can I swim with my new pacemaker", True),
+])
+def test_round_eleven_a_movement_question_is_signposted_only_with_health_in_it(
+        text: str, medical: bool) -> None:
+    found = SCREEN.assess(text)
+    assert not found.findings and found.medical_question is medical

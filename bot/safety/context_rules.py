@@ -29,12 +29,16 @@ CONTEXT = {"negated": "NEGATED_EXISTENCE", "historical": "HISTORICAL",
 # Hypothetical phrases that are a real condition (the rest, such as a worry, never reach
 # crisis).
 CONDITIONAL = frozenset({"if", "case", "incase", "policy", "policies", "process", "procedure",
-                         "procedures", "protocol", "protocols", "whenever"})
+                         "procedures", "protocol", "protocols", "whenever",
+                         # "How can I support a friend who says she's suicidal?"
+                         "support"})
 # What a pet's trouble may not discount: the writer's fall or injury ("tripped over the
 # dog and hurt my wrist") and crisis.
 NOT_ANIMAL = frozenset({"fall_event", "injury", "head_injury", "long_lie"})
-# "Occasionally" (what "now and again" is mended to) is background, read like history.
-HABIT = ("occasionally",)
+# "Occasionally" (what "now and again" is mended to) is background, read like history; so
+# is a year named beside a symptom (round eleven). Neither makes a feeling history
+# ("suicidal since 2019").
+HABIT = ("occasionally", "@year")
 DIRECTION = {"forward": "FORWARD", "backward": "BACKWARD", "both": "BIDIRECTIONAL"}
 # Labels the screen reads with ConText; the medical-question ones it reads as they stand.
 CONTEXT_LABELS = ("chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
@@ -44,7 +48,7 @@ CONTEXT_LABELS = ("chest_pain", "stroke", "breathing", "palpitations", "blood_su
                   "diabetes_context", "fever", "sepsis_sign", "plea", "unresponsive", "pills",
                   "overdose_act", "relapse", "confirmed",
                   "grief", "emergency", "danger", "poison", "ingested", "their_emergency",
-                  "mgdl_reading", "hyper_feeling")
+                  "mgdl_reading", "hyper_feeling", "fire", "gas")
 # "Lonely since my wife died", "suicidal since my stroke": "since"/"after" dates when a
 # feeling began, not a feeling that has passed; they mark only physical targets as past.
 ONSET = ("since", "after")
@@ -67,7 +71,7 @@ def context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
                                 allowed_types=plain, max_scope=NEGATION_SCOPE)
                     yield from _rules(phrase, category, DIRECTION[direction],
                                 allowed_types=set(CRISIS), max_scope=CRISIS_NEGATION_SCOPE)
-                elif kind == "historical" and source.split()[0] in HABIT:
+                elif kind == "historical" and source.strip("'").split()[0] in HABIT:
                     # A habit is background for the body, never for feelings.
                     yield from _rules(phrase, category, DIRECTION[direction],
                                       allowed_types=set(CONTEXT_LABELS) - FEELINGS)

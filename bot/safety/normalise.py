@@ -109,7 +109,11 @@ def _expand(match: re.Match[str]) -> str:
 class Normaliser:
     """Mends one message's words. Built once per language from the lexicon."""
 
-    def __init__(self, spellings: Mapping[str, Iterable[str]], vocabulary: Iterable[str]) -> None:
+    def __init__(self, spellings: Mapping[str, Iterable[str]], vocabulary: Iterable[str],
+                 known: Iterable[str] = ()) -> None:
+        """`vocabulary`: the words the lexicon's phrases use, which a typo or a run-together
+        word may be mended towards; `known`: other words to leave as they are (the
+        romanised phrases' own words)."""
         self._phrases: list[tuple[re.Pattern[str], str]] = []
         self._words: dict[str, list[str]] = {}
         for canonical, variants in spellings.items():
@@ -128,7 +132,8 @@ class Normaliser:
         self.vocabulary = sorted({w for w in vocabulary if len(w) >= MIN_FUZZY and w.isalpha()})
         # Every word a phrase names: what a disguised or run-together word may become.
         self.lexical = frozenset(w for w in vocabulary if w.isalpha()) | frozenset(self._words)
-        self.known = english_words() | set(vocabulary) | {w for c in spellings for w in c.split()}
+        self.known = english_words() | set(vocabulary) | set(known) | {
+            w for c in spellings for w in c.split()}
         self._cache: dict[str, list[str]] = {}
 
     def words(self, text: str) -> list[str]:

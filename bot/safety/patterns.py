@@ -50,10 +50,12 @@ NUMBER_KINDS = {
 }
 # Words a `*` never steps over: a negation, "usually" or "once" inside a gap would be
 # swallowed by the target and never read by ConText ("sugars haven't gone low", "sats are
-# usually 91", "a bad hypo once at night").
+# usually 91", "a bad hypo once at night"), in English or romanised ("koi dard nahi").
 NOT_GAP = ("not", "no", "isnt", "arent", "wasnt", "werent", "dont", "doesnt",
            "didnt", "havent", "hasnt", "hadnt", "without", "none", "usually", "normally",
-           "once")
+           "once", "who", "whos",
+           # Romanised Hindi, Urdu, Punjabi and Gujarati: "seene mein koi dard nahi".
+           "nahi", "nahin", "nai", "nhi", "nathi", "koi")
 NOT_ONE = ("not", "never", "no", "isnt", "arent", "wasnt", "dont", "doesnt", "didnt")
 MARKS = (":", ";", "?", "!")
 _POSITION = re.compile(r"\([^)]*\)\??|\S+")

@@ -3,9 +3,10 @@ questions and distress before any conversation sees it.
 
 Per message (about 1 to 3 ms):
 1. mend the words (`normalise.Normaliser`: case, texting forms, misspellings);
-2. find targets from the lexicon (`content/<language>/safety_lexicon.yaml`) with spaCy's
-   Matcher, and idioms and mentions ("stroke club", "my stroke in 2018") that contain a
-   trigger word but mean nothing urgent now;
+2. find targets from the lexicon (`content/<language>/safety_lexicon.yaml`, its romanised
+   Hindi, Urdu, Punjabi and Gujarati section included) with spaCy's Matcher, and idioms
+   and mentions ("stroke club", "my stroke in 2018", "what does DKA stand for") that
+   contain a trigger word but mean nothing urgent now;
 3. decide each target's context with ConText (Harkema et al. 2009) as medspaCy implements
    it: negated, historical, hypothetical, quoted, someone else, an animal, with scopes
    ending at "but", "and now", "again", "still" or a full stop, and someone else's at "I";
@@ -16,7 +17,9 @@ Per message (about 1 to 3 ms):
    story, and a laugh, a fear of what might come or an event told in the simple past
    with no word of now is not an emergency now; nor is a past stroke's lasting effect or
    a crisis told as over and recovered from, while a sign of a stroke that went away (a
-   TIA) is still one.
+   TIA) is still one; an accident (bleach by mistake, a burn on the oven) is no crisis
+   (accidents.py); danger from someone, a fire or gas is the writer's whoever else is
+   named (topics.py), and someone named inside a finding makes it theirs (people.py).
 
 It errs towards answering: a false alarm costs one kind message, a miss could cost a life.
 The hazard log (docs/clinical-safety/hazard-log.md) lists what it can miss and why.
@@ -40,11 +43,10 @@ from bot.core import textnorm
 from bot.core.content import Content
 from bot.core.safety import Assessment, SafetyCategory, SafetyFinding
 from bot.safety import normalise
-from bot.safety.context_rules import (
-    CRISIS_NEGATION_SCOPE,
-    FEELINGS,
-    context_rules,
-)
+from bot.safety.accidents import accidental
+from bot.safety.context_rules import FEELINGS, context_rules
+from bot.safety.denials import denials as _denials
+from bot.safety.denials import denied
 from bot.safety.history import (
     CRISIS,
     RECENT,
@@ -61,6 +63,8 @@ from bot.safety.indexed import IndexedMatcher, index_context
 from bot.safety.lexicon import Lexicon
 from bot.safety.normalise import Normaliser
 from bot.safety.patterns import compile_phrase, words_of
+from bot.safety.people import PHYSICAL, named_inside, third_person
+from bot.safety.people import first_person as _first_person
 from bot.safety.second_reader import (
     KIND_THRESHOLD,
     SOMEONE_ELSE_THRESHOLD,
@@ -70,6 +74,7 @@ from bot.safety.second_reader import (
     cache_folder,
     load_examples,
 )
+from bot.safety.topics import COMBINED, DIRECT, FALL_HARM, TOPIC_OF, URGENCY, WRITERS
 
 # medspaCy registers its pipeline factories on import.
 import medspacy.context  # noqa: F401  isort: skip
@@ -83,7 +88,8 @@ GROUP = "safety_targets"
 # something final, a journey or a move that explains a goodbye, a programme talked about,
 # and laughter ("haha", a laughing emoji).
 CUES = ("farewell", "finality", "departure", "fiction", "settled", "reported_over", "returned",
-        "laughter", "fear", "joining", "habit", "now_words", "recovered")
+        "laughter", "fear", "joining", "habit", "now_words", "recovered", "accident",
+        "deliberate", "movement", "living")
 STANDING_CUES = frozenset({"habit", "now_words"})
 # Symptoms a person may tell as a standing pattern when asked about their health ("I get
 # chest pain on hills"): never a stroke, a crisis, someone else or a named emergency.
@@ -116,10 +122,8 @@ BARE = frozenset({"i", "im", "ive", "id", "me", "my", "myself", "am", "is", "are
                   "cant", "can", "not", "!", "?", ".", ";", ":"})
 # "Self-harm" or "suicide" named as a subject ("the training covers self-harm", "the soap
 # with the overdose") may be quoted away; every other crisis phrase never is. `CRISIS`
-# (the crisis labels) lives in history.py, which reads crises told as over.
-# Words that make a crisis phrase the writer's own whoever else the sentence names ("if my
-# husband leaves I'll kill myself").
-FIRST_PERSON = frozenset({"i", "im", "ive", "id", "me", "my", "myself", "meself", "mine"})
+# (the crisis labels) lives in history.py, which reads crises told as over. Whose finding
+# it is: people.py; which reply each makes, in what order: topics.py.
 # Commands and one-word replies the bot handles before the screen ("STOP", "menu", "my
 # data", "yes"), and bare numbers (an age, a score): the second reader alone never calls
 # these urgent; only a rule may.
@@ -144,41 +148,12 @@ LEADING = frozenset({"and", "so", "but", "honestly", "tbh", "ngl", "just", "well
 DENIALS = frozenset({"no", "nope", "nah", "none", "zero", "nil", "nothing", "nowt", "not", "really",
                      "at", "all", "thanks", "thank", "you", "thankfully", "luckily", "0", "never"})
 SHORT_MESSAGE = 6  # words: up to this many, the second reader needs two telling words
+# What the rules may see in a question that says nothing about health: a plea, and the
+# question's own words ("how long should I walk each day?", "should I warm up first?").
+NOT_HEALTH = frozenset({"plea", "medical_question", "service_question"})
+# With nothing but moving in it, the reader must be this sure it is a medical question.
+MOVING_THRESHOLD = 0.85
 QUESTION_LABELS = ("medical_topic", "medical_question", "service_question")
-# Most urgent first: the first finding's reply is sent; crisis beside a physical emergency
-# gets its own reply too.
-URGENCY = ("someone_else", "stroke", "chest_pain", "breathing", "other_urgent",
-           "blood_sugar", "blood_sugar_high", "fainting", "fall", "palpitations", "crisis",
-           "emergency", "unwell")
-DIRECT = {"chest_pain", "stroke", "breathing", "palpitations", "blood_sugar", "danger",
-          "blood_sugar_high", "fainting", "other_urgent", "unwell", "crisis", "crisis_topic",
-          "head_injury", "long_lie", "emergency", "poison", "their_emergency"}
-# `poison`: bleach, antifreeze, weedkiller drunk (the writer's: crisis, whose reply says 999
-# if they have taken something; someone else's: 999, stay with them). `their_emergency`: a
-# stranger in trouble named in the finding itself ("man in the river"), always someone
-# else's. `ingested` (a child who swallowed tablets or a battery) counts only about
-# someone else, like `unresponsive`: the writer swallowing their tablets is everyday news.
-TOPIC_OF = {"head_injury": "fall", "long_lie": "fall", "crisis_topic": "crisis",
-            "danger": "emergency", "poison": "crisis", "their_emergency": "someone_else"}
-# "Wants to kill herself": a crisis said of someone else in its own words.
-THIRD_PERSON = frozenset({"himself", "herself", "themselves", "themself"})
-# Findings that need two things together (each alone says too little).
-COMBINED = (
-    (frozenset({"fall_event", "injury"}), "fall"),
-    (frozenset({"fall_event", "plea"}), "fall"),  # "HELP I FELL"
-    (frozenset({"high_reading", "hyper_symptoms"}), "blood_sugar_high"),
-    # "Sugar 26 and feel faint": the high-sugar reply comes first (it says 999 or A&E).
-    (frozenset({"high_reading", "hyper_feeling"}), "blood_sugar_high"),
-    # Shaky, sweaty, muddled and diabetic: treat as a hypo (NHS: check and treat).
-    (frozenset({"hypo_symptoms", "diabetes_context"}), "blood_sugar"),
-    # A fever with chemo, rigors, confusion or an angry wound: possible sepsis.
-    (frozenset({"fever", "sepsis_sign"}), "other_urgent"),
-    # Pills beside "take the lot", "taking them all".
-    (frozenset({"pills", "overdose_act"}), "crisis"),
-)
-# Someone else down after a fall is in trouble with any of these.
-FALL_HARM = frozenset({"injury", "long_lie", "unresponsive", "hyper_symptoms", "sepsis_sign",
-                       "head_injury"})
 # Events a simple past "had" may put in the background (`_told_as_past`), and the words
 # that keep them now.
 TOLD_AS_PAST = frozenset({"chest_pain", "stroke", "other_urgent"})
@@ -220,8 +195,9 @@ class SafetyScreen:
         # The words misspellings are mended towards; the standing-pattern cues are left
         # out, so that everyday words ("stuck", "keep") never pull a typo from a symptom.
         vocabulary = [w for label, phrases in lexicon.targets.items()
-                      if label not in STANDING_CUES for p in phrases for w in words_of(p)]
-        self.normaliser = Normaliser(lexicon.spellings, vocabulary)
+                      if label not in STANDING_CUES for p in phrases for w in words_of(p)
+                      if w not in lexicon.romanised]
+        self.normaliser = Normaliser(lexicon.spellings, vocabulary, lexicon.romanised)
         self._plain = frozenset(lexicon.plain_words)
         self.nlp = spacy.blank("en")
         self.nlp.add_pipe("sentencizer")
@@ -260,7 +236,8 @@ class SafetyScreen:
         index_context(self.context, self.nlp.vocab)  # the same matches, a third of the time
         self.second = SecondReader.cached(
             examples, self.normaliser.words, cache,
-            mending=mending_key(lexicon.spellings, vocabulary)) if examples else None
+            mending=mending_key(lexicon.spellings, [*vocabulary, *lexicon.romanised])
+        ) if examples else None
 
     @classmethod
     def from_content(cls, content: Content, examples: Path | None = None,
@@ -310,9 +287,17 @@ class SafetyScreen:
         fears = [(span.start, span.end) for span in cue_spans if span.label_ == "fear"]
         recovered = [(span.start, span.end) for span in cue_spans if span.label_ == "recovered"]
         story = any(span.label_ == "fiction" for span in cue_spans)
-        seen = [seen for span in doc.spans[GROUP]
+        cues = {span.label_ for span in cue_spans}
+        # Someone else's finding, by ConText or named inside it: a finding inside one is
+        # theirs too (medspaCy drops a modifier inside a target, so the shorter finding
+        # within "posted that she's going to overdose" never sees "she").
+        named = [(span.start, span.end) for span in doc.spans[GROUP] if named_inside(span)
+                 or any(m.category == "OTHER_PERSON" for m in span._.modifiers)]
+        seen = [replace(seen, label="other_urgent") if accidental(span, cues) else seen
+                for span in doc.spans[GROUP]
                 if not _emoji_beside_words(span)
-                and (seen := _affirmed(span, denials, returned, fears, story, recovered))
+                and (seen := _affirmed(span, denials, returned, fears, story, recovered,
+                                       named))
                 is not None
                 and not _answered_no(span)
                 and not settled_after(span, settled, returned)
@@ -321,7 +306,6 @@ class SafetyScreen:
             seen.append(_Seen("plea", other=False))
         questions = [span for span in self._spans(doc, self._questions)
                      if not _inside_idiom(span, idioms)]
-        cues = {span.label_ for span in cue_spans}
         found = _combine(doc, seen, questions, cues)
         if found.findings or self.second is None:
             return found, cues
@@ -329,13 +313,18 @@ class SafetyScreen:
         # a goodbye the rules read as explained by one is not the reader's to call a crisis.
         # Words that are all idiom are not the reader's to call urgent ("my heart 😍").
         idiomatic = idiomatic or bool(cues & {"departure", "fiction"})
-        explained = "departure" in cues and ("farewell" in cues or "last_goodbye" in found.labels)
+        # A wish to live ("I want to live", "jeena chahti hoon, marna nahi") explains what
+        # the reader may take for a wish to die.
+        explained = ("departure" in cues and ("farewell" in cues or "last_goodbye" in found.labels)
+                     ) or "living" in cues
         return self._second_look(found, words, doc, seen, idiomatic, explained,
-                                 all_idiom=_all_idiom(doc, idioms, self._plain)), cues
+                                 all_idiom=_all_idiom(doc, idioms, self._plain),
+                                 moving="movement" in cues), cues
 
     def _second_look(self, found: Assessment, words: list[str], doc: Doc,
                      seen: list[_Seen], idiomatic: bool = False,
-                     explained: bool = False, all_idiom: bool = False) -> Assessment:
+                     explained: bool = False, all_idiom: bool = False,
+                     moving: bool = False) -> Assessment:
         """The rules saw nothing urgent: the second reader may still, unless the rules
         saw that very thing negated, past or only supposed. A trigger word the rules read
         as an idiom ("bleeding freezing", "brolly collapsed") asks the reader to be as
@@ -359,10 +348,13 @@ class SafetyScreen:
                 return found
             # Not urgent, and the rules saw neither: a question or distress in other words.
             # A medical question names something about health the lexicon knows ("do I
-            # need special shoes?" is about the service; "are you ok?" asks after someone).
+            # need special shoes?" is about the service; "are you ok?" asks after someone;
+            # "how long should I walk each day?", with no word of health, is about moving).
             return replace(found, medical_question=reading.label == "medical_question"
                            and bool(found.labels - {"plea"})
-                           and "service_question" not in found.labels,
+                           and "service_question" not in found.labels
+                           and (reading.probability >= MOVING_THRESHOLD
+                                or not moving or bool(found.labels - NOT_HEALTH)),
                            distress=reading.label == "distress")
         topic = _sugar_checked(reading.urgent_label, found.labels)
         category = SafetyCategory.CRISIS if topic == "crisis" else SafetyCategory.RED_FLAG
@@ -449,30 +441,25 @@ def _answered_no(span: Span) -> bool:
     return 0 < len(answer) <= 3 and all(w in DENIALS for w in answer)
 
 
-def _denials(doc: Doc) -> list[int]:
-    """Where each forward negation ends ("not" in "I'm not suicidal or anything, just
-    low"): ConText keeps one rule per span, and the wider one (which crisis may not take)
-    can hide the two-word one that crisis does."""
-    return [m.modifier_span[1] for m in doc._.context_graph.modifiers
-            if m.category == "NEGATED_EXISTENCE" and m.direction in ("FORWARD", "BIDIRECTIONAL")]
-
-
 def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where] = (),
               fears: Sequence[Where] = (), story: bool = False,
-              recovered: Sequence[Where] = ()) -> _Seen | None:
+              recovered: Sequence[Where] = (), named: Sequence[Where] = ()) -> _Seen | None:
     """None when the target does not count (negated, a pet's); otherwise whether it is about
     someone else, whether it lies only in the past, and whether it is only supposed or
     quoted (then it counts only if the writer says it is theirs). `returned`: phrases saying
     a symptom is not over (a backward "eased" they deny or undo does not count). `fears`:
     "scared of having"-like phrases; what they name or what follows closely is supposed.
     `story`: a programme or a book is talked about, so a crisis subject it names is its.
-    `recovered`: "the counselling really helped"-like cues (`recovered`).
+    `recovered`: "the counselling really helped"-like cues (`recovered`). `named`: findings
+    that are someone else's, by ConText or with them named inside ("think my mum is having
+    a stroke"); a physical finding, or a crisis not in the writer's words, within one is
+    theirs too.
 
     Crisis in the writer's own words ("kill myself") is theirs whoever else the sentence
     names, and no "if" discounts it; someone else's crisis only supposed or asked about
     ("what's your process if a member discloses suicidal thoughts?") is not happening."""
     crisis = span.label_ in CRISIS
-    if crisis and any(0 <= span.start - end < CRISIS_NEGATION_SCOPE - 1 for end in denials):
+    if crisis and denied(span, denials):
         return None
     kinds = {m.category for m in span._.modifiers
              if not (m.category == "NEGATED_EXISTENCE" and (
@@ -483,12 +470,16 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
                      and not explained(span.doc[m.modifier_span[0]:m.modifier_span[1]]))))
              and not (crisis and m.category == "HISTORICAL"
                       and _recent(span.doc, m.modifier_span))}
-    if (crisis and _first_person(span)) or span.label_ == "danger":
-        # Crisis in the writer's own words, and danger from someone ("he's hitting me",
-        # "my ex is outside with a knife"): theirs, whoever else the sentence names.
+    if (crisis and _first_person(span)) or span.label_ in WRITERS:
+        # Crisis in the writer's own words, danger from someone ("he's hitting me", "my ex
+        # is outside with a knife"), a fire or gas: theirs, whoever else the sentence names.
         kinds.discard("OTHER_PERSON")
-    elif crisis and any(t.lower_ in THIRD_PERSON for t in span):
-        kinds.add("OTHER_PERSON")  # "the main character wants to kill herself"
+    elif (crisis and third_person(span)) or named_inside(span) or (
+            (span.label_ in PHYSICAL or (crisis and not _first_person(span)))
+            and any(start <= span.start and span.end <= end and (start, end) != (span.start,
+                    span.end) for start, end in named)):
+        # "the main character wants to kill herself", "I think my mum is having a stroke"
+        kinds.add("OTHER_PERSON")
     if kinds & {"NEGATED_EXISTENCE", "ANIMAL"}:
         return None
     if not crisis and span.label_ not in FEELINGS and any(
@@ -540,13 +531,6 @@ def _told_as_past(span: Span, other: bool) -> bool:
         clause.append(t.lower_)
     words = " " + " ".join(clause) + " "
     return not any(f" {marker} " in words for marker in STILL_NOW)
-
-
-def _first_person(span: Span, before: int = 0) -> bool:
-    """Whether the writer says it of themselves: a first-person word inside the span or
-    in the `before` words ahead of it ("I self harm", "kill myself")."""
-    start = max(span.sent.start, span.start - before)
-    return any(t.lower_ in FIRST_PERSON for t in span.doc[start:span.end])
 
 
 def _laughed_off(span: Span, laughs: Sequence[Where]) -> bool:
@@ -696,9 +680,14 @@ def _combine(doc: Doc, seen: list[_Seen], questions: list[Span],
             "fall_event" in theirs and theirs & FALL_HARM) or {"pills", "overdose_act"} <= theirs:
         topics.add("someone_else")
     # A goodbye beside something final is a crisis unless a journey or a move explains it.
-    if ({"farewell", "finality"} <= cues or "last_goodbye" in labels) \
+    if ({"farewell", "finality"} <= cues or "last_goodbye" in mine) \
             and "departure" not in cues:
         topics.add("crisis")
+    elif "last_goodbye" in theirs and "departure" not in cues:
+        # "My friend just texted goodbye to everyone": their life at risk, so the crisis
+        # line for them beside the 999 reply (the engine adds it beside "crisis").
+        topics.add("someone_else")
+        labels.add("crisis")
     if len(topics) > 1:
         topics.discard("unwell")  # a named emergency says more than "unwell"
     findings = tuple(
