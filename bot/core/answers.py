@@ -159,14 +159,17 @@ def _close(a: Word, b: Word) -> bool:
     return min(len(a[0]), len(b[0])) >= 5 and SequenceMatcher(None, a[0], b[0]).ratio() >= 0.84
 
 
-def _find(phrase: tuple[Word, ...], words: list[Word], used: set[int]) -> list[int] | None:
-    """Positions of `phrase` as consecutive words in `words`, or None."""
+def _find(phrase: tuple[Word, ...], words: list[Word], used: set[int],
+          strict: bool = False) -> list[int] | None:
+    """Positions of `phrase` as consecutive words in `words`, or None. `strict`: the very
+    words, no close forms (a consequential choice: "dlete" or "0delete" never erases)."""
     size = len(phrase)
     for start in range(len(words) - size + 1):
         span = range(start, start + size)
         if any(i in used for i in span):
             continue
-        if all(_close(phrase[k], words[start + k]) for k in range(size)):
+        if all(phrase[k][0] == words[start + k][0] if strict else
+               _close(phrase[k], words[start + k]) for k in range(size)):
             return list(span)
     return None
 
@@ -196,7 +199,8 @@ def _clause_words(text: str) -> tuple[list[Word], list[int]]:
     return words, clauses
 
 
-def _match_words(text: str, choices: Sequence[Choice], vocabulary: Vocabulary) -> _Reading:
+def _match_words(text: str, choices: Sequence[Choice], vocabulary: Vocabulary,
+                 strict: bool = False) -> _Reading:
     ignore = vocabulary.filler()
     negators = vocabulary.negator_words()
     every, every_clause = _clause_words(text)
@@ -223,7 +227,7 @@ def _match_words(text: str, choices: Sequence[Choice], vocabulary: Vocabulary) -
     for phrase, choice in candidates:
         # Every naming of an option is taken ("yes, delete it" is all one answer), so
         # none of its words is left over.
-        while (span := _find(phrase, words, used)) is not None:
+        while (span := _find(phrase, words, used, strict)) is not None:
             used.update(span)
             before = [raw[i] for i in range(max(0, span[0] - _NEGATION_REACH), span[0])
                       if clauses[i] == clauses[span[0]]]
@@ -273,7 +277,7 @@ def match_answer(text: str, choices: Sequence[Choice], vocabulary: Vocabulary, *
         return Answer(AnswerKind.UNCLEAR)
     if vocabulary.is_skip(text):
         return Answer(AnswerKind.SKIP)
-    reading = _match_words(text, choices, vocabulary)
+    reading = _match_words(text, choices, vocabulary, strict=exact)
     numbers, leftovers = reading.numbers, reading.leftovers
     if exact and any(n < 1 or n > len(choices) for n in numbers):
         return Answer(AnswerKind.UNCLEAR, out_of_range=True)  # "3 delete": not plain
