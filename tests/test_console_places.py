@@ -13,12 +13,12 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from html import unescape
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select
+from test_console_http import Browser, text_of
 
 from bot.all_tables import Base
 from bot.app import Services
@@ -40,42 +40,13 @@ from support.rpde_server import RpdeServer, running_rpde_server, session_series
 from support.suggest import resident
 
 PASSWORD = "a walk by the canal at ten"
-CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
 EN = library().for_language("en")
 BRAUNSTONE = "parkrun-braunstone"
 FAST = Politeness(page_delay=0, timeout=5, max_retries=0)
 
 
-def text_of(response: httpx.Response) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
-
-
 def words(key: str, **params: object) -> str:
     return EN.text(f"console.places.{key}", **params)
-
-
-@dataclass
-class Browser:
-    client: httpx.AsyncClient
-    csrf: str = ""
-
-    async def get(self, path: str) -> httpx.Response:
-        response = await self.client.get(path)
-        found = CSRF.search(response.text)
-        if found:
-            self.csrf = found.group(1)
-        return response
-
-    async def post(self, path: str, data: dict[str, Any] | None = None, *,
-                   token: str | None = None) -> httpx.Response:
-        form = {"csrf_token": self.csrf if token is None else token, **(data or {})}
-        if token == "":
-            form.pop("csrf_token")
-        response = await self.client.post(path, data=form)
-        found = CSRF.search(response.text)
-        if found:
-            self.csrf = found.group(1)
-        return response
 
 
 @dataclass
