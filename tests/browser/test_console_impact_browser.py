@@ -20,6 +20,7 @@ from test_console_browser import (  # noqa: F401  (`service` is a fixture)
     service,
     tab_to,
 )
+from test_console_places_browser import sign_up_and_in
 
 from bot.config import Settings
 from bot.storage import repository as repo
@@ -58,15 +59,7 @@ async def test_the_impact_charts_in_the_browser(service: Service, settings: Sett
         try:
             sam = await checked_page(browser)
             page = sam.page
-            await page.goto(link)
-            await page.get_by_label("Choose a password").fill(PASSWORD)
-            await page.get_by_label("Type the password again").fill(PASSWORD)
-            await page.get_by_role("button", name="Save password").click()
-            await page.get_by_role("button", name="Not now").click()
-            await page.get_by_label("Email address").fill("sam@example.org")
-            await page.get_by_label("Password").fill(PASSWORD)
-            await page.get_by_role("button", name="Sign in").click()
-            await expect(page.get_by_role("heading", name="Inbox", exact=True)).to_be_visible()
+            await sign_up_and_in(sam, link)
 
             await page.get_by_role("link", name="Impact", exact=True).click()
             await expect(page.get_by_role("heading", name="Move Mates in numbers")
