@@ -66,8 +66,8 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_WEBHOOK_PATH = "/telegram"
-COMMANDS = ("start", "menu", "suggest", "buddy", "groups", "settings", "pause", "resume",
-            "mydata", "deleteme", "help")
+COMMANDS = ("start", "menu", "suggest", "buddy", "team", "groups", "settings", "pause",
+            "resume", "mydata", "deleteme", "help")
 MAX_CONCURRENT_UPDATES = 64
 COMMANDS_FIRST_WAIT = 5.0  # seconds before setMyCommands is tried again; doubled each time
 COMMANDS_MAX_WAIT = 600.0
