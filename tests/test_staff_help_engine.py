@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from bot import jobs
 from bot.config import Settings
 from bot.core.events import Address, Inbound
 from bot.safety.models import SafetyAlert
 from bot.staff import accounts, help
 from bot.staff.models import TeamMessage, TeamRequest
 from bot.storage.models import AuditEntry, OutboxMessage, Person
+from support.engine import ONBOARDING
 from support.peers import Heard, PeerWorld, peer_world
 
 RESIDENT = Address("sms", "+447700900611")
@@ -290,6 +292,40 @@ async def test_while_held_planned_check_ins_wait(settings: Settings) -> None:
         handled = await world.services.engine.handle(RESIDENT, Inbound.timeout("checkin"))
         assert handled.outbox_ids == []
         assert (await world.delivered()).texts(RESIDENT) == []
+
+
+async def test_while_held_no_friendly_message_goes_and_after_they_come_again(
+        settings: Settings) -> None:
+    """The bot's planned messages (nudges, ideas) already queued are dropped at the hold,
+    none is planned while it lasts, and planning takes them up again once handed back."""
+    async with desk(settings) as d:
+        world = d.world
+        # Onboarded asking for messages on most days, any day (as tests/test_scheduling.py).
+        answers = list(ONBOARDING)
+        answers[7], answers[9] = "8", "3"
+        await world.conversation(RESIDENT, *answers, "2")
+        person = await world.person_id(RESIDENT)
+
+        async def planned() -> int:
+            return int(await world.db(lambda c: c.scalar(select(func.count()).where(
+                OutboxMessage.person_id == person, OutboxMessage.status == "queued",
+                OutboxMessage.slot_kind.is_not(None)))) or 0)
+
+        await jobs.plan_encouragement(world.services)
+        assert await planned() > 0  # the test means something: there were some to drop
+        await world.says(RESIDENT, "talk to a real person")
+        request = await d.request(RESIDENT)
+        sam = await d.staff()
+        await d.claim(request.id, sam)
+        assert await planned() == 0
+        await jobs.plan_encouragement(world.services)
+        assert await planned() == 0  # not planned while held
+        world.clock.advance(timedelta(days=3))
+        await jobs.run_due_jobs(world.services)
+        assert (await world.delivered()).texts(RESIDENT) == []
+        await d.hand_back(request.id, sam, "talked it through")
+        await jobs.plan_encouragement(world.services)
+        assert await planned() > 0
 
 
 async def test_a_colleague_takes_over_and_only_the_holder_replies(settings: Settings) -> None:

@@ -33,6 +33,7 @@ from bot.core.london import (
     spread_days,
 )
 from bot.core.london import day_id as weekday_id
+from bot.core.turn import TEAM_FLOW, TEAM_HELD
 from bot.dispatch.priority import PRIORITY_SCHEDULED
 from bot.storage.models import Identity, OutboxMessage, Person, Reminder
 
@@ -241,8 +242,15 @@ def slots(candidate: Recipient, days: tuple[Day, ...], now: datetime
         yield slot, max(slot.start + timedelta(minutes=seed % slot.span_minutes), now)
 
 
+# Someone a member of staff holds (talk to a person, bot/staff/help.py) gets nothing
+# friendly from the bot meanwhile: the hold drops what was queued, and nothing new is
+# planned until it is handed back (the next planning round plans them again).
+_NOT_HELD = "(flow IS NULL OR step IS NULL OR flow <> {flow} OR step <> {step})"
+
+
 def candidates(connection: Connection, after_id: int, limit: int) -> list[Recipient]:
-    """People who asked for encouragement, with the identity they last wrote from."""
+    """People who asked for encouragement, with the identity they last wrote from; not
+    those a member of staff holds the conversation of."""
     if connection.dialect.name == "sqlite":
         people, identities = _fetch_sqlite(connection, after_id, limit)
     else:
@@ -278,8 +286,9 @@ def _fetch(connection: Connection, after_id: int, limit: int) -> tuple[list[Row]
         "answers->>'frequency', answers->>'what_matters', "
         "paused_until, gentle_until, quiet_start, quiet_end, district FROM persons "
         "WHERE id > $1 AND consent_encouragement AND onboarded_at IS NOT NULL "
-        "AND status = 'active' ORDER BY id LIMIT $2",
-        after_id, limit))
+        f"AND status = 'active' AND {_NOT_HELD.format(flow='$3', step='$4')} "
+        "ORDER BY id LIMIT $2",
+        after_id, limit, TEAM_FLOW, TEAM_HELD))
     if not people:
         return [], []
     identities = await_only(raw.fetch(
@@ -301,8 +310,9 @@ def _fetch_sqlite(connection: Connection, after_id: int, limit: int
     people = raw.execute(
         "SELECT id, name, language, answers, paused_until, gentle_until, quiet_start, "
         "quiet_end, district FROM persons WHERE id > ? AND consent_encouragement = 1 "
-        "AND onboarded_at IS NOT NULL AND status = 'active' ORDER BY id LIMIT ?",
-        (after_id, limit)).fetchall()
+        "AND onboarded_at IS NOT NULL AND status = 'active' "
+        f"AND {_NOT_HELD.format(flow='?', step='?')} ORDER BY id LIMIT ?",
+        (after_id, TEAM_FLOW, TEAM_HELD, limit)).fetchall()
     if not people:
         return [], []
     identities = raw.execute(

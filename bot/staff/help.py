@@ -198,6 +198,19 @@ def end_if_stopped(connection: Connection, request: Request, now: datetime, *,
 
 
 # -- the console ---------------------------------------------------------------------------
+def _still_open(connection: Connection, request_id: int, now: datetime) -> Request | Done:
+    """The request, locked, if staff may still act on it; else why not (no such request,
+    closed because they sent STOP, or already closed)."""
+    request = get(connection, request_id, lock=True)
+    if request is None:
+        return Done("no_request")
+    if end_if_stopped(connection, request, now):
+        return Done("stopped")
+    if request.status == CLOSED:
+        return Done("already_closed")
+    return request
+
+
 def inbox(connection: Connection, now: datetime, *, closed_shown: int = CLOSED_SHOWN
           ) -> tuple[list[Request], list[Request]]:
     """(waiting and held, the longest waiting first; the latest closed)."""
@@ -238,13 +251,9 @@ def claim(connection: Connection, content: ContentLibrary, request_id: int, staf
           now: datetime) -> Done:
     """Pick a request up (or take it over from a colleague): the conversation is theirs
     until they hand it back, and the resident is told who has it."""
-    request = get(connection, request_id, lock=True)
-    if request is None:
-        return Done("no_request")
-    if end_if_stopped(connection, request, now):
-        return Done("stopped")
-    if request.status == CLOSED:
-        return Done("already_closed")
+    request = _still_open(connection, request_id, now)
+    if isinstance(request, Done):
+        return request
     if request.held_by(staff):
         return Done("already_yours")
     took_over = request.status == HELD
@@ -287,15 +296,12 @@ def send(connection: Connection, content: ContentLibrary, request_id: int, staff
     """Record the reply in the outbox (the dispatcher sends it) and in the thread. Only by
     whoever holds the conversation, never after STOP."""
     text = text.strip()
-    request = get(connection, request_id, lock=True)
-    if request is None:
-        return Done("no_request")
-    if end_if_stopped(connection, request, now):
-        audit.record(connection, now, staff.id, "team_reply_refused",
-                     target=f"team_request:{request_id}", detail="stop")
-        return Done("stopped")
-    if request.status == CLOSED:
-        return Done("already_closed")
+    request = _still_open(connection, request_id, now)
+    if isinstance(request, Done):
+        if request.outcome == "stopped":
+            audit.record(connection, now, staff.id, "team_reply_refused",
+                         target=f"team_request:{request_id}", detail="stop")
+        return request
     if not request.held_by(staff):
         return Done("not_yours")
     if not text:
@@ -340,13 +346,9 @@ def hand_back(connection: Connection, content: ContentLibrary, request_id: int,
     """Close a held request with what happened; the resident is told and is back with the
     bot where they were (nothing is sent to someone who has sent STOP)."""
     outcome = outcome.strip()[:MAX_NOTE]
-    request = get(connection, request_id, lock=True)
-    if request is None:
-        return Done("no_request")
-    if end_if_stopped(connection, request, now):
-        return Done("stopped")
-    if request.status == CLOSED:
-        return Done("already_closed")
+    request = _still_open(connection, request_id, now)
+    if isinstance(request, Done):
+        return request
     if not request.held_by(staff):
         return Done("not_yours")
     if not outcome:
@@ -456,8 +458,19 @@ def _hold(connection: Connection, person_id: int, request_id: int, staff_first: 
             resume = {"flow": row.flow, "step": row.step, "data": data} if row.flow else None
         held = {"request": request_id, "staff": staff_first, "resume": resume}
         if _write_state(connection, person_id, row.state_version, TEAM_FLOW, TEAM_HELD, held):
+            _drop_planned(connection, person_id)
             return
     raise RuntimeError("could not hold a conversation after repeated conflicts")
+
+
+def _drop_planned(connection: Connection, person_id: int) -> None:
+    """The bot's own friendly messages already queued for them (check-in nudges, ideas)
+    don't go while a person from the team holds the conversation; the planner leaves held
+    people out and plans them again once handed back. (The same rows the planner's
+    `drop_planned` forgets; features don't import each other, so it is said here.)"""
+    connection.execute(delete(OutboxMessage).where(
+        OutboxMessage.person_id == person_id, OutboxMessage.status == "queued",
+        OutboxMessage.slot_kind.is_not(None)))
 
 
 def _rename_hold(connection: Connection, person_id: int, request_id: int,
