@@ -4,7 +4,7 @@ Reads the team's corpora (`content/contact_examples/*.tsv`: label leak|benign, k
 written blind by people who had not seen the detector). By default only the ones the rules
 have been tuned on (`TUNED`: tuning, held_out, newcomer, held_out_2, held_out_3, kinds_3,
 held_out_4, kinds_4, kinds_5, kinds_6, held_out_7, kinds_7, held_out_8, kinds_8, held_out_9,
-kinds_9);
+kinds_9, held_out_10, held_out_11, kinds_10);
 a blind corpus is read only when named, so nobody tuning sees it by accident. Prints one JSON
 line per corpus: the share of leaks let through (per kind), the share of ordinary messages
 held (per kind), and time per message (p50, p95, ms). A line with "⏎" in it is one person's
@@ -75,11 +75,16 @@ CORPORA = ROOT / "content" / "contact_examples"
 # kinds_9 holds the variants written for it, near-misses for each, tuned on from the start.
 # held_out_10, measured once clean after round nine (2026-12-01): 2.12 % leaks (7 of 330:
 # handle 3.8 %, postcode 3.3 %, address 2.9 %, email 1.8 %, phone 1.0 %) and 2.12 % held
-# (7 of 330: postcode districts 6.7 %, near-miss 3.6 %, public 3.2 %). Not read since and
-# not tuned on: it stays blind until a round needs it.
+# (7 of 330: postcode districts 6.7 %, near-miss 3.6 %, public 3.2 %).
+# held_out_11, measured once clean after round nine (2026-12-01): 2.12 % leaks (7 of 330:
+# postcode 5.7 %, handle 4.0 %, address 2.9 %, phone 1.1 %) and 2.73 % held (9 of 330:
+# postcode districts 6.7 %, near-miss 5.5 %, public 5.0 %, chat 1.2 %). Both joined in the
+# tenth session (2026-12-01), to fix their kinds (round ten); kinds_10 holds the variants
+# written while fixing them, near-misses for each, tuned on from the start. Their figures
+# since are tuned, so optimistic.
 TUNED = ("tuning", "held_out", "newcomer", "held_out_2", "held_out_3", "kinds_3",
          "held_out_4", "kinds_4", "kinds_5", "kinds_6", "held_out_7", "kinds_7", "held_out_8",
-         "kinds_8", "held_out_9", "kinds_9")
+         "kinds_8", "held_out_9", "kinds_9", "held_out_10", "held_out_11", "kinds_10")
 # Between one person's consecutive messages in a corpus line.
 SPLIT = "⏎"
 

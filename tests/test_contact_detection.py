@@ -991,3 +991,56 @@ def test_a_house_number_told_needs_its_street_after_it() -> None:
     assert contact_details("My house number is the same as my age lol",
                            previous="the 14 stops past the Co-op on Narborough Road",
                            use_reader=False) == []
+
+
+# Round ten: the kinds that slipped through blind held_out_10 and 11 (bot/peers/
+# contact_told.py and small changes beside it). Made-up members of each kind and
+# near-misses (not the corpus lines, nor kinds_10's); the rules alone decide them.
+@pytest.mark.parametrize(("text", "kind"), [
+    ("ɯoɔ˙ooɥɐʎ@ʇʇoɔs˙ʎʞɔɐɾ", ContactKind.EMAIL),  # upside down
+    ("my insta (hold it upside down): ǝuɐɾsǝʞɐq", ContactKind.USERNAME),
+    ("my strava name is my late husband's name and our year, Derek1971", ContactKind.USERNAME),
+    ("my tiktok account is a pun on my name, it is sueperstar_walks", ContactKind.USERNAME),
+    ("I'm \"pennypedals\" on everything", ContactKind.USERNAME),  # claimed everywhere
+    ("my name on insta is the same as here with 'leics' on the end", ContactKind.USERNAME),
+    ("doing it in chunks so the filter doesn't block it: 07", ContactKind.PHONE),
+    ("seven nine one one double two three four five, stick a zero on the front",
+     ContactKind.PHONE),
+    ("LE2 eight double W, that's me", ContactKind.POSTCODE),  # a doubled letter said
+    ("LE7 and the rest is my house number then my initials: 4RT", ContactKind.POSTCODE),
+    ("le9 1lb", ContactKind.POSTCODE),  # a unit's letters that spell a measure
+    ("pick me up from mine, second house past the Black Horse", ContactKind.ADDRESS),
+    ("could you drop the leaflets off at 31 Heather Way, Oadby", ContactKind.ADDRESS),
+    ("dodaj mnie na Facebooku — Irena Kowalska, Syston", ContactKind.USERNAME)])  # any dash
+def test_round_ten_kinds_are_held(text: str, kind: ContactKind) -> None:
+    assert rules(text) == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    "my granddaughter typed ¡ɯɐu ollǝɥ upside down for me",
+    "my insta account is mostly pictures of the garden",
+    "I'm \"retired\" on pretty much everything now", "is your name on fb the same as here?",
+    "I'll explain it in bits, it's a long story", "I'm stopping in bits, 2 laps done",
+    "the date wants a 0 on the front, 09 for September", "LE2 and LE3 both had snow",
+    "Oadby's LE2, isn't it?", "I lost 3lb this month!",
+    "it's the second house we viewed that we liked", "drop me off at 10 tomorrow please",
+    "Age UK's number is 0116 299 2233, ask for the advice team",
+    "facebook.com/LeicestershireLibraries has the rhyme times",
+    "the Alzheimer's Society have a line, their site is alzheimers.org.uk",
+    "on youtube search \"seated exercise 10 minutes\", I did it today",
+    "search Stroke Association Exercise on youtube", "what's the www for?",
+    "we'll swap numbers at some point when the bot says",
+    "Meet at the Leicester Museum? It's New Walk, LE1 7EA"])
+def test_round_ten_near_misses_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+def test_a_name_split_by_a_symbol_word_across_messages_is_held() -> None:
+    # "hollie underscore" / "hobbles": the word after a said symbol is the name's, though a
+    # dictionary has it; the same word alone after ordinary chat is not.
+    assert contact_details("hobbles", previous="snapchat dora underscore",
+                           use_reader=False) == [ContactKind.USERNAME]
+    assert contact_details("le4 0lb", use_reader=False) == [ContactKind.POSTCODE]
+    assert contact_details("0lb", previous="I'm le4", use_reader=False) == [
+        ContactKind.POSTCODE]
+    assert contact_details("hobbles", previous="my knee still", use_reader=False) == []

@@ -146,6 +146,7 @@ from bot.peers.contact_phone import has_phone, without_public_numbers
 from bot.peers.contact_public import (
     places_postcode,
     venues_postcode,
+    without_organisations_sites,
     without_public_accounts,
     without_public_sites,
 )
@@ -157,6 +158,14 @@ from bot.peers.contact_signals import (
     unmasked,
     without_readings,
     without_said_times,
+)
+from bot.peers.contact_told import (
+    doubled_letters,
+    has_told_address,
+    has_told_handle,
+    has_told_phone,
+    has_told_postcode,
+    unflipped,
 )
 from bot.peers.contact_web import NAMED_PROVIDERS, has_email, has_link
 
@@ -180,21 +189,23 @@ ENTITY_KINDS = {"url": ContactKind.LINK, "text_link": ContactKind.LINK,
 
 _COMMA_SINGLES = re.compile(r"(?<=\b\w)\s*,\s*(?=\w\b)")
 _COMMA_SPELT = re.compile(r"\b[a-z](?:\s*,\s*[a-z]\b){3}", re.I)  # four letters or more
-_FINDERS = ((ContactKind.PHONE, lambda s: has_phone(without_readings(s))),
+_FINDERS = ((ContactKind.PHONE, lambda s: has_phone(without_readings(s)) or has_told_phone(s)),
             (ContactKind.EMAIL, lambda s: has_email(s) or _unmasked(s, has_email)),
             (ContactKind.USERNAME, lambda s: has_handle(s) or has_handle_signal(s)
-             or _unmasked(s, has_handle)),
+             or has_told_handle(s) or _unmasked(s, has_handle)),
             (ContactKind.LINK, lambda s: has_link(s) or has_link_signal(s)),
             (ContactKind.POSTCODE, lambda s: has_postcode(s) or has_postcode_signal(s)
-             or _unmasked(s, has_postcode)),
+             or has_told_postcode(s) or _unmasked(s, has_postcode)
+             or ((said := doubled_letters(s)) != s and has_postcode(said))),
             (ContactKind.ADDRESS, lambda s: has_address(without_said_times(s))
-             or has_address_signal(s)))
+             or has_address_signal(s) or has_told_address(s)))
 
 
 def _unmasked(text: str, finder: Callable[[str], bool]) -> bool:
     """Whether `finder` finds a detail once a disguise is taken off (round nine:
-    contact_signals.unmasked): a platform's nickname, a symbol said in brackets, plus signs."""
-    plain = unmasked(text)
+    contact_signals.unmasked): a platform's nickname, a symbol said in brackets, plus signs;
+    and (round ten: contact_told.unflipped) text turned upside down."""
+    plain = unflipped(unmasked(text))
     return plain != text and finder(plain)
 
 
@@ -217,9 +228,9 @@ def contact_details(text: str, entity_types: Iterable[str] = (),
     # The reader never sees what the rules passed on purpose as an organisation's or a
     # reference ("my NHS number is ...", "ISBN ...", "ring the surgery on ...", "@NHSuk").
     if not found and use_reader and (reader := contact_reader.shared()) is not None \
-            and reader.holds(without_public_accounts(without_public_sites(
-                without_public_numbers(without_others_postcodes(
-                    _without_venues_postcodes(folded)))))):
+            and reader.holds(without_public_accounts(without_organisations_sites(
+                without_public_sites(without_public_numbers(without_others_postcodes(
+                    _without_venues_postcodes(folded))))))):
         likely = _likely_kind(folded)  # the learned second reader is very sure
         if likely in kinds:
             found.add(likely)
@@ -306,8 +317,11 @@ def _across(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set[Conta
     # count). Then the widest reading, those kinds at once, before each kind's own. Only
     # the characters near the boundary are read, so a long post stays quick.
     earlier_words, later_words = earlier[-ACROSS_CHARS:].split(), later[:ACROSS_CHARS].split()
-    kinds = [k for k in kinds if _gives(k, earlier_words[-ACROSS_REACH[k]:]) and
-             _gives(k, later_words[:ACROSS_REACH[k]])]
+    # A word just after a symbol said at the end of the earlier message is part of the
+    # detail, however ordinary ("hollie underscore" / "hobbles"; round ten).
+    said_symbol = bool(earlier_words) and _SAID_SYMBOL_WORD.fullmatch(earlier_words[-1])
+    kinds = [k for k in kinds if _gives(k, earlier_words[-ACROSS_REACH[k]:]) and (
+        _gives(k, later_words[:ACROSS_REACH[k]]) or (said_symbol and k in _SPELT_KINDS))]
     if not kinds:
         return set()
     widest = max(ACROSS_WORDS[k] for k in kinds)
@@ -333,10 +347,15 @@ def _across(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set[Conta
             None)
         if start is None or _holds(kind, [], after[:end]) or _holds(kind, before[-start:], []):
             continue
-        if not _holds(kind, _contentless(before), after[:end]) and \
-                not _holds(kind, before, _contentless(after[:end])):
+        if not _holds(kind, _contentless(before), after[:end]) and (
+                not _holds(kind, before, _contentless(after[:end])) or
+                (said_symbol and kind in _SPELT_KINDS)):
             spanning.add(kind)
     return spanning
+
+
+_SAID_SYMBOL_WORD = re.compile(r"underscore|dot|dash|hyphen", re.I)
+_SPELT_KINDS = (ContactKind.USERNAME, ContactKind.EMAIL, ContactKind.LINK)
 
 
 # A handle announced, then sent on its own (round eight): "add me on snap, username in the

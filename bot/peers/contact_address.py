@@ -49,7 +49,12 @@ _HOME_AT = re.compile(r"\b(?:live|lives|living|lived|staying|moved|"
                       r"address is|home is|house is)\s+(?:at|to|in)\s*$|"
                       r"\b(?:moved|moving|move)\b[^.!?]{0,24}\b(?:now|just|to)\s+(?:at|in)\s*$|"
                       r"\b(?:flat|house|home|bungalow|address|door)\b[^.!?]*\bat\s*$|"
-                      r"\b(?:mine|ours)\s+at\s*$", re.I)  # "come to mine at 6 Beech Drive"
+                      r"\b(?:mine|ours)\s+at\s*$|"  # "come to mine at 6 Beech Drive"
+                      # Round ten: something left at or fetched from a door, "drop the poles
+                      # off at 9 Bramble Close", "bring it round to 4 ...".
+                      r"\b(?:drop|dropping|dropped|bring|bringing|deliver|delivering|post|"
+                      r"posting|send|sending|leave|pick\s+(?:me|us)\s+up)\b[^.!?]{0,30}?"
+                      r"\b(?:off|round|over|it|them|me|us)\s+(?:at|to|from)\s*$", re.I)
 # Where the writer is, or where to find or send to them: "I'm at 4 Cedar Close", "send it
 # to me at 10 ..."; not "meet me at 10", "see us at 11", "join us at 9" (a time and a
 # place), nor with a day or a time after it ("I'm at 9 Bradgate Park tomorrow").
@@ -148,6 +153,7 @@ _POSTCODE_WORD = re.compile(r"\bpost\s?codes?\b|\bpostcode'?s\b", re.I)
 # A digit and two letters in small letters that are an ordinal or a measure, not the end of
 # a postcode: "the 3rd", "5ft 2", "1hr 20".
 _NOT_A_UNIT = frozenset({"st", "nd", "rd", "th", "ft", "lb", "hr", "yd", "pt"})
+_MEASURES = frozenset({"ft", "lb", "hr", "yd", "pt"})
 
 
 # A postcode's halves apart, in any case: "le4 ... 5ab", "le2, the rest is 7qh", "le3 ...
@@ -274,10 +280,19 @@ def _a_postcode(match: re.Match[str]) -> bool:
     only when the second is typed in capitals ("LEl 2AB"): "half 9 at", "Mon 3rd" pass."""
     area, district, sector, unit = match.group(1), match.group(2), match.group(3), \
         match.group(4) + match.group(5)
-    if area.upper() not in AREAS or unit in _NOT_A_UNIT:
+    if area.upper() not in AREAS or (unit in _NOT_A_UNIT and not (
+            # Round ten: "le4 0lb" is a postcode in small letters, its unit's letters a
+            # measure's: a two-letter area and its district typed as one, then a space.
+            # The area in small letters too ("I'm LE4" / "5ft 2" is a height), no number
+            # after it ("le4 5ft 2").
+            unit in _MEASURES and len(area) == 2 and area.islower()
+            and match.end(1) == match.start(2) and match.start(3) > match.end(2)
+            and not re.match(r"\s*\d", match.string[match.end():]))):
         return False
     if not sector.isdigit() and not unit.isupper() and (sector + unit).lower() in english_words():
         return False  # "LE18, see you": a word, not a 5 typed as S
+    if not sector.isdigit() and match.string[match.end():match.end() + 1] in ("'", "’"):
+        return False  # "Melton's LE13, isn't it?": a word cut short by "n't", not "1SN"
     if not unit.isupper() and match.start(3) == match.end(2) and \
             match.start(4) > match.end(3) and unit.lower() in english_words():
         # "take B12 at breakfast", "room B12 at the college": one token, then a word, not

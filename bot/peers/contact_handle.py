@@ -224,7 +224,10 @@ def has_handle(text: str) -> bool:
     platforms = list(PLATFORM.finditer(text))
     # "im on insta, search 'brenda bakes leicester'": a name in quotes to search for; not
     # a search of ordinary words ("youtube, search 'seated exercise'").
-    if platforms and any(_a_name_to_search(m.group(1)) or _FIRST_PERSON.search(text)
+    # Round ten: with the writer in the message, a search of ordinary words and counts is
+    # still a title ("I found a video on YouTube, search 'chair yoga for seniors 20 minutes'").
+    if platforms and any(_a_name_to_search(m.group(1)) or (
+            _FIRST_PERSON.search(text) and not _ordinary_search(m.group(1)))
                          for m in _QUOTED_SEARCH.finditer(text)):
         return True
     # "insta @ walking with bev (all together)", "snap: gaz b 1982 no spaces": dictated;
@@ -320,7 +323,30 @@ def _a_name_to_search(quoted: str) -> bool:
     words = re.findall(r"[\w']+", quoted)
     if _PLACE_WORDS & {w.lower() for w in words}:  # 'Bradgate Park deer': a place's video
         return any(coined(w) or not w.isalpha() for w in words)
-    return any(not w.islower() or coined(w) or not w.isalpha() for w in words)
+    # A count on its own is a title's ("chair yoga 20 minutes"; round ten), not a name's.
+    return any(not _a_count(words, i) and (
+        not w.islower() or coined(w) or not w.isalpha()) for i, w in enumerate(words))
+
+
+_COUNT_WORDS = frozenset({"minute", "minutes", "min", "mins", "second", "seconds", "hour",
+                          "hours", "day", "days", "week", "weeks", "step", "steps", "reps",
+                          "times", "exercises", "moves", "km", "k", "mile", "miles"})
+
+
+def _a_count(words: list[str], at: int) -> bool:
+    """A number that counts the word after it ("20 minutes")."""
+    return words[at].isdigit() and at + 1 < len(words) and words[at + 1].lower() in _COUNT_WORDS
+
+
+def _ordinary_search(quoted: str) -> bool:
+    """Three or more words in small letters a dictionary has, with a count among them ("chair
+    yoga for seniors 20 minutes"): a video's title. Names a dictionary also has ("brenda
+    bakes leicester") count no minutes."""
+    words = re.findall(r"[\w']+", quoted)
+    known = english_words()
+    counts = [i for i in range(len(words)) if _a_count(words, i)]
+    return len(words) >= 3 and bool(counts) and all(
+        i in counts or (w.islower() and w in known) for i, w in enumerate(words))
 
 
 def _a_group(tokens: list[str]) -> bool:
@@ -413,6 +439,14 @@ def _profile_name(text: str) -> bool:
 _GROUPS = frozenset({"club", "clubs", "group", "groups", "team", "teams", "session", "sessions",
                      "society", "squad", "crew", "league", "division", "choir", "circle",
                      "meetup", "walkers", "runners", "ramblers", "striders", "harriers"})
+# Words that make capitalised words an organisation's or a programme's name, not a
+# person's (round ten: "search British Heart Foundation on youtube", "Singing for Lung
+# Health"); not those that are also surnames.
+_BODIES = frozenset({"foundation", "trust", "health", "charity", "council", "association",
+                     "institute", "network", "alliance", "campaign", "federation", "nhs",
+                     "uk", "partnership", "support", "care", "fitness", "yoga", "pilates",
+                     "exercise", "exercises", "workout", "workouts", "channel", "tv", "radio",
+                     "podcast", "show", "news", "rehab", "recovery", "service", "services"})
 # Words a number counts or numbers, not a tag's name: "tiktok: week 52", "youtube - episode 12".
 _COUNTED = frozenset({
     "day", "days", "week", "weeks", "month", "months", "year", "years", "part", "episode",
@@ -499,7 +533,8 @@ def _has_name(tokens: list[str], words: int = 2, places: bool = False,
             run.append(token.lower())
             continue
         if len(run) >= words and not titled and (places or not _PLACE_WORDS & set(run)) \
-                and not _GROUPS & set(run):  # "Wigston Walkers Club" (round eight)
+                and not _GROUPS & set(run) and not _BODIES & set(run):  # "Wigston Walkers
+            # Club" (round eight), "British Heart Foundation", "Lung Health" (round ten)
             return True
         run = []
     return False

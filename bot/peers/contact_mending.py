@@ -50,7 +50,9 @@ def fold(text: str) -> str:
     """Compatibility forms folded (full-width digits, @), invisible characters and the
     marks that make keycap emoji dropped, and letters from other scripts that look like
     Latin letters or digits read as those ("О7912 З45678": Cyrillic O and Ze)."""
-    folded = unicodedata.normalize("NFKC", text or "")
+    # The dot above (U+02D9) is upside-down text's full stop (round ten: "˙ɯoɔ˙lᴉɐɯƃ@..."):
+    # NFKC would make it a space.
+    folded = unicodedata.normalize("NFKC", (text or "").replace("\u02d9", "."))
     return "".join(_look_alike(c) for c in folded
                    if unicodedata.category(c) not in ("Cf", "Mn", "Me"))
 

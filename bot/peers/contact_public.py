@@ -193,10 +193,15 @@ def claimed_freephone(text: str, start: int, digits: str) -> bool:
         _CLAIMED.search(text[max(0, start - 40):start]))
 
 
+# "ask for Raj" names a person to reach; "ask for adult social care" a department (round
+# ten), which keeps an organisation's line its own.
+_ASK_FOR = (r"ask\s+for(?!\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?:care|services?|team|department|"
+            r"dept|desk|line|unit|ward|clinic|office|reception|bookings?|appointments?|"
+            r"enquiries|housing|benefits|repairs|support|advice)\b)")
 # The writer (or their household) in the message: then nothing in it is excused as an
 # organisation's ("ring me on", "our landline", "if u need me email hello@...", "ask for Raj").
 _PERSONAL = re.compile(r"\b(?:me|my|mine|myself|i|i'm|im|i've|i'll|us|our|ours|we|we're|"
-                       r"home|house|hse|flat|landline|mobile|mob|ask\s+for|text)\b", re.I)
+                       rf"home|house|hse|flat|landline|mobile|mob|{_ASK_FOR}|text)\b", re.I)
 # Words that make a landline an organisation's: "ring Leicester City Council on 0116 ...",
 # "the booking line is", "the rehab team said ring the department on", "book a taxi with".
 _ORGANISATION = re.compile(
@@ -228,7 +233,7 @@ def organisations_landline(text: str, digits: str, start: int | None = None) -> 
 # in it is excused as an organisation's named before it.
 _OWN_LINE = re.compile(
     r"\b(?:call|ring|text|phone|bell|reach|contact|whatsapp|message|buzz|try|get)\s+(?:me|us)\b|"
-    r"\b(?:me|us)\s+(?:on|at)\b|\bask\s+for\b|\bextension\b|\bext\.?\s*\d|"
+    rf"\b(?:me|us)\s+(?:on|at)\b|\b{_ASK_FOR}|\bextension\b|\bext\.?\s*\d|"
     r"\bmy\s+(?:direct|own|work|personal|desk|home|number|no|mobile|mob|phone|line|landline|"
     r"extension)\b|\bour\s+(?:number|no|landline|phone|line|house|home)\b|\bhome\b|"
     r"\bi\s+work\b|\bi'?m\s+on\b|\bi\s+am\s+on\b|\bthrough\s+to\s+me\b|\bput\s+you\b|"
@@ -424,7 +429,14 @@ def venues_postcode(text: str, start: int) -> bool:
     """Whether the full postcode at `start` is given as a public venue's (see above)."""
     if _HOME_CLAIM.search(text):
         return False
-    before = re.split(r"[.!?;]\s", text[max(0, start - 90):start])[-1]
+    sentences = re.split(r"[.!?;]\s", text[max(0, start - 120):start])
+    before = sentences[-1]
+    # "Meet at the National Space Centre car park? It's Exploration Drive, LE4 5NS": "it's"
+    # is the venue of the sentence before (round ten), read as "... car park is ...".
+    said = re.match(r"\s*(?:it'?s|it\s+is|that'?s|that\s+is)\b", before, re.I)
+    if said and len(sentences) > 1:
+        before = re.sub(r"\s+car\s+park\s*$", "", sentences[-2], flags=re.I) + " is" + \
+            before[said.end():]
     found = _venue_before().search(before)
     if found is None or re.search(r"\bold\s+\S+\s*$", found.group("venue"), re.I):
         return False
@@ -471,3 +483,31 @@ def public_place(text: str, start: int) -> bool:
     if _HOME_SAID.search(text):
         return False
     return _VENUE_BEFORE.search(text[max(0, start - 50):start]) is not None
+
+
+# An organisation's own page or site, given as theirs (round ten): a page on a platform
+# whose name is a public body's ("facebook.com/LeicesterCityCouncil posts the road
+# closures"), or a bare site said to be where an organisation named in the message is
+# ("Healthwatch ... want feedback, they're on healthwatchll.com"). Never where the writer
+# is in the message (`_PERSONAL`: "my page is facebook.com/..."), so a person's own page
+# or site stays a link.
+_A_SITE = re.compile(r"(?<![\w@.])(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z]{2,}){1,2})"
+                     r"(/[\w.~-]+(?:/[\w.~-]*)*)?(?![\w@])", re.I)
+_THEIR_SITE = re.compile(r"\b(?:they'?re|they\s+are|theyre|their\s+(?:web\s?)?(?:site|page)"
+                         r"(?:\s+is)?|find\s+them|look\s+them\s+up)\s*(?:on|at|:)?\s*$", re.I)
+
+
+def without_organisations_sites(text: str) -> str:
+    """`text` with organisations' own pages and sites blanked (see above)."""
+    if "." not in text or _PERSONAL.search(text):
+        return text
+
+    def blank(match: re.Match[str]) -> str:
+        path = match.group(2) or ""
+        if path and _PUBLIC_BODY.search(path):
+            return " "
+        if not path and _ORGANISATION.search(text) and _THEIR_SITE.search(
+                text[max(0, match.start() - 40):match.start()]):
+            return " "
+        return match.group(0)
+    return _A_SITE.sub(blank, text)

@@ -35,7 +35,7 @@ _NICKNAMES = (
     # Polish "on face(book)", where a name follows: "na fejsie jako Ola Nowak", "dodaj mnie
     # na fejsie, Kasia ..." ("jestem na fejsie rzadko" stays).
     (re.compile(r"\b(?:na\s+)?(?:fejs(?:ie|ik|a)?|fejsbuk\w*|facebooku)(?:\s+jako)?"
-                r"(?=\s*(?:[:,\-–]\s*)?(?-i:[A-Z]))", re.I), "facebook as"),
+                r"(?=\s*(?:[:,\-–—]\s*)?(?-i:[A-Z]))", re.I), "facebook as"),  # any dash
     (re.compile(r"\bna\s+insta\w*", re.I), "on instagram"),
 )
 # Symbols said in brackets: "sal[underscore]62" (tight: "the form said (underscore)"

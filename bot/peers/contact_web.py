@@ -12,7 +12,12 @@ import tldextract
 from bot.core.textnorm import english_words
 from bot.peers.contact_handle import NAME_WITH_DIGITS, PLATFORM, SPELLING_OUT, coined
 from bot.peers.contact_mending import digitised
-from bot.peers.contact_public import LOOK_AT, organisations_email, without_public_sites
+from bot.peers.contact_public import (
+    LOOK_AT,
+    organisations_email,
+    without_organisations_sites,
+    without_public_sites,
+)
 
 
 @cache
@@ -108,7 +113,11 @@ def _spelled_ending(match: re.Match[str]) -> str:
 
 def has_link(text: str) -> bool:
     text = without_public_sites(text)  # "www.nhs.uk/conditions/copd", "bhf.org.uk"
-    if re.search(r"https?://|\bwww\s?\.|\bwww\s+[a-z0-9]", text, re.I) or _OWN_SITE.search(text):
+    text = without_organisations_sites(text)  # "facebook.com/LeicesterCityCouncil" (round ten)
+    # "www annwalks co uk" is a site; "www stands for what?" is a word talked about.
+    if re.search(r"https?://|\bwww\s?\.", text, re.I) or _OWN_SITE.search(text) or any(
+            m.group(1).lower() not in english_words()
+            for m in re.finditer(r"\bwww\s+([a-z0-9][\w-]*)", text, re.I)):
         return True
     if any(_site_slash(m) for m in _SITE_SLASH.finditer(text)):
         return True
@@ -155,6 +164,8 @@ def _an_address(match: re.Match[str], typed: bool) -> bool:
     if not typed and match.group(0).split("@")[0].lower() in LOOK_AT:
         return False  # "the list is at warmwelcome.uk": where to look, not a mailbox
     if "." in domain:
+        if not typed and not _suffixes()(domain).suffix:
+            return False  # "swap numbers at some point but": said, and "but" is no ending
         return bool(re.search(r"[a-z]{2,}$", domain) and re.search(r"[a-z]", domain.split(".")[0]))
     name = match.group(0).split("@")[0].lower()
     if not typed and (len(name) < 2 or match.string[match.start() - 1:match.start()] == "'"):
