@@ -4,7 +4,7 @@ Reads the team's corpora (`content/contact_examples/*.tsv`: label leak|benign, k
 written blind by people who had not seen the detector). By default only the ones the rules
 have been tuned on (`TUNED`: tuning, held_out, newcomer, held_out_2, held_out_3, kinds_3,
 held_out_4, kinds_4, kinds_5, kinds_6, held_out_7, kinds_7, held_out_8, kinds_8, held_out_9,
-kinds_9, held_out_10, held_out_11, kinds_10);
+kinds_9, held_out_10, held_out_11, kinds_10, held_out_12, kinds_11);
 a blind corpus is read only when named, so nobody tuning sees it by accident. Prints one JSON
 line per corpus: the share of leaks let through (per kind), the share of ordinary messages
 held (per kind), and time per message (p50, p95, ms). A line with "⏎" in it is one person's
@@ -82,9 +82,18 @@ CORPORA = ROOT / "content" / "contact_examples"
 # tenth session (2026-12-01), to fix their kinds (round ten); kinds_10 holds the variants
 # written while fixing them, near-misses for each, tuned on from the start. Their figures
 # since are tuned, so optimistic.
+# held_out_12 (a sneakier writer: homes without a number, profiles pointed at, names to
+# search, numbers backwards or in other scripts, a third person's details), measured once
+# clean after round ten (2026-12-01, tenth session): 6.67 % leaks (22 of 330: address 20 %,
+# handle 12 %, postcode 5.7 %, email 3.6 %, phone 2.1 %, link 0) and 3.03 % held (10 of
+# 330: postcode districts 16.7 %, public 6.7 %, near-miss 1.8 %). It joined in the
+# eleventh session to fix its kinds (round eleven); kinds_11 holds the variants written
+# while fixing them, near-misses for each, tuned on from the start. Its figures since are
+# tuned, so optimistic.
 TUNED = ("tuning", "held_out", "newcomer", "held_out_2", "held_out_3", "kinds_3",
          "held_out_4", "kinds_4", "kinds_5", "kinds_6", "held_out_7", "kinds_7", "held_out_8",
-         "kinds_8", "held_out_9", "kinds_9", "held_out_10", "held_out_11", "kinds_10")
+         "kinds_8", "held_out_9", "kinds_9", "held_out_10", "held_out_11", "kinds_10",
+         "held_out_12", "kinds_11")
 # Between one person's consecutive messages in a corpus line.
 SPLIT = "⏎"
 

@@ -106,6 +106,17 @@ positions labelled or in degrees, three words for the map app, a postcode's rest
 ("LE5, the rest is 6 then my initials"), a path put after a named site; digit words misspelt
 ("sevn") or in Urdu, Hindi, Punjabi and Gujarati script. Passed: times said in Hindi and
 Punjabi before a park or road ("8 baje park mein"), decimal readings in a row.
+Round eleven (blind held_out_12, a sneakier writer: bot/peers/contact_pointed.py): a profile
+pointed at in a named group, page or forum with an invitation, a full name given for a
+platform, "my user on the X forum is ...", a dotted name beside a platform; an email whose
+ending is described ("the dot com one"); a home without its number (a numbered row of
+cottages, a room in a named care home, the nth house past something on a named street, the
+house at the end of a named lane, next door but one, the number told apart, a boat or
+caravan lived on); a postcode's letters described after its sector, or said with commas;
+digits as Somali words, and any script's digits by unicodedata.digit; a handle or a number
+sent a piece a message (a lone symbol joined to its neighbours, a mobile's first eight
+said as words). Passed: the name on here, a venue's postcode from a sign, a leaflet or for
+parkrun, a former postcode abroad.
 
 Not the writer's own, so let through (bot/peers/contact_public.py, with its lists in
 content/public_contacts.yaml): organisations' sites ("nhs.uk/conditions", "bhf.org.uk"; a
@@ -143,6 +154,12 @@ from bot.peers.contact_mending import (
     letters_said,
 )
 from bot.peers.contact_phone import has_phone, without_public_numbers
+from bot.peers.contact_pointed import (
+    has_described_email,
+    has_described_postcode,
+    has_pointed_address,
+    has_pointed_handle,
+)
 from bot.peers.contact_public import (
     places_postcode,
     venues_postcode,
@@ -190,15 +207,17 @@ ENTITY_KINDS = {"url": ContactKind.LINK, "text_link": ContactKind.LINK,
 _COMMA_SINGLES = re.compile(r"(?<=\b\w)\s*,\s*(?=\w\b)")
 _COMMA_SPELT = re.compile(r"\b[a-z](?:\s*,\s*[a-z]\b){3}", re.I)  # four letters or more
 _FINDERS = ((ContactKind.PHONE, lambda s: has_phone(without_readings(s)) or has_told_phone(s)),
-            (ContactKind.EMAIL, lambda s: has_email(s) or _unmasked(s, has_email)),
+            (ContactKind.EMAIL, lambda s: has_email(s) or _unmasked(s, has_email)
+             or has_described_email(s)),
             (ContactKind.USERNAME, lambda s: has_handle(s) or has_handle_signal(s)
-             or has_told_handle(s) or _unmasked(s, has_handle)),
+             or has_told_handle(s) or _unmasked(s, has_handle) or has_pointed_handle(s)),
             (ContactKind.LINK, lambda s: has_link(s) or has_link_signal(s)),
             (ContactKind.POSTCODE, lambda s: has_postcode(s) or has_postcode_signal(s)
              or has_told_postcode(s) or _unmasked(s, has_postcode)
-             or ((said := doubled_letters(s)) != s and has_postcode(said))),
+             or ((said := doubled_letters(s)) != s and has_postcode(said))
+             or has_described_postcode(s)),
             (ContactKind.ADDRESS, lambda s: has_address(without_said_times(s))
-             or has_address_signal(s) or has_told_address(s)))
+             or has_address_signal(s) or has_told_address(s) or has_pointed_address(s)))
 
 
 def _unmasked(text: str, finder: Callable[[str], bool]) -> bool:
@@ -237,6 +256,8 @@ def contact_details(text: str, entity_types: Iterable[str] = (),
     earlier = previous if isinstance(previous, str) else " ".join(previous)
     if earlier.strip() and (wanted := [k for k in kinds if k not in found]):
         found |= _across(" ".join(fold(earlier).split()), folded, wanted)
+        found |= _symbol_apart(" ".join(fold(earlier).split()), folded,
+                               [k for k in wanted if k in _SPELT_KINDS and k not in found])
     return [kind for kind in ContactKind if kind in found and kind in kinds]
 
 
@@ -254,6 +275,11 @@ def _rules(folded: str, kinds: Sequence[ContactKind],
                ContactKind.ADDRESS: (joined, mended)}
     if LETTER_NAME.search(mended):
         sources[ContactKind.POSTCODE] += (joined_singles(letters_said(mended)),)
+        # Round eleven: names and digits apart with commas ("ell ee four, six, ex why"),
+        # read with the commas gone before the names are made letters.
+        if "," in mended:
+            sources[ContactKind.POSTCODE] += (
+                joined_singles(letters_said(re.sub(r"\s*,\s*", " ", mended))),)
     # "el ee five, three, dee bee", "L, E, 4, 5, A, B": a character at a time, with commas.
     for said in sources[ContactKind.POSTCODE][1:]:
         if _COMMA_SINGLES.search(said):
@@ -355,6 +381,19 @@ def _across(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set[Conta
 
 
 _SAID_SYMBOL_WORD = re.compile(r"underscore|dot|dash|hyphen", re.I)
+_LONE_SYMBOL = re.compile(r"[@_.\-]")
+
+
+def _symbol_apart(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set[ContactKind]:
+    """A handle or an email typed a piece a message, its symbols sent alone (round eleven:
+    "insta" / "@" / "maggie" / "." / "makes", "marcus" / "_" / "lfc"): where the earlier
+    messages end with a lone symbol, the last few words of both are read with the symbol
+    joined to its neighbours (an @ to the word after it)."""
+    before, after = earlier.split()[-3:], later.split()[:3]
+    if not kinds or not before or not after or not _LONE_SYMBOL.fullmatch(before[-1]):
+        return set()
+    glued = re.sub(r"@\s+", "@", re.sub(r"\s*([_.\-])\s*", r"\1", " ".join(before + after)))
+    return _rules(glued, kinds)
 _SPELT_KINDS = (ContactKind.USERNAME, ContactKind.EMAIL, ContactKind.LINK)
 
 

@@ -125,6 +125,10 @@ _NAME_REFERENCE = re.compile(
     r"(?:here|this|the app|my name)\b", re.I)
 
 
+_ON_HERE = re.compile(r"\b(?:on|in)\s+(?:here|this\s+app|this\s+chat|move\s+mates)\b", re.I)
+_GENERIC_PLATFORM = re.compile(r"user\s?name|handle", re.I)
+
+
 _QUOTED_SEARCH = re.compile(r"\b(?:search|look up|look for|find|type in|type|add)\b(?:\s+for)?"
                             r"(?:\s+me)?[\s:]*['\"‘“]([^'\"’”]{3,40})['\"’”]", re.I)
 
@@ -232,7 +236,11 @@ def has_handle(text: str) -> bool:
         return True
     # "insta @ walking with bev (all together)", "snap: gaz b 1982 no spaces": dictated;
     # not the platform's own name spelt ("whats app, all one word or two?").
-    if (platforms or "@" in text) and (_NAME_REFERENCE.search(text) or any(
+    # Round eleven: the name on here is the one the peer already sees ("my username on here
+    # is just my first name"): no other platform, no profile to find.
+    on_here = bool(_ON_HERE.search(text)) and all(
+        _GENERIC_PLATFORM.fullmatch(p.group(0)) for p in platforms)
+    if (platforms or "@" in text) and not on_here and (_NAME_REFERENCE.search(text) or any(
             not any(re.fullmatch(r"\W*", text[p.end():cue.start()]) for p in platforms)
             for cue in SPELLING_OUT.finditer(text))):
         return True

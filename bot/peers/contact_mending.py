@@ -69,7 +69,9 @@ def _look_alike(char: str) -> str:
     for first in (0x1F150, 0x1F170, 0x1F1E6):
         if first <= ord(char) < first + 26:
             return chr(ord("A") + ord(char) - first)
-    digit = unicodedata.decimal(char, None)  # Arabic, Gujarati, Devanagari... digits
+    # Arabic-Indic, Persian, Devanagari, Gujarati, Bengali... digits; unicodedata.digit
+    # (round eleven) also reads the dingbats' circled ones NFKC leaves ("❶", "➐").
+    digit = unicodedata.digit(char, None)
     if digit is not None:
         return str(digit)
     found = confusables.is_confusable(char, preferred_aliases=["latin", "common"])
@@ -168,7 +170,11 @@ _OTHER_DIGITS = {
     "un": "1", "une": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "sept": "7",
     "huit": "8", "neuf": "9",
     "cero": "0", "uno": "1", "una": "1", "dos": "2", "tres": "3", "cuatro": "4", "cinco": "5",
-    "seis": "6", "siete": "7", "ocho": "8", "nueve": "9"}
+    "seis": "6", "siete": "7", "ocho": "8", "nueve": "9",
+    # Somali (round eleven: "eber toddoba toddoba eber eber sagaal ..."), spelt several ways
+    "eber": "0", "kow": "1", "laba": "2", "saddex": "3", "sadex": "3",
+    "afar": "4", "shan": "5", "lix": "6", "toddoba": "7", "todobo": "7", "toddobo": "7",
+    "siddeed": "8", "sideed": "8", "sagaal": "9", "sagal": "9"}
 # In their own scripts (round nine: "صفر سات سات صفر ..."): Urdu, Hindi, Punjabi, Gujarati.
 # Keyed as they read once folded (combining marks dropped, see `fold` and `_plain`).
 _SCRIPT_DIGITS = {

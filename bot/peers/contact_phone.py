@@ -150,6 +150,10 @@ def _is_phone(digits: str, groups: Sequence[str] = ()) -> bool:
     # the first eight digits are held where they meet ("07700" / "900").
     if len(groups) >= 2 and _MOBILE_FIVE.match(groups[0]) and 8 <= len(bare) <= 9:
         return True
+    # Round eleven: the same eight or nine said as words, read as one run ("oh seven
+    # seven oh oh" / "nine oh oh"); never a date typed as one (DDMMYYYY: "07122023").
+    if len(groups) <= 1 and _MOBILE_EIGHT.match(bare) and not _DATE_EIGHT.match(bare):
+        return True
     if digits.startswith("+") and 8 <= len(bare) <= 15:
         return any(True for _ in phonenumbers.PhoneNumberMatcher(
             digits, "GB", leniency=phonenumbers.Leniency.POSSIBLE))
@@ -167,6 +171,8 @@ def _is_phone(digits: str, groups: Sequence[str] = ()) -> bool:
 
 
 _MOBILE_FIVE = re.compile(r"^07\d{3}$")
+_MOBILE_EIGHT = re.compile(r"^07[1-9]\d{5,6}$")
+_DATE_EIGHT = re.compile(r"^07(?:0[1-9]|1[0-2])(?:19|20)\d\d$")
 _CODE_SHAPE = re.compile(r"^0[12]\d{2,4}$")  # 0116, 01509, 020
 _Run = tuple[int, int, str, list[str]]
 # The start of a UK number on its own ("07912", "0116"): its other half may come any number

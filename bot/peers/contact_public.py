@@ -395,7 +395,7 @@ def places_postcode(text: str) -> bool:
 _VENUE_WORDS = (r"Hospital|Infirmary|Hospice|Centre|Center|Library|Church|Chapel|Cathedral|"
                 r"Mosque|Temple|Gurdwara|Mandir|Synagogue|Surgery|Practice|Clinic|Health\s+Centre|"
                 r"Park|Stadium|Museum|Gallery|Station|School|Academy|College|University|Hall|"
-                r"Theatre|Cinema|Pool|Baths|Arena|Lido|Gardens|Reservoir|Market|Hub")
+                r"Theatre|Cinema|Pool|Baths|Arena|Lido|Gardens|Reservoir|Market|Hub|Ground")
 _HOME_CLAIM = re.compile(
     r"\b(?:i|we)\s+(?:live|lives|living|stay|staying|moved)\b|\b(?:my|our|mine|ours|me|us)\b|"
     r"\b(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:at|in|on|by|near|opposite|next|behind|round)\b|"
@@ -406,7 +406,13 @@ _DIRECTIONS_BEFORE = re.compile(r"\b(?:opposite|next\s+(?:door\s+)?to|behind|nea
                                 r"over\s+the\s+road\s+from|down\s+from|up\s+from)\b", re.I)
 # Between the venue and its postcode only "is" or "at", a street (its name and a street's
 # word) and a town: "Glenfield Hospital, Groby Road, LE3 9QP", "LRI is Infirmary Square".
-_VENUE_TO_POSTCODE = (r"(?:'s)?(?:\s+(?:sat\s?nav\s+)?post\s?code)?(?:\s+(?:is|are|at|on|in|off))?"
+# Round eleven: a car park's, or said on a leaflet or a sign, or for an event ("the sign for
+# the Royal Infirmary car park says LE1 5WW", "the community centre on the leaflet is ...",
+# "Victoria Park for parkrun is ...").
+_VENUE_TO_POSTCODE = (r"(?:\s+car\s+park)?(?:'s)?(?:\s+(?:for|on|in)\s+(?:the\s+)?(?:parkrun|"
+                      r"leaflet|poster|flyer|sign|website|letter|map|maps|satnav|sat\s+nav))?"
+                      r"(?:\s+(?:sat\s?nav\s+)?post\s?code)?"
+                      r"(?:\s+(?:is|are|at|on|in|off|says|reads|shows))?"
                       r"\s*[,:\-–—(]?\s*"
                       r"(?:(?:[a-z][\w'-]*\s+){1,3}(?:road|rd|street|st|lane|ln|avenue|ave|"
                       r"drive|dr|way|square|sq|place|pl|walk|close|crescent|terrace|gate|row|"
