@@ -94,8 +94,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
                     place_guide=PlaceGuide,
                     # The safety screen per language, peer support's directory and the
                     # planner's replanning: features the engine reaches only through these.
-                    screen_for=staff_help.asks_are_not_medical(
-                        partial(screen_for, cache=settings.cache_dir)),
+                    screen_for=partial(screen_for, cache=settings.cache_dir),
                     peers=peer_service, replan=planner.drop_planned,
                     # Read before the conversation someone is in, in this order.
                     interceptors=(team, interceptors.DUTY_COMMANDS,

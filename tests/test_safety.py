@@ -1132,3 +1132,67 @@ def test_round_eleven_a_movement_question_is_signposted_only_with_health_in_it(
         text: str, medical: bool) -> None:
     found = SCREEN.assess(text)
     assert not found.findings and found.medical_question is medical
+
+
+# -- round twelve (2026-12-01): a newcomer's two blind sets, fixed by kind (set_kinds4) ----
+@pytest.mark.parametrize("text", [
+    # A standing pattern asked about: the GP, pharmacist or NHS 111, not 999.
+    "I get a tight chest walking up hills, it goes when I rest. Should I get it checked?",
+    "I usually get breathless on the stairs at my daughter's, is that normal with COPD?",
+    # Other ways of asking.
+    "Is there any harm in taking ibuprofen before a swim?",
+    "Are there stretches suitable for someone with a frozen shoulder?",
+    "I'm not sure how to adjust my insulin on walking days",
+    "Might this dizziness be my new blood pressure tablets?",
+    "how would I know if my breathing is bad enough for 999 rather than 111?",
+])
+def test_round_twelve_medical_questions_are_signposted(text: str) -> None:
+    found = SCREEN.assess(text)
+    assert not found.findings and found.medical_question, found
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # This very one, asked about, stays urgent.
+    ("I get chest pain on hills but today it came on sitting down and it won't go, should I "
+     "call someone?", "chest_pain"),
+    ("is it normal to have chest pain right now while I'm resting?", "chest_pain"),
+    ("should I ring 999? I can't breathe and my lips are blue", "breathing"),
+    # Breathing in few words; crisis said sideways; a racing heart with faintness.
+    ("no air going in", "breathing"), ("can only say a word or two between breaths", "breathing"),
+    ("quietly planning my exit tbh", "crisis"),
+    ("might as well finish the job with the pills I started on", "crisis"),
+    ("marr jaana chahunda haan", "crisis"),
+    ("I don't want to be here anymore, I just want the pain to stop", "crisis"),
+    ("heart very fast for an hour and I feel I might faint", "palpitations"),
+    ("irregular thumping in my chest and I'm dizzy", "palpitations"),
+    ("my grandson's drunk some of the fabric conditioner", "someone_else"),
+    ("she's taken all her tablets and gone to bed", "someone_else"),
+    ("can I speak to a human, my chest is crushing", "chest_pain"),
+])
+def test_round_twelve_urgent_kinds_are_caught(text: str, topic: str) -> None:
+    assert topic in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm not going to do anything stupid, I'm just really low",
+    # Decided (hazard log H10): a wish to live with the pain gone is met with care.
+    "I don't want to die, I just want this pain to ease off",
+    "loneliness is killing me slowly", "it feels like I'm existing rather than living",
+    "had a little weep in the car after the appointment",
+    "I've lost the will to do anything lately",
+])
+def test_round_twelve_distress_with_alarming_words_is_met_with_care(text: str) -> None:
+    found = SCREEN.assess(text)
+    assert not found.findings and found.distress, found
+
+
+@pytest.mark.parametrize("text", [
+    "Is the Stoke Golding walk still on?", "this parking is a suicide mission",
+    "my wife will have a fit when she sees the bill", "app keeps kicking me out",
+    "my wife has taken her tablets and gone to bed", "took my tablets with breakfast as usual",
+    "can I talk to a human", "can I speak to a real person please",
+    "is there a real person I could speak to?",
+])
+def test_round_twelve_quiet_kinds_stay_quiet(text: str) -> None:
+    found = SCREEN.assess(text)
+    assert not found.findings and not found.medical_question, found

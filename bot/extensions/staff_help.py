@@ -15,14 +15,11 @@ In an active peer chat only a clear ask for the team counts: other words are for
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from bot.core.content import Content
 from bot.core.events import EventKind, Inbound, Outbound
-from bot.core.safety import Assessment, Screen
 from bot.core.turn import (
     IDLE,
     TEAM_FLOW,
@@ -170,29 +167,4 @@ def clock(content: Content, moment: datetime) -> str:
 
 def _first(name: str | None) -> str | None:
     return (name.split() or [name])[0] if name else None
-
-
-def asks_are_not_medical(screen_for: Callable[[Content], Screen]
-                         ) -> Callable[[Content], Screen]:
-    """The safety screen, except that a message that only asks for a person ("can I talk
-    to a human?") is not a medical question: the screen's second reader has read some so,
-    and the signpost it brings ("I can't give medical advice...") comes before anything
-    else, so they would never reach the team. Urgent and crisis readings are untouched."""
-
-    def build(content: Content) -> Screen:
-        return _AsksFirst(screen_for(content), talk.AskReader(content))
-
-    return build
-
-
-class _AsksFirst:
-    def __init__(self, screen: Screen, reader: talk.AskReader) -> None:
-        self.screen, self.reader = screen, reader
-
-    def assess(self, text: str) -> Assessment:
-        found = self.screen.assess(text)
-        if found.medical_question and not found.findings and \
-                self.reader.read(Inbound.from_text(text)) is not None:
-            return replace(found, medical_question=False)
-        return found
 

@@ -261,6 +261,12 @@ class SafetyScreen:
         if found.findings and "habit" in cues and "now_words" not in cues and \
                 "plea" not in found.labels and not any(c.isdigit() for c in text) and \
                 all(finding.topic in STANDING for finding in found.findings):
+            if found.medical_question:
+                # A standing pattern asked about ("I get a tight chest on hills, goes when I
+                # stop, is that angina?"): a question for the GP, pharmacist or NHS 111, not
+                # 999. No urgent message of any labelled set reads as a standing pattern, so
+                # none is lost (hazard log H5, round twelve).
+                return replace(found, findings=(), medical_question=True)
             return replace(found, standing=True)
         return found
 
