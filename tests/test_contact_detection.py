@@ -70,6 +70,13 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   rest described, a path put after a site, digit words misspelt or in other scripts) with a
   near-miss for each, times said in Hindi and Punjabi, decimal readings; written while
   fixing them (not blind). The reader does not learn it.
+- `held_out_13.tsv`: a thirteenth, a natural mix written blind, measured once clean after
+  round eleven (2.12 % of 330 leaks let through: handle 6.7 %, address 2.9 %, email 1.8 %;
+  2.73 % of 330 ordinary held); tuned on by kind since (round twelve), so its figures here
+  are tuned. `kinds_12.tsv`: round twelve's variants and near-misses (platforms in other
+  scripts, "on most apps", a handle in pieces then claimed, emails without their dot, homes
+  by a landmark, venues' postcodes for the sat nav, organisations' own sites and accounts).
+  The reader learns neither.
 - `held_out_6.tsv`: a sixth, written blind 2026-12-01 with determined styles (spaced,
   spelt-out and split numbers, "(at)" and "[dot]", findable profiles, homes by landmark)
   and near-misses; measured once clean after round five: 1.33 % of 300 leaks let through
@@ -1122,3 +1129,93 @@ def test_round_eleven_pieces_a_message_are_held(pieces: list[str]) -> None:
 
 def test_a_lone_dot_between_ordinary_messages_passes() -> None:
     assert contact_details("thanks", previous="see you then .", use_reader=False) == []
+
+
+# Round twelve (held_out_13's kinds, tuned by kind: content/contact_examples/kinds_12.tsv).
+@pytest.mark.parametrize(("text", "kind"), [
+    # A platform and "search" in another script, the name in Latin letters.
+    ("ફેસબુક પર Hansa Mistry Belgrave શોધી લેજો", ContactKind.USERNAME),
+    ("फेसबुक पर Priya Shah Evington खोजें", ContactKind.USERNAME),
+    ("فیس بک پر Rukhsana Begum Highfields تلاش کریں", ContactKind.USERNAME),
+    ("انسٹاگرام پر meenawalks52 ہوں میں", ContactKind.USERNAME),
+    ("facebook pe Sunita Mehta Oadby dhoondo", ContactKind.USERNAME),
+    # A made-up name beside the platforms as a whole, or before its platform.
+    ("I'm knitnanjoy on most apps", ContactKind.USERNAME),
+    ("craftycarolyn on all the apps, say hi", ContactKind.USERNAME),
+    ("BramblingBev, that's me on insta", ContactKind.USERNAME),
+    ("hilltopharry is my tiktok", ContactKind.USERNAME),
+    # An email dictated with its ending's dot left out.
+    ("my email's jan kowal 62 at example com, all lower case", ContactKind.EMAIL),
+    ("email: ravi patel at example co uk no spaces", ContactKind.EMAIL),
+    # A home picked out by its look beside a named landmark.
+    ("It's the little green bungalow behind the Plough in Anstey, gnome by the door",
+     ContactKind.ADDRESS),
+    ("mine's the cottage opposite St Peter's church on Church Lane", ContactKind.ADDRESS),
+    # Not an organisation's: the writer's, or a person's.
+    ("our walking group's site is wigstonwalkers.org.uk, I run it", ContactKind.LINK),
+    ("Sarah Jones is on sarahjones.co.uk, she does the massages", ContactKind.LINK),
+    # A group's own site is where its members are reached (as held_out labels it).
+    ("the Oadby walkers meet Mondays, details on oadbywalkers.org.uk", ContactKind.LINK),
+    ("put LE4 6AB in the sat nav to get to mine", ContactKind.POSTCODE),
+])
+def test_round_twelve_kinds_are_held(text: str, kind: ContactKind) -> None:
+    assert kind in rules(text)
+
+
+@pytest.mark.parametrize("text", [
+    "ਮੈਂ ਫੇਸਬੁੱਕ ਤੇ ਨਹੀਂ ਹਾਂ, ਪੋਤਾ ਚਲਾਉਂਦਾ ਹੈ",
+    "યુટ્યુબ પર chair yoga ના વીડિયો સારા છે",
+    "I'm hopeless on most apps, my grandson sorts it",
+    "grandkids on tiktok all day long",
+    "I'm behind on most things this week",
+    "the email from the surgery came at tea time",
+    "the big house next to the Red Lion in Kibworth was sold",
+    "It's the cafe next to the Co-op in Wigston, lovely scones",
+    "put LE3 9QP in the sat nav for Glenfield Hospital, park round the back",
+    "QMC postcode for the sat nav is NG7 2UH",
+    "Rainbows hospice have a shop in Loughborough, rainbows.org.uk has the details",
+    "vistablind.org.uk for the sight loss support",
+    "goodgym.org do runs where you help someone on the way",
+    "@LOROSHospice on facebook posts the shop's opening times",
+])
+def test_round_twelve_near_misses_pass(text: str) -> None:
+    assert rules(text) == []
+
+
+@pytest.mark.parametrize(("pieces", "held"), [
+    (["jean", "bakes", "leics", "that's my insta"], True),
+    (["marge", "walks", "58", "on tiktok"], True),
+    (["love it", "that's me on insta"], False),
+    (["I put the pictures up there", "that's my insta"], False),
+])
+def test_round_twelve_a_handle_in_pieces_then_claimed(pieces: list[str], held: bool) -> None:
+    # Each message read as the relay reads it: the last two passed on as `previous`.
+    assert bool(contact_detection.read(" ⏎ ".join(pieces), use_reader=False)) is held
+
+
+@pytest.mark.parametrize("text", [
+    "ਧੰਨਵਾਦ ਜੀ, ਤੁਹਾਡੇ ਨਾਲ ਗੱਲ ਕਰਕੇ ਚੰਗਾ ਲੱਗਿਆ",
+    "بہت شکریہ، آپ سے بات کر کے اچھا لگا",
+    "मैं LE5 में रहती हूँ, पास में पार्क है",
+    "Moja córka ma na imię Ola, bardzo ją lubię",
+])
+def test_the_reader_leaves_words_it_cannot_read(text: str) -> None:
+    # Another script, or another language's plain words, give it nothing to hold.
+    contact_reader.wait()
+    assert contact_details(text) == []
+
+
+def test_the_reader_still_reads_a_handle_in_another_language() -> None:
+    assert contact_reader.has_material("mój insta to olawalks, dodaj mnie")
+    assert contact_reader.has_material("انسٹاگرام پر 07700 900123")
+
+
+def test_held_out_13_and_kinds_12_corpora() -> None:
+    # held_out_13 was 7 of 330 leaks and 9 of 330 held at its clean measure; tuned on since
+    # (round twelve), so these figures are optimistic. kinds_12: round twelve's variants.
+    found = figures("held_out_13")  # 0 of 330 leaks, 0 of 330 held
+    assert found["leak_rate"] <= 0.0031, found
+    assert found["false_holds"] <= 0.0061, found
+    found = figures("kinds_12")  # 0 of 24 leaks, 0 of 22 held
+    assert found["leak_rate"] == 0.0, found
+    assert found["false_holds"] == 0.0, found

@@ -117,6 +117,19 @@ digits as Somali words, and any script's digits by unicodedata.digit; a handle o
 sent a piece a message (a lone symbol joined to its neighbours, a mobile's first eight
 said as words). Passed: the name on here, a venue's postcode from a sign, a leaflet or for
 parkrun, a former postcode abroad.
+Round twelve (blind held_out_13, fixed by kind; variants in kinds_12.tsv): a platform and
+"search" said in another script or romanised ("ફેસબુક પર Nilesh Patel ... શોધજો", "facebook pe
+... dhoondo": contact_signals.in_other_script), a made-up name on "most apps" or "all the
+apps", or before its platform ("dancingdoreen on all the apps", "hilltopharry is my
+tiktok"), or sent a piece a message and then claimed ("wendy" / "patel" / "walks" / "that's
+my insta": `_pieces_claimed`); an email dictated without its ending's dot ("rosie b 51 at
+example com, no spaces"); a home picked out by its look beside a named landmark ("the big
+white house next door to the Red Lion in Kibworth"). Passed: words in a script the learned
+reader was never taught, and another language's plain words ("Mój mąż ma na imię Janek");
+a venue's postcode for the sat nav ("LRI postcode for the sat nav is ...", "... in the sat
+nav for the Space Centre"); an organisation's own site or account, named for it or beside
+its name ("LOROS ... loros.co.uk", "@ArrivaMidlands"), never where the writer is in the
+message.
 
 Not the writer's own, so let through (bot/peers/contact_public.py, with its lists in
 content/public_contacts.yaml): organisations' sites ("nhs.uk/conditions", "bhf.org.uk"; a
@@ -336,7 +349,8 @@ def _across(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set[Conta
     what the earlier message says ("are you on whatsapp?" / "omeprazole 20mg")."""
     if earlier.rstrip()[-1:] in ("?", "!"):
         return set()
-    if ContactKind.USERNAME in kinds and _announced(earlier, later):
+    if ContactKind.USERNAME in kinds and (_announced(earlier, later) or
+                                          _pieces_claimed(earlier, later)):
         return {ContactKind.USERNAME}
     # Only kinds whose pieces could meet: each side gives something a detail is made of
     # within reach of the boundary (`ACROSS_REACH` words; see below: else it would not
@@ -413,6 +427,34 @@ def _announced(earlier: str, later: str) -> bool:
         return False
     words = [w for w in later.split() if not re.fullmatch(r"(?:x+|lol|ta|thanks)\W*", w, re.I)]
     return 1 <= len(words) <= 2 and any(handle_shaped(w) for w in words)
+
+
+# A handle sent a piece a message, then said to be the writer's (round twelve): "wendy" /
+# "patel" / "walks" / "that's my insta". The later message points back at the earlier
+# ("that's my insta", "that's me on tiktok", "= my snap", "on insta"), and the earlier
+# messages (the relay passes the last two) are only a few bare words that run together
+# into a made-up name or a handle's shape; a sentence before ("I post my walks there" /
+# "that's my insta") is no name.
+_POINTS_BACK = re.compile(
+    r"^\W*(?:(?:that'?s|thats|that\s+is|this\s+is|it'?s|its|=|is)\s+(?:(?:me|us)\s+on|my|our)|"
+    r"(?:over\s+)?on)\s+(?:the\s+)?(?:\w+\s+)?(?:" + PLATFORM.pattern + r")"
+    r"(?:\s+(?:name|handle|username|account|one))?\W*(?:(?:x+|lol|haha)\W*)?$", re.I)
+
+
+_FUNCTION_WORDS = frozenset({"it", "the", "a", "an", "is", "so", "me", "you", "i", "and", "to",
+                             "of", "that", "this", "yes", "no", "ok", "okay", "too", "x", "xx",
+                             "lol", "haha", "was", "are", "be", "in", "on", "at", "we", "my"})
+
+
+def _pieces_claimed(earlier: str, later: str) -> bool:
+    if not _POINTS_BACK.match(later):
+        return False
+    pieces = earlier.split()
+    if not 1 <= len(pieces) <= 4 or not all(re.fullmatch(r"[A-Za-z0-9._-]+", p)
+                                            for p in pieces) or \
+            _FUNCTION_WORDS & {p.lower() for p in pieces}:
+        return False  # "love it" / "that's me on insta" (a photo), "yes" / "that's my snap"
+    return any(handle_shaped("".join(pieces[-n:])) for n in range(1, len(pieces) + 1))
 
 
 def _gives(kind: ContactKind, words: list[str]) -> bool:

@@ -37,7 +37,11 @@ PLATFORM = re.compile(
     # connect: ...", "on zwift I'm ...", "mumsnet name is ...", "my gaming name on PS5");
     # Nextdoor only as a name ("next door" and "nextdoor neighbour" are everyday words).
     r"garmin(?: connect)?|zwift|mumsnet|komoot|fitbit|all ?trails|ps ?[2-5]|"
-    r"gaming ?name|gamer ?name|gamer ?tag|(?-i:Nextdoor)|(?<=on )nextdoor|nextdoor app)\b",
+    r"gaming ?name|gamer ?name|gamer ?tag|(?-i:Nextdoor)|(?<=on )nextdoor|nextdoor app|"
+    # Round twelve: the platforms as a whole ("I'm dancingdoreen on most apps", "same name
+    # on all the apps", "social media: ..."); never "the app" (this one, where the peer is).
+    r"(?:most|all|any|every|both)\s+(?:of\s+)?(?:the\s+|my\s+|them\s+)?(?:apps|socials|"
+    r"platforms)|every\s+app|social\s?media)\b",
     re.I)
 # "add me on steam: oldgeezer55", "signal me, I'm ...", "line id: ...", "I'm bramblefox on
 # steam": a platform whose name is an everyday word, named where a name follows it (read
@@ -394,6 +398,19 @@ def _handle_near(text: str, match: re.Match[str], invited: bool) -> bool:
     # "snapchat me rosiewalks", "on tiktok as rosiewalks": a made-up word just after.
     if any(coined(t) for t in _after_small_words(after)) and not _a_group(after):
         return True
+    # Round twelve, the other order: "dancingdoreen on all the apps", "rosiewalks, that's me
+    # on insta", "wendypatelwalks is my insta": a made-up word in small letters (or run
+    # together in capitals, "DancingDoreen") just before the platform, only small words
+    # between.
+    # Said to be the writer's ("is my insta", "that's me on"), or the name and where it is
+    # are the whole clause ("dancingdoreen on all the apps."); "grandkids on tiktok all day"
+    # is news.
+    if (named := _before_small_words(before)) and _made_up(named[0]) and (
+            _CLAIM_BETWEEN & {t.lower() for t in before[before.index(named[0]) + 1:]} or (
+                re.match(r"\s*(?:$|[.!,;]|(?:x+|lol|haha)\b)", following) and re.search(
+                    rf"(?:^|[.!?,;:]\s*){re.escape(named[0])}\W*(?:\w+\W+){{0,4}}$",
+                    text[:match.start()]))):
+        return True
     # "on fb I'm Lorraine Gill", "facebook as Sue Baker": a name introduced just after.
     if _introduced_name(after):
         return True
@@ -480,6 +497,31 @@ def _after_small_words(tokens: list[str]) -> list[str]:
     # Up to seven small words: "signal me, I'm on there as wigstonwalker".
     rest = list(itertools.dropwhile(lambda t: t.lower() in _SMALL_WORDS, tokens[:8]))
     return rest[:1]
+
+
+# Small words between a made-up name and the platform after it: "rosiewalks, that's me on
+# insta", "wendypatelwalks is my insta", "dancingdoreen over on tiktok".
+_SMALL_BEFORE = frozenset({"on", "is", "me", "my", "s", "that", "thats", "that's", "it",
+                           "its", "it's", "over", "the", "at", "via", "in", "for", "and",
+                           "i", "m", "im", "am", "name", "username", "handle", "also", "too"})
+
+
+_CLAIM_BETWEEN = frozenset({"me", "my", "is", "that", "thats", "that's", "it's", "its", "m",
+                            "im", "i", "name", "username", "handle"})
+
+
+def _before_small_words(tokens: list[str]) -> list[str]:
+    """The last word before the platform's name that is not a small word (see above)."""
+    rest = list(itertools.dropwhile(lambda t: t.lower() in _SMALL_BEFORE,
+                                    reversed(tokens[-6:])))
+    return rest[:1]
+
+
+def _made_up(token: str) -> bool:
+    """A made-up word as a handle is typed: in small letters, or run together with
+    capitals ("DancingDoreen"); not a capitalised word (a place, a surname)."""
+    return coined(token) and (token.islower() or re.fullmatch(
+        r"[A-Z]?[a-z]+(?:[A-Z][a-z0-9]+)+", token) is not None)
 
 
 # Words that introduce a profile name: "as", "I'm" (two tokens), "under", "called".

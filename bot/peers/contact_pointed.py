@@ -134,8 +134,20 @@ _NOT_A_MAILBOX = frozenset({"you", "me", "us", "them", "him", "her", "meet", "be
                             "there", "lunch", "coffee", "tea", "dinner", "look", "looking"})
 
 
+# Round twelve: an email dictated with its ending's dot left out ("my email's rosie b 51 at
+# example com, no spaces"), where the message says it is an email or dictates it.
+_BARE_ENDING = re.compile(r"(?<![\w.@])[a-z0-9][\w.+-]*\s+at\s+([a-z][\w-]{2,20})\s+"
+                          r"(?:com|co\s*uk|net|org(?:\s*uk)?)\b", re.I)
+_EMAIL_SAID = re.compile(r"\be-?mail|\bmail\b|\binbox\b|\bno\s+spaces?\b|\ball\s+(?:one\s+word|"
+                         r"together|lower\s?case)\b", re.I)
+
+
 def has_described_email(text: str) -> bool:
     """An email whose provider's ending is described rather than typed (see above)."""
+    if _EMAIL_SAID.search(text) and any(
+            found.group(1).lower() not in ("the", "a", "my", "home", "work")
+            for found in _BARE_ENDING.finditer(text)):
+        return True
     for found in _EMAIL_ENDING.finditer(text):
         name, provider = found.group(1).lower(), found.group(2).lower()
         if name in _NOT_A_MAILBOX or provider in ("the", "a", "my", "home", "work", "least"):
@@ -200,9 +212,27 @@ _LIVE_ABOARD = re.compile(
     r"\s+is)\s+(?:moored|berthed|pitched|at|on))\b", re.I)
 
 
+# Round twelve: a home picked out by its look beside a named landmark in a named place,
+# given as where the writer is ("It's the big white house next door to the Red Lion in
+# Kibworth, only one with a blue gate", "mine's the bungalow opposite St Mary's church on
+# Main Street"); not a house spoken of ("the big house next to the Red Lion in Kibworth was
+# sold", "there's a lovely cottage opposite ...").
+_HOUSE_BY_LANDMARK = re.compile(
+    r"(?:^\W*|\b(?:i'?m|i\s+am|we'?re|we\s+are|i\s+live|we\s+live)\s+(?:in|at)\s+|"
+    r"\b(?:it'?s|mine'?s|mine\s+is|ours'?s|ours\s+is|(?:my|our)\s+(?:house|home|place)(?:'s|\s+is)|"
+    r"look\s+for)\s+)"
+    r"the\s+(?:[\w-]+\s+){0,3}?(?:house|bungalow|cottage|farmhouse|semi|flat|terrace|one|place)"
+    r"\s+(?:(?:right\s+)?next\s+(?:door\s+)?to|opposite|across\s+from|beside|behind|facing|over\s+"
+    rf"the\s+road\s+from|round\s+the\s+corner\s+from)\s+(?:the\s+)?{_NAMED}(?:\s+(?:{_NAMED}|"
+    r"and|&|of|church|chapel|pub|inn|arms|school|park|shop|stores?|garage|post\s+office|hall|"
+    r"surgery|library|green)){0,3}"
+    rf"\s+(?:in|on|at|along)\s+{_NAMED}"
+    r"(?![^.!?]*\b(?:had|has|was|were|got|sold|burn\w*|caught|is\s+for\s+sale)\b)", re.I)
+
+
 def has_pointed_address(text: str) -> bool:
     """A home told without its number or with it told apart (see above)."""
-    if _HOME_AT.search(text) or _NTH_HOUSE.search(text):
+    if _HOME_AT.search(text) or _NTH_HOUSE.search(text) or _HOUSE_BY_LANDMARK.search(text):
         return True
     writer = _WRITER_HOME.search(text)
     if writer and _NEXT_DOOR.search(text):

@@ -33,6 +33,9 @@ class PublicContacts:
     home_listings: tuple[str, ...]  # listed sites whose pages are homes for sale or to let
     site_names: frozenset[str]  # the listed sites, lower case ("nhs.uk")
     venues: tuple[str, ...] = ()  # public venues named without a venue's word ("LRI", "Curve")
+    # The organisations' names run together in small letters, four letters or more ("ageuk",
+    # "loros"): a site or an account named for one is theirs (round twelve).
+    organisation_names: frozenset[str] = frozenset()
 
 
 @cache
@@ -71,7 +74,9 @@ def public_contacts() -> PublicContacts:
                       for site, paths in (data.get("public_pages") or {}).items()},
         home_listings=tuple(str(s).lower() for s in data.get("home_listings") or ()),
         site_names=frozenset(sites),
-        venues=tuple(str(v) for v in data.get("venues") or ()))
+        venues=tuple(str(v) for v in data.get("venues") or ()),
+        organisation_names=frozenset(
+            joined for n in names if len(joined := re.sub(r"[^a-z0-9]", "", n.lower())) >= 4))
 
 
 # Words before "at" that make it "where to look", not an email's @: "have a look at nhs.uk",
@@ -310,13 +315,33 @@ _ACCOUNT_THEIRS = re.compile(
     r"\s*$", re.I)
 
 
+# Round twelve: what may follow an organisation's name in its own site's or account's name
+# ("ageukleics.org.uk", "@ArrivaMidlands", "@LOROSHospice"): a place it serves or a word
+# for what it is; anything else ("mindfulmary") is someone's own name.
+_ORGANISATION_SUFFIXES = frozenset({
+    "", "uk", "gb", "england", "leics", "leic", "leicester", "leicestershire", "llr",
+    "rutland", "midlands", "eastmidlands", "em", "hospice", "charity", "official", "news",
+    "bus", "buses", "shop", "shops", "help", "helpline", "online", "info", "org", "group",
+    "trust", "cymru", "scotland", "hq", "local", "blind", "deaf", "sightloss", "care",
+    "carers", "support"})
+
+
+def named_for_organisation(name: str) -> bool:
+    """Whether a site's first label or an account's name (`name`) is a listed organisation's
+    name run together, with at most a place or a word for it after ("ageukleics",
+    "arrivamidlands", "loros"): its own, not a person's."""
+    plain = re.sub(r"[^a-z0-9]", "", name.lower())
+    return any(plain.startswith(org) and plain[len(org):] in _ORGANISATION_SUFFIXES
+               for org in public_contacts().organisation_names)
+
+
 def without_public_accounts(text: str) -> str:
     """`text` with organisations' public @ names blanked out (see above)."""
     listed, personal = public_contacts().accounts, _PERSONAL.search(text) is not None
 
     def blank(match: re.Match[str]) -> str:
         name = match.group(1).lower().rstrip(".")
-        public = name in listed or (not personal and (
+        public = name in listed or (not personal and (named_for_organisation(name) or
             _PUBLIC_BODY.search(name) is not None or _ACCOUNT_THEIRS.search(
                 text[max(0, match.start() - 50):match.start()]) is not None))
         return " " if public else match.group(0)  # one space: no long gaps to scan
@@ -359,7 +384,11 @@ _PLACES = (r"(?:car\s+park|park|centre|center|hospital|station|surgery|clinic|ch
            r"reservoir|garden|gardens|office|market)")
 _PLACE_POSTCODE = re.compile(
     rf"\bpost\s?code\s+(?:for|of)\s+(?:the\s+)?[^.!?]{{0,40}}?\b{_PLACES}\b|"
-    rf"\b{_PLACES}(?:'s)?\s+(?:sat\s?nav\s+)?post\s?code\b", re.I)
+    rf"\b{_PLACES}(?:'s)?\s+(?:sat\s?nav\s+)?post\s?code\b|"
+    # Round twelve: a venue named after the sat nav ("put LE4 5NS in the sat nav for the
+    # Space Centre") or as an acronym before "postcode" ("LRI postcode for the sat nav is").
+    rf"\bsat\s?nav\s+(?:for|to\s+get\s+to|to)\s+(?:the\s+)?(?:[\w'&-]+\s+){{0,3}}?{_PLACES}\b|"
+    r"(?<![\w-])(?-i:[A-Z]{2,5})(?:'s)?\s+(?:sat\s?nav\s+)?post\s?code\b", re.I)
 
 
 def places_postcode(text: str) -> bool:
@@ -503,6 +532,39 @@ _THEIR_SITE = re.compile(r"\b(?:they'?re|they\s+are|theyre|their\s+(?:web\s?)?(?
                          r"(?:\s+is)?|find\s+them|look\s+them\s+up)\s*(?:on|at|:)?\s*$", re.I)
 
 
+# Round twelve: an organisation named beside its own site ("LOROS have a shop on Queens
+# Road, loros.co.uk for volunteering", "Age UK Leicester Shire & Rutland are on
+# ageukleics.org.uk"), or a site named for a listed organisation ("loros.co.uk has the day
+# therapy info", "goodgym.org do runs", "vistablind.org.uk for the sight loss support"):
+# an organisation's, where the writer is not in the message. Not any .org.uk: a walking
+# group's or a person's own site stays a link (held_out and newcomer label "details are on
+# wigstonwalkers.org.uk" and "janewalks.org" leaks), as does one given as the writer's.
+# An organisation's name as written beside its site: one to four capitalised words or an
+# acronym ("LOROS", "Age UK Leicester Shire & Rutland", "GoodGym").
+_CAPITALISED_RUN = re.compile(r"(?-i:[A-Z][\w'’]*)(?:\s+(?:&\s+|and\s+)?(?-i:[A-Z][\w'’]*)){0,5}")
+
+
+def _named_beside(text: str, label: str) -> bool:
+    """Whether an organisation named in `text` (capitalised words, or an acronym) is the
+    site's first `label`, or starts it with a place or a word for it after."""
+    label = label.lower()
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = re.sub(r"[&'’]|\band\b", " ", run.group(0)).split()
+        for size in range(len(words), 0, -1):
+            joined = "".join(words[:size]).lower()
+            initials = "".join(w[0] for w in words[:size]).lower()
+            if (len(joined) >= 4 and label.startswith(joined) and
+                    label[len(joined):] in _ORGANISATION_SUFFIXES) or (
+                    size >= 3 and label == initials):
+                # A person's full name ("Sarah Jones ... sarahjones.co.uk") is no
+                # organisation's: an acronym, an organisation's word or a listed name is.
+                name = " ".join(words[:size])
+                return name.isupper() or _ORGANISATION.search(name) is not None or \
+                    re.search(r"\b(?:UK|Hospice|Gym|Trust|Charity|Foundation)\b", name) \
+                    is not None or named_for_organisation(joined)
+    return False
+
+
 def without_organisations_sites(text: str) -> str:
     """`text` with organisations' own pages and sites blanked (see above)."""
     if "." not in text or _PERSONAL.search(text):
@@ -514,6 +576,10 @@ def without_organisations_sites(text: str) -> str:
             return " "
         if not path and _ORGANISATION.search(text) and _THEIR_SITE.search(
                 text[max(0, match.start() - 40):match.start()]):
+            return " "
+        site = match.group(1)
+        label = site.split(".")[0]
+        if not path and (named_for_organisation(label) or _named_beside(text, label)):
             return " "
         return match.group(0)
     return _A_SITE.sub(blank, text)

@@ -104,7 +104,12 @@ class ContactReader:
 _TOKEN = re.compile(r"[^\W_]+(?:[._'@-][^\W_]+)*|@")
 # What the writer is called, then up to three plain words of a name (never digits, dots or @).
 _NICKNAME = re.compile(r"\b(?:call(?:s|ed)?\s+(?:me|her|him|us)|known\s+as|go(?:es)?\s+by|"
-                       r"name(?:'s|\s+is)|nick\s?name(?:'s|\s+is|\s+was)?|short\s+for)\s+",
+                       r"name(?:'s|\s+is)|nick\s?name(?:'s|\s+is|\s+was)?|short\s+for|"
+                       # Round twelve: "is called" in Polish, French, Spanish, Portuguese,
+                       # German ("mój mąż ma na imię Janek", "elle s'appelle Ana").
+                       r"ma(?:m|sz)?\s+na\s+imi[eę]|nazywa(?:m|sz)?\s+si[eę]|"
+                       r"(?:m|s|t)['’]appel(?:le|les)|(?:me|se|te)\s+llam(?:o|a|as)|"
+                       r"(?:me|se)\s+chamo|chama-se|hei(?:ß|ss)(?:e|t))\s+",
                        re.I)
 _NAME_WORDS = re.compile(r"[a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,2}(?![\w.@])", re.I)
 
@@ -273,6 +278,7 @@ def has_material(text: str) -> bool:
     # words on) is its area's name, no more a detail than "LE4 area"; two or three in a row
     # may be a person's name ("LE4, Bev Turner on fb"), so they count unless a word for an
     # area follows ("LE9, Earl Shilton side"). Only where the district's are the only digits.
+    foreign = _in_another_language(tokens, folded)
     places = set()
     if few_digits and not any(t.isdigit() for t in tokens):
         for at, token in enumerate(tokens):
@@ -294,9 +300,31 @@ def has_material(text: str) -> bool:
             return True
         if index and token[:1].isupper() and token.lower() not in {"i", "i'm", "im"}:
             return True
+        # Round twelve: a word in a script the reader was not taught (Gurmukhi, Gujarati,
+        # Urdu...) is no material ("ਧੰਨਵਾਦ ਜੀ, ...", "میں LE2 میں رہتی ہوں" were held): the
+        # rules still read those scripts' digits and platforms' names
+        # (contact_signals.in_other_script); nor, in a message written in another language
+        # with its accents ("Mój mąż ma na imię Janek"), its plain words no English
+        # dictionary has: a handle on the platforms people name is plain ASCII, and one
+        # beside a platform is the rules'.
+        if _NOT_LATIN.search(token) or (foreign and token.isalpha() and (
+                token.islower() or index == 0)):
+            continue
         if len(token) > 2 and token.lower() not in words and "'" not in token:
             return True
     return False
+
+
+_NOT_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\W\d_]")
+_ACCENTED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def _in_another_language(tokens: list[str], text: str) -> bool:
+    """Two or more words with Latin letters English does not use ("mąż", "cię", "żona"),
+    and no platform named: a message in another language."""
+    from bot.peers.contact_handle import PLATFORM
+
+    return sum(bool(_ACCENTED.search(t)) for t in tokens) >= 2 and not PLATFORM.search(text)
 
 
 def load_examples(folder: Path = EXAMPLES, names: Sequence[str] = CORPORA

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 
 from bot.core.textnorm import english_words
+from bot.peers.contact_mending import fold
 
 # A platform's nickname, read as its name: the rules then look for a name beside it.
 _NICKNAMES = (
@@ -49,8 +50,55 @@ _SYMBOLS = {"underscore": "_", "dot": ".", "at": "@", "dash": "-", "hyphen": "-"
 _PLUSSED = re.compile(r"[\w.]+(?:\s*\+\s*[@\w.]+){2,}")
 
 
+# Round twelve: a platform and an invitation in another script ("ફેસબુક પર Nilesh Patel
+# Rushey Mead શોધજો", "فیس بک پر Rukhsana Begum Highfields تلاش کریں": search for the name
+# on Facebook), read as English so the ordinary rules find the name beside them. Spellings
+# in Gujarati, Gurmukhi, Devanagari, Bengali, Urdu and Arabic, and Cyrillic stems (their
+# endings vary), as people write the platforms' names; romanised "search" verbs too
+# ("facebook pe Nilesh Patel dhoondo"). Matched as the detector reads them: folded (vowel
+# signs dropped, look-alike letters made Latin; see contact_mending.fold).
+_SCRIPT_PLATFORMS = {
+    "facebook": ("ફેસબુક", "ਫੇਸਬੁੱਕ", "ਫੇਸਬੁਕ", "फेसबुक", "फ़ेसबुक", "ফেসবুক", "فیس بک", "فیسبک",
+                 "فیس بُک", "فيسبوك", "فيس بوك", "фейсбук"),
+    "instagram": ("ઇન્સ્ટાગ્રામ", "ઈન્સ્ટાગ્રામ", "ઇન્સ્ટા", "ਇੰਸਟਾਗ੍ਰਾਮ", "ਇੰਸਟਾਗਰਾਮ", "ਇੰਸਟਾ",
+                  "इंस्टाग्राम", "इंस्टा", "ইনস্টাগ্রাম", "ইনস্টা", "انسٹاگرام", "انسٹا", "انستغرام",
+                  "انستقرام", "انستجرام", "инстаграм", "инста"),
+    "tiktok": ("ટિકટોક", "ਟਿਕਟੌਕ", "ਟਿਕਟਾਕ", "टिकटॉक", "टिक टॉक", "টিকটক", "ٹک ٹاک", "تيك توك",
+               "тикток"),
+    "snapchat": ("સ્નેપચેટ", "ਸਨੈਪਚੈਟ", "स्नैपचैट", "স্ন্যাপচ্যাট", "سنیپ چیٹ", "سناب شات", "снапчат"),
+    "youtube": ("યુટ્યુબ", "યૂટ્યૂબ", "ਯੂਟਿਊਬ", "यूट्यूब", "ইউটিউব", "یوٹیوب", "يوتيوب", "ютуб"),
+    "twitter": ("ટ્વિટર", "ਟਵਿੱਟਰ", "ट्विटर", "টুইটার", "ٹویٹر", "تويتر", "твиттер"),
+}
+_SCRIPT_SEARCH = ("શોધ", "ਲੱਭ", "ਖੋਜ", "ਸਰਚ", "खोज", "ढूंढ", "ढूँढ", "सर्च", "খুঁজ", "সার্চ", "تلاش",
+                  "ڈھونڈ", "سرچ", "ابحث", "найди", "найдит", "ищи", "ищит", "поищ", "добав")
+# "dhoondo", "dhund lo", "talaash karo", "khojo", "labh lo", "shodhjo": romanised, Latin.
+_ROMAN_SEARCH = re.compile(r"\b(?:dh[ou]{1,2}nd(?:o|h?o|ein|en|iye|na)?|talaa?sh|khoj(?:o|ein|en|"
+                           r"na)?|labh(?:o|\s+lo)|shodh(?:o|jo|i)?)\b", re.I)
+
+
+def _script_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    spellings = {form for word in words for form in (word, fold(word)) if form}
+    return re.compile("|".join(re.escape(w).replace(r"\ ", r"\s*")
+                               for w in sorted(spellings, key=len, reverse=True)))
+
+
+_SCRIPT_READINGS = (*((_script_pattern(words), name) for name, words in _SCRIPT_PLATFORMS.items()),
+                    (_script_pattern(_SCRIPT_SEARCH), "search"))
+_NOT_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\s\d\W]")
+
+
+def in_other_script(text: str) -> str:
+    """`text` with platforms' names and "search" said in another script read as English
+    (see above); `text` itself when it has none."""
+    if _NOT_LATIN.search(text):
+        for pattern, name in _SCRIPT_READINGS:
+            text = pattern.sub(f" {name} ", text)
+    return _ROMAN_SEARCH.sub(" search ", text) if _ROMAN_SEARCH.search(text) else text
+
+
 def unmasked(text: str) -> str:
     """`text` with the disguise taken off (see above); `text` itself when it wore none."""
+    text = in_other_script(text)
     for pattern, name in _NICKNAMES:
         text = pattern.sub(name, text)
     text = _SAID_SYMBOL.sub(

@@ -89,6 +89,7 @@ def _handle_later(text: str) -> bool:
 _EVERYWHERE = re.compile(
     r"\b(?:on\s+(?:pretty\s+much\s+|nearly\s+|just\s+about\s+|basically\s+|almost\s+)?"
     r"(?:everything|everywhere|all\s+(?:the\s+|my\s+)?(?:socials|apps|platforms|sites|"
+    r"of\s+them)|most\s+(?:of\s+)?(?:the\s+|my\s+)?(?:socials|apps|platforms|sites|things|"
     r"of\s+them))|everywhere|across\s+(?:all\s+)?(?:the\s+)?(?:socials|apps|platforms))\b",
     re.I)
 _QUOTED_WORD = re.compile(r"['\"‘“]([\w.]{3,30})['\"’”]")
