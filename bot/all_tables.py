@@ -6,12 +6,14 @@ a feature: each feature's tables live with its code."""
 
 from __future__ import annotations
 
+from bot.broadcasts import models as broadcast_models
 from bot.peers import models as peer_models
 from bot.places import models as places_models
 from bot.safety import models as safety_models
 from bot.staff import models as staff_models
 from bot.storage.models import Base
 
-FEATURE_MODELS = (peer_models, places_models, safety_models, staff_models)
+FEATURE_MODELS = (peer_models, places_models, safety_models, staff_models,
+                  broadcast_models)
 
 __all__ = ["FEATURE_MODELS", "Base"]

@@ -6,3 +6,4 @@ from __future__ import annotations
 PRIORITY_REPLY = 0  # an answer to what someone just sent, a relay, a safety reply
 PRIORITY_NOTICE = 1  # a notice about a group or an alert: soon, but after replies
 PRIORITY_SCHEDULED = 5  # planned check-ins and ideas, sent in their own time window
+PRIORITY_BROADCAST = 8  # a message from the team to many: after everything else

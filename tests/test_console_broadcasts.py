@@ -1,0 +1,266 @@
+"""Broadcasts in the console through the real app over HTTP, on SQLite and PostgreSQL:
+write one, see it as Telegram and SMS carry it with the people it goes to, its segments and
+cost, send it, and read what became of it in the history; nobody who sent STOP or did not
+agree gets it. Coordinators only; every form needs its anti-forgery token; wrong input gets
+the form again with what was typed (400), never a 500; every change is in the audit log."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html import unescape
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from sqlalchemy import func, select
+from test_broadcasts import add_person
+from test_console_http import Browser, console, text_of
+
+from bot.broadcasts.models import Broadcast
+from bot.config import Settings
+from bot.core.events import Address
+from bot.geo.districts import TABLE
+from bot.jobs import send_due_broadcasts
+from bot.storage.models import OutboxMessage
+
+KNOWN = [line.split(",")[0] for line in TABLE.read_text().splitlines()[1:]]
+WORDS = "The Watermead walk is back on Saturday at 10. Meet by the cafe."
+ANN, BOB, EVE, DAN, CAT = ("+447700900801", "80802", "+447700900803", "+447700900804",
+                           "+447700900805")
+
+
+def form(**values: Any) -> dict[str, Any]:
+    return {"text": WORDS, "districts": "le11", "interests": ["walking"], "channel": "both",
+            "when": "now", "date": "", "time": "", **values}
+
+
+def numbers(response: httpx.Response, attribute: str = "data-number") -> dict[str, str]:
+    return {name: " ".join(re.sub(r"<[^>]+>", " ", value).split())
+            for name, value in re.findall(rf'{attribute}="([a-z_]+)">(.*?)</', response.text,
+                                          re.S)}
+
+
+def hidden(response: httpx.Response, action: str) -> list[tuple[str, str]]:
+    """The fields of the form posting to `action`, as the browser would send them."""
+    block = re.search(rf'<form action="{re.escape(action)}".*?</form>', response.text, re.S)
+    assert block is not None, f"no form to {action}"
+    return [(name, value) for name, value in
+            re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', block.group(0))]
+
+
+async def post_fields(browser: Browser, path: str, fields: list[tuple[str, str]]
+                      ) -> httpx.Response:
+    body = urlencode([(n, unescape(v)) for n, v in fields])
+    return await browser.client.post(path, content=body, headers={
+        "content-type": "application/x-www-form-urlencoded"})
+
+
+async def broadcasts(site: Any) -> int:
+    return int(await site.world.db(lambda c: c.scalar(
+        select(func.count()).select_from(Broadcast))))
+
+
+async def test_compose_preview_send_and_history(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam, site.browser() as mo:
+        now = site.clock.now()
+        for name, values in (("Ann", {"sms": ANN}), ("Bob", {"telegram": BOB}),
+                             ("Eve", {"sms": EVE, "opted_out": ("sms",)}),
+                             ("Dan", {"sms": DAN, "consent": False}),
+                             ("Cat", {"sms": CAT, "district": "LE4"})):
+            await site.world.db(lambda c, n=name, v=values: add_person(c, now, n, **v))
+        await site.staff(sam, "sam@example.org")
+        await site.staff(mo, "mo@example.org", "Mo Patel", role="moderator")
+
+        # Moderators: not for them, in any form.
+        assert (await mo.get("/staff/broadcasts")).status_code == 403
+        assert (await mo.get("/staff/broadcasts/new")).status_code == 403
+        assert (await mo.post("/staff/broadcasts/preview", form())).status_code == 403
+        assert (await mo.post("/staff/broadcasts", form())).status_code == 403
+
+        history = await sam.get("/staff/broadcasts")
+        assert history.status_code == 200 and "No broadcasts yet." in text_of(history)
+        assert 'href="/staff/broadcasts"' in history.text  # in the coordinators' menu
+        compose = await sam.get("/staff/broadcasts/new")
+        assert compose.status_code == 200 and "Write a broadcast" in text_of(compose)
+
+        preview = await sam.post("/staff/broadcasts/preview", form())
+        assert preview.status_code == 200, text_of(preview)
+        words = text_of(preview)
+        assert f"Move Mates team: {WORDS}" in words  # as Telegram and SMS show it
+        assert "standard SMS alphabet (GSM-7)" in words
+        shown = numbers(preview)
+        assert shown == {"recipients": "2", "telegram": "1", "sms": "1", "left_out": "2",
+                         "segments_each": "1", "segments": "1",
+                         "cost": "£0.04 (1 segments at £0.04 each)"}
+        assert "This sends your message to 2 people. It will cost about £0.04." in words
+        assert "Yes, send it to 2 people" in words
+        assert await broadcasts(site) == 0  # a preview sends nothing
+
+        # "Change": the form again, with everything as typed.
+        again = await post_fields(sam, "/staff/broadcasts/new",
+                                  hidden(preview, "/staff/broadcasts/new"))
+        assert again.status_code == 200 and WORDS in again.text
+        assert 'value="walking" checked' in again.text
+
+        sent = await post_fields(sam, "/staff/broadcasts", hidden(preview, "/staff/broadcasts"))
+        assert sent.status_code == 303, text_of(sent)
+        assert sent.headers["location"] == "/staff/broadcasts/1?done=sent"
+        page = await sam.get(sent.headers["location"])
+        assert "Your broadcast is on its way." in text_of(page)
+        heard = await site.world.delivered()
+        assert heard.texts(Address("sms", ANN)) == [f"Move Mates team: {WORDS}"]
+        assert heard.texts(Address("telegram", BOB)) == [f"Move Mates team: {WORDS}"]
+        for nobody in (EVE, DAN, CAT):
+            assert heard.texts(Address("sms", nobody)) == []
+
+        # The same form sent twice (a second press): one broadcast.
+        twice = await post_fields(sam, "/staff/broadcasts", hidden(preview, "/staff/broadcasts"))
+        assert twice.headers["location"] == "/staff/broadcasts/1?done=duplicate"
+        assert await broadcasts(site) == 1
+
+        history = await sam.get("/staff/broadcasts")
+        row = re.search(r'<tr class="nhsuk-table__row" data-broadcast="1">.*?</tr>',
+                        history.text, re.S)
+        assert row is not None
+        counts = dict(re.findall(r'data-count="([a-z_]+)">(\d+)<', row.group(0)))
+        # Telegram took Bob's; Ann's text waits for its delivery receipt.
+        assert counts == {"recipients": "2", "delivered": "1", "on_its_way": "1",
+                          "failed": "0", "not_sent": "0"}
+        assert "Postcode districts: LE11" in text_of(history)
+        assert "Likes: Walking" in text_of(history)
+
+        actions = [a["action"] for a in await site.audit()]
+        assert actions.count("broadcast_composed") == 1
+        assert actions.count("broadcast_sent") == 1
+        assert (await site.world.db(lambda c: c.scalar(select(func.count()).select_from(
+            OutboxMessage).where(OutboxMessage.kind == "broadcast")))) == 2
+
+
+async def test_scheduled_then_cancelled_never_goes(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam:
+        now = site.clock.now()  # Monday 2 March 2026, 09:00 in London
+        await site.world.db(lambda c: add_person(c, now, "Ann", sms=ANN))
+        await site.staff(sam, "sam@example.org")
+        later = form(when="later", date="2026-03-03", time="18:30")
+        preview = await sam.post("/staff/broadcasts/preview", later)
+        assert preview.status_code == 200, text_of(preview)
+        assert "Tue 3 Mar 2026, 18:30" in text_of(preview)
+        assert "Yes, send it to 1 person on Tue 3 Mar 2026, 18:30" in text_of(preview)
+        done = await post_fields(sam, "/staff/broadcasts", hidden(preview, "/staff/broadcasts"))
+        assert done.headers["location"] == "/staff/broadcasts/1?done=scheduled"
+        page = await sam.get("/staff/broadcasts/1")
+        assert "Waiting to go" in text_of(page) and "Cancel this broadcast" in text_of(page)
+        assert (await site.world.delivered()).texts(Address("sms", ANN)) == []
+
+        assert (await sam.post("/staff/broadcasts/1/cancel", token="")).status_code == 403
+        cancelled = await sam.post("/staff/broadcasts/1/cancel")
+        assert cancelled.headers["location"] == "/staff/broadcasts/1?done=cancelled"
+        page = await sam.get(cancelled.headers["location"])
+        assert "Nobody will get it" in text_of(page) and "Cancelled by Sam Jones" in \
+            text_of(page)
+        again = await sam.post("/staff/broadcasts/1/cancel")
+        assert again.headers["location"] == "/staff/broadcasts/1?done=already_cancelled"
+
+        site.clock.advance(timedelta(days=2))
+        await send_due_broadcasts(site.services)
+        assert (await site.world.delivered()).texts(Address("sms", ANN)) == []
+        actions = [a["action"] for a in await site.audit()]
+        assert actions.count("broadcast_cancelled") == 1 and "broadcast_sent" not in actions
+
+
+async def test_forms_need_their_token_and_wrong_input_is_a_clear_400(
+        settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam:
+        now = site.clock.now()
+        await site.world.db(lambda c: add_person(c, now, "Ann", sms=ANN))
+        await site.staff(sam, "sam@example.org")
+        preview = await sam.post("/staff/broadcasts/preview", form())
+        fields = hidden(preview, "/staff/broadcasts")
+
+        # No token, or someone else's: nothing is sent.
+        without = [(n, v) for n, v in fields if n != "csrf_token"]
+        assert (await post_fields(sam, "/staff/broadcasts", without)).status_code == 403
+        forged = [*without, ("csrf_token", "not-the-token")]
+        refused = await post_fields(sam, "/staff/broadcasts", forged)
+        assert refused.status_code == 403 and "Nothing was changed" in text_of(refused)
+        assert (await sam.post("/staff/broadcasts/preview", form(), token="")).status_code \
+            == 403
+        assert await broadcasts(site) == 0
+
+        wrong = {
+            "text": (form(text="   "), "Write a message."),
+            "long": (form(text="x" * 1200), "This message is too long."),
+            "districts": (form(districts="LE11 ZZ99"), "Use postcode districts we know"),
+            "many": (form(districts=" ".join(KNOWN[:31])),
+                     "Pick 30 postcode districts or fewer."),
+            "interests": (form(interests=["knitting"]), "Pick interests from the list."),
+            "channel": (form(channel="fax"), "Pick how to send it."),
+            "when": (form(when="whenever"), "Pick when to send it."),
+            "date": (form(when="later", date="2026-02-30", time="10:00"),
+                     "Enter a real date"),
+            "time": (form(when="later", date="2026-03-03", time="25:00"),
+                     "Enter a time like 18:30."),
+            "past": (form(when="later", date="2026-03-01", time="10:00"),
+                     "Pick a time that has not passed yet."),
+            "far": (form(when="later", date="2027-03-01", time="10:00"),
+                    "Pick a date in the next 90 days."),
+            "nobody": (form(districts="LE4"), "Nobody in this group can get a message now."),
+        }
+        for name, (values, says) in wrong.items():
+            for path in ("/staff/broadcasts/preview", "/staff/broadcasts"):
+                response = await sam.post(path, values)
+                assert response.status_code == 400, (name, path, text_of(response))
+                assert says in text_of(response), (name, text_of(response))
+                assert "There is a problem" in text_of(response)
+        assert await broadcasts(site) == 0
+
+        # Pages that are not there.
+        for path in ("/staff/broadcasts/abc", "/staff/broadcasts/999",
+                     "/staff/broadcasts/99999999999"):
+            assert (await sam.get(path)).status_code == 404
+        assert (await sam.post("/staff/broadcasts/999/cancel")).status_code == 404
+        opened = await sam.client.get("/staff/broadcasts/preview")
+        assert opened.headers["location"] == "/staff/broadcasts/new"
+
+
+async def test_numbers_that_moved_since_the_preview_are_shown_again(
+        settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam:
+        now = site.clock.now()
+        await site.world.db(lambda c: add_person(c, now, "Ann", sms=ANN))
+        await site.staff(sam, "sam@example.org")
+        preview = await sam.post("/staff/broadcasts/preview", form())
+        assert numbers(preview)["recipients"] == "1"
+        # Someone joins before the coordinator presses send.
+        await site.world.db(lambda c: add_person(c, now, "Bob", telegram=BOB))
+        moved = await post_fields(sam, "/staff/broadcasts", hidden(preview, "/staff/broadcasts"))
+        assert moved.status_code == 409
+        assert "The numbers have changed" in text_of(moved)
+        assert numbers(moved)["recipients"] == "2"
+        assert await broadcasts(site) == 0
+        sent = await post_fields(sam, "/staff/broadcasts", hidden(moved, "/staff/broadcasts"))
+        assert sent.status_code == 303
+
+
+
+def test_the_keys_the_pages_make_from_values_exist() -> None:
+    from bot.broadcasts.audience import CHANNELS
+    from bot.broadcasts.models import STATUSES
+    from bot.console.broadcasts import DONE
+    from bot.core.content import library
+
+    english = library().for_language("en")
+    keys = [f"console_broadcasts.status.{s}" for s in STATUSES]
+    keys += [f"console_broadcasts.channel.{c}" for c in CHANNELS]
+    keys += [f"console_broadcasts.done.{d}" for d in DONE]
+    keys += [f"console_broadcasts.columns.{c}" for c in
+             ("recipients", "delivered", "on_its_way", "failed", "not_sent")]
+    keys += [f"console_broadcasts.errors.{e}" for e in ("need_text", "too_long", "nobody")]
+    keys += [f"console_broadcasts.preview.{k}{one}" for k in ("confirm", "send_now",
+                                                              "send_later")
+             for one in ("", "_one")]
+    keys += [f"console.audit.actions.broadcast_{a}" for a in ("composed", "sent",
+                                                              "cancelled")]
+    keys += ["broadcasts.message"]
+    assert [key for key in keys if not english.has(key)] == []
