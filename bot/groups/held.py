@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from telegram import Message, Update
 
 from bot.channels import telegram_keyboards as keyboards
-from bot.core.events import Outbound, ref_token
+from bot.core.events import ref_token
 from bot.groups import store
 from bot.groups.runtime import (
     GroupRuntime,
@@ -23,10 +23,9 @@ from bot.groups.runtime import (
     quoted,
     settle,
     tell,
-    to_group,
     to_moderators,
-    to_person,
 )
+from bot.peers import group_posts
 from bot.peers.contact import ContactKind, contact_details
 
 HELD_REF = "groups.held"
@@ -128,23 +127,10 @@ class HeldMessages:
         key = f"decided:{held_id}"
 
         def record(connection: Connection) -> bool:
-            decided = store.decide_held(connection, held_id, status, helper.id)
-            if decided is None:
-                return False  # another helper pressed first
-            group = store.get_group(connection, decided.chat_id)
-            title = group.title if group else ""
-            store.audit(connection, now, f"held_{status}", actor_id=helper_id,
-                        actor_telegram_id=helper.id,
-                        target=member_target(decided.chat_id, decided.telegram_id),
-                        detail=f"held:{held_id}")
-            if status == "approved":
-                to_group(connection, now, decided.chat_id, paragraphs(
-                    self.rt.text("groups.held.reposted", member=name), decided.text), key)
-                told = self.rt.text("groups.held.approved_member", group=title)
-            else:
-                told = self.rt.text("groups.held.removed_member", group=title)
-            to_person(connection, now, decided.telegram_id, Outbound(text=told), key)
-            return True
+            # One rule for a helper's button here and the staff console's form.
+            return group_posts.settle_held(connection, self.rt.content, held_id, status, now,
+                                           name=name, key=key, helper_id=helper_id,
+                                           helper_telegram_id=helper.id)
 
         done = await self.rt.run(record)
         await settle(query, self.rt.text("groups.held.done" if done else "groups.held.already"))

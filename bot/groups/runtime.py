@@ -28,6 +28,7 @@ from bot.core.content import Content
 from bot.core.events import Address, Option, Outbound
 from bot.dispatch.priority import PRIORITY_NOTICE, PRIORITY_REPLY
 from bot.groups import store
+from bot.peers.group_posts import member_target, to_group, to_person  # noqa: F401
 from bot.storage import repository as repo
 from bot.storage.db import Database
 
@@ -104,29 +105,6 @@ class GroupRuntime:
 
 
 # -- the outbox (called inside a transaction) ---------------------------------------------
-def to_group(connection: Connection, now: datetime, chat_id: int, text: str, key: str, *,
-             expires_at: datetime | None = None) -> None:
-    """`expires_at` for what is only worth saying now: if a crowd joins at once, the
-    dispatcher skips welcomes that waited too long behind the group's 20 a minute."""
-    repo.queue_messages(connection, person_id=None, to=Address(store.CHANNEL, str(chat_id)),
-                        messages=[Outbound(text=text)], kind="group", priority=PRIORITY_NOTICE,
-                        key_prefix=f"grp:{key}:{chat_id}", now=now, expires_at=expires_at)
-
-
-def to_person(connection: Connection, now: datetime, telegram_id: int, message: Outbound,
-              key: str, *, priority: int = PRIORITY_REPLY) -> bool:
-    """Privately, if they have talked to the bot and not blocked it or said STOP: Telegram
-    lets a bot write only to people who started a chat with it."""
-    reach = store.reach_of(connection, telegram_id)
-    if reach is None or not reach.reachable:
-        return False
-    repo.queue_messages(connection, person_id=reach.person_id,
-                        to=Address(store.CHANNEL, str(telegram_id)), messages=[message],
-                        kind="group_private", priority=priority,
-                        key_prefix=f"grp:{key}:{telegram_id}", now=now)
-    return True
-
-
 def reply_privately(connection: Connection, now: datetime, telegram_id: int,
                     message: Outbound, key: str) -> None:
     """An answer in a private chat the person has just written in (so Telegram allows it),
@@ -156,11 +134,6 @@ def to_moderators(connection: Connection, now: datetime, message: Outbound, key:
     if not recipients:
         log.warning("no group helper is reachable for a group alert")
     return len(recipients)
-
-
-def member_target(chat_id: int, telegram_id: int) -> str:
-    """How the audit log names a member of a group."""
-    return f"chat:{chat_id}/tg:{telegram_id}"
 
 
 def quoted(text: str) -> str:

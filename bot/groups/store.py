@@ -12,10 +12,17 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.core.textnorm import storable
+from bot.peers.group_posts import (  # noqa: F401 (the groups' own names for them)
+    CHANNEL,
+    HeldInfo,
+    Reach,
+    decide_held,
+    get_held,
+    reach_of,
+)
 from bot.peers.models import Group, GroupInvite, GroupMember, HeldMessage, ModerationCase
 from bot.storage.models import AuditEntry, Identity, OutboxMessage, Volunteer
 
-CHANNEL = "telegram"
 MODERATOR_ROLES = ("moderator", "coordinator")
 MAX_LISTED = 30
 # A held message waits this long for a helper, then is forgotten: it may hold a number.
@@ -49,29 +56,6 @@ class MemberInfo:
     muted_until: datetime | None
     removed_at: datetime | None
     joined_at: datetime
-
-
-@dataclass(frozen=True)
-class Reach:
-    """Someone's Telegram identity with us: they have talked to the bot privately."""
-
-    person_id: int
-    opted_out: bool  # said STOP: nothing at all until they say START
-    unreachable: bool  # blocked the bot
-
-    @property
-    def reachable(self) -> bool:
-        return not (self.opted_out or self.unreachable)
-
-
-@dataclass(frozen=True)
-class HeldInfo:
-    id: int
-    chat_id: int
-    telegram_id: int
-    message_id: int
-    text: str
-    status: str
 
 
 def is_new_member(group: GroupInfo, member: MemberInfo | None, now: datetime) -> bool:
@@ -241,16 +225,6 @@ def update_member(connection: Connection, group: GroupInfo, telegram_id: int,
 
 
 # -- people -------------------------------------------------------------------------------
-def reach_of(connection: Connection, telegram_id: int) -> Reach | None:
-    row = connection.execute(
-        select(_IDENTITIES.c.person_id, _IDENTITIES.c.opted_out_at, _IDENTITIES.c.unreachable_at)
-        .where(_IDENTITIES.c.channel == CHANNEL, _IDENTITIES.c.address == str(telegram_id))
-    ).first()
-    if row is None:
-        return None
-    return Reach(row.person_id, row.opted_out_at is not None, row.unreachable_at is not None)
-
-
 def mark_reachable(connection: Connection, telegram_id: int) -> None:
     """Writing to us proves we can reach them again (as the engine does for its messages)."""
     connection.execute(update(_IDENTITIES).where(
@@ -306,28 +280,6 @@ def hold_message(connection: Connection, now: datetime, *, chat_id: int, telegra
     return int(connection.execute(insert(_HELD).values(
         chat_id=chat_id, telegram_id=telegram_id, message_id=message_id, text=storable(text),
         status="held", created_at=now).returning(_HELD.c.id)).scalar_one())
-
-
-def get_held(connection: Connection, held_id: int) -> HeldInfo | None:
-    row = connection.execute(
-        select(_HELD.c.id, _HELD.c.chat_id, _HELD.c.telegram_id, _HELD.c.message_id,
-               _HELD.c.text, _HELD.c.status).where(_HELD.c.id == held_id)).first()
-    return HeldInfo(*row) if row else None
-
-
-def decide_held(connection: Connection, held_id: int, status: str,
-                by_telegram_id: int) -> HeldInfo | None:
-    """Settle a held message once; None if it is gone or another helper got there first."""
-    row = connection.execute(
-        update(_HELD).where(_HELD.c.id == held_id, _HELD.c.status == "held")
-        .values(status=status, decided_by=by_telegram_id)
-        .returning(_HELD.c.id, _HELD.c.chat_id, _HELD.c.telegram_id, _HELD.c.message_id,
-                   _HELD.c.text, _HELD.c.status)).first()
-    if row is None:
-        return None
-    # Once decided, the words are either in the group again or gone: keep no copy.
-    connection.execute(update(_HELD).where(_HELD.c.id == held_id).values(text=""))
-    return HeldInfo(*row)
 
 
 def forget_old_held(connection: Connection, now: datetime) -> int:

@@ -3,6 +3,7 @@ decide (dismiss, warn, end the chat, suspend someone)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, func, select, update
@@ -57,13 +58,52 @@ def show_case(connection: Connection, content: Content, case_id: int, *, actor: 
     return [Outbound("\n".join(lines))]
 
 
+@dataclass(frozen=True)
+class StaffActor:
+    """A member of staff acting in the web console (`bot/staff`): not one of our people,
+    so the audit log names their account, and nothing is paused in their person's name."""
+
+    id: int
+    name: str
+
+
+ACTIONS = ("warn", "pause", "end", "suspend", "close")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What `decide` did: `outcome` is done | no_case (not open) | nothing_to_do (the chat
+    already ended, or nobody to suspend) | unknown (not an action)."""
+
+    outcome: str
+    action: str
+
+
 def act_on_case(connection: Connection, content: ContentLibrary, moderator_id: int,
                 case_id: int, action: str, note: str, now: datetime) -> list[Outbound]:
+    """`CASE 12 WARN` (and PAUSE, END, SUSPEND, CLOSE with a note) by text or Telegram."""
     mine = content.for_language(_language(connection, moderator_id))
+    done = decide(connection, content, case_id, action, note, now, moderator=moderator_id)
+    if done.outcome == "no_case":
+        return [Outbound(mine.text("peers.moderation.no_case", case=case_id))]
+    if done.outcome == "nothing_to_do":
+        return [Outbound(mine.text("peers.moderation.nothing_to_do"))]
+    if done.outcome == "unknown":
+        return show_case(connection, mine, case_id, actor=moderator_id, now=now)
+    return [Outbound(mine.text("peers.moderation.done",
+                               answer=mine.text(f"peers.moderation.actions.{action}")))]
+
+
+def decide(connection: Connection, content: ContentLibrary, case_id: int, action: str,
+           note: str, now: datetime, *, moderator: int | None = None,
+           staff: StaffActor | None = None) -> Decision:
+    """One moderation action on an open case, by a moderator by text or Telegram
+    (`moderator`, their person id) or a member of staff in the console (`staff`): the
+    same rules and the same messages to the people in it, through the outbox."""
     case = connection.execute(select(ModerationCase).where(
         ModerationCase.id == case_id, ModerationCase.status == "open")).mappings().first()
     if case is None:
-        return [Outbound(mine.text("peers.moderation.no_case", case=case_id))]
+        return Decision("no_case", action)
     chat = connection.execute(select(PeerChat).where(
         PeerChat.id == case["connection_id"])).mappings().first() if case["connection_id"] else None
     people = [chat["resident_id"], chat["supporter_id"]] if chat else \
@@ -75,7 +115,8 @@ def act_on_case(connection: Connection, content: ContentLibrary, moderator_id: i
             notify(connection, person, [Outbound(theirs.text("peers.moderation.warning"))], now,
                    kind="moderation")
     elif action == "pause" and chat_open:
-        _set_chat(connection, chat["id"], now, status="paused", paused_by=moderator_id)
+        # A pause by staff is nobody's in the chat: like a moderator's, only they lift it.
+        _set_chat(connection, chat["id"], now, status="paused", paused_by=moderator)
     elif action == "end" and chat_open:
         _set_chat(connection, chat["id"], now, status="ended", ended_at=now)
         for person in people:
@@ -86,7 +127,7 @@ def act_on_case(connection: Connection, content: ContentLibrary, moderator_id: i
         _suspend(connection, content, case["subject_id"], now)
     elif action == "close":
         connection.execute(update(ModerationCase).where(ModerationCase.id == case_id).values(
-            status="closed", closed_at=now, closed_by=moderator_id, note=note or None))
+            status="closed", closed_at=now, closed_by=moderator, note=note or None))
         members = people if chat else []
         held_by_moderator = chat_open and (chat["status"] == "reported" or (
             chat["status"] == "paused" and chat["paused_by"] not in members))
@@ -98,13 +139,13 @@ def act_on_case(connection: Connection, content: ContentLibrary, moderator_id: i
                        now, kind="moderation")
     elif action in ("pause", "end", "suspend"):
         # Nothing left to do it to (the chat already ended, or nobody to suspend).
-        return [Outbound(mine.text("peers.moderation.nothing_to_do"))]
+        return Decision("nothing_to_do", action)
     else:
-        return show_case(connection, mine, case_id, actor=moderator_id, now=now)
-    audit(connection, now, moderator_id, f"case_{action}", case_id=case_id,
-          target=f"connection:{chat['id']}" if chat else None, detail=note or None)
-    return [Outbound(mine.text("peers.moderation.done",
-                               answer=mine.text(f"peers.moderation.actions.{action}")))]
+        return Decision("unknown", action)
+    audit(connection, now, moderator, f"case_{action}", case_id=case_id,
+          target=f"connection:{chat['id']}" if chat else None, detail=note or None,
+          staff_id=staff.id if staff else None)
+    return Decision("done", action)
 
 
 def _suspend(connection: Connection, content: ContentLibrary, subject: int,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
@@ -42,15 +43,29 @@ class Entry:
 def page(connection: Connection, *, before: int | None = None,
          limit: int = PAGE) -> list[Entry]:
     """The newest entries first, `limit` at a time, older than entry `before`."""
-    query = (select(AuditEntry.id, AuditEntry.at, AuditEntry.action, AuditEntry.target,
-                    AuditEntry.detail, AuditEntry.actor_id, StaffAccount.display_name,
-                    Volunteer.alias, Person.name)
-             .outerjoin(StaffAccount, StaffAccount.id == AuditEntry.actor_staff_id)
-             .outerjoin(Volunteer, Volunteer.person_id == AuditEntry.actor_id)
-             .outerjoin(Person, Person.id == AuditEntry.actor_id)
-             .order_by(AuditEntry.id.desc()).limit(limit))
+    query = _named().order_by(AuditEntry.id.desc()).limit(limit)
     if before is not None:
         query = query.where(AuditEntry.id < before)
+    return _entries(connection, query)
+
+
+def for_case(connection: Connection, case_id: int, *, limit: int = PAGE * 5) -> list[Entry]:
+    """A moderation case's history, oldest first: every look and action on it, by text,
+    Telegram or the console, each actor named as on the audit page."""
+    return _entries(connection, _named().where(AuditEntry.case_id == case_id)
+                    .order_by(AuditEntry.id).limit(limit))
+
+
+def _named() -> Any:
+    return (select(AuditEntry.id, AuditEntry.at, AuditEntry.action, AuditEntry.target,
+                   AuditEntry.detail, AuditEntry.actor_id, StaffAccount.display_name,
+                   Volunteer.alias, Person.name)
+            .outerjoin(StaffAccount, StaffAccount.id == AuditEntry.actor_staff_id)
+            .outerjoin(Volunteer, Volunteer.person_id == AuditEntry.actor_id)
+            .outerjoin(Person, Person.id == AuditEntry.actor_id))
+
+
+def _entries(connection: Connection, query: Any) -> list[Entry]:
     return [Entry(row.id, row.at, row.action, row.target, row.detail, row.display_name,
                   row.actor_id, row.alias or row.name)
             for row in connection.execute(query)]

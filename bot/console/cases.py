@@ -1,0 +1,167 @@
+"""Reports from peer chats and groups (moderation cases) in the console, on the same rules
+as the CASE commands (`bot.peers.moderation.decide`): warning, pausing, ending, suspending
+and closing with a note send the people in it exactly what a moderator's `CASE 12 WARN`
+would, through the outbox. Beside those, what only the console has
+(`bot.peers.casework`): picking a report up, notes, and following up someone who was
+suspended. Moderators and coordinators alike may do all of it.
+
+Opening a report shows the messages it holds and is written in the audit log, like
+`CASE 12`; its history is every audit entry for the case, whoever made it and however.
+Every form posts and comes back to the report with a banner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.console.shared import Console, Handler, redirect, signed_in
+from bot.peers import casework, moderation
+from bot.peers.moderation import StaffActor
+from bot.staff import audit
+from bot.staff.sessions import Session
+
+# Outcomes worth a banner on a report's page (content: console_cases.done.*).
+OUTCOMES = (*moderation.ACTIONS, "nothing_to_do", "already_closed", "claimed", "taken_over",
+            "already_yours", "noted", "follow_up_claimed", "follow_up_taken_over",
+            "follow_up_already_yours", "follow_up_noted", "follow_up_closed",
+            "follow_up_already_closed")
+GOOD = (*moderation.ACTIONS, "claimed", "taken_over", "already_yours", "noted",
+        "follow_up_claimed", "follow_up_taken_over", "follow_up_already_yours",
+        "follow_up_noted", "follow_up_closed")
+FORM_FIELDS = {"close": "close_note", "note": "note", "follow_up_note": "follow_up_note",
+               "follow_up_close": "outcome"}
+
+
+def case_id(request: Request) -> int | None:
+    raw = request.path_params.get("case", "")
+    return int(raw) if raw.isdecimal() and len(raw) <= 9 else None
+
+
+def staff_of(session: Session) -> StaffActor:
+    return StaffActor(session.account.id, session.account.display_name)
+
+
+def for_inbox(connection: Connection) -> dict[str, Any]:
+    """The inbox's part: open reports and suspended people awaiting follow-up."""
+    reports, follow_ups = casework.inbox(connection)
+    return {"reports": reports, "follow_ups": follow_ups}
+
+
+def routes(console: Console) -> list[Route]:
+    pages = console.pages
+    words = console.content.for_language(None)  # moderators read English
+
+    @signed_in(console)
+    async def listing(request: Request, session: Session) -> Response:
+        staff, now = staff_of(session), console.clock.now()
+
+        def load(connection: Connection) -> list[casework.Case]:
+            found = casework.cases(connection)
+            audit.record(connection, now, staff.id, "cases_listed", detail=str(len(found)))
+            return found
+
+        return pages.render("cases.html", session=session, csrf=session.csrf_token,
+                            current="cases", cases=await console.run(load), now=now)
+
+    async def page(session: Session, number: int, status_code: int = 200, *,
+                   banner: str | None = None, errors: dict[str, str] | None = None
+                   ) -> Response:
+        staff, now = staff_of(session), console.clock.now()
+
+        def load(connection: Connection) -> Any:
+            report = casework.report(connection, words, number, staff, now)
+            return (report, audit.for_case(connection, number)) if report else None
+
+        found = await console.run(load)
+        if found is None:
+            return console.not_found(session)
+        report, history = found
+        return pages.render(
+            "case.html", status_code, session=session, csrf=session.csrf_token,
+            current="cases", report=report, case=report.case, history=history,
+            mine=report.case.held_by(staff),
+            follow_mine=bool(report.case.follow_up and
+                             report.case.follow_up.claimed_by == staff.id),
+            open_chat=report.case.chat_status in ("active", "paused", "reported"),
+            banner=banner, good=banner in GOOD, errors=errors or {},
+            max_note=casework.MAX_NOTE)
+
+    @signed_in(console)
+    async def show(request: Request, session: Session) -> Response:
+        number = case_id(request)
+        if number is None:
+            return console.not_found(session)
+        done = request.query_params.get("done")
+        return await page(session, number, banner=done if done in OUTCOMES else None)
+
+    def acting(name: str, work: Callable[[Connection, int, StaffActor, str, Any], str]
+               ) -> Handler:
+        """A form that changes something, then back to the report with what happened."""
+        field = FORM_FIELDS.get(name, "")
+
+        @signed_in(console)
+        async def act(request: Request, session: Session) -> Response:
+            number = case_id(request)
+            if number is None:
+                return console.not_found(session)
+            form = await console.form(request)
+            said = str(form.get(field, ""))[:casework.MAX_NOTE * 4] if field else ""
+            staff, now = staff_of(session), console.clock.now()
+
+            def run(connection: Connection) -> str:
+                if casework.get(connection, number) is None:
+                    return "no_case"
+                return work(connection, number, staff, said, now)
+
+            outcome = await console.run(run)
+            if outcome in ("no_case", "no_follow_up"):
+                return console.not_found(session)
+            if outcome.startswith("need_"):
+                return await page(session, number, 400,
+                                  errors={field: f"console_cases.errors.{outcome}"})
+            console.queued()
+            return redirect(f"/cases/{number}?done={outcome}")
+
+        return act
+
+    def deciding(action: str) -> Callable[[Connection, int, StaffActor, str, Any], str]:
+        def work(connection: Connection, number: int, staff: StaffActor, note: str,
+                 now: Any) -> str:
+            note = " ".join(note.split())[:casework.MAX_NOTE]
+            if action == "close" and not note:
+                return "need_close_note"
+            done = moderation.decide(connection, console.content, number, action, note, now,
+                                     staff=staff)
+            if done.outcome == "no_case":  # there, but not open any more
+                return "already_closed"
+            return action if done.outcome == "done" else done.outcome
+
+        return work
+
+    def following(outcome: str) -> str:
+        return outcome if outcome.startswith(("need_", "no_")) else f"follow_up_{outcome}"
+
+    handlers = {action: acting(action, deciding(action)) for action in moderation.ACTIONS}
+    handlers["claim"] = acting("claim", lambda c, n, staff, _w, now: casework.claim(
+        c, n, staff, now))
+    handlers["note"] = acting("note", lambda c, n, staff, said, now: casework.note(
+        c, n, staff, said, now))
+    handlers["follow-up/claim"] = acting("follow_up_claim", lambda c, n, staff, _w, now:
+                                         following(casework.claim(
+                                             c, n, staff, now, follow_up=True)))
+    handlers["follow-up/note"] = acting("follow_up_note", lambda c, n, staff, said, now:
+                                        following(casework.note(
+                                            c, n, staff, said, now, follow_up=True)))
+    handlers["follow-up/close"] = acting("follow_up_close", lambda c, n, staff, said, now:
+                                         following(casework.close_follow_up(
+                                             c, n, staff, said, now)))
+    return [Route("/cases", listing, methods=["GET"]),
+            Route("/cases/{case}", show, methods=["GET"]),
+            *[Route(f"/cases/{{case}}/{path}", handler, methods=["POST"])
+              for path, handler in handlers.items()]]

@@ -1,0 +1,288 @@
+"""Reports (moderation cases) as the staff console works on them, beside the CASE commands
+(`moderation.py` holds the rules both use): the list, one report with what it holds, and
+the follow-up work the commands never had: picking a report up, notes, and calling back
+someone who was suspended.
+
+No table of its own: the audit log already says, for each case (`audit_log.case_id`), who
+did what and when, by text, Telegram or console. Picking up (`case_claimed`, with the
+name of whoever did, as it was then), notes (`case_note`) and a suspended person's
+follow-up (`follow_up_claimed`, `follow_up_note`, `follow_up_closed` with the outcome) are
+entries there too, so the history is one list and the state is read from it.
+
+A suspended person awaits follow-up from the moment a case suspends them (`case_suspend`)
+until someone closes the follow-up with what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from bot.core.content import Content
+from bot.peers.chats import audit
+from bot.peers.models import Group, ModerationCase, PeerChat
+from bot.peers.moderation import StaffActor
+from bot.peers.whereabouts import alias_of, shown_name
+from bot.storage.models import AuditEntry
+
+CLAIMED, NOTED = "case_claimed", "case_note"
+FOLLOW_UP_CLAIMED, FOLLOW_UP_NOTE, FOLLOW_UP_CLOSED = (
+    "follow_up_claimed", "follow_up_note", "follow_up_closed")
+SUSPENDED = "case_suspend"
+MAX_NOTE = 500  # as long as an audit entry's detail
+CLOSED_SHOWN = 30  # closed reports listed under the open ones
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Someone a case suspended, for a coordinator to call: `status` waiting | held |
+    closed."""
+
+    case_id: int
+    suspended_at: datetime
+    status: str
+    claimed_by: int | None  # staff account
+    claimed_by_name: str | None
+    closed_at: datetime | None
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    kind: str  # connection | group
+    status: str  # open | closed
+    created_at: datetime
+    closed_at: datetime | None
+    note: str | None
+    chat_status: str | None  # the peer chat's, while it is kept
+    claimed_by: int | None  # staff account holding an open report
+    claimed_by_name: str | None
+    follow_up: FollowUp | None
+
+    def held_by(self, staff: StaffActor) -> bool:
+        return self.status == "open" and self.claimed_by == staff.id
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message a report holds, as moderators see it (None text: erased)."""
+
+    name: str
+    text: str | None
+    at: datetime | None
+    held: bool = False
+    reported: bool = False
+
+
+@dataclass(frozen=True)
+class Report:
+    """One case in full for the console: who is in it (by safe names: no number, no
+    handle), the reason given and the messages it holds."""
+
+    case: Case
+    reporter: str | None
+    subject: str | None
+    group: str | None
+    reason: str | None
+    messages: list[Message] = field(default_factory=list)
+    suspendable: bool = False  # someone we know was reported (not a stranger in a group)
+
+
+# -- reading ------------------------------------------------------------------------------
+def cases(connection: Connection, *, closed_shown: int = CLOSED_SHOWN) -> list[Case]:
+    """Open reports first (the oldest first), then the latest closed."""
+    open_rows = connection.execute(_select().where(ModerationCase.status == "open")
+                                   .order_by(ModerationCase.created_at, ModerationCase.id)).all()
+    closed = connection.execute(_select().where(ModerationCase.status != "open")
+                                .order_by(ModerationCase.closed_at.desc(),
+                                          ModerationCase.id.desc())
+                                .limit(closed_shown)).all()
+    return _with_state(connection, [*open_rows, *closed])
+
+
+def get(connection: Connection, case_id: int) -> Case | None:
+    row = connection.execute(_select().where(ModerationCase.id == case_id)).first()
+    return _with_state(connection, [row])[0] if row else None
+
+
+def follow_ups(connection: Connection) -> list[FollowUp]:
+    """Suspended people still awaiting follow-up, the longest waiting first."""
+    ids = connection.scalars(select(AuditEntry.case_id).where(
+        AuditEntry.action == SUSPENDED, AuditEntry.case_id.is_not(None))
+        .group_by(AuditEntry.case_id)).all()
+    found = [f for f in _follow_ups(connection, list(ids)).values() if f.status != "closed"]
+    return sorted(found, key=lambda f: (f.suspended_at, f.case_id))
+
+
+def inbox(connection: Connection) -> tuple[list[Case], list[FollowUp]]:
+    """What the inbox lists: open reports and suspended people awaiting follow-up."""
+    return [c for c in cases(connection, closed_shown=0)], follow_ups(connection)
+
+
+def report(connection: Connection, content: Content, case_id: int, staff: StaffActor,
+           now: datetime) -> Report | None:
+    """One case with the messages it holds, for a member of staff: reading it is written
+    in the audit log, as `CASE 12` is."""
+    case = get(connection, case_id)
+    if case is None:
+        return None
+    row = connection.execute(select(ModerationCase).where(ModerationCase.id == case_id)
+                             ).mappings().one()
+    audit(connection, now, None, "case_viewed", case_id=case_id, staff_id=staff.id,
+          target=f"connection:{row['connection_id']}" if row["connection_id"] else None)
+    history = row["history"] or {}
+
+    def named(person_id: int | None) -> str | None:
+        return alias_of(connection, person_id, content, reader=None) if person_id else None
+
+    if case.kind == "group":
+        seen = [*(history.get("before") or []), history.get("reported")]
+        messages = [_group_message(connection, content, s, reported=s is seen[-1])
+                    for s in seen if isinstance(s, dict)]
+        subject_name = history.get("reported", {}).get("name") if isinstance(
+            history.get("reported"), dict) else None
+        subject = named(row["subject_id"]) or (
+            shown_name(connection, None, subject_name, content) if subject_name else None)
+        group = connection.scalar(select(Group.title).where(
+            Group.chat_id == row["group_chat_id"])) or history.get("group")
+    else:
+        messages = [Message("", None, _at(m.get("at"))) if m.get("erased") else
+                    Message(shown_name(connection, None, str(m.get("alias") or ""), content),
+                            str(m.get("text") or ""), _at(m.get("at")), bool(m.get("held")))
+                    for m in history.get("messages") or []]
+        subject, group = named(row["subject_id"]), None
+    return Report(case, named(row["reported_by"]), subject, group, row["reason"], messages,
+                  suspendable=row["subject_id"] is not None)
+
+
+# -- working on it ------------------------------------------------------------------------
+def claim(connection: Connection, case_id: int, staff: StaffActor, now: datetime, *,
+          follow_up: bool = False) -> str:
+    """Pick up an open report (or a suspended person's follow-up), taking it over from a
+    colleague if need be. Returns claimed | taken_over | already_yours | already_closed |
+    no_case | no_follow_up."""
+    case = get(connection, case_id)
+    if case is None:
+        return "no_case"
+    if follow_up:
+        if case.follow_up is None:
+            return "no_follow_up"
+        status, holder = case.follow_up.status, case.follow_up.claimed_by
+    else:
+        status = "closed" if case.status != "open" else ("held" if case.claimed_by else
+                                                         "waiting")
+        holder = case.claimed_by
+    if status == "closed":
+        return "already_closed"
+    if holder == staff.id:
+        return "already_yours"
+    audit(connection, now, None, FOLLOW_UP_CLAIMED if follow_up else CLAIMED,
+          case_id=case_id, staff_id=staff.id, detail=staff.name)
+    return "taken_over" if holder else "claimed"
+
+
+def note(connection: Connection, case_id: int, staff: StaffActor, text: str, now: datetime,
+         *, follow_up: bool = False) -> str:
+    """A note only staff see. Returns noted | need_note | no_case | no_follow_up."""
+    text = " ".join(text.split())[:MAX_NOTE]
+    case = get(connection, case_id)
+    if case is None:
+        return "no_case"
+    if follow_up and case.follow_up is None:
+        return "no_follow_up"
+    if not text:
+        return "need_note"
+    audit(connection, now, None, FOLLOW_UP_NOTE if follow_up else NOTED, case_id=case_id,
+          staff_id=staff.id, detail=text)
+    return "noted"
+
+
+def close_follow_up(connection: Connection, case_id: int, staff: StaffActor, outcome: str,
+                    now: datetime) -> str:
+    """The suspended person has been followed up: what happened. Returns closed |
+    need_outcome | already_closed | no_case | no_follow_up."""
+    outcome = " ".join(outcome.split())[:MAX_NOTE]
+    case = get(connection, case_id)
+    if case is None:
+        return "no_case"
+    if case.follow_up is None:
+        return "no_follow_up"
+    if case.follow_up.status == "closed":
+        return "already_closed"
+    if not outcome:
+        return "need_outcome"
+    audit(connection, now, None, FOLLOW_UP_CLOSED, case_id=case_id, staff_id=staff.id,
+          detail=outcome)
+    return "closed"
+
+
+# -- inside --------------------------------------------------------------------------------
+def _select() -> Any:
+    return (select(ModerationCase.id, ModerationCase.kind, ModerationCase.status,
+                   ModerationCase.created_at, ModerationCase.closed_at, ModerationCase.note,
+                   PeerChat.status.label("chat_status"))
+            .outerjoin(PeerChat, PeerChat.id == ModerationCase.connection_id))
+
+
+def _with_state(connection: Connection, rows: list[Any]) -> list[Case]:
+    """The rows as cases, with who holds each (the latest pick-up, while it is open) and
+    any follow-up, read from the audit log in two queries."""
+    ids = [row.id for row in rows]
+    holders: dict[int, tuple[int | None, str | None]] = {}
+    if ids:
+        latest = (select(func.max(AuditEntry.id)).where(
+            AuditEntry.action == CLAIMED, AuditEntry.case_id.in_(ids))
+            .group_by(AuditEntry.case_id))
+        for case_id, staff_id, name in connection.execute(
+                select(AuditEntry.case_id, AuditEntry.actor_staff_id, AuditEntry.detail)
+                .where(AuditEntry.id.in_(latest))):
+            holders[case_id] = (staff_id, name)
+    follow = _follow_ups(connection, ids)
+    return [Case(row.id, row.kind, row.status, row.created_at, row.closed_at, row.note,
+                 row.chat_status,
+                 *(holders.get(row.id, (None, None)) if row.status == "open" else (None, None)),
+                 follow.get(row.id))
+            for row in rows]
+
+
+def _follow_ups(connection: Connection, ids: list[int]) -> dict[int, FollowUp]:
+    """Each suspension's follow-up, replayed from its audit entries in order."""
+    if not ids:
+        return {}
+    state: dict[int, dict[str, Any]] = {}
+    for case_id, action, at, staff_id, detail in connection.execute(
+            select(AuditEntry.case_id, AuditEntry.action, AuditEntry.at,
+                   AuditEntry.actor_staff_id, AuditEntry.detail)
+            .where(AuditEntry.case_id.in_(ids), AuditEntry.action.in_(
+                (SUSPENDED, FOLLOW_UP_CLAIMED, FOLLOW_UP_CLOSED)))
+            .order_by(AuditEntry.id)):
+        if action == SUSPENDED:
+            state.setdefault(case_id, {"suspended_at": at, "status": "waiting",
+                                       "claimed_by": None, "claimed_by_name": None,
+                                       "closed_at": None, "outcome": None})
+        elif case_id in state and action == FOLLOW_UP_CLAIMED:
+            state[case_id].update(status="held", claimed_by=staff_id, claimed_by_name=detail)
+        elif case_id in state and action == FOLLOW_UP_CLOSED:
+            state[case_id].update(status="closed", closed_at=at, outcome=detail)
+    return {case_id: FollowUp(case_id, **values) for case_id, values in state.items()}
+
+
+def _group_message(connection: Connection, content: Content, seen: dict[str, Any], *,
+                   reported: bool) -> Message:
+    """A group message kept in a report: the member's first name as the group saw it
+    (unless it carries contact details), never their Telegram id."""
+    erased = seen.get("telegram_id") is None and not seen.get("text")
+    name = shown_name(connection, None, str(seen.get("name") or ""), content)
+    return Message(name, None if erased else str(seen.get("text") or ""),
+                   _at(seen.get("at")), reported=reported)
+
+
+def _at(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

@@ -1,0 +1,160 @@
+"""Reports and groups in a real browser: Debian's Chromium driven by Playwright, against
+`movemates serve` itself on a free port with SMS on (the Twilio stub), on SQLite and
+PostgreSQL.
+
+A resident texts in; their peer chat is reported (through the feature's own `report`, as
+the REPORT command does) and a new member's group post is held. A moderator, made with
+`movemates staff add --role moderator`, opens the report from the inbox with the keyboard
+alone, reads it, sends a warning (the resident gets the CASE command's very words by
+SMS), tries to close it without a note (the error summary), closes it with one (the chat
+is back on, and they are told), and shares the held group post. axe-core checks every
+page: no serious or critical WCAG 2.2 A/AA problem, and nothing may break the CSP.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Connection, insert, update
+from test_console_browser import (  # noqa: F401  (`service` is a fixture)
+    CHROMIUM,
+    LINK,
+    RESIDENT,
+    Service,
+    async_playwright,
+    checked_page,
+    expect,
+    service,
+    sign_up_and_in,
+    tab_to,
+)
+
+from bot.config import Settings
+from bot.core.content import library
+from bot.core.events import Address
+from bot.groups import store as group_store
+from bot.peers import service as peers
+from bot.peers.models import PeerChat, RelayedMessage
+from bot.storage import repository as repo
+from bot.storage.db import Database
+from bot.storage.models import Person
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(async_playwright is None or not CHROMIUM.exists(),
+                       reason="Playwright or Debian's Chromium is missing (make test installs "
+                              "both); the reports page's browser test did not run"),
+]
+SUPPORTER = "+447700900778"
+GROUP = -1009876543
+EN = library().for_language("en")
+
+
+async def a_report_and_a_held_post(settings: Settings) -> None:
+    """The resident (already met by text) chatting with a supporter, the chat reported by
+    the resident; and a post held back in a Telegram group."""
+    db = Database(settings.database_url)
+
+    def add(connection: Connection) -> None:
+        now = datetime.now(UTC)
+        ann = repo.load(connection, Address("sms", RESIDENT), lock=False)
+        assert ann is not None
+        sam = repo.create_person(connection, Address("sms", SUPPORTER), now)
+        for person, name in ((ann.person_id, "Ann"), (sam.person_id, "Sam")):
+            connection.execute(update(Person).where(Person.id == person).values(name=name))
+        chat = connection.scalar(insert(PeerChat).values(
+            resident_id=ann.person_id, supporter_id=sam.person_id, status="active",
+            created_at=now, updated_at=now).returning(PeerChat.id))
+        connection.execute(insert(RelayedMessage).values(
+            connection_id=chat, sender_id=sam.person_id, text="Give me your number, now",
+            held=False, segments=1, created_at=now))
+        peers.report(connection, library(), ann.person_id, int(chat), now)
+        group_store.register_group(connection, GROUP, "Chair Yoga Friends", now)
+        group_store.hold_message(connection, now, chat_id=GROUP, telegram_id=4242,
+                                 message_id=9, text="Our walk is on walks.example.org")
+
+    try:
+        await db.run(add)
+    finally:
+        await db.dispose()
+
+
+async def moderator_link(running: Service, email: str, name: str) -> str:
+    done = await running.movemates("staff", "add", email, "--name", name, "--role",
+                                   "moderator")
+    assert done.returncode == 0, done.stderr
+    found = LINK.search(done.stdout)
+    assert found, done.stdout
+    return found.group(1)
+
+
+async def test_a_moderator_handles_a_report_and_a_held_post(
+        service: Service, settings: Settings) -> None:  # noqa: F811
+    await service.text_from_resident("hi")
+    await service.texts_to_resident("")  # met: they have had their first reply
+    await a_report_and_a_held_post(settings)
+    link = await moderator_link(service, "mo@example.org", "Mo Khan")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                   args=["--no-sandbox"])
+        try:
+            mo = await checked_page(browser)
+            page = mo.page
+            await sign_up_and_in(mo, link, "mo@example.org")
+            row = page.get_by_role("row").filter(has_text="Report 1")
+            await expect(row).to_contain_text("A peer chat")
+            await expect(row).to_contain_text("Not picked up")
+            await expect(page.get_by_text("Give me your number")).to_have_count(0)
+            await mo.axe()
+
+            # Keyboard alone: Tab to the report, Enter.
+            await page.evaluate("() => document.activeElement && document.activeElement.blur()")
+            await tab_to(page, "Report 1")
+            await page.keyboard.press("Enter")
+            await expect(page).to_have_url(re.compile(r"/staff/cases/1$"))
+            await expect(page.get_by_text("Give me your number, now")).to_be_visible()
+            await mo.axe()
+
+            await tab_to(page, "Send warning")
+            await page.keyboard.press("Enter")
+            await expect(page.get_by_text("Warning sent for report 1.")).to_be_visible()
+            await mo.axe()
+            await service.texts_to_resident(EN.text("peers.moderation.warning"))
+
+            await page.get_by_role("button", name="Close report").click()
+            await expect(page.get_by_role("alert")).to_contain_text(
+                "Say what happened before you close it")
+            await mo.axe()
+            await page.get_by_label("Closing note").fill("Warned them both. Chat can go on.")
+            await page.get_by_role("button", name="Close report").click()
+            await expect(page.get_by_text("Report 1 is closed.")).to_be_visible()
+            await expect(page.get_by_role("row").filter(has_text="Sent a warning")
+                         ).to_contain_text("Mo Khan")
+            await mo.axe()
+            await service.texts_to_resident(EN.text("peers.moderation.back_on"))
+
+            await page.get_by_role("link", name="Reports", exact=True).click()
+            await expect(page.get_by_role("heading", name="Reports", exact=True)
+                         ).to_be_visible()
+            await expect(page.get_by_role("row").filter(has_text="Report 1")
+                         ).to_contain_text("Closed")
+            await mo.axe()
+
+            await page.get_by_role("link", name="Groups", exact=True).click()
+            await expect(page.get_by_role("heading", name="Chair Yoga Friends")).to_be_visible()
+            await expect(page.get_by_text("walks.example.org")).to_have_count(0)
+            await mo.axe()
+            await page.get_by_role("link", name="Held post 1").click()
+            await expect(page.get_by_text("Our walk is on walks.example.org")).to_be_visible()
+            await mo.axe()
+            await page.get_by_role("button", name="Share it").click()
+            await expect(page.get_by_text("The post is shared in the group.")).to_be_visible()
+            await expect(page.get_by_text("No posts are waiting.")).to_be_visible()
+            await mo.axe()
+
+            assert mo.problems == [], "\n".join(mo.problems)
+            assert len(mo.pages) == 9  # every page and every form sent back
+        finally:
+            await browser.close()
