@@ -11,13 +11,12 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.core.clock import SystemClock
+from bot.core.content import library
 from bot.peers import service
 from bot.peers.models import BuddyRequest, ModerationCase, PeerChat, RelayedMessage
+from bot.peers.volunteers import INVITABLE_ROLES, MAX_INVITE_DAYS, roster
 from bot.storage.db import Database
 from bot.storage.migrate import upgrade
-from bot.storage.models import Volunteer
-
-MAX_INVITE_DAYS = 365
 
 
 def _days(value: str) -> int:
@@ -32,7 +31,7 @@ def register(commands: Any) -> None:
     volunteers = commands.add_parser("volunteers", help="invite and list volunteers")
     actions = volunteers.add_subparsers(dest="volunteers_command", required=True)
     invite = actions.add_parser("invite", help="a one-time code that makes someone a volunteer")
-    invite.add_argument("--role", choices=["supporter", "moderator"], required=True)
+    invite.add_argument("--role", choices=INVITABLE_ROLES, required=True)
     invite.add_argument("--days", type=_days, default=service.INVITE_DAYS)
     actions.add_parser("list", help="volunteers, their roles and how many they support")
     coordinator = commands.add_parser("coordinator", help="coordinators")
@@ -58,17 +57,21 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
                     "invite", "add"):
             role = "coordinator" if args.command == "coordinator" else args.role
             code = await db.run(lambda c: service.create_invite(c, role, now, args.days))
-            print(f"One-time code for a {role}, valid for {args.days} days: {code}")
-            print(f"They send: volunteer {code}   (by SMS or to the Telegram bot)")
+            # The same words as the console's page for a new code.
+            words = library(settings.content_dir).for_language(None)
+            print(words.text("console_volunteers.how.code", role=role, count=args.days,
+                             code=code))
+            print(words.text("console_volunteers.how.send", code=code))
             return 0
         if args.command == "volunteers":
-            rows = await db.run(_volunteers)
+            rows = await db.run(roster)
             if not rows:
                 print("No volunteers yet: `movemates volunteers invite --role supporter` "
                       "makes a code for one.")
-            for person_id, role, alias, capacity, active, paused in rows:
-                state = "paused" if paused else "available"
-                print(f"{person_id:>6}  {role:<11} {alias or '-':<16} {active}/{capacity}  {state}")
+            for row in rows:
+                state = "paused" if row.paused else "available"
+                print(f"{row.person_id:>6}  {row.role:<11} {row.name or '-':<16} "
+                      f"{row.chats}/{row.capacity}  {state}")
             return 0
         figures = await db.run(_figures)
         for name, value in figures.items():
@@ -76,13 +79,6 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     finally:
         await db.dispose()
-
-
-def _volunteers(connection):  # type: ignore[no-untyped-def]
-    active = dict(connection.execute(select(PeerChat.supporter_id, func.count()).where(
-        PeerChat.status.in_(service.OPEN_CHAT)).group_by(PeerChat.supporter_id)).all())
-    return [(v.person_id, v.role, v.alias, v.capacity, active.get(v.person_id, 0), v.paused)
-            for v in connection.execute(select(Volunteer).order_by(Volunteer.person_id))]
 
 
 def _figures(connection):  # type: ignore[no-untyped-def]
