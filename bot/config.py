@@ -65,6 +65,23 @@ class Settings(BaseSettings):
     # a reply before it is sent.
     sms_price_per_segment: float = 0.04
 
+    # Staff sign in with their organisation account (OpenID Connect: Microsoft Entra ID,
+    # NHSmail) when all three are set; the issuer is the exact `issuer` of its discovery
+    # document, such as https://login.microsoftonline.com/<tenant id>/v2.0.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    # Roles from a claim of the ID token (such as "roles", an Entra app role): the values,
+    # separated by commas, that make someone a coordinator or a moderator. Without a claim,
+    # roles come from staff accounts, matched by the verified email address.
+    oidc_role_claim: str | None = None
+    oidc_coordinator_values: str = ""
+    oidc_moderator_values: str = ""
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
+
     @property
     def console_base_url(self) -> str:
         """Where people reach this service (PUBLIC_BASE_URL), for the staff console's set-up

@@ -54,9 +54,11 @@ def start(connection: Connection, staff_id: int, stage: str, now: datetime) -> s
     return token
 
 
-def load(connection: Connection, token: str | None, now: datetime) -> Session | None:
+def load(connection: Connection, token: str | None, now: datetime, *,
+         touch: bool = True) -> Session | None:
     """The live session for this cookie, seen now; None (and the row gone) when it has
-    ended, timed out, or its account was disabled."""
+    ended, timed out, or its account was disabled. `touch=False` looks without counting
+    as a request: a page refreshing itself must not keep an idle session alive."""
     if not token or len(token) > 128:
         return None
     row = connection.execute(select(StaffSession).where(
@@ -69,8 +71,9 @@ def load(connection: Connection, token: str | None, now: datetime) -> Session | 
             or now - row.created_at > limit):
         connection.execute(delete(StaffSession).where(StaffSession.id == row.id))
         return None
-    connection.execute(update(StaffSession).where(StaffSession.id == row.id)
-                       .values(last_seen_at=now))
+    if touch:
+        connection.execute(update(StaffSession).where(StaffSession.id == row.id)
+                           .values(last_seen_at=now))
     return Session(row.id, account, row.stage, row.csrf_token, row.pending_totp_secret,
                    row.created_at)
 
