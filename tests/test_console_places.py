@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 from test_console_http import Browser, text_of
 
+from bot import jobs
 from bot.all_tables import Base
 from bot.app import Services
 from bot.config import Settings
@@ -200,6 +201,28 @@ async def test_the_list_shows_source_check_and_reports_with_filters(
         details = [row["detail"] for row in await place.rows(AuditEntry)
                    if row["action"] == "places_listed"]
         assert "district=LE3" in details and "show=reported" in details
+
+
+async def test_places_reported_wait_in_the_coordinators_inbox_until_checked(
+        settings: Settings) -> None:
+    async with site(settings) as place, place.browser() as sam, \
+            place.browser("kim@example.org", "Kim Lee", "moderator") as kim:
+        inbox = text_of(await sam.get("/staff/"))
+        assert words("inbox.title") in inbox and words("inbox.none") in inbox
+        now = place.clock.now()
+        await place.services.db.run(lambda c: [
+            record_feedback(c, BRAUNSTONE, "not_as_described", now - timedelta(days=d))
+            for d in (2, 1)])
+        page = await sam.get("/staff/")
+        assert f'href="/staff/places/{BRAUNSTONE}">Braunstone parkrun</a>' in page.text
+        assert words("reports_some", number=2, count=2) in text_of(page)
+        # Moderators don't see places at all.
+        assert words("inbox.title") not in text_of(await kim.get("/staff/"))
+        # Checked again: off the list.
+        await sam.get(f"/staff/places/{BRAUNSTONE}")
+        await sam.post(f"/staff/places/{BRAUNSTONE}/verify", {"note": "Went on Saturday"})
+        inbox = text_of(await sam.get("/staff/"))
+        assert "Braunstone parkrun" not in inbox and words("inbox.none") in inbox
 
 
 async def test_many_places_come_a_page_at_a_time(settings: Settings) -> None:
@@ -394,6 +417,29 @@ async def test_the_bot_stops_suggesting_a_retired_place_and_offers_an_edited_one
         assert BRAUNSTONE in walker.options()
         assert "Braunstone Saturday Walk-Run" in " ".join(m.text for m in said) + " ".join(
             o.label for m in said for o in m.options)
+
+
+async def test_another_worker_takes_up_a_change_at_its_next_round_of_jobs(
+        settings: Settings) -> None:
+    """A second process on the same database (a second worker on PostgreSQL): staff's
+    retirement reaches its bot at its next round of jobs, not at its next restart; with
+    nothing changed, it does not load the catalogue again."""
+    async with site(settings) as place, place.browser() as sam, \
+            running(settings, FakeClock(START)) as (other, _senders):
+        def other_has() -> Any:
+            return other.engine.places.get(BRAUNSTONE)  # type: ignore[union-attr]
+
+        other.engine.use_places(place.services.engine.places)  # as loaded at its start
+        await jobs.follow_catalogue(other)  # its first look: nothing new since
+        assert not await jobs.follow_catalogue(other)
+        await sam.post(f"/staff/places/{BRAUNSTONE}/retire", {"note": "Moved"})
+        assert place.bot_has(BRAUNSTONE) is None and other_has() is not None
+        assert await jobs.follow_catalogue(other)
+        assert other_has() is None
+        assert not await jobs.follow_catalogue(other)
+        await sam.post(f"/staff/places/{BRAUNSTONE}/restore")
+        await jobs.run_due_jobs(other)  # the same, in the round every worker runs
+        assert other_has() is not None
 
 
 # -- OpenActive feeds ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -129,10 +130,24 @@ def _roomy(handler: Handler) -> Handler:
     return read_first
 
 
+def _content_root(console: Console) -> Path:
+    folder = console.pages.content.folder
+    return folder.parent if folder is not None else CONTENT_ROOT
+
+
+async def reported(console: Console) -> list[PlaceRow]:
+    """Places in use that people said were "not as described" since they were last
+    checked, the latest report first: for the coordinators' inbox. Checking the place
+    again (verify) or retiring it takes it off."""
+    rows = await live.staff_view(console.db, _content_root(console), console.clock.now())
+    flagged = [row for row in rows if SHOWS["reported"](row)]
+    return sorted(flagged, key=lambda row: row.reports.latest or datetime.min.replace(
+        tzinfo=UTC), reverse=True)
+
+
 def routes(console: Console) -> list[Route]:
     pages = console.pages
-    folder = pages.content.folder
-    content_root: Path = folder.parent if folder is not None else CONTENT_ROOT
+    content_root = _content_root(console)
     rules = place_form.rules_for(content_root)
     coordinators = signed_in(console, coordinator=True)
 
