@@ -9,10 +9,13 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 
+from bot.broadcasts import send as broadcasts
+from bot.broadcasts.models import Broadcast
 from bot.core.events import Address, Inbound
 from bot.core.london import end_of_local_day
 from bot.extensions import retention
 from bot.peers import service as peer_service
+from bot.places import live as live_places
 from bot.safety import alerts
 from bot.scheduling import planner
 from bot.storage.models import OutboxMessage, Reminder
@@ -78,6 +81,25 @@ async def escalate_alerts(services: Services) -> int:
     return escalated
 
 
+async def send_due_broadcasts(services: Services) -> int:
+    """Broadcasts whose time has come are queued, one copy per person; copies quiet hours
+    held back are queued again; copies whose person stopped agreeing are taken back."""
+    now = services.clock.now()
+    sent = await services.db.run(lambda c: broadcasts.send_due(c, services.content, now))
+    for done in sent:
+        log.info("broadcast %d queued for %d people (%d left out)", done.broadcast_id,
+                 done.queued, done.left_out)
+    if sent:
+        services.dispatcher.queued()
+    return len(sent)
+
+
+async def follow_catalogue(services: Services) -> bool:
+    """Staff's changes to places made in another process (a second worker, the console
+    served elsewhere) reach this one's bot: the catalogue is loaded again if it changed."""
+    return await live_places.refresh_if_changed(services.db, services.clock.now())
+
+
 async def run_due_jobs(services: Services) -> None:
     """Everything that time passing can cause, run once at the current clock time."""
     await services.dispatcher.recover_abandoned()
@@ -85,6 +107,8 @@ async def run_due_jobs(services: Services) -> None:
     await plan_encouragement(services)
     await hand_over_due_reminders(services)
     await match_waiting(services)
+    await send_due_broadcasts(services)
+    await follow_catalogue(services)
 
 
 async def next_due(services: Services) -> datetime | None:
@@ -98,7 +122,10 @@ async def next_due(services: Services) -> datetime | None:
             Reminder.status == "pending", Reminder.due_at > now))
         escalation = alerts.next_escalation(connection)
         escalation = escalation if escalation is not None and escalation > now else None
-        return min((t for t in (outbox, reminder, escalation) if t is not None), default=None)
+        broadcast = connection.scalar(select(func.min(Broadcast.scheduled_at)).where(
+            Broadcast.status == "scheduled", Broadcast.scheduled_at > now))
+        return min((t for t in (outbox, reminder, escalation, broadcast) if t is not None),
+                   default=None)
 
     return await services.db.run(earliest)
 

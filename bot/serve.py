@@ -22,9 +22,11 @@ from bot.dispatch.loop import DispatchLoop
 from bot.dispatch.outbox import MAX_IN_FLIGHT
 from bot.jobs import (
     escalate_alerts,
+    follow_catalogue,
     hand_over_due_reminders,
     match_waiting,
     plan_encouragement,
+    send_due_broadcasts,
     tidy_up,
 )
 from bot.places.catalogue import load_catalogue
@@ -44,6 +46,8 @@ async def hand_over_due(services: Services) -> None:
     await escalate_alerts(services)
     await hand_over_due_reminders(services)
     await match_waiting(services)
+    await send_due_broadcasts(services)
+    await follow_catalogue(services)
 
 
 def describe_channels(settings: Settings) -> dict[str, bool]:

@@ -15,8 +15,21 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from bot.config import Settings
-from bot.console import admin, auth, impact, inbox, requests, security
+from bot.console import (
+    admin,
+    auth,
+    impact,
+    inbox,
+    new_alerts,
+    organisation,
+    requests,
+    security,
+)
+from bot.console import broadcasts as broadcast_pages
+from bot.console import cases as case_pages
+from bot.console import groups as group_pages
 from bot.console import places as place_pages
+from bot.console import volunteers as volunteer_pages
 from bot.console.pages import PREFIX
 from bot.console.shared import Console
 from bot.core.clock import Clock
@@ -38,9 +51,15 @@ def create_console(db: Database, clock: Clock, content: ContentLibrary, base_url
     console = Console(db, clock, content, base_url, pricing=pricing, on_queued=on_queued)
     if not (assets / "console.css").exists():
         log.warning("staff console: its styles are missing (%s); run make install", assets)
-    routes = [*auth.routes(console), *inbox.routes(console), *requests.routes(console),
+    # Sign-in with an organisation account (OpenID Connect), when OIDC_* are set.
+    oidc = organisation.OidcConfig.from_settings(settings)
+    routes = [*auth.routes(console), *organisation.routes(console, oidc, base_url),
+              *inbox.routes(console), *new_alerts.routes(console),
+              *requests.routes(console),
               *admin.routes(console), *impact.routes(console),
-              *place_pages.routes(console),
+              *broadcast_pages.routes(console),
+              *place_pages.routes(console), *volunteer_pages.routes(console),
+              *case_pages.routes(console), *group_pages.routes(console),
               Mount(ASSETS_PREFIX, app=StaticFiles(directory=assets, check_dir=False),
                     name="assets")]
 

@@ -1,7 +1,9 @@
 """The inbox (the console's home page) and one alert's page: safety alerts as the duty team
 sees them by text message, the same rows and the same rules (`bot.safety.alerts`), so a
 claim in the console and `ALERT 12 OK` by text are one and the same; and beside them the
-residents who asked to talk to a person (their pages: `requests.py`).
+residents who asked to talk to a person (their pages: `requests.py`), reports and
+suspended people to call back (`cases.py`) and, for coordinators, places people said were
+not as described (`places.py`).
 
 Opening an alert shows the person's words (while they are kept, 30 days) and is written in
 the audit log, like `ALERT 12`. Claiming, noting and closing are forms that post and come
@@ -17,6 +19,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.console import cases
+from bot.console import places as place_pages
 from bot.console.shared import Console, redirect, signed_in
 from bot.safety import alerts
 from bot.safety.alerts import StaffActor
@@ -42,12 +46,17 @@ def routes(console: Console) -> list[Route]:
         now = console.clock.now()
 
         def load(connection: Connection) -> Any:
-            return alerts.inbox(connection), help.inbox(connection, now)
+            return alerts.inbox(connection), help.inbox(connection, now), \
+                cases.for_inbox(connection)
 
-        (waiting, closed), (asking, answered) = await console.run(load)
+        (waiting, closed), (asking, answered), reports = await console.run(load)
+        # Places are the coordinators' (moderators don't see the Places pages).
+        flagged = await place_pages.reported(console) if session.account.coordinator \
+            else None
         return pages.render("inbox.html", session=session, csrf=session.csrf_token,
                             current="inbox", waiting=waiting, closed=closed,
-                            asking=asking, answered=answered, now=now)
+                            asking=asking, answered=answered, now=now, flagged=flagged,
+                            **reports)
 
     @signed_in(console)
     async def alert_page(request: Request, session: Session) -> Response:
