@@ -97,3 +97,18 @@ def test_in_a_chat_with_a_peer_only_the_command_stops(text: str) -> None:
     assert not asks_to_stop("end", in_chat=True, channel="telegram")
     assert asks_to_stop("stop please", in_chat=True)
     assert asks_to_stop("STOP", in_chat=True, channel="telegram")
+
+
+@pytest.mark.parametrize("text", ["Stop all messages", "stop all texts please", "S T O P",
+                                  "s.t.o.p", "STOP STOP", "Stop everything!", "stop all msgs",
+                                  "unsubscribe please", "Stop all the messages x"])
+def test_in_a_chat_a_message_that_is_only_the_stop_stops(text: str) -> None:
+    """Found by a newcomer's break-test: "Stop all messages" in a chat went to the peer."""
+    assert asks_to_stop(text, in_chat=True)
+    assert asks_to_stop(text)
+
+
+@pytest.mark.parametrize("text", ["stop all messages?", "stop all that moaning, you're fine",
+                                  "I said stop it all, she laughed", "a b c"])
+def test_in_a_chat_more_than_the_stop_is_for_the_peer(text: str) -> None:
+    assert not asks_to_stop(text, in_chat=True)

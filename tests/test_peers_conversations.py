@@ -297,6 +297,19 @@ async def test_a_message_to_someone_who_texted_stop_is_not_lost_in_silence(
     assert back == t("peers.relay.from", alias="Sam", text="Hello again")
 
 
+@pytest.mark.parametrize("words", ["Stop all messages", "S T O P"])
+async def test_a_stop_in_more_words_in_a_chat_stops_and_is_not_passed_on(
+        settings: Settings, words: str) -> None:
+    """Found by a newcomer's break-test: "Stop all messages" went to the peer as chat."""
+    async with peer_world(settings) as w:
+        await chatting(w)
+        heard = await w.says(ANN, words)
+        assert SAM not in heard
+        assert heard.only(ANN) == t("optout.stopped")
+        heard = await w.says(SAM, "Are you still up for Saturday?")
+        assert ANN not in heard
+
+
 async def test_pause_and_resume_belong_to_whoever_paused(settings: Settings) -> None:
     async with peer_world(settings) as w:
         await chatting(w)

@@ -42,8 +42,12 @@ class StopWish:
                         for typed in content.words(f"commands.texting_forms.{meant}")}
 
     def words(self, text: str) -> list[str]:
-        """The words, texting forms mended ("txting" -> "texting", "msgs" -> "messages")."""
-        return " ".join(self.texting.get(word, word) for word in tokens(text)).split()
+        """The words, texting forms mended ("txting" -> "texting", "msgs" -> "messages");
+        a word typed a letter at a time ("S T O P") read as the word."""
+        found = tokens(text)
+        if len(found) >= 3 and all(len(word) == 1 and word.isalpha() for word in found):
+            found = ["".join(found)]
+        return " ".join(self.texting.get(word, word) for word in found).split()
 
     def bare(self, words: list[str]) -> bool:
         """A STOP word alone, with courtesies ("stop please") or said again ("STOP STOP")."""
@@ -54,10 +58,14 @@ class StopWish:
 
     def request(self, text: str, in_chat: bool = False) -> str | None:
         """The message's other words ("" if none) when it is a wish to stop, else None.
-        Never in a chat with a peer, where "stop it, you're making me laugh" or "stop
-        messaging me" may be meant for them: there only the command itself stops."""
-        if in_chat or self._not_a_stop(text):
+        In a chat with a peer, where "stop it, you're making me laugh" or "stop messaging
+        me" may be meant for them, only a message that is nothing but the stop does."""
+        if self._not_a_stop(text):
             return None
+        if in_chat:
+            # Only the stop itself, however worded ("Stop all messages", "S T O P",
+            # "STOP STOP"): nothing in it could be meant for the peer.
+            return "" if "?" not in text and self.bare(self.words(text)) else None
         # A question is asked of us ("Stop. Can I change my day?"), unless it asks us to
         # stop ("can you stop texting me?").
         question = "?" in text
