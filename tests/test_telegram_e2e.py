@@ -121,8 +121,8 @@ async def test_whole_onboarding_by_buttons_and_text(settings: Settings, emulator
     commands = [c["command"] for c in json.loads(calls[-1]["params"]["commands"])] \
         if isinstance(calls[-1]["params"]["commands"], str) else \
         [c["command"] for c in calls[-1]["params"]["commands"]]
-    assert commands == ["start", "menu", "suggest", "buddy", "groups", "settings", "pause",
-                        "resume", "mydata", "deleteme", "help"]
+    assert commands == ["start", "menu", "suggest", "buddy", "team", "groups", "settings",
+                        "pause", "resume", "mydata", "deleteme", "help"]
     if webhook:
         assert await emulator.api_calls("setWebhook")
         assert not await emulator.api_calls("getUpdates")
@@ -245,10 +245,19 @@ async def test_webhook_refuses_forged_updates_before_storing_anything(
                                      headers=secret)
             too_big = await client.post(url, content=b'{"update_id": 1, "pad": "'
                                         + b"x" * 300_000 + b'"}', headers=secret)
+            # Fields of the wrong shape (found by a newcomer's break-test: 500s before).
+            message = WEBHOOK_UPDATE["message"]
+            odd = [await client.post(url, headers=secret, json={
+                "update_id": 26 + n, "message": {**message, **change}})
+                for n, change in enumerate(({"text": ["a"]}, {"text": {"a": 1}},
+                                            {"caption": 7, "text": None}))]
+            no_member = await client.post(url, headers=secret, json={
+                "update_id": 30, "my_chat_member": {"chat": {"id": 7001, "type": "private"}}})
         assert (missing.status_code, wrong.status_code) == (403, 403)
         assert (garbage.status_code, not_update.status_code) == (400, 400)
         assert [r.status_code for r in (huge_id, negative, flag)] == [400, 400, 400]
         assert too_big.status_code == 413
+        assert [r.status_code for r in (*odd, no_member)] == [400, 400, 400, 400]
         async with bot.services.db.transaction() as session:
             for model in (Person, InboundSeen, OutboxMessage):
                 assert await session.scalar(select(func.count()).select_from(model)) == 0

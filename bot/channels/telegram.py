@@ -231,6 +231,23 @@ def _never_reached_telegram(error: TimedOut) -> bool:
     return isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
+def well_formed(update: Update) -> bool:
+    """The fields we read have the types the Bot API gives them. PTB's `de_json` takes
+    what it is given ("text": ["a"], a member update with no new member), which would fail
+    later as a 500 and be delivered again for ever; such an update is refused (400)."""
+    for message in (update.message, update.edited_message):
+        if message is not None and not all(
+                value is None or isinstance(value, str) for value in (
+                    message.text, message.caption)):
+            return False
+    if update.callback_query is not None and not (
+            update.callback_query.data is None or isinstance(update.callback_query.data, str)):
+        return False
+    member = update.my_chat_member
+    return member is None or (member.new_chat_member is not None and
+                              isinstance(getattr(member.new_chat_member, "status", None), str))
+
+
 class TelegramChannel:
     """Receives updates (polling or webhook) and feeds the engine; owns the sender."""
 
@@ -369,7 +386,7 @@ class TelegramChannel:
         update_id = data.get("update_id") if isinstance(data, dict) else None
         # Telegram's identifiers fit in 52 bits (Bot API: "at most 52 significant bits").
         if update is None or not isinstance(update_id, int) or isinstance(update_id, bool) \
-                or not 0 <= update_id < 2 ** 52:
+                or not 0 <= update_id < 2 ** 52 or not well_formed(update):
             return Response(status_code=400)
         # Handled before answering: if storing fails, a 500 makes Telegram deliver it again,
         # and the update id makes sure it is processed once.
