@@ -350,6 +350,26 @@ async def test_sign_in_is_limited(settings: Settings) -> None:
         assert (await sam.sign_in("sam@example.org")).headers["location"] == "/staff/"
 
 
+async def test_a_new_set_up_link_lifts_a_lockout(settings: Settings) -> None:
+    """As the lockout page says (found by a newcomer's walk-through: it did not)."""
+    async with console(settings) as site, site.browser() as sam:
+        await site.staff(sam, "sam@example.org")
+        await sam.post("/staff/sign-out")
+        for attempt in range(5):
+            await sam.sign_in("sam@example.org", f"guess number {attempt}")
+        assert "too many tries" in text_of(await sam.sign_in("sam@example.org"))
+        link = await site.world.db(lambda c: accounts.issue_link(
+            c, accounts.find(c, "sam@example.org").id, site.clock.now()))
+        async with site.browser() as fresh:
+            await fresh.get(f"/staff/setup/{link}")
+            chosen = await fresh.post(f"/staff/setup/{link}", {
+                "password": PASSWORD + " again", "confirm": PASSWORD + " again"})
+            assert chosen.status_code == 303, text_of(chosen)
+        async with site.browser() as later:
+            back = await later.sign_in("sam@example.org", PASSWORD + " again")
+        assert back.headers.get("location") == "/staff/", text_of(back)
+
+
 async def test_a_crisis_is_handled_in_the_console_as_by_text(settings: Settings) -> None:
     async with console(settings) as site, site.browser() as sam:
         world = site.world

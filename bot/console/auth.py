@@ -182,6 +182,7 @@ def routes(console: Console) -> list[Route]:
             return console.refused()
         password, confirm = str(form.get("password", "")), str(form.get("confirm", ""))
         now = console.clock.now()
+        key = await console.key()
 
         def save(connection: Connection) -> tuple[accounts.Account | None, str | None,
                                                    str | None]:
@@ -189,6 +190,7 @@ def routes(console: Console) -> list[Route]:
                 account = accounts.complete_setup(connection, token, password, confirm, now)
             except StaffError as error:
                 return accounts.link_account(connection, token, now), error.reason, None
+            limits.clear(connection, key, account.email)
             audit.record(connection, now, account.id, "staff_password_set")
             if account.two_step:
                 return account, None, None

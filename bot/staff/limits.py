@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from bot.staff.accounts import normalise_email
 from bot.staff.keys import keyed
@@ -46,3 +46,12 @@ def record(connection: Connection, key: bytes, email: str, address: str, now: da
             StaffSignInAttempt.email_key == email_key))
     connection.execute(insert(StaffSignInAttempt).values(
         at=now, email_key=email_key, ip_key=ip_key, succeeded=succeeded))
+
+
+def clear(connection: Connection, key: bytes, email: str) -> None:
+    """A new password chosen with a set-up link: the wrong tries against that email no
+    longer count (the lockout page says a coordinator's new link is the way back in)."""
+    email_key, _ip_key = _keys(key, email, "")
+    # Kept, without the email, so they still count against their network address.
+    connection.execute(update(StaffSignInAttempt).where(
+        StaffSignInAttempt.email_key == email_key).values(email_key="cleared"))
