@@ -4,6 +4,7 @@ reporting a chat; and leaving peer support when someone asks to be forgotten."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,11 +35,12 @@ from bot.peers.chats import (
     notify,
 )
 from bot.peers.contact import SPLIT_WITHIN, contact_details
+from bot.peers.contact_pieces import PIECES_BACK, earlier_messages
 from bot.peers.models import BuddyRequest, ModerationCase, PeerChat, RelayedMessage
 from bot.peers.volunteers import _release_offers
 from bot.peers.whereabouts import alias_of, label_for
 from bot.storage import repository as repo
-from bot.storage.models import OutboxMessage, Volunteer
+from bot.storage.models import Identity, OutboxMessage, Volunteer
 
 
 def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_id: int,
@@ -106,16 +108,18 @@ def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_
     return []
 
 
-def _just_before(connection: Connection, chat_id: int, sender_id: int, now: datetime) -> str:
-    """The sender's last two messages passed on in this chat, if recent, oldest first: a
-    number in three pieces ("079" / "11 12" / "3456") is still a number."""
-    texts = connection.scalars(
-        select(RelayedMessage.text).where(
+def _just_before(connection: Connection, chat_id: int, sender_id: int,
+                 now: datetime) -> list[str]:
+    """The sender's earlier messages passed on in this chat, if recent, oldest first, to read
+    a new one with: the last two ("079" / "11 12" / "3456"), or further back over a run of
+    numeric pieces ("07" / "823" / "441" / "902": contact_pieces.earlier_messages)."""
+    rows = connection.execute(
+        select(RelayedMessage.text, RelayedMessage.created_at).where(
             RelayedMessage.connection_id == chat_id, RelayedMessage.sender_id == sender_id,
             RelayedMessage.held.is_(False), RelayedMessage.created_at > now - SPLIT_WITHIN)
         .order_by(RelayedMessage.created_at.desc(), RelayedMessage.id.desc())
-        .limit(2)).all()
-    return " ".join(reversed([t for t in texts if t]))
+        .limit(PIECES_BACK + 1)).all()
+    return earlier_messages([(text or "", when) for text, when in rows])
 
 
 def _status_reply(connection: Connection, mine: Content, chat: Any,
@@ -238,6 +242,11 @@ def leaving(connection: Connection, content: ContentLibrary, person_id: int,
             now: datetime) -> None:
     """Someone asked us to forget them: their chats end and the other person is told,
     kindly and without their name if they never agreed to chat."""
+    partners = {int(supporter if resident == person_id else resident)
+                for resident, supporter in connection.execute(
+                    select(PeerChat.resident_id, PeerChat.supporter_id).where(or_(
+                        PeerChat.resident_id == person_id,
+                        PeerChat.supporter_id == person_id))).all()} - {person_id}
     for chat in connection.execute(select(PeerChat).where(
             or_(PeerChat.resident_id == person_id, PeerChat.supporter_id == person_id),
             PeerChat.status.in_((*OPEN_CHAT, "awaiting_resident")))).mappings().all():
@@ -269,6 +278,7 @@ def leaving(connection: Connection, content: ContentLibrary, person_id: int,
     _release_offers(connection, person_id, now)
     _erase_from_cases(connection, person_id)
     _scrub_relayed(connection, content, person_id)
+    _scrub_naming(connection, content, person_id, partners)
 
 
 def _scrub_relayed(connection: Connection, content: ContentLibrary, person_id: int) -> None:
@@ -290,6 +300,51 @@ def _scrub_relayed(connection: Connection, content: ContentLibrary, person_id: i
         removed = content.for_language(_language(connection, partner)).text("peers.relay.removed")
         connection.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
                            .values(payload=Outbound(removed).to_json()))
+
+
+def _scrub_naming(connection: Connection, content: ContentLibrary, person_id: int,
+                  partners: set[int]) -> None:
+    """What the people they chatted with were sent or said that names them ("You're now
+    connected with Ann", "see you Saturday Ann"): the name becomes "[removed]". Only their
+    partners' peer messages, only the name as a whole word; the notice that they have
+    left (kind `peer_left`) is forgotten once sent anyway."""
+    en = content.for_language(None)
+    name = alias_of(connection, person_id, en, reader=None).strip()
+    if not partners or len(name) < 2:
+        return
+    named = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    removed = en.text("peers.relay.removed")
+    for outbox_id, payload in connection.execute(
+            select(OutboxMessage.id, OutboxMessage.payload).where(
+                OutboxMessage.person_id.in_(partners),
+                OutboxMessage.kind.in_(("peer", "relay")))).all():
+        text = (payload or {}).get("text")
+        if isinstance(text, str) and named.search(text):
+            connection.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
+                               .values(payload={**payload, "text": named.sub(removed, text)}))
+    for relayed_id, text in connection.execute(
+            select(RelayedMessage.id, RelayedMessage.text).where(
+                RelayedMessage.sender_id.in_(partners))).all():
+        if isinstance(text, str) and named.search(text):
+            connection.execute(update(RelayedMessage).where(RelayedMessage.id == relayed_id)
+                               .values(text=named.sub(removed, text)))
+    # The end of a partner's last message, kept minutes for the safety screen.
+    for identity_id, words in connection.execute(
+            select(Identity.id, Identity.recent_words).where(
+                Identity.person_id.in_(partners), Identity.recent_words.is_not(None))).all():
+        if named.search(words):
+            connection.execute(update(Identity).where(Identity.id == identity_id)
+                               .values(recent_words=named.sub(removed, words)[-200:]))
+    # Reports keep their partners' words for safeguarding, without the name.
+    for case_id, history in connection.execute(select(ModerationCase.id, ModerationCase.history)
+                                               .where(ModerationCase.kind == "connection")):
+        messages = (history or {}).get("messages") or []
+        kept = [{**m, "text": named.sub(removed, m["text"])}
+                if isinstance(m.get("text"), str) and named.search(m["text"]) else m
+                for m in messages]
+        if kept != messages:
+            connection.execute(update(ModerationCase).where(ModerationCase.id == case_id)
+                               .values(history={**history, "messages": kept}))
 
 
 def _erase_from_cases(connection: Connection, person_id: int) -> None:
