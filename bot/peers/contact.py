@@ -158,7 +158,9 @@ from bot.peers.contact_address import (
     plain_postcodes,
     without_others_postcodes,
 )
+from bot.peers.contact_described import described
 from bot.peers.contact_handle import PLATFORM, handle_shaped, has_handle
+from bot.peers.contact_homes import has_home_without_street_word, street_after_number
 from bot.peers.contact_mending import (
     LETTER_NAME,
     digitised,
@@ -189,6 +191,7 @@ from bot.peers.contact_signals import (
     without_readings,
     without_said_times,
 )
+from bot.peers.contact_sounds import has_sounded_postcode
 from bot.peers.contact_told import (
     doubled_letters,
     has_told_address,
@@ -221,16 +224,31 @@ _COMMA_SINGLES = re.compile(r"(?<=\b\w)\s*,\s*(?=\w\b)")
 _COMMA_SPELT = re.compile(r"\b[a-z](?:\s*,\s*[a-z]\b){3}", re.I)  # four letters or more
 _FINDERS = ((ContactKind.PHONE, lambda s: has_phone(without_readings(s)) or has_told_phone(s)),
             (ContactKind.EMAIL, lambda s: has_email(s) or _unmasked(s, has_email)
-             or has_described_email(s)),
+             or has_described_email(s) or _typed(s, has_email)),
             (ContactKind.USERNAME, lambda s: has_handle(s) or has_handle_signal(s)
-             or has_told_handle(s) or _unmasked(s, has_handle) or has_pointed_handle(s)),
+             or has_told_handle(s) or _unmasked(s, has_handle) or has_pointed_handle(s)
+             or (not _MAIL_NAMED.search(s) and _typed(
+                 s, lambda t: has_handle(t) or has_handle_signal(t) or has_told_handle(t)))),
             (ContactKind.LINK, lambda s: has_link(s) or has_link_signal(s)),
             (ContactKind.POSTCODE, lambda s: has_postcode(s) or has_postcode_signal(s)
              or has_told_postcode(s) or _unmasked(s, has_postcode)
              or ((said := doubled_letters(s)) != s and has_postcode(said))
-             or has_described_postcode(s)),
+             or has_described_postcode(s) or has_sounded_postcode(s)),
             (ContactKind.ADDRESS, lambda s: has_address(without_said_times(s))
-             or has_address_signal(s) or has_told_address(s) or has_pointed_address(s)))
+             or has_address_signal(s) or has_told_address(s) or has_pointed_address(s)
+             or has_home_without_street_word(s)))
+
+
+# A mailbox named: a name described for it is an email's, not a handle's (round thirteen).
+_MAIL_NAMED = re.compile(r"\b(?:e-?mail|g\s?mail|hotmail|outlook|yahoo|icloud|aol|"
+                         r"btinternet|google'?s?\s+(?:one|mail))\b", re.I)
+
+
+def _typed(text: str, finder: Callable[[str], bool]) -> bool:
+    """Whether `finder` finds a handle or an email once described words are typed (round
+    thirteen: contact_described): "pat walks with a z at the end", "at google's mail"."""
+    plain = described(text)
+    return plain != text and finder(plain)
 
 
 def _unmasked(text: str, finder: Callable[[str], bool]) -> bool:
@@ -267,6 +285,11 @@ def contact_details(text: str, entity_types: Iterable[str] = (),
         if likely in kinds:
             found.add(likely)
     earlier = previous if isinstance(previous, str) else " ".join(previous)
+    # A house number sent alone, then its street alone (round thirteen: "23" / "marlow
+    # road"): only where the earlier messages come apart, as the relay passes them.
+    if ContactKind.ADDRESS in kinds and not isinstance(previous, str) and previous and \
+            street_after_number(" ".join(fold(previous[-1]).split()), folded):
+        found.add(ContactKind.ADDRESS)
     if earlier.strip() and (wanted := [k for k in kinds if k not in found]):
         found |= _across(" ".join(fold(earlier).split()), folded, wanted)
         found |= _symbol_apart(" ".join(fold(earlier).split()), folded,

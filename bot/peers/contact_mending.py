@@ -64,6 +64,8 @@ def _look_alike(char: str) -> str:
         return char
     # Letters in boxes and circles NFKC leaves alone (round nine: "🅸🅶: 🅼🅰🆁🅻🅾🆆"), and the
     # regional indicators flags are made of ("🇱 🇪 3 9 🇩 🇸"), read as capitals.
+    if char in "〇○":  # the CJK zero (round thirteen), never a letter O
+        return "0"
     if char in "Øø":  # a slashed O typed for a zero ("07700 9ØØ 3Ø5"), read as an O
         return "O" if char == "Ø" else "o"
     for first in (0x1F150, 0x1F170, 0x1F1E6):
@@ -370,8 +372,27 @@ def _french(match: re.Match[str]) -> str:
     return str(_FRENCH_TENS[tens] + (value(match.group("rest")) if match.group("rest") else 0))
 
 
+# Round thirteen: Chinese and Japanese number characters (and the financial forms, and 幺,
+# "yāo", said for 1 in phone numbers), no decimal digits to unicodedata. Read as digits only
+# in a run of four or more (spaces or separators between allowed), so a lone 一 or 三 in a
+# sentence ("一起", "三月") stays a word.
+_CJK_DIGITS = {"零": "0", "〇": "0", "○": "0", "洞": "0", "一": "1", "幺": "1", "壹": "1",
+               "二": "2", "两": "2", "兩": "2", "贰": "2", "貳": "2", "三": "3", "叁": "3",
+               "參": "3", "四": "4", "肆": "4", "五": "5", "伍": "5", "六": "6", "陆": "6",
+               "陸": "6", "七": "7", "柒": "7", "八": "8", "捌": "8", "九": "9", "玖": "9"}
+_CJK_RUN = re.compile("[" + "".join(_CJK_DIGITS) + r"\d](?:[\s\-.,、，]*[" +
+                      "".join(_CJK_DIGITS) + r"\d]){3,}")
+
+
+def _cjk(text: str) -> str:
+    # Spaces around: kana and hanzi either side are word characters, no boundary.
+    return _CJK_RUN.sub(lambda m: " " + "".join(_CJK_DIGITS.get(c, c) for c in m.group(0))
+                        + " ", text) if not text.isascii() else text
+
+
 def digitised(text: str) -> str:
     """`text` (folded) with digits written as words or look-alike letters made digits."""
+    text = _cjk(text)
     text = _FRENCH_NUMBER.sub(_french, text)
     text = re.sub(r"\bz[ée]ro\b", "zero", text, flags=re.I)  # French, as English
     text = _polish(text)

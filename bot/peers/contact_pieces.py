@@ -1,0 +1,61 @@
+"""Which of one person's earlier messages a new one is read with (round thirteen), for the
+relay (bot/peers/relay.py) and the bench (bench/contact_detection.py), so both read alike.
+
+Normally the last two passed on. A number sent a piece a message ("07" / "823" / "441" /
+"902") reaches further back: while the messages before are only numeric pieces (digits or
+digit words, "oh seven") or a short filler between them ("07823" / "yes" / "441" / "902"),
+each close to the next (`PIECES_GAP`), the whole run's pieces are read, so a number in any
+count of pieces is caught at the piece that completes it. Ordinary chat with a number in it
+("I walked 3" / "miles" / "then 2 more") is no run: a piece is a message of numbers alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.peers.contact_mending import digitised, fold
+
+# The most messages read back, and how close each piece of a run is to the next.
+PIECES_BACK = 8
+PIECES_GAP = timedelta(minutes=5)
+_NUMERIC = re.compile(r"[\d\s\-.,/()+]*\d[\d\s\-.,/()+]*")
+# What people put between a number's pieces; any other word ends a run ("marge" / "walks"
+# / "58" / "on tiktok" is a handle's pieces, read as ever).
+_FILLER = re.compile(r"\W*(?:yes|yeah|yep|yup|ok|okay|k|and|then|wait|hang\s+on|got\s+(?:that|it)|"
+                     r"cont(?:inued)?|more|next|still\s+there|right|so|sorry|oops|x+|lol|"
+                     r"ready|go\s+on|and\s+then|then\s+its?|it'?s)\W*", re.I)
+
+
+def numeric_piece(text: str) -> bool:
+    """Whether a message is numbers alone: "07", "823 441", "oh seven", "44-1"."""
+    folded = " ".join(fold(text).split())
+    return len(folded) <= 40 and bool(_NUMERIC.fullmatch(digitised(folded)))
+
+
+def _filler(text: str) -> bool:
+    """A word or two between pieces ("yes", "and", "cont...", "got that?")."""
+    return bool(_FILLER.fullmatch(" ".join(fold(text).split())))
+
+
+def earlier_messages(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
+    """The earlier messages to read a new one with, oldest first, from `recent`: the
+    sender's messages passed on, newest first, each with when it was sent (None: close
+    enough, as in the bench's corpora). The last two; or, where they end a run of numeric
+    pieces and fillers reaching further back, the run's pieces alone (fillers left out:
+    "07823" / "yes" / "441" reads "07823 441"). Words before the run are not added: with
+    them the earlier pieces could hold alone, which reads as no split at all."""
+    texts = [text for text, _ in recent if text]
+    last_two = list(reversed(texts[:2]))
+    run: list[str] = []
+    for index, (text, when) in enumerate(recent[:PIECES_BACK]):
+        newer = recent[index - 1][1] if index else None
+        close = index == 0 or when is None or newer is None or newer - when <= PIECES_GAP
+        if not text or not close or not (numeric_piece(text) or _filler(text)):
+            break
+        run.append(text)
+    pieces = [text for text in reversed(run) if numeric_piece(text)]
+    if not pieces or (len(run) <= 2 and len(pieces) == len(run)):
+        return last_two  # no run, or none beyond what the last two already give
+    return pieces
