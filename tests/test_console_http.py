@@ -21,6 +21,7 @@ from sqlalchemy import select
 from bot.app import Services
 from bot.config import Settings
 from bot.core.clock import FakeClock
+from bot.core.content import library
 from bot.core.events import Address
 from bot.jobs import escalate_alerts
 from bot.safety.models import SafetyAlert
@@ -368,6 +369,19 @@ async def test_a_new_set_up_link_lifts_a_lockout(settings: Settings) -> None:
         async with site.browser() as later:
             back = await later.sign_in("sam@example.org", PASSWORD + " again")
         assert back.headers.get("location") == "/staff/", text_of(back)
+
+
+async def test_the_inbox_says_when_nobody_gets_alerts_by_text(settings: Settings) -> None:
+    """Found by a newcomer's walk-through: alerts reached nobody and the console was
+    silent about it."""
+    nobody = library().for_language("en").text("console.inbox.nobody.title")
+    async with console(settings) as site, site.browser() as sam:
+        await site.staff(sam, "sam@example.org")
+        assert nobody in text_of(await sam.get("/staff/"))
+        await site.world.moderator(Address("sms", "+447700900777"), "Jo")
+        assert nobody in text_of(await sam.get("/staff/"))  # a moderator off duty
+        await site.world.says(Address("sms", "+447700900777"), "ON DUTY")
+        assert nobody not in text_of(await sam.get("/staff/"))
 
 
 async def test_a_crisis_is_handled_in_the_console_as_by_text(settings: Settings) -> None:

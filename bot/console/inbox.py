@@ -47,15 +47,16 @@ def routes(console: Console) -> list[Route]:
 
         def load(connection: Connection) -> Any:
             return alerts.inbox(connection), help.inbox(connection, now), \
-                cases.for_inbox(connection)
+                cases.for_inbox(connection), alerts.anyone_told_by_text(connection)
 
-        (waiting, closed), (asking, answered), reports = await console.run(load)
+        (waiting, closed), (asking, answered), reports, told = await console.run(load)
         # Places are the coordinators' (moderators don't see the Places pages).
         flagged = await place_pages.reported(console) if session.account.coordinator \
             else None
         return pages.render("inbox.html", session=session, csrf=session.csrf_token,
                             current="inbox", waiting=waiting, closed=closed,
                             asking=asking, answered=answered, now=now, flagged=flagged,
+                            nobody_by_text=not told,
                             **reports)
 
     @signed_in(console)

@@ -334,6 +334,14 @@ def _staff_audit(connection: Connection, now: datetime, staff: StaffActor, actio
         detail=detail))
 
 
+def anyone_told_by_text(connection: Connection) -> bool:
+    """Whether a new alert reaches someone by text or Telegram: a volunteer on duty, or a
+    coordinator volunteer (who also hears of every alert nobody picks up). If not, the
+    console's inbox is the only place alerts appear, and it says so."""
+    return bool(_people(connection, or_(Volunteer.on_duty.is_(True),
+                                        Volunteer.role == "coordinator"), exclude=None))
+
+
 # -- inside ---------------------------------------------------------------------------------
 def _people(connection: Connection, *where: Any, exclude: int | None) -> list[int]:
     rows = connection.scalars(select(Volunteer.person_id).where(
