@@ -92,7 +92,7 @@ async def test_compose_preview_send_and_history(settings: Settings) -> None:
         shown = numbers(preview)
         assert shown == {"recipients": "2", "telegram": "1", "sms": "1", "left_out": "2",
                          "segments_each": "1", "segments": "1",
-                         "cost": "£0.04 (1 segments at £0.04 each)"}
+                         "cost": "£0.04 (1 segment at £0.04)"}
         assert "This sends your message to 2 people. It will cost about £0.04." in words
         assert "Yes, send it to 2 people" in words
         assert await broadcasts(site) == 0  # a preview sends nothing
