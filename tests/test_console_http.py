@@ -317,7 +317,14 @@ async def test_a_disabled_account_is_signed_out_at_once(settings: Settings) -> N
     async with console(settings) as site, site.browser() as sam, site.browser() as mo:
         await site.staff(sam, "sam@example.org")
         await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
-        await sam.get("/staff/staff")
+        listed = await sam.get("/staff/staff")
+        assert 'href="/staff/staff/2/disable"' in listed.text  # a link: asked first
+        asked = await sam.get("/staff/staff/2/disable")
+        assert "Turn off the account of Mo Khan?" in text_of(asked)
+        assert "movemates staff enable mo@example.org" in text_of(asked)
+        assert (await sam.get("/staff/staff/1/disable")).headers["location"] == \
+            "/staff/staff"  # not their own
+        assert (await sam.get("/staff/staff/99/disable")).status_code == 404
         done = await sam.post("/staff/staff/2/disable")
         assert done.headers["location"] == "/staff/staff?done=disabled"
         assert "Turned off" in text_of(await sam.get("/staff/staff"))

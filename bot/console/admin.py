@@ -26,6 +26,18 @@ def routes(console: Console) -> list[Route]:
                             else None)
 
     @signed_in(console, coordinator=True)
+    async def disable_page(request: Request, session: Session) -> Response:
+        """Are you sure? What turning the account off does, and how it is undone."""
+        raw = request.path_params["staff"]
+        staff_id = int(raw) if raw.isdecimal() and len(raw) <= 9 else None
+        person = await console.run(lambda c: accounts.get(c, staff_id)) \
+            if staff_id is not None else None
+        if person is None or person.disabled_at is not None or person.id == session.account.id:
+            return redirect("/staff") if person is not None else console.not_found(session)
+        return pages.render("staff_disable.html", session=session, csrf=session.csrf_token,
+                            current="staff", person=person)
+
+    @signed_in(console, coordinator=True)
     async def disable(request: Request, session: Session) -> Response:
         raw = request.path_params["staff"]
         staff_id = int(raw) if raw.isdecimal() and len(raw) <= 9 else None
@@ -59,5 +71,6 @@ def routes(console: Console) -> list[Route]:
                             current="audit", entries=entries, older=older)
 
     return [Route("/staff", staff_page, methods=["GET"]),
+            Route("/staff/{staff}/disable", disable_page, methods=["GET"]),
             Route("/staff/{staff}/disable", disable, methods=["POST"]),
             Route("/audit", audit_page, methods=["GET"])]
