@@ -106,6 +106,11 @@ CORPORA = ROOT / "content" / "contact_examples"
 # postcode districts 13.3 %, public 6.7 %, near-miss 1.8 %): within issue 11's bar. It
 # stays blind (not in TUNED), like held_out_5 and held_out_6 (held_out_6: one line seen by
 # a grep in round twelve, nothing tuned on it).
+# held_out_15 (600: adversarial, half the leaks determined tricks), measured once clean
+# after round thirteen (2026-12-01, tenth session): 3.67 % leaks (11 of 300: address
+# 8.6 %, phone 5.6 %, handle 3.1 %, email 2.0 %; link, postcode 0) and 0.67 % held (2 of
+# 300): over the acceptance bar on determined attempts. Not yet read: the next round's
+# material.
 # kinds_13 (round thirteen, a newcomer's break-test fixed by kind: a number a piece a
 # message, read back over the run of pieces (bot/peers/contact_pieces.py), a house number
 # with a bare street name, Chinese and Japanese number characters, a postcode spelt by
