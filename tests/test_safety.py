@@ -1196,3 +1196,56 @@ def test_round_twelve_distress_with_alarming_words_is_met_with_care(text: str) -
 def test_round_twelve_quiet_kinds_stay_quiet(text: str) -> None:
     found = SCREEN.assess(text)
     assert not found.findings and not found.medical_question, found
+
+
+# Round thirteen (2026-12-01): the shape, not the phrase. Fresh wordings, none in any set.
+@pytest.mark.parametrize("text", [
+    "can I take naproxen with my bisoprolol",
+    "could I have a nurofen with my heart tablets",
+    "my INR came back at 4.6, is that too high?",
+    "I've found a lump under my arm, who should I see?",
+    "would a rollator be better for me than a stick",
+    "when is the best time to do my walk if I'm on metformin",
+    "is it dodgy to walk straight after my antibiotics",
+    "I keep putting on weight without trying, should I get it checked?",
+    "BP ki goli khane ke baad leni chahiye?",
+])
+def test_round_thirteen_health_questions_are_signposted(text: str) -> None:
+    found = SCREEN.assess(text)
+    assert not found.findings and found.medical_question, found
+
+
+@pytest.mark.parametrize("text", [
+    "can I bring a flask on the walk?", "can I take my dog on the Tuesday walk",
+    "is it better to park round the back?", "when is the best time to ring you?",
+    "who should I ask about the minibus?", "I'm drowning in paperwork this week",
+    "Since joining I've lost half a stone and I'm sleeping better.",
+    "the house is quiet now the grandkids have gone, lovely",
+])
+def test_round_thirteen_everyday_questions_and_moans_stay_quiet(text: str) -> None:
+    found = SCREEN.assess(text)
+    assert not found.findings and not found.medical_question and not found.distress, found
+
+
+@pytest.mark.parametrize("text", [
+    "nobody visits me anymore", "I've got nobody now",
+    pytest.param(
+        "looking after him is breaking me",
+        marks=pytest.mark.xfail(
+            strict=True, reason="someone named makes it theirs: round fourteen")),
+    pytest.param(
+        "I'm tired of pretending I'm fine",
+        marks=pytest.mark.xfail(
+            strict=True, reason="tired read as health hides it: round fourteen")),
+    pytest.param(
+        "I keep having nightmares about the ambulance",
+        marks=pytest.mark.xfail(
+            strict=True, reason="ambulance fires the emergency rule: round fourteen")),
+    "my nerves are through the roof since the scan",
+    "every day feels the same since I retired",
+    "the flat is so empty since she went into the home",
+    "kuch acha nahi lagta, koi puchta nahi",
+])
+def test_round_thirteen_first_person_low_mood_is_met_with_care(text: str) -> None:
+    found = SCREEN.assess(text)
+    assert not found.findings and found.distress, found

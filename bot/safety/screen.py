@@ -70,6 +70,7 @@ from bot.safety.second_reader import (
     SOMEONE_ELSE_THRESHOLD,
     URGENT_THRESHOLD,
     URGENT_THRESHOLD_QUESTION,
+    URGENT_THRESHOLD_STORY,
     SecondReader,
     cache_folder,
     load_examples,
@@ -325,16 +326,17 @@ class SafetyScreen:
                      ) or "living" in cues
         return self._second_look(found, words, doc, seen, idiomatic, explained,
                                  all_idiom=_all_idiom(doc, idioms, self._plain),
-                                 moving="movement" in cues), cues
+                                 moving="movement" in cues, story=story), cues
 
     def _second_look(self, found: Assessment, words: list[str], doc: Doc,
                      seen: list[_Seen], idiomatic: bool = False,
                      explained: bool = False, all_idiom: bool = False,
-                     moving: bool = False) -> Assessment:
+                     moving: bool = False, story: bool = False) -> Assessment:
         """The rules saw nothing urgent: the second reader may still, unless the rules
         saw that very thing negated, past or only supposed. A trigger word the rules read
         as an idiom ("bleeding freezing", "brolly collapsed") asks the reader to be as
-        sure as beside a question; a message of commands alone ("STOP", "menu") is never
+        sure as beside a question, and a programme or story named (`story`) surer still;
+        a message of commands alone ("STOP", "menu") is never
         urgent on the reader's word."""
         assert self.second is not None
         reading = self.second.read_words(words)
@@ -342,6 +344,8 @@ class SafetyScreen:
             or idiomatic else URGENT_THRESHOLD
         if reading.urgent_label == "someone_else":
             threshold = max(threshold, SOMEONE_ELSE_THRESHOLD)
+        if story:  # a programme or a story named: an emergency in it is no one's here
+            threshold = max(threshold, URGENT_THRESHOLD_STORY)
         # A few plain words, and nothing the rules saw in them (a reading such as "sugar
         # 30" is something): too little for the reader alone.
         says_little = _says_little(words, self._plain) and \

@@ -62,6 +62,10 @@ URGENT_THRESHOLD = 0.8
 # A message the rules read as a question (or as distress) needs more to be called urgent:
 # "is it normal to get chest pain on hills?" is a question, not an emergency.
 URGENT_THRESHOLD_QUESTION = 0.92
+# A programme or a story named beside it ("Grey's Anatomy, someone can't breathe again lol"):
+# someone else's emergency told as a story, so the reader alone must be surer still (round
+# fourteen; the reader retrained on round thirteen read that very line as 0.93 breathing).
+URGENT_THRESHOLD_STORY = 0.97
 # Someone else in trouble, on the reader's word alone: harmless news about family is made
 # of the same words ("my husband gets angina on hills, he carries his spray"). Chosen by
 # five-fold cross-validation (2026-11-30, 9,060 examples): of 22 reader-only "someone
