@@ -90,10 +90,15 @@ async def refresh_if_changed(db: Database, now: datetime | None = None) -> bool:
     if not _followers.get(db):
         return False
     current = await db.run(stamp)
-    if _loaded.get(db) == current:
+    seen = _loaded.get(db)
+    if seen is None:
+        # The first look: the catalogue this process loaded at its start is the one in
+        # use (a test's own catalogue too); later changes are measured from here.
+        _loaded[db] = current
+        return False
+    if seen == current:
         return False
     await refresh(db, now)
-    _loaded[db] = current
     return True
 
 
