@@ -21,7 +21,7 @@ from bot.core.turn import (
     ShowMyData,
     TeamAction,
 )
-from bot.dispatch.limits import Limits
+from bot.dispatch.limits import QUEUEING_MARGIN_SECONDS, Limits
 from bot.dispatch.outbox import Dispatcher, Sender
 from bot.engine.runner import Engine
 from bot.extensions import peer_support, place_feedback, privacy, safety_alerts, staff_help
@@ -67,7 +67,9 @@ def channel_limits(settings: Settings) -> dict[str, Limits]:
         "telegram": Limits(settings.telegram_rate_per_second,
                            settings.telegram_chat_interval_seconds,
                            settings.telegram_group_per_minute).shared_by(workers),
-        "sms": Limits(settings.sms_segments_per_second).shared_by(workers),
+        # (Twilio queues over-rate texts rather than refusing them: see limits.py.)
+        "sms": Limits(settings.sms_segments_per_second,
+                      margin=QUEUEING_MARGIN_SECONDS).shared_by(workers),
     }
 
 

@@ -277,3 +277,40 @@ async def test_stop_after_the_claim_stops_the_claimed_rows_too(settings: Setting
         await services.close()
     assert [d.text for d in stub.delivered if d.text.startswith("wave")] == []
     assert sorted(statuses) == ["cancelled"] * 10 + ["suppressed"] * 5
+
+
+def test_a_smaller_text_is_waited_for_when_it_may_go_before_the_head() -> None:
+    """A 2-segment text at the head of the lane, 1 segment of the second free only in a few
+    milliseconds (an older send ageing out): the lane waits for that moment and sends a
+    1-segment text there, not for the head's own room most of a second later (which left
+    a segment a second idle: 0.90 of the limit at 10 segments a second)."""
+    from bot.core.events import Outbound as Body
+    from bot.dispatch import turns
+    from bot.dispatch.message import Outgoing
+
+    now = [0.0]
+    pacer = Pacer(Limits(per_second=10, margin=0.005), monotonic=lambda: now[0])
+    pacer.record("old", cost=1)  # seen at 0.0: ages out at 1.005
+    now[0] = 0.5
+    for _ in range(3):
+        pacer.record("a", cost=2)
+    pacer.record("b", cost=2)
+    pacer.record("c", cost=1)  # 10 of 10 segments in the last second
+    now[0] = 1.0
+
+    def text(row: int, segments: int) -> Outgoing:
+        return Outgoing(id=row, person_id=row, channel="sms", address=f"+44770090{row:04d}",
+                        kind="reply", priority=0, message=Body("x" * (160 * segments - 10)),
+                        attempts=0, idempotency_key=f"k{row}")
+
+    head, small = text(1, 2), text(2, 1)
+    queues = {head.to: [head], small.to: [small]}
+    cost = {1: 2.0, 2: 1.0}.__getitem__
+    assert pacer.ready_at(head.address, 2, smooth=False) == pytest.approx(1.505)
+    pick, at = turns.filler({"sms": pacer}, queues, head, lambda item: cost(item.id), {},
+                            set(), now[0])
+    assert pick is None and at == pytest.approx(1.005)  # the place frees then, not at 1.505
+    now[0] = 1.006
+    pick, at = turns.filler({"sms": pacer}, queues, head, lambda item: cost(item.id), {},
+                            set(), now[0])
+    assert pick == (small.to, small)

@@ -194,10 +194,14 @@ class LaneRound:
             now = host.monotonic()  # (after the pacer looked: `at` is never before it)
             wait = at - now
             if wait > 0 and not smooth:
-                filler = turns.filler(host.pacers, self.queues, item, self.cost,
-                                      self.passed_over, self.busy, now)
+                filler, filler_at = turns.filler(host.pacers, self.queues, item, self.cost,
+                                                 self.passed_over, self.busy, now, now + ahead)
                 if filler is not None:
-                    (key, item), wait = filler, 0.0
+                    (key, item), wait = filler, max(0.0, filler_at - now)
+                elif filler_at < now + wait:
+                    # A smaller one may use the free place before the head's room comes:
+                    # look again then (the head itself must not go early).
+                    return ready, None if ready else filler_at - now - ahead
             if wait > ahead:
                 return ready, None if ready or math.isinf(wait) else wait - ahead
             queue = self.queues[key]

@@ -28,8 +28,13 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# Platforms and clients disagree by a few milliseconds about when a send happened.
+# Platforms and clients disagree by a few milliseconds about when a send happened. Telegram
+# refuses (429) a message over its limit, so we keep well clear of it.
 SAFETY_MARGIN_SECONDS = 0.02
+# Twilio queues a message over the sender's rate rather than refusing it, so a few
+# milliseconds' disagreement costs nothing there; the 20 ms margin alone cost 2 % of the SMS
+# rate (BENCHMARKS.md, one lane per channel).
+QUEUEING_MARGIN_SECONDS = 0.005
 # Our own, stricter than any platform's: spreads a second's allowance across the second.
 SMOOTHING_SECONDS = 0.25
 # This many different chats refused (429) within FLOOD_WINDOW_SECONDS: the channel's limit,
@@ -45,13 +50,15 @@ class Limits:
     per_second: float  # messages (or SMS segments) per second, for the whole channel
     per_chat_interval: float = 0.0  # seconds between messages to one private chat
     group_per_minute: int = 0  # messages a minute to one group chat (0: no limit)
+    margin: float = SAFETY_MARGIN_SECONDS  # seconds kept clear of each window's edge
 
     def shared_by(self, workers: int) -> Limits:
         """Each of several workers gets an equal share of the channel's limit."""
         if workers <= 1:
             return self
         return Limits(self.per_second / workers, self.per_chat_interval,
-                      max(1, self.group_per_minute // workers) if self.group_per_minute else 0)
+                      max(1, self.group_per_minute // workers) if self.group_per_minute else 0,
+                      self.margin)
 
     @property
     def floods_per_chat(self) -> bool:
@@ -103,7 +110,7 @@ class Pacer:
             for at, item_cost in self._recent:
                 running -= item_cost
                 if running + cost <= budget:
-                    earliest = max(earliest, at + 1.0 + SAFETY_MARGIN_SECONDS)
+                    earliest = max(earliest, at + 1.0 + self.limits.margin)
                     break
             else:
                 if self._pending:
@@ -113,10 +120,10 @@ class Pacer:
         if group and self.limits.group_per_minute:
             window = self._group_recent.get(chat)
             if window and len(window) >= self.limits.group_per_minute:
-                earliest = max(earliest, window[0] + 60.0 + SAFETY_MARGIN_SECONDS)
+                earliest = max(earliest, window[0] + 60.0 + self.limits.margin)
         elif self.limits.per_chat_interval and chat in self._chat_last:
             earliest = max(earliest, self._chat_last[chat] + self.limits.per_chat_interval
-                           + SAFETY_MARGIN_SECONDS)
+                           + self.limits.margin)
         return earliest
 
     def _smoothed(self, now: float) -> float:
@@ -151,12 +158,12 @@ class Pacer:
             window = self._group_recent.get(chat)
             if self.limits.group_per_minute and window and \
                     len(window) >= self.limits.group_per_minute:
-                return max(paused, window[0] + 60.0 + SAFETY_MARGIN_SECONDS)
+                return max(paused, window[0] + 60.0 + self.limits.margin)
             return paused
         last = self._chat_last.get(chat)
         if last is None or not self.limits.per_chat_interval:
             return paused
-        return max(paused, last + self.limits.per_chat_interval + SAFETY_MARGIN_SECONDS)
+        return max(paused, last + self.limits.per_chat_interval + self.limits.margin)
 
     # -- sending ------------------------------------------------------------------------
     def start(self, cost: float = 1.0) -> int:
@@ -243,7 +250,7 @@ class Pacer:
             self.pause(seconds)
 
     def _forget_old(self, now: float) -> None:
-        horizon = 1.0 + SAFETY_MARGIN_SECONDS
+        horizon = 1.0 + self.limits.margin
         old = 0
         while old < len(self._recent) and now - self._recent[old][0] >= horizon:
             self._recent_cost -= self._recent[old][1]

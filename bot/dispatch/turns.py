@@ -63,23 +63,33 @@ def ready_at(pacers: Mapping[str, Pacer], item: Outgoing, cost: float,
 
 def filler(pacers: Mapping[str, Pacer], queues: Queues, head: Outgoing,
            cost: Callable[[Outgoing], float], passed_over: dict[int, float],
-           busy: Collection[AddressKey], now: float) -> tuple[AddressKey, Outgoing] | None:
+           busy: Collection[AddressKey], now: float, by: float | None = None
+           ) -> tuple[tuple[AddressKey, Outgoing] | None, float]:
     """While `head` waits for room in the channel's second (a 2-segment text, one segment
     free), a smaller message of the same priority that fits now goes instead, so the free
     place is used, not left idle until the window moves on. The head is passed over for at
-    most FILL_AT_MOST_SECONDS, and never for a lower priority."""
+    most FILL_AT_MOST_SECONDS, and never for a lower priority.
+
+    Returns a message that may go by `by` (default `now`; later when messages are marked a
+    little ahead of their moment) and when it may go, or None and the soonest time (on the
+    monotonic clock) one of the smaller ones may go (`math.inf`: none): a place frees up
+    a few milliseconds after the head last looked, and waiting for the head's own room would
+    leave it idle for the rest of the second (0.90 of the limit at 10 segments a second)."""
     pacer = pacers.get(head.channel)
     if pacer is None:
-        return None
+        return None, math.inf
     if now - passed_over.get(head.id, now) > FILL_AT_MOST_SECONDS:
-        return None
+        return None, math.inf
     head_cost = cost(head)
+    soonest = math.inf
     for key, queue in sorted(queues.items(), key=lambda pair: pair[1][0].id):
         item = queue[0]
         if key in busy or item is head or item.priority != head.priority or \
                 cost(item) >= head_cost:
             continue
-        if pacer.ready_at(item.address, cost(item), group=item.to_group, smooth=False) <= now:
+        at = pacer.ready_at(item.address, cost(item), group=item.to_group, smooth=False)
+        if at <= (now if by is None else by):
             passed_over.setdefault(head.id, now)
-            return key, item
-    return None
+            return (key, item), at
+        soonest = min(soonest, at)
+    return None, soonest
