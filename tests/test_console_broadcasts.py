@@ -56,6 +56,20 @@ async def post_fields(browser: Browser, path: str, fields: list[tuple[str, str]]
         "content-type": "application/x-www-form-urlencoded"})
 
 
+async def previewed(browser: Browser, values: dict[str, Any]) -> httpx.Response:
+    """The form checked as a browser does it: the POST, then the preview it redirects to."""
+    posted = await browser.post("/staff/broadcasts/preview", values)
+    assert posted.status_code == 303, text_of(posted)
+    assert posted.headers["location"].startswith("/staff/broadcasts/preview?draft=")
+    return await browser.get(posted.headers["location"])
+
+
+def change_link(preview: httpx.Response) -> str:
+    found = re.search(r'href="(/staff/broadcasts/new\?draft=[^"]+)"', preview.text)
+    assert found is not None, "no change link"
+    return unescape(found.group(1))
+
+
 async def broadcasts(site: Any) -> int:
     return int(await site.world.db(lambda c: c.scalar(
         select(func.count()).select_from(Broadcast))))
@@ -84,7 +98,7 @@ async def test_compose_preview_send_and_history(settings: Settings) -> None:
         compose = await sam.get("/staff/broadcasts/new")
         assert compose.status_code == 200 and "Write a broadcast" in text_of(compose)
 
-        preview = await sam.post("/staff/broadcasts/preview", form())
+        preview = await previewed(sam, form())
         assert preview.status_code == 200, text_of(preview)
         words = text_of(preview)
         assert f"Move Mates team: {WORDS}" in words  # as Telegram and SMS show it
@@ -97,9 +111,8 @@ async def test_compose_preview_send_and_history(settings: Settings) -> None:
         assert "Yes, send it to 2 people" in words
         assert await broadcasts(site) == 0  # a preview sends nothing
 
-        # "Change": the form again, with everything as typed.
-        again = await post_fields(sam, "/staff/broadcasts/new",
-                                  hidden(preview, "/staff/broadcasts/new"))
+        # "Change" (a link): the form again, with everything as typed.
+        again = await sam.get(change_link(preview))
         assert again.status_code == 200 and WORDS in again.text
         assert 'value="walking" checked' in again.text
 
@@ -143,7 +156,7 @@ async def test_scheduled_then_cancelled_never_goes(settings: Settings) -> None:
         await site.world.db(lambda c: add_person(c, now, "Ann", sms=ANN))
         await site.staff(sam, "sam@example.org")
         later = form(when="later", date="2026-03-03", time="18:30")
-        preview = await sam.post("/staff/broadcasts/preview", later)
+        preview = await previewed(sam, later)
         assert preview.status_code == 200, text_of(preview)
         assert "Tue 3 Mar 2026, 18:30" in text_of(preview)
         assert "Yes, send it to 1 person on Tue 3 Mar 2026, 18:30" in text_of(preview)
@@ -175,7 +188,7 @@ async def test_forms_need_their_token_and_wrong_input_is_a_clear_400(
         now = site.clock.now()
         await site.world.db(lambda c: add_person(c, now, "Ann", sms=ANN))
         await site.staff(sam, "sam@example.org")
-        preview = await sam.post("/staff/broadcasts/preview", form())
+        preview = await previewed(sam, form())
         fields = hidden(preview, "/staff/broadcasts")
 
         # No token, or someone else's: nothing is sent.
@@ -230,7 +243,7 @@ async def test_numbers_that_moved_since_the_preview_are_shown_again(
         now = site.clock.now()
         await site.world.db(lambda c: add_person(c, now, "Ann", sms=ANN))
         await site.staff(sam, "sam@example.org")
-        preview = await sam.post("/staff/broadcasts/preview", form())
+        preview = await previewed(sam, form())
         assert numbers(preview)["recipients"] == "1"
         # Someone joins before the coordinator presses send.
         await site.world.db(lambda c: add_person(c, now, "Bob", telegram=BOB))
@@ -241,6 +254,108 @@ async def test_numbers_that_moved_since_the_preview_are_shown_again(
         assert await broadcasts(site) == 0
         sent = await post_fields(sam, "/staff/broadcasts", hidden(moved, "/staff/broadcasts"))
         assert sent.status_code == 303
+
+
+async def test_reloading_or_going_back_to_the_preview_posts_nothing(
+        settings: Settings) -> None:
+    """Post/Redirect/Get: the preview is a page of its own, checked again each time it is
+    shown, kept for the session that wrote it; sending is the one POST that acts."""
+    async with console(settings) as site, site.browser() as sam, site.browser() as cat:
+        now = site.clock.now()  # Monday 2 March 2026, 09:00 in London
+        await site.world.db(lambda c: add_person(c, now, "Ann", sms=ANN))
+        await site.staff(sam, "sam@example.org")
+        await site.staff(cat, "cat@example.org", "Cat Lee")
+        posted = await sam.post("/staff/broadcasts/preview", form())
+        at = posted.headers["location"]
+        assert WORDS.split()[1] not in at  # the words stay on the server
+        first = await sam.get(at)
+        for _ in range(2):  # reloads: the same preview, nothing made
+            again = await sam.get(at)
+            assert again.status_code == 200 and numbers(again) == numbers(first)
+        assert await broadcasts(site) == 0
+        # Another coordinator with the address: the empty form, nothing of Sam's.
+        theirs = await cat.get(at)
+        assert theirs.headers["location"] == "/staff/broadcasts/new"
+        assert WORDS not in (await cat.get(change_link(first))).text
+        assert WORDS in (await sam.get(change_link(first))).text
+
+        sent = await post_fields(sam, "/staff/broadcasts", hidden(first, "/staff/broadcasts"))
+        assert sent.headers["location"] == "/staff/broadcasts/1?done=sent"
+        assert (await sam.get(sent.headers["location"])).status_code == 200  # a reload
+        back = await sam.get(at)  # Back: the preview again, and sending it is not a second
+        assert back.status_code == 200
+        twice = await post_fields(sam, "/staff/broadcasts", hidden(back, "/staff/broadcasts"))
+        assert twice.headers["location"] == "/staff/broadcasts/1?done=duplicate"
+        assert await broadcasts(site) == 1
+        assert (await site.world.delivered()).texts(Address("sms", ANN)) == \
+            [f"Move Mates team: {WORDS}"]
+
+        # A draft is checked again when shown: a time that has passed since is an error.
+        soon = await sam.post("/staff/broadcasts/preview",
+                              form(text="Tea at ten.", when="later", date="2026-03-02",
+                                   time="09:20"))
+        site.clock.advance(timedelta(minutes=25))
+        late = await sam.get(soon.headers["location"])
+        assert late.status_code == 400
+        assert "Pick a time that has not passed yet." in text_of(late)
+        assert "Tea at ten." in late.text
+
+
+async def test_crisis_words_or_a_link_need_an_explicit_yes(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam:
+        now = site.clock.now()
+        await site.world.db(lambda c: add_person(c, now, "Ann", sms=ANN))
+        await site.staff(sam, "sam@example.org")
+        plain = await previewed(sam, form())
+        assert 'id="screen-warning"' not in plain.text and 'name="screened"' not in plain.text
+
+        crisis = "It is mental health week. If you feel suicidal, call Samaritans on 116 123."
+        preview = await previewed(sam, form(text=crisis))
+        assert preview.status_code == 200
+        assert "Read this before you send it" in text_of(preview)
+        assert "Words that read like someone in crisis." in text_of(preview)
+        fields = hidden(preview, "/staff/broadcasts")
+        unticked = await post_fields(sam, "/staff/broadcasts", fields)
+        assert unticked.status_code == 400
+        assert "Tick the box if you still want to send these words." in text_of(unticked)
+        assert await broadcasts(site) == 0
+        ticked = await post_fields(sam, "/staff/broadcasts",
+                                   [*hidden(unticked, "/staff/broadcasts"), ("screened", "yes")])
+        assert ticked.headers["location"] == "/staff/broadcasts/1?done=sent"
+
+        link = await previewed(sam, form(text="Our walks are on movemates.org.uk/walks now."))
+        assert "A link to a website." in text_of(link)
+        assert (await post_fields(sam, "/staff/broadcasts", hidden(link, "/staff/broadcasts"))
+                ).status_code == 400
+        assert (await post_fields(sam, "/staff/broadcasts",
+                                  [*hidden(link, "/staff/broadcasts"), ("screened", "yes")])
+                ).headers["location"] == "/staff/broadcasts/2?done=sent"
+        confirmed = [(a["target"], a["detail"]) for a in await site.audit()
+                     if a["action"] == "broadcast_screen_confirmed"]
+        assert confirmed == [("broadcast:1", "crisis"), ("broadcast:2", "link")]
+        audit = text_of(await sam.get("/staff/audit"))
+        assert "Sent a broadcast despite a warning" in audit
+
+
+async def test_a_persons_number_or_email_is_refused(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam:
+        now = site.clock.now()
+        await site.world.db(lambda c: add_person(c, now, "Ann", sms=ANN))
+        await site.staff(sam, "sam@example.org")
+        says = "Take out the phone number or email address."
+        for text in ("Questions? Ring Sue on 07700 900123", "Email sue.smith@gmail.com"):
+            for path in ("/staff/broadcasts/preview", "/staff/broadcasts"):
+                refused = await sam.post(path, form(text=text, screened="yes"))
+                assert refused.status_code == 400, (path, text_of(refused))
+                assert says in text_of(refused) and text in unescape(refused.text)
+        assert await broadcasts(site) == 0
+        refusals = [(a["actor_staff_id"], a["detail"]) for a in await site.audit()
+                    if a["action"] == "broadcast_refused"]
+        assert refusals == [(1, "phone")] * 2 + [(1, "email")] * 2
+        # An organisation's public number is no person's: it goes, with no warning.
+        council = await previewed(sam, form(text="Book on 0116 454 1000, Leicester City "
+                                                 "Council."))
+        assert 'id="screen-warning"' not in council.text
 
 
 
@@ -261,6 +376,10 @@ def test_the_keys_the_pages_make_from_values_exist() -> None:
                                                               "send_later")
              for one in ("", "_one")]
     keys += [f"console.audit.actions.broadcast_{a}" for a in ("composed", "sent",
-                                                              "cancelled")]
+                                                              "cancelled", "refused",
+                                                              "screen_confirmed")]
+    keys += [f"console_broadcasts.errors.{e}" for e in ("contact", "screened")]
+    keys += [f"console_broadcasts.screen.reasons.{r}" for r in
+             ("crisis", "red_flag", "link", "postcode", "address", "username", "unscreened")]
     keys += ["broadcasts.message"]
     assert [key for key in keys if not english.has(key)] == []

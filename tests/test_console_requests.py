@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from test_console_http import console, text_of
+import httpx
+from test_console_http import Browser, console, text_of
 
 from bot.config import Settings
 from bot.core.events import Address
@@ -17,6 +18,21 @@ from bot.storage.models import OutboxMessage
 
 RESIDENT = Address("sms", "+447700900701")
 ON_TELEGRAM = Address("telegram", "70170170")
+CHECK = re.compile(r'name="check" value="([^"]+)"')
+
+
+async def check(browser: Browser, reply: str, request_id: int = 1
+                ) -> tuple[httpx.Response, str]:
+    """A reply checked as the form does it: the POST, then the page it redirects to (the
+    check shown), and the check's handle that the Send button posts."""
+    posted = await browser.post(f"/staff/requests/{request_id}/check", {"reply": reply})
+    assert posted.status_code == 303, text_of(posted)
+    location = posted.headers["location"]
+    assert location.startswith(f"/staff/requests/{request_id}?check=")
+    assert location.endswith("#preview")
+    shown = await browser.get(location)
+    found = CHECK.search(shown.text)
+    return shown, found.group(1) if found else ""
 
 
 async def test_a_moderator_answers_a_resident_in_the_console(settings: Settings) -> None:
@@ -58,16 +74,16 @@ async def test_a_moderator_answers_a_resident_in_the_console(settings: Settings)
         empty = await mo.post("/staff/requests/1/check", {"reply": "  "})
         assert empty.status_code == 400 and "Write your reply first" in text_of(empty)
         reply = "Hi Ann, there is a health walk from Braunstone Park on Tuesdays at 10."
-        checked = await mo.post("/staff/requests/1/check", {"reply": reply})
+        checked, handle = await check(mo, reply)
         words = text_of(checked)
-        assert checked.status_code == 200
+        assert checked.status_code == 200 and handle
         assert "Goes by SMS Separate texts 1 SMS segments 1" in words
         assert "Estimated cost About £0.04 (£0.04 a segment)" in words
         assert f"Move Mates team (Mo): {reply}" in words
         assert await world.rows(OutboxMessage, OutboxMessage.kind == "team",
                                 OutboxMessage.payload["text"].as_string().contains("Tuesdays")
                                 ) == []
-        sent = await mo.post("/staff/requests/1/send", {"reply": reply})
+        sent = await mo.post("/staff/requests/1/send", {"check": handle})
         assert sent.headers["location"] == "/staff/requests/1?done=sent"
         [row] = await world.rows(OutboxMessage, OutboxMessage.kind == "team",
                                  OutboxMessage.payload["text"].as_string().contains(
@@ -126,9 +142,9 @@ async def test_a_coordinator_sees_who_has_it_and_may_take_it_over(settings: Sett
         assert refused.headers["location"] == "/staff/requests/1?done=not_yours"
         taken = await co.post("/staff/requests/1/claim")
         assert taken.headers["location"] == "/staff/requests/1?done=taken_over"
-        checked = text_of(await co.post("/staff/requests/1/check", {"reply": "Hello from Cat"}))
-        assert "Goes by Telegram" in checked and "No charge" in checked
-        await co.post("/staff/requests/1/send", {"reply": "Hello from Cat"})
+        checked, handle = await check(co, "Hello from Cat")
+        assert "Goes by Telegram" in text_of(checked) and "No charge" in text_of(checked)
+        await co.post("/staff/requests/1/send", {"check": handle})
         heard = await world.delivered()
         assert heard.texts(ON_TELEGRAM)[-1] == "Move Mates team (Cat): Hello from Cat"
         audit = text_of(await co.get("/staff/audit"))
@@ -161,7 +177,9 @@ async def test_signed_out_unknown_and_stopped(settings: Settings) -> None:
         await world.resident(RESIDENT, "Ann")
         await world.says(RESIDENT, "can i speak to someone from the team")
         page = await stranger.get("/staff/requests/1")
-        assert page.status_code == 303 and page.headers["location"] == "/staff/sign-in"
+        # To sign in (another change adds where to come back to: `?next=`).
+        assert page.status_code == 303
+        assert page.headers["location"].split("?")[0] == "/staff/sign-in"
         assert (await stranger.post("/staff/requests/1/claim", token="x")).status_code == 303
         await site.staff(sam, "sam@example.org")
         for path in ("/staff/requests/99", "/staff/requests/abc"):
@@ -191,17 +209,68 @@ async def test_a_long_reply_shows_its_texts_and_cost(settings: Settings) -> None
         await sam.post("/staff/requests/1/claim")
         reply = ("The Tuesday walk starts at the park gates at ten. It is flat, about a mile, "
                  "and there are benches on the way. ") * 5
-        words = text_of(await sam.post("/staff/requests/1/check", {"reply": reply}))
+        words = text_of((await check(sam, reply))[0])
         texts = int(re.search(r"Separate texts (\d+)", words).group(1))  # type: ignore[union-attr]
         segments = int(re.search(r"SMS segments (\d+)", words).group(1))  # type: ignore[union-attr]
         assert texts == 2 and segments == 4
         assert "About £0.16 (£0.04 a segment)" in words
         assert "(1/2)" in words and "(2/2)" in words
-        words = text_of(await sam.post("/staff/requests/1/check",
-                                       {"reply": "See you Friday 😊"}))
+        words = text_of((await check(sam, "See you Friday 😊"))[0])
         assert "A text cannot carry all you wrote" in words
         assert "Move Mates team (Sam): See you Friday What they" not in words
         assert "Move Mates team (Sam): See you Friday" in words
         too_long = await sam.post("/staff/requests/1/check", {"reply": "word " * 300})
         assert too_long.status_code == 400
         assert "Your reply is too long for text messages" in text_of(too_long)
+
+
+async def test_a_checked_reply_goes_once_whatever_is_reloaded_or_pressed_again(
+        settings: Settings) -> None:
+    """Post/Redirect/Get: reloading the check sends nothing, Send pressed twice (or Back and
+    Send again) sends one reply, and a check is this session's alone."""
+    async with console(settings) as site, site.browser() as mo, site.browser() as mo_too:
+        world = site.world
+        await world.resident(RESIDENT, "Ann")
+        await world.says(RESIDENT, "talk to a person")
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        await mo.get("/staff/requests/1")
+        await mo.post("/staff/requests/1/claim")
+        await world.delivered()
+        await mo_too.sign_in("mo@example.org")  # Mo again, in another browser
+        await mo_too.get("/staff/requests/1")
+
+        reply = "Hi Ann, the Tuesday walk starts at ten."
+        checked, handle = await check(mo, reply)
+        assert f"Move Mates team (Mo): {reply}" in text_of(checked)
+        at = f"/staff/requests/1?check={handle}"
+        for _ in range(2):  # a reload: the same check, nothing sent
+            again = await mo.get(at)
+            assert again.status_code == 200
+            assert f"Move Mates team (Mo): {reply}" in text_of(again)
+            assert CHECK.search(again.text).group(1) == handle  # type: ignore[union-attr]
+        assert (await world.delivered()).texts(RESIDENT) == []
+
+        # Mo's other session cannot use this check: nothing goes, and it stays Mo's.
+        elsewhere = await mo_too.post("/staff/requests/1/send", {"check": handle})
+        assert elsewhere.headers["location"] == "/staff/requests/1?done=send_again"
+        assert "That reply check is closed" in text_of(await mo_too.get(at))
+        assert (await world.delivered()).texts(RESIDENT) == []
+
+        sent = await mo.post("/staff/requests/1/send", {"check": handle})
+        assert sent.headers["location"] == "/staff/requests/1?done=sent"
+        twice = await mo.post("/staff/requests/1/send", {"check": handle})
+        assert twice.headers["location"] == "/staff/requests/1?done=send_again"
+        assert "Nothing was sent. That reply went already" in text_of(
+            await mo.get(twice.headers["location"]))
+        back = await mo.get(at)  # Back to the check after sending: closed, no Send button
+        assert "That reply check is closed" in text_of(back) and CHECK.search(back.text) is None
+        assert (await world.delivered()).texts(RESIDENT) == [f"Move Mates team (Mo): {reply}"]
+        assert len(await world.rows(OutboxMessage, OutboxMessage.kind == "team",
+                                    OutboxMessage.payload["text"].as_string().contains(
+                                        "Tuesday walk"))) == 1
+        sends = [r for r in await site.audit() if r["action"] == "team_reply_sent"]
+        assert len(sends) == 1
+        # Send without any check (a form from elsewhere): nothing goes.
+        bare = await mo.post("/staff/requests/1/send", {"reply": "Unchecked words"})
+        assert bare.headers["location"] == "/staff/requests/1?done=send_again"
+        assert (await world.delivered()).texts(RESIDENT) == []

@@ -122,7 +122,12 @@ async def test_an_invite_code_is_shown_once_kept_as_a_hash_and_works(
             assert words(f"errors.{field}") in text_of(wrong)
         assert await site.world.rows(Invite) == []
 
-        made = await lee.post("/staff/volunteers/invite", {"role": "supporter", "days": "3"})
+        # Post/Redirect/Get: the code is made by the POST, shown by the GET after it.
+        posted = await lee.post("/staff/volunteers/invite", {"role": "supporter", "days": "3"})
+        assert posted.status_code == 303, text_of(posted)
+        shown_at = posted.headers["location"]
+        assert shown_at.startswith("/staff/volunteers/invite/code?made=")
+        made = await lee.get(shown_at)
         assert made.status_code == 200
         found = CODE.search(text_of(made))
         assert found and found.group(1) == "3", text_of(made)
@@ -135,12 +140,20 @@ async def test_an_invite_code_is_shown_once_kept_as_a_hash_and_works(
         assert "It works once, until" in text_of(made)
         assert made.headers["cache-control"] == "no-store"
 
-        # Only its hash is kept, and the code appears nowhere after this one page.
+        # Only its hash is kept, and the code appears nowhere after this one page: not in
+        # an address, not on a reload or Back (which make no second code either).
         [invite] = await site.world.rows(Invite)
         assert code not in str(invite) and invite["role"] == "supporter"
         assert (invite["expires_at"] - expires).days == 3
-        for path in ("/staff/volunteers", "/staff/volunteers/invite", "/staff/audit"):
+        assert code not in shown_at and code not in str(posted.headers)
+        for path in (shown_at, "/staff/volunteers", "/staff/volunteers/invite",
+                     "/staff/audit"):
             assert code not in (await lee.get(path)).text
+        again = await lee.get(shown_at)
+        assert again.status_code == 410
+        assert words("code_gone.title") in text_of(again) and code not in again.text
+        assert again.headers["cache-control"] == "no-store"
+        assert len(await site.world.rows(Invite)) == 1
         assert code not in str(await site.audit())
         assert await actions(site) == [("volunteer_invite_created", None, "supporter, 3 days")]
 
@@ -317,3 +330,66 @@ async def test_bad_addresses_get_404(settings: Settings) -> None:
         [person] = await site.world.rows(Person, Person.id == ann)
         assert person["role"] == "resident"
         assert await site.world.db(lambda c: c.scalar(select(Volunteer.person_id))) is None
+
+
+async def test_a_code_is_shown_only_to_the_session_that_made_it(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as lee, site.browser() as kim:
+        await coordinator(site, lee)
+        await site.staff(kim, "kim@example.org", "Kim Lee")
+        posted = await lee.post("/staff/volunteers/invite", {"role": "moderator", "days": ""})
+        shown_at = posted.headers["location"]
+        # Another coordinator with the very address: nothing, and Lee's code is still there.
+        other = await kim.get(shown_at)
+        assert other.status_code == 410 and CODE.search(text_of(other)) is None
+        mine = await lee.get(shown_at)
+        found = CODE.search(text_of(mine))
+        assert found and found.group(1) == "14"
+        assert (await lee.get(shown_at)).status_code == 410
+        # A made-up handle, or none: the same page, never an error.
+        for path in ("/staff/volunteers/invite/code?made=nope", "/staff/volunteers/invite/code"):
+            assert (await lee.get(path)).status_code == 410
+        assert len(await site.world.rows(Invite)) == 1
+        assert await actions(site) == [("volunteer_invite_created", None, "moderator, 14 days")]
+
+
+def test_kept_values_are_per_session_once_or_often_and_expire() -> None:
+    """`shared.Kept`, the store behind every redirect after a POST."""
+    from datetime import timedelta
+
+    from bot.console.shared import Kept
+    from bot.console.volunteers import NewCode
+    from bot.core.clock import FakeClock
+    from bot.staff.accounts import Account
+    from bot.staff.sessions import IDLE, SIGNED_IN, Session
+    from support.engine import START
+
+    clock = FakeClock(START)
+    account = Account(1, "lee@example.org", "Lee", "coordinator", True, False, START, None,
+                      None, None)
+
+    def session(row: int, token: str) -> Session:
+        return Session(row, account, SIGNED_IN, token, None, START)
+
+    kept = Kept(clock)
+    lee, kim, lee_later = session(1, "a" * 43), session(2, "b" * 43), session(1, "c" * 43)
+    code = NewCode("ABCD-EF01-2345", "supporter", 14, START)
+    handle = kept.keep(lee, code)
+    assert len(handle) == 22 and "ABCD" not in handle
+    # Only this session: not another, nor a later one given the same row id.
+    for other in (kim, lee_later):
+        assert kept.read(other, handle, NewCode) is None
+        assert kept.take(other, handle, NewCode) is None
+    assert kept.read(lee, handle, str) is None  # found by its kind too
+    assert kept.read(lee, handle, NewCode) == code and kept.read(lee, handle, NewCode) == code
+    assert kept.take(lee, handle, NewCode) == code
+    assert kept.take(lee, handle, NewCode) is None and kept.read(lee, handle, NewCode) is None
+    # Gone once the session could have gone idle.
+    handle = kept.keep(lee, "a draft")
+    clock.advance(IDLE - timedelta(seconds=1))
+    assert kept.read(lee, handle, str) == "a draft"
+    clock.advance(timedelta(seconds=1))
+    assert kept.read(lee, handle, str) is None
+    # Bounded: a session keeps its newest few.
+    handles = [kept.keep(kim, str(n)) for n in range(Kept.PER_SESSION + 5)]
+    assert [kept.read(kim, h, str) for h in handles[:5]] == [None] * 5
+    assert kept.read(kim, handles[-1], str) == str(Kept.PER_SESSION + 4)

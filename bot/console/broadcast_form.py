@@ -5,10 +5,15 @@ Nothing typed is trusted: districts must be ones the district table knows, inter
 options.yaml offers, the channel one of three, and a time a real one that has not passed and
 is at most `FURTHEST` ahead. Every field comes back as typed, to show again with its error
 (field -> content key), so a mistake never loses what was written.
+
+The words are screened too (`screen`): the safety screen every resident's message passes,
+and the contact-detail detector of peer chats. What each finding does is decided below, at
+`REFUSED`.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -17,14 +22,76 @@ from starlette.datastructures import FormData
 
 from bot.broadcasts.audience import BOTH, CHANNELS, Audience
 from bot.console.pages import LONDON
+from bot.core.content import Content
+from bot.core.safety import SafetyCategory
 from bot.geo.districts import default_table, parse_district
+from bot.peers.contact import ContactKind, contact_details
+from bot.safety.screens import screen_for
+from bot.safety.second_reader import cache_folder
 from bot.staff.help import MAX_REPLY
+
+log = logging.getLogger(__name__)
 
 FURTHEST = timedelta(days=90)
 MAX_DISTRICTS = 30
 NOW, LATER = "now", "later"
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _E = "console_broadcasts.errors."
+
+# What the screen finds in a broadcast's words, and what follows.
+#
+# A person's phone number or email address is refused outright (the form comes back with
+# the error, and the refusal is audited). A broadcast goes to hundreds of people at once,
+# as from the Move Mates team, and no text can be called back; the service's own rule (peer
+# chats) is that someone's contact details are passed on only when they agree, and nobody
+# on a broadcast list can. Organisations' public numbers and mailboxes (999, NHS 111,
+# Samaritans, the council: `content/public_contacts.yaml`) are let through by the detector
+# itself, so "ring the council on ..." still goes; one held wrongly is added there.
+#
+# Everything else found only warns, and the broadcast needs an explicit yes (audited with
+# what it was): links, postcodes, street addresses and usernames, because a meeting place,
+# an event's page or the team's own account are what broadcasts are for, and no detector
+# tells a venue's door from a home's; and words the safety screen reads as a crisis or an
+# emergency, because an awareness week or "Samaritans are there day and night" are fair
+# things to send, yet alarming to read by mistake, and anyone who answers in the same words
+# gets the urgent-help reply.
+REFUSED = (ContactKind.PHONE, ContactKind.EMAIL)
+UNSCREENED = "unscreened"  # the screen failed: nobody knows, so it needs a yes too
+
+
+@dataclass(frozen=True)
+class Screened:
+    """What the screens found. `refused`: contact kinds that stop it (REFUSED's values);
+    `warnings`: reasons it may go only with an explicit yes, in a fixed order ("crisis",
+    "red_flag", then contact kinds, or "unscreened"); keys under console_broadcasts.screen."""
+
+    refused: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def detail(self) -> str:
+        """For the audit log: what was found, never the words."""
+        return ", ".join((*self.refused, *self.warnings))
+
+
+def screen(content: Content, text: str) -> Screened:
+    """`text` read by the safety screen for `content`'s language (the engine's own, shared:
+    `screen_for` keeps one per language and cache folder) and by the contact-detail
+    detector. Blocking: about 1 to 20 ms, or a few seconds the first time the screen is
+    built in this process; run it off the event loop."""
+    warnings: list[str] = []
+    refused: list[str] = []
+    try:
+        findings = screen_for(content, cache=cache_folder()).assess(text).findings
+        warnings += [category.value for category in SafetyCategory
+                     if any(f.category is category for f in findings)]
+        for kind in contact_details(text):
+            (refused if kind in REFUSED else warnings).append(kind.value)
+    except Exception as error:  # a fault in a screen must not let the words through unread
+        log.error("a broadcast's screen failed (%s) on %d characters",
+                  type(error).__name__, len(text))
+        warnings.append(UNSCREENED)
+    return Screened(tuple(refused), tuple(dict.fromkeys(warnings)))
 
 
 @dataclass(frozen=True)
@@ -62,7 +129,11 @@ def values_of(form: FormData) -> Values:
 
 def read(form: FormData, interests: tuple[str, ...], now: datetime) -> Read:
     """The form checked; `interests`: the ids that may be ticked."""
-    values = values_of(form)
+    return check(values_of(form), interests, now)
+
+
+def check(values: Values, interests: tuple[str, ...], now: datetime) -> Read:
+    """`values` checked (as sent, or kept since): the audience, when, what is wrong."""
     errors: dict[str, str] = {}
     districts = districts_of(values.districts, errors)
     if any(i not in interests for i in values.interests):

@@ -3,14 +3,19 @@ many people (`bot.broadcasts` holds every rule).
 
 - `/broadcasts`: the history, newest first, with what became of each one's copies.
 - `/broadcasts/new`: write one (the words, districts, interests, channel, now or later);
-  POSTed to, it shows the form again with what was sent (the preview's "change" button).
-- `/broadcasts/preview`: the words as Telegram and SMS carry them, the texts' characters
-  and segments (GSM-7 or UCS-2), how many people get it by each channel, and the
-  estimated cost; then "are you sure?" naming the count and the cost.
+  `?draft=` fills it with a draft being checked (the preview's "change" link).
+- `POST /broadcasts/preview` checks the form and keeps it as a draft for this session
+  (`shared.Kept`), then redirects to `GET /broadcasts/preview?draft=` (Post/Redirect/Get:
+  a reload or Back posts nothing): the words as Telegram and SMS carry them, the texts'
+  characters and segments (GSM-7 or UCS-2), how many people get it by each channel, the
+  estimated cost, and what the safety and contact screens found (`broadcast_form.screen`:
+  a person's phone number or email refused, anything else a warning that needs a tick);
+  then "are you sure?" naming the count and the cost.
 - `POST /broadcasts`: checks everything again; if the numbers moved since the preview it
   shows the preview again (409) rather than send something the coordinator did not see.
-  Kept (and audited), then, when due now, queued at once (`bot.broadcasts.send`, the
-  job's own code); else the job queues it at its time.
+  Kept (and audited, with any warning confirmed), then, when due now, queued at once
+  (`bot.broadcasts.send`, the job's own code); else the job queues it at its time. The
+  same words to the same people again within minutes are one broadcast, not two.
 - `/broadcasts/{id}`: one broadcast; `/broadcasts/{id}/cancel` stops a scheduled one.
 """
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import anyio
 from sqlalchemy import Connection, select
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,8 +33,9 @@ from bot.broadcasts import message, send, store
 from bot.broadcasts.audience import Audience, recipients
 from bot.broadcasts.models import Broadcast
 from bot.console import broadcast_form
-from bot.console.broadcast_form import Read, Values
+from bot.console.broadcast_form import Read, Screened, Values
 from bot.console.shared import Console, redirect, signed_in
+from bot.staff import audit
 from bot.staff.help import MAX_REPLY
 from bot.staff.sessions import Session
 
@@ -37,6 +44,7 @@ DONE = ("sent", "scheduled", "duplicate", "cancelled", "already_sent", "already_
 # press of the button, not a second broadcast.
 SAME_AGAIN_WITHIN = timedelta(minutes=10)
 _E = "console_broadcasts.errors."
+Checked = tuple[message.Draft, message.Estimate, Screened, dict[str, str]]
 
 
 def _broadcast_id(request: Request) -> int | None:
@@ -70,9 +78,12 @@ def routes(console: Console) -> list[Route]:
             interests=[(i, f"options.activities.{i}.label") for i in interests],
             max_text=MAX_REPLY)
 
-    async def checked(read: Read) -> tuple[message.Draft, message.Estimate, dict[str, str]]:
-        """The words rendered, the numbers for now, and anything wrong (field -> key)."""
+    async def checked(read: Read, session: Session) -> Checked:
+        """The words rendered and screened, the numbers for now, and anything wrong
+        (field -> key); a refusal by the screen is audited."""
         draft = message.draft(words, read.values.text, console.pricing)
+        screened = await anyio.to_thread.run_sync(broadcast_form.screen, words, draft.text) \
+            if draft.text else Screened()
         now = console.clock.now()
         selection = await console.run(lambda c: recipients(c, read.audience, now))
         estimate = message.estimate(draft, selection.by_channel.get("telegram", 0),
@@ -81,18 +92,23 @@ def routes(console: Console) -> list[Route]:
         errors = dict(read.errors)
         if draft.problem is not None:
             errors["text"] = _E + draft.problem
+        elif screened.refused:
+            errors["text"] = _E + "contact"
+            await console.run(lambda c: audit.record(
+                c, now, session.account.id, "broadcast_refused", detail=screened.detail))
         elif not read.errors and estimate.recipients == 0:
             errors["districts"] = _E + "nobody"
-        return draft, estimate, errors
+        return draft, estimate, screened, errors
 
-    def preview_page(session: Session, read: Read, draft: message.Draft,
-                     estimate: message.Estimate, status_code: int = 200,
-                     changed: bool = False) -> Response:
+    def preview_page(session: Session, read: Read, found: Checked, draft_handle: str,
+                     status_code: int = 200, changed: bool = False,
+                     errors: dict[str, str] | None = None) -> Response:
+        draft, estimate, screened, _errors = found
         return pages.render(
             "broadcast_preview.html", status_code, session=session, csrf=session.csrf_token,
             current="broadcasts", values=read.values, draft=draft, estimate=estimate,
-            due=read.due, changed=changed,
-            audience=describe(read.audience))
+            due=read.due, changed=changed, screened=screened, draft_handle=draft_handle,
+            errors=errors or {}, audience=describe(read.audience))
 
     def describe(audience: Audience) -> list[str]:
         """The audience in words, one line per part."""
@@ -119,34 +135,53 @@ def routes(console: Console) -> list[Route]:
 
     @signed_in(console, coordinator=True)
     async def new(request: Request, session: Session) -> Response:
-        if request.method == "POST":  # "change": the form again, as it was
-            return compose(session, broadcast_form.values_of(await console.form(request)))
-        return compose(session, Values())
+        kept = console.kept.read(session, request.query_params.get("draft"), Values)
+        return compose(session, kept or Values())  # a draft: the preview's "change" link
 
     @signed_in(console, coordinator=True)
     async def preview(request: Request, session: Session) -> Response:
+        """The form checked, kept, and on to its preview (a GET: reloading posts nothing)."""
         read = broadcast_form.read(await console.form(request), interests,
                                    console.clock.now())
-        draft, estimate, errors = await checked(read)
+        *_, errors = await checked(read, session)
         if errors:
             return compose(session, read.values, 400, errors)
-        return preview_page(session, read, draft, estimate)
+        return redirect(f"/broadcasts/preview?draft={console.kept.keep(session, read.values)}")
 
     @signed_in(console, coordinator=True)
-    async def start_again(request: Request, session: Session) -> Response:
-        """The preview's address opened on its own (a bookmark, a reload): the form."""
-        return redirect("/broadcasts/new")
+    async def show_preview(request: Request, session: Session) -> Response:
+        """A kept draft, checked again now; without one (a bookmark, a draft 30 minutes
+        old), the form."""
+        handle = request.query_params.get("draft", "")
+        values = console.kept.read(session, handle, Values)
+        if values is None:
+            return redirect("/broadcasts/new")
+        read = broadcast_form.check(values, interests, console.clock.now())
+        found = await checked(read, session)
+        if found[-1]:  # wrong now (its time has passed, nobody left to get it)
+            return compose(session, values, 400, found[-1])
+        return preview_page(session, read, found, handle)
 
     @signed_in(console, coordinator=True)
     async def confirm(request: Request, session: Session) -> Response:
         form = await console.form(request)
         read = broadcast_form.read(form, interests, console.clock.now())
-        draft, estimate, errors = await checked(read)
+        found = await checked(read, session)
+        draft, estimate, screened, errors = found
         if errors:
             return compose(session, read.values, 400, errors)
-        if (str(form.get("expected_recipients", "")) != str(estimate.recipients)
-                or str(form.get("expected_cost", "")) != f"{estimate.cost:.2f}"):
-            return preview_page(session, read, draft, estimate, 409, changed=True)
+        changed = (str(form.get("expected_recipients", "")) != str(estimate.recipients)
+                   or str(form.get("expected_cost", "")) != f"{estimate.cost:.2f}")
+        unconfirmed = bool(screened.warnings) and form.get("screened") != "yes"
+        if changed or unconfirmed:
+            # The preview again, fresh: the draft it came from, or these values kept anew.
+            handle = str(form.get("draft", ""))[:64]
+            if console.kept.read(session, handle, Values) != read.values:
+                handle = console.kept.keep(session, read.values)
+            if unconfirmed:
+                return preview_page(session, read, found, handle, 400, changed,
+                                    errors={"screened": _E + "screened"})
+            return preview_page(session, read, found, handle, 409, changed=True)
         now = console.clock.now()
         account = session.account
 
@@ -154,10 +189,14 @@ def routes(console: Console) -> list[Route]:
             earlier = _same_again(connection, account.id, draft.text, read.audience, now)
             if earlier is not None:
                 return earlier, False
-            return store.create(connection, text=draft.text, audience=read.audience,
-                                scheduled_at=read.due or now, estimate=estimate,
-                                staff_id=account.id, staff_name=account.display_name,
-                                now=now), True
+            broadcast_id = store.create(
+                connection, text=draft.text, audience=read.audience,
+                scheduled_at=read.due or now, estimate=estimate, staff_id=account.id,
+                staff_name=account.display_name, now=now)
+            if screened.warnings:  # sent knowing what the screen found: who, and what
+                audit.record(connection, now, account.id, "broadcast_screen_confirmed",
+                             target=f"broadcast:{broadcast_id}", detail=screened.detail)
+            return broadcast_id, True
 
         broadcast_id, new = await console.run(keep)
         if not new:
@@ -201,8 +240,8 @@ def routes(console: Console) -> list[Route]:
 
     return [Route("/broadcasts", history, methods=["GET"]),
             Route("/broadcasts", confirm, methods=["POST"]),
-            Route("/broadcasts/new", new, methods=["GET", "POST"]),
+            Route("/broadcasts/new", new, methods=["GET"]),
             Route("/broadcasts/preview", preview, methods=["POST"]),
-            Route("/broadcasts/preview", start_again, methods=["GET"]),
+            Route("/broadcasts/preview", show_preview, methods=["GET"]),
             Route("/broadcasts/{broadcast}", show, methods=["GET"]),
             Route("/broadcasts/{broadcast}/cancel", cancel, methods=["POST"])]

@@ -2,16 +2,20 @@
 
 Opening one shows the thread (what the resident sent, replies, notes, and any safety alert
 raised since they asked) and is written in the audit log. Pick it up and the conversation
-is yours: what they send comes here, not to the bot. A reply is checked before it goes
-(`/check`: the texts as their channel will carry them, with SMS segments and the estimated
-cost), then sent (`/send`: recorded in the outbox, then sent by the dispatcher). Hand it
-back with what happened and the bot carries on with them. Moderators and coordinators
-alike may do all of it. Every form posts and comes back here with a banner.
+is yours: what they send comes here, not to the bot. A reply is checked before it goes:
+`/check` keeps it for this session (`shared.Kept`) and redirects to the request's page with
+the check's handle (`?check=`), which shows the texts as their channel will carry them, with
+SMS segments and the estimated cost; a reload shows the same. Then `/send` sends what was
+checked, once: it takes the kept reply, so a second press, or Back and Send again, finds
+nothing and sends nothing. Hand it back with what happened and the bot carries on with
+them. Moderators and coordinators alike may do all of it. Every form posts and comes back
+here with a banner (Post/Redirect/Get: a reload never posts again).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -26,8 +30,17 @@ from bot.staff.sessions import Session
 
 # Outcomes worth a banner on the request's page (content: console.request.done.*).
 OUTCOMES = ("claimed", "taken_over", "already_yours", "already_picked_up", "already_closed",
-            "stopped", "sent", "noted", "handed_back", "not_yours", "unreachable")
+            "stopped", "sent", "noted", "handed_back", "not_yours", "unreachable",
+            "check_gone", "send_again")
 GOOD = ("claimed", "taken_over", "already_yours", "sent", "noted", "handed_back")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A reply checked and not yet sent, kept for the page that shows the check."""
+
+    request_id: int
+    text: str
 
 
 def _request_id(request: Request) -> int | None:
@@ -54,7 +67,8 @@ def routes(console: Console) -> list[Route]:
 
     async def page(session: Session, request_id: int, status_code: int = 200, *,
                    banner: str | None = None, errors: dict[str, str] | None = None,
-                   preview: help.Preview | None = None, reply: str = "") -> Response:
+                   preview: help.Preview | None = None, reply: str = "",
+                   check: str = "") -> Response:
         staff = _staff(session)
         now = console.clock.now()
 
@@ -74,7 +88,7 @@ def routes(console: Console) -> list[Route]:
             "request.html", status_code, session=session, csrf=session.csrf_token,
             current="inbox", request=request, lines=lines, alerts=alerts,
             mine=request.held_by(staff), banner=banner, good=banner in GOOD,
-            errors=errors or {}, preview=preview, reply=reply,
+            errors=errors or {}, preview=preview, reply=reply, check=check,
             price=console.pricing.per_segment, max_reply=help.MAX_REPLY)
 
     @signed_in(console)
@@ -83,6 +97,16 @@ def routes(console: Console) -> list[Route]:
         if request_id is None:
             return console.not_found(session)
         done = request.query_params.get("done")
+        check = request.query_params.get("check")
+        if check:  # the page a reply's check redirected to: the reply as it would go
+            draft = console.kept.read(session, check, Draft)
+            if draft is not None and draft.request_id == request_id:
+                staff = _staff(session)
+                preview = await console.run(lambda c: help.preview(
+                    c, console.content, request_id, staff, draft.text, console.pricing))
+                return await page(session, request_id, preview=preview, reply=draft.text,
+                                  check=check)
+            done = "check_gone"  # sent already (Back after Send), or too old
         return await page(session, request_id, banner=done if done in OUTCOMES else None)
 
     def acting(work: Callable[[Connection, int, help.Staff, Any, Any], help.Done],
@@ -128,24 +152,31 @@ def routes(console: Console) -> list[Route]:
         if preview.too_long:
             return await page(session, request_id, 400, reply=reply,
                               errors={"reply": "console.request.too_long"})
-        return await page(session, request_id, preview=preview, reply=reply)
+        handle = console.kept.keep(session, Draft(request_id, reply))
+        return redirect(f"/requests/{request_id}?check={handle}#preview")
 
     @signed_in(console)
     async def send(request: Request, session: Session) -> Response:
+        """The checked reply, sent once: only what `/check` kept (and showed) can go."""
         request_id = _request_id(request)
         if request_id is None:
             return console.not_found(session)
         form = await console.form(request)
-        reply = str(form.get("reply", ""))[:help.MAX_REPLY * 2]
+        draft = console.kept.take(session, str(form.get("check", ""))[:64], Draft)
+        # No live check: nothing to send. `help.send` still says first whether it could
+        # have gone at all (not theirs, STOP), and refuses the empty reply.
+        reply = draft.text if draft is not None and draft.request_id == request_id else ""
         staff = _staff(session)
         now = console.clock.now()
         done = await console.run(lambda c: help.send(
             c, console.content, request_id, staff, reply, console.pricing, now))
         if done.outcome == "no_request":
             return console.not_found(session)
-        if done.outcome in ("need_reply", "too_long"):
+        if done.outcome == "need_reply":  # sent already from this check, or it is too old
+            return redirect(f"/requests/{request_id}?done=send_again")
+        if done.outcome == "too_long":
             return await page(session, request_id, 400, reply=reply,
-                              errors={"reply": f"console.request.{done.outcome}"})
+                              errors={"reply": "console.request.too_long"})
         console.queued()
         return redirect(f"/requests/{request_id}?done={done.outcome}")
 

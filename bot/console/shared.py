@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection
@@ -11,7 +13,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bot.console import security
+from bot.console import going, security
 from bot.console.pages import PREFIX, Pages
 from bot.core.clock import Clock
 from bot.core.content import ContentLibrary
@@ -23,6 +25,65 @@ from bot.storage.db import Database
 
 T = TypeVar("T")
 Handler = Callable[[Request], Awaitable[Response]]
+
+
+class Kept:
+    """What a form's POST leaves for the page its redirect leads to (Post/Redirect/Get), so
+    a reload or Back repeats nothing: an invite code to show once, a reply or a broadcast
+    being checked. Kept in this process's memory, never in a URL, a cookie or the database:
+    only a random handle travels in the redirect, and it opens nothing for any other
+    session (nor for a later one that happens to reuse the session's row id). Each value
+    lasts as long as an idle session (`sessions.IDLE`); a restart forgets them all (an
+    invite code not yet shown is then never shown: its hash alone is stored, and it
+    expires unused).
+
+    `take` reads a value once (the invite code: a second look finds nothing); `read` as
+    often as asked (a draft, shown again on a reload) until it expires or is taken.
+    Values are found by handle and by their class, so one kind is never read as another.
+    """
+
+    PER_SESSION = 20  # the oldest go first: a few tabs' worth, never unbounded
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        # (session row id, its anti-forgery token) -> handle -> (class, value, until)
+        self._kept: dict[tuple[int, str], dict[str, tuple[type, object, datetime]]] = {}
+
+    @staticmethod
+    def _owner(session: Session) -> tuple[int, str]:
+        return session.id, session.csrf_token
+
+    def keep(self, session: Session, value: object) -> str:
+        """Keep `value` for this session; returns its handle (22 URL-safe characters)."""
+        now = self.clock.now()
+        for owner in [o for o, kept in self._kept.items()
+                      if all(until <= now for _k, _v, until in kept.values())]:
+            del self._kept[owner]  # sessions long gone, or idle past their end
+        kept = self._kept.setdefault(self._owner(session), {})
+        while len(kept) >= self.PER_SESSION:
+            del kept[next(iter(kept))]
+        handle = secrets.token_urlsafe(16)
+        kept[handle] = (type(value), value, now + sessions.IDLE)
+        return handle
+
+    def read(self, session: Session, handle: str | None, kind: type[T]) -> T | None:
+        """The value of this `kind` kept under `handle` for this session, if still there."""
+        kept = self._kept.get(self._owner(session), {})
+        found = kept.get(handle or "")
+        if found is None or found[0] is not kind:
+            return None
+        if found[2] <= self.clock.now():
+            del kept[handle or ""]
+            return None
+        return found[1]  # type: ignore[return-value]
+
+    def take(self, session: Session, handle: str | None, kind: type[T]) -> T | None:
+        """As `read`, and gone after: nobody can read it again. No await comes between the
+        look and the removal, so two requests at once can never both have it."""
+        value = self.read(session, handle, kind)
+        if value is not None:
+            del self._kept[self._owner(session)][handle or ""]
+        return value
 
 
 class Console:
@@ -41,6 +102,7 @@ class Console:
         self.on_queued = on_queued
         self.https = base_url.lower().startswith("https://")
         self.cookies = security.Cookies(self.https)
+        self.kept = Kept(clock)  # what a POST leaves for the GET after it
         self._key: bytes | None = None
 
     async def run(self, work: Callable[[Connection], T]) -> T:
@@ -63,9 +125,11 @@ class Console:
         now = self.clock.now()
         return await self.run(lambda c: sessions.load(c, token, now))
 
-    def signed_out(self, request: Request, reason: str) -> RedirectResponse:
-        """To the sign-in page, saying why, with the dead cookie gone."""
-        response = redirect(f"/sign-in?why={reason}")
+    def signed_out(self, request: Request, reason: str, then: str | None = None
+                   ) -> RedirectResponse:
+        """To the sign-in page, saying why, with the dead cookie gone (`then`: a checked
+        page to land on after signing in, `going.safe`)."""
+        response = redirect(f"/sign-in?why={reason}{going.query(then, first=False)}")
         self.cookies.clear(response, self.cookies.session)
         return response
 
@@ -128,12 +192,13 @@ def signed_in(console: Console, *, coordinator: bool = False,
         async def handler(request: Request) -> Response:
             session = await console.session(request)
             if session is None:
+                then = going.wanted(request)  # back there once signed in
                 if request.cookies.get(console.cookies.session):
-                    return console.signed_out(request, "ended")
-                return redirect("/sign-in")
+                    return console.signed_out(request, "ended", then)
+                return redirect(f"/sign-in{going.query(then)}")
             if not session.signed_in:  # half-way: back to where they are
                 return redirect("/two-step" if session.stage == sessions.SETUP
-                                else "/sign-in/code")
+                                else f"/sign-in/code{going.query(going.wanted(request))}")
             if coordinator and not session.account.coordinator:
                 return console.forbidden(session)
             if request.method == "POST":

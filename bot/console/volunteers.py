@@ -5,23 +5,27 @@ pausing, resuming or removing someone.
 
 The work is peer support's own (`bot.peers.volunteers`), the same functions as
 `movemates volunteers` and the volunteers' own PAUSE VOLUNTEERING: nothing here decides
-anything. A new code is shown once, on the page the form's POST returns: only its hash is
-stored, so it cannot be shown again, and nobody's reload of a list can reveal it. Removing
+anything. A new code is shown once: the form's POST makes it and redirects to a page that
+shows it (Post/Redirect/Get), the code itself kept in memory for this session until that
+page has read it (`shared.Kept`), never in the address. Only its hash is stored, so a
+reload, Back or anyone else's look finds it gone and no second code is made. Removing
 someone asks "are you sure?" on a page of its own. Each look and each change is in the
 audit log (never the code itself). Every form posts and comes back: no JavaScript needed.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.console.shared import Console, redirect, signed_in
-from bot.core.content import Content
+from bot.console.shared import Console, Handler, redirect, signed_in
+from bot.core.content import Content, ContentLibrary
 from bot.peers import volunteers
 from bot.peers.volunteers import INVITABLE_ROLES, MAX_INVITE_DAYS, VolunteerRow
 from bot.staff import audit
@@ -29,6 +33,19 @@ from bot.staff.sessions import Session
 
 # Outcomes a change comes back to the list with (content: console_volunteers.done.*).
 DONE = ("paused", "resumed", "removed", "unchanged")
+# A change to one volunteer, in one transaction: (connection, their person id, now, the
+# staff member's account id) -> the outcome in DONE, or None when they are no volunteer.
+Change = Callable[[Connection, int, datetime, int], str | None]
+
+
+@dataclass(frozen=True)
+class NewCode:
+    """A code just made, kept for the one page that shows it."""
+
+    code: str
+    role: str
+    days: int
+    expires: datetime
 
 
 def _person_id(request: Request) -> int | None:
@@ -125,39 +142,39 @@ def routes(console: Console) -> list[Route]:
             return code
 
         code = await console.run(make)
-        return render("volunteers_code.html", session, code=code, role=role, days=days,
-                      expires=now + timedelta(days=days))
+        handle = console.kept.keep(session, NewCode(code, role, days,
+                                                    now + timedelta(days=days)))
+        return redirect(f"/volunteers/invite/code?made={handle}")
 
-    def changing(paused: bool):  # type: ignore[no-untyped-def]
+    @coordinators
+    async def code_page(request: Request, session: Session) -> Response:
+        """The new code, once: read and forgotten, so a reload or Back shows it is gone
+        (410) and never makes another."""
+        new = console.kept.take(session, request.query_params.get("made"), NewCode)
+        if new is None:
+            return render("volunteers_code_gone.html", session, 410)
+        return render("volunteers_code.html", session, code=new.code, role=new.role,
+                      days=new.days, expires=new.expires)
+
+    def acting(change: Change) -> Handler:
+        """A form that changes one volunteer, then back to the list saying what it did."""
+
         @coordinators
-        async def change(request: Request, session: Session) -> Response:
+        async def act(request: Request, session: Session) -> Response:
             person_id = _person_id(request)
             if person_id is None:
                 return console.not_found(session)
-            now = console.clock.now()
-
-            def act(connection: Connection) -> bool | None:
-                row = volunteers.find(connection, person_id)
-                if row is None:
-                    return None
-                allowed = row.can_pause if paused else row.can_resume
-                if not allowed or not volunteers.team_pause(connection, console.content,
-                                                            person_id, paused, now):
-                    return False
-                audit.record(connection, now, session.account.id,
-                             "volunteer_paused" if paused else "volunteer_resumed",
-                             target=f"person:{person_id}")
-                return True
-
-            changed = await console.run(act)
-            if changed is None:
+            now, staff_id = console.clock.now(), session.account.id
+            done = await console.run(lambda c: change(c, person_id, now, staff_id))
+            if done is None:
                 return console.not_found(session)
-            if changed:
-                console.queued()  # they are told on their own channel
-            done = ("paused" if paused else "resumed") if changed else "unchanged"
-            return redirect(f"/volunteers?done={done}&who={person_id}")
+            if done != "unchanged":
+                console.queued()  # they, and anyone it touches, are told on their channel
+            # Someone removed is not in the list any more: no name to say it by.
+            who = "" if done == "removed" else f"&who={person_id}"
+            return redirect(f"/volunteers?done={done}{who}")
 
-        return change
+        return act
 
     @coordinators
     async def remove_page(request: Request, session: Session) -> Response:
@@ -178,33 +195,53 @@ def routes(console: Console) -> list[Route]:
             return console.not_found(session)
         return render("volunteers_remove.html", session, row=row)
 
-    @coordinators
-    async def remove(request: Request, session: Session) -> Response:
-        person_id = _person_id(request)
-        if person_id is None:
-            return console.not_found(session)
-        now = console.clock.now()
-
-        def act(connection: Connection) -> bool:
-            done = volunteers.remove_volunteer(connection, console.content, person_id, now)
-            if done is None:
-                return False
-            audit.record(connection, now, session.account.id, "volunteer_removed",
-                         target=f"person:{person_id}",
-                         detail=f"chats ended {done.chats_ended}, not started "
-                                f"{done.chats_not_started}, offers passed on "
-                                f"{done.offers_passed_on}")
-            return True
-
-        if not await console.run(act):
-            return console.not_found(session)
-        console.queued()  # the people told are waiting in the outbox
-        return redirect("/volunteers?done=removed")
-
     return [Route("/volunteers", list_page, methods=["GET"]),
             Route("/volunteers/invite", invite_page, methods=["GET"]),
             Route("/volunteers/invite", invite, methods=["POST"]),
-            Route("/volunteers/{person}/pause", changing(True), methods=["POST"]),
-            Route("/volunteers/{person}/resume", changing(False), methods=["POST"]),
+            Route("/volunteers/invite/code", code_page, methods=["GET"]),
+            Route("/volunteers/{person}/pause", acting(pausing(console.content, True)),
+                  methods=["POST"]),
+            Route("/volunteers/{person}/resume", acting(pausing(console.content, False)),
+                  methods=["POST"]),
             Route("/volunteers/{person}/remove", remove_page, methods=["GET"]),
-            Route("/volunteers/{person}/remove", remove, methods=["POST"])]
+            Route("/volunteers/{person}/remove", acting(removing(console.content)),
+                  methods=["POST"])]
+
+
+def pausing(content: ContentLibrary, paused: bool) -> Change:
+    """Pause (or resume) a volunteer as `movemates volunteers pause` does: "unchanged" when
+    there is nothing to do (paused already, or never matched with anyone)."""
+
+    def change(connection: Connection, person_id: int, now: datetime,
+               staff_id: int) -> str | None:
+        row = volunteers.find(connection, person_id)
+        if row is None:
+            return None
+        allowed = row.can_pause if paused else row.can_resume
+        if not allowed or not volunteers.team_pause(connection, content, person_id, paused,
+                                                    now):
+            return "unchanged"
+        audit.record(connection, now, staff_id,
+                     "volunteer_paused" if paused else "volunteer_resumed",
+                     target=f"person:{person_id}")
+        return "paused" if paused else "resumed"
+
+    return change
+
+
+def removing(content: ContentLibrary) -> Change:
+    """Remove a volunteer (they, and the people they support, are told)."""
+
+    def change(connection: Connection, person_id: int, now: datetime,
+               staff_id: int) -> str | None:
+        done = volunteers.remove_volunteer(connection, content, person_id, now)
+        if done is None:
+            return None
+        audit.record(connection, now, staff_id, "volunteer_removed",
+                     target=f"person:{person_id}",
+                     detail=f"chats ended {done.chats_ended}, not started "
+                            f"{done.chats_not_started}, offers passed on "
+                            f"{done.offers_passed_on}")
+        return "removed"
+
+    return change
