@@ -125,6 +125,23 @@ def add(connection: Connection, email: str, name: str, role: str, now: datetime)
     return account
 
 
+def problems_adding(connection: Connection, email: str, name: str, role: str) -> list[str]:
+    """Every reason `add` would refuse these, in the order it checks them (so the first
+    is the one it raises), not only the first: a form marks each field that is wrong.
+    Reasons: bad_email | bad_name | bad_role | exists."""
+    email, name = normalise_email(email), " ".join(name.split())
+    reasons = []
+    if len(email) > 254 or not _EMAIL.match(email):
+        reasons.append("bad_email")
+    if not name or len(name) > MAX_NAME:
+        reasons.append("bad_name")
+    if role not in ROLES:
+        reasons.append("bad_role")
+    if "bad_email" not in reasons and find(connection, email) is not None:
+        reasons.append("exists")
+    return reasons
+
+
 def disable(connection: Connection, staff_id: int, now: datetime) -> None:
     """No more signing in; their sessions and unused links end now."""
     connection.execute(update(StaffAccount).where(

@@ -1,6 +1,7 @@
 """The staff console's part of the one audit trail (`audit_log`): what a member of staff
 did, with their account in `actor_staff_id`; and the trail as coordinators read it, every
-actor named (staff by name, the duty team by the alias they chose).
+actor named (staff by name, the duty team by the alias they chose), filtered to actions
+or to looks at residents' details, and what each entry is about read from its `target`.
 
 One table for everything, not a staff table of its own: an alert's history reads the same
 whether it was handled by text message or in the console. Never a resident's words: a
@@ -9,16 +10,29 @@ whether it was handled by text message or in the console. Never a resident's wor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, and_, insert, not_, or_, select
 
 from bot.staff.models import StaffAccount
 from bot.storage.models import AuditEntry, Person, Volunteer
 
 PAGE = 100
+# What the audit page shows: actions (the default, so that looks never bury them), looks
+# at residents' details, or everything.
+SHOWS = ("actions", "views", "everything")
+# A look is an action named `..._viewed` or `..._listed`, or a download. New pages that
+# record a look count as looks at residents' details unless they are named here.
+LOOK_ENDINGS = ("_viewed", "_listed", "_downloaded")
+NOT_ABOUT_RESIDENTS = frozenset({"places_listed", "place_viewed", "feeds_listed",
+                                 "feed_viewed", "impact_viewed", "impact_downloaded"})
+# `kind:number` (alert:3), `chat:-100123/tg:456` (a member of a Telegram group), and
+# `place:some-id`: how `target` is written by every feature.
+_TARGET = re.compile(r"^([a-z_]+):(-?[\w.-]{1,64})(?:/tg:(-?\d{1,20}))?$")
+_HELD = re.compile(r"^held:(\d{1,12})(?:; (.*))?$", re.S)
 
 
 def record(connection: Connection, now: datetime, staff_id: int | None, action: str, *,
@@ -26,6 +40,30 @@ def record(connection: Connection, now: datetime, staff_id: int | None, action: 
     connection.execute(insert(AuditEntry.__table__).values(
         at=now, actor_staff_id=staff_id, action=action, target=target,
         detail=detail[:500] if detail else None))
+
+
+def is_look(action: str) -> bool:
+    """Whether an action only looked at something (True for `case_viewed`)."""
+    return action.endswith(LOOK_ENDINGS)
+
+
+def is_resident_look(action: str) -> bool:
+    """A look at residents' details: an alert, a request, a report, a volunteer..."""
+    return is_look(action) and action not in NOT_ABOUT_RESIDENTS
+
+
+@dataclass(frozen=True)
+class About:
+    """What an entry is about, read from its `target` (and `case_id`, `detail`): `kind`
+    is alert | team_request | staff | person | broadcast | place | feed | case |
+    peer_chat | group | group_member | held | other; `key` the id within the kind (an
+    int as a string, a place id, a chat id); `group` the Telegram chat of a member or a
+    held post; `raw` the target as stored, for `other`."""
+
+    kind: str
+    key: str
+    group: str | None = None
+    raw: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,14 +76,61 @@ class Entry:
     staff_name: str | None  # a member of staff in the console
     person_id: int | None  # someone on the duty team, by text or Telegram
     person_name: str | None
+    case_id: int | None = None
+    staff_id: int | None = None
+
+    def about(self) -> About | None:
+        """What this entry is about, or None when it names nothing."""
+        held = _HELD.match(self.detail or "")
+        found = _TARGET.match(self.target or "")
+        if found is not None:
+            kind, key, member = found.groups()
+            if member is not None and kind == "chat":
+                if held is not None:
+                    return About("held", held.group(1), group=key)
+                return About("group_member", member, group=key)
+            if kind == "connection":
+                if self.case_id is not None:
+                    return About("case", str(self.case_id))
+                return About("peer_chat", key)
+            if kind == "chat":
+                return About("group", key)
+            if kind in ("alert", "team_request", "staff", "person", "broadcast", "feed") \
+                    and key.isdecimal():
+                return About(kind, key)
+            if kind == "place":
+                return About("place", key)
+        if self.case_id is not None:
+            return About("case", str(self.case_id))
+        if self.target:
+            return About("other", self.target, raw=self.target)
+        return None
+
+    def shown_detail(self) -> str:
+        """The detail as the page shows it: a held post's number is in "About" already."""
+        held = _HELD.match(self.detail or "")
+        if held is not None and _TARGET.match(self.target or ""):
+            return held.group(2) or ""
+        return self.detail or ""
 
 
-def page(connection: Connection, *, before: int | None = None,
-         limit: int = PAGE) -> list[Entry]:
-    """The newest entries first, `limit` at a time, older than entry `before`."""
+def page(connection: Connection, *, before: int | None = None, limit: int = PAGE,
+         show: str = "everything", staff_id: int | None = None) -> list[Entry]:
+    """The newest entries first, `limit` at a time, older than entry `before`; only
+    actions or only looks at residents' details (`show`, one of SHOWS), only what one
+    member of staff did (`staff_id`). Raises ValueError for a `show` not in SHOWS."""
+    if show not in SHOWS:
+        raise ValueError(show)
     query = _named().order_by(AuditEntry.id.desc()).limit(limit)
     if before is not None:
         query = query.where(AuditEntry.id < before)
+    looks = or_(*(AuditEntry.action.endswith(end, autoescape=True) for end in LOOK_ENDINGS))
+    if show == "actions":
+        query = query.where(not_(looks))
+    elif show == "views":
+        query = query.where(and_(looks, AuditEntry.action.not_in(NOT_ABOUT_RESIDENTS)))
+    if staff_id is not None:
+        query = query.where(AuditEntry.actor_staff_id == staff_id)
     return _entries(connection, query)
 
 
@@ -56,9 +141,19 @@ def for_case(connection: Connection, case_id: int, *, limit: int = PAGE * 5) -> 
                     .order_by(AuditEntry.id).limit(limit))
 
 
+def staff_with(connection: Connection, action: str, detail: str) -> set[int]:
+    """The staff accounts with at least one entry of this action and detail (such as
+    `staff_signed_in` "with organisation account")."""
+    return {int(staff_id) for staff_id in connection.scalars(
+        select(AuditEntry.actor_staff_id).distinct().where(
+            AuditEntry.action == action, AuditEntry.detail == detail,
+            AuditEntry.actor_staff_id.is_not(None)))}
+
+
 def _named() -> Any:
     return (select(AuditEntry.id, AuditEntry.at, AuditEntry.action, AuditEntry.target,
-                   AuditEntry.detail, AuditEntry.actor_id, StaffAccount.display_name,
+                   AuditEntry.detail, AuditEntry.actor_id, AuditEntry.case_id,
+                   AuditEntry.actor_staff_id, StaffAccount.display_name,
                    Volunteer.alias, Person.name)
             .outerjoin(StaffAccount, StaffAccount.id == AuditEntry.actor_staff_id)
             .outerjoin(Volunteer, Volunteer.person_id == AuditEntry.actor_id)
@@ -67,5 +162,5 @@ def _named() -> Any:
 
 def _entries(connection: Connection, query: Any) -> list[Entry]:
     return [Entry(row.id, row.at, row.action, row.target, row.detail, row.display_name,
-                  row.actor_id, row.alias or row.name)
+                  row.actor_id, row.alias or row.name, row.case_id, row.actor_staff_id)
             for row in connection.execute(query)]
