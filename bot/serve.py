@@ -128,6 +128,11 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
         if services.db.is_sqlite:
             # One worker only on SQLite: anything claimed before a restart was ours.
             await services.dispatcher.recover_abandoned(older_than=timedelta(0))
+        else:
+            # Several workers: a lease before any claim (others see this one is alive);
+            # then what dead workers left (any age if they held a lease) is put back.
+            await services.dispatcher.take_lease()
+            await services.dispatcher.recover_abandoned()
         if telegram is not None:
             await telegram.start()
         loop.start()
@@ -148,6 +153,7 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
             if telegram is not None:
                 await telegram.stop()
             await loop.stop()
+            await services.dispatcher.end_lease()  # after the lanes put back their claims
             await services.close()
 
     return create_app(services.db, describe_channels(settings), routes=routes, lifespan=lifespan)

@@ -18,7 +18,12 @@ happens, so every path obeys them: at the claim, and again in the very statement
 a row `sending` (STOP may come after the claim).
 
 After a crash, claimed rows go back to the queue (they were never tried) and rows left
-`sending` become `unknown`: recorded, never resent blindly (`recover_abandoned`).
+`sending` become `unknown`: recorded, never resent blindly (`recover_abandoned`). On
+PostgreSQL a worker claims under its lease's name (bot/dispatch/liveness.py), so its rows are
+recovered as soon as its lease is free, and never while it holds it; rows claimed under other
+names (workers that take no lease) are recovered by age. A row is marked `sending`, or put
+back, only by the name that claimed it: a worker whose lease was lost (and whose rows were
+recovered and claimed by another) never sends them too.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from sqlalchemy import (
     Select,
     and_,
     exists,
+    false,
     literal_column,
     or_,
     select,
@@ -42,6 +48,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import Alias
 from sqlalchemy.sql.schema import Table
 
+from bot.dispatch.liveness import LEASE_MARK, TRY_XACT_LOCK, lock_key
 from bot.dispatch.message import AddressKey, Outgoing, detach
 from bot.storage.models import Identity, OutboxMessage
 
@@ -174,16 +181,17 @@ def _followers(connection: Connection, firsts: Sequence[Mapping[str, Any]], now:
 
 def mark_sending(connection: Connection, items: Sequence[Outgoing], now: datetime, *,
                  worker_id: str, never_arrives: NeverArrives) -> dict[int, Mark]:
-    """Mark claimed `items` (each to a different address) `sending`, each only if nothing
-    earlier to its address is still to go or being retried, nothing to it is on its way from
-    another worker, and its address has not stopped (STOP may have come after the claim:
-    asked again in the very statement that marks the row, so a claimed row never goes out
-    after STOP). Rows not marked are suppressed, or go back to the queue behind the earlier
-    one."""
+    """Mark `items` (each to a different address) `sending`, each only if still claimed by
+    `worker_id`, nothing earlier to its address is still to go or being retried, nothing to
+    it is on its way from another worker, and its address has not stopped (STOP may have
+    come after the claim: asked again in the very statement that marks the row, so a claimed
+    row never goes out after STOP). Rows not marked are suppressed, or go back to the queue
+    behind the earlier one, or are dropped (recovered and claimed by someone else)."""
     if not items:
         return {}
     mark = update(_OUTBOX).where(
         _OUTBOX.c.id.in_([item.id for item in items]), _OUTBOX.c.status == "claimed",
+        _OUTBOX.c.claimed_by == worker_id,
         ~exists().where(
             _same_address(_LINE, _OUTBOX),
             or_(and_(_holds_line(_LINE, now), _goes_before(_LINE, _OUTBOX)),
@@ -197,17 +205,18 @@ def mark_sending(connection: Connection, items: Sequence[Outgoing], now: datetim
     marks = {item.id: Mark.SENDING for item in items if item.id in sending}
     for item in items:
         if item.id not in sending:
-            marks[item.id] = _not_marked(connection, item, now, never_arrives)
+            marks[item.id] = _not_marked(connection, item, now, worker_id, never_arrives)
     return marks
 
 
-def _not_marked(connection: Connection, item: Outgoing, now: datetime,
+def _not_marked(connection: Connection, item: Outgoing, now: datetime, worker_id: str,
                 never_arrives: NeverArrives) -> Mark:
     """Why `item` was not marked sending, acted on: suppressed if stopped since the claim,
     back to the queue if an earlier message to its address is still to go."""
-    if connection.scalar(select(_OUTBOX.c.status).where(_OUTBOX.c.id == item.id)) \
-            != "claimed":
-        return Mark.GONE  # someone else settled it meanwhile
+    row = connection.execute(select(_OUTBOX.c.status, _OUTBOX.c.claimed_by)
+                             .where(_OUTBOX.c.id == item.id)).one_or_none()
+    if row is None or tuple(row) != ("claimed", worker_id):
+        return Mark.GONE  # settled meanwhile, or recovered from us (our lease was lost)
     blocked = connection.scalar(select(exists().where(
         _IDENTITIES.c.channel == item.channel, _IDENTITIES.c.address == item.address,
         _BLOCKED)))
@@ -217,17 +226,19 @@ def _not_marked(connection: Connection, item: Outgoing, now: datetime,
                            .values(status="suppressed", updated_at=now))
         never_arrives(connection, item, now)
         return Mark.GONE
-    release(connection, [item], now)
+    release(connection, [item], now, worker_id)
     return Mark.HELD
 
 
-def release(connection: Connection, items: Sequence[Outgoing], now: datetime) -> None:
-    """Claimed rows back to the queue, untried: they wait behind an earlier message (or for
-    the next round, when a lane stopped before sending them)."""
+def release(connection: Connection, items: Sequence[Outgoing], now: datetime,
+            worker_id: str) -> None:
+    """Rows claimed by `worker_id` back to the queue, untried: they wait behind an earlier
+    message (or for the next round, when a lane stopped before sending them)."""
     if items:
         connection.execute(
             update(_OUTBOX)
-            .where(_OUTBOX.c.id.in_([item.id for item in items]), _OUTBOX.c.status == "claimed")
+            .where(_OUTBOX.c.id.in_([item.id for item in items]), _OUTBOX.c.status == "claimed",
+                   _OUTBOX.c.claimed_by == worker_id)
             .values(status="queued", claimed_by=None, updated_at=now))
 
 
@@ -244,18 +255,42 @@ def unmark(connection: Connection, items: Sequence[Outgoing], now: datetime) -> 
 
 def recover_abandoned(connection: Connection, cutoff: datetime, now: datetime
                       ) -> tuple[int, int]:
-    """Rows a dead worker left behind (claimed no later than `cutoff`): claimed ones (never
-    tried) go back to the queue; those it was sending have an unknown fate, so they are
-    recorded, not resent. Returns (requeued, unknown)."""
+    """Rows a dead worker left behind: claimed ones (never tried) go back to the queue; those
+    it was sending have an unknown fate, so they are recorded, not resent. Returns (requeued,
+    unknown).
+
+    A worker is dead when, on PostgreSQL, it claimed under a lease name whose lock is free
+    (whatever the rows' age; a held lease keeps its rows, however old); otherwise (SQLite,
+    names without a lease) when its rows were claimed no later than `cutoff`."""
+    abandoned = _OUTBOX.c.claimed_at <= cutoff
+    if connection.dialect.name == "postgresql":
+        dead = dead_leases(connection)
+        without_lease = or_(_OUTBOX.c.claimed_by.is_(None),
+                            ~_OUTBOX.c.claimed_by.contains(LEASE_MARK))
+        abandoned = or_(_OUTBOX.c.claimed_by.in_(dead) if dead else false(),
+                        and_(abandoned, without_lease))
     requeued = connection.execute(
         update(_OUTBOX)
-        .where(_OUTBOX.c.status == "claimed", _OUTBOX.c.claimed_at <= cutoff)
+        .where(_OUTBOX.c.status == "claimed", abandoned)
         .values(status="queued", claimed_by=None, updated_at=now)).rowcount
     unknown = connection.execute(
         update(_OUTBOX)
-        .where(_OUTBOX.c.status == "sending", _OUTBOX.c.claimed_at <= cutoff)
+        .where(_OUTBOX.c.status == "sending", abandoned)
         .values(status="unknown", error="worker_stopped_mid_send", updated_at=now)).rowcount
     return int(requeued or 0), int(unknown or 0)
+
+
+def dead_leases(connection: Connection) -> list[str]:
+    """PostgreSQL: the lease names holding claimed or sending rows whose lock is free (their
+    worker is gone). Each such lock stays taken by this transaction until it ends, so the
+    rows are recovered before anyone could hold it again (a name is never reused anyway).
+    One round trip per name: a few, one per worker that claimed something."""
+    names = connection.execute(
+        select(_OUTBOX.c.claimed_by).distinct()
+        .where(_OUTBOX.c.status.in_(("claimed", "sending")),
+               _OUTBOX.c.claimed_by.contains(LEASE_MARK))).scalars().all()
+    return [name for name in names
+            if connection.scalar(TRY_XACT_LOCK, {"key": lock_key(name)})]
 
 
 def _with_blocked() -> Select[Any]:

@@ -5,7 +5,11 @@ Rows move queued -> claimed -> sending -> sent (-> delivered), or to failed, sup
 skipped, cancelled or unknown. `claimed` is committed when a worker takes a small batch;
 `sending` is committed for a row just before its network call. So after a crash, claimed
 rows go back to the queue (they were never tried) and the rows a lane had on their way
-become `unknown`: recorded, never resent blindly.
+become `unknown`: recorded, never resent blindly. On PostgreSQL (several workers) a
+worker started by `serve` holds a lease (bot/dispatch/liveness.py) and claims under its
+name: every few seconds each worker checks its own lease and recovers the rows of workers
+whose lease is free, so a worker killed mid-wave holds its addresses for seconds, not
+minutes; a live worker's rows are never taken from it.
 
 Its parts, one job each:
 - bot/dispatch/claims.py: taking rows, and marking each `sending`, in each address's order
@@ -48,6 +52,7 @@ from bot.dispatch import claims
 from bot.dispatch.claims import Mark
 from bot.dispatch.lane import LaneRound, Results
 from bot.dispatch.limits import Limits, Pacer
+from bot.dispatch.liveness import Lease
 from bot.dispatch.message import (
     Lane,
     Outcome,
@@ -71,8 +76,12 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 DEFAULT_BATCH = 200
-# A claim older than this belonged to a worker that stopped (crash, kill -9, deploy).
+# A claim older than this belonged to a worker that stopped (crash, kill -9, deploy): for
+# rows claimed without a lease (SQLite, where one worker runs; workers of older versions).
 ABANDONED_AFTER = timedelta(minutes=2)
+# How often a running dispatcher on PostgreSQL checks its own lease and recovers the rows
+# of workers whose lease is free: how long a dead worker's addresses wait, at most.
+LIVENESS_SECONDS = 5.0
 # A message is marked `sending` this long at most before its moment comes (the usual time
 # the marking transaction takes, so that the network call, not the database, meets it).
 MARK_AHEAD_AT_MOST = 0.05
@@ -106,6 +115,49 @@ class Dispatcher:
                        for channel, limit in (limits or {}).items()}
         self._hooks_queued = False
         self._mark_seconds: deque[float] = deque(maxlen=32)  # how long marking takes
+        # PostgreSQL, in `serve`: this worker's proof of life (`take_lease`).
+        self.lease: Lease | None = None
+
+    # -- the lease (PostgreSQL) -------------------------------------------------------------
+    @property
+    def claimer(self) -> str:
+        """The name rows are claimed under: the lease's, or the worker id without one."""
+        return self.lease.name if self.lease is not None else self.worker_id
+
+    async def take_lease(self) -> bool:
+        """PostgreSQL: hold a lease for as long as this worker runs, and claim under its name
+        from now on (before any claim: the name is new). Returns False on SQLite, where one
+        worker runs and there is nobody to tell. Raises if the database can't be reached."""
+        if self.db.is_sqlite:
+            return False
+        lease = Lease(self.db.url, self.worker_id)
+        await lease.take()
+        await self.end_lease()
+        self.lease = lease
+        log.info("dispatching as %s", lease.name)
+        return True
+
+    async def end_lease(self) -> None:
+        """Let the lease go, once the lanes have stopped (what they claimed is put back)."""
+        if self.lease is not None:
+            await self.lease.end()
+
+    async def keep_alive(self) -> None:
+        """Check the lease; if it was lost (the database restarted, the network broke),
+        others may recover what was claimed under it, so claiming stops until a new lease
+        (a new name) is taken, and nothing claimed under the old one is marked sending."""
+        if self.lease is None or await self.lease.check():
+            return
+        try:
+            await self.lease.take()
+            log.warning("dispatch lease taken again, as %s", self.lease.name)
+        except Exception:
+            log.exception("dispatch lease not taken again; not claiming until it is")
+
+    async def watch(self) -> None:
+        """One liveness round: the lease checked, dead workers' rows recovered."""
+        await self.keep_alive()
+        await self.recover_abandoned()
 
     # -- the lanes ------------------------------------------------------------------------
     def lanes(self, channels: Iterable[str] | None = None) -> list[Lane]:
@@ -121,8 +173,15 @@ class Dispatcher:
         retries). A channel whose sender is added later gets a lane within
         `idle_interval`. Runs until cancelled."""
         tasks: dict[Lane, asyncio.Task[None]] = {}
+        watched = -LIVENESS_SECONDS
         try:
             while True:
+                if not self.db.is_sqlite and time.monotonic() - watched >= LIVENESS_SECONDS:
+                    watched = time.monotonic()
+                    try:
+                        await self.watch()
+                    except Exception:  # the database is away: the next round tries again
+                        log.exception("dispatch liveness round failed")
                 covered = {channel for lane in tasks for channel in lane}
                 for lane in self.lanes(c for c in list(self.senders) if c not in covered):
                     tasks[lane] = asyncio.create_task(
@@ -208,6 +267,8 @@ class Dispatcher:
         """Take due rows for `channels` (a lane's one channel; every channel by default):
         each address's first unsettled message, and on channels without a per-chat limit
         the ones queued right behind it."""
+        if self.lease is not None and not self.lease.held:
+            return []  # lost: what we claim could be recovered from us at once
         now = self.clock.now()
         channels = list(self.senders if channels is None else channels)
         size = limit or self.claim_size(channels)
@@ -215,7 +276,7 @@ class Dispatcher:
         runs = {channel for channel in channels if channel not in self.pacers
                 or not self.pacers[channel].limits.floods_per_chat}
         return await self._run(lambda c: claims.claim(
-            c, now, size=size, channels=channels, worker_id=self.worker_id,
+            c, now, size=size, channels=channels, worker_id=self.claimer,
             lock=not self.db.is_sqlite, runs=runs, only_replies=only_replies,
             never_arrives=self._never_arrives))
 
@@ -236,7 +297,7 @@ class Dispatcher:
 
         def write(connection: Connection) -> dict[int, Mark]:
             self._write(connection, results, held, (), now)
-            return claims.mark_sending(connection, items, now, worker_id=self.worker_id,
+            return claims.mark_sending(connection, items, now, worker_id=self.claimer,
                                        never_arrives=self._never_arrives)
 
         began = time.monotonic()
@@ -266,7 +327,7 @@ class Dispatcher:
                unsent: Sequence[Outgoing], now: datetime) -> None:
         record_all(connection, results, now, max_attempts=self.max_attempts,
                    never_arrives=self._never_arrives)
-        claims.release(connection, held, now)
+        claims.release(connection, held, now, self.claimer)
         claims.unmark(connection, unsent, now)
 
     def _record(self, connection: Connection, item: Outgoing, outcome: Outcome,
@@ -302,13 +363,17 @@ class Dispatcher:
     async def recover_abandoned(self, older_than: timedelta = ABANDONED_AFTER) -> tuple[int, int]:
         """Rows a dead worker left behind: claimed ones (never tried) go back to the queue;
         those it was sending have an unknown fate, so they are recorded, not resent.
-        Returns (requeued, unknown)."""
+        Returns (requeued, unknown). Dead: on PostgreSQL, its lease is free (any age; a
+        held lease keeps its rows); without a lease, claimed `older_than` ago or more
+        (claims.recover_abandoned)."""
         now = self.clock.now()
         requeued, unknown = await self._run(
             lambda c: claims.recover_abandoned(c, now - older_than, now))
         if requeued or unknown:
             log.warning("recovered after a stopped worker: %d requeued, %d of unknown fate",
                         requeued, unknown)
+        if requeued:
+            self.queued()  # the addresses it held are free: every lane looks now
         return requeued, unknown
 
 
