@@ -5,7 +5,7 @@ written blind by people who had not seen the detector). By default only the ones
 have been tuned on (`TUNED`: tuning, held_out, newcomer, held_out_2, held_out_3, kinds_3,
 held_out_4, kinds_4, kinds_5, kinds_6, held_out_7, kinds_7, held_out_8, kinds_8, held_out_9,
 kinds_9, held_out_10, held_out_11, kinds_10, held_out_12, kinds_11, held_out_13, kinds_12,
-kinds_13);
+kinds_13, held_out_15, held_out_16, kinds_14);
 a blind corpus is read only when named, so nobody tuning sees it by accident. Prints one JSON
 line per corpus: the share of leaks let through (per kind), the share of ordinary messages
 held (per kind), and time per message (p50, p95, ms). A line with "⏎" in it is one person's
@@ -109,8 +109,14 @@ CORPORA = ROOT / "content" / "contact_examples"
 # held_out_15 (600: adversarial, half the leaks determined tricks), measured once clean
 # after round thirteen (2026-12-01, tenth session): 3.67 % leaks (11 of 300: address
 # 8.6 %, phone 5.6 %, handle 3.1 %, email 2.0 %; link, postcode 0) and 0.67 % held (2 of
-# 300): over the acceptance bar on determined attempts. Not yet read: the next round's
-# material.
+# 300): over the acceptance bar on determined attempts. held_out_16 (700: adversarial,
+# written blind), measured once clean after round thirteen (2026-12-01): 1.75 % leaks (7 of
+# 400: address 9.5 %, postcode 1.8 %, others 0) and 1.0 % held (3 of 300: postcode
+# districts 5.7 %, near-miss 1.7 %), p95 2.7 ms. Both joined in round fourteen to fix their
+# kinds (addresses above all: in pieces, flats and named buildings, named houses; digits as
+# words in more languages; handles a word a message); kinds_14 holds the variants written
+# while fixing them, near-misses for each, tuned on from the start. Their figures since are
+# tuned, so optimistic.
 # kinds_13 (round thirteen, a newcomer's break-test fixed by kind: a number a piece a
 # message, read back over the run of pieces (bot/peers/contact_pieces.py), a house number
 # with a bare street name, Chinese and Japanese number characters, a postcode spelt by
@@ -118,7 +124,8 @@ CORPORA = ROOT / "content" / "contact_examples"
 TUNED = ("tuning", "held_out", "newcomer", "held_out_2", "held_out_3", "kinds_3",
          "held_out_4", "kinds_4", "kinds_5", "kinds_6", "held_out_7", "kinds_7", "held_out_8",
          "kinds_8", "held_out_9", "kinds_9", "held_out_10", "held_out_11", "kinds_10",
-         "held_out_12", "kinds_11", "held_out_13", "kinds_12", "kinds_13")
+         "held_out_12", "kinds_11", "held_out_13", "kinds_12", "kinds_13", "held_out_15",
+         "held_out_16", "kinds_14")
 # Between one person's consecutive messages in a corpus line.
 SPLIT = "⏎"
 

@@ -77,6 +77,14 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   scripts, "on most apps", a handle in pieces then claimed, emails without their dot, homes
   by a landmark, venues' postcodes for the sat nav, organisations' own sites and accounts).
   The reader learns neither.
+- `held_out_15.tsv` and `held_out_16.tsv`: adversarial, written blind, measured once clean
+  after round thirteen (held_out_15: 3.67 % of 300 leaks let through, 0.67 % of 300 held;
+  held_out_16: 1.75 % of 400, 1.0 % of 300, addresses the weakest on both); tuned on by
+  kind since (round fourteen), so their figures here are tuned. `kinds_14.tsv`: round
+  fourteen's variants and near-misses (digits as words in more languages, Korean and Thai;
+  a postcode spaced with dashes; homes in named buildings, by their kind beside a landmark,
+  in pieces over messages; handles a word a message; districts with their place). The reader
+  learns none of them.
 - `held_out_6.tsv`: a sixth, written blind 2026-12-01 with determined styles (spaced,
   spelt-out and split numbers, "(at)" and "[dot]", findable profiles, homes by landmark)
   and near-misses; measured once clean after round five: 1.33 % of 300 leaks let through
@@ -1303,3 +1311,131 @@ def test_kinds_13_corpus() -> None:
     found = figures("kinds_13")  # 0 of 42 leaks, 0 of 39 held
     assert found["leak_rate"] == 0.0, found
     assert found["false_holds"] == 0.0, found
+
+
+# -- round fourteen: blind held_out_15 and held_out_16 and a break-test, fixed by kind -------
+def test_held_out_15_and_16_and_kinds_14_corpora() -> None:
+    # Clean: held_out_15 11 of 300 leaks and 2 of 300 held, held_out_16 7 of 400 and 3 of
+    # 300; tuned on since (round fourteen), so these figures are optimistic. Within issue
+    # 11's bar for a tuned corpus (1 % leaks, 3 % held), one message of slack each.
+    found = figures("held_out_15")  # 0 of 300 leaks, 0 of 300 held
+    assert found["leak_rate"] <= 0.0034, found
+    assert found["false_holds"] <= 0.0034, found
+    found = figures("held_out_16")  # 0 of 400 leaks, 0 of 300 held
+    assert found["leak_rate"] <= 0.0025, found
+    assert found["false_holds"] <= 0.0034, found
+    found = figures("kinds_14")  # 0 of 93 leaks, 0 of 73 held
+    assert found["leak_rate"] == 0.0, found
+    assert found["false_holds"] == 0.0, found
+
+
+@pytest.mark.parametrize("text", [
+    "null sieben sieben null null neun null null zwei acht eins",
+    "zero sette sette zero zero nove zero zero uno cinque sei",
+    "zero șapte șapte zero zero nouă zero zero trei doi unu",
+    "sifuri saba saba sifuri sifuri tisa sifuri sifuri nne tano sita",
+    "numaram sıfır yedi dokuz bir iki üç dört beş altı yedi sekiz",
+    "мой номер ноль семь девять один два три четыре пять шесть семь восемь",
+    "제 번호는 공칠구 일이삼사 오육칠팔 이에요",
+    "เบอร์ผม ศูนย์เจ็ดเก้าหนึ่งสองสามสี่ห้าหกเจ็ดแปด",
+    "số của mình là không bảy chín một hai ba bốn năm sáu bảy tám",
+    "raqmi sifr sab'a tisa wahid ithnain thalatha arba khamsa sitta saba thamaniya",
+])
+def test_digits_as_words_in_more_languages(text: str) -> None:
+    assert rules(text) == [ContactKind.PHONE], text
+
+
+@pytest.mark.parametrize("text", [
+    "ich laufe zwei oder drei Kilometer am Sonntag", "sei sette volte a settimana cammino",
+    "due to the rain we walked two laps not three", "오늘 이사 가요, 내일 만나요",
+    "วันนี้เดินสองสามกิโล สนุกมาก", "один два три, поехали!", "ha ha ha ha ha ha ha ha ha ha",
+    # An English number's "oh" is never Korean's 5, nor "zero" Italian's (Polish stays).
+    "oh seven seven oh oh nine oh oh one two three",
+])
+def test_counting_in_more_languages_passes_and_english_reads_as_ever(text: str) -> None:
+    found = rules(text)
+    assert found == ([ContactKind.PHONE] if text.startswith("oh seven") else []), text
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    (ContactKind.POSTCODE, "post code is le - 2 - 5 - q - f"),
+    (ContactKind.ADDRESS, "the cream semi opposite Braunstone Leisure Centre, number 31"),
+    (ContactKind.ADDRESS, "behind the church in Newtown Linford, the thatched cottage called "
+                          "Bluebell, that's mine"),
+    (ContactKind.ADDRESS, "flat 3 the maltings"),
+    (ContactKind.ADDRESS, "I'm in the flats, block C number 31, St Peters estate"),
+    (ContactKind.ADDRESS, "I live in the tower block on St Peters estate, 11th floor, flat 64"),
+    (ContactKind.ADDRESS, "The Old Forge, Main Street, Houghton on the Hill"),
+    (ContactKind.ADDRESS, "I live at Rose Cottage in Newtown Linford"),
+    (ContactKind.ADDRESS, "what three words for my door: apple banana cherry"),
+    (ContactKind.USERNAME, "our @ is the walking wombles 12"),
+    (ContactKind.USERNAME, "Strava user Clive Barker-Jones, Market Harborough, give me a follow"),
+    (ContactKind.EMAIL, "hello at my own domain, sheilasgarden.example, gets straight to me"),
+    (ContactKind.LINK, "my blog: joyfulgardens.example"),
+])
+def test_round_fourteen_kinds_are_held(kind: ContactKind, text: str) -> None:
+    assert kind in rules(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "B - 4 the rest of the week", "we lost 2 - 5 to them in the end",
+    "the semi opposite the park sold for 300k", "the walk was flat 3 the whole way",
+    "block C room 12 at the college for the class",
+    "The Red Lion, Main Street, Kibworth does a good Sunday lunch",
+    "I'm at the Old Bakery on High Street having a coffee",
+    "what3words is great - my mum uses it", "what3words for the cafe: it is great, try it",
+    "my insta is down for 2 days", "strava user Clive Barker-Jones overtook me on the hill",
+    "I'm at my site a lot, it's a caravan site", "size 5 shoes, 14 dress, that's me",
+    "it's 7 minutes' walk from the 48 stop", "LE9 ish, Earl Shilton way",
+    "youtube.com/@nhs has a chair exercise series",
+])
+def test_round_fourteen_near_misses_pass(text: str) -> None:
+    assert rules(text) == [], text
+
+
+@pytest.mark.parametrize("text", [
+    "LE18 is Wigston, I'm just over the border in LE8", "my postcode district is LE7, Syston ish",
+    "CV postcodes start just past Hinckley, I'm LE10",
+])
+def test_a_district_with_its_place_before_or_after_passes_the_reader(text: str) -> None:
+    contact_reader.wait()
+    assert contact_details(text) == [], text
+
+
+@pytest.mark.parametrize("messages", [
+    ("3", "Fernleigh", "Gardens", "Oadby"), ("we're at 14", "ok", "hawthorn close"),
+    ("I'm down Saffron Lane", "319", "flat above the barbers"),
+    ("I'm at fourteen", "hawthorn close"),
+    ("no 8", "the paddocks", "glenfield"), ("The Granary", "Back Lane", "Cosby"),
+    ("the house number is 14", "and the road is Hawthorn Close"),
+])
+def test_an_address_in_pieces_over_messages_is_held(messages: tuple[str, ...]) -> None:
+    assert read_as_relayed(*messages) == [ContactKind.ADDRESS]
+
+
+@pytest.mark.parametrize("messages", [
+    ("5", "Victoria Park", "lovely"), ("14", "Hawthorn Close was shut"), ("London Road", "5"),
+    ("12", "Beaumont Leys library"), ("5", "Humberstone Gate, outside Primark"),
+    ("we're at 2", "ok", "see you"), ("one", "long walk"), ("I did 3", "laps of Abbey Park"),
+])
+def test_numbers_and_places_in_ordinary_messages_pass(messages: tuple[str, ...]) -> None:
+    assert read_as_relayed(*messages) == []
+
+
+@pytest.mark.parametrize(("messages", "held"), [
+    (("instagram", "grandma", "gets", "fit", "all one word"), True),
+    (("add me on snap", "wendy", "walks", "64"), True),
+    (("instagram", "ok", "lovely", "see you Tuesday"), False),
+    (("I posted it on insta", "12", "likes", "already"), False),
+])
+def test_a_handle_a_word_a_message_after_its_platform(messages: tuple[str, ...],
+                                                      held: bool) -> None:
+    assert (read_as_relayed(*messages) == [ContactKind.USERNAME]) is held
+
+
+def test_a_run_of_words_is_read_back_to_its_platform_only() -> None:
+    recent = [("fit", None), ("gets", None), ("grandma", None), ("instagram", None)]
+    assert earlier_messages(recent) == ["instagram", "grandma", "gets", "fit"]
+    # No platform at the run's start: the last two, as ever.
+    assert earlier_messages([("fit", None), ("gets", None), ("grandma", None),
+                             ("hello", None)]) == ["gets", "fit"]

