@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from bot.broadcasts import send as broadcasts
 from bot.broadcasts.models import Broadcast
+from bot.console.shared import forget_expired
 from bot.core.events import Address, Inbound
 from bot.core.london import end_of_local_day
 from bot.extensions import retention
@@ -37,10 +38,12 @@ async def plan_encouragement(services: Services) -> planner.PlanResult:
 
 
 async def tidy_up(services: Services) -> retention.Tidied:
-    """Forget words whose job is done (see retention.py); counts go to the log only."""
+    """Forget words whose job is done (see retention.py), and what console forms kept for
+    the page after them past its time; counts go to the log only."""
     now = services.clock.now()
     tidied = await services.db.run(lambda c: retention.tidy(c, now))
-    log.info("tidied: %s", tidied)
+    kept = await services.db.run(lambda c: forget_expired(c, now))
+    log.info("tidied: %s; console values kept past their time: %d", tidied, kept)
     return tidied
 
 

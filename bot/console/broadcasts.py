@@ -135,7 +135,7 @@ def routes(console: Console) -> list[Route]:
 
     @signed_in(console, coordinator=True)
     async def new(request: Request, session: Session) -> Response:
-        kept = console.kept.read(session, request.query_params.get("draft"), Values)
+        kept = await console.kept.read(session, request.query_params.get("draft"), Values)
         return compose(session, kept or Values())  # a draft: the preview's "change" link
 
     @signed_in(console, coordinator=True)
@@ -146,14 +146,15 @@ def routes(console: Console) -> list[Route]:
         *_, errors = await checked(read, session)
         if errors:
             return compose(session, read.values, 400, errors)
-        return redirect(f"/broadcasts/preview?draft={console.kept.keep(session, read.values)}")
+        handle = await console.kept.keep(session, read.values)
+        return redirect(f"/broadcasts/preview?draft={handle}")
 
     @signed_in(console, coordinator=True)
     async def show_preview(request: Request, session: Session) -> Response:
         """A kept draft, checked again now; without one (a bookmark, a draft 30 minutes
         old), the form."""
         handle = request.query_params.get("draft", "")
-        values = console.kept.read(session, handle, Values)
+        values = await console.kept.read(session, handle, Values)
         if values is None:
             return redirect("/broadcasts/new")
         read = broadcast_form.check(values, interests, console.clock.now())
@@ -176,8 +177,8 @@ def routes(console: Console) -> list[Route]:
         if changed or unconfirmed:
             # The preview again, fresh: the draft it came from, or these values kept anew.
             handle = str(form.get("draft", ""))[:64]
-            if console.kept.read(session, handle, Values) != read.values:
-                handle = console.kept.keep(session, read.values)
+            if await console.kept.read(session, handle, Values) != read.values:
+                handle = await console.kept.keep(session, read.values)
             if unconfirmed:
                 return preview_page(session, read, found, handle, 400, changed,
                                     errors={"screened": _E + "screened"})

@@ -99,7 +99,7 @@ def routes(console: Console) -> list[Route]:
         done = request.query_params.get("done")
         check = request.query_params.get("check")
         if check:  # the page a reply's check redirected to: the reply as it would go
-            draft = console.kept.read(session, check, Draft)
+            draft = await console.kept.read(session, check, Draft)
             if draft is not None and draft.request_id == request_id:
                 staff = _staff(session)
                 preview = await console.run(lambda c: help.preview(
@@ -152,7 +152,7 @@ def routes(console: Console) -> list[Route]:
         if preview.too_long:
             return await page(session, request_id, 400, reply=reply,
                               errors={"reply": "console.request.too_long"})
-        handle = console.kept.keep(session, Draft(request_id, reply))
+        handle = await console.kept.keep(session, Draft(request_id, reply))
         return redirect(f"/requests/{request_id}?check={handle}#preview")
 
     @signed_in(console)
@@ -162,7 +162,7 @@ def routes(console: Console) -> list[Route]:
         if request_id is None:
             return console.not_found(session)
         form = await console.form(request)
-        draft = console.kept.take(session, str(form.get("check", ""))[:64], Draft)
+        draft = await console.kept.take(session, str(form.get("check", ""))[:64], Draft)
         # No live check: nothing to send. `help.send` still says first whether it could
         # have gone at all (not theirs, STOP), and refuses the empty reply.
         reply = draft.text if draft is not None and draft.request_id == request_id else ""

@@ -3,12 +3,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import os
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import datetime
-from typing import Any, TypeVar
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from functools import cache
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
-from sqlalchemy import Connection
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Connection, delete, insert, select
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -20,6 +29,7 @@ from bot.core.content import ContentLibrary
 from bot.staff import sessions
 from bot.staff.help import Pricing
 from bot.staff.keys import console_key
+from bot.staff.models import StaffKept, StaffSession
 from bot.staff.sessions import Session
 from bot.storage.db import Database
 
@@ -30,60 +40,193 @@ Handler = Callable[[Request], Awaitable[Response]]
 class Kept:
     """What a form's POST leaves for the page its redirect leads to (Post/Redirect/Get), so
     a reload or Back repeats nothing: an invite code to show once, a reply or a broadcast
-    being checked. Kept in this process's memory, never in a URL, a cookie or the database:
-    only a random handle travels in the redirect, and it opens nothing for any other
-    session (nor for a later one that happens to reuse the session's row id). Each value
-    lasts as long as an idle session (`sessions.IDLE`); a restart forgets them all (an
-    invite code not yet shown is then never shown: its hash alone is stored, and it
-    expires unused).
+    being checked. Kept in the database (`staff_kept`), so the GET finds it whichever
+    worker serves it; never in a URL or a cookie: only a random handle travels in the
+    redirect, and it opens nothing for any other session (the row is found by the session
+    too, and sealed with the session's anti-forgery token as associated data, so a later
+    session that reuses the row id opens nothing either). Each value lasts as long as an
+    idle session (`sessions.IDLE`) and goes with its session (signing out, disabling,
+    expiry: the foreign key cascades).
 
-    `take` reads a value once (the invite code: a second look finds nothing); `read` as
-    often as asked (a draft, shown again on a reload) until it expires or is taken.
-    Values are found by handle and by their class, so one kind is never read as another.
+    Why a shown-once secret (an invite code, a set-up link) may be stored here: the
+    member of staff is being shown it anyway, it lives at most the idle limit (the GET
+    that shows it takes it at once), and it is stored sealed. The handle is 128 random
+    bits that only the browser holds; the table keeps an HMAC of it and an AES-GCM
+    ciphertext under a key made from it, so a copy of the database (a backup taken in
+    those seconds) opens nothing, and nothing secret reaches a log (a database error
+    prints its parameters: ciphertext and a hash). The app's own key (`app_keys`) lives
+    in the same database, so it would add nothing.
+
+    `take` reads a value once (the invite code: a second look finds nothing, even with
+    two workers racing: it is removed only by the delete that finds it); `read` as often
+    as asked (a draft, shown again on a reload) until it expires or is taken. Values are
+    found by handle and by their class, so one kind is never read as another. A value is
+    a str, a number or a dataclass of those, datetimes, tuples and dataclasses, stored as
+    JSON.
     """
 
     PER_SESSION = 20  # the oldest go first: a few tabs' worth, never unbounded
+    MAX_BYTES = 64 * 1024  # a broadcast's words and settings fit many times over
 
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
-        # (session row id, its anti-forgery token) -> handle -> (class, value, until)
-        self._kept: dict[tuple[int, str], dict[str, tuple[type, object, datetime]]] = {}
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db, self.clock = db, clock
 
-    @staticmethod
-    def _owner(session: Session) -> tuple[int, str]:
-        return session.id, session.csrf_token
-
-    def keep(self, session: Session, value: object) -> str:
-        """Keep `value` for this session; returns its handle (22 URL-safe characters)."""
-        now = self.clock.now()
-        for owner in [o for o, kept in self._kept.items()
-                      if all(until <= now for _k, _v, until in kept.values())]:
-            del self._kept[owner]  # sessions long gone, or idle past their end
-        kept = self._kept.setdefault(self._owner(session), {})
-        while len(kept) >= self.PER_SESSION:
-            del kept[next(iter(kept))]
+    async def keep(self, session: Session, value: object) -> str:
+        """Keep `value` for this session; returns its handle (22 URL-safe characters).
+        TypeError: a value that would not come back equal from JSON; ValueError: over
+        `MAX_BYTES` as JSON."""
+        kind = _kind_of(type(value))
+        plain = json.dumps(_plain(value), separators=(",", ":"))  # ASCII, escapes and all
+        if _typed(type(value), json.loads(plain)) != value:
+            raise TypeError(f"{kind} does not come back equal from JSON")
+        data = plain.encode()
+        if len(data) > self.MAX_BYTES:
+            raise ValueError(f"{kind}: {len(data)} bytes, more than {self.MAX_BYTES}")
         handle = secrets.token_urlsafe(16)
-        kept[handle] = (type(value), value, now + sessions.IDLE)
+        sealed = _seal(handle, _sealed_for(session, kind), data)
+        now = self.clock.now()
+
+        def store(connection: Connection) -> None:
+            forget_expired(connection, now)
+            oldest = connection.scalars(
+                select(StaffKept.id).where(StaffKept.session_id == session.id)
+                .order_by(StaffKept.id.desc()).offset(self.PER_SESSION - 1)).all()
+            if oldest:
+                connection.execute(delete(StaffKept).where(StaffKept.id.in_(oldest)))
+            if connection.scalar(select(StaffSession.id)
+                                 .where(StaffSession.id == session.id)) is None:
+                return  # the session ended meanwhile: its page finds nothing, as if expired
+            connection.execute(insert(StaffKept).values(
+                session_id=session.id, handle_hash=_lookup(handle), kind=kind, sealed=sealed,
+                expires_at=now + sessions.IDLE))
+
+        await self.db.run(store)
         return handle
 
-    def read(self, session: Session, handle: str | None, kind: type[T]) -> T | None:
+    async def read(self, session: Session, handle: str | None, kind: type[T]) -> T | None:
         """The value of this `kind` kept under `handle` for this session, if still there."""
-        kept = self._kept.get(self._owner(session), {})
-        found = kept.get(handle or "")
-        if found is None or found[0] is not kind:
-            return None
-        if found[2] <= self.clock.now():
-            del kept[handle or ""]
-            return None
-        return found[1]  # type: ignore[return-value]
+        return await self._find(session, handle, kind, take=False)
 
-    def take(self, session: Session, handle: str | None, kind: type[T]) -> T | None:
-        """As `read`, and gone after: nobody can read it again. No await comes between the
-        look and the removal, so two requests at once can never both have it."""
-        value = self.read(session, handle, kind)
-        if value is not None:
-            del self._kept[self._owner(session)][handle or ""]
+    async def take(self, session: Session, handle: str | None, kind: type[T]) -> T | None:
+        """As `read`, and gone after, in the same transaction: of two requests at once (on
+        any workers), only one has it."""
+        return await self._find(session, handle, kind, take=True)
+
+    async def _find(self, session: Session, handle: str | None, kind: type[T], *,
+                    take: bool) -> T | None:
+        # Ours are 22 ASCII characters; anything else (a made-up address) is looked up never.
+        if not handle or len(handle) > 64 or not handle.isascii():
+            return None
+        name, now = _kind_of(kind), self.clock.now()
+
+        def find(connection: Connection) -> T | None:
+            row = connection.execute(select(StaffKept.id, StaffKept.sealed).where(
+                StaffKept.handle_hash == _lookup(handle), StaffKept.session_id == session.id,
+                StaffKept.kind == name, StaffKept.expires_at > now)).first()
+            value = None if row is None else _opened(handle, session, kind, row.sealed)
+            if value is None or not take:
+                return value
+            # Removed only if still there: a worker that took it first leaves 0 rows here
+            # (PostgreSQL waits for its commit, then finds the row gone).
+            gone = connection.execute(delete(StaffKept).where(StaffKept.id == row.id))
+            return value if gone.rowcount == 1 else None
+
+        return await self.db.run(find)
+
+
+def forget_expired(connection: Connection, now: datetime) -> int:
+    """Kept values past their time go (at each `Kept.keep`, and hourly with the tidy job);
+    returns how many."""
+    return int(connection.execute(
+        delete(StaffKept).where(StaffKept.expires_at <= now)).rowcount or 0)
+
+
+def _opened(handle: str, session: Session, kind: type[T], sealed: bytes) -> T | None:
+    data = _open(handle, _sealed_for(session, _kind_of(kind)), sealed)
+    if data is None:
+        return None  # not this session's (a later one with the same row id)
+    try:
+        return _typed(kind, json.loads(data))  # type: ignore[no-any-return]
+    except (TypeError, ValueError, KeyError):
+        return None  # kept by an older release, in a shape its class no longer has
+
+
+def _kind_of(kind: type) -> str:
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _lookup(handle: str) -> str:
+    """How a handle is found: an HMAC-SHA256 keyed by it, apart from the sealing key."""
+    return hmac.new(handle.encode("ascii"), b"kept: lookup", hashlib.sha256).hexdigest()
+
+
+def _sealed_for(session: Session, kind: str) -> bytes:
+    """Associated data: a value opens only for its session (and not a later one with the
+    same row id: the token differs) and as its kind."""
+    return f"{session.id}\x00{session.csrf_token}\x00{kind}".encode()
+
+
+def _seal(handle: str, associated: bytes, data: bytes) -> bytes:
+    key = hmac.new(handle.encode("ascii"), b"kept: key", hashlib.sha256).digest()
+    nonce = os.urandom(12)  # each key seals one value; random anyway, as AES-GCM expects
+    return nonce + AESGCM(key).encrypt(nonce, data, associated)
+
+
+def _open(handle: str, associated: bytes, sealed: bytes) -> bytes | None:
+    key = hmac.new(handle.encode("ascii"), b"kept: key", hashlib.sha256).digest()
+    try:
+        return AESGCM(key).decrypt(sealed[:12], sealed[12:], associated)
+    except InvalidTag:
+        return None
+
+
+def _plain(value: object) -> Any:
+    """`value` as JSON can hold it; TypeError for anything `_typed` cannot bring back."""
+    if value is None or isinstance(value, str | int | float):  # bool is an int
         return value
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.init}
+    raise TypeError(f"{type(value).__qualname__} is not kept: not a plain value")
+
+
+def _typed(hint: Any, raw: Any) -> Any:
+    """`raw` (from JSON) as `hint` says: datetimes, tuples and dataclasses made again."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, UnionType):
+        if raw is None:
+            return None
+        [hint] = [a for a in args if a is not type(None)]  # Optional[X] only
+        origin, args = get_origin(hint), get_args(hint)
+    if hint is Any or raw is None:
+        return raw
+    if hint is datetime:
+        return datetime.fromisoformat(raw)
+    if hint is date:
+        return date.fromisoformat(raw)
+    if origin is tuple:
+        each = args[:1] * len(raw) if len(args) == 2 and args[1] is Ellipsis else args
+        if len(each) != len(raw):
+            raise ValueError("a tuple of another length")
+        return tuple(_typed(h, r) for h, r in zip(each, raw, strict=True))
+    if origin is list:
+        return [_typed(args[0] if args else Any, r) for r in raw]
+    if isinstance(hint, type) and is_dataclass(hint):
+        hints = _hints(hint)
+        return hint(**{f.name: _typed(hints[f.name], raw[f.name])
+                       for f in fields(hint) if f.init})
+    if (isinstance(hint, type) and not isinstance(raw, hint)
+            and not (hint is float and isinstance(raw, int))):  # a whole number in a float field
+        raise TypeError(f"{raw!r} is not a {hint.__qualname__}")
+    return raw
+
+
+@cache
+def _hints(kind: type) -> dict[str, Any]:
+    return get_type_hints(kind)
 
 
 class Console:
@@ -102,7 +245,7 @@ class Console:
         self.on_queued = on_queued
         self.https = base_url.lower().startswith("https://")
         self.cookies = security.Cookies(self.https)
-        self.kept = Kept(clock)  # what a POST leaves for the GET after it
+        self.kept = Kept(db, clock)  # what a POST leaves for the GET after it
         self._key: bytes | None = None
 
     async def run(self, work: Callable[[Connection], T]) -> T:

@@ -142,15 +142,15 @@ def routes(console: Console) -> list[Route]:
             return code
 
         code = await console.run(make)
-        handle = console.kept.keep(session, NewCode(code, role, days,
-                                                    now + timedelta(days=days)))
+        handle = await console.kept.keep(session, NewCode(code, role, days,
+                                                          now + timedelta(days=days)))
         return redirect(f"/volunteers/invite/code?made={handle}")
 
     @coordinators
     async def code_page(request: Request, session: Session) -> Response:
         """The new code, once: read and forgotten, so a reload or Back shows it is gone
         (410) and never makes another."""
-        new = console.kept.take(session, request.query_params.get("made"), NewCode)
+        new = await console.kept.take(session, request.query_params.get("made"), NewCode)
         if new is None:
             return render("volunteers_code_gone.html", session, 410)
         return render("volunteers_code.html", session, code=new.code, role=new.role,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.models import Base
@@ -79,6 +79,24 @@ class StaffSession(Base):
     pending_totp_secret: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+
+
+class StaffKept(Base):
+    """What a console form's POST leaves for the page its redirect leads to (an invite code
+    shown once, a reply or a broadcast being checked), found by the worker that serves that
+    GET, whichever it is. Only the handle's hash is here, and the value is sealed with a
+    key made from the handle (`bot.console.shared.Kept`): a copy of the database opens
+    none. Goes with its session (signing out, disabling, expiry) or after `expires_at`."""
+
+    __tablename__ = "staff_kept"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_sessions.id", ondelete="CASCADE"), index=True)
+    handle_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(200))  # the value's class, module.qualname
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)  # nonce + AES-GCM of its JSON
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class StaffSignInAttempt(Base):

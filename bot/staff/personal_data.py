@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, delete
 
 from bot.core.content import ContentLibrary
 from bot.staff import help
+from bot.staff.models import StaffKept
 
 
 class TeamRequestsData:
@@ -20,6 +21,9 @@ class TeamRequestsData:
     def forget(self, connection: Connection, content: ContentLibrary, person_id: int,
                now: datetime) -> None:
         help.forget_person(connection, person_id)
+        # A reply being checked in the console (staff_kept, encrypted, at most 30 minutes)
+        # names no person, so every kept value goes: staff check their reply again.
+        connection.execute(delete(StaffKept))
 
 
 PART = TeamRequestsData()
