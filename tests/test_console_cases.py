@@ -8,6 +8,7 @@ helper's buttons do. Forged forms, unknown ids and every look and action in the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,6 +18,7 @@ from bot.config import Settings
 from bot.core.content import library
 from bot.core.events import Address
 from bot.groups import store as group_store
+from bot.peers import moderation
 from bot.peers.models import HeldMessage, ModerationCase, PeerChat
 from bot.storage.models import AuditEntry, OutboxMessage, Person
 from support.peers import PeerWorld
@@ -75,7 +77,9 @@ async def test_a_moderator_handles_a_report_in_the_console_as_by_text(
         words = text_of(page)
         assert page.status_code == 200
         assert "hello Sam" in words and "give me your number" in words
-        assert "Reported by Ann" in words and "About whom Sam" in words
+        assert "Reported by Ann, resident" in words
+        assert "Person reported Sam, peer supporter" in words
+        assert "Your match" not in words
         assert "Paused for a moderator" in words
         for trace in PASSWORD_LIKE:  # no number, no Telegram id
             assert trace not in words, trace
@@ -117,8 +121,8 @@ async def test_a_moderator_handles_a_report_in_the_console_as_by_text(
         assert no_note.status_code == 400
         assert "Say what happened before you close it" in text_of(no_note)
         closed = await mo.post(f"/staff/cases/{case}/close",
-                               {"close_note": "Both warned; chat can go on"})
-        assert closed.headers["location"] == f"/staff/cases/{case}?done=close"
+                               {"close_note": "Both warned; chat can go on", "chat": "resume"})
+        assert closed.headers["location"] == f"/staff/cases/{case}?done=close_resumed"
         heard = await world.delivered()
         assert heard.only(ANN) == heard.only(SAM) == t("peers.moderation.back_on")
         [row] = await world.rows(ModerationCase, ModerationCase.id == case)
@@ -141,7 +145,8 @@ async def test_a_moderator_handles_a_report_in_the_console_as_by_text(
         assert "There are no open reports" in text_of(await mo.get("/staff/"))
         assert await actions_by(site, 1) == [
             "cases_listed", "case_viewed", "case_claimed", "case_viewed", "case_viewed",
-            "case_note", "case_warn", "case_pause", "case_viewed", "case_close", "case_viewed"]
+            "case_note", "case_warn", "case_pause", "case_viewed", "case_close", "case_resume",
+            "case_viewed"]
 
 
 async def test_a_suspension_leaves_someone_to_call_back(settings: Settings) -> None:
@@ -210,7 +215,7 @@ async def test_forged_forms_and_unknown_ids_change_nothing(settings: Settings) -
         await mo.get(f"/staff/cases/{case}")
         await world.delivered()
         before = len(await world.rows(OutboxMessage))
-        for path in ("warn", "pause", "end", "suspend", "close", "claim", "note",
+        for path in ("warn", "pause", "end", "suspend", "close", "claim", "note", "chat",
                      "follow-up/claim", "follow-up/note", "follow-up/close"):
             for token in ("", "forged-token"):
                 refused = await mo.post(f"/staff/cases/{case}/{path}",
@@ -224,7 +229,7 @@ async def test_forged_forms_and_unknown_ids_change_nothing(settings: Settings) -
                      "/staff/groups/held/99", "/staff/groups/held/x"):
             missing = await mo.get(path)
             assert missing.status_code == 404 and "Page not found" in text_of(missing), path
-        for path in ("/staff/cases/99/warn", "/staff/cases/99/claim",
+        for path in ("/staff/cases/99/warn", "/staff/cases/99/claim", "/staff/cases/99/chat",
                      "/staff/cases/99/follow-up/close", "/staff/groups/held/99/approve",
                      "/staff/groups/held/99/delete"):
             assert (await mo.post(path, {"outcome": "x"})).status_code == 404, path
@@ -232,7 +237,7 @@ async def test_forged_forms_and_unknown_ids_change_nothing(settings: Settings) -
         assert (await mo.post(f"/staff/cases/{case}/follow-up/claim")).status_code == 404
         async with site.browser() as stranger:  # not signed in
             assert (await stranger.get("/staff/cases")).headers["location"] == \
-                "/staff/sign-in"
+                "/staff/sign-in?next=/staff/cases"
             assert (await stranger.post("/staff/cases/1/warn")).headers["location"] == \
                 "/staff/sign-in"
 
@@ -335,4 +340,174 @@ def test_every_word_made_from_a_value_exists() -> None:
         "case_viewed", "cases_listed", "case_warn", "case_pause", "case_end", "case_suspend",
         "case_close", "case_claimed", "case_note", "follow_up_claimed", "follow_up_note",
         "follow_up_closed", "groups_listed", "held_viewed", "held_approved", "held_removed")]
+    assert [key for key in keys if not EN.has(key)] == []
+
+
+# -- closing: what happens to the chat (asked, the safe choice first) ----------------------
+async def chat_row(world: PeerWorld) -> dict[str, Any]:
+    [chat] = await world.rows(PeerChat)
+    return dict(chat)
+
+
+async def test_closing_keeps_a_paused_chat_paused_unless_asked(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as mo:
+        world = site.world
+        case = await reported(world, (SAM, "hi Ann"))
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        page = await mo.get(f"/staff/cases/{case}")
+        words = text_of(page)
+        # Three choices, each saying what it does; keeping it paused is already chosen.
+        assert "What happens to the chat?" in words
+        for key in ("chat_keep_held", "chat_resume", "chat_end"):
+            assert t(f"console_cases.actions.close.{key}.label") in words, key
+            assert t(f"console_cases.actions.close.{key}.hint") in words, key
+        assert re.search(r'<input[^>]*value="keep"[^>]*checked', page.text)
+        assert not re.search(r'<input[^>]*value="(resume|end)"[^>]*checked', page.text)
+        assert "it starts again" not in words
+        await world.delivered()
+
+        # The note is missing: the form comes back with the choice made kept.
+        again = await mo.post(f"/staff/cases/{case}/close", {"close_note": "", "chat": "end"})
+        assert again.status_code == 400
+        assert re.search(r'<input[^>]*value="end"[^>]*checked', again.text)
+
+        # No choice sent at all (an old page): the chat stays as it is, nobody is told.
+        closed = await mo.post(f"/staff/cases/{case}/close", {"close_note": "Calling Sam first"})
+        assert closed.headers["location"] == f"/staff/cases/{case}?done=close_kept"
+        assert await world.delivered() == {}
+        assert (await chat_row(world))["status"] == "reported"
+        heard = await world.says(ANN, "are you there?")
+        assert heard.only(ANN) == t("peers.relay.under_review") and SAM not in heard
+        page = text_of(await mo.get(closed.headers["location"]))
+        assert t("console_cases.done.close_kept", number=case) in page
+        assert "The chat is still paused" in page and "Mo Khan Kept a chat paused" in page
+        assert "What happens to the chat?" not in page  # the report is closed
+
+        # Later, from the closed report: started again, both told it is back on.
+        resumed = await mo.post(f"/staff/cases/{case}/chat", {"chat": "resume"})
+        assert resumed.headers["location"] == f"/staff/cases/{case}?done=chat_resumed"
+        heard = await world.delivered()
+        assert heard.only(ANN) == heard.only(SAM) == t("peers.moderation.back_on")
+        assert (await chat_row(world))["status"] == "active"
+        page = text_of(await mo.get(resumed.headers["location"]))
+        assert "The chat is still paused" not in page and "Started a chat again" in page
+        twice = await mo.post(f"/staff/cases/{case}/chat", {"chat": "end"})
+        assert twice.headers["location"] == f"/staff/cases/{case}?done=chat_not_held"
+        assert await world.delivered() == {}
+        assert (await chat_row(world))["status"] == "active"
+        assert await actions_by(site, 1) == [
+            "case_viewed", "case_viewed", "case_close", "case_keep_paused", "case_viewed",
+            "case_resume", "case_viewed"]
+
+
+async def test_closing_can_end_the_chat_or_start_it_again(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as mo:
+        world = site.world
+        case = await reported(world, (SAM, "hi Ann"))
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        await mo.get(f"/staff/cases/{case}")
+        await world.delivered()
+        # An open report's chat is settled by closing it, never by the later form.
+        early = await mo.post(f"/staff/cases/{case}/chat", {"chat": "resume"})
+        assert early.headers["location"] == f"/staff/cases/{case}?done=chat_not_held"
+        assert (await chat_row(world))["status"] == "reported"
+        ended = await mo.post(f"/staff/cases/{case}/close",
+                              {"close_note": "Not safe to go on", "chat": "end"})
+        assert ended.headers["location"] == f"/staff/cases/{case}?done=close_ended"
+        heard = await world.delivered()
+        assert heard.only(ANN) == heard.only(SAM) == t("peers.moderation.ended_you")
+        assert (await chat_row(world))["status"] == "ended"
+        page = text_of(await mo.get(ended.headers["location"]))
+        assert "The chat is still paused" not in page
+        assert "Mo Khan Closed a report Not safe to go on" in page
+        assert "Mo Khan Ended a chat" in page
+
+
+async def test_a_chat_paused_by_its_own_people_is_never_started_by_closing(
+        settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as mo:
+        world = site.world
+        case = await reported(world, (SAM, "hi Ann"))
+        ann = await world.person_id(ANN)
+        # Ann paused it herself meanwhile (as PAUSE does): only she may start it again.
+        await world.db(lambda c: c.execute(update(PeerChat).values(status="paused",
+                                                                   paused_by=ann)))
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        page = text_of(await mo.get(f"/staff/cases/{case}"))
+        assert t("console_cases.actions.close.chat_keep_open.label") in page
+        assert t("console_cases.actions.close.chat_resume.label") not in page
+        await world.delivered()
+        for forged in ("resume", "restart"):  # not offered, or not a choice at all
+            await world.db(lambda c: c.execute(update(ModerationCase).values(status="open")))
+            closed = await mo.post(f"/staff/cases/{case}/close",
+                                   {"close_note": "Fine", "chat": forged})
+            assert closed.headers["location"] == f"/staff/cases/{case}?done=close", forged
+            assert await world.delivered() == {}
+            chat = await chat_row(world)
+            assert (chat["status"], chat["paused_by"]) == ("paused", ann)
+        page = text_of(await mo.get(f"/staff/cases/{case}"))
+        assert "The chat is still paused" not in page  # hers to start again, not ours
+
+
+async def test_people_are_named_for_staff_never_as_residents_see_them(
+        settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as mo:
+        world = site.world
+        case = await reported(world, (SAM, "hi Ann"), (ANN, "hello"))
+        ann = await world.person_id(ANN)
+        # A name that carries a number is never shown: residents would read "Your match".
+        await world.db(lambda c: c.execute(update(Person).where(Person.id == ann).values(
+            name="Ann 07700 900123")))
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        words = text_of(await mo.get(f"/staff/cases/{case}"))
+        assert t("peers.no_name") not in words
+        assert f"Reported by Person {ann}, resident" in words
+        assert "Person reported Sam, peer supporter" in words
+        # Each line of the chat says whose it is, and marks the person reported.
+        assert re.search(r"Sam, peer supporter, \w{3} \d+ \w{3} \d{4}, \d\d:\d\d Person "
+                         r"reported hi Ann", words), words
+        assert "07700" not in words
+        assert "About whom" not in words
+
+
+async def test_a_group_report_names_members_as_members(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as mo:
+        world = site.world
+        await world.says(TOM, "hi")
+        tom = await world.person_id(TOM)
+        now = world.clock.now()
+
+        def make(connection: Any) -> int:
+            connection.execute(update(Person).where(Person.id == tom).values(name="Tom"))
+            group_store.register_group(connection, GROUP, "Walkers of Loughborough", now)
+            seen = {"telegram_id": 777, "name": "Bob", "text": "buy my pills",
+                    "at": now.isoformat()}
+            return group_store.open_case(
+                connection, now, chat_id=GROUP, reported_by=tom, subject_id=None,
+                subject_telegram_id=777, reason="selling",
+                history={"reported": seen, "before": [
+                    {"telegram_id": int(TOM.address), "name": "Tom", "text": "morning all",
+                     "at": now.isoformat()}, {**seen, "text": "cheap too"}]})
+
+        case = await world.db(make)
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        words = text_of(await mo.get(f"/staff/cases/{case}"))
+        assert "Reported by Tom, group member" in words
+        assert "Person reported Bob, group member" in words
+        assert re.search(r"Tom, group member, [^A-Z]*\w{3} \d+ \w{3} \d{4}, \d\d:\d\d morning",
+                         words), words
+        assert re.search(r"Bob, group member, \S+ \d+ \S+ \d{4}, \d\d:\d\d Person reported "
+                         r"cheap too", words), words
+        assert "What happens to the chat?" not in words  # no chat to decide on
+        assert t("peers.no_name") not in words
+
+
+def test_every_word_for_closing_and_people_exists() -> None:
+    from bot.console import cases as case_pages
+
+    keys = [f"console_cases.done.{o}" for o in case_pages.OUTCOMES]
+    keys += [f"console_cases.actions.close.chat_{c}.{part}" for part in ("label", "hint")
+             for c in ("keep_held", "keep_open", "resume", "end")]
+    keys += [f"console_cases.roles.{r}" for r in ("resident", "supporter", "member")]
+    keys += [f"console.audit.actions.{a}" for a in moderation.CHAT_AUDIT.values()]
     assert [key for key in keys if not EN.has(key)] == []

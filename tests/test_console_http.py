@@ -481,3 +481,112 @@ async def test_unknown_pages_and_alerts(settings: Settings) -> None:
         assert (await sam.post("/staff/alerts/99/claim")).status_code == 404
         assert (await sam.get("/staff/setup/not-a-token")).status_code == 404
         assert (await sam.get("/staff")).status_code in (301, 307, 308)
+
+
+# -- a deep link followed while signed out ---------------------------------------------------
+HIDDEN_NEXT = re.compile(r'<input type="hidden" name="next" value="([^"]*)">')
+# Where nobody may be sent after signing in: other sites, and tricks to reach one.
+NOT_OURS = (
+    "https://evil.example/staff/", "//evil.example/staff/", "///evil.example",
+    "/\\evil.example", "\\\\evil.example", "/staff\\..\\evil", "/staff/\\evil.example",
+    "javascript:alert(1)", "http:/staff/alerts/1", "/elsewhere", "/staffing/alerts/1",
+    "/staff//evil.example", "/staff/%2F%2Fevil.example", "/staff/%2f%2fevil.example",
+    "/staff/%5Cevil.example", "/staff/%252F%252Fevil.example", "/staff/..//evil.example",
+    "/staff/%2e%2e/%2e%2e/evil", "/staff/./x", "/staff/alerts/1#x", "/staff/ alerts/1",
+    "/staff/\talerts", "/staff/alerts/\u0131", "/staff/%E2%80%AEx", "/staff/%0d%0aSet-Cookie",
+    "/staff/%25252F", " /staff/alerts/1", "/staff/sign-in", "/staff/sign-in/code",
+    "/staff/sign-out", "/staff/setup/abc", "/staff/two-step", "/staff/", "/staff",
+    "/staff/" + "a" * 2100, "")
+
+
+def test_only_a_path_of_the_console_is_a_place_to_land() -> None:
+    from bot.console import going
+
+    for value in ("/staff/alerts/12", "/staff/cases/3", "/staff/places?show=retired&page=2",
+                  "/staff/places/bradgate-park", "/staff/?done=x", "/staff/audit?before=9"):
+        assert going.safe(value) == value, value
+    for value in NOT_OURS:
+        assert going.safe(value) is None, value
+    assert going.safe(None) is None and going.safe(["/staff/alerts/1"]) is None
+
+
+async def test_a_deep_link_survives_signing_in(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam, site.browser() as mo:
+        await site.staff(sam, "sam@example.org")  # an account to sign in with
+        async with site.browser() as fresh:
+            sent = await fresh.get("/staff/alerts/12")
+            assert sent.headers["location"] == "/staff/sign-in?next=/staff/alerts/12"
+            page = await fresh.get(sent.headers["location"])
+            assert HIDDEN_NEXT.findall(page.text) == ["/staff/alerts/12"]
+            wrong = await fresh.post("/staff/sign-in", {"email": "sam@example.org",
+                                                        "password": "not it",
+                                                        "next": "/staff/alerts/12"})
+            assert wrong.status_code == 400  # tried again, still going there
+            assert HIDDEN_NEXT.findall(wrong.text) == ["/staff/alerts/12"]
+            signed = await fresh.post("/staff/sign-in", {"email": "sam@example.org",
+                                                         "password": PASSWORD,
+                                                         "next": "/staff/alerts/12"})
+            assert signed.headers["location"] == "/staff/alerts/12"
+            # Signed in already: the sign-in page sends them straight on.
+            assert (await fresh.get("/staff/sign-in?next=/staff/cases")).headers[
+                "location"] == "/staff/cases"
+
+        # A list with its filters, and a session that ended: both kept.
+        async with site.browser() as fresh:
+            sent = await fresh.get("/staff/places?show=retired&page=2")
+            assert sent.headers["location"] == \
+                "/staff/sign-in?next=/staff/places%3Fshow%3Dretired%26page%3D2"
+            await fresh.get(sent.headers["location"])
+            signed = await fresh.post("/staff/sign-in", {
+                "email": "sam@example.org", "password": PASSWORD,
+                "next": "/staff/places?show=retired&page=2"})
+            assert signed.headers["location"] == "/staff/places?show=retired&page=2"
+            site.clock.advance(timedelta(minutes=31))
+            ended = await fresh.get("/staff/cases/4")
+            assert ended.headers["location"] == "/staff/sign-in?why=ended&next=/staff/cases/4"
+            # A form sent while signed out is not a place to come back to.
+            posted = await fresh.post("/staff/cases/4/warn")
+            assert posted.headers["location"] == "/staff/sign-in"
+
+        # With a second step: the page for the code carries it on.
+        link = await site.link("mo@example.org", "Mo Khan", "moderator")
+        await mo.get(link)
+        await mo.post(link, {"password": PASSWORD, "confirm": PASSWORD})
+        page = await mo.get("/staff/two-step")
+        key = re.search(r'mm-secret">([A-Z2-7 ]+)<', page.text)
+        assert key, page.text
+        totp = pyotp.TOTP(key.group(1).replace(" ", ""))
+        await mo.post("/staff/two-step", {"code": totp.at(site.clock.now())})
+        sent = await mo.get("/staff/cases/7")
+        assert sent.headers["location"] == "/staff/sign-in?next=/staff/cases/7"
+        await mo.get(sent.headers["location"])
+        half = await mo.post("/staff/sign-in", {"email": "mo@example.org",
+                                                "password": PASSWORD, "next": "/staff/cases/7"})
+        assert half.headers["location"] == "/staff/sign-in/code?next=/staff/cases/7"
+        code_page = await mo.get(half.headers["location"])
+        assert HIDDEN_NEXT.findall(code_page.text) == ["/staff/cases/7"]
+        assert 'href="/staff/sign-in?next=/staff/cases/7"' in code_page.text
+        site.clock.advance(timedelta(seconds=30))
+        bad = await mo.post("/staff/sign-in/code", {"code": "123456",
+                                                    "next": "/staff/cases/7"})
+        assert bad.status_code == 400 and HIDDEN_NEXT.findall(bad.text) == ["/staff/cases/7"]
+        signed = await mo.post("/staff/sign-in/code", {"code": totp.at(site.clock.now()),
+                                                       "next": "/staff/cases/7"})
+        assert signed.headers["location"] == "/staff/cases/7"
+
+
+async def test_a_deep_link_never_leads_off_the_console(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam:
+        await site.staff(sam, "sam@example.org")
+        await sam.post("/staff/sign-out")
+        for value in NOT_OURS:
+            page = await sam.client.get("/staff/sign-in", params={"next": value})
+            assert HIDDEN_NEXT.findall(page.text) == [], value
+            found = CSRF.search(page.text)
+            assert found
+            sam.csrf = found.group(1)
+            signed = await sam.post("/staff/sign-in", {"email": "sam@example.org",
+                                                       "password": PASSWORD, "next": value})
+            assert signed.headers["location"] == "/staff/", value
+            await sam.get("/staff/")
+            await sam.post("/staff/sign-out")

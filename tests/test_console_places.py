@@ -9,6 +9,7 @@ private network) and imported from a real RPDE server on 127.0.0.1; moderators k
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -499,7 +500,9 @@ async def test_a_feed_added_and_imported_from_a_real_rpde_server(
         assert (run["updated"], run["error"], run["staff_name"]) == (3, None, "Sam Jones")
         listed = text_of(await sam.get("/staff/places?origin=feed"))
         assert "Health Walk" in listed and "Chair Yoga" in listed
-        assert "OpenActive feed: 127-0-0-1-feeds-session-series" in listed
+        # The feed by its publisher, never by the name the importer made for it.
+        assert "OpenActive feed: Example Leisure Trust" in listed
+        assert "127-0-0-1" not in listed
         # The bot has them at once; a retired one goes at once too.
         [walk] = [row for row in await live.staff_view(place.services.db, place.services
                                                         .settings.content_dir,
@@ -527,10 +530,13 @@ async def test_a_feed_added_and_imported_from_a_real_rpde_server(
         await sam.get(gone_page)
         await sam.post(f"{gone_page}/import")
         page = text_of(await sam.get(gone_page))
-        assert words("feed.results.problem", text="HTTP 404") in page
+        assert words("problems.not_found") in page
+        assert words("problems.details") + " HTTP 404" in page  # as logged, when asked
 
         listing = text_of(await sam.get("/staff/places/feeds"))
-        assert "127-0-0-1-feeds-session-series" in listing and "HTTP 404" in listing
+        assert "Example Leisure Trust" in listing and words("problems.not_found") in listing
+        assert rpde.url("/feeds/gone").removeprefix("http://") in listing  # by its address
+        assert "127-0-0-1" not in listing
         actions = [a for a, _ in await place.audit("feed")]
         assert actions.count("feed_added") == 2 and actions.count("feed_import_started") == 3
         assert actions.count("feed_imported") == 3 and "feeds_listed" in actions
@@ -622,8 +628,9 @@ def test_every_key_the_places_pages_make_from_values_exists() -> None:
     keys += [f"console.places.place.done.{done}" for done in places.PLACE_DONE]
     keys += [f"console.places.feed.done.{done}" for done in places.FEED_DONE]
     keys += [f"console.places.feeds.errors.{problem}" for problem in feeds.PROBLEMS]
-    keys += [f"console.places.feed.results.{r}" for r in ("ok", "running", "stopped",
-                                                          "problem")]
+    keys += [f"console.places.feed.results.{r}" for r in ("ok", "running", "stopped")]
+    keys += [f"console.places.problems.{key}" for _, key in places.PROBLEMS]
+    keys += ["console.places.problems.other"]
     keys += [f"{place_form.ERRORS}{name}" for name in (
         "need_name", "need_kind", "need_summary", "need_source", "kind_place",
         "setting_kind", "district", "postcode", "latitude", "longitude", "schedule", "url",
@@ -632,3 +639,135 @@ def test_every_key_the_places_pages_make_from_values_exists() -> None:
              if name not in ("source", "url") for code in ("gsm7", "long")]
     keys += [f"console.places.fields.{name}" for name in place_form.TEXTS]
     assert [key for key in keys if not EN.has(key)] == []
+
+
+# -- human words, not the catalogue's insides ---------------------------------------------
+def test_a_feed_problem_is_told_as_what_happened() -> None:
+    from bot.console import places
+
+    logged = {
+        "could not fetch the page: ConnectError": "unreachable",
+        "could not fetch the page: ReadTimeout": "unreachable",
+        "address not fetched (unknown host): feeds.example.org": "unreachable",
+        "HTTP 404": "not_found", "HTTP 410": "not_found", "HTTP 403": "refused",
+        "HTTP 503 after 3 retries": "busy", "HTTP 429: asked to wait 600s": "busy",
+        "HTTP 418": "error_page", "the page is not JSON": "not_feed",
+        "the page has no 'items' list": "not_feed",
+        "the page is not a JSON object": "not_feed",
+        "another import of this feed moved it on; try again": "clash",
+        "address not fetched (private): 10.0.0.7": "blocked",
+        "not a web address: ftp": "blocked", "stopped: ConnectError": "stopped",
+        "something new": "other"}
+    assert {text: places.feed_problem(text) for text in logged} == logged
+    assert places.feed_problem(None) is None and places.feed_problem("") is None
+    for key in {*logged.values(), "details"}:
+        said = words(f"problems.{key}")
+        assert not re.search(r"[A-Z][a-z]+Error|HTTP|JSON", said), said
+    assert places.feed_address("https://www.example.org/feeds/sessions/") == \
+        "example.org/feeds/sessions"
+    assert places.feed_address("http://127.0.0.1:8123/feeds/x") == "127.0.0.1:8123/feeds/x"
+
+
+async def test_an_unreachable_feed_says_so_in_words(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(feeds.ALLOW_PRIVATE, "1")
+    monkeypatch.setattr(feeds, "POLITENESS", FAST)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with site(settings) as place, place.browser() as sam:
+        added = await sam.post("/staff/places/feeds",
+                               {"url": f"http://127.0.0.1:{port}/feeds/sessions"})
+        base = added.headers["location"].split("?")[0]
+        await sam.get(base)
+        await sam.post(f"{base}/import")
+        page = await sam.get(base)
+        text = text_of(page)
+        assert words("problems.unreachable") in text
+        assert f"127.0.0.1:{port}/feeds/sessions" in text and "127-0-0-1" not in text
+        # The words as logged only inside "What the import said", for the publisher.
+        shown = re.sub(r"<details.*?</details>", "", page.text, flags=re.S)
+        assert "ConnectError" in page.text and "ConnectError" not in shown
+        assert "could not fetch" not in shown
+        assert page.text.count('<summary class="nhsuk-details__summary">') == 2  # feed, run
+        listing = await sam.get("/staff/places/feeds")
+        assert words("problems.unreachable") in text_of(listing)
+        assert "ConnectError" not in re.sub(r"<details.*?</details>", "", listing.text,
+                                            flags=re.S)
+
+
+async def test_the_first_catalogue_is_named_in_words(settings: Settings) -> None:
+    async with site(settings) as place, place.browser() as sam:
+        page = await sam.get("/staff/places/bradgate-park")
+        text = text_of(page)
+        assert f"{words('fields.source')} {words('source_first')}" in text
+        assert f"{words('place.origin')} {words('origins.seed')}" in text
+        # The makers' own note is there for whoever asks, but not as the answer.
+        shown = re.sub(r"<details.*?</details>", "", page.text, flags=re.S)
+        assert "DOMAIN.md" in page.text and "DOMAIN.md" not in shown
+        assert words("source_note") in text
+        listing = text_of(await sam.get("/staff/places"))
+        assert "Seed file" not in listing and words("origins.seed") in listing
+        assert "content/places" not in listing
+        # A source staff wrote is shown as they wrote it.
+        await sam.post("/staff/places/new", a_place())
+        assert "Rang the park office, 1 March 2026" in text_of(
+            await sam.get("/staff/places/knighton-park-walk"))
+
+
+async def test_a_text_too_hard_to_read_says_what_to_change(settings: Settings) -> None:
+    from bot.console import place_form
+
+    rules = place_form.rules_for(settings.content_dir)
+    hard = ("Participants experience comprehensive rehabilitative interventions "
+            "facilitating cardiovascular conditioning and respiratory improvement.")
+    found = place_form.reading(hard, rules)
+    assert found.aim == 11 and found.age > found.aim and found.for_adults
+    assert found.long_words[:3] == ("Participants", "experience", "comprehensive")
+    assert len(found.long_words) == place_form.LONG_WORDS_SHOWN
+    long = ("We walk round the park and then we stop for a cup of tea and a chat with "
+            "the others who come along on the day and we go home at noon.")
+    wordy_reading = place_form.reading(long, rules)
+    assert (wordy_reading.longest, wordy_reading.long_words) == (32, ())
+    assert 11 < wordy_reading.age <= place_form.ADULT_AGE
+    async with site(settings) as place, place.browser() as sam:
+        refused = await sam.post("/staff/places/new", a_place(summary=hard))
+        assert refused.status_code == 400
+        said = text_of(refused)
+        assert words("errors.summary_grade") in said  # the summary at the top
+        error = re.search(r'<span class="nhsuk-error-message" id="summary-error">(.*?)'
+                          r'</span>\s*<textarea', refused.text, flags=re.S)
+        assert error, refused.text
+        beside = " ".join(re.sub(r"<[^>]+>", " ", error.group(1)).split())
+        assert words("reading.adult", count=11) in beside
+        assert words("reading.words", text=", ".join(found.long_words)) in beside
+        assert "sentence" not in beside.split("11 or under.")[1]  # 12 words: short enough
+        wordy = await sam.post("/staff/places/new", a_place(summary=long))
+        beside = text_of(wordy)
+        assert words("reading.age", number=wordy_reading.age, count=11) in beside
+        assert words("reading.sentence", count=32, number=15) in beside
+        assert "Long words" not in beside
+        assert await place.rows(PlaceRecord) == []
+
+
+async def test_the_list_and_the_inbox_draw_places_with_one_table(settings: Settings) -> None:
+    async with site(settings) as place, place.browser() as sam:
+        now = place.clock.now()
+        await place.services.db.run(
+            lambda c: record_feedback(c, BRAUNSTONE, "not_as_described", now))
+        inbox = await sam.get("/staff/")
+        listing = await sam.get("/staff/places?show=reported")
+        for page, caption, columns in (
+                (inbox, "inbox.caption", ["name", "reports", "inbox.latest", "verified"]),
+                (listing, "caption", ["name", "kind", "where", "origin", "verified",
+                                      "reports", "status"])):
+            table = re.search(r'<table class="nhsuk-table-responsive">\s*<caption[^>]*>'
+                              rf'{re.escape(words(caption))}.*?</table>', page.text,
+                              flags=re.S)
+            assert table, page.text
+            heads = re.findall(r'<th [^>]*>([^<]*)</th>', table.group(0))
+            assert heads == [words(c if "." in c else f"col.{c}") for c in columns]
+            row = re.search(r'<tr class="nhsuk-table__row".*?</tr>', table.group(0), re.S)
+            assert row and f'href="/staff/places/{BRAUNSTONE}">Braunstone parkrun</a>' in \
+                row.group(0)
+            assert row.group(0).count('role="cell"') == len(columns)

@@ -5,6 +5,10 @@ email and per network address come first (`bot.staff.limits`), then the account'
 lock. The answers never say whether an address has an account, except to someone who
 knows its password.
 
+Where they were going when they were sent here (a link to an alert, followed while signed
+out) travels with the sign-in and its second step, checked each time (`going`), and is
+where they land once signed in.
+
 Set-up: a one-time link from `movemates staff add` (or `staff link`) opens a page to choose
 a password; then, in a short set-up session that can do nothing else, they may add a
 second step (an authenticator app, confirmed with a code), and go on to sign in. Setting
@@ -20,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.console import security
+from bot.console import going, security
 from bot.console.shared import Console, redirect, signed_in
 from bot.staff import accounts, audit, credentials, limits, sessions
 from bot.staff.accounts import SignIn, StaffError
@@ -33,14 +37,19 @@ MAX_EMAIL = 254
 def routes(console: Console) -> list[Route]:
     pages = console.pages
 
+    def landing(then: str | None) -> Response:
+        """Signed in: where they were going, else the inbox."""
+        return redirect(going.inside(then) if then else "/")
+
     async def sign_in_page(request: Request) -> Response:
         session = await console.session(request)
+        then = going.safe(request.query_params.get(going.FIELD))
         if session is not None and session.signed_in:
-            return redirect("/")
+            return landing(then)
         why = request.query_params.get("why")
         return await console.anonymous_form(
             request, "sign_in.html", banner=f"console.sign_in.{why}"
-            if why in SIGN_IN_WHY else None, email="")
+            if why in SIGN_IN_WHY else None, email="", then=then)
 
     async def sign_in(request: Request) -> Response:
         form = await console.form(request)
@@ -48,6 +57,7 @@ def routes(console: Console) -> list[Route]:
             return console.refused()
         email = str(form.get("email", "")).strip()[:MAX_EMAIL]
         password = str(form.get("password", ""))
+        then = going.safe(form.get(going.FIELD))
         errors = {}
         if not email:
             errors["email"] = "console.sign_in.need_email"
@@ -55,7 +65,7 @@ def routes(console: Console) -> list[Route]:
             errors["password"] = "console.sign_in.need_password"
         if errors:
             return await console.anonymous_form(request, "sign_in.html", 400, errors=errors,
-                                                email=email)
+                                                email=email, then=then)
         key, address, now = await console.key(), security.client_address(request), \
             console.clock.now()
 
@@ -82,23 +92,26 @@ def routes(console: Console) -> list[Route]:
         outcome, token = await console.run(check)
         if outcome is None:
             return await console.anonymous_form(
-                request, "sign_in.html", 429, email=email,
+                request, "sign_in.html", 429, email=email, then=then,
                 errors={"email": "console.sign_in.too_many"})
         if token is None:
             field = "email" if outcome.status in ("locked", "disabled") else "password"
             reason = {"locked": "too_many", "disabled": "disabled"}.get(outcome.status, "wrong")
             return await console.anonymous_form(
                 request, "sign_in.html", 400 if reason == "wrong" else 403, email=email,
-                errors={field: f"console.sign_in.{reason}"})
-        response = redirect("/" if outcome.status == "ok" else "/sign-in/code")
+                then=then, errors={field: f"console.sign_in.{reason}"})
+        response = landing(then) if outcome.status == "ok" else \
+            redirect(f"/sign-in/code{going.query(then)}")
         console.cookies.set(response, console.cookies.session, token)
         return response
 
     async def code_page(request: Request) -> Response:
         session = await console.session(request)
+        then = going.safe(request.query_params.get(going.FIELD))
         if session is None or session.stage != sessions.SECOND_STEP:
-            return redirect("/sign-in")
-        return pages.render("second_step.html", session=session, csrf=session.csrf_token)
+            return redirect(f"/sign-in{going.query(then)}")
+        return pages.render("second_step.html", session=session, csrf=session.csrf_token,
+                            then=then)
 
     async def code(request: Request) -> Response:
         session = await console.session(request)
@@ -107,10 +120,11 @@ def routes(console: Console) -> list[Route]:
         form = await console.form(request)
         if not security.session_token_ok(session.csrf_token, form.get(security.FIELD)):
             return console.refused(session)
+        then = going.safe(form.get(going.FIELD))
         sent = str(form.get("code", ""))[:20]
         if not sent.strip():
             return pages.render("second_step.html", 400, session=session,
-                                csrf=session.csrf_token,
+                                csrf=session.csrf_token, then=then,
                                 errors={"code": "console.second_step.need_code"})
         key, address, now = await console.key(), security.client_address(request), \
             console.clock.now()
@@ -134,16 +148,16 @@ def routes(console: Console) -> list[Route]:
 
         status, token = await console.run(check)
         if token is not None:
-            response = redirect("/")
+            response = landing(then)
             console.cookies.set(response, console.cookies.session, token)
             return response
         if status == "wrong":
             return pages.render("second_step.html", 400, session=session,
-                                csrf=session.csrf_token,
+                                csrf=session.csrf_token, then=then,
                                 errors={"code": "console.second_step.wrong"})
         reason = "disabled" if status == "disabled" else "too_many"
         response = await console.anonymous_form(
-            request, "sign_in.html", 403, email=email,
+            request, "sign_in.html", 403, email=email, then=then,
             errors={"email": f"console.sign_in.{reason}"})
         console.cookies.clear(response, console.cookies.session)
         return response

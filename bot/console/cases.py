@@ -8,11 +8,18 @@ suspended. Moderators and coordinators alike may do all of it.
 Opening a report shows the messages it holds and is written in the audit log, like
 `CASE 12`; its history is every audit entry for the case, whoever made it and however.
 Every form posts and comes back to the report with a banner.
+
+Closing asks what happens to the chat, where there is one still open: `CASE 12 CLOSE`
+starts a chat paused for a moderator again, which staff may not want (the person may be
+waiting for a call first). The choice left alone keeps the chat as it is, and the two
+people are told only of what changes. A chat kept paused can be started again or ended
+from the closed report's page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection
@@ -27,15 +34,20 @@ from bot.staff import audit
 from bot.staff.sessions import Session
 
 # Outcomes worth a banner on a report's page (content: console_cases.done.*).
-OUTCOMES = (*moderation.ACTIONS, "nothing_to_do", "already_closed", "claimed", "taken_over",
-            "already_yours", "noted", "follow_up_claimed", "follow_up_taken_over",
-            "follow_up_already_yours", "follow_up_noted", "follow_up_closed",
-            "follow_up_already_closed")
-GOOD = (*moderation.ACTIONS, "claimed", "taken_over", "already_yours", "noted",
+CLOSED_AND = ("close_resumed", "close_kept", "close_ended")  # what became of the chat
+OUTCOMES = (*moderation.ACTIONS, *CLOSED_AND, "nothing_to_do", "already_closed", "claimed",
+            "taken_over", "already_yours", "noted", "follow_up_claimed",
+            "follow_up_taken_over", "follow_up_already_yours", "follow_up_noted",
+            "follow_up_closed", "follow_up_already_closed", "chat_resumed", "chat_ended",
+            "chat_not_held")
+GOOD = (*moderation.ACTIONS, *CLOSED_AND, "claimed", "taken_over", "already_yours", "noted",
         "follow_up_claimed", "follow_up_taken_over", "follow_up_already_yours",
-        "follow_up_noted", "follow_up_closed")
-FORM_FIELDS = {"close": "close_note", "note": "note", "follow_up_note": "follow_up_note",
-               "follow_up_close": "outcome"}
+        "follow_up_noted", "follow_up_closed", "chat_resumed", "chat_ended")
+# The form fields each action reads (the first one is where its error goes).
+FORM_FIELDS = {"close": ("close_note", "chat"), "note": ("note",),
+               "follow_up_note": ("follow_up_note",), "follow_up_close": ("outcome",),
+               "chat": ("chat",)}
+Work = Callable[[Connection, int, StaffActor, dict[str, str], Any], str]
 
 
 def case_id(request: Request) -> int | None:
@@ -70,25 +82,35 @@ def routes(console: Console) -> list[Route]:
                             current="cases", cases=await console.run(load), now=now)
 
     async def page(session: Session, number: int, status_code: int = 200, *,
-                   banner: str | None = None, errors: dict[str, str] | None = None
-                   ) -> Response:
+                   banner: str | None = None, errors: dict[str, str] | None = None,
+                   chose: str | None = None) -> Response:
         staff, now = staff_of(session), console.clock.now()
 
         def load(connection: Connection) -> Any:
             report = casework.report(connection, words, number, staff, now)
-            return (report, audit.for_case(connection, number)) if report else None
+            if report is None:
+                return None
+            # A name with contact details in it is not shown here either ("Person 12").
+            return report, [replace(e, person_name=casework.fit_name(
+                connection, words, e.person_name or "")) if e.person_id else e
+                for e in audit.for_case(connection, number)]
 
         found = await console.run(load)
         if found is None:
             return console.not_found(session)
         report, history = found
+        case = report.case
+        open_chat = case.chat_status in ("active", "paused", "reported")
         return pages.render(
             "case.html", status_code, session=session, csrf=session.csrf_token,
-            current="cases", report=report, case=report.case, history=history,
-            mine=report.case.held_by(staff),
-            follow_mine=bool(report.case.follow_up and
-                             report.case.follow_up.claimed_by == staff.id),
-            open_chat=report.case.chat_status in ("active", "paused", "reported"),
+            current="cases", report=report, case=case, history=history,
+            mine=case.held_by(staff),
+            follow_mine=bool(case.follow_up and case.follow_up.claimed_by == staff.id),
+            open_chat=open_chat,
+            # What closing may do to the chat: the first is the choice already made.
+            chat_choices=("keep", "resume", "end") if case.chat_held
+            else ("keep", "end") if open_chat else (),
+            chose=chose or "keep",
             banner=banner, good=banner in GOOD, errors=errors or {},
             max_note=casework.MAX_NOTE)
 
@@ -100,10 +122,9 @@ def routes(console: Console) -> list[Route]:
         done = request.query_params.get("done")
         return await page(session, number, banner=done if done in OUTCOMES else None)
 
-    def acting(name: str, work: Callable[[Connection, int, StaffActor, str, Any], str]
-               ) -> Handler:
+    def acting(name: str, work: Work) -> Handler:
         """A form that changes something, then back to the report with what happened."""
-        field = FORM_FIELDS.get(name, "")
+        fields = FORM_FIELDS.get(name, ())
 
         @signed_in(console)
         async def act(request: Request, session: Session) -> Response:
@@ -111,7 +132,7 @@ def routes(console: Console) -> list[Route]:
             if number is None:
                 return console.not_found(session)
             form = await console.form(request)
-            said = str(form.get(field, ""))[:casework.MAX_NOTE * 4] if field else ""
+            said = {f: str(form.get(f, ""))[:casework.MAX_NOTE * 4] for f in fields}
             staff, now = staff_of(session), console.clock.now()
 
             def run(connection: Connection) -> str:
@@ -123,26 +144,38 @@ def routes(console: Console) -> list[Route]:
             if outcome in ("no_case", "no_follow_up"):
                 return console.not_found(session)
             if outcome.startswith("need_"):
-                return await page(session, number, 400,
-                                  errors={field: f"console_cases.errors.{outcome}"})
+                return await page(session, number, 400, chose=said.get("chat"),
+                                  errors={fields[0]: f"console_cases.errors.{outcome}"})
             console.queued()
             return redirect(f"/cases/{number}?done={outcome}")
 
         return act
 
-    def deciding(action: str) -> Callable[[Connection, int, StaffActor, str, Any], str]:
-        def work(connection: Connection, number: int, staff: StaffActor, note: str,
-                 now: Any) -> str:
-            note = " ".join(note.split())[:casework.MAX_NOTE]
+    def deciding(action: str) -> Work:
+        def work(connection: Connection, number: int, staff: StaffActor,
+                 said: dict[str, str], now: Any) -> str:
+            note = " ".join(said.get("close_note", "").split())[:casework.MAX_NOTE]
             if action == "close" and not note:
                 return "need_close_note"
+            # Whatever the form says or leaves out, closing never starts a chat again
+            # unless asked to (moderation.decide reads anything else as keep).
+            chat_after = (said.get("chat") or "keep") if action == "close" else None
             done = moderation.decide(connection, console.content, number, action, note, now,
-                                     staff=staff)
+                                     staff=staff, chat_after=chat_after)
             if done.outcome == "no_case":  # there, but not open any more
                 return "already_closed"
+            if done.outcome == "done" and action == "close" and done.chat:
+                return f"close_{done.chat}"
             return action if done.outcome == "done" else done.outcome
 
         return work
+
+    def settling(connection: Connection, number: int, staff: StaffActor,
+                 said: dict[str, str], now: Any) -> str:
+        """A chat kept paused when its report closed: started again or ended now."""
+        done = casework.settle(connection, console.content, number, staff, said["chat"], now)
+        # Still open: the closing form asks instead (an old page, or a forged form).
+        return "chat_not_held" if done in ("not_held", "not_closed") else f"chat_{done}"
 
     def following(outcome: str) -> str:
         return outcome if outcome.startswith(("need_", "no_")) else f"follow_up_{outcome}"
@@ -151,16 +184,18 @@ def routes(console: Console) -> list[Route]:
     handlers["claim"] = acting("claim", lambda c, n, staff, _w, now: casework.claim(
         c, n, staff, now))
     handlers["note"] = acting("note", lambda c, n, staff, said, now: casework.note(
-        c, n, staff, said, now))
+        c, n, staff, said["note"], now))
+    handlers["chat"] = acting("chat", settling)
     handlers["follow-up/claim"] = acting("follow_up_claim", lambda c, n, staff, _w, now:
                                          following(casework.claim(
                                              c, n, staff, now, follow_up=True)))
     handlers["follow-up/note"] = acting("follow_up_note", lambda c, n, staff, said, now:
                                         following(casework.note(
-                                            c, n, staff, said, now, follow_up=True)))
+                                            c, n, staff, said["follow_up_note"], now,
+                                            follow_up=True)))
     handlers["follow-up/close"] = acting("follow_up_close", lambda c, n, staff, said, now:
                                          following(casework.close_follow_up(
-                                             c, n, staff, said, now)))
+                                             c, n, staff, said["outcome"], now)))
     return [Route("/cases", listing, methods=["GET"]),
             Route("/cases/{case}", show, methods=["GET"]),
             *[Route(f"/cases/{{case}}/{path}", handler, methods=["POST"])

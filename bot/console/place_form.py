@@ -2,15 +2,20 @@
 and back to a catalogue entry in the YAML seed's own shape, checked by the same rules as
 the seed (`bot.places.entries.parse_entry`, with content/STYLE.md's rules for the words
 residents read). Each problem becomes the key of a message in content/en/console.yaml
-(`console.places.errors.*`), by field, for the error summary and beside the field."""
+(`console.places.errors.*`), by field, for the error summary and beside the field.
+
+A text that reads too hard also says why, in figures (`reading`): "Use shorter words and
+sentences" alone left people guessing which words, and how short."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import textstat
 from starlette.datastructures import FormData
 
 from bot.core.content import CONTENT_ROOT, Content
@@ -55,6 +60,16 @@ _DAY_NAMES = {day: day for day in DAYS} | {
 _SLOT = re.compile(r"^([a-z]+)\s+(\d{1,2})[:.](\d{2})(?:\s*(?:-|to)\s*(\d{1,2})[:.](\d{2}))?$")
 _SPLIT = re.compile(r"[,;\n]+")
 _NUMBER = re.compile(r"^-?\d{1,3}(\.\d{1,8})?$")
+# Reading age is the Flesch-Kincaid grade plus five (grade 6: age 11, content/STYLE.md).
+AGE_OVER_GRADE = 5
+ADULT_AGE = 18  # past this a reading age means little: "reads like a text for adults"
+# Sentences longer than this are the usual reason a short text reads too hard: at 1.3
+# syllables a word, 16 words a sentence is already grade 6.
+SENTENCE_AIM = 15
+LONG_WORD = 3  # syllables
+LONG_WORDS_SHOWN = 5
+_SENTENCES = re.compile(r"(?<=[.!?;:])\s+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
 @dataclass
@@ -199,6 +214,46 @@ def entry_from(filled: Filled, keep: Opportunity | None = None
 
 def rules_for(content_root: Path) -> Rules:
     return Rules.load(content_root if (content_root / "lint.yaml").exists() else CONTENT_ROOT)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Why a text reads too hard, in figures people can act on: its reading age and the
+    aim (years), its longest sentence and the aim (words), and its long words (three
+    syllables or more, the first few, as typed)."""
+
+    age: int
+    aim: int
+    longest: int
+    sentence_aim: int
+    long_words: tuple[str, ...]
+
+    @property
+    def long_sentences(self) -> bool:
+        return self.longest > self.sentence_aim
+
+    @property
+    def for_adults(self) -> bool:
+        return self.age > ADULT_AGE
+
+
+def reading(value: str, rules: Rules) -> Reading:
+    """The figures behind `grade(value)` for one text."""
+    sentences = [part for part in _SENTENCES.split(value.strip()) if part]
+    longest = max((len(part.split()) for part in sentences), default=0)
+    seen: dict[str, str] = {}
+    for word in _WORD.findall(value):
+        if textstat.syllable_count(word) >= LONG_WORD:
+            seen.setdefault(word.lower(), word)
+    return Reading(math.ceil(grade(value)) + AGE_OVER_GRADE,
+                   int(rules.max_grade) + AGE_OVER_GRADE, longest, SENTENCE_AIM,
+                   tuple(seen.values())[:LONG_WORDS_SHOWN])
+
+
+def readings(filled: Filled, errors: dict[str, str], rules: Rules) -> dict[str, Reading]:
+    """For each field the reading-level rule stopped (its error is `*_grade`), why."""
+    return {name: reading(filled.get(name), rules) for name, key in errors.items()
+            if key.endswith("_grade") and filled.get(name)}
 
 
 def _style_key(name: str, value: str, rules: Rules, content: Content) -> str:

@@ -3,6 +3,12 @@ where each place comes from (the YAML seed, staff, an OpenActive feed), when it 
 verified and by whom, and how often people said it was "not as described"; adding,
 editing, verifying and retiring places; OpenActive feeds added, and imported on request.
 
+Coordinators read human words, not the catalogue's insides: a feed by its publisher (or its
+address), not the name the importer made for it; the first catalogue's notes to its makers
+(sources naming files of ours, like DOMAIN.md) as "Added with the first catalogue"; an
+import's problem ("could not fetch the page: ConnectError") as what happened ("Couldn't
+reach the feed"), with the words as logged under it for whoever asks the publisher.
+
 Staff's changes are kept by `bot.places.edits` (the YAML stays the seed; staff edits win)
 and reach the bot at once: after each change `live.refresh` hands the engines of this
 process the catalogue as it now is. Every page opened and every change is written in the
@@ -17,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +57,56 @@ PLACE_DONE = ("added", "edited", "verified", "unverified", "retired", "restored"
 FEED_DONE = ("added", "exists", "started", "running")
 _PLACE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DISTRICT = re.compile(r"^([A-Z]+)(\d+)([A-Z]?)$")
+# A feed's problem as `bot.places` logs it (rpde, openactive, feeds) -> what happened, in
+# words for coordinators (console.places.problems.*): the first that matches.
+PROBLEMS = (
+    (re.compile(r"^could not fetch|\(unknown host\)"), "unreachable"),
+    (re.compile(r"^HTTP (404|410)\b"), "not_found"),
+    (re.compile(r"^HTTP (401|403)\b"), "refused"),
+    (re.compile(r"^HTTP (429|5\d\d)\b"), "busy"),
+    (re.compile(r"^HTTP \d+"), "error_page"),
+    (re.compile(r"^the page (is not|has no)"), "not_feed"),
+    (re.compile(r"^another import"), "clash"),
+    (re.compile(r"^address not fetched|^not a web address"), "blocked"),
+    (re.compile(r"^stopped"), "stopped"),
+)
+# A source naming one of our own files ("DOMAIN.md (country parks)"): a note from the
+# team who made the first catalogue, not somewhere a coordinator can look.
+_OUR_FILE = re.compile(r"\b[\w-]+\.(md|ya?ml|csv|txt|json)\b", re.IGNORECASE)
+
+
+def feed_problem(error: str | None) -> str | None:
+    """What went wrong with a feed, as the key of its words (`PROBLEMS`; "other" when
+    none fits); None when nothing did."""
+    if not error:
+        return None
+    return next((key for pattern, key in PROBLEMS if pattern.search(error)), "other")
+
+
+def feed_address(url: str) -> str:
+    """A feed's address as people say it: 'https://www.example.org/feeds/x/' ->
+    'example.org/feeds/x'."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{host}{port}{parts.path.rstrip('/')}" or url
+
+
+def feed_labels(everything: list[feeds.Feed], rows: list[PlaceRow]) -> dict[str, str]:
+    """Each feed's name for coordinators, by the name the importer gave it: the
+    publisher its places credit most, else its address (the feeds' pages show the
+    address under it)."""
+    credited: dict[str, Counter[str]] = {}
+    for row in rows:
+        if row.feed and row.item.attribution:
+            credited.setdefault(row.feed, Counter())[row.item.attribution] += 1
+    return {feed.name: credited[feed.name].most_common(1)[0][0] if feed.name in credited
+            else feed_address(feed.base_url) for feed in everything}
+
+
+def first_catalogue_note(row: PlaceRow) -> bool:
+    """A place of the first catalogue whose source is a note to its makers."""
+    return row.origin == edits.SEED and bool(_OUR_FILE.search(row.item.source or ""))
 
 
 @dataclass(frozen=True)
@@ -181,8 +237,10 @@ def routes(console: Console) -> list[Route]:
         districts = sorted({row.item.district for row in rows if row.item.district},
                            key=district_order)
         await record(session, "places_listed", detail=filters.detail() or None)
+        labels = feed_labels(await console.run(feeds.feeds), rows)
         return pages.render(
             "places.html", session=session, csrf=session.csrf_token, current="places",
+            feed_labels=labels,
             rows=chosen[start:start + PAGE_SIZE], matching=len(chosen), total=len(rows),
             counts=counts, filters=filters, shows=tuple(SHOWS), origins=ORIGINS,
             kinds=KINDS, districts=districts,
@@ -191,11 +249,14 @@ def routes(console: Console) -> list[Route]:
 
     # -- one place --------------------------------------------------------------------
     async def place_view(session: Session, row: PlaceRow, banner: str | None) -> Response:
-        history, reported = await console.run(lambda c: (
-            edits.history(c, row.id), edits.report_times(c, row.id)))
+        history, reported, everything = await console.run(lambda c: (
+            edits.history(c, row.id), edits.report_times(c, row.id), feeds.feeds(c)))
+        labels = feed_labels(everything, await view()) if row.feed else {}
+        feed_id = next((f.id for f in everything if f.name == row.feed), None)
         return pages.render("place.html", session=session, csrf=session.csrf_token,
                             current="places", row=row, item=row.item, history=history,
-                            reported=reported, banner=banner)
+                            reported=reported, banner=banner, feed_labels=labels,
+                            feed_id=feed_id, first_note=first_catalogue_note(row))
 
     @coordinators
     async def place_page(request: Request, session: Session) -> Response:
@@ -213,7 +274,8 @@ def routes(console: Console) -> list[Route]:
         return pages.render("place_form.html", status, session=session,
                             csrf=session.csrf_token, current="places", row=row,
                             filled=filled, errors=errors, options=place_form.options(),
-                            access=place_form.ACCESS)
+                            access=place_form.ACCESS,
+                            readings=place_form.readings(filled, errors, rules))
 
     @coordinators
     async def add_page(request: Request, session: Session) -> Response:
@@ -310,7 +372,9 @@ def routes(console: Console) -> list[Route]:
         everything = await console.run(feeds.feeds)
         return pages.render("feeds.html", status, session=session, csrf=session.csrf_token,
                             current="places", feeds=everything, url=url,
-                            errors=errors or {}, now=console.clock.now())
+                            errors=errors or {}, now=console.clock.now(),
+                            feed_labels=feed_labels(everything, await view()),
+                            address_of=feed_address, problem_of=feed_problem)
 
     @coordinators
     async def feeds_page(request: Request, session: Session) -> Response:
@@ -345,11 +409,15 @@ def routes(console: Console) -> list[Route]:
         if feed is None:
             return console.not_found(session)
         await record(session, "feed_viewed", f"feed:{feed.id}")
-        in_catalogue = Counter(row.feed for row in await view() if not row.retired)
+        rows = await view()
+        in_catalogue = Counter(row.feed for row in rows if not row.retired)
+        everything = await console.run(feeds.feeds)
         done = request.query_params.get("done")
         return pages.render("feed.html", session=session, csrf=session.csrf_token,
                             current="places", feed=feed, runs=runs, now=now,
                             places=in_catalogue.get(feed.name, 0),
+                            label=feed_labels(everything, rows)[feed.name],
+                            problem_of=feed_problem,
                             banner=done if done in FEED_DONE else None)
 
     @coordinators

@@ -11,6 +11,10 @@ entries there too, so the history is one list and the state is read from it.
 
 A suspended person awaits follow-up from the moment a case suspends them (`case_suspend`)
 until someone closes the follow-up with what happened.
+
+Staff read people as staff: the name they gave (or chose as a volunteer) and their part
+in the report (who reported, who was reported, resident or peer supporter), never the
+words residents see for a name we can't show ("Your match"): that is "Person 12" here.
 """
 
 from __future__ import annotations
@@ -21,12 +25,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from bot.core.content import Content
+from bot.core.content import Content, ContentLibrary
 from bot.peers.chats import audit
 from bot.peers.models import Group, ModerationCase, PeerChat
-from bot.peers.moderation import StaffActor
-from bot.peers.whereabouts import alias_of, shown_name
-from bot.storage.models import AuditEntry
+from bot.peers.moderation import CHAT_AUDIT, StaffActor, held_by_moderator, settle_chat
+from bot.peers.whereabouts import shown_name
+from bot.storage.models import AuditEntry, Person, Volunteer
 
 CLAIMED, NOTED = "case_claimed", "case_note"
 FOLLOW_UP_CLAIMED, FOLLOW_UP_NOTE, FOLLOW_UP_CLOSED = (
@@ -62,16 +66,31 @@ class Case:
     claimed_by: int | None  # staff account holding an open report
     claimed_by_name: str | None
     follow_up: FollowUp | None
+    chat_held: bool = False  # the chat is open and paused for a moderator
 
     def held_by(self, staff: StaffActor) -> bool:
         return self.status == "open" and self.claimed_by == staff.id
 
 
 @dataclass(frozen=True)
+class Party:
+    """Someone in a report as staff see them. `name`: the name they gave or chose, None
+    when there is none fit to show (blank, or it carries contact details); `person_id`
+    when they are one of our people (a group member may not be); `role`: resident |
+    supporter (in a peer chat) | member (of a group) | None (not known now); `side`:
+    reporter | subject (the person reported) | None (neither)."""
+
+    name: str | None
+    person_id: int | None = None
+    role: str | None = None
+    side: str | None = None
+
+
+@dataclass(frozen=True)
 class Message:
     """A message a report holds, as moderators see it (None text: erased)."""
 
-    name: str
+    by: Party
     text: str | None
     at: datetime | None
     held: bool = False
@@ -84,8 +103,8 @@ class Report:
     handle), the reason given and the messages it holds."""
 
     case: Case
-    reporter: str | None
-    subject: str | None
+    reporter: Party | None
+    subject: Party | None
     group: str | None
     reason: str | None
     messages: list[Message] = field(default_factory=list)
@@ -135,28 +154,50 @@ def report(connection: Connection, content: Content, case_id: int, staff: StaffA
     audit(connection, now, None, "case_viewed", case_id=case_id, staff_id=staff.id,
           target=f"connection:{row['connection_id']}" if row["connection_id"] else None)
     history = row["history"] or {}
+    reporter_id, subject_id = row["reported_by"], row["subject_id"]
+    sides = {reporter_id: "reporter", subject_id: "subject"}
+    sides.pop(None, None)
+    if case.kind == "group":
+        roles = dict.fromkeys(sides, "member")
+    else:
+        chat = connection.execute(select(PeerChat.resident_id, PeerChat.supporter_id).where(
+            PeerChat.id == row["connection_id"])).first() if row["connection_id"] else None
+        roles = {chat.resident_id: "resident", chat.supporter_id: "supporter"} if chat \
+            else {}
 
-    def named(person_id: int | None) -> str | None:
-        return alias_of(connection, person_id, content, reader=None) if person_id else None
+    def party(person_id: int | None, typed: str | None = None) -> Party:
+        """Our person by their record; someone we only know by a name as typed (a group
+        member who never wrote to the bot, or a message kept without who sent it)."""
+        name = _staff_name(connection, content, person_id) if person_id else \
+            fit_name(connection, content, typed or "")
+        return Party(name, person_id, roles.get(person_id) if person_id else None,
+                     sides.get(person_id) if person_id else None)
 
     if case.kind == "group":
         seen = [*(history.get("before") or []), history.get("reported")]
-        messages = [_group_message(connection, content, s, reported=s is seen[-1])
+        reported = history.get("reported") if isinstance(history.get("reported"), dict) \
+            else {}
+        subject = party(subject_id, str(reported.get("name") or "")) \
+            if subject_id or reported.get("name") else None
+        if subject is not None and subject.side is None:
+            subject = Party(subject.name, None, "member", "subject")
+        # Their earlier posts are theirs too: the same Telegram account.
+        theirs = row["subject_telegram_id"]
+        messages = [_group_message(s, subject if subject and theirs is not None and
+                                   s.get("telegram_id") == theirs
+                                   else party(None, str(s.get("name") or "")),
+                                   reported=s is seen[-1])
                     for s in seen if isinstance(s, dict)]
-        subject_name = history.get("reported", {}).get("name") if isinstance(
-            history.get("reported"), dict) else None
-        subject = named(row["subject_id"]) or (
-            shown_name(connection, None, subject_name, content) if subject_name else None)
         group = connection.scalar(select(Group.title).where(
             Group.chat_id == row["group_chat_id"])) or history.get("group")
     else:
-        messages = [Message("", None, _at(m.get("at"))) if m.get("erased") else
-                    Message(shown_name(connection, None, str(m.get("alias") or ""), content),
+        messages = [Message(Party(None), None, _at(m.get("at"))) if m.get("erased") else
+                    Message(party(m.get("sender_id"), str(m.get("alias") or "")),
                             str(m.get("text") or ""), _at(m.get("at")), bool(m.get("held")))
                     for m in history.get("messages") or []]
-        subject, group = named(row["subject_id"]), None
-    return Report(case, named(row["reported_by"]), subject, group, row["reason"], messages,
-                  suspendable=row["subject_id"] is not None)
+        subject, group = (party(subject_id) if subject_id else None), None
+    return Report(case, party(reporter_id) if reporter_id else None, subject, group,
+                  row["reason"], messages, suspendable=subject_id is not None)
 
 
 # -- working on it ------------------------------------------------------------------------
@@ -201,6 +242,30 @@ def note(connection: Connection, case_id: int, staff: StaffActor, text: str, now
     return "noted"
 
 
+def settle(connection: Connection, content: ContentLibrary, case_id: int, staff: StaffActor,
+           then: str, now: datetime) -> str:
+    """A closed report whose chat was kept paused for a moderator: start it again or end
+    it (`then`: resume | end), the two told as on closing. Audited as on closing
+    (case_resume, case_end). Returns resumed | ended | not_held (nothing to do: the chat
+    is not paused for a moderator any more) | not_closed | no_case."""
+    case = get(connection, case_id)
+    if case is None:
+        return "no_case"
+    if case.status == "open":
+        return "not_closed"
+    chat = connection.execute(select(PeerChat).join(
+        ModerationCase, ModerationCase.connection_id == PeerChat.id).where(
+        ModerationCase.id == case_id)).mappings().first()
+    if then not in ("resume", "end") or chat is None or not held_by_moderator(chat):
+        return "not_held"
+    done = settle_chat(connection, content, chat, then, now)
+    if done not in ("resumed", "ended"):
+        return "not_held"
+    audit(connection, now, None, CHAT_AUDIT[done], case_id=case_id,
+          target=f"connection:{chat['id']}", staff_id=staff.id)
+    return done
+
+
 def close_follow_up(connection: Connection, case_id: int, staff: StaffActor, outcome: str,
                     now: datetime) -> str:
     """The suspended person has been followed up: what happened. Returns closed |
@@ -224,7 +289,8 @@ def close_follow_up(connection: Connection, case_id: int, staff: StaffActor, out
 def _select() -> Any:
     return (select(ModerationCase.id, ModerationCase.kind, ModerationCase.status,
                    ModerationCase.created_at, ModerationCase.closed_at, ModerationCase.note,
-                   PeerChat.status.label("chat_status"))
+                   PeerChat.status.label("chat_status"), PeerChat.paused_by,
+                   PeerChat.resident_id, PeerChat.supporter_id)
             .outerjoin(PeerChat, PeerChat.id == ModerationCase.connection_id))
 
 
@@ -245,7 +311,10 @@ def _with_state(connection: Connection, rows: list[Any]) -> list[Case]:
     return [Case(row.id, row.kind, row.status, row.created_at, row.closed_at, row.note,
                  row.chat_status,
                  *(holders.get(row.id, (None, None)) if row.status == "open" else (None, None)),
-                 follow.get(row.id))
+                 follow.get(row.id),
+                 chat_held=row.chat_status is not None and held_by_moderator(
+                     {"status": row.chat_status, "paused_by": row.paused_by,
+                      "resident_id": row.resident_id, "supporter_id": row.supporter_id}))
             for row in rows]
 
 
@@ -271,14 +340,29 @@ def _follow_ups(connection: Connection, ids: list[int]) -> dict[int, FollowUp]:
     return {case_id: FollowUp(case_id, **values) for case_id, values in state.items()}
 
 
-def _group_message(connection: Connection, content: Content, seen: dict[str, Any], *,
-                   reported: bool) -> Message:
+def _group_message(seen: dict[str, Any], by: Party, *, reported: bool) -> Message:
     """A group message kept in a report: the member's first name as the group saw it
     (unless it carries contact details), never their Telegram id."""
     erased = seen.get("telegram_id") is None and not seen.get("text")
-    name = shown_name(connection, None, str(seen.get("name") or ""), content)
-    return Message(name, None if erased else str(seen.get("text") or ""),
+    if by.role is None:
+        by = Party(by.name, by.person_id, "member", by.side)
+    return Message(by, None if erased else str(seen.get("text") or ""),
                    _at(seen.get("at")), reported=reported)
+
+
+def _staff_name(connection: Connection, content: Content, person_id: int) -> str | None:
+    """Their volunteer alias, else the name they gave us, if fit to show staff."""
+    alias = connection.scalar(select(Volunteer.alias).where(Volunteer.person_id == person_id))
+    if not alias:
+        alias = connection.scalar(select(Person.name).where(Person.id == person_id))
+    return fit_name(connection, content, str(alias or ""))
+
+
+def fit_name(connection: Connection, content: Content, name: str) -> str | None:
+    """The name, or None where residents would read the words for no name ("Your
+    match"): blank, unreadable, or carrying contact details."""
+    shown = shown_name(connection, None, name, content)
+    return None if shown == content.text("peers.no_name") else shown
 
 
 def _at(value: Any) -> datetime | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
@@ -68,15 +69,51 @@ class StaffActor:
 
 
 ACTIONS = ("warn", "pause", "end", "suspend", "close")
+# What closing a report does to its chat, when staff say (the CASE command resumes it).
+CHAT_AFTER = ("keep", "resume", "end")
+CHAT_AUDIT = {"resumed": "case_resume", "kept": "case_keep_paused", "ended": "case_end"}
 
 
 @dataclass(frozen=True)
 class Decision:
     """What `decide` did: `outcome` is done | no_case (not open) | nothing_to_do (the chat
-    already ended, or nobody to suspend) | unknown (not an action)."""
+    already ended, or nobody to suspend) | unknown (not an action); `chat`, on closing,
+    what happened to the chat: resumed | kept (still paused for a moderator) | ended |
+    None (nothing to do to it)."""
 
     outcome: str
     action: str
+    chat: str | None = None
+
+
+def held_by_moderator(chat: Any) -> bool:
+    """An open chat paused for a moderator (reported, or paused by none of its two)."""
+    members = (chat["resident_id"], chat["supporter_id"])
+    return chat["status"] == "reported" or (chat["status"] == "paused" and
+                                            chat["paused_by"] not in members)
+
+
+def settle_chat(connection: Connection, content: ContentLibrary, chat: Any, then: str,
+                now: datetime) -> str | None:
+    """A report's chat once the report is done with, as `then` (CHAT_AFTER) says: resume
+    starts a chat held for a moderator again, end ends an open chat, keep leaves it. Each
+    of the two is told only what happened to them (nothing, when nothing did). Returns
+    resumed | ended | kept | None (nothing to do: not held, or not open any more)."""
+    if chat is None or chat["status"] not in OPEN_CHAT:
+        return None
+    people = [chat["resident_id"], chat["supporter_id"]]
+    if then == "end":
+        _set_chat(connection, chat["id"], now, status="ended", ended_at=now)
+        key = "peers.moderation.ended_you"
+    elif then == "resume" and held_by_moderator(chat):
+        _set_chat(connection, chat["id"], now, status="active", paused_by=None)
+        key = "peers.moderation.back_on"
+    else:
+        return "kept" if held_by_moderator(chat) else None
+    for person in people:
+        theirs = content.for_language(_language(connection, person))
+        notify(connection, person, [Outbound(theirs.text(key))], now, kind="moderation")
+    return "ended" if then == "end" else "resumed"
 
 
 def act_on_case(connection: Connection, content: ContentLibrary, moderator_id: int,
@@ -96,10 +133,14 @@ def act_on_case(connection: Connection, content: ContentLibrary, moderator_id: i
 
 def decide(connection: Connection, content: ContentLibrary, case_id: int, action: str,
            note: str, now: datetime, *, moderator: int | None = None,
-           staff: StaffActor | None = None) -> Decision:
+           staff: StaffActor | None = None, chat_after: str | None = None) -> Decision:
     """One moderation action on an open case, by a moderator by text or Telegram
     (`moderator`, their person id) or a member of staff in the console (`staff`): the
-    same rules and the same messages to the people in it, through the outbox."""
+    same rules and the same messages to the people in it, through the outbox.
+
+    Closing: `chat_after` (CHAT_AFTER) says what happens to the chat, and is audited as
+    case_resume, case_keep_paused or case_end; None is the CASE command's way (a chat
+    held for a moderator starts again)."""
     case = connection.execute(select(ModerationCase).where(
         ModerationCase.id == case_id, ModerationCase.status == "open")).mappings().first()
     if case is None:
@@ -118,34 +159,28 @@ def decide(connection: Connection, content: ContentLibrary, case_id: int, action
         # A pause by staff is nobody's in the chat: like a moderator's, only they lift it.
         _set_chat(connection, chat["id"], now, status="paused", paused_by=moderator)
     elif action == "end" and chat_open:
-        _set_chat(connection, chat["id"], now, status="ended", ended_at=now)
-        for person in people:
-            theirs = content.for_language(_language(connection, person))
-            notify(connection, person, [Outbound(theirs.text("peers.moderation.ended_you"))],
-                   now, kind="moderation")
+        settle_chat(connection, content, chat, "end", now)
     elif action == "suspend" and case["subject_id"]:
         _suspend(connection, content, case["subject_id"], now)
     elif action == "close":
         connection.execute(update(ModerationCase).where(ModerationCase.id == case_id).values(
             status="closed", closed_at=now, closed_by=moderator, note=note or None))
-        members = people if chat else []
-        held_by_moderator = chat_open and (chat["status"] == "reported" or (
-            chat["status"] == "paused" and chat["paused_by"] not in members))
-        if held_by_moderator:
-            _set_chat(connection, chat["id"], now, status="active", paused_by=None)
-            for person in people:
-                theirs = content.for_language(_language(connection, person))
-                notify(connection, person, [Outbound(theirs.text("peers.moderation.back_on"))],
-                       now, kind="moderation")
+        then = chat_after if chat_after in CHAT_AFTER else "keep" if chat_after else "resume"
+        settled = settle_chat(connection, content, chat, then, now)
     elif action in ("pause", "end", "suspend"):
         # Nothing left to do it to (the chat already ended, or nobody to suspend).
         return Decision("nothing_to_do", action)
     else:
         return Decision("unknown", action)
-    audit(connection, now, moderator, f"case_{action}", case_id=case_id,
-          target=f"connection:{chat['id']}" if chat else None, detail=note or None,
-          staff_id=staff.id if staff else None)
-    return Decision("done", action)
+    target = f"connection:{chat['id']}" if chat else None
+    audit(connection, now, moderator, f"case_{action}", case_id=case_id, target=target,
+          detail=note or None, staff_id=staff.id if staff else None)
+    if action != "close":
+        return Decision("done", action)
+    if chat_after is not None and settled is not None:
+        audit(connection, now, moderator, CHAT_AUDIT[settled], case_id=case_id,
+              target=target, staff_id=staff.id if staff else None)
+    return Decision("done", action, settled)
 
 
 def _suspend(connection: Connection, content: ContentLibrary, subject: int,

@@ -14,22 +14,12 @@ page: no serious or critical WCAG 2.2 A/AA problem, and nothing may break the CS
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Connection, insert, update
-from test_console_browser import (  # noqa: F401  (`service` is a fixture)
-    CHROMIUM,
-    LINK,
-    RESIDENT,
-    Service,
-    async_playwright,
-    checked_page,
-    expect,
-    service,
-    sign_up_and_in,
-    tab_to,
-)
+from test_console_browser import RESIDENT, Checked, Service, expect, tab_to
 
 from bot.config import Settings
 from bot.core.content import library
@@ -41,12 +31,7 @@ from bot.storage import repository as repo
 from bot.storage.db import Database
 from bot.storage.models import Person
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(async_playwright is None or not CHROMIUM.exists(),
-                       reason="Playwright or Debian's Chromium is missing (make test installs "
-                              "both); the reports page's browser test did not run"),
-]
+pytestmark = pytest.mark.slow
 SUPPORTER = "+447700900778"
 GROUP = -1009876543
 EN = library().for_language("en")
@@ -81,80 +66,119 @@ async def a_report_and_a_held_post(settings: Settings) -> None:
         await db.dispose()
 
 
-async def moderator_link(running: Service, email: str, name: str) -> str:
-    done = await running.movemates("staff", "add", email, "--name", name, "--role",
-                                   "moderator")
-    assert done.returncode == 0, done.stderr
-    found = LINK.search(done.stdout)
-    assert found, done.stdout
-    return found.group(1)
-
-
 async def test_a_moderator_handles_a_report_and_a_held_post(
-        service: Service, settings: Settings) -> None:  # noqa: F811
+        staff_page: Callable[..., Awaitable[Checked]], service: Service,
+        settings: Settings) -> None:
     await service.text_from_resident("hi")
     await service.texts_to_resident("")  # met: they have had their first reply
     await a_report_and_a_held_post(settings)
-    link = await moderator_link(service, "mo@example.org", "Mo Khan")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                   args=["--no-sandbox"])
-        try:
-            mo = await checked_page(browser)
-            page = mo.page
-            await sign_up_and_in(mo, link, "mo@example.org")
-            row = page.get_by_role("row").filter(has_text="Report 1")
-            await expect(row).to_contain_text("A peer chat")
-            await expect(row).to_contain_text("Not picked up")
-            await expect(page.get_by_text("Give me your number")).to_have_count(0)
-            await mo.axe()
+    mo = await staff_page("mo@example.org", "Mo Khan", "moderator")
+    page = mo.page
+    row = page.get_by_role("row").filter(has_text="Report 1")
+    await expect(row).to_contain_text("A peer chat")
+    await expect(row).to_contain_text("Not picked up")
+    await expect(page.get_by_text("Give me your number")).to_have_count(0)
+    await mo.axe()
 
-            # Keyboard alone: Tab to the report, Enter.
-            await page.evaluate("() => document.activeElement && document.activeElement.blur()")
-            await tab_to(page, "Report 1")
-            await page.keyboard.press("Enter")
-            await expect(page).to_have_url(re.compile(r"/staff/cases/1$"))
-            await expect(page.get_by_text("Give me your number, now")).to_be_visible()
-            await mo.axe()
+    # Keyboard alone: Tab to the report, Enter.
+    await page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    await tab_to(page, "Report 1")
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile(r"/staff/cases/1$"))
+    await expect(page.get_by_text("Give me your number, now")).to_be_visible()
+    await mo.axe()
 
-            await tab_to(page, "Send warning")
-            await page.keyboard.press("Enter")
-            await expect(page.get_by_text("Warning sent for report 1.")).to_be_visible()
-            await mo.axe()
-            await service.texts_to_resident(EN.text("peers.moderation.warning"))
+    await tab_to(page, "Send warning")
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_text("Warning sent for report 1.")).to_be_visible()
+    await mo.axe()
+    await service.texts_to_resident(EN.text("peers.moderation.warning"))
 
-            await page.get_by_role("button", name="Close report").click()
-            await expect(page.get_by_role("alert")).to_contain_text(
-                "Say what happened before you close it")
-            await mo.axe()
-            await page.get_by_label("Closing note").fill("Warned them both. Chat can go on.")
-            await page.get_by_role("button", name="Close report").click()
-            await expect(page.get_by_text("Report 1 is closed.")).to_be_visible()
-            await expect(page.get_by_role("row").filter(has_text="Sent a warning")
-                         ).to_contain_text("Mo Khan")
-            await mo.axe()
-            await service.texts_to_resident(EN.text("peers.moderation.back_on"))
+    await page.get_by_role("button", name="Close report").click()
+    await expect(page.get_by_role("alert")).to_contain_text(
+        "Say what happened before you close it")
+    await mo.axe()
+    await page.get_by_label("Closing note").fill("Warned them both. Chat can go on.")
+    await page.get_by_label("Start it again").check()  # kept paused unless asked
+    await page.get_by_role("button", name="Close report").click()
+    await expect(page.get_by_text("Report 1 is closed.")).to_be_visible()
+    await expect(page.get_by_role("row").filter(has_text="Sent a warning")
+                 ).to_contain_text("Mo Khan")
+    await mo.axe()
+    await service.texts_to_resident(EN.text("peers.moderation.back_on"))
 
-            await page.get_by_role("link", name="Reports", exact=True).click()
-            await expect(page.get_by_role("heading", name="Reports", exact=True)
-                         ).to_be_visible()
-            await expect(page.get_by_role("row").filter(has_text="Report 1")
-                         ).to_contain_text("Closed")
-            await mo.axe()
+    await page.get_by_role("link", name="Reports", exact=True).click()
+    await expect(page.get_by_role("heading", name="Reports", exact=True)
+                 ).to_be_visible()
+    await expect(page.get_by_role("row").filter(has_text="Report 1")
+                 ).to_contain_text("Closed")
+    await mo.axe()
 
-            await page.get_by_role("link", name="Groups", exact=True).click()
-            await expect(page.get_by_role("heading", name="Chair Yoga Friends")).to_be_visible()
-            await expect(page.get_by_text("walks.example.org")).to_have_count(0)
-            await mo.axe()
-            await page.get_by_role("link", name="Held post 1").click()
-            await expect(page.get_by_text("Our walk is on walks.example.org")).to_be_visible()
-            await mo.axe()
-            await page.get_by_role("button", name="Share it").click()
-            await expect(page.get_by_text("The post is shared in the group.")).to_be_visible()
-            await expect(page.get_by_text("No posts are waiting.")).to_be_visible()
-            await mo.axe()
+    await page.get_by_role("link", name="Groups", exact=True).click()
+    await expect(page.get_by_role("heading", name="Chair Yoga Friends")).to_be_visible()
+    await expect(page.get_by_text("walks.example.org")).to_have_count(0)
+    await mo.axe()
+    await page.get_by_role("link", name="Held post 1").click()
+    await expect(page.get_by_text("Our walk is on walks.example.org")).to_be_visible()
+    await mo.axe()
+    await page.get_by_role("button", name="Share it").click()
+    await expect(page.get_by_text("The post is shared in the group.")).to_be_visible()
+    await expect(page.get_by_text("No posts are waiting.")).to_be_visible()
+    await mo.axe()
 
-            assert mo.problems == [], "\n".join(mo.problems)
-            assert len(mo.pages) == 9  # every page and every form sent back
-        finally:
-            await browser.close()
+    assert mo.problems == [], "\n".join(mo.problems)
+    assert len(mo.pages) == 9  # every page and every form sent back
+
+
+async def test_a_link_to_a_report_survives_sign_in_and_closing_keeps_the_chat_paused(
+        staff_page: Callable[..., Awaitable[Checked]], service: Service,
+        settings: Settings) -> None:
+    """Signed out, a moderator follows a link to report 1 (as from a notice): after signing
+    in they are on it, not the inbox. The people in it are named as staff know them; the
+    closing form asks what becomes of the chat, keeping it paused unless told otherwise,
+    and nobody is texted until it is started again from the closed report."""
+    from test_console_browser import PASSWORD
+
+    await service.text_from_resident("hi")
+    await service.texts_to_resident("")
+    await a_report_and_a_held_post(settings)
+    mo = await staff_page("mo@example.org", "Mo Khan", "moderator")
+    page = mo.page
+    await page.get_by_role("button", name="Sign out").click()
+    await page.goto(f"{service.base}/staff/cases/1")
+    await expect(page).to_have_url(re.compile(r"/staff/sign-in\?next=/staff/cases/1$"))
+    await mo.axe()
+    await page.get_by_label("Email address").fill("mo@example.org")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page).to_have_url(re.compile(r"/staff/cases/1$"))
+    people = page.locator(".nhsuk-summary-list").first
+    await expect(people).to_contain_text("Reported by")
+    await expect(people).to_contain_text("Ann, resident")
+    await expect(people).to_contain_text("Person reported")
+    await expect(people).to_contain_text("Sam, peer supporter")
+    await expect(page.get_by_text("Your match")).to_have_count(0)
+    await expect(page.get_by_label("Keep it paused")).to_be_checked()
+    await expect(page.get_by_label("Start it again")).not_to_be_checked()
+    await mo.axe()
+
+    def sent() -> list[str]:
+        return [m.body for m in service.stub.sent if m.to in (RESIDENT, SUPPORTER)]
+
+    before = len(sent())
+    await page.get_by_label("Closing note").fill("Calling Sam before it goes on.")
+    await page.get_by_role("button", name="Close report").click()
+    await expect(page.get_by_text("The chat is still paused, and nobody was told.")
+                 ).to_be_visible()
+    await expect(page.get_by_role("heading", name="The chat is still paused")).to_be_visible()
+    await mo.axe()
+    await page.get_by_role("button", name="Start the chat again").click()
+    await expect(page.get_by_text("The chat in report 1 is back on.")).to_be_visible()
+    await expect(page.get_by_role("row").filter(has_text="Kept a chat paused")
+                 ).to_contain_text("Mo Khan")
+    await mo.axe()
+    await service.texts_to_resident(EN.text("peers.moderation.back_on"))
+    # Only the words for starting again: nothing was sent when it was closed.
+    assert sent()[before:] in ([EN.text("peers.moderation.back_on")] * 2,
+                               [EN.text("peers.moderation.back_on")])
+    assert mo.problems == [], "\n".join(mo.problems)

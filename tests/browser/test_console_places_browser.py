@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from test_console_browser import AXE, CHROMIUM, PASSWORD, ROOT, Checked, checked_page, tab_to
@@ -123,7 +124,7 @@ async def test_a_coordinator_looks_after_places_and_feeds(service: Service,
             await page.get_by_role("link", name="Places", exact=True).click()
             await expect(page.get_by_role("heading", name="Places", exact=True)).to_be_visible()
             row = await row_of(page, "Braunstone parkrun")
-            await expect(row).to_contain_text("Seed file")
+            await expect(row).to_contain_text("First catalogue")
             await expect(row).to_contain_text("Not verified yet")
             await sam.axe()
             await page.get_by_label("District").select_option("LE3")
@@ -236,8 +237,10 @@ async def test_a_coordinator_looks_after_places_and_feeds(service: Service,
                          ).to_contain_text("3")
             await sam.axe()
             await page.get_by_role("link", name="Back to feeds").click()
-            await expect(page.get_by_role("row").filter(has_text="127-0-0-1")
+            # The feed by its publisher, with its address under it.
+            await expect(page.get_by_role("row").filter(has_text="Example Leisure Trust")
                          ).to_contain_text("3")
+            await expect(page.get_by_text("127-0-0-1")).to_have_count(0)
             await sam.axe()
             await page.goto(f"{service.base}/staff/places?origin=feed")
             row = await row_of(page, "Health Walk")
@@ -269,3 +272,66 @@ async def test_a_coordinator_looks_after_places_and_feeds(service: Service,
         finally:
             await browser.close()
     assert any(r.path.startswith("/feeds/session-series") for r in rpde.requests)
+
+
+async def test_places_speak_plainly_to_coordinators(service: Service, chromium: Any) -> None:
+    """What a coordinator reads instead of the catalogue's insides: a summary too hard to
+    read says why, with the figures and the aim, beside the field; the first catalogue's
+    own notes and a feed's logged problem are there only when asked for (a details
+    element, which works without script); every page passes axe-core."""
+    import socket
+
+    with socket.socket() as probe:  # a feed address nothing answers on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    link = await service.setup_link("sam@example.org", "Sam Jones")
+    sam = await checked_page(chromium)  # Chromium: the shared fixture (conftest.py)
+    page = sam.page
+    await sign_up_and_in(sam, link)
+
+    await page.goto(f"{service.base}/staff/places/new")
+    await page.get_by_label("Name", exact=True).fill("Canal Walk")
+    await page.get_by_label("Kind", exact=True).select_option("session")
+    await page.get_by_label("Summary").fill(
+        "We walk along the canal and then we stop for a cup of tea and a chat with "
+        "the others who come along on the day and we go home at noon.")
+    await page.get_by_label("Where the facts come from").fill("Rang the organiser")
+    await page.get_by_role("button", name="Add place").click()
+    error = page.locator("#summary-error")
+    await expect(error).to_contain_text("Use shorter words and sentences")
+    await expect(error).to_contain_text(re.compile(
+        r"It has a reading age of about 1[2-8]\. Aim for 11 or under\."))
+    await expect(error).to_contain_text(
+        "The longest sentence has 32 words. Split it, so each has 15 or fewer.")
+    await expect(page.get_by_label("Summary")).to_have_attribute(
+        "aria-describedby", "summary-hint summary-error")
+    await sam.axe()
+
+    await page.goto(f"{service.base}/staff/places/bradgate-park")
+    source = page.locator(".nhsuk-summary-list__row",
+                          has_text="Where the facts come from")
+    await expect(source).to_contain_text("Added with the first catalogue")
+    await expect(source.get_by_text("DOMAIN.md", exact=False)).to_be_hidden()
+    await source.get_by_text("The note kept with it").click()
+    await expect(source.get_by_text("DOMAIN.md", exact=False)).to_be_visible()
+    await sam.axe()
+
+    await page.goto(f"{service.base}/staff/places/feeds")
+    await page.get_by_label("Feed address").fill(
+        f"http://127.0.0.1:{port}/feeds/sessions")
+    await page.get_by_role("button", name="Add feed").click()
+    await expect(page.get_by_role("heading", name=f"127.0.0.1:{port}/feeds/sessions")
+                 ).to_be_visible()
+    await page.get_by_role("button", name="Import now").click()
+    problem = page.locator(".nhsuk-summary-list__row", has_text="Last problem")
+    for _ in range(60):
+        if await problem.get_by_text("Couldn't reach the feed").count():
+            break
+        await asyncio.sleep(0.5)
+        await page.reload()
+    await expect(problem).to_contain_text("Couldn't reach the feed")
+    await expect(problem.get_by_text("ConnectError", exact=False)).to_be_hidden()
+    await problem.get_by_text("What the import said").click()
+    await expect(problem.get_by_text("ConnectError", exact=False)).to_be_visible()
+    await sam.axe()
+    assert sam.problems == [], "\n".join(sam.problems)
