@@ -85,6 +85,13 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   a postcode spaced with dashes; homes in named buildings, by their kind beside a landmark,
   in pieces over messages; handles a word a message; districts with their place). The reader
   learns none of them.
+- `held_out_17.tsv`: natural and determined, written blind, measured once clean after round
+  fourteen (2.86 % of 350 leaks let through: handle 7.5 %, address 7.1 %; 1.67 % of 300
+  held); tuned on by kind since (round fifteen), so its figures here are tuned.
+  `kinds_15.tsv`: round fifteen's variants and near-misses (quoted profile names with a
+  number, platforms described, "my own page is ...", addresses after "at home" and in pieces
+  with the street said, symbols said as "(at sign)", organisations' schemes and local
+  branches beside their sites, groups' own accounts). The reader learns neither.
 - `held_out_6.tsv`: a sixth, written blind 2026-12-01 with determined styles (spaced,
   spelt-out and split numbers, "(at)" and "[dot]", findable profiles, homes by landmark)
   and near-misses; measured once clean after round five: 1.33 % of 300 leaks let through
@@ -1439,3 +1446,49 @@ def test_a_run_of_words_is_read_back_to_its_platform_only() -> None:
     # No platform at the run's start: the last two, as ever.
     assert earlier_messages([("fit", None), ("gets", None), ("grandma", None),
                              ("hello", None)]) == ["gets", "fit"]
+
+
+# -- round fifteen: held_out_17 (natural and determined), fixed by kind -----------------------
+def test_held_out_17_and_kinds_15_corpora() -> None:
+    # Clean: 10 of 350 leaks (2.86 %) and 5 of 300 held (1.67 %); tuned on since (round
+    # fifteen), so these figures are optimistic. Within issue 11's bar for a tuned corpus
+    # (1 % leaks, 3 % held); as measured, no slack for another leak.
+    found = figures("held_out_17")  # 3 of 350 leaks, 1 of 300 held
+    assert found["leak_rate"] <= 0.0086, found
+    assert found["false_holds"] <= 0.0034, found
+    found = figures("kinds_15")  # 0 of 19 leaks, 0 of 19 held
+    assert found["leak_rate"] == 0.0, found
+    assert found["false_holds"] == 0.0, found
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    (ContactKind.USERNAME, "I'm \"Grumpy Gardener 49\" on insta"),
+    (ContactKind.USERNAME, "see the app with the ghost icon? I'm bramblebetty there"),
+    (ContactKind.USERNAME, "the church is on facebook but my own page is Pauline Moss, Anstey"),
+    (ContactKind.USERNAME, "my tiktok is my username on here but with the year on the end"),
+    (ContactKind.ADDRESS, "come and get me at home, 12 Fairfield, Kirby Muxloe"),
+    (ContactKind.EMAIL, "mail me: kev (at sign) example (full stop) net"),
+])
+def test_round_fifteen_kinds_are_held(kind: ContactKind, text: str) -> None:
+    assert kind in rules(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "the knitting group has a page, @WigstonKnittingGroup, lovely patterns",
+    "www. who? I'm no good with computers", "I played \"Catch 22\" on the radio quiz lol",
+    "at home all morning, 2 Parcels, Both late",
+    "Age UK in Leicester run a lunch club, ageukleicester.org.uk has the times",
+])
+def test_round_fifteen_near_misses_pass(text: str) -> None:
+    assert rules(text) == [], text
+
+
+@pytest.mark.parametrize(("messages", "held"), [
+    (("the road is Kingsway Close", "house is the one after the lamp post", "number 7"), True),
+    (("street is Cavendish Road", "number 31"), True),
+    (("my street is Hollow Road", "house is the 3rd on the left", "we did 7 laps"), False),
+    (("the road is shut", "number 9"), False),
+])
+def test_an_address_in_pieces_with_the_street_said_and_the_door_picked_out(
+        messages: tuple[str, ...], held: bool) -> None:
+    assert (read_as_relayed(*messages) == [ContactKind.ADDRESS]) is held

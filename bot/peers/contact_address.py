@@ -652,6 +652,7 @@ def _abroad(text: str) -> bool:
 _NUMBER_NAME_TOWN = re.compile(
     r"(?<![£$€\d.:/])\b(\d{1,4})[a-h]?,?\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\s*,\s*"
     r"[A-Z][a-z'-]{2,}")
+_AT_HOME_THEN = re.compile(r"\b(?:at|from)\s+home\s*[,:–-]\s*$", re.I)
 _ON_STREET_NUMBER = re.compile(
     r"\b(?:(?:house|flat|bungalow|home|place|cottage|i\s+live|we\s+live)\b[^.!?]{0,20}?"
     r"\bon\s+((?-i:[A-Z][a-z'-]+)(?:\s+(?-i:[A-Z][a-z'-]+))?)(?:\s*,\s*|\s+)|"
@@ -672,8 +673,14 @@ _CORNER_HOME = re.compile(
 def _named_street_home(text: str) -> bool:
     if not _DIGIT.search(text):
         return _no_number_home(text)
-    if "," in text and _A_HOME.search(text):
+    if "," in text:
+        home = _A_HOME.search(text) is not None
         for match in _NUMBER_NAME_TOWN.finditer(text):
+            # Round fifteen: or the address put just after "at home" ("pick me up at home,
+            # 15 Brookside, Anstey").
+            if not home and not _AT_HOME_THEN.search(text[max(0, match.start() - 20):
+                                                            match.start()]):
+                continue
             number, name = int(match.group(1)), match.group(2).split()[0]
             before = text[max(0, match.start() - 12):match.start()].split()
             timed = bool(before) and before[-1].lower() in _TIME_WORDS and number <= 12 and \

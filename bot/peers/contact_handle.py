@@ -117,7 +117,9 @@ _X_PLATFORM = re.compile(r"(?:(?<=^)|(?<=[\s(]))x(?=\s*(?:[:=]|\((?:formerly\s+)
 _NAME_REFERENCE = re.compile(
     # Round eight: a name the writer has elsewhere, changed a little ("snapchat username is my
     # telegram name with an x on the end", "same as my insta one").
-    r"\bmy\s+(?:\w+\s+)?(?:name|username|user\s+name|handle)\s+(?:with|plus|and|then|"
+    # Round fifteen: "my username on here but with _le on the end".
+    r"\bmy\s+(?:\w+\s+)?(?:name|username|user\s+name|handle)\s+(?:(?:on|in)\s+(?:here|"
+    r"this\s+app|move\s+mates)\s+)?(?:with|plus|and|then|"
     r"followed\s+by|but\s+with)\s+(?:an?\s+|the\s+|my\s+)?[\w']+(?:\s+[\w']+)?\s+"
     r"(?:on\s+the\s+(?:end|front)|at\s+the\s+(?:end|start|front)|after\s+it|in\s+front)\b|"
     r"\bsame\s+as\s+(?:on\s+)?my\s+(?:insta(?:gram)?|snap(?:chat)?|face\s?book|fb|tik\s?tok|"
@@ -145,6 +147,15 @@ _ATHLETE_ID = re.compile(r"\b(?:athlete|runner|parkrun|parkrunner|barcode)\b[^.!
                          r"(?<![\w-])A\s?\d{5,9}\b|(?<![\w-])A\s?\d{5,9}\b[^.!?]{0,30}?"
                          r"\b(?:parkrun|athlete|barcode)\b", re.I)
 # A name in quotes where a handle stands: "im 'ChairDancerDi' on facebook dating".
+_DESCRIBED_PLATFORM = re.compile(
+    r"\bthe\s+(?:photo|picture|pics?|video|short\s+video|dancing|chat|messaging|ghost|camera|"
+    r"selfie)\s+(?:app|site)\b|\bthe\s+(?:app|site)\s+with\s+the\s+(?:\w+\s+){0,2}"
+    r"(?:logo|icon|symbol)\b", re.I)
+_IM_THERE = re.compile(r"\bi'?m\s+([a-z][\w.]{4,})\s+(?:on\s+)?there\b", re.I)
+_PAGE_IS = re.compile(r"\bmy\s+(?:own\s+|personal\s+)?(?:page|profile|account)\s*(?:is|'s|:)\s+",
+                      re.I)
+_CLAIMED_TAG = re.compile(r"\b(?:i'?m|i\s+am|as|my\s+name\s+is)\s+['\"‘“]"
+                          r"(?:[A-Za-z][\w'’-]*\s+){1,5}\d{1,4}['\"’”]\s+(?:on|in)\b", re.I)
 _QUOTED_NAME = re.compile(r"(?<![\w'])['\"‘“]([A-Za-z][\w.]{2,30})['\"’”](?![\w'])")
 
 
@@ -203,6 +214,11 @@ def has_handle(text: str) -> bool:
     text = re.sub(r"(?<=\w) (?:\.|dot|DOT|\(dot\)|\[dot\]) (?=\w)", ".", text)  # not "Dot"
     if _AT_HANDLE.search(text) or _UNDERSCORED.search(text):
         return True
+    # Round fifteen: a platform described rather than named ("the photo app with the camera
+    # logo"), and a made-up name claimed there ("... im barbsgarden there").
+    text = _DESCRIBED_PLATFORM.sub(" socials ", text)
+    if any(coined(m.group(1)) for m in _IM_THERE.finditer(text)) and PLATFORM.search(text):
+        return True
     if _IM_HANDLE.search(text) or any(
             coined(m.group(1)) and PLATFORM.match(m.group(2)) for m in _IM_ON.finditer(text)):
         return True
@@ -214,6 +230,16 @@ def has_handle(text: str) -> bool:
     if any(PLATFORM.match(m.group(2)) and not _CALENDAR.search(m.group(1))
            and not _PLACE_WORDS & set(m.group(1).lower().split())
            for m in _NAME_ON.finditer(text)):
+        return True
+    # Round fifteen: a profile name of several words and a number, quoted and claimed ("I'm
+    # "Tigers Till I Die 58" on facebook"); not a title (nobody is "Apollo 13").
+    if any(PLATFORM.search(text[m.end():m.end() + 40]) for m in _CLAIMED_TAG.finditer(text)):
+        return True
+    # Round fifteen: a profile named as the writer's own page, however far from the
+    # platform ("... a Facebook group too but my own page is Ron Dakin, Oadby").
+    if PLATFORM.search(text) and any(
+            _has_name(_HANDLE_TOKEN.findall(text[m.end():m.end() + 60])[:4], mine=True)
+            for m in _PAGE_IS.finditer(text)):
         return True
     invitation = _INVITATION.search(text)
     if invitation and NAME_WITH_DIGITS.search(text):

@@ -113,6 +113,11 @@ _PIECE_FILLER = re.compile(r"\W*(?:ok|okay|k|yes|yeah|yep|and|then|so|x+|lol|sor
 _SAYS = re.compile(r"\b(?:is|was|were|are|has|had|got|gets|closed|shut|busy|blocked|"
                    r"flooded|nice|lovely|my|you|your|the\s+bus|bus|near|nearby|from|outside|"
                    r"opposite|behind|next|past|beside|towards|by|for|with|to)\b", re.I)
+_STREET_SAID = re.compile(r"^\W*(?:the\s+|my\s+|our\s+)?(?:street|road)(?:'s|\s+is|\s*[:=-])\s+",
+                          re.I)
+_DOOR_PIECE = re.compile(r"^\W*(?:the\s+|my\s+|our\s+)?(?:house|door|flat|bungalow|mine|ours)"
+                         r"(?:'s|\s+is)\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|first|second|"
+                         r"third|fourth|fifth|sixth|last|end|one)\b", re.I)
 # The writer put on the street ("I'm down Saffron Lane" / "319"): a bare street then a bare
 # number is a bus or a count ("London Road" / "5").
 _WRITER_ON = re.compile(r"^\W*(?:i'?m|we'?re|i\s+am|we\s+are|i\s+live|we\s+live|living|"
@@ -124,8 +129,13 @@ def address_in_pieces(previous: list[str], text: str) -> bool:
     just before, oldest first, each folded and single-spaced), told a piece a message
     (above). Up to three pieces are read: the new one and two before it."""
     # A house number said in words is read as digits ("I'm at fourteen" / "hawthorn close").
-    pieces = [_said(p) for p in previous if p.strip() and not _PIECE_FILLER.fullmatch(p)][-2:]
-    text = _said(text)
+    # Round fifteen: a street's piece said as such ("street is Wordsworth Road") is read as
+    # its name, and a piece picking the door out between ("house is the 3rd on the left
+    # after the postbox") is passed over like a filler: it adds to the address, never
+    # makes one.
+    pieces = [_said(_STREET_SAID.sub("", p)) for p in previous if p.strip() and
+              not _PIECE_FILLER.fullmatch(p) and not _DOOR_PIECE.match(p)][-2:]
+    text = _said(_STREET_SAID.sub("", text))
     if not pieces or (not _NAMING_PIECE.fullmatch(text) and not _NUMBER_PIECE.fullmatch(text)):
         return False
     for size in (len(pieces), 1) if len(pieces) == 2 else (1,):

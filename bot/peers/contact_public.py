@@ -335,6 +335,13 @@ def named_for_organisation(name: str) -> bool:
                for org in public_contacts().organisation_names)
 
 
+# Round fifteen: a group's own account, named for it, where the message says it is a
+# group's ("the walking group has an instagram, @LeicsWalkingGroup") and nobody's own
+# details are in it.
+_GROUP_ACCOUNT = re.compile(r"(?:group|club|walkers|ramblers|runners|society|choir)s?$", re.I)
+_GROUP_SAID = re.compile(r"\b(?:group|club|society|choir)(?:'s)?\b", re.I)
+
+
 def without_public_accounts(text: str) -> str:
     """`text` with organisations' public @ names blanked out (see above)."""
     listed, personal = public_contacts().accounts, _PERSONAL.search(text) is not None
@@ -342,7 +349,8 @@ def without_public_accounts(text: str) -> str:
     def blank(match: re.Match[str]) -> str:
         name = match.group(1).lower().rstrip(".")
         public = name in listed or (not personal and (named_for_organisation(name) or
-            _PUBLIC_BODY.search(name) is not None or _ACCOUNT_THEIRS.search(
+            _PUBLIC_BODY.search(name) is not None or (_GROUP_ACCOUNT.search(name) is not None
+            and _GROUP_SAID.search(text) is not None) or _ACCOUNT_THEIRS.search(
                 text[max(0, match.start() - 50):match.start()]) is not None))
         return " " if public else match.group(0)  # one space: no long gaps to scan
     return _AT_NAME.sub(blank, text)
@@ -541,7 +549,8 @@ _THEIR_SITE = re.compile(r"\b(?:they'?re|they\s+are|theyre|their\s+(?:web\s?)?(?
 # wigstonwalkers.org.uk" and "janewalks.org" leaks), as does one given as the writer's.
 # An organisation's name as written beside its site: one to four capitalised words or an
 # acronym ("LOROS", "Age UK Leicester Shire & Rutland", "GoodGym").
-_CAPITALISED_RUN = re.compile(r"(?-i:[A-Z][\w'’]*)(?:\s+(?:&\s+|and\s+)?(?-i:[A-Z][\w'’]*)){0,5}")
+# (Up to eight words, round fifteen: "Leicestershire County Council's Choose How You Move".)
+_CAPITALISED_RUN = re.compile(r"(?-i:[A-Z][\w'’]*)(?:\s+(?:&\s+|and\s+)?(?-i:[A-Z][\w'’]*)){0,7}")
 
 
 def _named_beside(text: str, label: str) -> bool:
@@ -550,18 +559,27 @@ def _named_beside(text: str, label: str) -> bool:
     label = label.lower()
     for run in _CAPITALISED_RUN.finditer(text):
         words = re.sub(r"[&'’]|\band\b", " ", run.group(0)).split()
-        for size in range(len(words), 0, -1):
-            joined = "".join(words[:size]).lower()
-            initials = "".join(w[0] for w in words[:size]).lower()
-            if (len(joined) >= 4 and label.startswith(joined) and
-                    label[len(joined):] in _ORGANISATION_SUFFIXES) or (
-                    size >= 3 and label == initials):
-                # A person's full name ("Sarah Jones ... sarahjones.co.uk") is no
-                # organisation's: an acronym, an organisation's word or a listed name is.
-                name = " ".join(words[:size])
-                return name.isupper() or _ORGANISATION.search(name) is not None or \
-                    re.search(r"\b(?:UK|Hospice|Gym|Trust|Charity|Foundation)\b", name) \
-                    is not None or named_for_organisation(joined)
+        # Round fifteen: a scheme named after the body that runs it ("Leicester City
+        # Council's Active Leicester, activeleicester.org.uk"): the name may start further
+        # into the run, the body's word earlier in it making it an organisation's.
+        for first in range(len(words)):
+            for size in range(len(words) - first, 0, -1):
+                part = words[first:first + size]
+                joined = "".join(part).lower()
+                initials = "".join(w[0] for w in part).lower()
+                # Or a place the organisation serves before its name ("Mind in
+                # Leicester, leicestershiremind.org.uk").
+                rest = label[len(joined):] if label.startswith(joined) else next(
+                    (label[:-len(joined)] for place in _ORGANISATION_SUFFIXES if place and
+                     label.endswith(joined) and label[:-len(joined)] == place), None)
+                if (len(joined) >= 4 and rest in _ORGANISATION_SUFFIXES) or (
+                        size >= 3 and label == initials):
+                    # A person's full name ("Sarah Jones ... sarahjones.co.uk") is no
+                    # organisation's: an acronym, an organisation's word or a listed name is.
+                    name = " ".join(words[:first + size])
+                    return name.isupper() or _ORGANISATION.search(name) is not None or \
+                        re.search(r"\b(?:UK|Hospice|Gym|Trust|Charity|Foundation)\b", name) \
+                        is not None or named_for_organisation(joined)
     return False
 
 

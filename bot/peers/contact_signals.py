@@ -43,8 +43,11 @@ _NICKNAMES = (
 # stays), "ann(at)gmail(dot)com", "pete [at] hotmail [dot] co [dot] uk" (the email rules
 # still want a whole address).
 _SAID_SYMBOL = re.compile(r"(?<=\w)[\[({<]\s*(underscore|under\s*score)\s*[\])}>](?=\w)|"
-                          r"\s*[\[({<]\s*(dot|at|dash|hyphen)\s*[\])}>]\s*", re.I)
-_SYMBOLS = {"underscore": "_", "dot": ".", "at": "@", "dash": "-", "hyphen": "-"}
+                          # Round fifteen: "(at sign)", "(full stop)", "[period]" too.
+                          r"\s*[\[({<]\s*(dot|at|at\s+sign|at\s+symbol|full\s+stop|fullstop|"
+                          r"period|point|dash|hyphen)\s*[\])}>]\s*", re.I)
+_SYMBOLS = {"underscore": "_", "dot": ".", "at": "@", "dash": "-", "hyphen": "-", "atsign": "@",
+            "atsymbol": "@", "fullstop": ".", "period": ".", "point": "."}
 # Pieces joined with plus signs around an @ ("a + 1955 + @ + bt + .com"), or short ones a
 # postcode is made of ("LE4 ➕ 8 ➕ J ➕ D"; the heavy plus is read as a plus).
 _PLUSSED = re.compile(r"[\w.]+(?:\s*\+\s*[@\w.]+){2,}")

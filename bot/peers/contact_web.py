@@ -119,9 +119,12 @@ def has_link(text: str) -> bool:
     text = without_public_sites(text)  # "www.nhs.uk/conditions/copd", "bhf.org.uk"
     text = without_organisations_sites(text)  # "facebook.com/LeicesterCityCouncil" (round ten)
     # "www annwalks co uk" is a site; "www stands for what?" is a word talked about.
-    if re.search(r"https?://|\bwww\s?\.", text, re.I) or _OWN_SITE.search(text) or any(
+    # Round fifteen: "www. what? I don't know how to do websites" is the word talked about
+    # too: after "www." and a space, a site's name is read as after "www " (not a word).
+    if re.search(r"https?://|\bwww\s?\.(?!\s)", text, re.I) or _OWN_SITE.search(text) or any(
             m.group(1).lower() not in english_words()
-            for m in re.finditer(r"\bwww\s+([a-z0-9][\w-]*)", text, re.I)):
+            for m in re.finditer(r"\bwww\s*\.?\s+([a-z0-9][\w-]*)", text, re.I)) or \
+            re.search(r"\bwww\s?\.\s+[a-z0-9][\w-]*\s?\.\s?[a-z]", text, re.I):
         return True
     if any(_site_slash(m) for m in _SITE_SLASH.finditer(text)):
         return True
