@@ -6,7 +6,7 @@ have been tuned on (`TUNED`: tuning, held_out, newcomer, held_out_2, held_out_3,
 held_out_4, kinds_4, kinds_5, kinds_6, held_out_7, kinds_7, held_out_8, kinds_8, held_out_9,
 kinds_9, held_out_10, held_out_11, kinds_10, held_out_12, kinds_11, held_out_13, kinds_12,
 kinds_13, held_out_15, held_out_16, kinds_14,
-held_out_17, kinds_15);
+held_out_17, kinds_15, held_out_18, kinds_16);
 a blind corpus is read only when named, so nobody tuning sees it by accident. Prints one JSON
 line per corpus: the share of leaks let through (per kind), the share of ordinary messages
 held (per kind), and time per message (p50, p95, ms). A line with "⏎" in it is one person's
@@ -124,6 +124,12 @@ CORPORA = ROOT / "content" / "contact_examples"
 # It joined in round fifteen to fix its kinds; kinds_15 holds the variants written while
 # fixing them, near-misses for each, tuned on from the start. Its figures since are tuned,
 # so optimistic.
+# held_out_18 (687: natural and determined, written blind), measured once clean after round
+# fifteen (2026-12-01): 4.13 % leaks (16 of 387: handle 10.2 %, address 4.8 %, email 4.7 %,
+# phone 3.0 %, postcode 1.9 %, link 0) and 2.0 % held (6 of 300: postcode districts 5.7 %,
+# public 4.0 %, near-miss 3.3 %). It joined in round sixteen to fix its kinds; kinds_16
+# holds the variants written while fixing them, near-misses for each, tuned on from the
+# start. Its figures since are tuned, so optimistic.
 # kinds_13 (round thirteen, a newcomer's break-test fixed by kind: a number a piece a
 # message, read back over the run of pieces (bot/peers/contact_pieces.py), a house number
 # with a bare street name, Chinese and Japanese number characters, a postcode spelt by
@@ -132,7 +138,7 @@ TUNED = ("tuning", "held_out", "newcomer", "held_out_2", "held_out_3", "kinds_3"
          "held_out_4", "kinds_4", "kinds_5", "kinds_6", "held_out_7", "kinds_7", "held_out_8",
          "kinds_8", "held_out_9", "kinds_9", "held_out_10", "held_out_11", "kinds_10",
          "held_out_12", "kinds_11", "held_out_13", "kinds_12", "kinds_13", "held_out_15",
-         "held_out_16", "kinds_14", "held_out_17", "kinds_15")
+         "held_out_16", "kinds_14", "held_out_17", "kinds_15", "held_out_18", "kinds_16")
 # Between one person's consecutive messages in a corpus line.
 SPLIT = "⏎"
 

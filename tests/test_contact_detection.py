@@ -92,6 +92,12 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   number, platforms described, "my own page is ...", addresses after "at home" and in pieces
   with the street said, symbols said as "(at sign)", organisations' schemes and local
   branches beside their sites, groups' own accounts). The reader learns neither.
+- `held_out_18.tsv`: natural and determined, written blind, measured once clean after round
+  fifteen (4.13 % of 387 leaks let through: handle 10.2 %, address 4.8 %, email 4.7 %;
+  2.0 % of 300 held); tuned on by kind since (round sixteen), so its figures here are tuned.
+  `kinds_16.tsv`: round sixteen's variants and near-misses (handles as recipes, "eye gee",
+  pages named after the platform, a door's number alone after a street, "dot" disguised,
+  asides between digits, clock faces). The reader learns neither.
 - `held_out_6.tsv`: a sixth, written blind 2026-12-01 with determined styles (spaced,
   spelt-out and split numbers, "(at)" and "[dot]", findable profiles, homes by landmark)
   and near-misses; measured once clean after round five: 1.33 % of 300 leaks let through
@@ -1459,6 +1465,51 @@ def test_held_out_17_and_kinds_15_corpora() -> None:
     found = figures("kinds_15")  # 0 of 19 leaks, 0 of 19 held
     assert found["leak_rate"] == 0.0, found
     assert found["false_holds"] == 0.0, found
+
+
+# -- round sixteen: held_out_18 (natural and determined), fixed by kind ------------------------
+def test_held_out_18_and_kinds_16_corpora() -> None:
+    # Clean: 16 of 387 leaks (4.13 %) and 6 of 300 held (2.0 %); tuned on since (round
+    # sixteen), so these figures are optimistic. Within issue 11's bar for a tuned corpus
+    # (1 % leaks, 3 % held); as measured, no slack for another leak or hold.
+    found = figures("held_out_18")  # 3 of 387 leaks, 6 of 300 held
+    assert found["leak_rate"] <= 0.0078, found
+    assert found["false_holds"] <= 0.02, found
+    found = figures("kinds_16")  # 0 of 18 leaks, 0 of 15 held
+    assert found["leak_rate"] == 0.0, found
+    assert found["false_holds"] == 0.0, found
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    (ContactKind.USERNAME, "eye gee: pam dot paints dot seventy"),
+    (ContactKind.USERNAME, "on snap its the word bake then my initials rw then 1966"),
+    (ContactKind.USERNAME, "the recipes are on my facebook page Joan Bakes Syston"),
+    (ContactKind.ADDRESS, "I'm at the bottom of Uppingham Road by the lights, 143, white van"),
+    (ContactKind.EMAIL, "dee at example d o t com"),
+    (ContactKind.EMAIL, "ken o'neill at hotmail, dot co dot uk"),
+    (ContactKind.PHONE, "07700 (work phone) 900 552"),
+    (ContactKind.PHONE, "🕛🕖🕖🕛🕛🕘🕛🕛🕓🕔🕕"),
+])
+def test_round_sixteen_kinds_are_held(kind: ContactKind, text: str) -> None:
+    assert kind in rules(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "I'm at the top of Narborough Road, 15 mins away",
+    "my insta has my name with 30 followers",
+    "my facebook page Syston Walking Group has the times",
+    "I walked 3 (very slowly) 12 times round",
+    "🕐🕑🕒 clocks going back again",
+    "postcode for the Market Harborough leisure centre car park is LE16 7AT",
+])
+def test_round_sixteen_near_misses_pass(text: str) -> None:
+    assert rules(text) == [], text
+
+
+def test_a_handle_whose_last_piece_starts_underscore_is_held() -> None:
+    held = contact_details("underscore bakes", previous=["my snap", "its bev"], use_reader=False)
+    assert ContactKind.USERNAME in held
+    assert contact_details("dash home after", previous=["saw it on insta"], use_reader=False) == []
 
 
 @pytest.mark.parametrize(("kind", "text"), [

@@ -240,7 +240,14 @@ ENTITY_KINDS = {"url": ContactKind.LINK, "text_link": ContactKind.LINK,
 
 _COMMA_SINGLES = re.compile(r"(?<=\b\w)\s*,\s*(?=\w\b)")
 _COMMA_SPELT = re.compile(r"\b[a-z](?:\s*,\s*[a-z]\b){3}", re.I)  # four letters or more
-_FINDERS = ((ContactKind.PHONE, lambda s: has_phone(without_readings(s)) or has_told_phone(s)),
+# Round sixteen: an aside in brackets between a number's digits ("7700 (that's after the
+# 0) 900671") is dropped before reading; a run of clock faces, each an hour for a digit
+# ("🕛🕖🕖🕛🕛🕘..."), is a number told in pictures (nine or more: a phone's length).
+_DIGITS_ASIDE = re.compile(r"(?<=\d)\s*\((?=[^()]*[a-z])[^()]{1,40}\)\s*(?=\d)", re.I)
+_CLOCK_RUN = re.compile(r"(?:[\U0001F550-\U0001F567]\s*){9,}")
+_FINDERS = ((ContactKind.PHONE, lambda s: has_phone(without_readings(s)) or has_told_phone(s)
+             or _CLOCK_RUN.search(s) is not None
+             or ((plain := _DIGITS_ASIDE.sub(" ", s)) != s and has_phone(plain))),
             (ContactKind.EMAIL, lambda s: has_email(s) or _unmasked(s, has_email)
              or has_described_email(s) or _typed(s, has_email)),
             (ContactKind.USERNAME, lambda s: has_handle(s) or has_handle_signal(s)
@@ -414,6 +421,11 @@ def _across(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set[Conta
     # A word just after a symbol said at the end of the earlier message is part of the
     # detail, however ordinary ("hollie underscore" / "hobbles"; round ten).
     said_symbol = bool(earlier_words) and _SAID_SYMBOL_WORD.fullmatch(earlier_words[-1])
+    # Round sixteen: a symbol said to start the later message joins the word just before it,
+    # however ordinary, to the detail ("its hattie" / "underscore walks"); only "underscore",
+    # which chat has no other use for ("dot", "dash" start ordinary messages).
+    symbol_first = bool(earlier_words) and bool(later_words) and \
+        re.fullmatch(r"under\s?score", later_words[0], re.I) is not None
     kinds = [k for k in kinds if _gives(k, earlier_words[-ACROSS_REACH[k]:]) and (
         _gives(k, later_words[:ACROSS_REACH[k]]) or (said_symbol and k in _SPELT_KINDS))]
     if not kinds:
@@ -441,9 +453,10 @@ def _across(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set[Conta
             None)
         if start is None or _holds(kind, [], after[:end]) or _holds(kind, before[-start:], []):
             continue
-        if not _holds(kind, _contentless(before), after[:end]) and (
-                not _holds(kind, before, _contentless(after[:end])) or
-                (said_symbol and kind in _SPELT_KINDS)):
+        if (symbol_first and kind is ContactKind.USERNAME) or (
+                not _holds(kind, _contentless(before), after[:end]) and (
+                    not _holds(kind, before, _contentless(after[:end])) or
+                    (said_symbol and kind in _SPELT_KINDS))):
             spanning.add(kind)
     return spanning
 

@@ -65,7 +65,29 @@ def has_home_without_street_word(text: str) -> bool:
                                     for m in _DOOR_NUMBER.finditer(text)):
         return True
     match = _CLAIMED.search(text)
-    return bool(match) and not _NOT_A_STREET.search(match.group(0))
+    return (bool(match) and not _NOT_A_STREET.search(match.group(0))) or _number_set_apart(text)
+
+
+# Round sixteen: the writer put on a named street, and the door's number alone between
+# commas further on ("I'm at the top of Braunstone Lane by the mini roundabout, 186, red
+# car outside", "on vestry street my flat is literally across, 2b"). Only after "I'm at",
+# "we're on" or the writer's home; the number alone as a clause of its own, not a count
+# ("Braunstone Lane, 10 mins"), a time or a price.
+_PUT_THERE = re.compile(r"\b(?:i'?m|we'?re|i\s+am|we\s+are)\s+(?:at|on|in|down|up|by)\b|"
+                        r"\bmy\s+(?:house|home|flat|place|door|bungalow|cottage)\b", re.I)
+_ON_STREET = re.compile(rf"\b(?:[A-Z][a-z'-]+|[a-z]{{3,}})\s+(?:{STREETS})\b", re.I)
+_NUMBER_APART = re.compile(r",\s*(?:no\.?\s*|number\s+)?([1-9]\d{0,3}[a-z]?)\s*(?=$|[,.!?;]|x+\b)",
+                           re.I)
+
+
+def _number_set_apart(text: str) -> bool:
+    sentence_ends = [m.end() for m in re.finditer(r"[.!?]", text)]
+    for number in _NUMBER_APART.finditer(text):
+        start = max([end for end in sentence_ends if end <= number.start()], default=0)
+        before = text[start:number.start()]
+        if _PUT_THERE.search(before) and _ON_STREET.search(before):
+            return True
+    return False
 
 
 _STREET_LAST = re.compile(r"\b(?:road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|"

@@ -391,7 +391,9 @@ _PLACES = (r"(?:car\s+park|park|centre|center|hospital|station|surgery|clinic|ch
            r"library|stadium|school|museum|venue|pool|cafe|café|pub|shop|store|club|ground|"
            r"reservoir|garden|gardens|office|market)")
 _PLACE_POSTCODE = re.compile(
-    rf"\bpost\s?code\s+(?:for|of)\s+(?:the\s+)?[^.!?]{{0,40}}?\b{_PLACES}\b|"
+    # Round sixteen: no digits or colon before the place's word, so a postcode typed first
+    # is not the place's ("postcode for the satnav: LE16 7PU, Market Harborough").
+    rf"\bpost\s?code\s+(?:for|of)\s+(?:the\s+)?[^.!?:\d]{{0,40}}?\b{_PLACES}\b|"
     rf"\b{_PLACES}(?:'s)?\s+(?:sat\s?nav\s+)?post\s?code\b|"
     # Round twelve: a venue named after the sat nav ("put LE4 5NS in the sat nav for the
     # Space Centre") or as an acronym before "postcode" ("LRI postcode for the sat nav is").

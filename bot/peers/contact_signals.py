@@ -38,6 +38,8 @@ _NICKNAMES = (
     (re.compile(r"\b(?:na\s+)?(?:fejs(?:ie|ik|a)?|fejsbuk\w*|facebooku)(?:\s+jako)?"
                 r"(?=\s*(?:[:,\-–—]\s*)?(?-i:[A-Z]))", re.I), "facebook as"),  # any dash
     (re.compile(r"\bna\s+insta\w*", re.I), "on instagram"),
+    # Round sixteen: Instagram's initials sounded out ("eye gee: lucy dot fitness").
+    (re.compile(r"\beye[\s-]?gee\b", re.I), "ig"),
 )
 # Symbols said in brackets: "sal[underscore]62" (tight: "the form said (underscore)"
 # stays), "ann(at)gmail(dot)com", "pete [at] hotmail [dot] co [dot] uk" (the email rules
@@ -137,6 +139,23 @@ _DESCRIBED = re.compile(
     r"born|birth\s?year|year\s+of\s+birth|my\s+age|house\s+number|date\s+of\s+birth|birthday)|"
     r"(?:the|my)\s+(?:first\s+letters?|initials))\b", re.I)
 
+# Round sixteen: a handle given as a recipe beside a platform: a word or the name on here,
+# then initials, a number or the space taken out ("insta is my name on here without the
+# space plus 64", "its the word swim then my initials jp then 1960").
+_RECIPE = re.compile(
+    r"\b(?:the\s+word\s+\w+|my\s+initials|my\s+(?:first\s+|full\s+)?name(?:\s+on\s+here)?)\s+"
+    r"(?:[^.!?]{0,30}?\s)?(?:then|plus|followed\s+by|with(?:out)?)\s+(?:[^.!?]{0,30}?\s)?"
+    r"(?:\d{2,4}(?=\s*(?:$|[,.;:!?)]|(?:on|at)\s+the\s+end\b|after\b|x+\b|lol\b))|"
+    r"(?:my\s+initials|the\s+spaces?|my\s+birth\s?year|the\s+year\s+i\s+was\s+born)\b)",
+    re.I)
+# A page of the writer's own, named after it in capitals ("on my facebook page Anjali Walks
+# Leicester"); not a group's or a body's page.
+_OWN_PAGE = re.compile(
+    r"\bmy\s+(?:own\s+)?(?:face\s?book|fb|insta\w*|tik\s?tok|youtube)\s+(?:page|account|profile|"
+    r"channel)\s+(?:is\s+|called\s+|:\s*)?((?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+)){1,3})\b", re.I)
+_PUBLIC_PAGE = re.compile(r"\b(?:group|club|team|society|council|trust|charity|nhs|page|"
+                          r"foundation|association|network)\b", re.I)
+
 
 # "add me on insta, BrambleBexWalks", "follow me on strava - NeetaPushes": an invitation to
 # move off the service, a platform, and a run-together capitalised name after it.
@@ -148,7 +167,8 @@ _CAMEL_AFTER = re.compile(r"\W*(?:\w+\W+){0,4}?([A-Z]?[a-z]+(?:[A-Z][a-z0-9]+){2
 
 def has_handle_signal(text: str) -> bool:
     """A name given where only a profile can be meant (see above)."""
-    if _DESCRIBED.search(text):
+    if _DESCRIBED.search(text) or (_RECIPE.search(text) and _PROFILE.search(text)) or (
+            (page := _OWN_PAGE.search(text)) and not _PUBLIC_PAGE.search(page.group(1))):
         return True
     for invitation in _INVITED.finditer(text):
         platform = _PROFILE.search(text, invitation.start(), invitation.end() + 30)

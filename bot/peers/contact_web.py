@@ -344,6 +344,8 @@ _NAME_ADDRESS = re.compile(
 
 def has_email(text: str) -> bool:
     text = without_public_sites(_foreign_symbols(text))  # "have a look at nhs.uk"; not "jo@nhs.net"
+    if _DOT_DISGUISED.search(text):  # round sixteen: "d0t c0m", "d o t org", ", dot co"
+        text = _dots_said(text)
     if _NAME_ADDRESS.search(text):
         return True
     if "male" in text.lower() or "mayl" in text.lower() or "mail" in text.lower():
@@ -363,6 +365,19 @@ def has_email(text: str) -> bool:
     return any(provider in lower for provider in NAMED_PROVIDERS) and \
         _NUMBER_WORD.search(text) is not None and \
         _named_at_provider(_NUMBER_WORD.sub(lambda m: digitised(m.group(0)), text))
+
+
+# "dot" said in disguise (round sixteen): spelt out ("d o t"), with zeros ("d0t c0m"), or
+# after a comma ("hotmail, dot co dot uk"); an O' or D' in a name ("janet.o'reilly at").
+_DOT_DISGUISED = re.compile(r"\bd\s[o0]\s?t\b|\bd0t\b|\bdot\s+c0m\b|,\s*dot\s+(?:co|com|org|net)\b|"
+                            r"\b[od]'[a-z]{3,}\s+at\s", re.I)
+
+
+def _dots_said(text: str) -> str:
+    text = re.sub(r"\bd\s?[o0]\s?t\b", "dot", text, flags=re.I)
+    text = re.sub(r"\b(?<=dot )c0m\b", "com", text, flags=re.I)
+    text = re.sub(r",\s*(?=dot\s+(?:co|com|org|net)\b)", " ", text, flags=re.I)
+    return re.sub(r"\b([od])'([a-z]{3,}\s+at\s)", r"\1\2", text, flags=re.I)
 
 
 _NUMBER_WORD = re.compile(r"\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
