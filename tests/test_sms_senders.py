@@ -65,6 +65,14 @@ async def ignored(sms: SmsHarness) -> list[tuple[str | None, str | None]]:
     ("#+!", UNUSABLE), ("0", UNUSABLE), ("+10000000000", UNUSABLE),
     ("+44 (0)7700 900123", PHONE), ("\u202a+447700900123\u202c", PHONE),
     ("+1 202 555 0143", PHONE),
+    # Service ranges are services however they are written (issue 13's break-test:
+    # "+448001111" was a person while "0800 1111" was ignored): freephone, premium rate,
+    # shared cost, UK-wide 03, a US toll-free number; personal (070) numbers are people.
+    ("+448001111", SHORT_CODE), ("0800 1111", SHORT_CODE), ("448001111", SHORT_CODE),
+    ("+44 808 157 0000", SHORT_CODE), ("08081570000", SHORT_CODE),
+    ("+449098765432", SHORT_CODE), ("+448457000000", SHORT_CODE),
+    ("0300 123 4567", SHORT_CODE), ("+1 800 555 0100", SHORT_CODE),
+    ("+447000123456", PHONE), ("+447624000000", PHONE),
 ])
 def test_sender_kinds(raw: str, kind: str) -> None:
     assert sender_kind(raw)[0] == kind
@@ -88,6 +96,7 @@ def test_a_persons_number_is_read_in_its_own_country(raw: str, number: str) -> N
     ("+60777", "short_code"), ("+12345", "short_code"), ("#123", "short_code"),
     ("*100#", "short_code"), ("", "unusable"), (" ", "unusable"), ("+", "unusable"),
     ("0000000000", "unusable"), ("+447700900123,+447700900124", "unusable"),
+    ("+448001111", "short_code"), ("0800 1111", "short_code"),
 ])
 async def test_a_service_sender_gets_nothing_back_and_becomes_nobody(
         settings: Settings, stub: TwilioStub, sender: str, detail: str,

@@ -20,6 +20,7 @@ DEFAULT_REGION = "GB"
 PHONE, SHORT_CODE, ALPHANUMERIC, OTHER_CHANNEL, UNUSABLE = "phone", "short_code", \
     "alphanumeric", "other_channel", "unusable"
 # UK short codes have 5 digits (some services abroad use 3 to 8); never written with a +.
+# A full number of a service range (freephone, premium rate...: `_service`) is one too.
 # Longer digits without a '+' that make no valid number are a service's number too, and
 # so are service codes (#123, *100#) and a short code written with a stray '+' ("+60777").
 _SHORT_CODE = re.compile(r"[0-9]{3,8}")
@@ -66,9 +67,11 @@ def sender_kind(raw: str) -> tuple[str, str | None]:
     if _SERVICE_CODE.fullmatch(compact) and not _person(compact):
         return SHORT_CODE, None
     try:
-        sender_number(value)
+        number = sender_number(value)
     except AddressError:
         return UNUSABLE, None
+    if _service(number):
+        return SHORT_CODE, None
     return PHONE, None
 
 
@@ -116,6 +119,27 @@ def _person(number: str) -> bool:
         if pattern and re.fullmatch(pattern, national):
             return True
     return False
+
+
+# Numbers that belong to services, never to a person's phone: freephone (0800 1111, the
+# same number as +448001111 and as the short code its 8 digits look like), premium rate,
+# shared cost, non-geographic "UK-wide" (03) and voicemail numbers, by phonenumbers' type.
+_SERVICE_TYPES = frozenset({
+    phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.PREMIUM_RATE,
+    phonenumbers.PhoneNumberType.SHARED_COST, phonenumbers.PhoneNumberType.UAN,
+    phonenumbers.PhoneNumberType.VOICEMAIL})
+
+
+def _service(number: str) -> bool:
+    """Whether an E.164 number is a valid number of a service range (`_SERVICE_TYPES`).
+    Only a valid one: a number phonenumbers does not know (Ofcom's drama ranges, ranges
+    newer than our metadata) stays a person's, as `_person` allows."""
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed) and \
+        phonenumbers.number_type(parsed) in _SERVICE_TYPES
 
 
 def _international(digits: str) -> bool:

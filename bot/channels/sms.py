@@ -19,6 +19,7 @@ from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
 from bot.channels.addresses import OTHER_CHANNEL, PHONE, UNUSABLE, sender_kind, sender_number
+from bot.channels.admission import Admission
 from bot.channels.sms_provider import (
     OPTED_OUT_CODES,
     TRANSIENT_FAILURE_CODES,
@@ -115,6 +116,11 @@ class SmsChannel:
         self.after_undelivered = tuple(after_undelivered)
         # A picture (MMS) is answered as Telegram's are: see bot/channels/wordless.py.
         self.wordless = WordlessReplies(engine)
+        # A burst of texts (replies to a broadcast) waits here, not in front of other
+        # channels' messages; delivery receipts (thousands after a wave) have their own
+        # door, so they hold back neither texts nor other channels (bot/channels/admission).
+        self.admission = Admission()
+        self.receipts = Admission()
 
     def routes(self) -> list[Route]:
         return [Route(INBOUND_PATH, self.inbound, methods=["POST"]),
@@ -141,6 +147,10 @@ class SmsChannel:
         if not _valid_sid(sid):
             # Not a message Twilio sent (it always names one): nothing to count it once by.
             return Response("missing or malformed MessageSid", status_code=400)
+        async with self.admission.admitted():
+            return await self._inbound(form, sid)
+
+    async def _inbound(self, form: Mapping[str, str], sid: str) -> Response:
         kind, other_channel = sender_kind(form.get("From", ""))
         if kind != PHONE:
             # Not a person's phone (a service, another channel, no usable number at all):
@@ -204,7 +214,8 @@ class SmsChannel:
         if not _valid_sid(sid) or status not in RECEIPT_ORDER or \
                 (code and not (code.isascii() and code.isdigit() and len(code) <= 6)):
             return Response(status_code=400)
-        await self.record_receipt(sid, status, int(code) if code else None)
+        async with self.receipts.admitted():
+            await self.record_receipt(sid, status, int(code) if code else None)
         return Response(status_code=204)
 
     async def record_receipt(self, sid: str, status: str, code: int | None) -> None:

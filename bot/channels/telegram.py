@@ -46,6 +46,7 @@ from telegram.error import (
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels import telegram_keyboards as keyboards
+from bot.channels.admission import Admission
 from bot.channels.telegram_media import Wordless, read_edit, read_message
 from bot.channels.telegram_request import RetryingRequest
 from bot.channels.wordless import WordlessReplies
@@ -268,6 +269,10 @@ class TelegramChannel:
         self._connect_task: asyncio.Task[None] | None = None
         # Photos, stickers, voice notes...: a kind word back instead of a puzzled one.
         self.wordless = WordlessReplies(engine)
+        # A burst of updates waits here, not in front of other channels' messages
+        # (bot/channels/admission.py); python-telegram-bot hands over up to
+        # MAX_CONCURRENT_UPDATES at once.
+        self.admission = Admission()
         # Volunteer-moderated groups (bot/groups/moderation.py), when wired in by the app.
         self.groups: GroupHandler | None = None
 
@@ -408,43 +413,48 @@ class TelegramChannel:
         if chat.type != ChatType.PRIVATE:
             # Resident conversations are private; in groups only group moderation speaks.
             if self.groups is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
-                await self.groups.handle(update)
+                async with self.admission.admitted():
+                    await self.groups.handle(update)
             return
+        address = Address(CHANNEL, str(chat.id))
+        async with self._lock_for(address.address), self.admission.admitted():
+            await self._private(update, address)
+
+    async def _private(self, update: Update, address: Address) -> None:
+        """A private chat's update, with its chat's lock and a place in the engine."""
         if self.groups is not None and await self.groups.handle_private(update):
             return  # joining a group (rules, invite link) is Telegram's own business
-        address = Address(CHANNEL, str(chat.id))
-        async with self._lock_for(address.address):
-            external_id = f"u{update.update_id}"
-            if update.my_chat_member is not None:
-                blocked = update.my_chat_member.new_chat_member.status in (
-                    ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
-                await self.engine.set_reachable(address, reachable=not blocked)
-            elif update.callback_query is not None:
-                await self._callback(update, address, external_id)
-            elif update.message is not None:
-                read = read_message(update.message)
-                if read.service:
-                    return  # a pin, a timer, a shared chat...: nobody said anything
-                if read.wordless is not None:
-                    await self._wordless(address, read.wordless, external_id)
-                    return
-                relayed = await self.wordless.last_relay(address) \
-                    if read.left_out is not None else 0
-                event, referral = self._event_from(read.text)
-                await self.engine.handle(address, event, external_id=external_id,
-                                         referral=referral)
-                if read.left_out is not None:
-                    await self.wordless.left_out(address, external_id, relayed, read.album)
-            elif update.edited_message is not None:
-                edit = read_edit(update.edited_message)
-                if edit.text and screen_for(self.content).assess(edit.text).findings:
-                    # Words changed into an emergency or a crisis ("actually I want to end
-                    # it tonight"): handled as a message, so the urgent reply and the alert
-                    # go at once (hazard log H6).
-                    await self.engine.handle(address, Inbound.from_text(edit.text),
-                                             external_id=external_id)
-                elif edit.wordless is not None:
-                    await self._wordless(address, edit.wordless, external_id)
+        external_id = f"u{update.update_id}"
+        if update.my_chat_member is not None:
+            blocked = update.my_chat_member.new_chat_member.status in (
+                ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+            await self.engine.set_reachable(address, reachable=not blocked)
+        elif update.callback_query is not None:
+            await self._callback(update, address, external_id)
+        elif update.message is not None:
+            read = read_message(update.message)
+            if read.service:
+                return  # a pin, a timer, a shared chat...: nobody said anything
+            if read.wordless is not None:
+                await self._wordless(address, read.wordless, external_id)
+                return
+            relayed = await self.wordless.last_relay(address) \
+                if read.left_out is not None else 0
+            event, referral = self._event_from(read.text)
+            await self.engine.handle(address, event, external_id=external_id,
+                                     referral=referral)
+            if read.left_out is not None:
+                await self.wordless.left_out(address, external_id, relayed, read.album)
+        elif update.edited_message is not None:
+            edit = read_edit(update.edited_message)
+            if edit.text and screen_for(self.content).assess(edit.text).findings:
+                # Words changed into an emergency or a crisis ("actually I want to end
+                # it tonight"): handled as a message, so the urgent reply and the alert
+                # go at once (hazard log H6).
+                await self.engine.handle(address, Inbound.from_text(edit.text),
+                                         external_id=external_id)
+            elif edit.wordless is not None:
+                await self._wordless(address, edit.wordless, external_id)
 
     async def _wordless(self, address: Address, message: Wordless, external_id: str) -> None:
         """A photo, sticker, voice note, contact card or location: see bot/channels/wordless."""

@@ -61,7 +61,9 @@ _LOOK_ALIKE_GROUPS = {
     "-": "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u23bc\u23bd\ufe63\uff0d\u2022",
     " ": "\t\x1f\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
          "\u205f\u3000",
-    "": "\u200b\u2060\ufeff",  # invisible: zero-width space, word joiner, byte order mark
+    # Invisible: zero-width space, word joiner, byte order mark, soft hyphen (a hint where
+    # a word may break, which phones don't draw).
+    "": "\u200b\u2060\ufeff\u00ad",
     # Line ends (vertical tab, the file, group and record separators, next line, line and
     # paragraph separators) are line breaks, the unit separator a space: deleted, they
     # would run two words together. A form feed is GSM-7 (an escaped character) already.
@@ -164,10 +166,14 @@ def septets(text: str) -> int:
 
 def smart(text: str) -> str:
     """Look-alike characters replaced by their GSM-7 forms; everything else as it was.
-    Accents typed as separate marks ("e" + U+0301) are joined first (NFC): "é" is GSM-7."""
+    Accents typed as separate marks ("e" + U+0301) are joined first (NFC): "é" is GSM-7.
+    Invisible marks that do nothing where they are go first (`without_stray_marks`), and
+    so does an emoji's U+FE0F once its character is plain text ("™️" is "TM")."""
     out: list[str] = []
-    text = unicodedata.normalize("NFC", text)
+    text = without_stray_marks(unicodedata.normalize("NFC", text))
     for at, char in enumerate(text):
+        if char == _VS16 and at > 0 and text[at - 1] in LOOK_ALIKES:
+            continue
         if char in _BASIC or char in _EXTENSION:
             out.append(char)
         elif char in LOOK_ALIKES:
@@ -180,6 +186,46 @@ def smart(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+# Invisible marks that do something only beside certain characters, and otherwise change
+# nothing a reader sees but the cost: one makes a whole text UCS-2 (a pasted English text
+# with a left-to-right mark, iOS copies numbers with them, went from 1 segment to 3).
+_BIDI_MARKS = "\u200e\u200f\u061c"  # LRM, RLM, ALM: settle punctuation in right-to-left text
+_RIGHT_TO_LEFT = regex.compile(r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}\p{Bidi_Class=AN}]")
+# ZWNJ, ZWJ and the combining grapheme joiner: they shape (or keep apart) the letters
+# either side in Arabic, Persian and Indic scripts, and make one emoji of several.
+_JOINERS = "\u200c\u200d\u034f"
+_VS16 = "\ufe0f"  # "show this as an emoji": meaningful only after something that can be one
+_CAN_BE_EMOJI = regex.compile(r"[\p{Emoji}\p{Emoji_Component}]")
+
+
+def without_stray_marks(text: str) -> str:
+    """`text` without the invisible marks that do nothing where they are: a bidi mark
+    (LRM, RLM, ALM) on a line with no right-to-left letter or number; U+FE0F after
+    something that is no emoji; a ZWJ, ZWNJ or U+034F with neither neighbour a character
+    GSM-7 lacks (so not inside an emoji sequence, nor between Arabic or Indic letters).
+    Right-to-left text and emoji ZWJ sequences keep theirs: "👩‍💻" stays one emoji."""
+    if not any(c in _BIDI_MARKS or c in _JOINERS or c == _VS16 for c in text):
+        return text
+    lines = []
+    for line in text.split("\n"):
+        if not _RIGHT_TO_LEFT.search("".join(c for c in line if c not in _BIDI_MARKS)):
+            line = "".join(c for c in line if c not in _BIDI_MARKS)
+        line = "".join(c for at, c in enumerate(line) if c != _VS16 or (
+            at > 0 and _CAN_BE_EMOJI.match(line[at - 1]) is not None))
+        line = "".join(c for at, c in enumerate(line) if c not in _JOINERS or
+                       _joins(line[at - 1:at]) or _joins(line[at + 1:at + 2]))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _joins(neighbour: str) -> bool:
+    """Whether a joiner beside this character may matter: it is one GSM-7 lacks (a letter
+    of another script, an emoji, a variation selector), so the text is UCS-2 anyway."""
+    return bool(neighbour) and not neighbour.isspace() and neighbour not in _BASIC and \
+        neighbour not in _EXTENSION and neighbour not in LOOK_ALIKES and \
+        neighbour not in _JOINERS
 
 
 def _fraction(plain: str, before: str, after: str) -> str:
@@ -439,13 +485,19 @@ def _gap(char: str) -> str:
 def _tidy(text: str) -> str:
     """Close the gaps left where characters were removed ("hi 👍 there" -> "hi there",
     "Well done 🎉 !" -> "Well done!", "10👍30" -> "10 30"), and nothing else: ":)" or
-    "fe80::1" stay as typed."""
-    return "\n".join(_GAP.sub(_closed, line) for line in text.split("\n"))
+    "fe80::1" stay as typed. Punctuation that ended what was left out at the start of a
+    line goes with it ("Привіт! See you" is "See you", not "! See you")."""
+    return "\n".join(_GAP.sub(_closed, _LEADING_GAP.sub("", line))
+                     for line in text.split("\n"))
 
 
 # A gap: what was removed, the spaces around it, and a comma just before it.
 _GAP = re.compile(rf"[,;:]?[ {_GONE}{_HIDDEN}]*[{_GONE}{_HIDDEN}][ {_GONE}{_HIDDEN}]*")
 _ENDS = ",.!?;:"
+# Something visible left out at the start of a line, and the punctuation that closed it
+# (only when a space or the line's end follows it: "👍 :)" keeps its smile).
+_LEADING_GAP = re.compile(
+    rf"^[ {_GONE}{_HIDDEN}]*{_GONE}[ {_GONE}{_HIDDEN}]*[{re.escape(_ENDS)}]+(?: +|$)")
 
 
 def _closed(gap: re.Match[str]) -> str:

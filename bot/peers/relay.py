@@ -5,6 +5,7 @@ reporting a chat; and leaving peer support when someone asks to be forgotten."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from bot.peers.chats import (
     _when,
     audit,
     notify,
+    preferred_address,
 )
 from bot.peers.contact import SPLIT_WITHIN, contact_details
 from bot.peers.contact_pieces import PIECES_BACK, earlier_messages
@@ -79,33 +81,69 @@ def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_
             created_at=now))
         names = ", ".join(mine.text(f"peers.contact.{k.value}") for k in kinds)
         return [Outbound(mine.text("peers.relay.held", answer=names))]
-    theirs = content.for_language(_language(connection, partner))
-    forwarded = Outbound(theirs.text("peers.relay.from",
-                                     alias=label_for(connection, partner, chat_id, theirs),
-                                     text=text),
-                         options=_report_button(connection, theirs, partner, chat_id))
-    by_sms = _by_sms(connection, partner, forwarded)
-    # Texts without UCS-2 cannot carry emoji or other scripts: never pass on an empty
-    # message, and say what was left out.
-    lost = left_out(text) \
-        if by_sms is not None and not _SMS["allow_unicode"] else None
-    if lost:
-        alias = label_for(connection, sender_id, chat_id, mine)
-        if not any(c.isalnum() for c in to_gsm7(text)):
-            return [Outbound(mine.text(f"peers.relay.not_sent.{lost}", alias=alias))]
-    if by_sms is not None and by_sms[1] > by_sms[2]:
-        # Too many texts: say how much fits, which emoji or other scripts make far less.
-        return [Outbound(mine.text("peers.relay.too_long_texts", alias=label_for(
-            connection, sender_id, chat_id, mine), count=characters_that_fit(
-                forwarded.text, allow_unicode=_SMS["allow_unicode"])))]
-    queued = notify(connection, partner, [forwarded], now, kind="relay")
+    ready = for_reader(connection, content, sender_id, chat_id, text)
+    if ready.message is None:
+        return ready.told
+    queued = notify(connection, partner, [ready.message], now, kind="relay")
     connection.execute(insert(RelayedMessage.__table__).values(
         connection_id=chat_id, sender_id=sender_id, text=text, held=False,
-        segments=by_sms[0] if by_sms is not None and queued else 0,
+        segments=ready.segments if queued else 0,
         outbox_id=queued[0] if queued else None, created_at=now))
-    if lost:
-        return [Outbound(mine.text(f"peers.relay.part_sent.{lost}", alias=alias))]
-    return []
+    return ready.told
+
+
+@dataclass(frozen=True)
+class ForReader:
+    """A relay as its reader gets it on the channel they use now (`message`, None when it
+    cannot go there), what it costs there in SMS segments (0 off SMS), and what the writer
+    is told: why it didn't go, or what it went without."""
+
+    message: Outbound | None
+    segments: int
+    told: list[Outbound]
+
+
+def for_reader(connection: Connection, content: ContentLibrary, sender_id: int,
+               chat_id: int, text: str) -> ForReader:
+    """`text` (already `relayable` and cleared of contact details) made ready for the
+    other person in the chat on the channel they can be reached on now: the writer's name
+    as they can read it, a Report button on Telegram only, and by SMS every check a text
+    needs (what GSM-7 cannot carry is left out and the writer told, never an empty relay,
+    at most `MAX_PARTS` texts, the segments it costs). The one path for a relay, whether
+    written to them just now or moved to their other channel after the first refused it
+    (bot/peers/undelivered.py): the channel, not the first try, decides how it reads."""
+    chat = connection.execute(select(PeerChat).where(PeerChat.id == chat_id)).mappings().one()
+    partner = _partner(chat, sender_id)
+    mine = content.for_language(_language(connection, sender_id))
+    theirs = content.for_language(_language(connection, partner))
+    address = preferred_address(connection, partner)
+    gsm7_only = address is not None and address.channel == "sms" and \
+        not _SMS["allow_unicode"]
+    # The words made GSM-7 on their own, not with the name before them: what is left out
+    # of "Привіт! See you" then takes its "!" along, never the ": " after the name.
+    words = to_gsm7(text).strip() if gsm7_only else text
+    forwarded = Outbound(theirs.text("peers.relay.from",
+                                     alias=label_for(connection, partner, chat_id, theirs),
+                                     text=words),
+                         options=_report_button(connection, theirs, partner, chat_id))
+    by_sms = _by_sms(connection, partner, forwarded)
+    if by_sms is None:
+        return ForReader(forwarded, 0, [])
+    alias = label_for(connection, sender_id, chat_id, mine)
+    # Texts without UCS-2 cannot carry emoji or other scripts: never pass on an empty
+    # message, and say what was left out.
+    lost = left_out(text) if gsm7_only else None
+    if lost and not any(c.isalnum() for c in words):
+        return ForReader(None, 0, [Outbound(mine.text(f"peers.relay.not_sent.{lost}",
+                                                      alias=alias))])
+    segments, parts, most = by_sms
+    if parts > most:
+        # Too many texts: say how much fits, which emoji or other scripts make far less.
+        return ForReader(None, 0, [Outbound(mine.text(
+            "peers.relay.too_long_texts", alias=alias, count=characters_that_fit(
+                forwarded.text, allow_unicode=_SMS["allow_unicode"])))])
+    told = [Outbound(mine.text(f"peers.relay.part_sent.{lost}", alias=alias))] if lost else []
+    return ForReader(forwarded, segments, told)
 
 
 def _just_before(connection: Connection, chat_id: int, sender_id: int,

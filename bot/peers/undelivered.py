@@ -21,10 +21,11 @@ from sqlalchemy import Connection, select, update
 
 from bot.core.content import ContentLibrary
 from bot.core.events import Outbound
-from bot.dispatch.notify import requeue_elsewhere
+from bot.dispatch.notify import elsewhere, requeue_elsewhere
 from bot.dispatch.outbox import Outgoing
 from bot.peers import service
 from bot.peers.models import PeerChat, RelayedMessage
+from bot.peers.relay import for_reader
 from bot.storage.models import Person
 
 RELAY_KIND = "relay"  # as service.relay queues them
@@ -37,23 +38,37 @@ def tell_sender(connection: Connection, content: ContentLibrary, item: Outgoing,
     if item.kind != RELAY_KIND:
         return False
     relayed = connection.execute(
-        select(RelayedMessage.connection_id, RelayedMessage.sender_id)
+        select(RelayedMessage.connection_id, RelayedMessage.sender_id, RelayedMessage.text,
+               RelayedMessage.segments)
         .where(RelayedMessage.outbox_id == item.id)).first()
     if relayed is None:
         return False
-    chat_id, sender_id = int(relayed[0]), int(relayed[1])
+    chat_id, sender_id, text = int(relayed[0]), int(relayed[1]), relayed[2]
     open_chat = connection.scalar(select(PeerChat.id).where(
         PeerChat.id == chat_id, PeerChat.status.in_(service.OPEN_CHAT)))
     if open_chat is None:
         return False  # the chat has ended meanwhile: nothing to carry on with
     # They use another channel too (a phone joined to their Telegram): the words go there
-    # instead, and the writer has nothing to be told (issue 13). The relay follows its
-    # new row, so "my data" and erasure still find the words.
-    moved = requeue_elsewhere(connection, item, now)
-    if moved is not None:
-        connection.execute(update(RelayedMessage).where(RelayedMessage.outbox_id == item.id)
-                           .values(outbox_id=moved))
-        return True
+    # instead (issue 13), made for that channel exactly as a relay written to it is: the
+    # writer's name as that reader can read it, no Telegram button turned into an SMS
+    # option, and by text every SMS check (what GSM-7 can't carry, never an empty relay,
+    # the part cap, the cost). The writer hears only what that channel changed; the relay
+    # follows its new row, so "my data" and erasure still find the words.
+    # ("" once retention forgot the words: nothing to move.)
+    if text and elsewhere(connection, item) is not None:
+        ready = for_reader(connection, content, sender_id, chat_id, text)
+        moved = None if ready.message is None else \
+            requeue_elsewhere(connection, item, now, ready.message)
+        if moved is not None:
+            # What it cost already (parts that left before a receipt said they never
+            # arrived), and what it costs now.
+            spent = int(relayed[3] or 0) if item.parts_sent else 0
+            connection.execute(update(RelayedMessage).where(RelayedMessage.outbox_id == item.id)
+                               .values(outbox_id=moved, segments=spent + ready.segments))
+        if ready.told:
+            service.notify(connection, sender_id, ready.told, now, kind="peer")
+        if moved is not None or ready.told:
+            return True
     language = connection.scalar(select(Person.language).where(Person.id == sender_id))
     mine = content.for_language(str(language or "en"))
     alias = service.label_for(connection, sender_id, chat_id, mine)
