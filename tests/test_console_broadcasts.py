@@ -102,7 +102,7 @@ async def test_compose_preview_send_and_history(settings: Settings) -> None:
         assert preview.status_code == 200, text_of(preview)
         words = text_of(preview)
         assert f"Move Mates team: {WORDS}" in words  # as Telegram and SMS show it
-        assert "standard SMS alphabet (GSM-7)" in words
+        assert "only standard text characters" in words
         shown = numbers(preview)
         assert shown == {"recipients": "2", "telegram": "1", "sms": "1", "left_out": "2",
                          "segments_each": "1", "segments": "1",

@@ -9,6 +9,7 @@ helper's buttons do. Forged forms, unknown ids and every look and action in the 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -511,3 +512,25 @@ def test_every_word_for_closing_and_people_exists() -> None:
     keys += [f"console_cases.roles.{r}" for r in ("resident", "supporter", "member")]
     keys += [f"console.audit.actions.{a}" for a in moderation.CHAT_AUDIT.values()]
     assert [key for key in keys if not EN.has(key)] == []
+
+
+async def test_a_reports_history_shows_one_look_per_person_in_half_an_hour(
+        settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as mo:
+        world = site.world
+        case = await reported(world, (ANN, "hello Sam"), (SAM, "give me your number"))
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        for _ in range(4):  # after each action the page opens again
+            await mo.get(f"/staff/cases/{case}")
+        await mo.post(f"/staff/cases/{case}/note", {"note": "Called Sam"})
+        opened = t("console.audit.actions.case_viewed")
+        world.clock.advance(timedelta(minutes=20))  # within the half hour: not shown again
+        page = text_of(await mo.get(f"/staff/cases/{case}"))
+        assert page.count(f"Mo Khan {opened}") == 1, page
+        world.clock.advance(timedelta(minutes=11))  # 31 minutes after the first: shown
+        page = text_of(await mo.get(f"/staff/cases/{case}"))
+        assert page.count(f"Mo Khan {opened}") == 2, page
+        assert "Mo Khan Added a note to a report Called Sam" in page
+        # The audit log keeps every look.
+        viewed = [r for r in await site.audit() if r["action"] == "case_viewed"]
+        assert len(viewed) == 6

@@ -771,3 +771,49 @@ async def test_the_list_and_the_inbox_draw_places_with_one_table(settings: Setti
             assert row and f'href="/staff/places/{BRAUNSTONE}">Braunstone parkrun</a>' in \
                 row.group(0)
             assert row.group(0).count('role="cell"') == len(columns)
+
+
+def edit_fields(form: str, **changes: Any) -> dict[str, Any]:
+    """The edit form as a browser sends it: every text field, the version, and changes."""
+    fields: dict[str, Any] = dict(re.findall(
+        r'<input class="nhsuk-input[^>]* name="(\w+)" type="text" value="([^"]*)"', form))
+    version = re.search(r'name="version" value="([0-9a-f]{16})"', form)
+    assert version, "the edit form carries the place's version"
+    fields.update(version=version.group(1), kind="session", setting="outdoors", cost="free",
+                  level="any", booking="drop_in", activities=["walking"],
+                  company=["alone", "friends", "group"],
+                  summary="A free 5k walk, jog or run every Saturday at 9am.",
+                  source="parkrun's website")
+    fields.update(changes)
+    return fields
+
+
+async def test_a_later_save_over_a_changed_place_is_refused_keeping_what_was_typed(
+        settings: Settings) -> None:
+    async with site(settings) as place, place.browser() as sam, \
+            place.browser("kim@example.org", "Kim Patel") as kim:
+        first = (await sam.get(f"/staff/places/{BRAUNSTONE}/edit")).text
+        second = (await kim.get(f"/staff/places/{BRAUNSTONE}/edit")).text
+        saved = await sam.post(f"/staff/places/{BRAUNSTONE}/edit",
+                               edit_fields(first, name="Braunstone Park parkrun"))
+        assert saved.status_code == 303, text_of(saved)
+        typed = "A free 5k run round Braunstone Park, every Saturday at 9am."
+        refused = await kim.post(f"/staff/places/{BRAUNSTONE}/edit",
+                                 edit_fields(second, summary=typed))
+        assert refused.status_code == 409, text_of(refused)
+        page = text_of(refused)
+        assert words("form.changed.title") in page
+        assert typed in refused.text  # what Kim typed is still in the form
+        # The saved name, where it differs from Kim's form (which still has the old one).
+        assert f"{words('fields.name')} Braunstone Park parkrun" in page
+        assert place.bot_has(BRAUNSTONE).name == "Braunstone Park parkrun"
+        assert place.bot_has(BRAUNSTONE).summary != typed
+        # Kim saves again from the refused page, knowingly: now at the new version.
+        again = await kim.post(f"/staff/places/{BRAUNSTONE}/edit",
+                               edit_fields(refused.text, summary=typed))
+        assert again.status_code == 303, text_of(again)
+        assert place.bot_has(BRAUNSTONE).summary == typed
+        # A save of a place nobody changed meanwhile goes through at once.
+        latest = (await sam.get(f"/staff/places/{BRAUNSTONE}/edit")).text
+        assert (await sam.post(f"/staff/places/{BRAUNSTONE}/edit",
+                               edit_fields(latest, summary=typed))).status_code == 303

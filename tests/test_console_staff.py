@@ -511,3 +511,33 @@ def test_looks_and_actions() -> None:
     assert not audit.is_look("staff_added") and not audit.is_look("hold")
     with pytest.raises(ValueError):
         audit.page(None, show="all")  # type: ignore[arg-type]
+
+
+async def test_audit_details_read_as_words(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as sam:
+        await coordinator(site, sam)
+        now = site.clock.now()
+
+        def entries(connection: Connection) -> None:
+            for action, target, detail in (
+                    ("safety_alert_raised", "alert:3", "chest_pain; told 0"),
+                    ("safety_alert_raised", "alert:4", "no_such_topic; told 2"),
+                    ("team_reply_sent", "team_request:4", "sms, 1 segments"),
+                    ("team_reply_sent", "team_request:5", "telegram"),
+                    ("cases_listed", None, "0"),
+                    ("groups_listed", None, "7"),
+                    ("volunteer_invite_created", None, "supporter, 14 days")):
+                write_audit(connection, now, None, action, target=target, detail=detail,
+                            staff_id=1)
+
+        await site.world.db(entries)
+        words = text_of(await sam.get("/staff/audit?show=everything"))
+        chest = EN.text("safety.alerts.kind.chest_pain")
+        assert f"{chest[:1].upper()}{chest[1:]}. People told: 0" in words
+        red = EN.text("safety.alerts.kind.red_flag")
+        assert f"{red[:1].upper()}{red[1:]}. People told: 2" in words
+        assert "By text message. Texts it took: 1" in words and "By Telegram" in words
+        assert "Number shown: 0" in words and "Number shown: 7" in words
+        assert "supporter, 14 days" in words  # already words: as recorded
+        for code_like in ("chest_pain", "told 0", "sms, 1 segments", "no_such_topic"):
+            assert code_like not in words, code_like

@@ -8,6 +8,7 @@ moderators kept out, and bad addresses answered with 404."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -351,3 +352,36 @@ async def test_a_code_is_shown_only_to_the_session_that_made_it(settings: Settin
         assert len(await site.world.rows(Invite)) == 1
         assert await actions(site) == [("volunteer_invite_created", None, "moderator, 14 days")]
 
+
+
+async def test_a_double_click_on_make_the_code_makes_one_code(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as lee:
+        await coordinator(site, lee)
+        form = await lee.get("/staff/volunteers/invite")
+        once = re.search(r'name="once" value="([^"]+)"', form.text)
+        assert once, "the form carries a one-off field"
+        data = {"role": "supporter", "days": "14", "once": once.group(1)}
+        # Two POSTs of one form at once (the browser shows the second's answer).
+        both = await asyncio.gather(lee.post("/staff/volunteers/invite", data),
+                                    lee.post("/staff/volunteers/invite", data))
+        assert [r.status_code for r in both] == [303, 303]
+        assert both[0].headers["location"] == both[1].headers["location"]
+        assert len(await site.world.rows(Invite)) == 1
+        # And one after the other, before the first answer was followed.
+        again = await lee.post("/staff/volunteers/invite", data)
+        assert again.headers["location"] == both[0].headers["location"]
+        assert len(await site.world.rows(Invite)) == 1
+        shown = await lee.get(again.headers["location"])
+        assert shown.status_code == 200 and CODE.search(text_of(shown))
+        made = [a for a in await actions(site) if a[0] == "volunteer_invite_created"]
+        assert len(made) == 1
+        # Once shown, the same form sent again is a new request: a new code, shown.
+        later = await lee.post("/staff/volunteers/invite", data)
+        assert later.headers["location"] != again.headers["location"]
+        assert (await lee.get(later.headers["location"])).status_code == 200
+        # A second form opened at once asks for its own code.
+        other = await lee.get("/staff/volunteers/invite")
+        second = re.search(r'name="once" value="([^"]+)"', other.text)
+        assert second and second.group(1) != once.group(1)
+        await lee.post("/staff/volunteers/invite", {**data, "once": second.group(1)})
+        assert len(await site.world.rows(Invite)) == 3

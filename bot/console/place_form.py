@@ -9,6 +9,8 @@ sentences" alone left people guessing which words, and how short."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -116,6 +118,35 @@ def filled_from(item: Opportunity | None) -> Filled:
     return Filled(text, {"activities": list(item.activities), "company": list(item.company)},
                   {name: ("yes" if known[name] else "no") if name in known else ""
                    for name in ACCESS})
+
+
+def version(item: Opportunity) -> str:
+    """A place's version as its edit form shows it: 16 hex characters, a fingerprint of
+    every field the form holds, so it changes whenever anyone saves a different place
+    (no counter in storage needed; saving the same values again changes nothing)."""
+    filled = filled_from(item)
+    data = json.dumps([filled.text, filled.lists, filled.access], sort_keys=True)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def differences(typed: Filled, saved: Filled) -> list[tuple[str, str, str]]:
+    """Where the place as saved now differs from what was typed, in the form's order:
+    (field name, the key of its label, the saved value as text; lists joined by ", ",
+    access answers 'yes', 'no' or '')."""
+    found = []
+    for name in (*ORDER, *(n for n in (*TEXTS, "schedule", "age_min", "age_max")
+                           if n not in ORDER)):
+        if name in LISTS:
+            mine, now = typed.lists.get(name, []), saved.lists.get(name, [])
+            if sorted(mine) != sorted(now):
+                found.append((name, f"console.places.fields.{name}", ", ".join(now)))
+        elif typed.get(name) != saved.get(name):
+            found.append((name, f"console.places.fields.{name}", saved.get(name)))
+    for name in ACCESS:
+        if typed.access.get(name, "") != saved.access.get(name, ""):
+            found.append((f"access_{name}", f"console.places.access.{name}",
+                          saved.access.get(name, "")))
+    return found
 
 
 def _clean(value: str, limit: int) -> str:

@@ -270,12 +270,15 @@ def routes(console: Console) -> list[Route]:
 
     # -- adding and editing -----------------------------------------------------------
     def form_page(session: Session, row: PlaceRow | None, filled: place_form.Filled,
-                  errors: dict[str, str], status: int = 200) -> Response:
+                  errors: dict[str, str], status: int = 200, *, version: str = "",
+                  changed: list[tuple[str, str, str]] | None = None) -> Response:
         return pages.render("place_form.html", status, session=session,
                             csrf=session.csrf_token, current="places", row=row,
                             filled=filled, errors=errors, options=place_form.options(),
                             access=place_form.ACCESS,
-                            readings=place_form.readings(filled, errors, rules))
+                            readings=place_form.readings(filled, errors, rules),
+                            version=version or (place_form.version(row.item) if row else ""),
+                            changed=changed)
 
     @coordinators
     async def add_page(request: Request, session: Session) -> Response:
@@ -318,11 +321,21 @@ def routes(console: Console) -> list[Route]:
         row = await find(place_id) if place_id else None
         if row is None or not row.editable:
             return console.not_found(session)
-        filled = place_form.filled_from_form(await console.form(request))
+        form = await console.form(request)
+        filled = place_form.filled_from_form(form)
+        # Optimistic concurrency: the form carries the version it was opened at; a save
+        # over someone else's later one would silently undo it, so it is refused, what
+        # was typed kept, the saved values shown, and the form now at the new version (a
+        # second save is a choice). A post without a version (a script) is not checked.
+        opened, now_at = str(form.get("version", ""))[:40], place_form.version(row.item)
+        if opened and opened != now_at:
+            saved = place_form.filled_from(row.item)
+            return form_page(session, row, filled, {}, 409, version=now_at,
+                             changed=place_form.differences(filled, saved))
         entry, problems = place_form.entry_from(filled, keep=row.item)
         errors = place_form.check(filled, entry, problems, rules, pages.content, row.id)
         if errors:
-            return form_page(session, row, filled, errors, 400)
+            return form_page(session, row, filled, errors, 400, version=opened)
         now, staff = console.clock.now(), _staff(session)
 
         def save(connection: Connection) -> None:

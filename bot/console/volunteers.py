@@ -9,12 +9,16 @@ anything. A new code is shown once: the form's POST makes it and redirects to a 
 shows it (Post/Redirect/Get), the code itself kept in memory for this session until that
 page has read it (`shared.Kept`), never in the address. Only its hash is stored, so a
 reload, Back or anyone else's look finds it gone and no second code is made. Removing
-someone asks "are you sure?" on a page of its own. Each look and each change is in the
+someone asks "are you sure?" on a page of its own. A double click on "Make the code" makes
+one code, not two (`Recent`): the second POST of the same form, while the first code is
+still unshown, goes to the first code's page. Each look and each change is in the
 audit log (never the code itself). Every form posts and comes back: no JavaScript needed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -46,6 +50,28 @@ class NewCode:
     role: str
     days: int
     expires: datetime
+
+
+class Recent:
+    """The invite forms this process answered in the last `WINDOW`, so a double click (two
+    POSTs of one form, the browser showing the second's answer) leads to one code. Keyed by
+    session, the form's one-off `once` field and what it asked for; a form without `once`
+    (a script) matches by what it asked for alone. The second POST is sent to the first
+    code's page only while that code is still unshown (`Kept.read`): once shown, another
+    POST is a new request and makes a new code. In memory, per process: two POSTs of one
+    double click travel on one connection to one worker."""
+
+    WINDOW = timedelta(seconds=10)
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()  # the check and the making, one request at a time
+        self.made: dict[tuple[int, str, str, int], tuple[str, datetime]] = {}
+
+    def find(self, key: tuple[int, str, str, int], now: datetime) -> str | None:
+        """The handle of the code made for `key` within the window, if any."""
+        self.made = {k: v for k, v in self.made.items() if now - v[1] < self.WINDOW}
+        found = self.made.get(key)
+        return found[0] if found else None
 
 
 def _person_id(request: Request) -> int | None:
@@ -119,20 +145,35 @@ def routes(console: Console) -> list[Route]:
         return render("volunteers.html", session, rows=rows,
                       banner=_banner(request, rows, content))
 
+    recent = Recent()
+
     @coordinators
     async def invite_page(request: Request, session: Session) -> Response:
         return render("volunteers_invite.html", session, roles=INVITABLE_ROLES,
-                      values={"days": str(volunteers.INVITE_DAYS)})
+                      values={"days": str(volunteers.INVITE_DAYS),
+                              "once": secrets.token_urlsafe(12)})
 
     @coordinators
     async def invite(request: Request, session: Session) -> Response:
         form = await console.form(request)
         role, raw_days = str(form.get("role", "")), str(form.get("days", ""))[:20]
+        once = str(form.get("once", ""))[:40]
         days, errors = read_invite(role, raw_days)
         if errors:
             return render("volunteers_invite.html", session, 400, roles=INVITABLE_ROLES,
-                          errors=errors, values={"role": role, "days": raw_days})
-        now = console.clock.now()
+                          errors=errors, values={"role": role, "days": raw_days,
+                                                 "once": once})
+        async with recent.lock:
+            now, key = console.clock.now(), (session.id, once, role, days)
+            first = recent.find(key, now)
+            if first is not None and await console.kept.read(session, first, NewCode):
+                return redirect(f"/volunteers/invite/code?made={first}")
+            handle = await make_code(session, role, days, now)
+            recent.made[key] = (handle, now)
+        return redirect(f"/volunteers/invite/code?made={handle}")
+
+    async def make_code(session: Session, role: str, days: int, now: datetime) -> str:
+        """A new code, made and kept for the page that shows it: that page's handle."""
 
         def make(connection: Connection) -> str:
             code = volunteers.create_invite(connection, role, now, days)
@@ -142,9 +183,8 @@ def routes(console: Console) -> list[Route]:
             return code
 
         code = await console.run(make)
-        handle = await console.kept.keep(session, NewCode(code, role, days,
-                                                          now + timedelta(days=days)))
-        return redirect(f"/volunteers/invite/code?made={handle}")
+        return await console.kept.keep(session, NewCode(code, role, days,
+                                                        now + timedelta(days=days)))
 
     @coordinators
     async def code_page(request: Request, session: Session) -> Response:

@@ -11,8 +11,9 @@ whether it was handled by text message or in the console. Never a resident's wor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, insert, not_, or_, select
@@ -33,6 +34,13 @@ NOT_ABOUT_RESIDENTS = frozenset({"places_listed", "place_viewed", "feeds_listed"
 # `place:some-id`: how `target` is written by every feature.
 _TARGET = re.compile(r"^([a-z_]+):(-?[\w.-]{1,64})(?:/tg:(-?\d{1,20}))?$")
 _HELD = re.compile(r"^held:(\d{1,12})(?:; (.*))?$", re.S)
+# Details written in a code-like shape, read back in words by `Entry.detail_words`:
+# a safety alert's "chest_pain; told 0", a reply's "sms, 1 segments".
+_ALERT_TOLD = re.compile(r"^([a-z_]{1,40}); told (\d{1,6})$")
+_SEGMENTS = re.compile(r"^sms, (\d{1,4}) segments$")
+# A case's history shows one look per member of staff in this long (each opening is
+# still in the audit log): a look after every action would bury the actions.
+LOOK_QUIET = timedelta(minutes=30)
 
 
 def record(connection: Connection, now: datetime, staff_id: int | None, action: str, *,
@@ -113,6 +121,42 @@ class Entry:
             return held.group(2) or ""
         return self.detail or ""
 
+    def detail_words(self, t: Callable[..., str], has: Callable[[str], bool]) -> str:
+        """`shown_detail` read as words (`t`, `has`: the pages' content lookups): a count
+        on a list "Number shown: 4", a safety alert "Chest pain. People told: 0", a reply
+        "By text message. Texts it took: 1"; any other detail as it was recorded."""
+        shown = self.shown_detail()
+        told = _ALERT_TOLD.match(shown)
+        if told is not None and self.action.startswith("safety_alert_"):
+            key = f"safety.alerts.kind.{told.group(1)}"
+            kind = t(key if has(key) else "safety.alerts.kind.red_flag")
+            return (f"{kind[:1].upper()}{kind[1:]}. "
+                    f"{t('console.audit.details.told', count=told.group(2))}")
+        segments = _SEGMENTS.match(shown)
+        if segments is not None:
+            return t("console.audit.details.by_sms", count=segments.group(1))
+        if shown == "telegram" and self.action == "team_reply_sent":
+            return t("console.audit.details.by_telegram")
+        if shown.isdecimal() and self.action.endswith("_listed"):
+            return t("console.audit.details.listed", count=shown)
+        return shown
+
+
+def fewer_looks(entries: list[Entry], quiet: timedelta = LOOK_QUIET) -> list[Entry]:
+    """`entries` (oldest first) without the looks that repeat one by the same person
+    within `quiet` of the last look of theirs kept: actions are all kept."""
+    last: dict[tuple[int | None, int | None], datetime] = {}
+    kept: list[Entry] = []
+    for entry in entries:
+        if is_look(entry.action):
+            who = (entry.staff_id, entry.person_id)
+            before = last.get(who)
+            if before is not None and entry.at - before < quiet:
+                continue
+            last[who] = entry.at
+        kept.append(entry)
+    return kept
+
 
 def page(connection: Connection, *, before: int | None = None, limit: int = PAGE,
          show: str = "everything", staff_id: int | None = None) -> list[Entry]:
@@ -135,10 +179,11 @@ def page(connection: Connection, *, before: int | None = None, limit: int = PAGE
 
 
 def for_case(connection: Connection, case_id: int, *, limit: int = PAGE * 5) -> list[Entry]:
-    """A moderation case's history, oldest first: every look and action on it, by text,
-    Telegram or the console, each actor named as on the audit page."""
-    return _entries(connection, _named().where(AuditEntry.case_id == case_id)
-                    .order_by(AuditEntry.id).limit(limit))
+    """A moderation case's history, oldest first: every action on it, by text, Telegram
+    or the console, each actor named as on the audit page; a look at most once per person
+    in `LOOK_QUIET` (`fewer_looks`: the audit page has every one)."""
+    return fewer_looks(_entries(connection, _named().where(AuditEntry.case_id == case_id)
+                                .order_by(AuditEntry.id).limit(limit)))
 
 
 def staff_with(connection: Connection, action: str, detail: str) -> set[int]:

@@ -114,7 +114,7 @@ async def test_a_broadcast_in_the_browser(staff_page: Callable[..., Awaitable[Ch
     await expect(numbers.locator('[data-number="segments_each"]')).to_have_text("1")
     await expect(numbers.locator('[data-number="cost"]')).to_have_text(
         "£0.08 (2 segments at £0.04 each)")
-    await expect(page.get_by_text("standard SMS alphabet (GSM-7)")).to_be_visible()
+    await expect(page.get_by_text("only standard text characters")).to_be_visible()
     await expect(page.get_by_text(
         "This sends your message to 2 people. It will cost about £0.08.")
     ).to_be_visible()
