@@ -590,3 +590,29 @@ async def test_a_deep_link_never_leads_off_the_console(settings: Settings) -> No
             assert signed.headers["location"] == "/staff/", value
             await sam.get("/staff/")
             await sam.post("/staff/sign-out")
+
+
+async def test_an_outcome_typed_in_a_stale_tab_is_shown_back(settings: Settings) -> None:
+    """Closing (or noting) an alert someone else closed meanwhile: the words typed come
+    back, beside the "already closed" message, not lost; the alert stays as closed."""
+    async with console(settings) as site, site.browser() as sam, site.browser() as kim:
+        await site.world.resident(RESIDENT, "Ann")
+        await site.world.says(RESIDENT, "i want to end my life tonight")
+        await site.staff(sam, "sam@example.org")
+        await site.staff(kim, "kim@example.org", "Kim Ross")
+        await sam.get("/staff/alerts/1")
+        await kim.get("/staff/alerts/1")
+        await kim.post("/staff/alerts/1/close", {"note": "Her sister is with her"})
+        late = await sam.post("/staff/alerts/1/close", {"note": "Called 999 at 9:10"})
+        assert late.status_code == 409
+        page = text_of(late)
+        assert "Alert 1 is already closed. What you wrote is shown below." in page
+        assert "What you wrote was not saved" in page
+        assert ">Called 999 at 9:10</textarea>" in late.text
+        late_note = await sam.post("/staff/alerts/1/note", {"note": "Ambulance came"})
+        assert late_note.status_code == 409 and ">Ambulance came</textarea>" in late_note.text
+        alert = await site.alert()
+        assert [n["text"] for n in alert["notes"]["notes"]] == ["Her sister is with her"]
+        # Nothing typed: the plain banner, as before.
+        empty = await sam.post("/staff/alerts/1/close", {"note": ""})
+        assert empty.headers["location"] == "/staff/alerts/1?done=already_closed"

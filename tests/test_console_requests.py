@@ -12,7 +12,8 @@ import httpx
 from test_console_http import Browser, console, text_of
 
 from bot.config import Settings
-from bot.core.events import Address
+from bot.core.events import Address, Outbound
+from bot.core.render import render_sms
 from bot.staff.models import TeamMessage, TeamRequest
 from bot.storage.models import OutboxMessage
 
@@ -149,7 +150,7 @@ async def test_a_coordinator_sees_who_has_it_and_may_take_it_over(settings: Sett
         assert heard.texts(ON_TELEGRAM)[-1] == "Move Mates team (Cat): Hello from Cat"
         audit = text_of(await co.get("/staff/audit"))
         assert "Cat Lee Picked up a request to talk Request 1 from Mo Khan" in audit
-        assert "Cat Lee Replied to a resident Request 1 telegram" in audit
+        assert "Cat Lee Replied to a resident Request 1 By Telegram" in audit
 
 
 async def test_every_request_form_needs_its_token(settings: Settings) -> None:
@@ -274,3 +275,124 @@ async def test_a_checked_reply_goes_once_whatever_is_reloaded_or_pressed_again(
         bare = await mo.post("/staff/requests/1/send", {"reply": "Unchecked words"})
         assert bare.headers["location"] == "/staff/requests/1?done=send_again"
         assert (await world.delivered()).texts(RESIDENT) == []
+
+
+async def test_a_safety_alert_is_answered_by_the_one_reply_path(settings: Settings) -> None:
+    """"Answer them" on an alert opens the person's conversation with the team, picked
+    up, and the reply is checked (segments, cost, what a text drops) and sent as any
+    request's is; the conversation shows what their phone got."""
+    async with console(settings) as site, site.browser() as mo, site.browser() as cat:
+        world = site.world
+        await world.resident(RESIDENT, "Ann")
+        await world.says(RESIDENT, "i want to end my life tonight")
+        await world.delivered()
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        await site.staff(cat, "cat@example.org", "Cat Lee")
+        page = text_of(await mo.get("/staff/alerts/1"))
+        assert "Answer them" in page and "segments and cost" in page
+
+        answered = await mo.post("/staff/alerts/1/answer")
+        assert answered.headers["location"] == "/staff/requests/1?done=claimed#answer"
+        heard = await world.delivered()
+        assert heard.only(RESIDENT).startswith("Mo from the Move Mates team has your message")
+        alert = await site.alert()  # answering it is picking it up
+        assert (alert["status"], alert["acknowledged_by_staff_name"]) == \
+            ("acknowledged", "Mo Khan")
+        page = text_of(await mo.get("/staff/requests/1"))
+        assert "Being answered by Mo Khan" in page and "Your reply" in page
+        assert "Alert 1 : Crisis" in page  # the alert it answers, linked
+
+        reply = "Ann, we're here — call 116 123 any time 💙"
+        checked, handle = await check(mo, reply)
+        words = text_of(checked)
+        assert "Goes by SMS Separate texts 1 SMS segments 1" in words
+        assert "Estimated cost About £0.04" in words
+        assert "A text cannot carry all you wrote" in words
+        sent = await mo.post("/staff/requests/1/send", {"check": handle})
+        assert sent.headers["location"] == "/staff/requests/1?done=sent"
+        queued = (await world.delivered()).only(RESIDENT)
+        assert queued == f"Move Mates team (Mo): {reply}"
+        # What their phone shows is the SMS channel's rendering of it.
+        [got] = render_sms(Outbound(queued), allow_unicode=False).parts
+        assert got.startswith("Move Mates team (Mo): Ann, we're here") and "💙" not in got
+        assert "—" not in got
+        page = text_of(await mo.get("/staff/requests/1"))
+        received = got.removeprefix("Move Mates team (Mo): ")
+        typed = "A text could not carry all of this reply. What was typed:"
+        assert f"{received} {typed} {reply}" in page  # what went, then what was typed
+
+        # Again: already theirs; a colleague is sent to the conversation to take it over.
+        again = await mo.post("/staff/alerts/1/answer")
+        assert again.headers["location"] == "/staff/requests/1?done=already_yours#answer"
+        assert "Mo Khan is talking with them now: Request 1" in \
+            text_of(await cat.get("/staff/alerts/1"))
+        held = await cat.post("/staff/alerts/1/answer")
+        assert held.headers["location"] == "/staff/requests/1?done=held#answer"
+        page = text_of(await cat.get(held.headers["location"]))
+        assert "Mo Khan is talking with them here. Take it over" in page
+        assert "Take over from Mo Khan" in page
+        assert len(await world.rows(TeamRequest)) == 1
+
+        rows = [(r["actor_staff_id"], r["action"], r["target"], r["detail"])
+                for r in await site.audit() if r["action"] in (
+                    "safety_alert_answered", "safety_alert_ok", "team_request_claimed",
+                    "team_reply_sent")]
+        assert rows == [(1, "safety_alert_answered", "alert:1", "team_request:1"),
+                        (1, "safety_alert_ok", "alert:1", None),
+                        (1, "team_request_claimed", "team_request:1", None),
+                        (1, "team_reply_sent", "team_request:1", "sms, 1 segments"),
+                        (1, "safety_alert_answered", "alert:1", "team_request:1"),
+                        (2, "safety_alert_answered", "alert:1", "team_request:1")]
+        assert "Mo Khan Answered an alert Alert 1" in text_of(await cat.get("/staff/audit"))
+
+
+async def test_an_alert_after_stop_opens_nothing_and_sends_nothing(settings: Settings
+                                                                    ) -> None:
+    async with console(settings) as site, site.browser() as sam:
+        world = site.world
+        await world.resident(RESIDENT, "Ann")
+        await world.says(RESIDENT, "i want to end my life tonight")
+        await world.says(RESIDENT, "STOP")
+        await world.delivered()
+        await site.staff(sam, "sam@example.org")
+        await sam.get("/staff/alerts/1")
+        refused = await sam.post("/staff/alerts/1/answer")
+        assert refused.headers["location"] == "/staff/alerts/1?done=unreachable"
+        assert "We cannot reach them now. They may have sent STOP" in \
+            text_of(await sam.get(refused.headers["location"]))
+        assert await world.rows(TeamRequest) == []
+        assert (await world.delivered()).texts(RESIDENT) == []
+        assert (await site.alert())["status"] == "open"  # nobody has it yet
+        assert [(r["action"], r["detail"]) for r in await site.audit()
+                if r["action"] == "team_reply_refused"] == [("team_reply_refused",
+                                                             "unreachable")]
+
+
+async def test_a_hand_back_from_a_stale_tab_keeps_its_words(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as mo, site.browser() as co:
+        world = site.world
+        await world.says(ON_TELEGRAM, "hello")
+        await world.says(ON_TELEGRAM, "human pls")
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        await site.staff(co, "cat@example.org", "Cat Lee", role="coordinator")
+        await mo.get("/staff/requests/1")
+        await mo.post("/staff/requests/1/claim")
+        await co.get("/staff/requests/1")
+        await co.post("/staff/requests/1/claim")  # Mo's tab is stale now
+        words = "Rang him back; he found the Tuesday walk."
+        late = await mo.post("/staff/requests/1/hand-back", {"outcome": words})
+        assert late.status_code == 409
+        page = text_of(late)
+        assert "Only Cat Lee can do that now." in page
+        assert "What you wrote is in the note box below." in page
+        assert re.search(f'name="note"[^>]*>{re.escape(words)}</textarea>', late.text)
+        await co.post("/staff/requests/1/hand-back", {"outcome": "Done by Cat."})
+        closed = await mo.post("/staff/requests/1/hand-back", {"outcome": words})
+        assert closed.status_code == 409 and "Request 1 is already closed." in text_of(closed)
+        assert re.search(f'name="note"[^>]*>{re.escape(words)}</textarea>', closed.text)
+        kept = await mo.post("/staff/requests/1/note", {"note": words})  # one press keeps it
+        assert kept.headers["location"] == "/staff/requests/1?done=noted"
+        assert [r["text"] for r in await world.rows(TeamMessage,
+                                                    TeamMessage.direction == "note")] == [words]
+        [request] = await world.rows(TeamRequest)
+        assert request["outcome"] == "Done by Cat."

@@ -7,7 +7,14 @@ not as described (`places.py`).
 
 Opening an alert shows the person's words (while they are kept, 30 days) and is written in
 the audit log, like `ALERT 12`. Claiming, noting and closing are forms that post and come
-back to the alert with a banner saying what happened (or why nothing did).
+back to the alert with a banner saying what happened (or why nothing did). Answering them
+opens their conversation with the team (`requests.answer_alert`) and goes to its page,
+where a reply is checked (segments, cost) and sent by the one reply path.
+
+A note or an outcome posted after someone else closed the alert (a stale tab) is shown
+back, in a box to copy, with the "already closed" message: a closed alert takes no more
+notes (the same rule as `ALERT 12 NOTE` by text), so it cannot be saved there, and losing
+what someone typed about a crisis is worse than showing it twice.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from starlette.routing import Route
 
 from bot.console import cases
 from bot.console import places as place_pages
+from bot.console import requests as request_pages
 from bot.console.shared import Console, redirect, signed_in
 from bot.safety import alerts
 from bot.safety.alerts import StaffActor
@@ -30,7 +38,7 @@ from bot.staff.sessions import Session
 ACTIONS = {"claim": "ok", "note": "note", "close": "close"}
 # Outcomes worth a banner on the alert's page (content: console.alert.done.*).
 OUTCOMES = ("acknowledged", "noted", "closed", "already_closed", "already_picked_up",
-            "shortened")
+            "shortened", "unreachable", "no_person")
 
 
 def _alert_id(request: Request) -> int | None:
@@ -64,15 +72,47 @@ def routes(console: Console) -> list[Route]:
         alert_id = _alert_id(request)
         if alert_id is None:
             return console.not_found(session)
+        done = request.query_params.get("done")
+        return await alert_view(session, alert_id, banner=done if done in OUTCOMES else None)
+
+    async def alert_view(session: Session, alert_id: int, status_code: int = 200, *,
+                         banner: str | None = None, errors: dict[str, str] | None = None,
+                         kept: str = "") -> Response:
+        """The alert's page; `kept`: words posted that could not be saved, shown back."""
         staff = StaffActor(session.account.id, session.account.display_name)
         now = console.clock.now()
-        alert = await console.run(lambda c: alerts.staff_view(c, alert_id, staff, now))
+
+        def load(connection: Connection) -> Any:
+            alert = alerts.staff_view(connection, alert_id, staff, now)
+            talk = help.open_for(connection, alert["person_id"]) \
+                if alert is not None and alert["person_id"] is not None else None
+            return alert, talk
+
+        alert, talk = await console.run(load)
         if alert is None:
             return console.not_found(session)
-        done = request.query_params.get("done")
-        return pages.render("alert.html", session=session, csrf=session.csrf_token,
-                            current="inbox", alert=alert, errors={}, values={},
-                            banner=done if done in OUTCOMES else None)
+        return pages.render("alert.html", status_code, session=session,
+                            csrf=session.csrf_token, current="inbox", alert=alert,
+                            talk=talk, errors=errors or {}, values={}, banner=banner,
+                            kept=kept)
+
+    @signed_in(console)
+    async def answer(request: Request, session: Session) -> Response:
+        """Answer the person: to their conversation's page, picked up, where the reply is
+        checked and sent (or back here saying why nobody can answer them)."""
+        alert_id = _alert_id(request)
+        if alert_id is None:
+            return console.not_found(session)
+        staff = help.Staff(session.account.id, session.account.display_name)
+        now = console.clock.now()
+        outcome, request_id = await console.run(lambda c: request_pages.answer_alert(
+            c, console.content, alert_id, staff, now))
+        if outcome == "no_alert":
+            return console.not_found(session)
+        if request_id is None:
+            return redirect(f"/alerts/{alert_id}?done={outcome}")
+        console.queued()  # the resident is told who has their message
+        return redirect(f"/requests/{request_id}?done={outcome}#answer")
 
     def acting(name: str):  # type: ignore[no-untyped-def]
         @signed_in(console)
@@ -89,12 +129,13 @@ def routes(console: Console) -> list[Route]:
             if done.outcome == "no_alert":
                 return console.not_found(session)
             if done.outcome == "need_note":
-                alert = await console.run(lambda c: alerts.staff_view(c, alert_id, staff, now))
                 field = "outcome" if name == "close" else "note"
-                return pages.render(
-                    "alert.html", 400, session=session, csrf=session.csrf_token,
-                    current="inbox", alert=alert, banner=None,
-                    errors={field: f"console.alert.need_{field}"}, values={})
+                return await alert_view(session, alert_id, 400,
+                                        errors={field: f"console.alert.need_{field}"})
+            if done.outcome == "already_closed" and note.strip():
+                # Closed from another tab meanwhile: what they typed is shown back.
+                return await alert_view(session, alert_id, 409, banner="already_closed",
+                                        kept=note.strip())
             outcome = "shortened" if done.shortened else done.outcome
             return redirect(f"/alerts/{alert_id}?done={outcome}")
 
@@ -102,5 +143,6 @@ def routes(console: Console) -> list[Route]:
 
     return [Route("/", home, methods=["GET"]),
             Route("/alerts/{alert}", alert_page, methods=["GET"]),
+            Route("/alerts/{alert}/answer", answer, methods=["POST"]),
             *[Route(f"/alerts/{{alert}}/{name}", acting(name), methods=["POST"])
               for name in ACTIONS]]

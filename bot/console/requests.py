@@ -10,6 +10,13 @@ checked, once: it takes the kept reply, so a second press, or Back and Send agai
 nothing and sends nothing. Hand it back with what happened and the bot carries on with
 them. Moderators and coordinators alike may do all of it. Every form posts and comes back
 here with a banner (Post/Redirect/Get: a reload never posts again).
+
+A safety alert is answered the same way (`answer_alert`): "Answer them" on the alert opens
+(or picks up) a conversation with the person here, so the one reply path above, with its
+check, segments, cost, STOP rule and audit, serves alerts too.
+
+A hand-back that can no longer happen (closed, or taken over, from another tab) comes back
+with its words in the note box rather than losing them: a note may still be added.
 """
 
 from __future__ import annotations
@@ -18,21 +25,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.console.shared import Console, redirect, signed_in
+from bot.core.gsm7 import smart, to_gsm7
+from bot.dispatch.notify import preferred_address
+from bot.safety import alerts as safety_alerts
 from bot.safety.models import SafetyAlert
-from bot.staff import help
+from bot.staff import audit, help
 from bot.staff.sessions import Session
 
 # Outcomes worth a banner on the request's page (content: console.request.done.*).
-OUTCOMES = ("claimed", "taken_over", "already_yours", "already_picked_up", "already_closed",
+OUTCOMES = ("claimed", "taken_over", "already_yours", "already_picked_up", "already_closed", "held",
             "stopped", "sent", "noted", "handed_back", "not_yours", "unreachable",
             "check_gone", "send_again")
 GOOD = ("claimed", "taken_over", "already_yours", "sent", "noted", "handed_back")
+# A hand-back refused for these keeps its words in the note box (nothing typed is lost).
+KEEP_WORDS = ("already_closed", "not_yours", "stopped")
 
 
 @dataclass(frozen=True)
@@ -53,13 +65,72 @@ def _staff(session: Session) -> help.Staff:
 
 
 def alerts_since(connection: Connection, person_id: int, since: Any) -> list[dict[str, Any]]:
-    """Safety alerts raised for this person since they asked (their words stay on the
-    alert's own page, where each look is audited)."""
+    """Safety alerts raised for this person since they asked, and any still open from
+    before (the alert a conversation was opened to answer). Their words stay on the
+    alert's own page, where each look is audited."""
     return [{**row, "picked_up_by": None} for row in connection.execute(
         select(SafetyAlert.id, SafetyAlert.category, SafetyAlert.topic,
                SafetyAlert.created_at, SafetyAlert.status)
-        .where(SafetyAlert.person_id == person_id, SafetyAlert.created_at >= since)
+        .where(SafetyAlert.person_id == person_id,
+               or_(SafetyAlert.created_at >= since, SafetyAlert.status != "closed"))
         .order_by(SafetyAlert.created_at)).mappings()]
+
+
+def answer_alert(connection: Connection, content: Any, alert_id: int, staff: help.Staff,
+                 now: Any) -> tuple[str, int | None]:
+    """Open the way to answer the person a safety alert is about: their conversation with
+    the team (`bot.staff.help`), picked up by `staff`, whose page has the one reply path.
+
+    Returns (outcome, request id or None). Outcomes: `claimed` / `taken_over` (theirs now;
+    the resident is told who has it), `already_yours`, `held` (a colleague holds their
+    conversation: its page offers to take it over), or, with no request, `no_alert`,
+    `already_closed`, `no_person` (erased, or not a resident) and `unreachable` (STOP on
+    every channel, or blocked: nothing is opened, nothing goes). An open alert is picked
+    up as well, as answering it is picking it up; each step is audited."""
+    alert = connection.execute(select(SafetyAlert.person_id, SafetyAlert.status,
+                                      SafetyAlert.channel)
+                               .where(SafetyAlert.id == alert_id)).first()
+    if alert is None:
+        return "no_alert", None
+    if alert.status == "closed":
+        return "already_closed", None
+    if alert.person_id is None:
+        return "no_person", None
+    request = help.open_for(connection, alert.person_id)
+    if request is not None and help.end_if_stopped(connection, request, now):
+        request = None
+    if request is None:
+        # The STOP rule before anything is opened: nobody we may reach, nothing to answer.
+        if preferred_address(connection, alert.person_id) is None:
+            audit.record(connection, now, staff.id, "team_reply_refused",
+                         target=f"alert:{alert_id}", detail="unreachable")
+            return "unreachable", None
+        request = help.ask(connection, alert.person_id, alert.channel, None, now,
+                           out_of_hours=False, reply_after=None)
+    audit.record(connection, now, staff.id, "safety_alert_answered",
+                 target=f"alert:{alert_id}", detail=f"team_request:{request.id}")
+    if alert.status == "open":
+        safety_alerts.apply(connection, alert_id, "ok", "", actor=None, now=now,
+                            staff=safety_alerts.StaffActor(staff.id, staff.name))
+    if request.held_by(staff):
+        return "already_yours", request.id
+    if request.status == help.HELD:
+        return "held", request.id
+    return help.claim(connection, content, request.id, staff, now).outcome, request.id
+
+
+def as_received(lines: list[help.Line], allow_unicode: bool) -> dict[int, str]:
+    """What the resident's phone showed for each reply sent by SMS whose words a text
+    could not carry as typed (emoji, dashes, other scripts), by its place in `lines`: the
+    same conversion the SMS channel makes (`render_sms`)."""
+    convert = smart if allow_unicode else to_gsm7
+    received = {}
+    for at, line in enumerate(lines):
+        if line.direction == "out" and line.channel == "sms" and line.text:
+            sent = convert(line.text)
+            if sent != line.text:
+                received[at] = sent
+    return received
 
 
 def routes(console: Console) -> list[Route]:
@@ -68,7 +139,7 @@ def routes(console: Console) -> list[Route]:
     async def page(session: Session, request_id: int, status_code: int = 200, *,
                    banner: str | None = None, errors: dict[str, str] | None = None,
                    preview: help.Preview | None = None, reply: str = "",
-                   check: str = "") -> Response:
+                   check: str = "", note: str = "") -> Response:
         staff = _staff(session)
         now = console.clock.now()
 
@@ -88,7 +159,8 @@ def routes(console: Console) -> list[Route]:
             "request.html", status_code, session=session, csrf=session.csrf_token,
             current="inbox", request=request, lines=lines, alerts=alerts,
             mine=request.held_by(staff), banner=banner, good=banner in GOOD,
-            errors=errors or {}, preview=preview, reply=reply, check=check,
+            errors=errors or {}, preview=preview, reply=reply, check=check, note=note,
+            received=as_received(lines, console.pricing.allow_unicode),
             price=console.pricing.per_segment, max_reply=help.MAX_REPLY)
 
     @signed_in(console)
@@ -128,6 +200,11 @@ def routes(console: Console) -> list[Route]:
             if done.outcome.startswith("need_"):
                 return await page(session, request_id, 400,
                                   errors={field: f"console.request.{done.outcome}"})
+            if field == "outcome" and done.outcome in KEEP_WORDS and words.strip():
+                # Closed or taken over from another tab: the words typed are not lost,
+                # they wait in the note box (a closed request still takes notes).
+                return await page(session, request_id, 409, banner=done.outcome,
+                                  note=words.strip()[:help.MAX_NOTE])
             console.queued()
             return redirect(f"/requests/{request_id}?done={done.outcome}")
 
