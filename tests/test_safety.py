@@ -1229,18 +1229,12 @@ def test_round_thirteen_everyday_questions_and_moans_stay_quiet(text: str) -> No
 
 @pytest.mark.parametrize("text", [
     "nobody visits me anymore", "I've got nobody now",
-    pytest.param(
-        "looking after him is breaking me",
-        marks=pytest.mark.xfail(
-            strict=True, reason="someone named makes it theirs: round fourteen")),
-    pytest.param(
-        "I'm tired of pretending I'm fine",
-        marks=pytest.mark.xfail(
-            strict=True, reason="tired read as health hides it: round fourteen")),
-    pytest.param(
-        "I keep having nightmares about the ambulance",
-        marks=pytest.mark.xfail(
-            strict=True, reason="ambulance fires the emergency rule: round fourteen")),
+    # Round fifteen: carer strain naming the one cared for is still the writer's; "I'm
+    # fine" inside "pretending I'm fine" denies nothing; what a nightmare is about is not
+    # happening now.
+    "looking after him is breaking me",
+    "I'm tired of pretending I'm fine",
+    "I keep having nightmares about the ambulance",
     "my nerves are through the roof since the scan",
     "every day feels the same since I retired",
     "the flat is so empty since she went into the home",
@@ -1249,3 +1243,95 @@ def test_round_thirteen_everyday_questions_and_moans_stay_quiet(text: str) -> No
 def test_round_thirteen_first_person_low_mood_is_met_with_care(text: str) -> None:
     found = SCREEN.assess(text)
     assert not found.findings and found.distress, found
+
+
+# Round fifteen (2026-12-02): everyday mood words need a low-mood reading (bot/safety/moods.py,
+# hazard log H10). Fresh wordings, none in any set.
+@pytest.mark.parametrize("text", [
+    "knackered but what a view from the top, see you Thursday",
+    "absolutely shattered after the charity walk, so proud of us all",
+    "bit wiped out after aqua fit, early night for me",
+    "shattered, the in-laws stayed all weekend",
+    "fed up with the roadworks outside, took ages to get here",
+    "cba with the washing tonight so I went round the park instead",
+    "Tigers lost again, gutted",
+    "my laptop's playing up so I'll ring instead",
+    "knee's playing up a bit but I'm not letting it stop me",
+    "the film was so sad, I need a cuppa",
+    "had a little cry when I finished the 5k, happy tears",
+    "nervous about the deep end but I did it!",
+    "struggling to open the link, can you resend it?",
+    "I was really down last winter but I'm in a much better place now",
+    "was in hospital with my chest in 2019, no problems since",
+])
+def test_round_fifteen_everyday_mood_words_beside_good_news_stay_quiet(text: str) -> None:
+    found = SCREEN.assess(text)
+    assert not found.findings and not found.distress, found
+
+
+@pytest.mark.parametrize("text", [
+    # The same words with a low-mood reading: a strain, lasting, nothing good beside them.
+    "knackered all the time and I can't see it changing",
+    "exhausted from looking after my dad, I never get a break",
+    "fed up",
+    "so fed up with everything at the moment",
+    "cba with anything these days",
+    "my hip's been playing up for weeks and it's getting me down",
+    "gutted, the consultant says I can't walk far for months",
+    # Understated, said plainly.
+    "not felt myself for a good while now",
+    "I just can't seem to get going these days",
+    "everything's such an effort lately",
+    "I haven't really got anyone to talk to",
+    "my brother died in the summer and I'm still not right",
+    "I smile at everyone but inside I'm not ok",
+    "can't remember the last time I did something just for me",
+    # A good word denied or turned explains nothing.
+    "the group was nice but afterwards I had a little cry in the car",
+    "haven't made it to a single walk this month, fed up",
+    "I don't think I'll make it Saturday, been a rough week",
+])
+def test_round_fifteen_everyday_mood_words_with_a_low_reading_are_met_with_care(
+        text: str) -> None:
+    found = SCREEN.assess(text)
+    assert not found.findings and found.distress, found
+
+
+@pytest.mark.parametrize(("text", "distress"), [
+    # Loneliness with alarming words is care (hazard log H10); a wish to die is crisis.
+    ("being on my own all day is killing me", True),
+    ("the loneliness is eating me alive", True),
+    ("so lonely I wish I was dead", False),
+    ("nobody visits, I don't want to be alive anymore", False),
+])
+def test_round_fifteen_loneliness_is_care_unless_they_wish_to_die(text: str,
+                                                                 distress: bool) -> None:
+    found = SCREEN.assess(text)
+    if distress:
+        assert not found.findings and found.distress, found
+    else:
+        assert "crisis" in topics(text), found
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # Someone else's emergency: 999 for them, not the writer's own reply.
+    ("my missus can't get her breath and she's gone grey", "someone_else"),
+    ("neighbours collapsed on his drive", "someone_else"),
+    ("SOMEONES FAINTED IN THE CAFE", "someone_else"),
+    ("texting for my dad, he's suddenly very breathless and he can't finish a word",
+     "someone_else"),
+    # A faint told as a gap is a faint, not a fall.
+    ("next thing I knew I was on the bathroom floor, I don't remember falling", "fainting"),
+])
+def test_round_fifteen_the_right_reply_for_whose_emergency_it_is(text: str, topic: str) -> None:
+    assert topic in topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "if someone collapses on a walk what should we do",
+    "what should I do if someone faints on the walk?",
+    "how do I help someone having an asthma attack, just so I know",
+])
+def test_round_fifteen_first_aid_questions_are_signposted_not_alarmed(text: str) -> None:
+    found = SCREEN.assess(text)
+    assert not found.findings and found.medical_question, found

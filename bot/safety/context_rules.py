@@ -44,7 +44,8 @@ DIRECTION = {"forward": "FORWARD", "backward": "BACKWARD", "both": "BIDIRECTIONA
 CONTEXT_LABELS = ("chest_pain", "stroke", "breathing", "palpitations", "blood_sugar",
                   "blood_sugar_high", "high_reading", "hyper_symptoms", "fall_event", "injury",
                   "head_injury", "long_lie", "fainting", "other_urgent", "unwell", "crisis",
-                  "crisis_topic", "distress", "distress_health", "hypo_symptoms",
+                  "crisis_topic", "distress", "distress_health", "tiredness", "moan",
+                  "moan_health", "hypo_symptoms",
                   "diabetes_context", "fever", "sepsis_sign", "plea", "unresponsive", "pills",
                   "overdose_act", "relapse", "confirmed",
                   "grief", "emergency", "danger", "poison", "ingested", "their_emergency",
@@ -53,7 +54,8 @@ CONTEXT_LABELS = ("chest_pain", "stroke", "breathing", "palpitations", "blood_su
 # feeling began, not a feeling that has passed; they mark only physical targets as past.
 ONSET = ("since", "after")
 ONSET_SCOPE = 3
-FEELINGS = {"crisis", "crisis_topic", "distress", "distress_health", "relapse", "grief"}
+FEELINGS = {"crisis", "crisis_topic", "distress", "distress_health", "relapse", "grief",
+            "tiredness", "moan", "moan_health"}
 
 
 def context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:

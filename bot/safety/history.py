@@ -18,7 +18,7 @@ CRISIS = frozenset({"crisis", "crisis_topic"})
 Where = tuple[int, int]  # (start, end) of a cue in the doc
 
 NEVER_SETTLED = {"crisis", "crisis_topic", "distress", "distress_health", "grief", "relapse",
-                 "emergency"}
+                 "emergency", "tiredness", "moan", "moan_health"}
 # Signs of a stroke that went away may be a TIA: NHS, call 999 even if they go. Only a
 # clinician's word, a test or a benign cause ("the GP said it was a migraine", "scan was
 # clear", "from sleeping on it") reports one over; "fine now", "came back" and "it

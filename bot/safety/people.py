@@ -19,6 +19,7 @@ THIRD_PERSON = frozenset({"himself", "herself", "themselves", "themself"})
 # writer's again ("my husband thinks I'm having a stroke").
 SUBJECT = frozenset({"i", "im", "ive", "id"})
 OWNERS = frozenset({"my", "his", "her", "our", "their"})
+HE_SHE = frozenset({"he", "she", "hes", "shes"})
 PEOPLE = frozenset({
     "mum", "mam", "mom", "mother", "mummy", "dad", "father", "daddy", "husband", "hubby",
     "wife", "partner", "son", "daughter", "brother", "sister", "friend", "mate", "neighbour",
@@ -57,8 +58,9 @@ def third_person(span: Span) -> bool:
 def named_inside(span: Span) -> bool:
     """Someone else named inside a physical finding, with the writer not the subject after
     them: "think my mum is having a stroke" (the phrase took in "my mum"), never "my
-    husband thinks I'm having a stroke". (A pronoun inside is no sign: "my lips they are
-    going blue".)"""
+    husband thinks I'm having a stroke"; or "he" or "she" inside with no word of the writer
+    ("very breathless he can't speak"). ("They" is no sign: "my lips they are going
+    blue".)"""
     if span.label_ not in PHYSICAL:
         return False
     words = [t.lower_ for t in span]
@@ -66,4 +68,6 @@ def named_inside(span: Span) -> bool:
         named = word in OWNERS and i + 1 < len(words) and words[i + 1] in PEOPLE
         if named:
             return not SUBJECT & set(words[i + 1:])
-    return False
+    # "Very breathless he can't speak": he or she as the subject inside, the writer nowhere
+    # in it (round fifteen).
+    return bool(HE_SHE & set(words)) and not FIRST_PERSON & set(words)

@@ -61,12 +61,22 @@ from bot.safety.history import (
 )
 from bot.safety.indexed import IndexedMatcher, index_context
 from bot.safety.lexicon import Lexicon
+from bot.safety.moods import (
+    MILD,
+    MOODS,
+    STRONG,
+    grief_is_distress,
+    mild_is_distress,
+    mood_cues,
+    told_as_over,
+)
 from bot.safety.normalise import Normaliser
 from bot.safety.patterns import compile_phrase, words_of
-from bot.safety.people import PHYSICAL, named_inside, third_person
+from bot.safety.people import FIRST_PERSON, PEOPLE, PHYSICAL, named_inside, third_person
 from bot.safety.people import first_person as _first_person
 from bot.safety.second_reader import (
     KIND_THRESHOLD,
+    SET_ASIDE_THRESHOLD,
     SOMEONE_ELSE_THRESHOLD,
     URGENT_THRESHOLD,
     URGENT_THRESHOLD_QUESTION,
@@ -90,7 +100,7 @@ GROUP = "safety_targets"
 # and laughter ("haha", a laughing emoji).
 CUES = ("farewell", "finality", "departure", "fiction", "settled", "reported_over", "returned",
         "laughter", "fear", "joining", "habit", "now_words", "recovered", "accident",
-        "deliberate", "movement", "living")
+        "deliberate", "movement", "living", "coping", "everyday", "strain", "over")
 STANDING_CUES = frozenset({"habit", "now_words"})
 # Symptoms a person may tell as a standing pattern when asked about their health ("I get
 # chest pain on hills"): never a stroke, a crisis, someone else or a named emergency.
@@ -293,6 +303,9 @@ class SafetyScreen:
         laughs = [(span.start, span.end) for span in cue_spans if span.label_ == "laughter"]
         fears = [(span.start, span.end) for span in cue_spans if span.label_ == "fear"]
         recovered = [(span.start, span.end) for span in cue_spans if span.label_ == "recovered"]
+        moods = mood_cues(cue_spans, [span for span in doc.spans[GROUP] if span.label_ in MILD])
+        over = [(span.start, span.end) for span in cue_spans
+                if span.label_ in ("recovered", "over") and span.label_ in moods]
         story = any(span.label_ == "fiction" for span in cue_spans)
         cues = {span.label_ for span in cue_spans}
         # Someone else's finding, by ConText or named inside it: a finding inside one is
@@ -300,7 +313,8 @@ class SafetyScreen:
         # within "posted that she's going to overdose" never sees "she").
         named = [(span.start, span.end) for span in doc.spans[GROUP] if named_inside(span)
                  or any(m.category == "OTHER_PERSON" for m in span._.modifiers)]
-        seen = [replace(seen, label="other_urgent") if accidental(span, cues) else seen
+        seen = [replace(seen, label="other_urgent") if accidental(span, cues)
+                else replace(seen, past=True) if told_as_over(span, over) else seen
                 for span in doc.spans[GROUP]
                 if not _emoji_beside_words(span)
                 and (seen := _affirmed(span, denials, returned, fears, story, recovered,
@@ -313,7 +327,7 @@ class SafetyScreen:
             seen.append(_Seen("plea", other=False))
         questions = [span for span in self._spans(doc, self._questions)
                      if not _inside_idiom(span, idioms)]
-        found = _combine(doc, seen, questions, cues)
+        found = _combine(doc, seen, questions, cues, moods)
         if found.findings or self.second is None:
             return found, cues
         # A journey or a programme explains what the reader may take for a goodbye or a crisis;
@@ -324,24 +338,36 @@ class SafetyScreen:
         # the reader may take for a wish to die.
         explained = ("departure" in cues and ("farewell" in cues or "last_goodbye" in found.labels)
                      ) or "living" in cues
+        # The writer's everyday mood word the rules set aside (good news or an everyday
+        # cause beside it): the reader must be surer to call it distress. Feelings ConText
+        # discounted (negated, past, someone else's) keep the usual bar: its scopes are not
+        # sure enough for distress ("not suicidal, just really low this week", "had a row
+        # with my daughter, upset").
+        set_aside = not found.distress and "mood_set_aside" in found.labels
         return self._second_look(found, words, doc, seen, idiomatic, explained,
                                  all_idiom=_all_idiom(doc, idioms, self._plain),
-                                 moving="movement" in cues, story=story), cues
+                                 moving="movement" in cues, story=story,
+                                 set_aside=set_aside), cues
 
     def _second_look(self, found: Assessment, words: list[str], doc: Doc,
                      seen: list[_Seen], idiomatic: bool = False,
                      explained: bool = False, all_idiom: bool = False,
-                     moving: bool = False, story: bool = False) -> Assessment:
+                     moving: bool = False, story: bool = False,
+                     set_aside: bool = False) -> Assessment:
         """The rules saw nothing urgent: the second reader may still, unless the rules
         saw that very thing negated, past or only supposed. A trigger word the rules read
         as an idiom ("bleeding freezing", "brolly collapsed") asks the reader to be as
         sure as beside a question, and a programme or story named (`story`) surer still;
         a message of commands alone ("STOP", "menu") is never
-        urgent on the reader's word."""
+        urgent on the reader's word. The writer's everyday mood word the rules
+        `set_aside` ("knackered but loved it") is distress on the reader's word only at
+        `SET_ASIDE_THRESHOLD`."""
         assert self.second is not None
         reading = self.second.read_words(words)
+        # Everyday mood words the rules set aside ("knackered but loved it") still raise
+        # the bar, as they did when they were read as distress.
         threshold = URGENT_THRESHOLD_QUESTION if found.medical_question or found.distress \
-            or idiomatic else URGENT_THRESHOLD
+            or found.labels & MILD or idiomatic else URGENT_THRESHOLD
         if reading.urgent_label == "someone_else":
             threshold = max(threshold, SOMEONE_ELSE_THRESHOLD)
         if story:  # a programme or a story named: an emergency in it is no one's here
@@ -365,7 +391,8 @@ class SafetyScreen:
                            and "service_question" not in found.labels
                            and (reading.probability >= MOVING_THRESHOLD
                                 or not moving or bool(found.labels - NOT_HEALTH)),
-                           distress=reading.label == "distress")
+                           distress=reading.label == "distress" and (
+                               not set_aside or reading.probability >= SET_ASIDE_THRESHOLD))
         topic = _sugar_checked(reading.urgent_label, found.labels)
         category = SafetyCategory.CRISIS if topic == "crisis" else SafetyCategory.RED_FLAG
         return replace(found, findings=(SafetyFinding(category, topic),),
@@ -479,10 +506,16 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
                  or (m.direction == "BACKWARD" and tia(span)
                      and not explained(span.doc[m.modifier_span[0]:m.modifier_span[1]]))))
              and not (crisis and m.category == "HISTORICAL"
+                      and _recent(span.doc, m.modifier_span))
+             # A death weeks old is grief now ("my sister passed away three weeks ago").
+             and not (span.label_ == "grief" and m.category == "HISTORICAL"
                       and _recent(span.doc, m.modifier_span))}
-    if (crisis and _first_person(span)) or span.label_ in WRITERS:
+    if (crisis and _first_person(span)) or span.label_ in WRITERS or (
+            span.label_ in MOODS and _said_of_themselves(span)):
         # Crisis in the writer's own words, danger from someone ("he's hitting me", "my ex
-        # is outside with a knife"), a fire or gas: theirs, whoever else the sentence names.
+        # is outside with a knife"), a fire or gas, a feeling said of themselves ("looking
+        # after him is breaking me", "Dad's worse and I'm exhausted"): theirs, whoever
+        # else the sentence names.
         kinds.discard("OTHER_PERSON")
     elif (crisis and third_person(span)) or named_inside(span) or (
             (span.label_ in PHYSICAL or (crisis and not _first_person(span)))
@@ -505,6 +538,26 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
     past = ("HISTORICAL" in kinds or _told_as_past(span, other) or lasting(span)
             or recovered_from(span, recovered)) and span.label_ != "relapse"
     return _Seen(span.label_, other, past)  # a relapse is about now
+
+
+OTHERS = frozenset({"he", "she", "they", "hes", "shes", "theyre", "him", "her", "them"})
+
+
+def _said_of_themselves(span: Span) -> bool:
+    """A feeling with the writer in or right beside it ("looking after him is breaking me",
+    "too much for me", "Dad's worse and I'm exhausted"): a first-person word inside the
+    span or within two words before it, or "me" just after it with nobody else named just
+    before it."""
+    doc, sentence = span.doc, span.sent
+    for t in doc[max(sentence.start, span.start - 2):span.end]:
+        following = doc[t.i + 1].lower_ if t.i + 1 < len(doc) else ""
+        if t.lower_ in FIRST_PERSON and not (t.lower_ == "my" and following in PEOPLE):
+            return True  # never "my" naming someone else: "my hubby's fed up with me"
+    # After it, only the writer as its object ("too much for me"), never "fed up of me"
+    # said of someone else ("the wife is fed up of me").
+    after = {t.lower_ for t in doc[span.end:min(sentence.end, span.end + 2)]}
+    named = {t.lower_ for t in doc[max(sentence.start, span.start - 3):span.start]}
+    return bool(after & {"me", "myself"}) and not named & (PEOPLE | OTHERS)
 
 
 def _told_as_past(span: Span, other: bool) -> bool:
@@ -649,7 +702,8 @@ def _inside_idiom(span: Span, idioms: Iterable[Span]) -> bool:
 
 
 def _combine(doc: Doc, seen: list[_Seen], questions: list[Span],
-             cues: set[str] | frozenset[str] = frozenset()) -> Assessment:
+             cues: set[str] | frozenset[str] = frozenset(),
+             moods: set[str] | frozenset[str] = frozenset()) -> Assessment:
     now = [s for s in seen if not s.past]
     labels = {s.label for s in now}
     mine = {s.label for s in now if not s.other}
@@ -705,10 +759,18 @@ def _combine(doc: Doc, seen: list[_Seen], questions: list[Span],
                       topic)
         for topic in URGENCY if topic in topics)
     medical = _is_medical_question(doc, questions)
-    # A death is the writer's grief whoever died ("my sister passed away").
-    distress = bool(mine & {"distress", "distress_health", "grief"} or "grief" in theirs)
+    # A death is the writer's grief whoever died ("my sister passed away"). Everyday mood
+    # words ("knackered", "fed up", "playing up") need a low-mood reading (moods.py).
+    health = bool(mine & (PHYSICAL | {"distress_health"})) or any(
+        q.label_ == "medical_topic" for q in questions)
+    mild = mild_is_distress(mine & MILD, moods, health)
+    if mine & MILD and not mild:
+        labels.add("mood_set_aside")  # the second reader must be surer (_second_look)
+    grief = "grief" in (mine | theirs) and grief_is_distress(moods | (cues & {"fiction"}))
+    distress = bool(mine & STRONG) or grief or mild
     return Assessment(findings=findings, medical_question=medical, distress=distress,
-                      health_worse="distress_health" in mine or "unwell" in mine,
+                      health_worse="distress_health" in mine or "unwell" in mine
+                      or (mild and "moan_health" in mine),
                       labels=frozenset(labels | {s.label_ for s in questions}))
 
 

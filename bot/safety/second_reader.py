@@ -74,6 +74,9 @@ URGENT_THRESHOLD_STORY = 0.97
 SOMEONE_ELSE_THRESHOLD = 0.9
 # A medical question or distress the rules missed: the reader must be this sure of it.
 KIND_THRESHOLD = 0.6
+# Distress where the rules read the writer's everyday mood word and set it aside
+# ("knackered but loved it"): the reader must be this sure (round fifteen).
+SET_ASIDE_THRESHOLD = 0.9
 
 # The features and the classifier: part of the cache key, so a change here retrains.
 FEATURES: tuple[tuple[str, dict[str, Any]], ...] = (
