@@ -6,7 +6,7 @@ have been tuned on (`TUNED`: tuning, held_out, newcomer, held_out_2, held_out_3,
 held_out_4, kinds_4, kinds_5, kinds_6, held_out_7, kinds_7, held_out_8, kinds_8, held_out_9,
 kinds_9, held_out_10, held_out_11, kinds_10, held_out_12, kinds_11, held_out_13, kinds_12,
 kinds_13, held_out_15, held_out_16, kinds_14,
-held_out_17, kinds_15, held_out_18, kinds_16);
+held_out_17, kinds_15, held_out_18, kinds_16, held_out_19, kinds_17);
 a blind corpus is read only when named, so nobody tuning sees it by accident. Prints one JSON
 line per corpus: the share of leaks let through (per kind), the share of ordinary messages
 held (per kind), and time per message (p50, p95, ms). A line with "⏎" in it is one person's
@@ -130,6 +130,14 @@ CORPORA = ROOT / "content" / "contact_examples"
 # public 4.0 %, near-miss 3.3 %). It joined in round sixteen to fix its kinds; kinds_16
 # holds the variants written while fixing them, near-misses for each, tuned on from the
 # start. Its figures since are tuned, so optimistic.
+# held_out_19 (650: natural and determined, written blind), measured once clean after round
+# sixteen (2026-12-01): 2.29 % leaks (8 of 350: address 9.1 %, link 2.6 %, postcode 2.5 %,
+# handle 1.8 %, phone 0.9 %) and 1.0 % held (3 of 300). It joined in round seventeen to
+# fix its kinds (homes told in passing: a house number and a street name with or without
+# its suffix, a flat in a named building, "number 22 on ...", a home split over messages;
+# then links, postcodes, handles); kinds_17 holds the variants written while fixing them,
+# near-misses for each (public places' addresses, bus routes, distances, times, scores),
+# tuned on from the start. Its figures since are tuned, so optimistic.
 # kinds_13 (round thirteen, a newcomer's break-test fixed by kind: a number a piece a
 # message, read back over the run of pieces (bot/peers/contact_pieces.py), a house number
 # with a bare street name, Chinese and Japanese number characters, a postcode spelt by
@@ -138,7 +146,8 @@ TUNED = ("tuning", "held_out", "newcomer", "held_out_2", "held_out_3", "kinds_3"
          "held_out_4", "kinds_4", "kinds_5", "kinds_6", "held_out_7", "kinds_7", "held_out_8",
          "kinds_8", "held_out_9", "kinds_9", "held_out_10", "held_out_11", "kinds_10",
          "held_out_12", "kinds_11", "held_out_13", "kinds_12", "kinds_13", "held_out_15",
-         "held_out_16", "kinds_14", "held_out_17", "kinds_15", "held_out_18", "kinds_16")
+         "held_out_16", "kinds_14", "held_out_17", "kinds_15", "held_out_18", "kinds_16",
+         "held_out_19", "kinds_17")
 # Between one person's consecutive messages in a corpus line.
 SPLIT = "⏎"
 

@@ -98,11 +98,24 @@ measured on its own (`bench/contact_detection.py --corpus NAME`), never read her
   `kinds_16.tsv`: round sixteen's variants and near-misses (handles as recipes, "eye gee",
   pages named after the platform, a door's number alone after a street, "dot" disguised,
   asides between digits, clock faces). The reader learns neither.
+- `held_out_19.tsv`: natural and determined, written blind, measured once clean after round
+  sixteen (2.29 % of 350 leaks let through: address 9.1 %, link 2.6 %, postcode 2.5 %,
+  handle 1.8 %, phone 0.9 %; 1.0 % of 300 held); tuned on by kind since (round seventeen),
+  so its figures here are tuned. `kinds_17.tsv`: round seventeen's variants and near-misses
+  (one-word streets with their word run in, Roman house numbers, what3words described,
+  homes and postcodes a piece a message, links with a comma or a space for the dot, the
+  name on here given for a platform; bus routes and public places on named streets, a named
+  body's website, "insta-worthy"). The reader learns neither.
 - `held_out_6.tsv`: a sixth, written blind 2026-12-01 with determined styles (spaced,
   spelt-out and split numbers, "(at)" and "[dot]", findable profiles, homes by landmark)
   and near-misses; measured once clean after round five: 1.33 % of 300 leaks let through
   (address 5.4 %, phone 1.9 %), 1.71 % of 350 ordinary held. Held to the issue's acceptance
   (at most 2 % and 5 %); nobody reads its lines while tuning, and the reader never learns it.
+- `held_out_20.tsv`: written blind 2026-12-02 by a helper that never read the detector
+  (spelled-out and disguised numbers, handles described in words, links on real platforms'
+  domains, homes in pieces and in passing); measured once clean after round seventeen:
+  0.57 % of 350 leaks let through (2 addresses), 1.33 % of 300 ordinary held. Held to the
+  issue's acceptance; kept blind like held_out_6.
 
 The learned second reader (bot/peers/contact_reader.py) is trained on these same corpora,
 so the figures below are with it (the bench waits for it); the rules alone are held to
@@ -299,6 +312,13 @@ def test_held_out_6_corpus_meets_the_acceptance() -> None:
     # holding postcode districts and small numbers alone; 2 and 5 after round six (scored
     # once, its lines still unread).
     found = figures("held_out_6")
+    assert found["leak_rate"] <= 0.02, found
+    assert found["false_holds"] <= 0.05, found
+
+
+def test_held_out_20_corpus_meets_the_acceptance() -> None:
+    # Blind: 2 of 350 leaks, 4 of 300 held at first sight (after round seventeen).
+    found = figures("held_out_20")
     assert found["leak_rate"] <= 0.02, found
     assert found["false_holds"] <= 0.05, found
 
@@ -1543,3 +1563,106 @@ def test_round_fifteen_near_misses_pass(text: str) -> None:
 def test_an_address_in_pieces_with_the_street_said_and_the_door_picked_out(
         messages: tuple[str, ...], held: bool) -> None:
     assert (read_as_relayed(*messages) == [ContactKind.ADDRESS]) is held
+
+
+# -- round seventeen: held_out_19 (natural and determined), fixed by kind ----------------------
+def test_held_out_19_and_kinds_17_corpora() -> None:
+    # Clean: 8 of 350 leaks (2.29 %) and 3 of 300 held (1.0 %); tuned on since (round
+    # seventeen), so these figures are optimistic. Within issue 11's bar for a tuned corpus
+    # (1 % leaks, 3 % held); as measured, one leak's slack (a nine-digit number said with
+    # "double", left as it is).
+    found = figures("held_out_19")  # 1 of 350 leaks, 0 of 300 held
+    assert found["leak_rate"] <= 0.0058, found
+    assert found["false_holds"] <= 0.0034, found
+    found = figures("kinds_17")  # 0 of 33 leaks, 0 of 31 held
+    assert found["leak_rate"] == 0.0, found
+    assert found["false_holds"] == 0.0, found
+
+
+@pytest.mark.parametrize(("kind", "text"), [
+    (ContactKind.ADDRESS, "we're 52 Kingsway, pop over after the walk"),
+    (ContactKind.ADDRESS, "I'm 4 Thurncourt if you need me"),
+    (ContactKind.ADDRESS, "ours is 203 Eastfield, Wigston, come for tea"),
+    (ContactKind.ADDRESS, "it's 17 Hollybank... no wait, 71 Hollybank, sorry"),
+    (ContactKind.ADDRESS, "No. XXXII Stoneygate Road, the green door"),
+    (ContactKind.ADDRESS, "the three words thing for my house: kettle, willow, march"),
+    (ContactKind.ADDRESS, "I'm in the ground floor flat, 4c Kingsway"),
+    (ContactKind.ADDRESS, "no 11 Thurncourt, pop by whenever"),
+    (ContactKind.LINK, "my recipes are at nanbakes,org/cakes"),
+    (ContactKind.LINK, "example,co,uk/jean has my walk photos"),
+    (ContactKind.LINK, "my blog: example org slash rita"),
+    (ContactKind.USERNAME, "same username on tiktok as on this app"),
+    (ContactKind.USERNAME, "my name's the same on facebook, just search"),
+])
+def test_round_seventeen_kinds_are_held(kind: ContactKind, text: str) -> None:
+    assert kind in rules(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "we're 45 anyway, too old for discos",
+    "we're 2 Newfield mums from the school run",
+    "I walked 8 miles along Fosseway yesterday",
+    "No. 1 fan of the Foxes me",
+    "Chapter XII on page 40 is the best bit",
+    "yes I'm ok for mornings, no I don't drive, and my knee is sore",
+    "the 14 bus goes down Kingsway, then 2 stops",
+    "we're 12 Highfield regulars at the quiz",
+    "my week in three words: tired, happy, sore",
+    "the three words app is clever, my son uses it",
+    "text me/whatsapp whichever is easier",
+    "ok,org the walk for 10 then",
+    "is your username the same on insta?",
+    "same as on here, the walk starts at 10",
+    "number 22 on the menu at the curry house on Belgrave Gate is lush",
+    "I found it on the Healthwatch Leicester website, healthwatchll.com",
+    "the Leicester Ramblers website, leicesterramblers.org.uk, has the walks list",
+])
+def test_round_seventeen_near_misses_pass(text: str) -> None:
+    assert rules(text) == [], text
+
+
+@pytest.mark.parametrize(("messages", "kind"), [
+    (("le", "19", "1", "wh"), ContactKind.POSTCODE),
+    (("LE", "4", "6", "RB"), ContactKind.POSTCODE),
+    (("postcode is le", "three", "one", "wh"), ContactKind.POSTCODE),
+    (("L", "E", "3", "0", "B", "D"), ContactKind.POSTCODE),
+    (("the street is Aylestone Road", "number is 340", "flat B"), ContactKind.ADDRESS),
+    (("my street's Hazelway", "house number is 27"), ContactKind.ADDRESS),
+    (("we're on Kingsway", "number 61"), ContactKind.ADDRESS),
+    (("we're 61", "Kingsway, Braunstone"), ContactKind.ADDRESS),
+])
+def test_round_seventeen_pieces_over_messages_are_held(messages: tuple[str, ...],
+                                                       kind: ContactKind) -> None:
+    assert kind in read_as_relayed(*messages), messages
+
+
+@pytest.mark.parametrize("messages", [
+    ("ok", "lol", "ha", "x"),
+    ("le", "tired now", "x"),
+    ("so", "12", "of us", "went"),
+    ("the street is closed", "number 9 bus diverted"),
+    ("the road is Aylestone Road", "it's busy at 5"),
+    ("I live off Kingsway", "5 mins from the shops"),
+])
+def test_round_seventeen_ordinary_runs_pass(messages: tuple[str, ...]) -> None:
+    assert read_as_relayed(*messages) == [], messages
+
+
+def test_a_postcode_a_few_characters_a_message_is_read_back_whole() -> None:
+    now = datetime(2026, 12, 1, 10, 0)
+    recent = [("1", now), ("19", now - timedelta(minutes=1)), ("le", now - timedelta(minutes=2)),
+              ("hello", now - timedelta(minutes=3))]
+    assert earlier_messages(recent) == ["le", "19", "1"]
+    # Pieces an hour apart are no run; tiny words that start no postcode are none either.
+    apart = [("1", now), ("19", now - timedelta(hours=1)), ("le", now - timedelta(hours=2))]
+    assert earlier_messages(apart) == ["19", "1"]
+    assert earlier_messages([("x", now), ("ok", now), ("lol", now)]) == ["ok", "x"]
+
+
+@pytest.mark.parametrize("text", [
+    "that's insta-worthy that sunset!",
+    "I'm LE17 way, Lutterworth, so I'll drive in",
+])
+def test_the_reader_finds_no_material_in_platform_words_and_ill(text: str) -> None:
+    assert not contact_reader.has_material(text), text
+    assert contact_details(text) == [], text

@@ -443,3 +443,31 @@ async def test_a_number_in_four_pieces_never_reaches_the_other_person(
         passed = "".join(m["text"] for m in await w.rows(
             RelayedMessage, RelayedMessage.held.is_(False)) if m["text"].isdigit())
         assert "07823441902" not in passed and len(passed) < 11, passed
+
+
+# -- a postcode a few characters a message, through the real relay (round seventeen) -----
+async def test_a_postcode_a_few_characters_a_message_never_reaches_the_other_person(
+        settings: Settings) -> None:
+    async with peer_world(settings) as w:
+        await w.supporter(SAM, "Sam")
+        await w.resident(ANN, "Ann")
+        await w.asks_for_buddy(ANN)
+        await w.connected(ANN, SAM)
+        # Tiny ordinary replies, a message at a time, pass whole.
+        for line in ("ok", "lol", "x"):
+            heard = await w.says(ANN, line)
+            assert heard.texts(SAM) == [EN.text("peers.relay.from", alias="Ann", text=line)]
+        await w.later(timedelta(hours=1))
+        # "le" / "19" / "1" / "wh", a minute apart: the relay used to read only the last two
+        # ("19" / "1"), so the last piece passed and the peer had the whole postcode.
+        held_at = None
+        for index, piece in enumerate(("le", "19", "1", "wh")):
+            await w.later(timedelta(minutes=1))
+            heard = await w.says(ANN, piece)
+            if SAM not in heard:
+                assert heard.only(ANN) == EN.text("peers.relay.held",
+                                                  answer=EN.text("peers.contact.postcode"))
+                held_at = index if held_at is None else held_at
+        assert held_at is not None
+        passed = [m["text"] for m in await w.rows(RelayedMessage, RelayedMessage.held.is_(False))]
+        assert "wh" not in passed, passed

@@ -143,6 +143,16 @@ contact_pieces) or as words and digits after "my @ is"; a full name after "strav
 an email at "my own domain". Passed: a postcode district with its place before it, an
 organisation's channel ("youtube.com/@nhs"), sizes ("14 dress, that's me"), "7 minutes'
 walk", "LE9 ish".
+Round seventeen (blind held_out_19, fixed by kind; variants in kinds_17.tsv;
+bot/peers/contact_passing.py): a home on a one-word street with its word run into its name
+after the writer is put there ("we're 45 Kingsway", "I'm 8 Thurncourt"), a house number in
+Roman numerals, what3words described ("the three words thing: ..."), a home over messages
+with "number is 340" or a street said without its word ("my street's Kingsway" / "number
+61"), a postcode a few characters a message ("le" / "19" / "1" / "wh": contact_pieces), a
+link's dot typed as a comma or a space before a path ("example,org/tilly"), a handle as the
+name on here put the other way round ("same username on insta as on this app"). Passed: a
+named body's website after "the ... website", "number 22 on the menu", and the learned
+reader no longer holds "I'll" as a name or "insta-worthy" as a profile.
 
 Not the writer's own, so let through (bot/peers/contact_public.py, with its lists in
 content/public_contacts.yaml): organisations' sites ("nhs.uk/conditions", "bhf.org.uk"; a
@@ -185,6 +195,12 @@ from bot.peers.contact_mending import (
     fold,
     joined_singles,
     letters_said,
+)
+from bot.peers.contact_passing import (
+    has_link_apart,
+    has_passing_home,
+    has_same_name_handle,
+    split_fused,
 )
 from bot.peers.contact_phone import has_phone, without_public_numbers
 from bot.peers.contact_pointed import (
@@ -252,16 +268,18 @@ _FINDERS = ((ContactKind.PHONE, lambda s: has_phone(without_readings(s)) or has_
              or has_described_email(s) or _typed(s, has_email)),
             (ContactKind.USERNAME, lambda s: has_handle(s) or has_handle_signal(s)
              or has_told_handle(s) or _unmasked(s, has_handle) or has_pointed_handle(s)
+             or has_same_name_handle(s)
              or (not _MAIL_NAMED.search(s) and _typed(
                  s, lambda t: has_handle(t) or has_handle_signal(t) or has_told_handle(t)))),
-            (ContactKind.LINK, lambda s: has_link(s) or has_link_signal(s)),
+            (ContactKind.LINK, lambda s: has_link(s) or has_link_signal(s) or has_link_apart(s)),
             (ContactKind.POSTCODE, lambda s: has_postcode(s) or has_postcode_signal(s)
              or has_told_postcode(s) or _unmasked(s, has_postcode)
              or ((said := doubled_letters(s)) != s and has_postcode(said))
              or has_described_postcode(s) or has_sounded_postcode(s)),
             (ContactKind.ADDRESS, lambda s: has_address(without_said_times(s))
              or has_address_signal(s) or has_told_address(s) or has_pointed_address(s)
-             or has_home_without_street_word(s) or has_building_home(s)))
+             or has_home_without_street_word(s) or has_building_home(s)
+             or has_passing_home(s)))
 
 
 # A mailbox named: a name described for it is an email's, not a handle's (round thirteen).
@@ -312,11 +330,14 @@ def contact_details(text: str, entity_types: Iterable[str] = (),
     earlier = previous if isinstance(previous, str) else " ".join(previous)
     # A house number sent alone, then its street alone (round thirteen: "23" / "marlow
     # road"): only where the earlier messages come apart, as the relay passes them.
-    if ContactKind.ADDRESS in kinds and not isinstance(previous, str) and previous and (
-            street_after_number(" ".join(fold(previous[-1]).split()), folded) or
+    if ContactKind.ADDRESS in kinds and not isinstance(previous, str) and previous and any(
+            street_after_number(" ".join(fold(before[-1]).split()), now) or
             # Round fourteen: over three pieces, or with a filler between ("we're at 14" /
             # "ok" / "hawthorn close"; contact_homes.address_in_pieces).
-            address_in_pieces([" ".join(fold(p).split()) for p in previous], folded)):
+            address_in_pieces([" ".join(fold(p).split()) for p in before], now)
+            # Round seventeen: read again with a street's word split off its name ("we're
+            # on Kingsway" / "number 61"; contact_passing.split_fused).
+            for before, now in _with_streets_split(previous, folded)):
         found.add(ContactKind.ADDRESS)
     if earlier.strip() and (wanted := [k for k in kinds if k not in found]):
         found |= _across(" ".join(fold(earlier).split()), folded, wanted)
@@ -333,6 +354,19 @@ def contact_details(text: str, entity_types: Iterable[str] = (),
     return [kind for kind in ContactKind if kind in found and kind in kinds]
 
 
+def _with_streets_split(previous: Sequence[str], folded: str
+                        ) -> list[tuple[Sequence[str], str]]:
+    """The pieces as sent, and read with streets' words split off their names if that
+    changes them (a piece alone may have no digit: split them read as one text)."""
+    marker = " \x00 "
+    whole = marker.join([*(" ".join(fold(p).split()) for p in previous), folded])
+    split = split_fused(whole)
+    if split == whole:
+        return [(previous, folded)]
+    *before, now = split.split(marker)
+    return [(previous, folded), (before, now)]
+
+
 def _rules(folded: str, kinds: Sequence[ContactKind],
            postcodes_placed: bool = False) -> set[ContactKind]:
     """The kinds among `kinds` the rules find in `folded` (folded, single-spaced text);
@@ -345,6 +379,10 @@ def _rules(folded: str, kinds: Sequence[ContactKind],
     # would make the "o" of "c o . u k" a zero); addresses and postcodes both ways.
     sources = {ContactKind.PHONE: (mended,), ContactKind.POSTCODE: (joined, mended),
                ContactKind.ADDRESS: (joined, mended)}
+    # Round seventeen: a street's word run into its name split off ("9b Kingsway" is "9b
+    # Kings Way"; contact_passing.split_fused), so every address rule reads it.
+    if ContactKind.ADDRESS in kinds and (split := split_fused(joined)) != joined:
+        sources[ContactKind.ADDRESS] += (split,)
     if LETTER_NAME.search(mended):
         sources[ContactKind.POSTCODE] += (joined_singles(letters_said(mended)),)
         # Round eleven: names and digits apart with commas ("ell ee four, six, ex why"),

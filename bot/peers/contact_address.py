@@ -104,7 +104,8 @@ _NUMBERED_HOME = re.compile(
     r"(?<!\bward )(?<!\bphone )(?<!\bpage )"
     rf"\b(?:house|flat|apartment|apt|no\.?|number)(?:'s|\s+is)?\s*\d{{1,4}}[a-h]?\b"
     r"(?!\s*(?:miles?|mins?|minutes?|hours?|km|k|yards|metres|meters|steps|stops|bus|buses|"
-    r"service|route|in\s+the\s+queue|on\s+the\s+list)\b)"
+    r"service|route|in\s+the\s+queue|on\s+the\s+(?:list|menu|card|board|shirt|sheet|rota|"
+    r"register|chart))\b)"
     rf"[\w\s,']{{0,30}}?(?<!\bmy )(?<!\bthe )(?<!\bour )(?<!\byour )(?<!\bhis )(?<!\bher )"
     # No name before the street word, no street: "house number is 9" / "road is Kirby Lane".
     rf"(?<!\bmy own )(?<!\btheir )(?<!\ba )(?<!\d )(?<!\d, )\b({_STREETS})\b|"
@@ -412,7 +413,8 @@ _HOUSE_NUMBER = re.compile(
     r"(?:\b(?:we'?re|i'?m|we\s+are|i\s+am)\s+at\s+|\bmine\W{1,3})(?=\d+[a-h]?\s*[,;:(—–-]))"
     r"(\d{1,4})[a-h]?\b(?!\s*(?:bus|buses|"
     r"service|route|in\s+(?:the\s+)?(?:\w+\s+)?(?:queue|line|list|table|league|rankings?)|"
-    r"on\s+the\s+(?:\w+\s+)?list|miles?|mins?|"
+    # Round seventeen: "number 22 on the menu at the curry house on Belgrave Gate".
+    r"on\s+the\s+(?:\w+\s+)?(?:list|menu|card|board|shirt|sheet|rota|register|chart)|miles?|mins?|"
     r"minutes?|hours?|k|km|steps|stops|times?|of|out\s+of|[:.]\d))", re.I)
 _NAMED_STREET = re.compile(rf"\b[A-Z][a-z'-]+\s+(?i:{_STREETS})\b")
 # Round fourteen: the kinds of home people say beside a house and a bungalow ("the cream semi
@@ -764,7 +766,7 @@ def _a_house(text: str, match: re.Match[str]) -> bool:
     if 1900 <= number <= 2099 or MONEY_BEFORE.search(preceding) or re.search(
             r"\d[:.]$", preceding):
         return False  # a year ("in 1967 Melton Road"), money ("£15 each way"), "at 14:00 ..."
-    if re.match(r"\s*(?:bus|buses|service|route|stop)\b", text[match.end():], re.I):
+    if re.match(r"\s*(?:bus|buses|service|route|stops?)\b", text[match.end():], re.I):
         return False  # "the 14 Abbey Park Road bus": a route
     if before in _VENUE_PARTS or public_place(text, match.start()):
         return False  # "meet at Gate 2, Abbey Park Road", "the cafe at 15 Market Place"

@@ -137,6 +137,24 @@ _SAYS = re.compile(r"\b(?:is|was|were|are|has|had|got|gets|closed|shut|busy|bloc
                    r"opposite|behind|next|past|beside|towards|by|for|with|to)\b", re.I)
 _STREET_SAID = re.compile(r"^\W*(?:the\s+|my\s+|our\s+)?(?:street|road)(?:'s|\s+is|\s*[:=-])\s+",
                           re.I)
+_NUMBER_SAID = re.compile(r"\b(?:(?:house|door)\s+)?(number|no\.?)(?:'s|\s+is)\s+(?=\d)",
+                          re.I)
+
+
+def _street_named(piece: str) -> str:
+    """A street piece said as such without its word ("my street's Kingsway") read with one
+    ("Kingsway Road"); any other piece with the lead-in taken off ("street is Wordsworth
+    Road" is "Wordsworth Road")."""
+    said = _STREET_SAID.match(piece)
+    if said is None:
+        return piece
+    name = piece[said.end():].strip()
+    if _STREET_WORD.search(name) or _SAYS.search(name) or not re.fullmatch(
+            r"[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,2}\W*", name):
+        return name
+    return re.sub(r"\W*$", "", name) + " Road"
+
+
 _DOOR_PIECE = re.compile(r"^\W*(?:the\s+|my\s+|our\s+)?(?:house|door|flat|bungalow|mine|ours)"
                          r"(?:'s|\s+is)\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|first|second|"
                          r"third|fourth|fifth|sixth|last|end|one)\b", re.I)
@@ -155,9 +173,13 @@ def address_in_pieces(previous: list[str], text: str) -> bool:
     # its name, and a piece picking the door out between ("house is the 3rd on the left
     # after the postbox") is passed over like a filler: it adds to the address, never
     # makes one.
-    pieces = [_said(_STREET_SAID.sub("", p)) for p in previous if p.strip() and
-              not _PIECE_FILLER.fullmatch(p) and not _DOOR_PIECE.match(p)][-2:]
-    text = _said(_STREET_SAID.sub("", text))
+    # Round seventeen: a number's piece said as such ("number is 340", "house number's 12")
+    # is read as "number 340"; a street said as such names a street whatever its words ("my
+    # street's Kingsway" / "number 61"), so it is read with a street word after it.
+    kept = [p for p in previous if p.strip() and not _PIECE_FILLER.fullmatch(p) and
+            not _DOOR_PIECE.match(p)][-2:]
+    pieces = [_said(_NUMBER_SAID.sub(r"\1 ", _street_named(p))) for p in kept]
+    text = _said(_NUMBER_SAID.sub(r"\1 ", _street_named(text)))
     if not pieces or (not _NAMING_PIECE.fullmatch(text) and not _NUMBER_PIECE.fullmatch(text)):
         return False
     for size in (len(pieces), 1) if len(pieces) == 2 else (1,):

@@ -58,8 +58,45 @@ def earlier_messages(recent: Sequence[tuple[str, datetime | None]]) -> list[str]
     pieces = [text for text in reversed(run) if numeric_piece(text)]
     if not pieces or (len(run) <= 2 and len(pieces) == len(run)):
         # no run, or none beyond what the last two already give
-        return _word_run(recent) or last_two
+        return _code_run(recent) or _word_run(recent) or last_two
     return pieces
+
+
+# Round seventeen (held_out_19: "le" / "19" / "1" / "wh"): a postcode sent a few characters
+# a message. Where the messages before are a run of tiny pieces (a letter or two, or a
+# number's digits, typed or said: "le", "19", "three"), each close to the next, that goes
+# back beyond the last two and starts as a postcode starts (an area's letters, then a
+# digit: "le 19 1", "L E 4 5 A"), the whole run is read, so the message that ends the
+# postcode is read with all of it. "ok" / "x" / "lol" start no postcode.
+_CODE_PIECE = re.compile(r"\W*(?:[a-z]{1,2}|\d{1,2}[a-z]{0,2})\W*", re.I)
+_CODE_START = re.compile(r"[a-z]{1,2}\d", re.I)
+
+
+def _code_run(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
+    run: list[str] = []
+    for index, (text, when) in enumerate(recent[:PIECES_BACK]):
+        newer = recent[index - 1][1] if index else None
+        if not text or not (index == 0 or when is None or newer is None or
+                            newer - when <= PIECES_GAP):
+            break
+        folded = digitised(" ".join(fold(text).split()))
+        if not _CODE_PIECE.fullmatch(folded):
+            # The run may start with words that end in the area's letters ("postcode is
+            # le" / "three" / "one" / "wh").
+            lead = re.fullmatch(r"(.{0,30}\s)([a-z]{1,2})\W*", folded, re.I)
+            if lead and run and len(run) >= 2:
+                run.append(folded)
+                return _code_start(run, lead.group(2))
+            break
+        run.append(folded)
+    return _code_start(run, "")
+
+
+def _code_start(run: list[str], area: str) -> list[str]:
+    pieces = run[:-1] if area else run
+    joined = area + re.sub(r"\W", "", "".join(reversed(pieces)))
+    return list(reversed(run)) if len(run) > 2 and _CODE_START.match(joined) and \
+        len(joined) <= 7 else []
 
 
 # Round fourteen (blind held_out_15: "instagram" / "grandma" / "gets" / "fit" / "all one

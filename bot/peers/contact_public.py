@@ -585,10 +585,32 @@ def _named_beside(text: str, label: str) -> bool:
     return False
 
 
+# Round seventeen: a site given as a named body's website, just after its name ("I found it
+# on the Healthwatch Leicester website, healthwatchll.com", "the Leicester Ramblers
+# website (leicesterramblers.org.uk) has the list"): "the" or "their" before the name, the
+# site's first label starting with the name's first word; the writer may be in the message
+# ("I found it"), as the site is said to be the body's, not theirs ("my website" never is).
+_NAMED_WEBSITE = re.compile(
+    r"\b(?:the|their)\s+((?-i:[A-Z][\w'’&]*)(?:\s+(?:&\s+|and\s+|of\s+)?(?-i:[A-Z][\w'’&]*)){0,5})"
+    r"(?:'s|’s)?\s+(?:web\s?site|site|web\s?page|page)\s*(?:is\s+|[,:(\-–—]\s*)?"
+    r"(?:(?:https?://)?(?:www\.)?)$", re.I)
+
+
+def _named_website(text: str, start: int, label: str) -> bool:
+    found = _NAMED_WEBSITE.search(text[max(0, start - 80):start])
+    if found is None:
+        return False
+    first = re.sub(r"[^a-z0-9]", "", found.group(1).split()[0].lower())
+    return len(first) >= 4 and label.lower().startswith(first)
+
+
 def without_organisations_sites(text: str) -> str:
     """`text` with organisations' own pages and sites blanked (see above)."""
-    if "." not in text or _PERSONAL.search(text):
+    if "." not in text:
         return text
+    if _PERSONAL.search(text):
+        return _A_SITE.sub(lambda m: " " if not m.group(2) and _named_website(
+            text, m.start(), m.group(1).split(".")[0]) else m.group(0), text)
 
     def blank(match: re.Match[str]) -> str:
         path = match.group(2) or ""
@@ -603,7 +625,8 @@ def without_organisations_sites(text: str) -> str:
             return " "
         site = match.group(1)
         label = site.split(".")[0]
-        if not path and (named_for_organisation(label) or _named_beside(text, label)):
+        if not path and (named_for_organisation(label) or _named_beside(text, label) or
+                         _named_website(text, match.start(), label)):
             return " "
         return match.group(0)
     return _A_SITE.sub(blank, text)

@@ -320,7 +320,13 @@ def has_material(text: str) -> bool:
             continue
         if token == "@" or re.search(r"\d|[.@_]", token):
             return True
-        if index and token[:1].isupper() and token.lower() not in {"i", "i'm", "im"}:
+        # Round seventeen: "I'll", "I've", "I'd" are no names either ("..., so I'll drive in"
+        # was held), and a platform's name joined to a word is talk about it ("insta-worthy",
+        # "facebook-style"), not a profile.
+        if "-" in token and any(PLATFORM.fullmatch(part) for part in token.split("-")) and all(
+                PLATFORM.fullmatch(part) or part.lower() in words for part in token.split("-")):
+            continue
+        if index and token[:1].isupper() and token.lower() not in _NOT_PLACE:
             return True
         # Round twelve: a word in a script the reader was not taught (Gurmukhi, Gujarati,
         # Urdu...) is no material ("ਧੰਨਵਾਦ ਜੀ, ...", "میں LE2 میں رہتی ہوں" were held): the
