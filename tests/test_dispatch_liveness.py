@@ -7,6 +7,8 @@ one, is in tests/test_crash.py."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -45,14 +47,6 @@ def queue(connection: Connection, count: int) -> None:
                             key_prefix=f"live:{n}", now=START)
 
 
-def worker(settings: Settings, worker_id: str, clock: FakeClock) -> tuple[Services, Recording]:
-    services = build(settings.model_copy(update={"worker_id": worker_id}), clock=clock,
-                     paced=False)
-    sender = Recording()
-    services.dispatcher.senders["telegram"] = sender
-    return services, sender
-
-
 async def rows(services: Services) -> list[tuple[str, str | None]]:
     """(status, claimed_by) of every row, in id order."""
     return [tuple(row) for row in await services.db.run(lambda c: c.execute(  # type: ignore[misc]
@@ -88,11 +82,47 @@ async def recovered(services: Services, **kwargs: Any) -> tuple[int, int]:
     return 0, 0
 
 
+@dataclass
+class Workers:
+    """Dispatching workers of one database on one made-up clock, each ended (lease let go,
+    connections closed) when the test ends."""
+
+    settings: Settings
+    clock: FakeClock = field(default_factory=lambda: FakeClock(START))
+    started: list[Services] = field(default_factory=list)
+
+    async def start(self, worker_id: str, *, lease: bool = True
+                    ) -> tuple[Services, Recording]:
+        """A worker (with its lease taken, unless `lease` is False: an older version)."""
+        services = build(self.settings.model_copy(update={"worker_id": worker_id}),
+                         clock=self.clock, paced=False)
+        self.started.append(services)
+        sender = Recording()
+        services.dispatcher.senders["telegram"] = sender
+        if lease:
+            assert await services.dispatcher.take_lease()
+        return services, sender
+
+    async def end(self) -> None:
+        for services in self.started:
+            await services.dispatcher.end_lease()
+            await services.close()
+
+
 @pytest.fixture
 def postgres(settings: Settings) -> Settings:
     if settings.database_url.startswith("sqlite"):
         pytest.skip("leases are PostgreSQL's (one worker on SQLite)")
     return settings
+
+
+@pytest.fixture
+async def workers(postgres: Settings) -> AsyncIterator[Workers]:
+    started = Workers(postgres)
+    try:
+        yield started
+    finally:
+        await started.end()
 
 
 def test_lease_names_are_new_at_each_start_and_keys_the_same_everywhere() -> None:
@@ -107,20 +137,21 @@ def test_lease_names_are_new_at_each_start_and_keys_the_same_everywhere() -> Non
 
 
 async def test_no_lease_on_sqlite(settings: Settings) -> None:
-    services, _ = worker(settings, "solo", FakeClock(START))
-    taken = await services.dispatcher.take_lease()
-    assert taken is not services.db.is_sqlite
-    assert (services.dispatcher.claimer == "solo") is services.db.is_sqlite
-    await services.dispatcher.end_lease()
-    await services.close()
+    started = Workers(settings)
+    try:
+        services, _ = await started.start("solo", lease=False)
+        taken = await services.dispatcher.take_lease()
+        assert taken is not services.db.is_sqlite
+        assert (services.dispatcher.claimer == "solo") is services.db.is_sqlite
+    finally:
+        await started.end()
 
 
 async def test_a_held_lease_keeps_its_rows_and_a_free_one_gives_them_back_at_once(
-        postgres: Settings) -> None:
-    clock = FakeClock(START)
-    alive, alive_sent = worker(postgres, "alive", clock)
-    other, other_sent = worker(postgres, "other", clock)
-    assert await alive.dispatcher.take_lease() and await other.dispatcher.take_lease()
+        workers: Workers) -> None:
+    clock = workers.clock
+    alive, alive_sent = await workers.start("alive")
+    other, other_sent = await workers.start("other")
     await alive.db.run(lambda c: queue(c, 6))
     claimed = await alive.dispatcher.claim()
     assert len(claimed) == 6
@@ -143,17 +174,12 @@ async def test_a_held_lease_keeps_its_rows_and_a_free_one_gives_them_back_at_onc
     assert sorted(other_sent.sent) == [f"message {n}" for n in range(2, 6)]
     assert alive_sent.sent == []
     assert [status for status, _ in await rows(other)] == ["unknown"] * 2 + ["sent"] * 4
-    for services in (alive, other):
-        await services.dispatcher.end_lease()
-        await services.close()
 
 
 async def test_a_worker_whose_lease_was_lost_never_sends_what_was_taken_from_it(
-        postgres: Settings) -> None:
-    clock = FakeClock(START)
-    lost, lost_sent = worker(postgres, "lost", clock)
-    other, other_sent = worker(postgres, "other", clock)
-    assert await lost.dispatcher.take_lease() and await other.dispatcher.take_lease()
+        workers: Workers) -> None:
+    lost, lost_sent = await workers.start("lost")
+    other, other_sent = await workers.start("other")
     await lost.db.run(lambda c: queue(c, 3))
     claimed = await lost.dispatcher.claim()
     first_name = lost.dispatcher.claimer
@@ -176,38 +202,28 @@ async def test_a_worker_whose_lease_was_lost_never_sends_what_was_taken_from_it(
     assert await other.dispatcher.send_all(taken) == 3
     assert lost_sent.sent == [] and len(other_sent.sent) == 3
     assert [status for status, _ in await rows(other)] == ["sent"] * 3
-    for services in (lost, other):
-        await services.dispatcher.end_lease()
-        await services.close()
 
 
 async def test_a_worker_restarted_under_the_same_id_recovers_its_predecessors_rows(
-        postgres: Settings) -> None:
+        workers: Workers) -> None:
     """WORKER_ID fixed, or a container's host name and pid 1: each start is a new name."""
-    clock = FakeClock(START)
-    before, _ = worker(postgres, "worker-1", clock)
-    assert await before.dispatcher.take_lease()
+    before, _ = await workers.start("worker-1")
     await before.db.run(lambda c: queue(c, 2))
     assert len(await before.dispatcher.claim()) == 2
     await end_session(before, before.dispatcher.claimer)
-    after, sent = worker(postgres, "worker-1", clock)
-    assert await after.dispatcher.take_lease()
+    after, sent = await workers.start("worker-1")
     assert after.dispatcher.claimer != before.dispatcher.claimer
     assert await recovered(after) == (2, 0)  # what `serve` does at start
     assert await after.dispatcher.drain() == 2 and len(sent.sent) == 2
-    for services in (before, after):
-        await services.dispatcher.end_lease()
-        await services.close()
 
 
 async def test_rows_claimed_without_a_lease_keep_the_two_minute_rule(
-        postgres: Settings) -> None:
+        workers: Workers) -> None:
     """A worker of an older version takes no lease: nobody can tell it is alive, so its
     rows are recovered only once ABANDONED_AFTER has passed."""
-    clock = FakeClock(START)
-    old, _ = worker(postgres, "old-version", clock)
-    other, _ = worker(postgres, "other", clock)
-    assert await other.dispatcher.take_lease()
+    clock = workers.clock
+    old, _ = await workers.start("old-version", lease=False)
+    other, _ = await workers.start("other")
     await old.db.run(lambda c: queue(c, 2))
     claimed = await old.dispatcher.claim()
     await old.dispatcher.record_then_mark([], [], claimed[:1])
@@ -216,6 +232,3 @@ async def test_rows_claimed_without_a_lease_keep_the_two_minute_rule(
     assert await other.dispatcher.recover_abandoned() == (0, 0)
     clock.advance(timedelta(seconds=2))
     assert await other.dispatcher.recover_abandoned() == (1, 1)
-    for services in (old, other):
-        await services.dispatcher.end_lease()
-        await services.close()

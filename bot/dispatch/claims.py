@@ -54,6 +54,9 @@ from bot.storage.models import Identity, OutboxMessage
 
 # A row in these states is not settled: what is queued after it to the same address waits.
 UNSETTLED = ("queued", "claimed", "sending")
+# The error of a row recovered `sending` from a worker taken for dead: of unknown fate until
+# that worker, if it lives on, writes what became of it (bot/dispatch/results.py).
+STOPPED_MID_SEND = "worker_stopped_mid_send"
 # Runs a message's "it will never arrive" hooks: (connection, the row, when).
 NeverArrives = Callable[[Connection, Outgoing, datetime], None]
 
@@ -242,13 +245,19 @@ def release(connection: Connection, items: Sequence[Outgoing], now: datetime,
             .values(status="queued", claimed_by=None, updated_at=now))
 
 
-def unmark(connection: Connection, items: Sequence[Outgoing], now: datetime) -> None:
-    """Rows marked `sending` that never went (the lane stopped before handing them over):
-    back to the queue, the attempt not counted."""
+def unmark(connection: Connection, items: Sequence[Outgoing], now: datetime,
+           names: Collection[str]) -> None:
+    """Rows we marked `sending` (under one of our `names`: a lease taken again is a new
+    one) that never went (the lane stopped before handing them over): back to the queue,
+    the attempt not counted. Also when they were recovered from us meanwhile and made
+    `unknown`: they never went, and nobody resends an unknown row, so this is no double."""
     if items:
         connection.execute(
             update(_OUTBOX)
-            .where(_OUTBOX.c.id.in_([item.id for item in items]), _OUTBOX.c.status == "sending")
+            .where(_OUTBOX.c.id.in_([item.id for item in items]),
+                   _OUTBOX.c.claimed_by.in_(names),
+                   or_(_OUTBOX.c.status == "sending",
+                       and_(_OUTBOX.c.status == "unknown", _OUTBOX.c.error == STOPPED_MID_SEND)))
             .values(status="queued", claimed_by=None, attempts=_OUTBOX.c.attempts - 1,
                     updated_at=now))
 
@@ -276,7 +285,7 @@ def recover_abandoned(connection: Connection, cutoff: datetime, now: datetime
     unknown = connection.execute(
         update(_OUTBOX)
         .where(_OUTBOX.c.status == "sending", abandoned)
-        .values(status="unknown", error="worker_stopped_mid_send", updated_at=now)).rowcount
+        .values(status="unknown", error=STOPPED_MID_SEND, updated_at=now)).rowcount
     return int(requeued or 0), int(unknown or 0)
 
 

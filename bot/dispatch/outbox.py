@@ -117,6 +117,10 @@ class Dispatcher:
         self._mark_seconds: deque[float] = deque(maxlen=32)  # how long marking takes
         # PostgreSQL, in `serve`: this worker's proof of life (`take_lease`).
         self.lease: Lease | None = None
+        # Every name this worker has claimed under (a lease lost and taken again is a new
+        # name): an answer for a row claimed under an earlier one is still about our own
+        # send, and is written (bot/dispatch/results.py `record`).
+        self.claimed_as: set[str] = set()
 
     # -- the lease (PostgreSQL) -------------------------------------------------------------
     @property
@@ -275,6 +279,7 @@ class Dispatcher:
         # Channels where a claim takes an address's run of rows: no per-chat limit.
         runs = {channel for channel in channels if channel not in self.pacers
                 or not self.pacers[channel].limits.floods_per_chat}
+        self.claimed_as.add(self.claimer)
         return await self._run(lambda c: claims.claim(
             c, now, size=size, channels=channels, worker_id=self.claimer,
             lock=not self.db.is_sqlite, runs=runs, only_replies=only_replies,
@@ -325,14 +330,16 @@ class Dispatcher:
 
     def _write(self, connection: Connection, results: Results, held: Sequence[Outgoing],
                unsent: Sequence[Outgoing], now: datetime) -> None:
-        record_all(connection, results, now, max_attempts=self.max_attempts,
+        record_all(connection, results, now, worker_id=self.claimer,
+                   earlier_names=self.claimed_as, max_attempts=self.max_attempts,
                    never_arrives=self._never_arrives)
         claims.release(connection, held, now, self.claimer)
-        claims.unmark(connection, unsent, now)
+        claims.unmark(connection, unsent, now, {self.claimer, *self.claimed_as})
 
     def _record(self, connection: Connection, item: Outgoing, outcome: Outcome,
                 now: datetime) -> None:
-        record(connection, item, outcome, now, max_attempts=self.max_attempts,
+        record(connection, item, outcome, now, worker_id=self.claimer,
+               earlier_names=self.claimed_as, max_attempts=self.max_attempts,
                never_arrives=self._never_arrives)
 
     def _never_arrives(self, connection: Connection, item: Outgoing, now: datetime) -> None:
