@@ -110,7 +110,9 @@ def build(settings: Settings, *, clock: Clock | None = None,
                                      ShowMyData: rights.show_my_data,
                                      EraseEverything: rights.erase,
                                      RecordFeedback: place_feedback.feedback,
-                                     TeamAction: team.team_action})
+                                     TeamAction: team.team_action},
+                    # A relay queued to someone who then texts STOP: its writer is told.
+                    told_when_undelivered=(undelivered.RELAY_KIND,))
     live_places.follow(db, engine.use_places, settings.content_dir)  # staff edits, at once
     dispatcher = Dispatcher(db, clock, senders or {},
                             worker_id=settings.worker_id or default_worker_id(),

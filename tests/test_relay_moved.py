@@ -434,13 +434,9 @@ async def test_stop_texted_after_the_move_is_obeyed_at_once(
         await m.w.later(timedelta(hours=1))
         await m.w.services.dispatcher.drain()
         assert bodies(stub, SUE_PHONE, since) == [t("optout.stopped")]
-        assert [status for _, status in await moved_rows(m)] == ["failed", "cancelled"]
+        assert [status for _, status in await moved_rows(m)] == ["failed", "suppressed"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "found, not fixed (bot/engine/runner.py): STOP cancels what is queued to that phone "
-    "(repository.cancel_queued) without the undelivered hooks, so the writer of a relay "
-    "waiting there is never told it didn't go"))
 async def test_the_writer_hears_when_stop_stops_a_moved_relay(
         settings: Settings, stub: TwilioStub) -> None:
     async with world(settings, stub) as m:

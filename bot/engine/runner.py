@@ -9,7 +9,7 @@ are pure; this module does the storage.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -115,8 +115,12 @@ class Engine:
                  peers: PeerDirectory | None = None,
                  replan: Callable[[Connection, int], object] | None = None,
                  interceptors: Sequence[Interceptor] = (),
+                 told_when_undelivered: Collection[str] = (),
                  ) -> None:
         self.db = db
+        # Outbox kinds whose writer hears when they never arrive (relays): STOP leaves them
+        # for the dispatcher to suppress, which runs its undelivered hooks.
+        self.told_when_undelivered = tuple(told_when_undelivered)
         # What features do for the effects a turn asks for (peer support, the duty team).
         self.effect_handlers = dict(effect_handlers or {})
         # The safety screen for a language (`bot.safety.screens.screen_for`); without one,
@@ -264,7 +268,8 @@ class Engine:
                                            "recent_words": recent, "recent_words_at": now}
             if plan.opt_out:
                 identity["opted_out_at"] = now
-                repo.cancel_queued(connection, address.channel, address.address, now)
+                repo.cancel_queued(connection, address.channel, address.address, now,
+                                   leave_kinds=self.told_when_undelivered)
                 repo.record_impact(connection, "opted_out", now, channel=address.channel)
             if plan.opt_in:
                 identity["opted_out_at"] = None

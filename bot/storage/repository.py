@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -288,14 +288,18 @@ def add_reminder(connection: Connection, person_id: int, kind: str, due_at: date
     return not exists
 
 
-def cancel_queued(connection: Connection, channel: str, address: str, now: datetime) -> int:
-    """Nothing queued may reach someone who has just opted out."""
-    result = connection.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.channel == channel, OutboxMessage.address == address,
-               OutboxMessage.status == "queued", OutboxMessage.bypass_suppression.is_(False))
-        .values(status="cancelled", updated_at=now)
-    )
+def cancel_queued(connection: Connection, channel: str, address: str, now: datetime, *,
+                  leave_kinds: Collection[str] = ()) -> int:
+    """Nothing queued may reach someone who has just opted out. Rows of `leave_kinds` stay
+    queued: the dispatcher suppresses them at its next look (their identity is opted out
+    in this same transaction, and it checks again as it marks a row sending) and runs
+    their undelivered hooks, so the writer of a relay waiting there hears it didn't go."""
+    query = update(OutboxMessage).where(
+        OutboxMessage.channel == channel, OutboxMessage.address == address,
+        OutboxMessage.status == "queued", OutboxMessage.bypass_suppression.is_(False))
+    if leave_kinds:
+        query = query.where(OutboxMessage.kind.not_in(list(leave_kinds)))
+    result = connection.execute(query.values(status="cancelled", updated_at=now))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
