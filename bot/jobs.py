@@ -11,7 +11,6 @@ from sqlalchemy import func, select, update
 
 from bot.broadcasts import send as broadcasts
 from bot.broadcasts.models import Broadcast
-from bot.console.shared import forget_expired
 from bot.core.events import Address, Inbound
 from bot.core.london import end_of_local_day
 from bot.extensions import retention
@@ -19,6 +18,7 @@ from bot.peers import service as peer_service
 from bot.places import live as live_places
 from bot.safety import alerts
 from bot.scheduling import planner
+from bot.staff.kept import forget_expired
 from bot.storage.models import OutboxMessage, Reminder
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from test_console_http import console, text_of
+from test_console_http import console, sent_back, text_of
 
 from bot.config import Settings
 from bot.core.content import library
@@ -37,8 +37,9 @@ def t(key: str, **values: Any) -> str:
     return EN.text(key, **values)
 
 
-async def reported(world: PeerWorld, *lines: tuple[Address, str]) -> int:
-    """Ann and Sam chatting, a few lines, then Ann reports the chat: the case's id."""
+async def reported(world: PeerWorld, *lines: tuple[Address, str], by: Address = ANN) -> int:
+    """Ann and Sam chatting, a few lines, then Ann (or Sam, `by`) reports the chat: the
+    case's id."""
     await world.moderator(MO, "Mo")
     await world.supporter(SAM, "Sam")
     await world.resident(ANN, "Ann")
@@ -46,7 +47,7 @@ async def reported(world: PeerWorld, *lines: tuple[Address, str]) -> int:
     await world.connected(ANN, SAM)
     for who, line in lines:
         await world.says(who, line)
-    await world.says(ANN, "report")
+    await world.says(by, "report")
     cases = await world.rows(ModerationCase)
     return int(cases[-1]["id"])
 
@@ -92,8 +93,9 @@ async def test_a_moderator_handles_a_report_in_the_console_as_by_text(
         page = text_of(await mo.get(claimed.headers["location"]))
         assert f"Report {case} is yours now" in page and "You have picked this up" in page
         assert "Picked up Mo Khan" in text_of(await mo.get("/staff/"))
-        empty = await mo.post(f"/staff/cases/{case}/note", {"note": "  "})
-        assert empty.status_code == 400 and "Write a note first" in text_of(empty)
+        empty = await sent_back(mo, await mo.post(f"/staff/cases/{case}/note", {"note": "  "}),
+                                f"/staff/cases/{case}")
+        assert "Write a note first" in text_of(empty)
         noted = await mo.post(f"/staff/cases/{case}/note", {"note": "Asked Sam to call me"})
         assert noted.headers["location"] == f"/staff/cases/{case}?done=noted"
 
@@ -118,8 +120,8 @@ async def test_a_moderator_handles_a_report_in_the_console_as_by_text(
         heard = await world.says(SAM, "are you there?")
         assert heard.only(SAM) == t("peers.relay.under_review") and ANN not in heard
 
-        no_note = await mo.post(f"/staff/cases/{case}/close", {"close_note": ""})
-        assert no_note.status_code == 400
+        no_note = await sent_back(mo, await mo.post(f"/staff/cases/{case}/close",
+                                                    {"close_note": ""}), f"/staff/cases/{case}")
         assert "Say what happened before you close it" in text_of(no_note)
         closed = await mo.post(f"/staff/cases/{case}/close",
                                {"close_note": "Both warned; chat can go on", "chat": "resume"})
@@ -146,8 +148,8 @@ async def test_a_moderator_handles_a_report_in_the_console_as_by_text(
         assert "There are no open reports" in text_of(await mo.get("/staff/"))
         assert await actions_by(site, 1) == [
             "cases_listed", "case_viewed", "case_claimed", "case_viewed", "case_viewed",
-            "case_note", "case_warn", "case_pause", "case_viewed", "case_close", "case_resume",
-            "case_viewed"]
+            "case_viewed", "case_note", "case_warn", "case_pause", "case_viewed",
+            "case_viewed", "case_close", "case_resume", "case_viewed"]  # sent back: 2 looks
 
 
 async def test_a_suspension_leaves_someone_to_call_back(settings: Settings) -> None:
@@ -187,8 +189,9 @@ async def test_a_suspension_leaves_someone_to_call_back(settings: Settings) -> N
         noted = await kim.post(f"/staff/cases/{first}/follow-up/note",
                                {"follow_up_note": "Left a voicemail"})
         assert noted.headers["location"] == f"/staff/cases/{first}?done=follow_up_noted"
-        empty = await kim.post(f"/staff/cases/{first}/follow-up/close", {"outcome": " "})
-        assert empty.status_code == 400 and "Say what happened" in text_of(empty)
+        empty = await sent_back(kim, await kim.post(f"/staff/cases/{first}/follow-up/close",
+                                                    {"outcome": " "}), f"/staff/cases/{first}")
+        assert "Say what happened" in text_of(empty)
         done = await kim.post(f"/staff/cases/{first}/follow-up/close",
                               {"outcome": "Spoke to Sam; will not volunteer again"})
         assert done.headers["location"] == f"/staff/cases/{first}?done=follow_up_closed"
@@ -336,11 +339,13 @@ def test_every_word_made_from_a_value_exists() -> None:
              for part in ("kind", "actions.warn.hint")]
     keys += [f"console_cases.chat.{s}" for s in ("active", "paused", "reported", "ended",
                                                  "awaiting_resident", "declined", "gone")]
-    keys += [f"console_cases.errors.need_{w}" for w in ("close_note", "note", "outcome")]
+    keys += [f"console_cases.errors.need_{w}" for w in ("close_note", "note", "outcome",
+                                                        "lift_note")]
     keys += [f"console.audit.actions.{a}" for a in (
         "case_viewed", "cases_listed", "case_warn", "case_pause", "case_end", "case_suspend",
         "case_close", "case_claimed", "case_note", "follow_up_claimed", "follow_up_note",
-        "follow_up_closed", "groups_listed", "held_viewed", "held_approved", "held_removed")]
+        "follow_up_closed", "groups_listed", "held_viewed", "held_approved", "held_removed",
+        "case_unsuspend")]
     assert [key for key in keys if not EN.has(key)] == []
 
 
@@ -368,8 +373,8 @@ async def test_closing_keeps_a_paused_chat_paused_unless_asked(settings: Setting
         await world.delivered()
 
         # The note is missing: the form comes back with the choice made kept.
-        again = await mo.post(f"/staff/cases/{case}/close", {"close_note": "", "chat": "end"})
-        assert again.status_code == 400
+        again = await sent_back(mo, await mo.post(f"/staff/cases/{case}/close", {
+            "close_note": "", "chat": "end"}), f"/staff/cases/{case}")
         assert re.search(r'<input[^>]*value="end"[^>]*checked', again.text)
 
         # No choice sent at all (an old page): the chat stays as it is, nobody is told.
@@ -396,9 +401,9 @@ async def test_closing_keeps_a_paused_chat_paused_unless_asked(settings: Setting
         assert twice.headers["location"] == f"/staff/cases/{case}?done=chat_not_held"
         assert await world.delivered() == {}
         assert (await chat_row(world))["status"] == "active"
-        assert await actions_by(site, 1) == [
-            "case_viewed", "case_viewed", "case_close", "case_keep_paused", "case_viewed",
-            "case_resume", "case_viewed"]
+        assert await actions_by(site, 1) == [  # the form sent back: its page, and a reload
+            "case_viewed", "case_viewed", "case_viewed", "case_close", "case_keep_paused",
+            "case_viewed", "case_resume", "case_viewed"]
 
 
 async def test_closing_can_end_the_chat_or_start_it_again(settings: Settings) -> None:
@@ -534,3 +539,130 @@ async def test_a_reports_history_shows_one_look_per_person_in_half_an_hour(
         # The audit log keeps every look.
         viewed = [r for r in await site.audit() if r["action"] == "case_viewed"]
         assert len(viewed) == 6
+
+
+# -- suspending asks first; a suspension can be lifted --------------------------------------
+async def test_suspending_asks_first_says_what_they_are_told_and_happens_once(
+        settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as kim:
+        world = site.world
+        case = await reported(world, (SAM, "you're useless"))
+        await site.staff(kim, "kim@example.org", "Kim Patel")
+        await world.delivered()
+        page = await kim.get(f"/staff/cases/{case}")
+        # The case page's Suspend asks (a link to a question); it changes nothing itself.
+        assert re.search(rf'<a href="/staff/cases/{case}/suspend" class="nhsuk-button',
+                         page.text)
+        ask = await kim.get(f"/staff/cases/{case}/suspend")
+        words = text_of(ask)
+        assert ask.status_code == 200 and "Suspend Sam?" in words
+        assert t("console_cases.suspend.means.chats_end") in words
+        assert t("peers.moderation.suspended_you") in words  # their very words
+        assert "Confirm and suspend" in words and "Cancel, do not suspend" in words
+        assert f'href="/staff/cases/{case}"' in ask.text  # Cancel: back, nothing done
+        assert (await world.delivered()).texts(SAM) == []
+        [sam] = await world.rows(Person, Person.id == await world.person_id(SAM))
+        assert sam["status"] != "suspended"
+        assert "case_suspend" not in [r["action"] for r in await site.audit()]
+
+        done = await kim.post(f"/staff/cases/{case}/suspend")
+        assert done.headers["location"] == f"/staff/cases/{case}?done=suspend"
+        assert (await world.delivered()).only(SAM) == t("peers.moderation.suspended_you")
+        # Sent again (Back and Confirm, or a double press): nothing more happens.
+        again = await kim.post(f"/staff/cases/{case}/suspend")
+        assert again.headers["location"] == f"/staff/cases/{case}?done=already_suspended"
+        assert "We did not change anything" in text_of(await kim.get(again.headers["location"]))
+        assert (await world.delivered()).texts(SAM) == []
+        assert [r["action"] for r in await site.audit()].count("case_suspend") == 1
+        # The question is not asked about someone suspended already.
+        asked = await kim.get(f"/staff/cases/{case}/suspend")
+        assert asked.headers["location"] == f"/staff/cases/{case}?done=already_suspended"
+        assert (await kim.get("/staff/cases/99/suspend")).status_code == 404
+
+
+async def test_a_suspension_is_lifted_with_a_note_and_they_are_told(
+        settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as kim:
+        world = site.world
+        case = await reported(world, by=SAM)  # the supporter reports: Ann is reported
+        await site.staff(kim, "kim@example.org", "Kim Patel")
+        page = text_of(await kim.get(f"/staff/cases/{case}"))
+        assert "Lift the suspension" not in page  # nobody is suspended
+        assert (await kim.post(f"/staff/cases/{case}/lift", {"lift_note": "x"})).headers[
+            "location"] == f"/staff/cases/{case}?done=not_suspended"
+        await kim.post(f"/staff/cases/{case}/suspend")
+        await world.delivered()
+        refused = await world.says(ANN, "buddy")
+        assert refused.text(ANN) == t("peers.moderation.suspended_you")
+        # Suspended by text on a second report too: two call backs for Ann.
+        await world.says(MO, f"CASE {case} CLOSE talked to them")
+        inbox = text_of(await kim.get("/staff/"))
+        assert f"Call back, report {case}" in inbox
+
+        page = text_of(await kim.get(f"/staff/cases/{case}"))
+        assert "Lift the suspension" in page and "Suspend this person" not in page
+        assert t("peers.moderation.unsuspended_you") in page  # what they will be told
+        empty = await sent_back(kim, await kim.post(f"/staff/cases/{case}/lift", {
+            "lift_note": "   "}), f"/staff/cases/{case}")
+        assert "Say why you are lifting the suspension" in text_of(empty)
+        assert (await world.delivered()).texts(ANN) == []
+        lifted = await kim.post(f"/staff/cases/{case}/lift",
+                                {"lift_note": "Spoke to Ann: a misunderstanding"})
+        assert lifted.headers["location"] == f"/staff/cases/{case}?done=lifted"
+        assert (await world.delivered()).only(ANN) == t("peers.moderation.unsuspended_you")
+        page = text_of(await kim.get(lifted.headers["location"]))
+        assert "The suspension is lifted." in page
+        assert "Suspension lifted Spoke to Ann: a misunderstanding" in page
+        assert "Kim Patel Lifted a suspension" in page
+        assert "Lift the suspension" not in page
+        assert f"Call back, report {case}" not in text_of(await kim.get("/staff/"))
+        [ann] = await world.rows(Person, Person.id == await world.person_id(ANN))
+        assert ann["status"] == "active"
+        assert [(r["action"], r["actor_staff_id"], r["case_id"], r["detail"])
+                for r in await site.audit() if r["action"] == "case_unsuspend"] == [
+            ("case_unsuspend", 1, case, "Spoke to Ann: a misunderstanding")]
+        # Peer support again: asking is no longer refused.
+        asked = await world.says(ANN, "buddy")
+        assert asked.text(ANN) != t("peers.moderation.suspended_you")
+        # Sent again (Back, reload): nothing more happens, nobody is told twice.
+        again = await kim.post(f"/staff/cases/{case}/lift", {"lift_note": "again"})
+        assert again.headers["location"] == f"/staff/cases/{case}?done=not_suspended"
+        assert (await world.delivered()).texts(ANN) == []
+
+
+async def test_lifting_closes_every_call_back_for_them(settings: Settings) -> None:
+    """Suspended over two reports (one by the console, one by text): lifting on one
+    closes both call backs, each with the note in its history; a suspension after a lift
+    makes a new call back."""
+    async with console(settings) as site, site.browser() as kim:
+        world = site.world
+        first = await reported(world, (SAM, "you're useless"))
+        await site.staff(kim, "kim@example.org", "Kim Patel")
+        await kim.post(f"/staff/cases/{first}/suspend")
+        sam, now = await world.person_id(SAM), world.clock.now()
+        second = await world.db(lambda c: int(c.execute(
+            ModerationCase.__table__.insert().values(
+                kind="connection", status="open", subject_id=sam, created_at=now,
+                history={}).returning(ModerationCase.id)).scalar_one()))
+        await world.says(MO, f"CASE {second} SUSPEND")
+        inbox = text_of(await kim.get("/staff/"))
+        assert f"Call back, report {first}" in inbox and f"Call back, report {second}" in inbox
+        await world.delivered()
+
+        lifted = await kim.post(f"/staff/cases/{first}/lift", {"lift_note": "All sorted"})
+        assert lifted.headers["location"] == f"/staff/cases/{first}?done=lifted"
+        assert (await world.delivered()).only(SAM) == t("peers.moderation.unsuspended_you")
+        inbox = text_of(await kim.get("/staff/"))
+        assert "Call back, report" not in inbox and "Nobody is waiting for a call back" in inbox
+        for case in (first, second):
+            page = text_of(await kim.get(f"/staff/cases/{case}"))
+            assert "Kim Patel Lifted a suspension All sorted" in page, case
+            assert "Suspension lifted All sorted" in page, case
+        assert not await world.db(lambda c: moderation.is_suspended(c, sam))
+
+        # Suspended again: a new call back.
+        await world.says(MO, f"CASE {second} SUSPEND")
+        assert await world.db(lambda c: moderation.is_suspended(c, sam))
+        inbox = text_of(await kim.get("/staff/"))
+        assert f"Call back, report {second}" in inbox
+        assert f"Call back, report {first}" not in inbox

@@ -45,6 +45,25 @@ def text_of(response: httpx.Response) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
 
 
+async def sent_back(browser: Browser, response: httpx.Response, path: str
+                    ) -> httpx.Response:
+    """A form sent back to mend, by Post/Redirect/Get: a 303 to `path` with the handle of
+    what was kept (never the words), then that page, which a reload shows the same."""
+    assert response.status_code == 303, response.status_code
+    where = response.headers["location"]
+    assert re.fullmatch(rf"{re.escape(path)}\?back=[\w-]{{22}}", where), where
+    page, reloaded = await browser.get(where), await browser.get(where)
+    assert page.status_code == reloaded.status_code == 200
+
+    def shown(response: httpx.Response) -> list[str]:  # errors, banners and words typed
+        return re.findall(r'class="nhsuk-(?:error-message|notification-banner__heading)"'
+                          r"[^>]*>(.*?)</|<textarea[^>]*>([^<]*)</textarea>", response.text,
+                          re.S)
+
+    assert shown(reloaded) == shown(page)  # a reload shows the same again
+    return page
+
+
 @dataclass
 class Browser:
     """One person's browser: its own cookies, the token of the last form it saw."""
@@ -328,7 +347,8 @@ async def test_a_disabled_account_is_signed_out_at_once(settings: Settings) -> N
         done = await sam.post("/staff/staff/2/disable")
         assert done.headers["location"] == "/staff/staff?done=disabled"
         assert "Turned off" in text_of(await sam.get("/staff/staff"))
-        assert (await mo.get("/staff/")).headers["location"] == "/staff/sign-in?why=ended"
+        # Told plainly why (not the idle-timeout words), once.
+        assert (await mo.get("/staff/")).headers["location"] == "/staff/sign-in?why=turned_off"
         refused = await mo.sign_in("mo@example.org")
         assert refused.status_code == 403 and "This account is turned off" in text_of(refused)
         assert "staff_disabled" in [r["action"] for r in await site.audit()]
@@ -427,13 +447,14 @@ async def test_a_crisis_is_handled_in_the_console_as_by_text(settings: Settings)
         assert "Picked up by Sam Jones" in (await world.says(DUTY, "ALERT 1")).only(DUTY)
         assert "Picked up Sam Jones" in text_of(await sam.get("/staff/"))
 
-        empty = await sam.post("/staff/alerts/1/note", {"note": "   "})
-        assert empty.status_code == 400 and "Write a note first" in text_of(empty)
+        empty = await sent_back(sam, await sam.post("/staff/alerts/1/note", {"note": "   "}),
+                                "/staff/alerts/1")
+        assert "Write a note first" in text_of(empty)
         noted = await sam.post("/staff/alerts/1/note", {"note": "Rang her; her sister is there"})
         assert noted.headers["location"] == "/staff/alerts/1?done=noted"
         await world.says(DUTY, "ALERT 1 NOTE texted her the crisis line too")
-        no_outcome = await sam.post("/staff/alerts/1/close", {"note": ""})
-        assert no_outcome.status_code == 400
+        no_outcome = await sent_back(
+            sam, await sam.post("/staff/alerts/1/close", {"note": ""}), "/staff/alerts/1")
         assert "Say what happened before you close it" in text_of(no_outcome)
         closed = await sam.post("/staff/alerts/1/close", {"note": "Safe with family tonight"})
         assert closed.headers["location"] == "/staff/alerts/1?done=closed"
@@ -453,8 +474,9 @@ async def test_a_crisis_is_handled_in_the_console_as_by_text(settings: Settings)
         staff_rows = [r for r in await site.audit() if r["actor_staff_id"] == 1]
         assert [r["action"] for r in staff_rows if r["action"].startswith("safety")] == [
             "safety_alert_viewed", "safety_alert_ok", "safety_alert_viewed",
-            "safety_alert_viewed", "safety_alert_note", "safety_alert_viewed",
-            "safety_alert_close", "safety_alert_viewed"]  # a form sent back shows it again
+            "safety_alert_viewed", "safety_alert_viewed", "safety_alert_note",
+            "safety_alert_viewed", "safety_alert_viewed", "safety_alert_close",
+            "safety_alert_viewed"]  # a form sent back shows it again (and on a reload)
         for row in staff_rows:  # the audit trail keeps no words, theirs or ours
             assert "end my life" not in str(row["detail"]) and "sister" not in \
                 str(row["detail"])
@@ -603,14 +625,19 @@ async def test_an_outcome_typed_in_a_stale_tab_is_shown_back(settings: Settings)
         await sam.get("/staff/alerts/1")
         await kim.get("/staff/alerts/1")
         await kim.post("/staff/alerts/1/close", {"note": "Her sister is with her"})
-        late = await sam.post("/staff/alerts/1/close", {"note": "Called 999 at 9:10"})
-        assert late.status_code == 409
+        # Post/Redirect/Get: the words wait for the page the form redirects to (a reload
+        # shows them again and posts nothing).
+        refused = await sam.post("/staff/alerts/1/close", {"note": "Called 999 at 9:10"})
+        late = await sent_back(sam, refused, "/staff/alerts/1")
         page = text_of(late)
         assert "Alert 1 is already closed. What you wrote is shown below." in page
         assert "What you wrote was not saved" in page
         assert ">Called 999 at 9:10</textarea>" in late.text
-        late_note = await sam.post("/staff/alerts/1/note", {"note": "Ambulance came"})
-        assert late_note.status_code == 409 and ">Ambulance came</textarea>" in late_note.text
+        # Only for Sam's session.
+        assert "Called 999" not in (await kim.get(refused.headers["location"])).text
+        late_note = await sent_back(sam, await sam.post(
+            "/staff/alerts/1/note", {"note": "Ambulance came"}), "/staff/alerts/1")
+        assert ">Ambulance came</textarea>" in late_note.text
         alert = await site.alert()
         assert [n["text"] for n in alert["notes"]["notes"]] == ["Her sister is with her"]
         # Nothing typed: the plain banner, as before.

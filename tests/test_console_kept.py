@@ -17,19 +17,22 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, func, select
-from test_console_http import Console, text_of
+from test_console_http import Browser, Console, text_of
 
 from bot.config import Settings
 from bot.console.broadcast_form import Values
-from bot.console.shared import Kept, forget_expired
+from bot.console.shared import Kept
 from bot.console.volunteers import NewCode
 from bot.core.clock import FakeClock
 from bot.jobs import tidy_up
+from bot.peers.models import Invite
 from bot.serve import make_asgi_app
 from bot.staff import accounts, sessions
+from bot.staff.kept import forget_expired
 from bot.staff.models import StaffKept, StaffSession
 from bot.staff.sessions import IDLE, SIGNED_IN, Session
 from bot.storage.db import Database
+from bot.storage.models import AuditEntry
 from support.engine import START, running
 from support.peers import PeerWorld
 
@@ -184,12 +187,13 @@ async def test_values_go_with_their_session_and_with_the_tidy_job(settings: Sett
         await tidy_up(services)
         assert await rows(db) == []
         assert await db.run(lambda c: c.scalar(select(func.count()).select_from(
-            StaffSession))) == 1
+            StaffSession).where(StaffSession.id == sam.id))) == 1
 
 
-async def test_two_workers_show_an_invite_code_once(settings: Settings) -> None:
-    """As `serve` runs with DISPATCH_WORKERS on PostgreSQL: the redirect after a POST may
-    be served by another worker, which finds what the first kept."""
+@asynccontextmanager
+async def two_workers(settings: Settings) -> AsyncIterator[tuple[Console, Browser, Browser]]:
+    """Two apps on one database, as `serve` runs with several workers, and Lee signed in
+    on the first: (the first, Lee there, Lee's same browser sent to the second)."""
     clock = FakeClock(START)
     async with running(settings, clock) as (first, first_senders), \
             running(settings, clock) as (second, second_senders):
@@ -201,27 +205,67 @@ async def test_two_workers_show_an_invite_code_once(settings: Settings) -> None:
         async with a.browser() as lee, b.browser() as lee_on_b:
             await a.staff(lee, "lee@example.org", "Lee Ward")
             lee_on_b.client.cookies = lee.client.cookies  # one browser, either worker
-            assert (await lee_on_b.get("/staff/")).status_code == 200
-            for days, shown_on, again_on in (("14", lee_on_b, lee), ("7", lee, lee_on_b)):
-                posted = await lee.post("/staff/volunteers/invite",
-                                        {"role": "supporter", "days": days})
-                assert posted.status_code == 303
-                shown_at = posted.headers["location"]
-                shown = await shown_on.get(shown_at)
-                found = CODE.search(text_of(shown))
-                assert shown.status_code == 200 and found and found.group(1) == days
-                assert (await again_on.get(shown_at)).status_code == 410
-                assert (await shown_on.get(shown_at)).status_code == 410
-            # Both workers asked at once: one shows the code, the other says it is gone.
-            for _ in range(3):
-                posted = await lee_on_b.post("/staff/volunteers/invite",
-                                             {"role": "supporter", "days": "14"})
-                shown_at = posted.headers["location"]
-                both = await asyncio.gather(lee.get(shown_at), lee_on_b.get(shown_at))
-                assert sorted(r.status_code for r in both) == [200, 410]
-                assert sum(bool(CODE.search(text_of(r))) for r in both) == 1
-            # Signed out on one worker: what it kept on the other goes too.
-            await lee.post("/staff/volunteers/invite", {"role": "supporter", "days": "14"})
-            assert len(await a.world.rows(StaffKept)) == 1
-            assert (await lee_on_b.post("/staff/sign-out")).status_code == 303
-            assert await a.world.rows(StaffKept) == []
+            yield a, lee, lee_on_b
+
+
+async def test_a_double_click_reaching_two_workers_makes_one_code(settings: Settings) -> None:
+    """The two POSTs of one invite form, at the same moment, each on its own worker (two
+    apps, two engines, one database): one code, both sent to its page. Held by the
+    database (the handle's unique row), not by either process's memory."""
+    async with two_workers(settings) as (a, lee, lee_on_b):
+        await lee_on_b.get("/staff/")
+        for round_ in range(1, 4):
+            form = await lee.get("/staff/volunteers/invite")
+            once = re.search(r'name="once" value="([^"]+)"', form.text)
+            assert once
+            data = {"role": "supporter", "days": "14", "once": once.group(1)}
+            both = await asyncio.gather(
+                lee.post("/staff/volunteers/invite", data),
+                lee_on_b.post("/staff/volunteers/invite", data),
+                lee_on_b.post("/staff/volunteers/invite", data))
+            assert {r.status_code for r in both} == {303}
+            assert len({r.headers["location"] for r in both}) == 1, \
+                [r.headers["location"] for r in both]
+            assert len(await a.world.rows(Invite)) == round_
+            made = [r for r in await a.world.rows(AuditEntry)
+                    if r["action"] == "volunteer_invite_created"]
+            assert len(made) == round_
+            shown = await lee_on_b.get(both[0].headers["location"])
+            assert shown.status_code == 200 and CODE.search(text_of(shown))
+        # Shown, the same form sent again is a new request: a new code, shown once.
+        first_code = CODE.search(text_of(shown))
+        again = await lee.post("/staff/volunteers/invite", data)
+        assert len(await a.world.rows(Invite)) == 4
+        fresh = await lee_on_b.get(again.headers["location"])
+        assert fresh.status_code == 200
+        assert CODE.search(text_of(fresh)).group(2) != first_code.group(2)
+
+
+async def test_two_workers_show_an_invite_code_once(settings: Settings) -> None:
+    """As `serve` runs with DISPATCH_WORKERS on PostgreSQL: the redirect after a POST may
+    be served by another worker, which finds what the first kept."""
+    async with two_workers(settings) as (a, lee, lee_on_b):
+        assert (await lee_on_b.get("/staff/")).status_code == 200
+        for days, shown_on, again_on in (("14", lee_on_b, lee), ("7", lee, lee_on_b)):
+            posted = await lee.post("/staff/volunteers/invite",
+                                    {"role": "supporter", "days": days})
+            assert posted.status_code == 303
+            shown_at = posted.headers["location"]
+            shown = await shown_on.get(shown_at)
+            found = CODE.search(text_of(shown))
+            assert shown.status_code == 200 and found and found.group(1) == days
+            assert (await again_on.get(shown_at)).status_code == 410
+            assert (await shown_on.get(shown_at)).status_code == 410
+        # Both workers asked at once: one shows the code, the other says it is gone.
+        for _ in range(3):
+            posted = await lee_on_b.post("/staff/volunteers/invite",
+                                         {"role": "supporter", "days": "14"})
+            shown_at = posted.headers["location"]
+            both = await asyncio.gather(lee.get(shown_at), lee_on_b.get(shown_at))
+            assert sorted(r.status_code for r in both) == [200, 410]
+            assert sum(bool(CODE.search(text_of(r))) for r in both) == 1
+        # Signed out on one worker: what it kept on the other goes too.
+        await lee.post("/staff/volunteers/invite", {"role": "supporter", "days": "14"})
+        assert len(await a.world.rows(StaffKept)) == 1
+        assert (await lee_on_b.post("/staff/sign-out")).status_code == 303
+        assert await a.world.rows(StaffKept) == []

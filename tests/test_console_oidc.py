@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -50,10 +50,11 @@ async def site_with(settings: Settings, *, claim: bool
 
 
 async def through_the_provider(site: Console, browser: Browser,
-                               edit_callback: Any = None) -> httpx.Response:
+                               edit_callback: Any = None, *, login: str = "/staff/oidc/login"
+                               ) -> httpx.Response:
     """The whole dance: our redirect, the organisation's page (which sends the browser
     straight back), our callback. Returns the callback's answer."""
-    start = await browser.client.get("/staff/oidc/login")
+    start = await browser.client.get(login)
     assert start.status_code == 302, text_of(start)
     async with httpx.AsyncClient() as at_the_organisation:  # real HTTP to the provider
         answer = await at_the_organisation.get(start.headers["location"])
@@ -141,6 +142,35 @@ async def test_a_coordinator_by_the_roles_claim(settings: Settings) -> None:
             ("staff_signed_in", "with organisation account", 1)]
         audit_page = await sam.get("/staff/audit")
         assert audit_page.status_code == 403  # a moderator now
+
+
+async def test_the_page_they_were_going_to_survives_the_round_trip(settings: Settings
+                                                                     ) -> None:
+    """A link followed while signed out (`?next=`) leads there after the organisation's
+    page too; only a path of this console does, checked again on the way back."""
+    async with site_with(settings, claim=False) as (site, provider), site.browser() as mo:
+        await add_account(site, "mo.khan@council.gov.uk", "moderator")
+        provider.person = {"email": "mo.khan@council.gov.uk", "email_verified": True}
+        wanted = "/staff/cases?show=open"
+        sent = await mo.client.get(wanted)
+        assert sent.headers["location"] == "/staff/sign-in?next=/staff/cases%3Fshow%3Dopen"
+        page = await mo.get(sent.headers["location"])
+        assert 'href="/staff/oidc/login?next=/staff/cases%3Fshow%3Dopen"' in page.text, \
+            page.text
+        done = await through_the_provider(site, mo,
+                                          login="/staff/oidc/login?next=/staff/cases%3Fshow%3Dopen")
+        assert (done.status_code, done.headers["location"]) == (303, wanted), text_of(done)
+        assert (await mo.get(wanted)).status_code == 200
+        await mo.post("/staff/sign-out")
+
+        # Another site, a protocol-relative address, a sign-in page: the inbox instead.
+        for elsewhere in ("https://evil.example/staff/", "//evil.example/staff/x",
+                          "/staff/%2F%2Fevil.example", "/staff/sign-in", "/elsewhere"):
+            done = await through_the_provider(
+                site, mo, login=f"/staff/oidc/login?{urlencode({'next': elsewhere})}")
+            assert done.headers["location"] == "/staff/", (elsewhere, text_of(done))
+            assert (await mo.get("/staff/")).status_code == 200
+            await mo.post("/staff/sign-out")
 
 
 async def test_a_moderator_by_their_staff_account(settings: Settings) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import httpx
-from test_console_http import Browser, console, text_of
+from test_console_http import Browser, console, sent_back, text_of
 
 from bot.config import Settings
 from bot.core.events import Address, Outbound
@@ -45,8 +45,8 @@ async def test_a_moderator_answers_a_resident_in_the_console(settings: Settings)
         await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
 
         inbox = text_of(await mo.get("/staff/"))
-        assert "People who asked to talk to a person" in inbox
-        assert "Request 1 From Ann Asked Mon 2 Mar 2026, 09:" in inbox
+        assert "People talking to a person from the team" in inbox
+        assert "Request 1 From Ann Started Mon 2 Mar 2026, 09:" in inbox
         assert "By SMS" in inbox and "The team was working" in inbox and "Waiting" in inbox
         assert "No safety alerts need anyone right now" in inbox  # alerts beside them
         assert "real person please" not in inbox  # words only on the request's own page
@@ -72,8 +72,9 @@ async def test_a_moderator_answers_a_resident_in_the_console(settings: Settings)
         assert "I'd like a walking group near Braunstone" in page
 
         # Checked first: nothing goes until Send.
-        empty = await mo.post("/staff/requests/1/check", {"reply": "  "})
-        assert empty.status_code == 400 and "Write your reply first" in text_of(empty)
+        empty = await sent_back(mo, await mo.post("/staff/requests/1/check", {"reply": "  "}),
+                                "/staff/requests/1")
+        assert "Write your reply first" in text_of(empty)
         reply = "Hi Ann, there is a health walk from Braunstone Park on Tuesdays at 10."
         checked, handle = await check(mo, reply)
         words = text_of(checked)
@@ -100,8 +101,8 @@ async def test_a_moderator_answers_a_resident_in_the_console(settings: Settings)
         assert noted.headers["location"] == "/staff/requests/1?done=noted"
         assert "Note by Mo Khan" in text_of(await mo.get("/staff/requests/1"))
 
-        no_outcome = await mo.post("/staff/requests/1/hand-back", {"outcome": ""})
-        assert no_outcome.status_code == 400
+        no_outcome = await sent_back(mo, await mo.post("/staff/requests/1/hand-back",
+                                                       {"outcome": ""}), "/staff/requests/1")
         assert "Say what happened before you hand them back" in text_of(no_outcome)
         back = await mo.post("/staff/requests/1/hand-back",
                              {"outcome": "Gave her the Tuesday health walk."})
@@ -220,8 +221,9 @@ async def test_a_long_reply_shows_its_texts_and_cost(settings: Settings) -> None
         assert "A text cannot carry all you wrote" in words
         assert "Move Mates team (Sam): See you Friday What they" not in words
         assert "Move Mates team (Sam): See you Friday" in words
-        too_long = await sam.post("/staff/requests/1/check", {"reply": "word " * 300})
-        assert too_long.status_code == 400
+        too_long = await sent_back(sam, await sam.post("/staff/requests/1/check", {
+            "reply": "word " * 300}), "/staff/requests/1")
+        assert ">" + "word " * 299 + "word </textarea>" in too_long.text  # nothing typed lost
         assert "Your reply is too long for text messages" in text_of(too_long)
 
 
@@ -380,15 +382,22 @@ async def test_a_hand_back_from_a_stale_tab_keeps_its_words(settings: Settings) 
         await co.get("/staff/requests/1")
         await co.post("/staff/requests/1/claim")  # Mo's tab is stale now
         words = "Rang him back; he found the Tuesday walk."
-        late = await mo.post("/staff/requests/1/hand-back", {"outcome": words})
-        assert late.status_code == 409
+        # Post/Redirect/Get: the words wait for the page the form redirects to, which a
+        # reload shows again without posting anything.
+        refused = await mo.post("/staff/requests/1/hand-back", {"outcome": words})
+        late = await sent_back(mo, refused, "/staff/requests/1")
         page = text_of(late)
         assert "Only Cat Lee can do that now." in page
         assert "What you wrote is in the note box below." in page
         assert re.search(f'name="note"[^>]*>{re.escape(words)}</textarea>', late.text)
+        # The handle opens nothing for anyone else, nor on another page.
+        where = refused.headers["location"]
+        assert words not in (await co.get(where)).text
+        assert words not in (await mo.get(where.replace("/requests/1", "/cases/1"))).text
         await co.post("/staff/requests/1/hand-back", {"outcome": "Done by Cat."})
-        closed = await mo.post("/staff/requests/1/hand-back", {"outcome": words})
-        assert closed.status_code == 409 and "Request 1 is already closed." in text_of(closed)
+        closed = await sent_back(mo, await mo.post("/staff/requests/1/hand-back",
+                                                   {"outcome": words}), "/staff/requests/1")
+        assert "Request 1 is already closed." in text_of(closed)
         assert re.search(f'name="note"[^>]*>{re.escape(words)}</textarea>', closed.text)
         kept = await mo.post("/staff/requests/1/note", {"note": words})  # one press keeps it
         assert kept.headers["location"] == "/staff/requests/1?done=noted"

@@ -31,6 +31,7 @@ from bot.staff import accounts, audit, organisation
 from bot.staff.accounts import StaffError
 from bot.staff.models import StaffSetupLink
 from bot.storage.audit import audit as write_audit
+from bot.storage.models import Person, Volunteer
 
 EN = library().for_language("en")
 SETUP = re.compile(r"http://127\.0\.0\.1:8000/staff/setup/([A-Za-z0-9_-]{20,})")
@@ -246,6 +247,62 @@ async def test_a_fresh_link_with_and_without_the_second_step(settings: Settings)
         assert (await sam.get("/staff/staff/99/link")).status_code == 404
 
 
+async def test_a_sole_coordinator_makes_a_link_for_themselves(settings: Settings) -> None:
+    """Nobody else to ask: from the staff page (or their account page) a coordinator makes
+    their own set-up link. Their password keeps working until it is used, so making one
+    (and losing it) never locks them out; they still cannot turn themselves off."""
+    async with console(settings) as site, site.browser() as sam, site.browser() as other:
+        await coordinator(site, sam)
+        mine = await sam.get("/staff/account")
+        assert 'href="/staff/staff/1/link"' in mine.text
+        assert words("console.account.password_coordinator") in text_of(mine)
+        listed = await sam.get("/staff/staff")
+        assert 'href="/staff/staff/1/link"' in listed.text
+        assert 'href="/staff/staff/1/disable"' not in listed.text
+        asked = await sam.get("/staff/staff/1/link")
+        assert words("console.staff.link_page.title_yours") in text_of(asked)
+        assert words("console.staff.link_page.yours_password") in text_of(asked)
+        made = await sam.post("/staff/staff/1/link", {})
+        shown = await sam.get(made.headers["location"])
+        assert words("console.staff.shown.title_yours") in text_of(shown)
+        [token] = SETUP.findall(shown.text)
+        assert [a for a in await staff_actions(site) if a[1] == "staff_link_issued"] == \
+            [(1, "staff_link_issued", "staff:1", None)]
+
+        # Unused, the link changes nothing: the old password still signs in.
+        assert (await other.sign_in("sam@example.org")).headers["location"] == "/staff/"
+        await other.get("/staff/")
+        await other.post("/staff/sign-out")
+        # Turning themselves off stays impossible, by page or by a forged POST.
+        assert (await sam.get("/staff/staff/1/disable")).headers["location"] == "/staff/staff"
+        await sam.get("/staff/staff")
+        assert (await sam.post("/staff/staff/1/disable")).headers["location"] == "/staff/staff"
+        assert (await site.world.db(lambda c: accounts.get(c, 1))).disabled_at is None
+
+        # Used: a new password, every session ended (this one too), the new one works.
+        new = "a brand new walk by the river"
+        await other.get(f"/staff/setup/{token}")
+        done = await other.post(f"/staff/setup/{token}", {"password": new, "confirm": new})
+        assert done.status_code == 303
+        assert (await sam.client.get("/staff/")).headers["location"].startswith(
+            "/staff/sign-in?why=ended")
+        assert (await sam.sign_in("sam@example.org", new)).headers["location"] == "/staff/"
+        assert (await sam.sign_in("sam@example.org")).status_code == 400  # the old one
+
+        # Signed out with nobody to ask: the sign-in page names the way on the server.
+        page = await other.get("/staff/sign-in")
+        assert words("console.sign_in.only_coordinator_command") in text_of(page)
+
+
+async def test_moderators_ask_a_coordinator_for_a_link(settings: Settings) -> None:
+    async with console(settings) as site, site.browser() as mo:
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        mine = await mo.get("/staff/account")
+        assert words("console.account.password") in text_of(mine)
+        assert "/link" not in mine.text
+        assert (await mo.get("/staff/staff/1/link")).status_code == 403
+
+
 async def test_turning_an_account_back_on(settings: Settings) -> None:
     async with console(settings) as site, site.browser() as sam, site.browser() as mo:
         await coordinator(site, sam)
@@ -276,6 +333,39 @@ async def test_turning_an_account_back_on(settings: Settings) -> None:
         await sam.post("/staff/staff/3/disable")
         assert words("console.staff.enable_page.no_password") in \
             text_of(await sam.get("/staff/staff/3/enable"))
+
+
+async def test_someone_turned_off_mid_session_is_told_so(settings: Settings) -> None:
+    """Not the idle-timeout words: their account was turned off. Said once; turning the
+    account on again does not bring the old session back."""
+    async with console(settings) as site, site.browser() as sam, site.browser() as mo, \
+            site.browser() as mo_again:
+        await coordinator(site, sam)
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        cookies = dict(mo.client.cookies)
+        await sam.get("/staff/staff")
+        await sam.post("/staff/staff/2/disable")
+        sent = await mo.client.get("/staff/cases")
+        assert sent.headers["location"] == "/staff/sign-in?why=turned_off", sent.headers
+        told = await mo.get(sent.headers["location"])
+        assert words("console.sign_in.turned_off") in text_of(told)
+        assert words("console.sign_in.ended") not in text_of(told)
+        # The same cookie again (another tab): the plain words, nothing opens.
+        mo_again.client.cookies.update(cookies)
+        again = await mo_again.client.get("/staff/cases")
+        assert again.headers["location"].startswith("/staff/sign-in?why=ended")
+        # Turned on again: the old cookie stays dead, a fresh sign-in works.
+        await sam.get("/staff/staff")
+        await sam.post("/staff/staff/2/enable")
+        mo_again.client.cookies.update(cookies)
+        assert (await mo_again.client.get("/staff/")).status_code == 303
+        assert (await mo.sign_in("mo@example.org")).headers["location"] == "/staff/"
+        # An account turned off while idle past the limit: just "ended".
+        await sam.get("/staff/staff")
+        await sam.post("/staff/staff/2/disable")
+        site.clock.advance(timedelta(minutes=31))
+        late = await mo.client.get("/staff/")
+        assert late.headers["location"] == "/staff/sign-in?why=ended"
 
 
 async def test_moderators_and_forged_forms_are_refused(settings: Settings) -> None:
@@ -470,6 +560,73 @@ async def test_the_audit_log_filter_and_its_pages(settings: Settings) -> None:
         assert actions_on(second) == [said("safety_alert_note")] * 5 + [
             said("safety_alert_ok"), said("staff_signed_in"), said("staff_password_set")]
         assert 'href="/staff/audit?show=actions&amp;who=2"' in second.text  # the newest
+
+
+async def test_the_audit_log_filters_by_who_and_by_action_and_names_no_resident(
+        settings: Settings) -> None:
+    """Done by: a member of staff, or a volunteer of the duty team acting by text (by the
+    name they chose); what: one kind of action. A resident who appears as the actor (a
+    report they sent) is "Resident 12", never their name, and is not offered as a filter."""
+    async with console(settings) as site, site.browser() as sam, site.browser() as mo:
+        await coordinator(site, sam)
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        now = site.clock.now()
+
+        def entries(connection: Connection) -> tuple[int, int]:
+            def person(name: str) -> int:
+                return int(connection.execute(insert(Person).values(
+                    created_at=now, updated_at=now, name=name).returning(Person.id)
+                ).scalar_one())
+
+            kit, ruth = person("Kit Duty"), person("Ruth Private")
+            connection.execute(insert(Volunteer).values(
+                person_id=kit, role="moderator", alias="Kit", created_at=now, on_duty=True))
+            write_audit(connection, now, kit, "safety_alert_ok", target="alert:1")
+            write_audit(connection, now, kit, "on_duty")
+            write_audit(connection, now, ruth, "report", target="connection:4")
+            write_audit(connection, now, None, "safety_alert_note", target="alert:1",
+                        staff_id=2)
+            write_audit(connection, now, None, "safety_alert_ok", target="alert:2",
+                        staff_id=2)
+            return kit, ruth
+
+        kit, ruth = await site.world.db(entries)
+
+        def who_did(page: Any) -> list[tuple[str, str]]:
+            rows = re.findall(r'</time></td>\s*<td class="nhsuk-table__cell">([^<]*)</td>\s*'
+                              r'<td class="nhsuk-table__cell">([^<]*)</td>', page.text)
+            return [(who.strip(), what.strip()) for who, what in rows]
+
+        everything = await sam.get("/staff/audit")
+        assert "Ruth Private" not in everything.text and "Kit Duty" not in everything.text
+        assert (f"Resident {ruth}", said("report")) in who_did(everything)
+        assert ("Kit", said("safety_alert_ok")) in who_did(everything)
+        # The filter offers staff and the duty team, never a resident; and the actions.
+        assert f'<option value="p{kit}">Kit</option>' in everything.text
+        assert f'value="p{ruth}"' not in everything.text
+        assert f'<option value="safety_alert_ok">{said("safety_alert_ok")}</option>' in \
+            everything.text
+
+        kits = await sam.get(f"/staff/audit?who=p{kit}")
+        assert who_did(kits) == [("Kit", said("on_duty")), ("Kit", said("safety_alert_ok"))]
+        assert f'<option value="p{kit}" selected>Kit</option>' in kits.text
+        # A resident's id as a filter shows nothing of theirs.
+        assert who_did(await sam.get(f"/staff/audit?who=p{ruth}")) == []
+
+        oks = await sam.get("/staff/audit?action=safety_alert_ok")
+        assert who_did(oks) == [("Mo Khan", said("safety_alert_ok")),
+                                ("Kit", said("safety_alert_ok"))]
+        assert '<option value="safety_alert_ok" selected>' in oks.text
+        both = await sam.get("/staff/audit?who=2&action=safety_alert_ok")
+        assert who_did(both) == [("Mo Khan", said("safety_alert_ok"))]
+        # An action nobody did (or made up) is no filter at all.
+        odd = await sam.get("/staff/audit?action=<b>&who=p")
+        assert odd.status_code == 200 and len(who_did(odd)) == len(who_did(everything))
+
+
+def said(action: str) -> str:
+    key = f"console.audit.actions.{action}"
+    return EN.text(key) if EN.has(key) else action.replace("_", " ")
 
 
 async def test_tables_sit_in_labelled_scrolling_regions(settings: Settings) -> None:

@@ -12,10 +12,11 @@ import asyncio
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from test_console_http import Browser, Console, console, text_of
 
 from bot.config import Settings
+from bot.console.pages import london
 from bot.core.content import library
 from bot.core.events import Address
 from bot.peers.models import BuddyRequest, Invite, PeerChat
@@ -209,6 +210,58 @@ async def test_pausing_hands_back_an_offer_and_resuming_makes_it_again(
                                        ("volunteer_resumed", f"person:{sam}", None)]
 
 
+async def test_a_coordinator_puts_a_volunteer_on_duty_and_off(settings: Settings) -> None:
+    """The ON DUTY switch without a text command: on the Volunteers page, audited with the
+    coordinator's name, the volunteer told; on duty, they are told of a new safety alert;
+    off, they are not. A suspended volunteer is never put on duty."""
+    async with console(settings) as site, site.browser() as lee:
+        w = site.world
+        await w.supporter(SAM, "Sam")
+        await w.moderator(CY, "Cy")
+        sam, cy = await w.person_id(SAM), await w.person_id(CY)
+        await coordinator(site, lee)
+        listed = await lee.get("/staff/volunteers")
+        assert f'action="/staff/volunteers/{sam}/on-duty"' in listed.text
+        assert 'aria-label="Put on duty: Sam"' in listed.text
+
+        put = await lee.post(f"/staff/volunteers/{sam}/on-duty")
+        assert put.headers["location"] == f"/staff/volunteers?done=on_duty&who={sam}"
+        assert (await volunteer(site, SAM) or {})["on_duty"] is True
+        assert (await w.delivered()).only(SAM) == EN.text("safety.alerts.on_duty_by_team")
+        page = await lee.get(put.headers["location"])
+        assert words("done.on_duty", name="Sam") in text_of(page)
+        assert 'aria-label="Take off duty: Sam"' in page.text
+        again = await lee.post(f"/staff/volunteers/{sam}/on-duty")
+        assert again.headers["location"].endswith(f"done=unchanged&who={sam}")
+        assert (await w.delivered()).texts(SAM) == []
+
+        # On duty, Sam is told of a new safety alert at once (the coordinator by text is not).
+        await w.resident(ANN, "Ann")
+        heard = await w.says(ANN, "everyone would be better off without me")
+        assert "Safety alert 1" in heard.only(SAM)
+        assert CY not in heard
+
+        off = await lee.post(f"/staff/volunteers/{sam}/off-duty")
+        assert off.headers["location"] == f"/staff/volunteers?done=off_duty&who={sam}"
+        assert (await volunteer(site, SAM) or {})["on_duty"] is False
+        assert (await w.delivered()).only(SAM) == EN.text("safety.alerts.off_duty_by_team")
+
+        # Suspended: no button to put them on duty, and a forged POST changes nothing.
+        await w.db(lambda c: c.execute(update(Volunteer).where(Volunteer.person_id == cy)
+                                       .values(suspended_at=site.clock.now())))
+        listed = await lee.get("/staff/volunteers")
+        assert f'/staff/volunteers/{cy}/on-duty' not in listed.text
+        refused = await lee.post(f"/staff/volunteers/{cy}/on-duty")
+        assert refused.headers["location"].endswith(f"done=unchanged&who={cy}")
+        assert (await volunteer(site, CY) or {})["on_duty"] is False
+        duty = [a for a in await actions(site) if "duty" in a[0]]
+        assert duty == [("volunteer_on_duty", f"person:{sam}", None),
+                        ("volunteer_off_duty", f"person:{sam}", None)]
+        staff = {row["actor_staff_id"] for row in await site.audit()
+                 if row["action"] in ("volunteer_on_duty", "volunteer_off_duty")}
+        assert staff == {1}
+
+
 async def test_removing_someone_asks_first_then_tells_everyone_it_touches(
         settings: Settings) -> None:
     async with console(settings) as site, site.browser() as lee:
@@ -260,8 +313,15 @@ async def test_removing_someone_asks_first_then_tells_everyone_it_touches(
         [request] = await w.rows(BuddyRequest, BuddyRequest.resident_id == bob)
         assert (request["status"], request["offered_to"]) == ("offered", pat)
 
-        assert (await lee.get(f"/staff/volunteers/{sam}/remove")).status_code == 404
-        assert (await lee.post(f"/staff/volunteers/{sam}/remove")).status_code == 404
+        # Back to Sam's page after removing them: it says plainly they were removed, and
+        # when, with the way back (410), not "Page not found"; pressing again changes nothing.
+        back = await lee.get(f"/staff/volunteers/{sam}/remove")
+        assert back.status_code == 410, text_of(back)
+        assert words("removed.title") in text_of(back) and "Page not found" not in text_of(back)
+        assert words("removed.body", date=london(site.clock.now())) in text_of(back)
+        assert 'href="/staff/volunteers"' in back.text
+        again = await lee.post(f"/staff/volunteers/{sam}/remove")
+        assert again.status_code == 410 and words("removed.title") in text_of(again)
         assert await actions(site) == [
             ("volunteer_viewed", f"person:{sam}", None),
             ("volunteer_removed", f"person:{sam}",
@@ -377,8 +437,10 @@ async def test_a_double_click_on_make_the_code_makes_one_code(settings: Settings
         assert len(made) == 1
         # Once shown, the same form sent again is a new request: a new code, shown.
         later = await lee.post("/staff/volunteers/invite", data)
-        assert later.headers["location"] != again.headers["location"]
-        assert (await lee.get(later.headers["location"])).status_code == 200
+        assert len(await site.world.rows(Invite)) == 2
+        newer = await lee.get(later.headers["location"])
+        assert newer.status_code == 200
+        assert CODE.search(text_of(newer)).group(2) != CODE.search(text_of(shown)).group(2)
         # A second form opened at once asks for its own code.
         other = await lee.get("/staff/volunteers/invite")
         second = re.search(r'name="once" value="([^"]+)"', other.text)

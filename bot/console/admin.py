@@ -1,16 +1,21 @@
 """Coordinators' pages: everyone with a staff account, adding someone, a fresh set-up link
 (a forgotten password, with or without their second step for a lost phone), turning an
-account off and on again; and the audit log of everything the team has done, filtered.
-Moderators get 403 here.
+account off and on again; and the audit log of everything the team has done, filtered by
+who and by action. Moderators get 403 here.
+
+A coordinator may make a set-up link for themselves too (to change their password, or
+before a phone with their second step goes): a sole coordinator needs nobody else. It
+cannot lock them out: their password and second step keep working until the link is used,
+and nobody can turn their own account off. Signed out with no other coordinator, the way
+back is on the server (`movemates staff link EMAIL`), as the sign-in page says.
 
 The rules are the command line's (`bot.staff.accounts`, as `movemates staff` uses them),
 and every change is audited with the member of staff who made it. A set-up link is a
 secret: only its hash is stored, it is never in the audit log nor in any address, and it
-is shown once. The form's POST keeps the link in this process's memory for its session
-(`shared.Kept`) and redirects with a random handle; the GET that follows shows it and
-forgets it, so reloading neither makes a second link nor shows the first again (the page
-then offers a new one). A service run as several processes behind one address would need
-sticky sessions for that one step; `movemates serve` is one process.
+is shown once. The form's POST keeps the link for its session (`shared.Kept`, in the
+database, so any worker serves the next page) and redirects with a random handle; the GET
+that follows shows it and forgets it, so reloading neither makes a second link nor shows
+the first again (the page then offers a new one).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.console.shared import Console, redirect, signed_in
+from bot.console.shared import Console, Handler, redirect, signed_in
 from bot.core.content import CONTENT_ROOT, Content
 from bot.peers.models import Group
 from bot.places import live
@@ -233,7 +238,7 @@ def routes(console: Console, base_url: str | None = None) -> list[Route]:
         organisation = await console.run(
             lambda c: bool(signs_in_with_organisation(c, [person]) & {person.id}))
         return render("staff_link.html", session, status_code, person=person,
-                      organisation=organisation)
+                      organisation=organisation, yours=person.id == session.account.id)
 
     @coordinators
     async def link_page(request: Request, session: Session) -> Response:
@@ -284,6 +289,7 @@ def routes(console: Console, base_url: str | None = None) -> list[Route]:
         if reveal is None or live_for is None or live_for.id != person.id:
             return render("staff_link_gone.html", session, 410, person=person)
         return render("staff_link_shown.html", session, person=person, reveal=reveal,
+                      yours=person.id == session.account.id,
                       url=accounts.setup_url(link_base(request), reveal.token),
                       expires=reveal.made_at + accounts.LINK_VALID_FOR)
 
@@ -297,29 +303,6 @@ def routes(console: Console, base_url: str | None = None) -> list[Route]:
         return render("staff_disable.html", session, person=person)
 
     @coordinators
-    async def disable(request: Request, session: Session) -> Response:
-        staff_id = _number(request.path_params["staff"])
-        if staff_id is None:
-            return console.not_found(session)
-        if staff_id == session.account.id:
-            return redirect("/staff")  # the page offers no button for their own account
-        now = console.clock.now()
-
-        def turn_off(connection: Connection) -> bool:
-            account = accounts.get(connection, staff_id)
-            if account is None:
-                return False
-            if account.disabled_at is None:
-                accounts.disable(connection, staff_id, now)
-                audit.record(connection, now, session.account.id, "staff_disabled",
-                             target=f"staff:{staff_id}")
-            return True
-
-        if not await console.run(turn_off):
-            return console.not_found(session)
-        return redirect("/staff?done=disabled")
-
-    @coordinators
     async def enable_page(request: Request, session: Session) -> Response:
         """Are you sure? What turning it back on does."""
         person = await someone(request)
@@ -329,26 +312,37 @@ def routes(console: Console, base_url: str | None = None) -> list[Route]:
             return redirect("/staff")
         return render("staff_enable.html", session, person=person)
 
-    @coordinators
-    async def enable(request: Request, session: Session) -> Response:
-        staff_id = _number(request.path_params["staff"])
-        if staff_id is None:
-            return console.not_found(session)
-        now = console.clock.now()
+    def turning(done: str) -> Handler:
+        """The POST that turns an account off (`done` "disabled") or on ("enabled"): a
+        second press changes nothing, and nobody turns their own account off (the page
+        offers no button for it: the last coordinator can never lock everyone out)."""
+        off = done == "disabled"
+        change = accounts.disable if off else accounts.enable
 
-        def turn_on(connection: Connection) -> bool:
-            account = accounts.get(connection, staff_id)
-            if account is None:
-                return False
-            if account.disabled_at is not None:  # a second press changes nothing
-                accounts.enable(connection, staff_id, now)
-                audit.record(connection, now, session.account.id, "staff_enabled",
-                             target=f"staff:{staff_id}")
-            return True
+        @coordinators
+        async def turn(request: Request, session: Session) -> Response:
+            staff_id = _number(request.path_params["staff"])
+            if staff_id is None:
+                return console.not_found(session)
+            if off and staff_id == session.account.id:
+                return redirect("/staff")
+            now = console.clock.now()
 
-        if not await console.run(turn_on):
-            return console.not_found(session)
-        return redirect("/staff?done=enabled")
+            def turn_it(connection: Connection) -> bool:
+                account = accounts.get(connection, staff_id)
+                if account is None:
+                    return False
+                if (account.disabled_at is None) == off:
+                    change(connection, staff_id, now)
+                    audit.record(connection, now, session.account.id, f"staff_{done}",
+                                 target=f"staff:{staff_id}")
+                return True
+
+            if not await console.run(turn_it):
+                return console.not_found(session)
+            return redirect(f"/staff?done={done}")
+
+        return turn
 
     # -- the audit log ----------------------------------------------------------------
     @coordinators
@@ -357,25 +351,41 @@ def routes(console: Console, base_url: str | None = None) -> list[Route]:
         before = _number(query.get("before", ""), 12)
         show = query.get("show", "")
         show = show if show in audit.SHOWS else audit.SHOWS[0]
-        who = _number(query.get("who", ""))
+        who_raw = query.get("who", "")
+        # A member of staff by account number; a volunteer of the duty team as "p12".
+        staff_id = _number(who_raw)
+        person_id = _number(who_raw[1:]) if who_raw.startswith("p") else None
+        wanted = query.get("action", "")
 
-        def load(connection: Connection) -> tuple[list[audit.Entry], list[Account]]:
-            return (audit.page(connection, before=before, show=show, staff_id=who),
-                    accounts.list_all(connection))
+        def load(connection: Connection
+                 ) -> tuple[list[audit.Entry], list[Account], audit.Choices, str | None]:
+            choices = audit.choices(connection)
+            action = wanted if wanted in choices.actions else None
+            return (audit.page(connection, before=before, show=show, staff_id=staff_id,
+                               person_id=person_id, action=action),
+                    accounts.list_all(connection), choices, action)
 
-        entries, everyone = await console.run(load)
+        entries, everyone, choices, action = await console.run(load)
         places: dict[str, str] = {}
         if any((a := e.about()) is not None and a.kind == "place" for e in entries):
             rows = await live.staff_view(console.db, content_root, console.clock.now())
             places = {row.id: row.item.name for row in rows}
         about = await console.run(lambda c: describe(c, content, entries, places))
-        kept = {"show": show, **({"who": str(who)} if who is not None else {})}
+        who = who_raw if staff_id is not None or person_id is not None else None
+        kept = {"show": show, **({"who": who} if who is not None else {}),
+                **({"action": action} if action is not None else {})}
         older = (f"?{urlencode({**kept, 'before': entries[-1].id})}"
                  if len(entries) == audit.PAGE else None)
         return render("audit.html", session, current="audit", entries=entries, about=about,
                       older=older, newest=f"?{urlencode(kept)}" if before else None,
-                      shows=audit.SHOWS, show=show, who=who,
+                      shows=audit.SHOWS, show=show, who=who, action=action,
+                      actions=sorted(choices.actions, key=lambda a: action_words(a).lower()),
+                      action_words=action_words, team=choices.team,
                       everyone=sorted(everyone, key=lambda a: a.display_name.lower()))
+
+    def action_words(action: str) -> str:
+        key = f"console.audit.actions.{action}"
+        return content.text(key) if content.has(key) else action.replace("_", " ")
 
     return [Route("/staff", staff_page, methods=["GET"]),
             Route("/staff/new", add_page, methods=["GET"]),
@@ -384,7 +394,7 @@ def routes(console: Console, base_url: str | None = None) -> list[Route]:
             Route("/staff/{staff}/link", link, methods=["POST"]),
             Route("/staff/{staff}/new-link", new_link, methods=["GET"]),
             Route("/staff/{staff}/disable", disable_page, methods=["GET"]),
-            Route("/staff/{staff}/disable", disable, methods=["POST"]),
+            Route("/staff/{staff}/disable", turning("disabled"), methods=["POST"]),
             Route("/staff/{staff}/enable", enable_page, methods=["GET"]),
-            Route("/staff/{staff}/enable", enable, methods=["POST"]),
+            Route("/staff/{staff}/enable", turning("enabled"), methods=["POST"]),
             Route("/audit", audit_page, methods=["GET"])]

@@ -30,7 +30,8 @@ from bot.staff import accounts, audit, credentials, limits, sessions
 from bot.staff.accounts import SignIn, StaffError
 from bot.staff.sessions import Session
 
-SIGN_IN_WHY = ("ended", "signed_out", "ready", "ready_two_step")
+SIGN_IN_WHY = ("ended", sessions.TURNED_OFF, "signed_out", "ready", "ready_two_step")
+WARNINGS = ("ended", sessions.TURNED_OFF)  # the rest are good news
 MAX_EMAIL = 254
 
 
@@ -49,7 +50,7 @@ def routes(console: Console) -> list[Route]:
         why = request.query_params.get("why")
         return await console.anonymous_form(
             request, "sign_in.html", banner=f"console.sign_in.{why}"
-            if why in SIGN_IN_WHY else None, email="", then=then)
+            if why in SIGN_IN_WHY else None, warning=why in WARNINGS, email="", then=then)
 
     async def sign_in(request: Request) -> Response:
         form = await console.form(request)

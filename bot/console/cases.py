@@ -7,7 +7,14 @@ suspended. Moderators and coordinators alike may do all of it.
 
 Opening a report shows the messages it holds and is written in the audit log, like
 `CASE 12`; its history is every audit entry for the case, whoever made it and however.
-Every form posts and comes back to the report with a banner.
+Every form posts and comes back to the report with a banner; one sent back to mend comes
+back by a redirect too (`requests.send_back`), so a reload or Back never sends it again.
+
+Suspending someone asks first (`GET /cases/12/suspend`: what it means for them and the
+very words they will be sent, with Confirm and Cancel); a suspension is done once, however
+often the form is sent. A suspension can be lifted here too, with a note saying why
+(`casework.lift`): they are told, it is in the history, and their call back leaves the
+inbox.
 
 Closing asks what happens to the chat, where there is one still open: `CASE 12 CLOSE`
 starts a chat paused for a moderator again, which staff may not want (the person may be
@@ -27,6 +34,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.console.requests import send_back, sent_back
 from bot.console.shared import Console, Handler, redirect, signed_in
 from bot.peers import casework, moderation
 from bot.peers.moderation import StaffActor
@@ -39,14 +47,14 @@ OUTCOMES = (*moderation.ACTIONS, *CLOSED_AND, "nothing_to_do", "already_closed",
             "taken_over", "already_yours", "noted", "follow_up_claimed",
             "follow_up_taken_over", "follow_up_already_yours", "follow_up_noted",
             "follow_up_closed", "follow_up_already_closed", "chat_resumed", "chat_ended",
-            "chat_not_held")
+            "chat_not_held", "already_suspended", "lifted", "not_suspended")
 GOOD = (*moderation.ACTIONS, *CLOSED_AND, "claimed", "taken_over", "already_yours", "noted",
         "follow_up_claimed", "follow_up_taken_over", "follow_up_already_yours",
-        "follow_up_noted", "follow_up_closed", "chat_resumed", "chat_ended")
+        "follow_up_noted", "follow_up_closed", "chat_resumed", "chat_ended", "lifted")
 # The form fields each action reads (the first one is where its error goes).
 FORM_FIELDS = {"close": ("close_note", "chat"), "note": ("note",),
                "follow_up_note": ("follow_up_note",), "follow_up_close": ("outcome",),
-               "chat": ("chat",)}
+               "chat": ("chat",), "lift": ("lift_note",)}
 Work = Callable[[Connection, int, StaffActor, dict[str, str], Any], str]
 
 
@@ -81,7 +89,7 @@ def routes(console: Console) -> list[Route]:
         return pages.render("cases.html", session=session, csrf=session.csrf_token,
                             current="cases", cases=await console.run(load), now=now)
 
-    async def page(session: Session, number: int, status_code: int = 200, *,
+    async def page(session: Session, number: int, *,
                    banner: str | None = None, errors: dict[str, str] | None = None,
                    chose: str | None = None) -> Response:
         staff, now = staff_of(session), console.clock.now()
@@ -90,19 +98,26 @@ def routes(console: Console) -> list[Route]:
             report = casework.report(connection, words, number, staff, now)
             if report is None:
                 return None
-            # A name with contact details in it is not shown here either ("Person 12").
-            return report, [replace(e, person_name=casework.fit_name(
-                connection, words, e.person_name or "")) if e.person_id else e
-                for e in audit.for_case(connection, number)]
+            lift_told = casework.told(connection, console.content, report.subject.person_id,
+                                      lifting=True) if report.suspended and report.subject \
+                and report.subject.person_id else ""
+            # The people in the report by the names this page gives them (the audit log
+            # names no resident); a name with contact details in it is not shown here
+            # either ("Person 12").
+            named = {p.person_id: p.name for p in (report.reporter, report.subject)
+                     if p is not None and p.person_id}
+            return report, lift_told, [replace(e, person_name=named.get(
+                e.person_id, casework.fit_name(connection, words, e.person_name or "")))
+                if e.person_id else e for e in audit.for_case(connection, number)]
 
         found = await console.run(load)
         if found is None:
             return console.not_found(session)
-        report, history = found
+        report, lift_told, history = found
         case = report.case
         open_chat = case.chat_status in ("active", "paused", "reported")
         return pages.render(
-            "case.html", status_code, session=session, csrf=session.csrf_token,
+            "case.html", session=session, csrf=session.csrf_token,
             current="cases", report=report, case=case, history=history,
             mine=case.held_by(staff),
             follow_mine=bool(case.follow_up and case.follow_up.claimed_by == staff.id),
@@ -112,13 +127,45 @@ def routes(console: Console) -> list[Route]:
             else ("keep", "end") if open_chat else (),
             chose=chose or "keep",
             banner=banner, good=banner in GOOD, errors=errors or {},
-            max_note=casework.MAX_NOTE)
+            max_note=casework.MAX_NOTE, lift_told=lift_told)
+
+    @signed_in(console)
+    async def confirm_suspend(request: Request, session: Session) -> Response:
+        """Are you sure? What suspending means for them, and what they will be told."""
+        number = case_id(request)
+        if number is None:
+            return console.not_found(session)
+        staff, now = staff_of(session), console.clock.now()
+
+        def load(connection: Connection) -> Any:
+            report = casework.report(connection, words, number, staff, now)
+            if report is None or report.subject is None or not report.subject.person_id:
+                return report
+            return report, casework.told(connection, console.content,
+                                         report.subject.person_id)
+
+        found = await console.run(load)
+        if found is None:
+            return console.not_found(session)
+        if not isinstance(found, tuple):  # nobody we know to suspend
+            return redirect(f"/cases/{number}?done=nothing_to_do")
+        report, told = found
+        if report.case.status != "open":
+            return redirect(f"/cases/{number}?done=already_closed")
+        if report.suspended:
+            return redirect(f"/cases/{number}?done=already_suspended")
+        return pages.render("case_suspend.html", session=session, csrf=session.csrf_token,
+                            current="cases", report=report, case=report.case, told=told)
 
     @signed_in(console)
     async def show(request: Request, session: Session) -> Response:
         number = case_id(request)
         if number is None:
             return console.not_found(session)
+        back = await sent_back(console, session, request, f"/cases/{number}")
+        if back is not None:  # a form sent back to mend (a reload shows it again)
+            return await page(session, number, errors=dict(back.errors),
+                              chose=dict(back.values).get("chat"))
         done = request.query_params.get("done")
         return await page(session, number, banner=done if done in OUTCOMES else None)
 
@@ -144,8 +191,9 @@ def routes(console: Console) -> list[Route]:
             if outcome in ("no_case", "no_follow_up"):
                 return console.not_found(session)
             if outcome.startswith("need_"):
-                return await page(session, number, 400, chose=said.get("chat"),
-                                  errors={fields[0]: f"console_cases.errors.{outcome}"})
+                return await send_back(console, session, f"/cases/{number}",
+                                       errors={fields[0]: f"console_cases.errors.{outcome}"},
+                                       values={"chat": said.get("chat") or ""})
             console.queued()
             return redirect(f"/cases/{number}?done={outcome}")
 
@@ -181,6 +229,10 @@ def routes(console: Console) -> list[Route]:
         return outcome if outcome.startswith(("need_", "no_")) else f"follow_up_{outcome}"
 
     handlers = {action: acting(action, deciding(action)) for action in moderation.ACTIONS}
+    handlers["suspend"] = acting("suspend", lambda c, n, staff, _w, now: casework.suspend(
+        c, console.content, n, staff, now))
+    handlers["lift"] = acting("lift", lambda c, n, staff, said, now: casework.lift(
+        c, console.content, n, staff, said["lift_note"], now))
     handlers["claim"] = acting("claim", lambda c, n, staff, _w, now: casework.claim(
         c, n, staff, now))
     handlers["note"] = acting("note", lambda c, n, staff, said, now: casework.note(
@@ -198,5 +250,6 @@ def routes(console: Console) -> list[Route]:
                                              c, n, staff, said["outcome"], now)))
     return [Route("/cases", listing, methods=["GET"]),
             Route("/cases/{case}", show, methods=["GET"]),
+            Route("/cases/{case}/suspend", confirm_suspend, methods=["GET"]),
             *[Route(f"/cases/{{case}}/{path}", handler, methods=["POST"])
               for path, handler in handlers.items()]]

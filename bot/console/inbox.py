@@ -14,7 +14,9 @@ where a reply is checked (segments, cost) and sent by the one reply path.
 A note or an outcome posted after someone else closed the alert (a stale tab) is shown
 back, in a box to copy, with the "already closed" message: a closed alert takes no more
 notes (the same rule as `ALERT 12 NOTE` by text), so it cannot be saved there, and losing
-what someone typed about a crisis is worse than showing it twice.
+what someone typed about a crisis is worse than showing it twice. Those words, and a field
+to mend, are sent back to the alert's page after a redirect (`requests.send_back`), so a
+reload or Back posts nothing again.
 """
 
 from __future__ import annotations
@@ -54,17 +56,20 @@ def routes(console: Console) -> list[Route]:
         now = console.clock.now()
 
         def load(connection: Connection) -> Any:
-            return alerts.inbox(connection), help.inbox(connection, now), \
-                cases.for_inbox(connection), alerts.anyone_told_by_text(connection)
+            asked = help.inbox(connection, now)
+            return alerts.inbox(connection), asked, cases.for_inbox(connection), \
+                alerts.anyone_told_by_text(connection), request_pages.opened_from_alerts(
+                    connection, [r.id for rows in asked for r in rows])
 
-        (waiting, closed), (asking, answered), reports, told = await console.run(load)
+        (waiting, closed), (asking, answered), reports, told, from_alert = \
+            await console.run(load)
         # Places are the coordinators' (moderators don't see the Places pages).
         flagged = await place_pages.reported(console) if session.account.coordinator \
             else None
         return pages.render("inbox.html", session=session, csrf=session.csrf_token,
                             current="inbox", waiting=waiting, closed=closed,
                             asking=asking, answered=answered, now=now, flagged=flagged,
-                            nobody_by_text=not told,
+                            nobody_by_text=not told, from_alert=from_alert,
                             **reports)
 
     @signed_in(console)
@@ -73,9 +78,14 @@ def routes(console: Console) -> list[Route]:
         if alert_id is None:
             return console.not_found(session)
         done = request.query_params.get("done")
+        back = await request_pages.sent_back(console, session, request, f"/alerts/{alert_id}")
+        if back is not None:  # a form sent back: what to mend, words not saved (a reload too)
+            return await alert_view(session, alert_id, banner=back.banner or None,
+                                    errors=dict(back.errors),
+                                    kept=dict(back.values).get("kept", ""))
         return await alert_view(session, alert_id, banner=done if done in OUTCOMES else None)
 
-    async def alert_view(session: Session, alert_id: int, status_code: int = 200, *,
+    async def alert_view(session: Session, alert_id: int, *,
                          banner: str | None = None, errors: dict[str, str] | None = None,
                          kept: str = "") -> Response:
         """The alert's page; `kept`: words posted that could not be saved, shown back."""
@@ -91,7 +101,7 @@ def routes(console: Console) -> list[Route]:
         alert, talk = await console.run(load)
         if alert is None:
             return console.not_found(session)
-        return pages.render("alert.html", status_code, session=session,
+        return pages.render("alert.html", session=session,
                             csrf=session.csrf_token, current="inbox", alert=alert,
                             talk=talk, errors=errors or {}, values={}, banner=banner,
                             kept=kept)
@@ -128,14 +138,16 @@ def routes(console: Console) -> list[Route]:
                 c, alert_id, ACTIONS[name], note, actor=None, now=now, staff=staff))
             if done.outcome == "no_alert":
                 return console.not_found(session)
+            here = f"/alerts/{alert_id}"
             if done.outcome == "need_note":
                 field = "outcome" if name == "close" else "note"
-                return await alert_view(session, alert_id, 400,
-                                        errors={field: f"console.alert.need_{field}"})
+                return await request_pages.send_back(
+                    console, session, here, errors={field: f"console.alert.need_{field}"})
             if done.outcome == "already_closed" and note.strip():
                 # Closed from another tab meanwhile: what they typed is shown back.
-                return await alert_view(session, alert_id, 409, banner="already_closed",
-                                        kept=note.strip())
+                return await request_pages.send_back(console, session, here,
+                                                     values={"kept": note.strip()},
+                                                     banner="already_closed")
             outcome = "shortened" if done.shortened else done.outcome
             return redirect(f"/alerts/{alert_id}?done={outcome}")
 

@@ -13,6 +13,10 @@ JWKS (from its discovery document), `iss` is the configured issuer, `aud` is our
 the nonce is ours, not expired. Then `bot.staff.organisation` decides who this is and which
 role they have, and starts the same session a password sign-in does.
 
+Where they were going (`?next=`, checked by `going.safe`) rides in the same signed flow
+cookie, is checked again when it comes back, and is where they land: a link to an alert
+followed while signed out still leads there after the organisation's page.
+
 Every refusal is a kind page (400, 403, 429 or 503, never a 500) and in the audit log.
 Attempts are limited per network address like password sign-ins (`bot.staff.limits`).
 """
@@ -39,7 +43,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.config import Settings
-from bot.console import security
+from bot.console import going, security
 from bot.console.pages import PREFIX
 from bot.console.shared import Console, redirect
 from bot.staff import limits, organisation
@@ -71,6 +75,9 @@ FLOW_LASTS = 600  # seconds
 STATUS = {"no_email": 403, "no_role": 403, "disabled": 403, "failed": 400, "too_many": 429,
           "unavailable": 503}
 HTTP_TIMEOUT = 10.0
+# Where they were going, kept beside Authlib's own values in the flow cookie (Authlib's
+# keys all start with "_state_", so this one is never taken for one of them).
+NEXT = "movemates_next"
 
 
 @dataclass(frozen=True)
@@ -212,15 +219,21 @@ def routes(console: Console, config: OidcConfig | None, base_url: str) -> list[R
         flow.clear(response)
         return response
 
+    def landing(then: str | None) -> Response:
+        return redirect(going.inside(then) if then else "/")
+
     async def login(request: Request) -> Response:
         session = await console.session(request)
+        then = going.safe(request.query_params.get(going.FIELD))
         if session is not None and session.signed_in:
-            return redirect("/")
+            return landing(then)
         try:
             response, kept = await client.redirect(request)
         except Unavailable as error:
             log.warning("organisation sign-in: %s (%s)", error, config.issuer)
             return refused("unavailable")
+        if then is not None:
+            kept = {**kept, NEXT: then}
         flow.write(response, await console.key(), kept, time.time())
         return response
 
@@ -230,6 +243,8 @@ def routes(console: Console, config: OidcConfig | None, base_url: str) -> list[R
         if not await console.run(lambda c: organisation.address_allowed(c, key, address, now)):
             return refused("too_many")
         kept = flow.read(request, key, time.time())
+        # Checked again on the way back (the cookie is signed, but the rule may have moved).
+        then = going.safe(kept.pop(NEXT, None)) if kept is not None else None
         problem = None
         claims: dict[str, Any] = {}
         if kept is None:
@@ -260,7 +275,7 @@ def routes(console: Console, config: OidcConfig | None, base_url: str) -> list[R
             return refused("failed")
         if outcome.token is None:
             return refused(outcome.status)
-        response = redirect("/")
+        response = landing(then)
         console.cookies.set(response, console.cookies.session, outcome.token)
         flow.clear(response)
         return response

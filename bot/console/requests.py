@@ -17,6 +17,15 @@ check, segments, cost, STOP rule and audit, serves alerts too.
 
 A hand-back that can no longer happen (closed, or taken over, from another tab) comes back
 with its words in the note box rather than losing them: a note may still be added.
+
+A form sent back (a field to mend, or words that could not be saved) redirects too: what
+the page must show again is kept for this session (`Returned`, `send_back`) and the page
+its POST redirects to (`?back=`) shows it, so no form of these pages (nor of reports and
+alerts, which use the same) leaves its answer at the POST address: a reload never asks to
+send the form again, and Back never repeats anything.
+
+A conversation the team opened to answer a safety alert (`answer_alert`) says so, here
+and in the inbox: the resident never asked for a person (`opened_from_alerts`).
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.console.shared import Console, redirect, signed_in
@@ -36,7 +45,9 @@ from bot.dispatch.notify import preferred_address
 from bot.safety import alerts as safety_alerts
 from bot.safety.models import SafetyAlert
 from bot.staff import audit, help
+from bot.staff.models import TeamRequest
 from bot.staff.sessions import Session
+from bot.storage.models import AuditEntry
 
 # Outcomes worth a banner on the request's page (content: console.request.done.*).
 OUTCOMES = ("claimed", "taken_over", "already_yours", "already_picked_up", "already_closed", "held",
@@ -53,6 +64,58 @@ class Draft:
 
     request_id: int
     text: str
+
+
+@dataclass(frozen=True)
+class Returned:
+    """A form sent back, for the GET its POST redirects to (`send_back`): the page it
+    belongs to, what to mend (field, content key), what was typed (field, words) and a
+    banner, if any."""
+
+    path: str
+    errors: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, str], ...] = ()
+    banner: str = ""
+
+
+async def send_back(console: Console, session: Session, path: str, *,
+                    errors: dict[str, str] | None = None,
+                    values: dict[str, str] | None = None, banner: str = ""
+                    ) -> RedirectResponse:
+    """Post/Redirect/Get for a form that did not go through: to `path` with what to show
+    again (kept for this session only, never in the URL)."""
+    handle = await console.kept.keep(session, Returned(
+        path, tuple((errors or {}).items()), tuple((values or {}).items()), banner))
+    return redirect(f"{path}?back={handle}")
+
+
+async def sent_back(console: Console, session: Session, request: Request,
+                    path: str) -> Returned | None:
+    """What a form sent back left for this page (`send_back`), as often as it is shown."""
+    found = await console.kept.read(session, request.query_params.get("back"), Returned)
+    return found if found is not None and found.path == path else None
+
+
+def opened_from_alerts(connection: Connection, request_ids: list[int]) -> dict[int, int]:
+    """Which of these conversations the team opened to answer a safety alert, rather than
+    the resident asking: request id -> the alert's id. `answer_alert` writes the answer in
+    the audit log at the very time it opens one (an answer on a conversation the resident
+    had already opened comes later than it)."""
+    if not request_ids:
+        return {}
+    targets = {f"team_request:{rid}": rid for rid in request_ids}
+    opened = dict(connection.execute(select(TeamRequest.id, TeamRequest.created_at)
+                                     .where(TeamRequest.id.in_(request_ids))).all())
+    found: dict[int, int] = {}
+    for target, detail, at in connection.execute(
+            select(AuditEntry.target, AuditEntry.detail, AuditEntry.at)
+            .where(AuditEntry.action == "safety_alert_answered",
+                   AuditEntry.detail.in_(list(targets)))
+            .order_by(AuditEntry.id)):
+        rid, alert = targets[detail], (target or "").removeprefix("alert:")
+        if at == opened.get(rid) and alert.isdecimal():
+            found.setdefault(rid, int(alert))
+    return found
 
 
 def _request_id(request: Request) -> int | None:
@@ -136,7 +199,7 @@ def as_received(lines: list[help.Line], allow_unicode: bool) -> dict[int, str]:
 def routes(console: Console) -> list[Route]:
     pages = console.pages
 
-    async def page(session: Session, request_id: int, status_code: int = 200, *,
+    async def page(session: Session, request_id: int, *,
                    banner: str | None = None, errors: dict[str, str] | None = None,
                    preview: help.Preview | None = None, reply: str = "",
                    check: str = "", note: str = "") -> Response:
@@ -149,15 +212,17 @@ def routes(console: Console) -> list[Route]:
                 return None
             request, lines = found
             return request, lines, alerts_since(connection, request.person_id,
-                                                request.created_at)
+                                                request.created_at), \
+                opened_from_alerts(connection, [request.id]).get(request.id)
 
         found = await console.run(load)
         if found is None:
             return console.not_found(session)
-        request, lines, alerts = found
+        request, lines, alerts, from_alert = found
         return pages.render(
-            "request.html", status_code, session=session, csrf=session.csrf_token,
+            "request.html", session=session, csrf=session.csrf_token,
             current="inbox", request=request, lines=lines, alerts=alerts,
+            from_alert=from_alert,
             mine=request.held_by(staff), banner=banner, good=banner in GOOD,
             errors=errors or {}, preview=preview, reply=reply, check=check, note=note,
             received=as_received(lines, console.pricing.allow_unicode),
@@ -179,6 +244,12 @@ def routes(console: Console) -> list[Route]:
                 return await page(session, request_id, preview=preview, reply=draft.text,
                                   check=check)
             done = "check_gone"  # sent already (Back after Send), or too old
+        back = await sent_back(console, session, request, f"/requests/{request_id}")
+        if back is not None:  # a form sent back: its errors and words (a reload too)
+            values = dict(back.values)
+            return await page(session, request_id, banner=back.banner or None,
+                              errors=dict(back.errors), reply=values.get("reply", ""),
+                              note=values.get("note", ""))
         return await page(session, request_id, banner=done if done in OUTCOMES else None)
 
     def acting(work: Callable[[Connection, int, help.Staff, Any, Any], help.Done],
@@ -198,13 +269,14 @@ def routes(console: Console) -> list[Route]:
             if done.outcome == "no_request":
                 return console.not_found(session)
             if done.outcome.startswith("need_"):
-                return await page(session, request_id, 400,
-                                  errors={field: f"console.request.{done.outcome}"})
+                return await send_back(console, session, f"/requests/{request_id}",
+                                       errors={field: f"console.request.{done.outcome}"})
             if field == "outcome" and done.outcome in KEEP_WORDS and words.strip():
                 # Closed or taken over from another tab: the words typed are not lost,
                 # they wait in the note box (a closed request still takes notes).
-                return await page(session, request_id, 409, banner=done.outcome,
-                                  note=words.strip()[:help.MAX_NOTE])
+                return await send_back(console, session, f"/requests/{request_id}",
+                                       values={"note": words.strip()[:help.MAX_NOTE]},
+                                       banner=done.outcome)
             console.queued()
             return redirect(f"/requests/{request_id}?done={done.outcome}")
 
@@ -218,17 +290,18 @@ def routes(console: Console) -> list[Route]:
             return console.not_found(session)
         form = await console.form(request)
         reply = str(form.get("reply", ""))[:help.MAX_REPLY * 2]
+        here = f"/requests/{request_id}"
         if not reply.strip():
-            return await page(session, request_id, 400,
-                              errors={"reply": "console.request.need_reply"})
+            return await send_back(console, session, here,
+                                   errors={"reply": "console.request.need_reply"})
         staff = _staff(session)
         preview = await console.run(lambda c: help.preview(
             c, console.content, request_id, staff, reply, console.pricing))
         if preview is None:
             return console.not_found(session)
         if preview.too_long:
-            return await page(session, request_id, 400, reply=reply,
-                              errors={"reply": "console.request.too_long"})
+            return await send_back(console, session, here, values={"reply": reply},
+                                   errors={"reply": "console.request.too_long"})
         handle = await console.kept.keep(session, Draft(request_id, reply))
         return redirect(f"/requests/{request_id}?check={handle}#preview")
 
@@ -252,8 +325,9 @@ def routes(console: Console) -> list[Route]:
         if done.outcome == "need_reply":  # sent already from this check, or it is too old
             return redirect(f"/requests/{request_id}?done=send_again")
         if done.outcome == "too_long":
-            return await page(session, request_id, 400, reply=reply,
-                              errors={"reply": "console.request.too_long"})
+            return await send_back(console, session, f"/requests/{request_id}",
+                                   values={"reply": reply},
+                                   errors={"reply": "console.request.too_long"})
         console.queued()
         return redirect(f"/requests/{request_id}?done={done.outcome}")
 

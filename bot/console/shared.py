@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 import os
 import secrets
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from functools import cache
@@ -18,6 +20,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -28,6 +31,7 @@ from bot.core.clock import Clock
 from bot.core.content import ContentLibrary
 from bot.staff import sessions
 from bot.staff.help import Pricing
+from bot.staff.kept import forget_expired
 from bot.staff.keys import console_key
 from bot.staff.models import StaffKept, StaffSession
 from bot.staff.sessions import Session
@@ -75,33 +79,55 @@ class Kept:
         """Keep `value` for this session; returns its handle (22 URL-safe characters).
         TypeError: a value that would not come back equal from JSON; ValueError: over
         `MAX_BYTES` as JSON."""
-        kind = _kind_of(type(value))
-        plain = json.dumps(_plain(value), separators=(",", ":"))  # ASCII, escapes and all
-        if _typed(type(value), json.loads(plain)) != value:
-            raise TypeError(f"{kind} does not come back equal from JSON")
-        data = plain.encode()
-        if len(data) > self.MAX_BYTES:
-            raise ValueError(f"{kind}: {len(data)} bytes, more than {self.MAX_BYTES}")
+        _checked(value, self.MAX_BYTES)  # before anything is stored
         handle = secrets.token_urlsafe(16)
-        sealed = _seal(handle, _sealed_for(session, kind), data)
-        now = self.clock.now()
-
-        def store(connection: Connection) -> None:
-            forget_expired(connection, now)
-            oldest = connection.scalars(
-                select(StaffKept.id).where(StaffKept.session_id == session.id)
-                .order_by(StaffKept.id.desc()).offset(self.PER_SESSION - 1)).all()
-            if oldest:
-                connection.execute(delete(StaffKept).where(StaffKept.id.in_(oldest)))
-            if connection.scalar(select(StaffSession.id)
-                                 .where(StaffSession.id == session.id)) is None:
-                return  # the session ended meanwhile: its page finds nothing, as if expired
-            connection.execute(insert(StaffKept).values(
-                session_id=session.id, handle_hash=_lookup(handle), kind=kind, sealed=sealed,
-                expires_at=now + sessions.IDLE))
-
-        await self.db.run(store)
+        await self.db.run(lambda c: self._store(c, session, handle, value))
         return handle
+
+    async def keep_once(self, session: Session, key: str,
+                        make: Callable[[Connection], T]) -> str:
+        """Idempotent `keep`: the value `make` returns (made in the same transaction as it
+        is kept) under a handle that follows from this session and `key` (a form's one-off
+        token with what it asked for). The same `key` again, while the value is still
+        there, makes nothing and returns the same handle, on any worker and even when two
+        requests arrive at once: the handle's row is unique, so of two at once one keeps
+        its value and the other's whole transaction (what `make` did too) is undone. Once
+        the value is taken (shown), the same `key` makes a new one. Returns the handle."""
+        handle = base64.urlsafe_b64encode(hmac.new(
+            session.csrf_token.encode(), f"once\x00{key}".encode(), hashlib.sha256
+        ).digest()[:16]).decode().rstrip("=")
+
+        def make_and_store(connection: Connection) -> None:
+            if connection.scalar(select(StaffKept.id).where(
+                    StaffKept.handle_hash == _lookup(handle))) is not None:
+                return  # made already (its page not yet shown): nothing new
+            self._store(connection, session, handle, None, make)
+
+        # IntegrityError: another request with this key, at the same moment, kept its
+        # value first; this one's transaction is undone and its value stands.
+        with suppress(IntegrityError):
+            await self.db.run(make_and_store)
+        return handle
+
+    def _store(self, connection: Connection, session: Session, handle: str, value: object,
+               make: Callable[[Connection], object] | None = None) -> None:
+        now = self.clock.now()
+        forget_expired(connection, now)
+        oldest = connection.scalars(
+            select(StaffKept.id).where(StaffKept.session_id == session.id)
+            .order_by(StaffKept.id.desc()).offset(self.PER_SESSION - 1)).all()
+        if oldest:
+            connection.execute(delete(StaffKept).where(StaffKept.id.in_(oldest)))
+        if connection.scalar(select(StaffSession.id)
+                             .where(StaffSession.id == session.id)) is None:
+            return  # the session ended meanwhile: its page finds nothing, as if expired
+        if make is not None:
+            value = make(connection)
+        kind, data = _kind_of(type(value)), _checked(value, self.MAX_BYTES)
+        connection.execute(insert(StaffKept).values(
+            session_id=session.id, handle_hash=_lookup(handle), kind=kind,
+            sealed=_seal(handle, _sealed_for(session, kind), data),
+            expires_at=now + sessions.IDLE))
 
     async def read(self, session: Session, handle: str | None, kind: type[T]) -> T | None:
         """The value of this `kind` kept under `handle` for this session, if still there."""
@@ -134,11 +160,17 @@ class Kept:
         return await self.db.run(find)
 
 
-def forget_expired(connection: Connection, now: datetime) -> int:
-    """Kept values past their time go (at each `Kept.keep`, and hourly with the tidy job);
-    returns how many."""
-    return int(connection.execute(
-        delete(StaffKept).where(StaffKept.expires_at <= now)).rowcount or 0)
+def _checked(value: object, max_bytes: int) -> bytes:
+    """`value` as the JSON kept; TypeError when it would not come back equal from JSON,
+    ValueError when over `max_bytes`."""
+    kind = _kind_of(type(value))
+    plain = json.dumps(_plain(value), separators=(",", ":"))  # ASCII, escapes and all
+    if _typed(type(value), json.loads(plain)) != value:
+        raise TypeError(f"{kind} does not come back equal from JSON")
+    data = plain.encode()
+    if len(data) > max_bytes:
+        raise ValueError(f"{kind}: {len(data)} bytes, more than {max_bytes}")
+    return data
 
 
 def _opened(handle: str, session: Session, kind: type[T], sealed: bytes) -> T | None:
@@ -262,11 +294,16 @@ class Console:
 
     # -- sessions -------------------------------------------------------------------------
     async def session(self, request: Request) -> Session | None:
+        found = await self.session_or_why(request)
+        return found if isinstance(found, Session) else None
+
+    async def session_or_why(self, request: Request) -> Session | str | None:
+        """The session, or why the cookie's has ended (`sessions.load_or_why`)."""
         token = request.cookies.get(self.cookies.session)
         if not token:
             return None
         now = self.clock.now()
-        return await self.run(lambda c: sessions.load(c, token, now))
+        return await self.run(lambda c: sessions.load_or_why(c, token, now))
 
     def signed_out(self, request: Request, reason: str, then: str | None = None
                    ) -> RedirectResponse:
@@ -333,9 +370,11 @@ def signed_in(console: Console, *, coordinator: bool = False,
 
     def wrap(page: Callable[[Request, Session], Awaitable[Response]]) -> Handler:
         async def handler(request: Request) -> Response:
-            session = await console.session(request)
-            if session is None:
+            session = await console.session_or_why(request)
+            if not isinstance(session, Session):
                 then = going.wanted(request)  # back there once signed in
+                if session == sessions.TURNED_OFF:  # told plainly, and nowhere to go back
+                    return console.signed_out(request, sessions.TURNED_OFF)
                 if request.cookies.get(console.cookies.session):
                     return console.signed_out(request, "ended", then)
                 return redirect(f"/sign-in{going.query(then)}")

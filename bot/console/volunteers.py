@@ -1,23 +1,26 @@
 """Volunteers, for coordinators (moderators get 403: the list holds people's names and when
 they are free): everyone who volunteers with their role, how many they support of how many
 they offered, when they are usually free and whether they are paused; invite codes; and
-pausing, resuming or removing someone.
+pausing, resuming or removing someone. The page of someone removed (Back, after removing
+them) says so, and when, and leads back to the list: 410, not a bare "not found".
 
 The work is peer support's own (`bot.peers.volunteers`), the same functions as
 `movemates volunteers` and the volunteers' own PAUSE VOLUNTEERING: nothing here decides
 anything. A new code is shown once: the form's POST makes it and redirects to a page that
-shows it (Post/Redirect/Get), the code itself kept in memory for this session until that
-page has read it (`shared.Kept`), never in the address. Only its hash is stored, so a
+shows it (Post/Redirect/Get), the code itself kept (sealed, in the database) for this session
+until that page has read it (`shared.Kept`), never in the address. Only its hash is stored, so a
 reload, Back or anyone else's look finds it gone and no second code is made. Removing
 someone asks "are you sure?" on a page of its own. A double click on "Make the code" makes
-one code, not two (`Recent`): the second POST of the same form, while the first code is
-still unshown, goes to the first code's page. Each look and each change is in the
-audit log (never the code itself). Every form posts and comes back: no JavaScript needed.
+one code, not two, whichever workers the two POSTs reach: the form carries a one-off token
+(`once`), and the code is made and kept under a handle that follows from it
+(`Kept.keep_once`, in the database), so the second POST of the same form, while the first
+code is still unshown, makes nothing and goes to the first code's page. Each look and
+each change is in the audit log (never the code itself). Every form posts and comes
+back: no JavaScript needed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,11 +35,11 @@ from bot.console.shared import Console, Handler, redirect, signed_in
 from bot.core.content import Content, ContentLibrary
 from bot.peers import volunteers
 from bot.peers.volunteers import INVITABLE_ROLES, MAX_INVITE_DAYS, VolunteerRow
-from bot.staff import audit
+from bot.staff import audit, duty
 from bot.staff.sessions import Session
 
 # Outcomes a change comes back to the list with (content: console_volunteers.done.*).
-DONE = ("paused", "resumed", "removed", "unchanged")
+DONE = ("paused", "resumed", "removed", "unchanged", "on_duty", "off_duty")
 # A change to one volunteer, in one transaction: (connection, their person id, now, the
 # staff member's account id) -> the outcome in DONE, or None when they are no volunteer.
 Change = Callable[[Connection, int, datetime, int], str | None]
@@ -50,28 +53,6 @@ class NewCode:
     role: str
     days: int
     expires: datetime
-
-
-class Recent:
-    """The invite forms this process answered in the last `WINDOW`, so a double click (two
-    POSTs of one form, the browser showing the second's answer) leads to one code. Keyed by
-    session, the form's one-off `once` field and what it asked for; a form without `once`
-    (a script) matches by what it asked for alone. The second POST is sent to the first
-    code's page only while that code is still unshown (`Kept.read`): once shown, another
-    POST is a new request and makes a new code. In memory, per process: two POSTs of one
-    double click travel on one connection to one worker."""
-
-    WINDOW = timedelta(seconds=10)
-
-    def __init__(self) -> None:
-        self.lock = asyncio.Lock()  # the check and the making, one request at a time
-        self.made: dict[tuple[int, str, str, int], tuple[str, datetime]] = {}
-
-    def find(self, key: tuple[int, str, str, int], now: datetime) -> str | None:
-        """The handle of the code made for `key` within the window, if any."""
-        self.made = {k: v for k, v in self.made.items() if now - v[1] < self.WINDOW}
-        found = self.made.get(key)
-        return found[0] if found else None
 
 
 def _person_id(request: Request) -> int | None:
@@ -135,17 +116,15 @@ def routes(console: Console) -> list[Route]:
     async def list_page(request: Request, session: Session) -> Response:
         now = console.clock.now()
 
-        def load(connection: Connection) -> list[VolunteerRow]:
+        def load(connection: Connection) -> tuple[list[VolunteerRow], set[int]]:
             rows = volunteers.roster(connection)
             audit.record(connection, now, session.account.id, "volunteers_listed",
                          detail=str(len(rows)))
-            return rows
+            return rows, duty.on_duty(connection)
 
-        rows = await console.run(load)
-        return render("volunteers.html", session, rows=rows,
+        rows, on_duty = await console.run(load)
+        return render("volunteers.html", session, rows=rows, on_duty=on_duty,
                       banner=_banner(request, rows, content))
-
-    recent = Recent()
 
     @coordinators
     async def invite_page(request: Request, session: Session) -> Response:
@@ -163,28 +142,21 @@ def routes(console: Console) -> list[Route]:
             return render("volunteers_invite.html", session, 400, roles=INVITABLE_ROLES,
                           errors=errors, values={"role": role, "days": raw_days,
                                                  "once": once})
-        async with recent.lock:
-            now, key = console.clock.now(), (session.id, once, role, days)
-            first = recent.find(key, now)
-            if first is not None and await console.kept.read(session, first, NewCode):
-                return redirect(f"/volunteers/invite/code?made={first}")
-            handle = await make_code(session, role, days, now)
-            recent.made[key] = (handle, now)
-        return redirect(f"/volunteers/invite/code?made={handle}")
+        now = console.clock.now()
 
-    async def make_code(session: Session, role: str, days: int, now: datetime) -> str:
-        """A new code, made and kept for the page that shows it: that page's handle."""
-
-        def make(connection: Connection) -> str:
+        def make(connection: Connection) -> NewCode:
             code = volunteers.create_invite(connection, role, now, days)
             # Never the code: only that one was made, for whom, for how long.
             audit.record(connection, now, session.account.id, "volunteer_invite_created",
                          detail=f"{role}, {days} days")
-            return code
+            return NewCode(code, role, days, now + timedelta(days=days))
 
-        code = await console.run(make)
-        return await console.kept.keep(session, NewCode(code, role, days,
-                                                        now + timedelta(days=days)))
+        if once:  # one code per form, however often it is sent before the code is shown
+            handle = await console.kept.keep_once(
+                session, f"invite\x00{once}\x00{role}\x00{days}", make)
+        else:  # a script's POST: each one a new code
+            handle = await console.kept.keep(session, await console.run(make))
+        return redirect(f"/volunteers/invite/code?made={handle}")
 
     @coordinators
     async def code_page(request: Request, session: Session) -> Response:
@@ -207,7 +179,7 @@ def routes(console: Console) -> list[Route]:
             now, staff_id = console.clock.now(), session.account.id
             done = await console.run(lambda c: change(c, person_id, now, staff_id))
             if done is None:
-                return console.not_found(session)
+                return await not_a_volunteer(session, person_id)
             if done != "unchanged":
                 console.queued()  # they, and anyone it touches, are told on their channel
             # Someone removed is not in the list any more: no name to say it by.
@@ -232,8 +204,17 @@ def routes(console: Console) -> list[Route]:
 
         row = await console.run(load)
         if row is None:
-            return console.not_found(session)
+            return await not_a_volunteer(session, person_id)
         return render("volunteers_remove.html", session, row=row)
+
+    async def not_a_volunteer(session: Session, person_id: int) -> Response:
+        """Someone removed (Back after removing them, a second press): 410, saying so and
+        when, with the way back to the list; a number that never was a volunteer: 404."""
+        removed = await console.run(lambda c: audit.last_at(
+            c, "volunteer_removed", f"person:{person_id}"))
+        if removed is None:
+            return console.not_found(session)
+        return render("volunteers_removed.html", session, 410, removed=removed)
 
     return [Route("/volunteers", list_page, methods=["GET"]),
             Route("/volunteers/invite", invite_page, methods=["GET"]),
@@ -243,30 +224,51 @@ def routes(console: Console) -> list[Route]:
                   methods=["POST"]),
             Route("/volunteers/{person}/resume", acting(pausing(console.content, False)),
                   methods=["POST"]),
+            Route("/volunteers/{person}/on-duty", acting(on_duty(console.content, True)),
+                  methods=["POST"]),
+            Route("/volunteers/{person}/off-duty", acting(on_duty(console.content, False)),
+                  methods=["POST"]),
             Route("/volunteers/{person}/remove", remove_page, methods=["GET"]),
             Route("/volunteers/{person}/remove", acting(removing(console.content)),
                   methods=["POST"])]
 
 
-def pausing(content: ContentLibrary, paused: bool) -> Change:
-    """Pause (or resume) a volunteer as `movemates volunteers pause` does: "unchanged" when
-    there is nothing to do (paused already, or never matched with anyone)."""
+def switching(done: str, allowed: Callable[[VolunteerRow], bool],
+              turn: Callable[[Connection, int, datetime], bool]) -> Change:
+    """A change that turns one thing about a volunteer on or off (`turn`: whether it
+    changed anything): None when they are no volunteer, "unchanged" when it is not
+    `allowed` for them or nothing changed, else `done`, audited as `volunteer_<done>`."""
 
     def change(connection: Connection, person_id: int, now: datetime,
                staff_id: int) -> str | None:
         row = volunteers.find(connection, person_id)
         if row is None:
             return None
-        allowed = row.can_pause if paused else row.can_resume
-        if not allowed or not volunteers.team_pause(connection, content, person_id, paused,
-                                                    now):
+        if not allowed(row) or not turn(connection, person_id, now):
             return "unchanged"
-        audit.record(connection, now, staff_id,
-                     "volunteer_paused" if paused else "volunteer_resumed",
+        audit.record(connection, now, staff_id, f"volunteer_{done}",
                      target=f"person:{person_id}")
-        return "paused" if paused else "resumed"
+        return done
 
     return change
+
+
+def pausing(content: ContentLibrary, paused: bool) -> Change:
+    """Pause (or resume) a volunteer as `movemates volunteers pause` does: "unchanged" when
+    there is nothing to do (paused already, or never matched with anyone)."""
+    return switching(
+        "paused" if paused else "resumed",
+        lambda row: row.can_pause if paused else row.can_resume,
+        lambda c, person_id, now: volunteers.team_pause(c, content, person_id, paused, now))
+
+
+def on_duty(content: ContentLibrary, on: bool) -> Change:
+    """Put a volunteer on duty (told at once of safety alerts) or off, as their own ON DUTY
+    and OFF DUTY would (`bot.staff.duty`): they are told; "unchanged" when already so (or
+    suspended)."""
+    return switching(
+        "on_duty" if on else "off_duty", lambda row: True,
+        lambda c, person_id, now: duty.set_on_duty(c, content, person_id, on, now))
 
 
 def removing(content: ContentLibrary) -> Change:

@@ -10,7 +10,8 @@ follow-up (`follow_up_claimed`, `follow_up_note`, `follow_up_closed` with the ou
 entries there too, so the history is one list and the state is read from it.
 
 A suspended person awaits follow-up from the moment a case suspends them (`case_suspend`)
-until someone closes the follow-up with what happened.
+until someone closes the follow-up with what happened, or lifts the suspension
+(`case_unsuspend`, with a note: `lift`), which closes the follow-up too.
 
 Staff read people as staff: the name they gave (or chose as a volunteer) and their part
 in the report (who reported, who was reported, resident or peer supporter), never the
@@ -26,16 +27,24 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from bot.core.content import Content, ContentLibrary
-from bot.peers.chats import audit
+from bot.peers.chats import _language, audit
 from bot.peers.models import Group, ModerationCase, PeerChat
-from bot.peers.moderation import CHAT_AUDIT, StaffActor, held_by_moderator, settle_chat
+from bot.peers.moderation import (
+    CHAT_AUDIT,
+    StaffActor,
+    decide,
+    held_by_moderator,
+    is_suspended,
+    lift_suspension,
+    settle_chat,
+)
 from bot.peers.whereabouts import shown_name
 from bot.storage.models import AuditEntry, Person, Volunteer
 
 CLAIMED, NOTED = "case_claimed", "case_note"
 FOLLOW_UP_CLAIMED, FOLLOW_UP_NOTE, FOLLOW_UP_CLOSED = (
     "follow_up_claimed", "follow_up_note", "follow_up_closed")
-SUSPENDED = "case_suspend"
+SUSPENDED, LIFTED = "case_suspend", "case_unsuspend"
 MAX_NOTE = 500  # as long as an audit entry's detail
 CLOSED_SHOWN = 30  # closed reports listed under the open ones
 
@@ -52,6 +61,7 @@ class FollowUp:
     claimed_by_name: str | None
     closed_at: datetime | None
     outcome: str | None
+    lifted: bool = False  # closed by lifting the suspension (`outcome`: the note)
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,7 @@ class Report:
     reason: str | None
     messages: list[Message] = field(default_factory=list)
     suspendable: bool = False  # someone we know was reported (not a stranger in a group)
+    suspended: bool = False  # the person reported is suspended now (by any report)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -197,7 +208,8 @@ def report(connection: Connection, content: Content, case_id: int, staff: StaffA
                     for m in history.get("messages") or []]
         subject, group = (party(subject_id) if subject_id else None), None
     return Report(case, party(reporter_id) if reporter_id else None, subject, group,
-                  row["reason"], messages, suspendable=subject_id is not None)
+                  row["reason"], messages, suspendable=subject_id is not None,
+                  suspended=subject_id is not None and is_suspended(connection, subject_id))
 
 
 # -- working on it ------------------------------------------------------------------------
@@ -285,6 +297,57 @@ def close_follow_up(connection: Connection, case_id: int, staff: StaffActor, out
     return "closed"
 
 
+def suspend(connection: Connection, content: ContentLibrary, case_id: int, staff: StaffActor,
+            now: datetime) -> str:
+    """Suspend the person an open report is about (`moderation.decide`, as `CASE 12
+    SUSPEND`), once: someone suspended already is not suspended (nor told) again, as a
+    form sent twice would. Returns suspend | already_suspended | already_closed |
+    nothing_to_do (nobody we know to suspend) | no_case."""
+    case = get(connection, case_id)
+    if case is None:
+        return "no_case"
+    subject = connection.scalar(select(ModerationCase.subject_id).where(
+        ModerationCase.id == case_id))
+    if case.status == "open" and subject is not None and is_suspended(connection, subject):
+        return "already_suspended"
+    done = decide(connection, content, case_id, "suspend", "", now, staff=staff)
+    return {"done": "suspend", "no_case": "already_closed"}.get(done.outcome, done.outcome)
+
+
+def told(connection: Connection, content: ContentLibrary, person_id: int, *,
+         lifting: bool = False) -> str:
+    """What someone is sent, in their language, on being suspended
+    (`moderation._suspend`), or with `lifting`, when that is lifted."""
+    return content.for_language(_language(connection, person_id)).text(
+        "peers.moderation.unsuspended_you" if lifting else "peers.moderation.suspended_you")
+
+
+def lift(connection: Connection, content: ContentLibrary, case_id: int, staff: StaffActor,
+         text: str, now: datetime) -> str:
+    """Lift the suspension of the person this report is about, with a note saying why
+    (`moderation.lift_suspension`: they are told). Written in the history of this report
+    and of every other whose call back for them was still open, which closes those call
+    backs. Returns lifted | need_lift_note | not_suspended | no_case."""
+    text = " ".join(text.split())[:MAX_NOTE]
+    case = get(connection, case_id)
+    if case is None:
+        return "no_case"
+    subject = connection.scalar(select(ModerationCase.subject_id).where(
+        ModerationCase.id == case_id))
+    if subject is None or not is_suspended(connection, subject):
+        return "not_suspended"
+    if not text:
+        return "need_lift_note"
+    lift_suspension(connection, content, subject, now)
+    theirs = connection.scalars(select(ModerationCase.id).where(
+        ModerationCase.subject_id == subject, ModerationCase.id != case_id)).all()
+    waiting = [c for c, f in _follow_ups(connection, list(theirs)).items()
+               if f.status != "closed"]
+    for each in (case_id, *sorted(waiting)):
+        audit(connection, now, None, LIFTED, case_id=each, staff_id=staff.id, detail=text)
+    return "lifted"
+
+
 # -- inside --------------------------------------------------------------------------------
 def _select() -> Any:
     return (select(ModerationCase.id, ModerationCase.kind, ModerationCase.status,
@@ -327,16 +390,20 @@ def _follow_ups(connection: Connection, ids: list[int]) -> dict[int, FollowUp]:
             select(AuditEntry.case_id, AuditEntry.action, AuditEntry.at,
                    AuditEntry.actor_staff_id, AuditEntry.detail)
             .where(AuditEntry.case_id.in_(ids), AuditEntry.action.in_(
-                (SUSPENDED, FOLLOW_UP_CLAIMED, FOLLOW_UP_CLOSED)))
+                (SUSPENDED, LIFTED, FOLLOW_UP_CLAIMED, FOLLOW_UP_CLOSED)))
             .order_by(AuditEntry.id)):
         if action == SUSPENDED:
-            state.setdefault(case_id, {"suspended_at": at, "status": "waiting",
-                                       "claimed_by": None, "claimed_by_name": None,
-                                       "closed_at": None, "outcome": None})
+            if case_id not in state or state[case_id]["status"] == "closed":
+                # The first suspension, or one again after its call back was done.
+                state[case_id] = {"suspended_at": at, "status": "waiting",
+                                  "claimed_by": None, "claimed_by_name": None,
+                                  "closed_at": None, "outcome": None, "lifted": False}
         elif case_id in state and action == FOLLOW_UP_CLAIMED:
             state[case_id].update(status="held", claimed_by=staff_id, claimed_by_name=detail)
-        elif case_id in state and action == FOLLOW_UP_CLOSED:
-            state[case_id].update(status="closed", closed_at=at, outcome=detail)
+        elif (case_id in state and action in (FOLLOW_UP_CLOSED, LIFTED)
+              and state[case_id]["status"] != "closed"):  # a lift after the call back: kept
+            state[case_id].update(status="closed", closed_at=at, outcome=detail,
+                                  lifted=action == LIFTED)
     return {case_id: FollowUp(case_id, **values) for case_id, values in state.items()}
 
 

@@ -183,6 +183,32 @@ def decide(connection: Connection, content: ContentLibrary, case_id: int, action
     return Decision("done", action, settled)
 
 
+def is_suspended(connection: Connection, person_id: int) -> bool:
+    """Suspended by a moderator (`_suspend`), as a resident or as a volunteer."""
+    status = connection.scalar(select(Person.status).where(Person.id == person_id))
+    return status == "suspended" or connection.scalar(
+        select(func.count()).select_from(Volunteer).where(
+            Volunteer.person_id == person_id, Volunteer.suspended_at.is_not(None))) > 0
+
+
+def lift_suspension(connection: Connection, content: ContentLibrary, subject: int,
+                    now: datetime) -> bool:
+    """Peer support again for someone `_suspend` stopped: they may ask for a peer
+    supporter, and a volunteer may be matched again (chats that ended stay ended). They
+    are told in their language. False, with nothing done, when they are not suspended."""
+    if not is_suspended(connection, subject):
+        return False
+    connection.execute(update(Volunteer).where(Volunteer.person_id == subject)
+                       .values(suspended_at=None))
+    connection.execute(update(Person).where(Person.id == subject,
+                                            Person.status == "suspended")
+                       .values(status="active"))
+    theirs = content.for_language(_language(connection, subject))
+    notify(connection, subject, [Outbound(theirs.text("peers.moderation.unsuspended_you"))],
+           now, kind="moderation")
+    return True
+
+
 def _suspend(connection: Connection, content: ContentLibrary, subject: int,
              now: datetime) -> None:
     """No more peer support for them: every chat of theirs ends (the other person is

@@ -18,13 +18,16 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from bot.staff import credentials
 from bot.staff.keys import token_hash
-from bot.staff.models import ROLES, StaffAccount, StaffSession, StaffSetupLink
+from bot.staff.models import ROLES, StaffAccount, StaffKept, StaffSession, StaffSetupLink
 
 LINK_VALID_FOR = timedelta(hours=24)
 LOCK_AFTER = 5
 LOCKED_FOR = timedelta(minutes=15)
 MAX_NAME = 80
 SETUP_PATH = "/staff/setup/"
+# A session whose account was turned off while it was open: it can do nothing, and is kept
+# only so that its browser is told why, once (`sessions.load_or_why`), or until it idles out.
+TURNED_OFF = "turned_off"
 # One @, something before it, a dot in the part after it, no spaces: enough to catch a
 # typing slip; the set-up link sent to it is what proves the address.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -143,15 +146,22 @@ def problems_adding(connection: Connection, email: str, name: str, role: str) ->
 
 
 def disable(connection: Connection, staff_id: int, now: datetime) -> None:
-    """No more signing in; their sessions and unused links end now."""
+    """No more signing in; their sessions and unused links end now. Each session is
+    marked `TURNED_OFF` (it opens nothing: what its forms kept goes now) so that its
+    browser can be told, on its next request, that the account was turned off."""
     connection.execute(update(StaffAccount).where(
         StaffAccount.id == staff_id, StaffAccount.disabled_at.is_(None))
         .values(disabled_at=now, updated_at=now))
-    end_sessions(connection, staff_id)
+    theirs = select(StaffSession.id).where(StaffSession.staff_id == staff_id)
+    connection.execute(delete(StaffKept).where(StaffKept.session_id.in_(theirs)))
+    connection.execute(update(StaffSession).where(StaffSession.staff_id == staff_id)
+                       .values(stage=TURNED_OFF, pending_totp_secret=None))
     _retire_links(connection, staff_id, now)
 
 
 def enable(connection: Connection, staff_id: int, now: datetime) -> None:
+    """Signing in again; sessions from before it was turned off stay ended."""
+    end_sessions(connection, staff_id)
     connection.execute(update(StaffAccount).where(StaffAccount.id == staff_id)
                        .values(disabled_at=None, failed_sign_ins=0, locked_until=None,
                                updated_at=now))

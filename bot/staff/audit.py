@@ -82,10 +82,13 @@ class Entry:
     target: str | None
     detail: str | None
     staff_name: str | None  # a member of staff in the console
-    person_id: int | None  # someone on the duty team, by text or Telegram
+    person_id: int | None  # someone on the duty team (by text or Telegram), or a resident
+    # The name a volunteer goes by; None for a resident (who is never named here: a
+    # resident's report is in the log as "Resident 12").
     person_name: str | None
     case_id: int | None = None
     staff_id: int | None = None
+    team: bool = False  # `person_id` is a volunteer (the duty team), not a resident
 
     def about(self) -> About | None:
         """What this entry is about, or None when it names nothing."""
@@ -159,10 +162,13 @@ def fewer_looks(entries: list[Entry], quiet: timedelta = LOOK_QUIET) -> list[Ent
 
 
 def page(connection: Connection, *, before: int | None = None, limit: int = PAGE,
-         show: str = "everything", staff_id: int | None = None) -> list[Entry]:
+         show: str = "everything", staff_id: int | None = None,
+         person_id: int | None = None, action: str | None = None) -> list[Entry]:
     """The newest entries first, `limit` at a time, older than entry `before`; only
     actions or only looks at residents' details (`show`, one of SHOWS), only what one
-    member of staff did (`staff_id`). Raises ValueError for a `show` not in SHOWS."""
+    member of staff did (`staff_id`) or one volunteer of the duty team by text or
+    Telegram (`person_id`), only one kind of action (`action`). Raises ValueError for a
+    `show` not in SHOWS."""
     if show not in SHOWS:
         raise ValueError(show)
     query = _named().order_by(AuditEntry.id.desc()).limit(limit)
@@ -175,7 +181,30 @@ def page(connection: Connection, *, before: int | None = None, limit: int = PAGE
         query = query.where(and_(looks, AuditEntry.action.not_in(NOT_ABOUT_RESIDENTS)))
     if staff_id is not None:
         query = query.where(AuditEntry.actor_staff_id == staff_id)
+    if person_id is not None:
+        query = query.where(AuditEntry.actor_id == person_id, Volunteer.person_id.is_not(None))
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
     return _entries(connection, query)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the audit page's filter offers: the kinds of action in the log, and the
+    volunteers of the duty team who acted by text or Telegram (person id, name)."""
+
+    actions: list[str]
+    team: list[tuple[int, str | None]]
+
+
+def choices(connection: Connection) -> Choices:
+    actions = sorted(connection.scalars(select(AuditEntry.action).distinct()))
+    team = connection.execute(
+        select(Volunteer.person_id, Volunteer.alias, Person.name).distinct()
+        .join(AuditEntry, AuditEntry.actor_id == Volunteer.person_id)
+        .outerjoin(Person, Person.id == Volunteer.person_id)).all()
+    return Choices(actions, sorted(((row.person_id, row.alias or row.name) for row in team),
+                                   key=lambda t: ((t[1] or "").lower(), t[0])))
 
 
 def for_case(connection: Connection, case_id: int, *, limit: int = PAGE * 5) -> list[Entry]:
@@ -184,6 +213,13 @@ def for_case(connection: Connection, case_id: int, *, limit: int = PAGE * 5) -> 
     in `LOOK_QUIET` (`fewer_looks`: the audit page has every one)."""
     return fewer_looks(_entries(connection, _named().where(AuditEntry.case_id == case_id)
                                 .order_by(AuditEntry.id).limit(limit)))
+
+
+def last_at(connection: Connection, action: str, target: str) -> datetime | None:
+    """When `action` was last done to `target` (a volunteer removed: "person:12"), if ever."""
+    return connection.scalar(select(AuditEntry.at).where(
+        AuditEntry.action == action, AuditEntry.target == target)
+        .order_by(AuditEntry.id.desc()).limit(1))
 
 
 def staff_with(connection: Connection, action: str, detail: str) -> set[int]:
@@ -199,7 +235,7 @@ def _named() -> Any:
     return (select(AuditEntry.id, AuditEntry.at, AuditEntry.action, AuditEntry.target,
                    AuditEntry.detail, AuditEntry.actor_id, AuditEntry.case_id,
                    AuditEntry.actor_staff_id, StaffAccount.display_name,
-                   Volunteer.alias, Person.name)
+                   Volunteer.person_id.label("volunteer"), Volunteer.alias, Person.name)
             .outerjoin(StaffAccount, StaffAccount.id == AuditEntry.actor_staff_id)
             .outerjoin(Volunteer, Volunteer.person_id == AuditEntry.actor_id)
             .outerjoin(Person, Person.id == AuditEntry.actor_id))
@@ -207,5 +243,6 @@ def _named() -> Any:
 
 def _entries(connection: Connection, query: Any) -> list[Entry]:
     return [Entry(row.id, row.at, row.action, row.target, row.detail, row.display_name,
-                  row.actor_id, row.alias or row.name, row.case_id, row.actor_staff_id)
+                  row.actor_id, (row.alias or row.name) if row.volunteer is not None else None,
+                  row.case_id, row.actor_staff_id, team=row.volunteer is not None)
             for row in connection.execute(query)]

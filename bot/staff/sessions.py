@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from bot.staff import accounts
-from bot.staff.accounts import Account
+from bot.staff.accounts import TURNED_OFF, Account
 from bot.staff.keys import token_hash
 from bot.staff.models import StaffSession
 
@@ -29,6 +29,7 @@ SIGNED_IN, SECOND_STEP, SETUP = "signed_in", "second_step", "setup"
 LASTS = {SIGNED_IN: timedelta(hours=12), SECOND_STEP: timedelta(minutes=5),
          SETUP: timedelta(minutes=15)}
 ABSOLUTE = LASTS[SIGNED_IN]
+ENDED = "ended"  # why a session is no more, besides `TURNED_OFF`
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,17 @@ def load(connection: Connection, token: str | None, now: datetime, *,
          touch: bool = True) -> Session | None:
     """The live session for this cookie, seen now; None (and the row gone) when it has
     ended, timed out, or its account was disabled. `touch=False` looks without counting
-    as a request: a page refreshing itself must not keep an idle session alive."""
+    as a request: a page refreshing itself must not keep an idle session alive (nor
+    take the one chance to say an account was turned off: that row stays)."""
+    found = load_or_why(connection, token, now, touch=touch, keep_turned_off=not touch)
+    return found if isinstance(found, Session) else None
+
+
+def load_or_why(connection: Connection, token: str | None, now: datetime, *,
+                touch: bool = True, keep_turned_off: bool = False) -> Session | str | None:
+    """As `load`, and for a session that has just ended, why: `TURNED_OFF` when its account
+    was turned off while it was open (said once: the row goes), else `ENDED` (idle, too
+    long, or gone with its account). None when the cookie names no session at all."""
     if not token or len(token) > 128:
         return None
     row = connection.execute(select(StaffSession).where(
@@ -69,8 +80,11 @@ def load(connection: Connection, token: str | None, now: datetime, *,
     limit = LASTS.get(row.stage, timedelta(0))
     if (account is None or account.disabled_at is not None or now - row.last_seen_at > IDLE
             or now - row.created_at > limit):
+        turned_off = row.stage == TURNED_OFF and now - row.last_seen_at <= IDLE
+        if turned_off and keep_turned_off:
+            return ENDED
         connection.execute(delete(StaffSession).where(StaffSession.id == row.id))
-        return None
+        return TURNED_OFF if turned_off else ENDED
     if touch:
         connection.execute(update(StaffSession).where(StaffSession.id == row.id)
                            .values(last_seen_at=now))

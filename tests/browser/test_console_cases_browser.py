@@ -13,6 +13,7 @@ page: no serious or critical WCAG 2.2 A/AA problem, and nothing may break the CS
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -64,6 +65,29 @@ async def a_report_and_a_held_post(settings: Settings) -> None:
         await db.run(add)
     finally:
         await db.dispose()
+
+
+async def mended_by_keyboard(checked: Checked, path: str, button: str, error: str,
+                             field: str, words: str) -> None:
+    """Send a form empty with the keyboard: it comes back at a GET address (`path?back=`,
+    Post/Redirect/Get) with `error`, the same after a reload (no form sent again); then
+    type `words` in `field` and send it with the keyboard."""
+    from test_console_browser import tab_to_field
+
+    page = checked.page
+    await page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    await tab_to(page, button)
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile(rf"{re.escape(path)}\?back=[\w-]{{22}}$"))
+    await expect(page.get_by_role("alert")).to_contain_text(error)
+    await checked.axe()
+    await page.reload()
+    await expect(page.get_by_role("alert")).to_contain_text(error)
+    await page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    await tab_to_field(page, field)
+    await page.keyboard.type(words)
+    await tab_to(page, button)
+    await page.keyboard.press("Enter")
 
 
 async def test_a_moderator_handles_a_report_and_a_held_post(
@@ -182,3 +206,86 @@ async def test_a_link_to_a_report_survives_sign_in_and_closing_keeps_the_chat_pa
     assert sent()[before:] in ([EN.text("peers.moderation.back_on")] * 2,
                                [EN.text("peers.moderation.back_on")])
     assert mo.problems == [], "\n".join(mo.problems)
+
+
+async def test_suspending_asks_first_and_a_suspension_is_lifted_by_keyboard(
+        staff_page: Callable[..., Awaitable[Checked]], service: Service,
+        settings: Settings) -> None:
+    """Suspend asks first (what it means, their very words), Cancel changes nothing;
+    confirmed, the peer supporter is told by SMS once, whatever Back and reload do. The
+    suspension is lifted with a note (sent back to mend first, at a GET address a reload
+    shows again without asking to send the form), they are told, and the call back leaves
+    the inbox. All by keyboard; axe-core on every page."""
+    await service.text_from_resident("hi")
+    await service.texts_to_resident("")
+    await a_report_and_a_held_post(settings)
+    kim = await staff_page("kim@example.org", "Kim Patel", "coordinator")
+    page = kim.page
+    dialogs: list[str] = []  # "Confirm Form Resubmission" would be one
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+
+    def texts_to_supporter(words: str) -> int:
+        return sum(m.body == words for m in service.stub.sent if m.to == SUPPORTER)
+
+    told, lifted = (EN.text("peers.moderation.suspended_you"),
+                    EN.text("peers.moderation.unsuspended_you"))
+    await page.goto(f"{service.base}/staff/cases/1")
+    await page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    await tab_to(page, "Suspend")
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile(r"/staff/cases/1/suspend$"))
+    await expect(page.get_by_role("heading", name="Suspend Sam?")).to_be_visible()
+    await expect(page.get_by_text(told)).to_be_visible()
+    await expect(page.get_by_text("Any peer chat they are in ends now.")).to_be_visible()
+    await kim.axe()
+    await tab_to(page, "Cancel, do not suspend")
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile(r"/staff/cases/1$"))
+    await expect(page.get_by_role("heading", name="Suspend this person")).to_be_visible()
+    assert texts_to_supporter(told) == 0
+
+    await tab_to(page, "Suspend")
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("heading", name="Suspend Sam?")).to_be_visible()
+    await tab_to(page, "Confirm and suspend")
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile(r"/staff/cases/1\?done=suspend$"))
+    await expect(page.get_by_text("This person is suspended.")).to_be_visible()
+    await expect(page.get_by_role("heading", name="Lift the suspension")).to_be_visible()
+    await kim.axe()
+    for _ in range(50):
+        if texts_to_supporter(told):
+            break
+        await asyncio.sleep(0.1)
+    await page.reload()
+    await page.go_back()  # the question again: it says nothing more is to be done
+    await expect(page.get_by_text("We did not change anything")).to_be_visible()
+    await kim.axe()
+    await asyncio.sleep(1)  # anything sent twice would have gone by now
+    assert texts_to_supporter(told) == 1
+
+    # Lifting: a note first (the form comes back, at a GET address).
+    await page.goto(f"{service.base}/staff/cases/1")
+    await expect(page.get_by_role("heading", name="Lift the suspension")).to_be_visible()
+    await mended_by_keyboard(kim, "/staff/cases/1", "Lift suspension",
+                             "Say why you are lifting the suspension", "lift_note",
+                             "Spoke to Sam: a misunderstanding.")
+    await expect(page).to_have_url(re.compile(r"/staff/cases/1\?done=lifted$"))
+    await expect(page.get_by_text("The suspension is lifted.")).to_be_visible()
+    await expect(page.get_by_role("row").filter(has_text="Lifted a suspension")
+                 ).to_contain_text("Spoke to Sam: a misunderstanding.")
+    await kim.axe()
+    await page.reload()
+    await page.go_back()
+    await page.go_forward()
+    await page.get_by_role("link", name="Inbox", exact=True).click()
+    await expect(page.get_by_text("Nobody is waiting for a call back.")).to_be_visible()
+    await kim.axe()
+    for _ in range(50):
+        if texts_to_supporter(lifted):
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1)
+    assert texts_to_supporter(lifted) == 1 and texts_to_supporter(told) == 1
+    assert dialogs == []
+    assert kim.problems == [], "\n".join(kim.problems)

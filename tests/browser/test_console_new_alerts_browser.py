@@ -55,3 +55,63 @@ async def test_a_new_alert_appears_and_is_announced_without_a_reload(
     await row.get_by_role("link", name="Alert 1").click()
     await expect(page.get_by_text("i want to end my life")).to_be_visible()
     assert sam.problems == [], "\n".join(sam.problems)
+
+
+async def test_a_talk_opened_from_an_alert_says_so_and_every_form_redirects(
+        staff_page: Callable[..., Awaitable[Checked]], service: Service) -> None:
+    """"Answer them" on a crisis alert opens a conversation that says the team opened it
+    from the alert (they never asked for a person), on its page and in the inbox. Handing
+    it back without an outcome comes back at a GET address that a reload shows again;
+    handed back, reload, Back and Forward send nothing twice. By keyboard; axe-core on
+    every page."""
+    import asyncio
+    import re
+
+    from test_console_browser import RESIDENT, tab_to
+    from test_console_cases_browser import mended_by_keyboard
+
+    sam = await staff_page()
+    page = sam.page
+    await service.text_from_resident("hi")
+    await service.text_from_resident("i want to end my life")
+    await service.texts_to_resident("116 123")
+    await page.reload()
+
+    def texts(containing: str) -> int:
+        return sum(containing in m.body for m in service.stub.sent if m.to == RESIDENT)
+
+    await page.get_by_role("link", name="Alert 1").click()
+    await page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    await tab_to(page, "Answer them")
+    await page.keyboard.press("Enter")
+    await expect(page).to_have_url(re.compile(r"/staff/requests/1\?done=claimed#answer$"))
+    facts = page.locator(".nhsuk-summary-list").first
+    await expect(facts).to_contain_text("Opened")
+    await expect(facts).to_contain_text(
+        "The team opened this to answer a safety alert. They did not ask to talk to a person.")
+    await expect(facts).not_to_contain_text("Asked")
+    await expect(facts).not_to_contain_text("We told them")
+    await expect(page.get_by_role("link", name="Alert 1").first).to_be_visible()
+    await sam.axe()
+    await page.get_by_role("link", name="Back to the inbox").click()
+    row = page.get_by_role("row").filter(has_text="Request 1")
+    await expect(row).to_contain_text("Nothing: the team opened this from alert 1")
+    await expect(page.get_by_role("heading", name="People talking to a person from the team")
+                 ).to_be_visible()
+    await sam.axe()
+
+    await page.get_by_role("link", name="Request 1").click()
+    await mended_by_keyboard(sam, "/staff/requests/1", "Hand back to the bot",
+                             "Say what happened before you hand them back", "outcome",
+                             "Rang her; she is safe with her sister.")
+    await expect(page).to_have_url(re.compile(r"/staff/requests/1\?done=handed_back$"))
+    await expect(page.get_by_text("They are back with the bot.")).to_be_visible()
+    await sam.axe()
+    await service.texts_to_resident("You are back with the Move Mates bot")
+    await page.reload()
+    await page.go_back()
+    await page.go_forward()
+    await expect(page.get_by_text("They are back with the bot.")).to_be_visible()
+    await asyncio.sleep(1)  # anything sent twice would have gone by now
+    assert texts("You are back with the Move Mates bot") == 1
+    assert sam.problems == [], "\n".join(sam.problems)

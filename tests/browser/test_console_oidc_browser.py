@@ -1,13 +1,15 @@
 """Signing in with an organisation account in a real browser (Debian's Chromium driven by
 Playwright) against `movemates serve` itself with OIDC_* set, and a real OpenID provider on
 another localhost port (`support.oidc_provider`), on SQLite and PostgreSQL: the button on
-the sign-in page, the trip to the provider and back, the inbox; and someone with no role
+the sign-in page, the trip to the provider and back, landing on the page a link led to
+while signed out (`next=`), or the inbox; and someone with no role
 gets the kind page. axe-core checks each page (no serious or critical WCAG 2.2 A/AA
 problem), and nothing breaks the Content-Security-Policy."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -83,15 +85,24 @@ async def test_sign_in_with_an_organisation_account_in_the_browser(
             await page.get_by_role("link", name="Sign in with your email address and "
                                                 "password").click()
 
-            # Sam, whose coordinator account has that address: to the provider and back.
+            # Sam, whose coordinator account has that address, follows a link to the
+            # audit log while signed out: to the provider and back, and there, not the inbox.
             provider.person = {"email": "Sam@Trust.NHS.uk", "email_verified": True}
+            await page.goto(f"{base}/staff/audit?show=everything")
+            await expect(page).to_have_url(re.compile(r"/staff/sign-in\?next="))
+            await page.get_by_role("button", name="Sign in with your organisation account"
+                                   ).click()
+            await expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+            await expect(page).to_have_url(f"{base}/staff/audit?show=everything")
+            await expect(page.get_by_role("link", name="Sam Jones")).to_be_visible()
+            await sam.axe()
+            # Signed out, and straight to the button: the inbox, as before.
+            await page.get_by_role("button", name="Sign out").click()
             await page.get_by_role("button", name="Sign in with your organisation account"
                                    ).click()
             await expect(page.get_by_role("heading", name="Inbox", exact=True)).to_be_visible()
             await expect(page).to_have_url(f"{base}/staff/")
-            await expect(page.get_by_role("link", name="Sam Jones")).to_be_visible()
-            await sam.axe()
-            assert len(provider.authorize_requests) == 2
+            assert len(provider.authorize_requests) == 3
             assert provider.token_refusals == []
             assert sam.problems == [], "\n".join(sam.problems)
         finally:

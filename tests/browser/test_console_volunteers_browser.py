@@ -4,8 +4,9 @@
 A coordinator makes an invite code with the keyboard alone (a mistake first: the error
 summary), shown once (a reload finds it gone); the new volunteer texts it to the bot
 (signed Twilio webhooks) and joins; the coordinator sees them in the list, pauses and
-resumes them (each time the volunteer gets a text saying so), and removes them after "are
-you sure?". axe-core checks every page: no serious or critical WCAG 2.2 A/AA problem, and
+resumes them and puts them on duty and off (each time the volunteer gets a text saying
+so), and removes them after "are you sure?"; Back then says plainly they were removed.
+axe-core checks every page: no serious or critical WCAG 2.2 A/AA problem, and
 nothing may break the Content-Security-Policy.
 """
 
@@ -91,6 +92,16 @@ async def test_a_coordinator_invites_pauses_resumes_and_removes_a_volunteer(
     await lee.axe()
     await service.texts_to_resident("turned your volunteering back on")
 
+    # On duty and off again without a text command: Sam is told each time.
+    await page.get_by_role("button", name="Put on duty: Sam").click()
+    await expect(page.get_by_text("Sam is on duty now.")).to_be_visible()
+    await expect(row.get_by_role("button", name="Take off duty: Sam")).to_be_visible()
+    await lee.axe()
+    await service.texts_to_resident("A coordinator has put you on duty")
+    await page.get_by_role("button", name="Take off duty: Sam").click()
+    await expect(page.get_by_text("Sam is off duty now.")).to_be_visible()
+    await service.texts_to_resident("A coordinator has taken you off duty")
+
     # Remove: "are you sure?" first.
     await page.get_by_role("link", name="Remove Sam").click()
     await expect(page.get_by_role("heading", name="Remove Sam as a volunteer?")
@@ -102,5 +113,14 @@ async def test_a_coordinator_invites_pauses_resumes_and_removes_a_volunteer(
     await lee.axe()
     await service.texts_to_resident("You're not a Move Mates volunteer now")
 
-    assert len(lee.pages) == 10
+    # Back, to the page that asked "are you sure?": it says plainly they were removed.
+    await page.go_back()
+    await expect(page.get_by_role("heading", name="This person is no longer a volunteer")
+                 ).to_be_visible()
+    await expect(page.get_by_text("Page not found")).to_have_count(0)
+    await lee.axe()
+    await page.get_by_role("link", name="Back to volunteers").click()
+    await expect(page.get_by_text("No volunteers yet.")).to_be_visible()
+
+    assert len(lee.pages) == 12
     assert lee.problems == [], "\n".join(lee.problems)
