@@ -5,10 +5,14 @@ engine's side (stopped at once, only the other words screened) is in test_safety
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from bot.config import Settings
 from bot.core.commands import Command, CommandWords
 from bot.core.content import library
-from bot.core.events import EventKind, Inbound
+from bot.core.events import Address, EventKind, Inbound
+from bot.storage.models import Identity
+from support.engine import running, say
 
 WORDS = CommandWords(library().for_language("en"))
 
@@ -112,3 +116,52 @@ def test_in_a_chat_a_message_that_is_only_the_stop_stops(text: str) -> None:
                                   "I said stop it all, she laughed", "a b c"])
 def test_in_a_chat_more_than_the_stop_is_for_the_peer(text: str) -> None:
     assert not asks_to_stop(text, in_chat=True)
+
+
+# Found by a newcomer's break-test: what phones and keyboards add unseen, letters of other
+# scripts that look like STOP's, a zero for the o, and Welsh.
+TYPED_ODDLY = [
+    "STOP\u200b", "\ufeffSTOP", "STOP\x00", "\u200bstop\u200b please", "S\u00adTOP",
+    "\u0455\u0442\u043e\u0440", "\u0405\u0422\u041e\u0420", "\u0405\u0422\u041e\u0420!!",
+    "\u0455\u0442\u043e\u0440 please", "\uff33\uff34\uff2f\uff30", "\uff33\uff54\uff4f\uff50",
+    "st0p", "ST0P", "ST0P please", "STOP!!", "stop please", "stop texting me",
+    "stopio", "STOPIO", "Stopio.",
+]
+NOT_TYPED_ODDLY = [
+    "the bus st0p by the park", "can't st0p smiling", "0", "stop 0", "\u0455\u0442\u043e\u0440 😂",
+    "the bus stop by the park\u200b", "\ufeffcan't stop smiling", "st0p?",
+    "stopio 😂", "stopio?",
+]
+
+
+@pytest.mark.parametrize("text", TYPED_ODDLY)
+def test_a_stop_typed_oddly_is_a_stop(text: str) -> None:
+    assert asks_to_stop(text, channel="sms")
+    assert asks_to_stop(text, channel="telegram")
+
+
+@pytest.mark.parametrize("text", NOT_TYPED_ODDLY)
+def test_everyday_words_typed_oddly_never_stop_anyone(text: str) -> None:
+    assert not asks_to_stop(text, channel="sms")
+
+
+@pytest.mark.parametrize("text", ["\u0435nd", "END\u200b", "\ufeffquit"])
+def test_twilios_other_words_typed_oddly_stay_telegrams(text: str) -> None:
+    """On Telegram "end" and "quit" never stop everything, however typed."""
+    assert not asks_to_stop(text, channel="telegram")
+
+
+@pytest.mark.parametrize("text", ["STOP\u200b", "\ufeffSTOP", "STOP\x00",
+                                  "\u0455\u0442\u043e\u0440", "st0p", "STOPIO"])
+async def test_a_stop_typed_oddly_opts_out_by_text(settings: Settings, text: str) -> None:
+    """Through the real engine and storage: opted out, and told so, as for "STOP"."""
+    phone = Address("sms", "+447700900999")
+    async with running(settings) as (services, senders):
+        await say(services, phone, "hi", text)
+        await services.dispatcher.drain()
+        opted_out = await services.db.run(lambda c: c.scalar(
+            select(Identity.opted_out_at).where(Identity.channel == "sms",
+                                                Identity.address == phone.address)))
+    assert opted_out is not None
+    assert senders["sms"].texts_to(phone.address)[-1] == \
+        library().for_language("en").text("optout.stopped")

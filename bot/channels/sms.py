@@ -33,7 +33,15 @@ from bot.core.events import Address, Inbound
 from bot.core.gsm7 import measure
 from bot.core.render import render_sms
 from bot.core.splitting import shows_anything
-from bot.dispatch.outbox import Outcome, Outgoing, Part, Result, UndeliveredHook
+from bot.dispatch.outbox import (
+    STOPPED_PART_WAY,
+    Outcome,
+    Outgoing,
+    Part,
+    Result,
+    StillWanted,
+    UndeliveredHook,
+)
 from bot.dispatch.receipts import RECEIPT_ORDER, FailureCodes, record_receipt
 from bot.engine.handler import Handler
 from bot.storage import repository as repo
@@ -72,6 +80,8 @@ class SmsSender:
     """Renders a message for SMS and sends each part; says honestly what happened."""
 
     channel = CHANNEL
+    # Before each part after the first, the dispatcher is asked whether STOP came meanwhile.
+    asks_between_parts = True
 
     def __init__(self, provider: SmsProvider, settings: Settings) -> None:
         self.provider = provider
@@ -84,12 +94,18 @@ class SmsSender:
         rendered = render_sms(item.message, allow_unicode=self.allow_unicode)
         return float(sum(measure(part).segments for part in rendered.parts[item.parts_sent:]))
 
-    async def send(self, item: Outgoing) -> Outcome:
+    async def send(self, item: Outgoing, still_wanted: StillWanted | None = None) -> Outcome:
         rendered = render_sms(item.message, allow_unicode=self.allow_unicode)
         sent: list[Part] = []
         for number, text in enumerate(rendered.parts, 1):
             if number <= item.parts_sent:
                 continue
+            if sent and still_wanted is not None and not await still_wanted(item):
+                # STOP came while an earlier part was on its way: nothing more goes.
+                return Outcome(Result.SUPPRESSED, error=STOPPED_PART_WAY,
+                               parts_sent=number - 1, parts=tuple(sent),
+                               segments=sum(measure(part).segments
+                                            for part in rendered.parts[:number - 1]))
             result = await self.provider.send(item.address, text, self.status_callback)
             if result.result is not Result.SENT or result.provider_ref is None:
                 return Outcome(result.result, error=result.error, retry_after=result.retry_after,

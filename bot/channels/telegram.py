@@ -54,7 +54,7 @@ from bot.config import Settings
 from bot.core.content import ContentLibrary
 from bot.core.events import Address, EventKind, Inbound, Outbound
 from bot.core.splitting import split_text
-from bot.dispatch.outbox import Outcome, Outgoing, Result
+from bot.dispatch.outbox import STOPPED_PART_WAY, Outcome, Outgoing, Result, StillWanted
 from bot.engine.handler import Handler
 from bot.referrals import ReferralCodes, default_codes
 from bot.safety.screens import screen_for
@@ -108,6 +108,8 @@ class TelegramSender:
     """Delivers outbox rows to Telegram and says honestly what happened."""
 
     channel = CHANNEL
+    # Before each part after the first, the dispatcher is asked whether STOP came meanwhile.
+    asks_between_parts = True
 
     def __init__(self, application: Application, content: ContentLibrary,
                  on_chat_migrated: ChatMigratedHandler | None = None) -> None:
@@ -118,7 +120,7 @@ class TelegramSender:
         self.on_chat_migrated = on_chat_migrated
         self._moved: dict[str, str] = {}  # old chat id -> new, for rows already claimed
 
-    async def send(self, item: Outgoing) -> Outcome:
+    async def send(self, item: Outgoing, still_wanted: StillWanted | None = None) -> Outcome:
         message = item.message
         parts = split_text(message.text, MessageLimit.MAX_TEXT_LENGTH) or [" "]
         address = self.moved_to(item.address)
@@ -127,6 +129,11 @@ class TelegramSender:
         for number, part in enumerate(parts):
             if number < item.parts_sent:  # sent before a failure part-way through
                 continue
+            if last_id is not None and still_wanted is not None and \
+                    not await still_wanted(item):
+                # They stopped (STOP) while an earlier part was on its way: nothing more.
+                return Outcome(Result.SUPPRESSED, error=STOPPED_PART_WAY, provider_ref=last_id,
+                               parts_sent=number)
             try:
                 for hop in range(MAX_MIGRATIONS + 1):
                     try:

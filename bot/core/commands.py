@@ -15,6 +15,16 @@ LINK_PREFIX = "link-"  # a /start argument that carries a one-time link code
 # Besides letters, digits, spaces and symbols such as 🛑 or 🙏, what a bare STOP may carry
 # ("STOP!", "stop."); anything else ("end?", "stop 😂") makes it words for someone.
 _COMMAND_MARKS = frozenset(".,!'\u2019\"-")
+# Letters of other scripts that look like Latin ones ("ѕтор" typed in Cyrillic letters),
+# and a zero in a word ("st0p"): read as the Latin letters only to see whether a message
+# is a bare STOP (UK texting rules: a clear wish to stop is honoured however it is typed).
+_LOOKALIKES = str.maketrans({
+    **dict(zip("аеорсухкмнвтѕіјԁһԛԝ", "aeopcyxkmhbtsijdhqw", strict=True)),
+    **dict(zip("АЕОРСУХКМНВТЅІЈ", "AEOPCYXKMHBTSIJ", strict=True)),
+    **dict(zip("οαερτυικνχ", "oaeptuikvx", strict=True)),
+    **dict(zip("ΟΑΕΡΤΥΙΚΜΝΧΒΖΗ", "OAEPTYIKMNXBZH", strict=True)),
+})
+_DIGIT_LOOKALIKES = str.maketrans({"0": "o"})
 
 
 class Command(StrEnum):
@@ -87,7 +97,7 @@ class CommandWords:
             return Recognised(command, event.argument) if command else None
         if event.kind is not EventKind.TEXT:
             return None
-        text = event.text.strip()
+        text = _visible(event.text).strip()
         if text.startswith("/"):
             name, _, argument = text[1:].partition(" ")
             command = SLASH_COMMANDS.get(name.split("@", 1)[0].lower())
@@ -97,8 +107,7 @@ class CommandWords:
         words = tokens(text)
         joined = " ".join(words)
         found = self._phrases.get(joined)
-        bare = all(c.isalnum() or c.isspace() or c in _COMMAND_MARKS or
-                   (unicodedata.category(c) == "So" and c not in LAUGHS) for c in text)
+        bare = _bare(text)
         if found and Command.STOP in found:
             if not bare:
                 return None  # "end?" or "stop 😂" is said to someone, not the command
@@ -109,7 +118,8 @@ class CommandWords:
             # around it or said again (never "end" or "cancel": everyday words too).
             if bare and self.stop.bare(self.stop.words(text)):
                 return Recognised(Command.STOP)
-            return None
+            return Recognised(Command.STOP) if self._stop_in_lookalikes(text, channel) \
+                else None
         # 'start' means opt back in only to someone who stopped; the engine decides that,
         # so report the more specific meaning first.
         for command in (Command.STOP, Command.START, Command.DELETE, Command.RESTART):
@@ -117,6 +127,37 @@ class CommandWords:
                 return Recognised(command)
         return Recognised(next(iter(sorted(found))))
 
+
+    def _stop_in_lookalikes(self, text: str, channel: str | None) -> bool:
+        """A bare STOP typed in letters that only look Latin ("ѕтор", "ЅТОР") or with a
+        zero for the o ("st0p", "ST0P please"). Nothing else is read this way: only a
+        message that would be a bare STOP once the lookalikes are the letters they look
+        like; Telegram's "end", "quit" and "cancel" stay theirs."""
+        latin = text.translate(_LOOKALIKES)
+        latin = " ".join(word.translate(_DIGIT_LOOKALIKES) if any(c.isalpha() for c in word)
+                         else word for word in latin.split(" "))
+        if latin == text or not _bare(latin):
+            return False
+        joined = " ".join(tokens(latin))
+        found = self._phrases.get(joined)
+        if found is not None:
+            return Command.STOP in found and not (
+                channel == "telegram" and joined in self._carrier_only)
+        return self.stop.bare(self.stop.words(latin))
+
+
+def _visible(text: str) -> str:
+    """`text` without invisible formatting (a zero-width space, a byte order mark) or
+    control characters (a NUL), which phones and keyboards add unseen ("STOP\u200b").
+    Line ends and tabs stay."""
+    return "".join(c for c in text if c in "\n\r\t" or
+                   unicodedata.category(c) not in ("Cc", "Cf"))
+
+
+def _bare(text: str) -> bool:
+    """Only letters, digits, spaces, symbols such as 🛑 and a STOP's own marks ("STOP!")."""
+    return all(c.isalnum() or c.isspace() or c in _COMMAND_MARKS or
+               (unicodedata.category(c) == "So" and c not in LAUGHS) for c in text)
 
 
 def is_literal_start(event: Inbound) -> bool:

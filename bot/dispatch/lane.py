@@ -70,6 +70,8 @@ class Host(Protocol):
     async def write_results(self, results: Results, held: Sequence[Outgoing],
                             unsent: Sequence[Outgoing] = ()) -> None: ...
 
+    async def still_wanted(self, item: Outgoing) -> bool: ...
+
 
 class LaneRound:
     """One lane sending the rows it claimed: each address's queue in its order, the
@@ -312,8 +314,14 @@ class LaneRound:
         return outcome
 
     async def send_one(self, item: Outgoing) -> Outcome:
+        sender = self.host.senders[item.channel]
         try:
-            return await self.host.senders[item.channel].send(item)
+            if getattr(sender, "asks_between_parts", False):
+                # A long message goes as several parts: before each after the first, the
+                # sender asks whether the address has stopped (STOP) meanwhile.
+                return await sender.send(  # type: ignore[call-arg]
+                    item, still_wanted=self.host.still_wanted)
+            return await sender.send(item)
         except Exception as error:  # a sender bug must not lose the row
             log.exception("sender for %s raised on outbox %s", item.channel, item.id)
             return Outcome(Result.RETRY, error=type(error).__name__[:64])

@@ -45,7 +45,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, exists, or_, select
 
 from bot.core.clock import Clock
 from bot.dispatch import claims
@@ -67,10 +67,12 @@ from bot.dispatch.message import (
 from bot.dispatch.results import FORGOTTEN_ONCE_SENT, MAX_ATTEMPTS, backoff, record, record_all
 from bot.dispatch.turns import MAX_IN_FLIGHT
 from bot.storage.db import Database
+from bot.storage.models import Identity
 
 __all__ = ["ABANDONED_AFTER", "DEFAULT_BATCH", "FORGOTTEN_ONCE_SENT", "MAX_ATTEMPTS",
-           "MAX_IN_FLIGHT", "Dispatcher", "Lane", "Outcome", "Outgoing", "Part", "Result",
-           "Sender", "UndeliveredHook", "backoff", "cost_of", "detach"]
+           "MAX_IN_FLIGHT", "STOPPED_PART_WAY", "Dispatcher", "Lane", "Outcome", "Outgoing",
+           "Part", "Result", "Sender", "StillWanted", "UndeliveredHook", "backoff", "cost_of",
+           "detach"]
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -85,6 +87,13 @@ LIVENESS_SECONDS = 5.0
 # A message is marked `sending` this long at most before its moment comes (the usual time
 # the marking transaction takes, so that the network call, not the database, meets it).
 MARK_AHEAD_AT_MOST = 0.05
+# What a sender of long messages asks before each part after the first: whether the row may
+# still go on (a sender that says `asks_between_parts = True` is given it; see LaneRound).
+StillWanted = Callable[[Outgoing], Awaitable[bool]]
+# The error of a long message cut short because its person stopped (STOP) while it went.
+STOPPED_PART_WAY = "stopped_part_way"
+
+_IDENTITIES = Identity.__table__
 
 
 class Dispatcher:
@@ -323,6 +332,25 @@ class Dispatcher:
         `unsent`: marked sending but stopped before they went) back in the queue."""
         now = self.clock.now()
         await self._run(lambda c: self._write(c, results, held, unsent, now))
+
+    async def still_wanted(self, item: Outgoing) -> bool:
+        """Between the parts of a long message: False once its address has stopped (STOP)
+        or been found unreachable since the row was marked sending, so nothing more of it
+        goes (the sender answers SUPPRESSED with the parts sent so far). A row that goes
+        whatever (`bypass_suppression`: the STOP confirmation itself) always goes on. One
+        small read; if the database can't be asked, the parts go on (a STOP can't have been
+        recorded either)."""
+        if item.bypass_suppression:
+            return True
+        blocked = exists().where(
+            _IDENTITIES.c.channel == item.channel, _IDENTITIES.c.address == item.address,
+            or_(_IDENTITIES.c.opted_out_at.is_not(None),
+                _IDENTITIES.c.unreachable_at.is_not(None)))
+        try:
+            return not await self.db.run(lambda c: bool(c.scalar(select(blocked))))
+        except Exception:
+            log.exception("could not ask whether outbox %s may go on; it goes on", item.id)
+            return True
 
     async def record(self, item: Outgoing, outcome: Outcome) -> None:
         now = self.clock.now()
