@@ -4,7 +4,6 @@ reporting a chat; and leaving peer support when someone asks to be forgotten."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +13,7 @@ from sqlalchemy import Connection, func, insert, or_, select, update
 from bot.core.content import Content, ContentLibrary
 from bot.core.events import Outbound
 from bot.core.gsm7 import left_out, to_gsm7
+from bot.core.name_forms import NameForms
 from bot.core.render import characters_that_fit
 from bot.core.textnorm import relayable
 from bot.peers.chats import (
@@ -42,7 +42,7 @@ from bot.peers.models import BuddyRequest, ModerationCase, PeerChat, RelayedMess
 from bot.peers.volunteers import _release_offers
 from bot.peers.whereabouts import alias_of, label_for
 from bot.storage import repository as repo
-from bot.storage.models import Identity, OutboxMessage, Volunteer
+from bot.storage.models import Identity, OutboxMessage, Person, Volunteer
 
 
 def relay(connection: Connection, content: ContentLibrary, sender_id: int, chat_id: int,
@@ -343,23 +343,33 @@ def _scrub_relayed(connection: Connection, content: ContentLibrary, person_id: i
 def _scrub_naming(connection: Connection, content: ContentLibrary, person_id: int,
                   partners: set[int]) -> None:
     """What the people they chatted with were sent or said that names them ("You're now
-    connected with Ann", "see you Saturday Ann"): the name becomes "[removed]". Only their
-    partners' peer messages, only the name as a whole word; the notice that they have
-    left (kind `peer_left`) is forgotten once sent anyway."""
+    connected with Ann", "see you Saturday Ann", "I passed that on to Ann, but some
+    letters were left out"): the name becomes "[removed]", in every form it took
+    (`bot.core.name_forms`: NFC or NFD, any case, as transliterated for SMS). Every
+    message their partners were sent, of any kind, and every string in it (buttons too),
+    but the notice that they have left (kind `peer_left`: it must name them, and is
+    forgotten once sent anyway); only the name as a whole word (or inside a run of a
+    script written without spaces)."""
     en = content.for_language(None)
-    name = alias_of(connection, person_id, en, reader=None).strip()
-    if not partners or len(name) < 2:
+    if not partners:
         return
-    named = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    names = [alias_of(connection, person_id, en, reader=None),
+             str(connection.scalar(select(Person.name).where(Person.id == person_id)) or "")]
+    # Never the words for no name ("someone"): they name nobody.
+    matchers = [m for m in (NameForms(n) for n in dict.fromkeys(names)
+                            if n.strip() and n != en.text("peers.no_name")) if m]
+    if not matchers:
+        return
+    named = _AnyOf(matchers)
     removed = en.text("peers.relay.removed")
     for outbox_id, payload in connection.execute(
             select(OutboxMessage.id, OutboxMessage.payload).where(
                 OutboxMessage.person_id.in_(partners),
-                OutboxMessage.kind.in_(("peer", "relay")))).all():
-        text = (payload or {}).get("text")
-        if isinstance(text, str) and named.search(text):
+                OutboxMessage.kind != LEFT_KIND)).all():
+        scrubbed = named.scrub(removed, payload)
+        if scrubbed != payload:
             connection.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
-                               .values(payload={**payload, "text": named.sub(removed, text)}))
+                               .values(payload=scrubbed))
     for relayed_id, text in connection.execute(
             select(RelayedMessage.id, RelayedMessage.text).where(
                 RelayedMessage.sender_id.in_(partners))).all():
@@ -383,6 +393,26 @@ def _scrub_naming(connection: Connection, content: ContentLibrary, person_id: in
         if kept != messages:
             connection.execute(update(ModerationCase).where(ModerationCase.id == case_id)
                                .values(history={**history, "messages": kept}))
+
+
+class _AnyOf:
+    """Several names (an alias and the name they gave us), each in all its forms."""
+
+    def __init__(self, matchers: list[NameForms]) -> None:
+        self.matchers = matchers
+
+    def search(self, text: str) -> bool:
+        return any(m.search(text) for m in self.matchers)
+
+    def sub(self, replacement: str, text: str) -> str:
+        for m in self.matchers:
+            text = m.sub(replacement, text)
+        return text
+
+    def scrub(self, replacement: str, value: Any) -> Any:
+        for m in self.matchers:
+            value = m.scrub(replacement, value)
+        return value
 
 
 def _erase_from_cases(connection: Connection, person_id: int) -> None:
