@@ -330,6 +330,37 @@ async def test_a_number_split_over_two_posts_is_held(bot: GroupBot) -> None:
     assert held.text == "then 496 0385"
 
 
+# Round eighteen: a group reads a member's recent posts as the relay reads a person's
+# (contact_pieces.earlier_messages), not the last one alone: a detail over 3+ posts is held.
+@pytest.mark.parametrize("pieces", [
+    ["077", "009", "005", "33"],
+    ["07700", "lol", "900537"],
+    ["0", "7", "7", "0", "0", "9", "0", "0", "5", "3", "6"],
+    ["zero seven seven", "zero zero nine", "zero zero five three five"],
+])
+async def test_a_number_over_many_posts_is_held(
+        bot: GroupBot, pieces: list[str]) -> None:
+    await joined_today(bot, DEV)
+    for piece in pieces:
+        await bot.feed(bot.updates.said(DEV, piece))
+    # Held once enough of the number is in, never early (a digit a post: from the seventh
+    # on, each piece after a held one held too, as in the relay).
+    held = await bot.rows(HeldMessage)
+    assert 1 <= len(held) <= len(pieces) - 2, [h.text for h in held]
+    assert held[-1].text == pieces[-1]
+
+
+async def test_pieces_from_others_are_not_read_together(bot: GroupBot) -> None:
+    await joined_today(bot, DEV)
+    await joined_today(bot, KIM)
+    # Someone else's pieces between are not Dev's: Dev said "077" and "33" alone.
+    await bot.feed(bot.updates.said(DEV, "077"))
+    await bot.feed(bot.updates.said(KIM, "009"))
+    await bot.feed(bot.updates.said(KIM, "005"))
+    await bot.feed(bot.updates.said(DEV, "33"))
+    assert await bot.rows(HeldMessage) == []
+
+
 async def test_what_is_not_held(bot: GroupBot) -> None:
     await joined_today(bot, DEV)
     # Plain chat from a new member, with numbers that are not phone numbers.

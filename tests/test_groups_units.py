@@ -122,6 +122,21 @@ def test_recent_messages_keep_a_few_per_group_and_a_few_groups() -> None:
     assert recent.before(-3, 9) == []
 
 
+def test_a_members_recent_messages_newest_first_within_the_window() -> None:
+    recent = RecentMessages()
+    said = [(1, 1, "old", T0), (2, 1, "077", T0 + timedelta(minutes=40)),
+            (3, 2, "someone else", T0 + timedelta(minutes=41)),
+            (4, 1, "009", T0 + timedelta(minutes=42)), (5, 1, "005", T0 + timedelta(minutes=43))]
+    for message_id, who, text, at in said:
+        recent.add(-1, Seen(message_id, who, "Jo", text, at))
+    since = T0 + timedelta(minutes=15)
+    assert [t for t, _ in recent.recent_from(-1, 1, since)] == ["005", "009", "077"]
+    assert [t for t, _ in recent.recent_from(-1, 1, since, count=2)] == ["005", "009"]
+    # An edit of message 5 is read with what came before it, not with its old self.
+    assert [t for t, _ in recent.recent_from(-1, 1, since, not_id=5)] == ["009", "077"]
+    assert recent.recent_from(-1, 3, since) == [] and recent.recent_from(-9, 1, since) == []
+
+
 def test_who_counts_as_new() -> None:
     group = GroupInfo(-1, "Walkers", None, 3, True, 7, T0)
     joined = MemberInfo(5, None, 0, None, None, T0 + timedelta(days=1))

@@ -471,3 +471,27 @@ async def test_a_postcode_a_few_characters_a_message_never_reaches_the_other_per
         assert held_at is not None
         passed = [m["text"] for m in await w.rows(RelayedMessage, RelayedMessage.held.is_(False))]
         assert "wh" not in passed, passed
+
+
+# -- a link in capitals and an email told in words, through the real relay (round eighteen) -
+@pytest.mark.parametrize(("line", "kind"), [
+    ("HTTPS://ANNWALKS.COM", "link"),
+    ("ＡＮＮＷＡＬＫＳ．ＣＯＭ", "link"),
+    ("drop me a line: ann smith at aol", "email"),
+    ("ann smith one nine five zero at gmail", "email"),
+])
+async def test_a_shouted_link_or_a_told_email_never_reaches_the_other_person(
+        settings: Settings, line: str, kind: str) -> None:
+    async with peer_world(settings) as w:
+        await w.supporter(SAM, "Sam")
+        await w.resident(ANN, "Ann")
+        await w.asks_for_buddy(ANN)
+        await w.connected(ANN, SAM)
+        # Shouting and a friend's job pass whole.
+        for ordinary in ("WELL.DONE EVERYONE", "my sister works at gmail"):
+            heard = await w.says(ANN, ordinary)
+            assert heard.texts(SAM) == [EN.text("peers.relay.from", alias="Ann", text=ordinary)]
+        heard = await w.says(ANN, line)
+        assert SAM not in heard
+        assert heard.only(ANN) == EN.text("peers.relay.held",
+                                          answer=EN.text(f"peers.contact.{kind}"))

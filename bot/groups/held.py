@@ -9,6 +9,8 @@ first helper to press decides; later presses are told it was dealt with.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import Connection
 from telegram import Message, Update
 
@@ -46,9 +48,10 @@ class HeldMessages:
 
     # -- in the group ---------------------------------------------------------------------
     async def maybe_hold(self, update: Update, message: Message, text: str,
-                         previous: str = "") -> bool:
+                         previous: str | Sequence[str] = "") -> bool:
         """True if the message was held (or was a repeat of one already handled).
-        `previous`: the member's message just before, for a number split over the two."""
+        `previous`: the member's recent messages in the split window, newest first (or one),
+        for a detail split over several posts."""
         sender, chat_id = message.from_user, message.chat.id
         if sender is None or not contact_details(text, entity_types(message), previous,
                                                    kinds=GROUP_KINDS):

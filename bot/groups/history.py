@@ -54,12 +54,17 @@ class RecentMessages:
         return next((s for s in self._groups.get(chat_id, ()) if s.message_id == message_id),
                     None)
 
-    def last_from(self, chat_id: int, telegram_id: int, since: datetime) -> str:
-        """What this member last said in the group, if it was after `since` (else "")."""
-        for seen in reversed(self._groups.get(chat_id, ())):
-            if seen.telegram_id == telegram_id:
-                return seen.text if seen.at >= since else ""
-        return ""
+    def recent_from(self, chat_id: int, telegram_id: int, since: datetime,
+                    not_id: int | None = None, count: int = 9) -> list[tuple[str, datetime]]:
+        """What this member said in the group after `since`, newest first, up to `count`
+        messages (each with when), leaving out message `not_id` (the one being read again
+        after an edit): read with a new message as the relay reads a person's earlier
+        messages (bot/peers/contact_pieces.earlier_messages), so a number or an address
+        sent a piece a message ("077" / "009" / "005" / "33") is caught in a group too."""
+        said = [(seen.text, seen.at) for seen in reversed(self._groups.get(chat_id, ()))
+                if seen.telegram_id == telegram_id and seen.message_id != not_id
+                and seen.at >= since]
+        return said[:count]
 
     def before(self, chat_id: int, message_id: int, count: int = 5) -> list[Seen]:
         """Up to `count` messages sent just before `message_id`, oldest first."""

@@ -34,6 +34,7 @@ from bot.groups.runtime import GroupRuntime
 from bot.groups.safety import GroupSafety
 from bot.groups.setup import GroupLifecycle
 from bot.peers.contact import SPLIT_WITHIN
+from bot.peers.contact_pieces import PIECES_BACK, earlier_messages
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -119,8 +120,11 @@ class GroupModeration:
         # Read for emergencies before anything else, an edit too ("nice day" changed into
         # a crisis); an urgent post stays up.
         await self.safety.screen(update, message, text)
-        previous = self.history.last_from(message.chat.id, sender.id,
-                                          message.date - SPLIT_WITHIN)
+        # The member's recent messages, read as the relay reads a person's (one rule set):
+        # the last two, or a run of pieces further back ("077" / "009" / "005" / "33").
+        previous = earlier_messages(self.history.recent_from(
+            message.chat.id, sender.id, message.date - SPLIT_WITHIN,
+            not_id=message.message_id, count=PIECES_BACK + 1))
         if await self.held.maybe_hold(update, message, text, previous):
             return
         if text:

@@ -115,7 +115,21 @@ def _spelled_ending(match: re.Match[str]) -> str:
     return "." + ("co.uk" if letters == "couk" else letters)
 
 
+# A site typed in capitals (round eighteen: "HTTPS://ANNWALKS.COM", "WWW.ANNWALKS.CO.UK",
+# full-width "ＡＮＮＷＡＬＫＳ．ＣＯＭ" once folded): read as in small letters, as an address
+# is, so its name in capitals is not taken for an organisation's acronym ("LOROS") named
+# beside its own site. An organisation's name written beside it stays as written.
+_SHOUTED_SITE = re.compile(r"(?<![\w@.])(?-i:(?:HTTPS?://)?(?:WWW\.)?[A-Z0-9][A-Z0-9-]*"
+                           r"(?:\.[A-Z0-9-]+)+(?:/\S*)?)(?![\w@])")
+
+
+def _sites_in_small_letters(text: str) -> str:
+    return _SHOUTED_SITE.sub(lambda m: m.group(0).lower() if re.search(r"[A-Z]", m.group(0))
+                             else m.group(0), text)
+
+
 def has_link(text: str) -> bool:
+    text = _sites_in_small_letters(text)
     text = without_public_sites(text)  # "www.nhs.uk/conditions/copd", "bhf.org.uk"
     text = without_organisations_sites(text)  # "facebook.com/LeicesterCityCouncil" (round ten)
     # "www annwalks co uk" is a site; "www stands for what?" is a word talked about.
@@ -147,9 +161,33 @@ _ON_PROVIDER = re.compile(r"(?<![\w.])([a-z][\w.]{0,40}?[\d_.][\w.]{0,40}|[a-z]{
 # "gmail: lizzie dot walker dot ldn": the dots of a name said as words.
 _SAID_DOTS = re.compile(r"(?<=\w) (?:dot|\(dot\)|\[dot\]) (?=\w)", re.I)
 _PROVIDER_IS = re.compile(r"\b(\w+)(?: is|\s?:|\s[\-–—])\s*([a-z][\w.]*)", re.I)
-_DIGITS_AT_PROVIDER = re.compile(r"(?<!['’])\b[a-z]{2,}\s+\d{1,4}\s+at\s+(?:the\s+)?(\w+)\b",
-                                 re.I)
-_AT_PROVIDER = re.compile(r"\b([a-z]{4,}) at (?:the |a |an )?(\w+)\b", re.I)
+# (Round eighteen: the digits said one by one, "ann smith one nine five zero at gmail".)
+_DIGITS_AT_PROVIDER = re.compile(r"(?<!['’])\b[a-z]{2,}\s+\d{1,4}(?:\s+\d{1,4}){0,3}\s+at\s+"
+                                 r"(?:the\s+)?(\w+)\b", re.I)
+_AT_PROVIDER = re.compile(r"\b([a-z]{4,})[\s,]+(?:then[\s,]+)?at[\s,]+(?:then[\s,]+)?"
+                          r"(?:the |a |an )?(\w+)\b(?!['’])", re.I)
+# Round eighteen: a person's name, two words, at a provider, its ending left off ("drop me a
+# line: ann smith at aol"); not where either word is a pronoun, a verb or a thing kept there
+# ("my sister works at gmail", "got a job at yahoo", "family photos at icloud"), nor the
+# provider's own ("at gmail's office").
+_NAME_AT_PROVIDER = re.compile(r"\b([a-z]{2,})\s+([a-z]{2,}),?\s+at\s+(\w+)\b(?!['’.]\w)", re.I)
+_NOT_A_NAME_WORD = frozenset(re.findall(r"[a-z]+", """
+i me my we us our you your he him his she her they them their it its this that these those
+a an the some any all every each no not one two be am is are was were been being do does did
+have has had get got gets getting go goes went going work works worked working job jobs
+used use uses using start started starting intern internship engineer staff team office
+offices boss manager friend friends someone somebody everyone anyone nobody people person
+son daughter sister brother mum dad wife husband partner mother father aunt uncle cousin
+photos photo pictures picture pics files file stuff things thing emails email mail address
+account accounts backup backed backups everything contacts data storage music songs
+up down in on out off over back still just also only even now then there here again
+rubbish bad good great useless better best worse hopeless terrible fine ok okay well
+looked look looking logged log logging signed sign signing stuck locked problem problems
+issue issues trouble help question questions and or but so if when while because with
+for from to of by as about like than into onto at met meet meeting lunch dinner coffee
+say says said hi hello bye thanks times time twice once ages years year months weeks days
+three four five six seven eight nine ten many few lots loads
+"""))
 
 
 def _emails(text: str) -> tuple[str, list[re.Match[str]]]:
@@ -249,6 +287,9 @@ def _named_at_provider(text: str) -> bool:
     # "my email address is Sandra Hughes 6 at Gmail": a name dictated with its digits.
     if _MAIL_WORD.search(text) and any(m.group(1).lower() in NAMED_PROVIDERS
                                        for m in _DIGITS_AT_PROVIDER.finditer(text)):
+        return True
+    if any(m.group(3).lower() in NAMED_PROVIDERS and not {m.group(1).lower(), m.group(2).lower()}
+           & _NOT_A_NAME_WORD for m in _NAME_AT_PROVIDER.finditer(text)):
         return True
     # "email is tonykwigston at the google mail": a word no dictionary has, at a provider.
     return any(m.group(1).lower() not in english_words() for m in _AT_PROVIDER.finditer(text)
