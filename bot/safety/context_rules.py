@@ -56,6 +56,13 @@ ONSET = ("since", "after")
 ONSET_SCOPE = 3
 FEELINGS = {"crisis", "crisis_topic", "distress", "distress_health", "relapse", "grief",
             "tiredness", "moan", "moan_health"}
+# Terminators that join two clauses about the same person ("she's awake but can't get up",
+# "mum is so poorly she can't stand"): they end every modifier's scope except someone
+# else's, which ends only where the writer is the subject again (round sixteen).
+SAME_SUBJECT = frozenset({"but", "so", "though", "tho", "although", "yet"})
+CLAUSE = "CLAUSE_END"
+# A category no target has: a clause end marks a boundary and modifies nothing.
+NOTHING = {"__clause_end__"}
 
 
 def context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
@@ -95,12 +102,17 @@ def context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
                     yield from _rules(phrase, category, DIRECTION[direction],
                                       allowed_types=plain - {"confirmed"})
                 elif kind == "other":
-                    # Someone else's scope ends where the writer is the subject again.
+                    # Someone else's scope ends where the writer is the subject again, and
+                    # for their body never at a "but" or a "so" that goes on about them
+                    # ("she's awake but can't get up"). A feeling after one with nobody
+                    # named again is the writer's ("my husband left so want to die"): the
+                    # screen reads that (`_feeling_after_clause`, screen.py). (One rule per
+                    # phrase: medspaCy prunes a second modifier on the same words.)
                     yield from _rules(phrase, category, DIRECTION[direction],
-                                      terminated_by={"SELF"})
+                                      terminated_by={"SELF"}, clause=False)
                 elif kind == "animal":
                     yield from _rules(phrase, category, DIRECTION[direction],
-                                      terminated_by={"SELF"},
+                                      terminated_by={"SELF", CLAUSE},
                                       allowed_types=set(CONTEXT_LABELS) - NOT_ANIMAL - CRISIS)
                 elif kind == "self":
                     # Only a boundary for "someone else" (kept to a word, like a terminator).
@@ -114,11 +126,19 @@ def context_rules(lexicon: Lexicon) -> Iterable[ConTextRule]:
         # overlap one way only (`tuple_overlaps`), so a terminator whose scope is the
         # whole sentence never cut a negation inside it ("no chest pain but I can't
         # breathe" read both as negated).
-        yield from _rules(compile_phrase(source), "TERMINATE", "TERMINATE", max_scope=1)
+        if source.strip() in SAME_SUBJECT:
+            # Ends every scope but someone else's (`terminated_by` CLAUSE_END above).
+            yield from _rules(compile_phrase(source), CLAUSE, "BIDIRECTIONAL", max_scope=1,
+                              allowed_types=NOTHING, clause=False)
+        else:
+            yield from _rules(compile_phrase(source), "TERMINATE", "TERMINATE", max_scope=1)
 
 
-def _rules(phrase: Phrase, category: str, direction: str,
+def _rules(phrase: Phrase, category: str, direction: str, clause: bool = True,
            **options: object) -> Iterable[ConTextRule]:
+    if clause:  # a "but" or a "so" ends this modifier's scope, as any terminator does
+        ended = options.get("terminated_by")
+        options["terminated_by"] = {*(ended if isinstance(ended, set) else ()), CLAUSE}
     if phrase.reach is not None:  # `>N`: the phrase says how far it reaches
         options["max_scope"] = phrase.reach
     for pattern in phrase.patterns:

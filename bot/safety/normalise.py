@@ -212,6 +212,10 @@ class Normaliser:
                 if squashed in self._words or squashed in self.known:
                     return self._mend_word(squashed)
             token = _RUNS.sub(r"\1\1", token)
+        # A dropped "g" ("stickin", "thinkin", "feelin"): the "-ing" word, never cut in two
+        # ("stick in") or taken for a near lexicon word (round sixteen).
+        if token.endswith("in") and len(token) >= 5 and token + "g" in self.known:
+            return self._mend_word(token + "g")
         split = self._split(token)
         if split:
             return split

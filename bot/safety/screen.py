@@ -44,7 +44,7 @@ from bot.core.content import Content
 from bot.core.safety import Assessment, SafetyCategory, SafetyFinding
 from bot.safety import normalise
 from bot.safety.accidents import accidental
-from bot.safety.context_rules import FEELINGS, context_rules
+from bot.safety.context_rules import FEELINGS, SAME_SUBJECT, context_rules
 from bot.safety.denials import denials as _denials
 from bot.safety.denials import denied
 from bot.safety.history import (
@@ -510,6 +510,13 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
              # A death weeks old is grief now ("my sister passed away three weeks ago").
              and not (span.label_ == "grief" and m.category == "HISTORICAL"
                       and _recent(span.doc, m.modifier_span))}
+    if "OTHER_PERSON" in kinds and span.label_ in FEELINGS and all(
+            _feeling_after_clause(span, m) for m in span._.modifiers
+            if m.category == "OTHER_PERSON"):
+        # "My husband left so want to die": a "but" or a "so" no longer ends someone
+        # else's scope (context_rules.py), but a feeling after one, with nobody named
+        # again, is the writer's: a false alarm on crisis is kinder than a miss.
+        kinds.discard("OTHER_PERSON")
     if (crisis and _first_person(span)) or span.label_ in WRITERS or (
             span.label_ in MOODS and _said_of_themselves(span)):
         # Crisis in the writer's own words, danger from someone ("he's hitting me", "my ex
@@ -541,6 +548,22 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
 
 
 OTHERS = frozenset({"he", "she", "they", "hes", "shes", "theyre", "him", "her", "them"})
+BE = frozenset({"is", "was", "are", "were", "been", "being", "be", "s", "feels", "felt", "looks",
+                "seems", "getting", "got", "gets", "so"})
+
+
+def _feeling_after_clause(span: Span, modifier: object) -> bool:
+    """Whether a "but" or a "so" (`SAME_SUBJECT`) stands between someone named and a
+    feeling after them, with nobody named again after it ("my husband left so want to
+    die", never "my husband left so he wants to die")."""
+    end = modifier.modifier_span[1]  # type: ignore[attr-defined]
+    if end > span.start:
+        return False
+    between = [t.lower_ for t in span.doc[end:span.start]]
+    # "So" as "very" ("mum is so poorly", "she's so down") joins nothing.
+    cuts = [i for i, word in enumerate(between) if word in SAME_SUBJECT and not (
+        word == "so" and i and between[i - 1] in BE | PEOPLE | OTHERS)]
+    return bool(cuts) and not set(between[cuts[-1] + 1:]) & (OTHERS | PEOPLE)
 
 
 def _said_of_themselves(span: Span) -> bool:
