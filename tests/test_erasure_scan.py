@@ -145,21 +145,30 @@ async def test_after_a_peer_chat_their_name_is_gone_from_the_supporters_messages
 
 # Names that travel differently: decomposed accents (NFD), Chinese (no spaces, and
 # "some letters were left out" when sent by SMS), Greek and Arabic (transliterated for SMS).
+# And names the supporter typed in another form (break 12): with a zero-width joiner, with
+# letters that do not decompose written plainly, with a space for the hyphen, with a
+# Korean polite suffix joined, or the first name alone.
 NAMES = {
     "nfd": unicodedata.normalize("NFD", "Zoë Ñúñez"),
     "cjk": "李小龍",
     "greek": "Ελένη Παπαδοπούλου",
     "arabic": "محمد علي",
+    "zwj": ("AnnMarie", "Ann\u200dMarie"),
+    "undecomposed": ("Søren Ørjansen", "Soren Orjansen"),
+    "hyphen": ("Ann-Marie", "Ann Marie"),
+    "hangul": ("김민지", "김민지님"),
+    "first-name": ("İrem Şahin", "İrem"),
 }
 
 
 @pytest.mark.parametrize("name", NAMES.values(), ids=NAMES.keys())
 async def test_a_name_in_any_script_or_form_is_gone_after_a_chat_and_a_report(
-        settings: Settings, name: str) -> None:
+        settings: Settings, name: str | tuple[str, str]) -> None:
     """Found by a newcomer's break-test: a name typed decomposed (NFD) survived in the
     supporter's recent words ("Lovely Zoë Ñúñez, see you"), and the notice to the supporter
     that SMS left letters out ("I passed that on to 李小龍, but some letters...") kept a
     Chinese name."""
+    name, typed = name if isinstance(name, tuple) else (name, unicodedata.normalize("NFC", name))
     resident, supporter = Address("sms", "+447700900444"), Address("telegram", "818282")
     moderator = Address("telegram", "818181")
     async with peer_world(settings) as w:
@@ -170,8 +179,8 @@ async def test_a_name_in_any_script_or_form_is_gone_after_a_chat_and_a_report(
         await w.connected(resident, supporter)
         await w.says(resident, "Tiddlywinks by the Gaswörks on Sunday?")
         # The supporter types the name as their keyboard does (composed), and in capitals.
-        await w.says(supporter, f"Lovely {unicodedata.normalize('NFC', name)}, see you there")
-        await w.says(supporter, f"{name.upper()} bring a flask")
+        await w.says(supporter, f"Lovely {typed}, see you there")
+        await w.says(supporter, f"{typed.upper()} bring a flask")
         await w.says(supporter, "report")
         await w.says(resident, "delete my data")
         await w.says(resident, "yes")
@@ -179,4 +188,4 @@ async def test_a_name_in_any_script_or_form_is_gone_after_a_chat_and_a_report(
         everything = await w.db(dump) + "\n" + await w.db(stored_dump)
     assert "Sam" in everything  # the supporter is still here: the scan can see
     assert_no_trace(everything, settings.database_url,
-                    ("7700900444", name, "Tiddlywinks", "Gaswörks"))
+                    ("7700900444", name, typed, typed.upper(), "Tiddlywinks", "Gaswörks"))

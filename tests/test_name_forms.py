@@ -48,3 +48,64 @@ def test_every_string_in_a_payload() -> None:
     assert NameForms(NFC).scrub("X", payload) == {"text": "hi", "options": [
         {"label": "Reply to X"}], "n": 3}
     assert NFC not in json.dumps(NameForms(NFC).scrub("X", payload), ensure_ascii=False)
+
+
+# Found by a newcomer's re-test (break 12): names that survived erasure in another form.
+@pytest.mark.parametrize("name,stored", [
+    ("AnnMarie", "Lovely Ann\u200dMarie, see you"),
+    ("Zoë", "Lovely Zoë\u200d, see you"),
+    ("Rose", "Lovely R\u200cose, see you"),
+    ("Rose", "Lovely Ro\u00adse\u2060, see you"),
+    ("Ann\u200dMarie", "Lovely AnnMarie, see you"),
+], ids=["zwj-inside", "zwj-after", "zwnj-inside", "soft-hyphen-word-joiner", "zwj-in-name"])
+def test_invisible_format_characters_are_ignored_and_removed_with_the_name(
+        name: str, stored: str) -> None:
+    assert NameForms(name).sub("[removed]", stored) == "Lovely [removed], see you"
+
+
+@pytest.mark.parametrize("name,stored", [
+    ("Søren", "Soren"), ("Soren", "Søren"), ("Ørjan", "ORJAN"), ("Ørjan", "orjan"),
+    ("Æsa", "Aesa"), ("Aesa", "ÆSA"), ("Łukasz", "Lukasz"), ("Þóra", "Thora"),
+])
+def test_letters_that_do_not_decompose_are_found_as_written_in_ascii(
+        name: str, stored: str) -> None:
+    assert NameForms(name).sub("X", f"Lovely {stored}, see you") == "Lovely X, see you"
+
+
+@pytest.mark.parametrize("name", ["Ann-Marie", "Ann Marie", "AnnMarie", "Ann–Marie"])
+@pytest.mark.parametrize("stored", ["Ann-Marie", "Ann Marie", "AnnMarie", "ann - marie",
+                                    "ANN‑MARIE"])
+def test_the_parts_of_a_name_with_a_hyphen_a_space_or_nothing_between(
+        name: str, stored: str) -> None:
+    assert NameForms(name).sub("X", f"Lovely {stored}, see you") == "Lovely X, see you"
+
+
+def test_a_hangul_name_is_found_with_a_polite_suffix_or_particle_joined() -> None:
+    forms = NameForms("김민지")
+    assert forms.sub("X", "감사합니다 김민지님!") == "감사합니다 X님!"
+    assert forms.sub("X", "김민지씨가 왔어요") == "X씨가 왔어요"
+    assert forms.sub("X", "김민수님") == "김민수님"  # another name: whole syllables only
+
+
+@pytest.mark.parametrize("stored,kept", [
+    ("شكرا ومحمد", "شكرا وX"), ("قلت لمحمد", "قلت لX"), ("وبمحمد", "وبX"),
+    ("محمد", "X"), ("محمدي", "محمدي"), ("احمد", "احمد")])
+def test_an_arabic_name_after_a_joined_proclitic(stored: str, kept: str) -> None:
+    assert NameForms("محمد").sub("X", stored) == kept
+
+
+def test_the_first_name_alone_where_written_as_a_name() -> None:
+    irem = NameForms("İrem Şahin")
+    assert irem.sub("X", "Thanks İrem!") == "Thanks X!"
+    assert irem.sub("X", unicodedata.normalize("NFD", "Thanks İREM!")) == "Thanks X!"
+    assert irem.sub("X", "Thanks Irem!") == "Thanks X!"
+    rose = NameForms("Rose Smith")
+    assert rose.sub("X", "Rose, the rose garden at ten?") == "X, the rose garden at ten?"
+    assert rose.search("the rose garden") is False
+    assert NameForms("Rose Smith", first_alone=False).sub("X", "Rose, hi") == "Rose, hi"
+
+
+@pytest.mark.parametrize("name", ["- -", "\u200d\u200d", "A-", "\u00ad"])
+def test_a_name_of_separators_or_invisible_marks_alone_names_nothing(name: str) -> None:
+    assert not NameForms(name)
+    assert NameForms(name).sub("X", "A - - B\u200d\u200d C") == "A - - B\u200d\u200d C"

@@ -8,19 +8,58 @@ any dash, with any spacing, and as it went by SMS (GSM-7 drops accents it lacks:
 Matching is done on a folded copy of the text (compatibility decomposition, marks taken
 out, case folded, look-alikes made plain, whitespace runs made one space), mapped back
 character by character to the text as stored, so only the name is replaced and the rest
-of the text keeps its exact form. A name in a script written without spaces (Chinese,
-Japanese, Thai...) is found inside a run of letters; any other only as whole words."""
+of the text keeps its exact form. Also in the folded copy:
+
+- Invisible format characters (Unicode category Cf: zero-width joiner and non-joiner,
+  zero-width space, soft hyphen, word joiner, byte-order mark, direction marks) are left
+  out, so "Ann\u200dMarie" is "AnnMarie" and "R\u200cose" is "Rose"; the whole form as
+  typed, the invisible marks inside and right after it too, becomes "[removed]".
+- Latin letters that do not decompose are written as anyascii writes them: "Søren" is
+  "Soren", "Ørjan" is "Orjan", "Æsa" is "Aesa", "Łukasz" is "Lukasz".
+- Hangul syllables are kept whole (not split into jamo), so a match never ends inside a
+  syllable.
+
+The parts of a name (split at spaces, hyphens and a small letter followed by a capital,
+"AnnMarie") match with a hyphen, a space or nothing between them: "Ann-Marie" is found as
+"Ann Marie" and "AnnMarie", and "AnnMarie" as "Ann-Marie".
+
+Where a name may sit inside a longer run of letters depends on its script. A name in a
+script written without spaces (Chinese, Japanese, Thai...) is found inside a run of
+letters; so is one in Hangul, where particles and the polite "님"/"씨" are written joined
+to the name ("김민지님"). An Arabic name is found as a whole word or after the one-letter
+proclitics written joined to the next word (و "and", ف "so", ب "with", ل "for", ك "like",
+up to two: "ومحمد", "وبمحمد"); the proclitic stays. Any other only as whole words.
+
+The first name alone. Someone who gave "İrem Şahin" is called "İrem" in a chat ("Thanks
+İrem!"), and that is as identifying to the people they chatted with as the full name, so
+the first word of a name of several words is matched alone too — but only where it is
+written with a capital (or in a script without case), as a name is: "Rose" is removed
+from "see you Rose" and "Rose garden" (at the start of a sentence it cannot be told from
+a name: erasure then removes a word too many rather than leave a name), never from "the
+rose garden". A name of one word is always matched in any case. `first_alone=False`
+turns this off."""
 
 from __future__ import annotations
 
 import unicodedata
 
 import regex
+from anyascii import anyascii
 
 from bot.core.gsm7 import LOOK_ALIKES, readable_name
 
 _UNSPACED = regex.compile(
-    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
+    r"\p{Hangul}]")
+_HANGUL_SYLLABLE = regex.compile(r"[\uac00-\ud7a3]")
+_LATIN = regex.compile(r"\p{Latin}")
+_ARABIC = regex.compile(r"\p{Arabic}")
+# و "and", ف "so", ب "with", ل "for", ك "like": written joined to the word after them.
+_PROCLITICS = "[\u0648\u0641\u0628\u0644\u0643]{1,2}"
+# Between parts of a name: a hyphen (with or without spaces), a space, or nothing.
+_BETWEEN = r"(?: ?- ?| )?"
+_PARTS = regex.compile(r"[ \-]+")
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -29,11 +68,17 @@ def fold(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     origin: list[int] = []
     for at, char in enumerate(text):
+        if unicodedata.category(char) == "Cf":
+            continue
         char = LOOK_ALIKES.get(char, char)
         if char.isspace():
             if out and out[-1] == " ":
                 continue
             out.append(" ")
+            origin.append(at)
+            continue
+        if _HANGUL_SYLLABLE.match(char):
+            out.append(char)
             origin.append(at)
             continue
         plain = "".join(c for c in unicodedata.normalize("NFKD", char)
@@ -42,52 +87,105 @@ def fold(text: str) -> tuple[str, list[int]]:
         for c in plain:
             if unicodedata.category(c)[0] == "M":
                 continue
-            out.append(c)
-            origin.append(at)
+            if not c.isascii() and _LATIN.match(c):
+                c = anyascii(c).casefold()
+            for d in c:
+                out.append(d)
+                origin.append(at)
     return "".join(out), origin
+
+
+def _goes_with_a_letter(char: str) -> bool:
+    """A mark (an NFD accent) or an invisible format character (a zero-width joiner)."""
+    category = unicodedata.category(char)
+    return category[0] == "M" or category == "Cf"
 
 
 def _ends_word(char: str) -> bool:
     return not _UNSPACED.match(char)
 
 
+def _pattern(form: str) -> str:
+    """The expression for one folded form, its parts joined by `_BETWEEN`."""
+    body = _BETWEEN.join(regex.escape(part) for part in _PARTS.split(form) if part)
+    if not _ends_word(form[0]):
+        before = ""
+    elif _ARABIC.match(form[0]):
+        before = rf"(?:(?<!\w)|(?<=(?<!\w){_PROCLITICS}))"
+    else:
+        before = r"(?<!\w)"
+    after = r"(?!\w)" if _ends_word(form[-1]) else ""
+    return before + body + after
+
+
+def _compile(forms: set[str]) -> regex.Pattern[str] | None:
+    if not forms:
+        return None
+    return regex.compile("|".join(_pattern(f) for f in sorted(forms, key=len, reverse=True)))
+
+
+def _folded(typed: str) -> str:
+    """A name folded, its parts kept apart ("AnnMarie" is "ann marie")."""
+    return fold(_CAMEL.sub(" ", typed))[0].strip()
+
+
+def _long_enough(form: str, shortest: int) -> bool:
+    """Whether a folded form has `shortest` characters besides spaces and hyphens (a name
+    typed as "- -" names nobody, and would match next to anything)."""
+    return len(_PARTS.sub("", form)) >= shortest
+
+
 class NameForms:
     """Every form of a name, to find and replace in stored text."""
 
-    def __init__(self, name: str, *, shortest: int = 2) -> None:
+    def __init__(self, name: str, *, shortest: int = 2, first_alone: bool = True) -> None:
         forms: set[str] = set()
+        firsts: set[str] = set()
         for typed in {name, unicodedata.normalize("NFC", name), readable_name(name)}:
-            folded = fold(typed)[0].strip()
-            if len(folded) >= shortest:
+            folded = _folded(typed)
+            if _long_enough(folded, shortest):
                 forms.add(folded)
-        alternatives = []
-        for form in sorted(forms, key=len, reverse=True):
-            before = r"(?<!\w)" if _ends_word(form[0]) else ""
-            after = r"(?!\w)" if _ends_word(form[-1]) else ""
-            alternatives.append(before + regex.escape(form) + after)
+            words = typed.split()
+            if first_alone and len(words) > 1:
+                first = _folded(words[0])
+                if _long_enough(first, shortest):
+                    firsts.add(first)
         self.forms = frozenset(forms)
-        self._pattern = regex.compile("|".join(alternatives)) if alternatives else None
+        self.first_names = frozenset(firsts - forms)
+        self._pattern = _compile(forms)
+        self._first = _compile(set(self.first_names))
 
     def __bool__(self) -> bool:
         return self._pattern is not None
 
-    def search(self, text: str) -> bool:
-        return self._pattern is not None and self._pattern.search(fold(text)[0]) is not None
-
-    def sub(self, replacement: str, text: str) -> str:
-        """`text` with every form of the name replaced by `replacement`; the rest exactly
-        as stored. Marks following a replaced letter (NFD accents) go with it."""
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the name is in `text` (stored positions), in order."""
         if self._pattern is None:
-            return text
+            return []
         folded, origin = fold(text)
         spans = [(origin[m.start()], origin[m.end() - 1] + 1)
                  for m in self._pattern.finditer(folded)]
+        if self._first is not None:
+            # The first name alone only as a name is written: not "the rose garden".
+            spans += [(origin[m.start()], origin[m.end() - 1] + 1)
+                      for m in self._first.finditer(folded)
+                      if not text[origin[m.start()]].islower()]
+        return sorted(spans, key=lambda span: (span[0], -span[1]))
+
+    def search(self, text: str) -> bool:
+        return bool(self._spans(text))
+
+    def sub(self, replacement: str, text: str) -> str:
+        """`text` with every form of the name replaced by `replacement`; the rest exactly
+        as stored. Marks and invisible format characters following a replaced letter (NFD
+        accents, a zero-width joiner) go with it."""
+        spans = self._spans(text)
         if not spans:
             return text
         out: list[str] = []
         done = 0
         for start, end in spans:
-            while end < len(text) and unicodedata.category(text[end])[0] == "M":
+            while end < len(text) and _goes_with_a_letter(text[end]):
                 end += 1
             if start < done:
                 continue

@@ -348,8 +348,9 @@ def _scrub_naming(connection: Connection, content: ContentLibrary, person_id: in
     (`bot.core.name_forms`: NFC or NFD, any case, as transliterated for SMS). Every
     message their partners were sent, of any kind, and every string in it (buttons too),
     but the notice that they have left (kind `peer_left`: it must name them, and is
-    forgotten once sent anyway); only the name as a whole word (or inside a run of a
-    script written without spaces)."""
+    forgotten once sent anyway). `NameForms` says which forms match: whole words, inside a
+    run of a script written without spaces or of Hangul, after Arabic one-letter prefixes,
+    and a name's first word alone where written with a capital."""
     en = content.for_language(None)
     if not partners:
         return
