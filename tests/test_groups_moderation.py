@@ -361,6 +361,36 @@ async def test_pieces_from_others_are_not_read_together(bot: GroupBot) -> None:
     assert await bot.rows(HeldMessage) == []
 
 
+# Round eighteen (break12): an email over posts, others posting between, is held as an email
+# (groups hold no handles: "ann" / "@" / "gmail" was read only as one), and one told in
+# words ("ANN" / "SMITH" / "AT" / "HOTMAIL") with a word a post.
+@pytest.mark.parametrize("pieces", [
+    [(DEV, "ann"), (KIM, "morning all!"), (DEV, "@"), (KIM, "lovely day"), (DEV, "gmail")],
+    [(DEV, "bev"), (KIM, "hi bev"), (DEV, ".knits"), (DEV, "@icloud.com")],
+    [(DEV, "email: ann"), (KIM, "?"), (DEV, "_smith71"), (DEV, "@gmail.com")],
+    [(DEV, "ann smith"), (KIM, "who?"), (DEV, "at hotmail")],
+    [(DEV, "ANN"), (DEV, "SMITH"), (KIM, "ok"), (DEV, "AT"), (DEV, "HOTMAIL")],
+])
+async def test_an_email_over_posts_is_held(
+        bot: GroupBot, pieces: list[tuple[dict[str, Any], str]]) -> None:
+    await joined_today(bot, DEV)
+    await joined_today(bot, KIM)
+    for who, text in pieces:
+        await bot.feed(bot.updates.said(who, text))
+    [held] = await bot.rows(HeldMessage)
+    assert (held.telegram_id, held.text) == (DEV["id"], pieces[-1][1])
+
+
+async def test_ordinary_posts_with_at_are_not_held(bot: GroupBot) -> None:
+    await joined_today(bot, DEV)
+    await joined_today(bot, KIM)
+    for who, text in [(DEV, "ann"), (KIM, "hi"), (DEV, "at the gym again lol"),
+                      (DEV, "my sister"), (DEV, "works at gmail"), (DEV, "see you"),
+                      (DEV, "at"), (DEV, "the cafe")]:
+        await bot.feed(bot.updates.said(who, text))
+    assert await bot.rows(HeldMessage) == []
+
+
 async def test_what_is_not_held(bot: GroupBot) -> None:
     await joined_today(bot, DEV)
     # Plain chat from a new member, with numbers that are not phone numbers.

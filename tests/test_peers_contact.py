@@ -495,3 +495,32 @@ async def test_a_shouted_link_or_a_told_email_never_reaches_the_other_person(
         assert SAM not in heard
         assert heard.only(ANN) == EN.text("peers.relay.held",
                                           answer=EN.text(f"peers.contact.{kind}"))
+
+
+# -- an email sent a piece a message, through the real relay (round eighteen, break12) ------
+@pytest.mark.parametrize("pieces", [
+    ["my email is ann smith", "at hotmail dot com"],
+    ["ann smith", "at gmail"],
+    ["ann", "smith at hotmail"],
+    ["ANN", "SMITH", "AT", "HOTMAIL"],
+])
+async def test_an_email_in_pieces_never_reaches_the_other_person(
+        settings: Settings, pieces: list[str]) -> None:
+    async with peer_world(settings) as w:
+        await w.supporter(SAM, "Sam")
+        await w.resident(ANN, "Ann")
+        await w.asks_for_buddy(ANN)
+        await w.connected(ANN, SAM)
+        for piece in pieces[:-1]:
+            heard = await w.says(ANN, piece)
+            assert heard.texts(SAM) == [EN.text("peers.relay.from", alias="Ann", text=piece)]
+            await w.later(timedelta(minutes=1))
+        heard = await w.says(ANN, pieces[-1])
+        assert SAM not in heard
+        assert heard.only(ANN) == EN.text("peers.relay.held",
+                                          answer=EN.text("peers.contact.email"))
+        # Ordinary pieces with an "at" in them still pass.
+        await w.later(timedelta(minutes=10))
+        for piece in ("ann", "at the gym again lol"):
+            heard = await w.says(ANN, piece)
+            assert heard.texts(SAM) == [EN.text("peers.relay.from", alias="Ann", text=piece)]

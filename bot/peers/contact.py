@@ -351,6 +351,9 @@ def contact_details(text: str, entity_types: Iterable[str] = (),
             found.add(ContactKind.USERNAME)
         found |= _symbol_apart(" ".join(fold(earlier).split()), folded,
                                [k for k in wanted if k in _SPELT_KINDS and k not in found])
+        if ContactKind.EMAIL in wanted and ContactKind.EMAIL not in found and _mail_run(
+                [previous] if isinstance(previous, str) else previous, folded):
+            found.add(ContactKind.EMAIL)
     return [kind for kind in ContactKind if kind in found and kind in kinds]
 
 
@@ -514,6 +517,54 @@ def _symbol_apart(earlier: str, later: str, kinds: Sequence[ContactKind]) -> set
     glued = re.sub(r"@\s+", "@", re.sub(r"\s*([_.\-])\s*", r"\1", " ".join(before + after)))
     return _rules(glued, kinds)
 _SPELT_KINDS = (ContactKind.USERNAME, ContactKind.EMAIL, ContactKind.LINK)
+
+
+# Round eighteen (break12): an email sent a piece a message is read as the run of pieces
+# would be read in one message, by the same email rules: "ann smith" / "at gmail", "ann" /
+# "smith at hotmail", "ANN" / "SMITH" / "AT" / "HOTMAIL" (told in words; a dictionary name
+# like "smith" put it out of `_across`'s reach), and "ann" / "@" / "gmail", "bev" /
+# ".knits" / "@icloud.com" (typed: pieces that meet at a symbol are glued, so the run is
+# an email, not only a handle, and groups, which hold no handles, hold it too).
+_MAIL_GLUE = re.compile(r"[@_.\-]")
+_SAID_AT = re.compile(r"\(?at\)?|@", re.I)
+_NAME_PIECE = re.compile(r"[a-z][a-z'-]{1,20}\d{0,4}", re.I)
+MAIL_RUN_WORDS = 10  # the run's last words read (an email told in words takes a few)
+MAIL_PIECE_WORDS = 6  # the most words in the piece that ends an email sent in pieces
+_TYPED_WHOLE = re.compile(r"\w@[\w-]+\.\w")
+
+
+def _mail_run(previous: Sequence[str], text: str) -> bool:
+    """Whether `previous` (the earlier pieces, oldest first) and `text` (folded) together
+    give an email neither gives alone. Where the last piece before `text` meets it at a
+    space (words told: "ann smith" / "at gmail"), that piece's last words must be a name's
+    (no "see you" / "at costa dot com", "thanks so much" / "at gmail")."""
+    pieces = [p for p in (" ".join(fold(piece).split()) for piece in previous) if p]
+    if not pieces or not text or len(text.split()) > MAIL_PIECE_WORDS or \
+            _TYPED_WHOLE.search(text):
+        # A piece is short; an email typed whole that the rules passed ("Samaritans do
+        # email too, jo@samaritans.org") stays passed, whatever came before.
+        return False
+    run = pieces[0]
+    for piece in [*pieces[1:], text]:
+        # A symbol alone, a piece starting with one, or one ending in "@" or "_" is glued
+        # (not a sentence's full stop: "SO TIRED." / "SLEPT BADLY.").
+        glued = _MAIL_GLUE.fullmatch(piece) is not None or piece[0] in "@_.-" or \
+            run[-1] in "@_" or re.search(r"(?:^|\s)[@_.\-]$", run) is not None
+        run = run + piece if glued else run + " " + piece
+    run = re.sub(r"(?<=\w) @ (?=\w)", "@", run)
+    tail = " ".join(run.split()[-MAIL_RUN_WORDS:])
+    if ContactKind.EMAIL not in _rules(tail, (ContactKind.EMAIL,)):
+        return False
+    before = " ".join(pieces)
+    before = " ".join(before.split()[-MAIL_RUN_WORDS:])
+    if ContactKind.EMAIL in _rules(before, (ContactKind.EMAIL,)):
+        return False  # the earlier pieces give it alone: not this message's to hold
+    if text[0] in "@_.-" or pieces[-1][-1] in "@_" or _MAIL_GLUE.fullmatch(pieces[-1]):
+        return True  # the pieces meet at a symbol: typed, not told
+    names = [w for w in pieces[-1].split()[-2:] if not _SAID_AT.fullmatch(w)]
+    return bool(names) and all(
+        _NAME_PIECE.fullmatch(w) and w.lower() not in _FUNCTION_WORDS and
+        w.lower() not in _NOT_A_NAME and not _FILLER_PIECE.fullmatch(w) for w in names)
 
 
 # A handle announced, then sent on its own (round eight): "add me on snap, username in the

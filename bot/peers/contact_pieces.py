@@ -58,7 +58,7 @@ def earlier_messages(recent: Sequence[tuple[str, datetime | None]]) -> list[str]
     pieces = [text for text in reversed(run) if numeric_piece(text)]
     if not pieces or (len(run) <= 2 and len(pieces) == len(run)):
         # no run, or none beyond what the last two already give
-        return _code_run(recent) or _word_run(recent) or last_two
+        return _code_run(recent) or _word_run(recent) or _mail_run(recent) or last_two
     return pieces
 
 
@@ -126,3 +126,28 @@ def _word_run(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
         if not _WORD_PIECE.fullmatch(folded):
             break
     return []
+
+
+# Round eighteen (break12: "ANN" / "SMITH" / "AT" / "HOTMAIL"): an email sent a word a
+# message. Where the messages before are a run of tiny pieces (a word or two, or a symbol),
+# each close to the next, that goes back beyond the last two and holds an "at" or an "@"
+# (alone, or starting a piece: "@icloud.com"), the whole run is read, so the message that
+# ends the email is read with its name. Short replies with no "at" ("ok" / "lovely" /
+# "see you") read as ever.
+_MAIL_PIECE = re.compile(r"\W*[\w.@'’-]{1,20}(?:\s+[\w.@'’-]{1,20})?\W*")
+_AT_PIECE = re.compile(r"\W*(?:at|@)\W*|@\S+|at\s+\S+", re.I)
+
+
+def _mail_run(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
+    run: list[str] = []
+    for index, (text, when) in enumerate(recent[:PIECES_BACK]):
+        newer = recent[index - 1][1] if index else None
+        if not text or not (index == 0 or when is None or newer is None or
+                            newer - when <= PIECES_GAP):
+            break
+        folded = " ".join(fold(text).split())
+        if len(folded) > 30 or not _MAIL_PIECE.fullmatch(folded):
+            break
+        run.append(folded)
+    return list(reversed(run)) if len(run) > 2 and any(
+        _AT_PIECE.fullmatch(piece) for piece in run) else []
