@@ -156,3 +156,54 @@ def recovered_from(span: Span, recovered: Sequence[Where]) -> bool:
     if any(f" {word} " in outside for word in (*CRISIS_NOW, *RECENT)):
         return False
     return any(t.lower_ in CRISIS_PAST for t in span.sent)
+
+
+# Events a simple past "had" may put in the background (`told_as_past`), and the words
+# that keep them now.
+TOLD_AS_PAST = frozenset({"chest_pain", "stroke", "other_urgent"})
+ARTICLES = frozenset({"a", "an", "another", "mini", "small", "bad", "big", "massive", "major",
+                      "minor", "slight", "nasty"})
+PERFECT = frozenset({"has", "have", "ive", "hes", "shes", "weve", "theyve", "youve"})
+EVENTS = frozenset({"stroke", "attack", "arrest", "tia", "seizure", "fit"})
+CLAUSE_ENDS = frozenset({"but", "although", "though", "however", "yet", "whereas"})
+STILL_NOW = ("just", "think", "thinks", "maybe", "might", "may", "today", "tonight",
+             "this morning", "this afternoon", "this evening", "earlier", "minutes", "mins",
+             "hour", "hours", "right now", "ambulance", "999", "paramedics", "help", "quick",
+             "please", "again", "still", "what do i do", "what should i do", "what do we do",
+             "!")
+
+
+def told_as_past(span: Span, other: bool) -> bool:
+    """An event told in the simple past with nothing saying it is now: background ("my
+    husband had a stroke and I do most things for him", "I had a heart attack, cardiac rehab
+    was brilliant"). "Has had", "just", "I think", "an hour ago", "help" and the like say
+    it is now. Symptoms ("had chest pains") are not events; a fall is read by its injury;
+    and a fit the writer had is told straight after it ("had a fit, bit my tongue"), so
+    only someone else's is background this way."""
+    if span.label_ not in TOLD_AS_PAST or (span.label_ == "other_urgent" and not other):
+        return False
+    doc, start = span.doc, span.sent.start
+    i = span.start
+    while i < span.end - 1 and doc[i].lower_ in ARTICLES | {"had", "heart", "cardiac"}:
+        i += 1  # the event's own word: "stroke" in "had a stroke", "attack"
+    if doc[i].lower_ not in EVENTS:
+        return False
+    j = i - 1
+    while j >= start and doc[j].lower_ in ARTICLES | {"heart", "cardiac"}:
+        j -= 1
+    if j < start or doc[j].lower_ != "had" or j == i - 1 or (
+            doc[i].lower_ in ("attack", "arrest") and doc[i - 1].lower_ not in ("heart",
+                                                                                "cardiac")):
+        return False
+    if j > start and doc[j - 1].lower_ in PERFECT and not TREATED & {
+            t.lower_ for t in doc[span.end:span.sent.end]}:
+        return False  # "has had", "I've had": recent unless dated or treated since
+    # What says "now" must be in the event's own clause: "Grandad had a stroke but he still
+    # does his crossword" is background.
+    clause = []
+    for t in doc[start:span.sent.end]:
+        if t.i >= span.end and t.lower_ in CLAUSE_ENDS:
+            break
+        clause.append(t.lower_)
+    words = " " + " ".join(clause) + " "
+    return not any(f" {marker} " in words for marker in STILL_NOW)

@@ -50,13 +50,13 @@ from bot.safety.denials import denied
 from bot.safety.history import (
     CRISIS,
     RECENT,
-    TREATED,
     Where,
     explained,
     lasting,
     recovered_from,
     settled_after,
     tia,
+    told_as_past,
     undone,
 )
 from bot.safety.indexed import IndexedMatcher, index_context
@@ -165,19 +165,6 @@ NOT_HEALTH = frozenset({"plea", "medical_question", "service_question"})
 # With nothing but moving in it, the reader must be this sure it is a medical question.
 MOVING_THRESHOLD = 0.85
 QUESTION_LABELS = ("medical_topic", "medical_question", "service_question")
-# Events a simple past "had" may put in the background (`_told_as_past`), and the words
-# that keep them now.
-TOLD_AS_PAST = frozenset({"chest_pain", "stroke", "other_urgent"})
-ARTICLES = frozenset({"a", "an", "another", "mini", "small", "bad", "big", "massive", "major",
-                      "minor", "slight", "nasty"})
-PERFECT = frozenset({"has", "have", "ive", "hes", "shes", "weve", "theyve", "youve"})
-EVENTS = frozenset({"stroke", "attack", "arrest", "tia", "seizure", "fit"})
-CLAUSE_ENDS = frozenset({"but", "although", "though", "however", "yet", "whereas"})
-STILL_NOW = ("just", "think", "thinks", "maybe", "might", "may", "today", "tonight",
-             "this morning", "this afternoon", "this evening", "earlier", "minutes", "mins",
-             "hour", "hours", "right now", "ambulance", "999", "paramedics", "help", "quick",
-             "please", "again", "still", "what do i do", "what should i do", "what do we do",
-             "!")
 # "Never had a headache like this before", "never felt my heart go this fast": "never"
 # here says the thing is new, not absent. Words that, beside "never", mean that.
 NOVEL = ("before", "like this", "until now", "till now", "til now",
@@ -542,7 +529,7 @@ def _affirmed(span: Span, denials: Sequence[int] = (), returned: Sequence[Where]
             and not _first_person(span, 3)):
         return _Seen(span.label_, "OTHER_PERSON" in kinds, past=True, supposed=True)
     other = "OTHER_PERSON" in kinds
-    past = ("HISTORICAL" in kinds or _told_as_past(span, other) or lasting(span)
+    past = ("HISTORICAL" in kinds or told_as_past(span, other) or lasting(span)
             or recovered_from(span, recovered)) and span.label_ != "relapse"
     return _Seen(span.label_, other, past)  # a relapse is about now
 
@@ -581,42 +568,6 @@ def _said_of_themselves(span: Span) -> bool:
     after = {t.lower_ for t in doc[span.end:min(sentence.end, span.end + 2)]}
     named = {t.lower_ for t in doc[max(sentence.start, span.start - 3):span.start]}
     return bool(after & {"me", "myself"}) and not named & (PEOPLE | OTHERS)
-
-
-def _told_as_past(span: Span, other: bool) -> bool:
-    """An event told in the simple past with nothing saying it is now: background ("my
-    husband had a stroke and I do most things for him", "I had a heart attack, cardiac rehab
-    was brilliant"). "Has had", "just", "I think", "an hour ago", "help" and the like say
-    it is now. Symptoms ("had chest pains") are not events; a fall is read by its injury;
-    and a fit the writer had is told straight after it ("had a fit, bit my tongue"), so
-    only someone else's is background this way."""
-    if span.label_ not in TOLD_AS_PAST or (span.label_ == "other_urgent" and not other):
-        return False
-    doc, start = span.doc, span.sent.start
-    i = span.start
-    while i < span.end - 1 and doc[i].lower_ in ARTICLES | {"had", "heart", "cardiac"}:
-        i += 1  # the event's own word: "stroke" in "had a stroke", "attack"
-    if doc[i].lower_ not in EVENTS:
-        return False
-    j = i - 1
-    while j >= start and doc[j].lower_ in ARTICLES | {"heart", "cardiac"}:
-        j -= 1
-    if j < start or doc[j].lower_ != "had" or j == i - 1 or (
-            doc[i].lower_ in ("attack", "arrest") and doc[i - 1].lower_ not in ("heart",
-                                                                                "cardiac")):
-        return False
-    if j > start and doc[j - 1].lower_ in PERFECT and not TREATED & {
-            t.lower_ for t in doc[span.end:span.sent.end]}:
-        return False  # "has had", "I've had": recent unless dated or treated since
-    # What says "now" must be in the event's own clause: "Grandad had a stroke but he still
-    # does his crossword" is background.
-    clause = []
-    for t in doc[start:span.sent.end]:
-        if t.i >= span.end and t.lower_ in CLAUSE_ENDS:
-            break
-        clause.append(t.lower_)
-    words = " " + " ".join(clause) + " "
-    return not any(f" {marker} " in words for marker in STILL_NOW)
 
 
 def _laughed_off(span: Span, laughs: Sequence[Where]) -> bool:
