@@ -19,9 +19,10 @@ of the text keeps its exact form. Also in the folded copy:
 - Hangul syllables are kept whole (not split into jamo), so a match never ends inside a
   syllable.
 
-The parts of a name (split at spaces, hyphens and a small letter followed by a capital,
-"AnnMarie") match with a hyphen, a space or nothing between them: "Ann-Marie" is found as
-"Ann Marie" and "AnnMarie", and "AnnMarie" as "Ann-Marie".
+The parts of a name (split at spaces, hyphens, apostrophes, underscores and a small letter
+followed by a capital, "AnnMarie") match with any of those or nothing between them:
+"Ann-Marie" is found as "Ann Marie" and "AnnMarie", "AnnMarie" as "Ann-Marie", "O'Neill" as
+"ONeill", "O Neill" and "Oneill".
 
 Where a name may sit inside a longer run of letters depends on its script. A name in a
 script written without spaces (Chinese, Japanese, Thai...) is found inside a run of
@@ -56,9 +57,10 @@ _LATIN = regex.compile(r"\p{Latin}")
 _ARABIC = regex.compile(r"\p{Arabic}")
 # و "and", ف "so", ب "with", ل "for", ك "like": written joined to the word after them.
 _PROCLITICS = "[\u0648\u0641\u0628\u0644\u0643]{1,2}"
-# Between parts of a name: a hyphen (with or without spaces), a space, or nothing.
-_BETWEEN = r"(?: ?- ?| )?"
-_PARTS = regex.compile(r"[ \-]+")
+# Between parts of a name: a hyphen, an apostrophe or an underscore (with or without
+# spaces), a space, or nothing: "O'Neill" is typed "ONeill", "O Neill", "Oneill".
+_BETWEEN = r"(?: ?[-'_] ?| )?"
+_PARTS = regex.compile(r"[ \-'_]+")
 _CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 
 
