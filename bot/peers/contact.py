@@ -351,6 +351,15 @@ def contact_details(text: str, entity_types: Iterable[str] = (),
             found.add(ContactKind.USERNAME)
         found |= _symbol_apart(" ".join(fold(earlier).split()), folded,
                                [k for k in wanted if k in _SPELT_KINDS and k not in found])
+        # Round nineteen (break13: "text me" / "zero seven seven double oh nine double oh"
+        # / "one two three"): the earlier pieces, each passed alone, read together as a
+        # number ("text me" is a number's cue), so `_across` takes them to hold it alone
+        # and lets the end through. Where they do, the last piece alone is read with this.
+        if ContactKind.PHONE in wanted and ContactKind.PHONE not in found and \
+                not isinstance(previous, str) and len(previous) >= 2 and _holds(
+                    ContactKind.PHONE, " ".join(fold(earlier).split()).split()
+                    [-ACROSS_WORDS[ContactKind.PHONE]:], []):
+            found |= _across(" ".join(fold(previous[-1]).split()), folded, [ContactKind.PHONE])
         if ContactKind.EMAIL in wanted and ContactKind.EMAIL not in found and _mail_run(
                 [previous] if isinstance(previous, str) else previous, folded):
             found.add(ContactKind.EMAIL)
@@ -531,6 +540,8 @@ _NAME_PIECE = re.compile(r"[a-z][a-z'-]{1,20}\d{0,4}", re.I)
 MAIL_RUN_WORDS = 10  # the run's last words read (an email told in words takes a few)
 MAIL_PIECE_WORDS = 6  # the most words in the piece that ends an email sent in pieces
 _TYPED_WHOLE = re.compile(r"\w@[\w-]+\.\w")
+_MAIL_CUE = re.compile(r"\b(?:e-?mail|addy|mail\s+me)(?:\s+address)?(?:\s+(?:me|is|its|it's|at)"
+                       r"|\s*[:=\-–—])*\s+([a-z][a-z'-]{1,20}\d{0,4})$", re.I)
 
 
 def _mail_run(previous: Sequence[str], text: str) -> bool:
@@ -561,7 +572,11 @@ def _mail_run(previous: Sequence[str], text: str) -> bool:
         return False  # the earlier pieces give it alone: not this message's to hold
     if text[0] in "@_.-" or pieces[-1][-1] in "@_" or _MAIL_GLUE.fullmatch(pieces[-1]):
         return True  # the pieces meet at a symbol: typed, not told
-    names = [w for w in pieces[-1].split()[-2:] if not _SAID_AT.fullmatch(w)]
+    # An email cue before the name's first word ("email is lou" / "bell at icloud", "my
+    # addy is lou", "email me at lou") is no part of the name: its words are left out.
+    cued = _MAIL_CUE.search(pieces[-1])
+    last = cued.group(1) if cued else pieces[-1]
+    names = [w for w in last.split()[-2:] if not _SAID_AT.fullmatch(w)]
     return bool(names) and all(
         _NAME_PIECE.fullmatch(w) and w.lower() not in _FUNCTION_WORDS and
         w.lower() not in _NOT_A_NAME and not _FILLER_PIECE.fullmatch(w) for w in names)

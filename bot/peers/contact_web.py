@@ -170,7 +170,9 @@ _AT_PROVIDER = re.compile(r"\b([a-z]{4,})[\s,]+(?:then[\s,]+)?at[\s,]+(?:then[\s
 # line: ann smith at aol"); not where either word is a pronoun, a verb or a thing kept there
 # ("my sister works at gmail", "got a job at yahoo", "family photos at icloud"), nor the
 # provider's own ("at gmail's office").
-_NAME_AT_PROVIDER = re.compile(r"\b([a-z]{2,})\s+([a-z]{2,}),?\s+at\s+(\w+)\b(?!['’.]\w)", re.I)
+# Read overlapping (round nineteen): "email me at lou bell at icloud" has "me at lou" first.
+_NAME_AT_PROVIDER = re.compile(r"\b(?=([a-z]{2,})\s+([a-z]{2,}),?\s+at\s+(\w+)\b(?!['’.]\w))",
+                               re.I)
 _NOT_A_NAME_WORD = frozenset(re.findall(r"[a-z]+", """
 i me my we us our you your he him his she her they them their it its this that these those
 a an the some any all every each no not one two be am is are was were been being do does did
@@ -383,11 +385,45 @@ _NAME_ADDRESS = re.compile(
     r"(?:full\s+|first\s+|real\s+)?name\b", re.I)
 
 
+# Round nineteen (break13: "my email is kevwalsh gmail", "email me" / "j bloggs 99" /
+# "yahoo"): an email cue, then a word or few shaped like a name or a handle, then a mail
+# provider's name ending the message, with no "at" and no ".com". The words between must
+# not be a sentence's ("my email is on gmail", "email me if you live", "e-mail is mostly
+# gmail"); "I use gmail" and "is gmail down?" say no cue, or go on past the provider.
+_CUE_PROVIDER = re.compile(
+    r"(?:^|\b)(?:e-?mail|addy|mail\s+me)\b(?:\s+(?:address|addy))?"
+    r"(?:\s*(?:\bme\b|\bis\b|\bits\b|\bit'?s\b|[:=\-–—]))*\s+"
+    r"((?:[a-z0-9][\w.'-]{0,30}\s+){0,2}[a-z0-9][\w.'-]{0,30})\s+(?:at\s+)?"
+    r"(?:gmail|googlemail|hotmail|yahoo|aol|outlook|icloud|btinternet|live|sky|msn|"
+    r"protonmail|proton|ymail|virginmedia|talktalk)(?:\s*(?:\.|\bdot\b)\s*[a-z]{2,3})*"
+    r"[\s.!,]*(?:x+|thanks|ta|cheers)?[\s.!]*$", re.I)
+_NOT_A_HANDLE = frozenset(re.findall(r"[a-z']+", """
+    on in at is my the a an via using use through from with to or and not mostly usually just
+    also still only all here there it its it's me you your our their his her by for address
+    account old new work personal same main if when whatever either any some no yes ok okay
+    but so then now later please name same usual normal proper real school home phone
+    """))
+
+
+def _cue_provider(text: str) -> bool:
+    """The words between are a handle's: one has a digit, "_" or "." in it, or no
+    dictionary has it ("kevwalsh"), or they start with an initial ("j bloggs"); an
+    everyday word ("email me tomorrow gmail", "email sent" / "sky") is none."""
+    match = _CUE_PROVIDER.search(text)
+    if match is None:
+        return False
+    words = match.group(1).split()
+    if any(word.lower().strip(".'-") in _NOT_A_HANDLE for word in words):
+        return False
+    return any(re.search(r"\d|\w[_.]\w", word) or coined(word) for word in words) or (
+        len(words) >= 2 and len(words[0]) == 1 and words[0].isalpha())
+
+
 def has_email(text: str) -> bool:
     text = without_public_sites(_foreign_symbols(text))  # "have a look at nhs.uk"; not "jo@nhs.net"
     if _DOT_DISGUISED.search(text):  # round sixteen: "d0t c0m", "d o t org", ", dot co"
         text = _dots_said(text)
-    if _NAME_ADDRESS.search(text):
+    if _NAME_ADDRESS.search(text) or _cue_provider(text):
         return True
     if "male" in text.lower() or "mayl" in text.lower() or "mail" in text.lower():
         text = _SOUNDED.sub(lambda m: "hotmail" if m.group(0)[:1] in "hH" else "gmail", text)
