@@ -12,7 +12,7 @@ count of pieces is caught at the piece that completes it. Ordinary chat with a n
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from bot.peers.contact_mending import digitised, fold
@@ -49,10 +49,8 @@ def earlier_messages(recent: Sequence[tuple[str, datetime | None]]) -> list[str]
     texts = [text for text, _ in recent if text]
     last_two = list(reversed(texts[:2]))
     run: list[str] = []
-    for index, (text, when) in enumerate(recent[:PIECES_BACK]):
-        newer = recent[index - 1][1] if index else None
-        close = index == 0 or when is None or newer is None or newer - when <= PIECES_GAP
-        if not text or not close or not (numeric_piece(text) or _filler(text)):
+    for text in _close_pieces(recent):
+        if not (numeric_piece(text) or _filler(text)):
             break
         run.append(text)
     pieces = [text for text in reversed(run) if numeric_piece(text)]
@@ -72,13 +70,20 @@ _CODE_PIECE = re.compile(r"\W*(?:[a-z]{1,2}|\d{1,2}[a-z]{0,2})\W*", re.I)
 _CODE_START = re.compile(r"[a-z]{1,2}\d", re.I)
 
 
-def _code_run(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
-    run: list[str] = []
+def _close_pieces(recent: Sequence[tuple[str, datetime | None]]) -> Iterator[str]:
+    """The texts of `recent` (newest first), up to `PIECES_BACK`, while each was sent
+    within `PIECES_GAP` of the one after it (and is not empty)."""
     for index, (text, when) in enumerate(recent[:PIECES_BACK]):
         newer = recent[index - 1][1] if index else None
         if not text or not (index == 0 or when is None or newer is None or
                             newer - when <= PIECES_GAP):
-            break
+            return
+        yield text
+
+
+def _code_run(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
+    run: list[str] = []
+    for text in _close_pieces(recent):
         folded = digitised(" ".join(fold(text).split()))
         if not _CODE_PIECE.fullmatch(folded):
             # The run may start with words that end in the area's letters ("postcode is
@@ -112,11 +117,7 @@ def _word_run(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
     from bot.peers.contact_handle import PLATFORM
 
     run: list[str] = []
-    for index, (text, when) in enumerate(recent[:PIECES_BACK]):
-        newer = recent[index - 1][1] if index else None
-        if not text or not (index == 0 or when is None or newer is None or
-                            newer - when <= PIECES_GAP):
-            break
+    for text in _close_pieces(recent):
         folded = " ".join(fold(text).split())
         if len(folded) > 60:
             break
@@ -134,17 +135,13 @@ def _word_run(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
 # (alone, or starting a piece: "@icloud.com"), the whole run is read, so the message that
 # ends the email is read with its name. Short replies with no "at" ("ok" / "lovely" /
 # "see you") read as ever.
-_MAIL_PIECE = re.compile(r"\W*[\w.@'’-]{1,20}(?:\s+[\w.@'’-]{1,20})?\W*")
+_MAIL_PIECE = _WORD_PIECE  # a word or two, as for a handle
 _AT_PIECE = re.compile(r"\W*(?:at|@)\W*|@\S+|at\s+\S+", re.I)
 
 
 def _mail_run(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
     run: list[str] = []
-    for index, (text, when) in enumerate(recent[:PIECES_BACK]):
-        newer = recent[index - 1][1] if index else None
-        if not text or not (index == 0 or when is None or newer is None or
-                            newer - when <= PIECES_GAP):
-            break
+    for text in _close_pieces(recent):
         folded = " ".join(fold(text).split())
         if len(folded) > 30 or not _MAIL_PIECE.fullmatch(folded):
             break
