@@ -411,6 +411,22 @@ async def test_the_inbox_says_when_nobody_gets_alerts_by_text(settings: Settings
         assert nobody not in text_of(await sam.get("/staff/"))
 
 
+async def test_the_inbox_says_what_it_holds(settings: Settings) -> None:
+    """Its intro names every kind of item its sections list, and places only to the
+    coordinators who see them."""
+    en = library().for_language("en")
+    async with console(settings) as site, site.browser() as sam, site.browser() as mo:
+        await site.staff(sam, "sam@example.org")
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        theirs = {"coordinator": text_of(await sam.get("/staff/")),
+                  "moderator": text_of(await mo.get("/staff/"))}
+        for role, page in theirs.items():
+            for part in ("alerts", "talk", "reports", "follow_ups"):
+                assert en.text(f"console.inbox.holds.{part}") in page, (role, part)
+            assert en.text("console.inbox.intro") in page
+            assert (en.text("console.inbox.holds.places") in page) == (role == "coordinator")
+
+
 async def test_a_crisis_is_handled_in_the_console_as_by_text(settings: Settings) -> None:
     async with console(settings) as site, site.browser() as sam:
         world = site.world

@@ -24,14 +24,21 @@ from sqlalchemy import update
 from test_console_http import Browser, Console, console, text_of
 
 from bot.config import Settings
+from bot.core.content import library
 from bot.staff import accounts
 from bot.staff.models import StaffAccount, StaffSession
 from support.net import free_port
 from support.oidc_provider import CLIENT_ID, CLIENT_SECRET, OidcProvider, running_provider
 
+EN = library().for_language("en")
 BUTTON = "Sign in with your organisation account"
 COORDINATOR = "MoveMates.Coordinator"
 MODERATOR = "MoveMates.Moderator"
+
+
+def words(key: str) -> str:
+    """A text as `text_of` reads it: spaces collapsed."""
+    return " ".join(EN.text(key).split())
 
 
 def with_oidc(settings: Settings, issuer: str, *, claim: bool) -> Settings:
@@ -126,12 +133,14 @@ async def test_a_coordinator_by_the_roles_claim(settings: Settings) -> None:
         assert out.headers["location"] == "/staff/sign-in?why=signed_out"
         assert await site.world.rows(StaffSession) == []
 
-        # Next time the organisation says moderator: the role follows, in the audit log.
+        # Next time the organisation says moderator: the role follows, in the audit log
+        # (another coordinator is there: the last one is kept, as a test below shows).
+        await add_account(site, "lee.chan@trust.nhs.uk", "coordinator")
         provider.person["roles"] = MODERATOR
         again = await through_the_provider(site, sam)
         assert again.headers["location"] == "/staff/"
         assert (await sam.get("/staff/staff")).status_code == 403
-        [account] = await staff_rows(site)
+        [account] = [row for row in await staff_rows(site) if row["id"] == 1]
         assert account["role"] == "moderator"
         trail = [(r["action"], r["detail"], r["actor_staff_id"]) for r in await site.audit()]
         assert trail == [
@@ -142,6 +151,66 @@ async def test_a_coordinator_by_the_roles_claim(settings: Settings) -> None:
             ("staff_signed_in", "with organisation account", 1)]
         audit_page = await sam.get("/staff/audit")
         assert audit_page.status_code == 403  # a moderator now
+
+
+async def test_the_last_coordinator_stays_one(settings: Settings) -> None:
+    """The claim now says moderator, but nobody else is a coordinator: they stay one (the
+    rule local accounts follow too, `accounts.is_last_coordinator`), in the audit log each
+    time, and their account page says why and what to do. Once someone else is a
+    coordinator, the claim is followed."""
+    async with site_with(settings, claim=True) as (site, provider), \
+            site.browser() as sam, site.browser() as lee:
+        provider.person = {"email": "sam@trust.nhs.uk", "email_verified": True,
+                           "name": "Sam Jones", "roles": [COORDINATOR]}
+        await through_the_provider(site, sam)
+        await sam.get("/staff/")
+        await sam.post("/staff/sign-out")
+        # A coordinator whose account is turned off does not count.
+        await add_account(site, "old@trust.nhs.uk", "coordinator", disabled=True)
+
+        provider.person["roles"] = [MODERATOR]
+        for _ in range(2):
+            kept = await through_the_provider(
+                site, sam, login="/staff/oidc/login?next=/staff/cases")
+            assert kept.headers["location"] == "/staff/account?done=kept_coordinator", \
+                text_of(kept)
+            page = text_of(await sam.get(kept.headers["location"]))
+            for part in ("title", "body", "next"):
+                assert words(f"console_organisation.kept_coordinator.{part}") in page
+            assert (await sam.get("/staff/staff")).status_code == 200
+            await sam.post("/staff/sign-out")
+        [sam_row] = [row for row in await staff_rows(site) if row["id"] == 1]
+        assert sam_row["role"] == "coordinator"
+        trail = [(r["action"], r["detail"]) for r in await site.audit()
+                 if r["action"].startswith("staff_role")]
+        assert trail == [("staff_role_kept",
+                          "coordinator, the last one; organisation account says moderator")] * 2
+
+        # The notice is for that moment only, and only for a coordinator.
+        await through_the_provider(site, sam)  # kept again
+        plain = text_of(await sam.get("/staff/account"))
+        assert words("console_organisation.kept_coordinator.title") not in plain
+        audit_page = text_of(await sam.get("/staff/audit"))
+        assert words("console.audit.actions.staff_role_kept") in audit_page
+        await sam.post("/staff/sign-out")
+
+        # Someone else is given the coordinator role and signs in: now the claim is followed.
+        provider.person = {"email": "lee@trust.nhs.uk", "email_verified": True,
+                           "name": "Lee Chan", "roles": [COORDINATOR]}
+        assert (await through_the_provider(site, lee)).headers["location"] == "/staff/"
+        provider.person = {"email": "sam@trust.nhs.uk", "email_verified": True,
+                           "name": "Sam Jones", "roles": [MODERATOR]}
+        demoted = await through_the_provider(site, sam)
+        assert demoted.headers["location"] == "/staff/"
+        assert (await sam.get("/staff/staff")).status_code == 403
+        [sam_row] = [row for row in await staff_rows(site) if row["id"] == 1]
+        assert sam_row["role"] == "moderator"
+        assert [r["detail"] for r in await site.audit()
+                if r["action"] == "staff_role_changed"] == \
+            ["coordinator to moderator, by organisation account"]
+        # Even a moderator sent to the notice's address is not told they are a coordinator.
+        page = text_of(await sam.get("/staff/account?done=kept_coordinator"))
+        assert words("console_organisation.kept_coordinator.title") not in page
 
 
 async def test_the_page_they_were_going_to_survives_the_round_trip(settings: Settings

@@ -303,6 +303,64 @@ async def test_moderators_ask_a_coordinator_for_a_link(settings: Settings) -> No
         assert (await mo.get("/staff/staff/1/link")).status_code == 403
 
 
+async def test_a_moderator_who_never_finished_set_up_gets_a_fresh_link(
+        settings: Settings) -> None:
+    """Their first link lost or too old: a coordinator makes a fresh one from the Staff
+    page (a form with its anti-forgery token; a forged one makes nothing), shown once and
+    in the audit log without the link. The first link stops working; the fresh one works
+    once, and not after 24 hours."""
+    async with console(settings) as site, site.browser() as sam, site.browser() as mo:
+        await coordinator(site, sam)
+        first = await site.link("mo@example.org", "Mo Khan", "moderator")
+        listed = await sam.get("/staff/staff")
+        assert words("console.staff.states.waiting") in row_text(listed.text, "Mo Khan")
+        assert 'href="/staff/staff/2/link" aria-label="New set-up link for Mo Khan"' in \
+            listed.text
+
+        await sam.get("/staff/staff/2/link")
+        before = await links(site)
+        for forged in ("", "0" * 43):
+            assert (await sam.post("/staff/staff/2/link", {}, token=forged)).status_code == 403
+        assert await links(site) == before
+        assert (await mo.get(first)).status_code == 200  # forged forms changed nothing
+
+        async def fresh_link() -> str:
+            await sam.get("/staff/staff/2/link")
+            made = await sam.post("/staff/staff/2/link", {})
+            assert made.status_code == 303
+            shown = await sam.get(made.headers["location"])
+            [token] = SETUP.findall(shown.text)
+            assert (await sam.get(made.headers["location"])).status_code == 410
+            return str(token)
+
+        token = await fresh_link()
+        assert (await mo.get(first)).status_code == 404  # the first link works no more
+        assert [a for a in await staff_actions(site) if a[1] == "staff_link_issued"] == \
+            [(1, "staff_link_issued", "staff:2", None)]
+        assert all(token not in str(row) for row in await site.audit())
+
+        # 24 hours on, it works no more either; a coordinator makes another.
+        site.clock.advance(timedelta(hours=24, seconds=1))
+        assert (await mo.get(f"/staff/setup/{token}")).status_code == 404
+        assert (await sam.sign_in("sam@example.org")).headers["location"] == "/staff/"
+        token = await fresh_link()
+        site.clock.advance(timedelta(hours=23, minutes=59))
+        assert (await mo.get(f"/staff/setup/{token}")).status_code == 200
+        done = await mo.post(f"/staff/setup/{token}", {"password": PASSWORD,
+                                                       "confirm": PASSWORD})
+        assert done.headers["location"] == "/staff/two-step"
+        # Used: refused from then on, on its page and by a form sent again.
+        async with site.browser() as again:
+            assert (await again.get(f"/staff/setup/{token}")).status_code == 404
+        assert (await mo.post(f"/staff/setup/{token}", {"password": PASSWORD + " x",
+                                                        "confirm": PASSWORD + " x"})
+                ).status_code != 303
+        assert (await mo.sign_in("mo@example.org")).headers["location"] == "/staff/"
+        await sam.sign_in("sam@example.org")  # idled out meanwhile
+        listed = await sam.get("/staff/staff")
+        assert words("console.staff.states.active") in row_text(listed.text, "Mo Khan")
+
+
 async def test_turning_an_account_back_on(settings: Settings) -> None:
     async with console(settings) as site, site.browser() as sam, site.browser() as mo:
         await coordinator(site, sam)

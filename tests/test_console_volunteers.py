@@ -210,6 +210,43 @@ async def test_pausing_hands_back_an_offer_and_resuming_makes_it_again(
                                        ("volunteer_resumed", f"person:{sam}", None)]
 
 
+async def test_the_account_page_says_who_hears_of_alerts_by_text(settings: Settings) -> None:
+    """Staff accounts are not volunteers, so no switch puts a member of staff on duty: their
+    account page says who a new alert goes to at once, as `alerts.open_alert` decides it
+    (those on duty; with nobody on duty, the coordinator volunteers; else nobody but the
+    inbox), and how to be one of them. A new alert then reaches exactly those named."""
+    def duty(key: str) -> str:
+        return " ".join(EN.text(f"console.account.duty.{key}").split())
+
+    async with console(settings) as site, site.browser() as lee, site.browser() as mo:
+        w = site.world
+        await coordinator(site, lee)
+        await site.staff(mo, "mo@example.org", "Mo Khan", role="moderator")
+        mine = await lee.get("/staff/account")
+        for key in ("title", "nobody", "not_linked", "how", "how_coordinator"):
+            assert duty(key) in text_of(mine), key
+        assert 'href="/staff/volunteers"' in mine.text
+        theirs = await mo.get("/staff/account")
+        assert duty("nobody") in text_of(theirs) and duty("how") in text_of(theirs)
+        assert duty("how_coordinator") not in text_of(theirs)  # not their page
+
+        await w.moderator(CY, "Cy", role="coordinator")
+        await w.supporter(SAM, "Sam")
+        theirs = await mo.get("/staff/account")
+        assert duty("coordinators") in text_of(theirs)
+        assert "<li>Cy</li>" in theirs.text and "<li>Sam</li>" not in theirs.text
+
+        await w.says(SAM, "ON DUTY")
+        theirs = await mo.get("/staff/account")
+        assert duty("on_duty") in text_of(theirs) and duty("coordinators") not in \
+            text_of(theirs)
+        assert "<li>Sam</li>" in theirs.text and "<li>Cy</li>" not in theirs.text
+        await w.resident(ANN, "Ann")
+        heard = await w.says(ANN, "everyone would be better off without me")
+        assert "Safety alert 1" in heard.only(SAM)
+        assert CY not in heard
+
+
 async def test_a_coordinator_puts_a_volunteer_on_duty_and_off(settings: Settings) -> None:
     """The ON DUTY switch without a text command: on the Volunteers page, audited with the
     coordinator's name, the volunteer told; on duty, they are told of a new safety alert;

@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from bot.console import going, security
 from bot.console.shared import Console, redirect, signed_in
+from bot.safety import alerts
 from bot.staff import accounts, audit, credentials, limits, sessions
 from bot.staff.accounts import SignIn, StaffError
 from bot.staff.sessions import Session
@@ -299,10 +300,14 @@ def routes(console: Console) -> list[Route]:
 
     @signed_in(console)
     async def account_page(request: Request, session: Session) -> Response:
+        """Their account; who hears of new safety alerts by text now, and how to be one
+        of them (a staff account is not a volunteer, so it cannot go on duty itself)."""
         done = request.query_params.get("done")
         return pages.render("account.html", session=session, csrf=session.csrf_token,
-                            current="account",
-                            banner="console.two_step.done" if done == "two_step" else None)
+                            current="account", duty=await console.run(alerts.duty_now),
+                            banner="console.two_step.done" if done == "two_step" else None,
+                            kept_coordinator=done == "kept_coordinator"
+                            and session.account.coordinator)
 
     return [Route("/sign-in", sign_in_page, methods=["GET"]),
             Route("/sign-in", sign_in, methods=["POST"]),

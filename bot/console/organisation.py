@@ -275,7 +275,10 @@ def routes(console: Console, config: OidcConfig | None, base_url: str) -> list[R
             return refused("failed")
         if outcome.token is None:
             return refused(outcome.status)
-        response = landing(then)
+        # The last coordinator kept one although the claim says otherwise: told at once, on
+        # their account page, before anything else (where they were going waits).
+        response = redirect("/account?done=kept_coordinator") if outcome.kept_coordinator \
+            else landing(then)
         console.cookies.set(response, console.cookies.session, outcome.token)
         flow.clear(response)
         return response

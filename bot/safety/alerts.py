@@ -70,8 +70,7 @@ def open_alert(connection: Connection, content: ContentLibrary, *, person_id: in
     alert_id = int(connection.execute(insert(SafetyAlert).values(
         person_id=person_id, category=category, topic=topic, channel=channel, text=text,
         status="open", created_at=now, notes={}).returning(SafetyAlert.id)).scalar_one())
-    on_duty = _people(connection, Volunteer.on_duty.is_(True), exclude=person_id)
-    told = _tell_and_record(connection, content, on_duty or _coordinators(connection, person_id),
+    told = _tell_and_record(connection, content, _first_told(connection, person_id),
                             "safety.alerts.notice", alert_id, topic, now, "opened")
     connection.execute(update(SafetyAlert).where(SafetyAlert.id == alert_id)
                        .values(notified=told))
@@ -342,7 +341,32 @@ def anyone_told_by_text(connection: Connection) -> bool:
                                         Volunteer.role == "coordinator"), exclude=None))
 
 
+@dataclass(frozen=True)
+class DutyNow:
+    """Who hears of a new alert at once, by text or Telegram, as `open_alert` decides it:
+    `who` is on_duty (the volunteers on duty), coordinators (nobody is on duty, so every
+    coordinator volunteer) or nobody (the console's inbox alone shows it); `names` as the
+    team knows them (alias, else name; None when they gave neither). Staff accounts are not
+    volunteers: a member of staff hears by text only as a volunteer, by ON DUTY."""
+
+    who: str
+    names: list[str | None]
+
+
+def duty_now(connection: Connection) -> DutyNow:
+    on_duty = _people(connection, Volunteer.on_duty.is_(True), exclude=None)
+    people = _first_told(connection, None)
+    who = "on_duty" if on_duty else "coordinators" if people else "nobody"
+    return DutyNow(who, [_name(connection, None, person_id) for person_id in people])
+
+
 # -- inside ---------------------------------------------------------------------------------
+def _first_told(connection: Connection, exclude: int | None) -> list[int]:
+    """The volunteers on duty; with none, every coordinator volunteer."""
+    return _people(connection, Volunteer.on_duty.is_(True), exclude=exclude) \
+        or _coordinators(connection, exclude)
+
+
 def _people(connection: Connection, *where: Any, exclude: int | None) -> list[int]:
     rows = connection.scalars(select(Volunteer.person_id).where(
         Volunteer.suspended_at.is_(None), *where).order_by(Volunteer.person_id))

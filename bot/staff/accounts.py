@@ -109,6 +109,15 @@ def count_coordinators(connection: Connection) -> int:
         StaffAccount.role == "coordinator", StaffAccount.disabled_at.is_(None))) or 0)
 
 
+def is_last_coordinator(connection: Connection, account: Account) -> bool:
+    """Whether `account` is the only coordinator still turned on. The one rule for every
+    way someone could stop being a coordinator (turned off, a role changed by their
+    organisation): the last one never does, or nobody could add staff, make set-up links
+    or read the audit log without a shell on the server."""
+    return account.coordinator and account.disabled_at is None \
+        and count_coordinators(connection) <= 1
+
+
 def add(connection: Connection, email: str, name: str, role: str, now: datetime) -> Account:
     """A new account with no password yet: give them a set-up link (`issue_link`)."""
     email, name = normalise_email(email), " ".join(name.split())

@@ -6,7 +6,8 @@ password sign-in starts (`bot.staff.sessions`: one session system, not two).
 Roles come from one of two places (`RoleSource`):
 - a claim of the ID token (OIDC_ROLE_CLAIM, such as Entra's app roles in "roles"): its
   values name the role. The organisation decides, so a newcomer with a role gets an account
-  here (for sessions and the audit log), and a changed role is followed;
+  here (for sessions and the audit log), and a changed role is followed, except that the
+  last coordinator is never made a moderator (`sign_in` says why);
 - otherwise staff accounts: the account whose email is the verified email address of the
   token, compared without case. Someone with no account has no role.
 
@@ -72,6 +73,8 @@ class Outcome:
     status: str
     account: Account | None = None
     token: str | None = None
+    # The claim said moderator, but they are the last coordinator: kept one (and told).
+    kept_coordinator: bool = False
 
 
 def verified_email(claims: Mapping[str, Any]) -> str | None:
@@ -106,6 +109,7 @@ def sign_in(connection: Connection, claims: Mapping[str, Any], source: RoleSourc
     if email is None:
         return _refused(connection, now, None, "no_email")
     account = accounts.find(connection, email)
+    kept = False
     if source.claim is not None:
         role = source.role_from_claims(claims)
         if role is None:
@@ -117,6 +121,19 @@ def sign_in(connection: Connection, claims: Mapping[str, Any], source: RoleSourc
             except StaffError:  # an address the console cannot hold (too long, no dot)
                 return _refused(connection, now, None, "no_email")
             audit.record(connection, now, account.id, "staff_added", detail=HOW)
+        elif account.disabled_at is None and account.role != role and \
+                accounts.is_last_coordinator(connection, account):
+            # Kept a coordinator, not refused: the organisation's directory still decides
+            # who comes in (no role at all is refused above), but a service with no
+            # coordinator cannot add staff, make set-up links or read its audit log, and
+            # with roles from a claim nobody could put that right from the console. A
+            # refusal would also lock out the one person who can; an NHS or council
+            # service keeps a named lead. It lasts only while nobody else is a
+            # coordinator: their next sign-in after someone is follows the claim. It is in
+            # the audit log each time, and they are told (`kept_coordinator`).
+            audit.record(connection, now, account.id, "staff_role_kept",
+                         detail=f"coordinator, the last one; {HOW} says {role}")
+            kept = True
         elif account.disabled_at is None and account.role != role:
             connection.execute(update(StaffAccount).where(StaffAccount.id == account.id)
                                .values(role=role, updated_at=now))
@@ -133,7 +150,7 @@ def sign_in(connection: Connection, claims: Mapping[str, Any], source: RoleSourc
     connection.execute(update(StaffAccount).where(StaffAccount.id == account.id)
                        .values(last_sign_in_at=now))
     audit.record(connection, now, account.id, "staff_signed_in", detail=f"with {HOW}")
-    return Outcome("ok", account, token)
+    return Outcome("ok", account, token, kept_coordinator=kept)
 
 
 def address_allowed(connection: Connection, key: bytes, address: str, now: datetime) -> bool:
