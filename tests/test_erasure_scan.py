@@ -189,3 +189,25 @@ async def test_a_name_in_any_script_or_form_is_gone_after_a_chat_and_a_report(
     assert "Sam" in everything  # the supporter is still here: the scan can see
     assert_no_trace(everything, settings.database_url,
                     ("7700900444", name, typed, typed.upper(), "Tiddlywinks", "Gaswörks"))
+
+
+async def test_a_gujarati_name_typed_romanised_by_the_supporter_is_gone(
+        settings: Settings) -> None:
+    """Issue 11: a resident who gave "મહેશ પટેલ" is "Mahesh" and "Mahesh Patel" to the
+    supporter (bot/core/name_romanised.py): those go with the name as stored."""
+    resident, supporter = Address("sms", "+447700900555"), Address("telegram", "818383")
+    async with peer_world(settings) as w:
+        await w.supporter(supporter, "Sam")
+        await w.resident(resident, "મહેશ પટેલ")
+        await w.asks_for_buddy(resident)
+        await w.connected(resident, supporter)
+        await w.says(resident, "Tiddlywinks by the Gaswörks on Sunday?")
+        await w.says(supporter, "Lovely Mahesh, see you there")
+        await w.says(supporter, "MAHESH PATEL bring a flask, and say hi to Maheshbhai")
+        await w.says(resident, "delete my data")
+        await w.says(resident, "yes")
+        await w.delivered()
+        everything = await w.db(dump) + "\n" + await w.db(stored_dump)
+    assert "Sam" in everything  # the supporter is still here: the scan can see
+    assert_no_trace(everything, settings.database_url,
+                    ("7700900555", "મહેશ પટેલ", "Mahesh Patel", "Mahesh", "Tiddlywinks"))

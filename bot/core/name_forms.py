@@ -38,7 +38,14 @@ written with a capital (or in a script without case), as a name is: "Rose" is re
 from "see you Rose" and "Rose garden" (at the start of a sentence it cannot be told from
 a name: erasure then removes a word too many rather than leave a name), never from "the
 rose garden". A name of one word is always matched in any case. `first_alone=False`
-turns this off."""
+turns this off.
+
+Names in an Indic script (Gujarati, Devanagari, Gurmukhi, Bengali, Tamil...) or in Arabic
+script (Urdu, Arabic) are found as the people someone chatted with type them in Latin
+letters too, where anyascii's one spelling ("Srma" for "शर्मा") is not how anyone writes
+them: "Sharma", "Patel", "Harpreet Kaur", "Mohammed" or "Muhammad" (`name_romanised`
+gives each word's spellings). Those are whole words, the parts of the name joined as above,
+and the first name alone only where written with a capital ("Harpreet", not "harpreet")."""
 
 from __future__ import annotations
 
@@ -48,6 +55,7 @@ import regex
 from anyascii import anyascii
 
 from bot.core.gsm7 import LOOK_ALIKES, readable_name
+from bot.core.name_romanised import romanised
 
 _UNSPACED = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
@@ -120,10 +128,28 @@ def _pattern(form: str) -> str:
     return before + body + after
 
 
-def _compile(forms: set[str]) -> regex.Pattern[str] | None:
-    if not forms:
+def _compile(forms: set[str], romans: tuple[str, ...] = ()) -> regex.Pattern[str] | None:
+    if not forms and not romans:
         return None
-    return regex.compile("|".join(_pattern(f) for f in sorted(forms, key=len, reverse=True)))
+    return regex.compile("|".join([*(_pattern(f) for f in sorted(forms, key=len, reverse=True)),
+                                   *romans]))
+
+
+def _romanised(name: str) -> str | None:
+    """The expression for a name with words in an Indic or Arabic script as typed in Latin
+    letters (`name_romanised`), its parts joined by `_BETWEEN`, as whole words; None when
+    no word has such letters."""
+    parts: list[str] = []
+    found = False
+    for word in (w for w in _PARTS.split(unicodedata.normalize("NFC", name)) if w):
+        if roman := romanised(word):
+            parts.append(roman)
+            found = True
+        elif _LATIN.search(word):
+            parts.append(regex.escape(_folded(word)))  # "Harpreet ਕੌਰ": as typed
+    if not found:
+        return None
+    return r"(?<!\w)(?:" + _BETWEEN.join(parts) + r")(?!\w)"
 
 
 def _folded(typed: str) -> str:
@@ -152,10 +178,13 @@ class NameForms:
                 first = _folded(words[0])
                 if _long_enough(first, shortest):
                     firsts.add(first)
+        roman = _romanised(name)
+        words = name.split()
+        first_roman = _romanised(words[0]) if first_alone and len(words) > 1 else None
         self.forms = frozenset(forms)
         self.first_names = frozenset(firsts - forms)
-        self._pattern = _compile(forms)
-        self._first = _compile(set(self.first_names))
+        self._pattern = _compile(forms, (roman,) if roman else ())
+        self._first = _compile(set(self.first_names), (first_roman,) if first_roman else ())
 
     def __bool__(self) -> bool:
         return self._pattern is not None
