@@ -121,6 +121,11 @@ async def _telegram_chat(settings: Settings, stub: BotApiStub,
     await world.resident(RESIDENT, "Ann")
     await world.asks_for_buddy(RESIDENT)
     await world.connected(RESIDENT, SUPPORTER)
+    # Every test here starts from a made chat: if setting it up went otherwise, say how
+    # (each message delivered while setting up), not only what went wrong after it.
+    to_ann = [d.text for d in stub.delivered if d.chat_id == 7301]
+    assert any(text.startswith("You're now connected with Sue") for text in to_ann), \
+        [(d.chat_id, d.text[:90]) for d in stub.delivered]
     stub.delivered.clear()
     return services, application, world
 
