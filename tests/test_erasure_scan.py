@@ -211,3 +211,39 @@ async def test_a_gujarati_name_typed_romanised_by_the_supporter_is_gone(
     assert "Sam" in everything  # the supporter is still here: the scan can see
     assert_no_trace(everything, settings.database_url,
                     ("7700900555", "મહેશ પટેલ", "Mahesh Patel", "Mahesh", "Tiddlywinks"))
+
+
+async def test_erasure_leaves_other_peoples_words_alone(settings: Settings) -> None:
+    """From a newcomer's break-test: a resident named "سعد" (Saad) erased their data, and a
+    report between two other people became "I feel so [removed] today... my son [removed] he
+    would visit": every report's words were scrubbed, and "Saad" typed loosely took "sad"
+    and "said". Now only the partners' own words are scrubbed, and a spelling that is also
+    an English word only where written as a name is ("see you Saad", "Cheers Sad")."""
+    saad, sam = Address("sms", "+447700900661"), Address("telegram", "818661")
+    margaret, bev = Address("sms", "+447700900662"), Address("telegram", "818662")
+    moderator = Address("telegram", "818660")
+    async with peer_world(settings) as w:
+        await w.moderator(moderator, "Mo")
+        await w.supporter(sam, "Sam")
+        await w.resident(saad, "سعد")
+        await w.asks_for_buddy(saad)
+        await w.connected(saad, sam)
+        await w.supporter(bev, "Bev")
+        await w.resident(margaret, "Margaret")
+        await w.asks_for_buddy(margaret)
+        await w.connected(margaret, bev)
+        await w.says(margaret, "I feel so sad today, my son said he would visit")
+        await w.says(bev, "Sorry you feel sad, the man at the GP said walking helps")
+        await w.says(bev, "report")
+        await w.says(saad, "Bradgate on Sunday?")
+        await w.says(sam, "Lovely, see you Saad. Sad the cafe is shut, he said it reopens")
+        await w.says(sam, "report")
+        await w.says(saad, "delete my data")
+        await w.says(saad, "yes")
+        await w.delivered()
+        everything = await w.db(dump) + "\n" + await w.db(stored_dump)
+    for words in ("I feel so sad today, my son said he would visit",
+                  "Sorry you feel sad, the man at the GP said walking helps",
+                  "Sad the cafe is shut, he said it reopens"):
+        assert words in everything, words
+    assert_no_trace(everything, settings.database_url, ("7700900661", "سعد", "Saad", "Bradgate"))

@@ -45,7 +45,10 @@ script (Urdu, Arabic) are found as the people someone chatted with type them in 
 letters too, where anyascii's one spelling ("Srma" for "शर्मा") is not how anyone writes
 them: "Sharma", "Patel", "Harpreet Kaur", "Mohammed" or "Muhammad" (`name_romanised`
 gives each word's spellings). Those are whole words, the parts of the name joined as above,
-and the first name alone only where written with a capital ("Harpreet", not "harpreet")."""
+and the first name alone only where written with a capital ("Harpreet", not "harpreet").
+A spelling that is also an English word is taken only where written with a capital, and
+an everyday word only inside a sentence ("Saad" takes "see you Sad", never "so sad", "he
+said" or "Sad news"); never the start of a contraction ("Hassan" leaves "hasn't")."""
 
 from __future__ import annotations
 
@@ -56,6 +59,7 @@ from anyascii import anyascii
 
 from bot.core.gsm7 import LOOK_ALIKES, readable_name
 from bot.core.name_romanised import romanised
+from bot.core.textnorm import english_word_counts
 
 _UNSPACED = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
@@ -128,11 +132,10 @@ def _pattern(form: str) -> str:
     return before + body + after
 
 
-def _compile(forms: set[str], romans: tuple[str, ...] = ()) -> regex.Pattern[str] | None:
-    if not forms and not romans:
+def _compile(forms: set[str]) -> regex.Pattern[str] | None:
+    if not forms:
         return None
-    return regex.compile("|".join([*(_pattern(f) for f in sorted(forms, key=len, reverse=True)),
-                                   *romans]))
+    return regex.compile("|".join(_pattern(f) for f in sorted(forms, key=len, reverse=True)))
 
 
 def _romanised(name: str) -> str | None:
@@ -163,6 +166,42 @@ def _long_enough(form: str, shortest: int) -> bool:
     return len(_PARTS.sub("", form)) >= shortest
 
 
+# After a word, the end of a contraction ("hasn't", "we'd"): the word was not a name
+# ("Hassan" would take "hasn"); a possessive "'s" still follows a name.
+_CONTRACTION = regex.compile(r"['\u2019](?:t|ve|ll|re|d|m)(?!\w)", regex.IGNORECASE)
+
+
+# SymSpell's count from which a word is an everyday one ("sad" 13 million, "summer", "many",
+# "said"), never a name starting a sentence; the dictionary's names are under it ("ali" 8.9
+# million, "singh" 6.0, "khan" 4.9, "ahmed" 2.7).
+_EVERYDAY = 10_000_000
+
+
+def _as_a_name(text: str, folded: str, origin: list[int], start: int, end: int,
+               first: bool) -> bool:
+    """Whether a romanised spelling found at folded[start:end] is written as a name: not
+    the start of a contraction; a first name alone written with a capital; where it is
+    also an English word (SymSpell's dictionary: "humid", "amen", "ali"), written with a
+    capital; and where it is an everyday word ("sad", "said", "many", "deep", "summer"),
+    with a capital inside a sentence ("see you Saad", not "Sad the cafe is shut"). So a name
+    that is also a word is left in lower case ("ali"), and an everyday one starting a
+    sentence too ("Deep, see you"): another person's words changed by erasure are a harm
+    too, and a name is written with a capital."""
+    stored_end = origin[end - 1] + 1
+    if _CONTRACTION.match(text, stored_end):
+        return False
+    capital = text[origin[start]].isupper()
+    if first and not capital:
+        return False
+    words = folded[start:end].split()
+    count = english_word_counts().get(words[0], 0) if len(words) == 1 else 0
+    if count >= _EVERYDAY:
+        # A capital at the start of a sentence says nothing ("Sad the cafe is shut").
+        before = text[:origin[start]].rstrip(" \t\"'\u2018\u201c(")
+        return capital and bool(before) and before[-1] not in ".!?\n"
+    return capital or not count
+
+
 class NameForms:
     """Every form of a name, to find and replace in stored text."""
 
@@ -183,24 +222,33 @@ class NameForms:
         first_roman = _romanised(words[0]) if first_alone and len(words) > 1 else None
         self.forms = frozenset(forms)
         self.first_names = frozenset(firsts - forms)
-        self._pattern = _compile(forms, (roman,) if roman else ())
-        self._first = _compile(set(self.first_names), (first_roman,) if first_roman else ())
+        self._pattern = _compile(forms)
+        self._first = _compile(set(self.first_names))
+        # Romanised spellings are guesses at how a friend typed the name, so they are kept
+        # apart and judged as words (`_as_a_name`): "Saad" must not take "sad" or "said".
+        self._roman = regex.compile(roman) if roman else None
+        self._first_roman = regex.compile(first_roman) if first_roman else None
 
     def __bool__(self) -> bool:
-        return self._pattern is not None
+        return self._pattern is not None or self._roman is not None
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
         """Where the name is in `text` (stored positions), in order."""
-        if self._pattern is None:
+        if not self:
             return []
         folded, origin = fold(text)
         spans = [(origin[m.start()], origin[m.end() - 1] + 1)
-                 for m in self._pattern.finditer(folded)]
+                 for m in self._pattern.finditer(folded)] if self._pattern else []
         if self._first is not None:
             # The first name alone only as a name is written: not "the rose garden".
             spans += [(origin[m.start()], origin[m.end() - 1] + 1)
                       for m in self._first.finditer(folded)
                       if not text[origin[m.start()]].islower()]
+        for pattern, first in ((self._roman, False), (self._first_roman, True)):
+            if pattern is not None:
+                spans += [(origin[m.start()], origin[m.end() - 1] + 1)
+                          for m in pattern.finditer(folded)
+                          if _as_a_name(text, folded, origin, m.start(), m.end(), first)]
         return sorted(spans, key=lambda span: (span[0], -span[1]))
 
     def search(self, text: str) -> bool:

@@ -146,6 +146,15 @@ def stem(word: str) -> str:
 @cache
 def english_words() -> frozenset[str]:
     """Known English words, lower case (SymSpell's dictionary, shipped with symspellpy)."""
+    return frozenset(english_word_counts())
+
+
+@cache
+def english_word_counts() -> dict[str, int]:
+    """Known English words, lower case, each with how often it is written (SymSpell's
+    dictionary: Google Books n-gram counts, about 82,800 words; "said" 315,595,259, "sad"
+    13,010,129, "ahmed" 2,715,850 — it holds common names too)."""
     path = resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
     with path.open(encoding="utf-8") as handle:
-        return frozenset(line.split(" ", 1)[0] for line in handle if line.strip())
+        return {word: int(count) for word, count in
+                (line.split()[:2] for line in handle if line.strip())}

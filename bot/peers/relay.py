@@ -348,9 +348,10 @@ def _scrub_naming(connection: Connection, content: ContentLibrary, person_id: in
     (`bot.core.name_forms`: NFC or NFD, any case, as transliterated for SMS). Every
     message their partners were sent, of any kind, and every string in it (buttons too),
     but the notice that they have left (kind `peer_left`: it must name them, and is
-    forgotten once sent anyway). `NameForms` says which forms match: whole words, inside a
-    run of a script written without spaces or of Hangul, after Arabic one-letter prefixes,
-    and a name's first word alone where written with a capital."""
+    forgotten once sent anyway) and a third person's words relayed to them; the partners'
+    own words in reports, not other people's. `NameForms` says which forms match: whole
+    words, inside a run of a script written without spaces or of Hangul, after Arabic
+    one-letter prefixes, and a name's first word alone where written with a capital."""
     en = content.for_language(None)
     if not partners:
         return
@@ -363,10 +364,14 @@ def _scrub_naming(connection: Connection, content: ContentLibrary, person_id: in
         return
     named = _AnyOf(matchers)
     removed = en.text("peers.relay.removed")
+    # Not a third person's words relayed to a partner: theirs to keep, and a loose match
+    # there would change someone else's words (their own are "[removed]" already).
+    others = select(RelayedMessage.outbox_id).where(RelayedMessage.sender_id != person_id,
+                                                    RelayedMessage.outbox_id.is_not(None))
     for outbox_id, payload in connection.execute(
             select(OutboxMessage.id, OutboxMessage.payload).where(
                 OutboxMessage.person_id.in_(partners),
-                OutboxMessage.kind != LEFT_KIND)).all():
+                OutboxMessage.kind != LEFT_KIND, OutboxMessage.id.not_in(others))).all():
         scrubbed = named.scrub(removed, payload)
         if scrubbed != payload:
             connection.execute(update(OutboxMessage).where(OutboxMessage.id == outbox_id)
@@ -384,12 +389,14 @@ def _scrub_naming(connection: Connection, content: ContentLibrary, person_id: in
         if named.search(words):
             connection.execute(update(Identity).where(Identity.id == identity_id)
                                .values(recent_words=named.sub(removed, words)[-200:]))
-    # Reports keep their partners' words for safeguarding, without the name.
+    # Reports keep their partners' words for safeguarding, without the name; nobody
+    # else's words are touched (a report between two other people is theirs).
     for case_id, history in connection.execute(select(ModerationCase.id, ModerationCase.history)
                                                .where(ModerationCase.kind == "connection")):
         messages = (history or {}).get("messages") or []
         kept = [{**m, "text": named.sub(removed, m["text"])}
-                if isinstance(m.get("text"), str) and named.search(m["text"]) else m
+                if m.get("sender_id") in partners and isinstance(m.get("text"), str)
+                and named.search(m["text"]) else m
                 for m in messages]
         if kept != messages:
             connection.execute(update(ModerationCase).where(ModerationCase.id == case_id)
