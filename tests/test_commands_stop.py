@@ -74,6 +74,25 @@ def test_the_other_words_are_kept_for_the_safety_screen() -> None:
     assert WORDS.stop.request("please stop texting me") == "please"
 
 
+@pytest.mark.parametrize(("text", "other"), [
+    # An ask in a sentence of its own, after or before something else (newcomer's
+    # break-test, thirteenth session): a stop, and the rest is read by the safety screen.
+    ("i want to die. stop messaging me", "i want to die"),
+    ("I can't do this anymore. Please stop texting me", "I can't do this anymore"),
+    ("You're all lovely but I'm done. Take me off your list", "You're all lovely but I'm done"),
+])
+def test_an_ask_to_stop_in_a_sentence_of_its_own_is_a_stop(text: str, other: str) -> None:
+    assert WORDS.stop.request(text) == other
+
+
+@pytest.mark.parametrize("text", [
+    "my friend said stop messaging me. so I did",  # told of, not asked
+    "my daughter keeps saying dont text me. I told her I love the walks",
+])
+def test_an_ask_told_of_or_asked_about_is_no_stop(text: str) -> None:
+    assert WORDS.stop.request(text) is None
+
+
 @pytest.mark.parametrize(("text", "refuses"), [
     ("I don't want this anymore", True), ("not interested thanks", True),
     ("dont want these messages", True), ("wrong number", True),

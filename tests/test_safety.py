@@ -1434,3 +1434,65 @@ def test_round_sixteen_someone_elses_hospital_stay_is_not_the_writers_distress()
 
 def test_round_sixteen_a_dropped_g_is_mended_not_cut() -> None:
     assert SCREEN.normaliser.words("stickin around") == ["sticking", "around"]
+
+
+# -- round seventeen (2026-12-02): a newcomer's break-test of the screen -----------------------
+@pytest.mark.parametrize(("text", "topic"), [
+    # A heart attack or a hypo feared now, as a stroke already was.
+    ("i might be having a heart attack", "chest_pain"),
+    ("I may be having a heart attack", "chest_pain"),
+    ("think i might be having a heart attak", "chest_pain"),
+    ("worried its a heart attack", "chest_pain"),
+    ("i think i might be having a hypo, shaky and sweaty", "blood_sugar"),
+])
+def test_round_seventeen_an_emergency_feared_now_is_one(text: str, topic: str) -> None:
+    found = RULES_ONLY.assess(text)
+    assert found.findings and found.findings[0].topic == topic, found
+
+
+@pytest.mark.parametrize("text", [
+    "im worried i might have a heart attack one day",
+    "i think i might have a heart attack if i run",
+    "what does a heart attack feel like",
+])
+def test_round_seventeen_a_heart_attack_feared_some_day_is_no_emergency(text: str) -> None:
+    assert not topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "chest pain and left arm numb",
+    "crushing chest pain, left arm and jaw numb",
+    "pain in my chest and my arm feels heavy",
+    "my chest is killing me and my left arm has gone numb",
+])
+def test_round_seventeen_chest_pain_with_an_arm_gets_the_heart_reply(text: str) -> None:
+    found = SCREEN.assess(text)
+    assert found.findings and found.findings[0].topic == "chest_pain", found
+
+
+def test_round_seventeen_a_sign_in_the_head_keeps_the_stroke_reply_first() -> None:
+    found = SCREEN.assess("my face has dropped and my chest hurts")
+    assert found.findings and found.findings[0].topic == "stroke", found
+
+
+@pytest.mark.parametrize("text", [
+    "bye everyone!",
+    "goodbye all, lovely to meet you",
+    "bye everyone, thanks for a lovely walk",
+    "thinking of taking up yoga",
+    "been thinking of doing the 5k",
+    "sugar is",
+    "my sugar is",
+])
+def test_round_seventeen_goodbyes_plans_and_a_cut_reading_stay_quiet(text: str) -> None:
+    assert not topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "goodbye everyone forever",
+    "bye everyone. i wont be here tomorrow",
+    "goodbye and thanks for everything",
+    "my sugar is 2.1",
+])
+def test_round_seventeen_a_last_goodbye_and_a_reading_are_still_read(text: str) -> None:
+    assert topics(text)

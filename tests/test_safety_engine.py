@@ -129,6 +129,20 @@ async def test_after_stop_a_crisis_still_gets_its_reply_and_an_alert(settings: S
         assert (await world.says(resident, "what walks are near me")).text(resident) == ""
 
 
+async def test_a_crisis_and_an_ask_to_stop_in_one_message_get_both(settings: Settings) -> None:
+    """From a newcomer's break-test (thirteenth session): "i want to die. stop messaging me"
+    got the crisis reply, and the next "hello?" got the menu: the ask in its own sentence
+    was not read as a stop."""
+    resident = RESIDENTS["sms"]
+    async with peer_world(settings) as world:
+        await coordinator(world)
+        await world.resident(resident, "Ann")
+        heard = await world.says(resident, "i want to die. stop messaging me")
+        assert "116 123" in heard.text(resident)
+        assert "Safety alert 1" in heard.only(COORDINATOR)
+        assert (await world.says(resident, "hello?")).text(resident) == ""
+
+
 async def test_a_crisis_split_over_two_messages_is_read_whole(settings: Settings) -> None:
     resident = RESIDENTS["sms"]
     async with peer_world(settings) as world:

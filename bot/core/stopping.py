@@ -77,6 +77,12 @@ class StopWish:
                 if self.bare(self.words(parts[index])) and \
                         not any(c.isdigit() for c in other):
                     return other
+                # An ask in a sentence of its own, first or last ("i want to die. stop
+                # messaging me", newcomer's break-test): a stop, the rest read as ever.
+                part = self.words(parts[index])
+                rest = self._asked(part) if len(part) <= ASK_MAX_WORDS else None
+                if rest is not None and all(word in self.lead for word in rest.split()):
+                    return other
         words = self.words(text)
         if " ".join(self.without_courtesy(words)) in self.short:
             return ""  # "stop it ta", "stop this": outside a chat, meant for us
@@ -86,6 +92,10 @@ class StopWish:
                 return rest  # "STOP i dont want this anymore"
         if len(words) > ASK_MAX_WORDS:
             return None
+        return self._asked(words)
+
+    def _asked(self, words: list[str]) -> str | None:
+        """The other words when `words` ask us to stop, else None."""
         for ask in self.asks:
             size = len(ask.split())
             for start in range(len(words) - size + 1):

@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import rapidfuzz
+import regex
 import spacy
 from spacy.tokens import Doc, Span
 
@@ -85,7 +86,15 @@ from bot.safety.second_reader import (
     cache_folder,
     load_examples,
 )
-from bot.safety.topics import COMBINED, DIRECT, FALL_HARM, TOPIC_OF, URGENCY, WRITERS
+from bot.safety.topics import (
+    COMBINED,
+    DIRECT,
+    FALL_HARM,
+    HEART_FIRST,
+    TOPIC_OF,
+    URGENCY,
+    WRITERS,
+)
 
 # medspaCy registers its pipeline factories on import.
 import medspacy.context  # noqa: F401  isort: skip
@@ -113,6 +122,10 @@ FEAR_REACH = 4  # words between a fear ("scared of having") and the thing feared
 LAUGHABLE = frozenset({"chest_pain", "palpitations", "fainting", "stroke", "breathing",
                        "unwell", "emergency"})
 LAUGH_REACH = (3, 8)  # words before and after a target a laugh may stand
+# The signs of a stroke in the head (FAST's face and speech, and sight): beside chest pain,
+# only these keep the stroke reply first (`topics.HEART_FIRST`).
+FAST_HEAD = regex.compile(r"\b(?:face|smile|mouth|droop\w*|speech|speak\w*|talk\w*|slur\w*"
+                          r"|words|vision|sight|see|eye|eyes|confused|dizzy)\b")
 # What the mender makes of a crying face ("😭"): distress alone, crisis beside pills.
 EMOJI_WORD = "cryingface"
 # A laugh the writer takes back ("heart attack 😂😂 not joking", "chest pain 🤣 no seriously").
@@ -360,9 +373,10 @@ class SafetyScreen:
         if story:  # a programme or a story named: an emergency in it is no one's here
             threshold = max(threshold, URGENT_THRESHOLD_STORY)
         # A few plain words, and nothing the rules saw in them (a reading such as "sugar
-        # 30" is something): too little for the reader alone.
+        # 30" is something; "my sugar is", a sentence cut before its reading, is not):
+        # too little for the reader alone.
         says_little = _says_little(words, self._plain) and \
-            not found.labels - {"medical_topic", "medical_question"}
+            not found.labels - {"medical_topic", "medical_question", "diabetes_context"}
         if _only_commands(words) or all_idiom or says_little:
             threshold = 1.01
         discounted = _discounted(doc, seen) | ({"crisis"} if explained else set())
@@ -728,10 +742,12 @@ def _combine(doc: Doc, seen: list[_Seen], questions: list[Span],
         labels.add("crisis")
     if len(topics) > 1:
         topics.discard("unwell")  # a named emergency says more than "unwell"
+    order = HEART_FIRST if {"stroke", "chest_pain"} <= topics and \
+        not FAST_HEAD.search(doc.text) else URGENCY
     findings = tuple(
         SafetyFinding(SafetyCategory.CRISIS if topic == "crisis" else SafetyCategory.RED_FLAG,
                       topic)
-        for topic in URGENCY if topic in topics)
+        for topic in order if topic in topics)
     medical = _is_medical_question(doc, questions)
     # A death is the writer's grief whoever died ("my sister passed away"). Everyday mood
     # words ("knackered", "fed up", "playing up") need a low-mood reading (moods.py).

@@ -12,6 +12,10 @@ from __future__ import annotations
 URGENCY = ("fire", "gas", "danger", "someone_else", "stroke", "chest_pain", "breathing",
            "other_urgent", "blood_sugar", "blood_sugar_high", "fainting", "fall",
            "palpitations", "crisis", "emergency", "unwell")
+# Chest pain beside a numb or heavy arm is a heart attack's picture (NHS: pain spreading to
+# the arms): its reply (999, sit down and rest) before FAST's, unless a sign of the head is
+# named too (face, speech, sight: `screen.FAST_HEAD`). Newcomer's break-test, session 13.
+HEART_FIRST = ("fire", "gas", "danger", "someone_else", "chest_pain", "stroke", *URGENCY[6:])
 DIRECT = {"chest_pain", "stroke", "breathing", "palpitations", "blood_sugar", "danger",
           "blood_sugar_high", "fainting", "other_urgent", "unwell", "crisis", "crisis_topic",
           "head_injury", "long_lie", "emergency", "poison", "their_emergency", "fire", "gas"}
