@@ -19,11 +19,13 @@ from test_console_http import Browser, console, text_of
 
 from bot.broadcasts.models import Broadcast
 from bot.config import Settings
+from bot.core.content import library
 from bot.core.events import Address
 from bot.geo.districts import TABLE
 from bot.jobs import send_due_broadcasts
 from bot.storage.models import OutboxMessage
 
+EN = library().for_language("en")
 KNOWN = [line.split(",")[0] for line in TABLE.read_text().splitlines()[1:]]
 WORDS = "The Watermead walk is back on Saturday at 10. Meet by the cafe."
 ANN, BOB, EVE, DAN, CAT = ("+447700900801", "80802", "+447700900803", "+447700900804",
@@ -383,3 +385,81 @@ def test_the_keys_the_pages_make_from_values_exist() -> None:
              ("crisis", "red_flag", "link", "postcode", "address", "username", "unscreened")]
     keys += ["broadcasts.message"]
     assert [key for key in keys if not english.has(key)] == []
+
+
+async def test_a_broadcast_a_text_cannot_carry_is_refused(settings: Settings) -> None:
+    """By SMS (GSM-7 only), words of which nothing would arrive but "Move Mates team:" are
+    refused, at the check and at send; some characters lost is a warning naming them;
+    Telegram only carries any words."""
+    async with console(settings) as site, site.browser() as sam:
+        now = site.clock.now()
+        await site.world.db(lambda c: add_person(c, now, "Ann", sms=ANN))
+        await site.world.db(lambda c: add_person(c, now, "Bob", telegram=BOB))
+        await site.staff(sam, "sam@example.org")
+        nothing = " ".join(EN.text("console_broadcasts.errors.nothing_left").split())
+        for words in ("Привет " * 140, "👍👍👍", "\u200b\u200b\u200b", "Привет, как дела?"):
+            for channel in ("both", "sms"):
+                for path in ("/staff/broadcasts/preview", "/staff/broadcasts"):
+                    refused = await sam.post(path, form(text=words, channel=channel))
+                    assert refused.status_code == 400, (words, path, text_of(refused))
+                    assert nothing in text_of(refused) and "There is a problem" in \
+                        text_of(refused)
+                    assert "Yes, send it" not in text_of(refused)
+        assert await broadcasts(site) == 0
+
+        russian = await previewed(sam, form(text="Привет, как дела?", channel="telegram"))
+        assert russian.status_code == 200 and nothing not in text_of(russian)
+        assert "Move Mates team: Привет, как дела?" in text_of(russian)
+
+        some = await previewed(sam, form(text="Walk at ten 👍 Привет all"))
+        words = text_of(some)
+        assert "Some characters cannot go by text" in words
+        assert EN.text("console.request.left_out_kinds.both") in words
+        assert "Move Mates team: Walk at ten all" in words and "Yes, send it" in words
+        plain = text_of(await previewed(sam, form()))
+        assert "Some characters cannot go by text" not in plain
+
+
+async def test_only_the_previewed_draft_can_be_sent(settings: Settings) -> None:
+    """"Yes, send it" sends the draft its preview kept on the server: other words in the
+    hidden fields are a 409, no draft (or a closed one) a 400, each asking for a new
+    check; nothing goes. A browser's own new lines (CRLF or LF) are the same words."""
+    async with console(settings) as site, site.browser() as sam:
+        now = site.clock.now()
+        await site.world.db(lambda c: add_person(c, now, "Ann", sms=ANN))
+        await site.staff(sam, "sam@example.org")
+        preview = await previewed(sam, form())
+        fields = hidden(preview, "/staff/broadcasts")
+        assert ("text", WORDS) in fields and dict(fields)["draft"]
+
+        other = [(n, "Never previewed, never seen." if n == "text" else v) for n, v in fields]
+        changed = await post_fields(sam, "/staff/broadcasts", other)
+        assert changed.status_code == 409, text_of(changed)
+        assert "This is not the broadcast you checked." in text_of(changed)
+        assert "Yes, send it" not in text_of(changed)
+        wider = [(n, "le11 le12" if n == "districts" else v) for n, v in fields]
+        assert (await post_fields(sam, "/staff/broadcasts", wider)).status_code == 409
+        for draft in ("", "not-a-draft-handle"):
+            bare = [(n, draft if n == "draft" else v) for n, v in fields]
+            refused = await post_fields(sam, "/staff/broadcasts", bare)
+            assert refused.status_code == 400, text_of(refused)
+            assert "Check the broadcast again before you send it." in text_of(refused)
+        none = [(n, v) for n, v in fields if n != "draft"]
+        assert (await post_fields(sam, "/staff/broadcasts", none)).status_code == 400
+        assert await broadcasts(site) == 0
+        assert (await site.world.delivered()).texts(Address("sms", ANN)) == []
+
+        sent = await post_fields(sam, "/staff/broadcasts", fields)
+        assert sent.headers["location"] == "/staff/broadcasts/1?done=sent"
+        assert (await site.world.delivered()).texts(Address("sms", ANN)) == \
+            [f"Move Mates team: {WORDS}"]
+
+        # Lines: typed with CRLF, the hidden field sent back with LF, the same draft.
+        lines = "Tea at ten.\r\nBring a cup."
+        two = hidden(await previewed(sam, form(text=lines)), "/staff/broadcasts")
+        assert ("text", lines) in two
+        lf = [(n, v.replace("\r\n", "\n")) for n, v in two]
+        assert (await post_fields(sam, "/staff/broadcasts", lf)).status_code == 303
+        texts = await site.world.db(lambda c: c.scalars(
+            select(Broadcast.text).order_by(Broadcast.id)).all())
+        assert texts == [WORDS, lines]

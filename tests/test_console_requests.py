@@ -9,17 +9,20 @@ from __future__ import annotations
 import re
 
 import httpx
+from sqlalchemy import update
 from test_console_http import Browser, console, sent_back, text_of
 
 from bot.config import Settings
+from bot.core.content import library
 from bot.core.events import Address, Outbound
 from bot.core.render import render_sms
 from bot.staff.models import TeamMessage, TeamRequest
-from bot.storage.models import OutboxMessage
+from bot.storage.models import Identity, OutboxMessage
 
 RESIDENT = Address("sms", "+447700900701")
 ON_TELEGRAM = Address("telegram", "70170170")
 CHECK = re.compile(r'name="check" value="([^"]+)"')
+EN_WORDS = library().for_language("en")
 
 
 async def check(browser: Browser, reply: str, request_id: int = 1
@@ -405,3 +408,80 @@ async def test_a_hand_back_from_a_stale_tab_keeps_its_words(settings: Settings) 
                                                     TeamMessage.direction == "note")] == [words]
         [request] = await world.rows(TeamRequest)
         assert request["outcome"] == "Done by Cat."
+
+
+async def test_a_reply_a_text_cannot_carry_is_never_sent(settings: Settings) -> None:
+    """By SMS (GSM-7 only), a reply of which no words would arrive (another alphabet, only
+    emoji, only zero-width spaces) is refused at its check, with no Send; one that loses
+    some characters is sent with a warning naming what goes; on Telegram all of it goes;
+    and Send on a check that has since come to nothing by SMS queues nothing."""
+    async with console(settings) as site, site.browser() as cora:
+        world = site.world
+        await world.resident(RESIDENT, "Ann")
+        await world.says(RESIDENT, "talk to a person")
+        await site.staff(cora, "cora@example.org", "Cora Diaz", role="moderator")
+        await cora.get("/staff/requests/1")
+        await cora.post("/staff/requests/1/claim")
+        await world.delivered()
+        nothing = " ".join(EN_WORDS.text("console.request.nothing_left").split())
+        for reply in ("Привет, как дела?", "👍👍👍", "\u200b\u200b\u200b", "Привет " * 140):
+            posted = await cora.post("/staff/requests/1/check", {"reply": reply})
+            page = await sent_back(cora, posted, "/staff/requests/1")
+            assert nothing in text_of(page), reply
+            assert "/requests/1/send" not in page.text and CHECK.search(page.text) is None
+        # Only some characters go: a warning naming them, and Send.
+        checked, handle = await check(cora, "Hi Ann, привет! See you at ten 👍")
+        words = text_of(checked)
+        assert "Some characters cannot go by text" in words
+        assert EN_WORDS.text("console.request.left_out_kinds.both") in words
+        assert "Move Mates team (Cora): Hi Ann! See you at ten" in words and handle
+        sent = await cora.post("/staff/requests/1/send", {"check": handle})
+        assert sent.headers["location"] == "/staff/requests/1?done=sent"
+        assert (await world.delivered()).texts(RESIDENT) == [
+            "Move Mates team (Cora): Hi Ann, привет! See you at ten 👍"]
+        assert nothing not in words and "Some characters" not in text_of(
+            (await check(cora, "Plain words, as typed?"))[0])
+        assert "Some characters" not in text_of((await check(cora, "?"))[0])  # as typed
+
+
+async def test_a_check_that_comes_to_nothing_by_sms_cannot_be_sent(settings: Settings
+                                                                   ) -> None:
+    """Telegram carries any words; if they can be reached only by SMS by the time Send is
+    pressed, a check whose words a text cannot carry offers no Send, and a Send posted
+    anyway is refused with the same words: nothing queued, nothing audited as sent."""
+    nothing = " ".join(EN_WORDS.text("console.request.nothing_left").split())
+    async with console(settings) as site, site.browser() as cora:
+        world = site.world
+        await world.says(ON_TELEGRAM, "human pls")
+        await site.staff(cora, "cora@example.org", "Cora Diaz", role="moderator")
+        await cora.get("/staff/requests/1")
+        await cora.post("/staff/requests/1/claim")
+        await world.delivered()
+        checked, handle = await check(cora, "Привет, как дела?")  # Telegram carries it all
+        assert "Goes by Telegram" in text_of(checked) and handle
+        assert "Move Mates team (Cora): Привет, как дела?" in text_of(checked)
+        # They can now be reached only by SMS: the same check offers no Send, and a Send
+        # posted anyway is refused with the same words; nothing is queued.
+        await world.db(lambda c: c.execute(update(Identity).where(
+            Identity.channel == "telegram").values(channel="sms", address=RESIDENT.address)))
+        again = await cora.get(f"/staff/requests/1?check={handle}")
+        assert nothing in text_of(again) and "/requests/1/send" not in again.text
+        refused = await cora.post("/staff/requests/1/send", {"check": handle})
+        assert nothing in text_of(await sent_back(cora, refused, "/staff/requests/1"))
+        assert await world.rows(OutboxMessage, OutboxMessage.kind == "team",
+                                OutboxMessage.payload["text"].as_string().contains(
+                                    "Move Mates team (Cora)")) == []
+        assert [r for r in await site.audit() if r["action"] == "team_reply_sent"] == []
+
+
+def test_which_replies_keep_any_words_by_sms() -> None:
+    """`keeps_words`, the rule behind a refused check: UCS-2 (SMS_ALLOW_UNICODE) carries
+    other alphabets and emoji, never invisible characters; GSM-7 keeps any letter, digit
+    or symbol, and punctuation only as typed."""
+    from bot.core.gsm7 import keeps_words
+    for words, gsm7, ucs2 in (("Привет, как дела?", False, True), ("👍👍👍", False, True),
+                              ("\u200b\u200b", False, False), ("Hi Привет", True, True),
+                              ("?", True, True), ("Привет?", False, True),
+                              ("€", True, True), ("…", True, True)):
+        assert keeps_words(words) is gsm7, words
+        assert keeps_words(words, allow_unicode=True) is ucs2, words

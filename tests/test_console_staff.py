@@ -29,7 +29,7 @@ from bot.places import live
 from bot.places.models import OpenActiveFeed
 from bot.staff import accounts, audit, organisation
 from bot.staff.accounts import StaffError
-from bot.staff.models import StaffSetupLink
+from bot.staff.models import StaffAccount, StaffSetupLink
 from bot.storage.audit import audit as write_audit
 from bot.storage.models import Person, Volunteer
 
@@ -756,3 +756,25 @@ async def test_audit_details_read_as_words(settings: Settings) -> None:
         assert "supporter, 14 days" in words  # already words: as recorded
         for code_like in ("chest_pain", "told 0", "sms, 1 segments", "no_such_topic"):
             assert code_like not in words, code_like
+
+
+async def test_a_password_of_spaces_is_no_password(settings: Settings) -> None:
+    """NCSC: allow spaces (three random words), but spaces alone are no password, and
+    padding never makes a short one long: blank after spaces are taken off is refused,
+    the length counts one space between words; the link still works after a refusal."""
+    async with console(settings) as site, site.browser() as mo:
+        link = await site.link("mo@example.org", "Mo Khan", "moderator")
+        await mo.get(link)
+        for typed, says in ((" " * 15, words("console.setup.blank")),
+                            ("\t \u3000" * 8, words("console.setup.blank")),
+                            ("  cat    dog  ", words("console.setup.too_short")),
+                            ("a" + " " * 14 + "b", words("console.setup.too_short"))):
+            refused = await mo.post(link, {"password": typed, "confirm": typed})
+            assert refused.status_code == 400, repr(typed)
+            assert says in text_of(refused) and text_of(refused).startswith("Error:")
+        assert [a for a in await site.world.rows(StaffAccount)
+                if a["password_hash"] is not None and a["email"] == "mo@example.org"] == []
+        three = "cat dog fish"  # 12 with the spaces between the words: allowed
+        chosen = await mo.post(link, {"password": three, "confirm": three})
+        assert chosen.headers["location"] == "/staff/two-step"
+        assert (await mo.get(link)).status_code == 404  # used now

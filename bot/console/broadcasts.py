@@ -11,8 +11,11 @@ many people (`bot.broadcasts` holds every rule).
   estimated cost, and what the safety and contact screens found (`broadcast_form.screen`:
   a person's phone number or email refused, anything else a warning that needs a tick);
   then "are you sure?" naming the count and the cost.
-- `POST /broadcasts`: checks everything again; if the numbers moved since the preview it
-  shows the preview again (409) rather than send something the coordinator did not see.
+- `POST /broadcasts`: sends the draft its preview kept (the form's `draft` handle), never
+  the form's hidden copy of the words: with no live draft (none, or closed since) it is a
+  400, and with words or settings other than the draft's a 409, each asking for a new
+  check. It checks everything again; if the numbers moved since the preview it shows the
+  preview again (409) rather than send something the coordinator did not see.
   Kept (and audited, with any warning confirmed), then, when due now, queued at once
   (`bot.broadcasts.send`, the job's own code); else the job queues it at its time. The
   same words to the same people again within minutes are one broadcast, not two.
@@ -21,6 +24,7 @@ many people (`bot.broadcasts` holds every rule).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import anyio
@@ -30,11 +34,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.broadcasts import message, send, store
-from bot.broadcasts.audience import Audience, recipients
+from bot.broadcasts.audience import TELEGRAM, Audience, recipients
 from bot.broadcasts.models import Broadcast
 from bot.console import broadcast_form
 from bot.console.broadcast_form import Read, Screened, Values
 from bot.console.shared import Console, redirect, signed_in
+from bot.core.gsm7 import keeps_words
 from bot.staff import audit
 from bot.staff.help import MAX_REPLY
 from bot.staff.sessions import Session
@@ -62,6 +67,14 @@ def _same_again(connection: Connection, staff_id: int, text: str, audience: Audi
         if Audience.from_json(audience_json) == audience:
             return int(broadcast_id)
     return None
+
+
+def _as_previewed(previewed: Values, posted: Values) -> bool:
+    """Whether the form posted is the draft its preview showed. Line ends are compared
+    as lines: a browser sends a hidden field's new lines as CRLF."""
+    def lines(values: Values) -> Values:
+        return replace(values, text="\n".join(values.text.splitlines()))
+    return lines(previewed) == lines(posted)
 
 
 def routes(console: Console) -> list[Route]:
@@ -92,6 +105,10 @@ def routes(console: Console) -> list[Route]:
         errors = dict(read.errors)
         if draft.problem is not None:
             errors["text"] = _E + draft.problem
+        elif read.audience.channel != TELEGRAM and not keeps_words(
+                draft.text, allow_unicode=console.pricing.allow_unicode):
+            # By SMS only "Move Mates team:" would arrive: refused, never just a warning.
+            errors["text"] = _E + "nothing_left"
         elif screened.refused:
             errors["text"] = _E + "contact"
             await console.run(lambda c: audit.record(
@@ -166,19 +183,26 @@ def routes(console: Console) -> list[Route]:
     @signed_in(console, coordinator=True)
     async def confirm(request: Request, session: Session) -> Response:
         form = await console.form(request)
-        read = broadcast_form.read(form, interests, console.clock.now())
+        posted = broadcast_form.values_of(form)
+        handle = str(form.get("draft", ""))[:64]
+        # Only what a preview showed may go: the values its draft keeps on the server for
+        # this session, never the form's hidden copy (anyone can change a hidden field).
+        previewed = await console.kept.read(session, handle, Values) if handle else None
+        matches = previewed is not None and _as_previewed(previewed, posted)
+        read = broadcast_form.check(previewed if matches and previewed is not None else posted,
+                                    interests, console.clock.now())
         found = await checked(read, session)
         draft, estimate, screened, errors = found
         if errors:
             return compose(session, read.values, 400, errors)
+        if not matches:  # no preview (or one closed since), or not the words it showed
+            problem, status = (("not_previewed", 400) if previewed is None
+                               else ("not_as_previewed", 409))
+            return compose(session, posted, status, {"text": _E + problem})
         changed = (str(form.get("expected_recipients", "")) != str(estimate.recipients)
                    or str(form.get("expected_cost", "")) != f"{estimate.cost:.2f}")
         unconfirmed = bool(screened.warnings) and form.get("screened") != "yes"
-        if changed or unconfirmed:
-            # The preview again, fresh: the draft it came from, or these values kept anew.
-            handle = str(form.get("draft", ""))[:64]
-            if await console.kept.read(session, handle, Values) != read.values:
-                handle = await console.kept.keep(session, read.values)
+        if changed or unconfirmed:  # the preview again, fresh, from the same draft
             if unconfirmed:
                 return preview_page(session, read, found, handle, 400, changed,
                                     errors={"screened": _E + "screened"})

@@ -299,9 +299,12 @@ def routes(console: Console) -> list[Route]:
             c, console.content, request_id, staff, reply, console.pricing))
         if preview is None:
             return console.not_found(session)
-        if preview.too_long:
+        if preview.too_long or preview.nothing_left:
+            # Too long, or by SMS none of the words would arrive (only the team's name):
+            # said plainly beside the reply, with no check to send.
+            problem = "too_long" if preview.too_long else "nothing_left"
             return await send_back(console, session, here, values={"reply": reply},
-                                   errors={"reply": "console.request.too_long"})
+                                   errors={"reply": f"console.request.{problem}"})
         handle = await console.kept.keep(session, Draft(request_id, reply))
         return redirect(f"/requests/{request_id}?check={handle}#preview")
 
@@ -324,10 +327,10 @@ def routes(console: Console) -> list[Route]:
             return console.not_found(session)
         if done.outcome == "need_reply":  # sent already from this check, or it is too old
             return redirect(f"/requests/{request_id}?done=send_again")
-        if done.outcome == "too_long":
+        if done.outcome in ("too_long", "nothing_left"):  # nothing queued
             return await send_back(console, session, f"/requests/{request_id}",
                                    values={"reply": reply},
-                                   errors={"reply": "console.request.too_long"})
+                                   errors={"reply": f"console.request.{done.outcome}"})
         console.queued()
         return redirect(f"/requests/{request_id}?done={done.outcome}")
 

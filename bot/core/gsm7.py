@@ -380,6 +380,20 @@ def unsendable(text: str) -> list[str]:
     return [c for c, p in zip(forced, _plain(forced), strict=True) if p is None]
 
 
+def keeps_words(text: str, *, allow_unicode: bool = False) -> bool:
+    """Whether anything of `text` a reader takes for words reaches them by SMS (GSM-7, or
+    UCS-2 with `allow_unicode`): a letter, a digit or a symbol. A text that would arrive
+    as only punctuation and spaces ("Привет, как дела?" is "?") says nothing, so the
+    sender must be stopped, not just warned; punctuation typed as it goes ("?") is the
+    sender's own, and keeps. Invisible characters (zero-width spaces) are nothing."""
+    sent = smart(text) if allow_unicode else to_gsm7(text)
+    shown = [c for c in sent
+             if unicodedata.category(c)[0] not in "CZ" and not _INVISIBLE.match(c)]
+    if any(unicodedata.category(c)[0] != "P" for c in shown):
+        return True
+    return bool(shown) and (allow_unicode or left_out(text) is None)
+
+
 def left_out(text: str) -> str | None:
     """What a reader would miss of `text` sent as GSM-7 (what `unsendable` finds), to tell
     the sender: "emoji", "letters" (of other scripts), "symbols", or two or three of them:

@@ -32,8 +32,15 @@ def _stand_in_hash() -> str:
 
 
 def password_problem(password: str, confirm: str, email: str) -> str | None:
-    """Why a new password will not do, as a content key's last part; None when it will."""
-    if len(password) < MIN_PASSWORD:
+    """Why a new password will not do, as a content key's last part; None when it will.
+
+    Spaces are allowed, as NCSC advises (three random words), but spaces are not a
+    password: one that is blank once spaces are taken off is "blank", and the length
+    counts the space between two words once, and spaces before or after none ("cat dog
+    fish" is 12; "a" and 14 spaces is 1), so padding never makes a short one long."""
+    if not password.strip():
+        return "blank"
+    if len(" ".join(password.split())) < MIN_PASSWORD:
         return "too_short"
     if len(password) > MAX_PASSWORD:
         return "too_long"

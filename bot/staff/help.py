@@ -26,7 +26,7 @@ from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from bot.core.content import ContentLibrary
 from bot.core.events import Outbound
-from bot.core.gsm7 import left_out
+from bot.core.gsm7 import keeps_words, left_out
 from bot.core.render import MAX_PARTS, render_sms
 from bot.core.turn import TEAM_FLOW, TEAM_HELD
 from bot.dispatch.notify import notify, preferred_address
@@ -114,10 +114,14 @@ class Preview:
     # What a text cannot carry and is left out (emoji, letters of other scripts, symbols;
     # `bot.core.gsm7.left_out`), when texts are GSM-7 only.
     left_out: str | None = None
+    # By SMS, none of the words would arrive: only "Move Mates team (Cora):" and, at most,
+    # punctuation (`bot.core.gsm7.keeps_words`). Never sent.
+    nothing_left: bool = False
 
     @property
     def sendable(self) -> bool:
-        return self.channel is not None and not self.too_long and bool(self.text)
+        return self.channel is not None and not self.too_long and bool(self.text) \
+            and not self.nothing_left
 
 
 @dataclass(frozen=True)
@@ -309,6 +313,8 @@ def send(connection: Connection, content: ContentLibrary, request_id: int, staff
     checked = _preview(connection, content, request, staff, text, pricing)
     if checked.too_long:
         return Done("too_long", checked)
+    if checked.nothing_left:
+        return Done("nothing_left", checked)
     if checked.channel is None:
         audit.record(connection, now, staff.id, "team_reply_refused",
                      target=f"team_request:{request_id}", detail="unreachable")
@@ -439,7 +445,8 @@ def _preview(connection: Connection, content: ContentLibrary, request: Request, 
     too_long = too_long or len(rendered.parts) > MAX_PARTS
     return Preview(text, "sms", rendered.parts, rendered.segments,
                    round(rendered.segments * pricing.per_segment, 4), too_long,
-                   None if pricing.allow_unicode else left_out(full))
+                   None if pricing.allow_unicode else left_out(full),
+                   not keeps_words(text, allow_unicode=pricing.allow_unicode))
 
 
 def _hold(connection: Connection, person_id: int, request_id: int, staff_first: str) -> None:
