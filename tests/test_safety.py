@@ -1496,3 +1496,22 @@ def test_round_seventeen_goodbyes_plans_and_a_cut_reading_stay_quiet(text: str) 
 ])
 def test_round_seventeen_a_last_goodbye_and_a_reading_are_still_read(text: str) -> None:
     assert topics(text)
+
+
+@pytest.mark.parametrize("text", [
+    "tonight's the night, I've decided",
+    "todays the day. ive made up my mind",
+    "not suicidal exactly but i've been thinking everyone would be happier if i wasnt here",
+])
+def test_round_seventeen_a_decision_or_a_wish_to_be_gone_is_crisis(text: str) -> None:
+    found = RULES_ONLY.assess(text)
+    assert "crisis" in {f.topic for f in found.findings}, found
+
+
+@pytest.mark.parametrize("text", [
+    "tonights the night! 5k here i come",
+    "tonight's the night, the big quiz, I'm ready",
+    "today's the day, I've decided to try the swim",
+])
+def test_round_seventeen_a_big_night_out_is_no_crisis(text: str) -> None:
+    assert "crisis" not in topics(text)
