@@ -831,9 +831,9 @@ async def test_an_opt_out_word_is_a_stop_never_an_emergency(settings: Settings,
                                   "0999-1A2B-3C4D"])
 async def test_an_invite_code_is_never_read_by_the_safety_screen(settings: Settings,
                                                                  code: str) -> None:
-    """A CI run once found a supporter never made: their random code held "CBA" (texting's
-    "can't be arsed"), the screen read the code as distress, and the code was never used.
-    Codes are ours and say nothing of the writer (bot/engine/screening.py INVITE_CODE)."""
+    """A random code may hold "CBA" (texting's "can't be arsed"): the screen read about 1
+    code in 1,300 as distress. Codes are ours and say nothing of the writer
+    (bot/engine/screening.py INVITE_CODE)."""
     from bot.engine.screening import INVITE_CODE
     from bot.peers.volunteers import create_invite
 

@@ -30,8 +30,8 @@ STANDING_QUESTIONS = "safety_lexicon.standing_questions"
 
 # Our volunteer invite codes ("volunteer D8B0-37C0-CBA1": three groups of four hex digits,
 # `bot.peers.volunteers.create_invite`) say nothing of the writer, but their chance letters
-# may: "CBA" is texting's "can't be arsed", so about 1 code in 1,300 was read as distress and
-# the code never used. They are left out of what the screen reads.
+# may: "CBA" is texting's "can't be arsed", so about 1 code in 1,300 was read as distress.
+# They are left out of what the screen reads.
 INVITE_CODE = re.compile(r"\b[0-9a-f]{4}[-\s][0-9a-f]{4}[-\s][0-9a-f]{4}\b", re.IGNORECASE)
 
 
