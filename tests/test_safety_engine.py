@@ -834,9 +834,13 @@ async def test_an_invite_code_is_never_read_by_the_safety_screen(settings: Setti
     """A random code may hold "CBA" (texting's "can't be arsed"): the screen read about 1
     code in 1,300 as distress. Codes are ours and say nothing of the writer
     (bot/engine/screening.py INVITE_CODE)."""
-    from bot.engine.screening import INVITE_CODE
+    from bot.core.content import library
+    from bot.engine.screening import INVITE_CODE, screened
     from bot.peers.volunteers import create_invite
+    from bot.safety.screens import screen_for
 
+    reading = screened(screen_for(library().for_language("en")), f"volunteer {code}")
+    assert not (reading.findings or reading.distress or reading.medical_question), reading
     async with peer_world(settings) as world:
         fresh = await world.db(lambda c: create_invite(c, "supporter", world.clock.now()))
         assert INVITE_CODE.fullmatch(fresh), fresh  # the shape the screen leaves out
