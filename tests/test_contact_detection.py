@@ -135,6 +135,7 @@ import contact_detection
 
 from bot.peers import contact_reader
 from bot.peers.contact import ContactKind, contact_details
+from bot.peers.contact_mending import digitised, fold
 from bot.peers.contact_pieces import earlier_messages
 
 CORPORA = contact_detection.CORPORA
@@ -1805,3 +1806,36 @@ def test_round_nineteen_kinds_are_held(messages: tuple[str, ...], kind: ContactK
 ])
 def test_round_nineteen_near_misses_pass(messages: tuple[str, ...]) -> None:
     assert read_as_relayed(*messages) == [], messages
+
+
+# -- round nineteen: digits said in more languages, addresses in pieces, readings ----------
+def test_kinds_19_corpus() -> None:
+    # 0 of 36 leaks, 0 of 30 held (its 25 number lines: 80 % leaked before)
+    found = figures("kinds_19")
+    assert found["leak_rate"] == 0.0, found
+    assert found["false_holds"] == 0.0, found
+
+
+@pytest.mark.parametrize(("text", "digits"), [
+    ("nula sedm sedm nula nula devět", "077009"),  # Czech
+    ("nula sedam sedam nula nula devet", "077009"),  # Croatian, Bosnian, Serbian
+    ("нула седам седам нула нула девет", "077009"),  # Serbian, Cyrillic
+    ("nulla hét hét nulla nulla kilenc", "077009"),  # Hungarian
+    ("nulle septiņi septiņi nulle nulle deviņi", "077009"),  # Latvian
+    ("zero shtatë shtatë zero zero nëntë", "077009"),  # Albanian
+    ("sifir heft heft sifir sifir neh", "077009"),  # Kurdish, Kurmanji (not Turkish's sifir)
+    ("ዜሮ ሰባት ሰባት ዜሮ ዜሮ ዘጠኝ", "077009"),  # Amharic
+    ("nul syv syv nul nul ni", "077009"),  # Danish
+    ("eber todobo todobo eber eber sagaal", "077009"),  # Somali as texted
+])
+def test_digits_said_in_more_languages_are_read(text: str, digits: str) -> None:
+    assert digitised(fold(text)).replace(" ", "") == digits
+
+
+@pytest.mark.parametrize("text", [
+    "pet the dog, hat on, fire up the kettle",  # digits in Croatian, Hungarian, Danish
+    "we set off, to the park, then sat down",  # "set", "to": Catalan 7 and Danish 2
+    "hat hét múlva",  # Hungarian "in six weeks": one word English lacks, so no run
+])
+def test_words_that_are_digits_elsewhere_stay_words(text: str) -> None:
+    assert digitised(text) == text

@@ -176,10 +176,19 @@ def address_in_pieces(previous: list[str], text: str) -> bool:
     # Round seventeen: a number's piece said as such ("number is 340", "house number's 12")
     # is read as "number 340"; a street said as such names a street whatever its words ("my
     # street's Kingsway" / "number 61"), so it is read with a street word after it.
-    kept = [p for p in previous if p.strip() and not _PIECE_FILLER.fullmatch(p) and
-            not _DOOR_PIECE.match(p)][-2:]
+    # Session fourteen: asides between the pieces are passed over too ("I'm at 22" / "lol" /
+    # "let me think" / "it's" / "Melton Road"), a label sent alone is read with the piece
+    # after it ("street" / "is Melton Road"), and a name spelt a letter a message is one
+    # word ("22" / "M" / "e" / "l" / ... / "Road").
+    merged = _merged([p for p in [*previous, text] if p.strip() and not
+                      _PIECE_FILLER.fullmatch(p) and not _ASIDE.fullmatch(p) and
+                      not _DOOR_PIECE.match(p)])
+    if not merged or (merged[-1] != text and not merged[-1].endswith(" " + text.strip()) and \
+            not _SPELT.fullmatch(text)):
+        return False  # the new message is an aside: it completes nothing
+    kept = merged[:-1][-2:]
     pieces = [_said(_NUMBER_SAID.sub(r"\1 ", _street_named(p))) for p in kept]
-    text = _said(_NUMBER_SAID.sub(r"\1 ", _street_named(text)))
+    text = _said(_NUMBER_SAID.sub(r"\1 ", _street_named(merged[-1])))
     if not pieces or (not _NAMING_PIECE.fullmatch(text) and not _NUMBER_PIECE.fullmatch(text)):
         return False
     for size in (len(pieces), 1) if len(pieces) == 2 else (1,):
@@ -229,6 +238,48 @@ def address_in_pieces(previous: list[str], text: str) -> bool:
             if has_address(joiner.join(run)) and not has_address(joiner.join(run[:-1])):
                 return True
     return False
+
+
+# What people type while giving an address a piece a message that is no piece of it.
+_ASIDE = re.compile(r"\W*(?:let\s+me\s+(?:think|see|check)|hmm+|erm+|um+|uh+|one\s+sec|hold\s+on|"
+                    r"brb|oh|ah|doh|haha+|ha|lmao|omg|typo|my\s+bad|as\s+i\s+was\s+saying)\W*",
+                    re.I)
+# A label sent alone, read with the piece after it: "house" / "number" / "is" / "22"; a
+# street's word alone only before "is" ("street" / "is Melton Road"; "22" / "Church" /
+# "Street" is a street).
+_LABEL = re.compile(r"\W*(?:(?:(?:the|my|our)\s+)?(?:house|door|address|number|no\.?|"
+                    r"house\s+number|door\s+number|street\s+name|road\s+name)|"
+                    r"(?:(?:the|my|our)\s+)?(?:street|road|house|number|address)(?:'s|\s+is|"
+                    r"\s+called|\s+is\s+called|\s*:)|it'?s|its|is|called|it'?s\s+called)\W*",
+                    re.I)
+_BARE_STREET = re.compile(r"\W*(?:(?:the|my|our)\s+)?(?:street|road)\W*", re.I)
+_SAID_NEXT = re.compile(r"\W*(?:is|'s|called|=|:)", re.I)
+_SPELT = re.compile(r"\W*[a-z]\W*", re.I)
+
+
+def is_number_piece(piece: str) -> bool:
+    """A house number's piece of an address told a piece a message ("22", "I'm at 22",
+    "number 22", "flat 3", "I'm at twenty two")."""
+    return _NUMBER_PIECE.fullmatch(_said(piece)) is not None
+
+
+def _merged(pieces: list[str]) -> list[str]:
+    """`pieces` with a name spelt a letter a message made one ("M" / "e" / "l" ... is
+    "Mel..."), and a label alone joined to the piece after it ("street" / "is Melton Road"
+    is "street is Melton Road"; "house" / "number" / "is" / "22" is "house number is 22")."""
+    out: list[str] = []
+    spelling = label = False
+    for piece in pieces:
+        letter = _SPELT.fullmatch(piece) is not None
+        if letter and spelling:
+            out[-1] += piece.strip(" .,-")
+        elif label or (out and _BARE_STREET.fullmatch(out[-1]) and _SAID_NEXT.match(piece)):
+            out[-1] = f"{out[-1].strip()} {piece.strip()}"
+        else:
+            out.append(piece.strip(" .,-") if letter else piece)
+        spelling = letter and not label
+        label = _LABEL.fullmatch(out[-1]) is not None and not letter
+    return out
 
 
 _ROAD_WORDS = frozenset({"road", "rd", "street", "st", "lane", "ln", "avenue", "ave", "way",

@@ -14,6 +14,7 @@ from functools import lru_cache
 from confusable_homoglyphs import confusables
 
 from bot.core.textnorm import english_words
+from bot.peers.contact_digit_words import latin_tables, script_digits
 
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1",
                 "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -208,6 +209,9 @@ _SCRIPT_DIGITS.update({"".join(c for c in unicodedata.normalize("NFD", word)
                                if unicodedata.category(c) != "Mn"): digit
                        for word, digit in list(_SCRIPT_DIGITS.items())
                        if "\u0370" <= word[0] <= "\u03ff"})  # Greek typed without accents
+# Session fourteen: more languages and scripts, from num2words (bot/peers/contact_digit_words.py).
+_SCRIPT_DIGITS.update({word: digit for word, digit in script_digits().items()
+                       if word not in _SCRIPT_DIGITS})
 _WORD_TOKEN = re.compile(r"[^\W_]+")
 _BETWEEN_DIGITS = re.compile(r"[\s,.;:\-–—/|]*")
 
@@ -279,7 +283,7 @@ _MORE_DIGITS: tuple[dict[str, str], ...] = (
      "onbathu": "9"},
     {"nulis": "0", "vienas": "1", "du": "2", "trys": "3", "keturi": "4",  # Lithuanian
      "penki": "5", "sesi": "6", "septyni": "7", "astuoni": "8", "devyni": "9"})
-_TABLES = (_OTHER_DIGITS, *_MORE_DIGITS)
+_TABLES = (_OTHER_DIGITS, *_MORE_DIGITS, *latin_tables())
 _ANY_OTHER = frozenset(word for table in _TABLES for word in table)
 
 
@@ -301,8 +305,10 @@ def _other_languages(text: str) -> str:
         if len(unknown) < 2:
             run.clear()
             return  # no two words English lacks: nothing to read (most runs)
-        # The language with most of the run's words no English has; the first on a tie.
-        table = max(_TABLES, key=lambda t: sum(p in t for p in unknown))
+        # The language with most of the run's words no English has; on a tie, the one with
+        # most of all its words ("sifir heft heft": Kurdish, not Turkish); then the first.
+        table = max(_TABLES, key=lambda t: (sum(p in t for p in unknown),
+                                            sum(p in t for p in plains)))
         foreign = [(m, p) for m, p in zip(run, plains, strict=True) if p in table]
         if sum(p not in words for _m, p in foreign) >= 2:
             for m, p in foreign:

@@ -56,7 +56,8 @@ def earlier_messages(recent: Sequence[tuple[str, datetime | None]]) -> list[str]
     pieces = [text for text in reversed(run) if numeric_piece(text)]
     if not pieces or (len(run) <= 2 and len(pieces) == len(run)):
         # no run, or none beyond what the last two already give
-        return _code_run(recent) or _word_run(recent) or _mail_run(recent) or last_two
+        return _code_run(recent) or _word_run(recent) or _mail_run(recent) or \
+            _address_run(recent) or last_two
     return pieces
 
 
@@ -148,3 +149,26 @@ def _mail_run(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
         run.append(folded)
     return list(reversed(run)) if len(run) > 2 and any(
         _AT_PIECE.fullmatch(piece) for piece in run) else []
+
+
+# Session fourteen (a newcomer: an address told over six messages, "I'm at 22" / "lol" /
+# "wait" / "let me think" / "it's" / "Melton Road"; a street's name spelt a letter a
+# message): where the messages before are a run of short pieces (four words at most), each
+# close to the next, that goes back beyond the last two and holds a house number's piece
+# ("22", "I'm at 22", "number 22", "flat 3"), the whole run is read, so the message that
+# ends the address is read with its number (contact_homes.address_in_pieces passes over
+# the asides). Short replies with no number piece read as ever.
+_SHORT_PIECE = re.compile(r"\W*[\w'’.-]+(?:\s+[\w'’.-]+){0,3}\W*")
+
+
+def _address_run(recent: Sequence[tuple[str, datetime | None]]) -> list[str]:
+    from bot.peers.contact_homes import is_number_piece
+
+    run: list[str] = []
+    for text in _close_pieces(recent):
+        folded = " ".join(fold(text).split())
+        if len(folded) > 40 or not _SHORT_PIECE.fullmatch(folded):
+            break
+        run.append(folded)
+    return list(reversed(run)) if len(run) > 2 and any(
+        is_number_piece(piece) for piece in run) else []

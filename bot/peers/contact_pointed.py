@@ -221,22 +221,46 @@ _LIVE_ABOARD = re.compile(
 # Kibworth, only one with a blue gate", "mine's the bungalow opposite St Mary's church on
 # Main Street"); not a house spoken of ("the big house next to the Red Lion in Kibworth was
 # sold", "there's a lovely cottage opposite ...").
-_HOUSE_BY_LANDMARK = re.compile(
-    r"(?:^\W*|\b(?:i'?m|i\s+am|we'?re|we\s+are|i\s+live|we\s+live)\s+(?:in|at)\s+|"
-    r"\b(?:it'?s|mine'?s|mine\s+is|ours'?s|ours\s+is|(?:my|our)\s+(?:house|home|place)(?:'s|\s+is)|"
-    r"look\s+for)\s+)"
-    r"the\s+(?:[\w-]+\s+){0,3}?(?:house|bungalow|cottage|farmhouse|semi|flat|terrace|one|place)"
+_LANDMARK = (
+    r"(?:\s+with\s+(?:a|the)\s+(?:[\w-]+\s+){0,2}?[\w-]+,?)?"  # "the one with the green door"
     r"\s+(?:(?:right\s+)?next\s+(?:door\s+)?to|opposite|across\s+from|beside|behind|facing|over\s+"
     rf"the\s+road\s+from|round\s+the\s+corner\s+from)\s+(?:the\s+)?{_NAMED}(?:\s+(?:{_NAMED}|"
     r"and|&|of|church|chapel|pub|inn|arms|school|park|shop|stores?|garage|post\s+office|hall|"
     r"surgery|library|green)){0,3}"
     rf"\s+(?:in|on|at|along)\s+{_NAMED}"
-    r"(?![^.!?]*\b(?:had|has|was|were|got|sold|burn\w*|caught|is\s+for\s+sale)\b)", re.I)
+    r"(?![^.!?]*\b(?:had|has|was|were|got|sold|burn\w*|caught|is\s+for\s+sale)\b)")
+_HOUSE_BY_LANDMARK = re.compile(
+    r"(?:^\W*|\b(?:i'?m|i\s+am|we'?re|we\s+are|i\s+live|we\s+live)\s+(?:in|at)\s+|"
+    r"\b(?:it'?s|mine'?s|mine\s+is|ours'?s|ours\s+is|(?:my|our)\s+(?:house|home|place)(?:'s|\s+is)|"
+    r"look\s+for)\s+)"
+    r"the\s+(?:[\w-]+\s+){0,3}?(?:house|bungalow|cottage|farmhouse|semi|flat|terrace|one|place)"
+    + _LANDMARK, re.I)
+# Session fourteen: an invitation to a home so placed ("call into the cottage next to the
+# Red Lion in Thurnby"); a home's word needed ("pop into the one next to the Co-op" may be
+# a cafe).
+_INVITED_BY_LANDMARK = re.compile(
+    r"\b(?:(?:call|pop|come|drop)\s+(?:in\s+)?(?:into|round\s+to|over\s+to|in\s+at|by|to)|"
+    r"find\s+(?:me|us)\s+(?:in|at))\s+"
+    r"the\s+(?:[\w-]+\s+){0,3}?(?:house|bungalow|cottage|farmhouse|semi|flat|terrace)"
+    + _LANDMARK, re.I)
+
+
+# A home at the corner of two named streets, claimed as the writer's ("house with the big
+# oak, corner of Fosse Road and Tudor Road, that's us"); not a corner to meet at.
+_CORNER = re.compile(rf"\bcorner\s+of\s+{_NAMED}(?:\s+{_NAMED})?\s+{_STREET_WORD}\s+(?:and|&)\s+"
+                     rf"{_NAMED}(?:\s+{_NAMED})?\s+{_STREET_WORD}\b", re.I)
+_HOME_WORD = re.compile(r"\b(?:house|home|bungalow|cottage|flat|semi|terrace)\b", re.I)
+_THATS_HOME = re.compile(r"\b(?:that'?s|thats|that\s+is)\s+(?:us|me|home|mine|ours|where\s+"
+                         r"(?:i|we)\s+live)\b|\b(?:i|we)\s+live\b|\b(?:my|our)\s+(?:house|home|"
+                         r"bungalow|cottage|flat|place)\b", re.I)
 
 
 def has_pointed_address(text: str) -> bool:
     """A home told without its number or with it told apart (see above)."""
-    if _HOME_AT.search(text) or _NTH_HOUSE.search(text) or _HOUSE_BY_LANDMARK.search(text):
+    if _HOME_AT.search(text) or _NTH_HOUSE.search(text) or _HOUSE_BY_LANDMARK.search(text) \
+            or _INVITED_BY_LANDMARK.search(text):
+        return True
+    if _CORNER.search(text) and _HOME_WORD.search(text) and _THATS_HOME.search(text):
         return True
     writer = _WRITER_HOME.search(text)
     if writer and _NEXT_DOOR.search(text):
