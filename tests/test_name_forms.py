@@ -124,3 +124,33 @@ def test_an_apostrophe_or_underscore_between_parts_may_be_dropped_or_changed(
 def test_an_apostrophe_name_leaves_other_words_alone() -> None:
     assert NameForms("O'Neill").sub("X", "I'll go to Neill's, oh neil") == \
         "I'll go to Neill's, oh neil"
+
+
+# -- other names a person goes by (bot/core/name_variants.py; a newcomer's break-test) ------
+@pytest.mark.parametrize(("name", "text", "left"), [
+    ("Margaret Smith", "Thanks Maggie! Peggy said hi", "Thanks X! X said hi"),
+    ("William Jones", "see you Will, and you Bill", "see you X, and you Bill"),  # "bill": a word
+    ("Elizabeth Brown", "lovely walk with Liz today", "lovely walk with X today"),
+    ("Priya Patel", "Mrs Patel came, Dr Patel too", "Mrs X came, Dr X too"),
+    ("Anil Sharma", "Sharma said hi; Mr Sharma", "X said hi; Mr X"),
+    ("Patricia Green", "Mrs Green walked down Green Lane", "Mrs X walked down Green Lane"),
+    ("Maxamed Cali", "Mohamed came, then Muhammad and Ali", "X came, then X and X"),
+    ("Cabdi Xasan", "see you Abdi, and Hassan", "see you X, and X"),
+    ("Ann", "follow ann60 or Ann_1960", "follow X60 or X_1960"),
+    ("مصطفی", "hi Mustafa", "hi X"),
+    ("عمران", "thanks Imranbhai and Imran ji", "thanks X and X ji"),
+])
+def test_other_names_a_person_goes_by_are_removed(name: str, text: str, left: str) -> None:
+    assert NameForms(name).sub("X", text) == left
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("David Roberts", "Christmas Day is a Friday"),  # "day" is no nickname we take
+    ("Dorothy Hughes", "annwalks AT protonmail DOT com"),
+    ("William Jones", "Will you come on Friday?"),  # an everyday word starting a sentence
+    ("Alex Rex", "we walked by Alexandra Park"),
+    ("Luca Marco", "Luca's cousin"),  # no Somali c
+    ("Susan Wilson", "the sue-able kind"),
+])
+def test_other_names_leave_words_alone(name: str, text: str) -> None:
+    assert NameForms(name).sub("X", text) == text.replace("Luca", "X")

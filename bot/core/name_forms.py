@@ -59,6 +59,7 @@ from anyascii import anyascii
 
 from bot.core.gsm7 import LOOK_ALIKES, readable_name
 from bot.core.name_romanised import romanised
+from bot.core.name_variants import variants
 from bot.core.textnorm import english_word_counts
 
 _UNSPACED = regex.compile(
@@ -74,6 +75,10 @@ _PROCLITICS = "[\u0648\u0641\u0628\u0644\u0643]{1,2}"
 _BETWEEN = r"(?: ?[-'_] ?| )?"
 _PARTS = regex.compile(r"[ \-'_]+")
 _CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+# A name ends where letters end: digits and underscores may touch it, as in handles
+# ("ann60", "Priya_1975", a newcomer's break-test, session fourteen).
+_NO_LETTER_BEFORE = r"(?<![^\W\d_])"
+_NO_LETTER_AFTER = r"(?![^\W\d_])"
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -127,8 +132,8 @@ def _pattern(form: str) -> str:
     elif _ARABIC.match(form[0]):
         before = rf"(?:(?<!\w)|(?<=(?<!\w){_PROCLITICS}))"
     else:
-        before = r"(?<!\w)"
-    after = r"(?!\w)" if _ends_word(form[-1]) else ""
+        before = _NO_LETTER_BEFORE
+    after = _NO_LETTER_AFTER if _ends_word(form[-1]) else ""
     return before + body + after
 
 
@@ -152,7 +157,7 @@ def _romanised(name: str) -> str | None:
             parts.append(regex.escape(_folded(word)))  # "Harpreet ਕੌਰ": as typed
     if not found:
         return None
-    return r"(?<!\w)(?:" + _BETWEEN.join(parts) + r")(?!\w)"
+    return _NO_LETTER_BEFORE + "(?:" + _BETWEEN.join(parts) + ")" + _NO_LETTER_AFTER
 
 
 def _folded(typed: str) -> str:
@@ -228,9 +233,13 @@ class NameForms:
         # apart and judged as words (`_as_a_name`): "Saad" must not take "sad" or "said".
         self._roman = regex.compile(roman) if roman else None
         self._first_roman = regex.compile(first_roman) if first_roman else None
+        # Nicknames, the surname alone, a Somali spelling's Arabic name (`name_variants`):
+        # judged as a first name alone is.
+        other = variants(name) if first_alone else None
+        self._other = regex.compile(other) if other else None
 
     def __bool__(self) -> bool:
-        return self._pattern is not None or self._roman is not None
+        return self._pattern is not None or self._roman is not None or self._other is not None
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
         """Where the name is in `text` (stored positions), in order."""
@@ -244,7 +253,8 @@ class NameForms:
             spans += [(origin[m.start()], origin[m.end() - 1] + 1)
                       for m in self._first.finditer(folded)
                       if not text[origin[m.start()]].islower()]
-        for pattern, first in ((self._roman, False), (self._first_roman, True)):
+        for pattern, first in ((self._roman, False), (self._first_roman, True),
+                               (self._other, True)):
             if pattern is not None:
                 spans += [(origin[m.start()], origin[m.end() - 1] + 1)
                           for m in pattern.finditer(folded)

@@ -264,6 +264,8 @@ def _arabic(word: str) -> str | None:
             continue
         if char in "\u06cc\u064a" and not after and at:
             spellings = ("i", "y", "ee", "ie", "ey")  # a final ی: "Ali", "Qureshi"
+            if char == "\u06cc":
+                spellings += ("a",)  # Urdu's ی for alif maqsura: "مصطفی" Mustafa, "موسی" Musa
         if char in "\u0647\u06c1" and not after:
             # A final he: "Fatima(h)", "Ayesha"; after a long vowel only "h" ("Shah").
             spellings = ("h",) if before in "\u0627\u0648" else ("a", "ah", "e", "eh")
@@ -282,7 +284,9 @@ def _arabic(word: str) -> str | None:
         if at and kind != "V" and units[at - 1][0] != "V":
             out.append(_SHORT)
         out.append(expression)
-    return "".join(out) if required >= 2 else None
+    # Urdu and Punjabi speakers add a respectful "-bhai", "-ji", "-sahib" as Gujaratis do:
+    # "Imranbhai", "Aslamji" (a newcomer's break-test, session fourteen).
+    return "".join(out) + "(?:bhai|bhaijaan|ji|sahib|saab|baji|apa)?" if required >= 2 else None
 
 
 def romanised(word: str) -> str | None:
