@@ -78,7 +78,7 @@ def build(settings: Settings, *, clock: Clock | None = None,
     """Everything wired together. `paced=False` drops the platform rate limits, for the
     terminal chat and tests whose senders print or record instead of calling a network."""
     clock = clock or SystemClock()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, busy_seconds=settings.sqlite_busy_seconds)
     content = library(settings.content_dir)
     # What a relayed message can carry by SMS: the relay says what was left out.
     peer_service.set_sms_unicode(settings.sms_allow_unicode)

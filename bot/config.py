@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = Field(default=f"sqlite+aiosqlite:///{DEFAULT_SQLITE_PATH}")
+    # SQLite: how long a write waits for another process's write lock before giving up
+    # (the console then answers 503 "busy"; its pages that only look never wait).
+    sqlite_busy_seconds: float = 30.0
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"

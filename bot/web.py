@@ -1,18 +1,19 @@
 """The one ASGI app: /healthz now; channel webhooks mount their routes here.
 
 Every request body is bounded (`BodyLimit`): a webhook body larger than `MAX_BODY_BYTES`
-gets 413 before any of it is parsed or stored.
+gets 413 before any of it is parsed or stored. A mounted app may answer that 413 itself,
+with its own page and headers (the staff console): its `state.too_large`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Lifespan, Message, Receive, Scope, Send
 
 from bot.storage.db import Database
@@ -29,7 +30,10 @@ def create_app(db: Database, channels: dict[str, bool], routes: Sequence[BaseRou
         return JSONResponse({"status": "ok", "database": "ok", "channels": channels})
 
     app = Starlette(routes=[Route("/healthz", healthz), *routes], lifespan=lifespan)
-    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES, refusals={
+        route.path: route.app.state.too_large for route in routes
+        if isinstance(route, Mount) and isinstance(route.app, Starlette)
+        and hasattr(route.app.state, "too_large")})
     return app
 
 
@@ -42,8 +46,18 @@ class BodyLimit:
     """ASGI middleware: 413 for a body over `limit` bytes (declared or streamed), 400 for a
     Content-Length that is not a number. Starlette has no such limit of its own."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int,
+                 refusals: Mapping[str, ASGIApp] | None = None) -> None:
+        """`refusals`: by path prefix, the app that answers a body too large there."""
+        self.app, self.limit, self.refusals = app, limit, dict(refusals or {})
+
+    async def refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        for prefix, refusal in self.refusals.items():
+            if path == prefix or path.startswith(f"{prefix}/"):
+                await refusal(scope, receive, send)
+                return
+        await Response(status_code=413)(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -55,7 +69,7 @@ class BodyLimit:
                 await Response("bad Content-Length", status_code=400)(scope, receive, send)
                 return
             if int(declared) > self.limit:
-                await Response(status_code=413)(scope, receive, send)
+                await self.refuse(scope, receive, send)
                 return
         chunks, size = [], 0
         while True:
@@ -65,7 +79,7 @@ class BodyLimit:
             body = message.get("body", b"")
             size += len(body)
             if size > self.limit:
-                await Response(status_code=413)(scope, receive, send)
+                await self.refuse(scope, receive, send)
                 return
             chunks.append(body)
             if not message.get("more_body"):

@@ -129,8 +129,14 @@ async def test_compose_preview_send_and_history(settings: Settings) -> None:
         for nobody in (EVE, DAN, CAT):
             assert heard.texts(Address("sms", nobody)) == []
 
-        # The same form sent twice (a second press): one broadcast.
+        # The same form sent twice (a second press): one broadcast, and the first's page,
+        # saying so (each form is done once: bot.console.once).
         twice = await post_fields(sam, "/staff/broadcasts", hidden(preview, "/staff/broadcasts"))
+        assert twice.headers["location"] == "/staff/broadcasts/1?done=sent&again=1"
+        assert EN.text("console.repeated") in text_of(await sam.get(twice.headers["location"]))
+        # A script's POST of the same words (no one-time token): not sent again either.
+        fields = [(n, v) for n, v in hidden(preview, "/staff/broadcasts") if n != "once"]
+        twice = await post_fields(sam, "/staff/broadcasts", fields)
         assert twice.headers["location"] == "/staff/broadcasts/1?done=duplicate"
         assert await broadcasts(site) == 1
 

@@ -666,3 +666,46 @@ async def test_lifting_closes_every_call_back_for_them(settings: Settings) -> No
         inbox = text_of(await kim.get("/staff/"))
         assert f"Call back, report {second}" in inbox
         assert f"Call back, report {first}" not in inbox
+
+
+async def test_a_suspended_person_is_named_in_the_inbox_and_can_be_written_to(
+        settings: Settings) -> None:
+    """The call back a suspension promises: the inbox says who (not only the report's
+    number), and "Write to them" opens their conversation with the team, picked up, where
+    the one reply path checks and sends; after STOP nothing is opened."""
+    from test_console_requests import check
+
+    async with console(settings) as site, site.browser() as kim:
+        world = site.world
+        first = await reported(world, (SAM, "you're useless"))
+        await site.staff(kim, "kim@example.org", "Kim Patel")
+        await kim.post(f"/staff/cases/{first}/suspend")
+        await world.delivered()
+        inbox = text_of(await kim.get("/staff/"))
+        assert f"Who Sam Call back, report {first}" in inbox, inbox
+        page = text_of(await kim.get(f"/staff/cases/{first}"))
+        assert "Write to them" in page
+        opened = await kim.post(f"/staff/cases/{first}/follow-up/answer")
+        location = opened.headers["location"]
+        assert re.fullmatch(r"/staff/requests/\d+\?done=claimed#answer", location), location
+        request_id = int(location.split("/")[3].split("?")[0])
+        await world.delivered()  # Sam is told who has their conversation
+        _shown, handle = await check(kim, "Hello Sam, it's Kim from the team.", request_id)
+        sent = await kim.post(f"/staff/requests/{request_id}/send", {"check": handle})
+        assert sent.headers["location"] == f"/staff/requests/{request_id}?done=sent"
+        heard = await world.delivered()
+        assert heard.only(SAM) == "Move Mates team (Kim): Hello Sam, it's Kim from the team."
+        assert "follow_up_answered" in await actions_by(site, 1)
+        # Again: the same conversation, already Kim's.
+        again = await kim.post(f"/staff/cases/{first}/follow-up/answer")
+        assert again.headers["location"] == \
+            f"/staff/requests/{request_id}?done=already_yours#answer"
+        # After STOP (the conversation ends), nothing is opened and nothing goes.
+        await world.says(SAM, "STOP")
+        await world.delivered()
+        stopped = await kim.post(f"/staff/cases/{first}/follow-up/answer")
+        assert stopped.headers["location"] == \
+            f"/staff/cases/{first}?done=follow_up_unreachable#follow-up"
+        assert "We cannot reach them now" in text_of(await kim.get(stopped.headers["location"]))
+        assert (await world.delivered()).texts(SAM) == []
+        assert (await kim.post("/staff/cases/999/follow-up/answer")).status_code == 404

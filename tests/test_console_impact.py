@@ -16,9 +16,12 @@ from sqlalchemy import Connection
 from test_console_http import console, text_of
 
 from bot.config import Settings
+from bot.core.content import library
 from bot.core.events import Address
 from bot.impact.weekly import LONDON, weekly, weeks_between
 from bot.storage import repository as repo
+
+EN = library().for_language("en")
 
 RESIDENT = Address("sms", "+447700900611")
 DUTY = Address("telegram", "61161")
@@ -140,7 +143,14 @@ async def test_the_impact_page_and_its_download(settings: Settings) -> None:
             wrong = await sam.get(f"/staff/impact?{query}")
             assert wrong.status_code == 400 and "There is a problem" in text_of(wrong)
             assert message in text_of(wrong), query
-            assert (await sam.get(f"/staff/impact.csv?{query}")).status_code == 400
+            # A download with such dates: the page in the console, saying what to mend.
+            refused = await sam.get(f"/staff/impact.csv?{query}")
+            assert refused.status_code == 400
+            assert refused.headers["content-type"].startswith("text/html")
+            assert "content-disposition" not in refused.headers
+            assert EN.text("console_impact.errors.csv") in text_of(refused)
+            assert message in text_of(refused) and 'id="from"' in refused.text
+            assert 'href="/staff/impact"' in refused.text  # the console's own menu
 
         actions = [r["action"] for r in await site.audit()]
         assert actions.count("impact_viewed") == 6  # the page, the default, four wrong ones

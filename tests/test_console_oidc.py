@@ -25,7 +25,7 @@ from test_console_http import Browser, Console, console, text_of
 
 from bot.config import Settings
 from bot.core.content import library
-from bot.staff import accounts
+from bot.staff import accounts, limits
 from bot.staff.models import StaffAccount, StaffSession
 from support.net import free_port
 from support.oidc_provider import CLIENT_ID, CLIENT_SECRET, OidcProvider, running_provider
@@ -408,7 +408,7 @@ async def test_organisation_sign_in_is_limited_per_network_address(settings: Set
                                                                    ) -> None:
     async with site_with(settings, claim=False) as (site, provider), site.browser() as sam:
         await add_account(site, "sam@trust.nhs.uk", "coordinator")
-        for _ in range(20):
+        for _ in range(limits.PER_ADDRESS):
             assert (await sam.get("/staff/oidc/callback?code=x&state=y")).status_code == 400
         provider.person = {"email": "sam@trust.nhs.uk", "email_verified": True}
         limited = await through_the_provider(site, sam)

@@ -817,3 +817,39 @@ async def test_a_later_save_over_a_changed_place_is_refused_keeping_what_was_typ
         latest = (await sam.get(f"/staff/places/{BRAUNSTONE}/edit")).text
         assert (await sam.post(f"/staff/places/{BRAUNSTONE}/edit",
                                edit_fields(latest, summary=typed))).status_code == 303
+
+
+# -- names with accents and hidden characters ---------------------------------------------
+async def test_a_name_with_accents_makes_a_readable_id(settings: Settings) -> None:
+    async with site(settings) as place, place.browser() as sam:
+        added = await sam.post("/staff/places/new", a_place(name="Café walk"))
+        assert added.headers["location"] == "/staff/places/cafe-walk?done=added"
+        assert place.bot_has("cafe-walk").name == "Café walk"
+
+
+async def test_hidden_direction_characters_are_named_and_taken_out(
+        settings: Settings) -> None:
+    async with site(settings) as place, place.browser() as sam:
+        # An RTL override shows "Park Walk" backwards in some places. Never the misleading
+        # "take out curly quotes and emoji": taken out (by every form, or by this one,
+        # saying so), and what is saved holds none.
+        tricky = "Knighton \u202eklaW kraP\u202c"
+        sent = await sam.post("/staff/places/new", a_place(name=tricky))
+        assert words("errors.name_gsm7") not in text_of(sent)
+        if sent.status_code == 400:
+            assert words("errors.invisible") in text_of(sent)
+            assert "\u202e" not in sent.text and 'value="Knighton klaW kraP"' in sent.text
+            assert await place.rows(PlaceRecord) == []
+            sent = await sam.post("/staff/places/new", a_place(name="Knighton klaW kraP"))
+        assert sent.headers["location"] == "/staff/places/knighton-klaw-krap?done=added"
+        assert place.bot_has("knighton-klaw-krap").name == "Knighton klaW kraP"
+        # A zero-width space in the summary: said plainly, taken out, read again, saved.
+        summary = "A gentle walk round the park with a friendly group. Tea after."
+        refused = await sam.post("/staff/places/new", a_place(
+            name="Abbey walk", summary=summary.replace("walk ", "walk\u200b ")))
+        assert refused.status_code == 400 and words("errors.invisible") in text_of(refused)
+        assert words("errors.summary_gsm7") not in text_of(refused)
+        assert "\u200b" not in refused.text and summary in text_of(refused)
+        saved = await sam.post("/staff/places/new", a_place(name="Abbey walk",
+                                                            summary=summary))
+        assert saved.headers["location"] == "/staff/places/abbey-walk?done=added"

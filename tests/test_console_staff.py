@@ -651,7 +651,8 @@ async def test_the_audit_log_filters_by_who_and_by_action_and_names_no_resident(
         kit, ruth = await site.world.db(entries)
 
         def who_did(page: Any) -> list[tuple[str, str]]:
-            rows = re.findall(r'</time></td>\s*<td class="nhsuk-table__cell">([^<]*)</td>\s*'
+            rows = re.findall(r'</time></td>\s*<td class="nhsuk-table__cell">(?:<bdi>)?'
+                              r'([^<]*)(?:</bdi>)?</td>\s*'
                               r'<td class="nhsuk-table__cell">([^<]*)</td>', page.text)
             return [(who.strip(), what.strip()) for who, what in rows]
 

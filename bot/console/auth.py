@@ -141,7 +141,7 @@ def routes(console: Console) -> list[Route]:
             if outcome.status != "ok":
                 audit.record(connection, now, session.account.id, "staff_sign_in_refused",
                              detail=f"code {outcome.status}")
-                if outcome.status != "wrong":
+                if outcome.status not in ("wrong", "used"):
                     sessions.end(connection, session.id)
                 return outcome.status, None
             audit.record(connection, now, session.account.id, "staff_signed_in",
@@ -153,10 +153,10 @@ def routes(console: Console) -> list[Route]:
             response = landing(then)
             console.cookies.set(response, console.cookies.session, token)
             return response
-        if status == "wrong":
+        if status in ("wrong", "used"):  # used: the same code again, within its 30 seconds
             return pages.render("second_step.html", 400, session=session,
                                 csrf=session.csrf_token, then=then,
-                                errors={"code": "console.second_step.wrong"})
+                                errors={"code": f"console.second_step.{status}"})
         reason = "disabled" if status == "disabled" else "too_many"
         response = await console.anonymous_form(
             request, "sign_in.html", 403, email=email, then=then,

@@ -34,11 +34,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.console import requests as request_pages
 from bot.console.requests import send_back, sent_back
 from bot.console.shared import Console, Handler, redirect, signed_in
+from bot.core.content import Content
 from bot.peers import casework, moderation
 from bot.peers.moderation import StaffActor
-from bot.staff import audit
+from bot.staff import audit, help
 from bot.staff.sessions import Session
 
 # Outcomes worth a banner on a report's page (content: console_cases.done.*).
@@ -47,7 +49,8 @@ OUTCOMES = (*moderation.ACTIONS, *CLOSED_AND, "nothing_to_do", "already_closed",
             "taken_over", "already_yours", "noted", "follow_up_claimed",
             "follow_up_taken_over", "follow_up_already_yours", "follow_up_noted",
             "follow_up_closed", "follow_up_already_closed", "chat_resumed", "chat_ended",
-            "chat_not_held", "already_suspended", "lifted", "not_suspended")
+            "chat_not_held", "already_suspended", "lifted", "not_suspended",
+            "follow_up_unreachable", "follow_up_no_person")
 GOOD = (*moderation.ACTIONS, *CLOSED_AND, "claimed", "taken_over", "already_yours", "noted",
         "follow_up_claimed", "follow_up_taken_over", "follow_up_already_yours",
         "follow_up_noted", "follow_up_closed", "chat_resumed", "chat_ended", "lifted")
@@ -67,10 +70,13 @@ def staff_of(session: Session) -> StaffActor:
     return StaffActor(session.account.id, session.account.display_name)
 
 
-def for_inbox(connection: Connection) -> dict[str, Any]:
-    """The inbox's part: open reports and suspended people awaiting follow-up."""
+def for_inbox(connection: Connection, content: Content) -> dict[str, Any]:
+    """The inbox's part: open reports and suspended people awaiting follow-up, with the
+    name staff see for each suspended person (`follow_up_names`)."""
     reports, follow_ups = casework.inbox(connection)
-    return {"reports": reports, "follow_ups": follow_ups}
+    return {"reports": reports, "follow_ups": follow_ups,
+            "follow_up_names": casework.names_for_staff(
+                connection, content, (f.person_id for f in follow_ups))}
 
 
 def routes(console: Console) -> list[Route]:
@@ -248,7 +254,26 @@ def routes(console: Console) -> list[Route]:
     handlers["follow-up/close"] = acting("follow_up_close", lambda c, n, staff, said, now:
                                          following(casework.close_follow_up(
                                              c, n, staff, said["outcome"], now)))
+    @signed_in(console)
+    async def answer(request: Request, session: Session) -> Response:
+        """Write to a suspended person: their conversation with the team, picked up, where
+        the reply is checked and sent (or back to the report saying why nobody can)."""
+        number = case_id(request)
+        if number is None:
+            return console.not_found(session)
+        staff = help.Staff(session.account.id, session.account.display_name)
+        now = console.clock.now()
+        outcome, request_id = await console.run(lambda c: request_pages.answer_follow_up(
+            c, console.content, number, staff, now))
+        if outcome == "no_case":
+            return console.not_found(session)
+        if request_id is None:
+            return redirect(f"/cases/{number}?done=follow_up_{outcome}#follow-up")
+        console.queued()  # the resident is told who has their conversation
+        return redirect(f"/requests/{request_id}?done={outcome}#answer")
+
     return [Route("/cases", listing, methods=["GET"]),
+            Route("/cases/{case}/follow-up/answer", answer, methods=["POST"]),
             Route("/cases/{case}", show, methods=["GET"]),
             Route("/cases/{case}/suspend", confirm_suspend, methods=["GET"]),
             *[Route(f"/cases/{{case}}/{path}", handler, methods=["POST"])

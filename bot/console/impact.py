@@ -137,25 +137,31 @@ def routes(console: Console) -> list[Route]:
     async def figures(period: Period) -> list[Chart]:
         return await console.run(lambda c: weekly(c, period.since, period.until))
 
+    async def shown_page(request: Request, session: Session, period: Period,
+                         errors: dict[str, str], *, download: bool = False) -> Response:
+        """The page; `download`: a download asked for with dates that could not be read,
+        so the page says so above its form (with the console round it, not bare text)."""
+        charts = await figures(period)
+        return pages.render("impact.html", 400 if errors else 200, session=session,
+                            csrf=session.csrf_token, current="impact", errors=errors,
+                            period=period, values=dict(request.query_params),
+                            charts=[view(chart, content) for chart in charts],
+                            download_problem=download)
+
     @signed_in(console, coordinator=True)
     async def page(request: Request, session: Session) -> Response:
         today = console.clock.now().astimezone(LONDON).date()
         period, errors = period_from(dict(request.query_params), today)
-        charts = await figures(period)
         await console.run(lambda c: audit.record(c, console.clock.now(), session.account.id,
                                                  "impact_viewed"))
-        return pages.render("impact.html", 400 if errors else 200, session=session,
-                            csrf=session.csrf_token, current="impact", errors=errors,
-                            period=period, values=dict(request.query_params),
-                            charts=[view(chart, content) for chart in charts])
+        return await shown_page(request, session, period, errors)
 
     @signed_in(console, coordinator=True)
     async def download(request: Request, session: Session) -> Response:
         today = console.clock.now().astimezone(LONDON).date()
         period, errors = period_from(dict(request.query_params), today)
-        if errors:
-            return Response(content.text("console_impact.errors.csv"), 400,
-                            media_type="text/plain; charset=utf-8")
+        if errors:  # the page, to pick the dates again (nothing downloaded, nor logged)
+            return await shown_page(request, session, period, errors, download=True)
         charts = await figures(period)
         await console.run(lambda c: audit.record(c, console.clock.now(), session.account.id,
                                                  "impact_downloaded"))

@@ -57,15 +57,18 @@ def routes(console: Console) -> list[Route]:
 
         def load(connection: Connection) -> Any:
             asked = help.inbox(connection, now)
-            return alerts.inbox(connection), asked, cases.for_inbox(connection), \
+            return alerts.inbox(connection), asked, cases.for_inbox(
+                connection, console.content.for_language(None)), \
                 alerts.anyone_told_by_text(connection), request_pages.opened_from_alerts(
                     connection, [r.id for rows in asked for r in rows])
 
+        # Only read (no write lock): the inbox shows while another process holds SQLite's.
         (waiting, closed), (asking, answered), reports, told, from_alert = \
-            await console.run(load)
+            await console.read(load)
         # Places are the coordinators' (moderators don't see the Places pages).
-        flagged = await place_pages.reported(console) if session.account.coordinator \
-            else None
+        with console.db.reading():
+            flagged = await place_pages.reported(console) if session.account.coordinator \
+                else None
         return pages.render("inbox.html", session=session, csrf=session.csrf_token,
                             current="inbox", waiting=waiting, closed=closed,
                             asking=asking, answered=answered, now=now, flagged=flagged,

@@ -73,16 +73,17 @@ def routes(console: Console) -> list[Route]:
         token = request.cookies.get(console.cookies.session)
         now = console.clock.now()
 
-        def load(connection: Connection) -> list[dict[str, Any]] | None:
-            session = sessions.load(connection, token, now, touch=False) if token else None
-            if session is None or not session.signed_in:
-                return None
+        def load(connection: Connection) -> tuple[sessions.Seen, list[dict[str, Any]] | None]:
+            # Looking is not a request (touch=False), and only reads: no write lock.
+            seen = sessions.look(connection, token, now, touch=False, keep_turned_off=True)
+            if not isinstance(seen.found, sessions.Session) or not seen.found.signed_in:
+                return seen, None
             waiting, _closed = alerts.inbox(connection, closed_shown=0)
-            return waiting
+            return seen, waiting
 
-        waiting = await console.run(load)
-        if waiting is None:
-            return pages.render("new_alerts_signed_out.html", 401)
+        seen, waiting = await console.read(load)
+        if waiting is None:  # an ended session's row goes after the answer
+            return console.settle_after(pages.render("new_alerts_signed_out.html", 401), seen)
         return pages.render("new_alerts_live.html", waiting=waiting)
 
     return [Route(LIVE, live, methods=["GET"])]

@@ -74,6 +74,12 @@ _SENTENCES = re.compile(r"(?<=[.!?;:])\s+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
+# Characters that take no space but change how text reads: direction controls (an RTL
+# override shows "klaw" for "walk") and zero-width ones. Taken out of what is typed, and
+# the field says so (`invisible`): the words may read differently without them.
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
 @dataclass
 class Filled:
     """What the form holds: text by name, ticked lists, access answers ('yes', 'no' or
@@ -82,6 +88,7 @@ class Filled:
     text: dict[str, str] = field(default_factory=dict)
     lists: dict[str, list[str]] = field(default_factory=dict)
     access: dict[str, str] = field(default_factory=dict)
+    invisible: tuple[str, ...] = ()  # fields that had `INVISIBLE` characters, taken out
 
     def get(self, name: str) -> str:
         return self.text.get(name, "")
@@ -157,18 +164,22 @@ def _clean(value: str, limit: int) -> str:
 
 
 def filled_from_form(form: FormData) -> Filled:
-    text = {}
+    text, invisible = {}, []
     for name in (*TEXTS, "district", "postcode", "latitude", "longitude", "schedule",
                  "age_min", "age_max", *CHOICES):
         raw = form.get(name)
-        text[name] = _clean(raw, READ_LIMIT) if isinstance(raw, str) else ""
+        raw = raw if isinstance(raw, str) else ""
+        if INVISIBLE.search(raw):
+            invisible.append(name)
+            raw = INVISIBLE.sub("", raw)
+        text[name] = _clean(raw, READ_LIMIT)
     lists = {name: [v for v in form.getlist(name) if isinstance(v, str)][:20]
              for name in LISTS}
     access = {}
     for name in ACCESS:
         raw = form.get(f"access_{name}")
         access[name] = raw if raw in ("yes", "no") else ""
-    return Filled(text, lists, access)
+    return Filled(text, lists, access, tuple(invisible))
 
 
 def _schedule(text: str) -> list[dict[str, str]] | None:
@@ -309,6 +320,8 @@ def check(filled: Filled, entry: dict[str, Any], errors: dict[str, str], rules: 
           content: Content, place_id: str = "new-place") -> dict[str, str]:
     """Every problem with the entry, by field (in the form's order), as message keys."""
     found = dict(errors)
+    for name in filled.invisible:  # taken out: to be read again before it is saved
+        found.setdefault(name, f"{ERRORS}invisible")
     for name in ("name", "summary", "source"):
         if not filled.get(name):
             found.setdefault(name, f"{ERRORS}need_{name}")

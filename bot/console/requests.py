@@ -42,6 +42,7 @@ from starlette.routing import Route
 from bot.console.shared import Console, redirect, signed_in
 from bot.core.gsm7 import smart, to_gsm7
 from bot.dispatch.notify import preferred_address
+from bot.peers.models import ModerationCase
 from bot.safety import alerts as safety_alerts
 from bot.safety.models import SafetyAlert
 from bot.staff import audit, help
@@ -139,6 +140,23 @@ def alerts_since(connection: Connection, person_id: int, since: Any) -> list[dic
         .order_by(SafetyAlert.created_at)).mappings()]
 
 
+def answer_follow_up(connection: Connection, content: Any, case_id: int, staff: help.Staff,
+                     now: Any) -> tuple[str, int | None]:
+    """Open the way to write to the person a report suspended (the call back it promised
+    them): their conversation with the team, picked up by `staff`, as `answer_alert` does.
+    Outcomes as there, with `no_case` (no such report) and `no_person` (nobody suspended,
+    or erased) in place of the alert's."""
+    subject = connection.scalar(select(ModerationCase.subject_id)
+                                .where(ModerationCase.id == case_id))
+    exists = connection.scalar(select(ModerationCase.id).where(ModerationCase.id == case_id))
+    if exists is None:
+        return "no_case", None
+    if subject is None:
+        return "no_person", None
+    return _open_for(connection, content, subject, None, staff, now, f"case:{case_id}",
+                     "follow_up_answered")
+
+
 def answer_alert(connection: Connection, content: Any, alert_id: int, staff: help.Staff,
                  now: Any) -> tuple[str, int | None]:
     """Open the way to answer the person a safety alert is about: their conversation with
@@ -159,22 +177,36 @@ def answer_alert(connection: Connection, content: Any, alert_id: int, staff: hel
         return "already_closed", None
     if alert.person_id is None:
         return "no_person", None
-    request = help.open_for(connection, alert.person_id)
+    def pick_up() -> None:  # answering an open alert is picking it up
+        if alert.status == "open":
+            safety_alerts.apply(connection, alert_id, "ok", "", actor=None, now=now,
+                                staff=safety_alerts.StaffActor(staff.id, staff.name))
+
+    return _open_for(connection, content, alert.person_id, alert.channel, staff, now,
+                     f"alert:{alert_id}", "safety_alert_answered", pick_up)
+
+
+def _open_for(connection: Connection, content: Any, person_id: int, channel: str | None,
+              staff: help.Staff, now: Any, target: str, action: str,
+              opened: Callable[[], None] | None = None) -> tuple[str, int | None]:
+    """The person's conversation with the team, opened if need be (on `channel`, else the
+    one they last wrote from) and picked up by `staff`; the STOP rule first."""
+    request = help.open_for(connection, person_id)
     if request is not None and help.end_if_stopped(connection, request, now):
         request = None
     if request is None:
         # The STOP rule before anything is opened: nobody we may reach, nothing to answer.
-        if preferred_address(connection, alert.person_id) is None:
+        address = preferred_address(connection, person_id)
+        if address is None:
             audit.record(connection, now, staff.id, "team_reply_refused",
-                         target=f"alert:{alert_id}", detail="unreachable")
+                         target=target, detail="unreachable")
             return "unreachable", None
-        request = help.ask(connection, alert.person_id, alert.channel, None, now,
+        request = help.ask(connection, person_id, channel or address.channel, None, now,
                            out_of_hours=False, reply_after=None)
-    audit.record(connection, now, staff.id, "safety_alert_answered",
-                 target=f"alert:{alert_id}", detail=f"team_request:{request.id}")
-    if alert.status == "open":
-        safety_alerts.apply(connection, alert_id, "ok", "", actor=None, now=now,
-                            staff=safety_alerts.StaffActor(staff.id, staff.name))
+    audit.record(connection, now, staff.id, action, target=target,
+                 detail=f"team_request:{request.id}")
+    if opened is not None:
+        opened()
     if request.held_by(staff):
         return "already_yours", request.id
     if request.status == help.HELD:

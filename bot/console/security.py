@@ -8,6 +8,10 @@ Forms: a signed-in (or half-way) session has its own random token, checked on ev
 The forms shown before there is a session (sign-in, set-up) use a signed double-submit
 token: a random value in a cookie, and in the form the value's HMAC under the console's
 key; a cross-site page can neither read the cookie nor make the HMAC.
+
+What a form's fields may hold (`cleaned_form`, applied by `Console.form` to every form):
+no NUL and none of the bidi controls that reorder what follows them (`bot.staff.typed`).
+Passwords are kept as typed (only their hash is stored).
 """
 
 from __future__ import annotations
@@ -16,14 +20,25 @@ import hashlib
 import hmac
 import secrets
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.staff.typed import cleaned
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'; object-src 'none'")
 FIELD = "csrf_token"
+# Taken out of every field but these (`cleaned_form`).
+AS_TYPED = frozenset({"password", "confirm"})
+
+
+def cleaned_form(form: FormData) -> FormData:
+    """The form with every text field but a password `cleaned`."""
+    return FormData([(name, value if name in AS_TYPED or not isinstance(value, str)
+                      else cleaned(value)) for name, value in form.multi_items()])
 
 
 class SecurityHeaders:

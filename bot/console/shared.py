@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 from collections.abc import Awaitable, Callable
@@ -20,13 +21,15 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Connection, delete, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.background import BackgroundTask
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.console import going, security
-from bot.console.pages import PREFIX, Pages
+from bot.console.once import AGAIN, Once
+from bot.console.pages import PREFIX, REPEATED, Pages
 from bot.core.clock import Clock
 from bot.core.content import ContentLibrary
 from bot.staff import sessions
@@ -39,6 +42,7 @@ from bot.storage.db import Database
 
 T = TypeVar("T")
 Handler = Callable[[Request], Awaitable[Response]]
+log = logging.getLogger(__name__)
 
 
 class Kept:
@@ -278,10 +282,16 @@ class Console:
         self.https = base_url.lower().startswith("https://")
         self.cookies = security.Cookies(self.https)
         self.kept = Kept(db, clock)  # what a POST leaves for the GET after it
+        self.once = Once(db, clock)  # each form done once, however often it is sent
         self._key: bytes | None = None
 
     async def run(self, work: Callable[[Connection], T]) -> T:
         return await self.db.run(work)
+
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        """`work` that only reads: on SQLite it needs no write lock, so a page still shows
+        while another process (a `chat`, a long job) holds it (`Database.read`)."""
+        return await self.db.read(work)
 
     def queued(self) -> None:
         if self.on_queued is not None:
@@ -299,11 +309,45 @@ class Console:
 
     async def session_or_why(self, request: Request) -> Session | str | None:
         """The session, or why the cookie's has ended (`sessions.load_or_why`)."""
+        seen = await self.seen(request)
+        await self.settle(seen)
+        return seen.found
+
+    async def seen(self, request: Request, *, touch: bool = True) -> sessions.Seen:
+        """The session, only read (`sessions.look`): what seeing it changes is for
+        `settle`, which may wait or fail while another process holds SQLite's write lock;
+        a page is drawn without it."""
         token = request.cookies.get(self.cookies.session)
         if not token:
-            return None
+            return sessions.Seen(None)
         now = self.clock.now()
-        return await self.run(lambda c: sessions.load_or_why(c, token, now))
+        return await self.read(lambda c: sessions.look(c, token, now, touch=touch))
+
+    async def settle(self, seen: sessions.Seen) -> None:
+        """Write what seeing a session changed (seen now; an ended one gone). Skipped when
+        the database is busy: the next request writes it, and a session seen a moment
+        earlier than it was only ends that much sooner."""
+        if seen.touch is None and seen.forget is None:
+            return
+        now = self.clock.now()
+        try:
+            await self.run(lambda c: sessions.settle(c, seen, now))
+        except OperationalError as error:
+            log.warning("console: a session's last use not written (%s)", error.orig)
+
+    def settle_after(self, response: Response, seen: sessions.Seen) -> Response:
+        """`settle` once `response` has gone (its page never waits for the write)."""
+        if seen.touch is None and seen.forget is None:
+            return response
+        before = response.background
+
+        async def settle() -> None:
+            if before is not None:
+                await before()
+            await self.settle(seen)
+
+        response.background = BackgroundTask(settle)
+        return response
 
     def signed_out(self, request: Request, reason: str, then: str | None = None
                    ) -> RedirectResponse:
@@ -315,7 +359,9 @@ class Console:
 
     # -- forms ----------------------------------------------------------------------------
     async def form(self, request: Request) -> FormData:
-        return await request.form(max_files=0, max_fields=20)
+        """The form, every field but a password without NUL or bidi controls
+        (`security.cleaned_form`): the one door console text comes in by."""
+        return security.cleaned_form(await request.form(max_files=0, max_fields=20))
 
     async def form_secret(self, request: Request) -> tuple[str, bool]:
         """The random value behind pre-sign-in forms: (value, whether it is new)."""
@@ -346,6 +392,12 @@ class Console:
                                  title_key="console.errors.csrf_title",
                                  body_key="console.errors.csrf")
 
+    def busy(self, session: Session) -> Response:
+        """409: the same form, sent a moment ago, is still being done (`once.py`)."""
+        return self.pages.render("error.html", 409, session=session, csrf=session.csrf_token,
+                                 title_key="console.errors.busy_title",
+                                 body_key="console.errors.busy")
+
     def forbidden(self, session: Session) -> Response:
         return self.pages.render("error.html", 403, session=session, csrf=session.csrf_token,
                                  title_key="console.errors.forbidden_title",
@@ -366,11 +418,17 @@ def redirect(path: str) -> RedirectResponse:
 def signed_in(console: Console, *, coordinator: bool = False,
               ) -> Callable[[Callable[[Request, Session], Awaitable[Response]]], Handler]:
     """A page for signed-in staff (coordinators only, with `coordinator`); its POSTs carry
-    the session's anti-forgery token or get 403 with nothing changed."""
+    the session's anti-forgery token or get 403 with nothing changed, and are done once
+    for each form's one-time token (`once.py`)."""
 
     def wrap(page: Callable[[Request, Session], Awaitable[Response]]) -> Handler:
         async def handler(request: Request) -> Response:
-            session = await console.session_or_why(request)
+            # Who is asking, only read: the page is drawn, then the session marked as
+            # seen (`Console.settle_after`), so looking needs no write lock.
+            seen = await console.seen(request)
+            return console.settle_after(await checked(request, seen.found), seen)
+
+        async def checked(request: Request, session: Session | str | None) -> Response:
             if not isinstance(session, Session):
                 then = going.wanted(request)  # back there once signed in
                 if session == sessions.TURNED_OFF:  # told plainly, and nowhere to go back
@@ -387,7 +445,14 @@ def signed_in(console: Console, *, coordinator: bool = False,
                 form = await console.form(request)
                 if not security.session_token_ok(session.csrf_token, form.get(security.FIELD)):
                     return console.refused(session)
-            return await page(request, session)
+                return await console.once.guard(request, session, form, page,
+                                                lambda: console.busy(session))
+            # A form sent again comes here, where the first went: the page says so.
+            repeated = REPEATED.set(request.query_params.get(AGAIN) == "1")
+            try:
+                return await page(request, session)
+            finally:
+                REPEATED.reset(repeated)
 
         return handler
 

@@ -20,6 +20,7 @@ words residents see for a name we can't show ("Your match"): that is "Person 12"
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -62,6 +63,7 @@ class FollowUp:
     closed_at: datetime | None
     outcome: str | None
     lifted: bool = False  # closed by lifting the suspension (`outcome`: the note)
+    person_id: int | None = None  # who was suspended (the case's subject), to call back
 
 
 @dataclass(frozen=True)
@@ -404,7 +406,11 @@ def _follow_ups(connection: Connection, ids: list[int]) -> dict[int, FollowUp]:
               and state[case_id]["status"] != "closed"):  # a lift after the call back: kept
             state[case_id].update(status="closed", closed_at=at, outcome=detail,
                                   lifted=action == LIFTED)
-    return {case_id: FollowUp(case_id, **values) for case_id, values in state.items()}
+    subjects = dict(connection.execute(select(ModerationCase.id, ModerationCase.subject_id)
+                                       .where(ModerationCase.id.in_(list(state)))).all()) \
+        if state else {}
+    return {case_id: FollowUp(case_id, **values, person_id=subjects.get(case_id))
+            for case_id, values in state.items()}
 
 
 def _group_message(seen: dict[str, Any], by: Party, *, reported: bool) -> Message:
@@ -415,6 +421,12 @@ def _group_message(seen: dict[str, Any], by: Party, *, reported: bool) -> Messag
         by = Party(by.name, by.person_id, "member", by.side)
     return Message(by, None if erased else str(seen.get("text") or ""),
                    _at(seen.get("at")), reported=reported)
+
+
+def names_for_staff(connection: Connection, content: Content,
+                    person_ids: Iterable[int | None]) -> dict[int, str | None]:
+    """Each person's name as staff see it (`_staff_name`): None where it is not fit."""
+    return {pid: _staff_name(connection, content, pid) for pid in set(person_ids) if pid}
 
 
 def _staff_name(connection: Connection, content: Content, person_id: int) -> str | None:

@@ -27,6 +27,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from anyascii import anyascii
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -328,7 +329,9 @@ def _ensure(connection: Connection, place_id: str, origin: str, staff: Staff,
 
 
 def _slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    # Letters with accents, and other alphabets, as their plain-letter spelling: "Café
+    # walk" -> "cafe-walk", not "caf-walk".
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(name).lower()).strip("-")
     if len(slug) > MAX_ID_CHARS - 4:  # room for "-99"
         slug = slug[: MAX_ID_CHARS - 4].rsplit("-", 1)[0] or slug[: MAX_ID_CHARS - 4]
     slug = slug.strip("-") or "place"

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from bot.staff import credentials
 from bot.staff.keys import token_hash
 from bot.staff.models import ROLES, StaffAccount, StaffKept, StaffSession, StaffSetupLink
+from bot.staff.typed import cleaned
 
 LINK_VALID_FOR = timedelta(hours=24)
 LOCK_AFTER = 5
@@ -65,14 +66,20 @@ class Account:
 @dataclass(frozen=True)
 class SignIn:
     """The outcome of a password (or code): `status` is ok | second_step | wrong |
-    locked | disabled; `account` is None when no account has that email."""
+    used (a code that was right, but has signed in already) | locked | disabled;
+    `account` is None when no account has that email."""
 
     status: str
     account: Account | None
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return cleaned(email).strip().lower()
+
+
+def plain_name(name: str) -> str:
+    """A name as kept: one space between words, no NUL or bidi controls (`typed`)."""
+    return " ".join(cleaned(name).split())
 
 
 def _account(row: Any) -> Account:
@@ -120,7 +127,7 @@ def is_last_coordinator(connection: Connection, account: Account) -> bool:
 
 def add(connection: Connection, email: str, name: str, role: str, now: datetime) -> Account:
     """A new account with no password yet: give them a set-up link (`issue_link`)."""
-    email, name = normalise_email(email), " ".join(name.split())
+    email, name = normalise_email(email), plain_name(name)
     if len(email) > 254 or not _EMAIL.match(email):
         raise StaffError("bad_email")
     if not name or len(name) > MAX_NAME:
@@ -141,7 +148,7 @@ def problems_adding(connection: Connection, email: str, name: str, role: str) ->
     """Every reason `add` would refuse these, in the order it checks them (so the first
     is the one it raises), not only the first: a form marks each field that is wrong.
     Reasons: bad_email | bad_name | bad_role | exists."""
-    email, name = normalise_email(email), " ".join(name.split())
+    email, name = normalise_email(email), plain_name(name)
     reasons = []
     if len(email) > 254 or not _EMAIL.match(email):
         reasons.append("bad_email")
@@ -292,7 +299,12 @@ def check_code(connection: Connection, staff_id: int, code: str, now: datetime) 
     step = credentials.code_step(row.totp_secret or "", code, now, row.totp_last_step) \
         if row.totp_secret else None
     if step is None:
-        return SignIn(_wrong(connection, row, now), account)
+        # A code used already (typed again in the same 30 seconds): said plainly, as it is
+        # not a mistyped one; it still counts as a wrong try, as any replay would.
+        used = row.totp_secret is not None and row.totp_last_step is not None and \
+            credentials.code_step(row.totp_secret, code, now, None) is not None
+        status = _wrong(connection, row, now)
+        return SignIn("used" if used and status == "wrong" else status, account)
     connection.execute(update(StaffAccount).where(StaffAccount.id == row.id)
                        .values(totp_last_step=step))
     _signed_in(connection, row.id, now)

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, insert, not_, or_, select
 
+from bot.core.clock import LONDON
 from bot.staff.models import StaffAccount
 from bot.storage.models import AuditEntry, Person, Volunteer
 
@@ -38,6 +39,14 @@ _HELD = re.compile(r"^held:(\d{1,12})(?:; (.*))?$", re.S)
 # a safety alert's "chest_pain; told 0", a reply's "sms, 1 segments".
 _ALERT_TOLD = re.compile(r"^([a-z_]{1,40}); told (\d{1,6})$")
 _SEGMENTS = re.compile(r"^sms, (\d{1,4}) segments$")
+# A broadcast's "3 people (1 Telegram, 2 SMS), 1 segments, about £0.12, due <UTC time>".
+_COMPOSED = re.compile(r"^(\d{1,9}) people \((\d{1,9}) Telegram, (\d{1,9}) SMS\), "
+                       r"(\d{1,9}) segments, about £([\d.]{1,12}), due (\S{10,40})$")
+# A broadcast's "queued for 3 people (1 Telegram, 2 SMS); 0 left out (STOP, ...)".
+_QUEUED = re.compile(r"^queued for (\d{1,9}) people \((\d{1,9}) Telegram, (\d{1,9}) SMS\); "
+                     r"(\d{1,9}) left out \(STOP, no consent or paused\)$")
+# A moment written as ISO 8601 with its offset (UTC as stored): read in London time.
+_MOMENT = re.compile(r"\b\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:\d\d)")
 # A case's history shows one look per member of staff in this long (each opening is
 # still in the audit log): a look after every action would bury the actions.
 LOOK_QUIET = timedelta(minutes=30)
@@ -142,7 +151,36 @@ class Entry:
             return t("console.audit.details.by_telegram")
         if shown.isdecimal() and self.action.endswith("_listed"):
             return t("console.audit.details.listed", count=shown)
-        return shown
+        composed = _COMPOSED.match(shown)
+        if composed is not None:
+            people, telegram, sms, segments, cost, due = composed.groups()
+            key = "console.audit.details.composed"
+            return t(key, text=t(f"{key}_people{_one(people)}", count=people,
+                                 number=telegram, other=sms),
+                     other=t(f"{key}_segments{_one(segments)}", count=segments),
+                     price=cost, time=_MOMENT.sub(_in_london, due))
+        queued = _QUEUED.match(shown)
+        if queued is not None:
+            people, telegram, sms, left_out = queued.groups()
+            key = "console.audit.details.queued"
+            return t(key, text=t(f"{key}_people{_one(people)}", count=people,
+                                 number=telegram, other=sms), count=left_out)
+        return _MOMENT.sub(_in_london, shown)
+
+
+def _one(count: str) -> str:
+    """The suffix of a text's words for exactly one (`..._one`), as the console's are."""
+    return "_one" if count == "1" else ""
+
+
+def _in_london(found: re.Match[str]) -> str:
+    """A stored moment as the console shows times: `Tue 1 Dec 2026, 14:02`, London."""
+    try:
+        moment = datetime.fromisoformat(found.group(0).replace("Z", "+00:00"))
+    except ValueError:
+        return found.group(0)
+    local = moment.astimezone(LONDON)
+    return f"{local.strftime('%a')} {local.day} {local.strftime('%b %Y, %H:%M')}"
 
 
 def fewer_looks(entries: list[Entry], quiet: timedelta = LOOK_QUIET) -> list[Entry]:

@@ -1,7 +1,14 @@
 """Sign-in limits, kept in the database so every worker shares them: 5 wrong tries for one
-email address in 15 minutes (whether or not it has an account, so the answer never says
-which addresses do), and 20 from one network address. Emails and addresses are kept only
-as keyed hashes, for a day."""
+email address in 15 minutes, from anywhere (whether or not it has an account, so the answer
+never says which addresses do), and a much higher ceiling of 100 from one network address.
+
+Per account first, because many staff share one address: an NHS trust's network reaches
+us from a handful of addresses, so a limit per address alone would let a few people's
+mistyped passwords (or one person's, on purpose) shut out everyone behind it. The
+address's ceiling stops one machine trying many emails; the email's limit (and the
+account's own lock, `accounts.LOCK_AFTER`) stops anyone, from one address or many,
+guessing one account's password. Emails and addresses are kept only as keyed hashes, for
+a day."""
 
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ from bot.staff.models import StaffSignInAttempt
 
 WINDOW = timedelta(minutes=15)
 PER_EMAIL = 5
-PER_ADDRESS = 20
+PER_ADDRESS = 100
 KEPT_FOR = timedelta(days=1)
 
 

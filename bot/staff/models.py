@@ -99,6 +99,23 @@ class StaffKept(Base):
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class StaffFormUse(Base):
+    """A console form sent once: its one-time token (as an HMAC under the session's
+    anti-forgery token, with the address it was posted to) and where its first sending
+    led (`bot.console.once`), so the same form sent again (a double click, Back and send)
+    does nothing twice and is shown that outcome. `location` is empty while the first is
+    still being done. Goes with its session, or after `expires_at`; no resident's id."""
+
+    __tablename__ = "staff_form_uses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_sessions.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    location: Mapped[str | None] = mapped_column(String(2000))
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class StaffSignInAttempt(Base):
     """Recent sign-in attempts, to limit them per email address and per network address.
     Both are kept only as keyed hashes, and rows go after a day."""

@@ -96,7 +96,7 @@ def display_name(claims: Mapping[str, Any], email: str) -> str:
     if not isinstance(name, str) or not name.strip():
         parts = [claims.get("given_name"), claims.get("family_name")]
         name = " ".join(p for p in parts if isinstance(p, str))
-    name = " ".join(str(name).split())[:accounts.MAX_NAME]
+    name = accounts.plain_name(str(name))[:accounts.MAX_NAME]
     return name or email.split("@", 1)[0][:accounts.MAX_NAME]
 
 

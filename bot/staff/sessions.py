@@ -70,26 +70,50 @@ def load_or_why(connection: Connection, token: str | None, now: datetime, *,
     """As `load`, and for a session that has just ended, why: `TURNED_OFF` when its account
     was turned off while it was open (said once: the row goes), else `ENDED` (idle, too
     long, or gone with its account). None when the cookie names no session at all."""
+    seen = look(connection, token, now, touch=touch, keep_turned_off=keep_turned_off)
+    settle(connection, seen, now)
+    return seen.found
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A session looked up without writing (`look`), and what seeing it changes, for
+    `settle` to write: `touch`, the row seen now; `forget`, a row that has ended."""
+
+    found: Session | str | None
+    touch: int | None = None
+    forget: int | None = None
+
+
+def look(connection: Connection, token: str | None, now: datetime, *,
+         touch: bool = True, keep_turned_off: bool = False) -> Seen:
+    """`load_or_why`'s answer, only reading: a page can know who is asking while another
+    process holds SQLite's write lock, and write what changed later (`settle`)."""
     if not token or len(token) > 128:
-        return None
+        return Seen(None)
     row = connection.execute(select(StaffSession).where(
         StaffSession.token_hash == token_hash(token))).first()
     if row is None:
-        return None
+        return Seen(None)
     account = accounts.get(connection, row.staff_id)
     limit = LASTS.get(row.stage, timedelta(0))
     if (account is None or account.disabled_at is not None or now - row.last_seen_at > IDLE
             or now - row.created_at > limit):
         turned_off = row.stage == TURNED_OFF and now - row.last_seen_at <= IDLE
         if turned_off and keep_turned_off:
-            return ENDED
-        connection.execute(delete(StaffSession).where(StaffSession.id == row.id))
-        return TURNED_OFF if turned_off else ENDED
-    if touch:
-        connection.execute(update(StaffSession).where(StaffSession.id == row.id)
+            return Seen(ENDED)
+        return Seen(TURNED_OFF if turned_off else ENDED, forget=row.id)
+    return Seen(Session(row.id, account, row.stage, row.csrf_token, row.pending_totp_secret,
+                        row.created_at), touch=row.id if touch else None)
+
+
+def settle(connection: Connection, seen: Seen, now: datetime) -> None:
+    """Write what `look` saw: the session seen now, or an ended one gone."""
+    if seen.forget is not None:
+        connection.execute(delete(StaffSession).where(StaffSession.id == seen.forget))
+    if seen.touch is not None:
+        connection.execute(update(StaffSession).where(StaffSession.id == seen.touch)
                            .values(last_seen_at=now))
-    return Session(row.id, account, row.stage, row.csrf_token, row.pending_totp_secret,
-                   row.created_at)
 
 
 def promote(connection: Connection, session: Session, now: datetime) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +22,12 @@ from sqlalchemy.pool import StaticPool
 
 DEFAULT_SQLITE_PATH = Path("data/movemates.db")
 T = TypeVar("T")
+# How long SQLite waits for another connection's write lock before giving up.
+BUSY_SECONDS = 30.0
+# Set while work only reads (`Database.read`, `Database.reading`): on SQLite its
+# transactions begin DEFERRED, so they never wait for the write lock (WAL lets readers
+# through while another process writes).
+_reading: ContextVar[bool] = ContextVar("movemates_db_reading", default=False)
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +47,8 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def make_engine(url: str, *, busy_seconds: float = BUSY_SECONDS,
+                **kwargs: Any) -> AsyncEngine:
     url = normalise_url(url)
     if not is_sqlite(url):
         kwargs.setdefault("pool_size", 10)
@@ -50,22 +58,23 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
-    _configure_sqlite(engine.sync_engine)
+    engine = create_async_engine(url, connect_args={"timeout": busy_seconds}, **kwargs)
+    _configure_sqlite(engine.sync_engine, busy_seconds)
     return engine
 
 
-def make_sqlite_sync_engine(url: str) -> Engine:
+def make_sqlite_sync_engine(url: str, busy_seconds: float = BUSY_SECONDS) -> Engine:
     """The same SQLite file through the plain driver, for whole transactions run in a thread
     (each statement through aiosqlite costs several thread hand-offs; here it costs none)."""
     sync_url = make_url(normalise_url(url)).set(drivername="sqlite+pysqlite")
-    engine = create_engine(sync_url, connect_args={"timeout": 30, "check_same_thread": False},
+    engine = create_engine(sync_url, connect_args={"timeout": busy_seconds,
+                                                   "check_same_thread": False},
                            poolclass=StaticPool)
-    _configure_sqlite(engine)
+    _configure_sqlite(engine, busy_seconds)
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_seconds: float = BUSY_SECONDS) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin (see _on_begin).
@@ -74,7 +83,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
         cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: big waves touch many index pages
         # Deleted rows are overwritten with zeros, not left in free pages: erasure means it.
         cursor.execute("PRAGMA secure_delete=ON")
@@ -83,21 +92,23 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Take the write lock up front: a read that later writes cannot then deadlock
-        # with another connection doing the same.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # with another connection doing the same. Work that only reads takes none.
+        connection.exec_driver_sql("BEGIN" if _reading.get() else "BEGIN IMMEDIATE")
 
 
 class Database:
     """One engine and its session factory, shared by the whole service."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, busy_seconds: float = BUSY_SECONDS,
+                 **engine_kwargs: Any) -> None:
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url, **engine_kwargs)
+        self.engine = make_engine(self.url, busy_seconds=busy_seconds, **engine_kwargs)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time; queueing here is far cheaper than many
         # connections spinning on the file lock.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
-        self._sync_engine = make_sqlite_sync_engine(self.url) if self.is_sqlite else None
+        self._sync_engine = make_sqlite_sync_engine(self.url, busy_seconds) \
+            if self.is_sqlite else None
 
     async def run(self, work: Callable[[Connection], T]) -> T:
         """Run `work(connection)` as one transaction: committed if it returns, rolled back if
@@ -109,6 +120,26 @@ class Database:
         assert self._write_lock is not None
         async with self._write_lock:
             return await asyncio.to_thread(self._run_sync, work)
+
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        """As `run`, for `work` that only reads. On SQLite it takes no write lock and does
+        not queue behind this process's writers: it runs on a connection of its own, in a
+        transaction begun DEFERRED, and WAL lets it read while another process (a `chat`,
+        a job waiting on the lock) holds the write lock. A write in it may fail."""
+        with self.reading():
+            async with self.engine.begin() as connection:
+                return await connection.run_sync(work)
+
+    @staticmethod
+    @contextmanager
+    def reading() -> Iterator[None]:
+        """Within it, transactions this task begins on SQLite (`read`, `sessions()`) take
+        no write lock: for pages that only look."""
+        token = _reading.set(True)
+        try:
+            yield
+        finally:
+            _reading.reset(token)
 
     def _run_sync(self, work: Callable[[Connection], T]) -> T:
         assert self._sync_engine is not None
