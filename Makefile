@@ -48,8 +48,10 @@ lint: install
 content-lint: install
 	$(BIN)/movemates content lint
 
+# Two workers (pytest-xdist): the suite is long, CI machines have two cores, and each
+# worker keeps its own databases (conftest), so the tests cannot meet.
 test: install $(NODE_STAMPS) $(CHROMIUM) lint content-lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist worksteal
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done

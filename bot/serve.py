@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -39,6 +40,22 @@ log = logging.getLogger("movemates")
 DUE_INTERVAL_SECONDS = 30
 PLAN_INTERVAL_SECONDS = 600
 TIDY_INTERVAL_SECONDS = 3600
+
+
+def _until_shutdown(job: Callable[[Services], Awaitable[object]]
+                    ) -> Callable[[Services], Awaitable[object]]:
+    """A job that ends quietly when `serve` stops mid-run: APScheduler would log the
+    cancelled task as a job that failed, with a traceback, on every ordinary shutdown that
+    meets a job at work (the next start picks up what it left: jobs keep state in tables)."""
+    @functools.wraps(job)
+    async def run(services: Services) -> object:
+        try:
+            return await job(services)
+        except asyncio.CancelledError:
+            log.info("job %s stopped by shutdown", job.__name__)
+            return None
+
+    return run
 
 
 async def hand_over_due(services: Services) -> None:
@@ -137,12 +154,14 @@ def make_asgi_app(settings: Settings, services: Services | None = None) -> Starl
             await telegram.start()
         loop.start()
         # Jobs are code; their state lives in our tables, so a restart loses nothing.
-        scheduler.add_job(hand_over_due, "interval", seconds=DUE_INTERVAL_SECONDS,
+        scheduler.add_job(_until_shutdown(hand_over_due), "interval", seconds=DUE_INTERVAL_SECONDS,
                           args=[services], id="due", max_instances=1, coalesce=True)
-        scheduler.add_job(plan_encouragement, "interval", seconds=PLAN_INTERVAL_SECONDS,
-                          args=[services], id="plan", max_instances=1, coalesce=True,
+        scheduler.add_job(_until_shutdown(plan_encouragement), "interval",
+                          seconds=PLAN_INTERVAL_SECONDS, args=[services], id="plan",
+                          max_instances=1, coalesce=True,
                           next_run_time=datetime.now(UTC))
-        scheduler.add_job(tidy_up, "interval", seconds=TIDY_INTERVAL_SECONDS, args=[services],
+        scheduler.add_job(_until_shutdown(tidy_up), "interval", seconds=TIDY_INTERVAL_SECONDS,
+                          args=[services],
                           id="tidy", max_instances=1, coalesce=True)
         scheduler.start()
         log_startup(settings)
