@@ -30,6 +30,10 @@ WISHES = [
     "stop msgs", "pls stop txting me", "unsub", "remove me", "STOP 🛑", "Stop 🙏",
     "I SAID STOP", "Stop me duck", "STOP I'm done", "can you stop messaging me?",
     "STOP i dont want this", "Stop. I've moved to Spain, thanks for everything",
+    # A newcomer's break-test: an "ok" or "yes" before it (even at "are you sure?": a
+    # stop is undone by START, an unheard one is a broken promise).
+    "ok STOP", "okay stop", "yes stop", "Yeah STOP", "ok stop please", "right, STOP",
+    "just stop", "oh STOP",
 ]
 EVERYDAY = [
     "end of the walk was lovely", "cancel my walk tomorrow", "quit smoking last year!",
@@ -41,7 +45,6 @@ EVERYDAY = [
     "when does the walk end?", "no more than 2 miles please",
     "never stop moving, that's my motto", "she keeps saying stop texting me",
     "thank you", "thanks", "please", "x", "yes please", "ok",
-    "ok stop",  # at "are you sure?", don't do it
     "stop i was only joking", "Stop, wait, I meant Tuesday", "Stop. 3 not 2",
     "Stop! In the name of love", "stop 😂", "end?", "cancel?", "Stop. Can I change my day?",
     "Stop sending me walking ideas, I prefer swimming", "stop texting me so much lol",

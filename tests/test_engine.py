@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from bot import logs
 from bot.config import Settings
+from bot.core.content import library
 from bot.core.events import Address, Inbound
+from bot.storage import repository as repo
 from bot.storage.models import HealthDetail, Identity, ImpactEvent, OutboxMessage, Person
 from support.engine import ONBOARDING, running, say
 
@@ -109,6 +111,35 @@ async def test_stop_is_honoured_at_once_and_forever(settings: Settings) -> None:
         # One text: the welcome back, then the question they had reached.
         back = senders["sms"].texts_to(MARGARET.address)[-1]
         assert back.startswith("Welcome back") and "Some people like to tell us" in back
+
+
+async def test_their_data_is_theirs_after_stop(settings: Settings) -> None:
+    """After STOP, "my data" and "delete my data" (and its "are you sure?") are answered,
+    each a reply to their own words; anything else is not; erasure then leaves nothing."""
+    content = library().for_language("en")
+    async with running(settings) as (services, senders):
+        await say(services, MARGARET, "hi", "1", "skip", "skip", "Margaret", "STOP")
+        await services.dispatcher.drain()
+        before = len(senders["sms"].texts_to(MARGARET.address))
+        await say(services, MARGARET, "hello", "menu")
+        await services.dispatcher.drain()
+        assert len(senders["sms"].texts_to(MARGARET.address)) == before  # nothing
+        await say(services, MARGARET, "delete my data")
+        await services.dispatcher.drain()
+        asked = senders["sms"].texts_to(MARGARET.address)[before:]
+        assert len(asked) == 1 and "sure" in asked[0].lower(), asked
+        # Urgent words there are met as ever (hazard H3), and the question still stands.
+        await say(services, MARGARET, "yes i want to die")
+        await services.dispatcher.drain()
+        assert "116 123" in senders["sms"].texts_to(MARGARET.address)[-1]
+        assert await services.db.run(lambda c: repo.load(c, MARGARET, lock=False)) is not None
+        await say(services, MARGARET, "yes")
+        await services.dispatcher.drain()
+        assert await services.db.run(
+            lambda c: repo.load(c, MARGARET, lock=False)) is None
+        farewell = senders["sms"].texts_to(MARGARET.address)[-1]
+        assert farewell != asked[0]
+        assert content.text("optout.stopped") not in farewell
 
 
 async def test_suppression_is_enforced_where_messages_are_sent(settings: Settings) -> None:

@@ -154,3 +154,15 @@ def test_other_names_a_person_goes_by_are_removed(name: str, text: str, left: st
 ])
 def test_other_names_leave_words_alone(name: str, text: str) -> None:
     assert NameForms(name).sub("X", text) == text.replace("Luca", "X")
+
+
+@pytest.mark.parametrize(("name", "text", "left"), [
+    ("Pat", "I'll pat the dog, thanks Pat", "I'll pat the dog, thanks X"),
+    ("Pat", "thanks pat! follow pat60", "thanks X! follow X60"),  # spoken to, a handle
+    ("Rose", "the sun rose at 7, hi rose", "the sun rose at 7, hi X"),
+    ("Will", "will you come? Will said yes", "will you come? X said yes"),
+    ("Zofia", "zofia came", "X came"),  # no English word: any case, as before
+])
+def test_a_one_word_name_that_is_a_word_is_taken_only_as_a_name(name: str, text: str,
+                                                                left: str) -> None:
+    assert NameForms(name).sub("X", text) == left

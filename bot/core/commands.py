@@ -160,6 +160,17 @@ def _bare(text: str) -> bool:
                (unicodedata.category(c) == "So" and c not in LAUGHS) for c in text)
 
 
+def answered_after_stop(recognised: Recognised | None, event: Inbound,
+                        deleting: bool) -> bool:
+    """Whether someone who sent STOP is still answered: their data is theirs after STOP
+    too (a newcomer's break-test: "delete my data" after STOP went unanswered), so "my
+    data", "delete my data" and their answer to its "are you sure?" (`deleting`: "yes"
+    there is the answer, not Twilio's START word) get a reply; they stay opted out."""
+    if recognised is not None and recognised.command in (Command.DELETE, Command.MY_DATA):
+        return True
+    return deleting and not is_literal_start(event)
+
+
 def is_literal_start(event: Inbound) -> bool:
     """'start' or /start, as opposed to 'yes', which opts in but otherwise is an answer."""
     if event.kind is EventKind.COMMAND:

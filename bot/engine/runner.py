@@ -1,9 +1,9 @@
 """The engine: one inbound event in, one transaction out (new state + outbox rows).
 
-Order for every message: opt-out rules -> safety screen (urgent and crisis replies with
-an alert for the duty team, medical questions signposted) -> global commands -> peer
-support -> distress met with care -> the conversation the person is in. Conversations
-are pure; this module does the storage.
+Order for every message: opt-out rules -> safety screen (urgent and crisis replies with an
+alert for the duty team, medical questions signposted) -> global commands -> peer support
+-> distress met with care -> the conversation they are in. Conversations are pure; this
+module does the storage.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from bot.core.commands import (
     Command,
     CommandWords,
     Recognised,
+    answered_after_stop,
     is_literal_start,
 )
 from bot.core.content import Content, ContentLibrary
@@ -391,9 +392,8 @@ class Engine:
             if stop_words is not None:
                 recognised = Recognised(Command.STOP)
         duty_command = self.registry.duty_commands(event)
-        # The duty team's own commands ("ALERT 12 NOTE said she took tablets") speak of
-        # someone else and are not screened; a resident's message that happens to start
-        # "ALERT 2" is screened like any other ("alert 2 me, I've fallen").
+        # The duty team's commands ("ALERT 12 NOTE said she took tablets") speak of others:
+        # not screened; a resident's "alert 2 me, I've fallen" is screened as ever.
         team_command = duty_command is not None and profile.role != "resident"
         to_screen = event.kind is EventKind.TEXT and not team_command
         assessment = screened(lang.safety, event.text) if to_screen else Assessment()
@@ -407,6 +407,12 @@ class Engine:
                 # Opening a link texted to them is writing to us again: back in, and linked.
                 plan = self._command(ctx, recognised, state, profile, is_new)
                 plan.opt_in = True
+                return plan
+            if not (assessment.findings or assessment.unscreened) and answered_after_stop(
+                    recognised, event, state.flow == self.registry.commands.get(Command.DELETE)):
+                plan = self._decide_rest(ctx, state, profile, event, is_new, referral,
+                                         recognised, Assessment())
+                plan.bypass = True  # their data is theirs after STOP too (commands.py)
                 return plan
             if (recognised and recognised.command is Command.START) or is_literal_start(event):
                 back = [ctx.say("optout.welcome_back"), *self._reprompt(ctx, state, profile)]
