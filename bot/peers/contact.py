@@ -169,6 +169,7 @@ signals across kinds.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from enum import StrEnum
@@ -318,6 +319,12 @@ def contact_details(text: str, entity_types: Iterable[str] = (),
     folded = " ".join(fold(text).split())  # one space between words: no long gaps to scan
     found = {ENTITY_KINDS[t] for t in entity_types if t in ENTITY_KINDS}
     found |= _rules(folded, [k for k in kinds if k not in found], postcodes_placed=True)
+    if ContactKind.ADDRESS in kinds and ContactKind.ADDRESS not in found and \
+            (plain := _without_accents(folded)) != folded:
+        # Session fourteen (a newcomer: "14 Ōakfield Rōad", "7 Church Läne"): accents on
+        # a street's letters read again without them, for addresses only (the rules for
+        # other kinds know "vägen", "praça" as written).
+        found |= _rules(plain, [ContactKind.ADDRESS], postcodes_placed=True)
     # The reader never sees what the rules passed on purpose as an organisation's or a
     # reference ("my NHS number is ...", "ISBN ...", "ring the surgery on ...", "@NHSuk").
     if not found and use_reader and (reader := contact_reader.shared()) is not None \
@@ -377,6 +384,14 @@ def _with_streets_split(previous: Sequence[str], folded: str
         return [(previous, folded)]
     *before, now = split.split(marker)
     return [(previous, folded), (before, now)]
+
+
+def _without_accents(text: str) -> str:
+    """Latin letters without their accents ("Läne" is "Lane"); other scripts as they are."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", "".join(
+        c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)))
 
 
 def _rules(folded: str, kinds: Sequence[ContactKind],

@@ -755,6 +755,11 @@ _VENUE_PARTS = frozenset({"gate", "entrance", "exit", "platform", "stand", "bay"
                           "stall", "terminal"})
 
 
+_FETCHED = re.compile(r"\b(?:pick\s+(?:me|us)\s+up|collect\s+(?:me|us)|drop\s+(?:me|us)(?:\s+off)?|"
+                      r"park(?:ed)?\s+(?:up\s+)?outside|knock\s+(?:at|on)|ring\s+the\s+bell\s+at|"
+                      r"wait(?:ing)?\s+outside)\s*(?:from|at|outside)?\s*$", re.I)
+
+
 def _a_house(text: str, match: re.Match[str]) -> bool:
     """A house number, a name and a street word, rather than a year, a distance, money, a
     time then a place, or a number of ordinary things ("one big walk", "£15 each way")."""
@@ -768,6 +773,10 @@ def _a_house(text: str, match: re.Match[str]) -> bool:
         return False  # a year ("in 1967 Melton Road"), money ("£15 each way"), "at 14:00 ..."
     if re.match(r"\s*(?:bus|buses|service|route|stops?)\b", text[match.end():], re.I):
         return False  # "the 14 Abbey Park Road bus": a route
+    if _FETCHED.search(preceding):
+        # Session fourteen (a newcomer: "pick me up from 6 Lubbesthorpe Way", "park outside
+        # 6 ..."): where someone is to be fetched or called on is where they are.
+        return bool(between) and not NOT_HOUSE & {w.lower().strip("'’") for w in between}
     if before in _VENUE_PARTS or public_place(text, match.start()):
         return False  # "meet at Gate 2, Abbey Park Road", "the cafe at 15 Market Place"
     # "7 minutes' walk" (round fourteen): the possessive's apostrophe is no name's.
