@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.gsm7 import is_gsm7, measure, septets, split_for_sms, to_gsm7
+from bot.core.gsm7 import is_gsm7, left_out, measure, septets, split_for_sms, to_gsm7
 
 
 def test_typographic_marks_become_plain() -> None:
@@ -90,3 +90,21 @@ def test_plain_gsm7_text_is_never_changed(typed: str) -> None:
 ])
 def test_only_the_gaps_left_by_removed_characters_are_closed(typed: str, sent: str) -> None:
     assert to_gsm7(typed) == sent
+
+
+# -- characters a phone draws that our tables don't know (break-test nc13) ---------------------
+@pytest.mark.parametrize(("text", "kind", "plain"), [
+    ("\uf8ff", "symbols", ""),  # the Apple logo iPhones send (private use)
+    ("\ue000", "symbols", ""),
+    ("\U000f0000", "symbols", ""),  # plane 15
+    ("\U0010fffd", "symbols", ""),  # plane 16
+    ("Sent from my \uf8ff iPhone", "symbols", "Sent from my iPhone"),
+    ("\U0001f600\uf8ff", "emoji_symbols", ""),
+    ("see \u0378 you", "symbols", "see you"),  # unassigned
+    ("ok\u200b", None, "ok"),  # invisible: nothing a reader misses
+    ("a\x00b", None, "a b"),
+])
+def test_private_use_and_unassigned_characters_are_left_out_not_ignored(
+        text: str, kind: str | None, plain: str) -> None:
+    assert left_out(text) == kind
+    assert to_gsm7(text) == plain

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, insert, select
 
 from bot.channels.telegram import TelegramSender, build_application
 from bot.channels.telegram_request import RetryingRequest
+from bot.channels.wordless import RELAY_SETTLE
 from bot.config import Settings
 from bot.core.content import library
 from bot.core.events import Address, Inbound
@@ -497,3 +498,36 @@ async def test_two_workers_racing_move_each_relay_once_and_in_order(
         # The first refused; the rest, queued to Telegram behind it, suppressed there.
         assert sorted(await moved_rows(m)) == \
             [("sms", "sent")] * 6 + [("telegram", "failed")] + [("telegram", "suppressed")] * 5
+
+
+# -- a picture's words to someone who blocked us (break-test nc13) ---------------------------
+PICTURE = {"NumMedia": "1", "MediaUrl0": "https://api.twilio.com/x.jpg",
+           "MediaContentType0": "image/jpeg"}
+PHOTO_NOTE = "Move Mates: " + EN.text("telegram.wordless.caption_only")
+
+
+@pytest.mark.parametrize("phone", [True, False], ids=["moved_to_phone", "no_phone"])
+async def test_a_pictures_words_are_said_to_have_gone_only_when_they_did(
+        settings: Settings, stub: TwilioStub, phone: bool) -> None:
+    """Ann texts a picture with words; Sue's Telegram blocked us since. With her phone
+    joined, the words go there and Ann hears the picture didn't; without, Ann hears only
+    that the words didn't go either (never "your words went" and "that one didn't go")."""
+    async with both_channels(settings, stub) as m:
+        await m.w.supporter(SUE_TG, "Sue")
+        await m.w.resident(WRITER_SMS, "Ann")
+        await m.w.asks_for_buddy(WRITER_SMS)
+        await m.w.connected(WRITER_SMS, SUE_TG)
+        if phone:
+            await join(m.w, SUE_TG, Address("sms", SUE_PHONE))
+        m.tg.fail_next(7302, 403, BLOCKED)
+        since = len(stub.sent)
+        response = await m.sms.text(WRITER_SMS.address, "Bradgate this morning",
+                                    sid="MM" + "7" * 32, **PICTURE)
+        assert response.status_code == 200
+        m.w.clock.advance(RELAY_SETTLE * 2)
+        await m.w.services.dispatcher.drain()
+        if phone:
+            assert bodies(stub, SUE_PHONE, since) == ["Ann: Bradgate this morning"]
+            assert told(m, WRITER_SMS, since) == [PHOTO_NOTE]
+        else:
+            assert told(m, WRITER_SMS, since) == [t("peers.relay.unreachable", alias="Sue")]

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import regex
+
 from bot.core.content import library
 from bot.core.events import Option, Outbound
-from bot.core.render import numbered, render_sms, render_telegram_preview
+from bot.core.render import (
+    MAX_PARTS,
+    characters_that_fit,
+    numbered,
+    render_sms,
+    render_telegram_preview,
+)
 
 CONTENT = library().for_language("en")
 QUESTION = Outbound("How often?",
@@ -47,3 +55,23 @@ def test_telegram_preview_shows_buttons_ticks_and_done() -> None:
                      chosen=("b",))
     text = render_telegram_preview(multi, CONTENT).parts[0]
     assert text == "Pick\n[Walking] [\u2713 Gym] [Done]"
+
+
+# -- how much fits, as a reader counts (break-test nc13) ---------------------------------------
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 7 code points, 11 units
+
+
+def test_how_much_fits_counts_what_a_reader_sees_and_that_much_fits() -> None:
+    for typed, unicode, said in [(" ".join([FAMILY] * 50), True, 80),
+                                 ("\U0001f44d" * 300, True, 250),
+                                 ("Pay \u20ac5 ~ [Sat] {gate} " * 60, False, 900),
+                                 ("walk " * 300, False, 1150)]:
+        # Of a whole text, and of the words after a name (what a writer trims).
+        whole = characters_that_fit(f"Sam: {typed}", allow_unicode=unicode)
+        trimmed = "".join(regex.findall(r"\X", f"Sam: {typed}")[:whole])
+        assert len(render_sms(Outbound(trimmed), allow_unicode=unicode).parts) <= MAX_PARTS
+        count = characters_that_fit(typed, lead="Sam: ", allow_unicode=unicode)
+        assert count == said, typed[:20]
+        trimmed = "".join(regex.findall(r"\X", typed)[:count])
+        rendered = render_sms(Outbound(f"Sam: {trimmed}"), allow_unicode=unicode)
+        assert len(rendered.parts) <= MAX_PARTS

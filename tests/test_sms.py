@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Connection, func, select
 
+from bot.channels.wordless import RELAY_SETTLE
 from bot.config import Settings
 from bot.core.events import Address, Outbound
 from bot.core.gsm7 import is_gsm7, measure
@@ -434,9 +435,13 @@ async def test_a_picture_with_words_passes_the_words_and_says_the_picture_did_no
         before = len(stub.sent)
         await sms.text(CHAT_ANN.address, "Look at this view", sid="MM" + "2" * 32, **PICTURE)
         assert (await world.delivered()).only(CHAT_SAM) == "Ann: Look at this view"
+        sms.clock.advance(RELAY_SETTLE)  # once the words have been tried
+        await world.delivered()
         assert bodies(stub, CHAT_ANN.address, before) == [LEFT_OUT]
         await sms.text(CHAT_ANN.address, "Look at this view", sid="MM" + "2" * 32, **PICTURE)
         assert CHAT_SAM not in await world.delivered()
+        sms.clock.advance(RELAY_SETTLE)
+        await world.delivered()
         assert bodies(stub, CHAT_ANN.address, before) == [LEFT_OUT]
         # Words that did not go (a command) say nothing about the picture.
         await sms.text(CHAT_ANN.address, "pause", **PICTURE)

@@ -142,3 +142,37 @@ def test_a_tag_flag_is_never_cut(pieces: list[str], limit: int) -> None:
         assert utf16(part) <= limit
         assert part.count("\U0001f3f4") == part.count("\U000e007f")
         assert not 0xE0000 <= ord(part[0]) <= 0xE007F
+
+
+# -- a label never goes alone (break-test nc13) ------------------------------------------------
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
+
+
+@pytest.mark.parametrize("words", [
+    "https://example.org/" + "a" * 276 + " see you there",  # GSM-7: fits alone, not beside
+    "\u20ac" * 148 + " see you there",  # escapes, two septets each
+    "\U0001f600" * 62 + " see you there",  # surrogate pairs
+    FAMILY * 11 + "\U0001f600" * 2 + " see you there",  # clusters of seven code points
+], ids=["link", "escapes", "surrogates", "families"])
+@pytest.mark.parametrize("name", ["Sam", "Move Mates"])
+def test_a_name_always_shares_its_text_with_words(name: str, words: str) -> None:
+    text = f"{name}: {words}"
+    parts = split_for_sms(text, 2, reserve=" (9/9)", max_parts=4)
+    assert 2 <= len(parts) <= 4
+    assert parts[0].startswith(f"{name}: ") and len(parts[0]) > len(f"{name}: ")
+    assert all(measure(p + " (9/9)").segments <= 2 for p in parts)
+    # The first part is full: not one more character would fit.
+    rest = text[len(parts[0]):].lstrip()
+    first = regex.match(r"\X", rest).group()
+    assert measure(parts[0] + first + " (9/9)").segments > 2
+    clusters = regex.findall(r"\X", text)
+    assert all(regex.findall(r"\X", p)[-1] in clusters for p in parts)
+    assert "".join(parts).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_heading_on_its_own_line_may_go_alone() -> None:
+    """Only a label on the line its words follow on is kept with them; a heading line says
+    something by itself, and its next line stays whole."""
+    line = ("Bradgate Park, Newtown Linford, open every day from dawn to dusk " * 5)[:300]
+    parts = split_for_sms(f"Places this week:\n{line.strip()}", 2, max_parts=4)
+    assert parts == ["Places this week:", line.strip()]

@@ -28,7 +28,8 @@ puzzled reply). Here, before the engine, a message without words is:
   record of what was sent apply. The question they were on stays open.
 A caption is words: the channel hands it on as a typed message. When those words went to
 a peer, the photo (video, file) they came with did not, and `left_out` says so afterwards,
-so nobody thinks their picture was seen.
+so nobody thinks their picture was seen: once the words have been tried (RELAY_SETTLE), and
+never when the reader could not get them (then the writer hears only that).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from bot.dispatch.priority import PRIORITY_REPLY
 from bot.engine.handler import Handler
 from bot.peers import service as peer_service
 from bot.peers.models import RelayedMessage
+from bot.peers.undelivered import photo_note_key
 from bot.storage import repository as repo
 from bot.storage.models import Identity, OutboxMessage
 
@@ -53,6 +55,10 @@ RECENT_REPLIES = 10
 # How long the answer to an uncaptioned photo of an album waits for a caption on another
 # item of it (Telegram delivers an album's items together, within a second).
 ALBUM_SETTLE = timedelta(seconds=3)
+# How long "your words went, the photo didn't" waits for those words to be tried: a reader
+# who blocked us since is found out only then, and the writer hears just that the words
+# didn't go (one notice, not two that contradict each other).
+RELAY_SETTLE = timedelta(seconds=3)
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,8 @@ class WordlessReplies:
 
     def _left_out(self, connection: Connection, address: Address, external_id: str,
                   relayed_before: int, album: str | None, now: datetime) -> bool:
-        went = _last_relay(connection, address) > relayed_before
+        relayed = _last_relay(connection, address)
+        went = relayed > relayed_before
         album_key = f"in:{address}:album:{album}" if album else None
         first_words = album_key is not None and repo.mark_seen(
             connection, address.channel, _album_words(address, album or ""), now)
@@ -162,10 +169,7 @@ class WordlessReplies:
             # An answer, a command, a held number, a refusal: nothing went, and the album
             # is answered as one photo with those words would be (nothing about photos).
             if album_key is not None and first_words:
-                connection.execute(update(OutboxMessage).where(
-                    OutboxMessage.idempotency_key == _row_key(connection, album_key),
-                    OutboxMessage.status == "queued").values(status="cancelled",
-                                                             updated_at=now))
+                _cancel(connection, album_key, now)
             return False
         stored = repo.load(connection, address, lock=False)
         if stored is None or stored.opted_out_at is not None:
@@ -173,27 +177,25 @@ class WordlessReplies:
         content = self.engine.content.for_language(stored.person["language"])
         text = content.text("peers.relay.from_us",
                             text=content.text("telegram.wordless.caption_only"))
-        if album_key is None:
-            key = f"in:{address}:{external_id}:left"
-            if _queued(connection, key):
-                return False  # a redelivered update
-        else:
+        # Under its relay's key: if the reader turns out to be unreachable (their Telegram
+        # blocked us since), the refusal withdraws it (bot/peers/undelivered.py), and the
+        # writer hears only that the words didn't go either.
+        key = photo_note_key(relayed)
+        if _queued(connection, key):
+            return False  # a redelivered update
+        if album_key is not None:
             if not repo.mark_seen(connection, address.channel,
                                   f"{_album_words(address, album or '')}:left", now):
                 return False  # the album was already told its words went
-            # The answer to an uncaptioned photo of it, still waiting: it becomes this one,
-            # and goes now.
-            if connection.execute(update(OutboxMessage).where(
-                    OutboxMessage.idempotency_key == _row_key(connection, album_key),
-                    OutboxMessage.status == "queued").values(
-                    payload=Outbound(text).to_json(), due_at=now, updated_at=now)).rowcount:
-                return True
-            # Nothing waiting (or, rarely, "that one didn't go" already went: this puts it
-            # right).
-            key = album_key if not _queued(connection, album_key) else f"{album_key}:left"
+            # The answer to an uncaptioned photo of it, still waiting: this one replaces
+            # it (or, rarely, "that one didn't go" already went: this puts it right).
+            _cancel(connection, album_key, now)
+        # It waits until its words have been tried (RELAY_SETTLE): only words that went
+        # are said to have gone.
         return bool(repo.queue_messages(
             connection, person_id=stored.person_id, to=address, messages=[Outbound(text)],
-            kind=REPLY_KIND, priority=PRIORITY_REPLY, key_prefix=key, now=now))
+            kind=REPLY_KIND, priority=PRIORITY_REPLY, key_prefix=key, now=now,
+            due_at=now + RELAY_SETTLE))
 
 
 def _last_relay(connection: Connection, address: Address) -> int:
@@ -209,6 +211,13 @@ def _row_key(connection: Connection, key: str) -> str:
     """The stored key of the first message queued under `key` (repo.queue_messages keeps
     only the keyed hash of it, numbered from 0)."""
     return f"{repo.opaque(connection, key)}:0"
+
+
+def _cancel(connection: Connection, key: str, now: datetime) -> None:
+    """The message queued under `key`, if still waiting, never goes."""
+    connection.execute(update(OutboxMessage).where(
+        OutboxMessage.idempotency_key == _row_key(connection, key),
+        OutboxMessage.status == "queued").values(status="cancelled", updated_at=now))
 
 
 def _queued(connection: Connection, key: str) -> bool:

@@ -400,11 +400,14 @@ def left_out(text: str) -> str | None:
     "both" (emoji and letters), "emoji_symbols", "letters_symbols", "all". None when
     nothing visible goes: joiners, variation selectors and tags are parts of an emoji
     (a skin tone is an emoji: alone, it shows as a patch of colour), and controls and
-    invisible characters show nothing. A mark is what it is on: the stem of a musical
-    note is part of a symbol, an accent on a letter GSM-7 keeps a letter's part, an
-    overlay ("x" and a long solidus: "not x") a symbol. Punctuation of another script
-    ("؟", "।") is part of the words left out when letters go too, and only counts as
-    symbols on its own."""
+    invisible characters show nothing. A private-use character (the Apple logo iPhones
+    send, U+F8FF; planes 15 and 16) or one this Unicode version has not assigned yet is
+    something the writer's phone draws: a symbol left out (an emoji, in the emoji blocks,
+    where new emoji arrive before our tables know them). A mark is what it is on: the
+    stem of a musical note is part of a symbol, an accent on a letter GSM-7 keeps a
+    letter's part, an overlay ("x" and a long solidus: "not x") a symbol. Punctuation of
+    another script ("؟", "।") is part of the words left out when letters go too, and only
+    counts as symbols on its own."""
     forced = _forced(text)
     found: set[str] = set()
     punctuation = False
@@ -413,7 +416,7 @@ def left_out(text: str) -> str | None:
         category = unicodedata.category(char)
         if category[0] != "M":
             base = (char, plain)
-        if plain is not None or category[0] in "CZ" or _INVISIBLE.match(char):
+        if plain is not None or _UNSEEN.match(char):
             continue
         if char == "\u20e3" or _EMOJI.match(char):
             found.add("emoji")  # an emoji, or the keycap of "1️⃣" (its digit stays)
@@ -439,6 +442,9 @@ _KIND_KEYS = {("emoji",): "emoji", ("letters",): "letters", ("symbols",): "symbo
               ("letters", "symbols"): "letters_symbols",
               ("emoji", "letters", "symbols"): "all"}
 _INVISIBLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
+# What shows nothing, so is never reported left out: spaces, controls, format characters
+# and lone surrogates; not private-use (Co) or unassigned (Cn) characters, which phones draw.
+_UNSEEN = regex.compile(r"[\p{Z}\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}]")
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Presentation}"
                        r"\p{Regional_Indicator}\p{Emoji_Modifier}]")
 _COMMON = regex.compile(r"\p{Script=Common}")

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
+
 from bot.core.content import Content
 from bot.core.events import Outbound
-from bot.core.gsm7 import (
-    GSM_PART,
-    UCS2_PART,
-    measure,
-    smart,
-    split_for_sms,
-    to_gsm7,
-    unit_costs,
-)
+from bot.core.gsm7 import measure, smart, split_for_sms, to_gsm7
 
 TICK = "\u2713"
 # The most texts one message becomes by SMS (each at most two segments): where splitting at
@@ -60,20 +54,35 @@ def render_sms(message: Outbound, *, allow_unicode: bool = False,
     return RenderedText(tuple(parts), sum(m.segments for m in measured), encoding)
 
 
-def characters_that_fit(text: str, *, allow_unicode: bool = False,
+def characters_that_fit(text: str, *, lead: str = "", allow_unicode: bool = False,
                         max_segments: int = 2) -> int:
-    """About how many characters like those of `text` one message can be by SMS (at most
-    `MAX_PARTS` texts of `max_segments` each, labels allowed for), rounded down: for
-    telling someone whose message was too long how much fits. A text with emoji or
-    other scripts (UCS-2, with `allow_unicode`) fits about 500; GSM-7 about 1,200; an
-    emoji costs two UTF-16 units, and `€ [ ] { } ~ ^ | \\` two septets."""
-    sent = smart(text) if allow_unicode else to_gsm7(text)
-    name, costs = unit_costs(sent or " ")
-    part = GSM_PART if name == "GSM-7" else UCS2_PART
-    room = MAX_PARTS * (max_segments * part - len(_label(MAX_PARTS, MAX_PARTS)))
-    fit = int(room * len(costs) / sum(costs))
-    step = 50 if fit >= 100 else 10
-    return max(fit // step * step, 1)
+    """About how many characters of `text` one message can be by SMS (after `lead`, the
+    writer's name on a relay: at most `MAX_PARTS` texts of `max_segments` each, labels and
+    all), rounded down: for telling someone whose message was too long how much fits.
+    Characters as a reader counts them and as texts are cut, never inside one (a family
+    emoji of seven code points is one, a letter with its accents one), and what each costs
+    as the segment counter counts it (an emoji two UTF-16 units, `€ [ ] { } ~ ^ | \\` two
+    septets, a character never split between segments): the longest start of `text` that
+    goes, so a message trimmed to the number said fits. A text with emoji or other scripts
+    (UCS-2, with `allow_unicode`) fits about 500; GSM-7 about 1,200."""
+    clusters = regex.findall(r"\X", text)
+
+    def goes(count: int) -> bool:
+        message = Outbound(lead + "".join(clusters[:count]))
+        rendered = render_sms(message, allow_unicode=allow_unicode, max_segments=max_segments)
+        return len(rendered.parts) <= MAX_PARTS
+
+    low, high = 0, len(clusters)  # the first `low` go; the first `high` do not
+    if goes(high):
+        low = high
+    while low + 1 < high:
+        middle = (low + high) // 2
+        if goes(middle):
+            low = middle
+        else:
+            high = middle
+    step = 50 if low >= 100 else 10
+    return max(low // step * step, 1)
 
 
 def _labelled(text: str, max_segments: int) -> list[str]:

@@ -31,6 +31,8 @@ _WORD = regex.compile(rf"({_BETWEEN_WORDS}*)((?:(?!{_BETWEEN_WORDS})\X)+)")
 _SENTENCE_END = regex.compile(rf"(?<=[.!?]){_SPACE}+")
 _EDGES = regex.compile(rf"^{_SPACE}+|{_SPACE}+$")
 _LEADING = regex.compile(rf"^{_SPACE}+")
+# A text's opening label: words on one line ending in a colon, no colon before it.
+_LABEL = regex.compile(r"[^:\n]+:")
 
 
 def split_text(text: str, limit: int, units: Callable[[str], int] = len) -> list[str]:
@@ -89,12 +91,13 @@ def _pack(atoms: list[tuple[str, str]], fits: Fits) -> list[str]:
         candidate = f"{current}{joiner}{atom}" if current else atom
         if fits(candidate):
             current = candidate
-        elif fits(atom):
+        elif fits(atom) and (chunks or joiner == "\n" or not _label(current)):
             chunks.append(current)
             current = atom
         else:
-            # Too long even alone: cut it, filling what is left of this piece first, so
-            # the words before it are sent before it.
+            # Too long even alone, or after a label that must not go alone: cut it,
+            # filling what is left of this piece first, so the words before it are sent
+            # before it.
             rest = candidate
             while rest and not fits(rest):
                 cut = _longest_prefix(rest, fits)
@@ -104,6 +107,14 @@ def _pack(atoms: list[tuple[str, str]], fits: Fits) -> list[str]:
     if current:
         chunks.append(current)
     return [_strip(c) for c in chunks if _strip(c)]
+
+
+def _label(piece: str) -> bool:
+    """Whether a first piece would be only the label a text opens with: a name and a colon
+    ("Sam:", "Move Mates:"), with the words it introduces on the same line. Alone it says
+    nothing (a relayed message's first text would be "Sam: (1/3)"), so the word after it
+    is cut to share its piece. (A heading on a line of its own may go alone.)"""
+    return _LABEL.fullmatch(_strip(piece)) is not None
 
 
 def _longest_prefix(text: str, fits: Fits) -> int:

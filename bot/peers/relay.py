@@ -15,6 +15,7 @@ from bot.core.events import Outbound
 from bot.core.gsm7 import left_out, to_gsm7
 from bot.core.name_forms import NameForms
 from bot.core.render import characters_that_fit
+from bot.core.splitting import shows_anything
 from bot.core.textnorm import relayable
 from bot.peers.chats import (
     _SMS,
@@ -122,26 +123,28 @@ def for_reader(connection: Connection, content: ContentLibrary, sender_id: int,
     # The words made GSM-7 on their own, not with the name before them: what is left out
     # of "Привіт! See you" then takes its "!" along, never the ": " after the name.
     words = to_gsm7(text).strip() if gsm7_only else text
-    forwarded = Outbound(theirs.text("peers.relay.from",
-                                     alias=label_for(connection, partner, chat_id, theirs),
-                                     text=words),
+    name = label_for(connection, partner, chat_id, theirs)
+    forwarded = Outbound(theirs.text("peers.relay.from", alias=name, text=words),
                          options=_report_button(connection, theirs, partner, chat_id))
     by_sms = _by_sms(connection, partner, forwarded)
     if by_sms is None:
         return ForReader(forwarded, 0, [])
     alias = label_for(connection, sender_id, chat_id, mine)
-    # Texts without UCS-2 cannot carry emoji or other scripts: never pass on an empty
-    # message, and say what was left out.
+    # Texts without UCS-2 cannot carry emoji or other scripts: say what was left out, and
+    # never pass on an empty message ("Sam: " alone), whatever emptied it: the words after
+    # the name are checked, not only when something was found left out.
     lost = left_out(text) if gsm7_only else None
-    if lost and not any(c.isalnum() for c in words):
-        return ForReader(None, 0, [Outbound(mine.text(f"peers.relay.not_sent.{lost}",
-                                                      alias=alias))])
+    if (lost and not any(c.isalnum() for c in words)) or not shows_anything(words):
+        return ForReader(None, 0, [Outbound(mine.text(
+            f"peers.relay.not_sent.{lost or 'symbols'}", alias=alias))])
     segments, parts, most = by_sms
     if parts > most:
-        # Too many texts: say how much fits, which emoji or other scripts make far less.
+        # Too many texts: say how much fits, which emoji or other scripts make far less:
+        # characters as the writer counts them, of their words after their name.
+        lead = theirs.text("peers.relay.from", alias=name, text="\x00").partition("\x00")[0]
+        count = characters_that_fit(text, lead=lead, allow_unicode=_SMS["allow_unicode"])
         return ForReader(None, 0, [Outbound(mine.text(
-            "peers.relay.too_long_texts", alias=alias, count=characters_that_fit(
-                forwarded.text, allow_unicode=_SMS["allow_unicode"])))])
+            "peers.relay.too_long_texts", alias=alias, count=count))])
     told = [Outbound(mine.text(f"peers.relay.part_sent.{lost}", alias=alias))] if lost else []
     return ForReader(forwarded, segments, told)
 

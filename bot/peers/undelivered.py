@@ -26,9 +26,16 @@ from bot.dispatch.outbox import Outgoing
 from bot.peers import service
 from bot.peers.models import PeerChat, RelayedMessage
 from bot.peers.relay import for_reader
-from bot.storage.models import Person
+from bot.storage import repository as repo
+from bot.storage.models import OutboxMessage, Person
 
 RELAY_KIND = "relay"  # as service.relay queues them
+
+
+def photo_note_key(relayed_id: int) -> str:
+    """The key "your words went, the photo didn't" is queued under for the relayed message
+    its words became (bot/channels/wordless.py), so a refusal of them can withdraw it."""
+    return f"relayed:{relayed_id}:photo_note"
 
 
 def tell_sender(connection: Connection, content: ContentLibrary, item: Outgoing,
@@ -39,14 +46,22 @@ def tell_sender(connection: Connection, content: ContentLibrary, item: Outgoing,
         return False
     relayed = connection.execute(
         select(RelayedMessage.connection_id, RelayedMessage.sender_id, RelayedMessage.text,
-               RelayedMessage.segments)
+               RelayedMessage.segments, RelayedMessage.id)
         .where(RelayedMessage.outbox_id == item.id)).first()
     if relayed is None:
         return False
     chat_id, sender_id, text = int(relayed[0]), int(relayed[1]), relayed[2]
+    # A photo's note ("your words went, the photo didn't") still waiting for these words:
+    # it goes only if they are sent elsewhere now, or the writer would hear both that
+    # they went and that they didn't.
+    note = repo.opaque(connection, photo_note_key(int(relayed[4])))
+    withdraw = update(OutboxMessage).where(
+        OutboxMessage.idempotency_key == f"{note}:0", OutboxMessage.status == "queued"
+    ).values(status="cancelled", updated_at=now)
     open_chat = connection.scalar(select(PeerChat.id).where(
         PeerChat.id == chat_id, PeerChat.status.in_(service.OPEN_CHAT)))
     if open_chat is None:
+        connection.execute(withdraw)
         return False  # the chat has ended meanwhile: nothing to carry on with
     # They use another channel too (a phone joined to their Telegram): the words go there
     # instead (issue 13), made for that channel exactly as a relay written to it is: the
@@ -67,8 +82,11 @@ def tell_sender(connection: Connection, content: ContentLibrary, item: Outgoing,
                                .values(outbox_id=moved, segments=spent + ready.segments))
         if ready.told:
             service.notify(connection, sender_id, ready.told, now, kind="peer")
+        if moved is None:
+            connection.execute(withdraw)
         if moved is not None or ready.told:
             return True
+    connection.execute(withdraw)
     language = connection.scalar(select(Person.language).where(Person.id == sender_id))
     mine = content.for_language(str(language or "en"))
     alias = service.label_for(connection, sender_id, chat_id, mine)
